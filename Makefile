@@ -1,0 +1,122 @@
+# hfscope - one hand-written Makefile. Objects in build/, -MMD dependencies, pkg-config.
+# Targets: all deps check asan bench demo install clean lint
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/hfscope
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+BUILD   ?= build
+
+PKGS      = libcjson gsl cairo ncursesw
+TEST_PKGS = check
+DEBS      = libncurses-dev libcairo2-dev libcjson-dev libgsl-dev check pkg-config \
+            tmux poppler-utils fonts-dejavu-core
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wwrite-strings -Wundef -Wpointer-arith -Wvla
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=%,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(if $(filter 1,$(WERROR)),-Werror) $(CPPFLAGS) $(CFLAGS) -pthread -MMD -MP
+LDLIBS += $(PKG_LIBS) -lm -pthread
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CPPFLAGS += -DHF_VERSION='"$(VERSION)"'
+
+LIB_SRC  := $(sort $(wildcard core/*.c render/*.c))
+APP_SRC  := $(sort $(wildcard app/*.c app/tui/*.c))
+TEST_SRC := $(sort $(wildcard tests/check_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps check check-unit check-cli check-tui asan bench demo install clean lint _check _demo
+
+all: $(BUILD)/hfscope
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(BUILD)/libhf.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/hfscope: $(APP_OBJ) $(BUILD)/libhf.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJ) $(BUILD)/libhf.a $(LDLIBS)
+
+$(BUILD)/check_main: $(TEST_OBJ) $(BUILD)/libhf.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libhf.a $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/hfbench: $(BUILD)/bench/bench.o $(BUILD)/libhf.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhf.a $(LDLIBS)
+
+# Install every missing Debian package (sudo when not root); silent when all are present.
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+# check and demo re-enter make after deps, so pkg-config is evaluated once it is installed.
+check: deps
+	@$(MAKE) --no-print-directory _check
+
+_check: check-unit check-cli check-tui
+
+check-unit: $(BUILD)/check_main
+	CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=120 $(BUILD)/check_main
+
+check-cli: $(BUILD)/hfscope
+	@sh tests/cli/run.sh $(BUILD)/hfscope
+
+check-tui: $(BUILD)/hfscope
+	@sh tests/tui/run.sh $(BUILD)/hfscope
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" _asan
+
+_asan: $(BUILD)/check_main $(BUILD)/hfscope
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	  CK_FORK=no CK_TIMEOUT_MULTIPLIER=10 $(BUILD)/check_main
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp sh tests/cli/run.sh $(BUILD)/hfscope
+
+bench: deps
+	@$(MAKE) --no-print-directory _bench
+
+_bench: $(BUILD)/hfscope $(BUILD)/hfbench
+	@$(BUILD)/hfbench ../shared/reference
+	@sh bench/bench_cli.sh $(BUILD)/hfscope
+
+demo: deps
+	@$(MAKE) --no-print-directory _demo
+
+_demo: $(BUILD)/hfscope
+	$(BUILD)/hfscope assets/demo/demo.json
+
+install: $(BUILD)/hfscope
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(DATADIR)"
+	install -m 755 $(BUILD)/hfscope "$(DESTDIR)$(BINDIR)/hfscope"
+	install -m 644 docs/hfscope.1 "$(DESTDIR)$(MANDIR)/man1/hfscope.1"
+	install -m 644 assets/palette.txt assets/demo/demo.json "$(DESTDIR)$(DATADIR)/"
+
+lint:
+	clang-format --dry-run -Werror $(LIB_SRC) $(APP_SRC) $(wildcard core/*.h render/*.h app/*.h)
+	clang-tidy --quiet $(LIB_SRC) -- $(CPPFLAGS) -std=c11
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

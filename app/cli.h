@@ -1,0 +1,75 @@
+/* app/cli.h - what every command shares: common options, loading the model, errors, output. */
+#ifndef HF_CLI_H
+#define HF_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/model.h"
+
+struct cJSON;
+
+/* A command-specific option: --name (and -c when c != 0). kind selects what `target` points to. */
+typedef enum hf_optkind { HF_OPT_FLAG, HF_OPT_STRING, HF_OPT_DOUBLE, HF_OPT_INT } hf_optkind;
+typedef struct hf_opt {
+    const char *name;
+    int c;
+    hf_optkind kind;
+    void *target; /* bool*, const char**, double*, int* */
+    const char *help;
+} hf_opt;
+
+typedef struct hf_fixspec {
+    const char *name;
+    double value;
+} hf_fixspec;
+
+typedef struct hf_cli {
+    const char *command;
+    const char *ws_path;    /* first positional argument */
+    int npos;               /* positional arguments (ws_path is pos[0]) */
+    char **pos;
+    bool json, quiet, verbose, ascii;
+    const char *output;
+    const char *measurement, *poi, *patch;
+    size_t nfix;
+    hf_fixspec *fix;
+    hf_model_options mopt;  /* measurement, poi and --interp codes */
+    int jobs;
+    unsigned long seed;
+    /* loaded by hf_cli_load */
+    hf_workspace *ws;
+    hf_model *model;
+} hf_cli;
+
+typedef struct hf_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} hf_command;
+
+/* Parse argv (argv[0] is the command name) with the common options plus `extra` (terminated by
+ * a {NULL} entry). Prints usage and returns 2 on error, -1 when --help was printed (exit 0), 0 ok.
+ * `usage` is the one-line synopsis after "hfscope ". */
+int hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage);
+/* Load ws_path (applying --patch), compile with --measurement/--poi/--interp, apply --fix to the
+ * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2. */
+int hf_cli_load(hf_cli *cli);
+void hf_cli_release(hf_cli *cli);
+
+/* "hfscope: error: FILE:POINTER: MESSAGE" on stderr; returns the exit code for err (2 or 1). */
+int hf_cli_report(const char *file, const hf_error *err);
+/* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
+int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
+void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);
+
+/* A --json document started with hfscope_version, command and workspace. */
+struct cJSON *hf_cli_json_doc(const hf_cli *cli);
+/* Print doc (pretty) to stdout or, with path != NULL, write it to path through a temporary file
+ * and rename. Frees doc. Returns 0 or an exit code. */
+int hf_cli_json_emit(struct cJSON *doc, const char *path);
+/* Write len bytes to path atomically (temporary file in the same directory, then rename). */
+int hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err);
+
+#endif
