@@ -1,0 +1,306 @@
+/* render/palette.c - role colours: built in (Petroff 10 samples, M. A. Petroff, "Accessible
+ * Color Sequences for Data Visualization", arXiv:2107.02270; Okabe-Ito accents) or read from a
+ * palette file ("key #rrggbb" per line). */
+#include "render/palette.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXSAMPLES 32
+#define NACCENT 4
+
+struct hf_palette {
+    hf_rgb role[HF_ROLE_COUNT];
+    hf_rgb accent[NACCENT];
+    size_t nsample;
+    hf_rgb sample[MAXSAMPLES];
+    hf_rgb map_lo, map_mid, map_hi;
+};
+
+#define RGB(h) {((h) >> 16 & 0xff) / 255.0, ((h) >> 8 & 0xff) / 255.0, ((h)&0xff) / 255.0}
+
+/* Keep in step with assets/palette.txt (tests/check_render.c compares them). */
+static const hf_palette builtin = {
+    .role =
+        {
+            [HF_ROLE_FG] = RGB(0x000000),
+            [HF_ROLE_DATA] = RGB(0x000000),
+            [HF_ROLE_SAMPLE] = RGB(0x3f90da),
+            [HF_ROLE_BAND] = RGB(0x4d4d4d),
+            [HF_ROLE_REF] = RGB(0x666666),
+            [HF_ROLE_BAND1] = RGB(0x009e73),
+            [HF_ROLE_BAND2] = RGB(0xf0e442),
+            [HF_ROLE_EXPECTED] = RGB(0x000000),
+            [HF_ROLE_OBSERVED] = RGB(0x000000),
+            [HF_ROLE_PREFIT] = RGB(0x0072b2),
+            [HF_ROLE_POSTFIT] = RGB(0xd55e00),
+            [HF_ROLE_ACCENT] = RGB(0xe69f00),
+            [HF_ROLE_GRID] = RGB(0xd9d9d9),
+            [HF_ROLE_SERIES] = RGB(0x3f90da),
+        },
+    .accent = {RGB(0xe69f00), RGB(0x56b4e9), RGB(0xcc79a7), RGB(0xd55e00)},
+    .nsample = 10,
+    .sample = {RGB(0x3f90da), RGB(0xffa90e), RGB(0xbd1f01), RGB(0x94a4a2), RGB(0x832db6),
+               RGB(0xa96b59), RGB(0xe76300), RGB(0xb9ac70), RGB(0x717581), RGB(0x92dadd)},
+    .map_lo = RGB(0x2166ac),
+    .map_mid = RGB(0xf7f7f7),
+    .map_hi = RGB(0xb2182b),
+};
+
+static const struct {
+    const char *key;
+    hf_role role;
+} role_keys[] = {
+    {"fg", HF_ROLE_FG},
+    {"data", HF_ROLE_DATA},
+    {"band", HF_ROLE_BAND},
+    {"ref", HF_ROLE_REF},
+    {"band1", HF_ROLE_BAND1},
+    {"band2", HF_ROLE_BAND2},
+    {"expected", HF_ROLE_EXPECTED},
+    {"observed", HF_ROLE_OBSERVED},
+    {"prefit", HF_ROLE_PREFIT},
+    {"postfit", HF_ROLE_POSTFIT},
+    {"grid", HF_ROLE_GRID},
+};
+
+const hf_palette *
+hf_palette_builtin(void)
+{
+    return &builtin;
+}
+
+static int
+parse_hex(const char *s, hf_rgb *c)
+{
+    unsigned v = 0;
+    int i;
+
+    if (*s++ != '#')
+        return -1;
+    for (i = 0; i < 6; i++) {
+        int ch = tolower((unsigned char)s[i]);
+        if (!isxdigit(ch))
+            return -1;
+        v = v * 16 + (unsigned)(isdigit(ch) ? ch - '0' : ch - 'a' + 10);
+    }
+    if (s[6] && !isspace((unsigned char)s[6]))
+        return -1;
+    c->r = (v >> 16 & 0xff) / 255.0;
+    c->g = (v >> 8 & 0xff) / 255.0;
+    c->b = (v & 0xff) / 255.0;
+    return 0;
+}
+
+/* Apply one "key #rrggbb" line; -1 when the key is unknown or the colour malformed. */
+static int
+apply(hf_palette *p, const char *key, const char *val)
+{
+    hf_rgb c;
+    size_t i;
+    char *end;
+
+    if (parse_hex(val, &c) < 0)
+        return -1;
+    for (i = 0; i < sizeof role_keys / sizeof role_keys[0]; i++)
+        if (strcmp(key, role_keys[i].key) == 0) {
+            p->role[role_keys[i].role] = c;
+            return 0;
+        }
+    if (strcmp(key, "map_lo") == 0)
+        p->map_lo = c;
+    else if (strcmp(key, "map_mid") == 0)
+        p->map_mid = c;
+    else if (strcmp(key, "map_hi") == 0)
+        p->map_hi = c;
+    else if (strncmp(key, "accent", 6) == 0 && isdigit((unsigned char)key[6])) {
+        unsigned long k = strtoul(key + 6, &end, 10);
+        if (*end || k >= NACCENT)
+            return -1;
+        p->accent[k] = c;
+        if (k == 0)
+            p->role[HF_ROLE_ACCENT] = c;
+    } else if (strncmp(key, "sample", 6) == 0 && isdigit((unsigned char)key[6])) {
+        unsigned long k = strtoul(key + 6, &end, 10);
+        if (*end || k >= MAXSAMPLES)
+            return -1;
+        p->sample[k] = c;
+        /* a file that lists samples defines the cycle length */
+        if (k + 1 > p->nsample)
+            p->nsample = k + 1;
+        if (k == 0)
+            p->role[HF_ROLE_SAMPLE] = p->role[HF_ROLE_SERIES] = c;
+    } else
+        return -1;
+    return 0;
+}
+
+/* Returns a palette loaded from path (built-in colours for keys the file omits); the caller
+ * frees it with hf_palette_free. NULL with err set (line number in err->line) on failure. */
+hf_palette *
+hf_palette_load(const char *path, hf_error *err)
+{
+    FILE *f = fopen(path, "r");
+    hf_palette *p;
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, nsamp_seen = 0;
+    ssize_t len;
+
+    if (!f) {
+        hf_error_set(err, HF_EIO, "", "cannot open palette \"%s\": %s", path, strerror(errno));
+        return NULL;
+    }
+    p = malloc(sizeof *p);
+    if (!p) {
+        fclose(f);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    *p = builtin;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        char *s = line, *key, *val;
+        lineno++;
+        while (*s && isspace((unsigned char)*s))
+            s++;
+        if (*s == '\0' || *s == '#')
+            continue;
+        key = s;
+        while (*s && !isspace((unsigned char)*s))
+            s++;
+        if (*s)
+            *s++ = '\0';
+        while (*s && isspace((unsigned char)*s))
+            s++;
+        val = s;
+        if (strncmp(key, "sample", 6) == 0 && !nsamp_seen) {
+            p->nsample = 0; /* the file's sample list replaces the built-in one */
+            nsamp_seen = 1;
+        }
+        if (apply(p, key, val) < 0) {
+            hf_error_set(err, HF_ESCHEMA, "", "%s:%d: bad palette line \"%s\"", path, lineno, key);
+            err->line = lineno;
+            free(line);
+            free(p);
+            fclose(f);
+            return NULL;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (p->nsample == 0)
+        p->nsample = builtin.nsample;
+    return p;
+}
+
+const hf_palette *
+hf_palette_default(int *owned, hf_error *err)
+{
+    const char *env = getenv("HFSCOPE_PALETTE");
+
+    *owned = 0;
+    if (env && *env) {
+        hf_palette *p = hf_palette_load(env, err);
+        if (p)
+            *owned = 1;
+        return p;
+    }
+    return &builtin;
+}
+
+void
+hf_palette_free(hf_palette *p)
+{
+    if (p != &builtin)
+        free(p);
+}
+
+size_t
+hf_palette_nsamples(const hf_palette *p)
+{
+    return p->nsample;
+}
+
+hf_rgb
+hf_palette_ink(const hf_palette *p, hf_ink ink)
+{
+    size_t i = ink.index < 0 ? 0 : (size_t)ink.index;
+
+    switch (ink.role) {
+    case HF_ROLE_SAMPLE:
+    case HF_ROLE_SERIES:
+        return p->sample[i % p->nsample];
+    case HF_ROLE_ACCENT:
+        return p->accent[i % NACCENT];
+    default:
+        if ((unsigned)ink.role < HF_ROLE_COUNT)
+            return p->role[ink.role];
+        return p->role[HF_ROLE_FG];
+    }
+}
+
+static hf_rgb
+mix(hf_rgb a, hf_rgb b, double t)
+{
+    hf_rgb c = {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
+    return c;
+}
+
+hf_rgb
+hf_palette_map(const hf_palette *p, double t)
+{
+    if (!(t >= 0)) /* also NaN */
+        t = 0;
+    if (t > 1)
+        t = 1;
+    return t < 0.5 ? mix(p->map_lo, p->map_mid, t * 2) : mix(p->map_mid, p->map_hi, t * 2 - 1);
+}
+
+/* xterm-256: 6x6x6 cube at 16 + 36 r + 6 g + b with levels 0, 95, 135, 175, 215, 255, and a
+ * grey ramp 232..255 at 8 + 10 k; take whichever is nearer. */
+int
+hf_rgb_xterm256(hf_rgb c)
+{
+    static const int lv[6] = {0, 95, 135, 175, 215, 255};
+    int rgb[3] = {(int)lround(c.r * 255), (int)lround(c.g * 255), (int)lround(c.b * 255)};
+    int q[3], i, k, best = 0;
+    long dc = 0, dg;
+
+    for (i = 0; i < 3; i++) {
+        int bi = 0;
+        for (k = 1; k < 6; k++)
+            if (abs(lv[k] - rgb[i]) < abs(lv[bi] - rgb[i]))
+                bi = k;
+        q[i] = bi;
+        dc += (long)(lv[bi] - rgb[i]) * (lv[bi] - rgb[i]);
+    }
+    {
+        int avg = (rgb[0] + rgb[1] + rgb[2]) / 3, g = (avg - 8 + 5) / 10, gv;
+        if (g < 0)
+            g = 0;
+        if (g > 23)
+            g = 23;
+        gv = 8 + 10 * g;
+        dg = 0;
+        for (i = 0; i < 3; i++)
+            dg += (long)(gv - rgb[i]) * (gv - rgb[i]);
+        best = dg < dc ? 232 + g : 16 + 36 * q[0] + 6 * q[1] + q[2];
+    }
+    return best;
+}
+
+static double
+lin(double u)
+{
+    return u <= 0.03928 ? u / 12.92 : pow((u + 0.055) / 1.055, 2.4);
+}
+
+double
+hf_rgb_luminance(hf_rgb c)
+{
+    return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
+}
