@@ -1,0 +1,229 @@
+/* core/ranking.c - impacts (ATLAS-style ranking): for each nuisance parameter theta, refit with
+ * theta fixed at theta_hat +- sigma and record the shift of the POI. Refits run in threads that
+ * take tasks from one atomic counter; each warm-starts from the best fit. */
+#include "core/ranking.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct job {
+    const hf_model *m;
+    const hf_data *d;
+    const hf_fit_result *best;
+    hf_ranking_entry *e;
+    size_t ntask; /* entries x (2 or 4) */
+    int per;      /* refits per entry: 2 (post-fit only) or 4 */
+    atomic_size_t next;
+    atomic_int *cancel;
+    double *shift;  /* ntask POI shifts */
+    bool *ok;       /* ntask converged flags */
+    pthread_mutex_t lock;
+    hf_error err;   /* the first failure (under lock) */
+    atomic_int failed;
+} job;
+
+static double
+clamp(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Task t: entry t / per; k = t % per selects post-fit up/down, then pre-fit up/down. */
+static void *
+worker(void *arg)
+{
+    job *jb = arg;
+    const hf_model *m = jb->m;
+    double *init = malloc(m->npar * sizeof(*init));
+    if (init == NULL) {
+        pthread_mutex_lock(&jb->lock);
+        hf_error_nomem(&jb->err);
+        atomic_store(&jb->failed, 1);
+        pthread_mutex_unlock(&jb->lock);
+        return NULL;
+    }
+    for (;;) {
+        size_t t = atomic_fetch_add(&jb->next, 1);
+        if (t >= jb->ntask || atomic_load(&jb->failed))
+            break;
+        const hf_ranking_entry *e = &jb->e[t / (size_t)jb->per];
+        int k = (int)(t % (size_t)jb->per);
+        const hf_param *p = &m->par[e->par];
+        double sig = k < 2 ? e->postfit_sigma : e->prefit_sigma;
+        if (isnan(sig))
+            continue; /* unconstrained: no pre-fit width, nothing to refit */
+        double v = clamp(e->value + (k % 2 == 0 ? sig : -sig), p->lo, p->hi);
+        memcpy(init, jb->best->x, m->npar * sizeof(*init));
+        init[e->par] = v;
+        hf_fit_options fo = {0};
+        fo.init = init;
+        fo.fixed = jb->best->fixed;
+        fo.fix_index = (int)e->par;
+        fo.fix_value = v;
+        fo.no_errors = true;
+        fo.cancel = jb->cancel;
+        hf_fit_result res = {0};
+        hf_error ferr = {0};
+        if (hf_fit(m, jb->d, &fo, &res, &ferr) < 0) {
+            pthread_mutex_lock(&jb->lock);
+            if (!atomic_load(&jb->failed)) {
+                jb->err = ferr;
+                atomic_store(&jb->failed, 1);
+            } else {
+                hf_error_release(&ferr);
+            }
+            pthread_mutex_unlock(&jb->lock);
+            break;
+        }
+        jb->shift[t] = res.x[m->poi] - jb->best->x[m->poi];
+        jb->ok[t] = res.converged;
+        hf_fit_result_release(&res);
+    }
+    free(init);
+    return NULL;
+}
+
+double
+hf_ranking_key(const hf_ranking_entry *e)
+{
+    return fmax(fabs(e->impact_postfit[0]), fabs(e->impact_postfit[1]));
+}
+
+static int
+by_impact(const void *a, const void *b)
+{
+    const hf_ranking_entry *x = a, *y = b;
+    double kx = hf_ranking_key(x), ky = hf_ranking_key(y);
+    if (kx != ky)
+        return kx > ky ? -1 : 1;
+    return x->par < y->par ? -1 : x->par > y->par;
+}
+
+/* Impacts of each selected parameter on the POI (see the header). The refit tasks are shared by
+ * opt->jobs threads; results are independent of the thread count. */
+int
+hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *best,
+                   const hf_ranking_options *opt, hf_ranking *out, hf_error *err)
+{
+    hf_ranking_options o = {0};
+    if (opt != NULL)
+        o = *opt;
+    memset(out, 0, sizeof(*out));
+    if (m->poi < 0)
+        return hf_error_set(err, HF_EUSAGE, "", "ranking needs a POI (use --poi NAME)");
+    if (best->err == NULL)
+        return hf_error_set(err, HF_EFIT, "", "ranking needs the best fit's uncertainties");
+    out->poi = m->poi;
+    out->poi_value = best->x[m->poi];
+    out->poi_error = best->err[m->poi];
+
+    size_t n = 0;
+    for (size_t j = 0; j < m->npar; j++) {
+        bool want = o.select != NULL ? o.select[j] : m->par[j].con != HF_CON_NONE;
+        if (want && (int)j != m->poi && !best->fixed[j])
+            n++;
+    }
+    out->e = calloc(n ? n : 1, sizeof(*out->e));
+    if (out->e == NULL)
+        return hf_error_nomem(err);
+    size_t k = 0;
+    for (size_t j = 0; j < m->npar; j++) {
+        bool want = o.select != NULL ? o.select[j] : m->par[j].con != HF_CON_NONE;
+        if (!want || (int)j == m->poi || best->fixed[j])
+            continue;
+        hf_ranking_entry *e = &out->e[k++];
+        const hf_param *p = &m->par[j];
+        e->par = j;
+        e->value = best->x[j];
+        e->postfit_sigma = best->err[j];
+        if (p->con == HF_CON_GAUSS) {
+            e->prefit_sigma = p->sigma;
+            e->pull = (e->value - m->aux[j]) / p->sigma;
+        } else if (p->con == HF_CON_POISSON) {
+            e->prefit_sigma = p->sigma > 0 ? p->sigma : 1.0 / sqrt(p->tau);
+            e->pull = (e->value - 1.0) / e->prefit_sigma;
+        } else {
+            e->prefit_sigma = NAN; /* unconstrained: no pre-fit width */
+        }
+    }
+    out->n = n;
+
+    job jb = {0};
+    jb.m = m;
+    jb.d = d;
+    jb.best = best;
+    jb.e = out->e;
+    jb.per = o.no_prefit ? 2 : 4;
+    jb.ntask = n * (size_t)jb.per;
+    jb.cancel = o.cancel;
+    atomic_init(&jb.next, 0);
+    atomic_init(&jb.failed, 0);
+    jb.shift = calloc(jb.ntask + 1, sizeof(double));
+    jb.ok = calloc(jb.ntask + 1, sizeof(bool));
+    if (jb.shift == NULL || jb.ok == NULL || pthread_mutex_init(&jb.lock, NULL) != 0) {
+        free(jb.shift);
+        free(jb.ok);
+        hf_ranking_release(out);
+        return hf_error_nomem(err);
+    }
+    /* unconstrained parameters have no pre-fit width: their pre-fit tasks are skipped */
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(out->e[i].prefit_sigma) && jb.per == 4) {
+            jb.ok[i * 4 + 2] = jb.ok[i * 4 + 3] = true;
+            jb.shift[i * 4 + 2] = jb.shift[i * 4 + 3] = NAN;
+        }
+    }
+
+    int nthreads = o.jobs > 1 ? o.jobs : 1;
+    if ((size_t)nthreads > jb.ntask)
+        nthreads = jb.ntask > 0 ? (int)jb.ntask : 1;
+    pthread_t *th = calloc((size_t)nthreads, sizeof(*th));
+    int started = 0;
+    if (th != NULL && nthreads > 1)
+        for (; started < nthreads; started++)
+            if (pthread_create(&th[started], NULL, worker, &jb) != 0)
+                break;
+    if (started == 0)
+        worker(&jb); /* no threads: do it here */
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&jb.lock);
+
+    if (atomic_load(&jb.failed)) {
+        *err = jb.err; /* hand over the first failure's strings */
+        free(jb.shift);
+        free(jb.ok);
+        hf_ranking_release(out);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hf_ranking_entry *e = &out->e[i];
+        const double *s = &jb.shift[i * (size_t)jb.per];
+        const bool *ok = &jb.ok[i * (size_t)jb.per];
+        e->impact_postfit[0] = s[0];
+        e->impact_postfit[1] = s[1];
+        e->impact_prefit[0] = jb.per == 4 ? s[2] : NAN;
+        e->impact_prefit[1] = jb.per == 4 ? s[3] : NAN;
+        e->converged = true;
+        for (int t = 0; t < jb.per; t++)
+            e->converged &= ok[t];
+        out->nfailed += !e->converged;
+    }
+    out->nfits = jb.ntask;
+    free(jb.shift);
+    free(jb.ok);
+    qsort(out->e, n, sizeof(*out->e), by_impact);
+    return 0;
+}
+
+void
+hf_ranking_release(hf_ranking *r)
+{
+    if (r == NULL)
+        return;
+    free(r->e);
+    memset(r, 0, sizeof(*r));
+}
