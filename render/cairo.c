@@ -279,7 +279,7 @@ fit_x_labels(dc *c, const hf_panel *p, layout *L, double width)
     }
     if (maxw + L->xfont * 0.6 <= spacing)
         return;
-    if (p->x.nticks > 0) {
+    if (p->x.categories) {
         /* categories: rotate, shrink to the spacing, then thin out */
         L->xrot = true;
         if (spacing < L->xfont * 1.1)
@@ -313,7 +313,7 @@ fit_y_labels(dc *c, const hf_panel *p, layout *L, double height)
     if (nlab < 2)
         return;
     if (spacing < L->yfont * 1.15) {
-        if (p->y.nticks > 0)
+        if (p->y.categories)
             L->yfont = fmax(4.0, spacing / 1.15);
         if (spacing < L->yfont * 1.15)
             L->ystride = (int)ceil(L->yfont * 1.15 / spacing);
@@ -906,6 +906,15 @@ inside(double v, double a, double b)
     return v >= lo - eps && v <= hi + eps;
 }
 
+/* Tick labels left out at the ends of an axis shared edge to edge with another panel. */
+static bool
+skip_end(const hf_axis *ax, double v)
+{
+    double tol = 1e-6 * fabs(hf_axis_frac(ax, ax->max) - hf_axis_frac(ax, ax->min));
+    return (ax->no_min_label && fabs(hf_axis_frac(ax, v)) <= tol + 1e-9) ||
+           (ax->no_max_label && fabs(hf_axis_frac(ax, v) - 1) <= tol + 1e-9);
+}
+
 static void
 draw_axes(dc *c, const layout *L, const hf_panel *p)
 {
@@ -928,16 +937,21 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             double x = px(L, &p->x, t->value), len = t->major ? maj : min;
             if (!inside(t->value, p->x.min, p->x.max))
                 continue;
+            if (p->x.categories)
+                len = maj * 0.7;
             cairo_move_to(cr, x, L->area.y + L->area.h);
             cairo_line_to(cr, x, L->area.y + L->area.h - len);
-            cairo_move_to(cr, x, L->area.y);
-            cairo_line_to(cr, x, L->area.y + len);
+            if (!p->x.categories) {
+                cairo_move_to(cr, x, L->area.y);
+                cairo_line_to(cr, x, L->area.y + len);
+            }
         }
         cairo_stroke(cr);
         for (i = 0, k = 0; i < L->xt.n && !p->x.hide_labels; i++) {
             const hf_tick *t = &L->xt.tick[i];
             double x = px(L, &p->x, t->value), y = L->area.y + L->area.h + 3;
-            if (!t->label[0] || !inside(t->value, p->x.min, p->x.max))
+            if (!t->label[0] || !inside(t->value, p->x.min, p->x.max) ||
+                skip_end(&p->x, t->value))
                 continue;
             if (k++ % L->xstride != 0)
                 continue;
@@ -976,11 +990,11 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             double y = py(L, &p->y, t->value), len = t->major ? maj : min;
             if (!inside(t->value, p->y.min, p->y.max))
                 continue;
-            if (p->y.nticks > 0)
+            if (p->y.categories)
                 len = maj * 0.7; /* category ticks: short and only on the left */
             cairo_move_to(cr, L->area.x, y);
             cairo_line_to(cr, L->area.x + len, y);
-            if (p->y.nticks == 0) {
+            if (!p->y.categories) {
                 cairo_move_to(cr, L->area.x + L->area.w, y);
                 cairo_line_to(cr, L->area.x + L->area.w - len, y);
             }
@@ -989,7 +1003,8 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         for (i = 0, k = 0; i < L->yt.n && !p->y.hide_labels; i++) {
             const hf_tick *t = &L->yt.tick[i];
             double y = py(L, &p->y, t->value), w;
-            if (!t->label[0] || !inside(t->value, p->y.min, p->y.max))
+            if (!t->label[0] || !inside(t->value, p->y.min, p->y.max) ||
+                skip_end(&p->y, t->value))
                 continue;
             if (k++ % L->ystride != 0)
                 continue;

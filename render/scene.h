@@ -88,6 +88,10 @@ typedef struct hf_axis {
     bool integer;       /* ticks only at integers (bin indices, categories) */
     bool hide_labels;   /* draw ticks but no tick labels (x of a main panel above a ratio) */
     bool hidden;        /* draw neither ticks nor labels (tables, colour-map category axes) */
+    bool categories;    /* explicit ticks are category names (parameters, channels): backends
+                           may shrink, rotate or thin their labels; ticks on the labelled side */
+    bool no_min_label;  /* leave the tick label at `min` out (panels stacked edge to edge) */
+    bool no_max_label;  /* likewise at `max` */
     size_t nticks;      /* > 0: explicit ticks (categories: parameter names); 0: hf_axis_ticks */
     hf_tick *ticks;
 } hf_axis;
