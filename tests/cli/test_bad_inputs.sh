@@ -31,7 +31,7 @@ fail() { # case, reason
 }
 
 # expect_error NAME PATH PREFIX FRAGMENT: exit 2, no stdout, one stderr line starting with PREFIX
-# and containing FRAGMENT (case-insensitive).
+# and containing FRAGMENT (case-insensitive) after the prefix.
 expect_error() {
     "$HF" inspect "$2" >"$out" 2>"$err"
     rc=$?
@@ -44,7 +44,9 @@ expect_error() {
     "$3"*) ;;
     *) fail "$1" "stderr does not start with '$3'"; return ;;
     esac
-    if ! printf '%s\n' "$line" | grep -qiF -- "$4"; then
+    # the fragment must be in the message proper: the file name itself ends in ".json"
+    msg=${line#"$3"}
+    if ! printf '%s\n' "$msg" | grep -qiF -- "$4"; then
         fail "$1" "message lacks '$4'"
         return
     fi
