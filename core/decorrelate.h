@@ -37,8 +37,5 @@ void hf_decorrelate_release(hf_decorrelation *d);
 /* RFC 6902 patch (array of add/remove/replace operations) that turns `from` into `to`:
  * objects key by key, arrays by common prefix/suffix then element by element. NULL on ENOMEM. */
 struct cJSON *hf_decorrelate_diff(const struct cJSON *from, const struct cJSON *to);
-/* Apply an RFC 6902 patch of add/remove/replace/test operations to doc in place (for checking a
- * diff round trip). Returns 0, or -1 with err set and the operation's pointer in err->where. */
-int hf_decorrelate_patch_apply(struct cJSON *doc, const struct cJSON *patch, hf_error *err);
 
 #endif

@@ -51,8 +51,7 @@ hf_interp_code4_factor(const double c[6], double lo, double hi, double a, double
     double dp = 6.0 * c[5];
     for (int i = 4; i >= 0; i--) {
         p = p * a + c[i];
-        if (i > 0)
-            dp = dp * a + (double)(i + 1) * c[i];
+        dp = dp * a + (double)(i + 1) * c[i]; /* d/da of a p(a) = sum (i+1) c_i a^i */
     }
     if (dfac != NULL)
         *dfac = dp;

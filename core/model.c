@@ -42,6 +42,24 @@ cmp_modref(const void *a, const void *b)
     return x->cs < y->cs ? -1 : x->cs > y->cs;
 }
 
+typedef struct setorder {
+    size_t ref0, nref;
+    int rank;
+    size_t first_cs;
+    const char *name;
+} setorder;
+
+static int
+cmp_setorder(const void *a, const void *b)
+{
+    const setorder *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->first_cs != y->first_cs)
+        return x->first_cs < y->first_cs ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
 static int
 cmp_sample(const void *a, const void *b)
 {
@@ -366,7 +384,15 @@ compile_params(hf_model *m, hf_error *err)
             refs[r++] = (modref){m->cs[i].src->mod[k].name, &m->cs[i].src->mod[k], i};
     qsort(refs, nref, sizeof(*refs), cmp_modref);
 
-    /* count sets and parameters */
+    /* group by name into sets, then order the sets as pyhf 0.7 registers them: by builder
+     * (histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror), within a builder
+     * by first appearance walking channels, samples and modifiers in sorted order (staterror:
+     * by name). A set shared by histosys and normsys sits with histosys. */
+    static const int builder_rank[HF_MOD_COUNT] = {
+        [HF_MOD_HISTOSYS] = 0, [HF_MOD_LUMI] = 1,      [HF_MOD_NORMFACTOR] = 2,
+        [HF_MOD_NORMSYS] = 3,  [HF_MOD_SHAPEFACTOR] = 4, [HF_MOD_SHAPESYS] = 5,
+        [HF_MOD_STATERROR] = 6,
+    };
     size_t nset = 0, npar = 0;
     for (size_t i = 0; i < nref; i++) {
         if (i > 0 && strcmp(refs[i].name, refs[i - 1].name) == 0)
@@ -374,28 +400,44 @@ compile_params(hf_model *m, hf_error *err)
         nset++;
         npar += is_perbin(refs[i].mod->type) ? m->cs[refs[i].cs].nbins : 1;
     }
+    setorder *order = malloc((nset ? nset : 1) * sizeof(*order));
     m->set = calloc(nset ? nset : 1, sizeof(*m->set));
     m->par = calloc(npar ? npar : 1, sizeof(*m->par));
-    if (m->set == NULL || m->par == NULL) {
+    if (order == NULL || m->set == NULL || m->par == NULL) {
+        free(order);
         free(refs);
         return hf_error_nomem(err);
     }
-    m->nset = nset;
-    m->npar = npar;
-    size_t si = 0, first = 0;
+    size_t ns = 0;
     for (size_t i = 0; i < nref;) {
         size_t j = i + 1;
-        while (j < nref && strcmp(refs[j].name, refs[i].name) == 0)
+        int rank = builder_rank[refs[i].mod->type];
+        while (j < nref && strcmp(refs[j].name, refs[i].name) == 0) {
+            if (builder_rank[refs[j].mod->type] < rank)
+                rank = builder_rank[refs[j].mod->type];
             j++;
-        /* per-bin sets combine samples only when the type is the same (checked at load) */
-        if (compile_set(m, refs + i, j - i, first, si, err) < 0) {
+        }
+        size_t first_cs = SIZE_MAX;
+        for (size_t q = i; q < j; q++)
+            if (builder_rank[refs[q].mod->type] == rank && refs[q].cs < first_cs)
+                first_cs = refs[q].cs;
+        order[ns++] = (setorder){i, j - i, rank, rank == builder_rank[HF_MOD_STATERROR] ? 0 : first_cs,
+                                refs[i].name};
+        i = j;
+    }
+    qsort(order, nset, sizeof(*order), cmp_setorder);
+    m->nset = nset;
+    m->npar = npar;
+    size_t first = 0;
+    for (size_t si = 0; si < nset; si++) {
+        if (compile_set(m, refs + order[si].ref0, order[si].nref, first, si, err) < 0) {
+            free(order);
             free(refs);
             return -1;
         }
         first += m->set[si].n;
-        si++;
-        i = j;
     }
+    free(order);
 
     /* terms: for each cs, its modifiers in evaluation order (scalar, per-bin, additive) */
     m->term = calloc(nref ? nref : 1, sizeof(*m->term));
@@ -548,4 +590,24 @@ hf_data
 hf_model_data(const hf_model *m)
 {
     return (hf_data){m->obs, m->aux};
+}
+
+bool
+hf_param_prior(const hf_param *p, double *centre, double *width)
+{
+    switch (p->con) {
+    case HF_CON_GAUSS:
+        *centre = p->aux;
+        *width = p->sigma;
+        return true;
+    case HF_CON_POISSON:
+        *centre = p->aux / p->tau;
+        *width = 1.0 / sqrt(p->tau);
+        return true;
+    case HF_CON_NONE:
+        break;
+    }
+    *centre = p->init;
+    *width = 0.0;
+    return false;
 }

@@ -107,6 +107,10 @@ hf_data hf_model_data(const hf_model *m);
 int hf_model_find_par(const hf_model *m, const char *name); /* -1 if absent */
 int hf_model_find_channel(const hf_model *m, const char *name);
 int hf_model_set_poi(hf_model *m, const char *name, hf_error *err);
+/* The prior of a constrained parameter: centre (gauss: aux, poisson: aux/tau) and width
+ * (sigma, or 1/sqrt(tau)). Returns false (and centre = init, width = 0) when unconstrained.
+ * Pulls are (value - centre) / width. */
+bool hf_param_prior(const hf_param *p, double *centre, double *width);
 
 /* Scratch space for evaluations: one per thread. */
 typedef struct hf_eval hf_eval;

@@ -96,7 +96,7 @@ measure(hf_systematics_entry *e, size_t nbins, const double *nom, const double *
         double du = up[b] - nom[b], dd = down[b] - nom[b];
         double w = fabs(du) + fabs(dd);
         wsum += w;
-        if (du * dd > 0)
+        if (du * dd >= 0) /* same side, or only one variation */
             wsame += w;
         if (w > wmax) {
             wmax = w;
@@ -306,7 +306,7 @@ transform_modifier(cJSON *mod, const double *nom, size_t nbins, hf_systematics_t
         if (!cJSON_IsNumber(hi) || !cJSON_IsNumber(lo))
             return hf_error_set(err, HF_ESCHEMA, where, "normsys data needs numbers hi and lo");
         double h = hi->valuedouble, l = lo->valuedouble;
-        bool one_sided = (h - 1.0) * (l - 1.0) > 0;
+        bool one_sided = (h - 1.0) * (l - 1.0) >= 0 && (h != 1.0 || l != 1.0);
         if (tr->symmetrize != HF_SYMM_NONE && (!tr->only_one_sided || one_sided)) {
             symm_pair(tr->symmetrize, 1.0, &h, &l);
             if (h != hi->valuedouble || l != lo->valuedouble) {
@@ -328,7 +328,7 @@ transform_modifier(cJSON *mod, const double *nom, size_t nbins, hf_systematics_t
         for (size_t b = 0; b < nbins; b++) {
             double du = up[b] - nom[b], dd = dn[b] - nom[b], w = fabs(du) + fabs(dd);
             wsum += w;
-            if (du * dd > 0)
+            if (du * dd >= 0) /* same side, or only one variation */
                 wsame += w;
         }
         bool one_sided = wsum > 0 && wsame > 0.5 * wsum;

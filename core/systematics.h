@@ -12,7 +12,7 @@
 struct cJSON;
 
 enum {
-    HF_SYST_ONE_SIDED = 1u << 0,  /* up and down move the yield to the same side */
+    HF_SYST_ONE_SIDED = 1u << 0,  /* up and down on the same side, or only one of them varies */
     HF_SYST_TINY = 1u << 1,       /* every effect below the tiny threshold (prunable) */
     HF_SYST_LARGE = 1u << 2,      /* normalisation or shape effect above the large threshold */
     HF_SYST_SINGLE_BIN = 1u << 3  /* one bin carries most of the variation */
@@ -38,7 +38,7 @@ typedef struct hf_systematics_entry {
     double shape_up;   /* max_b |(up_b / nom_b) / (1 + norm_up) - 1|: shape once the norm is removed */
     double shape_down;
     double asymmetry;  /* (norm_up + norm_down) / (|norm_up| + |norm_down|): 0 symmetric, +-1 one-sided */
-    double same_side;  /* share of sum_b (|du_b| + |dd_b|) in bins where du_b * dd_b > 0 */
+    double same_side;  /* share of sum_b (|du_b| + |dd_b|) in bins where du_b * dd_b >= 0 */
     size_t max_bin;    /* bin with the largest |du_b| + |dd_b| */
     double max_bin_share;
     unsigned flags;    /* HF_SYST_* */

@@ -86,7 +86,8 @@ hf_json_load_file(const char *path, hf_error *err)
         return NULL;
     }
     const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+    /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
+    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     if (doc == NULL) {
         int line = 1, col = 1;
         const char *stop = end != NULL ? end : buf + len;
@@ -119,13 +120,9 @@ typedef struct loader {
     hf_error *err;
 } loader;
 
-static int
-fail(loader *L, hf_status code, const char *fmt, const char *a, const char *b)
-{
-    if (L->jp.oom)
-        return hf_error_nomem(L->err);
-    return hf_error_set(L->err, code, L->jp.buf, fmt, a ? a : "", b ? b : "");
-}
+/* An error at the current pointer (the pointer buffer may have failed to grow). */
+#define fail(L, code, ...)                                                                          \
+    ((L)->jp.oom ? hf_error_nomem((L)->err) : hf_error_set((L)->err, code, (L)->jp.buf, __VA_ARGS__))
 
 static const char *
 json_type(const cJSON *v)
@@ -279,7 +276,7 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
         return -1;
     if (parse_modtype(type, &m->type) < 0) {
         size_t mark = hf_jsonptr_push_key(&L->jp, "type");
-        fail(L, HF_ESCHEMA, "unknown modifier type '%s'%s", type, NULL);
+        fail(L, HF_ESCHEMA, "unknown modifier type '%s'", type);
         hf_jsonptr_pop(&L->jp, mark);
         return -1;
     }
@@ -437,7 +434,7 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
         return -1;
     c->nsamples = (size_t)cJSON_GetArraySize(samples);
     if (c->nsamples == 0)
-        return fail(L, HF_ESCHEMA, "channel '%s' has no samples%s", c->name, NULL);
+        return fail(L, HF_ESCHEMA, "channel '%s' has no samples", c->name);
     c->sample = hf_arena_array(&L->ws->arena, c->nsamples, sizeof(*c->sample));
     if (c->sample == NULL)
         return hf_error_nomem(L->err);
@@ -492,7 +489,7 @@ load_channels(loader *L, const cJSON *root)
         for (size_t k = 0; k < i; k++) {
             if (strcmp(ws->chan[k].name, ws->chan[i].name) == 0) {
                 hf_jsonptr_push_key(&L->jp, "name");
-                return fail(L, HF_ESCHEMA, "duplicate channel name '%s'%s", ws->chan[i].name, NULL);
+                return fail(L, HF_ESCHEMA, "duplicate channel name '%s'", ws->chan[i].name);
             }
         }
         hf_jsonptr_pop(&L->jp, m2);
@@ -527,10 +524,16 @@ load_observations(loader *L, const cJSON *root)
             if (strcmp(ws->chan[k].name, name) == 0)
                 c = &ws->chan[k];
         size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
-        if (c == NULL)
-            return fail(L, HF_ESCHEMA, "observation for unknown channel '%s'%s", name, NULL);
+        if (c == NULL) {
+            /* pyhf ignores observations of channels the workspace does not define */
+            if (add_warning(L, "observation for a channel the workspace does not define: ignored") < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, m2);
+            i++;
+            continue;
+        }
         if (c->obs != NULL)
-            return fail(L, HF_ESCHEMA, "duplicate observation for channel '%s'%s", name, NULL);
+            return fail(L, HF_ESCHEMA, "duplicate observation for channel '%s'", name);
         hf_jsonptr_pop(&L->jp, m3);
         const cJSON *d = member(L, jo, "data", 1);
         if (d == NULL)
@@ -546,7 +549,7 @@ load_observations(loader *L, const cJSON *root)
     }
     for (size_t k = 0; k < ws->nchan; k++)
         if (ws->chan[k].obs == NULL)
-            return fail(L, HF_ESCHEMA, "no observation for channel '%s'%s", ws->chan[k].name, NULL);
+            return fail(L, HF_ESCHEMA, "no observation for channel '%s'", ws->chan[k].name);
     hf_jsonptr_pop(&L->jp, mark);
     return 0;
 }
@@ -678,7 +681,7 @@ load_measurements(loader *L, const cJSON *root)
         for (size_t k = 0; k < i; k++) {
             if (strcmp(ws->meas[k].name, m->name) == 0) {
                 hf_jsonptr_push_key(&L->jp, "name");
-                return fail(L, HF_ESCHEMA, "duplicate measurement name '%s'%s", m->name, NULL);
+                return fail(L, HF_ESCHEMA, "duplicate measurement name '%s'", m->name);
             }
         }
         const cJSON *cfg = member(L, jm, "config", 1);
@@ -711,8 +714,7 @@ load_measurements(loader *L, const cJSON *root)
             for (size_t q = 0; q < k; q++) {
                 if (strcmp(m->par[q].name, m->par[k].name) == 0) {
                     hf_jsonptr_push_key(&L->jp, "name");
-                    return fail(L, HF_ESCHEMA, "duplicate configuration for parameter '%s'%s",
-                                m->par[k].name, NULL);
+                    return fail(L, HF_ESCHEMA, "duplicate configuration for parameter '%s'", m->par[k].name);
                 }
             }
             hf_jsonptr_pop(&L->jp, m5);
@@ -759,7 +761,7 @@ check_modifier_names(loader *L)
                             const char *why = NULL;
                             if (!same && !normal_pair)
                                 why = "incompatible types";
-                            else if (perbin && c2 != c)
+                            else if (perbin && ws->chan[c2].nbins != ws->chan[c].nbins)
                                 why = "different channels";
                             if (why == NULL)
                                 continue;
@@ -779,7 +781,8 @@ check_modifier_names(loader *L)
                                                     a->name, hf_modtype_name(b->type),
                                                     hf_modtype_name(a->type));
                             return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
-                                                "%s modifier '%s' is used in channels '%s' and '%s'",
+                                                "%s modifier '%s' is shared by channels '%s' and "
+                                                "'%s' with different numbers of bins",
                                                 hf_modtype_name(a->type), a->name,
                                                 ws->chan[c2].name, ws->chan[c].name);
                         }

@@ -1,0 +1,454 @@
+/* app/cli.c - common options, loading (with --patch), error lines and JSON output for commands. */
+#include "app/cli.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/patch.h"
+#include "core/workspace.h"
+
+enum {
+    OPT_JSON = 1000,
+    OPT_MEAS,
+    OPT_POI,
+    OPT_PATCH,
+    OPT_FIX,
+    OPT_INTERP,
+    OPT_SEED,
+    OPT_ASCII,
+    OPT_EXTRA = 2000
+};
+
+static const struct {
+    const char *name;
+    int has_arg, val;
+    const char *help;
+} common[] = {
+    {"json", 0, OPT_JSON, "machine-readable result on stdout"},
+    {"output", 1, 'o', "write the result to PATH"},
+    {"measurement", 1, OPT_MEAS, "measurement NAME (default: the first)"},
+    {"poi", 1, OPT_POI, "parameter of interest NAME"},
+    {"patch", 1, OPT_PATCH, "apply PATCHSET.json[:NAME] before compiling"},
+    {"fix", 1, OPT_FIX, "fix NAME=VALUE (repeatable)"},
+    {"interp", 1, OPT_INTERP, "normsys=code4,histosys=code4p (codes 0,1,2,4,4p)"},
+    {"jobs", 1, 'j', "threads"},
+    {"seed", 1, OPT_SEED, "random seed"},
+    {"ascii", 0, OPT_ASCII, "ASCII glyphs only"},
+    {"quiet", 0, 'q', "no warnings"},
+    {"verbose", 0, 'v', "more detail"},
+    {"help", 0, 'h', "this help"},
+};
+#define NCOMMON (sizeof(common) / sizeof(common[0]))
+
+void
+hf_cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hfscope: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int
+hf_cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hfscope: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+int
+hf_cli_report(const char *file, const hf_error *err)
+{
+    const char *where = err->where != NULL ? err->where : "";
+    if (file != NULL && *file)
+        fprintf(stderr, "hfscope: error: %s:%s%s%s\n", file, where, *where ? ": " : " ",
+                hf_error_msg(err));
+    else
+        fprintf(stderr, "hfscope: error: %s%s%s\n", where, *where ? ": " : "", hf_error_msg(err));
+    return err->code == HF_EFIT ? 1 : 2;
+}
+
+static void
+print_help(const char *command, const char *usage, const hf_opt *extra)
+{
+    printf("usage: hfscope %s\n\noptions:\n", usage);
+    for (const hf_opt *o = extra; o != NULL && o->name != NULL; o++) {
+        char left[64];
+        snprintf(left, sizeof(left), "%s%c%s--%s%s", o->c ? "-" : "", o->c ? o->c : ' ',
+                 o->c ? ", " : "  ", o->name, o->kind == HF_OPT_FLAG ? "" : " X");
+        printf("  %-28s %s\n", left, o->help ? o->help : "");
+    }
+    for (size_t i = 0; i < NCOMMON; i++) {
+        char left[64];
+        int c = common[i].val < 256 ? common[i].val : 0;
+        snprintf(left, sizeof(left), "%s%c%s--%s%s", c ? "-" : "", c ? c : ' ', c ? ", " : "  ",
+                 common[i].name, common[i].has_arg ? " X" : "");
+        printf("  %-28s %s\n", left, common[i].help);
+    }
+    (void)command;
+}
+
+static int
+parse_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int
+parse_interp(hf_cli *cli, const char *arg)
+{
+    char *copy = strdup(arg);
+    if (copy == NULL)
+        return hf_cli_usage_error("out of memory");
+    int rc = 0;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        hf_interp_code code;
+        if (eq == NULL || hf_interp_parse(eq + 1, &code) < 0) {
+            rc = hf_cli_usage_error("--interp: expected normsys=CODE,histosys=CODE, got '%s'", tok);
+            break;
+        }
+        *eq = '\0';
+        if (strcmp(tok, "normsys") == 0)
+            cli->mopt.normsys_code = code;
+        else if (strcmp(tok, "histosys") == 0)
+            cli->mopt.histosys_code = code;
+        else {
+            rc = hf_cli_usage_error("--interp: unknown modifier type '%s'", tok);
+            break;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+int
+hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage)
+{
+    memset(cli, 0, sizeof(*cli));
+    cli->command = argv[0];
+    cli->jobs = 1;
+    cli->seed = 42;
+    cli->mopt.normsys_code = HF_INTERP_CODE4;
+    cli->mopt.histosys_code = HF_INTERP_CODE4P;
+    size_t nextra = 0;
+    while (extra != NULL && extra[nextra].name != NULL)
+        nextra++;
+    struct option *lo = calloc(NCOMMON + nextra + 1, sizeof(*lo));
+    char *so = malloc(3 * (NCOMMON + nextra) + 2);
+    cli->pos = calloc((size_t)argc + 1, sizeof(char *));
+    if (lo == NULL || so == NULL || cli->pos == NULL) {
+        free(lo);
+        free(so);
+        return hf_cli_usage_error("out of memory");
+    }
+    size_t k = 0, s = 0;
+    so[s++] = '+'; /* stop at nothing: we permute manually below */
+    s = 0;
+    for (size_t i = 0; i < nextra; i++) {
+        lo[k++] = (struct option){extra[i].name, extra[i].kind == HF_OPT_FLAG ? 0 : 1, NULL,
+                                  OPT_EXTRA + (int)i};
+        if (extra[i].c) {
+            so[s++] = (char)extra[i].c;
+            if (extra[i].kind != HF_OPT_FLAG)
+                so[s++] = ':';
+        }
+    }
+    for (size_t i = 0; i < NCOMMON; i++) {
+        lo[k++] = (struct option){common[i].name, common[i].has_arg, NULL, common[i].val};
+        if (common[i].val < 256) {
+            so[s++] = (char)common[i].val;
+            if (common[i].has_arg)
+                so[s++] = ':';
+        }
+    }
+    so[s] = '\0';
+    int rc = 0;
+    optind = 1;
+    opterr = 0;
+    int c, li;
+    while (rc == 0 && (c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+        const hf_opt *x = NULL;
+        if (c >= OPT_EXTRA)
+            x = &extra[c - OPT_EXTRA];
+        else
+            for (size_t i = 0; i < nextra; i++)
+                if (extra[i].c == c)
+                    x = &extra[i];
+        if (x != NULL) {
+            double v;
+            switch (x->kind) {
+            case HF_OPT_FLAG:
+                *(bool *)x->target = true;
+                break;
+            case HF_OPT_STRING:
+                *(const char **)x->target = optarg;
+                break;
+            case HF_OPT_DOUBLE:
+            case HF_OPT_INT:
+                if (parse_number(optarg, &v) < 0 ||
+                    (x->kind == HF_OPT_INT && v != (double)(int)v)) {
+                    rc = hf_cli_usage_error("--%s: expected a number, got '%s'", x->name, optarg);
+                    break;
+                }
+                if (x->kind == HF_OPT_DOUBLE)
+                    *(double *)x->target = v;
+                else
+                    *(int *)x->target = (int)v;
+                break;
+            }
+            continue;
+        }
+        double v;
+        switch (c) {
+        case OPT_JSON:
+            cli->json = true;
+            break;
+        case 'o':
+            cli->output = optarg;
+            break;
+        case OPT_MEAS:
+            cli->measurement = cli->mopt.measurement = optarg;
+            break;
+        case OPT_POI:
+            cli->poi = cli->mopt.poi = optarg;
+            break;
+        case OPT_PATCH:
+            cli->patch = optarg;
+            break;
+        case OPT_FIX: {
+            char *eq = strchr(optarg, '=');
+            if (eq == NULL || eq == optarg || parse_number(eq + 1, &v) < 0) {
+                rc = hf_cli_usage_error("--fix: expected NAME=VALUE, got '%s'", optarg);
+                break;
+            }
+            hf_fixspec *f = realloc(cli->fix, (cli->nfix + 1) * sizeof(*f));
+            if (f == NULL) {
+                rc = hf_cli_usage_error("out of memory");
+                break;
+            }
+            *eq = '\0';
+            cli->fix = f;
+            cli->fix[cli->nfix++] = (hf_fixspec){optarg, v};
+            break;
+        }
+        case OPT_INTERP:
+            rc = parse_interp(cli, optarg);
+            break;
+        case 'j':
+            if (parse_number(optarg, &v) < 0 || v < 1 || v > 1024 || v != (int)v)
+                rc = hf_cli_usage_error("--jobs: expected a positive integer, got '%s'", optarg);
+            else
+                cli->jobs = (int)v;
+            break;
+        case OPT_SEED:
+            if (parse_number(optarg, &v) < 0 || v < 0)
+                rc = hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", optarg);
+            else
+                cli->seed = (unsigned long)v;
+            break;
+        case OPT_ASCII:
+            cli->ascii = true;
+            break;
+        case 'q':
+            cli->quiet = true;
+            break;
+        case 'v':
+            cli->verbose = true;
+            break;
+        case 'h':
+            print_help(argv[0], usage, extra);
+            rc = -1;
+            break;
+        case ':':
+            rc = hf_cli_usage_error("option '%s' needs a value (see hfscope %s --help)",
+                                    argv[optind - 1], argv[0]);
+            break;
+        default:
+            if (optopt != 0 && optopt < 256 && optind > 0 && argv[optind - 1][1] != '-')
+                rc = hf_cli_usage_error("unknown option '-%c' (see hfscope %s --help)", optopt,
+                                        argv[0]);
+            else
+                rc = hf_cli_usage_error("unknown or incomplete option '%s' (see hfscope %s --help)",
+                                        argv[optind - 1], argv[0]);
+            break;
+        }
+    }
+    if (rc == 0) {
+        for (int i = optind; i < argc; i++)
+            cli->pos[cli->npos++] = argv[i];
+        cli->ws_path = cli->npos > 0 ? cli->pos[0] : NULL;
+    }
+    free(lo);
+    free(so);
+    return rc;
+}
+
+/* Load, patch and compile. Prints the error line itself; returns 0 or 2. */
+int
+hf_cli_load(hf_cli *cli)
+{
+    if (cli->ws_path == NULL)
+        return hf_cli_usage_error("%s: missing WORKSPACE.json (see hfscope %s --help)",
+                                  cli->command, cli->command);
+    hf_error err = {0};
+    int rc = 0;
+    cJSON *doc = hf_json_load_file(cli->ws_path, &err);
+    if (doc == NULL) {
+        rc = hf_cli_report(cli->ws_path, &err);
+        goto out;
+    }
+    if (cli->patch != NULL) {
+        char *spec = strdup(cli->patch);
+        if (spec == NULL) {
+            cJSON_Delete(doc);
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        char *colon = strrchr(spec, ':');
+        const char *name = NULL;
+        if (colon != NULL) {
+            *colon = '\0';
+            name = colon + 1;
+        }
+        if (hf_patchset_apply_named(doc, spec, name, &err) < 0) {
+            rc = hf_cli_report(spec, &err);
+            free(spec);
+            cJSON_Delete(doc);
+            goto out;
+        }
+        free(spec);
+    }
+    cli->ws = hf_workspace_from_json(doc, cli->ws_path, &err);
+    if (cli->ws == NULL) {
+        rc = hf_cli_report(cli->ws_path, &err);
+        goto out;
+    }
+    if (!cli->quiet)
+        for (size_t i = 0; i < cli->ws->nwarn && i < 5; i++)
+            hf_cli_warn("%s:%s", cli->ws_path, cli->ws->warn[i]);
+    if (!cli->quiet && cli->ws->nwarn > 5)
+        hf_cli_warn("%s: %zu more warnings like these", cli->ws_path, cli->ws->nwarn - 5);
+    cli->model = hf_model_compile(cli->ws, &cli->mopt, &err);
+    if (cli->model == NULL) {
+        rc = hf_cli_report(err.code == HF_EUSAGE && (err.where == NULL || !*err.where) ? NULL
+                                                                                      : cli->ws_path,
+                           &err);
+        goto out;
+    }
+    if (cli->model->warning != NULL && !cli->quiet)
+        hf_cli_warn("%s: %s", cli->ws_path, cli->model->warning);
+    for (size_t i = 0; i < cli->nfix; i++) {
+        int j = hf_model_find_par(cli->model, cli->fix[i].name);
+        if (j < 0) {
+            rc = hf_cli_usage_error("--fix: no parameter named '%s'", cli->fix[i].name);
+            goto out;
+        }
+        hf_param *p = &cli->model->par[j];
+        if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi) {
+            rc = hf_cli_usage_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
+                                    cli->fix[i].value, p->lo, p->hi);
+            goto out;
+        }
+        cli->model->init[j] = cli->fix[i].value;
+        cli->model->fixed[j] = true;
+    }
+out:
+    hf_error_release(&err);
+    return rc;
+}
+
+void
+hf_cli_release(hf_cli *cli)
+{
+    hf_model_free(cli->model);
+    hf_workspace_free(cli->ws);
+    free(cli->fix);
+    free(cli->pos);
+    memset(cli, 0, sizeof(*cli));
+}
+
+cJSON *
+hf_cli_json_doc(const hf_cli *cli)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (doc == NULL)
+        return NULL;
+    cJSON_AddStringToObject(doc, "hfscope_version", HF_VERSION);
+    cJSON_AddStringToObject(doc, "command", cli->command);
+    if (cli->ws_path != NULL)
+        cJSON_AddStringToObject(doc, "workspace", cli->ws_path);
+    if (cli->model != NULL)
+        cJSON_AddStringToObject(doc, "measurement", cli->model->meas->name);
+    return doc;
+}
+
+int
+hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (tmp == NULL)
+        return hf_error_nomem(err);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (f == NULL) {
+        hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int ok = fwrite(data, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+int
+hf_cli_json_emit(cJSON *doc, const char *path)
+{
+    if (doc == NULL)
+        return hf_cli_usage_error("out of memory");
+    char *text = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    if (text == NULL)
+        return hf_cli_usage_error("out of memory");
+    int rc = 0;
+    if (path == NULL) {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+    } else {
+        hf_error err = {0};
+        size_t len = strlen(text);
+        text[len] = '\n';
+        if (hf_write_file_atomic(path, text, len + 1, &err) < 0)
+            rc = hf_cli_report(NULL, &err);
+        hf_error_release(&err);
+    }
+    free(text);
+    return rc;
+}

@@ -1,0 +1,187 @@
+/* app/cmd_inspect.c - `hfscope inspect WS`: channels, samples, modifiers and parameters. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "core/model.h"
+
+int cmd_inspect(int argc, char **argv);
+
+static const char *
+con_name(hf_constraint c)
+{
+    return c == HF_CON_GAUSS ? "normal" : c == HF_CON_POISSON ? "poisson" : "none";
+}
+
+static void
+type_list(unsigned types, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        if (types & (1u << t)) {
+            size_t len = strlen(buf);
+            snprintf(buf + len, n - len, "%s%s", len ? "," : "", hf_modtype_name((hf_modtype)t));
+        }
+}
+
+static cJSON *
+inspect_json(const hf_cli *cli, const double *nu, const double *ys)
+{
+    const hf_model *m = cli->model;
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (doc == NULL)
+        return NULL;
+    cJSON_AddStringToObject(doc, "version", cli->ws->version);
+    if (m->poi >= 0)
+        cJSON_AddStringToObject(doc, "poi", m->par[m->poi].name);
+    else
+        cJSON_AddNullToObject(doc, "poi");
+    cJSON_AddStringToObject(doc, "interp_normsys", hf_interp_name(m->normsys_code));
+    cJSON_AddStringToObject(doc, "interp_histosys", hf_interp_name(m->histosys_code));
+    cJSON_AddNumberToObject(doc, "nbins", (double)m->nbins);
+    cJSON_AddNumberToObject(doc, "npars", (double)m->npar);
+    cJSON_AddNumberToObject(doc, "n_aux", (double)m->ncon);
+    cJSON *chans = cJSON_AddArrayToObject(doc, "channels");
+    for (size_t c = 0; c < m->nchan; c++) {
+        cJSON *jc = cJSON_CreateObject();
+        cJSON_AddItemToArray(chans, jc);
+        cJSON_AddStringToObject(jc, "name", m->chan[c]->name);
+        cJSON_AddNumberToObject(jc, "nbins", (double)m->chan_nbins[c]);
+        cJSON_AddItemToObject(jc, "observed",
+                              cJSON_CreateDoubleArray(m->obs + m->chan_off[c], (int)m->chan_nbins[c]));
+        cJSON_AddItemToObject(jc, "expected_prefit",
+                              cJSON_CreateDoubleArray(nu + m->chan_off[c], (int)m->chan_nbins[c]));
+        cJSON *js = cJSON_AddArrayToObject(jc, "samples");
+        for (size_t i = 0; i < m->ncs; i++) {
+            const hf_cs *e = &m->cs[i];
+            if (e->chan != c)
+                continue;
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(js, o);
+            cJSON_AddStringToObject(o, "name", m->samp_name[e->samp]);
+            cJSON_AddItemToObject(o, "nominal", cJSON_CreateDoubleArray(e->nom, (int)e->nbins));
+            cJSON_AddItemToObject(o, "expected_prefit",
+                                  cJSON_CreateDoubleArray(ys + e->ys, (int)e->nbins));
+            cJSON *mods = cJSON_AddArrayToObject(o, "modifiers");
+            for (size_t k = 0; k < e->src->nmod; k++) {
+                cJSON *jm = cJSON_CreateObject();
+                cJSON_AddStringToObject(jm, "name", e->src->mod[k].name);
+                cJSON_AddStringToObject(jm, "type", hf_modtype_name(e->src->mod[k].type));
+                cJSON_AddItemToArray(mods, jm);
+            }
+        }
+    }
+    cJSON *pars = cJSON_AddArrayToObject(doc, "parameters");
+    for (size_t j = 0; j < m->npar; j++) {
+        const hf_param *p = &m->par[j];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(pars, o);
+        cJSON_AddStringToObject(o, "name", p->name);
+        cJSON_AddStringToObject(o, "set", p->set);
+        char types[128];
+        type_list(p->types, types, sizeof(types));
+        cJSON_AddStringToObject(o, "modifier_types", types);
+        cJSON_AddNumberToObject(o, "init", m->init[j]);
+        double b[2] = {p->lo, p->hi};
+        cJSON_AddItemToObject(o, "bounds", cJSON_CreateDoubleArray(b, 2));
+        cJSON_AddBoolToObject(o, "fixed", m->fixed[j]);
+        cJSON_AddStringToObject(o, "constraint", con_name(p->con));
+        if (p->con != HF_CON_NONE) {
+            cJSON_AddNumberToObject(o, "auxdata", p->aux);
+            if (p->con == HF_CON_GAUSS)
+                cJSON_AddNumberToObject(o, "sigma", p->sigma);
+            else
+                cJSON_AddNumberToObject(o, "tau", p->tau);
+        }
+    }
+    return doc;
+}
+
+static void
+inspect_text(const hf_cli *cli, const double *nu)
+{
+    const hf_model *m = cli->model;
+    printf("workspace   %s (version %s)\n", cli->ws_path, cli->ws->version);
+    printf("measurement %s   POI %s   interpolation normsys=%s histosys=%s\n", m->meas->name,
+           m->poi >= 0 ? m->par[m->poi].name : "(none)", hf_interp_name(m->normsys_code),
+           hf_interp_name(m->histosys_code));
+    printf("%zu channels, %zu bins, %zu samples, %zu parameters (%zu constrained)\n\n", m->nchan,
+           m->nbins, m->nsamp, m->npar, m->ncon);
+    printf("%-36s %5s %8s %12s %12s  %s\n", "channel", "bins", "samples", "observed", "expected",
+           "samples (modifiers)");
+    for (size_t c = 0; c < m->nchan; c++) {
+        double o = 0, e = 0;
+        for (size_t b = 0; b < m->chan_nbins[c]; b++) {
+            o += m->obs[m->chan_off[c] + b];
+            e += nu[m->chan_off[c] + b];
+        }
+        printf("%-36s %5zu %8zu %12.1f %12.2f  ", m->chan[c]->name, m->chan_nbins[c],
+               m->chan[c]->nsamples, o, e);
+        int first = 1;
+        for (size_t i = 0; i < m->ncs; i++)
+            if (m->cs[i].chan == c) {
+                printf("%s%s(%zu)", first ? "" : " ", m->samp_name[m->cs[i].samp],
+                       m->cs[i].src->nmod);
+                first = 0;
+            }
+        printf("\n");
+    }
+    printf("\n%-44s %-22s %9s %19s %6s %s\n", "parameter", "modifiers", "init", "bounds", "fixed",
+           "constraint");
+    for (size_t j = 0; j < m->npar; j++) {
+        const hf_param *p = &m->par[j];
+        if (!cli->verbose && p->component > 0)
+            continue; /* one line per set unless -v */
+        char types[128], bounds[64], con[64];
+        type_list(p->types, types, sizeof(types));
+        snprintf(bounds, sizeof(bounds), "[%g, %g]", p->lo, p->hi);
+        if (p->con == HF_CON_GAUSS)
+            snprintf(con, sizeof(con), "normal(%g, %.4g)", p->aux, p->sigma);
+        else if (p->con == HF_CON_POISSON)
+            snprintf(con, sizeof(con), "poisson(tau=%.4g)", p->tau);
+        else
+            snprintf(con, sizeof(con), "%s", (int)j == m->poi ? "free (POI)" : "free");
+        size_t nset = m->set[p->set_index].n;
+        char name[256];
+        if (p->component == 0 && !cli->verbose)
+            snprintf(name, sizeof(name), "%.200s[0..%zu]", p->set, nset - 1);
+        else
+            snprintf(name, sizeof(name), "%.240s", p->name);
+        printf("%-44s %-22s %9.4g %19s %6s %s\n", name, types, m->init[j], bounds,
+               m->fixed[j] ? "yes" : "", con);
+    }
+}
+
+int
+cmd_inspect(int argc, char **argv)
+{
+    hf_cli cli;
+    int rc = hf_cli_parse(&cli, argc, argv, NULL, "inspect [OPTIONS] WORKSPACE.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    rc = hf_cli_load(&cli);
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    const hf_model *m = cli.model;
+    double *nu = malloc((m->nbins + 1) * sizeof(double));
+    double *ys = malloc((m->nys + 1) * sizeof(double));
+    if (nu == NULL || ys == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+    } else {
+        hf_model_expected(m, m->init, nu, ys);
+        if (cli.json)
+            rc = hf_cli_json_emit(inspect_json(&cli, nu, ys), cli.output);
+        else
+            inspect_text(&cli, nu);
+    }
+    free(nu);
+    free(ys);
+    hf_cli_release(&cli);
+    return rc;
+}

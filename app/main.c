@@ -1,0 +1,73 @@
+/* app/main.c - hfscope entry point: the subcommand table (app/commands.h), --help, --version. */
+#include <gsl/gsl_errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/cli.h"
+
+#define CMD(name, fn, summary) int fn(int argc, char **argv);
+#include "app/commands.h"
+#undef CMD
+
+static const hf_command commands[] = {
+#define CMD(name, fn, summary) {name, fn, summary},
+#include "app/commands.h"
+#undef CMD
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+    fputs("usage: hfscope [COMMAND] [OPTIONS] WORKSPACE.json\n"
+          "       hfscope WORKSPACE.json          open the explorer (an overview when not a terminal)\n"
+          "\ncommands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nEvery command has --help. Common options: --json, -o PATH, --measurement NAME,\n"
+          "--poi NAME, --patch PS.json[:NAME], --fix NAME=VALUE, --interp normsys=code4,histosys=code4p,\n"
+          "-j N, --seed N, -q, -v. Exit codes: 0 ok, 1 computation failed, 2 usage or bad input.\n",
+          f);
+}
+
+static const hf_command *
+find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C"); /* JSON and tables always use '.' */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("hfscope %s\n", HF_VERSION);
+        return 0;
+    }
+    const hf_command *c = find(argv[1]);
+    if (c != NULL)
+        return c->run(argc - 1, argv + 1);
+    /* no command: a workspace opens the explorer */
+    if (argv[1][0] != '-' && strchr(argv[1], '.') != NULL) {
+        const hf_command *dflt = find("tui") != NULL ? find("tui") : find("inspect");
+        argv[0] = (char *)dflt->name;
+        return dflt->run(argc, argv);
+    }
+    return hf_cli_usage_error("unknown command '%s' (see hfscope --help)", argv[1]);
+}
