@@ -140,6 +140,19 @@ fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, doub
     memset(&r, 0, sizeof(r));
     if (hf_fit(m, d, &o, &r, err) < 0)
         return -1;
+    if ((!r.converged || !isfinite(r.twice_nll)) && init != NULL) {
+        /* a warm start can sit where the expected yields vanish at the new POI value (or in a
+         * poor valley): retry from the suggested init, as pyhf starts every fit */
+        hf_fit_result r2;
+        memset(&r2, 0, sizeof(r2));
+        o.init = NULL;
+        if (hf_fit(m, d, &o, &r2, err) < 0) {
+            hf_fit_result_release(&r);
+            return -1;
+        }
+        hf_fit_result_release(&r);
+        r = r2;
+    }
     int rc = 0;
     if (!r.converged || !isfinite(r.twice_nll)) {
         if (fix_index >= 0)

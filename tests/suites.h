@@ -3,3 +3,4 @@
 SUITE(interp_suite)
 SUITE(workspace_suite)
 SUITE(reference_suite)
+SUITE(infer_suite)

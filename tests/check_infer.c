@@ -1,0 +1,450 @@
+/* tests/check_infer.c - inference against pyhf: hypotest (CLs, CLs+b, CLb, expected band),
+ * discovery (p0, Z) and upper limits for every reference case, with numbers read from
+ * ../shared/reference/<case>/reference.json; closed forms; toys against asymptotics; scans. */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/infer.h"
+#include "core/limit.h"
+#include "core/model.h"
+#include "core/patch.h"
+#include "core/scan.h"
+#include "core/toys.h"
+#include "core/workspace.h"
+#include "tests/test_util.h"
+
+Suite *infer_suite(void);
+
+/* A reference case loaded and compiled the way pyhf evaluated it. */
+typedef struct refcase {
+    cJSON *ref;
+    hf_workspace *ws;
+    hf_model *m;
+} refcase;
+
+static bool
+file_exists(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f != NULL)
+        fclose(f);
+    return f != NULL;
+}
+
+/* Load case dir; alt selects the alt_codes interpolation (normsys code1, histosys code0). */
+static int
+refcase_load(refcase *rc, const char *dir, bool alt)
+{
+    memset(rc, 0, sizeof(*rc));
+    char *refp = tu_refpath(dir, "reference.json");
+    char *wsp = tu_refpath(dir, "workspace.json");
+    char *psp = tu_refpath(dir, "patchset.json");
+    rc->ref = tu_load_json(refp);
+    hf_error err = {0};
+    cJSON *doc = hf_json_load_file(wsp, &err);
+    ck_assert_msg(doc != NULL, "%s: %s", wsp, hf_error_msg(&err));
+    if (file_exists(psp)) {
+        const char *name = tu_get(rc->ref, "workspace/patch_applied")->valuestring;
+        ck_assert_msg(hf_patchset_apply_named(doc, psp, name, &err) == 0, "%s: %s", psp,
+                      hf_error_msg(&err));
+    }
+    rc->ws = hf_workspace_from_json(doc, wsp, &err);
+    ck_assert_msg(rc->ws != NULL, "%s: %s", wsp, hf_error_msg(&err));
+    hf_model_options mo = {0};
+    mo.measurement = tu_get(rc->ref, "model/measurement")->valuestring;
+    mo.poi = tu_get(rc->ref, "model/poi")->valuestring;
+    mo.normsys_code = alt ? HF_INTERP_CODE1 : HF_INTERP_CODE4;
+    mo.histosys_code = alt ? HF_INTERP_CODE0 : HF_INTERP_CODE4P;
+    rc->m = hf_model_compile(rc->ws, &mo, &err);
+    ck_assert_msg(rc->m != NULL, "%s: %s", wsp, hf_error_msg(&err));
+    free(refp);
+    free(wsp);
+    free(psp);
+    return 0;
+}
+
+static void
+refcase_release(refcase *rc)
+{
+    hf_model_free(rc->m);
+    hf_workspace_free(rc->ws);
+    cJSON_Delete(rc->ref);
+}
+
+/* Every reference case with a hypotest_mu1 block (sorted, so failures read in a stable order). */
+static char **
+list_cases(size_t *n)
+{
+    DIR *d = opendir(tu_refdir());
+    ck_assert_msg(d != NULL, "cannot open %s", tu_refdir());
+    char **v = NULL;
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = tu_refpath(e->d_name, "workspace.json");
+        bool ok = file_exists(p);
+        free(p);
+        if (!ok)
+            continue;
+        v = realloc(v, (*n + 1) * sizeof(*v));
+        ck_assert_ptr_nonnull(v);
+        v[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    for (size_t i = 1; i < *n; i++)
+        for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v;
+}
+
+static void
+free_cases(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static double
+num(cJSON *root, const char *path)
+{
+    cJSON *x = tu_get(root, path);
+    ck_assert_msg(cJSON_IsNumber(x), "reference has no number at %s", path);
+    return x->valuedouble;
+}
+
+/* CLs-type tolerance of the reference README: 1e-3 absolute. */
+#define CLS_TOL 1e-3
+
+static void
+check_hypotest(const char *dir, bool alt)
+{
+    refcase rc;
+    refcase_load(&rc, dir, alt);
+    cJSON *ht = tu_get(rc.ref, alt ? "alt_codes/hypotest_mu1" : "hypotest_mu1");
+    ck_assert_ptr_nonnull(ht);
+    const char *tsname = tu_get(ht, "test_stat")->valuestring;
+    hf_infer_options io = {0};
+    io.test_stat = strcmp(tsname, "q") == 0 ? HF_TEST_Q : HF_TEST_QTILDE;
+    hf_error err = {0};
+    hf_infer *inf = hf_infer_new(rc.m, &io, &err);
+    ck_assert_msg(inf != NULL, "%s: %s", dir, hf_error_msg(&err));
+    hf_hypotest h;
+    int st = hf_infer_hypotest(inf, num(ht, "poi_test"), true, &h, &err);
+    ck_assert_msg(st == 0, "%s: %s", dir, hf_error_msg(&err));
+    ck_assert_msg(fabs(h.cls - num(ht, "CLs_obs")) < CLS_TOL, "%s%s: CLs %.6g, pyhf %.6g", dir,
+                  alt ? " (alt)" : "", h.cls, num(ht, "CLs_obs"));
+    ck_assert_msg(fabs(h.clsb - num(ht, "CLsb_obs")) < CLS_TOL, "%s: CLsb %.6g, pyhf %.6g", dir,
+                  h.clsb, num(ht, "CLsb_obs"));
+    ck_assert_msg(fabs(h.clb - num(ht, "CLb_obs")) < CLS_TOL, "%s: CLb %.6g, pyhf %.6g", dir,
+                  h.clb, num(ht, "CLb_obs"));
+    size_t nb;
+    double *band = tu_numbers(tu_get(ht, "CLs_exp_band"), &nb);
+    ck_assert_uint_eq(nb, 5);
+    for (int k = 0; k < 5; k++) {
+        /* pyhf lists the band at test-statistic sigmas [2,1,0,-1,-2], our HF_BAND_SIGMA
+         * is the limit-band sigma: the same ascending order, checked through the sigmas */
+        double s = num(ht, k == 0   ? "CLs_exp_band_sigmas/0"
+                           : k == 1 ? "CLs_exp_band_sigmas/1"
+                           : k == 2 ? "CLs_exp_band_sigmas/2"
+                           : k == 3 ? "CLs_exp_band_sigmas/3"
+                                    : "CLs_exp_band_sigmas/4");
+        ck_assert_double_eq_tol(s, -HF_BAND_SIGMA[k], 1e-12);
+        double tol = fmax(CLS_TOL * 0.1, 1e-2 * band[k]);
+        tol = fmin(tol, CLS_TOL);
+        ck_assert_msg(fabs(h.cls_exp[k] - band[k]) < tol, "%s: CLs_exp[%d] %.6g, pyhf %.6g", dir,
+                      k, h.cls_exp[k], band[k]);
+    }
+    /* the test statistics themselves: minima agree to 1e-4 in twice NLL (README) */
+    ck_assert_msg(fabs(h.q_obs - num(ht, "q_obs")) < 2e-3 + 1e-3 * num(ht, "q_obs"),
+                  "%s: q_obs %.6g, pyhf %.6g", dir, h.q_obs, num(ht, "q_obs"));
+    ck_assert_msg(fabs(h.qA - num(ht, "qA")) < 2e-3 + 1e-3 * num(ht, "qA"),
+                  "%s: qA %.6g, pyhf %.6g", dir, h.qA, num(ht, "qA"));
+    free(band);
+    hf_infer_free(inf);
+    refcase_release(&rc);
+}
+
+START_TEST(test_hypotest_reference)
+{
+    size_t n;
+    char **cases = list_cases(&n);
+    ck_assert_uint_ge(n, 5);
+    size_t tested = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *p = tu_refpath(cases[i], "reference.json");
+        cJSON *ref = tu_load_json(p);
+        bool has = tu_get(ref, "hypotest_mu1/CLs_obs") != NULL;
+        bool alt = tu_get(ref, "alt_codes/hypotest_mu1/CLs_obs") != NULL;
+        cJSON_Delete(ref);
+        free(p);
+        if (has) {
+            check_hypotest(cases[i], false);
+            tested++;
+        }
+        if (alt)
+            check_hypotest(cases[i], true);
+    }
+    ck_assert_uint_ge(tested, 5);
+    free_cases(cases, n);
+}
+END_TEST
+
+START_TEST(test_discovery_reference)
+{
+    size_t n, tested = 0;
+    char **cases = list_cases(&n);
+    for (size_t i = 0; i < n; i++) {
+        char *p = tu_refpath(cases[i], "reference.json");
+        cJSON *ref = tu_load_json(p);
+        bool has = tu_get(ref, "discovery/Z_obs") != NULL;
+        cJSON_Delete(ref);
+        free(p);
+        if (!has)
+            continue;
+        refcase rc;
+        refcase_load(&rc, cases[i], false);
+        hf_error err = {0};
+        hf_infer *inf = hf_infer_new(rc.m, NULL, &err);
+        ck_assert_ptr_nonnull(inf);
+        hf_discovery dz;
+        ck_assert_msg(hf_infer_discovery(inf, &dz, &err) == 0, "%s: %s", cases[i],
+                      hf_error_msg(&err));
+        cJSON *ds = tu_get(rc.ref, "discovery");
+        ck_assert_msg(fabs(dz.z_obs - num(ds, "Z_obs")) < 0.01, "%s: Z_obs %.5f, pyhf %.5f",
+                      cases[i], dz.z_obs, num(ds, "Z_obs"));
+        ck_assert_msg(fabs(dz.z_exp - num(ds, "Z_exp")) < 0.01, "%s: Z_exp %.5f, pyhf %.5f",
+                      cases[i], dz.z_exp, num(ds, "Z_exp"));
+        ck_assert_msg(fabs(dz.p0_obs - num(ds, "p0_obs")) < CLS_TOL, "%s: p0_obs %.5g, pyhf %.5g",
+                      cases[i], dz.p0_obs, num(ds, "p0_obs"));
+        ck_assert_msg(fabs(dz.p0_exp - num(ds, "p0_exp")) < CLS_TOL, "%s: p0_exp %.5g, pyhf %.5g",
+                      cases[i], dz.p0_exp, num(ds, "p0_exp"));
+        /* closed form: Z = sqrt(q0) (CCGV eq. 54) */
+        ck_assert_double_eq_tol(dz.z_obs, sqrt(dz.q0_obs), 1e-9);
+        tested++;
+        hf_infer_free(inf);
+        refcase_release(&rc);
+    }
+    ck_assert_uint_ge(tested, 4);
+    free_cases(cases, n);
+}
+END_TEST
+
+START_TEST(test_limit_reference)
+{
+    size_t n, tested = 0;
+    char **cases = list_cases(&n);
+    for (size_t i = 0; i < n; i++) {
+        char *p = tu_refpath(cases[i], "reference.json");
+        cJSON *ref = tu_load_json(p);
+        bool has = tu_get(ref, "upper_limit/obs") != NULL;
+        cJSON_Delete(ref);
+        free(p);
+        if (!has)
+            continue;
+        refcase rc;
+        refcase_load(&rc, cases[i], false);
+        hf_error err = {0};
+        hf_infer *inf = hf_infer_new(rc.m, NULL, &err);
+        ck_assert_ptr_nonnull(inf);
+        cJSON *ul = tu_get(rc.ref, "upper_limit");
+        hf_limit_options lo = {0};
+        lo.cl = 1.0 - num(ul, "level");
+        hf_limit_result res;
+        ck_assert_msg(hf_limit_compute(inf, &lo, &res, &err) == 0, "%s: %s", cases[i],
+                      hf_error_msg(&err));
+        double obs = num(ul, "obs");
+        ck_assert_msg(fabs(res.obs - obs) < 0.01 * obs, "%s: observed limit %.5g, pyhf %.5g",
+                      cases[i], res.obs, obs);
+        size_t nb;
+        double *band = tu_numbers(tu_get(ul, "exp_band"), &nb);
+        ck_assert_uint_eq(nb, 5);
+        for (int k = 0; k < 5; k++)
+            ck_assert_msg(fabs(res.exp[k] - band[k]) < 0.01 * band[k],
+                          "%s: expected limit [%d] %.5g, pyhf %.5g", cases[i], k, res.exp[k],
+                          band[k]);
+        /* the limit is where CLs crosses alpha: check with a fresh test at the root */
+        hf_hypotest h;
+        ck_assert_int_eq(hf_infer_hypotest(inf, res.obs, true, &h, &err), 0);
+        ck_assert_double_eq_tol(h.cls, 1.0 - lo.cl, 1e-4);
+        free(band);
+        hf_limit_result_release(&res);
+        hf_infer_free(inf);
+        refcase_release(&rc);
+        tested++;
+    }
+    ck_assert_uint_ge(tested, 5);
+    free_cases(cases, n);
+}
+END_TEST
+
+/* Closed form: the asymptotic formulae at given test statistics (CCGV eqs. 59, 65-66). */
+START_TEST(test_asymptotic_closed_form)
+{
+    hf_hypotest h = {0};
+    h.q_obs = 0.7;
+    h.qA = 2.3;
+    hf_infer_asymptotic(HF_TEST_Q, &h);
+    double sq = sqrt(0.7), sqA = sqrt(2.3);
+    ck_assert_double_eq_tol(h.clsb, gsl_cdf_ugaussian_Q(sq), 1e-14);
+    ck_assert_double_eq_tol(h.clb, gsl_cdf_ugaussian_Q(sq - sqA), 1e-14);
+    ck_assert_double_eq_tol(h.cls_exp[2], 2 * gsl_cdf_ugaussian_Q(sqA), 1e-14);
+    for (int k = 1; k < 5; k++)
+        ck_assert(h.cls_exp[k] > h.cls_exp[k - 1]);
+    /* q~ above qA: CLs+b = Phi(-(q + qA) / (2 sqrt(qA))) (CCGV eq. 65) */
+    h.q_obs = 5.0;
+    hf_infer_asymptotic(HF_TEST_QTILDE, &h);
+    ck_assert_double_eq_tol(h.clsb, gsl_cdf_ugaussian_Q((5.0 + 2.3) / (2 * sqA)), 1e-14);
+    ck_assert_double_eq_tol(h.clb, gsl_cdf_ugaussian_Q((5.0 - 2.3) / (2 * sqA)), 1e-14);
+    /* no sensitivity: CLs = 1 */
+    h.q_obs = 0.0;
+    h.qA = 0.0;
+    hf_infer_asymptotic(HF_TEST_QTILDE, &h);
+    ck_assert_double_eq_tol(h.cls, 1.0, 1e-14);
+}
+END_TEST
+
+/* One-bin counting model s*mu + b with a normsys on b, as JSON text. */
+static hf_model *
+counting_model(hf_workspace **ws, double s, double b, double n, double unc)
+{
+    char buf[1024];
+    snprintf(buf, sizeof(buf),
+             "{\"channels\":[{\"name\":\"SR\",\"samples\":["
+             "{\"name\":\"sig\",\"data\":[%.17g],\"modifiers\":[{\"name\":\"mu\","
+             "\"type\":\"normfactor\",\"data\":null}]},"
+             "{\"name\":\"bkg\",\"data\":[%.17g],\"modifiers\":[{\"name\":\"bunc\","
+             "\"type\":\"normsys\",\"data\":{\"hi\":%.17g,\"lo\":%.17g}}]}]}],"
+             "\"observations\":[{\"name\":\"SR\",\"data\":[%.17g]}],"
+             "\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\",\"parameters\":[]}}],"
+             "\"version\":\"1.0.0\"}",
+             s, b, 1 + unc, 1 - unc, n);
+    hf_error err = {0};
+    cJSON *doc = cJSON_Parse(buf);
+    ck_assert_ptr_nonnull(doc);
+    *ws = hf_workspace_from_json(doc, "counting.json", &err);
+    ck_assert_msg(*ws != NULL, "%s", hf_error_msg(&err));
+    hf_model *m = hf_model_compile(*ws, NULL, &err);
+    ck_assert_msg(m != NULL, "%s", hf_error_msg(&err));
+    return m;
+}
+
+/* Toys: high statistics, so the asymptotic formulae hold; the toy CLs must agree within its
+ * statistical error (binomial errors on CLs+b and CLb propagated), and be identical for any
+ * number of threads. */
+START_TEST(test_toys_vs_asymptotic)
+{
+    hf_workspace *ws;
+    hf_model *m = counting_model(&ws, 60.0, 1000.0, 1010.0, 0.02);
+    hf_error err = {0};
+    hf_infer *inf = hf_infer_new(m, NULL, &err);
+    ck_assert_ptr_nonnull(inf);
+    hf_hypotest ha;
+    ck_assert_int_eq(hf_infer_hypotest(inf, 1.0, true, &ha, &err), 0);
+    hf_toys_options to = {0};
+    to.ntoys = 3000;
+    to.seed = 7;
+    to.threads = 2;
+    hf_toys_result tr;
+    ck_assert_msg(hf_toys_hypotest(m, NULL, 1.0, &to, &tr, &err) == 0, "%s", hf_error_msg(&err));
+    double ntoy = to.ntoys;
+    double e_sb = sqrt(tr.clsb * (1 - tr.clsb) / ntoy), e_b = sqrt(tr.clb * (1 - tr.clb) / ntoy);
+    double e_cls = tr.cls * sqrt(pow(e_sb / tr.clsb, 2) + pow(e_b / tr.clb, 2));
+    ck_assert_msg(fabs(tr.cls - ha.cls) < 3 * e_cls + 0.01, "toys CLs %.4f +- %.4f, asymptotic %.4f",
+                  tr.cls, e_cls, ha.cls);
+    ck_assert_msg(fabs(tr.cls_exp[2] - ha.cls_exp[2]) < 0.03, "toys CLs_exp %.4f, asymptotic %.4f",
+                  tr.cls_exp[2], ha.cls_exp[2]);
+    /* same seed, different thread count: bit-identical */
+    hf_toys_result t1;
+    to.threads = 1;
+    ck_assert_int_eq(hf_toys_hypotest(m, NULL, 1.0, &to, &t1, &err), 0);
+    ck_assert(t1.cls == tr.cls && t1.clb == tr.clb && t1.cls_exp[0] == tr.cls_exp[0]);
+    hf_toys_result_release(&t1);
+    hf_toys_result_release(&tr);
+    hf_infer_free(inf);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
+/* Scan: for a Gaussian-like likelihood the 68% interval is the Hessian error (CCGV sec. 2). */
+START_TEST(test_scan_interval)
+{
+    hf_workspace *ws;
+    hf_model *m = counting_model(&ws, 100.0, 1000.0, 1100.0, 0.01);
+    hf_error err = {0};
+    hf_data d = hf_model_data(m);
+    hf_fit_options fo = {0};
+    fo.fix_index = -1;
+    hf_fit_result fr = {0};
+    ck_assert_int_eq(hf_fit(m, &d, &fo, &fr, &err), 0);
+    hf_scan_options so = {0};
+    so.par = m->poi;
+    so.par2 = -1;
+    so.lo = 0.0;
+    so.hi = 2.0;
+    so.n = 41;
+    so.threads = 2;
+    hf_scan_result sr;
+    ck_assert_msg(hf_scan_compute(m, &d, &so, &sr, &err) == 0, "%s", hf_error_msg(&err));
+    ck_assert_uint_eq(sr.n, 41);
+    double muhat = fr.x[m->poi], sig = fr.err[m->poi];
+    ck_assert_double_eq_tol(sr.int68[0], muhat - sig, 0.03 * sig);
+    ck_assert_double_eq_tol(sr.int68[1], muhat + sig, 0.03 * sig);
+    ck_assert(sr.int95[0] < sr.int68[0] && sr.int95[1] > sr.int68[1]);
+    /* every delta is non-negative and the grid point nearest muhat is nearly 0 */
+    for (size_t i = 0; i < sr.n; i++)
+        ck_assert(sr.dnll2[i] >= -1e-6);
+    hf_scan_result_release(&sr);
+    hf_fit_result_release(&fr);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
+START_TEST(test_no_poi)
+{
+    hf_workspace *ws;
+    hf_model *m = counting_model(&ws, 10.0, 100.0, 100.0, 0.1);
+    int poi = m->poi;
+    m->poi = -1;
+    hf_error err = {0};
+    ck_assert_ptr_null(hf_infer_new(m, NULL, &err));
+    ck_assert_int_eq(err.code, HF_EUSAGE);
+    hf_error_release(&err);
+    m->poi = poi;
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
+Suite *
+infer_suite(void)
+{
+    Suite *s = suite_create("infer");
+    TCase *tc = tcase_create("reference");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_hypotest_reference);
+    tcase_add_test(tc, test_discovery_reference);
+    tcase_add_test(tc, test_limit_reference);
+    suite_add_tcase(s, tc);
+    TCase *tc2 = tcase_create("closed_form");
+    tcase_set_timeout(tc2, 120);
+    tcase_add_test(tc2, test_asymptotic_closed_form);
+    tcase_add_test(tc2, test_toys_vs_asymptotic);
+    tcase_add_test(tc2, test_scan_interval);
+    tcase_add_test(tc2, test_no_poi);
+    suite_add_tcase(s, tc2);
+    return s;
+}
