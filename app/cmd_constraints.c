@@ -1,0 +1,162 @@
+/* app/cmd_constraints.c - `hfscope constraints`: pulls, post-fit/pre-fit widths and where each
+ * constraint comes from (Fisher information shares: auxiliary term, channels, bins). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "core/constraints.h"
+#include "core/fit.h"
+
+int cmd_constraints(int argc, char **argv);
+
+static int
+emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
+          double source, size_t *idx)
+{
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (doc == NULL)
+        return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
+    cJSON *f = cJSON_AddObjectToObject(doc, "fit");
+    cJSON_AddBoolToObject(f, "converged", fit->converged);
+    cJSON_AddNumberToObject(f, "status", fit->status);
+    cJSON_AddNumberToObject(f, "twice_nll", fit->twice_nll);
+    cJSON *pars = cJSON_AddArrayToObject(doc, "parameters");
+    cJSON *over = cJSON_AddArrayToObject(doc, "over_constrained");
+    for (size_t i = 0; i < c->n; i++) {
+        const hf_constraints_par *p = &c->p[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(pars, o);
+        cJSON_AddStringToObject(o, "name", m->par[p->par].name);
+        cJSON_AddNumberToObject(o, "value", p->value);
+        cJSON_AddNumberToObject(o, "pull", p->pull);
+        cJSON_AddNumberToObject(o, "prefit_error", p->prefit_sigma);
+        cJSON_AddNumberToObject(o, "postfit_error", p->postfit_sigma);
+        cJSON_AddNumberToObject(o, "postfit_over_prefit", p->ratio);
+        cJSON_AddBoolToObject(o, "over_constrained", p->over_constrained);
+        cJSON_AddNumberToObject(o, "fisher", p->fisher);
+        cJSON *sh = cJSON_AddObjectToObject(o, "fisher_shares");
+        cJSON_AddNumberToObject(sh, "aux", p->aux_share);
+        for (size_t ch = 0; ch < m->nchan; ch++)
+            cJSON_AddNumberToObject(sh, m->chan[ch]->name, c->chan_share[i * m->nchan + ch]);
+        cJSON *by = cJSON_AddArrayToObject(o, "constrained_by");
+        size_t ns = hf_constraints_sources(c, i, source, idx);
+        for (size_t k = 0; k < ns; k++)
+            cJSON_AddItemToArray(by, cJSON_CreateString(m->chan[idx[k]]->name));
+        if (c->bin_share != NULL) {
+            cJSON *bins = cJSON_AddObjectToObject(o, "fisher_bins");
+            for (size_t ch = 0; ch < m->nchan; ch++)
+                cJSON_AddItemToObject(bins, m->chan[ch]->name,
+                                      cJSON_CreateDoubleArray(
+                                          &c->bin_share[i * m->nbins + m->chan_off[ch]],
+                                          (int)m->chan_nbins[ch]));
+        }
+        if (p->over_constrained)
+            cJSON_AddItemToArray(over, cJSON_CreateString(m->par[p->par].name));
+    }
+    return hf_cli_json_emit(doc, cli->output);
+}
+
+static void
+print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c, double source,
+           size_t *idx, bool all)
+{
+    printf("fit: %s, 2NLL = %.4f\n\n", fit->converged ? "converged" : "NOT converged",
+           fit->twice_nll);
+    printf("%-36s %8s %9s %7s  %s\n", "parameter", "pull", "post/pre", "aux", "constrained by");
+    size_t shown = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const hf_constraints_par *p = &c->p[i];
+        if (!all && p->ratio > 0.9 && p->aux_share > 0.5)
+            continue; /* barely informed by the data: only with --all */
+        shown++;
+        printf("%-36s %+8.3f %9.3f %6.1f%%  ", m->par[p->par].name, p->pull, p->ratio,
+               100 * p->aux_share);
+        size_t ns = hf_constraints_sources(c, i, source, idx);
+        for (size_t k = 0; k < ns; k++)
+            printf("%s%s %.1f%%", k ? ", " : "", m->chan[idx[k]]->name,
+                   100 * c->chan_share[i * m->nchan + idx[k]]);
+        printf("%s\n", p->over_constrained ? "  OVER-CONSTRAINED" : "");
+    }
+    if (shown < c->n)
+        printf("(%zu parameters mostly constrained by their prior not shown; --all lists them)\n",
+               c->n - shown);
+    size_t nover = 0;
+    for (size_t i = 0; i < c->n; i++)
+        nover += c->p[i].over_constrained;
+    printf("\n%zu over-constrained parameter%s\n", nover, nover == 1 ? "" : "s");
+    for (size_t i = 0; i < c->n; i++) {
+        const hf_constraints_par *p = &c->p[i];
+        if (!p->over_constrained)
+            continue;
+        printf("  %s: post-fit/pre-fit %.3f, constrained by", m->par[p->par].name, p->ratio);
+        size_t ns = hf_constraints_sources(c, i, source, idx);
+        for (size_t k = 0; k < ns; k++)
+            printf("%s %s (%.1f%%)", k ? "," : "", m->chan[idx[k]]->name,
+                   100 * c->chan_share[i * m->nchan + idx[k]]);
+        if (ns == 0)
+            printf(" no single channel (largest share below %.0f%%)", 100 * source);
+        printf("\n");
+    }
+}
+
+int
+cmd_constraints(int argc, char **argv)
+{
+    hf_cli cli = {0};
+    double threshold = 0.5, source = 0.1;
+    bool bins = false, all = false;
+    const hf_opt extra[] = {
+        {"threshold", 0, HF_OPT_DOUBLE, &threshold,
+         "post-fit/pre-fit width below which a parameter is over-constrained (0.5)"},
+        {"source", 0, HF_OPT_DOUBLE, &source,
+         "Fisher share from which a channel counts as a constraining source (0.1)"},
+        {"bins", 0, HF_OPT_FLAG, &bins, "also give each bin's share"},
+        {"all", 0, HF_OPT_FLAG, &all, "list every constrained parameter in the text output"},
+        {NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc, argv, extra, "constraints [OPTIONS] WORKSPACE.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = hf_cli_load(&cli)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    const hf_model *m = cli.model;
+    hf_data d = hf_model_data(m);
+    hf_fit_options fo = {0};
+    fo.fix_index = -1;
+    hf_fit_result fit = {0};
+    hf_error err = {0};
+    hf_constraints c = {0};
+    size_t *idx = malloc((m->nchan + 1) * sizeof(*idx));
+    if (idx == NULL) {
+        hf_error_nomem(&err);
+        rc = hf_cli_report(cli.ws_path, &err);
+    } else if (hf_fit(m, &d, &fo, &fit, &err) < 0) {
+        rc = hf_cli_report(cli.ws_path, &err);
+    } else {
+        hf_constraints_options co = {.over_threshold = threshold, .bins = bins};
+        if (hf_constraints_compute(m, &fit, &co, &c, &err) < 0) {
+            rc = hf_cli_report(cli.ws_path, &err);
+        } else {
+            if (!fit.converged && !cli.quiet)
+                hf_cli_warn("%s: the fit did not converge (%s)", cli.ws_path,
+                            fit.message ? fit.message : "unknown reason");
+            if (cli.json)
+                rc = emit_json(&cli, m, &fit, &c, source, idx);
+            else
+                print_text(m, &fit, &c, source, idx, all);
+            if (rc == 0 && !fit.converged)
+                rc = 1;
+        }
+        hf_fit_result_release(&fit);
+    }
+    hf_constraints_release(&c);
+    free(idx);
+    hf_error_release(&err);
+    hf_cli_release(&cli);
+    return rc;
+}
