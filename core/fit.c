@@ -38,13 +38,16 @@ fgrad(fitctx *c, const double *x, double *g)
     return hf_model_nll_grad(c->ev, x, c->d, g);
 }
 
-/* Central-difference Hessian over the free parameters (nf x nf, symmetrised); one-sided where a
- * bound is in the way. Step h = 1e-5 (1 + |x|): truncation O(h^2) on an analytic gradient. */
+/* Finite-difference Hessian of the analytic gradient over the free parameters (nf x nf,
+ * symmetrised): central (truncation O(h^2), for the covariance) or forward (half the cost, for a
+ * starting matrix); one-sided where a bound is in the way. Step h = 1e-5 (1 + |x|). */
 static int
-hessian_free(fitctx *c, const double *x, double *H)
+hessian_free(fitctx *c, const double *x, double *H, int central)
 {
     size_t nf = c->nf;
     memcpy(c->xt, x, c->n * sizeof(double));
+    if (!central && fgrad(c, x, c->gm) != fgrad(c, x, c->gm))
+        return -1;
     for (size_t a = 0; a < nf; a++) {
         size_t j = c->free_idx[a];
         double h = 1e-5 * (1.0 + fabs(x[j]));
@@ -52,10 +55,15 @@ hessian_free(fitctx *c, const double *x, double *H)
         double dn = x[j] - h >= c->lo[j] ? x[j] - h : x[j];
         if (up == dn)
             return -1;
+        if (!central) /* forward difference: a starting Hessian for the quasi-Newton updates */
+            dn = x[j];
         c->xt[j] = up;
         double f1 = fgrad(c, c->xt, c->gp);
-        c->xt[j] = dn;
-        double f2 = fgrad(c, c->xt, c->gm);
+        double f2 = 0.0;
+        if (central) {
+            c->xt[j] = dn;
+            f2 = fgrad(c, c->xt, c->gm);
+        }
         c->xt[j] = x[j];
         if (!isfinite(f1) || !isfinite(f2))
             return -1;
@@ -68,6 +76,27 @@ hessian_free(fitctx *c, const double *x, double *H)
             H[a * nf + b] = H[b * nf + a] = s;
         }
     return 0;
+}
+
+/* BFGS update of the Hessian approximation (Nocedal & Wright eq. 6.19) for step s and gradient
+ * change y over the free parameters; skipped when the curvature condition y's > 0 fails. */
+static void
+bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
+{
+    double ys = 0, sHs = 0;
+    for (size_t a = 0; a < nf; a++) {
+        double t = 0;
+        for (size_t b = 0; b < nf; b++)
+            t += H[a * nf + b] * s[b];
+        Hs[a] = t;
+        ys += y[a] * s[a];
+        sHs += s[a] * t;
+    }
+    if (ys <= 1e-12 * sqrt(sHs * sHs + 1e-300) || sHs <= 0)
+        return;
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = 0; b < nf; b++)
+            H[a * nf + b] += y[a] * y[b] / ys - Hs[a] * Hs[b] / sHs;
 }
 
 /* Solve (H + lambda I) p = -g on the `act`ive-free subset (mask inactive = 0). Returns lambda
@@ -254,38 +283,58 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     res->status = 1;
     res->message = "maximum number of iterations reached";
     double edm = INFINITY;
-    int rc = 0;
+    int rc = 0, exact = 0, need = 1, have_cov_h = 0;
     if (!isfinite(f)) {
         res->status = 2;
         res->message = "-log L is not finite at the initial values";
         res->iter = 0;
         goto finish;
     }
+    /* Quasi-Newton: a forward-difference Hessian to start, BFGS updates after each step; when
+     * the EDM says converged, the central-difference Hessian checks it (and becomes the
+     * covariance), and iterations continue with it if the check fails. */
+    double *sv = malloc(nn * sizeof(double)), *yv = malloc(nn * sizeof(double));
+    if (sv == NULL || yv == NULL) {
+        free(sv);
+        free(yv);
+        rc = hf_error_nomem(err);
+        goto finish;
+    }
     for (int it = 0; it < max_iter; it++) {
         if (opt->cancel != NULL && atomic_load(opt->cancel)) {
             rc = hf_error_set(err, HF_ECANCELED, "", "fit canceled");
-            goto finish;
+            break;
         }
         res->iter = it + 1;
-        if (hessian_free(&c, c.x, c.H) < 0) {
+        if (need && hessian_free(&c, c.x, c.H, 1) < 0) {
             res->status = 2;
             res->message = "-log L is not finite near the current point";
             break;
         }
+        have_cov_h = need && exact;
+        need = 0;
         for (size_t a = 0; a < nf; a++) {
             size_t j = c.free_idx[a];
             gf[a] = c.g[j];
             /* active bound: the gradient pushes the parameter outwards */
             inact[a] = (c.x[j] <= c.lo[j] && gf[a] > 0) || (c.x[j] >= c.hi[j] && gf[a] < 0);
         }
-        if (newton_step(nf, c.H, gf, inact, c.p, &edm) < 0) {
+        double lambda = newton_step(nf, c.H, gf, inact, c.p, &edm);
+        if (lambda < 0) {
             res->status = 3;
             res->message = "Hessian could not be made positive definite";
             break;
         }
+        if (lambda > 0) /* indefinite (far from the minimum): take a fresh Hessian next time */
+            exact = need = 1;
         if (opt->progress != NULL)
             opt->progress(opt->progress_ctx, it, f, edm);
         if (edm < tol) {
+            if (!have_cov_h && !opt->no_errors) {
+                exact = need = 1; /* confirm with the exact Hessian */
+                it--;
+                continue;
+            }
             res->status = 0;
             res->message = "converged (EDM below tolerance)";
             break;
@@ -308,6 +357,10 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             }
             t *= 0.5;
         }
+        if (!accepted && !exact) {
+            exact = need = 1; /* the quasi-Newton model misled: retry with the exact Hessian */
+            continue;
+        }
         if (!accepted) {
             /* no decrease along the Newton direction: at the numerical floor of -log L? */
             if (edm < 1e3 * tol) {
@@ -320,6 +373,13 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             break;
         }
         double df = f - ft;
+        for (size_t a = 0; a < nf; a++) {
+            size_t j = c.free_idx[a];
+            sv[a] = c.xt[j] - c.x[j];
+            yv[a] = c.gt[j] - c.g[j];
+        }
+        bfgs_update(nf, c.H, sv, yv, c.gp);
+        have_cov_h = 0;
         memcpy(c.x, c.xt, n * sizeof(double));
         memcpy(c.g, c.gt, n * sizeof(double));
         f = ft;
@@ -329,6 +389,8 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             break;
         }
     }
+    free(sv);
+    free(yv);
 finish:
     memcpy(res->x, c.x, n * sizeof(double));
     res->nll = f;
@@ -343,7 +405,7 @@ finish:
             res->gradnorm = fabs(c.g[j]);
     }
     if (rc == 0 && !opt->no_errors && isfinite(f)) {
-        if (hessian_free(&c, c.x, c.H) < 0 || covariance(&c, c.H, res) < 0) {
+        if ((!have_cov_h && hessian_free(&c, c.x, c.H, 1) < 0) || covariance(&c, c.H, res) < 0) {
             free(res->cov);
             res->cov = NULL;
         }
@@ -406,7 +468,7 @@ hf_fit_hessian(const hf_model *m, const hf_data *d, const double *x, double *hes
             c.lo[j] = m->par[j].lo;
             c.hi[j] = m->par[j].hi;
         }
-        rc = hessian_free(&c, x, hess);
+        rc = hessian_free(&c, x, hess, 1);
     }
     ctx_release(&c);
     return rc;
