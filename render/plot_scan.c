@@ -1,0 +1,260 @@
+/* render/plot_scan.c - profile-likelihood scan figure (-2 Delta ln L with the 68%/95% levels)
+ * and Brazil-band figures (expected +-1/+-2 sigma bands with the median and the observed). */
+#include "render/plot_scan.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/axis.h"
+
+double
+hf_scan_level(double cl)
+{
+    return gsl_cdf_chisq_Pinv(cl, 1); /* Wilks: -2 Delta ln L ~ chi2(1) */
+}
+
+void
+hf_scan_interval(const hf_scan_data *d, double level, double *lo, double *hi)
+{
+    size_t i, imin = 0;
+
+    *lo = *hi = NAN;
+    if (d->n == 0)
+        return;
+    for (i = 1; i < d->n; i++)
+        if (d->dnll2[i] < d->dnll2[imin])
+            imin = i;
+    for (i = imin; i > 0; i--)
+        if (d->dnll2[i - 1] > level && d->dnll2[i] <= level) {
+            double t = (level - d->dnll2[i]) / (d->dnll2[i - 1] - d->dnll2[i]);
+            *lo = d->x[i] + t * (d->x[i - 1] - d->x[i]);
+            break;
+        }
+    for (i = imin; i + 1 < d->n; i++)
+        if (d->dnll2[i + 1] > level && d->dnll2[i] <= level) {
+            double t = (level - d->dnll2[i]) / (d->dnll2[i + 1] - d->dnll2[i]);
+            *hi = d->x[i] + t * (d->x[i + 1] - d->x[i]);
+            break;
+        }
+}
+
+hf_scene *
+hf_plot_scan(const hf_scan_data *d, hf_error *err)
+{
+    double W = d->width_in > 0 ? d->width_in : HF_SCENE_SINGLE_COLUMN, ymax = 0, x0, x1;
+    double l1 = hf_scan_level(0.682689492137086), l2 = hf_scan_level(0.95);
+    hf_scene *s = hf_scene_new(W, W * 0.8);
+    hf_panel *p;
+    hf_item *it;
+    size_t i;
+
+    if (!s)
+        goto nomem;
+    if (d->n < 2) {
+        hf_scene_free(s);
+        hf_error_set(err, HF_EUSAGE, "", "a scan needs at least two points");
+        return NULL;
+    }
+    x0 = d->x[0];
+    x1 = d->x[d->n - 1];
+    for (i = 0; i < d->n; i++)
+        if (isfinite(d->dnll2[i]))
+            ymax = fmax(ymax, d->dnll2[i]);
+    /* show both levels and leave room for their labels above the curve */
+    ymax = fmax(ymax, l2 * 1.3);
+    ymax = fmin(ymax * 1.12, fmax(ymax, 12));
+    p = hf_scene_add_panel(s, 0, 0, 1, 1);
+    if (!p || hf_panel_set_axis(s, &p->x, x0, x1, false, d->parameter ? d->parameter : "parameter") < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, ymax, false, "\xe2\x88\x92" "2 \xce\x94 ln L") < 0 ||
+        hf_scene_set_outline(s, d->parameter ? d->parameter : "scan", 0) < 0)
+        goto nomem;
+    if (!hf_panel_add_rule(s, p, false, l1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
+        !hf_panel_add_rule(s, p, false, l2, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED))
+        goto nomem;
+    /* interval ends as vertical dotted segments from 0 to the level */
+    {
+        const double ends[4] = {d->lo68, d->hi68, d->lo95, d->hi95};
+        const double lev[4] = {l1, l1, l2, l2};
+        for (i = 0; i < 4; i++)
+            if (isfinite(ends[i])) {
+                double xs[2] = {ends[i], ends[i]}, ys[2] = {0, lev[i]};
+                it = hf_panel_add_line(s, p, 2, xs, ys, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED);
+                if (!it)
+                    goto nomem;
+                it->width = HF_WIDTH_THIN;
+            }
+    }
+    it = hf_panel_add_line(s, p, d->n, d->x, d->dnll2, hf_ink_of(HF_ROLE_OBSERVED, 0),
+                           HF_DASH_SOLID);
+    if (!it)
+        goto nomem;
+    it->width = HF_WIDTH_THICK;
+    if (!hf_panel_add_points(s, p, d->n, d->x, d->dnll2, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_OBSERVED, 0)))
+        goto nomem;
+    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l1 + ymax * 0.015,
+                           "68% CL", HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
+        !hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l2 + ymax * 0.015,
+                           "95% CL", HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+        goto nomem;
+    if (isfinite(d->best)) {
+        char *t;
+        if (isfinite(d->lo68) && isfinite(d->hi68))
+            t = hf_scene_printf(s, "%s = %.3g  +%.2g \xe2\x88\x92%.2g",
+                                d->parameter ? d->parameter : "x", d->best, d->hi68 - d->best,
+                                d->best - d->lo68);
+        else
+            t = hf_scene_printf(s, "%s = %.3g", d->parameter ? d->parameter : "x", d->best);
+        if (!t || !hf_panel_add_text(s, p, HF_COORD_AXES, 0.5, 0.96, t, HF_HALIGN_CENTER,
+                                     HF_VALIGN_TOP, HF_TEXT_NORMAL))
+            goto nomem;
+    }
+    return s;
+nomem:
+    hf_scene_free(s);
+    hf_error_nomem(err);
+    return NULL;
+}
+
+hf_scene *
+hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
+{
+    size_t n = d->n, i;
+    double *lo2 = NULL, *hi2 = NULL, *lo1 = NULL, *hi1 = NULL, *med = NULL;
+    double ymin = INFINITY, ymax = -INFINITY, W, x0, x1;
+    hf_scene *s = NULL;
+    hf_panel *p;
+    hf_item *it;
+    hf_legend_entry *e;
+
+    if (n == 0) {
+        hf_error_set(err, HF_EUSAGE, "", "a Brazil band needs at least one point");
+        return NULL;
+    }
+    lo2 = malloc(n * sizeof *lo2);
+    hi2 = malloc(n * sizeof *hi2);
+    lo1 = malloc(n * sizeof *lo1);
+    hi1 = malloc(n * sizeof *hi1);
+    med = malloc(n * sizeof *med);
+    if (!lo2 || !hi2 || !lo1 || !hi1 || !med)
+        goto nomem;
+    for (i = 0; i < n; i++) {
+        lo2[i] = d->exp[i * 5 + 0];
+        lo1[i] = d->exp[i * 5 + 1];
+        med[i] = d->exp[i * 5 + 2];
+        hi1[i] = d->exp[i * 5 + 3];
+        hi2[i] = d->exp[i * 5 + 4];
+        if (isfinite(lo2[i]) && (!d->logy || lo2[i] > 0))
+            ymin = fmin(ymin, lo2[i]);
+        if (isfinite(hi2[i]))
+            ymax = fmax(ymax, hi2[i]);
+        if (d->obs && isfinite(d->obs[i])) {
+            if (!d->logy || d->obs[i] > 0)
+                ymin = fmin(ymin, d->obs[i]);
+            ymax = fmax(ymax, d->obs[i]);
+        }
+    }
+    if (!isfinite(ymin) || !isfinite(ymax)) {
+        ymin = d->logy ? 1e-3 : 0;
+        ymax = 1;
+    }
+    W = d->width_in > 0 ? d->width_in
+        : d->labels && n > 12 ? HF_SCENE_DOUBLE_COLUMN
+                              : HF_SCENE_SINGLE_COLUMN;
+    s = hf_scene_new(W, d->labels ? W * 0.75 + 0.6 : W * 0.8);
+    if (!s || hf_scene_set_outline(s, d->labels ? "Limits" : "CLs", 0) < 0)
+        goto nomem;
+    p = hf_scene_add_panel(s, 0, 0, 1, 1);
+    if (!p)
+        goto nomem;
+    if (d->labels) {
+        x0 = -0.5;
+        x1 = (double)n - 0.5;
+    } else {
+        x0 = d->x[0];
+        x1 = d->x[n - 1];
+    }
+    /* headroom for the legend (5 rows) above the highest curve */
+    if (d->logy) {
+        double a = log10(ymin > 0 ? ymin : 1e-3), b = log10(ymax);
+        if (d->level > 0)
+            a = fmin(a, log10(d->level) - 0.3);
+        a = floor(a);
+        if (b - a < 1)
+            b = a + 1;
+        ymin = pow(10, a);
+        ymax = pow(10, a + (b - a) / 0.62);
+    } else {
+        ymin = fmin(0, ymin);
+        ymax = ymax / 0.62;
+    }
+    if (hf_panel_set_axis(s, &p->x, x0, x1, false, d->xlabel) < 0 ||
+        hf_panel_set_axis(s, &p->y, ymin, ymax, d->logy, d->ylabel) < 0)
+        goto nomem;
+    if (d->labels) {
+        if (hf_panel_axis_ticks(s, &p->x, n, d->x, d->labels) < 0)
+            goto nomem;
+        p->x.categories = true;
+    }
+    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    p->legend_columns = 1;
+    if (!hf_panel_add_band(s, p, n, false, d->x, lo2, hi2, HF_FILL_SOLID,
+                           hf_ink_of(HF_ROLE_BAND2, 0)) ||
+        !hf_panel_add_band(s, p, n, false, d->x, lo1, hi1, HF_FILL_SOLID,
+                           hf_ink_of(HF_ROLE_BAND1, 0)))
+        goto nomem;
+    it = hf_panel_add_line(s, p, n, d->x, med, hf_ink_of(HF_ROLE_EXPECTED, 0), HF_DASH_DASHED);
+    if (!it)
+        goto nomem;
+    if (d->level > 0) {
+        it = hf_panel_add_rule(s, p, false, d->level, hf_ink_of(HF_ROLE_POSTFIT, 0), HF_DASH_SOLID);
+        if (!it)
+            goto nomem;
+    }
+    if (d->obs) {
+        it = hf_panel_add_line(s, p, n, d->x, d->obs, hf_ink_of(HF_ROLE_OBSERVED, 0),
+                               HF_DASH_SOLID);
+        if (!it ||
+            !hf_panel_add_points(s, p, n, d->x, d->obs, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                                 hf_ink_of(HF_ROLE_OBSERVED, 0)))
+            goto nomem;
+        it->width = HF_WIDTH_THICK;
+        e = hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0), HF_LEGEND_LINE);
+        if (!e)
+            goto nomem;
+    }
+    e = hf_panel_add_legend(s, p, "Expected", hf_ink_of(HF_ROLE_EXPECTED, 0), HF_LEGEND_LINE);
+    if (!e)
+        goto nomem;
+    e->dash = HF_DASH_DASHED;
+    if (!hf_panel_add_legend(s, p, "Expected \xc2\xb1" "1\xcf\x83", hf_ink_of(HF_ROLE_BAND1, 0),
+                             HF_LEGEND_FILL) ||
+        !hf_panel_add_legend(s, p, "Expected \xc2\xb1" "2\xcf\x83", hf_ink_of(HF_ROLE_BAND2, 0),
+                             HF_LEGEND_FILL))
+        goto nomem;
+    if (d->level > 0) {
+        char *t = hf_scene_printf(s, "%g level", d->level);
+        if (!t || !hf_panel_add_legend(s, p, t, hf_ink_of(HF_ROLE_POSTFIT, 0), HF_LEGEND_LINE))
+            goto nomem;
+    }
+    if (d->title && !hf_panel_add_text(s, p, HF_COORD_AXES, 0.04, 0.96, d->title, HF_HALIGN_LEFT,
+                                       HF_VALIGN_TOP, HF_TEXT_NORMAL))
+        goto nomem;
+    free(lo2);
+    free(hi2);
+    free(lo1);
+    free(hi1);
+    free(med);
+    return s;
+nomem:
+    free(lo2);
+    free(hi2);
+    free(lo1);
+    free(hi1);
+    free(med);
+    hf_scene_free(s);
+    hf_error_nomem(err);
+    return NULL;
+}

@@ -1,0 +1,495 @@
+/* render/plot_stack.c - yields with linearly propagated uncertainties, and the per-channel
+ * stacked-histogram figure (main panel + data/model ratio panel). */
+#include "render/plot_stack.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/axis.h"
+
+/* ---------------------------------------------------------------- yields */
+
+void
+hf_yields_free(hf_yields *y)
+{
+    if (!y)
+        return;
+    free(y->pars);
+    free(y->nu);
+    free(y->nu_err);
+    free(y->ys);
+    free(y->ys_err);
+    free(y->cs_tot);
+    free(y->cs_err);
+    free(y->chan_tot);
+    free(y->chan_err);
+    free(y);
+}
+
+/* Variances of the prior: sigma^2 for constrained, non-fixed parameters, else 0. Caller frees;
+ * NULL on ENOMEM. */
+double *
+hf_prior_variances(const hf_model *m)
+{
+    double *v = calloc(m->npar ? m->npar : 1, sizeof *v);
+    size_t j;
+
+    if (!v)
+        return NULL;
+    for (j = 0; j < m->npar; j++) {
+        double centre, width;
+        bool fixed = m->fixed ? m->fixed[j] : m->par[j].fixed;
+        if (hf_param_prior(&m->par[j], &centre, &width) && !fixed && isfinite(width))
+            v[j] = width * width;
+    }
+    return v;
+}
+
+/* r C r^T for one Jacobian row r, using only its non-zero entries (rows are sparse: a bin
+ * depends on the few parameters that modify its samples). idx is scratch of npar entries. */
+static double
+quad(const double *r, size_t npar, const double *cov, const double *var, size_t *idx)
+{
+    size_t j, k, l, nz = 0;
+    double s = 0;
+
+    for (j = 0; j < npar; j++)
+        if (r[j] != 0)
+            idx[nz++] = j;
+    if (!cov) {
+        for (k = 0; k < nz; k++)
+            s += r[idx[k]] * r[idx[k]] * var[idx[k]];
+        return s;
+    }
+    for (k = 0; k < nz; k++) {
+        const double *row = cov + idx[k] * npar;
+        double t = 0;
+        for (l = 0; l < nz; l++)
+            t += row[idx[l]] * r[idx[l]];
+        s += r[idx[k]] * t;
+    }
+    return s;
+}
+
+static double
+sqrt0(double v)
+{
+    return v > 0 ? sqrt(v) : 0;
+}
+
+/* Returns the yields at pars with uncertainties from cov (NULL: prior), NULL with err on ENOMEM.
+ * Linear error propagation: Var(f) = J C J^T with J = d f / d theta (analytic, from the model). */
+hf_yields *
+hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_error *err)
+{
+    hf_yields *y = calloc(1, sizeof *y);
+    size_t np = m->npar ? m->npar : 1, nb = m->nbins ? m->nbins : 1, ny = m->nys ? m->nys : 1;
+    double *jac = NULL, *jys = NULL, *var = NULL, *row = NULL;
+    size_t *idx = NULL;
+    size_t b, k, c, j;
+
+    if (!y)
+        goto nomem;
+    y->m = m;
+    y->pars = malloc(np * sizeof *y->pars);
+    y->nu = calloc(nb, sizeof *y->nu);
+    y->nu_err = calloc(nb, sizeof *y->nu_err);
+    y->ys = calloc(ny, sizeof *y->ys);
+    y->ys_err = calloc(ny, sizeof *y->ys_err);
+    y->cs_tot = calloc(m->ncs ? m->ncs : 1, sizeof *y->cs_tot);
+    y->cs_err = calloc(m->ncs ? m->ncs : 1, sizeof *y->cs_err);
+    y->chan_tot = calloc(m->nchan ? m->nchan : 1, sizeof *y->chan_tot);
+    y->chan_err = calloc(m->nchan ? m->nchan : 1, sizeof *y->chan_err);
+    jac = malloc(nb * np * sizeof *jac);
+    jys = malloc(ny * np * sizeof *jys);
+    row = malloc(np * sizeof *row);
+    idx = malloc(np * sizeof *idx);
+    var = cov ? NULL : hf_prior_variances(m);
+    if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
+        !y->chan_tot || !y->chan_err || !jac || !jys || !row || !idx || (!cov && !var))
+        goto nomem;
+    if (m->npar)
+        memcpy(y->pars, pars, m->npar * sizeof *pars);
+    hf_model_expected(m, pars, y->nu, y->ys);
+    hf_model_jacobian(m, pars, jac);
+    hf_model_jacobian_by_sample(m, pars, jys);
+
+    for (b = 0; b < m->nbins; b++)
+        y->nu_err[b] = sqrt0(quad(jac + b * m->npar, m->npar, cov, var, idx));
+    for (k = 0; k < m->nys; k++)
+        y->ys_err[k] = sqrt0(quad(jys + k * m->npar, m->npar, cov, var, idx));
+    /* sums over bins: the Jacobian of a sum is the sum of the rows (bins are correlated) */
+    for (k = 0; k < m->ncs; k++) {
+        const hf_cs *cs = &m->cs[k];
+        memset(row, 0, m->npar * sizeof *row);
+        for (b = 0; b < cs->nbins; b++) {
+            y->cs_tot[k] += y->ys[cs->ys + b];
+            for (j = 0; j < m->npar; j++)
+                row[j] += jys[(cs->ys + b) * m->npar + j];
+        }
+        y->cs_err[k] = sqrt0(quad(row, m->npar, cov, var, idx));
+    }
+    for (c = 0; c < m->nchan; c++) {
+        memset(row, 0, m->npar * sizeof *row);
+        for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
+            y->chan_tot[c] += y->nu[b];
+            for (j = 0; j < m->npar; j++)
+                row[j] += jac[b * m->npar + j];
+        }
+        y->chan_err[c] = sqrt0(quad(row, m->npar, cov, var, idx));
+    }
+    free(jac);
+    free(jys);
+    free(var);
+    free(row);
+    free(idx);
+    return y;
+nomem:
+    free(jac);
+    free(jys);
+    free(var);
+    free(row);
+    free(idx);
+    hf_yields_free(y);
+    hf_error_nomem(err);
+    return NULL;
+}
+
+void
+hf_garwood(double n, double cl, double *lo, double *hi)
+{
+    double a = 1 - cl;
+
+    if (!(n >= 0)) {
+        *lo = *hi = NAN;
+        return;
+    }
+    *lo = n > 0 ? 0.5 * gsl_cdf_chisq_Pinv(a / 2, 2 * n) : 0;
+    *hi = 0.5 * gsl_cdf_chisq_Pinv(1 - a / 2, 2 * (n + 1));
+}
+
+/* ---------------------------------------------------------------- figure */
+
+void
+hf_stack_options_init(hf_stack_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->show_data = true;
+}
+
+typedef struct ordkey {
+    const hf_model *m;
+    size_t k;
+    double tot;
+} ordkey;
+
+static int
+cmp_ord(const void *a, const void *b)
+{
+    const ordkey *x = a, *y = b;
+
+    if (x->tot != y->tot)
+        return x->tot < y->tot ? -1 : 1;
+    return strcmp(x->m->samp_name[x->m->cs[x->k].samp], y->m->samp_name[y->m->cs[y->k].samp]);
+}
+
+void
+hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n)
+{
+    size_t k, b, cnt = 0;
+    ordkey *keys = malloc((m->ncs ? m->ncs : 1) * sizeof *keys);
+
+    for (k = 0; k < m->ncs; k++)
+        if (m->cs[k].chan == c)
+            order[cnt++] = k;
+    *n = cnt;
+    if (!keys)
+        return; /* model order is still a stable order */
+    for (k = 0; k < cnt; k++) {
+        const hf_cs *cs = &m->cs[order[k]];
+        keys[k].m = m;
+        keys[k].k = order[k];
+        keys[k].tot = 0;
+        for (b = 0; b < cs->nbins; b++)
+            keys[k].tot += cs->nom[b];
+    }
+    qsort(keys, cnt, sizeof *keys, cmp_ord);
+    for (k = 0; k < cnt; k++)
+        order[k] = keys[k].k;
+    free(keys);
+}
+
+/* Fraction of the main plot height taken by the legend and labels at its top. */
+static double
+top_block_frac(double area_h_pt, size_t nlegend, size_t ntext)
+{
+    double font = nlegend > 6 ? 7.5 : 8.5;
+    int cols = nlegend > 5 ? 2 : 1;
+    double leg = 4 + (double)((nlegend + (size_t)cols - 1) / (size_t)cols) * font * 1.35;
+    double txt = 4 + (double)ntext * 8.5 * 1.3;
+    double f = fmax(leg, txt) / area_h_pt;
+    return f > 0.7 ? 0.7 : f;
+}
+
+hf_scene *
+hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_error *err)
+{
+    hf_stack_options dflt;
+    hf_scene *s;
+    double W, H;
+
+    if (!opt) {
+        hf_stack_options_init(&dflt);
+        opt = &dflt;
+    }
+    W = opt->width_in > 0 ? opt->width_in : HF_SCENE_SINGLE_COLUMN;
+    H = opt->height_in > 0 ? opt->height_in : 3.6;
+    s = hf_scene_new(W, H);
+    if (!s) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    if (hf_plot_stack_into(s, 0, 0, 1, 1, y, c, opt, err) < 0) {
+        hf_scene_free(s);
+        return NULL;
+    }
+    if (hf_scene_set_outline(s, y->m->chan[c]->name, 0) < 0) {
+        hf_scene_free(s);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    return s;
+}
+
+int
+hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
+                   const hf_yields *y, size_t c, const hf_stack_options *opt, hf_error *err)
+{
+    const hf_model *m = y->m;
+    hf_stack_options dflt;
+    size_t nb, off, ns = 0, i, b, nlines = 1;
+    size_t *order = NULL;
+    double *edges = NULL, *vals = NULL, *xc = NULL, *dat = NULL, *elo = NULL, *ehi = NULL;
+    double *blo = NULL, *bhi = NULL, *rlo = NULL, *rhi = NULL, *rv = NULL, *relo = NULL,
+           *rehi = NULL;
+    hf_ink *ink = NULL;
+    const char **labels = NULL;
+    hf_panel *mp, *rp;
+    double H, ymax = 0, ymin_pos = INFINITY, dev = 0, frac, ylo, yhi, main_area;
+    const double split = 0.70;
+
+    if (!opt) {
+        hf_stack_options_init(&dflt);
+        opt = &dflt;
+    }
+    if (c >= m->nchan)
+        return hf_error_set(err, HF_EUSAGE, "", "no channel %zu", c);
+    nb = m->chan_nbins[c];
+    off = m->chan_off[c];
+    H = s->height_in * (fy1 - fy0);
+
+    order = malloc((m->ncs ? m->ncs : 1) * sizeof *order);
+    edges = malloc((nb + 1) * sizeof *edges);
+    vals = calloc((m->ncs ? m->ncs : 1) * (nb ? nb : 1), sizeof *vals);
+    xc = malloc((nb ? nb : 1) * sizeof *xc);
+    dat = malloc((nb ? nb : 1) * sizeof *dat);
+    elo = malloc((nb ? nb : 1) * sizeof *elo);
+    ehi = malloc((nb ? nb : 1) * sizeof *ehi);
+    blo = malloc((nb ? nb : 1) * sizeof *blo);
+    bhi = malloc((nb ? nb : 1) * sizeof *bhi);
+    rlo = malloc((nb ? nb : 1) * sizeof *rlo);
+    rhi = malloc((nb ? nb : 1) * sizeof *rhi);
+    rv = malloc((nb ? nb : 1) * sizeof *rv);
+    relo = malloc((nb ? nb : 1) * sizeof *relo);
+    rehi = malloc((nb ? nb : 1) * sizeof *rehi);
+    ink = malloc((m->ncs ? m->ncs : 1) * sizeof *ink);
+    labels = malloc((m->ncs ? m->ncs : 1) * sizeof *labels);
+    if (!order || !edges || !vals || !xc || !dat || !elo || !ehi || !blo || !bhi || !rlo || !rhi ||
+        !rv || !relo || !rehi || !ink || !labels)
+        goto nomem;
+
+    hf_stack_order(m, c, order, &ns);
+    for (b = 0; b <= nb; b++)
+        edges[b] = (double)b;
+    for (i = 0; i < ns; i++) {
+        const hf_cs *cs = &m->cs[order[i]];
+        for (b = 0; b < nb; b++)
+            vals[i * nb + b] = y->ys[cs->ys + b];
+        ink[i] = hf_ink_of(HF_ROLE_SAMPLE, (int)cs->samp);
+        labels[i] = m->samp_name[cs->samp];
+    }
+    for (b = 0; b < nb; b++) {
+        double nu = y->nu[off + b], e = y->nu_err[off + b], lo, hi;
+        xc[b] = b + 0.5;
+        dat[b] = m->obs[off + b];
+        hf_garwood(dat[b], 0.682689492137086, &lo, &hi);
+        elo[b] = dat[b] - lo;
+        ehi[b] = hi - dat[b];
+        blo[b] = nu - e;
+        bhi[b] = nu + e;
+        ymax = fmax(ymax, nu + e);
+        if (opt->show_data)
+            ymax = fmax(ymax, hi);
+        if (nu > 0)
+            ymin_pos = fmin(ymin_pos, nu);
+        for (i = 0; i < ns; i++)
+            if (vals[i * nb + b] > 0)
+                ymin_pos = fmin(ymin_pos, vals[i * nb + b]);
+        if (nu > 0) {
+            rv[b] = dat[b] / nu;
+            relo[b] = elo[b] / nu;
+            rehi[b] = ehi[b] / nu;
+            rlo[b] = 1 - e / nu;
+            rhi[b] = 1 + e / nu;
+            dev = fmax(dev, e / nu);
+            if (opt->show_data && dat[b] > 0)
+                dev = fmax(dev, fmax(fabs(rv[b] - relo[b] - 1), fabs(rv[b] + rehi[b] - 1)));
+        } else {
+            rv[b] = relo[b] = rehi[b] = rlo[b] = rhi[b] = NAN;
+        }
+    }
+
+    /* main panel */
+    mp = hf_scene_add_panel(s, fx0, fy0, fx1, fy0 + (fy1 - fy0) * split);
+    rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
+    if (!mp || !rp)
+        goto nomem;
+    nlines += opt->lumi_label ? 1 : 0;
+    nlines += opt->extra_label ? 1 : 0;
+    nlines += 1; /* pre-fit / post-fit */
+    main_area = H * 72 * split - 12;
+    frac = 1 - top_block_frac(main_area, ns + 2, nlines) - 0.05;
+    if (!(ymax > 0))
+        ymax = 1;
+    if (opt->logy) {
+        double lmax = log10(ymax), lmin;
+        if (!isfinite(ymin_pos))
+            ymin_pos = ymax * 1e-3;
+        lmin = floor(log10(ymin_pos) - 0.3);
+        if (lmin < lmax - 6)
+            lmin = floor(lmax - 6); /* at most six decades under the maximum */
+        if (lmin > lmax - 1)
+            lmin = floor(lmax - 1);
+        ylo = pow(10, lmin);
+        yhi = pow(10, lmin + (lmax - lmin) / frac);
+    } else {
+        ylo = 0;
+        yhi = ymax / frac;
+    }
+    if (hf_panel_set_axis(s, &mp->x, 0, (double)nb, false, NULL) < 0 ||
+        hf_panel_set_axis(s, &mp->y, ylo, yhi, opt->logy, "Events") < 0)
+        goto nomem;
+    mp->x.integer = true;
+    mp->x.hide_labels = true;
+    mp->y.no_min_label = true;
+    mp->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    if (!hf_panel_add_stack(s, mp, nb, edges, ns, vals, ink, labels) ||
+        !hf_panel_add_band(s, mp, nb, true, edges, blo, bhi, HF_FILL_HATCH,
+                           hf_ink_of(HF_ROLE_BAND, 0)))
+        goto nomem;
+    if (opt->show_data &&
+        !hf_panel_add_points(s, mp, nb, xc, dat, NULL, NULL, elo, ehi, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        goto nomem;
+    {
+        hf_item *t;
+        double ty = 0.96;
+        t = hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, m->chan[c]->name, HF_HALIGN_LEFT,
+                              HF_VALIGN_TOP, HF_TEXT_NORMAL);
+        if (!t)
+            goto nomem;
+        t->u.text.bold = true;
+        ty -= 8.5 * 1.3 / main_area;
+        if (!hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->postfit ? "Post-fit" : "Pre-fit",
+                               HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_NORMAL))
+            goto nomem;
+        ty -= 8.5 * 1.3 / main_area;
+        if (opt->lumi_label) {
+            if (!hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->lumi_label, HF_HALIGN_LEFT,
+                                   HF_VALIGN_TOP, HF_TEXT_NORMAL))
+                goto nomem;
+            ty -= 8.5 * 1.3 / main_area;
+        }
+        if (opt->extra_label &&
+            !hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->extra_label, HF_HALIGN_LEFT,
+                               HF_VALIGN_TOP, HF_TEXT_NORMAL))
+            goto nomem;
+    }
+    /* legend from the top of the stack down, as the eye reads it */
+    if (opt->show_data) {
+        hf_legend_entry *e = hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0),
+                                                 HF_LEGEND_MARKER);
+        if (!e)
+            goto nomem;
+    }
+    for (i = ns; i-- > 0;)
+        if (!hf_panel_add_legend(s, mp, labels[i], ink[i], HF_LEGEND_FILL))
+            goto nomem;
+    if (!hf_panel_add_legend(s, mp, "Uncertainty", hf_ink_of(HF_ROLE_BAND, 0), HF_LEGEND_HATCH))
+        goto nomem;
+
+    /* ratio panel: symmetric range around 1 in nice steps */
+    {
+        double d = dev * 1.15, r0, r1;
+        if (d < 0.2)
+            d = 0.25;
+        else if (d < 0.45)
+            d = 0.5;
+        else if (d < 0.9)
+            d = 1.0;
+        else
+            d = 1.5;
+        r0 = 1 - d < 0 ? 0 : 1 - d;
+        r1 = 1 + d;
+        if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||
+            hf_panel_set_axis(s, &rp->y, r0, r1, false, "Data / Model") < 0)
+            goto nomem;
+    }
+    rp->x.integer = true;
+    rp->y.no_max_label = true;
+    if (!hf_panel_add_band(s, rp, nb, true, edges, rlo, rhi, HF_FILL_HATCH,
+                           hf_ink_of(HF_ROLE_BAND, 0)) ||
+        !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
+        goto nomem;
+    if (opt->show_data &&
+        !hf_panel_add_points(s, rp, nb, xc, rv, NULL, NULL, relo, rehi, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        goto nomem;
+    free(order);
+    free(edges);
+    free(vals);
+    free(xc);
+    free(dat);
+    free(elo);
+    free(ehi);
+    free(blo);
+    free(bhi);
+    free(rlo);
+    free(rhi);
+    free(rv);
+    free(relo);
+    free(rehi);
+    free(ink);
+    free(labels);
+    return 0;
+nomem:
+    free(order);
+    free(edges);
+    free(vals);
+    free(xc);
+    free(dat);
+    free(elo);
+    free(ehi);
+    free(blo);
+    free(bhi);
+    free(rlo);
+    free(rhi);
+    free(rv);
+    free(relo);
+    free(rehi);
+    free(ink);
+    free(labels);
+    return hf_error_nomem(err);
+}
