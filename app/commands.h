@@ -7,3 +7,5 @@ CMD("gof", cmd_gof, "goodness of fit: saturated model, per channel, channel comp
 CMD("systematics", cmd_systematics, "two-point systematics: effects, flags, symmetrise, prune")
 CMD("constraints", cmd_constraints, "pulls, constraints and the channels they come from")
 CMD("decorrelate", cmd_decorrelate, "split a parameter per channel/sample/group and refit")
+CMD("density", cmd_density, "density lab: histogram vs KDE vs generated events (MSE, amplification)")
+CMD("plot", cmd_plot, "figures: stacked histograms, pulls, correlations, scans, Brazil bands")

@@ -1,0 +1,620 @@
+/* app/cmd_density.c - `hfscope density`: the density-estimation lab. Histogram of n true events
+ * vs a KDE trained on them vs histograms of M events generated from the KDE: MSE, its
+ * decomposition, amplification and coverage, as text, JSON and Cairo figures. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/cli.h"
+#include "core/density.h"
+#include "render/cairo.h"
+#include "render/plot_density.h"
+
+int cmd_density(int argc, char **argv);
+
+typedef struct opts {
+    const char *truth, *template_spec, *sample, *range, *draws, *bandwidth, *sampling, *kde;
+    const char *format;
+    double n;
+    int bins, reps;
+    bool no_reflect, no_figures;
+    double example_draws;
+} opts;
+
+static cJSON *
+num(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+/* "silverman", "scott*0.5", "isj", "0.3" -> rule and value. */
+static int
+parse_bandwidth(const char *s, hf_density_config *cfg)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '\0') {
+        if (!(v > 0) || !isfinite(v))
+            return hf_cli_usage_error("--bandwidth: %s is not a positive number", s);
+        cfg->rule = HF_KDE_FIXED;
+        cfg->bw_value = v;
+        return 0;
+    }
+    const char *star = strchr(s, '*');
+    size_t len = star != NULL ? (size_t)(star - s) : strlen(s);
+    char *name = strndup(s, len);
+    if (name == NULL)
+        return hf_cli_usage_error("out of memory");
+    int bad = hf_kde_rule_parse(name, &cfg->rule) != 0;
+    free(name);
+    if (bad)
+        return hf_cli_usage_error("--bandwidth: expected silverman, scott, isj, RULE*FACTOR or a "
+                                  "number, got '%s'",
+                                  s);
+    cfg->bw_value = 1.0;
+    if (star != NULL) {
+        v = strtod(star + 1, &end);
+        if (end == star + 1 || *end != '\0' || !(v > 0) || !isfinite(v))
+            return hf_cli_usage_error("--bandwidth: bad factor in '%s'", s);
+        cfg->bw_value = v;
+    }
+    return 0;
+}
+
+/* Split a text line into fields at commas, semicolons, tabs or spaces (in place). */
+static size_t
+split_fields(char *line, char **field, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    int comma = strpbrk(line, ",;") != NULL;
+    while (*p != '\0' && n < max) {
+        if (!comma)
+            while (*p == ' ' || *p == '\t')
+                p++;
+        if (*p == '\0')
+            break;
+        field[n++] = p;
+        while (*p != '\0' && (comma ? (*p != ',' && *p != ';') : (*p != ' ' && *p != '\t')))
+            p++;
+        if (*p != '\0')
+            *p++ = '\0';
+    }
+    for (size_t i = 0; i < n; i++) { /* trim */
+        while (*field[i] == ' ' || *field[i] == '\t')
+            field[i]++;
+        char *e = field[i] + strlen(field[i]);
+        while (e > field[i] && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+            *--e = '\0';
+    }
+    return n;
+}
+
+/* Read one column of a text/CSV file: FILE or FILE:COL (1-based number or header name).
+ * Blank lines and lines starting with '#' are skipped; a first line that is not numeric in the
+ * column is a header. Returns the values (malloc'ed) or NULL after printing the error. */
+static double *
+read_sample(const char *spec, size_t *nout, char **path_out)
+{
+    char *path = strdup(spec);
+    if (path == NULL)
+        return hf_cli_usage_error("out of memory"), NULL;
+    const char *col = NULL;
+    FILE *f = fopen(path, "r");
+    char *colon = strrchr(path, ':');
+    if (f == NULL && colon != NULL) {
+        *colon = '\0';
+        col = colon + 1;
+        f = fopen(path, "r");
+    }
+    if (f == NULL) {
+        hf_cli_usage_error("%s: cannot open: %s", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    long colno = 0; /* 0-based once known; -1 while a header name is pending */
+    if (col != NULL) {
+        char *end;
+        long v = strtol(col, &end, 10);
+        colno = (*end == '\0' && end != col && v >= 1) ? v - 1 : -1;
+    }
+    size_t n = 0, cap = 1024, lineno = 0;
+    double *x = malloc(cap * sizeof(double));
+    char *line = NULL, **field = NULL;
+    size_t linecap = 0, fcap = 0;
+    int header_done = 0, ok = x != NULL;
+    while (ok && getline(&line, &linecap, f) != -1) {
+        lineno++;
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '#' || *s == '\n' || *s == '\r' || *s == '\0')
+            continue;
+        size_t need = strlen(s) / 2 + 2;
+        if (need > fcap) {
+            char **nf = realloc(field, need * sizeof(char *));
+            if (nf == NULL) {
+                ok = 0;
+                break;
+            }
+            field = nf;
+            fcap = need;
+        }
+        size_t nf = split_fields(s, field, fcap);
+        if (!header_done && colno < 0) { /* find the named column in the header */
+            for (size_t i = 0; i < nf; i++)
+                if (strcmp(field[i], col) == 0)
+                    colno = (long)i;
+            if (colno < 0) {
+                hf_cli_usage_error("%s:%zu: no column named '%s'", path, lineno, col);
+                ok = 0;
+                break;
+            }
+            header_done = 1;
+            continue;
+        }
+        if ((size_t)colno >= nf) {
+            hf_cli_usage_error("%s:%zu: no column %ld", path, lineno, colno + 1);
+            ok = 0;
+            break;
+        }
+        char *end;
+        double v = strtod(field[colno], &end);
+        if (end == field[colno] || *end != '\0' || !isfinite(v)) {
+            if (!header_done && n == 0) { /* a header line */
+                header_done = 1;
+                continue;
+            }
+            hf_cli_usage_error("%s:%zu: column %ld: '%s' is not a finite number", path, lineno,
+                               colno + 1, field[colno]);
+            ok = 0;
+            break;
+        }
+        header_done = 1;
+        if (n == cap) {
+            double *nx = realloc(x, 2 * cap * sizeof(double));
+            if (nx == NULL) {
+                ok = 0;
+                break;
+            }
+            x = nx;
+            cap *= 2;
+        }
+        x[n++] = v;
+    }
+    if (ok && ferror(f)) {
+        hf_cli_usage_error("%s: read error", path);
+        ok = 0;
+    }
+    fclose(f);
+    free(line);
+    free(field);
+    if (ok && n < 2) {
+        hf_cli_usage_error("%s: fewer than 2 values", path);
+        ok = 0;
+    }
+    if (!ok) {
+        free(x);
+        free(path);
+        return NULL;
+    }
+    *nout = n;
+    *path_out = path;
+    return x;
+}
+
+static hf_density_truth *
+make_truth(hf_cli *cli, const opts *o, int *rc)
+{
+    hf_error err = {0};
+    hf_density_truth *t = NULL;
+    int sources = (o->truth != NULL) + (o->template_spec != NULL) + (o->sample != NULL);
+    *rc = 0;
+    if (sources > 1) {
+        *rc = hf_cli_usage_error("density: give one of --truth, --template, --sample");
+        return NULL;
+    }
+    if (o->template_spec != NULL) {
+        if ((*rc = hf_cli_load(cli)) != 0)
+            return NULL;
+        /* CHANNEL or CHANNEL/SAMPLE; channel names may contain '/', so try each split */
+        const hf_model *m = cli->model;
+        const char *spec = o->template_spec;
+        for (size_t c = 0; c < m->nchan && t == NULL; c++) {
+            const char *name = m->chan[c]->name;
+            size_t len = strlen(name);
+            if (strncmp(spec, name, len) != 0 || (spec[len] != '\0' && spec[len] != '/'))
+                continue;
+            t = hf_density_truth_template(m, name, spec[len] ? spec + len + 1 : NULL, &err);
+        }
+        if (t == NULL && err.code == HF_OK)
+            hf_error_set(&err, HF_EUSAGE, "", "no channel matches --template '%s'", spec);
+    } else if (o->sample != NULL) {
+        size_t n;
+        char *path = NULL;
+        double *x = read_sample(o->sample, &n, &path);
+        if (x == NULL) {
+            *rc = 2;
+            return NULL;
+        }
+        double lo = 0, hi = 0;
+        if (o->range != NULL) {
+            char *end;
+            lo = strtod(o->range, &end);
+            if (end == o->range || *end != ':' || !(hi = strtod(end + 1, &end), *end == '\0') ||
+                !(hi > lo)) {
+                free(x);
+                free(path);
+                *rc = hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'",
+                                         o->range);
+                return NULL;
+            }
+        }
+        t = hf_density_truth_sample(path, x, n, lo, hi, &err);
+        free(x);
+        free(path);
+    } else {
+        t = hf_density_truth_builtin(o->truth != NULL ? o->truth : "camelback", &err);
+    }
+    if (t == NULL) {
+        *rc = hf_cli_report(NULL, &err);
+        hf_error_release(&err);
+    }
+    return t;
+}
+
+static const char *
+rule_label(const hf_density_result *r, char *buf, size_t len)
+{
+    if (r->rule == HF_KDE_FIXED)
+        snprintf(buf, len, "fixed h = %g", r->bw_value);
+    else if (r->bw_value != 1.0)
+        snprintf(buf, len, "%s x %g", hf_kde_rule_name(r->rule), r->bw_value);
+    else
+        snprintf(buf, len, "%s", hf_kde_rule_name(r->rule));
+    return buf;
+}
+
+static void
+print_text(const hf_density_truth *t, const hf_density_result *r)
+{
+    char bw[64];
+    printf("density lab: %s\n", hf_density_truth_label(t));
+    printf("n = %zu training events, %zu bins on [%g, %g], %zu repetitions\n", r->n, r->bins,
+           r->lo, r->hi, r->reps);
+    printf("KDE: Gaussian, bandwidth %s (mean h = %.4g, sd %.2g over reps)%s\n",
+           rule_label(r, bw, sizeof(bw)), r->h_mean, r->h_sd,
+           r->reflect ? ", reflected at the range edges" : "");
+    if (r->isj_fallbacks)
+        printf("     ISJ had no root in %zu of %zu reps: Silverman used there\n", r->isj_fallbacks,
+               r->reps);
+    printf("\nintegrated MSE = E sum_b (estimate_b - p_b)^2 over the %zu bins (x 1e-3)\n", r->bins);
+    printf("  histogram of the n true events   %9.4f +- %.4f   theory sum p(1-p)/n = %.4f\n",
+           1e3 * r->hist_mse, 1e3 * r->hist_mse_err, 1e3 * r->hist_theory);
+    printf("  KDE itself (M -> infinity)       %9.4f +- %.4f   = bias^2 %.4f + training "
+           "variance %.4f\n",
+           1e3 * r->kde_mse, 1e3 * r->kde_mse_err, 1e3 * r->bias2, 1e3 * r->train_variance);
+    printf("  amplification of the KDE: %.3f +- %.3f (worth %.0f true events)\n", r->kde_factor,
+           r->kde_factor_err, r->kde_factor * (double)r->n);
+    printf("\nhistograms of M events generated from the KDE\n");
+    printf("  %10s %12s %10s %12s %9s %15s\n", "M", "MSE x1e-3", "+-", "sampling var", "coverage",
+           "amplification");
+    for (size_t m = 0; m < r->ndraws; m++) {
+        const hf_density_draw *d = &r->draw[m];
+        printf("  %10.0f %12.4f %10.4f %12.4f %8.1f%% %9.3f +- %.3f\n", d->draws, 1e3 * d->mse,
+               1e3 * d->mse_err, 1e3 * d->sampling_variance, 100 * d->coverage, d->factor,
+               d->factor_err);
+    }
+    printf("  (coverage: how often g +- sqrt(g) covers M p; 68.3%% if the error bars were right;"
+           " true events: %.1f%%)\n",
+           100 * r->hist_coverage);
+    printf("plateau: sampling variance equals the KDE's own error at M = %.3g (%.3g n);\n"
+           "         beyond a few times that, more generated events no longer help\n",
+           r->plateau_draws, r->plateau_draws / (double)r->n);
+    printf("\nbandwidth scan (KDE, M -> infinity)\n");
+    printf("  %8s %10s %12s %12s %12s %15s\n", "x rule", "mean h", "MSE x1e-3", "bias^2",
+           "variance", "amplification");
+    for (size_t s = 0; s < r->nscales; s++) {
+        const hf_density_scan *c = &r->scan[s];
+        printf("  %8.3f %10.4g %12.4f %12.4f %12.4f %9.3f +- %.3f\n", c->scale, c->h,
+               1e3 * c->mse, 1e3 * c->bias2, 1e3 * c->train_variance, c->factor, c->factor_err);
+    }
+    printf("  mean bandwidth of the rules: scott %.4g, silverman %.4g, isj %.4g\n", r->rule_h[0],
+           r->rule_h[1], r->rule_h[2]);
+    printf("\nbinning scan (KDE, M -> infinity)\n");
+    printf("  %6s %16s %12s %12s %15s\n", "bins", "hist MSE x1e-3", "theory", "KDE MSE",
+           "amplification");
+    for (size_t i = 0; i < r->nbinnings; i++) {
+        const hf_density_binning *b = &r->binning[i];
+        printf("  %6zu %16.4f %12.4f %12.4f %9.3f +- %.3f\n", b->bins, 1e3 * b->hist_mse,
+               1e3 * b->hist_theory, 1e3 * b->kde_mse, b->factor, b->factor_err);
+    }
+}
+
+static cJSON *
+json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o)
+{
+    char bw[64];
+    cJSON *d = cJSON_CreateObject();
+    if (d == NULL)
+        return NULL;
+    cJSON_AddStringToObject(d, "truth", hf_density_truth_name(t));
+    cJSON_AddStringToObject(d, "truth_label", hf_density_truth_label(t));
+    cJSON_AddItemToObject(d, "range", cJSON_CreateDoubleArray((double[]){r->lo, r->hi}, 2));
+    cJSON_AddNumberToObject(d, "n", (double)r->n);
+    cJSON_AddNumberToObject(d, "bins", (double)r->bins);
+    cJSON_AddNumberToObject(d, "reps", (double)r->reps);
+    cJSON_AddStringToObject(d, "bandwidth", rule_label(r, bw, sizeof(bw)));
+    cJSON_AddStringToObject(d, "bandwidth_rule", hf_kde_rule_name(r->rule));
+    cJSON_AddNumberToObject(d, "bandwidth_value", r->bw_value);
+    cJSON_AddItemToObject(d, "h_mean", num(r->h_mean));
+    cJSON_AddItemToObject(d, "h_sd", num(r->h_sd));
+    cJSON *rh = cJSON_AddObjectToObject(d, "rule_h");
+    for (int i = 0; i < 3; i++)
+        cJSON_AddItemToObject(rh, hf_kde_rule_name((hf_kde_rule)i), num(r->rule_h[i]));
+    cJSON_AddNumberToObject(d, "isj_fallbacks", (double)r->isj_fallbacks);
+    cJSON_AddBoolToObject(d, "reflect", r->reflect);
+    cJSON_AddStringToObject(d, "sampling", o->sampling != NULL ? o->sampling : "events");
+    cJSON_AddItemToObject(d, "p", cJSON_CreateDoubleArray(r->p, (int)r->bins));
+    cJSON_AddItemToObject(d, "sum_p_1mp", num(r->sum_pq));
+
+    cJSON *h = cJSON_AddObjectToObject(d, "histogram");
+    cJSON_AddItemToObject(h, "mse", num(r->hist_mse));
+    cJSON_AddItemToObject(h, "mse_err", num(r->hist_mse_err));
+    cJSON_AddItemToObject(h, "mse_theory", num(r->hist_theory));
+    cJSON_AddItemToObject(h, "coverage", num(r->hist_coverage));
+
+    cJSON *g = cJSON_AddArrayToObject(d, "generated");
+    cJSON *a = cJSON_AddArrayToObject(d, "amplification");
+    for (size_t m = 0; m < r->ndraws; m++) {
+        const hf_density_draw *dr = &r->draw[m];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToArray(g, e);
+        cJSON_AddNumberToObject(e, "draws", dr->draws);
+        cJSON_AddItemToObject(e, "mse", num(dr->mse));
+        cJSON_AddItemToObject(e, "mse_err", num(dr->mse_err));
+        cJSON_AddItemToObject(e, "sampling_variance", num(dr->sampling_variance));
+        cJSON_AddItemToObject(e, "coverage", num(dr->coverage));
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddItemToArray(a, f);
+        cJSON_AddNumberToObject(f, "draws", dr->draws);
+        cJSON_AddItemToObject(f, "factor", num(dr->factor));
+        cJSON_AddItemToObject(f, "factor_err", num(dr->factor_err));
+    }
+    cJSON *k = cJSON_AddObjectToObject(d, "kde");
+    cJSON_AddItemToObject(k, "mse", num(r->kde_mse));
+    cJSON_AddItemToObject(k, "mse_err", num(r->kde_mse_err));
+    cJSON_AddItemToObject(k, "bias2", num(r->bias2));
+    cJSON_AddItemToObject(k, "train_variance", num(r->train_variance));
+    cJSON_AddItemToObject(k, "factor", num(r->kde_factor));
+    cJSON_AddItemToObject(k, "factor_err", num(r->kde_factor_err));
+    cJSON_AddItemToObject(k, "plateau_draws", num(r->plateau_draws));
+    cJSON_AddItemToObject(k, "q_mean", cJSON_CreateDoubleArray(r->q_mean, (int)r->bins));
+
+    cJSON *sc = cJSON_AddArrayToObject(d, "bandwidth_scan");
+    for (size_t s = 0; s < r->nscales; s++) {
+        const hf_density_scan *c = &r->scan[s];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToArray(sc, e);
+        cJSON_AddNumberToObject(e, "scale", c->scale);
+        cJSON_AddItemToObject(e, "h", num(c->h));
+        cJSON_AddItemToObject(e, "mse", num(c->mse));
+        cJSON_AddItemToObject(e, "mse_err", num(c->mse_err));
+        cJSON_AddItemToObject(e, "bias2", num(c->bias2));
+        cJSON_AddItemToObject(e, "train_variance", num(c->train_variance));
+        cJSON_AddItemToObject(e, "factor", num(c->factor));
+        cJSON_AddItemToObject(e, "factor_err", num(c->factor_err));
+    }
+    cJSON *bs = cJSON_AddArrayToObject(d, "binning_scan");
+    for (size_t i = 0; i < r->nbinnings; i++) {
+        const hf_density_binning *b = &r->binning[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToArray(bs, e);
+        cJSON_AddNumberToObject(e, "bins", (double)b->bins);
+        cJSON_AddItemToObject(e, "hist_mse", num(b->hist_mse));
+        cJSON_AddItemToObject(e, "hist_mse_theory", num(b->hist_theory));
+        cJSON_AddItemToObject(e, "kde_mse", num(b->kde_mse));
+        cJSON_AddItemToObject(e, "factor", num(b->factor));
+        cJSON_AddItemToObject(e, "factor_err", num(b->factor_err));
+    }
+    return d;
+}
+
+/* Write the four figures into dir. Returns 0 or an exit code (error printed). */
+static int
+write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
+              const hf_density_result *r, const hf_density_example *ex, bool quiet)
+{
+    hf_format fmt;
+    if (hf_format_parse(fmt_name, &fmt) != 0)
+        return hf_cli_usage_error("--format: expected png, pdf or svg, got '%s'", fmt_name);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return hf_cli_usage_error("%s: cannot create directory: %s", dir, strerror(errno));
+    hf_error err = {0};
+    hf_density_figure figs[] = {HF_DENSITY_FIG_MSE, HF_DENSITY_FIG_DECOMPOSITION,
+                                HF_DENSITY_FIG_BANDWIDTH, HF_DENSITY_FIG_EXAMPLE};
+    hf_cairo_options co = {.format = fmt, .dpi = 150};
+    for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+        hf_scene *s = hf_plot_density(figs[i], t, r, ex);
+        if (s == NULL)
+            return hf_cli_usage_error("out of memory");
+        size_t len = strlen(dir) + 64;
+        char *path = malloc(len);
+        if (path == NULL) {
+            hf_scene_free(s);
+            return hf_cli_usage_error("out of memory");
+        }
+        snprintf(path, len, "%s/density_%s.%s", dir, hf_plot_density_name(figs[i]),
+                 hf_format_ext(fmt));
+        int rc = hf_cairo_write(s, path, &co, &err);
+        hf_scene_free(s);
+        if (rc != 0) {
+            rc = hf_cli_report(NULL, &err);
+            hf_error_release(&err);
+            free(path);
+            return rc;
+        }
+        if (!quiet)
+            fprintf(stderr, "hfscope: wrote %s\n", path);
+        free(path);
+    }
+    return 0;
+}
+
+int
+cmd_density(int argc, char **argv)
+{
+    hf_cli cli = {0};
+    opts o = {.n = -1, .bins = -1, .reps = 200, .format = "png", .example_draws = -1};
+    const hf_opt extra[] = {
+        {"truth", 0, HF_OPT_STRING, &o.truth,
+         "built-in truth: gaussian, exponential, camelback (default), falling, edge"},
+        {"template", 0, HF_OPT_STRING, &o.template_spec,
+         "CHANNEL[/SAMPLE]: a nominal template of WORKSPACE.json as the truth"},
+        {"sample", 0, HF_OPT_STRING, &o.sample,
+         "FILE[:COL]: a column (number or header name) of a text/CSV file as the truth"},
+        {"range", 0, HF_OPT_STRING, &o.range, "LO:HI for --sample (default: its min and max)"},
+        {"n", 0, HF_OPT_DOUBLE, &o.n, "training events per repetition (default 100)"},
+        {"bins", 0, HF_OPT_INT, &o.bins, "histogram bins on the truth's range (default 20)"},
+        {"draws", 0, HF_OPT_STRING, &o.draws,
+         "generated events M: A:B[:PER_DECADE] log grid or a list (default 10:1e6)"},
+        {"reps", 0, HF_OPT_INT, &o.reps, "repetitions (independent training sets, default 200)"},
+        {"bandwidth", 0, HF_OPT_STRING, &o.bandwidth,
+         "silverman (default), scott, isj, RULE*FACTOR, or a number"},
+        {"no-reflect", 0, HF_OPT_FLAG, &o.no_reflect, "do not fold the KDE at the range edges"},
+        {"sampling", 0, HF_OPT_STRING, &o.sampling,
+         "events (default: sample each event) or multinomial (same law, O(bins))"},
+        {"kde", 0, HF_OPT_STRING, &o.kde, "bin integrals: auto (default), exact or binned (FFT)"},
+        {"example-draws", 0, HF_OPT_DOUBLE, &o.example_draws,
+         "M of the generated histogram in the example figure (default 10 n)"},
+        {"format", 0, HF_OPT_STRING, &o.format, "figure format with -o: png (default), pdf, svg"},
+        {NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc, argv, extra,
+                          "density [--truth NAME | --template CH[/SAMPLE] WORKSPACE.json | "
+                          "--sample FILE[:COL]] [OPTIONS] [-o DIR]");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    hf_density_truth *t = NULL;
+    hf_density_exp *e = NULL;
+    hf_density_result *r = NULL;
+    hf_density_example *ex = NULL;
+    double *draws = NULL;
+    hf_error err = {0};
+    hf_density_config cfg;
+    hf_density_config_init(&cfg);
+    cfg.seed = cli.seed;
+
+    if (cli.ws_path != NULL && o.template_spec == NULL) {
+        rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
+        goto out;
+    }
+    if (o.reps < 2) {
+        rc = hf_cli_usage_error("--reps: expected at least 2, got %d", o.reps);
+        goto out;
+    }
+    if (o.n != -1 && (!(o.n >= 2 && o.n <= 1e9) || o.n != floor(o.n))) {
+        rc = hf_cli_usage_error("--n: expected an integer >= 2, got %g", o.n);
+        goto out;
+    }
+    if (o.bins != -1 && (o.bins < 1 || o.bins > 100000)) {
+        rc = hf_cli_usage_error("--bins: expected 1 to 100000, got %d", o.bins);
+        goto out;
+    }
+    if (o.bandwidth != NULL && (rc = parse_bandwidth(o.bandwidth, &cfg)) != 0)
+        goto out;
+    if (o.sampling != NULL) {
+        if (strcmp(o.sampling, "events") == 0)
+            cfg.sampling = HF_DENSITY_EVENTS;
+        else if (strcmp(o.sampling, "multinomial") == 0)
+            cfg.sampling = HF_DENSITY_MULTINOMIAL;
+        else {
+            rc = hf_cli_usage_error("--sampling: expected events or multinomial, got '%s'",
+                                    o.sampling);
+            goto out;
+        }
+    }
+    if (o.kde != NULL) {
+        if (strcmp(o.kde, "auto") == 0)
+            cfg.kde = HF_DENSITY_KDE_AUTO;
+        else if (strcmp(o.kde, "exact") == 0)
+            cfg.kde = HF_DENSITY_KDE_EXACT;
+        else if (strcmp(o.kde, "binned") == 0)
+            cfg.kde = HF_DENSITY_KDE_BINNED;
+        else {
+            rc = hf_cli_usage_error("--kde: expected auto, exact or binned, got '%s'", o.kde);
+            goto out;
+        }
+    }
+    if (o.draws != NULL) {
+        draws = hf_density_parse_draws(o.draws, &cfg.ndraws, &err);
+        if (draws == NULL) {
+            rc = hf_cli_report(NULL, &err);
+            goto out;
+        }
+        cfg.draws = draws;
+    }
+    if ((t = make_truth(&cli, &o, &rc)) == NULL)
+        goto out;
+    if (hf_density_truth_note(t) != NULL && !cli.quiet)
+        hf_cli_warn("%s: %s", hf_density_truth_name(t), hf_density_truth_note(t));
+    cfg.bins = o.bins > 0                                ? (size_t)o.bins
+               : hf_density_truth_natural_bins(t) > 0 ? hf_density_truth_natural_bins(t)
+                                                        : 20;
+    if (o.n > 0)
+        cfg.n = (size_t)o.n;
+    else if (hf_density_truth_neff(t) >= 2) {
+        /* a template's staterror says how many MC events stand behind it */
+        cfg.n = (size_t)floor(hf_density_truth_neff(t) + 0.5);
+        if (!cli.quiet)
+            fprintf(stderr, "hfscope: n = %zu, the effective MC events of %s (from staterror)\n",
+                    cfg.n, hf_density_truth_name(t));
+    }
+    if ((e = hf_density_exp_new(t, &cfg, &err)) == NULL) {
+        rc = hf_cli_report(NULL, &err);
+        goto out;
+    }
+    if (hf_density_exp_run(e, (size_t)o.reps, cli.jobs, NULL, &err) < 0 ||
+        (r = hf_density_exp_result(e, &err)) == NULL) {
+        rc = hf_cli_report(NULL, &err);
+        goto out;
+    }
+    if (cli.output != NULL) {
+        double m = o.example_draws > 0 ? o.example_draws : 10.0 * (double)cfg.n;
+        if ((ex = hf_density_exp_example(e, 0, m, &err)) == NULL) {
+            rc = hf_cli_report(NULL, &err);
+            goto out;
+        }
+        if ((rc = write_figures(cli.output, o.format, t, r, ex, cli.quiet)) != 0)
+            goto out;
+    }
+    if (cli.json) {
+        cJSON *doc = hf_cli_json_doc(&cli);
+        cJSON *d = json_result(t, r, &o);
+        if (doc == NULL || d == NULL) {
+            cJSON_Delete(doc);
+            cJSON_Delete(d);
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        cJSON_AddItemToObject(doc, "density", d);
+        rc = hf_cli_json_emit(doc, NULL);
+    } else {
+        print_text(t, r);
+    }
+out:
+    hf_error_release(&err);
+    hf_density_example_free(ex);
+    hf_density_result_free(r);
+    hf_density_exp_free(e);
+    hf_density_truth_free(t);
+    free(draws);
+    hf_cli_release(&cli);
+    return rc;
+}

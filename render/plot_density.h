@@ -1,0 +1,25 @@
+/* render/plot_density.h - figures of the density lab (core/density.h) as scenes: MSE against the
+ * number of generated events, its decomposition, amplification against bandwidth and binning,
+ * and one repetition's truth / training histogram / KDE / generated histogram. */
+#ifndef HF_PLOT_DENSITY_H
+#define HF_PLOT_DENSITY_H
+
+#include "core/density.h"
+#include "render/scene.h"
+
+typedef enum hf_density_figure {
+    HF_DENSITY_FIG_MSE = 0,       /* MSE vs M (log-log), sum p(1-p)/n line, plateau; amplification */
+    HF_DENSITY_FIG_DECOMPOSITION, /* bias^2, training variance, sampling variance vs M */
+    HF_DENSITY_FIG_BANDWIDTH,     /* amplification vs bandwidth (rules marked) and vs binning */
+    HF_DENSITY_FIG_EXAMPLE,       /* truth, training histogram, KDE, generated histogram */
+    HF_DENSITY_FIG_COUNT
+} hf_density_figure;
+
+/* "mse", "decomposition", "bandwidth", "example" (file names: density_<name>.png). */
+const char *hf_plot_density_name(hf_density_figure f);
+/* A new scene for figure f (ex is needed only by HF_DENSITY_FIG_EXAMPLE and may be NULL
+ * otherwise). Returns NULL on ENOMEM; caller frees with hf_scene_free. */
+hf_scene *hf_plot_density(hf_density_figure f, const hf_density_truth *t,
+                          const hf_density_result *r, const hf_density_example *ex);
+
+#endif
