@@ -9,3 +9,8 @@ CMD("constraints", cmd_constraints, "pulls, constraints and the channels they co
 CMD("decorrelate", cmd_decorrelate, "split a parameter per channel/sample/group and refit")
 CMD("density", cmd_density, "density lab: histogram vs KDE vs generated events (MSE, amplification)")
 CMD("plot", cmd_plot, "figures: stacked histograms, pulls, correlations, scans, Brazil bands")
+CMD("cls", cmd_cls, "CLs hypothesis test at a POI value (asymptotic or toys)")
+CMD("limit", cmd_limit, "observed and expected CLs upper limits on the POI")
+CMD("significance", cmd_significance, "discovery p-value and significance (q0)")
+CMD("scan", cmd_scan, "profile likelihood scan of one or two parameters")
+CMD("patchset", cmd_patchset, "list, apply or run every patch of a pyhf patchset")

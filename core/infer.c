@@ -411,3 +411,31 @@ out:
     free(start);
     return rc;
 }
+
+hf_teststat
+hf_infer_default_teststat(const hf_model *m)
+{
+    return m->poi >= 0 && m->par[m->poi].lo == 0.0 ? HF_TEST_QTILDE : HF_TEST_Q;
+}
+
+int
+hf_teststat_parse(const char *name, const hf_model *m, hf_teststat *ts)
+{
+    if (name == NULL || strcmp(name, "auto") == 0)
+        *ts = hf_infer_default_teststat(m);
+    else if (strcmp(name, "qtilde") == 0)
+        *ts = HF_TEST_QTILDE;
+    else if (strcmp(name, "q") == 0)
+        *ts = HF_TEST_Q;
+    else if (strcmp(name, "q0") == 0)
+        *ts = HF_TEST_Q0;
+    else
+        return -1;
+    return 0;
+}
+
+const char *
+hf_teststat_name(hf_teststat ts)
+{
+    return ts == HF_TEST_QTILDE ? "qtilde" : ts == HF_TEST_Q ? "q" : "q0";
+}

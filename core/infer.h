@@ -79,6 +79,12 @@ void hf_infer_asymptotic(hf_teststat ts, hf_hypotest *h);
 /* Expected main and aux data at pars (Asimov data set): main (nbins), aux (npar). */
 void hf_infer_asimov(const hf_model *m, const double *pars, double *main, double *aux);
 
+/* pyhf's choice: q~ when the POI is bounded below at 0, q otherwise (model must have a POI). */
+hf_teststat hf_infer_default_teststat(const hf_model *m);
+/* "qtilde", "q", "q0" (and "auto" with the model's default) -> ts; -1 if unknown. */
+int hf_teststat_parse(const char *name, const hf_model *m, hf_teststat *ts);
+const char *hf_teststat_name(hf_teststat ts);
+
 /* Normal quantiles for the CLI: Z = Phi^-1(1 - p). */
 double hf_infer_p_to_z(double p);
 

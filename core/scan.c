@@ -164,8 +164,8 @@ hf_scan_compute(const hf_model *m, const hf_data *d0, const hf_scan_options *opt
     for (size_t k = 0; k < npts; k++)
         res->dnll2[k] = res->ok[k] ? tnll[k] - res->twice_nll_min : NAN;
     if (!two) {
-        hf_scan_interval(res->x, res->dnll2, res->n, 1.0, res->int68);
-        hf_scan_interval(res->x, res->dnll2, res->n, gsl_cdf_chisq_Pinv(0.95, 1.0), res->int95);
+        hf_scan_crossings(res->x, res->dnll2, res->n, 1.0, res->int68);
+        hf_scan_crossings(res->x, res->dnll2, res->n, gsl_cdf_chisq_Pinv(0.95, 1.0), res->int95);
     } else {
         res->int68[0] = res->int68[1] = res->int95[0] = res->int95[1] = NAN;
     }
@@ -195,7 +195,7 @@ cross(double xa, double da, double xb, double db, double level)
 
 /* See scan.h. */
 void
-hf_scan_interval(const double *x, const double *dnll2, size_t n, double level, double out[2])
+hf_scan_crossings(const double *x, const double *dnll2, size_t n, double level, double out[2])
 {
     out[0] = out[1] = NAN;
     size_t imin = n;

@@ -37,6 +37,6 @@ int hf_scan_compute(const hf_model *m, const hf_data *d, const hf_scan_options *
 void hf_scan_result_release(hf_scan_result *res);
 /* The interval where dnll2 < level around the minimum of a 1D grid, ends interpolated linearly
  * in sqrt(dnll2) (exact for a parabola); NAN where the grid does not cross. */
-void hf_scan_interval(const double *x, const double *dnll2, size_t n, double level, double out[2]);
+void hf_scan_crossings(const double *x, const double *dnll2, size_t n, double level, double out[2]);
 
 #endif

@@ -1,0 +1,148 @@
+/* app/cmd_cls.c - `hfscope cls`: one CLs hypothesis test at a POI value, asymptotic or with toys. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "core/infer.h"
+#include "core/toys.h"
+
+int cmd_cls(int argc, char **argv);
+
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    if (done == total || done % (total / 100 + 1) == 0)
+        fprintf(stderr, "\rtoys: %zu/%zu (%3.0f%%)%s", done, total, 100.0 * (double)done / (double)total,
+                done == total ? "\n" : "");
+}
+
+int
+cmd_cls(int argc, char **argv)
+{
+    hf_cli cli;
+    double mu = 1.0;
+    const char *tsname = NULL;
+    int ntoys = 0;
+    const hf_opt extra[] = {
+        {"poi-value", 0, HF_OPT_DOUBLE, &mu, "POI value to test (default 1)"},
+        {"test-stat", 0, HF_OPT_STRING, &tsname,
+         "qtilde or q (default: qtilde when the POI is bounded below at 0, else q)"},
+        {"toys", 0, HF_OPT_INT, &ntoys, "toys per hypothesis instead of asymptotic formulae"},
+        {NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc, argv, extra, "cls [OPTIONS] WORKSPACE.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = hf_cli_load(&cli)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    const hf_model *m = cli.model;
+    hf_error err = {0};
+    hf_teststat ts = HF_TEST_QTILDE;
+    if (m->poi < 0) {
+        rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'cls' needs one "
+                                "(pick one with --poi NAME)",
+                                cli.ws_path);
+        goto out;
+    }
+    if (hf_teststat_parse(tsname, m, &ts) < 0 || ts == HF_TEST_Q0) {
+        rc = hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", tsname);
+        goto out;
+    }
+    if (ntoys < 0) {
+        rc = hf_cli_usage_error("--toys: expected a positive number, got %d", ntoys);
+        goto out;
+    }
+    const hf_param *poi = &m->par[m->poi];
+    if (mu < poi->lo || mu > poi->hi) {
+        rc = hf_cli_usage_error("--poi-value %g is outside the bounds [%g, %g] of '%s'", mu,
+                                poi->lo, poi->hi, poi->name);
+        goto out;
+    }
+    double cls, clsb, clb, cls_exp[5], q_obs, qA = -1;
+    size_t nfailed = 0;
+    if (ntoys > 0) {
+        hf_toys_options to = {0};
+        to.ntoys = (size_t)ntoys;
+        to.seed = cli.seed;
+        to.threads = cli.jobs;
+        to.test_stat = ts;
+        if (isatty(2) && !cli.quiet)
+            to.progress = progress;
+        hf_toys_result tr;
+        if (hf_toys_hypotest(m, NULL, mu, &to, &tr, &err) < 0) {
+            rc = hf_cli_report(cli.ws_path, &err);
+            goto out;
+        }
+        cls = tr.cls;
+        clsb = tr.clsb;
+        clb = tr.clb;
+        q_obs = tr.q_obs;
+        nfailed = tr.nfailed;
+        memcpy(cls_exp, tr.cls_exp, sizeof(cls_exp));
+        hf_toys_result_release(&tr);
+        if (nfailed > 0 && !cli.quiet)
+            hf_cli_warn("%s: %zu of %d toys left out (their fits did not converge)", cli.ws_path,
+                        nfailed, 2 * ntoys);
+    } else {
+        hf_infer_options io = {0};
+        io.test_stat = ts;
+        hf_infer *inf = hf_infer_new(m, &io, &err);
+        hf_hypotest h;
+        if (inf == NULL || hf_infer_hypotest(inf, mu, true, &h, &err) < 0) {
+            hf_infer_free(inf);
+            rc = hf_cli_report(cli.ws_path, &err);
+            goto out;
+        }
+        hf_infer_free(inf);
+        cls = h.cls;
+        clsb = h.clsb;
+        clb = h.clb;
+        q_obs = h.q_obs;
+        qA = h.qA;
+        memcpy(cls_exp, h.cls_exp, sizeof(cls_exp));
+    }
+    const char *tsn = hf_teststat_name(ts);
+    if (cli.json) {
+        cJSON *doc = hf_cli_json_doc(&cli);
+        if (doc == NULL) {
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        cJSON_AddStringToObject(doc, "poi", poi->name);
+        cJSON_AddNumberToObject(doc, "poi_value", mu);
+        cJSON_AddStringToObject(doc, "test_stat", tsn);
+        cJSON_AddStringToObject(doc, "calculator", ntoys > 0 ? "toys" : "asymptotic");
+        cJSON_AddNumberToObject(doc, "cls_obs", cls);
+        cJSON_AddItemToObject(doc, "cls_exp", cJSON_CreateDoubleArray(cls_exp, 5));
+        cJSON_AddNumberToObject(doc, "clsb_obs", clsb);
+        cJSON_AddNumberToObject(doc, "clb_obs", clb);
+        cJSON_AddNumberToObject(doc, "q_obs", q_obs);
+        if (ntoys > 0) {
+            cJSON_AddNumberToObject(doc, "toys", ntoys);
+            cJSON_AddNumberToObject(doc, "toys_failed", (double)nfailed);
+            cJSON_AddNumberToObject(doc, "seed", (double)cli.seed);
+        } else {
+            cJSON_AddNumberToObject(doc, "q_asimov", qA);
+        }
+        rc = hf_cli_json_emit(doc, cli.output);
+    } else {
+        printf("CLs test of %s = %g (%s, %s)\n", poi->name, mu, tsn,
+               ntoys > 0 ? "toys" : "asymptotic");
+        printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", cls, clsb, clb);
+        printf("  expected  CLs:  -2s %.4g  -1s %.4g  median %.4g  +1s %.4g  +2s %.4g\n",
+               cls_exp[0], cls_exp[1], cls_exp[2], cls_exp[3], cls_exp[4]);
+        printf("  %s %s = %g at 95%% CL (CLs %s 0.05)\n", poi->name,
+               cls < 0.05 ? "excluded" : "not excluded", mu, cls < 0.05 ? "<" : ">=");
+    }
+out:
+    hf_error_release(&err);
+    hf_cli_release(&cli);
+    return rc;
+}

@@ -1,0 +1,150 @@
+/* app/cmd_limit.c - `hfscope limit`: observed and expected CLs upper limits on the POI. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "core/infer.h"
+#include "core/limit.h"
+
+int cmd_limit(int argc, char **argv);
+
+/* "LO:HI" -> lo < hi; -1 if malformed. */
+static int
+parse_range(const char *s, double *lo, double *hi)
+{
+    char *end;
+    *lo = strtod(s, &end);
+    if (end == s || *end != ':')
+        return -1;
+    const char *t = end + 1;
+    *hi = strtod(t, &end);
+    if (end == t || *end != '\0' || !(*hi > *lo) || !isfinite(*lo) || !isfinite(*hi))
+        return -1;
+    return 0;
+}
+
+static void
+print_limit(const char *label, double v)
+{
+    if (isnan(v))
+        printf("  %-9s not inside the search range\n", label);
+    else
+        printf("  %-9s %.5g\n", label, v);
+}
+
+int
+cmd_limit(int argc, char **argv)
+{
+    hf_cli cli;
+    double cl = 0.95, rtol = 0.0;
+    const char *tsname = NULL, *range = NULL;
+    int grid = 0;
+    const hf_opt extra[] = {
+        {"cl", 0, HF_OPT_DOUBLE, &cl, "confidence level (default 0.95)"},
+        {"test-stat", 0, HF_OPT_STRING, &tsname,
+         "qtilde or q (default: qtilde when the POI is bounded below at 0, else q)"},
+        {"range", 0, HF_OPT_STRING, &range, "LO:HI search range (default: the POI bounds)"},
+        {"grid", 0, HF_OPT_INT, &grid,
+         "N: test N equidistant points over the range and interpolate (no root finding)"},
+        {"rtol", 0, HF_OPT_DOUBLE, &rtol, "relative tolerance of the root finding (1e-5)"},
+        {NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc, argv, extra, "limit [OPTIONS] WORKSPACE.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = hf_cli_load(&cli)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    const hf_model *m = cli.model;
+    hf_error err = {0};
+    hf_infer *inf = NULL;
+    hf_limit_result res;
+    memset(&res, 0, sizeof(res));
+    hf_limit_options lo = {0};
+    hf_teststat ts;
+    if (m->poi < 0) {
+        rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'limit' needs one "
+                                "(pick one with --poi NAME)",
+                                cli.ws_path);
+        goto out;
+    }
+    if (hf_teststat_parse(tsname, m, &ts) < 0 || ts == HF_TEST_Q0) {
+        rc = hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", tsname);
+        goto out;
+    }
+    if (!(cl > 0.0 && cl < 1.0)) {
+        rc = hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
+        goto out;
+    }
+    if (range != NULL && parse_range(range, &lo.lo, &lo.hi) < 0) {
+        rc = hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", range);
+        goto out;
+    }
+    if (grid < 0 || grid == 1) {
+        rc = hf_cli_usage_error("--grid: expected at least 2 points, got %d", grid);
+        goto out;
+    }
+    const hf_param *poi = &m->par[m->poi];
+    if (range != NULL && (lo.lo < poi->lo || lo.hi > poi->hi)) {
+        rc = hf_cli_usage_error("--range %s leaves the bounds [%g, %g] of '%s'", range, poi->lo,
+                                poi->hi, poi->name);
+        goto out;
+    }
+    lo.cl = cl;
+    lo.rtol = rtol;
+    lo.grid = (size_t)grid;
+    hf_infer_options io = {0};
+    io.test_stat = ts;
+    inf = hf_infer_new(m, &io, &err);
+    if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
+        rc = hf_cli_report(cli.ws_path, &err);
+        goto out;
+    }
+    if (cli.json) {
+        cJSON *doc = hf_cli_json_doc(&cli);
+        if (doc == NULL) {
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        cJSON_AddStringToObject(doc, "poi", poi->name);
+        cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(ts));
+        cJSON_AddNumberToObject(doc, "cl", res.cl);
+        cJSON_AddNumberToObject(doc, "obs", res.obs);
+        cJSON_AddItemToObject(doc, "exp", cJSON_CreateDoubleArray(res.exp, 5));
+        double r2[2] = {res.lo, res.hi};
+        cJSON_AddItemToObject(doc, "range", cJSON_CreateDoubleArray(r2, 2));
+        cJSON_AddStringToObject(doc, "method", grid > 1 ? "grid" : "brent");
+        cJSON_AddNumberToObject(doc, "hypotests", (double)res.npoints);
+        if (grid > 1 || cli.verbose) {
+            cJSON *pts = cJSON_AddArrayToObject(doc, "points");
+            for (size_t i = 0; pts != NULL && i < res.npoints; i++) {
+                cJSON *o = cJSON_CreateObject();
+                cJSON_AddItemToArray(pts, o);
+                cJSON_AddNumberToObject(o, "poi_value", res.points[i].mu);
+                cJSON_AddNumberToObject(o, "cls_obs", res.points[i].cls_obs);
+                cJSON_AddItemToObject(o, "cls_exp", cJSON_CreateDoubleArray(res.points[i].cls_exp, 5));
+            }
+        }
+        rc = hf_cli_json_emit(doc, cli.output);
+    } else {
+        printf("%g%% CL upper limits on %s (CLs, %s, %s; %zu hypothesis tests)\n", 100 * res.cl,
+               poi->name, hf_teststat_name(ts), grid > 1 ? "grid" : "Brent", res.npoints);
+        print_limit("observed", res.obs);
+        print_limit("exp -2s", res.exp[0]);
+        print_limit("exp -1s", res.exp[1]);
+        print_limit("expected", res.exp[2]);
+        print_limit("exp +1s", res.exp[3]);
+        print_limit("exp +2s", res.exp[4]);
+    }
+out:
+    hf_limit_result_release(&res);
+    hf_infer_free(inf);
+    hf_error_release(&err);
+    hf_cli_release(&cli);
+    return rc;
+}

@@ -1,0 +1,550 @@
+/* app/cmd_patchset.c - `hfscope patchset list|apply|run`: pyhf patchsets. `run` evaluates every
+ * patch (signal point) on threads, streams one JSON line per patch as it finishes, resumes from
+ * an existing output file and splits the work into shards for batch systems. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "core/infer.h"
+#include "core/limit.h"
+#include "core/patch.h"
+#include "core/workspace.h"
+
+int cmd_patchset(int argc, char **argv);
+
+static const char usage_text[] =
+    "patchset list PATCHSET.json\n"
+    "       hfscope patchset apply BKG.json PATCHSET.json NAME [-o SIGNAL.json]\n"
+    "       hfscope patchset run BKG.json PATCHSET.json [--what cls|limit] [-j N]\n"
+    "                            [-o RESULTS.jsonl] [--shard I/N]";
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- list ---- */
+
+static int
+do_list(hf_cli *cli)
+{
+    if (cli->npos != 1)
+        return hf_cli_usage_error("patchset list: expected PATCHSET.json (see hfscope patchset "
+                                  "--help)");
+    hf_error err = {0};
+    hf_patchset *ps = hf_patchset_load(cli->pos[0], &err);
+    if (ps == NULL) {
+        int rc = hf_cli_report(cli->pos[0], &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    int rc = 0;
+    if (cli->json) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc == NULL) {
+            hf_patchset_free(ps);
+            return hf_cli_usage_error("out of memory");
+        }
+        cJSON_DeleteItemFromObject(doc, "workspace");
+        cJSON_AddStringToObject(doc, "patchset", cli->pos[0]);
+        cJSON_AddStringToObject(doc, "description", ps->description);
+        if (ps->digest_sha256 != NULL)
+            cJSON_AddStringToObject(doc, "digest_sha256", ps->digest_sha256);
+        cJSON_AddItemToObject(doc, "labels", ps->labels != NULL ? cJSON_Duplicate(ps->labels, 1)
+                                                                : cJSON_CreateArray());
+        cJSON *arr = cJSON_AddArrayToObject(doc, "patches");
+        for (size_t i = 0; arr != NULL && i < ps->npatch; i++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, o);
+            cJSON_AddStringToObject(o, "name", ps->patch[i].name);
+            cJSON_AddItemToObject(o, "values", cJSON_Duplicate(ps->patch[i].values, 1));
+            cJSON_AddNumberToObject(o, "operations", cJSON_GetArraySize(ps->patch[i].ops));
+        }
+        rc = hf_cli_json_emit(doc, cli->output);
+    } else {
+        printf("%s: %zu patch%s%s%s\n", cli->pos[0], ps->npatch, ps->npatch == 1 ? "" : "es",
+               *ps->description ? " - " : "", ps->description);
+        printf("%-40s", "name");
+        const cJSON *l;
+        if (ps->labels != NULL)
+            cJSON_ArrayForEach(l, ps->labels) printf(" %12s", l->valuestring);
+        printf(" %6s\n", "ops");
+        for (size_t i = 0; i < ps->npatch; i++) {
+            printf("%-40s", ps->patch[i].name);
+            const cJSON *v;
+            cJSON_ArrayForEach(v, ps->patch[i].values)
+            {
+                if (cJSON_IsNumber(v))
+                    printf(" %12g", v->valuedouble);
+                else
+                    printf(" %12s", v->valuestring);
+            }
+            printf(" %6d\n", cJSON_GetArraySize(ps->patch[i].ops));
+        }
+    }
+    hf_patchset_free(ps);
+    return rc;
+}
+
+/* ---- apply ---- */
+
+static int
+do_apply(hf_cli *cli)
+{
+    if (cli->npos != 3)
+        return hf_cli_usage_error("patchset apply: expected BKG.json PATCHSET.json NAME (see "
+                                  "hfscope patchset --help)");
+    const char *bkg = cli->pos[0], *psp = cli->pos[1], *name = cli->pos[2];
+    hf_error err = {0};
+    int rc = 0;
+    cJSON *doc = hf_json_load_file(bkg, &err);
+    if (doc == NULL) {
+        rc = hf_cli_report(bkg, &err);
+        goto out;
+    }
+    if (hf_patchset_apply_named(doc, psp, name, &err) < 0) {
+        rc = hf_cli_report(psp, &err);
+        goto out;
+    }
+    /* the result must load as a workspace: check a copy, since loading takes the document */
+    cJSON *copy = cJSON_Duplicate(doc, 1);
+    if (copy == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    hf_workspace *ws = hf_workspace_from_json(copy, bkg, &err);
+    if (ws == NULL) {
+        fprintf(stderr, "hfscope: error: patch '%s' does not give a valid workspace\n", name);
+        rc = hf_cli_report(bkg, &err);
+        goto out;
+    }
+    hf_workspace_free(ws);
+    char *text = cJSON_Print(doc);
+    if (text == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    size_t len = strlen(text);
+    if (cli->output != NULL) {
+        char *t2 = realloc(text, len + 2);
+        if (t2 == NULL) {
+            free(text);
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        text = t2;
+        text[len] = '\n';
+        if (hf_write_file_atomic(cli->output, text, len + 1, &err) < 0)
+            rc = hf_cli_report(NULL, &err);
+    } else {
+        fputs(text, stdout);
+        fputc('\n', stdout);
+    }
+    free(text);
+out:
+    cJSON_Delete(doc);
+    hf_error_release(&err);
+    return rc;
+}
+
+/* ---- run ---- */
+
+typedef struct runner {
+    hf_cli *cli;
+    const cJSON *bkg;
+    const char *bkg_path;
+    const hf_patchset *ps;
+    bool limit;
+    double mu, cl;
+    const char *tsname;
+    size_t *work;
+    size_t nwork;
+    atomic_size_t next;
+    pthread_mutex_t lock;
+    FILE *out;
+    size_t done, failed;
+    int worst; /* highest exit code seen */
+    bool progress;
+    double t0;
+} runner;
+
+/* Evaluate one patch into obj (the result fields); returns 0 or an exit code with obj's "error"
+ * set. */
+static int
+eval_patch(runner *r, size_t pi, cJSON *obj)
+{
+    const hf_patch *p = &r->ps->patch[pi];
+    hf_error err = {0};
+    hf_workspace *ws = NULL;
+    hf_model *m = NULL;
+    hf_infer *inf = NULL;
+    int rc = 0;
+    cJSON *doc = cJSON_Duplicate(r->bkg, 1);
+    if (doc == NULL) {
+        hf_error_nomem(&err);
+        rc = 2;
+        goto fail;
+    }
+    if (hf_patchset_apply(r->ps, pi, doc, &err) < 0) {
+        cJSON_Delete(doc);
+        rc = 2;
+        goto fail;
+    }
+    ws = hf_workspace_from_json(doc, r->bkg_path, &err);
+    if (ws == NULL) {
+        rc = 2;
+        goto fail;
+    }
+    m = hf_model_compile(ws, &r->cli->mopt, &err);
+    if (m == NULL) {
+        rc = 2;
+        goto fail;
+    }
+    for (size_t i = 0; i < r->cli->nfix; i++) {
+        int j = hf_model_find_par(m, r->cli->fix[i].name);
+        if (j < 0) {
+            hf_error_set(&err, HF_EUSAGE, "", "--fix: no parameter named '%s'",
+                         r->cli->fix[i].name);
+            rc = 2;
+            goto fail;
+        }
+        m->init[j] = r->cli->fix[i].value;
+        m->fixed[j] = true;
+    }
+    if (m->poi < 0) {
+        hf_error_set(&err, HF_EUSAGE, "",
+                     "the patched model has no parameter of interest (pick one with --poi NAME)");
+        rc = 2;
+        goto fail;
+    }
+    hf_infer_options io = {0};
+    if (hf_teststat_parse(r->tsname, m, &io.test_stat) < 0 || io.test_stat == HF_TEST_Q0) {
+        hf_error_set(&err, HF_EUSAGE, "", "unknown test statistic '%s'", r->tsname);
+        rc = 2;
+        goto fail;
+    }
+    inf = hf_infer_new(m, &io, &err);
+    if (inf == NULL) {
+        rc = 2;
+        goto fail;
+    }
+    cJSON_AddStringToObject(obj, "poi", m->par[m->poi].name);
+    cJSON_AddStringToObject(obj, "test_stat", hf_teststat_name(io.test_stat));
+    if (r->limit) {
+        hf_limit_options lo = {0};
+        lo.cl = r->cl;
+        hf_limit_result res;
+        if (hf_limit_compute(inf, &lo, &res, &err) < 0) {
+            rc = err.code == HF_EFIT ? 1 : 2;
+            goto fail;
+        }
+        cJSON_AddNumberToObject(obj, "cl", res.cl);
+        cJSON_AddNumberToObject(obj, "obs", res.obs);
+        cJSON_AddItemToObject(obj, "exp", cJSON_CreateDoubleArray(res.exp, 5));
+        hf_limit_result_release(&res);
+    } else {
+        hf_hypotest h;
+        if (hf_infer_hypotest(inf, r->mu, true, &h, &err) < 0) {
+            rc = err.code == HF_EFIT ? 1 : 2;
+            goto fail;
+        }
+        cJSON_AddNumberToObject(obj, "poi_value", r->mu);
+        cJSON_AddNumberToObject(obj, "cls_obs", h.cls);
+        cJSON_AddItemToObject(obj, "cls_exp", cJSON_CreateDoubleArray(h.cls_exp, 5));
+        cJSON_AddNumberToObject(obj, "clsb_obs", h.clsb);
+        cJSON_AddNumberToObject(obj, "clb_obs", h.clb);
+    }
+    goto done;
+fail:
+    if (err.where != NULL && *err.where)
+        cJSON_AddStringToObject(obj, "error_pointer", err.where);
+    cJSON_AddStringToObject(obj, "error", hf_error_msg(&err));
+done:
+    hf_infer_free(inf);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+    hf_error_release(&err);
+    return rc;
+}
+
+static void *
+run_worker(void *arg)
+{
+    runner *r = arg;
+    for (;;) {
+        size_t k = atomic_fetch_add(&r->next, 1);
+        if (k >= r->nwork)
+            break;
+        size_t pi = r->work[k];
+        const hf_patch *p = &r->ps->patch[pi];
+        double t = now_s();
+        cJSON *obj = cJSON_CreateObject();
+        char *line = NULL;
+        int rc = 2;
+        if (obj != NULL) {
+            cJSON_AddStringToObject(obj, "patch", p->name);
+            cJSON_AddItemToObject(obj, "values", cJSON_Duplicate(p->values, 1));
+            rc = eval_patch(r, pi, obj);
+            cJSON_AddNumberToObject(obj, "seconds", round((now_s() - t) * 1e4) / 1e4);
+            line = cJSON_PrintUnformatted(obj);
+            cJSON_Delete(obj);
+        }
+        pthread_mutex_lock(&r->lock);
+        if (line != NULL) {
+            fputs(line, r->out);
+            fputc('\n', r->out);
+            fflush(r->out);
+        }
+        r->done++;
+        if (rc != 0) {
+            r->failed++;
+            if (rc > r->worst)
+                r->worst = rc;
+            if (!r->cli->quiet)
+                fprintf(stderr, "%shfscope: error: patch '%s' failed (see its line)\n",
+                        r->progress ? "\r" : "", p->name);
+        }
+        if (r->progress) {
+            double el = now_s() - r->t0;
+            fprintf(stderr, "\rpatchset run: %zu/%zu  %.1f points/s ", r->done, r->nwork,
+                    el > 0 ? (double)r->done / el : 0.0);
+        }
+        pthread_mutex_unlock(&r->lock);
+        free(line);
+    }
+    return NULL;
+}
+
+/* Names already finished in an existing output file (lines without "error"). A last line cut
+ * short by an interrupted run is removed, so appending starts on a fresh line. */
+static int
+read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
+{
+    *ndone = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return errno == ENOENT ? 0 : hf_cli_usage_error("cannot read '%s': %s", path,
+                                                        strerror(errno));
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = 2 * (len + n + 1);
+            char *nb = realloc(buf, cap);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return hf_cli_usage_error("out of memory");
+            }
+            buf = nb;
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    size_t good = 0; /* bytes up to and including the last newline */
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            good = i + 1;
+    for (size_t s = 0; s < good;) {
+        char *nl = memchr(buf + s, '\n', good - s);
+        *nl = '\0';
+        cJSON *o = cJSON_Parse(buf + s);
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "patch");
+        if (cJSON_IsString(name) && cJSON_GetObjectItemCaseSensitive(o, "error") == NULL) {
+            int i = hf_patchset_find(ps, name->valuestring);
+            if (i >= 0 && !done[i]) {
+                done[i] = true;
+                (*ndone)++;
+            }
+        }
+        cJSON_Delete(o);
+        s = (size_t)(nl - buf) + 1;
+    }
+    free(buf);
+    if (good < len && truncate(path, (off_t)good) != 0)
+        return hf_cli_usage_error("cannot repair '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+static int
+do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, const char *ts)
+{
+    if (cli->npos != 2)
+        return hf_cli_usage_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
+                                  "patchset --help)");
+    bool limit;
+    if (strcmp(what, "cls") == 0)
+        limit = false;
+    else if (strcmp(what, "limit") == 0)
+        limit = true;
+    else
+        return hf_cli_usage_error("--what: expected cls or limit, got '%s'", what);
+    long si = 0, sn = 1;
+    if (shard != NULL) {
+        char *end;
+        si = strtol(shard, &end, 10);
+        if (end == shard || *end != '/' ||
+            (sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' || si < 0 || si >= sn)
+            return hf_cli_usage_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
+    }
+    if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 &&
+        strcmp(ts, "auto") != 0)
+        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", ts);
+    if (!(cl > 0.0 && cl < 1.0))
+        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
+    const char *bkg_path = cli->pos[0], *ps_path = cli->pos[1];
+    hf_error err = {0};
+    int rc = 0;
+    cJSON *bkg = NULL;
+    hf_patchset *ps = NULL;
+    bool *done = NULL;
+    runner r;
+    memset(&r, 0, sizeof(r));
+    pthread_t *tid = NULL;
+    ps = hf_patchset_load(ps_path, &err);
+    if (ps == NULL) {
+        rc = hf_cli_report(ps_path, &err);
+        goto out;
+    }
+    bkg = hf_json_load_file(bkg_path, &err);
+    if (bkg == NULL) {
+        rc = hf_cli_report(bkg_path, &err);
+        goto out;
+    }
+    done = calloc(ps->npatch, sizeof(bool));
+    r.work = malloc(ps->npatch * sizeof(size_t));
+    if (done == NULL || r.work == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    size_t ndone = 0;
+    if (cli->output != NULL && (rc = read_done(cli->output, ps, done, &ndone)) != 0)
+        goto out;
+    size_t nshard = 0, skipped = 0;
+    for (size_t i = 0; i < ps->npatch; i++) {
+        if ((long)(i % (size_t)sn) != si)
+            continue;
+        nshard++;
+        if (done[i])
+            skipped++;
+        else
+            r.work[r.nwork++] = i;
+    }
+    r.out = stdout;
+    if (cli->output != NULL && (r.out = fopen(cli->output, "ab")) == NULL) {
+        rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+        goto out;
+    }
+    r.cli = cli;
+    r.bkg = bkg;
+    r.bkg_path = bkg_path;
+    r.ps = ps;
+    r.limit = limit;
+    r.mu = mu;
+    r.cl = cl;
+    r.tsname = ts;
+    r.progress = !cli->quiet && isatty(2) && cli->output != NULL;
+    r.t0 = now_s();
+    atomic_init(&r.next, 0);
+    pthread_mutex_init(&r.lock, NULL);
+    int nt = cli->jobs < 1 ? 1 : cli->jobs;
+    if ((size_t)nt > r.nwork)
+        nt = r.nwork > 0 ? (int)r.nwork : 1;
+    tid = calloc((size_t)nt, sizeof(*tid));
+    bool *threaded = calloc((size_t)nt, sizeof(bool));
+    if (tid == NULL || threaded == NULL) {
+        free(threaded);
+        pthread_mutex_destroy(&r.lock);
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    for (int t = 1; t < nt; t++)
+        threaded[t] = pthread_create(&tid[t], NULL, run_worker, &r) == 0;
+    run_worker(&r);
+    for (int t = 1; t < nt; t++)
+        if (threaded[t])
+            pthread_join(tid[t], NULL);
+    free(threaded);
+    pthread_mutex_destroy(&r.lock);
+    double el = now_s() - r.t0;
+    if (!cli->quiet)
+        fprintf(stderr,
+                "%spatchset run: %zu evaluated, %zu already in the output, %zu failed "
+                "(shard %ld/%ld: %zu of %zu patches); %.2f s, %.1f points/s\n",
+                r.progress ? "\r" : "", r.done, skipped, r.failed, si, sn, nshard, ps->npatch, el,
+                el > 0 ? (double)r.done / el : 0.0);
+    rc = r.worst;
+out:
+    if (r.out != NULL && r.out != stdout && fclose(r.out) != 0 && rc == 0)
+        rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+    free(tid);
+    free(r.work);
+    free(done);
+    cJSON_Delete(bkg);
+    hf_patchset_free(ps);
+    hf_error_release(&err);
+    return rc;
+}
+
+int
+cmd_patchset(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        FILE *f = argc < 2 ? stderr : stdout;
+        fprintf(f, "usage: hfscope %s\n\n"
+                   "  list    the patches (signal points) and their values\n"
+                   "  apply   write the workspace with one patch applied\n"
+                   "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
+                   "\n'hfscope patchset run --help' lists the options of run.\n",
+                usage_text);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "run") != 0)
+        return hf_cli_usage_error("patchset: unknown subcommand '%s' (expected list, apply or run)",
+                                  sub);
+    hf_cli cli;
+    const char *what = "cls", *shard = NULL, *ts = NULL;
+    double mu = 1.0, cl = 0.95;
+    const hf_opt extra_run[] = {
+        {"what", 0, HF_OPT_STRING, &what, "cls (at --poi-value) or limit (default cls)"},
+        {"shard", 0, HF_OPT_STRING, &shard, "I/N: evaluate patches with index % N == I only"},
+        {"poi-value", 0, HF_OPT_DOUBLE, &mu, "POI value for --what cls (default 1)"},
+        {"cl", 0, HF_OPT_DOUBLE, &cl, "confidence level for --what limit (default 0.95)"},
+        {"test-stat", 0, HF_OPT_STRING, &ts, "qtilde or q (default: by the POI's lower bound)"},
+        {NULL, 0, 0, NULL, NULL}};
+    const hf_opt none[] = {{NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc - 1, argv + 1, strcmp(sub, "run") == 0 ? extra_run : none,
+                          strcmp(sub, "list") == 0    ? "patchset list [OPTIONS] PATCHSET.json"
+                          : strcmp(sub, "apply") == 0 ? "patchset apply [OPTIONS] BKG.json "
+                                                        "PATCHSET.json NAME"
+                                                      : "patchset run [OPTIONS] BKG.json "
+                                                        "PATCHSET.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    cli.command = "patchset";
+    if (strcmp(sub, "list") == 0)
+        rc = do_list(&cli);
+    else if (strcmp(sub, "apply") == 0)
+        rc = do_apply(&cli);
+    else
+        rc = do_run(&cli, what, shard, mu, cl, ts);
+    hf_cli_release(&cli);
+    return rc;
+}
