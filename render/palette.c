@@ -201,15 +201,32 @@ const hf_palette *
 hf_palette_default(int *owned, hf_error *err)
 {
     const char *env = getenv("HFSCOPE_PALETTE");
+    hf_palette *p;
 
     *owned = 0;
     if (env && *env) {
-        hf_palette *p = hf_palette_load(env, err);
-        if (p)
-            *owned = 1;
+        p = hf_palette_load(env, err);
+        *owned = p != NULL;
         return p;
     }
     return &builtin;
+}
+
+hf_palette *
+hf_palette_from_env(hf_error *err)
+{
+    const char *env = getenv("HFSCOPE_PALETTE");
+    hf_palette *p;
+
+    if (env && *env)
+        return hf_palette_load(env, err);
+    p = malloc(sizeof *p);
+    if (!p) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    *p = builtin;
+    return p;
 }
 
 void

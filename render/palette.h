@@ -24,6 +24,9 @@ hf_palette *hf_palette_load(const char *path, hf_error *err);
 /* $HFSCOPE_PALETTE when set and non-empty (errors are returned), else the built-in palette.
  * *owned is set when the caller must hf_palette_free the result. */
 const hf_palette *hf_palette_default(int *owned, hf_error *err);
+/* The same as an owned object: $HFSCOPE_PALETTE, else a copy of the built-in palette (NULL with
+ * err when the file cannot be read). Free with hf_palette_free. */
+hf_palette *hf_palette_from_env(hf_error *err);
 void hf_palette_free(hf_palette *p); /* NULL is fine; never pass the built-in */
 
 /* The colour of an ink. Sample/series indices cycle through the qualitative list. */

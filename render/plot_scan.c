@@ -15,31 +15,6 @@ hf_scan_level(double cl)
     return gsl_cdf_chisq_Pinv(cl, 1); /* Wilks: -2 Delta ln L ~ chi2(1) */
 }
 
-void
-hf_scan_interval(const hf_scan_data *d, double level, double *lo, double *hi)
-{
-    size_t i, imin = 0;
-
-    *lo = *hi = NAN;
-    if (d->n == 0)
-        return;
-    for (i = 1; i < d->n; i++)
-        if (d->dnll2[i] < d->dnll2[imin])
-            imin = i;
-    for (i = imin; i > 0; i--)
-        if (d->dnll2[i - 1] > level && d->dnll2[i] <= level) {
-            double t = (level - d->dnll2[i]) / (d->dnll2[i - 1] - d->dnll2[i]);
-            *lo = d->x[i] + t * (d->x[i - 1] - d->x[i]);
-            break;
-        }
-    for (i = imin; i + 1 < d->n; i++)
-        if (d->dnll2[i + 1] > level && d->dnll2[i] <= level) {
-            double t = (level - d->dnll2[i]) / (d->dnll2[i + 1] - d->dnll2[i]);
-            *hi = d->x[i] + t * (d->x[i + 1] - d->x[i]);
-            break;
-        }
-}
-
 hf_scene *
 hf_plot_scan(const hf_scan_data *d, hf_error *err)
 {

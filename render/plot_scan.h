@@ -25,9 +25,7 @@ hf_scene *hf_plot_scan(const hf_scan_data *d, hf_error *err);
 
 /* The 68.27% and 95% levels of -2 Delta ln L for one parameter (chi2 quantiles, 1 dof). */
 double hf_scan_level(double cl);
-/* Interval where dnll2 <= level around the minimum, by linear interpolation between points;
- * NAN ends where the scan does not cross the level. */
-void hf_scan_interval(const hf_scan_data *d, double level, double *lo, double *hi);
+/* Intervals come from core/scan.h (hf_scan_interval). */
 
 typedef struct hf_brazil_data {
     size_t n;

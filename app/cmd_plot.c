@@ -1,0 +1,479 @@
+/* app/cmd_plot.c - `hfscope plot WS --what stack|pulls|corr|scan|brazil -o DIR`: figures through
+ * the Cairo backend, one file per figure (PDF, PNG or SVG). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/cli.h"
+#include "core/fit.h"
+#include "core/infer.h"
+#include "core/scan.h"
+#include "render/cairo.h"
+#include "render/plot_corr.h"
+#include "render/plot_pulls.h"
+#include "render/plot_scan.h"
+#include "render/plot_stack.h"
+
+int cmd_plot(int argc, char **argv);
+
+typedef struct plotctx {
+    hf_cli *cli;
+    const char *dir;
+    hf_cairo_options copt;
+    int nwritten;
+} plotctx;
+
+/* File-name-safe copy of a channel or parameter name (caller frees). */
+static char *
+safe_name(const char *s)
+{
+    char *o = strdup(s), *p;
+
+    if (!o)
+        return NULL;
+    for (p = o; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.'))
+            *p = '_';
+    return o;
+}
+
+/* Write scene to DIR/stem.ext; prints the error and returns its exit code on failure. */
+static int
+emit(plotctx *pc, const hf_scene *s, const char *stem)
+{
+    hf_error err = {0};
+    size_t n = strlen(pc->dir) + strlen(stem) + 8;
+    char *path = malloc(n);
+    int rc = 0;
+
+    if (!path)
+        return hf_cli_usage_error("out of memory");
+    snprintf(path, n, "%s/%s.%s", pc->dir, stem, hf_format_ext(pc->copt.format));
+    if (hf_cairo_write(s, path, &pc->copt, &err) < 0) {
+        rc = hf_cli_report(NULL, &err);
+        hf_error_release(&err);
+    } else {
+        pc->nwritten++;
+        if (!pc->cli->quiet && !pc->cli->json)
+            printf("%s\n", path);
+    }
+    free(path);
+    return rc;
+}
+
+static int
+do_fit(hf_cli *cli, hf_fit_result *r)
+{
+    hf_data d = hf_model_data(cli->model);
+    hf_error err = {0};
+    int rc;
+
+    if (hf_fit(cli->model, &d, NULL, r, &err) < 0) {
+        rc = hf_cli_report(cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    if (!r->converged)
+        hf_cli_warn("the fit did not converge (%s); post-fit figures show where it stopped",
+                    r->message ? r->message : "unknown reason");
+    return 0;
+}
+
+static int
+plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, double width,
+            const char *lumi)
+{
+    hf_model *m = pc->cli->model;
+    hf_fit_result fr;
+    hf_yields *y;
+    hf_error err = {0};
+    size_t c, c0 = 0, c1 = m->nchan;
+    int rc = 0;
+
+    if (channel) {
+        int k = hf_model_find_channel(m, channel);
+        if (k < 0)
+            return hf_cli_usage_error("%s: unknown channel '%s'", pc->cli->ws_path, channel);
+        c0 = (size_t)k;
+        c1 = c0 + 1;
+    }
+    memset(&fr, 0, sizeof fr);
+    if (postfit && (rc = do_fit(pc->cli, &fr)) != 0)
+        return rc;
+    y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err) : hf_yields_compute(m, m->init, NULL,
+                                                                              &err);
+    if (!y) {
+        rc = hf_cli_report(NULL, &err);
+        hf_error_release(&err);
+        if (postfit)
+            hf_fit_result_release(&fr);
+        return rc;
+    }
+    for (c = c0; c < c1 && rc == 0; c++) {
+        hf_stack_options o;
+        hf_scene *s;
+        char *nm = safe_name(m->chan[c]->name), *stem;
+        hf_stack_options_init(&o);
+        o.postfit = postfit;
+        o.logy = logy;
+        o.lumi_label = lumi;
+        o.width_in = width;
+        s = hf_plot_stack(y, c, &o, &err);
+        stem = nm ? malloc(strlen(nm) + 32) : NULL;
+        if (!s || !stem) {
+            rc = s ? hf_cli_usage_error("out of memory") : hf_cli_report(NULL, &err);
+        } else {
+            snprintf(stem, strlen(nm) + 32, "stack_%s_%s%s", nm, postfit ? "postfit" : "prefit",
+                     logy ? "_log" : "");
+            rc = emit(pc, s, stem);
+        }
+        free(stem);
+        free(nm);
+        hf_scene_free(s);
+    }
+    hf_error_release(&err);
+    hf_yields_free(y);
+    if (postfit)
+        hf_fit_result_release(&fr);
+    return rc;
+}
+
+static int
+plot_pulls(plotctx *pc, const char *sort, double width)
+{
+    hf_fit_result fr;
+    hf_pulls_options o = {0};
+    hf_error err = {0};
+    hf_scene **pages;
+    size_t n = 0, i;
+    int rc;
+
+    if (sort) {
+        if (strcmp(sort, "model") == 0)
+            o.sort = HF_PULL_SORT_MODEL;
+        else if (strcmp(sort, "name") == 0)
+            o.sort = HF_PULL_SORT_NAME;
+        else if (strcmp(sort, "pull") == 0)
+            o.sort = HF_PULL_SORT_PULL;
+        else if (strcmp(sort, "constraint") == 0)
+            o.sort = HF_PULL_SORT_CONSTRAINT;
+        else
+            return hf_cli_usage_error("--sort: unknown order '%s' (model, name, pull, constraint)",
+                                      sort);
+    }
+    o.group = true;
+    o.width_in = width;
+    if ((rc = do_fit(pc->cli, &fr)) != 0)
+        return rc;
+    pages = hf_plot_pulls(pc->cli->model, &fr, &o, &n, &err);
+    if (!pages)
+        rc = hf_cli_report(NULL, &err);
+    for (i = 0; i < n && rc == 0; i++) {
+        char stem[32];
+        if (n == 1)
+            snprintf(stem, sizeof stem, "pulls");
+        else
+            snprintf(stem, sizeof stem, "pulls_%zu", i + 1);
+        rc = emit(pc, pages[i], stem);
+    }
+    for (i = 0; i < n; i++)
+        hf_scene_free(pages[i]);
+    free(pages);
+    hf_error_release(&err);
+    hf_fit_result_release(&fr);
+    return rc;
+}
+
+static int
+plot_corr(plotctx *pc, double threshold, double width)
+{
+    hf_fit_result fr;
+    hf_corr_options o;
+    hf_error err = {0};
+    hf_scene *s;
+    int rc;
+
+    hf_corr_options_init(&o);
+    if (threshold > 0)
+        o.threshold = threshold;
+    o.width_in = width > 0 ? width : 0;
+    if ((rc = do_fit(pc->cli, &fr)) != 0)
+        return rc;
+    s = hf_plot_corr(pc->cli->model, &fr, &o, &err);
+    rc = s ? emit(pc, s, "corr") : hf_cli_report(NULL, &err);
+    hf_scene_free(s);
+    hf_error_release(&err);
+    hf_fit_result_release(&fr);
+    return rc;
+}
+
+/* Profile scan of parameter j (core/scan.c): +-3 errors around the best fit, clipped to the
+ * parameter's bounds. */
+static int
+plot_scan(plotctx *pc, const char *par, int npts, double width)
+{
+    hf_model *m = pc->cli->model;
+    hf_fit_result fr;
+    hf_data d = hf_model_data(m);
+    hf_error err = {0};
+    hf_scan_options so;
+    hf_scan_result sr;
+    hf_scan_data sd;
+    int j, rc;
+    hf_scene *s = NULL;
+    char *nm, stem[64];
+
+    j = par ? hf_model_find_par(m, par) : m->poi;
+    if (j < 0)
+        return par ? hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, par)
+                   : hf_cli_usage_error("the model has no POI: choose one with --par NAME");
+    if (m->fixed[j])
+        return hf_cli_usage_error("parameter '%s' is fixed", m->par[j].name);
+    if ((rc = do_fit(pc->cli, &fr)) != 0)
+        return rc;
+    memset(&so, 0, sizeof so);
+    so.par = j;
+    so.par2 = -1;
+    so.lo = fmax(fr.x[j] - 3 * (fr.err[j] > 0 ? fr.err[j] : 1), m->par[j].lo);
+    so.hi = fmin(fr.x[j] + 3 * (fr.err[j] > 0 ? fr.err[j] : 1), m->par[j].hi);
+    so.n = npts >= 3 ? (size_t)npts : 21;
+    so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
+    hf_fit_result_release(&fr);
+    if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
+        rc = hf_cli_report(pc->cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    memset(&sd, 0, sizeof sd);
+    sd.parameter = m->par[j].name;
+    sd.n = sr.n;
+    sd.x = sr.x;
+    sd.dnll2 = sr.dnll2;
+    sd.best = sr.best[0];
+    sd.lo68 = sr.int68[0];
+    sd.hi68 = sr.int68[1];
+    sd.lo95 = sr.int95[0];
+    sd.hi95 = sr.int95[1];
+    sd.width_in = width;
+    s = hf_plot_scan(&sd, &err);
+    if (!s) {
+        rc = hf_cli_report(NULL, &err);
+    } else {
+        nm = safe_name(m->par[j].name);
+        snprintf(stem, sizeof stem, "scan_%.50s", nm ? nm : "par");
+        free(nm);
+        rc = emit(pc, s, stem);
+    }
+    hf_scene_free(s);
+    hf_scan_result_release(&sr);
+    hf_error_release(&err);
+    return rc;
+}
+
+/* CLs against the POI: hypothesis tests on a grid from 0 to where the +2 sigma expected CLs
+ * falls below 1% (found by doubling), observed and expected band. */
+static int
+plot_brazil(plotctx *pc, int npts, double width)
+{
+    hf_model *m = pc->cli->model;
+    hf_error err = {0};
+    hf_infer *inf;
+    hf_hypotest h;
+    hf_brazil_data bd;
+    double top, *x = NULL, *obs = NULL, *ex = NULL, hib;
+    int i, rc = 0;
+    hf_scene *s = NULL;
+
+    if (m->poi < 0)
+        return hf_cli_usage_error("--what brazil needs a POI (the model has none; use --poi NAME)");
+    inf = hf_infer_new(m, NULL, &err);
+    if (!inf) {
+        rc = hf_cli_report(pc->cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    if (npts < 3)
+        npts = 16;
+    hib = m->par[m->poi].hi;
+    for (top = fmin(1.0, hib);; top *= 2) {
+        if (hf_infer_hypotest(inf, top, false, &h, &err) < 0) {
+            rc = hf_cli_report(pc->cli->ws_path, &err);
+            goto out;
+        }
+        if (h.cls_exp[4] < 0.01 || top >= hib)
+            break;
+    }
+    x = malloc((size_t)npts * sizeof *x);
+    obs = malloc((size_t)npts * sizeof *obs);
+    ex = malloc((size_t)npts * 5 * sizeof *ex);
+    if (!x || !obs || !ex) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    for (i = 0; i < npts; i++) {
+        int k;
+        x[i] = fmax(m->par[m->poi].lo, 0) + (top - fmax(m->par[m->poi].lo, 0)) * (i + 1) / npts;
+        if (hf_infer_hypotest(inf, x[i], true, &h, &err) < 0) {
+            rc = hf_cli_report(pc->cli->ws_path, &err);
+            goto out;
+        }
+        obs[i] = h.cls;
+        for (k = 0; k < 5; k++)
+            ex[i * 5 + k] = h.cls_exp[k];
+    }
+    memset(&bd, 0, sizeof bd);
+    bd.n = (size_t)npts;
+    bd.x = x;
+    bd.obs = obs;
+    bd.exp = ex;
+    bd.xlabel = m->par[m->poi].name;
+    bd.ylabel = "CLs";
+    bd.level = 0.05;
+    bd.logy = true;
+    bd.width_in = width;
+    s = hf_plot_brazil(&bd, &err);
+    rc = s ? emit(pc, s, "brazil") : hf_cli_report(NULL, &err);
+out:
+    hf_scene_free(s);
+    free(x);
+    free(obs);
+    free(ex);
+    hf_error_release(&err);
+    hf_infer_free(inf);
+    return rc;
+}
+
+/* Create DIR when missing (one level, like mkdir); 0 or an exit code. */
+static int
+ensure_dir(const char *dir)
+{
+    struct stat st;
+
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : hf_cli_usage_error("-o %s: not a directory", dir);
+    if (mkdir(dir, 0777) != 0)
+        return hf_cli_usage_error("-o %s: cannot create directory: %s", dir, strerror(errno));
+    return 0;
+}
+
+/* Parse --size: single, double, or a width in inches. */
+static int
+parse_size(const char *s, double *w)
+{
+    char *end;
+
+    if (!s) {
+        *w = 0;
+        return 0;
+    }
+    if (strcmp(s, "single") == 0)
+        *w = HF_SCENE_SINGLE_COLUMN;
+    else if (strcmp(s, "double") == 0)
+        *w = HF_SCENE_DOUBLE_COLUMN;
+    else {
+        *w = strtod(s, &end);
+        if (*end || !(*w >= 1 && *w <= 40))
+            return hf_cli_usage_error("--size: expected single, double or inches in [1, 40], "
+                                      "got '%s'",
+                                      s);
+    }
+    return 0;
+}
+
+int
+cmd_plot(int argc, char **argv)
+{
+    hf_cli cli;
+    const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
+    const char *par = NULL, *sort = NULL;
+    bool all = false, prefit = false, postfit = false, logy = false;
+    int dpi = 150, points = 0;
+    double threshold = 0, width = 0;
+    const hf_opt extra[] = {
+        {"what", 0, HF_OPT_STRING, &what, "stack (default), pulls, corr, scan or brazil"},
+        {"channel", 0, HF_OPT_STRING, &channel, "stack: only this channel"},
+        {"all", 0, HF_OPT_FLAG, &all, "stack: every channel (the default)"},
+        {"prefit", 0, HF_OPT_FLAG, &prefit, "stack: pre-fit yields and prior band (default)"},
+        {"postfit", 0, HF_OPT_FLAG, &postfit, "stack: post-fit yields and fit covariance band"},
+        {"format", 0, HF_OPT_STRING, &format, "pdf (default), png or svg"},
+        {"dpi", 0, HF_OPT_INT, &dpi, "PNG resolution (default 150)"},
+        {"logy", 0, HF_OPT_FLAG, &logy, "stack: logarithmic y axis"},
+        {"size", 0, HF_OPT_STRING, &size, "figure width: single (3.4 in), double (7 in) or inches"},
+        {"lumi", 0, HF_OPT_STRING, &lumi, "stack: luminosity label, e.g. '139 fb-1'"},
+        {"par", 0, HF_OPT_STRING, &par, "scan: parameter (default: the POI)"},
+        {"points", 0, HF_OPT_INT, &points, "scan/brazil: number of points"},
+        {"sort", 0, HF_OPT_STRING, &sort, "pulls: model, name, pull or constraint"},
+        {"threshold", 0, HF_OPT_DOUBLE, &threshold, "corr: prune below this |rho| (0.2)"},
+        {NULL, 0, HF_OPT_FLAG, NULL, NULL},
+    };
+    plotctx pc;
+    int rc = hf_cli_parse(&cli, argc, argv, extra,
+                          "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil "
+                          "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
+                          "-o DIR");
+    hf_error err = {0};
+    hf_palette *pal = NULL;
+
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    memset(&pc, 0, sizeof pc);
+    pc.cli = &cli;
+    /* usage errors first, before any work or any file */
+    if (hf_format_parse(format, &pc.copt.format) < 0)
+        rc = hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", format);
+    else if (strcmp(what, "stack") != 0 && strcmp(what, "pulls") != 0 &&
+             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 &&
+             strcmp(what, "brazil") != 0)
+        rc = hf_cli_usage_error("--what: unknown figure '%s' (stack, pulls, corr, scan, brazil)",
+                                what);
+    else if (prefit && postfit)
+        rc = hf_cli_usage_error("--prefit and --postfit exclude each other");
+    else if (channel && all)
+        rc = hf_cli_usage_error("--channel and --all exclude each other");
+    else if (dpi < 10 || dpi > 2400)
+        rc = hf_cli_usage_error("--dpi: expected 10..2400, got %d", dpi);
+    else if (!cli.output)
+        rc = hf_cli_usage_error("plot: -o DIR is required");
+    else
+        rc = parse_size(size, &width);
+    if (rc == 0)
+        rc = hf_cli_load(&cli);
+    if (rc == 0 && channel && hf_model_find_channel(cli.model, channel) < 0)
+        rc = hf_cli_usage_error("%s: unknown channel '%s'", cli.ws_path, channel);
+    if (rc == 0) {
+        pal = hf_palette_from_env(&err);
+        pc.copt.pal = pal;
+        if (!pal)
+            rc = hf_cli_report(NULL, &err);
+    }
+    if (rc == 0)
+        rc = ensure_dir(cli.output);
+    if (rc != 0) {
+        hf_palette_free(pal);
+        hf_error_release(&err);
+        hf_cli_release(&cli);
+        return rc;
+    }
+    pc.dir = cli.output;
+    pc.copt.dpi = dpi;
+    if (strcmp(what, "stack") == 0)
+        rc = plot_stacks(&pc, channel, postfit, logy, width, lumi);
+    else if (strcmp(what, "pulls") == 0)
+        rc = plot_pulls(&pc, sort, width);
+    else if (strcmp(what, "corr") == 0)
+        rc = plot_corr(&pc, threshold, width);
+    else if (strcmp(what, "scan") == 0)
+        rc = plot_scan(&pc, par, points, width);
+    else
+        rc = plot_brazil(&pc, points, width);
+    hf_palette_free(pal);
+    hf_error_release(&err);
+    hf_cli_release(&cli);
+    return rc;
+}
