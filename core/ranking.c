@@ -21,6 +21,8 @@ typedef struct job {
     atomic_int *cancel;
     const size_t *fr; /* free parameters of the best fit */
     size_t nfr;
+    const size_t *held; /* free parameters on a bound at the best fit: held in the chord refits */
+    size_t nheld;
     double *shift;  /* ntask POI shifts */
     bool *ok;       /* ntask converged flags */
     pthread_mutex_t lock;
@@ -34,28 +36,92 @@ clamp(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Minimise -log L over the free parameters except j (fixed at x[j]) by the chord method: Newton
- * steps with the constant inverse Hessian of the reduced problem, which is the Schur complement
- * of the best fit's covariance C: (H_oo)^-1 = C_oo - C_oj C_jo / C_jj (Kelley, "Iterative Methods
- * for Linear and Nonlinear Equations", SIAM 1995, sec. 5.4). The start is the linear-response
- * prediction x_o + C_oj / C_jj (x_j - xhat_j), exact for a quadratic -log L. Returns 0 when EDM
- * fell below tol without touching a bound, -1 otherwise (x then holds the last point). */
+#define MAX_HELD 16
+
+/* Invert the small symmetric matrix A (k x k, row-major) in place by Gauss-Jordan elimination
+ * with partial pivoting. Returns -1 when it is (numerically) singular. */
 static int
-chord_refit(const job *jb, hf_eval *ev, size_t j, double *x, double *w)
+small_inverse(double *A, size_t k)
+{
+    double I[MAX_HELD * MAX_HELD] = {0};
+    for (size_t i = 0; i < k; i++)
+        I[i * k + i] = 1;
+    for (size_t c = 0; c < k; c++) {
+        size_t piv = c;
+        for (size_t r = c + 1; r < k; r++)
+            if (fabs(A[r * k + c]) > fabs(A[piv * k + c]))
+                piv = r;
+        if (!(fabs(A[piv * k + c]) > 1e-300))
+            return -1;
+        for (size_t q = 0; q < k; q++) {
+            double t = A[c * k + q];
+            A[c * k + q] = A[piv * k + q];
+            A[piv * k + q] = t;
+            t = I[c * k + q];
+            I[c * k + q] = I[piv * k + q];
+            I[piv * k + q] = t;
+        }
+        double d = A[c * k + c];
+        for (size_t q = 0; q < k; q++) {
+            A[c * k + q] /= d;
+            I[c * k + q] /= d;
+        }
+        for (size_t r = 0; r < k; r++) {
+            if (r == c)
+                continue;
+            double f = A[r * k + c];
+            for (size_t q = 0; q < k; q++) {
+                A[r * k + q] -= f * A[c * k + q];
+                I[r * k + q] -= f * I[c * k + q];
+            }
+        }
+    }
+    memcpy(A, I, k * k * sizeof(double));
+    return 0;
+}
+
+/* Minimise -log L over the free parameters with j and every parameter that sat on a bound at the
+ * best fit held (the set S) by the chord method: Newton steps with the constant inverse Hessian
+ * of the reduced problem, the Schur complement of the best fit's covariance C,
+ * (H_oo)^-1 = C_oo - C_oS C_SS^-1 C_So (Kelley, "Iterative Methods for Linear and Nonlinear
+ * Equations", SIAM 1995, sec. 5.4). The start is the linear-response prediction
+ * x_o + C_oS C_SS^-1 (x_S - xhat_S), exact for a quadratic -log L. Returns 0 when EDM fell below
+ * 1e-9 without touching a bound, -1 otherwise (x then holds the last point). */
+static int
+chord_refit(const job *jb, hf_eval *ev, size_t j, double *x, double *w, unsigned char *held)
 {
     const hf_model *m = jb->m;
     const double *C = jb->best->cov;
     size_t n = m->npar;
     double *g = w, *gt = w + n, *xt = w + 2 * n, *s = w + 3 * n;
-    double cjj = C[j * n + j];
-    if (!(cjj > 0))
+    size_t S[MAX_HELD], ns = 0;
+    double M[MAX_HELD * MAX_HELD], u[MAX_HELD], v[MAX_HELD];
+
+    S[ns++] = j;
+    for (size_t a = 0; a < jb->nheld; a++)
+        if (jb->held[a] != j) {
+            if (ns == MAX_HELD)
+                return -1;
+            S[ns++] = jb->held[a];
+        }
+    for (size_t a = 0; a < ns; a++)
+        for (size_t b = 0; b < ns; b++)
+            M[a * ns + b] = C[S[a] * n + S[b]];
+    if (small_inverse(M, ns) < 0)
         return -1;
-    double delta = x[j] - jb->best->x[j];
+    memset(held, 0, n);
+    for (size_t a = 0; a < ns; a++)
+        held[S[a]] = 1;
+
+    /* linear response to the shift of x_j (the others in S stay where they were) */
+    for (size_t a = 0; a < ns; a++)
+        v[a] = M[a * ns + 0] * (x[j] - jb->best->x[j]);
     for (size_t a = 0; a < jb->nfr; a++) {
         size_t k = jb->fr[a];
-        if (k == j)
+        if (held[k])
             continue;
-        x[k] += C[k * n + j] / cjj * delta;
+        for (size_t q = 0; q < ns; q++)
+            x[k] += C[k * n + S[q]] * v[q];
         if (x[k] < m->par[k].lo || x[k] > m->par[k].hi)
             return -1;
     }
@@ -63,21 +129,30 @@ chord_refit(const job *jb, hf_eval *ev, size_t j, double *x, double *w)
     if (!isfinite(f))
         return -1;
     for (int it = 0; it < 100; it++) {
-        double cg = 0; /* C_j. g */
-        for (size_t b = 0; b < jb->nfr; b++)
-            if (jb->fr[b] != j)
-                cg += C[j * n + jb->fr[b]] * g[jb->fr[b]];
+        for (size_t q = 0; q < ns; q++) {
+            u[q] = 0;
+            for (size_t b = 0; b < jb->nfr; b++)
+                if (!held[jb->fr[b]])
+                    u[q] += C[S[q] * n + jb->fr[b]] * g[jb->fr[b]];
+        }
+        for (size_t q = 0; q < ns; q++) {
+            v[q] = 0;
+            for (size_t r = 0; r < ns; r++)
+                v[q] += M[q * ns + r] * u[r];
+        }
         double gs = 0;
         for (size_t a = 0; a < jb->nfr; a++) {
             size_t k = jb->fr[a];
-            if (k == j)
+            if (held[k])
                 continue;
             const double *row = &C[k * n];
             double acc = 0;
             for (size_t b = 0; b < jb->nfr; b++)
-                acc += row[jb->fr[b]] * g[jb->fr[b]];
-            acc -= row[j] * g[j]; /* b = j is not part of the reduced problem */
-            s[k] = -(acc - row[j] / cjj * cg);
+                if (!held[jb->fr[b]])
+                    acc += row[jb->fr[b]] * g[jb->fr[b]];
+            for (size_t q = 0; q < ns; q++)
+                acc -= row[S[q]] * v[q];
+            s[k] = -acc;
             gs += g[k] * s[k];
         }
         double edm = -0.5 * gs;
@@ -91,7 +166,7 @@ chord_refit(const job *jb, hf_eval *ev, size_t j, double *x, double *w)
             memcpy(xt, x, n * sizeof(*xt));
             for (size_t a = 0; a < jb->nfr; a++) {
                 size_t k = jb->fr[a];
-                if (k == j)
+                if (held[k])
                     continue;
                 xt[k] = x[k] + t * s[k];
                 if (xt[k] < m->par[k].lo || xt[k] > m->par[k].hi)
@@ -119,10 +194,12 @@ worker(void *arg)
     const hf_model *m = jb->m;
     double *init = malloc(m->npar * sizeof(*init));
     double *w = malloc(4 * m->npar * sizeof(*w) + 1);
+    unsigned char *held = malloc(m->npar + 1);
     hf_eval *ev = hf_eval_new(m);
-    if (init == NULL || w == NULL || ev == NULL) {
+    if (init == NULL || w == NULL || held == NULL || ev == NULL) {
         free(init);
         free(w);
+        free(held);
         hf_eval_free(ev);
         pthread_mutex_lock(&jb->lock);
         hf_error_nomem(&jb->err);
@@ -150,7 +227,7 @@ worker(void *arg)
         double v = clamp(e->value + (k % 2 == 0 ? sig : -sig), p->lo, p->hi);
         memcpy(init, jb->best->x, m->npar * sizeof(*init));
         init[e->par] = v;
-        if (jb->best->cov != NULL && chord_refit(jb, ev, e->par, init, w) == 0) {
+        if (jb->best->cov != NULL && chord_refit(jb, ev, e->par, init, w, held) == 0) {
             jb->shift[t] = init[m->poi] - jb->best->x[m->poi];
             jb->ok[t] = true;
             continue;
@@ -181,6 +258,7 @@ worker(void *arg)
     }
     free(init);
     free(w);
+    free(held);
     hf_eval_free(ev);
     return NULL;
 }
@@ -262,11 +340,18 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
     atomic_init(&jb.failed, 0);
     jb.shift = calloc(jb.ntask + 1, sizeof(double));
     jb.ok = calloc(jb.ntask + 1, sizeof(bool));
-    size_t *fr = malloc((m->npar + 1) * sizeof(*fr));
-    if (fr != NULL)
-        for (size_t j = 0; j < m->npar; j++)
-            if (!best->fixed[j])
-                fr[jb.nfr++] = j;
+    size_t *fr = malloc((2 * m->npar + 1) * sizeof(*fr));
+    if (fr != NULL) {
+        size_t *hb = fr + m->npar;
+        for (size_t j = 0; j < m->npar; j++) {
+            if (best->fixed[j])
+                continue;
+            fr[jb.nfr++] = j;
+            if (best->x[j] <= m->par[j].lo || best->x[j] >= m->par[j].hi)
+                hb[jb.nheld++] = j;
+        }
+        jb.held = hb;
+    }
     jb.fr = fr;
     if (jb.shift == NULL || jb.ok == NULL || fr == NULL ||
         pthread_mutex_init(&jb.lock, NULL) != 0) {
