@@ -1,5 +1,7 @@
 /* app/commands.h - the subcommand table (git.c style): one line per command, in help order.
  * CMD(name, function, summary); each function lives in app/cmd_<name>.c. */
+CMD("tui", cmd_tui, "the explorer: channels, stacks, pulls, correlations, live slider")
+CMD("view", cmd_view, "print a channel's stacked histogram as terminal text")
 CMD("inspect", cmd_inspect, "show channels, samples, modifiers and parameters")
 CMD("fit", cmd_fit, "maximum-likelihood fit: values, errors, pulls, correlations")
 CMD("ranking", cmd_ranking, "impacts of nuisance parameters on the POI, sorted, with pulls")

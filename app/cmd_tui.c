@@ -1,0 +1,95 @@
+/* app/cmd_tui.c - `hfscope tui WS` and `hfscope WS`: the explorer on a terminal; when stdin or
+ * stdout is not a terminal, the overview as text instead, so scripts and CI never hang. The
+ * workspace is loaded before curses starts, so a bad file gives one error line and exit 2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "app/tui/tui.h"
+#include "core/fit.h"
+
+int cmd_tui(int argc, char **argv);
+
+/* The overview without a screen: the same lines as the Overview view, after a fit. */
+static int
+text_overview(hf_cli *cli, bool no_fit)
+{
+    struct tui *t = &tui;
+    memset(t, 0, sizeof(*t));
+    if (tui_state_init(t, cli) < 0) {
+        tui_state_release(t);
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        return 1;
+    }
+    int rc = 0;
+    if (!no_fit) {
+        hf_fit_options fo = {0};
+        fo.fix_index = -1;
+        hf_fit_result res = {0};
+        hf_error err = {0};
+        if (hf_fit(t->m, &t->data, &fo, &res, &err) == 0) {
+            tui_set_fit(t, &res);
+            if (!t->fit.converged)
+                rc = 1;
+        } else {
+            t->fit_state = TUI_FIT_FAILED;
+            t->fit_msg = strdup(hf_error_msg(&err));
+            hf_fit_result_release(&res);
+            rc = 1;
+        }
+        hf_error_release(&err);
+    }
+    char **lines = NULL;
+    size_t n = tui_overview_lines(t, &lines, 8);
+    if (n == (size_t)-1) {
+        tui_state_release(t);
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", lines[i]);
+    printf("\n(not a terminal: printed the overview; run `hfscope tui %s` in a terminal to "
+           "explore)\n",
+           cli->ws_path);
+    tui_lines_free(lines, n);
+    tui_state_release(t);
+    return rc;
+}
+
+int
+cmd_tui(int argc, char **argv)
+{
+    tui_opts o = {0};
+    o.t_start = tui_now();
+    bool no_fit = false, mouse = false, bench = false;
+    const hf_opt extra[] = {
+        {"no-fit", 0, HF_OPT_FLAG, &no_fit, "do not fit at start (press f to fit)"},
+        {"mouse", 0, HF_OPT_FLAG, &mouse, "click to select, wheel to scroll"},
+        {"bench", 0, HF_OPT_FLAG, &bench,
+         "time the first screen and redraws (no terminal needed; for make bench)"},
+        {NULL, 0, HF_OPT_FLAG, NULL, NULL},
+    };
+    hf_cli cli = {0};
+    int rc = hf_cli_parse(&cli, argc, argv, extra, "tui [OPTIONS] WORKSPACE.json");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if ((rc = hf_cli_load(&cli)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    o.no_fit = no_fit;
+    o.mouse = mouse;
+    o.bench = bench;
+    if (bench)
+        rc = tui_run(&cli, &o);
+    else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        rc = text_overview(&cli, no_fit);
+    else
+        rc = tui_run(&cli, &o);
+    hf_cli_release(&cli);
+    return rc;
+}

@@ -1,0 +1,135 @@
+/* app/cmd_view.c - `hfscope view WS --channel NAME [--postfit] [--width N]`: the explorer's stack
+ * plot of one channel printed to stdout as text (render/cells), for scripts and tests. */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/cli.h"
+#include "app/tui/tui.h"
+#include "core/fit.h"
+#include "render/cells.h"
+#include "render/palette.h"
+
+int cmd_view(int argc, char **argv);
+
+int
+cmd_view(int argc, char **argv)
+{
+    const char *channel = NULL, *color = "auto";
+    bool postfit = false, logy = false;
+    int width = 0, height = 0;
+    const hf_opt extra[] = {
+        {"channel", 'c', HF_OPT_STRING, &channel, "channel to draw (default: the first)"},
+        {"postfit", 0, HF_OPT_FLAG, &postfit, "draw the post-fit stack (fits first)"},
+        {"logy", 0, HF_OPT_FLAG, &logy, "logarithmic y axis"},
+        {"width", 'w', HF_OPT_INT, &width, "columns (default: the terminal's, else 100)"},
+        {"height", 0, HF_OPT_INT, &height, "rows (default: width * 0.3, at least 12)"},
+        {"color", 0, HF_OPT_STRING, &color, "auto|always|never (auto: on a terminal, no NO_COLOR)"},
+        {NULL, 0, HF_OPT_FLAG, NULL, NULL},
+    };
+    hf_cli cli = {0};
+    int rc = hf_cli_parse(&cli, argc, argv, extra,
+                          "view [OPTIONS] WORKSPACE.json --channel NAME [--postfit] [--width N]");
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 && strcmp(color, "never") != 0) {
+        hf_cli_release(&cli);
+        return hf_cli_usage_error("--color: expected auto, always or never, got '%s'", color);
+    }
+    if (width == 0) {
+        const char *cols = getenv("COLUMNS");
+        width = cols != NULL && atoi(cols) > 0 ? atoi(cols) : 100;
+    }
+    if (width < 30 || width > 1000 || (height != 0 && (height < 8 || height > 500))) {
+        hf_cli_release(&cli);
+        return hf_cli_usage_error("--width must be 30..1000 and --height 8..500");
+    }
+    if (height == 0)
+        height = width * 3 / 10 < 12 ? 12 : width * 3 / 10;
+    if ((rc = hf_cli_load(&cli)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    size_t c = 0;
+    if (channel != NULL) {
+        int ci = hf_model_find_channel(cli.model, channel);
+        if (ci < 0) {
+            rc = hf_cli_usage_error("--channel: no channel named '%s' in %s", channel,
+                                    cli.ws_path);
+            hf_cli_release(&cli);
+            return rc;
+        }
+        c = (size_t)ci;
+    }
+    if (cli.model->nchan == 0) {
+        hf_cli_release(&cli);
+        return hf_cli_usage_error("%s has no channel", cli.ws_path);
+    }
+    struct tui *t = &tui;
+    memset(t, 0, sizeof(*t));
+    if (tui_state_init(t, &cli) < 0) {
+        tui_state_release(t);
+        hf_cli_release(&cli);
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        return 1;
+    }
+    t->logy = logy;
+    tui_point pt = TUI_PT_PRE;
+    if (postfit) {
+        hf_fit_options fo = {0};
+        fo.fix_index = -1;
+        hf_fit_result res = {0};
+        hf_error err = {0};
+        if (hf_fit(t->m, &t->data, &fo, &res, &err) < 0) {
+            rc = hf_cli_report(cli.ws_path, &err);
+            hf_error_release(&err);
+            tui_state_release(t);
+            hf_cli_release(&cli);
+            return rc;
+        }
+        hf_error_release(&err);
+        tui_set_fit(t, &res);
+        if (!t->fit.converged)
+            hf_cli_warn("%s: the fit did not converge (%s)", cli.ws_path,
+                        t->fit.message ? t->fit.message : "?");
+        pt = TUI_PT_POST;
+    }
+    const char *nc = getenv("NO_COLOR");
+    bool use_colour = strcmp(color, "always") == 0 ||
+                      (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) &&
+                       !(nc != NULL && nc[0] != '\0'));
+    bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    hf_cellgrid *g = hf_cells_new(width, height);
+    hf_scene *s = tui_stack_scene(t, c, pt, width / 10.0, height / 5.0);
+    char *text = NULL;
+    int owned = 0;
+    hf_error perr = {0};
+    const hf_palette *pal = use_colour ? hf_palette_default(&owned, &perr) : NULL;
+    if (use_colour && pal == NULL)
+        pal = hf_palette_builtin();
+    hf_error_release(&perr);
+    if (g != NULL && s != NULL) {
+        g->mono = !use_colour;
+        hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
+        text = hf_cells_to_text(g, pal);
+    }
+    if (text == NULL) {
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        rc = 1;
+    } else {
+        printf("%s%s%s\n", t->m->chan[c]->name, ascii ? " - " : " · ", tui_point_name(pt));
+        fputs(text, stdout);
+    }
+    free(text);
+    if (owned)
+        hf_palette_free((hf_palette *)pal);
+    hf_scene_free(s);
+    hf_cells_free(g);
+    tui_state_release(t);
+    hf_cli_release(&cli);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/* app/tui/tui.c - the explorer's session: terminal setup and teardown, the main loop
+ * (input -> state -> redraw, one thread owning curses) and the hidden --bench mode. */
+#include "app/tui/tui.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_COLS  60
+#define MIN_LINES 20
+
+/* Recompute the layout for a cols x lines terminal. */
+void
+tui_layout(struct tui *t, int cols, int lines)
+{
+    t->cols = cols;
+    t->lines = lines;
+    t->too_small = cols < MIN_COLS || lines < MIN_LINES;
+    int lw = cols / 4;
+    t->left_w = lw < 28 ? 28 : lw;
+}
+
+static void
+loop(struct tui *t)
+{
+    timeout(50); /* at most 50 ms per wait, so at most 20 frames/s */
+    while (!t->quit) {
+        int ch = getch();
+        if (ch == KEY_RESIZE) {
+            tui_layout(t, COLS, LINES);
+            erase();
+            t->dirty |= TUI_DIRTY_ALL;
+        } else if (ch == KEY_MOUSE) {
+            MEVENT ev;
+            if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
+                tui_list *l = tui_focused_list(t);
+                int row = ev.y - 3; /* list rows start under the box top and the header */
+                if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis &&
+                    ev.x < t->left_w) {
+                    l->sel = l->top + (size_t)row;
+                    t->dirty |= TUI_DIRTY_ALL;
+                }
+            }
+#ifdef BUTTON5_PRESSED
+            else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+                tui_list *l = tui_focused_list(t);
+                if (l != NULL)
+                    tui_list_move(l, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+                t->dirty |= TUI_DIRTY_ALL;
+            }
+#endif
+        } else if (ch != ERR) {
+            t->dirty |= tui_key(t, ch);
+        }
+        t->dirty |= tui_worker_poll(t);
+        /* an expiring status message needs one more paint */
+        if (t->msg[0] != '\0' && !t->msg_error && tui_now() >= t->msg_until) {
+            t->msg[0] = '\0';
+            t->dirty |= TUI_DIRTY_STATUS;
+        }
+        if (t->fit_state == TUI_FIT_RUNNING && !t->test_mode)
+            t->dirty |= TUI_DIRTY_TOP; /* the spinner */
+        if (t->dirty) {
+            tui_draw(t, t->dirty);
+            t->dirty = 0;
+        }
+    }
+}
+
+static double
+ms_since(double t0)
+{
+    return (tui_now() - t0) * 1000.0;
+}
+
+/* --bench: first screen, then redraws after channel changes and slider steps. */
+static void
+bench(struct tui *t, double t_start)
+{
+    tui_draw(t, TUI_DIRTY_ALL);
+    double first = ms_since(t_start);
+    int n = 200;
+    t->view = TUI_V_CHANNELS;
+    tui_draw(t, TUI_DIRTY_ALL);
+    double worst_c = 0, t0 = tui_now();
+    for (int i = 0; i < n; i++) {
+        double t1 = tui_now();
+        tui_draw(t, tui_key(t, i % 50 < 25 ? 'j' : 'k'));
+        double d = ms_since(t1);
+        worst_c = d > worst_c ? d : worst_c;
+    }
+    double mean_c = ms_since(t0) / n;
+    t->view = TUI_V_SLIDER;
+    tui_draw(t, TUI_DIRTY_ALL);
+    double worst_s = 0;
+    t0 = tui_now();
+    for (int i = 0; i < n; i++) {
+        double t1 = tui_now();
+        tui_draw(t, tui_key(t, i % 20 < 10 ? KEY_RIGHT : KEY_LEFT));
+        double d = ms_since(t1);
+        worst_s = d > worst_s ? d : worst_s;
+    }
+    double mean_s = ms_since(t0) / n;
+    endwin();
+    printf("tui_first_screen: %.1f ms\n", first);
+    printf("tui_redraw_channel_change: %.2f ms (worst %.2f)\n", mean_c, worst_c);
+    printf("tui_redraw_slider_step: %.2f ms (worst %.2f)\n", mean_s, worst_s);
+}
+
+/* Run the explorer on a loaded model. The terminal is restored on every path out; errors are
+ * printed after endwin(). Returns the exit code. */
+int
+tui_run(hf_cli *cli, const tui_opts *o)
+{
+    struct tui *t = &tui;
+    memset(t, 0, sizeof(*t));
+    if (tui_state_init(t, cli) < 0) {
+        tui_state_release(t);
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        return 1;
+    }
+    const char *tm = getenv("HFSCOPE_TEST");
+    t->test_mode = tm != NULL && tm[0] != '\0' && strcmp(tm, "0") != 0;
+    /* Unicode only when the locale's codeset is UTF-8 (htop CRT.c) */
+    t->ascii = cli->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    t->no_fit = o->no_fit || o->bench;
+    t->mouse = o->mouse;
+    t->view = TUI_V_CHANNELS;
+
+    FILE *devnull = NULL;
+    SCREEN *scr = NULL;
+    if (o->bench) {
+        devnull = fopen("/dev/null", "w+");
+        if (devnull == NULL) {
+            tui_state_release(t);
+            fprintf(stderr, "hfscope: error: --bench: cannot open /dev/null\n");
+            return 1;
+        }
+        setenv("LINES", "40", 1);
+        setenv("COLUMNS", "120", 1);
+        use_env(TRUE);
+        scr = newterm("xterm-256color", devnull, devnull);
+        if (scr == NULL) {
+            fclose(devnull);
+            tui_state_release(t);
+            fprintf(stderr, "hfscope: error: --bench: no terminal description for xterm-256color\n");
+            return 1;
+        }
+    } else if (initscr() == NULL) {
+        tui_state_release(t);
+        fprintf(stderr, "hfscope: error: cannot initialise the terminal\n");
+        return 1;
+    }
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    if (t->mouse)
+        mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                      | BUTTON5_PRESSED
+#endif
+                  ,
+                  NULL);
+    tui_colors_init(t);
+    tui_layout(t, COLS, LINES);
+    if (tui_worker_start(&t->worker, t->m) < 0)
+        tui_log(t, "no worker thread: fits are unavailable");
+    if (!t->no_fit)
+        tui_start_fit(t, false);
+
+    if (o->bench) {
+        bench(t, o->t_start);
+    } else {
+        t->dirty = TUI_DIRTY_ALL;
+        loop(t);
+        endwin();
+    }
+    if (scr != NULL)
+        delscreen(scr);
+    if (devnull != NULL)
+        fclose(devnull);
+    tui_worker_stop(&t->worker);
+    tui_colors_release();
+    tui_state_release(t);
+    return 0;
+}

@@ -1,0 +1,208 @@
+/* app/tui/tui.h - the explorer's state (the one global, in tui.c), its dirty bits, and the seams
+ * between the loop (tui.c), the key table (tui_keys.c), drawing (tui_draw.c) and the fit thread
+ * (tui_worker.c); app/cmd_tui.c enters through tui_run. No curses types here. */
+#ifndef HF_TUI_H
+#define HF_TUI_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/cli.h"
+#include "core/fit.h"
+#include "core/model.h"
+#include "render/plot_stack.h"
+#include "render/scene.h"
+
+/* Panes to redraw (tmux CLIENT_REDRAW*, htop HandlerResult). */
+enum {
+    TUI_DIRTY_TOP = 1u << 0,
+    TUI_DIRTY_LEFT = 1u << 1,
+    TUI_DIRTY_MAIN = 1u << 2,
+    TUI_DIRTY_STATUS = 1u << 3,
+    TUI_DIRTY_OVERLAY = 1u << 4,
+    TUI_DIRTY_ALL = 0x1f
+};
+
+typedef enum tui_view {
+    TUI_V_OVERVIEW = 0,
+    TUI_V_CHANNELS,
+    TUI_V_PARAMS,
+    TUI_V_CORR,
+    TUI_V_SLIDER,
+    TUI_V_LOG,
+    TUI_NVIEWS
+} tui_view;
+
+#define TUI_VMASK(v) (1u << (v))
+#define TUI_VANY     0xffffu
+
+typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
+
+/* A filtered, sorted list of row indices with a selection and a scroll offset. */
+typedef struct tui_list {
+    size_t n;      /* rows in the underlying table */
+    size_t *idx;   /* visible rows, in display order (nvis of them) */
+    size_t nvis;
+    size_t sel;    /* position in idx */
+    size_t top;    /* first visible position */
+    int sort_col;  /* 0 = natural (pyhf) order */
+    bool sort_inv;
+    char *filter;  /* case-insensitive substring; NULL or "" = all */
+} tui_list;
+
+/* Per-channel summary numbers, for the Channels list and the Overview. */
+typedef struct tui_chan {
+    size_t nbins;
+    double data, pre, post;      /* summed over bins */
+    double chi2_pre, chi2_post;  /* Poisson deviance (saturated -2 ln lambda), over nbins */
+} tui_chan;
+
+/* The fit thread's shared block (btop's runner): everything below `mu` is guarded by it. */
+typedef struct tui_worker {
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_int cancel;
+    /* guarded */
+    bool quit, pending, running, done;
+    const hf_model *m;
+    double *init; /* job input (npar), owned */
+    bool *fixed;
+    int iter;
+    double nll, edm;
+    double t_start;      /* monotonic seconds */
+    int rc;              /* hf_fit's return */
+    hf_fit_result res;   /* handed to the UI by tui_worker_poll */
+    hf_error err;
+} tui_worker;
+
+typedef enum tui_point { TUI_PT_PRE = 0, TUI_PT_POST, TUI_PT_LIVE } tui_point;
+
+typedef enum tui_fitstate { TUI_FIT_IDLE = 0, TUI_FIT_RUNNING, TUI_FIT_DONE, TUI_FIT_FAILED } tui_fitstate;
+
+#define TUI_MSG_MAX 512
+
+struct tui {
+    /* input */
+    hf_cli cli;
+    const char *file_label;      /* basename of the workspace path */
+    const hf_model *m;
+    hf_data data;
+    size_t max_chan_samples;
+    /* parameter vectors (npar): suggested init, live slider values */
+    double *init;
+    double *live;
+    bool *moved;                 /* parameters the slider changed */
+    bool hold_moved;             /* refit keeps moved parameters fixed */
+    /* expected yields: pre-fit (init), post-fit (best fit), live (slider); nbins and nys */
+    double *nu_pre, *ys_pre, *nu_post, *ys_post, *nu_live, *ys_live;
+    tui_chan *chan;
+    hf_yields *yl_pre, *yl_post, *yl_live; /* with bands, for the stack figures */
+    /* fit */
+    tui_fitstate fit_state;
+    hf_fit_result fit;           /* valid when have_fit */
+    bool have_fit;
+    double *corr;                /* npar x npar, NULL without covariance */
+    char *fit_msg;               /* failure reason */
+    int fit_iter;
+    double fit_nll, fit_secs;
+    tui_worker worker;
+    /* view state */
+    tui_view view;
+    int focus;                   /* 0 = left list, 1 = second list (slider: channels) */
+    tui_list chl, parl, corrl;   /* channels, parameters, correlation rows */
+    bool postfit, logy, ascii, mono, test_mode, no_fit, mouse;
+    double oc_threshold;         /* over-constrained: post/pre sigma below this */
+    double corr_threshold;       /* correlation pruning */
+    size_t corr_col;             /* heat-map cursor column (position in corrl.idx) */
+    tui_overlay overlay;
+    size_t detail_par;           /* parameter shown in the detail overlay */
+    size_t help_top;
+    /* prompt (export file name, search) */
+    int prompt_kind;             /* 0 none, 1 search, 2 export */
+    char prompt[256];
+    size_t prompt_len;
+    char *search;                /* last search string */
+    /* status line message */
+    char msg[TUI_MSG_MAX];
+    bool msg_error;
+    double msg_until;
+    /* log view */
+    char **log;
+    size_t nlog, log_top;
+    /* layout */
+    int cols, lines, left_w;
+    bool too_small;
+    unsigned dirty;
+    bool quit;
+};
+
+extern struct tui tui;
+
+/* tui_state.c */
+double tui_now(void);
+void tui_message(struct tui *t, bool error, const char *fmt, ...) HF_PRINTF(3, 4);
+void tui_log(struct tui *t, const char *fmt, ...) HF_PRINTF(2, 3);
+void tui_layout(struct tui *t, int cols, int lines);
+void tui_list_rebuild(struct tui *t, tui_list *l);
+tui_list *tui_focused_list(struct tui *t);
+void tui_list_move(tui_list *l, long delta);
+void tui_list_clamp(tui_list *l, int rows);
+size_t tui_current_channel(const struct tui *t);
+size_t tui_current_param(const struct tui *t);
+void tui_update_live(struct tui *t);
+void tui_set_fit(struct tui *t, hf_fit_result *res);
+int tui_start_fit(struct tui *t, bool from_live);
+double tui_param_step(const struct tui *t, size_t p);
+const double *tui_best(const struct tui *t);
+double tui_pull(const struct tui *t, size_t p, double *ratio);
+int tui_export(struct tui *t, const char *path);
+void tui_default_export_name(const struct tui *t, char *buf, size_t n);
+
+int tui_state_init(struct tui *t, hf_cli *cli);
+void tui_state_release(struct tui *t);
+size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
+size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
+void tui_lines_free(char **lines, size_t n);
+
+/* tui_plot.c */
+int tui_live_yields(struct tui *t);
+int tui_yields_prefit(struct tui *t);
+int tui_yields_postfit(struct tui *t);
+void tui_yields_release(struct tui *t);
+tui_point tui_stack_point(const struct tui *t);
+const char *tui_point_name(tui_point pt);
+hf_scene *tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in,
+                          double height_in);
+hf_scene **tui_view_scenes(const struct tui *t, size_t *n);
+
+/* tui_keys.c */
+unsigned tui_key(struct tui *t, int ch);
+size_t tui_help_lines(const struct tui *t, const char ***out);
+void tui_hints(const struct tui *t, char *buf, size_t n);
+
+/* tui_draw.c */
+int tui_colors_init(struct tui *t);
+void tui_colors_release(void);
+void tui_draw(struct tui *t, unsigned dirty);
+
+/* tui_worker.c */
+int tui_worker_start(tui_worker *w, const hf_model *m);
+int tui_worker_submit(tui_worker *w, const double *init, const bool *fixed);
+void tui_worker_cancel(tui_worker *w);
+unsigned tui_worker_poll(struct tui *t);
+void tui_worker_stop(tui_worker *w);
+
+/* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */
+typedef struct tui_opts {
+    bool bench;    /* draw into /dev/null, time the first screen and redraws, print the numbers */
+    bool no_fit;   /* no fit at start */
+    bool mouse;
+    double t_start; /* tui_now() when the command started */
+} tui_opts;
+int tui_run(hf_cli *cli, const tui_opts *o);
+
+#endif

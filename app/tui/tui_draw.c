@@ -1,0 +1,890 @@
+/* app/tui/tui_draw.c - painting: the top line, the panes of each view, overlays and the status
+ * line. The only place that maps scene inks to curses colour pairs and copies render/cells grids
+ * to the screen (tmux: only tty_draw_line touches the terminal). Draws into stdscr, then one
+ * doupdate(); curses sends only what changed. */
+#include "app/tui/tui.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "render/cells.h"
+#include "render/palette.h"
+
+static const hf_palette *pal;
+static int pal_owned;
+static hf_cellgrid *grid;
+
+/* ---- colours ---- */
+
+typedef struct cpair {
+    short fg, bg;
+} cpair;
+static cpair pairs[512];
+static int npairs; /* pairs[1..npairs] are initialised; 0 is the default pair */
+
+/* Nearest of the 8 ANSI colours, for terminals without 256 colours. */
+static int
+basic_colour(hf_rgb c)
+{
+    static const double rgb[8][3] = {{0, 0, 0},     {0.8, 0, 0},   {0, 0.7, 0},   {0.8, 0.7, 0},
+                                     {0.1, 0.3, 0.9}, {0.7, 0, 0.7}, {0, 0.7, 0.7}, {0.75, 0.75, 0.75}};
+    int best = 7;
+    double bd = 1e9;
+    for (int i = 1; i < 8; i++) { /* never black: the background may be black */
+        double d = (c.r - rgb[i][0]) * (c.r - rgb[i][0]) + (c.g - rgb[i][1]) * (c.g - rgb[i][1]) +
+                   (c.b - rgb[i][2]) * (c.b - rgb[i][2]);
+        if (d < bd) {
+            bd = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static int
+term_colour(hf_rgb c)
+{
+    return COLORS >= 256 ? hf_rgb_xterm256(c) : basic_colour(c);
+}
+
+/* Terminal colour of an ink (or a colour-map level); -1 = the terminal's default. Text, data and
+ * frames use the default foreground: black on paper, but a terminal may be dark. */
+static int
+ink_colour(hf_ink ink, int map)
+{
+    if (tui.mono)
+        return -1;
+    if (map >= 0)
+        return term_colour(hf_palette_map(pal, map / (double)(HF_CELL_MAPLEVELS - 1)));
+    if (ink.role == HF_CELL_NOINK || ink.role == HF_ROLE_FG || ink.role == HF_ROLE_DATA ||
+        ink.role == HF_ROLE_GRID)
+        return -1;
+    return term_colour(hf_palette_ink(pal, ink));
+}
+
+static short
+pair_of(int fg, int bg)
+{
+    if (tui.mono || (fg < 0 && bg < 0))
+        return 0;
+    for (int i = 1; i <= npairs; i++)
+        if (pairs[i].fg == fg && pairs[i].bg == bg)
+            return (short)i;
+    if (npairs + 1 >= COLOR_PAIRS || npairs + 1 >= (int)(sizeof(pairs) / sizeof(pairs[0])))
+        return 0;
+    npairs++;
+    pairs[npairs].fg = (short)fg;
+    pairs[npairs].bg = (short)bg;
+    init_pair((short)npairs, (short)fg, (short)bg);
+    return (short)npairs;
+}
+
+static short
+accent_pair(int idx)
+{
+    return pair_of(ink_colour(hf_ink_of(HF_ROLE_ACCENT, idx), -1), -1);
+}
+
+/* Colours on unless NO_COLOR is set and non-empty (htop CommandLine.c) or the terminal has none. */
+int
+tui_colors_init(struct tui *t)
+{
+    hf_error err = {0};
+    pal = hf_palette_default(&pal_owned, &err);
+    if (pal == NULL) {
+        tui_log(t, "palette: %s; using the built-in one", hf_error_msg(&err));
+        pal = hf_palette_builtin();
+        pal_owned = 0;
+    }
+    hf_error_release(&err);
+    const char *nc = getenv("NO_COLOR");
+    if ((nc != NULL && nc[0] != '\0') || !has_colors())
+        t->mono = true;
+    if (!t->mono) {
+        start_color();
+        use_default_colors();
+    }
+    npairs = 0;
+    return 0;
+}
+
+void
+tui_colors_release(void)
+{
+    if (pal_owned)
+        hf_palette_free((hf_palette *)pal);
+    pal = NULL;
+    pal_owned = 0;
+    hf_cells_free(grid);
+    grid = NULL;
+}
+
+/* ---- primitives ---- */
+
+static const char *
+G(const char *uni, const char *ascii)
+{
+    return tui.ascii ? ascii : uni;
+}
+
+static void
+put_cp(int y, int x, uint32_t cp, attr_t a, short pair)
+{
+    if (x < 0 || y < 0 || x >= tui.cols || y >= tui.lines)
+        return;
+    if (tui.ascii && cp > 126)
+        cp = '?';
+    wchar_t wc[2] = {(wchar_t)cp, 0};
+    cchar_t cc;
+    setcchar(&cc, wc, a, pair, NULL);
+    mvadd_wch(y, x, &cc);
+}
+
+/* UTF-8 text at (y, x), at most maxw columns; returns the columns written. */
+static int
+put_str(int y, int x, int maxw, const char *s, attr_t a, short pair)
+{
+    int n = 0;
+    while (s != NULL && *s != '\0' && n < maxw) {
+        uint32_t cp = hf_utf8_decode(&s);
+        put_cp(y, x + n, cp < 32 ? ' ' : cp, a, pair);
+        n++;
+    }
+    return n;
+}
+
+/* Like put_str, padding with blanks to exactly w columns. */
+static void
+put_field(int y, int x, int w, const char *s, attr_t a, short pair)
+{
+    int n = put_str(y, x, w, s, a, pair);
+    for (; n < w; n++)
+        put_cp(y, x + n, ' ', a, pair);
+}
+
+/* Right-aligned in w columns. */
+static void
+put_right(int y, int x, int w, const char *s, attr_t a, short pair)
+{
+    int len = 0;
+    for (const char *p = s; *p; p++)
+        len += ((unsigned char)*p & 0xc0) != 0x80;
+    int pad = w - len;
+    for (int i = 0; i < pad; i++)
+        put_cp(y, x + i, ' ', a, pair);
+    put_str(y, x + (pad > 0 ? pad : 0), w, s, a, pair);
+}
+
+static void
+blank(int y, int x, int h, int w)
+{
+    for (int r = y; r < y + h; r++)
+        for (int c = x; c < x + w; c++)
+            put_cp(r, c, ' ', A_NORMAL, 0);
+}
+
+static void
+draw_box(int y, int x, int h, int w, const char *title, bool focus)
+{
+    if (h < 2 || w < 2)
+        return;
+    bool a = tui.ascii;
+    attr_t at = focus ? A_BOLD : A_NORMAL;
+    uint32_t hz = a ? '-' : 0x2500, vt = a ? '|' : 0x2502;
+    put_cp(y, x, a ? '+' : 0x250C, at, 0);
+    put_cp(y, x + w - 1, a ? '+' : 0x2510, at, 0);
+    put_cp(y + h - 1, x, a ? '+' : 0x2514, at, 0);
+    put_cp(y + h - 1, x + w - 1, a ? '+' : 0x2518, at, 0);
+    for (int c = x + 1; c < x + w - 1; c++) {
+        put_cp(y, c, hz, at, 0);
+        put_cp(y + h - 1, c, hz, at, 0);
+    }
+    for (int r = y + 1; r < y + h - 1; r++) {
+        put_cp(r, x, vt, at, 0);
+        put_cp(r, x + w - 1, vt, at, 0);
+    }
+    if (title != NULL && w > 6) {
+        put_cp(y, x + 1, ' ', at, 0);
+        int n = put_str(y, x + 2, w - 5, title, at | A_BOLD, 0);
+        put_cp(y, x + 2 + n, ' ', at, 0);
+    }
+}
+
+static const char *
+sep(void)
+{
+    return G(" · ", " - ");
+}
+
+/* ---- cells grid to screen ---- */
+
+static void
+blit(const hf_cellgrid *g, int y, int x)
+{
+    for (int r = 0; r < g->h; r++)
+        for (int c = 0; c < g->w; c++) {
+            const hf_cell *cl = &g->cell[(size_t)r * (size_t)g->w + (size_t)c];
+            attr_t a = A_NORMAL;
+            if (cl->attr & HF_CELL_BOLD)
+                a |= A_BOLD;
+            if (cl->attr & HF_CELL_REVERSE)
+                a |= A_REVERSE;
+            if (cl->attr & HF_CELL_DIM)
+                a |= A_DIM;
+            if (cl->fg.role == HF_ROLE_DATA)
+                a |= A_BOLD;
+            short pr = pair_of(ink_colour(cl->fg, cl->fgmap), ink_colour(cl->bg, cl->bgmap));
+            put_cp(y + r, x + c, cl->cp, a, pr);
+        }
+}
+
+static hf_glyphs
+glyphs(void)
+{
+    return tui.ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE;
+}
+
+/* The stack figure of the current channel, inside the box at (y, x, h, w). */
+static void
+draw_stack_pane(int y, int x, int h, int w)
+{
+    size_t c = tui_current_channel(&tui);
+    tui_point pt = tui_stack_point(&tui);
+    char title[256];
+    const hf_model *m = tui.m;
+    if (m->nchan == 0 || tui.chl.nvis == 0) {
+        draw_box(y, x, h, w, "no channel", false);
+        blank(y + 1, x + 1, h - 2, w - 2);
+        return;
+    }
+    const char *state = tui_point_name(pt);
+    if (tui.postfit && !tui.have_fit && tui.view == TUI_V_CHANNELS)
+        state = tui.fit_state == TUI_FIT_RUNNING ? "pre-fit (post-fit: fitting...)"
+                                                 : "pre-fit (post-fit: no fit)";
+    snprintf(title, sizeof(title), "%s%s%s%s%s", m->chan[c]->name, sep(), state,
+             tui.logy ? sep() : "", tui.logy ? "log y" : "");
+    draw_box(y, x, h, w, title, false);
+    int gw = w - 2, gh = h - 2;
+    if (gw < 10 || gh < 5) {
+        blank(y + 1, x + 1, h - 2, w - 2);
+        return;
+    }
+    if (grid == NULL)
+        grid = hf_cells_new(gw, gh);
+    else if (grid->w != gw || grid->h != gh)
+        hf_cells_resize(grid, gw, gh);
+    if (grid == NULL || grid->w != gw || grid->h != gh) {
+        blank(y + 1, x + 1, gh, gw);
+        put_str(y + 1, x + 1, gw, "out of memory", A_BOLD, 0);
+        return;
+    }
+    grid->mono = tui.mono;
+    /* a terminal cell is about twice as tall as wide (gnuplot dumb: aspect 2,1) */
+    hf_scene *s = tui_stack_scene(&tui, c, pt, gw / 10.0, gh / 5.0);
+    if (s == NULL) {
+        hf_cells_clear(grid);
+        hf_cells_text(grid, 1, 1, "no figure (out of memory)", hf_ink_of(HF_ROLE_FG, 0), 0);
+    } else {
+        hf_cells_draw(grid, s, glyphs());
+        hf_scene_free(s);
+    }
+    blit(grid, y + 1, x + 1);
+}
+
+/* ---- top and status lines ---- */
+
+static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Parameters",
+                                                   "Correlations", "Slider", "Log"};
+
+static void
+draw_top(void)
+{
+    int W = tui.cols;
+    attr_t bar = A_REVERSE;
+    put_field(0, 0, W, "", bar, 0);
+    /* right: fit state */
+    char fit[160];
+    static const char *const spin_u[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    static const char *const spin_a[] = {"|", "/", "-", "\\"};
+    switch (tui.fit_state) {
+    case TUI_FIT_IDLE:
+        snprintf(fit, sizeof(fit), "fit: idle ");
+        break;
+    case TUI_FIT_RUNNING: {
+        int k = tui.test_mode ? 0 : (int)(tui_now() * 10);
+        const char *sp = tui.ascii ? spin_a[k % 4] : spin_u[k % 10];
+        if (tui.test_mode)
+            snprintf(fit, sizeof(fit), "fit: running %s it %d ", sp, tui.fit_iter);
+        else
+            snprintf(fit, sizeof(fit), "fit: running %s it %d  NLL %.6g  %.1fs ", sp,
+                     tui.fit_iter, tui.fit_nll, tui.fit_secs);
+        break;
+    }
+    case TUI_FIT_DONE:
+        if (tui.m->poi >= 0)
+            snprintf(fit, sizeof(fit), "fit: converged  %s=%.3g%s%.2g  2NLL %.6g ",
+                     tui.m->par[tui.m->poi].name, tui.fit.x[tui.m->poi], G("±", "+-"),
+                     tui.fit.err[tui.m->poi], tui.fit.twice_nll);
+        else
+            snprintf(fit, sizeof(fit), "fit: converged  2NLL %.6g ", tui.fit.twice_nll);
+        break;
+    case TUI_FIT_FAILED:
+        snprintf(fit, sizeof(fit), "fit: failed (%s) ", tui.fit_msg ? tui.fit_msg : "?");
+        break;
+    }
+    int fw = (int)strlen(fit); /* ASCII apart from the spinner and ±: close enough to trim */
+    if (fw > W / 2)
+        fw = W / 2;
+    put_right(0, W - fw, fw, fit, bar | A_BOLD, 0);
+    /* middle: view tabs */
+    int tabs_w = 0;
+    for (int v = 0; v < TUI_NVIEWS; v++)
+        tabs_w += (int)strlen(view_names[v]) + 3;
+    char left[512];
+    snprintf(left, sizeof(left), " hfscope%s%s%s%s%s%zu channels%s%zu params", sep(),
+             tui.file_label, sep(),
+             tui.m->meas && tui.m->meas->name ? tui.m->meas->name : "?", sep(), tui.m->nchan,
+             sep(), tui.m->npar);
+    int avail = W - fw - 1;
+    int x = 0;
+    if (avail >= tabs_w + 20) {
+        x = put_str(0, 0, avail - tabs_w - 1, left, bar | A_BOLD, 0);
+        x = avail - tabs_w;
+    }
+    for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
+        char tab[32];
+        snprintf(tab, sizeof(tab), "%d %s", v + 1, view_names[v]);
+        int room = avail - x;
+        if (room < 3)
+            break;
+        bool cur = (int)tui.view == v;
+        attr_t a = cur ? (A_BOLD | A_UNDERLINE) : A_REVERSE;
+        if (avail < tabs_w && !cur) { /* narrow: the number only, full name for the current */
+            snprintf(tab, sizeof(tab), "%d", v + 1);
+        }
+        put_cp(0, x++, ' ', bar, 0);
+        x += put_str(0, x, room - 1, tab, a, 0);
+        put_cp(0, x++, ' ', bar, 0);
+    }
+}
+
+static void
+draw_status(void)
+{
+    int y = tui.lines - 1, W = tui.cols;
+    put_field(y, 0, W, "", A_REVERSE, 0);
+    char right[64];
+    snprintf(right, sizeof(right), " %s  %s ", tui.ascii ? "ASCII" : "UTF-8",
+             tui.mono ? "NO_COLOR" : "COLOR");
+    int rw = (int)strlen(right);
+    if (tui.prompt_kind != 0) {
+        char buf[400];
+        snprintf(buf, sizeof(buf), " %s%s", tui.prompt_kind == 1 ? "filter: " : "export to: ",
+                 tui.prompt);
+        int n = put_str(y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
+        put_cp(y, n, tui.ascii ? '_' : 0x2588, A_REVERSE, 0);
+        return;
+    }
+    if (tui.msg[0] != '\0' && (tui.msg_error || tui_now() < tui.msg_until)) {
+        char buf[TUI_MSG_MAX + 8];
+        snprintf(buf, sizeof(buf), " %s", tui.msg);
+        short pr = tui.msg_error ? accent_pair(0) : 0;
+        put_str(y, 0, W - rw, buf, (tui.msg_error ? A_BOLD : A_NORMAL) | A_REVERSE, pr);
+    } else {
+        char hints[512];
+        tui_hints(&tui, hints, sizeof(hints));
+        put_str(y, 0, W - rw, hints, A_REVERSE, 0);
+    }
+    if (W > rw + 20)
+        put_str(y, W - rw, rw, right, A_REVERSE, 0);
+}
+
+/* ---- lists ---- */
+
+static const char *
+sort_mark(const tui_list *l, int col)
+{
+    if (l->sort_col != col)
+        return "";
+    return l->sort_inv ? G("▲", "^") : G("▼", "v");
+}
+
+static void
+draw_channel_list(int y, int x, int h, int w, bool focus)
+{
+    tui_list *l = &tui.chl;
+    char title[128];
+    snprintf(title, sizeof(title), "Channels %zu/%zu%s%s", l->nvis, l->n,
+             l->filter && *l->filter ? "  /" : "", l->filter && *l->filter ? l->filter : "");
+    draw_box(y, x, h, w, title, focus);
+    int iw = w - 2, rows = h - 3;
+    if (iw < 8 || rows < 1)
+        return;
+    bool nums = iw >= 50, some = iw >= 30;
+    int numw = nums ? 5 + 10 + 10 + 8 : some ? 5 + 8 : 0;
+    int namew = iw - 2 - numw;
+    bool post = tui.postfit && tui.have_fit;
+    char hdr[256], a[32], b[32], c[32], d[32], e[32];
+    snprintf(a, sizeof(a), "channel%s", sort_mark(l, 0));
+    snprintf(b, sizeof(b), "bins%s", sort_mark(l, 1));
+    snprintf(c, sizeof(c), "data%s", sort_mark(l, 2));
+    snprintf(d, sizeof(d), "%s%s", post ? "post" : "pre", sort_mark(l, 3));
+    snprintf(e, sizeof(e), "dev/n%s", sort_mark(l, 4));
+    int yy = y + 1, xx = x + 1;
+    put_field(yy, xx, 2, "", A_BOLD, 0);
+    put_field(yy, xx + 2, namew, a, A_BOLD | A_UNDERLINE, 0);
+    int cx = xx + 2 + namew;
+    if (nums) {
+        put_right(yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 5, 10, c, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 15, 10, d, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 25, 8, e, A_BOLD | A_UNDERLINE, 0);
+    } else if (some) {
+        put_right(yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 5, 8, e, A_BOLD | A_UNDERLINE, 0);
+    }
+    (void)hdr;
+    tui_list_clamp(l, rows);
+    for (int r = 0; r < rows; r++) {
+        size_t k = l->top + (size_t)r;
+        int ry = y + 2 + r;
+        if (k >= l->nvis) {
+            put_field(ry, xx, iw, "", A_NORMAL, 0);
+            continue;
+        }
+        size_t ci = l->idx[k];
+        const tui_chan *s = &tui.chan[ci];
+        bool sel = k == l->sel;
+        attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
+        put_field(ry, xx, 2, sel ? G("▸", ">") : "", at, 0);
+        put_field(ry, xx + 2, namew, tui.m->chan[ci]->name, at, 0);
+        double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
+        snprintf(b, sizeof(b), "%zu", s->nbins);
+        snprintf(c, sizeof(c), "%.6g", s->data);
+        snprintf(d, sizeof(d), "%.1f", post ? s->post : s->pre);
+        snprintf(e, sizeof(e), "%.2f", dev);
+        short epair = dev > 2 ? accent_pair(0) : 0;
+        if (nums) {
+            put_right(ry, cx, 5, b, at, 0);
+            put_right(ry, cx + 5, 10, c, at, 0);
+            put_right(ry, cx + 15, 10, d, at, 0);
+            put_right(ry, cx + 25, 8, e, at, epair);
+        } else if (some) {
+            put_right(ry, cx, 5, b, at, 0);
+            put_right(ry, cx + 5, 8, e, at, epair);
+        }
+    }
+}
+
+/* A pull bar over [-3, 3]: whisker for the constraint, marker at the pull. */
+static void
+pull_bar(int y, int x, int w, double pull, double ratio, attr_t at)
+{
+    for (int i = 0; i < w; i++)
+        put_cp(y, x + i, ' ', at, 0);
+    if (w < 7)
+        return;
+    double scale = (w - 1) / 6.0;
+    int zero = (int)lround(3 * scale);
+    for (int s = -2; s <= 2; s++) {
+        int c = (int)lround((s + 3) * scale);
+        put_cp(y, x + c, s == 0 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '.' : 0x00B7), at, 0);
+    }
+    (void)zero;
+    if (isnan(pull))
+        return;
+    double lo = pull - (isfinite(ratio) ? ratio : 0), hi = pull + (isfinite(ratio) ? ratio : 0);
+    int c0 = (int)lround((fmax(lo, -3) + 3) * scale), c1 = (int)lround((fmin(hi, 3) + 3) * scale);
+    for (int c = c0; c <= c1; c++)
+        put_cp(y, x + c, tui.ascii ? '-' : 0x2500, at, 0);
+    int cp = (int)lround((fmin(fmax(pull, -3), 3) + 3) * scale);
+    short pr = fabs(pull) > 1 ? accent_pair(0) : 0;
+    put_cp(y, x + cp, tui.ascii ? 'o' : 0x25CF, at | A_BOLD, pr);
+}
+
+static void
+draw_param_table(int y, int x, int h, int w)
+{
+    tui_list *l = &tui.parl;
+    char title[160];
+    snprintf(title, sizeof(title), "Parameters %zu/%zu%sover-constrained below %.2f (t/T)%s%s",
+             l->nvis, l->n, sep(), tui.oc_threshold, l->filter && *l->filter ? "  /" : "",
+             l->filter && *l->filter ? l->filter : "");
+    draw_box(y, x, h, w, title, true);
+    int iw = w - 2, rows = h - 3;
+    if (iw < 20 || rows < 1)
+        return;
+    int valw = 11, errw = 9, pullw = 7, conw = 7, flagw = 9;
+    int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
+    int namew = iw - 2 - valw - errw - pullw - barw - conw - flagw - (barw ? 1 : 0);
+    if (namew < 10) {
+        flagw = 0;
+        namew += 9;
+    }
+    int xx = x + 1, yy = y + 1;
+    char v[64];
+    put_field(yy, xx, 2, "", A_BOLD, 0);
+    snprintf(v, sizeof(v), "parameter%s", sort_mark(l, 0));
+    put_field(yy, xx + 2, namew, v, A_BOLD | A_UNDERLINE, 0);
+    int cx = xx + 2 + namew;
+    snprintf(v, sizeof(v), "value%s", sort_mark(l, 1));
+    put_right(yy, cx, valw, v, A_BOLD | A_UNDERLINE, 0);
+    snprintf(v, sizeof(v), "error%s", sort_mark(l, 2));
+    put_right(yy, cx + valw, errw, v, A_BOLD | A_UNDERLINE, 0);
+    snprintf(v, sizeof(v), "pull%s", sort_mark(l, 3));
+    put_right(yy, cx + valw + errw, pullw, v, A_BOLD | A_UNDERLINE, 0);
+    int bx = cx + valw + errw + pullw + 1;
+    if (barw)
+        put_field(yy, bx, barw, G("-3    -1 0 +1    +3", "-3    -1 0 +1    +3"), A_BOLD, 0);
+    int rx = bx + barw;
+    snprintf(v, sizeof(v), "%s%s", G("σ/σ₀", "s/s0"), sort_mark(l, 4));
+    put_right(yy, rx, conw, v, A_BOLD | A_UNDERLINE, 0);
+    if (flagw)
+        put_field(yy, rx + conw + 1, flagw - 1, "flags", A_BOLD | A_UNDERLINE, 0);
+    tui_list_clamp(l, rows);
+    for (int r = 0; r < rows; r++) {
+        size_t k = l->top + (size_t)r;
+        int ry = y + 2 + r;
+        if (k >= l->nvis) {
+            put_field(ry, xx, iw, "", A_NORMAL, 0);
+            continue;
+        }
+        size_t p = l->idx[k];
+        const hf_param *pp = &tui.m->par[p];
+        bool sel = k == l->sel;
+        attr_t at = sel ? A_REVERSE : A_NORMAL;
+        double ratio, pull = tui_pull(&tui, p, &ratio);
+        bool oc = !isnan(ratio) && ratio < tui.oc_threshold, pulled = fabs(pull) > 1;
+        put_field(ry, xx, 2, sel ? G("▸", ">") : (tui.moved[p] ? "*" : ""), at, 0);
+        put_field(ry, xx + 2, namew, pp->name, at | (oc || pulled ? A_BOLD : 0), 0);
+        snprintf(v, sizeof(v), "%.4g", tui_best(&tui)[p]);
+        put_right(ry, cx, valw, v, at, 0);
+        if (tui.have_fit && !tui.fit.fixed[p])
+            snprintf(v, sizeof(v), "%.3g", tui.fit.err[p]);
+        else
+            snprintf(v, sizeof(v), "%s", tui.m->fixed[p] ? "fixed" : "-");
+        put_right(ry, cx + valw, errw, v, at, 0);
+        if (isnan(pull))
+            snprintf(v, sizeof(v), "%s", pp->con == HF_CON_NONE ? "free" : "-");
+        else
+            snprintf(v, sizeof(v), "%+.2f", pull);
+        put_right(ry, cx + valw + errw, pullw, v, at, pulled ? accent_pair(0) : 0);
+        put_cp(ry, bx - 1, ' ', at, 0);
+        if (barw)
+            pull_bar(ry, bx, barw, pull, ratio, at);
+        if (isnan(ratio))
+            snprintf(v, sizeof(v), "-");
+        else
+            snprintf(v, sizeof(v), "%.2f", ratio);
+        put_right(ry, rx, conw, v, at, oc ? accent_pair(1) : 0);
+        if (flagw) {
+            char f[32];
+            snprintf(f, sizeof(f), "%s%s", oc ? "OC " : "", pulled ? "PULL" : "");
+            put_cp(ry, rx + conw, ' ', at, 0);
+            put_field(ry, rx + conw + 1, flagw - 1, f, at | A_BOLD, oc || pulled ? accent_pair(0) : 0);
+        }
+    }
+}
+
+/* Slider list: name, value, and where the value sits relative to the best fit (+-3 units). */
+static void
+draw_slider_params(int y, int x, int h, int w, bool focus)
+{
+    tui_list *l = &tui.parl;
+    char title[160];
+    size_t nm = 0;
+    for (size_t p = 0; p < tui.m->npar; p++)
+        nm += tui.moved[p];
+    snprintf(title, sizeof(title), "Slider%s%zu moved%s%s", sep(), nm, sep(),
+             tui.hold_moved ? "refit holds them" : "refit releases them");
+    draw_box(y, x, h, w, title, focus);
+    int iw = w - 2, rows = h - 2;
+    if (iw < 12 || rows < 1)
+        return;
+    int barw = iw >= 40 ? 11 : 0, valw = 9;
+    int namew = iw - 2 - valw - (barw ? barw + 1 : 0);
+    tui_list_clamp(l, rows);
+    for (int r = 0; r < rows; r++) {
+        size_t k = l->top + (size_t)r;
+        int ry = y + 1 + r, xx = x + 1;
+        if (k >= l->nvis) {
+            put_field(ry, xx, iw, "", A_NORMAL, 0);
+            continue;
+        }
+        size_t p = l->idx[k];
+        bool sel = k == l->sel;
+        attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
+        put_field(ry, xx, 2, sel ? G("▸", ">") : tui.moved[p] ? "*" : "", at, 0);
+        put_field(ry, xx + 2, namew, tui.m->par[p].name, at | (tui.moved[p] ? A_BOLD : 0), 0);
+        char v[32];
+        snprintf(v, sizeof(v), "%.4g", tui.live[p]);
+        put_right(ry, xx + 2 + namew, valw, v, at | (tui.moved[p] ? A_BOLD : 0), 0);
+        if (barw) {
+            int bx = xx + 2 + namew + valw + 1;
+            put_cp(ry, bx - 1, ' ', at, 0);
+            double u = (tui.live[p] - tui_best(&tui)[p]) / tui_param_step(&tui, p);
+            for (int i = 0; i < barw; i++)
+                put_cp(ry, bx + i, i == barw / 2 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '-' : 0x2500),
+                       at, 0);
+            int c = (int)lround(barw / 2 + fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
+            put_cp(ry, bx + c, tui.ascii ? 'o' : 0x25CF, at | A_BOLD,
+                   tui.moved[p] ? accent_pair(0) : 0);
+        }
+    }
+}
+
+static void
+draw_corr(int y, int x, int h, int w)
+{
+    tui_list *l = &tui.corrl;
+    int lw = tui.left_w;
+    char title[128];
+    snprintf(title, sizeof(title), "Parameters %zu%s|rho| >= %.2f (t/T)", l->nvis, sep(),
+             tui.corr_threshold);
+    draw_box(y, x, h, lw, title, true);
+    int rows = h - 3;
+    if (!tui.have_fit || tui.corr == NULL || l->nvis == 0) {
+        blank(y + 1, x + 1, h - 2, lw - 2);
+        blank(y + 1, x + lw + 1, h - 2, w - lw - 2);
+        draw_box(y, x + lw, h, w - lw, "Correlation matrix", false);
+        put_str(y + 2, x + lw + 2, w - lw - 4,
+                !tui.have_fit ? "no fit yet: press f (the fit runs in the background)"
+                : tui.corr == NULL ? "the fit has no covariance matrix"
+                                   : "no correlation above the threshold: press t to lower it",
+                A_NORMAL, 0);
+        return;
+    }
+    tui_list_clamp(l, rows);
+    if (tui.corr_col >= l->nvis)
+        tui.corr_col = l->nvis - 1;
+    size_t n = tui.m->npar;
+    size_t rowp = l->idx[l->sel], colp = l->idx[tui.corr_col];
+    char rt[256];
+    snprintf(rt, sizeof(rt), "rho(%s, %s) = %+.3f", tui.m->par[rowp].name, tui.m->par[colp].name,
+             tui.corr[rowp * n + colp]);
+    draw_box(y, x + lw, h, w - lw, rt, false);
+    int hx = x + lw + 1, hw = w - lw - 2;
+    int ncolvis = hw / 2;
+    static size_t coloff;
+    if (tui.corr_col < coloff)
+        coloff = tui.corr_col;
+    if (ncolvis > 0 && tui.corr_col >= coloff + (size_t)ncolvis)
+        coloff = tui.corr_col - (size_t)ncolvis + 1;
+    if (coloff + (size_t)ncolvis > l->nvis)
+        coloff = l->nvis > (size_t)ncolvis ? l->nvis - (size_t)ncolvis : 0;
+    /* header row: a mark over the cursor column */
+    put_field(y + 1, hx, hw, "", A_NORMAL, 0);
+    put_field(y + 1, x + 1, lw - 2, "", A_NORMAL, 0);
+    put_str(y + 1, x + 3, lw - 4, "row \\ column", A_BOLD | A_UNDERLINE, 0);
+    if (tui.corr_col >= coloff && tui.corr_col < coloff + (size_t)ncolvis)
+        put_str(y + 1, hx + 2 * (int)(tui.corr_col - coloff), 2, G("▼▼", "vv"), A_BOLD, 0);
+    static const char *const pos_m = " .+*#", *const neg_m = " .-=%";
+    for (int r = 0; r < rows; r++) {
+        size_t k = l->top + (size_t)r;
+        int ry = y + 2 + r;
+        if (k >= l->nvis) {
+            put_field(ry, x + 1, lw - 2, "", A_NORMAL, 0);
+            put_field(ry, hx, hw, "", A_NORMAL, 0);
+            continue;
+        }
+        size_t pi = l->idx[k];
+        bool sel = k == l->sel;
+        attr_t at = sel ? A_REVERSE : A_NORMAL;
+        put_field(ry, x + 1, 2, sel ? G("▸", ">") : "", at, 0);
+        put_field(ry, x + 3, lw - 4, tui.m->par[pi].name, at, 0);
+        for (int cc = 0; cc < ncolvis; cc++) {
+            size_t kc = coloff + (size_t)cc;
+            int cx = hx + 2 * cc;
+            if (kc >= l->nvis) {
+                put_str(ry, cx, 2, "  ", A_NORMAL, 0);
+                continue;
+            }
+            double rho = tui.corr[pi * n + l->idx[kc]];
+            bool cursor = sel && kc == tui.corr_col;
+            double t01 = (rho + 1) / 2;
+            if (!tui.mono && !tui.ascii) {
+                int lev = (int)lround(t01 * (HF_CELL_MAPLEVELS - 1));
+                short pr = pair_of(-1, ink_colour(hf_ink_of(HF_CELL_NOINK, 0), lev));
+                put_str(ry, cx, 2, cursor ? "[]" : "  ", cursor ? A_BOLD : A_NORMAL, pr);
+            } else {
+                int lev = (int)lround(fabs(rho) * 4);
+                lev = lev > 4 ? 4 : lev;
+                char g2[3] = {rho >= 0 ? pos_m[lev] : neg_m[lev], rho >= 0 ? pos_m[lev] : neg_m[lev], 0};
+                if (!tui.mono) {
+                    int lv = (int)lround(t01 * (HF_CELL_MAPLEVELS - 1));
+                    short pr = pair_of(ink_colour(hf_ink_of(HF_CELL_NOINK, 0), lv), -1);
+                    put_str(ry, cx, 2, cursor ? "[]" : g2, cursor ? A_BOLD : A_NORMAL, pr);
+                } else {
+                    put_str(ry, cx, 2, cursor ? "[]" : g2, cursor ? A_REVERSE : A_NORMAL, 0);
+                }
+            }
+        }
+        for (int c = 2 * ncolvis; c < hw; c++)
+            put_cp(ry, hx + c, ' ', A_NORMAL, 0);
+    }
+}
+
+static void
+draw_text_pane(int y, int x, int h, int w, const char *title, char **lines, size_t n, size_t top)
+{
+    draw_box(y, x, h, w, title, true);
+    for (int r = 0; r < h - 2; r++) {
+        size_t k = top + (size_t)r;
+        put_field(y + 1 + r, x + 1, w - 2, k < n ? lines[k] : "", A_NORMAL, 0);
+    }
+}
+
+static void
+draw_overview(int y, int x, int h, int w)
+{
+    char **lines = NULL;
+    size_t top = h > 30 ? 8 : 5;
+    size_t n = tui_overview_lines(&tui, &lines, top);
+    if (n == (size_t)-1) {
+        draw_text_pane(y, x, h, w, "Overview", NULL, 0, 0);
+        put_str(y + 1, x + 1, w - 2, "out of memory", A_BOLD, 0);
+        return;
+    }
+    draw_text_pane(y, x, h, w, "Overview", lines, n, 0);
+    tui_lines_free(lines, n);
+}
+
+static void
+draw_log(int y, int x, int h, int w)
+{
+    if (tui.log_top >= tui.nlog && tui.nlog > 0)
+        tui.log_top = tui.nlog - 1;
+    size_t rows = h > 2 ? (size_t)(h - 2) : 0;
+    /* follow the tail unless scrolled up */
+    size_t top = tui.log_top;
+    if (tui.nlog > rows && top > tui.nlog - rows)
+        top = tui.nlog - rows;
+    draw_text_pane(y, x, h, w, "Log", tui.log, tui.nlog, top);
+}
+
+/* ---- overlays ---- */
+
+static void
+draw_overlay_box(char **lines, const char *const *clines, size_t n, const char *title,
+                 size_t *top)
+{
+    int W = tui.cols, H = tui.lines;
+    int maxw = 20;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = lines ? lines[i] : clines[i];
+        int len = 0;
+        for (; *s; s++)
+            len += ((unsigned char)*s & 0xc0) != 0x80;
+        if (len + 4 > maxw)
+            maxw = len + 4;
+    }
+    int w = maxw < W - 4 ? maxw : W - 4;
+    int h = (int)n + 2 < H - 2 ? (int)n + 2 : H - 2;
+    int rows = h - 2;
+    if (*top + (size_t)rows > n)
+        *top = n > (size_t)rows ? n - (size_t)rows : 0;
+    int y = (H - h) / 2, x = (W - w) / 2;
+    blank(y, x, h, w);
+    draw_box(y, x, h, w, title, true);
+    for (int r = 0; r < rows; r++) {
+        size_t k = *top + (size_t)r;
+        if (k < n)
+            put_field(y + 1 + r, x + 2, w - 4, lines ? lines[k] : clines[k],
+                      k == 0 && clines ? A_BOLD : A_NORMAL, 0);
+    }
+    if (*top + (size_t)rows < n)
+        put_str(y + h - 1, x + w - 12, 10, G(" ↓ more ", " v more "), A_BOLD, 0);
+}
+
+static void
+draw_overlay(void)
+{
+    if (tui.overlay == TUI_OV_HELP) {
+        const char **lines;
+        size_t n = tui_help_lines(&tui, &lines);
+        draw_overlay_box(NULL, lines, n, "Help (j/k scroll, any other key closes)", &tui.help_top);
+    } else if (tui.overlay == TUI_OV_DETAIL) {
+        char **lines = NULL;
+        size_t n = tui_detail_lines(&tui, tui.detail_par, &lines);
+        if (n == (size_t)-1)
+            return;
+        size_t top = 0;
+        draw_overlay_box(lines, NULL, n, "Details (any key closes)", &top);
+        tui_lines_free(lines, n);
+    }
+}
+
+/* ---- the frame ---- */
+
+static void
+draw_too_small(void)
+{
+    erase();
+    const char *msg = "terminal too small: need 60x20";
+    int len = (int)strlen(msg);
+    put_str(tui.lines / 2, tui.cols > len ? (tui.cols - len) / 2 : 0, tui.cols, msg, A_BOLD, 0);
+}
+
+/* Paint the panes in `dirty`, then one doupdate(). The body is painted whole when any of its
+ * panes is dirty: at most a few thousand cells, far under a frame. */
+void
+tui_draw(struct tui *t, unsigned dirty)
+{
+    if (t->too_small) {
+        draw_too_small();
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    if (dirty & TUI_DIRTY_OVERLAY || t->overlay != TUI_OV_NONE)
+        dirty |= TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    if (dirty & TUI_DIRTY_TOP)
+        draw_top();
+    int by = 1, bh = t->lines - 2, W = t->cols;
+    if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
+        /* the left column: about a quarter of the width, wider where its list has columns */
+        double frac = t->view == TUI_V_CHANNELS ? 0.42 : t->view == TUI_V_SLIDER ? 0.36 : 0.25;
+        int cap = t->view == TUI_V_CHANNELS ? 64 : t->view == TUI_V_SLIDER ? 52 : 40;
+        int lw = (int)(W * frac);
+        lw = lw < 28 ? 28 : lw > cap ? cap : lw;
+        t->left_w = lw;
+        switch (t->view) {
+        case TUI_V_OVERVIEW:
+            draw_overview(by, 0, bh, W);
+            break;
+        case TUI_V_CHANNELS:
+            draw_channel_list(by, 0, bh, lw, true);
+            draw_stack_pane(by, lw, bh, W - lw);
+            break;
+        case TUI_V_PARAMS:
+            draw_param_table(by, 0, bh, W);
+            break;
+        case TUI_V_CORR:
+            draw_corr(by, 0, bh, W);
+            break;
+        case TUI_V_SLIDER: {
+            int ph = bh * 3 / 5;
+            draw_slider_params(by, 0, ph, lw, t->focus == 0);
+            draw_channel_list(by + ph, 0, bh - ph, lw, t->focus == 1);
+            draw_stack_pane(by, lw, bh, W - lw);
+            break;
+        }
+        case TUI_V_LOG:
+            draw_log(by, 0, bh, W);
+            break;
+        case TUI_NVIEWS:
+            break;
+        }
+        if (t->overlay != TUI_OV_NONE)
+            draw_overlay();
+    }
+    if (dirty & TUI_DIRTY_STATUS || dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN))
+        draw_status();
+    wnoutrefresh(stdscr);
+    doupdate();
+}

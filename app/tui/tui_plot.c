@@ -1,0 +1,320 @@
+/* app/tui/tui_plot.c - the figures behind the explorer's plots, without curses: yields with
+ * uncertainty bands pre-fit, post-fit and at the slider's values, the stack scene of a channel
+ * (render/plot_stack.h) and export of the current figure through the Cairo backend. */
+#include "app/tui/tui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/cairo.h"
+#include "render/plot_corr.h"
+#include "render/plot_pulls.h"
+#include "render/plot_stack.h"
+
+static void
+live_free(hf_yields *y)
+{
+    if (y == NULL)
+        return;
+    free(y->pars);
+    free(y->nu);
+    free(y->nu_err);
+    free(y->ys);
+    free(y->ys_err);
+    free(y->cs_tot);
+    free(y->cs_err);
+    free(y->chan_tot);
+    free(y->chan_err);
+    free(y);
+}
+
+static double *
+dup_or_zero(const double *src, size_t n)
+{
+    double *d = calloc(n ? n : 1, sizeof(*d));
+    if (d != NULL && src != NULL)
+        memcpy(d, src, n * sizeof(*d));
+    return d;
+}
+
+/* Rescale an uncertainty to a new central value: the band keeps its relative width. */
+static void
+rescale(double *err, const double *base, const double *now, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        err[i] = base[i] != 0 ? err[i] * fabs(now[i] / base[i]) : err[i];
+}
+
+/* Rebuild the slider's yields: values at t->live, uncertainties from the base point (post-fit
+ * when fitted, else pre-fit) rescaled to the new values. Recomputing J C J^T on every step
+ * would cost npar^2 per bin; the relative band barely moves within a few sigma. */
+int
+tui_live_yields(struct tui *t)
+{
+    const hf_model *m = t->m;
+    const hf_yields *base = t->have_fit && t->yl_post != NULL ? t->yl_post : t->yl_pre;
+    if (base == NULL)
+        return -1;
+    hf_yields *y = t->yl_live;
+    if (y == NULL) {
+        y = calloc(1, sizeof(*y));
+        if (y == NULL)
+            return -1;
+        y->m = m;
+        y->pars = dup_or_zero(NULL, m->npar);
+        y->nu = dup_or_zero(NULL, m->nbins);
+        y->nu_err = dup_or_zero(NULL, m->nbins);
+        y->ys = dup_or_zero(NULL, m->nys);
+        y->ys_err = dup_or_zero(NULL, m->nys);
+        y->cs_tot = dup_or_zero(NULL, m->ncs);
+        y->cs_err = dup_or_zero(NULL, m->ncs);
+        y->chan_tot = dup_or_zero(NULL, m->nchan);
+        y->chan_err = dup_or_zero(NULL, m->nchan);
+        if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot ||
+            !y->cs_err || !y->chan_tot || !y->chan_err) {
+            live_free(y);
+            return -1;
+        }
+        t->yl_live = y;
+    }
+    memcpy(y->pars, t->live, m->npar * sizeof(double));
+    memcpy(y->nu, t->nu_live, m->nbins * sizeof(double));
+    memcpy(y->ys, t->ys_live, m->nys * sizeof(double));
+    memcpy(y->nu_err, base->nu_err, m->nbins * sizeof(double));
+    memcpy(y->ys_err, base->ys_err, m->nys * sizeof(double));
+    rescale(y->nu_err, base->nu, y->nu, m->nbins);
+    rescale(y->ys_err, base->ys, y->ys, m->nys);
+    for (size_t k = 0; k < m->ncs; k++) {
+        const hf_cs *cs = &m->cs[k];
+        double s = 0;
+        for (size_t b = 0; b < cs->nbins; b++)
+            s += y->ys[cs->ys + b];
+        y->cs_tot[k] = s;
+        y->cs_err[k] = base->cs_tot[k] != 0 ? base->cs_err[k] * fabs(s / base->cs_tot[k])
+                                            : base->cs_err[k];
+    }
+    for (size_t c = 0; c < m->nchan; c++) {
+        double s = 0;
+        for (size_t b = 0; b < m->chan_nbins[c]; b++)
+            s += y->nu[m->chan_off[c] + b];
+        y->chan_tot[c] = s;
+        y->chan_err[c] = base->chan_tot[c] != 0
+                             ? base->chan_err[c] * fabs(s / base->chan_tot[c])
+                             : base->chan_err[c];
+    }
+    return 0;
+}
+
+/* Pre-fit yields (prior band) at start; post-fit ones after each fit. Returns 0 or -1. */
+int
+tui_yields_prefit(struct tui *t)
+{
+    hf_error err = {0};
+    t->yl_pre = hf_yields_compute(t->m, t->init, NULL, &err);
+    hf_error_release(&err);
+    if (t->yl_pre == NULL)
+        return -1;
+    return tui_live_yields(t);
+}
+
+int
+tui_yields_postfit(struct tui *t)
+{
+    hf_error err = {0};
+    hf_yields_free(t->yl_post);
+    t->yl_post = hf_yields_compute(t->m, t->fit.x, t->fit.cov, &err);
+    hf_error_release(&err);
+    if (t->yl_post == NULL)
+        return -1;
+    return tui_live_yields(t);
+}
+
+void
+tui_yields_release(struct tui *t)
+{
+    hf_yields_free(t->yl_pre);
+    hf_yields_free(t->yl_post);
+    live_free(t->yl_live);
+    t->yl_pre = t->yl_post = t->yl_live = NULL;
+}
+
+/* Which point a stack shows in the current view. */
+tui_point
+tui_stack_point(const struct tui *t)
+{
+    if (t->view == TUI_V_SLIDER)
+        return TUI_PT_LIVE;
+    return t->postfit && t->have_fit ? TUI_PT_POST : TUI_PT_PRE;
+}
+
+const char *
+tui_point_name(tui_point pt)
+{
+    return pt == TUI_PT_LIVE ? "slider" : pt == TUI_PT_POST ? "post-fit" : "pre-fit";
+}
+
+/* The stack figure of channel c at point pt; NULL on ENOMEM (or no yields). Caller frees. */
+hf_scene *
+tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, double height_in)
+{
+    const hf_yields *y = pt == TUI_PT_LIVE   ? t->yl_live
+                         : pt == TUI_PT_POST ? t->yl_post
+                                             : t->yl_pre;
+    if (y == NULL || c >= t->m->nchan)
+        return NULL;
+    hf_stack_options o;
+    hf_stack_options_init(&o);
+    o.postfit = pt != TUI_PT_PRE;
+    o.logy = t->logy;
+    o.extra_label = pt == TUI_PT_LIVE ? "slider values" : NULL;
+    o.width_in = width_in;
+    o.height_in = height_in;
+    hf_error err = {0};
+    hf_scene *s = hf_plot_stack(y, c, &o, &err);
+    hf_error_release(&err);
+    return s;
+}
+
+static bool
+has_ext(const char *path, const char *ext)
+{
+    size_t n = strlen(path), e = strlen(ext);
+    if (n < e)
+        return false;
+    for (size_t i = 0; i < e; i++) {
+        char a = path[n - e + i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (a != ext[i])
+            return false;
+    }
+    return true;
+}
+
+/* Sanitise a channel name for a file name. */
+static void
+safe_name(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *in != '\0' && k + 1 < n; in++) {
+        char c = *in;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || c == '.';
+        out[k++] = ok ? c : '_';
+    }
+    out[k] = '\0';
+}
+
+void
+tui_default_export_name(const struct tui *t, char *buf, size_t n)
+{
+    char nm[128];
+    if (t->view == TUI_V_CHANNELS || t->view == TUI_V_SLIDER) {
+        safe_name(t->m->chan[tui_current_channel(t)]->name, nm, sizeof(nm));
+        snprintf(buf, n, "%s_%s.png", nm, tui_point_name(tui_stack_point(t)));
+    } else {
+        snprintf(buf, n, "hfscope_%s.png", t->view == TUI_V_CORR ? "correlations" : "pulls");
+    }
+}
+
+/* Export the current view's figure to path (format from the extension). Reports the outcome in
+ * the status line; returns 0 or -1. */
+int
+tui_export(struct tui *t, const char *path)
+{
+    hf_format fmt;
+    if (has_ext(path, ".png"))
+        fmt = HF_FORMAT_PNG;
+    else if (has_ext(path, ".pdf"))
+        fmt = HF_FORMAT_PDF;
+    else if (has_ext(path, ".svg"))
+        fmt = HF_FORMAT_SVG;
+    else {
+        tui_message(t, true, "export: '%s' needs a .png, .pdf or .svg extension", path);
+        return -1;
+    }
+    hf_scene **pages = NULL, *one = NULL;
+    size_t npages = 0;
+    if (t->view == TUI_V_CHANNELS || t->view == TUI_V_SLIDER) {
+        one = tui_stack_scene(t, tui_current_channel(t), tui_stack_point(t), 0, 0);
+        if (one != NULL) {
+            pages = &one;
+            npages = 1;
+        }
+    } else {
+        pages = tui_view_scenes(t, &npages);
+    }
+    if (pages == NULL || npages == 0) {
+        tui_message(t, true, "export: no figure for this view%s",
+                    t->have_fit ? "" : " before a fit (press f)");
+        free(pages);
+        return -1;
+    }
+    hf_cairo_options o = {0};
+    o.format = fmt;
+    o.dpi = 150;
+    hf_error err = {0};
+    int rc = 0;
+    /* PDF takes every page; PNG and SVG hold one, the first */
+    hf_cairo_doc *d = hf_cairo_doc_open(path, &o, &err);
+    if (d == NULL)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < (fmt == HF_FORMAT_PDF ? npages : 1); i++)
+        rc = hf_cairo_doc_add(d, pages[i], &err);
+    if (d != NULL) {
+        if (rc == 0)
+            rc = hf_cairo_doc_close(d, &err);
+        else
+            hf_cairo_doc_abort(d);
+    }
+    for (size_t i = 0; i < npages; i++)
+        hf_scene_free(pages[i]);
+    if (pages != &one)
+        free(pages);
+    if (rc < 0)
+        tui_message(t, true, "export: %s: %s", path, hf_error_msg(&err));
+    else if (fmt != HF_FORMAT_PDF && npages > 1)
+        tui_message(t, false, "wrote %s (page 1 of %zu; .pdf takes them all)", path, npages);
+    else
+        tui_message(t, false, "wrote %s", path);
+    hf_error_release(&err);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The figure pages of the Parameters view (render/plot_pulls.h, sorted like the list) or the
+ * Correlations view (render/plot_corr.h, pruned at the view's threshold). Returns an array of
+ * *n scenes (caller frees each and the array), NULL without a fit or on ENOMEM. */
+hf_scene **
+tui_view_scenes(const struct tui *t, size_t *n)
+{
+    *n = 0;
+    if (!t->have_fit)
+        return NULL;
+    hf_error err = {0};
+    hf_scene **pages = NULL;
+    if (t->view == TUI_V_CORR) {
+        hf_corr_options o;
+        hf_corr_options_init(&o);
+        o.threshold = t->corr_threshold > 0 ? t->corr_threshold : 1e-9;
+        hf_scene *s = hf_plot_corr(t->m, &t->fit, &o, &err);
+        if (s != NULL) {
+            pages = malloc(sizeof(*pages));
+            if (pages == NULL)
+                hf_scene_free(s);
+            else {
+                pages[0] = s;
+                *n = 1;
+            }
+        }
+    } else {
+        hf_pulls_options o = {0};
+        o.sort = t->parl.sort_col == 3   ? HF_PULL_SORT_PULL
+                 : t->parl.sort_col == 4 ? HF_PULL_SORT_CONSTRAINT
+                                         : HF_PULL_SORT_MODEL;
+        pages = hf_plot_pulls(t->m, &t->fit, &o, n, &err);
+    }
+    hf_error_release(&err);
+    return pages;
+}

@@ -1,0 +1,775 @@
+/* app/tui/tui_state.c - the explorer's data, without curses: expected yields pre-fit, post-fit and
+ * at the slider's values, per-channel summaries, pulls, sorted and filtered lists, the fit result,
+ * the log and the overview text (shared by the Overview screen and the non-terminal overview). */
+#include "app/tui/tui.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <time.h>
+
+struct tui tui;
+
+/* Monotonic seconds. */
+double
+tui_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static char *
+vdup(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (s != NULL)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+/* Append one line to the Log view (dropped silently on ENOMEM: the log is a convenience). */
+void
+tui_log(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vdup(fmt, ap);
+    va_end(ap);
+    if (s == NULL)
+        return;
+    char **nl = realloc(t->log, (t->nlog + 1) * sizeof(*nl));
+    if (nl == NULL) {
+        free(s);
+        return;
+    }
+    t->log = nl;
+    t->log[t->nlog++] = s;
+}
+
+/* Show a message in the status line: about 3 s, errors until the next key. Also logged. */
+void
+tui_message(struct tui *t, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+    va_end(ap);
+    t->msg_error = error;
+    t->msg_until = tui_now() + 3.0;
+    tui_log(t, "%s%s", error ? "error: " : "", t->msg);
+    t->dirty |= TUI_DIRTY_STATUS;
+}
+
+/* Poisson deviance of one channel: 2 sum(nu - n + n ln(n/nu)), the saturated-model -2 ln lambda
+ * (Baker & Cousins, NIM 221 (1984) 437); about chi2 with nbins degrees of freedom. */
+static double
+deviance(const double *n, const double *nu, size_t nb)
+{
+    double s = 0;
+    for (size_t b = 0; b < nb; b++) {
+        double v = nu[b] > 1e-300 ? nu[b] : 1e-300;
+        s += v - n[b];
+        if (n[b] > 0)
+            s += n[b] * log(n[b] / v);
+    }
+    return 2 * s;
+}
+
+static void
+chan_stats(struct tui *t)
+{
+    const hf_model *m = t->m;
+    for (size_t c = 0; c < m->nchan; c++) {
+        tui_chan *s = &t->chan[c];
+        size_t off = m->chan_off[c], nb = m->chan_nbins[c];
+        s->nbins = nb;
+        s->data = s->pre = s->post = 0;
+        for (size_t b = 0; b < nb; b++) {
+            s->data += m->obs[off + b];
+            s->pre += t->nu_pre[off + b];
+            s->post += t->nu_post[off + b];
+        }
+        s->chi2_pre = deviance(m->obs + off, t->nu_pre + off, nb);
+        s->chi2_post = deviance(m->obs + off, t->nu_post + off, nb);
+    }
+}
+
+/* The best-fit vector when a fit finished, else the suggested init. */
+const double *
+tui_best(const struct tui *t)
+{
+    return t->have_fit ? t->fit.x : t->init;
+}
+
+/* Pull of parameter p, (theta_hat - theta_0) / sigma_prefit; NAN for unconstrained ones and before
+ * a fit. *ratio (may be NULL) gets post-fit error / pre-fit sigma (NAN when unknown). */
+double
+tui_pull(const struct tui *t, size_t p, double *ratio)
+{
+    const hf_param *pp = &t->m->par[p];
+    if (ratio != NULL)
+        *ratio = NAN;
+    if (!t->have_fit || pp->con == HF_CON_NONE || !(pp->sigma > 0) || t->fit.fixed[p])
+        return NAN;
+    /* gauss: centred on the auxiliary datum; poisson (shapesys): on 1 with width 1/sqrt(tau) */
+    double centre = pp->con == HF_CON_GAUSS ? pp->aux : 1.0;
+    if (ratio != NULL)
+        *ratio = t->fit.err[p] / pp->sigma;
+    return (t->fit.x[p] - centre) / pp->sigma;
+}
+
+/* The slider's unit for parameter p: the post-fit error when known, the pre-fit sigma for
+ * constrained parameters, else max(1, |init|) / 10 of ... a tenth of the init scale. */
+double
+tui_param_step(const struct tui *t, size_t p)
+{
+    const hf_param *pp = &t->m->par[p];
+    double s = 0;
+    if (t->have_fit && t->fit.err[p] > 0 && isfinite(t->fit.err[p]))
+        s = t->fit.err[p];
+    else if (pp->con != HF_CON_NONE && pp->sigma > 0)
+        s = pp->sigma;
+    else
+        s = fabs(pp->init) > 1 ? fabs(pp->init) : 1.0;
+    return s;
+}
+
+/* Recompute the yields at the slider's values (the whole model: microseconds per bin). */
+void
+tui_update_live(struct tui *t)
+{
+    hf_model_expected(t->m, t->live, t->nu_live, t->ys_live);
+    if (t->yl_pre != NULL)
+        tui_live_yields(t);
+}
+
+/* Take over a finished fit (res is moved, not copied) and recompute post-fit numbers. */
+void
+tui_set_fit(struct tui *t, hf_fit_result *res)
+{
+    if (t->have_fit)
+        hf_fit_result_release(&t->fit);
+    t->fit = *res;
+    memset(res, 0, sizeof(*res));
+    t->have_fit = true;
+    free(t->corr);
+    t->corr = t->fit.cov != NULL ? hf_fit_correlation(&t->fit) : NULL;
+    t->fit_state = t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED;
+    free(t->fit_msg);
+    t->fit_msg = t->fit.converged ? NULL : strdup(t->fit.message ? t->fit.message : "not converged");
+    hf_model_expected(t->m, t->fit.x, t->nu_post, t->ys_post);
+    chan_stats(t);
+    if (tui_yields_postfit(t) < 0)
+        tui_log(t, "post-fit uncertainty band unavailable (out of memory)");
+    /* the slider starts from the best fit, except where the user has moved a parameter */
+    for (size_t p = 0; p < t->m->npar; p++)
+        if (!t->moved[p])
+            t->live[p] = t->fit.x[p];
+    tui_update_live(t);
+    if (t->m->poi >= 0)
+        tui_log(t, "fit: %s after %d iterations, twice_nll %.6g, %s = %.4g +- %.2g",
+                t->fit.converged ? "converged" : "not converged", t->fit.iter, t->fit.twice_nll,
+                t->m->par[t->m->poi].name, t->fit.x[t->m->poi], t->fit.err[t->m->poi]);
+    else
+        tui_log(t, "fit: %s after %d iterations, twice_nll %.6g",
+                t->fit.converged ? "converged" : "not converged", t->fit.iter, t->fit.twice_nll);
+    tui_list_rebuild(t, &t->chl);
+    tui_list_rebuild(t, &t->parl);
+    tui_list_rebuild(t, &t->corrl);
+}
+
+/* ---- lists ---- */
+
+static const char *
+row_name(const struct tui *t, const tui_list *l, size_t i)
+{
+    if (l == &t->chl)
+        return t->m->chan[i]->name;
+    return t->m->par[i].name;
+}
+
+static int
+cmp_double(double a, double b)
+{
+    /* NaN sorts last whatever the direction */
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
+static const tui_list *sort_list;
+
+static double
+chan_key(size_t i, int col)
+{
+    const tui_chan *c = &tui.chan[i];
+    switch (col) {
+    case 1:
+        return (double)c->nbins;
+    case 2:
+        return c->data;
+    case 3:
+        return tui.postfit && tui.have_fit ? c->post : c->pre;
+    default:
+        return (tui.postfit && tui.have_fit ? c->chi2_post : c->chi2_pre) / (double)c->nbins;
+    }
+}
+
+static double
+par_key(size_t i, int col)
+{
+    double ratio, pull = tui_pull(&tui, i, &ratio);
+    switch (col) {
+    case 1:
+        return tui_best(&tui)[i];
+    case 2:
+        return tui.have_fit ? tui.fit.err[i] : NAN;
+    case 3:
+        return isnan(pull) ? NAN : -fabs(pull); /* largest |pull| first */
+    default:
+        return ratio; /* most constrained first */
+    }
+}
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const tui_list *l = sort_list;
+    int r = 0;
+    if (l->sort_col != 0) {
+        bool ch = l == &tui.chl;
+        double ka = ch ? chan_key(i, l->sort_col) : par_key(i, l->sort_col);
+        double kb = ch ? chan_key(j, l->sort_col) : par_key(j, l->sort_col);
+        if (isnan(ka) || isnan(kb)) /* NaN (no value) sorts last in either direction */
+            return isnan(ka) != isnan(kb) ? isnan(ka) - isnan(kb) : (i > j) - (i < j);
+        r = cmp_double(ka, kb);
+    }
+    if (r == 0)
+        r = (i > j) - (i < j);
+    return l->sort_inv ? -r : r;
+}
+
+/* Case-insensitive substring test (strcasestr is a GNU extension). */
+static bool
+ci_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] != '\0' &&
+               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return n == 0;
+}
+
+static bool
+corr_keep(const struct tui *t, size_t i)
+{
+    if (t->corr == NULL || t->fit.fixed[i])
+        return false;
+    size_t n = t->m->npar;
+    for (size_t j = 0; j < n; j++)
+        if (j != i && !t->fit.fixed[j] && fabs(t->corr[i * n + j]) >= t->corr_threshold)
+            return true;
+    return false;
+}
+
+/* Refill l->idx from the table: filter, then sort; keeps the selected row when it survives. */
+void
+tui_list_rebuild(struct tui *t, tui_list *l)
+{
+    size_t keep = l->nvis > 0 && l->sel < l->nvis ? l->idx[l->sel] : (size_t)-1;
+    l->nvis = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l == &t->corrl && !corr_keep(t, i))
+            continue;
+        if (l->filter != NULL && l->filter[0] != '\0' &&
+            !ci_contains(row_name(t, l, i), l->filter))
+            continue;
+        l->idx[l->nvis++] = i;
+    }
+    if (l != &t->corrl) {
+        sort_list = l;
+        qsort(l->idx, l->nvis, sizeof(*l->idx), cmp_rows);
+    }
+    l->sel = 0;
+    for (size_t k = 0; k < l->nvis; k++)
+        if (l->idx[k] == keep)
+            l->sel = k;
+    if (l->top > l->sel)
+        l->top = l->sel;
+}
+
+void
+tui_list_move(tui_list *l, long delta)
+{
+    if (l->nvis == 0)
+        return;
+    long s = (long)l->sel + delta;
+    if (s < 0)
+        s = 0;
+    if (s >= (long)l->nvis)
+        s = (long)l->nvis - 1;
+    l->sel = (size_t)s;
+}
+
+/* Scroll so the selection is visible in `rows` rows. */
+void
+tui_list_clamp(tui_list *l, int rows)
+{
+    if (rows < 1)
+        rows = 1;
+    if (l->sel < l->top)
+        l->top = l->sel;
+    if (l->sel >= l->top + (size_t)rows)
+        l->top = l->sel - (size_t)rows + 1;
+    if (l->nvis <= (size_t)rows)
+        l->top = 0;
+    else if (l->top + (size_t)rows > l->nvis)
+        l->top = l->nvis - (size_t)rows;
+}
+
+tui_list *
+tui_focused_list(struct tui *t)
+{
+    switch (t->view) {
+    case TUI_V_CHANNELS:
+        return &t->chl;
+    case TUI_V_PARAMS:
+        return &t->parl;
+    case TUI_V_CORR:
+        return &t->corrl;
+    case TUI_V_SLIDER:
+        return t->focus == 0 ? &t->parl : &t->chl;
+    default:
+        return NULL;
+    }
+}
+
+size_t
+tui_current_channel(const struct tui *t)
+{
+    return t->chl.nvis > 0 ? t->chl.idx[t->chl.sel] : 0;
+}
+
+size_t
+tui_current_param(const struct tui *t)
+{
+    if (t->view == TUI_V_CORR)
+        return t->corrl.nvis > 0 ? t->corrl.idx[t->corrl.sel] : 0;
+    return t->parl.nvis > 0 ? t->parl.idx[t->parl.sel] : 0;
+}
+
+static int
+list_init(tui_list *l, size_t n)
+{
+    memset(l, 0, sizeof(*l));
+    l->n = n;
+    l->idx = malloc((n ? n : 1) * sizeof(*l->idx));
+    return l->idx == NULL ? -1 : 0;
+}
+
+static void
+list_release(tui_list *l)
+{
+    free(l->idx);
+    free(l->filter);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Start a background fit: from the slider's values (from_live) or the suggested init; moved
+ * parameters stay fixed when hold_moved. Returns 0, or -1 (message shown) when one is running. */
+int
+tui_start_fit(struct tui *t, bool from_live)
+{
+    size_t n = t->m->npar;
+    bool *fixed = malloc((n ? n : 1) * sizeof(*fixed));
+    if (fixed == NULL) {
+        tui_message(t, true, "out of memory");
+        return -1;
+    }
+    for (size_t p = 0; p < n; p++)
+        fixed[p] = t->m->fixed[p] || (from_live && t->hold_moved && t->moved[p]);
+    int rc = tui_worker_submit(&t->worker, from_live ? t->live : t->init, fixed);
+    free(fixed);
+    if (rc < 0) {
+        tui_message(t, true, t->worker.started ? "a fit is already running (x cancels it)"
+                                               : "fits are unavailable (no worker thread)");
+        return -1;
+    }
+    t->fit_state = TUI_FIT_RUNNING;
+    t->fit_iter = 0;
+    t->fit_secs = 0;
+    tui_log(t, "fit: started%s", from_live ? " from the slider's values" : "");
+    return 0;
+}
+
+/* ---- life cycle (used by tui.c and cmd_tui.c) ---- */
+
+/* Fill the state from a loaded cli (model compiled). Returns 0 or -1 on ENOMEM. */
+int
+tui_state_init(struct tui *t, hf_cli *cli)
+{
+    const hf_model *m = cli->model;
+    t->cli = *cli;
+    t->m = m;
+    t->data = hf_model_data(m);
+    const char *slash = strrchr(cli->ws_path, '/');
+    t->file_label = slash != NULL ? slash + 1 : cli->ws_path;
+    size_t np = m->npar ? m->npar : 1, nb = m->nbins ? m->nbins : 1, ny = m->nys ? m->nys : 1;
+    t->init = malloc(np * sizeof(double));
+    t->live = malloc(np * sizeof(double));
+    t->moved = calloc(np, sizeof(bool));
+    t->nu_pre = malloc(nb * sizeof(double));
+    t->nu_post = malloc(nb * sizeof(double));
+    t->nu_live = malloc(nb * sizeof(double));
+    t->ys_pre = malloc(ny * sizeof(double));
+    t->ys_post = malloc(ny * sizeof(double));
+    t->ys_live = malloc(ny * sizeof(double));
+    t->chan = calloc(m->nchan ? m->nchan : 1, sizeof(tui_chan));
+    if (!t->init || !t->live || !t->moved || !t->nu_pre || !t->nu_post || !t->nu_live ||
+        !t->ys_pre || !t->ys_post || !t->ys_live || !t->chan || list_init(&t->chl, m->nchan) < 0 ||
+        list_init(&t->parl, m->npar) < 0 || list_init(&t->corrl, m->npar) < 0)
+        return -1;
+    memcpy(t->init, m->init, m->npar * sizeof(double));
+    memcpy(t->live, m->init, m->npar * sizeof(double));
+    hf_model_expected(m, t->init, t->nu_pre, t->ys_pre);
+    memcpy(t->nu_post, t->nu_pre, m->nbins * sizeof(double));
+    memcpy(t->ys_post, t->ys_pre, m->nys * sizeof(double));
+    if (tui_yields_prefit(t) < 0)
+        return -1;
+    tui_update_live(t);
+    chan_stats(t);
+    for (size_t c = 0; c < m->nchan; c++)
+        if (m->chan[c]->nsamples > t->max_chan_samples)
+            t->max_chan_samples = m->chan[c]->nsamples;
+    t->oc_threshold = 0.5;
+    t->corr_threshold = 0.2;
+    t->chl.sort_col = 0;
+    t->parl.sort_col = 0;
+    tui_list_rebuild(t, &t->chl);
+    tui_list_rebuild(t, &t->parl);
+    tui_list_rebuild(t, &t->corrl);
+    if (m->warning != NULL)
+        tui_log(t, "warning: %s", m->warning);
+    for (size_t i = 0; i < m->ws->nwarn; i++)
+        tui_log(t, "warning: %s", m->ws->warn[i]);
+    tui_log(t, "loaded %s: %zu channels, %zu samples, %zu parameters, %zu bins", cli->ws_path,
+            m->nchan, m->nsamp, m->npar, m->nbins);
+    return 0;
+}
+
+/* Free everything tui_state_init and the session allocated (not the cli: its owner frees it). */
+void
+tui_state_release(struct tui *t)
+{
+    free(t->init);
+    free(t->live);
+    free(t->moved);
+    free(t->nu_pre);
+    free(t->nu_post);
+    free(t->nu_live);
+    free(t->ys_pre);
+    free(t->ys_post);
+    free(t->ys_live);
+    free(t->chan);
+    tui_yields_release(t);
+    free(t->corr);
+    free(t->fit_msg);
+    free(t->search);
+    if (t->have_fit)
+        hf_fit_result_release(&t->fit);
+    list_release(&t->chl);
+    list_release(&t->parl);
+    list_release(&t->corrl);
+    for (size_t i = 0; i < t->nlog; i++)
+        free(t->log[i]);
+    free(t->log);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---- the overview text ---- */
+
+typedef struct strv {
+    char **s;
+    size_t n;
+    bool nomem;
+} strv;
+
+static void
+add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
+
+static void
+add(strv *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vdup(fmt, ap);
+    va_end(ap);
+    char **ns = s != NULL ? realloc(v->s, (v->n + 1) * sizeof(*ns)) : NULL;
+    if (ns == NULL) {
+        free(s);
+        v->nomem = true;
+        return;
+    }
+    v->s = ns;
+    v->s[v->n++] = s;
+}
+
+static const struct tui *rank_t;
+static int
+cmp_chi2(const void *a, const void *b)
+{
+    const tui_chan *ca = &rank_t->chan[*(const size_t *)a], *cb = &rank_t->chan[*(const size_t *)b];
+    bool post = rank_t->have_fit;
+    double x = (post ? ca->chi2_post : ca->chi2_pre) / (double)(ca->nbins ? ca->nbins : 1);
+    double y = (post ? cb->chi2_post : cb->chi2_pre) / (double)(cb->nbins ? cb->nbins : 1);
+    return cmp_double(y, x);
+}
+static int
+cmp_abspull(const void *a, const void *b)
+{
+    double x = fabs(tui_pull(rank_t, *(const size_t *)a, NULL));
+    double y = fabs(tui_pull(rank_t, *(const size_t *)b, NULL));
+    return cmp_double(y, x);
+}
+static int
+cmp_ratio(const void *a, const void *b)
+{
+    double x, y;
+    tui_pull(rank_t, *(const size_t *)a, &x);
+    tui_pull(rank_t, *(const size_t *)b, &y);
+    return cmp_double(x, y);
+}
+
+/* The overview as lines of text (caller frees each and the array). Returns the count, or
+ * (size_t)-1 on ENOMEM. `top` limits each ranking. */
+size_t
+tui_overview_lines(const struct tui *t, char ***out, size_t top)
+{
+    const hf_model *m = t->m;
+    strv v = {0};
+    size_t nsfree = 0, ncons = 0;
+    for (size_t p = 0; p < m->npar; p++) {
+        nsfree += !m->fixed[p];
+        ncons += m->par[p].con != HF_CON_NONE;
+    }
+    add(&v, "Workspace    %s", t->cli.ws_path);
+    add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
+        m->poi >= 0 ? m->par[m->poi].name : "(none)");
+    add(&v, "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu free, %zu "
+            "constrained)",
+        m->nchan, m->nsamp, m->nbins, m->npar, nsfree, ncons);
+    if (m->warning != NULL)
+        add(&v, "Warning      %s", m->warning);
+    add(&v, "%s", "");
+    if (t->have_fit) {
+        add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
+            t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
+            t->fit.twice_nll);
+        if (m->poi >= 0)
+            add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, t->fit.x[m->poi],
+                t->fit.err[m->poi]);
+    } else if (t->fit_state == TUI_FIT_FAILED) {
+        add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
+    } else if (t->fit_state == TUI_FIT_RUNNING) {
+        add(&v, "Fit          running...");
+    } else {
+        add(&v, "Fit          not run (press f)");
+    }
+    add(&v, "%s", "");
+
+    size_t nidx = m->nchan > m->npar ? m->nchan : m->npar;
+    size_t *idx = malloc((nidx ? nidx : 1) * sizeof(*idx));
+    if (idx == NULL) {
+        v.nomem = true;
+    } else {
+        rank_t = t;
+        for (size_t c = 0; c < m->nchan; c++)
+            idx[c] = c;
+        qsort(idx, m->nchan, sizeof(*idx), cmp_chi2);
+        add(&v, "Worst-fitting channels (%s, Poisson deviance / bins)",
+            t->have_fit ? "post-fit" : "pre-fit");
+        for (size_t k = 0; k < m->nchan && k < top; k++) {
+            const tui_chan *c = &t->chan[idx[k]];
+            double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
+            add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
+                m->chan[idx[k]]->name, chi2, c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1),
+                c->data, t->have_fit ? c->post : c->pre);
+        }
+        if (t->have_fit) {
+            size_t n = 0;
+            for (size_t p = 0; p < m->npar; p++)
+                if (!isnan(tui_pull(t, p, NULL)))
+                    idx[n++] = p;
+            add(&v, "%s", "");
+            add(&v, "Most pulled parameters ((value - nominal) / pre-fit sigma)");
+            qsort(idx, n, sizeof(*idx), cmp_abspull);
+            for (size_t k = 0; k < n && k < top; k++) {
+                double r, pull = tui_pull(t, idx[k], &r);
+                add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name, pull, r,
+                    fabs(pull) > 1 ? "   PULLED" : "");
+            }
+            add(&v, "%s", "");
+            add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
+                t->oc_threshold);
+            qsort(idx, n, sizeof(*idx), cmp_ratio);
+            for (size_t k = 0; k < n && k < top; k++) {
+                double r, pull = tui_pull(t, idx[k], &r);
+                add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name, r, pull,
+                    r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+            }
+        }
+        free(idx);
+    }
+    if (v.nomem) {
+        for (size_t i = 0; i < v.n; i++)
+            free(v.s[i]);
+        free(v.s);
+        *out = NULL;
+        return (size_t)-1;
+    }
+    *out = v.s;
+    return v.n;
+}
+
+/* ---- detail overlay text ---- */
+
+static const char *
+con_text(const hf_param *p, char *buf, size_t n)
+{
+    if (p->con == HF_CON_GAUSS)
+        snprintf(buf, n, "Gaussian, centre %g, sigma %g", p->aux, p->sigma);
+    else if (p->con == HF_CON_POISSON)
+        snprintf(buf, n, "Poisson, tau %g (relative sigma %g)", p->tau, p->sigma);
+    else
+        snprintf(buf, n, "none (free)");
+    return buf;
+}
+
+/* True when term k of the model moves parameter p (per-bin types own nbins parameters). */
+static bool
+term_uses(const hf_model *m, const hf_cs *cs, const hf_term *tm, size_t p)
+{
+    (void)m;
+    bool perbin = tm->type == HF_MOD_SHAPEFACTOR || tm->type == HF_MOD_STATERROR ||
+                  tm->type == HF_MOD_SHAPESYS;
+    return perbin ? p >= tm->par && p < tm->par + cs->nbins : tm->par == p;
+}
+
+/* Lines of the detail overlay: a parameter (p < npar) or the selected channel (p == -1).
+ * Returns the count (caller frees each line and the array), (size_t)-1 on ENOMEM. */
+size_t
+tui_detail_lines(const struct tui *t, size_t p, char ***out)
+{
+    const hf_model *m = t->m;
+    strv v = {0};
+    char buf[128];
+    if (p < m->npar) {
+        const hf_param *pp = &m->par[p];
+        add(&v, "Parameter    %s", pp->name);
+        add(&v, "Modifiers    %s", "");
+        for (int k = 0; k < HF_MOD_COUNT; k++)
+            if (pp->types & (1u << k)) {
+                char *last = v.n ? v.s[v.n - 1] : NULL;
+                if (last != NULL) {
+                    size_t len = strlen(last);
+                    char *nl = realloc(last, len + strlen(hf_modtype_name((hf_modtype)k)) + 2);
+                    if (nl != NULL) {
+                        sprintf(nl + len, " %s", hf_modtype_name((hf_modtype)k));
+                        v.s[v.n - 1] = nl;
+                    }
+                }
+            }
+        add(&v, "Constraint   %s", con_text(pp, buf, sizeof(buf)));
+        add(&v, "Init         %g   bounds [%g, %g]%s", pp->init, pp->lo, pp->hi,
+            m->fixed[p] ? "   FIXED" : "");
+        if (t->have_fit) {
+            double r, pull = tui_pull(t, p, &r);
+            add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
+            if (!isnan(pull))
+                add(&v, "Pull         %+.3f   post/pre sigma %.3f%s%s", pull, r,
+                    fabs(pull) > 1 ? "   PULLED" : "",
+                    r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+        } else {
+            add(&v, "Best fit     (no fit yet: press f)");
+        }
+        add(&v, "Pre-fit      sigma %g", pp->con != HF_CON_NONE ? pp->sigma : NAN);
+        add(&v, "Slider       %.6g%s", t->live[p], t->moved[p] ? "   (moved)" : "");
+        add(&v, "%s", "");
+        add(&v, "Affects (channel / sample):");
+        size_t naff = 0;
+        for (size_t k = 0; k < m->ncs; k++) {
+            const hf_cs *cs = &m->cs[k];
+            for (size_t j = 0; j < cs->nterm; j++) {
+                const hf_term *tm = &m->term[cs->term0 + j];
+                if (!term_uses(m, cs, tm, p))
+                    continue;
+                add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name, m->samp_name[cs->samp],
+                    hf_modtype_name(tm->type));
+                naff++;
+                break;
+            }
+        }
+        if (naff == 0)
+            add(&v, "  (nothing: the parameter only enters its constraint)");
+    } else {
+        size_t c = tui_current_channel(t);
+        const tui_chan *s = &t->chan[c];
+        add(&v, "Channel      %s", m->chan[c]->name);
+        add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
+        add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
+        if (t->have_fit)
+            add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post, s->nbins);
+        add(&v, "%s", "");
+        add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit", "slider");
+        for (size_t k = 0; k < m->ncs; k++) {
+            const hf_cs *cs = &m->cs[k];
+            if (cs->chan != c)
+                continue;
+            double a = 0, b = 0, l = 0;
+            for (size_t i = 0; i < cs->nbins; i++) {
+                a += t->ys_pre[cs->ys + i];
+                b += t->ys_post[cs->ys + i];
+                l += t->ys_live[cs->ys + i];
+            }
+            if (t->have_fit)
+                add(&v, "%-28s %12.2f %12.2f %12.2f", m->samp_name[cs->samp], a, b, l);
+            else
+                add(&v, "%-28s %12.2f %12s %12.2f", m->samp_name[cs->samp], a, "-", l);
+        }
+    }
+    if (v.nomem) {
+        for (size_t i = 0; i < v.n; i++)
+            free(v.s[i]);
+        free(v.s);
+        *out = NULL;
+        return (size_t)-1;
+    }
+    *out = v.s;
+    return v.n;
+}
+
+void
+tui_lines_free(char **lines, size_t n)
+{
+    if (lines == NULL || n == (size_t)-1)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
