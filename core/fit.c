@@ -153,7 +153,17 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
             gsl_vector_free(v);
             return lambda;
         }
-        lambda = lambda == 0.0 ? 1e-8 * (diagmax > 0 ? diagmax : 1.0) : lambda * 10.0;
+        /* Levenberg damping: start at twice the most negative diagonal element (so that an
+         * indefinite direction gets a curvature of its own size, not a near-zero one) */
+        if (lambda == 0.0) {
+            double neg = 0;
+            for (size_t a = 0; a < nf; a++)
+                if (!inact[a] && -H[a * nf + a] > neg)
+                    neg = -H[a * nf + a];
+            lambda = 2.0 * neg + 1e-6 * (diagmax > 0 ? diagmax : 1.0);
+        } else {
+            lambda *= 4.0;
+        }
     }
     gsl_matrix_free(A);
     gsl_vector_free(v);
@@ -178,6 +188,7 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
             gsl_matrix_set(A, a, b, H[a * nf + b]);
     int ok = gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
              gsl_linalg_cholesky_invert(A) == GSL_SUCCESS;
+    res->hesse_ok = ok;
     if (!ok) {
         /* not positive definite: a ridge keeps the numbers finite, the status says so */
         double tr = 0;
@@ -188,9 +199,9 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
                 gsl_matrix_set(A, a, b, H[a * nf + b] + (a == b ? 1e-9 * tr / (double)nf : 0));
         ok = gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
              gsl_linalg_cholesky_invert(A) == GSL_SUCCESS;
-        res->status = 3;
-        res->converged = false;
-        res->message = "Hessian is not positive definite at the minimum";
+        res->hesse_ok = false;
+        res->message = "minimum found, but the Hessian there is not positive definite "
+                       "(errors approximate)";
     }
     if (ok)
         for (size_t a = 0; a < nf; a++)

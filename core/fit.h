@@ -34,6 +34,7 @@ typedef struct hf_fit_result {
     double *err;    /* uncertainties (npar; 0 for fixed) */
     double *cov;    /* covariance npar x npar (rows/columns of fixed parameters are 0); NULL if no_errors */
     bool *fixed;    /* the fixed mask used */
+    bool hesse_ok;  /* the Hessian at the minimum was positive definite (errors trustworthy) */
 } hf_fit_result;
 
 /* Fit m to d. Returns 0 when a result was produced (check res->converged), -1 with err set on
