@@ -138,8 +138,8 @@ cmd_cls(int argc, char **argv)
         printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", cls, clsb, clb);
         printf("  expected  CLs:  -2s %.4g  -1s %.4g  median %.4g  +1s %.4g  +2s %.4g\n",
                cls_exp[0], cls_exp[1], cls_exp[2], cls_exp[3], cls_exp[4]);
-        printf("  %s %s = %g at 95%% CL (CLs %s 0.05)\n", poi->name,
-               cls < 0.05 ? "excluded" : "not excluded", mu, cls < 0.05 ? "<" : ">=");
+        printf("  %s = %g is %s at 95%% CL (CLs %s 0.05)\n", poi->name, mu,
+               cls < 0.05 ? "excluded" : "not excluded", cls < 0.05 ? "<" : ">=");
     }
 out:
     hf_error_release(&err);
