@@ -1017,9 +1017,15 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             text_at(c, L->outer.x + 3 + fsn * 0.8, L->area.y, p->y.label, fsn, false,
                     HF_HALIGN_RIGHT, HF_VALIGN_BASELINE, 90);
     }
-    if (p->title)
-        text_at(c, L->area.x, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title,
-                c->fs[HF_TEXT_LARGE], true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+    if (p->title) {
+        /* shrink a long title to the panel width rather than clip it */
+        double f = c->fs[HF_TEXT_LARGE], room = L->outer.x + L->outer.w - L->area.x - 2;
+        double w = text_w(c, p->title, f, true);
+        if (w > room && w > 0)
+            f = fmax(5, f * room / w);
+        text_at(c, L->area.x, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true,
+                HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+    }
 }
 
 /* Score how much of the drawn content a legend box at (bx, by, bw, bh) would cover. */
@@ -1180,7 +1186,9 @@ draw_legend(dc *c, layout *L, const hf_panel *p)
     }
     for (i = 0; i < p->nlegend; i++) {
         const hf_legend_entry *e = &p->legend[i];
-        int col = (int)(i % (size_t)L->legcols), row = (int)(i / (size_t)L->legcols);
+        /* column-major: read down the first column, then the next (stack order survives) */
+        size_t rows = (p->nlegend + (size_t)L->legcols - 1) / (size_t)L->legcols;
+        int col = (int)(i / rows), row = (int)(i % rows);
         double x = bx + col * L->legcolw, y = by + row * L->legrowh;
         double sw = L->legfont * 1.8, sh = L->legfont * 0.85;
         legend_symbol(c, e, x, y + (L->legrowh - sh) / 2, sw, sh);

@@ -269,7 +269,7 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
 {
     const hf_model *m = y->m;
     hf_stack_options dflt;
-    size_t nb, off, ns = 0, i, b, nlines = 1;
+    size_t nb, off, ns = 0, i, b;
     size_t *order = NULL;
     double *edges = NULL, *vals = NULL, *xc = NULL, *dat = NULL, *elo = NULL, *ehi = NULL;
     double *blo = NULL, *bhi = NULL, *rlo = NULL, *rhi = NULL, *rv = NULL, *relo = NULL,
@@ -356,11 +356,8 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
     rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
     if (!mp || !rp)
         goto nomem;
-    nlines += opt->lumi_label ? 1 : 0;
-    nlines += opt->extra_label ? 1 : 0;
-    nlines += 1; /* pre-fit / post-fit */
-    main_area = H * 72 * split - 12;
-    frac = 1 - top_block_frac(main_area, ns + 2, nlines) - 0.05;
+    main_area = H * 72 * split - 20;
+    frac = 1 - top_block_frac(main_area, ns + 2, 0) - 0.05;
     if (!(ymax > 0))
         ymax = 1;
     if (opt->logy) {
@@ -384,7 +381,7 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
     mp->x.integer = true;
     mp->x.hide_labels = true;
     mp->y.no_min_label = true;
-    mp->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    mp->legend_pos = HF_LEGPOS_INSIDE_AUTO;
     if (!hf_panel_add_stack(s, mp, nb, edges, ns, vals, ink, labels) ||
         !hf_panel_add_band(s, mp, nb, true, edges, blo, bhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)))
@@ -394,27 +391,15 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
                              hf_ink_of(HF_ROLE_DATA, 0)))
         goto nomem;
     {
-        hf_item *t;
-        double ty = 0.96;
-        t = hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, m->chan[c]->name, HF_HALIGN_LEFT,
-                              HF_VALIGN_TOP, HF_TEXT_NORMAL);
-        if (!t)
-            goto nomem;
-        t->u.text.bold = true;
-        ty -= 8.5 * 1.3 / main_area;
-        if (!hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->postfit ? "Post-fit" : "Pre-fit",
-                               HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_NORMAL))
-            goto nomem;
-        ty -= 8.5 * 1.3 / main_area;
-        if (opt->lumi_label) {
-            if (!hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->lumi_label, HF_HALIGN_LEFT,
-                                   HF_VALIGN_TOP, HF_TEXT_NORMAL))
-                goto nomem;
-            ty -= 8.5 * 1.3 / main_area;
-        }
-        if (opt->extra_label &&
-            !hf_panel_add_text(s, mp, HF_COORD_AXES, 0.04, ty, opt->extra_label, HF_HALIGN_LEFT,
-                               HF_VALIGN_TOP, HF_TEXT_NORMAL))
+        /* channel, fit state and labels in the title line above the plot: the plot area's top
+         * belongs to the legend alone, so the two can never collide */
+        char *t = hf_scene_printf(s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name,
+                                  opt->postfit ? "post-fit" : "pre-fit",
+                                  opt->lumi_label ? " \xc2\xb7 " : "",
+                                  opt->lumi_label ? opt->lumi_label : "",
+                                  opt->extra_label ? " \xc2\xb7 " : "",
+                                  opt->extra_label ? opt->extra_label : "");
+        if (!t || hf_panel_set_title(s, mp, t) < 0)
             goto nomem;
     }
     /* legend from the top of the stack down, as the eye reads it */

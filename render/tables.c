@@ -1,0 +1,392 @@
+/* render/tables.c - yield tables in Markdown, CSV and LaTeX, and as table pages for the report.
+ * Values are rounded to two significant digits of their uncertainty. */
+#include "render/tables.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int
+hf_table_format_parse(const char *name, hf_table_format *f)
+{
+    if (!name)
+        return -1;
+    if (strcasecmp(name, "md") == 0 || strcasecmp(name, "markdown") == 0)
+        *f = HF_TABLE_MARKDOWN;
+    else if (strcasecmp(name, "csv") == 0)
+        *f = HF_TABLE_CSV;
+    else if (strcasecmp(name, "tex") == 0 || strcasecmp(name, "latex") == 0)
+        *f = HF_TABLE_LATEX;
+    else
+        return -1;
+    return 0;
+}
+
+/* Decimals that show two significant digits of e (at least 0, at most 6). */
+static int
+decimals_for(double e, double v)
+{
+    int d;
+
+    if (!(e > 0) || !isfinite(e)) {
+        double a = fabs(v);
+        return a >= 100 ? 0 : a >= 10 ? 1 : 2;
+    }
+    d = 1 - (int)floor(log10(e));
+    return d < 0 ? 0 : d > 6 ? 6 : d;
+}
+
+void
+hf_format_pm(double v, double e, int latex, char *buf, size_t len)
+{
+    int d = decimals_for(e, v);
+
+    if (!isfinite(v))
+        snprintf(buf, len, "%s", latex ? "--" : "\xe2\x80\x93");
+    else if (!(e > 0) || !isfinite(e))
+        snprintf(buf, len, latex ? "$%.*f$" : "%.*f", d, v);
+    else if (latex)
+        snprintf(buf, len, "$%.*f \\pm %.*f$", d, v, d, e);
+    else
+        snprintf(buf, len, "%.*f \xc2\xb1 %.*f", d, v, d, e);
+}
+
+/* A growing string. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int failed;
+} sbuf;
+
+static void HF_PRINTF(2, 3) sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+
+    if (b->failed)
+        return;
+    va_start(ap, fmt);
+    k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (b->n + (size_t)k + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)k;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->failed = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+/* Cell text for format f: CSV quotes fields with separators, LaTeX escapes specials. */
+static void
+sb_cell(sbuf *b, hf_table_format f, const char *s)
+{
+    const char *q;
+
+    if (f == HF_TABLE_CSV && strpbrk(s, ",\"\n")) {
+        sb_printf(b, "\"");
+        for (q = s; *q; q++)
+            sb_printf(b, *q == '"' ? "\"\"" : "%c", *q);
+        sb_printf(b, "\"");
+        return;
+    }
+    if (f == HF_TABLE_LATEX) {
+        for (q = s; *q; q++) {
+            if (strchr("_&%#$", *q))
+                sb_printf(b, "\\%c", *q);
+            else if (*q == '\\')
+                sb_printf(b, "\\textbackslash{}");
+            else if (*q == '{' || *q == '}')
+                sb_printf(b, "\\%c", *q);
+            else if (*q == '^' || *q == '~')
+                sb_printf(b, "\\%c{}", *q);
+            else
+                sb_printf(b, "%c", *q);
+        }
+        return;
+    }
+    if (f == HF_TABLE_MARKDOWN) {
+        for (q = s; *q; q++)
+            sb_printf(b, *q == '|' ? "\\|" : "%c", *q);
+        return;
+    }
+    sb_printf(b, "%s", s);
+}
+
+/* One table row as strings: channel, sample, pre (value, error), post (value, error). */
+typedef struct trow {
+    const char *chan, *sample;
+    double pre, pre_e, post, post_e;
+    int kind; /* 0 sample, 1 total, 2 data */
+} trow;
+
+/* Rows of every channel: samples from the top of the stack, total, data. *n rows; caller frees. */
+static trow *
+make_rows(const hf_yields *pre, const hf_yields *post, size_t *n)
+{
+    const hf_yields *any = pre ? pre : post;
+    const hf_model *m = any->m;
+    size_t c, i, k = 0, ns;
+    size_t *order = malloc((m->ncs ? m->ncs : 1) * sizeof *order);
+    trow *rows = malloc((m->ncs + 2 * m->nchan + 1) * sizeof *rows);
+
+    *n = 0;
+    if (!order || !rows) {
+        free(order);
+        free(rows);
+        return NULL;
+    }
+    for (c = 0; c < m->nchan; c++) {
+        double data = 0;
+        size_t b;
+        hf_stack_order(m, c, order, &ns);
+        for (i = ns; i-- > 0;) {
+            size_t cs = order[i];
+            trow *r = &rows[k++];
+            r->chan = m->chan[c]->name;
+            r->sample = m->samp_name[m->cs[cs].samp];
+            r->pre = pre ? pre->cs_tot[cs] : NAN;
+            r->pre_e = pre ? pre->cs_err[cs] : NAN;
+            r->post = post ? post->cs_tot[cs] : NAN;
+            r->post_e = post ? post->cs_err[cs] : NAN;
+            r->kind = 0;
+        }
+        rows[k].chan = m->chan[c]->name;
+        rows[k].sample = "Total";
+        rows[k].pre = pre ? pre->chan_tot[c] : NAN;
+        rows[k].pre_e = pre ? pre->chan_err[c] : NAN;
+        rows[k].post = post ? post->chan_tot[c] : NAN;
+        rows[k].post_e = post ? post->chan_err[c] : NAN;
+        rows[k].kind = 1;
+        k++;
+        for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++)
+            data += m->obs[b];
+        rows[k].chan = m->chan[c]->name;
+        rows[k].sample = "Data";
+        rows[k].pre = rows[k].post = data;
+        rows[k].pre_e = rows[k].post_e = 0;
+        rows[k].kind = 2;
+        k++;
+    }
+    free(order);
+    *n = k;
+    return rows;
+}
+
+static void
+fmt_data(double v, char *buf, size_t len)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, len, "%.0f", v);
+    else
+        snprintf(buf, len, "%.2f", v);
+}
+
+char *
+hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f, hf_error *err)
+{
+    sbuf b = {0};
+    trow *rows;
+    size_t n, i;
+    char v1[96], v2[96];
+    const char *prev = NULL;
+
+    if (!pre && !post) {
+        hf_error_set(err, HF_EUSAGE, "", "no yields for the table");
+        return NULL;
+    }
+    rows = make_rows(pre, post, &n);
+    if (!rows) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    switch (f) {
+    case HF_TABLE_MARKDOWN:
+        sb_printf(&b, "| Channel | Sample |%s%s\n|---|---|%s%s\n", pre ? " Pre-fit |" : "",
+                  post ? " Post-fit |" : "", pre ? "---:|" : "", post ? "---:|" : "");
+        break;
+    case HF_TABLE_CSV:
+        sb_printf(&b, "channel,sample%s%s\n", pre ? ",prefit,prefit_error" : "",
+                  post ? ",postfit,postfit_error" : "");
+        break;
+    case HF_TABLE_LATEX:
+        sb_printf(&b, "\\begin{tabular}{ll%s%s}\n\\hline\nChannel & Sample%s%s \\\\\n\\hline\n",
+                  pre ? "r" : "", post ? "r" : "", pre ? " & Pre-fit" : "",
+                  post ? " & Post-fit" : "");
+        break;
+    }
+    for (i = 0; i < n; i++) {
+        const trow *r = &rows[i];
+        bool newchan = !prev || strcmp(prev, r->chan) != 0;
+        if (f == HF_TABLE_CSV) {
+            sb_cell(&b, f, r->chan);
+            sb_printf(&b, ",");
+            sb_cell(&b, f, r->sample);
+            if (pre)
+                sb_printf(&b, ",%.10g,%.6g", r->pre, r->pre_e);
+            if (post)
+                sb_printf(&b, ",%.10g,%.6g", r->post, r->post_e);
+            sb_printf(&b, "\n");
+            prev = r->chan;
+            continue;
+        }
+        if (r->kind == 2) {
+            fmt_data(r->pre, v2, 64);
+            snprintf(v1, sizeof v1, f == HF_TABLE_LATEX ? "$%s$" : "%s", v2);
+            memcpy(v2, v1, sizeof v2);
+        } else {
+            hf_format_pm(r->pre, r->pre_e, f == HF_TABLE_LATEX, v1, sizeof v1);
+            hf_format_pm(r->post, r->post_e, f == HF_TABLE_LATEX, v2, sizeof v2);
+        }
+        if (f == HF_TABLE_MARKDOWN) {
+            sb_printf(&b, "| ");
+            if (newchan)
+                sb_cell(&b, f, r->chan);
+            sb_printf(&b, " | %s", r->kind ? "**" : "");
+            sb_cell(&b, f, r->sample);
+            sb_printf(&b, "%s |", r->kind ? "**" : "");
+            if (pre)
+                sb_printf(&b, " %s |", v1);
+            if (post)
+                sb_printf(&b, " %s |", v2);
+            sb_printf(&b, "\n");
+        } else {
+            if (newchan && prev)
+                sb_printf(&b, "\\hline\n");
+            if (newchan)
+                sb_cell(&b, f, r->chan);
+            sb_printf(&b, " & ");
+            sb_cell(&b, f, r->sample);
+            if (pre)
+                sb_printf(&b, " & %s", v1);
+            if (post)
+                sb_printf(&b, " & %s", v2);
+            sb_printf(&b, " \\\\\n");
+        }
+        prev = r->chan;
+    }
+    if (f == HF_TABLE_LATEX)
+        sb_printf(&b, "\\hline\n\\end{tabular}\n");
+    free(rows);
+    if (b.failed || !b.p) {
+        free(b.p);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    return b.p;
+}
+
+hf_scene **
+hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_per_page,
+                     size_t *npages, hf_error *err)
+{
+    trow *rows;
+    size_t n, per = rows_per_page ? rows_per_page : 42, pages, pg, i, ncol;
+    hf_scene **out = NULL;
+    const char **cell = NULL;
+    bool *rule = NULL;
+    char *buf = NULL;
+    const hf_halign align[4] = {HF_HALIGN_LEFT, HF_HALIGN_LEFT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT};
+
+    *npages = 0;
+    if (!pre && !post) {
+        hf_error_set(err, HF_EUSAGE, "", "no yields for the table");
+        return NULL;
+    }
+    rows = make_rows(pre, post, &n);
+    if (!rows)
+        goto nomem;
+    ncol = 2 + (pre != NULL) + (post != NULL);
+    pages = (n + per - 1) / per;
+    if (pages == 0)
+        pages = 1;
+    out = calloc(pages, sizeof *out);
+    cell = malloc((per + 1) * ncol * sizeof *cell);
+    rule = calloc(per + 1, sizeof *rule);
+    buf = malloc((per + 1) * 2 * 96);
+    if (!out || !cell || !rule || !buf)
+        goto nomem;
+    for (pg = 0; pg < pages; pg++) {
+        size_t i0 = pg * per, i1 = i0 + per < n ? i0 + per : n, r = 1, k;
+        hf_panel *p;
+        hf_item *it;
+        const char *prev = NULL;
+        out[pg] = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 9.5);
+        if (!out[pg])
+            goto nomem;
+        p = hf_scene_add_panel(out[pg], 0, 0, 1, 1);
+        if (!p)
+            goto nomem;
+        p->frame = false;
+        p->x.hidden = p->y.hidden = true;
+        if (hf_panel_set_title(out[pg], p, pages > 1 ? hf_scene_printf(out[pg], "Yields (%zu/%zu)",
+                                                                       pg + 1, pages)
+                                                     : "Yields") < 0)
+            goto nomem;
+        cell[0] = "Channel";
+        cell[1] = "Sample";
+        k = 2;
+        if (pre)
+            cell[k++] = "Pre-fit";
+        if (post)
+            cell[k++] = "Post-fit";
+        memset(rule, 0, (per + 1) * sizeof *rule);
+        for (i = i0; i < i1; i++, r++) {
+            const trow *t = &rows[i];
+            char *a = buf + (r * 2) * 96, *b = buf + (r * 2 + 1) * 96;
+            bool newchan = !prev || strcmp(prev, t->chan) != 0;
+            if (t->kind == 2) {
+                fmt_data(t->pre, a, 96);
+                memcpy(b, a, 96);
+            } else {
+                hf_format_pm(t->pre, t->pre_e, 0, a, 96);
+                hf_format_pm(t->post, t->post_e, 0, b, 96);
+            }
+            cell[r * ncol + 0] = newchan || i == i0 ? t->chan : "";
+            cell[r * ncol + 1] = t->sample;
+            k = 2;
+            if (pre)
+                cell[r * ncol + k++] = a;
+            if (post)
+                cell[r * ncol + k++] = b;
+            if (t->kind == 2 && r > 0)
+                rule[r] = true; /* a rule after each channel's data row */
+            prev = t->chan;
+        }
+        it = hf_panel_add_table(out[pg], p, r, ncol, cell, align, true);
+        if (!it || hf_table_set_rules(out[pg], it, rule) < 0)
+            goto nomem;
+        if (pg == 0 && hf_scene_set_outline(out[pg], "Yields", 0) < 0)
+            goto nomem;
+    }
+    free(rows);
+    free(cell);
+    free(rule);
+    free(buf);
+    *npages = pages;
+    return out;
+nomem:
+    for (pg = 0; out && pg < pages; pg++)
+        hf_scene_free(out[pg]);
+    free(out);
+    free(rows);
+    free(cell);
+    free(rule);
+    free(buf);
+    hf_error_nomem(err);
+    return NULL;
+}
