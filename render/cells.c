@@ -159,7 +159,26 @@ utf8_width(const char *s)
     return n;
 }
 
-/* Text at (x, y); non-ASCII code points become '?' in the ASCII glyph set. */
+/* A 7-bit stand-in for the code points figure labels use; '?' for the rest. */
+static uint32_t
+ascii_of(uint32_t cp)
+{
+    static const struct {
+        uint32_t cp;
+        char a;
+    } map[] = {{0x00B7, '-'}, {0x2013, '-'}, {0x2014, '-'}, {0x2212, '-'}, {0x207B, '-'},
+               {0x00B1, '~'}, {0x03C3, 's'}, {0x03B8, 't'}, {0x03BC, 'u'}, {0x03C1, 'r'},
+               {0x0394, 'D'}, {0x00B2, '2'}, {0x00B3, '3'}, {0x00B9, '1'}, {0x2070, '0'},
+               {0x2074, '4'}, {0x2075, '5'}, {0x2076, '6'}, {0x2077, '7'}, {0x2078, '8'},
+               {0x2079, '9'}, {0x2080, '0'}, {0x2081, '1'}, {0x2082, '2'}, {0x0302, '^'},
+               {0x2192, '>'}, {0x2190, '<'}, {0x2264, '<'}, {0x2265, '>'}, {0x00D7, 'x'}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].cp == cp)
+            return (uint32_t)map[i].a;
+    return '?';
+}
+
+/* Text at (x, y); non-ASCII code points get 7-bit stand-ins in the ASCII glyph set. */
 int
 hf_cells_text(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigned attr)
 {
@@ -171,7 +190,9 @@ hf_cells_text(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsign
         if (cp < 32)
             cp = ' ';
         if (g->glyphs == HF_GLYPHS_ASCII && cp > 126)
-            cp = '?';
+            cp = ascii_of(cp);
+        if (cp == 0x0302 || (cp >= 0x0300 && cp < 0x0370 && g->glyphs != HF_GLYPHS_ASCII))
+            continue; /* combining marks (θ̂) have no cell of their own */
         hf_cell *c = hf_cells_at(g, x + n, y);
         if (c != NULL) {
             c->cp = cp;
@@ -824,8 +845,6 @@ draw_table(hf_cellgrid *g, const geom *gm, const hf_table *t)
             else if (al == HF_HALIGN_CENTER)
                 off = (w[c] - n) / 2;
             if (s != NULL && x < gm->px + gm->pw) {
-                hf_cellgrid clip = *g; /* clip the text to the plot area's right edge */
-                (void)clip;
                 hf_cells_text(g, x + off, y, s, hf_ink_of(HF_ROLE_FG, 0),
                               t->header && r == 0 ? HF_CELL_BOLD : 0);
             }

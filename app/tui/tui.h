@@ -182,7 +182,7 @@ hf_scene **tui_view_scenes(const struct tui *t, size_t *n);
 /* tui_keys.c */
 unsigned tui_key(struct tui *t, int ch);
 size_t tui_help_lines(const struct tui *t, const char ***out);
-void tui_hints(const struct tui *t, char *buf, size_t n);
+void tui_hints(const struct tui *t, char *buf, size_t n, int maxcols);
 
 /* tui_draw.c */
 int tui_colors_init(struct tui *t);

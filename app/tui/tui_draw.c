@@ -298,8 +298,8 @@ draw_stack_pane(int y, int x, int h, int w)
 
 /* ---- top and status lines ---- */
 
-static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Parameters",
-                                                   "Correlations", "Slider", "Log"};
+static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params",
+                                                   "Corr", "Slider", "Log"};
 
 static void
 draw_top(void)
@@ -313,7 +313,7 @@ draw_top(void)
     static const char *const spin_a[] = {"|", "/", "-", "\\"};
     switch (tui.fit_state) {
     case TUI_FIT_IDLE:
-        snprintf(fit, sizeof(fit), "fit: idle ");
+        snprintf(fit, sizeof(fit), "fit: idle (f) ");
         break;
     case TUI_FIT_RUNNING: {
         int k = tui.test_mode ? 0 : (int)(tui_now() * 10);
@@ -327,11 +327,10 @@ draw_top(void)
     }
     case TUI_FIT_DONE:
         if (tui.m->poi >= 0)
-            snprintf(fit, sizeof(fit), "fit: converged  %s=%.3g%s%.2g  2NLL %.6g ",
-                     tui.m->par[tui.m->poi].name, tui.fit.x[tui.m->poi], G("±", "+-"),
-                     tui.fit.err[tui.m->poi], tui.fit.twice_nll);
+            snprintf(fit, sizeof(fit), "fit: ok %s=%.3g%s%.2g ", tui.m->par[tui.m->poi].name,
+                     tui.fit.x[tui.m->poi], G("±", "+-"), tui.fit.err[tui.m->poi]);
         else
-            snprintf(fit, sizeof(fit), "fit: converged  2NLL %.6g ", tui.fit.twice_nll);
+            snprintf(fit, sizeof(fit), "fit: ok 2NLL %.6g ", tui.fit.twice_nll);
         break;
     case TUI_FIT_FAILED:
         snprintf(fit, sizeof(fit), "fit: failed (%s) ", tui.fit_msg ? tui.fit_msg : "?");
@@ -344,16 +343,14 @@ draw_top(void)
     /* middle: view tabs */
     int tabs_w = 0;
     for (int v = 0; v < TUI_NVIEWS; v++)
-        tabs_w += (int)strlen(view_names[v]) + 3;
+        tabs_w += (int)strlen(view_names[v]) + 4;
     char left[512];
-    snprintf(left, sizeof(left), " hfscope%s%s%s%s%s%zu channels%s%zu params", sep(),
-             tui.file_label, sep(),
-             tui.m->meas && tui.m->meas->name ? tui.m->meas->name : "?", sep(), tui.m->nchan,
-             sep(), tui.m->npar);
+    snprintf(left, sizeof(left), " hfscope%s%s%s%zu ch%s%zu par ", sep(), tui.file_label, sep(),
+             tui.m->nchan, sep(), tui.m->npar);
     int avail = W - fw - 1;
     int x = 0;
-    if (avail >= tabs_w + 20) {
-        x = put_str(0, 0, avail - tabs_w - 1, left, bar | A_BOLD, 0);
+    if (avail >= tabs_w + 12) {
+        put_str(0, 0, avail - tabs_w - 1, left, bar | A_BOLD, 0);
         x = avail - tabs_w;
     }
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
@@ -397,7 +394,7 @@ draw_status(void)
         put_str(y, 0, W - rw, buf, (tui.msg_error ? A_BOLD : A_NORMAL) | A_REVERSE, pr);
     } else {
         char hints[512];
-        tui_hints(&tui, hints, sizeof(hints));
+        tui_hints(&tui, hints, sizeof(hints), W - rw - 1);
         put_str(y, 0, W - rw, hints, A_REVERSE, 0);
     }
     if (W > rw + 20)
@@ -425,8 +422,8 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     int iw = w - 2, rows = h - 3;
     if (iw < 8 || rows < 1)
         return;
-    bool nums = iw >= 50, some = iw >= 30;
-    int numw = nums ? 5 + 10 + 10 + 8 : some ? 5 + 8 : 0;
+    bool nums = iw >= 44, some = iw >= 30;
+    int numw = nums ? 5 + 8 + 9 + 7 : some ? 5 + 8 : 0;
     int namew = iw - 2 - numw;
     bool post = tui.postfit && tui.have_fit;
     char hdr[256], a[32], b[32], c[32], d[32], e[32];
@@ -441,9 +438,9 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     int cx = xx + 2 + namew;
     if (nums) {
         put_right(yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
-        put_right(yy, cx + 5, 10, c, A_BOLD | A_UNDERLINE, 0);
-        put_right(yy, cx + 15, 10, d, A_BOLD | A_UNDERLINE, 0);
-        put_right(yy, cx + 25, 8, e, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 5, 8, c, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 13, 9, d, A_BOLD | A_UNDERLINE, 0);
+        put_right(yy, cx + 22, 7, e, A_BOLD | A_UNDERLINE, 0);
     } else if (some) {
         put_right(yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
         put_right(yy, cx + 5, 8, e, A_BOLD | A_UNDERLINE, 0);
@@ -465,15 +462,15 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
         put_field(ry, xx + 2, namew, tui.m->chan[ci]->name, at, 0);
         double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
         snprintf(b, sizeof(b), "%zu", s->nbins);
-        snprintf(c, sizeof(c), "%.6g", s->data);
+        snprintf(c, sizeof(c), "%.7g", s->data);
         snprintf(d, sizeof(d), "%.1f", post ? s->post : s->pre);
         snprintf(e, sizeof(e), "%.2f", dev);
         short epair = dev > 2 ? accent_pair(0) : 0;
         if (nums) {
             put_right(ry, cx, 5, b, at, 0);
-            put_right(ry, cx + 5, 10, c, at, 0);
-            put_right(ry, cx + 15, 10, d, at, 0);
-            put_right(ry, cx + 25, 8, e, at, epair);
+            put_right(ry, cx + 5, 8, c, at, 0);
+            put_right(ry, cx + 13, 9, d, at, 0);
+            put_right(ry, cx + 22, 7, e, at, epair);
         } else if (some) {
             put_right(ry, cx, 5, b, at, 0);
             put_right(ry, cx + 5, 8, e, at, epair);
@@ -813,8 +810,8 @@ draw_overlay(void)
         size_t n = tui_detail_lines(&tui, tui.detail_par, &lines);
         if (n == (size_t)-1)
             return;
-        size_t top = 0;
-        draw_overlay_box(lines, NULL, n, "Details (any key closes)", &top);
+        draw_overlay_box(lines, NULL, n, "Details (j/k scroll, any other key closes)",
+                         &tui.help_top);
         tui_lines_free(lines, n);
     }
 }

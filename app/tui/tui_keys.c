@@ -179,9 +179,10 @@ tui_help_lines(const struct tui *t, const char ***out)
 
 /* Status-bar hints for the current view: the table's short hints, in table order. */
 void
-tui_hints(const struct tui *t, char *buf, size_t n)
+tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
 {
     size_t len = 0;
+    int cols = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < NKEYS; i++) {
         const binding *b = &keytab[i];
@@ -193,11 +194,15 @@ tui_hints(const struct tui *t, char *buf, size_t n)
         if (b->act == ACT_RIGHT && t->view != TUI_V_CORR)
             kl = strlen(lab);
         int w = snprintf(buf + len, n - len, "%s%.*s %s", len ? "  " : " ", (int)kl, lab, b->hint);
-        if (w < 0 || (size_t)w >= n - len) {
+        int wc = 0; /* columns: count code points, not bytes */
+        for (int k = 0; w > 0 && k < w; k++)
+            wc += ((unsigned char)buf[len + (size_t)k] & 0xc0) != 0x80;
+        if (w < 0 || (size_t)w >= n - len || cols + wc > maxcols) {
             buf[len] = '\0';
             return;
         }
         len += (size_t)w;
+        cols += wc;
     }
 }
 
@@ -303,12 +308,12 @@ tui_key(struct tui *t, int ch)
             t->quit = true;
             return 0;
         }
-        if (t->overlay == TUI_OV_HELP && (ch == 'j' || ch == KEY_DOWN || ch == ' ' ||
+        if ((ch == 'j' || ch == KEY_DOWN || ch == ' ' ||
                                           ch == KEY_NPAGE)) {
             t->help_top += ch == 'j' || ch == KEY_DOWN ? 1 : 10;
             return TUI_DIRTY_ALL;
         }
-        if (t->overlay == TUI_OV_HELP && (ch == 'k' || ch == KEY_UP || ch == KEY_PPAGE)) {
+        if ((ch == 'k' || ch == KEY_UP || ch == KEY_PPAGE)) {
             size_t d = ch == KEY_PPAGE ? 10 : 1;
             t->help_top = t->help_top > d ? t->help_top - d : 0;
             return TUI_DIRTY_ALL;
@@ -422,11 +427,13 @@ tui_key(struct tui *t, int ch)
                 return 0;
             t->overlay = TUI_OV_DETAIL;
             t->detail_par = (size_t)-1; /* channel detail */
+            t->help_top = 0;
         } else {
             if ((t->view == TUI_V_CORR ? t->corrl.nvis : t->parl.nvis) == 0)
                 return 0;
             t->overlay = TUI_OV_DETAIL;
             t->detail_par = p;
+            t->help_top = 0;
         }
         return TUI_DIRTY_ALL;
     case ACT_ESC:

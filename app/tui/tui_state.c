@@ -571,7 +571,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
     add(&v, "Workspace    %s", t->cli.ws_path);
     add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
         m->poi >= 0 ? m->par[m->poi].name : "(none)");
-    add(&v, "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu free, %zu "
+    add(&v, "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu not fixed, %zu "
             "constrained)",
         m->nchan, m->nsamp, m->nbins, m->npar, nsfree, ncons);
     if (m->warning != NULL)
