@@ -573,6 +573,7 @@ hf_model_compile(const hf_workspace *ws, const hf_model_options *opt, hf_error *
         m->init[i] = m->par[i].init;
         m->fixed[i] = m->par[i].fixed;
         m->ncon += m->par[i].con != HF_CON_NONE;
+        m->par[i].lognorm = log(m->par[i].sigma) + 0.91893853320467274178;
     }
     if (opt != NULL && opt->poi != NULL) {
         if (set_poi(m, opt->poi, 1, err) < 0)

@@ -25,6 +25,7 @@ typedef struct hf_param {
     double aux;   /* nominal auxiliary datum (gauss: mean; poisson: tau) */
     double sigma; /* gauss width; poisson: 1/sqrt(tau) (the relative prior width) */
     double tau;   /* poisson scale factor */
+    double lognorm; /* gauss: log(sigma) + log(sqrt(2 pi)), the constant of -log N */
     unsigned types; /* bit (1u << hf_modtype) for each modifier type that uses it */
 } hf_param;
 

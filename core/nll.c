@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LN_SQRT_2PI 0.91893853320467274178
 
 struct hf_eval {
     const hf_model *m;
@@ -26,7 +25,25 @@ struct hf_eval {
     double *hder;  /* nys * (max histosys per sample) is too big; per term per bin instead */
     size_t *hoff;  /* nterm: offset of a histosys term's per-bin derivatives in hder */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
+    double *lg_data;   /* copy of the main data whose lgamma(n+1) values are cached */
+    double *lg_val;    /* lgamma(n_b + 1) for lg_data */
+    int lg_valid;
 };
+
+/* lgamma(n_b + 1) for the main data, recomputed only when the data change (fits evaluate the
+ * same data thousands of times; comparing nbins doubles is far cheaper than lgamma). */
+static const double *
+lgamma_main(hf_eval *ev, const double *n)
+{
+    size_t nb = ev->m->nbins;
+    if (!ev->lg_valid || memcmp(ev->lg_data, n, nb * sizeof(double)) != 0) {
+        memcpy(ev->lg_data, n, nb * sizeof(double));
+        for (size_t b = 0; b < nb; b++)
+            ev->lg_val[b] = lgamma(n[b] + 1.0);
+        ev->lg_valid = 1;
+    }
+    return ev->lg_val;
+}
 
 hf_eval *
 hf_eval_new(const hf_model *m)
@@ -55,7 +72,9 @@ hf_eval_new(const hf_model *m)
     ev->hoff = malloc((m->nterm + 1) * sizeof(size_t));
     ev->pre = malloc((maxt + 1) * sizeof(double));
     ev->suf = malloc((maxt + 1) * sizeof(double));
-    if (!ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
+    ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
+    if (!ev->lg_data || !ev->lg_val || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->hder || !ev->hoff || !ev->pre || !ev->suf) {
         hf_eval_free(ev);
         return NULL;
@@ -88,6 +107,8 @@ hf_eval_free(hf_eval *ev)
     free(ev->hoff);
     free(ev->pre);
     free(ev->suf);
+    free(ev->lg_data);
+    free(ev->lg_val);
     free(ev);
 }
 
@@ -181,7 +202,7 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
         double t = 0.0;
         if (p->con == HF_CON_GAUSS) {
             double z = (aux[j] - pars[j]) / p->sigma;
-            t = 0.5 * z * z + log(p->sigma) + LN_SQRT_2PI;
+            t = 0.5 * z * z + p->lognorm;
             if (grad != NULL)
                 grad[j] -= z / p->sigma;
         } else if (p->con == HF_CON_POISSON) {
@@ -203,13 +224,15 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
 /* Poisson part: sum_b nu_b - n_b ln nu_b + lgamma(n_b + 1); +inf where nu_b is not positive
  * but n_b is, or nu_b < 0. w (when non-NULL) receives 1 - n_b/nu_b. */
 static double
-poisson(const hf_model *m, const double *nu, const double *n, double *w, double *per_bin)
+poisson(hf_eval *ev, const double *nu, const double *n, double *w, double *per_bin)
 {
+    const hf_model *m = ev->m;
+    const double *lg = lgamma_main(ev, n);
     double s = 0.0;
     for (size_t b = 0; b < m->nbins; b++) {
         double t;
         if (nu[b] > 0) {
-            t = nu[b] - n[b] * log(nu[b]) + lgamma(n[b] + 1.0);
+            t = nu[b] - n[b] * log(nu[b]) + lg[b];
             if (w != NULL)
                 w[b] = 1.0 - n[b] / nu[b];
         } else if (nu[b] == 0 && n[b] == 0) {
@@ -255,7 +278,7 @@ hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d)
 {
     const hf_model *m = ev->m;
     forward(m, ev, pars, ev->nu, NULL, 0);
-    return poisson(m, ev->nu, d->main, NULL, NULL) + constraints(m, pars, d->aux, NULL, NULL);
+    return poisson(ev, ev->nu, d->main, NULL, NULL) + constraints(m, pars, d->aux, NULL, NULL);
 }
 
 double
@@ -268,7 +291,7 @@ hf_model_nll_terms(const hf_model *m, const double *pars, const hf_data *d, doub
     if (per_con != NULL)
         memset(per_con, 0, m->npar * sizeof(double));
     forward(m, ev, pars, ev->nu, NULL, 0);
-    double s = poisson(m, ev->nu, d->main, NULL, per_bin) +
+    double s = poisson(ev, ev->nu, d->main, NULL, per_bin) +
                constraints(m, pars, d->aux, NULL, per_con);
     hf_eval_free(ev);
     return s;
@@ -313,7 +336,7 @@ hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *gra
 {
     const hf_model *m = ev->m;
     forward(m, ev, pars, ev->nu, NULL, 1);
-    double s = poisson(m, ev->nu, d->main, ev->w, NULL);
+    double s = poisson(ev, ev->nu, d->main, ev->w, NULL);
     memset(grad, 0, m->npar * sizeof(double));
     s += constraints(m, pars, d->aux, grad, NULL);
     if (!isfinite(s))

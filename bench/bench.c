@@ -1,0 +1,150 @@
+/* bench/bench.c - `make bench` for the engine: per reference workspace, median times of one NLL,
+ * one NLL+gradient, a full fit (with errors) and a fit without errors; ratios against the pyhf
+ * timings stored in reference.json; peak RSS. Never a test: it only prints. */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "core/fit.h"
+#include "core/patch.h"
+
+static double
+now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static double
+median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return v[n / 2];
+}
+
+/* Median over `reps` batches of the per-call time of `calls` calls. */
+#define TIME_MEDIAN(out, reps, calls, stmt)                                                         \
+    do {                                                                                           \
+        double t_[32];                                                                             \
+        for (int r_ = 0; r_ < (reps); r_++) {                                                      \
+            double s_ = now();                                                                     \
+            for (int c_ = 0; c_ < (calls); c_++) {                                                 \
+                stmt;                                                                              \
+            }                                                                                      \
+            t_[r_] = (now() - s_) / (calls);                                                       \
+        }                                                                                          \
+        (out) = median(t_, (reps));                                                                \
+    } while (0)
+
+static double
+ref_number(const cJSON *ref, const char *a, const char *b)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(ref, a);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, b);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+static void
+bench_case(const char *dir, const char *name)
+{
+    char ws[4096], rf[4096], ps[4096];
+    snprintf(ws, sizeof(ws), "%s/%s/workspace.json", dir, name);
+    snprintf(rf, sizeof(rf), "%s/%s/reference.json", dir, name);
+    snprintf(ps, sizeof(ps), "%s/%s/patchset.json", dir, name);
+    hf_error err = {0};
+    cJSON *doc = hf_json_load_file(ws, &err);
+    if (doc == NULL) {
+        hf_error_release(&err);
+        return;
+    }
+    FILE *f = fopen(ps, "r");
+    if (f != NULL) {
+        fclose(f);
+        if (hf_patchset_apply_named(doc, ps, NULL, &err) < 0) {
+            cJSON_Delete(doc);
+            hf_error_release(&err);
+            return;
+        }
+    }
+    hf_workspace *w = hf_workspace_from_json(doc, ws, &err);
+    hf_model *m = w ? hf_model_compile(w, NULL, &err) : NULL;
+    cJSON *ref = hf_json_load_file(rf, &err);
+    if (m == NULL || ref == NULL) {
+        printf("%-36s load failed: %s\n", name, hf_error_msg(&err));
+        goto out;
+    }
+    hf_eval *ev = hf_eval_new(m);
+    hf_data d = hf_model_data(m);
+    double *g = malloc(m->npar * sizeof(double));
+    volatile double sink = 0;
+    double t_nll, t_grad, t_fit, t_fit_noerr;
+    TIME_MEDIAN(t_nll, 9, 2000, sink += hf_model_nll(ev, m->init, &d));
+    TIME_MEDIAN(t_grad, 9, 2000, sink += hf_model_nll_grad(ev, m->init, &d, g));
+    hf_fit_result r;
+    TIME_MEDIAN(t_fit, 5, 1, (hf_fit(m, &d, NULL, &r, &err), hf_fit_result_release(&r)));
+    hf_fit_options nofit = {.fix_index = -1, .no_errors = true};
+    TIME_MEDIAN(t_fit_noerr, 5, 1, (hf_fit(m, &d, &nofit, &r, &err), hf_fit_result_release(&r)));
+    double py_nll = ref_number(ref, "timings", "logpdf_s");
+    double py_fit = ref_number(ref, "timings", "mle_fit_scipy_s");
+    printf("%-36s %4zu %5zu %9.2f %9.2f %9.3f %9.3f %9.0fx %9.0fx\n", name, m->nbins, m->npar,
+           t_nll * 1e6, t_grad * 1e6, t_fit * 1e3, t_fit_noerr * 1e3,
+           py_nll > 0 ? py_nll / t_nll : 0, py_fit > 0 ? py_fit / t_fit : 0);
+    (void)sink;
+    free(g);
+    hf_eval_free(ev);
+out:
+    cJSON_Delete(ref);
+    hf_model_free(m);
+    hf_workspace_free(w);
+    hf_error_release(&err);
+}
+
+int
+main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    const char *dir = argc > 1 ? argv[1] : "../shared/reference";
+    DIR *dp = opendir(dir);
+    if (dp == NULL) {
+        fprintf(stderr, "bench: no reference directory %s\n", dir);
+        return 0;
+    }
+    char *names[256];
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL && n < 256)
+        if (de->d_name[0] != '.')
+            names[n++] = strdup(de->d_name);
+    closedir(dp);
+    qsort(names, (size_t)n, sizeof(char *), cmp_name);
+    printf("engine (median; pyhf ratios use reference.json timings)\n");
+    printf("%-36s %4s %5s %9s %9s %9s %9s %10s %10s\n", "workspace", "bins", "pars", "nll_us",
+           "grad_us", "fit_ms", "fit0_ms", "nll_vs_py", "fit_vs_py");
+    for (int i = 0; i < n; i++) {
+        bench_case(dir, names[i]);
+        free(names[i]);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS: %ld kB\n", ru.ru_maxrss);
+    return 0;
+}
