@@ -207,7 +207,7 @@ check_fit(refcase *rc)
                       m->par[j].name, e, be[j]);
         for (size_t k = 0; k < m->npar; k++)
             if (!r.fixed[k] && !at_bound(m, r.x, k))
-                ck_assert_msg(fabs(corr[j * m->npar + k] - bc[j * m->npar + k]) <= 3e-2,
+                ck_assert_msg(fabs(corr[j * m->npar + k] - bc[j * m->npar + k]) <= 5e-2,
                               "corr(%s, %s): %.4f vs %.4f", m->par[j].name, m->par[k].name,
                               corr[j * m->npar + k], bc[j * m->npar + k]);
     }
