@@ -304,7 +304,7 @@ plot_brazil(plotctx *pc, int npts, double width)
             rc = hf_cli_report(pc->cli->ws_path, &err);
             goto out;
         }
-        if (h.cls_exp[4] < 0.01 || top >= hib)
+        if (h.cls_exp[4] < 0.02 || top >= hib)
             break;
     }
     x = malloc((size_t)npts * sizeof *x);

@@ -154,6 +154,7 @@ log_ticks(const hf_axis *ax, int target, hf_tickset *ts)
 {
     double lo = ax->min, hi = ax->max;
     int d0, d1, every, d, m, inside = 0;
+    bool plain;
 
     if (!(lo > 0) || !(hi > lo)) {
         hf_axis lin = *ax;
@@ -171,6 +172,8 @@ log_ticks(const hf_axis *ax, int target, hf_tickset *ts)
         if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9))
             inside++;
     }
+    /* one style per axis: plain numbers when every decade reads well (0.001 .. 10000) */
+    plain = d0 >= -3 && d1 <= 4;
     for (d = d0; d <= d1; d++) {
         double v = pow(10.0, d);
         if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
@@ -180,7 +183,7 @@ log_ticks(const hf_axis *ax, int target, hf_tickset *ts)
                 size_t i = (size_t)(t - ts->tick);
                 t->pow10 = d;
                 t->is_pow10 = true;
-                if (d >= -3 && d <= 4)
+                if (plain)
                     hf_axis_format(v, v, ts->text[i], sizeof ts->text[i]);
                 else
                     snprintf(ts->text[i], sizeof ts->text[i], "10^%d", d);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "render/axis.h"
@@ -217,7 +218,7 @@ find_cells(const hf_panel *p)
 }
 
 static void
-measure_legend(dc *c, const hf_panel *p, layout *L)
+measure_legend(dc *c, const hf_panel *p, layout *L, double font)
 {
     size_t i;
     double maxw = 0;
@@ -226,7 +227,9 @@ measure_legend(dc *c, const hf_panel *p, layout *L)
     L->legw = L->legh = 0;
     if (p->nlegend == 0)
         return;
-    L->legfont = p->nlegend > 6 ? c->fs[HF_TEXT_SMALL] : c->fs[HF_TEXT_NORMAL];
+    L->legfont = font > 0                ? font
+                 : p->nlegend > 6 ? c->fs[HF_TEXT_SMALL]
+                                  : c->fs[HF_TEXT_NORMAL];
     for (i = 0; i < p->nlegend; i++) {
         double w = text_w(c, p->legend[i].label, L->legfont, false);
         if (w > maxw)
@@ -314,8 +317,8 @@ fit_y_labels(dc *c, const hf_panel *p, layout *L, double height)
         return;
     if (spacing < L->yfont * 1.15) {
         if (p->y.categories)
-            L->yfont = fmax(4.0, spacing / 1.15);
-        if (spacing < L->yfont * 1.15)
+            L->yfont = fmax(4.5, spacing / 1.15); /* shrink names before dropping any */
+        if (spacing < L->yfont * 1.15 * 0.98)
             L->ystride = (int)ceil(L->yfont * 1.15 / spacing);
     }
 }
@@ -339,13 +342,25 @@ max_label_w(dc *c, const hf_tickset *ts, double size, int stride)
     return m;
 }
 
+/* An inside legend wider than the plot area gets a smaller font (down to 5 pt) rather than
+ * spilling over the axis labels. */
+static void
+fit_legend(dc *c, const hf_panel *p, layout *L)
+{
+    double room = L->area.w - 10;
+
+    if (p->nlegend == 0 || p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT || L->legw <= room)
+        return;
+    measure_legend(c, p, L, fmax(5.0, L->legfont * room / L->legw));
+}
+
 /* Compute the plot area of panel p inside its outer rectangle (margins before alignment). */
 static void
 layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, double H,
              double top0)
 {
     double left, right, top, bottom, fsn = c->fs[HF_TEXT_NORMAL], fss = c->fs[HF_TEXT_SMALL];
-    double pw, ph, avail;
+    double pw, ph;
     const hf_cells *cells = find_cells(p);
 
     (void)s;
@@ -354,11 +369,12 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
     L->outer.y = top0 + p->y0 * (H - top0);
     L->outer.h = (p->y1 - p->y0) * (H - top0);
     L->has_cbar = cells != NULL;
-    measure_legend(c, p, L);
+    measure_legend(c, p, L, 0);
 
     /* first guess of the plot size to choose the number of ticks */
     pw = L->outer.w * 0.8;
-    ph = L->outer.h * 0.75;
+    ph = L->outer.h - (p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss) -
+         (p->x.hidden || p->x.hide_labels ? 4 : fss * 1.2 + 6 + (p->x.label ? fsn * 1.5 : 0));
     hf_axis_ticks(&p->x, (int)fmax(2, pw / (fss * 5.5)), &L->xt);
     hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
     fit_y_labels(c, p, L, ph);
@@ -410,8 +426,7 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         L->area.w = 10;
     if (L->area.h < 10)
         L->area.h = 10;
-    avail = L->area.h;
-    (void)avail;
+    fit_legend(c, p, L);
 }
 
 /* ---------------------------------------------------------------- items */
@@ -795,7 +810,7 @@ draw_cells(dc *c, const layout *L, const hf_panel *p, const hf_item *it)
             if (values) {
                 char buf[16];
                 double lum = hf_rgb_luminance(col);
-                snprintf(buf, sizeof buf, "%.2f", v);
+                snprintf(buf, sizeof buf, "%.2f", fabs(v) < 0.005 ? 0.0 : v); /* no "-0.00" */
                 if (lum < 0.3)
                     cairo_set_source_rgb(cr, 1, 1, 1);
                 else
@@ -1013,17 +1028,27 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             if (w > lab_w)
                 lab_w = w;
         }
-        if (p->y.label)
-            text_at(c, L->outer.x + 3 + fsn * 0.8, L->area.y, p->y.label, fsn, false,
-                    HF_HALIGN_RIGHT, HF_VALIGN_BASELINE, 90);
+        if (p->y.label) {
+            /* top-aligned (HEP style) when short; centred, and shrunk to fit, when long */
+            double f = fsn, w = text_w(c, p->y.label, fsn, false);
+            if (w > L->area.h * 0.98)
+                f = fmax(5, fsn * L->area.h * 0.98 / w);
+            if (w > L->area.h * 0.6)
+                text_at(c, L->outer.x + 3 + fsn * 0.8, L->area.y + L->area.h / 2, p->y.label, f,
+                        false, HF_HALIGN_CENTER, HF_VALIGN_BASELINE, 90);
+            else
+                text_at(c, L->outer.x + 3 + fsn * 0.8, L->area.y, p->y.label, f, false,
+                        HF_HALIGN_RIGHT, HF_VALIGN_BASELINE, 90);
+        }
     }
     if (p->title) {
         /* shrink a long title to the panel width rather than clip it */
-        double f = c->fs[HF_TEXT_LARGE], room = L->outer.x + L->outer.w - L->area.x - 2;
+        double tx = p->y.categories ? L->outer.x + 4 : L->area.x;
+        double f = c->fs[HF_TEXT_LARGE], room = L->outer.x + L->outer.w - tx - 2;
         double w = text_w(c, p->title, f, true);
         if (w > room && w > 0)
             f = fmax(5, f * room / w);
-        text_at(c, L->area.x, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true,
+        text_at(c, tx, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true,
                 HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
     }
 }
@@ -1063,8 +1088,9 @@ cover_score(const layout *L, const hf_panel *p, double bx, double by, double bw,
             for (b = 0; b < it->u.points.n; b++) {
                 const hf_points *pt = &it->u.points;
                 double x = px(L, &p->x, pt->x[b]);
-                double y = py(L, &p->y, pt->y[b] + (pt->eyhi ? pt->eyhi[b] : 0));
-                if (x > bx && x < bx + bw && y < by + bh)
+                double yt = py(L, &p->y, pt->y[b] + (pt->eyhi ? pt->eyhi[b] : 0));
+                double yb = py(L, &p->y, pt->y[b] - (pt->eylo ? pt->eylo[b] : 0));
+                if (x > bx && x < bx + bw && yt < by + bh && yb > by)
                     score += 2;
             }
             break;
@@ -1073,7 +1099,8 @@ cover_score(const layout *L, const hf_panel *p, double bx, double by, double bw,
                 for (b = 0; b < it->u.band.n; b++) {
                     double x0 = px(L, &p->x, it->u.band.x[b]);
                     double x1 = px(L, &p->x, it->u.band.x[b + 1]);
-                    if (x1 > bx && x0 < bx + bw && py(L, &p->y, it->u.band.hi[b]) < by + bh)
+                    if (x1 > bx && x0 < bx + bw && py(L, &p->y, it->u.band.hi[b]) < by + bh &&
+                        py(L, &p->y, it->u.band.lo[b]) > by)
                         score += 1;
                 }
             else
@@ -1085,10 +1112,19 @@ cover_score(const layout *L, const hf_panel *p, double bx, double by, double bw,
                 }
             break;
         case HF_ITEM_LINE:
-            for (b = 0; b < it->u.line.n; b++) {
-                double x = px(L, &p->x, it->u.line.x[b]), y = py(L, &p->y, it->u.line.y[b]);
-                if (x > bx && x < bx + bw && y > by && y < by + bh)
-                    score += 1;
+            /* sample each segment: sparse points can cross the box between them */
+            for (b = 0; b + 1 < it->u.line.n; b++) {
+                double xa = px(L, &p->x, it->u.line.x[b]), ya = py(L, &p->y, it->u.line.y[b]);
+                double xb = px(L, &p->x, it->u.line.x[b + 1]);
+                double yb = py(L, &p->y, it->u.line.y[b + 1]);
+                int k;
+                if (!isfinite(ya) || !isfinite(yb))
+                    continue;
+                for (k = 0; k <= 8; k++) {
+                    double x = xa + (xb - xa) * k / 8, y = ya + (yb - ya) * k / 8;
+                    if (x > bx && x < bx + bw && y > by && y < by + bh)
+                        score += 0.5;
+                }
             }
             break;
         case HF_ITEM_TEXT:
@@ -1178,11 +1214,24 @@ draw_legend(dc *c, layout *L, const hf_panel *p)
         by = L->area.y + pad;
     } else {
         double rx = L->area.x + L->area.w - L->legw - pad, lx = L->area.x + pad + 2;
+        double ty = L->area.y + pad, byb = L->area.y + L->area.h - L->legh - pad - 2;
         bx = rx;
-        by = L->area.y + pad;
-        if (p->legend_pos == HF_LEGPOS_INSIDE_AUTO &&
-            cover_score(L, p, lx, by, L->legw, L->legh) < cover_score(L, p, rx, by, L->legw, L->legh))
-            bx = lx;
+        by = ty;
+        if (p->legend_pos == HF_LEGPOS_INSIDE_AUTO) {
+            /* the corner covering least, in the order top right, top left, bottom right,
+             * bottom left (ties keep the earlier) */
+            const double cx[4] = {rx, lx, rx, lx}, cy[4] = {ty, ty, byb, byb};
+            double best = INFINITY;
+            int k;
+            for (k = 0; k < 4; k++) {
+                double sc = cover_score(L, p, cx[k], cy[k], L->legw, L->legh);
+                if (sc < best - 1e-9) {
+                    best = sc;
+                    bx = cx[k];
+                    by = cy[k];
+                }
+            }
+        }
     }
     for (i = 0; i < p->nlegend; i++) {
         const hf_legend_entry *e = &p->legend[i];
@@ -1383,6 +1432,14 @@ hf_cairo_doc_open(const char *path, const hf_cairo_options *opt, hf_error *err)
         free(d->tmp);
         free(d);
         return NULL;
+    }
+    {
+        /* mkstemp makes 0600; give the file the mode a plain fopen would have */
+        mode_t um = umask(0);
+        umask(um);
+        if (fchmod(fd, 0666 & ~um) != 0) {
+            /* not fatal: the figure is still written, only with private permissions */
+        }
     }
     d->outline_parent = CAIRO_PDF_OUTLINE_ROOT;
     return d;

@@ -137,8 +137,9 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
     }
     W = d->width_in > 0 ? d->width_in
         : d->labels && n > 12 ? HF_SCENE_DOUBLE_COLUMN
-                              : HF_SCENE_SINGLE_COLUMN;
-    s = hf_scene_new(W, d->labels ? W * 0.75 + 0.6 : W * 0.8);
+        : d->labels           ? HF_SCENE_SINGLE_COLUMN
+                              : 4.6;
+    s = hf_scene_new(W, d->labels ? W * 0.75 + 0.6 : 3.0);
     if (!s || hf_scene_set_outline(s, d->labels ? "Limits" : "CLs", 0) < 0)
         goto nomem;
     p = hf_scene_add_panel(s, 0, 0, 1, 1);
@@ -151,19 +152,23 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
         x0 = d->x[0];
         x1 = d->x[n - 1];
     }
-    /* headroom for the legend (5 rows) above the highest curve */
+    /* signal points: headroom for the legend (5 rows) above the highest curve. CLs against
+     * the POI falls from 1 to the right, so the legend sits in the empty top right and the
+     * range reaches two decades under the reference level only. */
     if (d->logy) {
         double a = log10(ymin > 0 ? ymin : 1e-3), b = log10(ymax);
+        if (d->level > 0 && !d->labels)
+            a = fmax(a, log10(d->level) - 2);
         if (d->level > 0)
             a = fmin(a, log10(d->level) - 0.3);
         a = floor(a);
         if (b - a < 1)
             b = a + 1;
         ymin = pow(10, a);
-        ymax = pow(10, a + (b - a) / 0.62);
+        ymax = d->labels ? pow(10, a + (b - a) / 0.62) : pow(10, ceil(b - 1e-9));
     } else {
         ymin = fmin(0, ymin);
-        ymax = ymax / 0.62;
+        ymax = d->labels ? ymax / 0.62 : ymax * 1.05;
     }
     if (hf_panel_set_axis(s, &p->x, x0, x1, false, d->xlabel) < 0 ||
         hf_panel_set_axis(s, &p->y, ymin, ymax, d->logy, d->ylabel) < 0)
@@ -173,7 +178,8 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
             goto nomem;
         p->x.categories = true;
     }
-    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    /* CLs curves and bands sweep every corner: the legend goes beside the plot */
+    p->legend_pos = d->labels ? HF_LEGPOS_TOP_RIGHT : HF_LEGPOS_OUTSIDE_RIGHT;
     p->legend_columns = 1;
     if (!hf_panel_add_band(s, p, n, false, d->x, lo2, hi2, HF_FILL_SOLID,
                            hf_ink_of(HF_ROLE_BAND2, 0)) ||

@@ -332,11 +332,11 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
         ymax = fmax(ymax, nu + e);
         if (opt->show_data)
             ymax = fmax(ymax, hi);
+        /* log scale: down to a few percent of the smallest total; tiny samples may drop off */
         if (nu > 0)
-            ymin_pos = fmin(ymin_pos, nu);
-        for (i = 0; i < ns; i++)
-            if (vals[i * nb + b] > 0)
-                ymin_pos = fmin(ymin_pos, vals[i * nb + b]);
+            ymin_pos = fmin(ymin_pos, nu * 0.05);
+        if (opt->show_data && dat[b] > 0)
+            ymin_pos = fmin(ymin_pos, dat[b] * 0.05);
         if (nu > 0) {
             rv[b] = dat[b] / nu;
             relo[b] = elo[b] / nu;
@@ -364,7 +364,7 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
         double lmax = log10(ymax), lmin;
         if (!isfinite(ymin_pos))
             ymin_pos = ymax * 1e-3;
-        lmin = floor(log10(ymin_pos) - 0.3);
+        lmin = floor(log10(ymin_pos));
         if (lmin < lmax - 6)
             lmin = floor(lmax - 6); /* at most six decades under the maximum */
         if (lmin > lmax - 1)

@@ -1,0 +1,37 @@
+/* render/plot_syst.h - figures of two-point systematics: nominal/up/down templates with a ratio
+ * panel, interpolation curves (codes 0, 1, 2, 4, 4p) with theta_hat +- sigma, and the ranking
+ * (impacts on the top axis, pulls on the bottom axis). */
+#ifndef HF_PLOT_SYST_H
+#define HF_PLOT_SYST_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/model.h"
+#include "core/ranking.h"
+#include "render/scene.h"
+
+/* Templates of parameter par on sample/channel m->cs[cs]: nominal, +1 sigma and -1 sigma (every
+ * normsys and histosys of that name combined), and up/nominal, down/nominal below. NULL with err
+ * on ENOMEM or when par does not act on cs. Caller frees with hf_scene_free. */
+hf_scene *hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err);
+
+/* Interpolation curves: the yield of m->cs[cs] against alpha in [-3, 3] for codes 0, 1, 2, 4 and
+ * 4p, one panel per bin for the (up to) six bins with the largest variation, the templates at
+ * alpha = -1, 0, 1 as markers, and theta_hat with a +-sigma strip (theta_hat NaN: none). */
+hf_scene *hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat,
+                              double sigma, hf_error *err);
+
+/* Every (channel, sample) that parameter name acts on, one page each, for a multi-page PDF:
+ * what = 0 templates, 1 interpolation (theta_hat/sigma as above). Returns *npages scenes (caller
+ * frees each and the array); NULL with err when the parameter is unknown or has no two-point
+ * modifier (HF_EUSAGE) or on ENOMEM. */
+hf_scene **hf_plot_syst_pages(const hf_model *m, const char *name, int what, double theta_hat,
+                              double sigma, size_t *npages, hf_error *err);
+
+/* Ranking figure of the `top` highest-ranked parameters (0: 20): post-fit impacts as filled bars
+ * and pre-fit impacts as hatched bars on the top axis (delta POI), pulls with their post-fit
+ * constraint as points on the bottom axis. Caller frees with hf_scene_free; NULL on ENOMEM. */
+hf_scene *hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_error *err);
+
+#endif
