@@ -350,26 +350,38 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             res->message = "converged (EDM below tolerance)";
             break;
         }
-        /* backtracking line search on the projected step */
-        double t = 1.0, ft = INFINITY;
+        /* backtracking line search on the projected step; if the Newton direction gives no
+         * decrease even with a fresh Hessian, a scaled steepest-descent direction is tried */
+        double ft = INFINITY;
         int accepted = 0;
-        for (int ls = 0; ls < 40; ls++) {
-            double slope = 0;
-            memcpy(c.xt, c.x, n * sizeof(double));
-            for (size_t a = 0; a < nf; a++) {
-                size_t j = c.free_idx[a];
-                c.xt[j] = clampd(c.x[j] + t * c.p[a], c.lo[j], c.hi[j]);
-                slope += gf[a] * (c.xt[j] - c.x[j]);
+        for (int dir = 0; dir < 2 && !accepted; dir++) {
+            if (dir == 1) {
+                if (!have_cov_h)
+                    break;
+                for (size_t a = 0; a < nf; a++) {
+                    double h = fabs(c.H[a * nf + a]);
+                    c.p[a] = inact[a] ? 0.0 : -gf[a] / (h > 1e-12 ? h : 1.0);
+                }
             }
-            ft = fgrad(&c, c.xt, c.gt);
-            if (isfinite(ft) && ft <= f + 1e-4 * slope) {
-                accepted = 1;
-                break;
+            double t = 1.0;
+            for (int ls = 0; ls < 40; ls++) {
+                double slope = 0;
+                memcpy(c.xt, c.x, n * sizeof(double));
+                for (size_t a = 0; a < nf; a++) {
+                    size_t j = c.free_idx[a];
+                    c.xt[j] = clampd(c.x[j] + t * c.p[a], c.lo[j], c.hi[j]);
+                    slope += gf[a] * (c.xt[j] - c.x[j]);
+                }
+                ft = fgrad(&c, c.xt, c.gt);
+                if (isfinite(ft) && ft <= f + 1e-4 * slope && ft <= f) {
+                    accepted = 1;
+                    break;
+                }
+                t *= 0.5;
             }
-            t *= 0.5;
         }
-        if (!accepted && !exact) {
-            exact = need = 1; /* the quasi-Newton model misled: retry with the exact Hessian */
+        if (!accepted && !have_cov_h) {
+            exact = need = 1; /* the quasi-Newton model misled: retry with a fresh Hessian */
             continue;
         }
         if (!accepted) {
