@@ -297,12 +297,15 @@ compile_set(hf_model *m, const modref *refs, size_t n, size_t first, size_t si, 
         }
     }
     if (t == HF_MOD_LUMI && (pc == NULL || pc->naux == 0 || pc->nsigmas == 0)) {
-        char where[64];
-        snprintf(where, sizeof(where), "/measurements/%zu/config/parameters", m->meas->jindex);
-        return hf_error_set(err, HF_EMODEL, where,
-                            "lumi parameter '%s' needs 'auxdata' and 'sigmas' in the measurement "
-                            "config",
-                            set->name);
+        /* point at the parameter's entry when it exists, else at the list */
+        char *where = pc != NULL ? config_pointer(m->meas, pc, NULL) : NULL;
+        char list[80];
+        snprintf(list, sizeof(list), "/measurements/%zu/config/parameters", m->meas->jindex);
+        hf_error_set(err, HF_EMODEL, where != NULL ? where : list,
+                     "lumi parameter '%s' needs 'auxdata' and 'sigmas' in the measurement config",
+                     set->name);
+        free(where);
+        return -1;
     }
     if (pc == NULL)
         return 0;

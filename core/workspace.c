@@ -85,6 +85,25 @@ hf_json_load_file(const char *path, hf_error *err)
         hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
         return NULL;
     }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul != NULL) {
+        int line = 1, col = 1;
+        for (const char *p = buf; p < nul; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        free(buf);
+        hf_error_set(err, HF_EJSON, "", "invalid JSON: NUL byte at line %d column %d", line, col);
+        if (err != NULL) {
+            err->line = line;
+            err->column = col;
+        }
+        return NULL;
+    }
     const char *end = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
     cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
@@ -526,7 +545,15 @@ load_observations(loader *L, const cJSON *root)
         size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
         if (c == NULL) {
             /* pyhf ignores observations of channels the workspace does not define */
-            if (add_warning(L, "observation for a channel the workspace does not define: ignored") < 0)
+            size_t wl = strlen(name) + 80;
+            char *w = malloc(wl);
+            if (w == NULL)
+                return hf_error_nomem(L->err);
+            snprintf(w, wl, "observation for channel '%s', which the workspace does not define: ignored",
+                     name);
+            int wrc = add_warning(L, w);
+            free(w);
+            if (wrc < 0)
                 return -1;
             hf_jsonptr_pop(&L->jp, m2);
             i++;
@@ -831,6 +858,11 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     if (!cJSON_IsString(ver)) {
         hf_error_set(err, HF_ESCHEMA, "/version", "expected a string, found %s", json_type(ver));
+        goto done;
+    }
+    if (strcmp(ver->valuestring, "1.0.0") != 0) {
+        hf_error_set(err, HF_ESCHEMA, "/version",
+                     "unsupported workspace version '%s' (pyhf's schema is 1.0.0)", ver->valuestring);
         goto done;
     }
     ws->version = hf_arena_strdup(&ws->arena, ver->valuestring);
