@@ -168,12 +168,11 @@ hf_density_truth_binned(const char *name, const double *w, size_t nbins, double 
 static char *
 format_label(const char *channel, const char *sample, size_t nbins)
 {
-    const char *fmt = "template %s/%s (%zu bins, x = bin index)";
     const char *s = sample != NULL ? sample : "all samples";
-    size_t len = strlen(fmt) + strlen(channel) + strlen(s) + 24;
+    size_t len = strlen(channel) + strlen(s) + 64;
     char *out = malloc(len);
     if (out != NULL)
-        snprintf(out, len, fmt, channel, s, nbins);
+        snprintf(out, len, "template %s/%s (%zu bins, x = bin index)", channel, s, nbins);
     return out;
 }
 
@@ -295,14 +294,13 @@ hf_density_truth_sample(const char *name, const double *x, size_t n, double lo, 
                      name);
         return NULL;
     }
-    const char *fmt = "sample %s (%zu values)";
-    size_t len = strlen(fmt) + strlen(name) + 24;
+    size_t len = strlen(name) + 48;
     char *label = malloc(len);
     if (label == NULL) {
         hf_error_nomem(err);
         return NULL;
     }
-    snprintf(label, len, fmt, name, kept);
+    snprintf(label, len, "sample %s (%zu values)", name, kept);
     hf_density_truth *t = alloc_truth(SAMPLE, name, label, lo, hi, err);
     free(label);
     if (t == NULL)
