@@ -984,13 +984,17 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         if (n > w)
             w = n;
     }
-    int avail = outside_x >= 0 ? gm->ox1 - outside_x : gm->pw - 1;
+    /* inside the plot the legend may take a third of the width and leaves a row free; on
+     * small plots it is dropped rather than hiding the data */
+    int avail = outside_x >= 0 ? gm->ox1 - outside_x : gm->pw / 3;
     if (w > avail)
         w = avail;
     int h = (int)p->nlegend;
+    if (outside_x < 0 && h > gm->ph - 1)
+        h = gm->ph - 1;
     if (h > gm->ph)
         h = gm->ph;
-    if (w < 3 || h < 1)
+    if (w < 6 || h < 1)
         return;
     int x, y = gm->py;
     if (outside_x >= 0) {

@@ -1,0 +1,18 @@
+#!/bin/sh
+# `?` opens the help overlay generated from the key table; Esc closes it; q quits cleanly.
+. tests/tui/lib.sh
+start "$HF" tui "$DEMO"
+wait_for 'j/k move'
+keys '?'
+wait_for 'Key bindings'
+for k in 'toggle pre-fit / post-fit' 'export the current plot' 'quit at once' 'this help'; do
+    screen | grep -qF -- "$k" || fail "help lacks '$k'"
+done
+keys Escape
+wait_gone 'Key bindings'
+keys F1
+wait_for 'Key bindings'
+keys q
+wait_gone 'Key bindings'
+keys q
+wait_for 'EXIT 0'
