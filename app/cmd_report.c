@@ -1,0 +1,111 @@
+/* app/cmd_report.c - `hfscope report WS -o report.pdf`: the review report (summary, every
+ * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; optionally the
+ * yield table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "core/fit.h"
+#include "render/palette.h"
+#include "render/report.h"
+#include "render/tables.h"
+
+int cmd_report(int argc, char **argv);
+
+/* Table format from a file name's extension; -1 if it has none we know. */
+static int
+table_format_of(const char *path, hf_table_format *f)
+{
+    const char *dot = strrchr(path, '.');
+
+    return dot ? hf_table_format_parse(dot + 1, f) : -1;
+}
+
+static int
+write_table(const char *path, const hf_model *m, const hf_fit_result *fit, hf_table_format f)
+{
+    hf_error err = {0};
+    hf_yields *pre = hf_yields_compute(m, m->init, NULL, &err), *post = NULL;
+    char *txt = NULL;
+    int rc = 0;
+
+    if (pre && fit && fit->cov)
+        post = hf_yields_compute(m, fit->x, fit->cov, &err);
+    if (pre && (!fit || !fit->cov || post))
+        txt = hf_yield_table(pre, post, f, &err);
+    if (!txt || hf_write_file_atomic(path, txt, strlen(txt), &err) < 0)
+        rc = hf_cli_report(NULL, &err);
+    free(txt);
+    hf_yields_free(pre);
+    hf_yields_free(post);
+    hf_error_release(&err);
+    return rc;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+    hf_cli cli;
+    const char *lumi = NULL, *table = NULL;
+    bool logy = false, nofit = false;
+    double threshold = 0;
+    hf_table_format tf = HF_TABLE_MARKDOWN;
+    const hf_opt extra[] = {
+        {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
+        {"lumi", 0, HF_OPT_STRING, &lumi, "luminosity label on the stack plots"},
+        {"threshold", 0, HF_OPT_DOUBLE, &threshold, "correlations: prune below |rho| (0.2)"},
+        {"table", 0, HF_OPT_STRING, &table, "also write the yield table (.md, .csv or .tex)"},
+        {"no-fit", 0, HF_OPT_FLAG, &nofit, "pre-fit figures only (no fit)"},
+        {NULL, 0, HF_OPT_FLAG, NULL, NULL},
+    };
+    hf_fit_result fr;
+    bool have_fit = false;
+    hf_error err = {0};
+    hf_palette *pal = NULL;
+    hf_report_options ro = {0};
+    int rc = hf_cli_parse(&cli, argc, argv, extra, "report [OPTIONS] WORKSPACE.json -o REPORT.pdf");
+
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    if (!cli.output)
+        rc = hf_cli_usage_error("report: -o REPORT.pdf is required");
+    else if (table && table_format_of(table, &tf) < 0)
+        rc = hf_cli_usage_error("--table %s: unknown extension (use .md, .csv or .tex)", table);
+    if (rc == 0)
+        rc = hf_cli_load(&cli);
+    if (rc == 0 && !(pal = hf_palette_from_env(&err)))
+        rc = hf_cli_report(NULL, &err);
+    if (rc == 0 && !nofit) {
+        hf_data d = hf_model_data(cli.model);
+        if (hf_fit(cli.model, &d, NULL, &fr, &err) < 0) {
+            rc = hf_cli_report(cli.ws_path, &err);
+        } else {
+            have_fit = true;
+            if (!fr.converged)
+                hf_cli_warn("the fit did not converge (%s); the report shows where it stopped",
+                            fr.message ? fr.message : "unknown reason");
+        }
+    }
+    if (rc == 0) {
+        ro.source = cli.ws_path;
+        ro.lumi_label = lumi;
+        ro.logy = logy;
+        ro.corr_threshold = threshold;
+        ro.pal = pal;
+        if (hf_report_write(cli.output, cli.model, have_fit ? &fr : NULL, &ro, &err) < 0)
+            rc = hf_cli_report(NULL, &err);
+        else if (!cli.quiet && !cli.json)
+            printf("%s\n", cli.output);
+    }
+    if (rc == 0 && table)
+        rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
+    if (have_fit)
+        hf_fit_result_release(&fr);
+    hf_palette_free(pal);
+    hf_error_release(&err);
+    hf_cli_release(&cli);
+    return rc;
+}
