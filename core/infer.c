@@ -19,8 +19,7 @@ typedef struct dataset {
     hf_data d;
     double *free_x;
     double free_tnll, muhat;
-    double *warm; /* last conditional fit (warm start) */
-    bool have_warm;
+    double *warm; /* scratch for a second start */
 } dataset;
 
 struct hf_infer {
@@ -184,38 +183,51 @@ ensure_free(hf_infer *inf, dataset *s, const double *start, const char *what, hf
     return 0;
 }
 
-/* Conditional fit of s at POI = mu, warm-started from the previous conditional fit of s (or
- * the unconditional fit). Writes the minimum to x and twice NLL to *tnll. When the conditional
- * minimum lies below the unconditional one, the unconditional fit is redone from there, so
- * the test statistic never rests on a poor unconditional minimum. */
+/* Conditional fit of s at POI = mu, the minimum of two starts: the unconditional fit of s with
+ * the POI moved to mu (the warm start), and the suggested init with the POI at mu (where pyhf
+ * starts every fit). Profile likelihoods can have several valleys (a code4p histosys makes one
+ * in toy_2bin_2channel_coupledhistosys), and a single start, warm or not, may end in the wrong
+ * one. Writes the minimum to x and twice NLL to *tnll. When it lies below the unconditional
+ * minimum, the unconditional fit is redone from there, so q never rests on a poor minimum. */
 static int
 cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const char *what,
          hf_error *err)
 {
     const hf_model *m = inf->m;
-    memcpy(inf->init, s->have_warm ? s->warm : s->free_x, m->npar * sizeof(double));
+    size_t np = m->npar;
+    memcpy(inf->init, s->free_x, np * sizeof(double));
     inf->init[inf->poi] = mu;
     inf->nfits++;
     if (fit(m, &s->d, inf->init, inf->poi, mu, inf->cancel, x, tnll, what, err) < 0)
         return -1;
-    memcpy(s->warm, x, m->npar * sizeof(double));
-    s->have_warm = true;
-    if (*tnll < s->free_tnll - 1e-7) {
-        double *x2 = malloc(m->npar * sizeof(double));
+    bool same = true;
+    for (size_t j = 0; j < np && same; j++)
+        same = j == (size_t)inf->poi || inf->init[j] == m->init[j];
+    if (!same) {
         double t2;
-        if (x2 == NULL)
-            return hf_error_nomem(err);
+        hf_error e2 = {0};
         inf->nfits++;
-        if (fit(m, &s->d, x, -1, 0.0, inf->cancel, x2, &t2, what, err) < 0) {
-            free(x2);
+        if (fit(m, &s->d, NULL, inf->poi, mu, inf->cancel, s->warm, &t2, what, &e2) == 0 &&
+            t2 < *tnll - 1e-9) {
+            memcpy(x, s->warm, np * sizeof(double));
+            *tnll = t2;
+        } else if (e2.code == HF_ECANCELED || e2.code == HF_ENOMEM) {
+            hf_error_set(err, e2.code, "", "%s", hf_error_msg(&e2));
+            hf_error_release(&e2);
             return -1;
         }
+        hf_error_release(&e2);
+    }
+    if (*tnll < s->free_tnll - 1e-7) {
+        double t2;
+        inf->nfits++;
+        if (fit(m, &s->d, x, -1, 0.0, inf->cancel, s->warm, &t2, what, err) < 0)
+            return -1;
         if (t2 < s->free_tnll) {
-            memcpy(s->free_x, x2, m->npar * sizeof(double));
+            memcpy(s->free_x, s->warm, np * sizeof(double));
             s->free_tnll = t2;
-            s->muhat = x2[inf->poi];
+            s->muhat = s->warm[inf->poi];
         }
-        free(x2);
     }
     return 0;
 }
@@ -254,9 +266,20 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
     }
     hf_infer_asimov(inf->m, gen, s->main, s->aux);
     s->ready = true;
-    /* the generating point is the Asimov minimum up to the POI: a near-perfect start */
-    if (ensure_free(inf, s, gen, "unconditional fit to the Asimov data", err) < 0)
-        return -1;
+    /* Every Poisson and constraint term of Asimov data peaks at the generating point (n = nu,
+     * aux = expected aux), so that point is the unconditional minimum: no fit needed (pyhf
+     * fits it anyway and lands there to its tolerance). */
+    hf_eval *ev = hf_eval_new(inf->m);
+    if (ev == NULL)
+        return hf_error_nomem(err);
+    double tnll = 2.0 * hf_model_nll(ev, gen, &s->d);
+    hf_eval_free(ev);
+    if (!isfinite(tnll))
+        return ensure_free(inf, s, gen, "unconditional fit to the Asimov data", err);
+    memcpy(s->free_x, gen, inf->npar * sizeof(double));
+    s->free_tnll = tnll;
+    s->muhat = gen[inf->poi];
+    s->have_free = true;
     return 0;
 }
 
