@@ -4,10 +4,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/cli.h"
 #include "core/fit.h"
 #include "core/ranking.h"
+#include "render/cairo.h"
+#include "render/plot_syst.h"
 
 int cmd_ranking(int argc, char **argv);
 
@@ -66,15 +69,41 @@ print_text(const hf_model *m, const hf_ranking *r, int top)
     }
 }
 
+/* Draw the ranking figure to path (format from its extension). */
+static int
+write_plot(const char *path, const hf_model *m, const hf_ranking *r, int top)
+{
+    hf_error err = {0};
+    const char *dot = strrchr(path, '.');
+    hf_cairo_options co = {0};
+    if (dot == NULL || hf_format_parse(dot + 1, &co.format) < 0)
+        return hf_cli_usage_error("--plot %s: the name must end in .pdf, .png or .svg", path);
+    hf_scene *s = hf_plot_syst_ranking(m, r, top > 0 ? (size_t)top : 0, &err);
+    hf_cairo_doc *d = s != NULL ? hf_cairo_doc_open(path, &co, &err) : NULL;
+    int rc = 0;
+    if (d == NULL || hf_cairo_doc_add(d, s, &err) < 0) {
+        hf_cairo_doc_abort(d);
+        rc = hf_cli_report(path, &err);
+    } else if (hf_cairo_doc_close(d, &err) < 0) {
+        rc = hf_cli_report(path, &err);
+    }
+    hf_scene_free(s);
+    hf_error_release(&err);
+    return rc;
+}
+
 int
 cmd_ranking(int argc, char **argv)
 {
     hf_cli cli = {0};
     bool no_prefit = false;
     int top = 0;
+    const char *plot = NULL;
     const hf_opt extra[] = {
         {"no-prefit", 0, HF_OPT_FLAG, &no_prefit, "skip the pre-fit impacts (half the refits)"},
         {"top", 0, HF_OPT_INT, &top, "show only the N highest-ranked parameters"},
+        {"plot", 0, HF_OPT_STRING, &plot,
+         "also draw the ranking figure (FILE.pdf/.png/.svg; --top N rows, default 20)"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra, "ranking [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
@@ -106,9 +135,11 @@ cmd_ranking(int argc, char **argv)
         if (hf_ranking_compute(m, &d, &fit, &ro, &r, &err) < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
         } else {
-            if (cli.json)
+            if (plot != NULL)
+                rc = write_plot(plot, m, &r, top);
+            if (rc == 0 && cli.json)
                 rc = emit_json(&cli, m, &fit, &r, top);
-            else
+            else if (rc == 0)
                 print_text(m, &r, top);
             if (rc == 0 && !fit.converged)
                 rc = 1;

@@ -1,0 +1,433 @@
+/* render/plot_syst.c - templates with ratio panel, interpolation curves per code, and the
+ * ranking figure (impact bars on a top axis drawn with text items, pulls on the bottom axis). */
+#include "render/plot_syst.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/interp.h"
+#include "core/systematics.h"
+#include "render/axis.h"
+
+#define THETA "\xce\xb8"                 /* θ */
+#define THETA_HAT "\xce\xb8\xcc\x82"     /* θ̂ */
+#define ALPHA "\xce\xb1"                 /* α */
+#define DELTA "\xce\x94"                 /* Δ */
+#define SIGMA "\xcf\x83"                 /* σ */
+#define PM "\xc2\xb1"                    /* ± */
+#define MINUS "\xe2\x88\x92"             /* − */
+#define DOT "\xc2\xb7"                   /* · */
+
+static hf_scene *
+fail(hf_scene *s, hf_error *err)
+{
+    hf_scene_free(s);
+    hf_error_nomem(err);
+    return NULL;
+}
+
+hf_scene *
+hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
+{
+    const hf_cs *c = &m->cs[cs];
+    size_t nb = c->nbins;
+    double *buf = malloc((6 * nb + 2) * sizeof(*buf));
+    hf_scene *s = NULL;
+    if (buf == NULL)
+        return fail(NULL, err);
+    double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *ru = buf + 3 * nb,
+           *rd = buf + 4 * nb, *edges = buf + 5 * nb;
+    if (hf_systematics_templates(m, par, cs, nom, up, dn) == 0) {
+        free(buf);
+        hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys on %s/%s",
+                     m->par[par].name, m->chan[c->chan]->name, m->samp_name[c->samp]);
+        return NULL;
+    }
+    double ymax = 0, rdev = 0;
+    for (size_t b = 0; b <= nb; b++)
+        edges[b] = (double)b;
+    for (size_t b = 0; b < nb; b++) {
+        ymax = fmax(ymax, fmax(nom[b], fmax(up[b], dn[b])));
+        ru[b] = nom[b] != 0 ? up[b] / nom[b] : 1.0;
+        rd[b] = nom[b] != 0 ? dn[b] / nom[b] : 1.0;
+        rdev = fmax(rdev, fmax(fabs(ru[b] - 1), fabs(rd[b] - 1)));
+    }
+    if (!(ymax > 0))
+        ymax = 1;
+    rdev = fmax(rdev * 1.25, 0.01);
+
+    s = hf_scene_new(5.0, 4.2);
+    if (s == NULL)
+        goto nomem;
+    const char *title = hf_scene_printf(s, "%s " DOT " %s " DOT " %s", m->par[par].name,
+                                        m->chan[c->chan]->name, m->samp_name[c->samp]);
+    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
+        hf_scene_set_outline(s, title, 1) < 0)
+        goto nomem;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0.06, 1, 0.72);
+    if (p == NULL || hf_panel_set_axis(s, &p->x, 0, (double)nb, false, NULL) < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, ymax * 1.4, false, "Yield") < 0)
+        goto nomem;
+    p->x.integer = true;
+    p->x.hide_labels = true;
+    p->y.no_min_label = true;
+    hf_item *it;
+    if (!hf_panel_add_hist(s, p, nb, edges, nom, hf_ink_of(HF_ROLE_FG, 0)) ||
+        !(it = hf_panel_add_hist(s, p, nb, edges, up, hf_ink_of(HF_ROLE_SERIES, 0))) ||
+        !hf_panel_add_legend(s, p, "nominal", hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_LINE) ||
+        !hf_panel_add_legend(s, p, "+1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0), HF_LEGEND_LINE))
+        goto nomem;
+    it->width = HF_WIDTH_THICK;
+    if (!(it = hf_panel_add_hist(s, p, nb, edges, dn, hf_ink_of(HF_ROLE_SERIES, 1))))
+        goto nomem;
+    it->dash = HF_DASH_DASHED;
+    it->width = HF_WIDTH_THICK;
+    hf_legend_entry *le = hf_panel_add_legend(s, p, MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
+                                              HF_LEGEND_LINE);
+    if (le == NULL)
+        goto nomem;
+    le->dash = HF_DASH_DASHED;
+
+    hf_panel *r = hf_scene_add_panel(s, 0, 0.72, 1, 1.0);
+    if (r == NULL || hf_panel_set_axis(s, &r->x, 0, (double)nb, false, "Bin") < 0 ||
+        hf_panel_set_axis(s, &r->y, 1 - rdev, 1 + rdev, false, "Var. / nom.") < 0)
+        goto nomem;
+    r->x.integer = true;
+    r->y.no_max_label = true;
+    if (!hf_panel_add_rule(s, r, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED) ||
+        !hf_panel_add_hist(s, r, nb, edges, ru, hf_ink_of(HF_ROLE_SERIES, 0)) ||
+        !(it = hf_panel_add_hist(s, r, nb, edges, rd, hf_ink_of(HF_ROLE_SERIES, 1))))
+        goto nomem;
+    it->dash = HF_DASH_DASHED;
+    free(buf);
+    return s;
+nomem:
+    free(buf);
+    return fail(s, err);
+}
+
+static int
+by_weight_desc(const void *a, const void *b)
+{
+    const double *x = a, *y = b; /* {weight, bin} pairs */
+    if (x[0] != y[0])
+        return x[0] > y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+static int
+by_bin(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+#define NALPHA 121
+
+hf_scene *
+hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, double sigma,
+                    hf_error *err)
+{
+    static const hf_interp_code codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
+                                           HF_INTERP_CODE4, HF_INTERP_CODE4P};
+    static const hf_dash dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED,
+                                     HF_DASH_SOLID, HF_DASH_DASHED};
+    const size_t ncode = sizeof(codes) / sizeof(codes[0]);
+    const hf_cs *c = &m->cs[cs];
+    size_t nb = c->nbins;
+    double *buf = malloc((3 * nb + 2 * nb + NALPHA * (ncode + 1) + 8) * sizeof(*buf));
+    hf_scene *s = NULL;
+    if (buf == NULL)
+        return fail(NULL, err);
+    double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *wb = buf + 3 * nb;
+    double *ax = buf + 5 * nb, *ys = ax + NALPHA;
+    if (hf_systematics_templates(m, par, cs, nom, up, dn) == 0) {
+        free(buf);
+        hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys on %s/%s",
+                     m->par[par].name, m->chan[c->chan]->name, m->samp_name[c->samp]);
+        return NULL;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        wb[2 * b] = fabs(up[b] - nom[b]) + fabs(dn[b] - nom[b]);
+        wb[2 * b + 1] = (double)b;
+    }
+    qsort(wb, nb, 2 * sizeof(double), by_weight_desc);
+    size_t nshow = nb < 6 ? nb : 6;
+    qsort(wb, nshow, 2 * sizeof(double), by_bin);
+    size_t cols = nshow <= 1 ? 1 : nshow <= 4 ? 2 : 3, rows = (nshow + cols - 1) / cols;
+    for (size_t i = 0; i < NALPHA; i++)
+        ax[i] = -3.0 + 6.0 * (double)i / (NALPHA - 1);
+
+    s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 2.3 * (double)rows + 0.5);
+    if (s == NULL)
+        goto nomem;
+    const char *title =
+        hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
+                        m->chan[c->chan]->name, m->samp_name[c->samp]);
+    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
+        hf_scene_set_outline(s, title, 1) < 0)
+        goto nomem;
+    double top = 0.5 / (2.3 * (double)rows + 0.5);
+    static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
+    static const char *const alab[7] = {MINUS "3", MINUS "2", MINUS "1", "0", "1", "2", "3"};
+    for (size_t k = 0; k < nshow; k++) {
+        size_t b = (size_t)wb[2 * k + 1];
+        size_t col = k % cols, row = k / cols;
+        double h = (1.0 - top) / (double)rows;
+        hf_panel *p = hf_scene_add_panel(s, (double)col / (double)cols, top + (double)row * h,
+                                         (double)(col + 1) / (double)cols,
+                                         top + (double)(row + 1) * h);
+        if (p == NULL)
+            goto nomem;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t q = 0; q < ncode; q++)
+            for (size_t i = 0; i < NALPHA; i++) {
+                double y = hf_systematics_yield_at(m, par, cs, b, codes[q], ax[i]);
+                ys[q * NALPHA + i] = y;
+                if (isfinite(y)) {
+                    lo = fmin(lo, y);
+                    hi = fmax(hi, y);
+                }
+            }
+        if (!isfinite(lo)) {
+            lo = 0;
+            hi = 1;
+        }
+        double pad = fmax((hi - lo) * 0.08, 1e-6 * fmax(1.0, fabs(hi)));
+        lo -= pad;
+        hi += pad + (k == 0 ? (hi - lo) * 0.45 : 0); /* legend room in the first panel */
+        const char *pt = hf_scene_printf(s, "bin %zu", b);
+        if (pt == NULL || hf_panel_set_title(s, p, pt) < 0 ||
+            hf_panel_set_axis(s, &p->x, -3, 3, false, row + 1 == rows ? ALPHA : NULL) < 0 ||
+            hf_panel_set_axis(s, &p->y, lo, hi, false, col == 0 ? "Yield" : NULL) < 0 ||
+            hf_panel_axis_ticks(s, &p->x, 7, atick, alab) < 0)
+            goto nomem;
+        if (isfinite(theta_hat)) {
+            hf_item *sp = NULL;
+            if (isfinite(sigma) && sigma > 0 &&
+                !(sp = hf_panel_add_span(s, p, true, theta_hat - sigma, theta_hat + sigma,
+                                         hf_ink_of(HF_ROLE_BAND1, 0))))
+                goto nomem;
+            if (sp != NULL)
+                sp->alpha = 0.35;
+            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_ACCENT, 0),
+                                   HF_DASH_SOLID))
+                goto nomem;
+            if (k == 0 && (!hf_panel_add_legend(s, p, THETA_HAT " " PM " " SIGMA,
+                                                hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_SHADE)))
+                goto nomem;
+        }
+        for (size_t q = 0; q < ncode; q++) {
+            hf_item *it = hf_panel_add_line(s, p, NALPHA, ax, &ys[q * NALPHA],
+                                            hf_ink_of(HF_ROLE_SERIES, (int)q), dashes[q]);
+            if (it == NULL)
+                goto nomem;
+            if (codes[q] == m->histosys_code || codes[q] == m->normsys_code)
+                it->width = HF_WIDTH_THICK;
+            if (k == 0) {
+                hf_legend_entry *le = hf_panel_add_legend(
+                    s, p, hf_interp_name(codes[q]), hf_ink_of(HF_ROLE_SERIES, (int)q),
+                    HF_LEGEND_LINE);
+                if (le == NULL)
+                    goto nomem;
+                le->dash = dashes[q];
+            }
+        }
+        double px3[3] = {-1, 0, 1}, py3[3] = {dn[b], nom[b], up[b]};
+        if (!hf_panel_add_points(s, p, 3, px3, py3, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                                 hf_ink_of(HF_ROLE_DATA, 0)))
+            goto nomem;
+        if (k == 0) {
+            hf_legend_entry *le = hf_panel_add_legend(s, p, "templates", hf_ink_of(HF_ROLE_DATA, 0),
+                                                      HF_LEGEND_MARKER);
+            if (le == NULL)
+                goto nomem;
+            p->legend_pos = HF_LEGPOS_TOP_LEFT;
+            p->legend_columns = 2;
+        }
+    }
+    free(buf);
+    return s;
+nomem:
+    free(buf);
+    return fail(s, err);
+}
+
+hf_scene **
+hf_plot_syst_pages(const hf_model *m, const char *name, int what, double theta_hat, double sigma,
+                   size_t *npages, hf_error *err)
+{
+    *npages = 0;
+    int par = hf_model_find_par(m, name);
+    if (par < 0) {
+        hf_error_set(err, HF_EUSAGE, "", "no parameter \"%s\"", name);
+        return NULL;
+    }
+    hf_scene **pages = calloc(m->ncs + 1, sizeof(*pages));
+    double *tmp = NULL;
+    size_t maxb = 1;
+    for (size_t c = 0; c < m->ncs; c++)
+        if (m->cs[c].nbins > maxb)
+            maxb = m->cs[c].nbins;
+    tmp = malloc(3 * maxb * sizeof(*tmp));
+    if (pages == NULL || tmp == NULL) {
+        free(pages);
+        free(tmp);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t c = 0; c < m->ncs; c++) {
+        if (hf_systematics_templates(m, (size_t)par, c, tmp, tmp + maxb, tmp + 2 * maxb) == 0)
+            continue;
+        hf_scene *s = what == 0 ? hf_plot_syst_templates(m, (size_t)par, c, err)
+                                : hf_plot_syst_interp(m, (size_t)par, c, theta_hat, sigma, err);
+        if (s == NULL) {
+            for (size_t i = 0; i < n; i++)
+                hf_scene_free(pages[i]);
+            free(pages);
+            free(tmp);
+            return NULL;
+        }
+        pages[n++] = s;
+    }
+    free(tmp);
+    if (n == 0) {
+        free(pages);
+        hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys modifier", name);
+        return NULL;
+    }
+    *npages = n;
+    return pages;
+}
+
+/* One horizontal bar from 0 to v at row y (a one-bin step band). */
+static int
+bar(hf_scene *s, hf_panel *p, double v, double y, double half, hf_fill fill, hf_ink ink,
+    double alpha)
+{
+    if (!isfinite(v) || v == 0)
+        return 0;
+    double x[2] = {fmin(0, v), fmax(0, v)}, lo = y - half, hi = y + half;
+    hf_item *it = hf_panel_add_band(s, p, 1, true, x, &lo, &hi, fill, ink);
+    if (it == NULL)
+        return -1;
+    it->alpha = alpha;
+    return 0;
+}
+
+hf_scene *
+hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_error *err)
+{
+    size_t n = top == 0 ? 20 : top;
+    if (n > r->n)
+        n = r->n;
+    if (n == 0 || r->poi < 0) {
+        hf_error_set(err, HF_EUSAGE, "", "nothing to rank");
+        return NULL;
+    }
+    double *buf = malloc((5 * n + 1) * sizeof(*buf));
+    const char **lab = malloc(n * sizeof(*lab));
+    hf_scene *s = NULL;
+    if (buf == NULL || lab == NULL) {
+        free(buf);
+        free(lab);
+        return fail(NULL, err);
+    }
+    double *yv = buf, *xv = buf + n, *ex = buf + 2 * n;
+    double imax = 0, xr = 2;
+    for (size_t i = 0; i < n; i++) {
+        const hf_ranking_entry *e = &r->e[i];
+        yv[i] = (double)(n - 1 - i);
+        xv[i] = isfinite(e->pull) ? e->pull : NAN;
+        ex[i] = e->postfit_sigma / e->prefit_sigma;
+        if (!isfinite(ex[i]))
+            ex[i] = 0;
+        lab[i] = m->par[e->par].name;
+        if (isfinite(xv[i]))
+            xr = fmax(xr, fabs(xv[i]) + ex[i]);
+        for (int k = 0; k < 2; k++) {
+            if (isfinite(e->impact_postfit[k]))
+                imax = fmax(imax, fabs(e->impact_postfit[k]));
+            if (isfinite(e->impact_prefit[k]))
+                imax = fmax(imax, fabs(e->impact_prefit[k]));
+        }
+    }
+    xr = fmin(ceil(xr + 0.05), 4);
+    if (!(imax > 0))
+        imax = 1;
+    double scale = 0.95 * xr / imax; /* impact -> pull-axis units */
+    double height = 0.24 * (double)n + 1.5;
+
+    s = hf_scene_new(6.5, height);
+    if (s == NULL)
+        goto nomem;
+    const char *poi = m->par[r->poi].name;
+    const char *title = hf_scene_printf(s, "Ranking: impact on %s (top axis), pulls (bottom)", poi);
+    if (title == NULL || hf_scene_set_title(s, title) < 0 || hf_scene_set_outline(s, "Ranking", 0) < 0)
+        goto nomem;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0.4 / height, 1, 1);
+    if (p == NULL ||
+        hf_panel_set_axis(s, &p->x, -xr, xr, false,
+                          "(" THETA_HAT " " MINUS " " THETA "\xe2\x82\x80) / " DELTA THETA) < 0 ||
+        hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0)
+        goto nomem;
+    p->y.categories = true;
+    p->legend_pos = HF_LEGPOS_OUTSIDE_RIGHT;
+    if (!hf_panel_add_rule(s, p, true, 0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
+        !hf_panel_add_rule(s, p, true, -1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED) ||
+        !hf_panel_add_rule(s, p, true, 1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED))
+        goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        const hf_ranking_entry *e = &r->e[i];
+        if (bar(s, p, scale * e->impact_prefit[0], yv[i], 0.36, HF_FILL_HATCH,
+                hf_ink_of(HF_ROLE_SERIES, 0), 1) < 0 ||
+            bar(s, p, scale * e->impact_prefit[1], yv[i], 0.36, HF_FILL_HATCH,
+                hf_ink_of(HF_ROLE_SERIES, 1), 1) < 0 ||
+            bar(s, p, scale * e->impact_postfit[0], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
+            bar(s, p, scale * e->impact_postfit[1], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
+            goto nomem;
+    }
+    if (!hf_panel_add_points(s, p, n, xv, yv, ex, ex, NULL, NULL, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        goto nomem;
+    /* the top axis: delta POI ticks drawn as short lines and text above the plot area */
+    double step = hf_axis_nice_step(2 * imax, 4);
+    double ytop = (double)n - 0.3, tl = 0.2;
+    for (long k = -(long)floor(xr / scale / step); k * step * scale <= xr + 1e-12; k++) {
+        double v = (double)k * step, xs = v * scale;
+        double lx[2] = {xs, xs}, ly[2] = {ytop, ytop - tl};
+        char lbl[32];
+        hf_axis_format(v, step, lbl, sizeof(lbl));
+        if (!hf_panel_add_line(s, p, 2, lx, ly, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID) ||
+            !hf_panel_add_text(s, p, HF_COORD_AXES, (xs + xr) / (2 * xr), 1.0, lbl,
+                               HF_HALIGN_CENTER, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+            goto nomem;
+    }
+    const char *dl = hf_scene_printf(s, DELTA "%s", poi);
+    if (dl == NULL ||
+        !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT, HF_VALIGN_BOTTOM,
+                           HF_TEXT_SMALL))
+        goto nomem;
+    if (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                             HF_LEGEND_SHADE) ||
+        !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
+                             HF_LEGEND_SHADE) ||
+        !hf_panel_add_legend(s, p, "pre-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                             HF_LEGEND_HATCH) ||
+        !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
+                             HF_LEGEND_HATCH) ||
+        !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
+        goto nomem;
+    free(buf);
+    free(lab);
+    return s;
+nomem:
+    free(buf);
+    free(lab);
+    return fail(s, err);
+}
