@@ -3,3 +3,111 @@
 # Each section prints "name: value unit"; sections are appended by the module that owns them.
 BIN=${1:-build/hfscope}
 now_ms() { date +%s%N | cut -b1-13; }
+
+# density: the full default experiment (camelback, n = 100, 20 bins, R = 200, M = 10 ... 1e6
+# sampled event by event, bandwidth and binning scans) on 2 threads; target < 5 s.
+t0=$(now_ms)
+if "$BIN" density --truth camelback --n 100 --bins 20 --reps 200 --draws 10:1e6 -j 2 >/dev/null; then
+    t1=$(now_ms)
+    echo "density_default_R200_M1e6_j2: $(( t1 - t0 )) ms"
+else
+    echo "density_default_R200_M1e6_j2: failed"
+fi
+t0=$(now_ms)
+"$BIN" density --truth camelback --reps 200 --draws 10:1e6 --sampling multinomial -j 2 >/dev/null &&
+    echo "density_default_multinomial_j2: $(( $(now_ms) - t0 )) ms"
+
+# tui: a synthetic workspace of 500 channels (4 bins, 3 samples, 10 shared normsys, lumi, per-bin
+# staterror: about 2000 parameters). `hfscope tui --bench` draws into /dev/null at 120x40 and
+# times start to first full screen (target < 300 ms) and the redraw after a channel change and
+# after a slider step (targets < 16 ms each, mean over 200 keys).
+TUI_WS=$(mktemp /tmp/hfscope_bench_tui.XXXXXX)
+awk 'BEGIN {
+    nc = 500; nb = 4
+    printf "{\"version\": \"1.0.0\", \"channels\": ["
+    for (c = 0; c < nc; c++) {
+        printf "%s{\"name\": \"SR_%03d\", \"samples\": [", c ? "," : "", c
+        printf "{\"name\": \"bkg\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 50 + 10 * b + c % 7
+        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+        printf "{\"name\": \"staterror_SR_%03d\", \"type\": \"staterror\", \"data\": [", c
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 2 + b
+        printf "]}, {\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.96}}]},", c % 10
+        printf "{\"name\": \"other\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 20 - 3 * b
+        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+        printf "{\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.92}}]},", (c + 3) % 10
+        printf "{\"name\": \"signal\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 1 + b
+        printf "], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}"
+    }
+    printf "], \"observations\": ["
+    for (c = 0; c < nc; c++) {
+        printf "%s{\"name\": \"SR_%03d\", \"data\": [", c ? "," : "", c
+        for (b = 0; b < nb; b++) printf "%s%d", b ? "," : "", 72 + 7 * b + c % 11
+        printf "]}"
+    }
+    printf "], \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
+    printf "{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.9, 1.1]], \"inits\": [1.0]}]}}]}\n"
+}' >"$TUI_WS"
+t0=$(now_ms)
+if out=$("$BIN" tui --bench -q "$TUI_WS" 2>&1); then
+    t1=$(now_ms)
+    printf '%s\n' "$out"
+    echo "tui_first_screen_wall_500ch: $(( t1 - t0 )) ms (whole --bench run)"
+else
+    echo "tui_bench: failed: $out"
+fi
+rm -f "$TUI_WS"
+
+# inference: one asymptotic hypothesis test (POI = 1, with the expected band) per reference
+# workspace, time of the test alone (`cls -v`, loading excluded as in pyhf's timing), median of 3,
+# and the ratio to pyhf's stored hypotest_mu1_s (reference.json timings; target >= 100x, and
+# < 50 ms for the largest). Then `patchset run` points/s with -j 2 on a 64-point grid.
+REF=${HF_REFERENCE_DIR:-../shared/reference}
+ref_num() { tr -d '\n' <"$1" | sed 's/  */ /g' | grep -o "\"$2\": *[-0-9.eE+]*" | head -1 | sed "s/\"$2\": *//"; }
+for dir in "$REF"/*/; do
+    c=$(basename "$dir")
+    [ -f "$dir/workspace.json" ] && [ -f "$dir/reference.json" ] || continue
+    pyhf_s=$(ref_num "$dir/reference.json" hypotest_mu1_s)
+    [ -n "$pyhf_s" ] || continue
+    set -- "$dir/workspace.json"
+    [ -f "$dir/patchset.json" ] && set -- "$@" --patch "$dir/patchset.json"
+    ts=""
+    for rep in 1 2 3; do
+        s=$("$BIN" cls --json -v -q "$@" 2>/dev/null | tr -d '\t ' | grep '"seconds"' | cut -d: -f2)
+        ts="$ts $s"
+    done
+    med=$(echo $ts | tr ' ' '\n' | sort -g | sed -n 2p)
+    if [ -n "$med" ]; then
+        awk -v c="$c" -v s="$med" -v p="$pyhf_s" 'BEGIN {
+            printf "hypotest_%s: %.2f ms (pyhf %.1f ms, %.0fx faster)\n", c, 1e3 * s, 1e3 * p, p / s }'
+    else
+        echo "hypotest_$c: failed"
+    fi
+done
+PS_DIR=$(mktemp -d /tmp/hfscope_bench_ps.XXXXXX)
+{
+    printf '{"metadata":{"description":"bench grid","digests":{"sha256":"x"},"labels":["k"],'
+    printf '"references":{}},"version":"1.0.0","patches":['
+    k=1
+    while [ $k -le 64 ]; do
+        [ $k -gt 1 ] && printf ','
+        printf '{"metadata":{"name":"p%d","values":[%d]},"patch":[{"op":"replace",' $k $k
+        printf '"path":"/channels/0/samples/0/data","value":[%d.5,%d.25]}]}' $((10 + k)) $((5 + k))
+        k=$((k + 1))
+    done
+    printf ']}\n'
+} >"$PS_DIR/grid.json"
+for what in cls limit; do
+    t0=$(now_ms)
+    if "$BIN" patchset run -q "$REF/pyhf_example_patchset/workspace.json" "$PS_DIR/grid.json" \
+        --what $what -j 2 -o "$PS_DIR/$what.jsonl"; then
+        t1=$(now_ms)
+        awk -v n=64 -v ms=$((t1 - t0)) -v w=$what 'BEGIN {
+            printf "patchset_run_%s_j2: %.1f points/s (64 points, %d ms)\n", w, 1e3 * n / (ms > 0 ? ms : 1), ms }'
+    else
+        echo "patchset_run_${what}_j2: failed"
+    fi
+done
+rm -rf "$PS_DIR"

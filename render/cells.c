@@ -1084,7 +1084,7 @@ panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, ge
             w = gm->pw / 3;
         gm->pw -= w;
     }
-    return gm->pw >= 2 && gm->ph >= 1;
+    return gm->pw >= 1 && gm->ph >= 1;
 }
 
 /* Draw the scene over the whole grid (cleared first). */
