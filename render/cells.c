@@ -697,6 +697,13 @@ draw_span(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_span *s, h
     }
 }
 
+/* A rule may cross empty cells and band shading, never stacks, points or text. */
+static bool
+rule_can_take(const hf_cellgrid *g, const hf_cell *c)
+{
+    return cell_empty(c) || (!c->fill && c->cp == (is_ascii(g) ? ':' : 0x2591));
+}
+
 static void
 draw_rule(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_rule *r, hf_ink ink,
           hf_dash dash)
@@ -710,7 +717,7 @@ draw_rule(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_rule *r, h
         uint32_t cp = a ? '-' : dash == HF_DASH_SOLID ? 0x2500 : dash == HF_DASH_DASHED ? 0x254C : 0x2508;
         for (int x = gm->px; x < gm->px + gm->pw; x++) {
             hf_cell *c = hf_cells_at(g, x, y);
-            if (c != NULL && cell_empty(c)) {
+            if (c != NULL && rule_can_take(g, c)) {
                 c->cp = cp;
                 c->fg = ink;
             }
@@ -724,7 +731,7 @@ draw_rule(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_rule *r, h
     uint32_t cp = a ? (dash == HF_DASH_SOLID ? '|' : ':') : dash == HF_DASH_SOLID ? 0x2502 : 0x2506;
     for (int y = gm->py; y < gm->py + gm->ph; y++) {
         hf_cell *c = hf_cells_at(g, x, y);
-        if (c != NULL && cell_empty(c)) {
+        if (c != NULL && rule_can_take(g, c)) {
             c->cp = cp;
             c->fg = ink;
         }

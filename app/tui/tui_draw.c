@@ -536,8 +536,19 @@ draw_param_table(int y, int x, int h, int w)
     snprintf(v, sizeof(v), "pull%s", sort_mark(l, 3));
     put_right(yy, cx + valw + errw, pullw, v, A_BOLD | A_UNDERLINE, 0);
     int bx = cx + valw + errw + pullw + 1;
-    if (barw)
-        put_field(yy, bx, barw, G("-3    -1 0 +1    +3", "-3    -1 0 +1    +3"), A_BOLD, 0);
+    if (barw) { /* tick labels at the bar's own positions (see pull_bar) */
+        put_field(yy, bx, barw, "", A_BOLD, 0);
+        for (int k = -3; k <= 3; k += barw >= 25 ? 1 : 3) {
+            char lab[8];
+            snprintf(lab, sizeof(lab), k > 0 ? "+%d" : "%d", k);
+            int c = (int)lround((k + 3) * (barw - 1) / 6.0) - (k < 0 ? 1 : k > 0 ? 1 : 0);
+            if (k == -3)
+                c = 0;
+            if (k == 3)
+                c = barw - 2;
+            put_str(yy, bx + c, barw - c, lab, A_BOLD, 0);
+        }
+    }
     int rx = bx + barw;
     snprintf(v, sizeof(v), "%s%s", G("σ/σ₀", "s/s0"), sort_mark(l, 4));
     put_right(yy, rx, conw, v, A_BOLD | A_UNDERLINE, 0);
@@ -641,7 +652,7 @@ draw_corr(int y, int x, int h, int w)
     tui_list *l = &tui.corrl;
     int lw = tui.left_w;
     char title[128];
-    snprintf(title, sizeof(title), "Parameters %zu%s|rho| >= %.2f (t/T)", l->nvis, sep(),
+    snprintf(title, sizeof(title), "%zu params%s%s %.2f", l->nvis, sep(), G("|ρ| ≥", "|rho| >="),
              tui.corr_threshold);
     draw_box(y, x, h, lw, title, true);
     int rows = h - 3;
@@ -662,8 +673,8 @@ draw_corr(int y, int x, int h, int w)
     size_t n = tui.m->npar;
     size_t rowp = l->idx[l->sel], colp = l->idx[tui.corr_col];
     char rt[256];
-    snprintf(rt, sizeof(rt), "rho(%s, %s) = %+.3f", tui.m->par[rowp].name, tui.m->par[colp].name,
-             tui.corr[rowp * n + colp]);
+    snprintf(rt, sizeof(rt), "%s(%s, %s) = %+.3f", G("ρ", "rho"), tui.m->par[rowp].name,
+             tui.m->par[colp].name, tui.corr[rowp * n + colp]);
     draw_box(y, x + lw, h, w - lw, rt, false);
     int hx = x + lw + 1, hw = w - lw - 2;
     int ncolvis = hw / 2;
