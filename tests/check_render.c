@@ -1,0 +1,645 @@
+/* tests/check_render.c - the render layer: tick placement, palette file, Garwood intervals,
+ * uncertainty bands against finite-difference propagation, pixels of drawn stacks, files. */
+#include <check.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/model.h"
+#include "core/workspace.h"
+#include "render/axis.h"
+#include "render/cairo.h"
+#include "render/palette.h"
+#include "render/plot_stack.h"
+#include "render/report.h"
+#include "render/tables.h"
+
+Suite *render_suite(void);
+
+/* A small model with every modifier type that moves yields: normfactor, lumi, normsys,
+ * histosys, staterror, shapesys, in two channels. */
+static const char small_ws[] =
+    "{\"channels\":[{\"name\":\"A\",\"samples\":["
+    "{\"name\":\"sig\",\"data\":[1,2,3],\"modifiers\":["
+    "{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null},"
+    "{\"name\":\"lumi\",\"type\":\"lumi\",\"data\":null}]},"
+    "{\"name\":\"bkg1\",\"data\":[10,8,6],\"modifiers\":["
+    "{\"name\":\"n1\",\"type\":\"normsys\",\"data\":{\"hi\":1.1,\"lo\":0.85}},"
+    "{\"name\":\"staterror_A\",\"type\":\"staterror\",\"data\":[1,0.8,0.7]},"
+    "{\"name\":\"lumi\",\"type\":\"lumi\",\"data\":null}]},"
+    "{\"name\":\"bkg2\",\"data\":[5,4,3],\"modifiers\":["
+    "{\"name\":\"h1\",\"type\":\"histosys\",\"data\":{\"hi_data\":[5.5,4.6,3.1],"
+    "\"lo_data\":[4.6,3.5,2.8]}},"
+    "{\"name\":\"staterror_A\",\"type\":\"staterror\",\"data\":[0.5,0.4,0.3]}]}]},"
+    "{\"name\":\"B\",\"samples\":[{\"name\":\"bkg1\",\"data\":[20,15],\"modifiers\":["
+    "{\"name\":\"n1\",\"type\":\"normsys\",\"data\":{\"hi\":1.05,\"lo\":0.97}},"
+    "{\"name\":\"s2\",\"type\":\"shapesys\",\"data\":[2,3]}]}]}],"
+    "\"observations\":[{\"name\":\"A\",\"data\":[15,14,11]},{\"name\":\"B\",\"data\":[22,13]}],"
+    "\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\",\"parameters\":["
+    "{\"name\":\"lumi\",\"auxdata\":[1.0],\"sigmas\":[0.02],\"bounds\":[[0.5,1.5]],"
+    "\"inits\":[1.0]}]}}],\"version\":\"1.0.0\"}";
+
+typedef struct fixture {
+    char path[64];
+    hf_workspace *ws;
+    hf_model *m;
+} fixture;
+
+static void
+load_small(fixture *f)
+{
+    hf_error err = {0};
+    int fd;
+    FILE *fp;
+
+    snprintf(f->path, sizeof f->path, "/tmp/hf_render_ws_XXXXXX");
+    fd = mkstemp(f->path);
+    ck_assert_int_ge(fd, 0);
+    fp = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(small_ws, fp);
+    fclose(fp);
+    f->ws = hf_workspace_load(f->path, &err);
+    ck_assert_msg(f->ws != NULL, "load: %s", hf_error_msg(&err));
+    f->m = hf_model_compile(f->ws, NULL, &err);
+    ck_assert_msg(f->m != NULL, "compile: %s", hf_error_msg(&err));
+    hf_error_release(&err);
+}
+
+static void
+free_small(fixture *f)
+{
+    hf_model_free(f->m);
+    hf_workspace_free(f->ws);
+    unlink(f->path);
+}
+
+/* ---------------------------------------------------------------- axis */
+
+START_TEST(test_axis_linear_nice)
+{
+    hf_axis ax = {0};
+    hf_tickset ts;
+    size_t i, nmaj = 0;
+    double prev = -INFINITY;
+
+    ax.min = 0;
+    ax.max = 10;
+    hf_axis_ticks(&ax, 5, &ts);
+    for (i = 0; i < ts.n; i++) {
+        if (!ts.tick[i].major)
+            continue;
+        /* majors are multiples of the nice step 2, inside the range, ascending */
+        ck_assert_double_eq_tol(fmod(ts.tick[i].value, 2.0), 0, 1e-12);
+        ck_assert(ts.tick[i].value >= prev);
+        prev = ts.tick[i].value;
+        nmaj++;
+    }
+    ck_assert_uint_eq(nmaj, 6);
+    ck_assert_double_eq(hf_axis_nice_step(0.93, 5), 0.2);
+    ck_assert_double_eq(hf_axis_nice_step(7.0, 2), 5.0);
+    {
+        char buf[24];
+        hf_axis_format(-1e-17, 0.2, buf, sizeof buf);
+        ck_assert_str_eq(buf, "0.0"); /* no "-0" from rounding */
+        hf_axis_format(0.25, 0.25, buf, sizeof buf);
+        ck_assert_str_eq(buf, "0.25");
+    }
+}
+END_TEST
+
+START_TEST(test_axis_log_decades)
+{
+    hf_axis ax = {0};
+    hf_tickset ts;
+    size_t i, ndec = 0;
+
+    ax.min = 1;
+    ax.max = 1e4;
+    ax.log = true;
+    hf_axis_ticks(&ax, 6, &ts);
+    for (i = 0; i < ts.n; i++)
+        if (ts.tick[i].major) {
+            double l = log10(ts.tick[i].value);
+            ck_assert_double_eq_tol(l, nearbyint(l), 1e-12);
+            ck_assert(ts.tick[i].is_pow10);
+            ndec++;
+        }
+    ck_assert_uint_eq(ndec, 5);
+    /* wide ranges: one label style for all (10^k) */
+    ax.min = 1e-12;
+    ax.max = 1e6;
+    hf_axis_ticks(&ax, 6, &ts);
+    for (i = 0; i < ts.n; i++)
+        if (ts.tick[i].major)
+            ck_assert_msg(strncmp(ts.tick[i].label, "10^", 3) == 0, "label %s",
+                          ts.tick[i].label);
+    /* integer axes never get fractional steps */
+    memset(&ax, 0, sizeof ax);
+    ax.max = 3;
+    ax.integer = true;
+    hf_axis_ticks(&ax, 10, &ts);
+    for (i = 0; i < ts.n; i++)
+        ck_assert_double_eq(ts.tick[i].value, nearbyint(ts.tick[i].value));
+}
+END_TEST
+
+/* ---------------------------------------------------------------- palette */
+
+START_TEST(test_palette_file_matches_builtin)
+{
+    hf_error err = {0};
+    hf_palette *p = hf_palette_load("assets/palette.txt", &err);
+    const hf_palette *b = hf_palette_builtin();
+    int r, i;
+
+    ck_assert_msg(p != NULL, "%s", hf_error_msg(&err));
+    ck_assert_uint_eq(hf_palette_nsamples(p), hf_palette_nsamples(b));
+    for (r = 0; r < HF_ROLE_COUNT; r++)
+        for (i = 0; i < 12; i++) {
+            hf_rgb x = hf_palette_ink(p, hf_ink_of((hf_role)r, i));
+            hf_rgb y = hf_palette_ink(b, hf_ink_of((hf_role)r, i));
+            ck_assert_double_eq_tol(x.r, y.r, 1e-9);
+            ck_assert_double_eq_tol(x.g, y.g, 1e-9);
+            ck_assert_double_eq_tol(x.b, y.b, 1e-9);
+        }
+    /* sample colours are distinct over one cycle */
+    for (i = 1; i < (int)hf_palette_nsamples(b); i++) {
+        hf_rgb x = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, i));
+        hf_rgb y = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, i - 1));
+        ck_assert(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.1);
+    }
+    hf_palette_free(p);
+}
+END_TEST
+
+START_TEST(test_palette_bad_line)
+{
+    char path[] = "/tmp/hf_pal_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    hf_error err = {0};
+    hf_palette *p;
+
+    fputs("# comment\nsample0 #112233\ndata #12345\n", f);
+    fclose(f);
+    p = hf_palette_load(path, &err);
+    ck_assert_ptr_null(p);
+    ck_assert_int_eq(err.line, 3);
+    hf_error_release(&err);
+    f = fopen(path, "w");
+    fputs("sample0 #112233\nsample1 #445566\n", f);
+    fclose(f);
+    p = hf_palette_load(path, &err);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(hf_palette_nsamples(p), 2); /* the file's list sets the cycle */
+    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 3)).b, 0x66 / 255.0, 1e-12);
+    hf_palette_free(p);
+    unlink(path);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- Garwood */
+
+START_TEST(test_garwood_coverage)
+{
+    const double cl = 0.682689492137086, tail = (1 - cl) / 2;
+    double lo, hi, n;
+
+    hf_garwood(0, cl, &lo, &hi);
+    ck_assert_double_eq(lo, 0);
+    ck_assert_double_eq_tol(hi, -log(tail), 1e-9); /* P(0 | hi) = e^-hi = tail */
+    /* the defining property: P(X >= n | lo) = P(X <= n | hi) = (1 - cl) / 2 */
+    for (n = 1; n <= 40; n += 3) {
+        hf_garwood(n, cl, &lo, &hi);
+        ck_assert_double_eq_tol(gsl_cdf_poisson_P((unsigned)n, hi), tail, 1e-9);
+        ck_assert_double_eq_tol(gsl_cdf_poisson_Q((unsigned)n - 1, lo), tail, 1e-9);
+        ck_assert(lo < n && n < hi);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------- bands */
+
+/* sigma^2 = J C J^T with J from central differences of the expected yields and C dense. */
+static void
+fd_sigma(const hf_model *m, const double *x, const double *cov, double *sig_nu, double *sig_cs)
+{
+    size_t np = m->npar, j, b, k, l;
+    double *J = calloc(m->nbins * np, sizeof *J), *Js = calloc(m->nys * np, sizeof *Js);
+    double *xp = malloc(np * sizeof *xp), *a = malloc(m->nbins * sizeof *a);
+    double *bb = malloc(m->nbins * sizeof *bb), *ya = malloc(m->nys * sizeof *ya);
+    double *yb = malloc(m->nys * sizeof *yb);
+
+    for (j = 0; j < np; j++) {
+        double h = 1e-5 * fmax(1, fabs(x[j]));
+        memcpy(xp, x, np * sizeof *xp);
+        xp[j] = x[j] + h;
+        hf_model_expected(m, xp, a, ya);
+        xp[j] = x[j] - h;
+        hf_model_expected(m, xp, bb, yb);
+        for (b = 0; b < m->nbins; b++)
+            J[b * np + j] = (a[b] - bb[b]) / (2 * h);
+        for (b = 0; b < m->nys; b++)
+            Js[b * np + j] = (ya[b] - yb[b]) / (2 * h);
+    }
+    for (b = 0; b < m->nbins; b++) {
+        double s = 0;
+        for (k = 0; k < np; k++)
+            for (l = 0; l < np; l++)
+                s += J[b * np + k] * cov[k * np + l] * J[b * np + l];
+        sig_nu[b] = sqrt(s);
+    }
+    for (k = 0; k < m->ncs; k++) { /* per sample summed over bins: rows add up */
+        double s = 0;
+        size_t p, q;
+        for (p = 0; p < np; p++)
+            for (q = 0; q < np; q++) {
+                double rp = 0, rq = 0;
+                for (b = 0; b < m->cs[k].nbins; b++) {
+                    rp += Js[(m->cs[k].ys + b) * np + p];
+                    rq += Js[(m->cs[k].ys + b) * np + q];
+                }
+                s += rp * cov[p * np + q] * rq;
+            }
+        sig_cs[k] = sqrt(s);
+    }
+    free(J);
+    free(Js);
+    free(xp);
+    free(a);
+    free(bb);
+    free(ya);
+    free(yb);
+}
+
+START_TEST(test_band_matches_finite_differences)
+{
+    fixture f;
+    hf_error err = {0};
+    size_t np, j, k, b;
+    double *x, *cov, *A, *sig = NULL, *sigcs = NULL;
+    unsigned long seed = 12345;
+    hf_yields *y;
+
+    load_small(&f);
+    np = f.m->npar;
+    x = malloc(np * sizeof *x);
+    cov = calloc(np * np, sizeof *cov);
+    A = malloc(np * np * sizeof *A);
+    sig = malloc(f.m->nbins * sizeof *sig);
+    sigcs = malloc(f.m->ncs * sizeof *sigcs);
+    /* away from the nominal point, so that interpolation is not trivially linear */
+    for (j = 0; j < np; j++)
+        x[j] = f.m->init[j] + 0.3 * (j % 2 ? 1 : -1) * (f.m->par[j].sigma > 0 ? f.m->par[j].sigma : 0.1);
+
+    /* 1) pre-fit: diagonal prior covariance of the constrained, non-fixed parameters */
+    {
+        double *var = hf_prior_variances(f.m);
+        for (j = 0; j < np; j++)
+            cov[j * np + j] = var[j];
+        free(var);
+        y = hf_yields_compute(f.m, x, NULL, &err);
+        ck_assert_ptr_nonnull(y);
+        fd_sigma(f.m, x, cov, sig, sigcs);
+        for (b = 0; b < f.m->nbins; b++)
+            ck_assert_msg(fabs(y->nu_err[b] - sig[b]) <= 1e-6 * sig[b] + 1e-9,
+                          "bin %zu: %.10g vs fd %.10g", b, y->nu_err[b], sig[b]);
+        for (k = 0; k < f.m->ncs; k++)
+            ck_assert_double_eq_tol(y->cs_err[k], sigcs[k], 1e-6 * sigcs[k] + 1e-9);
+        /* the prior contains every modifier: the band is not empty */
+        ck_assert(y->nu_err[0] > 0);
+        hf_yields_free(y);
+    }
+    /* 2) post-fit style: a dense positive-definite covariance A A^T + 0.01 I */
+    for (j = 0; j < np * np; j++) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        A[j] = ((double)(seed >> 11) / 9007199254740992.0 - 0.5) * 0.2;
+    }
+    for (j = 0; j < np; j++)
+        for (k = 0; k < np; k++) {
+            double s = j == k ? 0.01 : 0;
+            size_t l;
+            for (l = 0; l < np; l++)
+                s += A[j * np + l] * A[k * np + l];
+            cov[j * np + k] = s;
+        }
+    y = hf_yields_compute(f.m, x, cov, &err);
+    ck_assert_ptr_nonnull(y);
+    fd_sigma(f.m, x, cov, sig, sigcs);
+    for (b = 0; b < f.m->nbins; b++)
+        ck_assert_msg(fabs(y->nu_err[b] - sig[b]) <= 1e-6 * sig[b] + 1e-9,
+                      "bin %zu: %.10g vs fd %.10g", b, y->nu_err[b], sig[b]);
+    for (k = 0; k < f.m->ncs; k++)
+        ck_assert_double_eq_tol(y->cs_err[k], sigcs[k], 1e-6 * sigcs[k] + 1e-9);
+    hf_yields_free(y);
+    free(x);
+    free(cov);
+    free(A);
+    free(sig);
+    free(sigcs);
+    free_small(&f);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- pixels */
+
+static unsigned
+rgb_u(hf_rgb c)
+{
+    return 0xff000000u | (unsigned)lround(c.r * 255) << 16 | (unsigned)lround(c.g * 255) << 8 |
+           (unsigned)lround(c.b * 255);
+}
+
+START_TEST(test_pixels_stack_layers)
+{
+    /* one bin, two layers of 1 on y in [0, 2]: lower half layer 0, upper half layer 1 */
+    hf_scene *s = hf_scene_new(2.0, 2.0);
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, 1);
+    const double edges[2] = {0, 1}, v[2] = {1, 1};
+    const hf_ink ink[2] = {{HF_ROLE_SAMPLE, 3}, {HF_ROLE_SAMPLE, 5}};
+    const hf_palette *pal = hf_palette_builtin();
+    unsigned *px;
+    int w, h;
+
+    p->x.hidden = p->y.hidden = true;
+    p->y.max = 2;
+    ck_assert_ptr_nonnull(hf_panel_add_stack(s, p, 1, edges, 2, v, ink, NULL));
+    px = hf_cairo_render_pixels(s, pal, 100, &w, &h);
+    ck_assert_ptr_nonnull(px);
+    ck_assert_int_eq(w, 200);
+    ck_assert_int_eq(h, 200);
+    ck_assert_uint_eq(px[150 * w + 100], rgb_u(hf_palette_ink(pal, ink[0])));
+    ck_assert_uint_eq(px[50 * w + 100], rgb_u(hf_palette_ink(pal, ink[1])));
+    free(px);
+    hf_scene_free(s);
+}
+END_TEST
+
+START_TEST(test_pixels_channel_stack)
+{
+    fixture f;
+    hf_error err = {0};
+    hf_yields *y;
+    hf_scene *s;
+    const hf_palette *pal = hf_palette_builtin();
+    unsigned *px, col[3];
+    long count[3] = {0, 0, 0}, lowest[3] = {-1, -1, -1}, nonwhite = 0;
+    size_t order[8], n, i;
+    int w, h, r, c;
+
+    load_small(&f);
+    y = hf_yields_compute(f.m, f.m->init, NULL, &err);
+    s = hf_plot_stack(y, 0, NULL, &err);
+    ck_assert_ptr_nonnull(s);
+    px = hf_cairo_render_pixels(s, pal, 100, &w, &h);
+    ck_assert_ptr_nonnull(px);
+    hf_stack_order(f.m, 0, order, &n);
+    ck_assert_uint_eq(n, 3);
+    for (i = 0; i < 3; i++)
+        col[i] = rgb_u(hf_palette_ink(pal, hf_ink_of(HF_ROLE_SAMPLE, (int)f.m->cs[order[i]].samp)));
+    for (r = 0; r < h; r++)
+        for (c = 0; c < w; c++) {
+            unsigned v = px[r * w + c];
+            if (v != 0xffffffffu)
+                nonwhite++;
+            for (i = 0; i < 3; i++)
+                if (v == col[i]) {
+                    count[i]++;
+                    lowest[i] = r;
+                }
+        }
+    /* not blank, every sample drawn in its own colour, smallest (order[0]) at the bottom */
+    ck_assert(nonwhite > w * h / 20);
+    for (i = 0; i < 3; i++)
+        ck_assert_msg(count[i] > 200, "sample %zu: %ld pixels", i, count[i]);
+    ck_assert(lowest[0] > lowest[1] && lowest[1] > lowest[2]);
+    free(px);
+    hf_scene_free(s);
+    hf_yields_free(y);
+    free_small(&f);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- files */
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static size_t
+count_mem(const char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle), i, c = 0;
+
+    for (i = 0; i + k <= n; i++)
+        if (memcmp(hay + i, needle, k) == 0)
+            c++;
+    return c;
+}
+
+START_TEST(test_pdf_pages_and_outline)
+{
+    char path[] = "/tmp/hf_render_pdf_XXXXXX";
+    hf_cairo_options o = {0};
+    hf_error err = {0};
+    hf_cairo_doc *d;
+    const char *names[3] = {"alpha_chan", "beta_chan", "gamma_chan"};
+    size_t i, len;
+    char *buf;
+    int fd = mkstemp(path);
+
+    close(fd);
+    o.format = HF_FORMAT_PDF;
+    d = hf_cairo_doc_open(path, &o, &err);
+    ck_assert_ptr_nonnull(d);
+    for (i = 0; i < 3; i++) {
+        hf_scene *s = hf_scene_new(3.4, 3);
+        hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, 1);
+        hf_panel_set_title(s, p, names[i]);
+        hf_scene_set_outline(s, names[i], 0);
+        ck_assert_int_eq(hf_cairo_doc_add(d, s, &err), 0);
+        hf_scene_free(s);
+    }
+    ck_assert_uint_eq(hf_cairo_doc_pages(d), 3);
+    ck_assert_int_eq(hf_cairo_doc_close(d, &err), 0);
+    buf = slurp(path, &len);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert(len > 5 && memcmp(buf, "%PDF-", 5) == 0);
+    ck_assert(count_mem(buf, len, "/Outlines") >= 1);
+    for (i = 0; i < 3; i++) {
+        char t[64];
+        snprintf(t, sizeof t, "/Title (%s)", names[i]);
+        ck_assert_uint_eq(count_mem(buf, len, t), 1);
+    }
+    free(buf);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_unwritable_leaves_nothing)
+{
+    hf_cairo_options o = {0};
+    hf_error err = {0};
+    hf_scene *s = hf_scene_new(2, 2);
+
+    o.format = HF_FORMAT_PNG;
+    ck_assert_int_eq(hf_cairo_write(s, "/nonexistent-dir-hf/x.png", &o, &err), -1);
+    ck_assert_int_eq(err.code, HF_EIO);
+    ck_assert(strstr(hf_error_msg(&err), "/nonexistent-dir-hf/x.png") != NULL);
+    ck_assert_int_ne(access("/nonexistent-dir-hf/x.png", F_OK), 0);
+    hf_error_release(&err);
+    /* PNG takes exactly one figure */
+    {
+        char path[] = "/tmp/hf_render_png_XXXXXX";
+        int fd = mkstemp(path);
+        hf_cairo_doc *d;
+        close(fd);
+        unlink(path);
+        d = hf_cairo_doc_open(path, &o, &err);
+        ck_assert_int_eq(hf_cairo_doc_add(d, s, &err), 0);
+        ck_assert_int_eq(hf_cairo_doc_add(d, s, &err), -1);
+        hf_cairo_doc_abort(d);
+        ck_assert_int_ne(access(path, F_OK), 0);
+        hf_error_release(&err);
+    }
+    hf_scene_free(s);
+}
+END_TEST
+
+START_TEST(test_svg_and_png_magic)
+{
+    char path[64];
+    hf_cairo_options o = {0};
+    hf_error err = {0};
+    hf_scene *s = hf_scene_new(3.4, 2.5);
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, 1);
+    const double xs[3] = {0, 0.5, 1}, ys[3] = {0, 1, 0.5};
+    size_t len;
+    char *buf;
+
+    hf_panel_set_axis(s, &p->x, 0, 1, false, "x & <label>");
+    hf_panel_add_line(s, p, 3, xs, ys, hf_ink_of(HF_ROLE_SERIES, 0), HF_DASH_SOLID);
+    snprintf(path, sizeof path, "/tmp/hf_render_%d.svg", (int)getpid());
+    o.format = HF_FORMAT_SVG;
+    ck_assert_int_eq(hf_cairo_write(s, path, &o, &err), 0);
+    buf = slurp(path, &len);
+    ck_assert(strstr(buf, "<svg") != NULL && strstr(buf, "</svg>") != NULL);
+    free(buf);
+    unlink(path);
+    snprintf(path, sizeof path, "/tmp/hf_render_%d.png", (int)getpid());
+    o.format = HF_FORMAT_PNG;
+    o.dpi = 100;
+    ck_assert_int_eq(hf_cairo_write(s, path, &o, &err), 0);
+    buf = slurp(path, &len);
+    ck_assert(len > 8 && memcmp(buf, "\x89PNG", 4) == 0);
+    free(buf);
+    unlink(path);
+    hf_scene_free(s);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- tables */
+
+START_TEST(test_yield_tables)
+{
+    fixture f;
+    hf_error err = {0};
+    hf_yields *y;
+    char *md, *csv, *tex, buf[64];
+    size_t lines = 0;
+    const char *q;
+
+    load_small(&f);
+    y = hf_yields_compute(f.m, f.m->init, NULL, &err);
+    md = hf_yield_table(y, NULL, HF_TABLE_MARKDOWN, &err);
+    csv = hf_yield_table(y, y, HF_TABLE_CSV, &err);
+    tex = hf_yield_table(y, NULL, HF_TABLE_LATEX, &err);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(tex);
+    /* CSV: header + one row per (channel, sample) + total and data per channel */
+    for (q = csv; *q; q++)
+        lines += *q == '\n';
+    ck_assert_uint_eq(lines, 1 + f.m->ncs + 2 * f.m->nchan);
+    ck_assert(strstr(csv, "channel,sample,prefit,prefit_error,postfit,postfit_error\n") == csv);
+    ck_assert(strstr(md, "| Channel | Sample | Pre-fit |") == md);
+    ck_assert(strstr(tex, "\\begin{tabular}") != NULL && strstr(tex, "\\pm") != NULL);
+    hf_format_pm(12.345, 1.234, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "12.3 \xc2\xb1 1.2");
+    hf_format_pm(1234.5, 56.7, 1, buf, sizeof buf);
+    ck_assert_str_eq(buf, "$1234 \\pm 57$");
+    free(md);
+    free(csv);
+    free(tex);
+    hf_yields_free(y);
+    free_small(&f);
+}
+END_TEST
+
+START_TEST(test_deviance_zero_at_data)
+{
+    fixture f;
+    size_t c;
+
+    load_small(&f);
+    /* nu = n gives zero deviance; it grows when nu moves away */
+    for (c = 0; c < f.m->nchan; c++) {
+        double *nu = malloc(f.m->nbins * sizeof *nu);
+        memcpy(nu, f.m->obs, f.m->nbins * sizeof *nu);
+        ck_assert_double_eq_tol(hf_channel_deviance(f.m, nu, c), 0, 1e-12);
+        nu[f.m->chan_off[c]] *= 1.5;
+        ck_assert(hf_channel_deviance(f.m, nu, c) > 0);
+        free(nu);
+    }
+    free_small(&f);
+}
+END_TEST
+
+Suite *
+render_suite(void)
+{
+    Suite *s = suite_create("render");
+    TCase *tc = tcase_create("axis");
+
+    tcase_add_test(tc, test_axis_linear_nice);
+    tcase_add_test(tc, test_axis_log_decades);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("palette");
+    tcase_add_test(tc, test_palette_file_matches_builtin);
+    tcase_add_test(tc, test_palette_bad_line);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("stats");
+    tcase_add_test(tc, test_garwood_coverage);
+    tcase_add_test(tc, test_band_matches_finite_differences);
+    tcase_add_test(tc, test_deviance_zero_at_data);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("draw");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_pixels_stack_layers);
+    tcase_add_test(tc, test_pixels_channel_stack);
+    tcase_add_test(tc, test_pdf_pages_and_outline);
+    tcase_add_test(tc, test_unwritable_leaves_nothing);
+    tcase_add_test(tc, test_svg_and_png_magic);
+    tcase_add_test(tc, test_yield_tables);
+    suite_add_tcase(s, tc);
+    return s;
+}
