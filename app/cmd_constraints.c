@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/cli.h"
 #include "core/constraints.h"
@@ -11,13 +12,31 @@
 
 int cmd_constraints(int argc, char **argv);
 
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Seconds spent in the fit and in the analysis (reported with -v). */
+typedef struct timing {
+    double fit, analysis;
+} timing;
+
 static int
 emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
-          double source, size_t *idx)
+          double source, size_t *idx, const timing *tm)
 {
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
         return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
+    if (cli->verbose) {
+        cJSON *t = cJSON_AddObjectToObject(doc, "seconds");
+        cJSON_AddNumberToObject(t, "fit", tm->fit);
+        cJSON_AddNumberToObject(t, "analysis", tm->analysis);
+    }
     cJSON *f = cJSON_AddObjectToObject(doc, "fit");
     cJSON_AddBoolToObject(f, "converged", fit->converged);
     cJSON_AddNumberToObject(f, "status", fit->status);
@@ -131,24 +150,32 @@ cmd_constraints(int argc, char **argv)
     hf_fit_result fit = {0};
     hf_error err = {0};
     hf_constraints c = {0};
+    timing tm = {0};
     size_t *idx = malloc((m->nchan + 1) * sizeof(*idx));
     if (idx == NULL) {
         hf_error_nomem(&err);
         rc = hf_cli_report(cli.ws_path, &err);
-    } else if (hf_fit(m, &d, &fo, &fit, &err) < 0) {
+    } else if ((tm.fit = now_s()), hf_fit(m, &d, &fo, &fit, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
     } else {
         hf_constraints_options co = {.over_threshold = threshold, .bins = bins};
-        if (hf_constraints_compute(m, &fit, &co, &c, &err) < 0) {
+        tm.analysis = now_s();
+        tm.fit = tm.analysis - tm.fit;
+        int crc = hf_constraints_compute(m, &fit, &co, &c, &err);
+        tm.analysis = now_s() - tm.analysis;
+        if (crc < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
         } else {
             if (!fit.converged && !cli.quiet)
                 hf_cli_warn("%s: the fit did not converge (%s)", cli.ws_path,
                             fit.message ? fit.message : "unknown reason");
             if (cli.json)
-                rc = emit_json(&cli, m, &fit, &c, source, idx);
+                rc = emit_json(&cli, m, &fit, &c, source, idx, &tm);
             else
                 print_text(m, &fit, &c, source, idx, all);
+            if (cli.verbose && !cli.json)
+                fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n",
+                        1e3 * tm.fit, 1e3 * tm.analysis);
             if (rc == 0 && !fit.converged)
                 rc = 1;
         }

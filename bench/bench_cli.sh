@@ -111,3 +111,32 @@ for what in cls limit; do
     fi
 done
 rm -rf "$PS_DIR"
+
+# systematics (issue 7): ranking of the largest reference workspace with -j 2 (all constrained
+# parameters, pre- and post-fit impacts: 4 refits each; target < 10 s) and the constraint analysis
+# (Fisher shares at the best fit; target < 100 ms) on it and on the demo: the analysis alone
+# (`constraints -v --json` "seconds") and the whole command (load + fit + analysis), median of 3.
+EWK="$REF/atlas_compressed_ewkinos_bkgonly/workspace.json"
+if [ -f "$EWK" ]; then
+    t0=$(now_ms)
+    if "$BIN" ranking -q -j 2 --json "$EWK" >/dev/null; then
+        echo "ranking_ewkinos_j2: $(( $(now_ms) - t0 )) ms"
+    else
+        echo "ranking_ewkinos_j2: failed"
+    fi
+fi
+for ws in "$EWK" assets/demo/demo.json; do
+    [ -f "$ws" ] || continue
+    ts="" as=""
+    for rep in 1 2 3; do
+        t0=$(now_ms)
+        a=$("$BIN" constraints -q -v --json "$ws" | tr -d '\t ' | grep '"analysis"' | cut -d: -f2)
+        ts="$ts $(( $(now_ms) - t0 ))"
+        as="$as ${a:-nan}"
+    done
+    med=$(echo $ts | tr ' ' '\n' | sort -g | sed -n 2p)
+    amed=$(echo $as | tr ' ' '\n' | sort -g | sed -n 2p)
+    name=$(basename "$(dirname "$ws")")
+    awk -v n="$name" -v a="$amed" -v w="$med" 'BEGIN {
+        printf "constraints_%s: %.3f ms analysis, %d ms whole command (median of 3)\n", n, 1e3 * a, w }'
+done
