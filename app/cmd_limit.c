@@ -40,6 +40,7 @@ cmd_limit(int argc, char **argv)
 {
     hf_cli cli;
     double cl = 0.95, rtol = 0.0;
+    bool fast = false;
     const char *tsname = NULL, *range = NULL;
     int grid = 0;
     const hf_opt extra[] = {
@@ -50,6 +51,8 @@ cmd_limit(int argc, char **argv)
         {"grid", 0, HF_OPT_INT, &grid,
          "N: test N equidistant points over the range and interpolate (no root finding)"},
         {"rtol", 0, HF_OPT_DOUBLE, &rtol, "relative tolerance of the root finding (1e-5)"},
+        {"fast", 0, HF_OPT_FLAG, &fast,
+         "one start per conditional fit (the warm one): faster, may miss a second valley"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra, "limit [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
@@ -100,6 +103,7 @@ cmd_limit(int argc, char **argv)
     lo.grid = (size_t)grid;
     hf_infer_options io = {0};
     io.test_stat = ts;
+    io.single_start = fast;
     inf = hf_infer_new(m, &io, &err);
     if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
@@ -127,7 +131,8 @@ cmd_limit(int argc, char **argv)
                 cJSON_AddItemToArray(pts, o);
                 cJSON_AddNumberToObject(o, "poi_value", res.points[i].mu);
                 cJSON_AddNumberToObject(o, "cls_obs", res.points[i].cls_obs);
-                cJSON_AddItemToObject(o, "cls_exp", cJSON_CreateDoubleArray(res.points[i].cls_exp, 5));
+                cJSON_AddItemToObject(o, "cls_exp",
+                                      cJSON_CreateDoubleArray(res.points[i].cls_exp, 5));
             }
         }
         rc = hf_cli_json_emit(doc, cli.output);

@@ -61,8 +61,9 @@ do_list(hf_cli *cli)
         cJSON_AddStringToObject(doc, "description", ps->description);
         if (ps->digest_sha256 != NULL)
             cJSON_AddStringToObject(doc, "digest_sha256", ps->digest_sha256);
-        cJSON_AddItemToObject(doc, "labels", ps->labels != NULL ? cJSON_Duplicate(ps->labels, 1)
-                                                                : cJSON_CreateArray());
+        cJSON_AddItemToObject(doc, "labels",
+                              ps->labels != NULL ? cJSON_Duplicate(ps->labels, 1)
+                                                 : cJSON_CreateArray());
         cJSON *arr = cJSON_AddArrayToObject(doc, "patches");
         for (size_t i = 0; arr != NULL && i < ps->npatch; i++) {
             cJSON *o = cJSON_CreateObject();
@@ -168,6 +169,7 @@ typedef struct runner {
     bool limit;
     double mu, cl;
     const char *tsname;
+    bool fast;
     size_t *work;
     size_t nwork;
     atomic_size_t next;
@@ -184,7 +186,6 @@ typedef struct runner {
 static int
 eval_patch(runner *r, size_t pi, cJSON *obj)
 {
-    const hf_patch *p = &r->ps->patch[pi];
     hf_error err = {0};
     hf_workspace *ws = NULL;
     hf_model *m = NULL;
@@ -229,6 +230,7 @@ eval_patch(runner *r, size_t pi, cJSON *obj)
         goto fail;
     }
     hf_infer_options io = {0};
+    io.single_start = r->fast;
     if (hf_teststat_parse(r->tsname, m, &io.test_stat) < 0 || io.test_stat == HF_TEST_Q0) {
         hf_error_set(&err, HF_EUSAGE, "", "unknown test statistic '%s'", r->tsname);
         rc = 2;
@@ -334,8 +336,8 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
     *ndone = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return errno == ENOENT ? 0 : hf_cli_usage_error("cannot read '%s': %s", path,
-                                                        strerror(errno));
+        return errno == ENOENT ? 0
+                               : hf_cli_usage_error("cannot read '%s': %s", path, strerror(errno));
     char *buf = NULL;
     size_t cap = 0, len = 0;
     char chunk[65536];
@@ -381,7 +383,8 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
 }
 
 static int
-do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, const char *ts)
+do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, const char *ts,
+       bool fast)
 {
     if (cli->npos != 2)
         return hf_cli_usage_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
@@ -397,12 +400,11 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     if (shard != NULL) {
         char *end;
         si = strtol(shard, &end, 10);
-        if (end == shard || *end != '/' ||
-            (sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' || si < 0 || si >= sn)
+        if (end == shard || *end != '/' || (sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' ||
+            si < 0 || si >= sn)
             return hf_cli_usage_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
     }
-    if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 &&
-        strcmp(ts, "auto") != 0)
+    if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 && strcmp(ts, "auto") != 0)
         return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", ts);
     if (!(cl > 0.0 && cl < 1.0))
         return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
@@ -457,6 +459,7 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     r.mu = mu;
     r.cl = cl;
     r.tsname = ts;
+    r.fast = fast;
     r.progress = !cli->quiet && isatty(2) && cli->output != NULL;
     r.t0 = now_s();
     atomic_init(&r.next, 0);
@@ -505,11 +508,12 @@ cmd_patchset(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         FILE *f = argc < 2 ? stderr : stdout;
-        fprintf(f, "usage: hfscope %s\n\n"
-                   "  list    the patches (signal points) and their values\n"
-                   "  apply   write the workspace with one patch applied\n"
-                   "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
-                   "\n'hfscope patchset run --help' lists the options of run.\n",
+        fprintf(f,
+                "usage: hfscope %s\n\n"
+                "  list    the patches (signal points) and their values\n"
+                "  apply   write the workspace with one patch applied\n"
+                "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
+                "\n'hfscope patchset run --help' lists the options of run.\n",
                 usage_text);
         return argc < 2 ? 2 : 0;
     }
@@ -520,12 +524,14 @@ cmd_patchset(int argc, char **argv)
     hf_cli cli;
     const char *what = "cls", *shard = NULL, *ts = NULL;
     double mu = 1.0, cl = 0.95;
+    bool fast = false;
     const hf_opt extra_run[] = {
         {"what", 0, HF_OPT_STRING, &what, "cls (at --poi-value) or limit (default cls)"},
         {"shard", 0, HF_OPT_STRING, &shard, "I/N: evaluate patches with index % N == I only"},
         {"poi-value", 0, HF_OPT_DOUBLE, &mu, "POI value for --what cls (default 1)"},
         {"cl", 0, HF_OPT_DOUBLE, &cl, "confidence level for --what limit (default 0.95)"},
         {"test-stat", 0, HF_OPT_STRING, &ts, "qtilde or q (default: by the POI's lower bound)"},
+        {"fast", 0, HF_OPT_FLAG, &fast, "one start per conditional fit (see hfscope cls --help)"},
         {NULL, 0, 0, NULL, NULL}};
     const hf_opt none[] = {{NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc - 1, argv + 1, strcmp(sub, "run") == 0 ? extra_run : none,
@@ -544,7 +550,7 @@ cmd_patchset(int argc, char **argv)
     else if (strcmp(sub, "apply") == 0)
         rc = do_apply(&cli);
     else
-        rc = do_run(&cli, what, shard, mu, cl, ts);
+        rc = do_run(&cli, what, shard, mu, cl, ts, fast);
     hf_cli_release(&cli);
     return rc;
 }

@@ -133,8 +133,7 @@ cmd_scan(int argc, char **argv)
     for (size_t k = 0; k < sr.n * ncol; k++)
         nbad += !sr.ok[k];
     if (nbad > 0 && !cli.quiet)
-        hf_cli_warn("%s: %zu scan points did not converge (null in the output)", cli.ws_path,
-                    nbad);
+        hf_cli_warn("%s: %zu scan points did not converge (null in the output)", cli.ws_path, nbad);
     const char *n1 = m->par[so.par].name, *n2 = so.par2 >= 0 ? m->par[so.par2].name : NULL;
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);

@@ -1,7 +1,8 @@
 /* core/infer.c - test statistics from conditional and unconditional fits (warm-started), Asimov
  * data and asymptotic p-values. Method: Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554
  * (eqs. 12-16 for q_mu, q~_mu, q_0; sec. 3.2 for Asimov data); conventions and the q~ formula in
- * the sqrt form follow pyhf v0.7 (infer/calculators.py AsymptoticCalculator, test_statistics.py). */
+ * the sqrt form follow pyhf v0.7 (infer/calculators.py AsymptoticCalculator, test_statistics.py).
+ */
 #include "core/infer.h"
 
 #include <gsl/gsl_cdf.h>
@@ -13,7 +14,7 @@ const double HF_BAND_SIGMA[5] = {-2.0, -1.0, 0.0, 1.0, 2.0};
 
 /* One data set with its unconditional fit and a warm start for conditional fits. */
 typedef struct dataset {
-    bool ready;    /* data filled */
+    bool ready;     /* data filled */
     bool have_free; /* unconditional fit done */
     double *main, *aux;
     hf_data d;
@@ -26,12 +27,13 @@ struct hf_infer {
     const hf_model *m;
     hf_teststat ts;
     atomic_int *cancel;
+    bool two_starts;
     size_t npar;
     int poi;
-    dataset obs;      /* the data */
-    dataset asimov0;  /* background-only Asimov (POI = 0), for CLs */
-    dataset asimov1;  /* POI = 1 Asimov, for the expected significance */
-    bool have_cond0;  /* conditional fit at POI = 0 on the data (Asimov POI=0 source, q_0) */
+    dataset obs;     /* the data */
+    dataset asimov0; /* background-only Asimov (POI = 0), for CLs */
+    dataset asimov1; /* POI = 1 Asimov, for the expected significance */
+    bool have_cond0; /* conditional fit at POI = 0 on the data (Asimov POI=0 source, q_0) */
     double *cond0_x;
     double cond0_tnll;
     double *x, *init; /* scratch */
@@ -93,6 +95,7 @@ hf_infer_new(const hf_model *m, const hf_infer_options *opt, hf_error *err)
     inf->poi = m->poi;
     inf->ts = opt != NULL ? opt->test_stat : HF_TEST_QTILDE;
     inf->cancel = opt != NULL ? opt->cancel : NULL;
+    inf->two_starts = opt == NULL || !opt->single_start;
     inf->cond0_x = calloc(m->npar, sizeof(double));
     inf->x = calloc(m->npar, sizeof(double));
     inf->init = calloc(m->npar, sizeof(double));
@@ -183,12 +186,13 @@ ensure_free(hf_infer *inf, dataset *s, const double *start, const char *what, hf
     return 0;
 }
 
-/* Conditional fit of s at POI = mu, the minimum of two starts: the unconditional fit of s with
- * the POI moved to mu (the warm start), and the suggested init with the POI at mu (where pyhf
- * starts every fit). Profile likelihoods can have several valleys (a code4p histosys makes one
- * in toy_2bin_2channel_coupledhistosys), and a single start, warm or not, may end in the wrong
- * one. Writes the minimum to x and twice NLL to *tnll. When it lies below the unconditional
- * minimum, the unconditional fit is redone from there, so q never rests on a poor minimum. */
+/* Conditional fit of s at POI = mu, started from the unconditional fit of s with the POI moved
+ * to mu (the warm start). Unless single_start, also from the suggested init with the POI at mu
+ * (where pyhf starts every fit), keeping the lower minimum: profile likelihoods can have several
+ * valleys (a code4p histosys makes two in toy_2bin_2channel_coupledhistosys), and a single
+ * start, warm or not, may end in the wrong one. Writes the minimum to x and twice NLL to *tnll.
+ * When it lies below the unconditional minimum, the unconditional fit is redone from there, so q
+ * never rests on a poor minimum. */
 static int
 cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const char *what,
          hf_error *err)
@@ -200,10 +204,10 @@ cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const ch
     inf->nfits++;
     if (fit(m, &s->d, inf->init, inf->poi, mu, inf->cancel, x, tnll, what, err) < 0)
         return -1;
-    bool same = true;
+    bool same = true; /* the warm start is the suggested init: nothing to add */
     for (size_t j = 0; j < np && same; j++)
         same = j == (size_t)inf->poi || inf->init[j] == m->init[j];
-    if (!same) {
+    if (inf->two_starts && !same) {
         double t2;
         hf_error e2 = {0};
         inf->nfits++;

@@ -135,8 +135,8 @@ static int HF_PRINTF(2, 3) op_fail(const opctx *c, const char *fmt, ...)
         hf_error_set(c->err, HF_ESCHEMA, w, "patch '%s': operation %zu (%s '%s'): %s", c->label,
                      c->index, c->op, c->path, msg);
     else
-        hf_error_set(c->err, HF_ESCHEMA, w, "operation %zu (%s '%s'): %s", c->index, c->op,
-                     c->path, msg);
+        hf_error_set(c->err, HF_ESCHEMA, w, "operation %zu (%s '%s'): %s", c->index, c->op, c->path,
+                     msg);
     free(w);
     return -1;
 }

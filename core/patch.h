@@ -21,9 +21,9 @@ typedef struct hf_patch {
 typedef struct hf_patchset {
     struct cJSON *doc;
     char *path;
-    const char *description;   /* "" if absent */
-    const char *digest_sha256; /* metadata.digests.sha256, NULL if absent */
-    const char *version;       /* "" if absent */
+    const char *description;    /* "" if absent */
+    const char *digest_sha256;  /* metadata.digests.sha256, NULL if absent */
+    const char *version;        /* "" if absent */
     const struct cJSON *labels; /* metadata.labels (array of strings), NULL if absent */
     size_t npatch;
     hf_patch *patch;

@@ -134,8 +134,19 @@ hf_scan_compute(const hf_model *m, const hf_data *d0, const hf_scan_options *opt
         goto out;
     }
     for (int t = 0; t < threads; t++)
-        c[t] = (sctx){m, &d, o, res, best.x, tnll, fixed2, o->n, o->n * (size_t)t / (size_t)threads,
-                      o->n * (size_t)(t + 1) / (size_t)threads, {0}, 0, false};
+        c[t] = (sctx){m,
+                      &d,
+                      o,
+                      res,
+                      best.x,
+                      tnll,
+                      fixed2,
+                      o->n,
+                      o->n * (size_t)t / (size_t)threads,
+                      o->n * (size_t)(t + 1) / (size_t)threads,
+                      {0},
+                      0,
+                      false};
     for (int t = 1; t < threads; t++)
         c[t].threaded = pthread_create(&tid[t], NULL, chunk, &c[t]) == 0;
     chunk(&c[0]);

@@ -12,21 +12,21 @@
 #include "core/model.h"
 
 typedef struct hf_scan_options {
-    int par, par2;        /* parameter indices; par2 = -1 for a 1D scan */
-    double lo, hi;        /* range of par */
-    double lo2, hi2;      /* range of par2 */
-    size_t n, n2;         /* points (n2 only for 2D) */
-    int threads;          /* default 1 */
+    int par, par2;   /* parameter indices; par2 = -1 for a 1D scan */
+    double lo, hi;   /* range of par */
+    double lo2, hi2; /* range of par2 */
+    size_t n, n2;    /* points (n2 only for 2D) */
+    int threads;     /* default 1 */
     atomic_int *cancel;
 } hf_scan_options;
 
 typedef struct hf_scan_result {
-    size_t n, n2;         /* n2 = 0 for a 1D scan */
-    double *x, *y;        /* grid values of par (n) and par2 (n2, NULL in 1D) */
-    double *dnll2;        /* twice delta NLL: n values, or n * n2 with dnll2[i * n2 + j] */
-    bool *ok;             /* the fit at the point converged */
-    double twice_nll_min; /* the global minimum (the lowest of the free fit and the grid) */
-    double best[2];       /* par (and par2) at the global minimum */
+    size_t n, n2;              /* n2 = 0 for a 1D scan */
+    double *x, *y;             /* grid values of par (n) and par2 (n2, NULL in 1D) */
+    double *dnll2;             /* twice delta NLL: n values, or n * n2 with dnll2[i * n2 + j] */
+    bool *ok;                  /* the fit at the point converged */
+    double twice_nll_min;      /* the global minimum (the lowest of the free fit and the grid) */
+    double best[2];            /* par (and par2) at the global minimum */
     double int68[2], int95[2]; /* 1D intervals; an end is NAN where the scan does not cross */
 } hf_scan_result;
 

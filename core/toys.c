@@ -183,8 +183,8 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     double *cls_b = malloc(o.ntoys * sizeof(double));
     pthread_t *tid = calloc((size_t)o.threads, sizeof(*tid));
     int rc = -1;
-    if (gen_sb == NULL || gen_b == NULL || c.nu_sb == NULL || c.nu_b == NULL ||
-        c.aux_sb == NULL || c.aux_b == NULL || c.q == NULL || cls_b == NULL || tid == NULL) {
+    if (gen_sb == NULL || gen_b == NULL || c.nu_sb == NULL || c.nu_b == NULL || c.aux_sb == NULL ||
+        c.aux_b == NULL || c.q == NULL || cls_b == NULL || tid == NULL) {
         hf_error_nomem(err);
         goto out;
     }

@@ -13,7 +13,7 @@
 #include "core/model.h"
 
 typedef struct hf_toys_options {
-    size_t ntoys;          /* per hypothesis; default 1000 when 0 */
+    size_t ntoys; /* per hypothesis; default 1000 when 0 */
     unsigned long seed;
     int threads;           /* default 1 */
     hf_teststat test_stat; /* HF_TEST_QTILDE or HF_TEST_Q */
@@ -27,9 +27,9 @@ typedef struct hf_toys_result {
     double mu;
     double q_obs;
     double clsb, clb, cls;
-    double cls_exp[5]; /* HF_BAND_SIGMA order: CLs at the b-toy percentiles 2.3, 15.9, 50, ... */
-    size_t ntoys;      /* per hypothesis */
-    size_t nfailed;    /* toys whose fits failed (left out) */
+    double cls_exp[5];  /* HF_BAND_SIGMA order: CLs at the b-toy percentiles 2.3, 15.9, 50, ... */
+    size_t ntoys;       /* per hypothesis */
+    size_t nfailed;     /* toys whose fits failed (left out) */
     double *q_sb, *q_b; /* test statistic per toy (NAN where failed), ntoys each */
 } hf_toys_result;
 
