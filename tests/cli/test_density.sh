@@ -1,0 +1,106 @@
+#!/bin/sh
+# tests/cli/test_density.sh - `hfscope density`: text and --json results, the same numbers for
+# any -j, figures written with -o (PNG and PDF magic), truths from a workspace template and a CSV
+# column, and one-line usage errors with exit code 2 for bad options and bad sample files.
+cd "$(dirname "$0")/../.." || exit 1
+HF=${HF:-build/hfscope}
+if [ ! -x "$HF" ]; then
+    echo "test_density: $HF is not built" >&2
+    exit 1
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+nfail=0
+fail() {
+    nfail=$((nfail + 1))
+    printf 'FAIL %s\n' "$1"
+    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
+}
+SMALL="--truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3"
+
+# text summary
+"$HF" density $SMALL >"$tmp/out" 2>"$tmp/err" || fail "text run exited $?"
+for s in "histogram of the n true events" "KDE itself" "amplification" "bandwidth scan" \
+    "binning scan" "theory sum p(1-p)/n"; do
+    grep -qF "$s" "$tmp/out" || fail "text output lacks '$s'"
+done
+
+# --json: the contract's keys, and identical numbers for -j 1 and -j 3
+"$HF" density $SMALL --json -j 1 >"$tmp/j1" 2>"$tmp/err" || fail "--json -j 1 exited $?"
+"$HF" density $SMALL --json -j 3 >"$tmp/j3" 2>"$tmp/err" || fail "--json -j 3 exited $?"
+cmp -s "$tmp/j1" "$tmp/j3" || fail "--json differs between -j 1 and -j 3"
+for k in '"command":	"density"' '"truth":	"camelback"' '"n":	50' '"bins":	10' '"reps":	20' \
+    '"bandwidth":	"silverman"' '"histogram":' '"mse_theory":' '"generated":' '"draws":	1000' \
+    '"mse_err":' '"kde":' '"bias2":' '"train_variance":' '"amplification":' '"factor":'; do
+    grep -qF "$k" "$tmp/j1" || fail "--json lacks $k"
+done
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["density"];
+g=d["generated"]; a=d["amplification"]
+assert len(g) == 3 and [x["draws"] for x in g] == [10, 100, 1000]
+assert all(abs(x["factor"] - d["sum_p_1mp"] / y["mse"] / 50) < 1e-9 for x, y in zip(a, g))
+assert abs(d["kde"]["mse"] - d["kde"]["bias2"] - d["kde"]["train_variance"]) < 1e-12' \
+        "$tmp/j1" 2>"$tmp/err" || fail "--json numbers are inconsistent"
+fi
+# another seed: other numbers
+"$HF" density $SMALL --json --seed 7 >"$tmp/j7" 2>"$tmp/err" || fail "--seed 7 exited $?"
+cmp -s "$tmp/j1" "$tmp/j7" && fail "--seed does not change the result"
+
+# figures
+"$HF" density $SMALL -q -o "$tmp/fig" >/dev/null 2>"$tmp/err" || fail "-o exited $?"
+for f in mse decomposition bandwidth example; do
+    p="$tmp/fig/density_$f.png"
+    [ -s "$p" ] || { fail "missing $p"; continue; }
+    [ "$(head -c 4 "$p" | tail -c 3)" = "PNG" ] || fail "$p is not a PNG"
+done
+"$HF" density $SMALL -q -o "$tmp/pdf" --format pdf >/dev/null 2>"$tmp/err" || fail "pdf exited $?"
+[ "$(head -c 5 "$tmp/pdf/density_mse.pdf" 2>/dev/null)" = "%PDF-" ] || fail "density_mse.pdf is not a PDF"
+
+# a truth from a CSV column (by header name and by number)
+{
+    echo "# a comment"
+    echo "id,x"
+    i=0
+    while [ $i -lt 400 ]; do echo "$i,$((i % 37)).5"; i=$((i + 1)); done
+} >"$tmp/s.csv"
+"$HF" density --sample "$tmp/s.csv:x" --n 30 --reps 5 --draws 100 >"$tmp/out" 2>"$tmp/err" ||
+    fail "--sample FILE:x exited $?"
+grep -qF "400 values" "$tmp/out" || fail "--sample did not read 400 values"
+"$HF" density --sample "$tmp/s.csv:2" --range 0:40 --n 30 --reps 5 --draws 100 >/dev/null \
+    2>"$tmp/err" || fail "--sample FILE:2 exited $?"
+
+# a workspace template (n defaults to the template's effective MC events)
+REF=${HF_REFERENCE_DIR:-../shared/reference}
+WS="$REF/atlas_tutorial_fullexample/workspace.json"
+if [ -f "$WS" ]; then
+    "$HF" density "$WS" --template SR_meff --reps 5 --draws 100 -q >"$tmp/out" 2>"$tmp/err" ||
+        fail "--template exited $?"
+    grep -qF "template SR_meff" "$tmp/out" || fail "--template output lacks its label"
+fi
+
+# usage errors: exit 2, one line on stderr, nothing on stdout
+printf 'x\n1\nbanana\n' >"$tmp/bad.csv"
+expect2() {
+    "$HF" density "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "density $* exited $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "density $*: expected one error line"
+    [ -s "$tmp/out" ] && fail "density $*: wrote to stdout"
+}
+expect2 --truth nope
+expect2 --bandwidth wide
+expect2 --bandwidth silverman*-1
+expect2 --draws 0:10
+expect2 --draws 10:1e12
+expect2 --reps 1
+expect2 --n 1
+expect2 --bins 0
+expect2 --sampling lots
+expect2 --sample "$tmp/missing.csv"
+expect2 --sample "$tmp/bad.csv"
+expect2 --sample "$tmp/s.csv:nope"
+expect2 --truth gaussian --sample "$tmp/s.csv"
+expect2 --template SR
+"$HF" density --sample "$tmp/bad.csv" 2>&1 | grep -qF "bad.csv:3" || fail "bad sample error lacks FILE:LINE"
+
+[ $nfail -eq 0 ]
