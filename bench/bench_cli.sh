@@ -140,3 +140,15 @@ for ws in "$EWK" assets/demo/demo.json; do
     awk -v n="$name" -v a="$amed" -v w="$med" 'BEGIN {
         printf "constraints_%s: %.3f ms analysis, %d ms whole command (median of 3)\n", n, 1e3 * a, w }'
 done
+
+# density: the full default experiment (camelback, n = 100, 20 bins, R = 200, M = 10 ... 1e6
+# sampled event by event, bandwidth and binning scans) on 2 threads; target < 5 s.
+t0=$(now_ms)
+if "$BIN" density --truth camelback --n 100 --bins 20 --reps 200 --draws 10:1e6 -j 2 >/dev/null; then
+    echo "density_default_R200_M1e6_j2: $(( $(now_ms) - t0 )) ms"
+else
+    echo "density_default_R200_M1e6_j2: failed"
+fi
+t0=$(now_ms)
+"$BIN" density --truth camelback --reps 200 --draws 10:1e6 --sampling multinomial -j 2 >/dev/null &&
+    echo "density_default_multinomial_j2: $(( $(now_ms) - t0 )) ms"
