@@ -1,0 +1,121 @@
+#!/bin/sh
+# tests/cli/test_plot.sh - `hfscope plot` and `hfscope report`: every figure type is written in
+# every format (PNG magic, SVG well-formed XML, PDF pages), the report names every channel and the
+# axis labels (pdftotext) and has one outline entry per channel, and bad input (unknown channel,
+# format or figure, an unwritable output directory) exits 2 with one line and leaves no file.
+cd "$(dirname "$0")/../.." || exit 1
+HF=${HF:-build/hfscope}
+DEMO=assets/demo/demo.json
+TUT=${HF_REFERENCE_DIR:-../shared/reference}/atlas_tutorial_fullexample/workspace.json
+if [ ! -x "$HF" ]; then
+    echo "test_plot: $HF is not built" >&2
+    exit 1
+fi
+[ -f "$DEMO" ] || exit 77
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+nfail=0
+fail() {
+    nfail=$((nfail + 1))
+    printf 'FAIL %s\n' "$1"
+    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
+}
+magic() { # FILE BYTES: the first bytes of FILE as hex
+    od -An -tx1 -N"$2" "$1" | tr -d ' \n'
+}
+
+# hand-written so that hfscope is not its own truth; checked against the file below
+CHANNELS="SR_lowMET SR_midMET SR_highMET CR_ttbar CR_wjets CR_zjets CR_diboson VR_transition"
+for c in $CHANNELS; do
+    k=$(grep -cF "\"name\": \"$c\"" "$DEMO")
+    [ "$k" -eq 2 ] || fail "channel $c is named $k times in $DEMO, expected 2"
+done
+
+# --- stacks: one PNG per channel, each a real PNG
+"$HF" plot "$DEMO" --what stack --all --format png --dpi 100 -o "$tmp/png" -q 2>"$tmp/err" ||
+    fail "plot stack --all png exited $?"
+for c in $CHANNELS; do
+    f="$tmp/png/stack_${c}_prefit.png"
+    if [ ! -s "$f" ]; then fail "missing $f"; continue; fi
+    [ "$(magic "$f" 8)" = "89504e470d0a1a0a" ] || fail "$f is not a PNG"
+done
+n=$(ls "$tmp/png" | wc -l)
+[ "$n" -eq 8 ] || fail "expected 8 files in $tmp/png, found $n"
+ls "$tmp/png" | grep -q tmp && fail "temporary file left in $tmp/png"
+
+# --- SVG: well-formed XML
+"$HF" plot "$DEMO" --what stack --channel SR_lowMET --postfit --logy --format svg -o "$tmp/svg" -q \
+    2>"$tmp/err" || fail "plot stack svg exited $?"
+f="$tmp/svg/stack_SR_lowMET_postfit_log.svg"
+if [ ! -s "$f" ]; then
+    fail "missing $f"
+elif command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout "$f" 2>"$tmp/err" || fail "$f is not well-formed XML"
+else
+    tail -c 16 "$f" | grep -q '</svg>' || fail "$f does not end with </svg>"
+fi
+
+# --- every figure type as PDF
+for w in pulls corr scan brazil; do
+    "$HF" plot "$DEMO" --what $w --format pdf -o "$tmp/pdf" -q 2>"$tmp/err" || fail "plot --what $w exited $?"
+done
+for f in pulls corr brazil; do
+    p=$(ls "$tmp/pdf" | grep "^$f" | head -1)
+    if [ -z "$p" ]; then fail "no $f figure"; continue; fi
+    [ "$(magic "$tmp/pdf/$p" 5)" = "255044462d" ] || fail "$p is not a PDF"
+done
+ls "$tmp/pdf" | grep -q '^scan_mu_sig.pdf$' || fail "no scan_mu_sig.pdf (POI scan)"
+
+# --- report: every channel and the axis labels in the text, one outline entry per channel
+"$HF" report "$DEMO" -o "$tmp/report.pdf" --table "$tmp/yields.csv" -q 2>"$tmp/err" ||
+    fail "report exited $?"
+if command -v pdftotext >/dev/null 2>&1 && [ -s "$tmp/report.pdf" ]; then
+    pdftotext "$tmp/report.pdf" "$tmp/report.txt"
+    for c in $CHANNELS "Bin index" "Events" "Data / Model" "Pulls and constraints" "Correlation" \
+        "Yields" "post-fit" "pre-fit"; do
+        grep -qF "$c" "$tmp/report.txt" || fail "report text lacks '$c'"
+    done
+    pages=$(pdfinfo "$tmp/report.pdf" | awk '/^Pages:/ {print $2}')
+    [ "$pages" -ge 10 ] || fail "report has $pages pages, expected summary + 8 channels + more"
+fi
+for c in $CHANNELS; do
+    k=$(grep -ac "/Title ($c)" "$tmp/report.pdf")
+    [ "$k" -eq 1 ] || fail "outline has $k entries for $c, expected 1"
+done
+head -1 "$tmp/yields.csv" | grep -q '^channel,sample,prefit,prefit_error,postfit,postfit_error$' ||
+    fail "yields.csv header"
+for c in $CHANNELS; do
+    grep -q "^$c,Total," "$tmp/yields.csv" || fail "yields.csv has no total for $c"
+done
+
+# the reference tutorial workspace too (two channels)
+if [ -f "$TUT" ]; then
+    "$HF" report "$TUT" -o "$tmp/tut.pdf" -q 2>"$tmp/err" || fail "report on $TUT exited $?"
+    for c in SR_meff CRtt_meff; do
+        k=$(grep -ac "/Title ($c)" "$tmp/tut.pdf")
+        [ "$k" -eq 1 ] || fail "tutorial outline has $k entries for $c"
+    done
+fi
+
+# --- bad input: one line on stderr, exit 2, nothing written
+bad() { # DESCRIPTION DIR ARGS...
+    d="$1"; shift
+    out="$1"; shift
+    "$HF" "$@" 2>"$tmp/err" >/dev/null
+    rc=$?
+    [ $rc -eq 2 ] || fail "$d: exit $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$d: $(wc -l <"$tmp/err") stderr lines, expected 1"
+    grep -q '^hfscope: error: ' "$tmp/err" || fail "$d: no 'hfscope: error:' line"
+    if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then fail "$d: files left in $out"; fi
+}
+bad "unknown channel" "$tmp/b1" plot "$DEMO" --channel NoSuchChannel -o "$tmp/b1" -q
+bad "unknown format" "$tmp/b2" plot "$DEMO" --format gif -o "$tmp/b2" -q
+bad "unknown figure" "$tmp/b3" plot "$DEMO" --what pie -o "$tmp/b3" -q
+: >"$tmp/afile"
+bad "output is a file" "$tmp/b4" plot "$DEMO" -o "$tmp/afile" -q
+bad "unwritable directory" "$tmp/b5" plot "$DEMO" --channel SR_lowMET --format png -o /proc -q
+bad "unwritable report" "$tmp/b6" report "$DEMO" -o /proc/hf_report.pdf -q
+ls /proc 2>/dev/null | grep -q 'hf_report' && fail "report left a file in /proc"
+grep -q 'NoSuchChannel' "$tmp/err" && fail "stderr leaked from an earlier case"
+
+[ $nfail -eq 0 ]
