@@ -21,7 +21,7 @@ typedef struct fitctx {
     size_t nf;     /* free parameters */
     size_t *free_idx;
     double *lo, *hi;
-    double *x, *g, *xt, *gt, *p, *H, *gp, *gm;
+    double *x, *g, *xt, *gt, *p, *H, *Hfull, *gp, *gm;
     int nfev;
 } fitctx;
 
@@ -38,43 +38,18 @@ fgrad(fitctx *c, const double *x, double *g)
     return hf_model_nll_grad(c->ev, x, c->d, g);
 }
 
-/* Finite-difference Hessian of the analytic gradient over the free parameters (nf x nf,
- * symmetrised): central (truncation O(h^2), for the covariance) or forward (half the cost, for a
- * starting matrix); one-sided where a bound is in the way. Step h = 1e-5 (1 + |x|). */
+/* The exact (analytic) Hessian of -log L restricted to the free parameters (nf x nf). */
 static int
-hessian_free(fitctx *c, const double *x, double *H, int central)
+hessian_free(fitctx *c, const double *x, double *H)
 {
-    size_t nf = c->nf;
-    memcpy(c->xt, x, c->n * sizeof(double));
-    if (!central && fgrad(c, x, c->gm) != fgrad(c, x, c->gm))
+    size_t nf = c->nf, n = c->n;
+    c->nfev++;
+    double f = hf_model_hessian(c->ev, x, c->d, c->Hfull);
+    if (!isfinite(f))
         return -1;
-    for (size_t a = 0; a < nf; a++) {
-        size_t j = c->free_idx[a];
-        double h = 1e-5 * (1.0 + fabs(x[j]));
-        double up = x[j] + h <= c->hi[j] ? x[j] + h : x[j];
-        double dn = x[j] - h >= c->lo[j] ? x[j] - h : x[j];
-        if (up == dn)
-            return -1;
-        if (!central) /* forward difference: a starting Hessian for the quasi-Newton updates */
-            dn = x[j];
-        c->xt[j] = up;
-        double f1 = fgrad(c, c->xt, c->gp);
-        double f2 = 0.0;
-        if (central) {
-            c->xt[j] = dn;
-            f2 = fgrad(c, c->xt, c->gm);
-        }
-        c->xt[j] = x[j];
-        if (!isfinite(f1) || !isfinite(f2))
-            return -1;
-        for (size_t b = 0; b < nf; b++)
-            H[b * nf + a] = (c->gp[c->free_idx[b]] - c->gm[c->free_idx[b]]) / (up - dn);
-    }
     for (size_t a = 0; a < nf; a++)
-        for (size_t b = 0; b < a; b++) {
-            double s = 0.5 * (H[a * nf + b] + H[b * nf + a]);
-            H[a * nf + b] = H[b * nf + a] = s;
-        }
+        for (size_t b = 0; b < nf; b++)
+            H[a * nf + b] = c->Hfull[c->free_idx[a] * n + c->free_idx[b]];
     return 0;
 }
 
@@ -229,6 +204,7 @@ ctx_release(fitctx *c)
     free(c->gt);
     free(c->p);
     free(c->H);
+    free(c->Hfull);
     free(c->gp);
     free(c->gm);
 }
@@ -258,13 +234,14 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     c.gp = malloc(nn * sizeof(double));
     c.gm = malloc(nn * sizeof(double));
     c.H = malloc(nn * nn * sizeof(double));
+    c.Hfull = malloc(nn * nn * sizeof(double));
     res->x = malloc(nn * sizeof(double));
     res->err = calloc(nn, sizeof(double));
     res->fixed = malloc(nn * sizeof(bool));
     unsigned char *inact = calloc(nn, 1);
     double *gf = malloc(nn * sizeof(double));
     if (!c.ev || !c.free_idx || !c.lo || !c.hi || !c.x || !c.g || !c.xt || !c.gt || !c.p ||
-        !c.gp || !c.gm || !c.H || !res->x || !res->err || !res->fixed || !inact || !gf) {
+        !c.gp || !c.gm || !c.H || !c.Hfull || !res->x || !res->err || !res->fixed || !inact || !gf) {
         ctx_release(&c);
         free(inact);
         free(gf);
@@ -317,7 +294,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             break;
         }
         res->iter = it + 1;
-        if (need && hessian_free(&c, c.x, c.H, 1) < 0) {
+        if (need && hessian_free(&c, c.x, c.H) < 0) {
             res->status = 2;
             res->message = "-log L is not finite near the current point";
             break;
@@ -428,7 +405,7 @@ finish:
             res->gradnorm = fabs(c.g[j]);
     }
     if (rc == 0 && !opt->no_errors && isfinite(f)) {
-        if ((!have_cov_h && hessian_free(&c, c.x, c.H, 1) < 0) || covariance(&c, c.H, res) < 0) {
+        if ((!have_cov_h && hessian_free(&c, c.x, c.H) < 0) || covariance(&c, c.H, res) < 0) {
             free(res->cov);
             res->cov = NULL;
         }
@@ -475,24 +452,10 @@ hf_fit_correlation(const hf_fit_result *res)
 int
 hf_fit_hessian(const hf_model *m, const hf_data *d, const double *x, double *hess)
 {
-    size_t n = m->npar;
-    fitctx c = {.m = m, .d = d, .n = n, .nf = n};
-    c.ev = hf_eval_new(m);
-    c.free_idx = malloc((n + 1) * sizeof(size_t));
-    c.lo = malloc((n + 1) * sizeof(double));
-    c.hi = malloc((n + 1) * sizeof(double));
-    c.xt = malloc((n + 1) * sizeof(double));
-    c.gp = malloc((n + 1) * sizeof(double));
-    c.gm = malloc((n + 1) * sizeof(double));
-    int rc = -1;
-    if (c.ev && c.free_idx && c.lo && c.hi && c.xt && c.gp && c.gm) {
-        for (size_t j = 0; j < n; j++) {
-            c.free_idx[j] = j;
-            c.lo[j] = m->par[j].lo;
-            c.hi[j] = m->par[j].hi;
-        }
-        rc = hessian_free(&c, x, hess, 1);
-    }
-    ctx_release(&c);
-    return rc;
+    hf_eval *ev = hf_eval_new(m);
+    if (ev == NULL)
+        return -1;
+    double f = hf_model_hessian(ev, x, d, hess);
+    hf_eval_free(ev);
+    return isfinite(f) ? 0 : -1;
 }

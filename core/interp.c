@@ -34,42 +34,25 @@ hf_interp_code4_coef(double lo, double hi, double coef[6])
 double
 hf_interp_code4_factor(const double c[6], double lo, double hi, double a, double *dfac)
 {
-    if (a >= 1.0) {
-        double f = pow(hi, a);
-        if (dfac != NULL)
-            *dfac = f * log(hi);
-        return f;
-    }
-    if (a <= -1.0) {
-        double f = pow(lo, -a);
-        if (dfac != NULL)
-            *dfac = -f * log(lo);
-        return f;
-    }
-    /* Horner for 1 + a(c0 + a(c1 + a(c2 + a(c3 + a(c4 + a c5))))) */
-    double p = c[5];
-    double dp = 6.0 * c[5];
-    for (int i = 4; i >= 0; i--) {
-        p = p * a + c[i];
-        dp = dp * a + (double)(i + 1) * c[i]; /* d/da of a p(a) = sum (i+1) c_i a^i */
-    }
+    double d;
+    double f = hf_code4_eval(c, log(lo), log(hi), a, &d, NULL);
     if (dfac != NULL)
-        *dfac = dp;
-    return 1.0 + p * a;
+        *dfac = d;
+    return f;
 }
 
 /* Additive deltas on a histogram bin: value = nom + delta(alpha). */
 static double
-code0(double nom, double down, double up, double a, double *d)
+code0(double nom, double down, double up, double a, double *d, double *d2)
 {
     double slope = a >= 0.0 ? up - nom : nom - down;
-    if (d != NULL)
-        *d = slope;
+    *d = slope;
+    *d2 = 0.0;
     return nom + a * slope;
 }
 
 static double
-code2(double nom, double down, double up, double a, double *d)
+code2(double nom, double down, double up, double a, double *d, double *d2)
 {
     double qa = 0.5 * (up + down) - nom, qb = 0.5 * (up - down);
     double delta, slope;
@@ -83,65 +66,58 @@ code2(double nom, double down, double up, double a, double *d)
         slope = 2.0 * qa * a + qb;
         delta = (qa * a + qb) * a;
     }
-    if (d != NULL)
-        *d = slope;
+    *d = slope;
+    *d2 = a > 1.0 || a < -1.0 ? 0.0 : 2.0 * qa;
     return nom + delta;
 }
 
 /* code4p (ROOT PiecewiseInterpolation code 4): inside |a|<=1
- * delta = a (S + a A (15 + a^2 (3 a^2 - 10))), S = (d+ + d-)/2, A = (d+ - d-)/16. */
-static double
-code4p(double nom, double down, double up, double a, double *d)
-{
-    double dp = up - nom, dm = nom - down;
-    if (a > 1.0) {
-        if (d != NULL)
-            *d = dp;
-        return nom + a * dp;
-    }
-    if (a < -1.0) {
-        if (d != NULL)
-            *d = dm;
-        return nom + a * dm;
-    }
-    double S = 0.5 * (dp + dm), A = 0.0625 * (dp - dm);
-    double a2 = a * a;
-    if (d != NULL)
-        *d = S + A * a * (30.0 + a2 * (-40.0 + 18.0 * a2));
-    return nom + a * (S + a * A * (15.0 + a2 * (3.0 * a2 - 10.0)));
-}
-
+ * delta = a (S + a A (15 + a^2 (3 a^2 - 10))), S = (d+ + d-)/2, A = (d+ - d-)/16; linear outside
+ * (hf_code4p_delta in interp.h). */
 double
-hf_interp(hf_interp_code code, double nom, double down, double up, double alpha, double *dval)
+hf_interp2(hf_interp_code code, double nom, double down, double up, double alpha, double *d1,
+           double *d2)
 {
+    double t1, t2;
+    if (d1 == NULL)
+        d1 = &t1;
+    if (d2 == NULL)
+        d2 = &t2;
     switch (code) {
     case HF_INTERP_CODE0:
-        return code0(nom, down, up, alpha, dval);
+        return code0(nom, down, up, alpha, d1, d2);
     case HF_INTERP_CODE2:
-        return code2(nom, down, up, alpha, dval);
+        return code2(nom, down, up, alpha, d1, d2);
     case HF_INTERP_CODE4P:
-        return code4p(nom, down, up, alpha, dval);
+        return nom + hf_code4p_delta(up - nom, nom - down, alpha, d1, d2);
     case HF_INTERP_CODE1:
     case HF_INTERP_CODE4:
         break;
     }
     if (nom == 0.0) {
-        if (dval != NULL)
-            *dval = 0.0;
+        *d1 = *d2 = 0.0;
         return 0.0;
     }
-    double lo = down / nom, hi = up / nom, df, f;
+    double lo = down / nom, hi = up / nom, f;
     if (code == HF_INTERP_CODE1) {
-        f = alpha >= 0.0 ? pow(hi, alpha) : pow(lo, -alpha);
-        df = alpha >= 0.0 ? f * log(hi) : -f * log(lo);
+        double l = alpha >= 0.0 ? log(hi) : -log(lo);
+        f = exp(alpha * l);
+        *d1 = f * l;
+        *d2 = f * l * l;
     } else {
         double c[6];
         hf_interp_code4_coef(lo, hi, c);
-        f = hf_interp_code4_factor(c, lo, hi, alpha, &df);
+        f = hf_code4_eval(c, log(lo), log(hi), alpha, d1, d2);
     }
-    if (dval != NULL)
-        *dval = nom * df;
+    *d1 *= nom;
+    *d2 *= nom;
     return nom * f;
+}
+
+double
+hf_interp(hf_interp_code code, double nom, double down, double up, double alpha, double *dval)
+{
+    return hf_interp2(code, nom, down, up, alpha, dval, NULL);
 }
 
 static const char *const names[] = {"code0", "code1", "code2", "code4", "code4p"};

@@ -467,8 +467,15 @@ compile_params(hf_model *m, hf_error *err)
                         if (strcmp(m->set[s].name, mod->name) == 0)
                             t->par = m->set[s].first;
                 }
-                if (mod->type == HF_MOD_NORMSYS)
+                if (mod->type == HF_MOD_NORMSYS) {
                     hf_interp_code4_coef(mod->lo, mod->hi, t->coef);
+                    t->lnlo = log(mod->lo);
+                    t->lnhi = log(mod->hi);
+                }
+                if (pass == 0)
+                    e->nscal++;
+                else if (pass == 1)
+                    e->nbinf++;
             }
         }
         e->nterm = nt - e->term0;

@@ -41,6 +41,7 @@ typedef struct hf_term {
     size_t par;                /* parameter index; per-bin types use par + bin */
     const hf_ws_modifier *src; /* hi/lo factors, hi_data/lo_data, data */
     double coef[6];            /* normsys code4 polynomial */
+    double lnlo, lnhi;         /* normsys: log of the factors */
 } hf_term;
 
 /* One sample inside one channel. */
@@ -52,6 +53,7 @@ typedef struct hf_cs {
     const double *nom;  /* nominal yields */
     const hf_ws_sample *src;
     size_t term0, nterm; /* terms m->term[term0 .. term0+nterm) */
+    size_t nscal, nbinf; /* of which scalar factors first, then per-bin factors, then additive */
 } hf_cs;
 
 typedef struct hf_model_options {
@@ -126,6 +128,9 @@ void hf_model_expected_aux(const hf_model *m, const double *pars, double *aux);
 double hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d);
 /* -log L and its gradient (npar entries; fixed parameters get their gradient too). */
 double hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *grad);
+/* Exact Hessian of -log L (npar x npar, row-major), analytic (second derivatives of every
+ * modifier and interpolation code); returns -log L. */
+double hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *hess);
 /* Jacobian d nu_b / d theta_j, row-major nbins x npar. */
 void hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
 /* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). */

@@ -1,17 +1,19 @@
-/* core/nll.c - expected yields, -log L with every constant, its analytic gradient, and the
- * Jacobian d nu / d theta, for a compiled hf_model.
+/* core/nll.c - expected yields, -log L with every constant, its analytic gradient and Hessian,
+ * and the Jacobian d nu / d theta, for a compiled hf_model.
  *
  *   nu_cb = sum_s ( prod_k kappa_k ) * ( prod_m gamma_m,b ) * ( nu0_sb + sum_h delta_h,sb )
  *   -log L = sum_b [ nu_b - n_b ln nu_b + lgamma(n_b + 1) ] + sum_j -log c_j(a_j | theta_j)
  *
- * Derivatives use the chain rule through d(-log L)/d nu_b = 1 - n_b / nu_b; products of factors
- * are formed "all but one" with prefix/suffix products, so a factor at zero is handled exactly. */
+ * Derivatives use the chain rule through d(-log L)/d nu_b = w_b = 1 - n_b / nu_b and
+ * d2(-log L)/d nu_b^2 = u_b = n_b / nu_b^2:
+ *   H = sum_b u_b (grad nu_b)(grad nu_b)' + sum_b w_b hess(nu_b) + hess(constraints).
+ * hess(nu_b) is assembled term pair by term pair of each (channel, sample); products of factors
+ * are formed "all but one (two)", so a factor at zero is handled exactly. */
 #include "core/model.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 struct hf_eval {
     const hf_model *m;
@@ -21,29 +23,18 @@ struct hf_eval {
     double *sumb;  /* nys: nominal + additive deltas */
     double *scal;  /* ncs: product of scalar factors */
     double *tval;  /* nterm: scalar factor values */
-    double *tder;  /* nterm: scalar factor derivatives */
-    double *hder;  /* nys * (max histosys per sample) is too big; per term per bin instead */
-    size_t *hoff;  /* nterm: offset of a histosys term's per-bin derivatives in hder */
+    double *tder;  /* nterm: scalar factor first derivatives */
+    double *tder2; /* nterm: scalar factor second derivatives */
+    double *hder;  /* per histosys term and bin: d delta / d alpha (offsets in hoff) */
+    double *hder2; /* the same, second derivatives */
+    size_t *hoff;  /* nterm */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
+    double *jac;       /* nbins x npar, allocated on the first Hessian */
+    size_t *nz;        /* npar: nonzero columns of one Jacobian row */
     double *lg_data;   /* copy of the main data whose lgamma(n+1) values are cached */
     double *lg_val;    /* lgamma(n_b + 1) for lg_data */
     int lg_valid;
 };
-
-/* lgamma(n_b + 1) for the main data, recomputed only when the data change (fits evaluate the
- * same data thousands of times; comparing nbins doubles is far cheaper than lgamma). */
-static const double *
-lgamma_main(hf_eval *ev, const double *n)
-{
-    size_t nb = ev->m->nbins;
-    if (!ev->lg_valid || memcmp(ev->lg_data, n, nb * sizeof(double)) != 0) {
-        memcpy(ev->lg_data, n, nb * sizeof(double));
-        for (size_t b = 0; b < nb; b++)
-            ev->lg_val[b] = lgamma(n[b] + 1.0);
-        ev->lg_valid = 1;
-    }
-    return ev->lg_val;
-}
 
 hf_eval *
 hf_eval_new(const hf_model *m)
@@ -57,9 +48,7 @@ hf_eval_new(const hf_model *m)
         const hf_cs *e = &m->cs[i];
         if (e->nterm + 1 > maxt)
             maxt = e->nterm + 1;
-        for (size_t k = 0; k < e->nterm; k++)
-            if (m->term[e->term0 + k].type == HF_MOD_HISTOSYS)
-                nh += e->nbins;
+        nh += (e->nterm - e->nscal - e->nbinf) * e->nbins;
     }
     ev->nu = malloc((m->nbins + 1) * sizeof(double));
     ev->w = malloc((m->nbins + 1) * sizeof(double));
@@ -68,14 +57,17 @@ hf_eval_new(const hf_model *m)
     ev->scal = malloc((m->ncs + 1) * sizeof(double));
     ev->tval = malloc((m->nterm + 1) * sizeof(double));
     ev->tder = malloc((m->nterm + 1) * sizeof(double));
+    ev->tder2 = malloc((m->nterm + 1) * sizeof(double));
     ev->hder = malloc((nh + 1) * sizeof(double));
+    ev->hder2 = malloc((nh + 1) * sizeof(double));
     ev->hoff = malloc((m->nterm + 1) * sizeof(size_t));
     ev->pre = malloc((maxt + 1) * sizeof(double));
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
-    if (!ev->lg_data || !ev->lg_val || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
-        !ev->hder || !ev->hoff || !ev->pre || !ev->suf) {
+    if (!ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+        !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
+        !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
         return NULL;
     }
@@ -84,7 +76,7 @@ hf_eval_new(const hf_model *m)
         const hf_cs *e = &m->cs[i];
         for (size_t k = 0; k < e->nterm; k++) {
             ev->hoff[e->term0 + k] = nh;
-            if (m->term[e->term0 + k].type == HF_MOD_HISTOSYS)
+            if (k >= e->nscal + e->nbinf)
                 nh += e->nbins;
         }
     }
@@ -103,81 +95,90 @@ hf_eval_free(hf_eval *ev)
     free(ev->scal);
     free(ev->tval);
     free(ev->tder);
+    free(ev->tder2);
     free(ev->hder);
+    free(ev->hder2);
     free(ev->hoff);
     free(ev->pre);
     free(ev->suf);
+    free(ev->jac);
+    free(ev->nz);
     free(ev->lg_data);
     free(ev->lg_val);
     free(ev);
 }
 
-/* Scalar factor of a term and its derivative. */
-static double
-scalar_factor(const hf_model *m, const hf_term *t, const double *pars, double *d)
+/* lgamma(n_b + 1) for the main data, recomputed only when the data change (fits evaluate the
+ * same data thousands of times; comparing nbins doubles is far cheaper than lgamma). */
+static const double *
+lgamma_main(hf_eval *ev, const double *n)
 {
-    double a = pars[t->par];
-    if (t->type == HF_MOD_NORMSYS) {
-        const hf_ws_modifier *s = t->src;
-        if (m->normsys_code == HF_INTERP_CODE4)
-            return hf_interp_code4_factor(t->coef, s->lo, s->hi, a, d);
-        return hf_interp(m->normsys_code, 1.0, s->lo, s->hi, a, d);
+    size_t nb = ev->m->nbins;
+    if (!ev->lg_valid || memcmp(ev->lg_data, n, nb * sizeof(double)) != 0) {
+        memcpy(ev->lg_data, n, nb * sizeof(double));
+        for (size_t b = 0; b < nb; b++)
+            ev->lg_val[b] = lgamma(n[b] + 1.0);
+        ev->lg_valid = 1;
     }
-    *d = 1.0; /* normfactor, lumi */
-    return a;
+    return ev->lg_val;
 }
 
-/* Forward pass: fills nu (nbins) and, when ev != NULL, the scratch needed for derivatives;
- * ys (m->nys) receives per-sample yields when non-NULL. */
+enum { D_NONE = 0, D_FIRST = 1, D_SECOND = 2 };
+
+/* Forward pass: nu (nbins), per-sample yields ys (m->nys) when non-NULL, and with derivs the
+ * scratch of first (and second) derivatives that gradient, Jacobian and Hessian use. */
 static void
 forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *ys, int derivs)
 {
     memset(nu, 0, m->nbins * sizeof(double));
+    int c4 = m->normsys_code == HF_INTERP_CODE4, c4p = m->histosys_code == HF_INTERP_CODE4P;
     for (size_t i = 0; i < m->ncs; i++) {
         const hf_cs *e = &m->cs[i];
         const hf_term *T = m->term + e->term0;
-        size_t nb = e->nbins;
+        size_t nb = e->nbins, k = 0;
         double *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
+        double *tv = ev->tval + e->term0, *td = ev->tder + e->term0, *td2 = ev->tder2 + e->term0;
         double scal = 1.0;
+        for (; k < e->nscal; k++) {
+            const hf_term *t = &T[k];
+            double a = pars[t->par], f, d1 = 1.0, d2 = 0.0;
+            if (t->type != HF_MOD_NORMSYS)
+                f = a; /* normfactor, lumi */
+            else if (c4)
+                f = hf_code4_eval(t->coef, t->lnlo, t->lnhi, a, &d1, derivs == D_SECOND ? &d2 : NULL);
+            else
+                f = hf_interp2(m->normsys_code, 1.0, t->src->lo, t->src->hi, a, &d1, &d2);
+            tv[k] = f;
+            td[k] = d1;
+            td2[k] = d2;
+            scal *= f;
+        }
         for (size_t b = 0; b < nb; b++) {
             fb[b] = 1.0;
             sumb[b] = e->nom[b];
         }
-        for (size_t k = 0; k < e->nterm; k++) {
+        for (; k < e->nscal + e->nbinf; k++) {
+            const double *g = pars + T[k].par;
+            for (size_t b = 0; b < nb; b++)
+                fb[b] *= g[b];
+        }
+        for (; k < e->nterm; k++) {
             const hf_term *t = &T[k];
-            switch (t->type) {
-            case HF_MOD_NORMFACTOR:
-            case HF_MOD_LUMI:
-            case HF_MOD_NORMSYS: {
-                double d;
-                double f = scalar_factor(m, t, pars, &d);
-                ev->tval[e->term0 + k] = f;
-                ev->tder[e->term0 + k] = d;
-                scal *= f;
-                break;
-            }
-            case HF_MOD_SHAPEFACTOR:
-            case HF_MOD_STATERROR:
-            case HF_MOD_SHAPESYS:
-                for (size_t b = 0; b < nb; b++)
-                    fb[b] *= pars[t->par + b];
-                break;
-            case HF_MOD_HISTOSYS: {
-                double a = pars[t->par];
-                const double *lo = t->src->lo_data, *hi = t->src->hi_data;
-                double *hd = ev->hder + ev->hoff[e->term0 + k];
-                for (size_t b = 0; b < nb; b++) {
-                    double d;
-                    sumb[b] += hf_interp(m->histosys_code, e->nom[b], lo[b], hi[b], a,
-                                         derivs ? &d : NULL) -
-                               e->nom[b];
-                    if (derivs)
-                        hd[b] = d;
+            double a = pars[t->par];
+            const double *lo = t->src->lo_data, *hi = t->src->hi_data, *nom = e->nom;
+            double *hd = ev->hder + ev->hoff[e->term0 + k], *hd2 = ev->hder2 + ev->hoff[e->term0 + k];
+            for (size_t b = 0; b < nb; b++) {
+                double d1, d2 = 0.0;
+                if (c4p)
+                    sumb[b] += hf_code4p_delta(hi[b] - nom[b], nom[b] - lo[b], a, &d1,
+                                               derivs == D_SECOND ? &d2 : NULL);
+                else
+                    sumb[b] += hf_interp2(m->histosys_code, nom[b], lo[b], hi[b], a, &d1, &d2) -
+                               nom[b];
+                if (derivs) {
+                    hd[b] = d1;
+                    hd2[b] = d2;
                 }
-                break;
-            }
-            case HF_MOD_COUNT:
-                break;
             }
         }
         ev->scal[i] = scal;
@@ -191,9 +192,10 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
     }
 }
 
-/* Constraint part of -log L, with its gradient added into grad when non-NULL. */
+/* Constraint part of -log L; gradient added into grad and the diagonal Hessian into hess
+ * (npar x npar) when non-NULL; per-parameter terms into per_con. */
 static double
-constraints(const hf_model *m, const double *pars, const double *aux, double *grad,
+constraints(const hf_model *m, const double *pars, const double *aux, double *grad, double *hess,
             double *per_con)
 {
     double s = 0.0;
@@ -205,12 +207,16 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
             t = 0.5 * z * z + p->lognorm;
             if (grad != NULL)
                 grad[j] -= z / p->sigma;
+            if (hess != NULL)
+                hess[j * m->npar + j] += 1.0 / (p->sigma * p->sigma);
         } else if (p->con == HF_CON_POISSON) {
             /* Pois(a | theta tau) with continuous a (pyhf): -(a ln(lam) - lam - lgamma(a+1)) */
             double lam = pars[j] * p->tau, a = aux[j];
             t = lam - (a > 0 ? a * log(lam) : 0.0) + lgamma(a + 1.0);
             if (grad != NULL)
                 grad[j] += p->tau - (a > 0 ? a / pars[j] : 0.0);
+            if (hess != NULL && a > 0)
+                hess[j * m->npar + j] += a / (pars[j] * pars[j]);
         } else {
             continue;
         }
@@ -260,7 +266,7 @@ hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys)
             nu[b] = NAN;
         return;
     }
-    forward(m, ev, pars, nu, ys, 0);
+    forward(m, ev, pars, nu, ys, D_NONE);
     hf_eval_free(ev);
 }
 
@@ -277,8 +283,8 @@ double
 hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d)
 {
     const hf_model *m = ev->m;
-    forward(m, ev, pars, ev->nu, NULL, 0);
-    return poisson(ev, ev->nu, d->main, NULL, NULL) + constraints(m, pars, d->aux, NULL, NULL);
+    forward(m, ev, pars, ev->nu, NULL, D_NONE);
+    return poisson(ev, ev->nu, d->main, NULL, NULL) + constraints(m, pars, d->aux, NULL, NULL, NULL);
 }
 
 double
@@ -290,44 +296,37 @@ hf_model_nll_terms(const hf_model *m, const double *pars, const hf_data *d, doub
         return NAN;
     if (per_con != NULL)
         memset(per_con, 0, m->npar * sizeof(double));
-    forward(m, ev, pars, ev->nu, NULL, 0);
+    forward(m, ev, pars, ev->nu, NULL, D_NONE);
     double s = poisson(ev, ev->nu, d->main, NULL, per_bin) +
-               constraints(m, pars, d->aux, NULL, per_con);
+               constraints(m, pars, d->aux, NULL, NULL, per_con);
     hf_eval_free(ev);
     return s;
 }
 
 /* "All but one" products of the scalar factors of sample e: pre[k] * suf[k+1]. */
 static void
-prefix_suffix(const hf_eval *ev, const hf_cs *e, double *pre, double *suf, size_t *nscal)
+prefix_suffix(const hf_eval *ev, const hf_cs *e)
 {
-    const hf_term *T = ev->m->term + e->term0;
-    size_t n = 0;
-    while (n < e->nterm && (T[n].type == HF_MOD_NORMFACTOR || T[n].type == HF_MOD_LUMI ||
-                            T[n].type == HF_MOD_NORMSYS))
-        n++;
-    pre[0] = 1.0;
+    const double *tv = ev->tval + e->term0;
+    size_t n = e->nscal;
+    ev->pre[0] = 1.0;
     for (size_t k = 0; k < n; k++)
-        pre[k + 1] = pre[k] * ev->tval[e->term0 + k];
-    suf[n] = 1.0;
+        ev->pre[k + 1] = ev->pre[k] * tv[k];
+    ev->suf[n] = 1.0;
     for (size_t k = n; k-- > 0;)
-        suf[k] = suf[k + 1] * ev->tval[e->term0 + k];
-    *nscal = n;
+        ev->suf[k] = ev->suf[k + 1] * tv[k];
 }
 
-/* Product of the per-bin factors of sample e at bin b, leaving out term `skip`. */
+/* Product of the per-bin factors of sample e at bin b, leaving out terms skip1 and skip2. */
 static double
-perbin_others(const hf_model *m, const hf_cs *e, const double *pars, size_t b, size_t skip)
+perbin_others(const hf_model *m, const hf_cs *e, const double *pars, size_t b, size_t skip1,
+              size_t skip2)
 {
     double f = 1.0;
     const hf_term *T = m->term + e->term0;
-    for (size_t k = 0; k < e->nterm; k++) {
-        if (k == skip)
-            continue;
-        hf_modtype t = T[k].type;
-        if (t == HF_MOD_SHAPEFACTOR || t == HF_MOD_STATERROR || t == HF_MOD_SHAPESYS)
+    for (size_t k = e->nscal; k < e->nscal + e->nbinf; k++)
+        if (k != skip1 && k != skip2)
             f *= pars[T[k].par + b];
-    }
     return f;
 }
 
@@ -335,80 +334,92 @@ double
 hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *grad)
 {
     const hf_model *m = ev->m;
-    forward(m, ev, pars, ev->nu, NULL, 1);
+    forward(m, ev, pars, ev->nu, NULL, D_FIRST);
     double s = poisson(ev, ev->nu, d->main, ev->w, NULL);
     memset(grad, 0, m->npar * sizeof(double));
-    s += constraints(m, pars, d->aux, grad, NULL);
+    s += constraints(m, pars, d->aux, grad, NULL, NULL);
     if (!isfinite(s))
         return s;
     for (size_t i = 0; i < m->ncs; i++) {
         const hf_cs *e = &m->cs[i];
         const hf_term *T = m->term + e->term0;
         const double *w = ev->w + e->off, *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
-        size_t nb = e->nbins, nscal;
-        prefix_suffix(ev, e, ev->pre, ev->suf, &nscal);
+        const double *td = ev->tder + e->term0;
+        size_t nb = e->nbins;
         double scal = ev->scal[i];
         double tot = 0.0; /* sum_b w_b fb_b sumb_b = d(-log L)/d(scal) */
         for (size_t b = 0; b < nb; b++)
             tot += w[b] * fb[b] * sumb[b];
-        for (size_t k = 0; k < nscal; k++)
-            grad[T[k].par] += ev->pre[k] * ev->suf[k + 1] * ev->tder[e->term0 + k] * tot;
-        for (size_t k = nscal; k < e->nterm; k++) {
-            const hf_term *t = &T[k];
-            if (t->type == HF_MOD_HISTOSYS) {
-                const double *hd = ev->hder + ev->hoff[e->term0 + k];
-                double g = 0.0;
+        if (e->nscal > 0) {
+            prefix_suffix(ev, e);
+            for (size_t k = 0; k < e->nscal; k++)
+                grad[T[k].par] += ev->pre[k] * ev->suf[k + 1] * td[k] * tot;
+        }
+        size_t k = e->nscal;
+        for (; k < e->nscal + e->nbinf; k++) {
+            double *g = grad + T[k].par;
+            if (e->nbinf == 1)
                 for (size_t b = 0; b < nb; b++)
-                    g += w[b] * fb[b] * hd[b];
-                grad[t->par] += scal * g;
-            } else {
+                    g[b] += w[b] * scal * sumb[b];
+            else
                 for (size_t b = 0; b < nb; b++)
-                    grad[t->par + b] += w[b] * scal * perbin_others(m, e, pars, b, k) * sumb[b];
-            }
+                    g[b] += w[b] * scal * perbin_others(m, e, pars, b, k, k) * sumb[b];
+        }
+        for (; k < e->nterm; k++) {
+            const double *hd = ev->hder + ev->hoff[e->term0 + k];
+            double g = 0.0;
+            for (size_t b = 0; b < nb; b++)
+                g += w[b] * fb[b] * hd[b];
+            grad[T[k].par] += scal * g;
         }
     }
     return s;
 }
 
-/* Shared by both Jacobians: rows indexed by main bin (by_sample 0) or by-sample entry. */
+/* Jacobian rows (main bins, or by-sample entries) from a forward pass with derivatives. */
+static void
+jacobian_fill(hf_eval *ev, const double *pars, double *jac, int by_sample)
+{
+    const hf_model *m = ev->m;
+    size_t rows = by_sample ? m->nys : m->nbins, np = m->npar;
+    memset(jac, 0, rows * np * sizeof(double));
+    for (size_t i = 0; i < m->ncs; i++) {
+        const hf_cs *e = &m->cs[i];
+        const hf_term *T = m->term + e->term0;
+        const double *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys, *td = ev->tder + e->term0;
+        size_t nb = e->nbins, row0 = by_sample ? e->ys : e->off;
+        double scal = ev->scal[i];
+        prefix_suffix(ev, e);
+        for (size_t k = 0; k < e->nscal; k++) {
+            double c = ev->pre[k] * ev->suf[k + 1] * td[k];
+            for (size_t b = 0; b < nb; b++)
+                jac[(row0 + b) * np + T[k].par] += c * fb[b] * sumb[b];
+        }
+        size_t k = e->nscal;
+        for (; k < e->nscal + e->nbinf; k++)
+            for (size_t b = 0; b < nb; b++)
+                jac[(row0 + b) * np + T[k].par + b] +=
+                    scal * perbin_others(m, e, pars, b, k, k) * sumb[b];
+        for (; k < e->nterm; k++) {
+            const double *hd = ev->hder + ev->hoff[e->term0 + k];
+            for (size_t b = 0; b < nb; b++)
+                jac[(row0 + b) * np + T[k].par] += scal * fb[b] * hd[b];
+        }
+    }
+}
+
 static void
 jacobian(const hf_model *m, const double *pars, double *jac, int by_sample)
 {
-    size_t rows = by_sample ? m->nys : m->nbins;
-    memset(jac, 0, rows * m->npar * sizeof(double));
     hf_eval *ev = hf_eval_new(m);
     if (ev == NULL) {
+        size_t rows = by_sample ? m->nys : m->nbins;
         for (size_t i = 0; i < rows * m->npar; i++)
             jac[i] = NAN;
         return;
     }
-    forward(m, ev, pars, ev->nu, NULL, 1);
-    size_t np = m->npar;
-    for (size_t i = 0; i < m->ncs; i++) {
-        const hf_cs *e = &m->cs[i];
-        const hf_term *T = m->term + e->term0;
-        const double *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
-        size_t nb = e->nbins, nscal, row0 = by_sample ? e->ys : e->off;
-        prefix_suffix(ev, e, ev->pre, ev->suf, &nscal);
-        double scal = ev->scal[i];
-        for (size_t k = 0; k < nscal; k++) {
-            double c = ev->pre[k] * ev->suf[k + 1] * ev->tder[e->term0 + k];
-            for (size_t b = 0; b < nb; b++)
-                jac[(row0 + b) * np + T[k].par] += c * fb[b] * sumb[b];
-        }
-        for (size_t k = nscal; k < e->nterm; k++) {
-            const hf_term *t = &T[k];
-            if (t->type == HF_MOD_HISTOSYS) {
-                const double *hd = ev->hder + ev->hoff[e->term0 + k];
-                for (size_t b = 0; b < nb; b++)
-                    jac[(row0 + b) * np + t->par] += scal * fb[b] * hd[b];
-            } else {
-                for (size_t b = 0; b < nb; b++)
-                    jac[(row0 + b) * np + t->par + b] +=
-                        scal * perbin_others(m, e, pars, b, k) * sumb[b];
-            }
-        }
-    }
+    forward(m, ev, pars, ev->nu, NULL, D_FIRST);
+    jacobian_fill(ev, pars, jac, by_sample);
     hf_eval_free(ev);
 }
 
@@ -422,4 +433,112 @@ void
 hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac)
 {
     jacobian(m, pars, jac, 1);
+}
+
+/* Add c to H[p][q] and H[q][p] (once on the diagonal when p == q and same_term). */
+static inline void
+hadd(double *H, size_t np, size_t p, size_t q, double c, int same_term)
+{
+    H[p * np + q] += c;
+    if (!same_term)
+        H[q * np + p] += c;
+}
+
+/* sum_b w_b hess(nu_b) for one (channel, sample), term pair by term pair. */
+static void
+sample_hessian(hf_eval *ev, size_t i, const double *pars, double *H)
+{
+    const hf_model *m = ev->m;
+    const hf_cs *e = &m->cs[i];
+    const hf_term *T = m->term + e->term0;
+    const double *w = ev->w + e->off, *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
+    const double *tv = ev->tval + e->term0, *td = ev->tder + e->term0, *td2 = ev->tder2 + e->term0;
+    size_t nb = e->nbins, np = m->npar, ns = e->nscal, nf = e->nscal + e->nbinf;
+    double scal = ev->scal[i];
+    double tot = 0.0;
+    for (size_t b = 0; b < nb; b++)
+        tot += w[b] * fb[b] * sumb[b];
+    prefix_suffix(ev, e);
+    for (size_t k = 0; k < ns; k++) {
+        double without_k = ev->pre[k] * ev->suf[k + 1];
+        hadd(H, np, T[k].par, T[k].par, without_k * td2[k] * tot, 1);
+        /* scalar x scalar: the product without k and l, built left to right */
+        double mid = 1.0;
+        for (size_t l = k + 1; l < ns; l++) {
+            hadd(H, np, T[k].par, T[l].par, ev->pre[k] * mid * ev->suf[l + 1] * td[k] * td[l] * tot,
+                 0);
+            mid *= tv[l];
+        }
+        double sk = without_k * td[k];
+        for (size_t l = ns; l < nf; l++) /* scalar x per-bin */
+            for (size_t b = 0; b < nb; b++)
+                hadd(H, np, T[k].par, T[l].par + b,
+                     w[b] * sk * perbin_others(m, e, pars, b, l, l) * sumb[b], 0);
+        for (size_t l = nf; l < e->nterm; l++) { /* scalar x additive */
+            const double *hd = ev->hder + ev->hoff[e->term0 + l];
+            double g = 0.0;
+            for (size_t b = 0; b < nb; b++)
+                g += w[b] * fb[b] * hd[b];
+            hadd(H, np, T[k].par, T[l].par, sk * g, 0);
+        }
+    }
+    for (size_t k = ns; k < nf; k++) {
+        for (size_t l = k + 1; l < nf; l++) /* per-bin x per-bin (same bin) */
+            for (size_t b = 0; b < nb; b++)
+                hadd(H, np, T[k].par + b, T[l].par + b,
+                     w[b] * scal * perbin_others(m, e, pars, b, k, l) * sumb[b], 0);
+        for (size_t l = nf; l < e->nterm; l++) { /* per-bin x additive */
+            const double *hd = ev->hder + ev->hoff[e->term0 + l];
+            for (size_t b = 0; b < nb; b++)
+                hadd(H, np, T[k].par + b, T[l].par,
+                     w[b] * scal * perbin_others(m, e, pars, b, k, k) * hd[b], 0);
+        }
+    }
+    for (size_t k = nf; k < e->nterm; k++) { /* additive: only its own second derivative */
+        const double *hd2 = ev->hder2 + ev->hoff[e->term0 + k];
+        double g = 0.0;
+        for (size_t b = 0; b < nb; b++)
+            g += w[b] * fb[b] * hd2[b];
+        hadd(H, np, T[k].par, T[k].par, scal * g, 1);
+    }
+}
+
+double
+hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
+{
+    const hf_model *m = ev->m;
+    size_t np = m->npar;
+    if (ev->jac == NULL) {
+        ev->jac = malloc((m->nbins * np + 1) * sizeof(double));
+        ev->nz = malloc((np + 1) * sizeof(size_t));
+        if (ev->jac == NULL || ev->nz == NULL)
+            return NAN;
+    }
+    forward(m, ev, pars, ev->nu, NULL, D_SECOND);
+    double s = poisson(ev, ev->nu, d->main, ev->w, NULL);
+    memset(H, 0, np * np * sizeof(double));
+    s += constraints(m, pars, d->aux, NULL, H, NULL);
+    if (!isfinite(s))
+        return s;
+    /* Gauss-Newton part over the nonzero columns of each Jacobian row */
+    jacobian_fill(ev, pars, ev->jac, 0);
+    for (size_t b = 0; b < m->nbins; b++) {
+        const double *row = ev->jac + b * np;
+        double u = ev->nu[b] > 0 ? d->main[b] / (ev->nu[b] * ev->nu[b]) : 0.0;
+        if (u == 0.0)
+            continue;
+        size_t nnz = 0;
+        for (size_t j = 0; j < np; j++)
+            if (row[j] != 0.0)
+                ev->nz[nnz++] = j;
+        for (size_t x = 0; x < nnz; x++) {
+            double ux = u * row[ev->nz[x]];
+            double *Hrow = H + ev->nz[x] * np;
+            for (size_t y = 0; y < nnz; y++)
+                Hrow[ev->nz[y]] += ux * row[ev->nz[y]];
+        }
+    }
+    for (size_t i = 0; i < m->ncs; i++)
+        sample_hessian(ev, i, pars, H);
+    return s;
 }
