@@ -304,6 +304,48 @@ check_groups(const cJSON *groups, hf_error *err)
     return 0;
 }
 
+/* Put a copy of np's configuration, renamed, after it for every split parameter (the original
+ * goes unless the ungrouped rest keeps it). The array is rebuilt by moving items: the Debian 12
+ * cJSON_InsertItemInArray fails for inner positions (see core/patch.c). */
+static int
+split_configs(cJSON *pars, const char *np, const hf_decorrelation *out, bool rest)
+{
+    cJSON *items = cJSON_CreateArray();
+    if (items == NULL)
+        return -1;
+    while (cJSON_GetArraySize(pars) > 0)
+        cJSON_AddItemToArray(items, cJSON_DetachItemFromArray(pars, 0));
+    int rc = 0;
+    while (cJSON_GetArraySize(items) > 0) {
+        cJSON *pc = cJSON_DetachItemFromArray(items, 0);
+        const char *pn = json_str(pc, "name");
+        if (pn == NULL || strcmp(pn, np) != 0 || rc < 0) {
+            cJSON_AddItemToArray(pars, pc);
+            continue;
+        }
+        for (size_t k = 0; k < out->nsplit && rc == 0; k++) {
+            if (out->split[k].group[0] == '\0')
+                continue;
+            cJSON *copy = cJSON_Duplicate(pc, 1);
+            cJSON *name = cJSON_CreateString(out->split[k].name);
+            if (copy == NULL || name == NULL ||
+                !cJSON_ReplaceItemInObjectCaseSensitive(copy, "name", name)) {
+                cJSON_Delete(copy);
+                cJSON_Delete(name);
+                rc = -1;
+                break;
+            }
+            cJSON_AddItemToArray(pars, copy);
+        }
+        if (rest || rc < 0)
+            cJSON_AddItemToArray(pars, pc);
+        else
+            cJSON_Delete(pc);
+    }
+    cJSON_Delete(items);
+    return rc;
+}
+
 /* Rename the modifiers, then copy the measurement configuration of np for every new name. */
 int
 hf_decorrelate_apply(const cJSON *doc, const char *np, hf_decorrelate_by by, const cJSON *groups,
@@ -366,29 +408,8 @@ hf_decorrelate_apply(const cJSON *doc, const char *np, hf_decorrelate_by by, con
                 goto nomem;
         }
         cJSON *pars = cJSON_GetObjectItemCaseSensitive(cfg, "parameters");
-        int n = cJSON_IsArray(pars) ? cJSON_GetArraySize(pars) : 0;
-        for (int i = 0; i < n; i++) {
-            cJSON *pc = cJSON_GetArrayItem(pars, i);
-            const char *pn = json_str(pc, "name");
-            if (pn == NULL || strcmp(pn, np) != 0)
-                continue;
-            int at = i + 1;
-            for (size_t k = 0; k < out->nsplit; k++) {
-                if (out->split[k].group[0] == '\0')
-                    continue;
-                cJSON *copy = cJSON_Duplicate(pc, 1);
-                if (copy == NULL ||
-                    !cJSON_ReplaceItemInObjectCaseSensitive(
-                        copy, "name", cJSON_CreateString(out->split[k].name))) {
-                    cJSON_Delete(copy);
-                    goto nomem;
-                }
-                cJSON_InsertItemInArray(pars, at++, copy);
-            }
-            if (!rest)
-                cJSON_DeleteItemFromArray(pars, i);
-            break;
-        }
+        if (cJSON_IsArray(pars) && split_configs(pars, np, out, rest) < 0)
+            goto nomem;
     }
     out->patch = hf_decorrelate_diff(doc, nd);
     if (out->patch == NULL)

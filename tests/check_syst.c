@@ -405,6 +405,20 @@ START_TEST(test_decorrelate_opposite_pulls)
     /* splitting the POI renames the measurement's POI */
     ck_assert_int_eq(hf_decorrelate_apply(doc, "lumi", HF_DECOR_CHANNEL, NULL, &dec, &err), 0);
     ck_assert_str_eq(dec.poi, "lumi_R1");
+    pars = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(dec.workspace, "measurements"),
+                                               0),
+                            "config"),
+        "parameters");
+    ck_assert_int_eq(cJSON_GetArraySize(pars), 3);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(pars, 0), "name")->valuestring,
+                     "lumi_R1");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(pars, 1), "name")->valuestring,
+                     "lumi_R2");
+    ck_assert_double_eq_tol(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(pars, 1), "sigmas"), 0)
+            ->valuedouble,
+        0.02, 1e-15);
     hf_decorrelate_release(&dec);
     /* unknown parameter */
     ck_assert_int_eq(hf_decorrelate_apply(doc, "nope", HF_DECOR_CHANNEL, NULL, &dec, &err), -1);
