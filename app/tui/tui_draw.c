@@ -320,6 +320,9 @@ draw_top(void)
         const char *sp = tui.ascii ? spin_a[k % 4] : spin_u[k % 10];
         if (tui.test_mode)
             snprintf(fit, sizeof(fit), "fit: running %s it %d ", sp, tui.fit_iter);
+        else if (tui.fit_iter == 0)
+            snprintf(fit, sizeof(fit), "fit: running %s starting  %.1fs (x cancels) ", sp,
+                     tui.fit_secs);
         else
             snprintf(fit, sizeof(fit), "fit: running %s it %d  NLL %.6g  %.1fs ", sp,
                      tui.fit_iter, tui.fit_nll, tui.fit_secs);
@@ -333,7 +336,10 @@ draw_top(void)
             snprintf(fit, sizeof(fit), "fit: ok 2NLL %.6g ", tui.fit.twice_nll);
         break;
     case TUI_FIT_FAILED:
-        snprintf(fit, sizeof(fit), "fit: failed (%s) ", tui.fit_msg ? tui.fit_msg : "?");
+        if (tui.fit_msg != NULL && strcmp(tui.fit_msg, "cancelled") == 0)
+            snprintf(fit, sizeof(fit), "fit: cancelled (f restarts) ");
+        else
+            snprintf(fit, sizeof(fit), "fit: failed (%s) ", tui.fit_msg ? tui.fit_msg : "?");
         break;
     }
     int fw = (int)strlen(fit); /* ASCII apart from the spinner and ±: close enough to trim */
