@@ -439,7 +439,7 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     snprintf(d, sizeof(d), "%s%s", post ? "post" : "pre", sort_mark(l, 3));
     snprintf(e, sizeof(e), "dev/n%s", sort_mark(l, 4));
     int yy = y + 1, xx = x + 1;
-    put_field(yy, xx, 2, "", A_BOLD, 0);
+    put_field(yy, xx, iw, "", A_NORMAL, 0);
     put_field(yy, xx + 2, namew, a, A_BOLD | A_UNDERLINE, 0);
     int cx = xx + 2 + namew;
     if (nums) {
@@ -524,14 +524,14 @@ draw_param_table(int y, int x, int h, int w)
         return;
     int valw = 11, errw = 9, pullw = 7, conw = 7, flagw = 9;
     int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
-    int namew = iw - 2 - valw - errw - pullw - barw - conw - flagw - (barw ? 1 : 0);
+    int namew = iw - 2 - valw - errw - pullw - 1 - barw - conw - flagw; /* 1: gap before bar */
     if (namew < 10) {
         flagw = 0;
         namew += 9;
     }
     int xx = x + 1, yy = y + 1;
     char v[64];
-    put_field(yy, xx, 2, "", A_BOLD, 0);
+    put_field(yy, xx, iw, "", A_NORMAL, 0);
     snprintf(v, sizeof(v), "parameter%s", sort_mark(l, 0));
     put_field(yy, xx + 2, namew, v, A_BOLD | A_UNDERLINE, 0);
     int cx = xx + 2 + namew;
@@ -855,6 +855,10 @@ tui_draw(struct tui *t, unsigned dirty)
         doupdate();
         return;
     }
+    /* a full repaint starts from blank cells, so no pane can leave stale text behind; curses
+     * still sends only the cells that changed */
+    if ((dirty & TUI_DIRTY_ALL) == TUI_DIRTY_ALL)
+        erase();
     if (dirty & TUI_DIRTY_OVERLAY || t->overlay != TUI_OV_NONE)
         dirty |= TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
     if (dirty & TUI_DIRTY_TOP)
