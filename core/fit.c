@@ -7,11 +7,11 @@
  * the HESSE covariance at no extra cost. See docs/design.md. */
 #include "core/fit.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/linalg.h"
 
 typedef struct fitctx {
     const hf_model *m;
@@ -74,27 +74,20 @@ bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
             H[a * nf + b] += y[a] * y[b] / ys - Hs[a] * Hs[b] / sHs;
 }
 
-/* Solve (H + lambda I) p = -g on the `act`ive-free subset (mask inactive = 0). Returns lambda
- * used, or -1 if no damping made the matrix positive definite. */
+/* Solve (H + lambda I) p = -g on the active-free subset (inact[a] = 1: held at a bound).
+ * A is scratch of nf*nf, v of nf. Returns the lambda used, or -1 when no damping made the
+ * matrix positive definite. */
 static double
 newton_step(size_t nf, const double *H, const double *g, const unsigned char *inact, double *p,
-            double *edm)
+            double *edm, double *A, double *v)
 {
     size_t k = 0;
     for (size_t a = 0; a < nf; a++)
         k += !inact[a];
-    if (k == 0) {
-        memset(p, 0, nf * sizeof(double));
-        *edm = 0;
+    memset(p, 0, nf * sizeof(double));
+    *edm = 0;
+    if (k == 0)
         return 0;
-    }
-    gsl_matrix *A = gsl_matrix_alloc(k, k);
-    gsl_vector *v = gsl_vector_alloc(k);
-    if (A == NULL || v == NULL) {
-        gsl_matrix_free(A);
-        gsl_vector_free(v);
-        return -1;
-    }
     double diagmax = 0;
     for (size_t a = 0; a < nf; a++)
         if (!inact[a] && fabs(H[a * nf + a]) > diagmax)
@@ -105,27 +98,24 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
         for (size_t a = 0; a < nf; a++) {
             if (inact[a])
                 continue;
-            size_t s = 0;
-            for (size_t b = 0; b < nf; b++) {
-                if (inact[b])
-                    continue;
-                gsl_matrix_set(A, r, s, H[a * nf + b] + (r == s ? lambda : 0.0));
-                s++;
-            }
-            gsl_vector_set(v, r, -g[a]);
-            r++;
+            size_t c = 0;
+            for (size_t b = 0; b < nf; b++)
+                if (!inact[b])
+                    A[r * k + c++] = H[a * nf + b];
+            A[r * k + r] += lambda;
+            v[r++] = -g[a];
         }
-        if (gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
-            gsl_linalg_cholesky_svx(A, v) == GSL_SUCCESS) {
+        if (hf_chol_decomp(k, A) == 0) {
+            hf_chol_solve(k, A, v);
             double e = 0;
             r = 0;
             for (size_t a = 0; a < nf; a++) {
-                p[a] = inact[a] ? 0.0 : gsl_vector_get(v, r++);
+                if (inact[a])
+                    continue;
+                p[a] = v[r++];
                 e -= 0.5 * g[a] * p[a];
             }
             *edm = e;
-            gsl_matrix_free(A);
-            gsl_vector_free(v);
             return lambda;
         }
         /* Levenberg damping: start at twice the most negative diagonal element (so that an
@@ -140,8 +130,6 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
             lambda *= 4.0;
         }
     }
-    gsl_matrix_free(A);
-    gsl_vector_free(v);
     return -1;
 }
 
@@ -150,39 +138,40 @@ static int
 covariance(fitctx *c, const double *H, hf_fit_result *res)
 {
     size_t nf = c->nf, n = c->n;
-    res->cov = calloc(n * n, sizeof(double));
+    res->cov = calloc(n > 0 ? n * n : 1, sizeof(double));
     if (res->cov == NULL)
         return -1;
     if (nf == 0)
         return 0;
-    gsl_matrix *A = gsl_matrix_alloc(nf, nf);
-    if (A == NULL)
+    double *L = malloc(nf * nf * sizeof(double)), *inv = malloc(nf * nf * sizeof(double));
+    if (L == NULL || inv == NULL) {
+        free(L);
+        free(inv);
         return -1;
-    for (size_t a = 0; a < nf; a++)
-        for (size_t b = 0; b < nf; b++)
-            gsl_matrix_set(A, a, b, H[a * nf + b]);
-    int ok = gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
-             gsl_linalg_cholesky_invert(A) == GSL_SUCCESS;
+    }
+    memcpy(L, H, nf * nf * sizeof(double));
+    int ok = hf_chol_decomp(nf, L) == 0;
     res->hesse_ok = ok;
     if (!ok) {
-        /* not positive definite: a ridge keeps the numbers finite, the status says so */
+        /* not positive definite: a ridge keeps the numbers finite, the message says so */
         double tr = 0;
         for (size_t a = 0; a < nf; a++)
             tr += fabs(H[a * nf + a]);
+        memcpy(L, H, nf * nf * sizeof(double));
         for (size_t a = 0; a < nf; a++)
-            for (size_t b = 0; b < nf; b++)
-                gsl_matrix_set(A, a, b, H[a * nf + b] + (a == b ? 1e-9 * tr / (double)nf : 0));
-        ok = gsl_linalg_cholesky_decomp1(A) == GSL_SUCCESS &&
-             gsl_linalg_cholesky_invert(A) == GSL_SUCCESS;
-        res->hesse_ok = false;
+            L[a * nf + a] += 1e-9 * tr / (double)nf;
+        ok = hf_chol_decomp(nf, L) == 0;
         res->message = "minimum found, but the Hessian there is not positive definite "
                        "(errors approximate)";
     }
-    if (ok)
+    if (ok) {
+        hf_chol_invert(nf, L, inv);
         for (size_t a = 0; a < nf; a++)
             for (size_t b = 0; b < nf; b++)
-                res->cov[c->free_idx[a] * n + c->free_idx[b]] = gsl_matrix_get(A, a, b);
-    gsl_matrix_free(A);
+                res->cov[c->free_idx[a] * n + c->free_idx[b]] = inv[a * nf + b];
+    }
+    free(L);
+    free(inv);
     for (size_t a = 0; a < nf; a++) {
         size_t j = c->free_idx[a];
         double v = res->cov[j * n + j];
@@ -307,7 +296,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             /* active bound: the gradient pushes the parameter outwards */
             inact[a] = (c.x[j] <= c.lo[j] && gf[a] > 0) || (c.x[j] >= c.hi[j] && gf[a] < 0);
         }
-        double lambda = newton_step(nf, c.H, gf, inact, c.p, &edm);
+        double lambda = newton_step(nf, c.H, gf, inact, c.p, &edm, c.Hfull, c.gp);
         if (lambda < 0) {
             res->status = 3;
             res->message = "Hessian could not be made positive definite";
