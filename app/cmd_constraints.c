@@ -66,10 +66,10 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_con
         if (c->bin_share != NULL) {
             cJSON *bins = cJSON_AddObjectToObject(o, "fisher_bins");
             for (size_t ch = 0; ch < m->nchan; ch++)
-                cJSON_AddItemToObject(bins, m->chan[ch]->name,
-                                      cJSON_CreateDoubleArray(
-                                          &c->bin_share[i * m->nbins + m->chan_off[ch]],
-                                          (int)m->chan_nbins[ch]));
+                cJSON_AddItemToObject(
+                    bins, m->chan[ch]->name,
+                    cJSON_CreateDoubleArray(&c->bin_share[i * m->nbins + m->chan_off[ch]],
+                                            (int)m->chan_nbins[ch]));
         }
         if (p->over_constrained)
             cJSON_AddItemToArray(over, cJSON_CreateString(m->par[p->par].name));
@@ -174,8 +174,8 @@ cmd_constraints(int argc, char **argv)
             else
                 print_text(m, &fit, &c, source, idx, all);
             if (cli.verbose && !cli.json)
-                fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n",
-                        1e3 * tm.fit, 1e3 * tm.analysis);
+                fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n", 1e3 * tm.fit,
+                        1e3 * tm.analysis);
             if (rc == 0 && !fit.converged)
                 rc = 1;
         }

@@ -70,8 +70,7 @@ typedef struct refit {
 } refit;
 
 static int
-refit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, refit *r,
-          hf_error *err)
+refit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, refit *r, hf_error *err)
 {
     cJSON *dup = cJSON_Duplicate(doc, 1);
     if (dup == NULL)
@@ -167,8 +166,7 @@ cmd_decorrelate(int argc, char **argv)
     char *out = NULL, *ppath = NULL;
     refit orig = {0}, split = {0};
     if (hf_decorrelate_apply(cli.ws->doc, np, by, groups, &dec, &err) < 0) {
-        rc = hf_cli_report(groups_path && err.code == HF_ESCHEMA ? groups_path : cli.ws_path,
-                           &err);
+        rc = hf_cli_report(groups_path && err.code == HF_ESCHEMA ? groups_path : cli.ws_path, &err);
         goto done;
     }
     out = cli.output ? strdup(cli.output) : default_output(cli.ws_path, np);
@@ -251,13 +249,13 @@ cmd_decorrelate(int argc, char **argv)
             printf("\n%-40s %-20s %10s %9s %8s %9s\n", "parameter", "group", "value", "error",
                    "pull", "post/pre");
             if (lookup(cli.model, &orig.fit, np, &v, &e, &pull, &ratio))
-                printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", np, "(all, original)", v, e,
-                       pull, ratio);
+                printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", np, "(all, original)", v, e, pull,
+                       ratio);
             for (size_t i = 0; i < dec.nsplit; i++)
                 if (lookup(split.m, &split.fit, dec.split[i].name, &v, &e, &pull, &ratio))
                     printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", dec.split[i].name,
-                           dec.split[i].group[0] ? dec.split[i].group : "(ungrouped)", v, e,
-                           pull, ratio);
+                           dec.split[i].group[0] ? dec.split[i].group : "(ungrouped)", v, e, pull,
+                           ratio);
             printf("\n2NLL original %.4f, split %.4f: difference %.4f for %zu more parameter%s\n",
                    orig.fit.twice_nll, split.fit.twice_nll,
                    orig.fit.twice_nll - split.fit.twice_nll, dec.nsplit ? dec.nsplit - 1 : 0,

@@ -40,8 +40,9 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_gof
         cJSON_AddNumberToObject(o, "twice_nll_diff", g->chan_diff[c]);
         cJSON_AddNumberToObject(o, "nbins", (double)m->chan_nbins[c]);
         if (bins)
-            cJSON_AddItemToObject(o, "bins", cJSON_CreateDoubleArray(&g->bin_diff[m->chan_off[c]],
-                                                                     (int)m->chan_nbins[c]));
+            cJSON_AddItemToObject(
+                o, "bins",
+                cJSON_CreateDoubleArray(&g->bin_diff[m->chan_off[c]], (int)m->chan_nbins[c]));
     }
     if (cc != NULL) {
         cJSON *o = cJSON_AddObjectToObject(doc, "compatibility");

@@ -64,8 +64,8 @@ print_text(const hf_model *m, const hf_ranking *r, int top)
         const hf_ranking_entry *e = &r->e[i];
         printf("%4zu  %-36s %+8.3f %8.3f  %+9.4f %+9.4f  %+9.4f %+9.4f%s\n", i + 1,
                m->par[e->par].name, e->pull, e->postfit_sigma / e->prefit_sigma,
-               e->impact_postfit[0], e->impact_postfit[1], e->impact_prefit[0],
-               e->impact_prefit[1], e->converged ? "" : "  (refit not converged)");
+               e->impact_postfit[0], e->impact_postfit[1], e->impact_prefit[0], e->impact_prefit[1],
+               e->converged ? "" : "  (refit not converged)");
     }
 }
 

@@ -195,7 +195,8 @@ cmd_systematics(int argc, char **argv)
     bool transform = mode != HF_SYMM_NONE || prune > 0;
     if (transform && cli.output == NULL && patch_out == NULL) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
+        return hf_cli_usage_error(
+            "--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
     }
     if ((rc = hf_cli_load(&cli)) != 0) {
         hf_cli_release(&cli);

@@ -16,9 +16,9 @@ typedef struct hf_constraints_options {
 } hf_constraints_options;
 
 typedef struct hf_constraints_par {
-    size_t par;           /* model parameter index */
-    double value;         /* best-fit value */
-    double pull;          /* (value - aux) / prefit_sigma (shapesys: aux 1, sigma 1/sqrt(tau)) */
+    size_t par;   /* model parameter index */
+    double value; /* best-fit value */
+    double pull;  /* (value - aux) / prefit_sigma (shapesys: aux 1, sigma 1/sqrt(tau)) */
     double prefit_sigma;
     double postfit_sigma; /* from the fit covariance */
     double ratio;         /* postfit_sigma / prefit_sigma */
@@ -29,11 +29,11 @@ typedef struct hf_constraints_par {
 } hf_constraints_par;
 
 typedef struct hf_constraints {
-    size_t n;               /* constrained free parameters, in pyhf order */
+    size_t n; /* constrained free parameters, in pyhf order */
     hf_constraints_par *p;
-    size_t nchan, nbins;    /* copies of the model's */
-    double *chan_share;     /* n x nchan: share of I_jj from each channel */
-    double *bin_share;      /* n x nbins (NULL unless options.bins) */
+    size_t nchan, nbins; /* copies of the model's */
+    double *chan_share;  /* n x nchan: share of I_jj from each channel */
+    double *bin_share;   /* n x nbins (NULL unless options.bins) */
 } hf_constraints;
 
 /* Analyse every constrained, free parameter of m at the best fit `fit` (which needs err filled).

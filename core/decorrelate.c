@@ -136,9 +136,9 @@ diff_array(cJSON *ops, ptr *p, const cJSON *a, const cJSON *b)
     while (pre < na && pre < nb &&
            cJSON_Compare(cJSON_GetArrayItem(a, pre), cJSON_GetArrayItem(b, pre), 1))
         pre++;
-    while (suf < na - pre && suf < nb - pre &&
-           cJSON_Compare(cJSON_GetArrayItem(a, na - 1 - suf), cJSON_GetArrayItem(b, nb - 1 - suf),
-                         1))
+    while (
+        suf < na - pre && suf < nb - pre &&
+        cJSON_Compare(cJSON_GetArrayItem(a, na - 1 - suf), cJSON_GetArrayItem(b, nb - 1 - suf), 1))
         suf++;
     int ma = na - pre - suf, mb = nb - pre - suf, common = ma < mb ? ma : mb;
     size_t saved;
@@ -382,9 +382,8 @@ hf_decorrelate_apply(const cJSON *doc, const char *np, hf_decorrelate_by by, con
                 long k = split_for(doc, out, np, g);
                 if (k < 0)
                     goto nomem;
-                if (g[0] != '\0' &&
-                    !cJSON_ReplaceItemInObjectCaseSensitive(
-                        md, "name", cJSON_CreateString(out->split[k].name)))
+                if (g[0] != '\0' && !cJSON_ReplaceItemInObjectCaseSensitive(
+                                        md, "name", cJSON_CreateString(out->split[k].name)))
                     goto nomem;
             }
         }
@@ -402,7 +401,8 @@ hf_decorrelate_apply(const cJSON *doc, const char *np, hf_decorrelate_by by, con
         const char *poi = json_str(cfg, "poi");
         if (poi != NULL && strcmp(poi, np) == 0 && !rest) {
             for (size_t i = 0; i < out->nsplit && out->poi == NULL; i++)
-                if (out->split[i].group[0] != '\0' && (out->poi = xstrdup(out->split[i].name)) == NULL)
+                if (out->split[i].group[0] != '\0' &&
+                    (out->poi = xstrdup(out->split[i].name)) == NULL)
                     goto nomem;
             if (!cJSON_ReplaceItemInObjectCaseSensitive(cfg, "poi", cJSON_CreateString(out->poi)))
                 goto nomem;

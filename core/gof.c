@@ -150,8 +150,8 @@ hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const
     out->twice_nll_split = res.twice_nll;
     out->twice_nll_diff = common->twice_nll - res.twice_nll;
     out->ndof = dec.nsplit > 0 ? dec.nsplit - 1 : 0;
-    out->p_value = out->ndof > 0 ? gsl_cdf_chisq_Q(fmax(out->twice_nll_diff, 0.0), (double)out->ndof)
-                                 : NAN;
+    out->p_value =
+        out->ndof > 0 ? gsl_cdf_chisq_Q(fmax(out->twice_nll_diff, 0.0), (double)out->ndof) : NAN;
     rc = 0;
 done:
     if (have_res)

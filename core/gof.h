@@ -16,8 +16,8 @@ typedef struct hf_gof {
     double p_value;        /* chi2 survival probability of twice_nll_diff with ndof */
     double aux_diff;       /* the constraint terms' part */
     size_t nchan, nbins;
-    double *chan_diff;     /* nchan: each channel's part */
-    double *bin_diff;      /* nbins: each main bin's part */
+    double *chan_diff; /* nchan: each channel's part */
+    double *bin_diff;  /* nbins: each main bin's part */
 } hf_gof;
 
 /* Saturated-model test (Baker and Cousins, NIM 221 (1984) 437) at the best fit `fit` of m to d.

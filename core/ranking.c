@@ -23,10 +23,10 @@ typedef struct job {
     size_t nfr;
     const size_t *held; /* free parameters on a bound at the best fit: held in the chord refits */
     size_t nheld;
-    double *shift;  /* ntask POI shifts */
-    bool *ok;       /* ntask converged flags */
+    double *shift; /* ntask POI shifts */
+    bool *ok;      /* ntask converged flags */
     pthread_mutex_t lock;
-    hf_error err;   /* the first failure (under lock) */
+    hf_error err; /* the first failure (under lock) */
     atomic_int failed;
 } job;
 

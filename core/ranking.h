@@ -12,19 +12,19 @@
 #include "core/model.h"
 
 typedef struct hf_ranking_options {
-    int jobs;             /* threads (<= 1: run in the caller's thread) */
-    bool no_prefit;       /* skip the pre-fit impacts (half the refits) */
-    const bool *select;   /* npar mask of parameters to rank; NULL: every constrained free one */
-    atomic_int *cancel;   /* nonzero stops the refits (HF_ECANCELED) */
+    int jobs;           /* threads (<= 1: run in the caller's thread) */
+    bool no_prefit;     /* skip the pre-fit impacts (half the refits) */
+    const bool *select; /* npar mask of parameters to rank; NULL: every constrained free one */
+    atomic_int *cancel; /* nonzero stops the refits (HF_ECANCELED) */
 } hf_ranking_options;
 
 typedef struct hf_ranking_entry {
     size_t par;
-    double value, pull;            /* best fit and (value - aux) / prefit_sigma (0 if unconstrained) */
+    double value, pull; /* best fit and (value - aux) / prefit_sigma (0 if unconstrained) */
     double prefit_sigma, postfit_sigma;
-    double impact_prefit[2];       /* POI shift with theta = value + prefit_sigma, - prefit_sigma */
-    double impact_postfit[2];      /* the same with the post-fit sigma */
-    bool converged;                /* all refits of this parameter converged */
+    double impact_prefit[2];  /* POI shift with theta = value + prefit_sigma, - prefit_sigma */
+    double impact_postfit[2]; /* the same with the post-fit sigma */
+    bool converged;           /* all refits of this parameter converged */
 } hf_ranking_entry;
 
 typedef struct hf_ranking {

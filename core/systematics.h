@@ -12,36 +12,38 @@
 struct cJSON;
 
 enum {
-    HF_SYST_ONE_SIDED = 1u << 0,  /* up and down on the same side, or only one of them varies */
-    HF_SYST_TINY = 1u << 1,       /* every effect below the tiny threshold (prunable) */
-    HF_SYST_LARGE = 1u << 2,      /* normalisation or shape effect above the large threshold */
-    HF_SYST_SINGLE_BIN = 1u << 3  /* one bin carries most of the variation */
+    HF_SYST_ONE_SIDED = 1u << 0, /* up and down on the same side, or only one of them varies */
+    HF_SYST_TINY = 1u << 1,      /* every effect below the tiny threshold (prunable) */
+    HF_SYST_LARGE = 1u << 2,     /* normalisation or shape effect above the large threshold */
+    HF_SYST_SINGLE_BIN = 1u << 3 /* one bin carries most of the variation */
 };
 
 typedef struct hf_systematics_options {
     double tiny;       /* relative effect below which an entry is tiny (default 1e-3 when 0) */
     double large;      /* relative effect above which an entry is large (default 0.5 when 0) */
     double single_bin; /* share of sum_b |delta_b| in one bin that flags it (default 0.8 when 0) */
-    const char *np;      /* only this parameter (NULL: all) */
+    const char *np;    /* only this parameter (NULL: all) */
     const char *channel; /* only this channel (NULL: all) */
 } hf_systematics_options;
 
 /* One two-point parameter acting on one sample of one channel. The up/down templates combine
  * every normsys and histosys of that name on the sample: (nom + dhisto) * normsys factor. */
 typedef struct hf_systematics_entry {
-    size_t par;        /* model parameter index */
-    size_t cs;         /* index into m->cs (channel + sample) */
-    unsigned types;    /* bits 1u << HF_MOD_NORMSYS / HF_MOD_HISTOSYS */
-    double nominal;    /* sum of nominal yields */
-    double norm_up;    /* sum(up) / sum(nom) - 1 */
-    double norm_down;  /* sum(down) / sum(nom) - 1 */
-    double shape_up;   /* max_b |(up_b / nom_b) / (1 + norm_up) - 1|: shape once the norm is removed */
+    size_t par;       /* model parameter index */
+    size_t cs;        /* index into m->cs (channel + sample) */
+    unsigned types;   /* bits 1u << HF_MOD_NORMSYS / HF_MOD_HISTOSYS */
+    double nominal;   /* sum of nominal yields */
+    double norm_up;   /* sum(up) / sum(nom) - 1 */
+    double norm_down; /* sum(down) / sum(nom) - 1 */
+    double
+        shape_up; /* max_b |(up_b / nom_b) / (1 + norm_up) - 1|: shape once the norm is removed */
     double shape_down;
-    double asymmetry;  /* (norm_up + norm_down) / (|norm_up| + |norm_down|): 0 symmetric, +-1 one-sided */
-    double same_side;  /* share of sum_b (|du_b| + |dd_b|) in bins where du_b * dd_b >= 0 */
-    size_t max_bin;    /* bin with the largest |du_b| + |dd_b| */
+    double asymmetry; /* (norm_up + norm_down) / (|norm_up| + |norm_down|): 0 symmetric, +-1
+                         one-sided */
+    double same_side; /* share of sum_b (|du_b| + |dd_b|) in bins where du_b * dd_b >= 0 */
+    size_t max_bin;   /* bin with the largest |du_b| + |dd_b| */
     double max_bin_share;
-    unsigned flags;    /* HF_SYST_* */
+    unsigned flags; /* HF_SYST_* */
 } hf_systematics_entry;
 
 typedef struct hf_systematics {
@@ -54,8 +56,8 @@ int hf_systematics_analyze(const hf_model *m, const hf_systematics_options *opt,
 void hf_systematics_release(hf_systematics *s);
 /* Combined nominal, up (+1 sigma) and down (-1 sigma) templates of parameter par on m->cs[cs]
  * (each m->cs[cs].nbins long). Returns the bit set of modifier types found (0: none). */
-unsigned hf_systematics_templates(const hf_model *m, size_t par, size_t cs, double *nom,
-                                  double *up, double *down);
+unsigned hf_systematics_templates(const hf_model *m, size_t par, size_t cs, double *nom, double *up,
+                                  double *down);
 /* Yield of m->cs[cs] bin `bin` with parameter par at alpha and every other parameter nominal,
  * every normsys and histosys of par interpolated with `code` (interpolation curves). */
 double hf_systematics_yield_at(const hf_model *m, size_t par, size_t cs, size_t bin,

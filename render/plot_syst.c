@@ -10,14 +10,14 @@
 #include "core/systematics.h"
 #include "render/axis.h"
 
-#define THETA "\xce\xb8"                 /* θ */
-#define THETA_HAT "\xce\xb8\xcc\x82"     /* θ̂ */
-#define ALPHA "\xce\xb1"                 /* α */
-#define DELTA "\xce\x94"                 /* Δ */
-#define SIGMA "\xcf\x83"                 /* σ */
-#define PM "\xc2\xb1"                    /* ± */
-#define MINUS "\xe2\x88\x92"             /* − */
-#define DOT "\xc2\xb7"                   /* · */
+#define THETA     "\xce\xb8"         /* θ */
+#define THETA_HAT "\xce\xb8\xcc\x82" /* θ̂ */
+#define ALPHA     "\xce\xb1"         /* α */
+#define DELTA     "\xce\x94"         /* Δ */
+#define SIGMA     "\xcf\x83"         /* σ */
+#define PM        "\xc2\xb1"         /* ± */
+#define MINUS     "\xe2\x88\x92"     /* − */
+#define DOT       "\xc2\xb7"         /* · */
 
 static hf_scene *
 fail(hf_scene *s, hf_error *err)
@@ -36,8 +36,8 @@ hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
     hf_scene *s = NULL;
     if (buf == NULL)
         return fail(NULL, err);
-    double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *ru = buf + 3 * nb,
-           *rd = buf + 4 * nb, *edges = buf + 5 * nb;
+    double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *ru = buf + 3 * nb, *rd = buf + 4 * nb,
+           *edges = buf + 5 * nb;
     if (hf_systematics_templates(m, par, cs, nom, up, dn) == 0) {
         free(buf);
         hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys on %s/%s",
@@ -62,8 +62,7 @@ hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
         goto nomem;
     const char *title = hf_scene_printf(s, "%s " DOT " %s " DOT " %s", m->par[par].name,
                                         m->chan[c->chan]->name, m->samp_name[c->samp]);
-    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
-        hf_scene_set_outline(s, title, 1) < 0)
+    if (title == NULL || hf_scene_set_title(s, title) < 0 || hf_scene_set_outline(s, title, 1) < 0)
         goto nomem;
     hf_panel *p = hf_scene_add_panel(s, 0, 0.06, 1, 0.72);
     if (p == NULL || hf_panel_set_axis(s, &p->x, 0, (double)nb, false, NULL) < 0 ||
@@ -83,8 +82,8 @@ hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
         goto nomem;
     it->dash = HF_DASH_DASHED;
     it->width = HF_WIDTH_THICK;
-    hf_legend_entry *le = hf_panel_add_legend(s, p, MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
-                                              HF_LEGEND_LINE);
+    hf_legend_entry *le =
+        hf_panel_add_legend(s, p, MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_LINE);
     if (le == NULL)
         goto nomem;
     le->dash = HF_DASH_DASHED;
@@ -131,8 +130,8 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
 {
     static const hf_interp_code codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
                                            HF_INTERP_CODE4, HF_INTERP_CODE4P};
-    static const hf_dash dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED,
-                                     HF_DASH_SOLID, HF_DASH_DASHED};
+    static const hf_dash dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED, HF_DASH_SOLID,
+                                     HF_DASH_DASHED};
     const size_t ncode = sizeof(codes) / sizeof(codes[0]);
     const hf_cs *c = &m->cs[cs];
     size_t nb = c->nbins;
@@ -165,8 +164,7 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
     const char *title =
         hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
                         m->chan[c->chan]->name, m->samp_name[c->samp]);
-    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
-        hf_scene_set_outline(s, title, 1) < 0)
+    if (title == NULL || hf_scene_set_title(s, title) < 0 || hf_scene_set_outline(s, title, 1) < 0)
         goto nomem;
     double top = 0.5 / (2.3 * (double)rows + 0.5);
     static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
@@ -175,9 +173,9 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
         size_t b = (size_t)wb[2 * k + 1];
         size_t col = k % cols, row = k / cols;
         double h = (1.0 - top) / (double)rows;
-        hf_panel *p = hf_scene_add_panel(s, (double)col / (double)cols, top + (double)row * h,
-                                         (double)(col + 1) / (double)cols,
-                                         top + (double)(row + 1) * h);
+        hf_panel *p =
+            hf_scene_add_panel(s, (double)col / (double)cols, top + (double)row * h,
+                               (double)(col + 1) / (double)cols, top + (double)(row + 1) * h);
         if (p == NULL)
             goto nomem;
         double lo = INFINITY, hi = -INFINITY;
@@ -226,9 +224,9 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
             if (codes[q] == m->histosys_code || codes[q] == m->normsys_code)
                 it->width = HF_WIDTH_THICK;
             if (k == 0) {
-                hf_legend_entry *le = hf_panel_add_legend(
-                    s, p, hf_interp_name(codes[q]), hf_ink_of(HF_ROLE_SERIES, (int)q),
-                    HF_LEGEND_LINE);
+                hf_legend_entry *le =
+                    hf_panel_add_legend(s, p, hf_interp_name(codes[q]),
+                                        hf_ink_of(HF_ROLE_SERIES, (int)q), HF_LEGEND_LINE);
                 if (le == NULL)
                     goto nomem;
                 le->dash = dashes[q];
@@ -365,7 +363,8 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
         goto nomem;
     const char *poi = m->par[r->poi].name;
     const char *title = hf_scene_printf(s, "Ranking: impact on %s (top axis), pulls (bottom)", poi);
-    if (title == NULL || hf_scene_set_title(s, title) < 0 || hf_scene_set_outline(s, "Ranking", 0) < 0)
+    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
+        hf_scene_set_outline(s, "Ranking", 0) < 0)
         goto nomem;
     hf_panel *p = hf_scene_add_panel(s, 0, 0.4 / height, 1, 1);
     if (p == NULL ||
@@ -409,9 +408,8 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
             goto nomem;
     }
     const char *dl = hf_scene_printf(s, DELTA "%s", poi);
-    if (dl == NULL ||
-        !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT, HF_VALIGN_BOTTOM,
-                           HF_TEXT_SMALL))
+    if (dl == NULL || !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT,
+                                         HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         goto nomem;
     if (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
                              HF_LEGEND_SHADE) ||
