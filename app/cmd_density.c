@@ -250,8 +250,8 @@ make_truth(hf_cli *cli, const opts *o, int *rc)
                 !(hi > lo)) {
                 free(x);
                 free(path);
-                *rc = hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'",
-                                         o->range);
+                *rc =
+                    hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", o->range);
                 return NULL;
             }
         }
@@ -285,8 +285,8 @@ print_text(const hf_density_truth *t, const hf_density_result *r)
 {
     char bw[64];
     printf("density lab: %s\n", hf_density_truth_label(t));
-    printf("n = %zu training events, %zu bins on [%g, %g], %zu repetitions\n", r->n, r->bins,
-           r->lo, r->hi, r->reps);
+    printf("n = %zu training events, %zu bins on [%g, %g], %zu repetitions\n", r->n, r->bins, r->lo,
+           r->hi, r->reps);
     printf("KDE: Gaussian, bandwidth %s (mean h = %.4g, sd %.2g over reps)%s\n",
            rule_label(r, bw, sizeof(bw)), r->h_mean, r->h_sd,
            r->reflect ? ", reflected at the range edges" : "");
@@ -321,8 +321,8 @@ print_text(const hf_density_truth *t, const hf_density_result *r)
            "variance", "amplification");
     for (size_t s = 0; s < r->nscales; s++) {
         const hf_density_scan *c = &r->scan[s];
-        printf("  %8.3f %10.4g %12.4f %12.4f %12.4f %9.3f +- %.3f\n", c->scale, c->h,
-               1e3 * c->mse, 1e3 * c->bias2, 1e3 * c->train_variance, c->factor, c->factor_err);
+        printf("  %8.3f %10.4g %12.4f %12.4f %12.4f %9.3f +- %.3f\n", c->scale, c->h, 1e3 * c->mse,
+               1e3 * c->bias2, 1e3 * c->train_variance, c->factor, c->factor_err);
     }
     printf("  mean bandwidth of the rules: scott %.4g, silverman %.4g, isj %.4g\n", r->rule_h[0],
            r->rule_h[1], r->rule_h[2]);
@@ -564,9 +564,9 @@ cmd_density(int argc, char **argv)
         goto out;
     if (hf_density_truth_note(t) != NULL && !cli.quiet)
         hf_cli_warn("%s: %s", hf_density_truth_name(t), hf_density_truth_note(t));
-    cfg.bins = o.bins > 0                                ? (size_t)o.bins
+    cfg.bins = o.bins > 0                             ? (size_t)o.bins
                : hf_density_truth_natural_bins(t) > 0 ? hf_density_truth_natural_bins(t)
-                                                        : 20;
+                                                      : 20;
     if (o.n > 0)
         cfg.n = (size_t)o.n;
     else if (hf_density_truth_neff(t) >= 2) {

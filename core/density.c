@@ -230,8 +230,7 @@ reserve(hf_density_exp *e, size_t want)
     if (grow((void **)&e->hist_mse, cap, sizeof(double)) || //
         grow((void **)&e->hist_cov, cap, sizeof(unsigned)) ||
         grow((void **)&e->h, cap, sizeof(double)) ||
-        grow((void **)&e->hr, cap * 3, sizeof(double)) ||
-        grow((void **)&e->isj_fb, cap, 1) ||
+        grow((void **)&e->hr, cap * 3, sizeof(double)) || grow((void **)&e->isj_fb, cap, 1) ||
         grow((void **)&e->q, cap * c->bins, sizeof(double)) ||
         grow((void **)&e->gen_mse, cap * nd, sizeof(double)) ||
         grow((void **)&e->gen_sv, cap * nd, sizeof(double)) ||
@@ -288,8 +287,8 @@ kde_probs(const hf_density_exp *e, const hf_kde *k, size_t nb, double *q, hf_err
 
 /* Draw the training set of rep r (the first use of its stream) and its bandwidths. */
 static double
-train(const hf_density_exp *e, gsl_rng *rng, size_t r, double *x, double hr[3],
-      unsigned char *fb, hf_error *err)
+train(const hf_density_exp *e, gsl_rng *rng, size_t r, double *x, double hr[3], unsigned char *fb,
+      hf_error *err)
 {
     const hf_density_config *c = &e->cfg;
     gsl_rng_set(rng, rep_seed(c->seed, r, 0));
@@ -763,8 +762,8 @@ hf_density_exp_example(const hf_density_exp *e, size_t rep, double draws, hf_err
     for (size_t b = 0; b < B; b++)
         ex->train[b] /= (double)c->n;
     memcpy(ex->truth, e->p, B * sizeof(double));
-    ex->kde_fn = (hf_kde){.x = ex->x, .n = c->n, .h = ex->h, .lo = e->lo, .hi = e->hi,
-                          .reflect = c->reflect};
+    ex->kde_fn = (hf_kde){
+        .x = ex->x, .n = c->n, .h = ex->h, .lo = e->lo, .hi = e->hi, .reflect = c->reflect};
     if (kde_probs(e, &ex->kde_fn, B, ex->kde, err) != 0)
         goto fail;
     gsl_rng_set(rng, rep_seed(c->seed, rep, 1));

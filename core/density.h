@@ -40,7 +40,10 @@
  * (O(1) each, hf_kde_sample); MULTINOMIAL draws the bin counts directly from Multinomial(M, q)
  * with q the KDE's (folded) bin integrals, which has the same distribution in O(bins) (for live
  * screens with huge M). */
-typedef enum hf_density_sampling { HF_DENSITY_EVENTS = 0, HF_DENSITY_MULTINOMIAL } hf_density_sampling;
+typedef enum hf_density_sampling {
+    HF_DENSITY_EVENTS = 0,
+    HF_DENSITY_MULTINOMIAL
+} hf_density_sampling;
 
 /* KDE bin integrals: exact Gaussian CDF sums, binned (linear binning + FFT), or exact for
  * n <= 2000 and binned above (AUTO). */
@@ -51,12 +54,12 @@ typedef enum hf_density_kdemode {
 } hf_density_kdemode;
 
 typedef struct hf_density_config {
-    size_t n;          /* training events per repetition (default 100) */
-    size_t bins;       /* equal bins on the truth's range (default 20) */
-    hf_kde_rule rule;  /* default HF_KDE_SILVERMAN */
-    double bw_value;   /* HF_KDE_FIXED: the bandwidth; otherwise a multiple of the rule (1) */
-    bool reflect;      /* fold the KDE at the range edges (default true) */
-    bool isj_markers;  /* also compute ISJ in every rep to mark it in the scan (default true) */
+    size_t n;            /* training events per repetition (default 100) */
+    size_t bins;         /* equal bins on the truth's range (default 20) */
+    hf_kde_rule rule;    /* default HF_KDE_SILVERMAN */
+    double bw_value;     /* HF_KDE_FIXED: the bandwidth; otherwise a multiple of the rule (1) */
+    bool reflect;        /* fold the KDE at the range edges (default true) */
+    bool isj_markers;    /* also compute ISJ in every rep to mark it in the scan (default true) */
     const double *draws; /* M grid, ascending (copied); NULL: 10, 100, ..., 1e6 */
     size_t ndraws;
     const double *scales; /* bandwidth scan, multiples of the bandwidth (copied); NULL: default */
@@ -72,17 +75,17 @@ void hf_density_config_init(hf_density_config *cfg);
 
 /* One M of the grid. */
 typedef struct hf_density_draw {
-    double draws;             /* M */
-    double mse, mse_err;      /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
-    double sampling_variance; /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
-    double coverage;          /* fraction of bins (p_b > 0) where g_b +- sqrt(g_b) covers M p_b */
+    double draws;              /* M */
+    double mse, mse_err;       /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
+    double sampling_variance;  /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
+    double coverage;           /* fraction of bins (p_b > 0) where g_b +- sqrt(g_b) covers M p_b */
     double factor, factor_err; /* amplification n_equiv / n (error from mse_err) */
 } hf_density_draw;
 
 /* One bandwidth of the scan (KDE bin integrals, M -> inf). */
 typedef struct hf_density_scan {
-    double scale;  /* multiple of the experiment's bandwidth */
-    double h;      /* mean bandwidth over reps */
+    double scale; /* multiple of the experiment's bandwidth */
+    double h;     /* mean bandwidth over reps */
     double mse, mse_err, bias2, train_variance;
     double factor, factor_err;
 } hf_density_scan;
@@ -102,12 +105,12 @@ typedef struct hf_density_result {
     hf_kde_rule rule;
     double bw_value;
     bool reflect;
-    double h_mean, h_sd;  /* bandwidth actually used */
-    double rule_h[3];     /* mean Scott, Silverman, ISJ bandwidths (NaN if not computed) */
-    size_t isj_fallbacks; /* reps where ISJ had no root (Silverman used instead) */
-    double *p;            /* true bin probabilities (bins) */
+    double h_mean, h_sd;    /* bandwidth actually used */
+    double rule_h[3];       /* mean Scott, Silverman, ISJ bandwidths (NaN if not computed) */
+    size_t isj_fallbacks;   /* reps where ISJ had no root (Silverman used instead) */
+    double *p;              /* true bin probabilities (bins) */
     double *q_mean, *q_var; /* KDE bin integrals: mean and variance over reps (bins) */
-    double sum_pq;        /* sum_b p_b (1 - p_b): MSE of one true event's histogram */
+    double sum_pq;          /* sum_b p_b (1 - p_b): MSE of one true event's histogram */
     double hist_mse, hist_mse_err, hist_theory, hist_coverage;
     double kde_mse, kde_mse_err, bias2, train_variance;
     double kde_factor, kde_factor_err; /* amplification of the KDE itself (M -> inf) */
@@ -144,13 +147,13 @@ void hf_density_result_free(hf_density_result *r); /* NULL is fine */
 typedef struct hf_density_example {
     size_t n, bins;
     double lo, hi, h;
-    double *x;          /* training events (n) */
-    double *train;      /* training histogram, as probabilities per bin (bins) */
-    double *kde;        /* KDE bin integrals (bins) */
+    double *x;     /* training events (n) */
+    double *train; /* training histogram, as probabilities per bin (bins) */
+    double *kde;   /* KDE bin integrals (bins) */
     double draws;
-    double *generated;  /* generated histogram, as probabilities per bin (bins) */
-    double *truth;      /* true bin probabilities (bins) */
-    hf_kde kde_fn;      /* the KDE itself (x points into this struct) for curves */
+    double *generated; /* generated histogram, as probabilities per bin (bins) */
+    double *truth;     /* true bin probabilities (bins) */
+    hf_kde kde_fn;     /* the KDE itself (x points into this struct) for curves */
 } hf_density_example;
 
 hf_density_example *hf_density_exp_example(const hf_density_exp *e, size_t rep, double draws,

@@ -27,9 +27,9 @@ const char *const hf_density_truth_names[] = {"gaussian", "exponential", "camelb
                                               "falling",  "edge",        NULL};
 
 /* Shape parameters of the built-ins (documented in docs/density.md). */
-#define CAMEL_MU    2.0 /* two unit Gaussians at -2 and +2, equal weights */
-#define FALL_INDEX  3.0 /* falling: p(x) ~ x^-4 on [1, 5], a Pareto with index 3 */
-#define EDGE_END    1.0 /* edge: p(x) ~ x on [0, 1], nothing above; range [0, 1.5] */
+#define CAMEL_MU   2.0 /* two unit Gaussians at -2 and +2, equal weights */
+#define FALL_INDEX 3.0 /* falling: p(x) ~ x^-4 on [1, 5], a Pareto with index 3 */
+#define EDGE_END   1.0 /* edge: p(x) ~ x on [0, 1], nothing above; range [0, 1.5] */
 
 static const struct {
     const char *label;
@@ -179,8 +179,7 @@ format_label(const char *channel, const char *sample, size_t nbins)
 /* The nominal template of a channel's sample (or of the whole channel) as a binned truth.
  * Returns NULL with err (HF_EUSAGE) for unknown names or an empty template; caller frees. */
 hf_density_truth *
-hf_density_truth_template(const hf_model *m, const char *channel, const char *sample,
-                          hf_error *err)
+hf_density_truth_template(const hf_model *m, const char *channel, const char *sample, hf_error *err)
 {
     int c = hf_model_find_channel(m, channel);
     if (c < 0) {
@@ -439,9 +438,9 @@ hf_density_truth_probs(const hf_density_truth *t, size_t nbins, double *p)
 {
     double prev = 0.0;
     for (size_t b = 0; b < nbins; b++) {
-        double c = b + 1 == nbins ? 1.0
-                                  : hf_density_truth_cdf(
-                                        t, t->lo + (t->hi - t->lo) * (double)(b + 1) / nbins);
+        double c = b + 1 == nbins
+                       ? 1.0
+                       : hf_density_truth_cdf(t, t->lo + (t->hi - t->lo) * (double)(b + 1) / nbins);
         p[b] = c - prev;
         prev = c;
     }

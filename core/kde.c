@@ -55,8 +55,8 @@ phi_cdf(double t)
 #define ISJ_L    7
 
 typedef struct isj_ctx {
-    size_t m;        /* number of DCT coefficients used (k = 1 .. m) */
-    const double *a2; /* a2[k-1] = c_k^2 */
+    size_t m;              /* number of DCT coefficients used (k = 1 .. m) */
+    const double *a2;      /* a2[k-1] = c_k^2 */
     double *pw[ISJ_L + 1]; /* pw[s][k-1] = k^(2s) */
     double N;
 } isj_ctx;
@@ -162,10 +162,12 @@ isj_bandwidth(const double *sorted, size_t n, double lo, double hi, bool *ok)
     isj_ctx ctx = {.m = m - 1, .a2 = c + 1, .N = (double)uniq};
     for (size_t k = 1; k < m; k++)
         c[k] *= c[k]; /* a2 in place: c[1..m-1] */
-    for (int s = 2; s <= ISJ_L; s++) {
+    /* pw[1] = k^2 lives at buf; pw[s] = pw[s-1] k^2 (exact up to rounding, no pow calls) */
+    for (int s = 1; s <= ISJ_L; s++) {
         ctx.pw[s] = buf + (size_t)(s - 1) * (m - 1);
         for (size_t k = 1; k < m; k++)
-            ctx.pw[s][k - 1] = pow((double)k, 2.0 * s);
+            ctx.pw[s][k - 1] =
+                s == 1 ? (double)k * (double)k : ctx.pw[s - 1][k - 1] * (double)k * (double)k;
     }
     /* smallest root first (kde.m's root()): bracket [0, tol], tol doubled up to 0.1 */
     double Nc = ctx.N < 50 ? 50 : ctx.N > 1050 ? 1050 : ctx.N;
@@ -434,7 +436,10 @@ hf_kde_probs_binned(const hf_kde *k, size_t nbins, double *q, hf_error *err)
 double
 hf_kde_sample(const hf_kde *k, gsl_rng *rng)
 {
-    double y = k->x[gsl_rng_uniform_int(rng, k->n)] + gsl_ran_gaussian_ziggurat(rng, k->h);
+    /* floor(u n) with u in [0, 1) on a 2^-32 grid: uniform to n / 2^32, and cheaper than
+     * gsl_rng_uniform_int's division and rejection in this hot loop */
+    size_t i = (size_t)(gsl_rng_uniform(rng) * (double)k->n);
+    double y = k->x[i < k->n ? i : k->n - 1] + gsl_ran_gaussian_ziggurat(rng, k->h);
     if (k->reflect)
         while (y < k->lo || y > k->hi)
             y = y < k->lo ? 2.0 * k->lo - y : 2.0 * k->hi - y;

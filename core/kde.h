@@ -17,7 +17,7 @@ typedef enum hf_kde_rule {
     HF_KDE_FIXED      /* a bandwidth given by the user */
 } hf_kde_rule;
 
-const char *hf_kde_rule_name(hf_kde_rule r);   /* "scott", "silverman", "isj", "fixed" */
+const char *hf_kde_rule_name(hf_kde_rule r);          /* "scott", "silverman", "isj", "fixed" */
 int hf_kde_rule_parse(const char *s, hf_kde_rule *r); /* 0, or -1 if unknown */
 
 /* Bandwidth of rule r for x[0..n) (n >= 2; any order). ISJ works on [lo, hi] when lo < hi (else

@@ -8,18 +8,18 @@
 
 #include "render/axis.h"
 
-#define W_IN 7.0
-#define H_IN 4.1
+#define W_IN         7.0
+#define H_IN         4.1
 #define PANEL_BOTTOM 0.875 /* panels above, the caption below */
 
 /* UTF-8 pieces used in labels */
-#define SIGMA   "\xce\xa3"
-#define MINUS   "\xe2\x88\x92"
-#define INF     "\xe2\x88\x9e"
-#define ARROW   "\xe2\x86\x92"
-#define SQUARED "\xc2\xb2"
-#define TIMES   "\xc3\x97"
-#define APPROX  "\xe2\x89\x88"
+#define SIGMA          "\xce\xa3"
+#define MINUS          "\xe2\x88\x92"
+#define INF            "\xe2\x88\x9e"
+#define ARROW          "\xe2\x86\x92"
+#define SQUARED        "\xc2\xb2"
+#define TIMES          "\xc3\x97"
+#define APPROX         "\xe2\x89\x88"
 #define PLUSMINUS_TEXT "\xc2\xb1"
 
 const char *
@@ -122,12 +122,13 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
     log_range(ymin, ymax, &y0, &y1);
     y1 = headroom(y0, ymax, 0.6); /* the data in the lower 60%, the legend above */
 
-    if (hf_scene_set_title(s, hf_scene_printf(s, "Generated vs. true events: %s",
-                                              hf_density_truth_name(t))) < 0)
+    if (hf_scene_set_title(
+            s, hf_scene_printf(s, "Generated vs. true events: %s", hf_density_truth_name(t))) < 0)
         return -1;
     hf_panel *p = hf_scene_add_panel(s, 0, 0, 0.6, PANEL_BOTTOM);
     if (p == NULL ||
-        hf_panel_set_axis(s, &p->x, x0, x1, true, "number of events (true n, or generated M)") < 0 ||
+        hf_panel_set_axis(s, &p->x, x0, x1, true, "number of events (true n, or generated M)") <
+            0 ||
         hf_panel_set_axis(s, &p->y, y0, y1, true,
                           "integrated MSE  " SIGMA " (estimate " MINUS " p)" SQUARED) < 0 ||
         hf_panel_set_title(s, p,
@@ -155,8 +156,8 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
     if (it == NULL)
         return -1;
     /* the plateau, labelled at the right end */
-    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 / 1.3, r->kde_mse * 1.3,
-                           "plateau: KDE error", HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 / 1.3, r->kde_mse * 1.3, "plateau: KDE error",
+                           HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         return -1;
     /* n_equiv: where the plateau meets the true-events line (= where the plateau starts) */
     if (neq > x0 && neq < x1) {
@@ -164,8 +165,8 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         if (!hf_panel_add_points(s, p, 1, &ex, &eyv, NULL, NULL, NULL, NULL, HF_MARKER_DIAMOND,
                                  kde) ||
             !hf_panel_add_text(s, p, HF_COORD_DATA, neq * 1.2, r->kde_mse * 0.8,
-                               hf_scene_printf(s, "worth %.0f true events", neq),
-                               HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_SMALL))
+                               hf_scene_printf(s, "worth %.0f true events", neq), HF_HALIGN_LEFT,
+                               HF_VALIGN_TOP, HF_TEXT_SMALL))
             return -1;
     }
     /* the training histogram itself */
@@ -173,13 +174,13 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
     if (!hf_panel_add_points(s, p, 1, &hx, &hy, NULL, NULL, &he, &he, HF_MARKER_SQUARE, hist))
         return -1;
     it = hf_panel_add_line(s, p, nd, x, y, gen, HF_DASH_SOLID);
-    if (it == NULL || !hf_panel_add_points(s, p, nd, x, y, NULL, NULL, ey, ey, HF_MARKER_CIRCLE,
-                                           gen))
+    if (it == NULL ||
+        !hf_panel_add_points(s, p, nd, x, y, NULL, NULL, ey, ey, HF_MARKER_CIRCLE, gen))
         return -1;
     if (!legend(s, p, "histogram of M generated events", gen, HF_LEGEND_MARKER, HF_DASH_SOLID,
                 HF_MARKER_CIRCLE) ||
-        !legend(s, p, "KDE itself (M " ARROW " " INF ") " PLUSMINUS_TEXT " error", kde, HF_LEGEND_LINE,
-                HF_DASH_SOLID, HF_MARKER_NONE) ||
+        !legend(s, p, "KDE itself (M " ARROW " " INF ") " PLUSMINUS_TEXT " error", kde,
+                HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
         !legend(s, p, "histogram of N true events: " SIGMA " p(1" MINUS "p)/N", hist,
                 HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE) ||
         !legend(s, p, "the n training events (measured)", hist, HF_LEGEND_MARKER, HF_DASH_SOLID,
@@ -266,15 +267,14 @@ fig_decomposition(hf_scene *s, const hf_density_truth *t, const hf_density_resul
         !hf_panel_add_rule(s, p, false, r->kde_mse, kde, HF_DASH_SOLID))
         return -1;
     it = hf_panel_add_line(s, p, nd, x, sv, samp, HF_DASH_SOLID);
-    if (it == NULL || !hf_panel_add_points(s, p, nd, x, sv, NULL, NULL, NULL, NULL,
-                                           HF_MARKER_TRIANGLE, samp))
+    if (it == NULL ||
+        !hf_panel_add_points(s, p, nd, x, sv, NULL, NULL, NULL, NULL, HF_MARKER_TRIANGLE, samp))
         return -1;
     it = hf_panel_add_line(s, p, nd, x, y, tot, HF_DASH_SOLID);
     if (it == NULL ||
         !hf_panel_add_points(s, p, nd, x, y, NULL, NULL, ey, ey, HF_MARKER_CIRCLE, tot))
         return -1;
-    if (!legend(s, p, "total MSE", tot, HF_LEGEND_MARKER,
-                HF_DASH_SOLID, HF_MARKER_CIRCLE) ||
+    if (!legend(s, p, "total MSE", tot, HF_LEGEND_MARKER, HF_DASH_SOLID, HF_MARKER_CIRCLE) ||
         !legend(s, p, "sampling variance " APPROX " " SIGMA " q(1" MINUS "q)/M", samp,
                 HF_LEGEND_MARKER, HF_DASH_SOLID, HF_MARKER_TRIANGLE) ||
         !legend(s, p, "KDE error = bias" SQUARED " + training var.", kde, HF_LEGEND_LINE,
@@ -283,8 +283,7 @@ fig_decomposition(hf_scene *s, const hf_density_truth *t, const hf_density_resul
                 hf_scene_printf(s, "bias" SQUARED " of the KDE%s",
                                 r->bias2 > 0 ? "" : " (" APPROX " 0, off scale)"),
                 bias, HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE) ||
-        !legend(s, p, "training variance", var, HF_LEGEND_LINE, HF_DASH_DOTTED,
-                HF_MARKER_NONE))
+        !legend(s, p, "training variance", var, HF_LEGEND_LINE, HF_DASH_DOTTED, HF_MARKER_NONE))
         return -1;
     p->legend_pos = HF_LEGPOS_TOP_RIGHT;
 
@@ -328,8 +327,7 @@ fig_decomposition(hf_scene *s, const hf_density_truth *t, const hf_density_resul
     if (it == NULL)
         return -1;
     it->width = HF_WIDTH_THICK;
-    if (!legend(s, q, "KDE bias (mean)", bias, HF_LEGEND_LINE, HF_DASH_SOLID,
-                HF_MARKER_NONE) ||
+    if (!legend(s, q, "KDE bias (mean)", bias, HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
         !legend(s, q, "KDE " PLUSMINUS_TEXT " 1 sd (training sets)", var, HF_LEGEND_SHADE,
                 HF_DASH_SOLID, HF_MARKER_NONE) ||
         !legend(s, q, "true-event histogram " PLUSMINUS_TEXT " 1 sd", hist, HF_LEGEND_HATCH,
@@ -381,12 +379,13 @@ fig_bandwidth(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
                                               hf_density_truth_name(t))) < 0)
         return -1;
     hf_panel *p = hf_scene_add_panel(s, 0, 0, 0.6, PANEL_BOTTOM);
-    if (p == NULL || hf_panel_set_axis(s, &p->x, x0, x1, true, "KDE bandwidth h (mean over reps)") < 0 ||
+    if (p == NULL ||
+        hf_panel_set_axis(s, &p->x, x0, x1, true, "KDE bandwidth h (mean over reps)") < 0 ||
         hf_panel_set_axis(s, &p->y, 0, fmaxv * 1.75, false, "amplification  n_equiv / n") < 0 ||
-        hf_panel_set_title(s, p,
-                           hf_scene_printf(s, "n = %zu, %zu bins, KDE bin integrals (M " ARROW
-                                              " " INF ")",
-                                           r->n, r->bins)) < 0)
+        hf_panel_set_title(
+            s, p,
+            hf_scene_printf(s, "n = %zu, %zu bins, KDE bin integrals (M " ARROW " " INF ")", r->n,
+                            r->bins)) < 0)
         return -1;
     p->grid = true;
     hf_ink ref = hf_ink_of(HF_ROLE_REF, 0), main = hf_ink_of(HF_ROLE_SERIES, 0);
@@ -403,11 +402,10 @@ fig_bandwidth(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
         /* a marker line that stops below the legend */
         double lxs[2] = {r->rule_h[k], r->rule_h[k]}, lys[2] = {0, fmaxv * 1.08};
         hf_item *it = hf_panel_add_line(s, p, 2, lxs, lys, ink, dash[k]);
-        if (it == NULL ||
-            !legend(s, p,
-                    hf_scene_printf(s, "%s rule: h = %.3g", hf_kde_rule_name((hf_kde_rule)k),
-                                    r->rule_h[k]),
-                    ink, HF_LEGEND_LINE, dash[k], HF_MARKER_NONE))
+        if (it == NULL || !legend(s, p,
+                                  hf_scene_printf(s, "%s rule: h = %.3g",
+                                                  hf_kde_rule_name((hf_kde_rule)k), r->rule_h[k]),
+                                  ink, HF_LEGEND_LINE, dash[k], HF_MARKER_NONE))
             return -1;
     }
     if (!hf_panel_add_line(s, p, ns, x, f, main, HF_DASH_SOLID) ||
@@ -518,8 +516,8 @@ fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
         !legend(s, p, hf_scene_printf(s, "histogram of the n = %zu training events", ex->n), trn,
                 HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
         !legend(s, p, "KDE trained on them", kde, HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
-        !legend(s, p, hf_scene_printf(s, "histogram of M = %.0f events sampled from the KDE",
-                                      ex->draws),
+        !legend(s, p,
+                hf_scene_printf(s, "histogram of M = %.0f events sampled from the KDE", ex->draws),
                 g, HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE))
         return -1;
     p->legend_pos = HF_LEGPOS_TOP_RIGHT;

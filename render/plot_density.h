@@ -8,7 +8,7 @@
 #include "render/scene.h"
 
 typedef enum hf_density_figure {
-    HF_DENSITY_FIG_MSE = 0,       /* MSE vs M (log-log), sum p(1-p)/n line, plateau; amplification */
+    HF_DENSITY_FIG_MSE = 0, /* MSE vs M (log-log), sum p(1-p)/n line, plateau; amplification */
     HF_DENSITY_FIG_DECOMPOSITION, /* bias^2, training variance, sampling variance vs M */
     HF_DENSITY_FIG_BANDWIDTH,     /* amplification vs bandwidth (rules marked) and vs binning */
     HF_DENSITY_FIG_EXAMPLE,       /* truth, training histogram, KDE, generated histogram */

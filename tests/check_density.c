@@ -232,8 +232,12 @@ START_TEST(test_kde_binned_matches_exact_large_n)
     double *x = malloc(n * sizeof(double));
     for (size_t i = 0; i < n; i++)
         x[i] = hf_density_truth_sample_one(t, rng);
-    hf_kde k = {.x = x, .n = n, .h = hf_kde_bandwidth(HF_KDE_SILVERMAN, x, n, 0, 0, NULL),
-                .lo = -5, .hi = 5, .reflect = true};
+    hf_kde k = {.x = x,
+                .n = n,
+                .h = hf_kde_bandwidth(HF_KDE_SILVERMAN, x, n, 0, 0, NULL),
+                .lo = -5,
+                .hi = 5,
+                .reflect = true};
     double q[25], qb[25];
     ck_assert_int_eq(hf_kde_probs(&k, 25, q, NULL), 0);
     ck_assert_int_eq(hf_kde_probs_binned(&k, 25, qb, NULL), 0);
@@ -382,8 +386,8 @@ START_TEST(test_kde_bias_is_truth_convolved_with_kernel)
         hf_density_result *r = run(t, &c, R, 2);
         double lo = r->lo, hi = r->hi, maxz = 0, far = 0;
         for (size_t b = 0; b < r->bins; b++) {
-            conv_arg a = {t, lo + (hi - lo) * b / 10.0, lo + (hi - lo) * (b + 1) / 10.0, 0.4, lo,
-                          hi, true};
+            conv_arg a = {
+                t, lo + (hi - lo) * b / 10.0, lo + (hi - lo) * (b + 1) / 10.0, 0.4, lo, hi, true};
             double expect = integrate(conv_integrand, &a, lo, hi);
             double se = sqrt(r->q_var[b] / (double)R);
             double z = (r->q_mean[b] - expect) / se;
