@@ -15,12 +15,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start CMD...: run CMD in a detached 120x40 pane (cwd TMPD); after it ends the pane shows
+# start CMD...: run CMD in a detached 120x40 pane (cwd TMPD, NO_COLOR=1 unless TUI_ENV says
+# otherwise); after it ends the pane shows
 # "EXIT <code>" and whether the terminal modes were restored (stty), then waits.
 start() {
     printf '%s\n' "$*" >"$TMPD/cmd"
     $T new-session -d -x 120 -y 40 -c "$TMPD" \
-        "env LC_ALL=C.UTF-8 NO_COLOR=1 HFSCOPE_TEST=1 HFSCOPE_PALETTE= $*; echo \"EXIT \$?\"; \
+        "env LC_ALL=C.UTF-8 ${TUI_ENV:-NO_COLOR=1} HFSCOPE_TEST=1 HFSCOPE_PALETTE= $*; echo \"EXIT \$?\"; \
          stty -a | tr ' ' '\\n' | grep -x -e echo -e icanon -e -echo -e -icanon | tr '\\n' ' '; \
          echo; sleep 60"
     $T set-option -g window-size manual >/dev/null
@@ -86,4 +87,31 @@ modes_ok() {
     screen | grep -qw -- -echo && fail "echo still off"
     screen | grep -qw -- -icanon && fail "icanon still off"
     return 0
+}
+
+# overlay TITLE: the centred overlay box whose top border starts with "┌ TITLE", cut out of the
+# screen (GNU sed counts characters in a UTF-8 locale), for golden comparisons.
+overlay() {
+    screen >"$TMPD/screen.txt"
+    top=$(grep -n -e "┌ $1" -e "+ $1" "$TMPD/screen.txt" | head -1 | cut -d: -f1)
+    [ -n "$top" ] || fail "no overlay '$1'"
+    line=$(sed -n "${top}p" "$TMPD/screen.txt")
+    x=$(printf '%s' "$line" | LC_ALL=C.UTF-8 sed -E "s/[┌+] $1.*//" | LC_ALL=C.UTF-8 wc -m)
+    w=$(printf '%s' "$line" | LC_ALL=C.UTF-8 sed -E "s/^.{$x}.//; s/([┐+]).*/\\1/" |
+        LC_ALL=C.UTF-8 wc -m)
+    w=$((w + 1))
+    LC_ALL=C.UTF-8 sed -n "$top,\$p" "$TMPD/screen.txt" |
+        LC_ALL=C.UTF-8 sed -E "s/^.{$x}(.{$w}).*/\\1/" |
+        LC_ALL=C.UTF-8 awk 'NR > 1 && /^(└|\+)/ { print; exit } { print }'
+}
+
+# golden NAME: compare stdin with tests/tui/golden/NAME; UPDATE_GOLDEN=1 rewrites it instead.
+golden() {
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cat >"$ROOT/tests/tui/golden/$1"
+        echo "updated tests/tui/golden/$1"
+        return 0
+    fi
+    cat >"$TMPD/$1.actual"
+    diff -u "$ROOT/tests/tui/golden/$1" "$TMPD/$1.actual" || fail "golden $1 differs"
 }
