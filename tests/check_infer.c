@@ -232,8 +232,8 @@ START_TEST(test_hypotest_reference)
             check_hypotest(&f, cases[i], true);
     }
     ck_assert_uint_ge(tested, 5);
-    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
     free_cases(cases, n);
+    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
 }
 END_TEST
 
@@ -277,8 +277,8 @@ START_TEST(test_discovery_reference)
         refcase_release(&rc);
     }
     ck_assert_uint_ge(tested, 4);
-    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
     free_cases(cases, n);
+    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
 }
 END_TEST
 
@@ -365,8 +365,8 @@ START_TEST(test_limit_reference)
         refcase_release(&rc);
     }
     ck_assert_uint_ge(tested, 5);
-    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
     free_cases(cases, n);
+    ck_assert_msg(f.n == 0, "%d failures: %s", f.n, f.buf);
 }
 END_TEST
 
