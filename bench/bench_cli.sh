@@ -152,3 +152,61 @@ fi
 t0=$(now_ms)
 "$BIN" density --truth camelback --reps 200 --draws 10:1e6 --sampling multinomial -j 2 >/dev/null &&
     echo "density_default_multinomial_j2: $(( $(now_ms) - t0 )) ms"
+
+# figures (issue 5): a synthetic workspace of 500 channels (4 bins, 3 samples, lumi, 10 shared
+# normsys, per-bin staterror: about 2000 parameters). Single-channel pre-fit stack PNGs at 100 DPI
+# via `plot --all` (one load, 500 figures; target >= 50 figures/s), and the whole `report` (fit,
+# summary, 500 channel pages, pulls, correlations, yield tables; target < 20 s) with the time of
+# the same report without the fit (--no-fit), so drawing and fitting can be told apart.
+FIG_DIR=$(mktemp -d /tmp/hfscope_bench_fig.XXXXXX)
+awk 'BEGIN {
+    nc = 500; nb = 4
+    printf "{\"version\": \"1.0.0\", \"channels\": ["
+    for (c = 0; c < nc; c++) {
+        printf "%s{\"name\": \"SR_%03d\", \"samples\": [", c ? "," : "", c
+        printf "{\"name\": \"bkg\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 50 + 10 * b + c % 7
+        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+        printf "{\"name\": \"staterror_SR_%03d\", \"type\": \"staterror\", \"data\": [", c
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 2 + b
+        printf "]}, {\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.96}}]},", c % 10
+        printf "{\"name\": \"other\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 20 - 3 * b
+        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+        printf "{\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.92}}]},", (c + 3) % 10
+        printf "{\"name\": \"signal\", \"data\": ["
+        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 1 + b
+        printf "], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}"
+    }
+    printf "], \"observations\": ["
+    for (c = 0; c < nc; c++) {
+        printf "%s{\"name\": \"SR_%03d\", \"data\": [", c ? "," : "", c
+        for (b = 0; b < nb; b++) printf "%s%d", b ? "," : "", 72 + 7 * b + c % 11
+        printf "]}"
+    }
+    printf "], \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
+    printf "{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.9, 1.1]], \"inits\": [1.0]}]}}]}\n"
+}' >"$FIG_DIR/ws.json"
+t0=$(now_ms)
+if "$BIN" plot -q "$FIG_DIR/ws.json" --what stack --all --format png --dpi 100 -o "$FIG_DIR/png"; then
+    ms=$(( $(now_ms) - t0 ))
+    n=$(ls "$FIG_DIR/png" | wc -l)
+    awk -v n="$n" -v ms="$ms" 'BEGIN {
+        printf "figures_png_100dpi: %.0f figures/s (%d single-channel stacks in %d ms, load included)\n",
+            1e3 * n / (ms > 0 ? ms : 1), n, ms }'
+else
+    echo "figures_png_100dpi: failed"
+fi
+t0=$(now_ms)
+if "$BIN" report -q "$FIG_DIR/ws.json" -o "$FIG_DIR/report.pdf"; then
+    echo "report_500ch: $(( $(now_ms) - t0 )) ms ($(pdfinfo "$FIG_DIR/report.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}') pages)"
+else
+    echo "report_500ch: failed"
+fi
+t0=$(now_ms)
+if "$BIN" report -q --no-fit "$FIG_DIR/ws.json" -o "$FIG_DIR/prefit.pdf"; then
+    echo "report_500ch_nofit: $(( $(now_ms) - t0 )) ms (drawing and writing only)"
+else
+    echo "report_500ch_nofit: failed"
+fi
+rm -rf "$FIG_DIR"
