@@ -120,18 +120,33 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fraction of the finite values in v (n) that are >= q. */
+/* Fraction of the values of sorted s (n, NANs removed) that are >= q: binary search. */
 static double
-tail(const double *v, size_t n, double q)
+tail(const double *s, size_t n, double q)
 {
-    size_t k = 0, tot = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(v[i]))
-            continue;
-        tot++;
-        k += v[i] >= q;
+    if (n == 0)
+        return NAN;
+    size_t lo = 0, hi = n; /* first index with s[i] >= q */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid] < q)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return tot ? (double)k / (double)tot : NAN;
+    return (double)(n - lo) / (double)n;
+}
+
+/* Copy the finite values of v (n) into out, sorted; returns how many. */
+static size_t
+sorted_finite(const double *v, size_t n, double *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]))
+            out[k++] = v[i];
+    qsort(out, k, sizeof(double), cmp_double);
+    return k;
 }
 
 /* numpy.percentile (linear interpolation) of sorted s (n), p in percent. */
@@ -173,18 +188,21 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     c.cancel = o.cancel;
     c.opt = &o;
     atomic_init(&c.next, 0);
-    size_t np = m->npar, nb = m->nbins ? m->nbins : 1;
+    size_t np = m->npar, nbins = m->nbins ? m->nbins : 1;
     double *gen_sb = malloc(np * sizeof(double)), *gen_b = malloc(np * sizeof(double));
-    c.nu_sb = malloc(nb * sizeof(double));
-    c.nu_b = malloc(nb * sizeof(double));
+    c.nu_sb = malloc(nbins * sizeof(double));
+    c.nu_b = malloc(nbins * sizeof(double));
     c.aux_sb = malloc(np * sizeof(double));
     c.aux_b = malloc(np * sizeof(double));
     c.q = malloc(2 * o.ntoys * sizeof(double));
     double *cls_b = malloc(o.ntoys * sizeof(double));
+    double *sorted_sb = malloc(o.ntoys * sizeof(double));
+    double *sorted_b = malloc(o.ntoys * sizeof(double));
     pthread_t *tid = calloc((size_t)o.threads, sizeof(*tid));
     int rc = -1;
     if (gen_sb == NULL || gen_b == NULL || c.nu_sb == NULL || c.nu_b == NULL || c.aux_sb == NULL ||
-        c.aux_b == NULL || c.q == NULL || cls_b == NULL || tid == NULL) {
+        c.aux_b == NULL || c.q == NULL || cls_b == NULL || tid == NULL || sorted_sb == NULL ||
+        sorted_b == NULL) {
         hf_error_nomem(err);
         goto out;
     }
@@ -229,16 +247,16 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     c.q = NULL;
     for (size_t i = 0; i < 2 * o.ntoys; i++)
         res->nfailed += isnan(i < o.ntoys ? res->q_sb[i] : res->q_b[i - o.ntoys]);
-    res->clsb = tail(res->q_sb, o.ntoys, res->q_obs);
-    res->clb = tail(res->q_b, o.ntoys, res->q_obs);
+    size_t nsb = sorted_finite(res->q_sb, o.ntoys, sorted_sb);
+    size_t nb = sorted_finite(res->q_b, o.ntoys, sorted_b);
+    res->clsb = tail(sorted_sb, nsb, res->q_obs);
+    res->clb = tail(sorted_b, nb, res->q_obs);
     res->cls = res->clb > 0.0 ? res->clsb / res->clb : NAN;
     /* expected: CLs if the observation were each b-only toy, then its percentiles */
     size_t nb_ok = 0;
-    for (size_t i = 0; i < o.ntoys; i++) {
-        double qb = res->q_b[i];
-        if (isnan(qb))
-            continue;
-        double sb = tail(res->q_sb, o.ntoys, qb), b = tail(res->q_b, o.ntoys, qb);
+    for (size_t i = 0; i < nb; i++) {
+        double qb = sorted_b[i];
+        double sb = tail(sorted_sb, nsb, qb), b = tail(sorted_b, nb, qb);
         cls_b[nb_ok++] = b > 0.0 ? sb / b : 1.0;
     }
     qsort(cls_b, nb_ok, sizeof(double), cmp_double);
@@ -256,6 +274,8 @@ out:
     free(c.aux_b);
     free(c.q);
     free(cls_b);
+    free(sorted_sb);
+    free(sorted_b);
     free(tid);
     return rc;
 }
