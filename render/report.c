@@ -104,7 +104,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     } else {
         KV("Fit", hf_scene_strdup(s, "not run: pre-fit figures only"));
     }
-    if (text_table(s, 0.0, 0.36, "Summary", k, 2, kv, a2, false) < 0)
+    if (text_table(s, 0.0, 0.03 + 0.022 * (double)k, "Summary", k, 2, kv, a2, false) < 0)
         goto fail;
 
     /* worst channels by post-fit deviance per bin (pre-fit when there is no fit) */
@@ -146,7 +146,8 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
         char *t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
                                   post ? "post-fit" : "pre-fit",
                                   m->nchan > nw ? " (top 25)" : "");
-        if (!t || text_table(s, 0.38, 0.38 + 0.025 * (double)(nw + 2), t, nw + 1, 5, cells, a5,
+        double y0 = 0.07 + 0.022 * (double)k;
+        if (!t || text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5,
                              true) < 0)
             goto fail;
     }

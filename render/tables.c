@@ -36,7 +36,7 @@ decimals_for(double e, double v)
         return a >= 100 ? 0 : a >= 10 ? 1 : 2;
     }
     d = 1 - (int)floor(log10(e));
-    return d < 0 ? 0 : d > 6 ? 6 : d;
+    return d > 6 ? 6 : d; /* negative: round to tens, hundreds, ... */
 }
 
 void
@@ -44,6 +44,13 @@ hf_format_pm(double v, double e, int latex, char *buf, size_t len)
 {
     int d = decimals_for(e, v);
 
+    if (d < 0) {
+        /* two significant digits of a large error: 673 -> 670, and the value to match */
+        double q = pow(10, -d);
+        v = nearbyint(v / q) * q;
+        e = nearbyint(e / q) * q;
+        d = 0;
+    }
     if (!isfinite(v))
         snprintf(buf, len, "%s", latex ? "--" : "\xe2\x80\x93");
     else if (!(e > 0) || !isfinite(e))

@@ -587,6 +587,8 @@ START_TEST(test_yield_tables)
     ck_assert_str_eq(buf, "12.3 \xc2\xb1 1.2");
     hf_format_pm(1234.5, 56.7, 1, buf, sizeof buf);
     ck_assert_str_eq(buf, "$1234 \\pm 57$");
+    hf_format_pm(16012.0, 673.0, 0, buf, sizeof buf);
+    ck_assert_str_eq(buf, "16010 \xc2\xb1 670");
     free(md);
     free(csv);
     free(tex);
