@@ -174,8 +174,8 @@ cmd_constraints(int argc, char **argv)
             else
                 print_text(m, &fit, &c, source, idx, all);
             if (cli.verbose && !cli.json)
-                fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n", 1e3 * tm.fit,
-                        1e3 * tm.analysis);
+                (void)fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n",
+                              1e3 * tm.fit, 1e3 * tm.analysis);
             if (rc == 0 && !fit.converged)
                 rc = 1;
         }

@@ -46,7 +46,7 @@ default_output(const char *in, const char *np)
     size_t n = len + strlen(np) + 32;
     char *s = malloc(n);
     if (s != NULL)
-        snprintf(s, n, "%.*s_%s_decorrelated.json", (int)len, base, np);
+        (void)snprintf(s, n, "%.*s_%s_decorrelated.json", (int)len, base, np);
     return s;
 }
 
@@ -58,7 +58,7 @@ patch_path_for(const char *out)
         len -= 5;
     char *s = malloc(len + 16);
     if (s != NULL)
-        snprintf(s, len + 16, "%.*s.patch.json", (int)len, out);
+        (void)snprintf(s, len + 16, "%.*s.patch.json", (int)len, out);
     return s;
 }
 

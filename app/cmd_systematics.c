@@ -133,7 +133,7 @@ compare_json(const hf_model *ma, const hf_fit_result *fa, const hf_model *mb,
         cJSON *x = cJSON_AddObjectToObject(p, "before");
         cJSON_AddNumberToObject(x, "value", fa->x[j]);
         cJSON_AddNumberToObject(x, "error", fa->err ? fa->err[j] : NAN);
-        if (k >= 0) {
+        if (k >= 0 && fb->x != NULL) {
             cJSON *y = cJSON_AddObjectToObject(p, "after");
             cJSON_AddNumberToObject(y, "value", fb->x[k]);
             cJSON_AddNumberToObject(y, "error", fb->err ? fb->err[k] : NAN);
@@ -152,7 +152,7 @@ compare_text(const hf_model *ma, const hf_fit_result *fa, const hf_model *mb,
     for (size_t j = 0; j < ma->npar; j++) {
         int k = hf_model_find_par(mb, ma->par[j].name);
         printf("%-36s %10.4f +- %-7.4f", ma->par[j].name, fa->x[j], fa->err ? fa->err[j] : NAN);
-        if (k >= 0)
+        if (k >= 0 && fb->x != NULL)
             printf("   %10.4f +- %-7.4f\n", fb->x[k], fb->err ? fb->err[k] : NAN);
         else
             printf("   (pruned)\n");
@@ -275,7 +275,7 @@ cmd_systematics(int argc, char **argv)
                 cJSON_AddStringToObject(t, "output", cli.output);
             if (patch_out)
                 cJSON_AddStringToObject(t, "patch", patch_out);
-            if (have_b)
+            if (have_a && have_b)
                 cJSON_AddItemToObject(doc, "comparison", compare_json(cli.model, &fa, m2, &fb));
         }
         rc = hf_cli_json_emit(doc, NULL);
@@ -288,7 +288,7 @@ cmd_systematics(int argc, char **argv)
                 printf("wrote %s\n", cli.output);
             if (patch_out)
                 printf("wrote %s (%d operations)\n", patch_out, cJSON_GetArraySize(patch));
-            if (have_b)
+            if (have_a && have_b)
                 compare_text(cli.model, &fa, m2, &fb);
         }
     }

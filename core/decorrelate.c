@@ -63,7 +63,7 @@ static int
 ptr_push_index(ptr *p, int i, size_t *saved)
 {
     char buf[24];
-    snprintf(buf, sizeof(buf), "%d", i);
+    (void)snprintf(buf, sizeof(buf), "%d", i);
     return ptr_push(p, buf, saved);
 }
 
@@ -270,11 +270,11 @@ split_for(const cJSON *doc, hf_decorrelation *d, const char *np, const char *g)
         return -1;
     }
     if (g[0] == '\0') {
-        snprintf(name, len, "%s", np); /* the ungrouped rest keeps the original parameter */
+        (void)snprintf(name, len, "%s", np); /* the ungrouped rest keeps the original parameter */
     } else {
-        snprintf(name, len, "%s_%s", np, g);
+        (void)snprintf(name, len, "%s_%s", np, g);
         for (int k = 2; name_used(doc, d, name); k++)
-            snprintf(name, len, "%s_%s_%d", np, g, k);
+            (void)snprintf(name, len, "%s_%s_%d", np, g, k);
     }
     d->split[d->nsplit].name = name;
     d->split[d->nsplit].group = group;

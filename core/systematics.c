@@ -435,7 +435,7 @@ hf_systematics_apply(const cJSON *doc, hf_systematics_transform *tr, hf_error *e
         {
             cJSON *sdata = cJSON_GetObjectItemCaseSensitive(s, "data");
             size_t nb = cJSON_IsArray(sdata) ? (size_t)cJSON_GetArraySize(sdata) : 0;
-            snprintf(where, sizeof(where), "/channels/%d/samples/%d/data", ci, si);
+            (void)snprintf(where, sizeof(where), "/channels/%d/samples/%d/data", ci, si);
             free(nom);
             free(work);
             nom = malloc((nb ? nb : 1) * sizeof(*nom));
@@ -454,7 +454,8 @@ hf_systematics_apply(const cJSON *doc, hf_systematics_transform *tr, hf_error *e
                 const char *mname = json_str(md, "name");
                 if (!chan_ok || (tr->np != NULL && (mname == NULL || strcmp(mname, tr->np) != 0)))
                     continue;
-                snprintf(where, sizeof(where), "/channels/%d/samples/%d/modifiers/%d", ci, si, k);
+                (void)snprintf(where, sizeof(where), "/channels/%d/samples/%d/modifiers/%d", ci, si,
+                               k);
                 int r = transform_modifier(md, nom, nb, tr, work, where, err);
                 if (r < 0)
                     goto fail;

@@ -262,7 +262,7 @@ hf_plot_syst_pages(const hf_model *m, const char *name, int what, double theta_h
         hf_error_set(err, HF_EUSAGE, "", "no parameter \"%s\"", name);
         return NULL;
     }
-    hf_scene **pages = calloc(m->ncs + 1, sizeof(*pages));
+    hf_scene **pages = calloc(m->ncs + 1, sizeof(hf_scene *));
     double *tmp = NULL;
     size_t maxb = 1;
     for (size_t c = 0; c < m->ncs; c++)
@@ -397,7 +397,7 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     /* the top axis: delta POI ticks drawn as short lines and text above the plot area */
     double step = hf_axis_nice_step(2 * imax, 4);
     double ytop = (double)n - 0.3, tl = 0.2;
-    for (long k = -(long)floor(xr / scale / step); k * step * scale <= xr + 1e-12; k++) {
+    for (long k = -(long)floor(xr / scale / step); (double)k * step * scale <= xr + 1e-12; k++) {
         double v = (double)k * step, xs = v * scale;
         double lx[2] = {xs, xs}, ly[2] = {ytop, ytop - tl};
         char lbl[32];
