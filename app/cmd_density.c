@@ -125,9 +125,9 @@ read_sample(const char *spec, size_t *nout, char **path_out)
     }
     size_t n = 0, cap = 1024, lineno = 0;
     double *x = malloc(cap * sizeof(double));
-    char *line = NULL, **field = NULL;
-    size_t linecap = 0, fcap = 0;
-    int header_done = 0, ok = x != NULL;
+    char *line = NULL, **field = malloc(16 * sizeof(char *));
+    size_t linecap = 0, fcap = 16;
+    int header_done = 0, ok = x != NULL && field != NULL, nomem = !ok;
     while (ok && getline(&line, &linecap, f) != -1) {
         lineno++;
         char *s = line;
@@ -140,6 +140,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
             char **nf = realloc(field, need * sizeof(char *));
             if (nf == NULL) {
                 ok = 0;
+                nomem = 1;
                 break;
             }
             field = nf;
@@ -180,6 +181,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
             double *nx = realloc(x, 2 * cap * sizeof(double));
             if (nx == NULL) {
                 ok = 0;
+                nomem = 1;
                 break;
             }
             x = nx;
@@ -187,6 +189,8 @@ read_sample(const char *spec, size_t *nout, char **path_out)
         }
         x[n++] = v;
     }
+    if (nomem)
+        hf_cli_usage_error("%s: out of memory", path);
     if (ok && ferror(f)) {
         hf_cli_usage_error("%s: read error", path);
         ok = 0;

@@ -768,7 +768,7 @@ hf_density_exp_example(const hf_density_exp *e, size_t rep, double draws, hf_err
         goto fail;
     gsl_rng_set(rng, rep_seed(c->seed, rep, 1));
     double inv = (double)B / (e->hi - e->lo);
-    for (double i = 0; i < ex->draws; i++) {
+    for (size_t i = 0, nd = (size_t)ex->draws; i < nd; i++) {
         double y = hf_kde_sample(&ex->kde_fn, rng);
         if (!(y >= e->lo && y <= e->hi))
             continue;
@@ -823,7 +823,7 @@ hf_density_parse_draws(const char *s, size_t *n, hf_error *err)
             if (k == 0 || m > v[k - 1])
                 v[k++] = m;
         }
-        if (v[k - 1] < floor(b + 0.5))
+        if (k == 0 || v[k - 1] < floor(b + 0.5))
             v[k++] = floor(b + 0.5);
         *n = k;
         return v;

@@ -227,13 +227,14 @@ hf_density_truth_template(const hf_model *m, const char *channel, const char *sa
     for (size_t b = 0; b < nb; b++)
         if (w[b] < 0)
             w[b] = 0;
-    char *name = malloc(strlen(channel) + (sample ? strlen(sample) : 0) + 2);
+    size_t len = strlen(channel) + (sample ? strlen(sample) : 0) + 2;
+    char *name = malloc(len);
     if (name == NULL) {
         free(w);
         hf_error_nomem(err);
         return NULL;
     }
-    sprintf(name, "%s%s%s", channel, sample ? "/" : "", sample ? sample : "");
+    snprintf(name, len, "%s%s%s", channel, sample ? "/" : "", sample ? sample : "");
     hf_density_truth *t = hf_density_truth_binned(name, w, nb, 0.0, (double)nb, err);
     free(w);
     free(name);
