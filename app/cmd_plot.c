@@ -347,17 +347,37 @@ out:
     return rc;
 }
 
-/* Create DIR when missing (one level, like mkdir); 0 or an exit code. */
+/* Create DIR and missing parents (like mkdir -p); 0 or an exit code. */
 static int
 ensure_dir(const char *dir)
 {
     struct stat st;
+    char *tmp, *p;
+    int rc = 0;
 
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? 0 : hf_cli_usage_error("-o %s: not a directory", dir);
-    if (mkdir(dir, 0777) != 0)
-        return hf_cli_usage_error("-o %s: cannot create directory: %s", dir, strerror(errno));
-    return 0;
+    tmp = strdup(dir);
+    if (!tmp)
+        return hf_cli_usage_error("out of memory");
+    for (p = tmp + 1; rc == 0; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                rc = hf_cli_usage_error("-o %s: cannot create directory: %s", dir,
+                                        strerror(errno));
+            else if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
+                rc = hf_cli_usage_error("-o %s: %s is not a directory", dir, tmp);
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(tmp);
+    return rc;
 }
 
 /* Parse --size: single, double, or a width in inches. */
