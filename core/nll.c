@@ -31,6 +31,7 @@ struct hf_eval {
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
     size_t *nz;        /* npar: nonzero columns of one Jacobian row */
+    double *pw;        /* npar x 18: alpha^1..6, their first and second derivatives (code4) */
     double *lg_data;   /* copy of the main data whose lgamma(n+1) values are cached */
     double *lg_val;    /* lgamma(n_b + 1) for lg_data */
     int lg_valid;
@@ -65,7 +66,8 @@ hf_eval_new(const hf_model *m)
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
-    if (!ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    ev->pw = malloc((18 * m->npar + 1) * sizeof(double));
+    if (!ev->pw || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
@@ -105,6 +107,7 @@ hf_eval_free(hf_eval *ev)
     free(ev->nz);
     free(ev->lg_data);
     free(ev->lg_val);
+    free(ev->pw);
     free(ev);
 }
 
@@ -132,6 +135,27 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
 {
     memset(nu, 0, m->nbins * sizeof(double));
     int c4 = m->normsys_code == HF_INTERP_CODE4, c4p = m->histosys_code == HF_INTERP_CODE4P;
+    if (c4) {
+        /* powers of each normsys parameter, shared by all its terms: inside |alpha| < 1 a
+         * code-4 factor is then a dot product of independent products, not a Horner chain */
+        for (size_t j = 0; j < m->npar; j++) {
+            if (!(m->par[j].types & (1u << HF_MOD_NORMSYS)))
+                continue;
+            double a = pars[j], *q = ev->pw + 18 * j, x = 1.0;
+            for (int i = 0; i < 6; i++) {
+                q[6 + i] = (double)(i + 1) * x; /* d/da a^(i+1) = (i+1) a^i */
+                x *= a;
+                q[i] = x; /* a^(i+1) */
+            }
+            /* d2/da2 a^(i+1) = (i+1) i a^(i-1) */
+            q[12] = 0.0;
+            q[13] = 2.0;
+            q[14] = 6.0 * a;
+            q[15] = 12.0 * q[1];
+            q[16] = 20.0 * q[2];
+            q[17] = 30.0 * q[3];
+        }
+    }
     for (size_t i = 0; i < m->ncs; i++) {
         const hf_cs *e = &m->cs[i];
         const hf_term *T = m->term + e->term0;
@@ -144,7 +168,16 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
             double a = pars[t->par], f, d1 = 1.0, d2 = 0.0;
             if (t->type != HF_MOD_NORMSYS)
                 f = a; /* normfactor, lumi */
-            else if (c4)
+            else if (c4 && a < 1.0 && a > -1.0) {
+                const double *q = ev->pw + 18 * t->par, *c = t->coef;
+                f = 1.0 + (c[0] * q[0] + c[1] * q[1]) + (c[2] * q[2] + c[3] * q[3]) +
+                    (c[4] * q[4] + c[5] * q[5]);
+                d1 = (c[0] * q[6] + c[1] * q[7]) + (c[2] * q[8] + c[3] * q[9]) +
+                     (c[4] * q[10] + c[5] * q[11]);
+                if (derivs == D_SECOND)
+                    d2 = (c[1] * q[13] + c[2] * q[14]) + (c[3] * q[15] + c[4] * q[16]) +
+                         c[5] * q[17];
+            } else if (c4)
                 f = hf_code4_eval(t->coef, t->lnlo, t->lnhi, a, &d1, derivs == D_SECOND ? &d2 : NULL);
             else
                 f = hf_interp2(m->normsys_code, 1.0, t->src->lo, t->src->hi, a, &d1, &d2);

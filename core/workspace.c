@@ -757,68 +757,88 @@ load_measurements(loader *L, const cJSON *root)
 }
 
 /* A modifier name used by several types must be used compatibly (pyhf InvalidNameReuse):
- * only normsys and histosys may share a parameter. Per-bin modifiers must agree in size. */
+ * only normsys and histosys may share a parameter; per-bin modifiers shared across channels
+ * must agree in size. Sorting all modifiers by name makes this O(N log N). */
+typedef struct modpos {
+    const char *name;
+    hf_modtype type;
+    size_t c, s, k; /* channel, sample, modifier indices (JSON order) */
+} modpos;
+
+static int
+cmp_modpos(const void *a, const void *b)
+{
+    const modpos *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r != 0)
+        return r;
+    if (x->c != y->c)
+        return x->c < y->c ? -1 : 1;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
 static int
 check_modifier_names(loader *L)
 {
     hf_workspace *ws = L->ws;
-    /* quadratic in the number of modifiers, but only over distinct (channel, sample, modifier)
-     * triples of one workspace; fine for the few thousand modifiers of published workspaces */
-    for (size_t c = 0; c < ws->nchan; c++) {
-        for (size_t s = 0; s < ws->chan[c].nsamples; s++) {
-            const hf_ws_sample *S = &ws->chan[c].sample[s];
-            for (size_t k = 0; k < S->nmod; k++) {
-                const hf_ws_modifier *a = &S->mod[k];
-                for (size_t c2 = 0; c2 <= c; c2++) {
-                    for (size_t s2 = 0; s2 < ws->chan[c2].nsamples; s2++) {
-                        if (c2 == c && s2 > s)
-                            break;
-                        const hf_ws_sample *S2 = &ws->chan[c2].sample[s2];
-                        for (size_t k2 = 0; k2 < S2->nmod; k2++) {
-                            if (c2 == c && s2 == s && k2 >= k)
-                                break;
-                            const hf_ws_modifier *b = &S2->mod[k2];
-                            if (strcmp(a->name, b->name) != 0)
-                                continue;
-                            int normal_pair = (a->type == HF_MOD_NORMSYS || a->type == HF_MOD_HISTOSYS) &&
-                                              (b->type == HF_MOD_NORMSYS || b->type == HF_MOD_HISTOSYS);
-                            int same = a->type == b->type;
-                            int perbin = a->type == HF_MOD_SHAPEFACTOR || a->type == HF_MOD_STATERROR ||
-                                         a->type == HF_MOD_SHAPESYS;
-                            const char *why = NULL;
-                            if (!same && !normal_pair)
-                                why = "incompatible types";
-                            else if (perbin && ws->chan[c2].nbins != ws->chan[c].nbins)
-                                why = "different channels";
-                            if (why == NULL)
-                                continue;
-                            hf_jsonptr_pop(&L->jp, 0);
-                            hf_jsonptr_push_key(&L->jp, "channels");
-                            hf_jsonptr_push_index(&L->jp, c);
-                            hf_jsonptr_push_key(&L->jp, "samples");
-                            hf_jsonptr_push_index(&L->jp, s);
-                            hf_jsonptr_push_key(&L->jp, "modifiers");
-                            hf_jsonptr_push_index(&L->jp, k);
-                            if (L->jp.oom)
-                                return hf_error_nomem(L->err);
-                            if (!same && !normal_pair)
-                                return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
-                                                    "modifier name '%s' is used as %s and as %s "
-                                                    "(only normsys and histosys may share a name)",
-                                                    a->name, hf_modtype_name(b->type),
-                                                    hf_modtype_name(a->type));
-                            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
-                                                "%s modifier '%s' is shared by channels '%s' and "
-                                                "'%s' with different numbers of bins",
-                                                hf_modtype_name(a->type), a->name,
-                                                ws->chan[c2].name, ws->chan[c].name);
-                        }
-                    }
-                }
+    size_t n = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            n += ws->chan[c].sample[s].nmod;
+    modpos *v = malloc((n ? n : 1) * sizeof(*v));
+    if (v == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+                const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
+                v[i++] = (modpos){m->name, m->type, c, s, k};
             }
+    qsort(v, n, sizeof(*v), cmp_modpos);
+    int rc = 0;
+    for (size_t a = 0; a < n && rc == 0;) {
+        size_t b = a + 1;
+        while (b < n && strcmp(v[b].name, v[a].name) == 0)
+            b++;
+        /* compare every later use with the first one of the group */
+        for (size_t q = a + 1; q < b && rc == 0; q++) {
+            const modpos *x = &v[a], *y = &v[q];
+            int normal_pair = (x->type == HF_MOD_NORMSYS || x->type == HF_MOD_HISTOSYS) &&
+                              (y->type == HF_MOD_NORMSYS || y->type == HF_MOD_HISTOSYS);
+            int perbin = y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR ||
+                         y->type == HF_MOD_SHAPESYS;
+            int incompatible = x->type != y->type && !normal_pair;
+            int size_clash = !incompatible && perbin && ws->chan[x->c].nbins != ws->chan[y->c].nbins;
+            if (!incompatible && !size_clash)
+                continue;
+            hf_jsonptr_pop(&L->jp, 0);
+            hf_jsonptr_push_key(&L->jp, "channels");
+            hf_jsonptr_push_index(&L->jp, y->c);
+            hf_jsonptr_push_key(&L->jp, "samples");
+            hf_jsonptr_push_index(&L->jp, y->s);
+            hf_jsonptr_push_key(&L->jp, "modifiers");
+            hf_jsonptr_push_index(&L->jp, y->k);
+            if (L->jp.oom)
+                rc = hf_error_nomem(L->err);
+            else if (incompatible)
+                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                  "modifier name '%s' is used as %s and as %s (only normsys and "
+                                  "histosys may share a name)",
+                                  y->name, hf_modtype_name(x->type), hf_modtype_name(y->type));
+            else
+                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                  "%s modifier '%s' is shared by channels '%s' and '%s' with "
+                                  "different numbers of bins",
+                                  hf_modtype_name(y->type), y->name, ws->chan[x->c].name,
+                                  ws->chan[y->c].name);
         }
+        a = b;
     }
-    return 0;
+    free(v);
+    return rc;
 }
 
 hf_workspace *

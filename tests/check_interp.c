@@ -100,6 +100,8 @@ START_TEST(test_parse)
 }
 END_TEST
 
+Suite *interp_suite(void);
+
 Suite *
 interp_suite(void)
 {

@@ -66,6 +66,8 @@ START_TEST(test_bad_pointer_escaped)
 }
 END_TEST
 
+Suite *workspace_suite(void);
+
 Suite *
 workspace_suite(void)
 {
