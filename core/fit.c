@@ -1,10 +1,10 @@
-/* core/fit.c - maximum-likelihood fit: damped Newton iterations on -log L with an active set for
- * the bounds, the Hessian taken by central differences of the analytic gradient, Cholesky solves
- * with Levenberg damping when it is not positive definite, and an Armijo backtracking line search
- * (Nocedal & Wright, Numerical Optimization, ch. 3 and 16.7). Why not GSL's multimin: it has no
- * bounds and no Hessian access; published models are small (<= a few hundred parameters) and
- * nearly quadratic, where Newton converges in a handful of iterations and the final Hessian is
- * the HESSE covariance at no extra cost. See docs/design.md. */
+/* core/fit.c - maximum-likelihood fit: Newton iterations on -log L with an active set for the
+ * bounds, the exact analytic Hessian (hf_model_hessian) between BFGS updates, Cholesky solves
+ * with Levenberg damping when it is not positive definite, and an Armijo backtracking line
+ * search (Nocedal & Wright, Numerical Optimization, ch. 3, 6 and 16.7). Why not GSL's multimin:
+ * it has no bounds and no Hessian access; published models are small (<= a few hundred
+ * parameters) and nearly quadratic, where Newton converges in a handful of iterations and the
+ * final Hessian is the HESSE covariance at no extra cost. See docs/design.md. */
 #include "core/fit.h"
 
 #include <math.h>
