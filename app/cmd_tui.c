@@ -58,6 +58,23 @@ text_overview(hf_cli *cli, bool no_fit)
     return rc;
 }
 
+/* What R needs to load the workspace again exactly as at start. */
+typedef struct reload_ctx {
+    int argc;
+    char **argv;
+    const hf_opt *extra;
+} reload_ctx;
+
+static int
+reload_cb(hf_cli *out, void *ctx)
+{
+    const reload_ctx *r = ctx;
+    int rc = hf_cli_parse(out, r->argc, r->argv, r->extra, "tui [OPTIONS] WORKSPACE.json");
+    if (rc == 0)
+        rc = hf_cli_load(out);
+    return rc < 0 ? 2 : rc;
+}
+
 int
 cmd_tui(int argc, char **argv)
 {
@@ -81,6 +98,9 @@ cmd_tui(int argc, char **argv)
         hf_cli_release(&cli);
         return rc;
     }
+    reload_ctx rctx = {argc, argv, extra};
+    o.reload = reload_cb;
+    o.reload_ctx = &rctx;
     o.no_fit = no_fit;
     o.mouse = mouse;
     o.bench = bench;

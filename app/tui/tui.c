@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MIN_COLS  60
 #define MIN_LINES 20
@@ -22,8 +23,87 @@ tui_layout(struct tui *t, int cols, int lines)
     t->left_w = lw < 28 ? 28 : lw;
 }
 
+/* R: load the workspace again with the same options. While curses owns the terminal, stderr
+ * goes to a temporary file and its first line becomes the status message. On failure the old
+ * model stays. */
 static void
-loop(struct tui *t)
+reload(struct tui *t, hf_cli *owner, const tui_opts *o)
+{
+    t->reload = false;
+    if (o->reload == NULL)
+        return;
+    tui_worker_stop(&t->worker);
+    hf_cli ncli;
+    memset(&ncli, 0, sizeof(ncli));
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    FILE *tmp = tmpfile();
+    if (saved >= 0 && tmp != NULL)
+        dup2(fileno(tmp), STDERR_FILENO);
+    int rc = o->reload(&ncli, o->reload_ctx);
+    fflush(stderr);
+    char first[TUI_MSG_MAX] = "";
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    }
+    if (tmp != NULL) {
+        rewind(tmp);
+        if (fgets(first, sizeof(first), tmp) == NULL)
+            first[0] = '\0';
+        first[strcspn(first, "\n")] = '\0';
+        fclose(tmp);
+    }
+    if (rc != 0) {
+        hf_cli_release(&ncli);
+        if (tui_worker_start(&t->worker, t->m) < 0)
+            tui_log(t, "no worker thread: fits are unavailable");
+        tui_message(t, true, "reload failed: %s", first[0] ? first : "see the log");
+        return;
+    }
+    /* keep what the user chose and the log; everything model-derived is rebuilt */
+    struct tui keep = *t;
+    t->log = NULL;
+    t->nlog = 0;
+    tui_state_release(t);
+    hf_cli_release(owner);
+    *owner = ncli;
+    if (tui_state_init(t, owner) < 0) {
+        t->quit = true; /* out of memory: leave cleanly, the caller frees what exists */
+        for (size_t i = 0; i < keep.nlog; i++)
+            free(keep.log[i]);
+        free(keep.log);
+        return;
+    }
+    for (size_t i = 0; i < t->nlog; i++)
+        free(t->log[i]);
+    free(t->log);
+    t->log = keep.log;
+    t->nlog = keep.nlog;
+    t->view = keep.view;
+    t->postfit = keep.postfit;
+    t->logy = keep.logy;
+    t->ascii = keep.ascii;
+    t->mono = keep.mono;
+    t->test_mode = keep.test_mode;
+    t->no_fit = keep.no_fit;
+    t->mouse = keep.mouse;
+    t->oc_threshold = keep.oc_threshold;
+    t->corr_threshold = keep.corr_threshold;
+    t->hold_moved = keep.hold_moved;
+    t->cols = keep.cols;
+    t->lines = keep.lines;
+    t->left_w = keep.left_w;
+    t->too_small = keep.too_small;
+    if (tui_worker_start(&t->worker, t->m) < 0)
+        tui_log(t, "no worker thread: fits are unavailable");
+    if (!t->no_fit)
+        tui_start_fit(t, false);
+    tui_message(t, false, "reloaded %s%s%s", owner->ws_path, first[0] ? ": " : "", first);
+}
+
+static void
+loop(struct tui *t, hf_cli *owner, const tui_opts *o)
 {
     timeout(50); /* at most 50 ms per wait, so at most 20 frames/s */
     while (!t->quit) {
@@ -53,6 +133,10 @@ loop(struct tui *t)
 #endif
         } else if (ch != ERR) {
             t->dirty |= tui_key(t, ch);
+        }
+        if (t->reload) {
+            reload(t, owner, o);
+            t->dirty |= TUI_DIRTY_ALL;
         }
         t->dirty |= tui_worker_poll(t);
         /* an expiring status message needs one more paint */
@@ -177,7 +261,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         bench(t, o->t_start);
     } else {
         t->dirty = TUI_DIRTY_ALL;
-        loop(t);
+        loop(t, cli, o);
         endwin();
     }
     if (scr != NULL)

@@ -138,6 +138,7 @@ struct tui {
     bool too_small;
     unsigned dirty;
     bool quit;
+    bool reload; /* R pressed: tui.c reloads between frames */
 };
 
 extern struct tui tui;
@@ -202,6 +203,9 @@ typedef struct tui_opts {
     bool no_fit;   /* no fit at start */
     bool mouse;
     double t_start; /* tui_now() when the command started */
+    /* R: parse and load the workspace again into *out (errors printed to stderr); 0 or exit code */
+    int (*reload)(hf_cli *out, void *ctx);
+    void *reload_ctx;
 } tui_opts;
 int tui_run(hf_cli *cli, const tui_opts *o);
 

@@ -47,6 +47,7 @@ typedef enum action {
     ACT_THRUP,
     ACT_EXPORT,
     ACT_ASCII,
+    ACT_RELOAD,
     ACT_REDRAW,
     ACT_HELP,
     ACT_QUIT,
@@ -117,7 +118,7 @@ static const binding keytab[] = {
      "sort by the column left / right, invert the order", "sort"},
     {{'>'}, NULL, NULL, V(CHANNELS) | V(PARAMS), ACT_SORTR, 0, NULL, NULL},
     {{'I'}, NULL, NULL, V(CHANNELS) | V(PARAMS), ACT_SORTINV, 0, NULL, NULL},
-    {{'p'}, "p", NULL, V(CHANNELS) | V(OVERVIEW), ACT_PREPOST, 0, "toggle pre-fit / post-fit",
+    {{'p'}, "p", NULL, V(CHANNELS), ACT_PREPOST, 0, "toggle pre-fit / post-fit",
      "pre/post"},
     {{'l'}, "l", NULL, PLOTS, ACT_LOGY, 0, "toggle log y axis", "log-y"},
     {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR), ACT_THRDOWN, 0,
@@ -129,6 +130,7 @@ static const binding keytab[] = {
     {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR), ACT_EXPORT, 0,
      "export the current plot (.png .pdf .svg) through Cairo", "export"},
     {{'a'}, "a", NULL, TUI_VANY, ACT_ASCII, 0, "switch Unicode / ASCII glyphs", NULL},
+    {{'R'}, "R", NULL, TUI_VANY, ACT_RELOAD, 0, "reload the workspace from disk (and refit)", NULL},
     {{CTRL('l')}, "Ctrl-L", NULL, TUI_VANY, ACT_REDRAW, 0, "repaint the screen", NULL},
     {{'?', KEY_F(1)}, "? F1", NULL, TUI_VANY, ACT_HELP, 0, "this help", "help"},
     {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, ACT_QUIT, 0, "close the overlay, or quit", "quit"},
@@ -520,6 +522,9 @@ tui_key(struct tui *t, int ch)
         return TUI_DIRTY_STATUS;
     case ACT_ASCII:
         t->ascii = !t->ascii;
+        return TUI_DIRTY_ALL;
+    case ACT_RELOAD:
+        t->reload = true;
         return TUI_DIRTY_ALL;
     case ACT_REDRAW:
         clearok(curscr, TRUE);
