@@ -18,8 +18,8 @@ progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
     if (done == total || done % (total / 100 + 1) == 0)
-        fprintf(stderr, "\rtoys: %zu/%zu (%3.0f%%)%s", done, total,
-                100.0 * (double)done / (double)total, done == total ? "\n" : "");
+        (void)fprintf(stderr, "\rtoys: %zu/%zu (%3.0f%%)%s", done, total,
+                      100.0 * (double)done / (double)total, done == total ? "\n" : "");
 }
 
 int

@@ -126,7 +126,7 @@ do_apply(hf_cli *cli)
     }
     hf_workspace *ws = hf_workspace_from_json(copy, bkg, &err);
     if (ws == NULL) {
-        fprintf(stderr, "hfscope: error: patch '%s' does not give a valid workspace\n", name);
+        (void)fprintf(stderr, "hfscope: error: patch '%s' does not give a valid workspace\n", name);
         rc = hf_cli_report(bkg, &err);
         goto out;
     }
@@ -149,8 +149,8 @@ do_apply(hf_cli *cli)
         if (hf_write_file_atomic(cli->output, text, len + 1, &err) < 0)
             rc = hf_cli_report(NULL, &err);
     } else {
-        fputs(text, stdout);
-        fputc('\n', stdout);
+        (void)fputs(text, stdout);
+        (void)fputc('\n', stdout);
     }
     free(text);
 out:
@@ -177,6 +177,7 @@ typedef struct runner {
     FILE *out;
     size_t done, failed;
     int worst; /* highest exit code seen */
+    bool write_failed;
     bool progress;
     double t0;
 } runner;
@@ -304,9 +305,8 @@ run_worker(void *arg)
         }
         pthread_mutex_lock(&r->lock);
         if (line != NULL) {
-            fputs(line, r->out);
-            fputc('\n', r->out);
-            fflush(r->out);
+            if (fputs(line, r->out) < 0 || fputc('\n', r->out) == EOF || fflush(r->out) != 0)
+                r->write_failed = true;
         }
         r->done++;
         if (rc != 0) {
@@ -314,13 +314,13 @@ run_worker(void *arg)
             if (rc > r->worst)
                 r->worst = rc;
             if (!r->cli->quiet)
-                fprintf(stderr, "%shfscope: error: patch '%s' failed (see its line)\n",
-                        r->progress ? "\r" : "", p->name);
+                (void)fprintf(stderr, "%shfscope: error: patch '%s' failed (see its line)\n",
+                              r->progress ? "\r" : "", p->name);
         }
         if (r->progress) {
             double el = now_s() - r->t0;
-            fprintf(stderr, "\rpatchset run: %zu/%zu  %.1f points/s ", r->done, r->nwork,
-                    el > 0 ? (double)r->done / el : 0.0);
+            (void)fprintf(stderr, "\rpatchset run: %zu/%zu  %.1f points/s ", r->done, r->nwork,
+                          el > 0 ? (double)r->done / el : 0.0);
         }
         pthread_mutex_unlock(&r->lock);
         free(line);
@@ -348,7 +348,7 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
             char *nb = realloc(buf, cap);
             if (nb == NULL) {
                 free(buf);
-                fclose(f);
+                (void)fclose(f);
                 return hf_cli_usage_error("out of memory");
             }
             buf = nb;
@@ -356,7 +356,7 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
         memcpy(buf + len, chunk, n);
         len += n;
     }
-    fclose(f);
+    (void)fclose(f);
     size_t good = 0; /* bytes up to and including the last newline */
     for (size_t i = 0; i < len; i++)
         if (buf[i] == '\n')
@@ -485,12 +485,15 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     pthread_mutex_destroy(&r.lock);
     double el = now_s() - r.t0;
     if (!cli->quiet)
-        fprintf(stderr,
-                "%spatchset run: %zu evaluated, %zu already in the output, %zu failed "
-                "(shard %ld/%ld: %zu of %zu patches); %.2f s, %.1f points/s\n",
-                r.progress ? "\r" : "", r.done, skipped, r.failed, si, sn, nshard, ps->npatch, el,
-                el > 0 ? (double)r.done / el : 0.0);
+        (void)fprintf(stderr,
+                      "%spatchset run: %zu evaluated, %zu already in the output, %zu failed "
+                      "(shard %ld/%ld: %zu of %zu patches); %.2f s, %.1f points/s\n",
+                      r.progress ? "\r" : "", r.done, skipped, r.failed, si, sn, nshard, ps->npatch,
+                      el, el > 0 ? (double)r.done / el : 0.0);
     rc = r.worst;
+    if (r.write_failed)
+        rc = hf_cli_usage_error("cannot write the results to '%s': %s",
+                                cli->output != NULL ? cli->output : "stdout", strerror(errno));
 out:
     if (r.out != NULL && r.out != stdout && fclose(r.out) != 0 && rc == 0)
         rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
@@ -508,13 +511,13 @@ cmd_patchset(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         FILE *f = argc < 2 ? stderr : stdout;
-        fprintf(f,
-                "usage: hfscope %s\n\n"
-                "  list    the patches (signal points) and their values\n"
-                "  apply   write the workspace with one patch applied\n"
-                "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
-                "\n'hfscope patchset run --help' lists the options of run.\n",
-                usage_text);
+        (void)fprintf(f,
+                      "usage: hfscope %s\n\n"
+                      "  list    the patches (signal points) and their values\n"
+                      "  apply   write the workspace with one patch applied\n"
+                      "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
+                      "\n'hfscope patchset run --help' lists the options of run.\n",
+                      usage_text);
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];

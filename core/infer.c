@@ -131,6 +131,7 @@ static int
 fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, double fix_value,
     atomic_int *cancel, double *x, double *tnll, const char *what, hf_error *err)
 {
+    *tnll = NAN;
     hf_fit_options o;
     memset(&o, 0, sizeof(o));
     o.init = init;

@@ -124,13 +124,13 @@ static int HF_PRINTF(2, 3) op_fail(const opctx *c, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     size_t wn = strlen(c->where != NULL ? c->where : "") + 32;
     char *w = malloc(wn);
     if (w == NULL)
         return hf_error_nomem(c->err);
-    snprintf(w, wn, "%s/%zu", c->where != NULL ? c->where : "", c->index);
+    (void)snprintf(w, wn, "%s/%zu", c->where != NULL ? c->where : "", c->index);
     if (c->label != NULL)
         hf_error_set(c->err, HF_ESCHEMA, w, "patch '%s': operation %zu (%s '%s'): %s", c->label,
                      c->index, c->op, c->path, msg);
@@ -417,6 +417,8 @@ hf_patch_apply_ops(cJSON *doc, const cJSON *ops, const char *where, const char *
                    hf_error *err)
 {
     opctx c = {where != NULL ? where : "", label, 0, "?", "", err};
+    if (doc == NULL)
+        return hf_error_set(err, HF_EUSAGE, "", "no document to patch");
     if (!cJSON_IsArray(ops)) {
         if (label != NULL)
             return hf_error_set(err, HF_ESCHEMA, c.where, "patch '%s': 'patch' must be an array",
@@ -440,7 +442,7 @@ static char *HF_PRINTF(1, 2) ptrf(const char *fmt, ...)
     char buf[96];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    (void)vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     return strdup(buf);
 }
@@ -451,7 +453,7 @@ static int HF_PRINTF(3, 4) schema_fail(hf_error *err, const char *msg, const cha
     char buf[96];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    (void)vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     return hf_error_set(err, HF_ESCHEMA, buf, "%s", msg);
 }
@@ -485,8 +487,9 @@ load_patch(hf_patchset *ps, size_t i, const cJSON *pj, size_t nlabels, hf_error 
     }
     if (nlabels > 0 && k != nlabels) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "patch '%.60s' has %zu values, the patchset has %zu labels",
-                 p->name, k, nlabels);
+        (void)snprintf(msg, sizeof(msg),
+                       "patch '%.60s' has %zu values, the patchset has %zu labels", p->name, k,
+                       nlabels);
         return schema_fail(err, msg, "/patches/%zu/metadata/values", i);
     }
     p->values = vals;
@@ -590,10 +593,11 @@ hf_patchset_from_json(cJSON *doc, const char *path, hf_error *err)
     /* pyhf rejects duplicate names: a name must pick one patch */
     for (size_t i = 1; i < ps->npatch; i++)
         for (size_t j = 0; j < i; j++)
-            if (strcmp(ps->patch[i].name, ps->patch[j].name) == 0) {
+            if (ps->patch[i].name != NULL && ps->patch[j].name != NULL &&
+                strcmp(ps->patch[i].name, ps->patch[j].name) == 0) {
                 char msg[200];
-                snprintf(msg, sizeof(msg), "duplicate patch name '%.80s' (also /patches/%zu)",
-                         ps->patch[i].name, j);
+                (void)snprintf(msg, sizeof(msg), "duplicate patch name '%.80s' (also /patches/%zu)",
+                               ps->patch[i].name, j);
                 schema_fail(err, msg, "/patches/%zu/metadata/name", i);
                 goto fail;
             }
@@ -626,8 +630,8 @@ hf_patchset_free(hf_patchset *ps)
 int
 hf_patchset_find(const hf_patchset *ps, const char *name)
 {
-    for (size_t i = 0; i < ps->npatch; i++)
-        if (strcmp(ps->patch[i].name, name) == 0)
+    for (size_t i = 0; name != NULL && i < ps->npatch; i++)
+        if (ps->patch[i].name != NULL && strcmp(ps->patch[i].name, name) == 0)
             return (int)i;
     return -1;
 }

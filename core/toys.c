@@ -238,13 +238,13 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     res->mu = mu;
     res->ntoys = o.ntoys;
     res->q_sb = c.q;
+    c.q = NULL;
     res->q_b = malloc(o.ntoys * sizeof(double));
     if (res->q_b == NULL) {
         hf_error_nomem(err);
         goto out;
     }
-    memcpy(res->q_b, c.q + o.ntoys, o.ntoys * sizeof(double));
-    c.q = NULL;
+    memcpy(res->q_b, res->q_sb + o.ntoys, o.ntoys * sizeof(double));
     for (size_t i = 0; i < 2 * o.ntoys; i++)
         res->nfailed += isnan(i < o.ntoys ? res->q_sb[i] : res->q_b[i - o.ntoys]);
     size_t nsb = sorted_finite(res->q_sb, o.ntoys, sorted_sb);
