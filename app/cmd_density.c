@@ -12,13 +12,14 @@
 #include "app/cli.h"
 #include "core/density.h"
 #include "render/cairo.h"
+#include "render/cells.h"
 #include "render/plot_density.h"
 
 int cmd_density(int argc, char **argv);
 
 typedef struct opts {
     const char *truth, *template_spec, *sample, *range, *draws, *bandwidth, *sampling, *kde;
-    const char *format;
+    const char *format, *cells;
     double n;
     int bins, reps;
     bool no_reflect, no_figures;
@@ -429,6 +430,34 @@ json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o
     return d;
 }
 
+/* Print the four figures as character cells (braille, or ASCII with --ascii). Returns 0 or an
+ * exit code. */
+static int
+print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_density_result *r,
+            const hf_density_example *ex)
+{
+    int w, h;
+    char tail;
+    if (sscanf(spec, "%dx%d%c", &w, &h, &tail) != 2 || w < 40 || h < 12 || w > 1000 || h > 1000)
+        return hf_cli_usage_error("--cells: expected WxH with W >= 40, H >= 12, got '%s'", spec);
+    for (int f = 0; f < HF_DENSITY_FIG_COUNT; f++) {
+        hf_scene *s = hf_plot_density((hf_density_figure)f, t, r, ex);
+        hf_cellgrid *g = hf_cells_new(w, h);
+        char *txt = NULL;
+        if (s != NULL && g != NULL) {
+            hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
+            txt = hf_cells_to_text(g, NULL);
+        }
+        hf_cells_free(g);
+        hf_scene_free(s);
+        if (txt == NULL)
+            return hf_cli_usage_error("out of memory");
+        printf("\n%s", txt);
+        free(txt);
+    }
+    return 0;
+}
+
 /* Write the four figures into dir. Returns 0 or an exit code (error printed). */
 static int
 write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
@@ -497,6 +526,8 @@ cmd_density(int argc, char **argv)
         {"example-draws", 0, HF_OPT_DOUBLE, &o.example_draws,
          "M of the generated histogram in the example figure (default 10 n)"},
         {"format", 0, HF_OPT_STRING, &o.format, "figure format with -o: png (default), pdf, svg"},
+        {"cells", 0, HF_OPT_STRING, &o.cells,
+         "WxH: also draw the four figures as text, W x H characters (e.g. 110x32)"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra,
                           "density [--truth NAME | --template CH[/SAMPLE] WORKSPACE.json | "
@@ -589,15 +620,15 @@ cmd_density(int argc, char **argv)
         rc = hf_cli_report(NULL, &err);
         goto out;
     }
-    if (cli.output != NULL) {
+    if (cli.output != NULL || (o.cells != NULL && !cli.json)) {
         double m = o.example_draws > 0 ? o.example_draws : 10.0 * (double)cfg.n;
         if ((ex = hf_density_exp_example(e, 0, m, &err)) == NULL) {
             rc = hf_cli_report(NULL, &err);
             goto out;
         }
-        if ((rc = write_figures(cli.output, o.format, t, r, ex, cli.quiet)) != 0)
-            goto out;
     }
+    if (cli.output != NULL && (rc = write_figures(cli.output, o.format, t, r, ex, cli.quiet)) != 0)
+        goto out;
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);
         cJSON *d = json_result(t, r, &o);
@@ -611,6 +642,8 @@ cmd_density(int argc, char **argv)
         rc = hf_cli_json_emit(doc, NULL);
     } else {
         print_text(t, r);
+        if (o.cells != NULL)
+            rc = print_cells(o.cells, cli.ascii, t, r, ex);
     }
 out:
     hf_error_release(&err);

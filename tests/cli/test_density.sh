@@ -56,6 +56,11 @@ done
 "$HF" density $SMALL -q -o "$tmp/pdf" --format pdf >/dev/null 2>"$tmp/err" || fail "pdf exited $?"
 [ "$(head -c 5 "$tmp/pdf/density_mse.pdf" 2>/dev/null)" = "%PDF-" ] || fail "density_mse.pdf is not a PDF"
 
+# the figures as text
+"$HF" density $SMALL --cells 100x30 --ascii >"$tmp/out" 2>"$tmp/err" || fail "--cells exited $?"
+grep -qF "Generated vs. true events: camelback" "$tmp/out" || fail "--cells lacks the MSE figure"
+LC_ALL=C grep -q "$(printf '[\200-\377]')" "$tmp/out" && fail "--cells --ascii wrote non-ASCII bytes"
+
 # a truth from a CSV column (by header name and by number)
 {
     echo "# a comment"
