@@ -64,6 +64,7 @@ typedef struct layout {
     int xstride, ystride; /* label every k-th tick */
     bool xrot;            /* x tick labels vertical */
     double xlab_max;      /* longest allowed rotated label (points) */
+    double ylab_max;      /* longest allowed y tick label (points) */
     double legw, legh, legcolw, legrowh, legfont;
     int legcols;
     bool has_cbar;
@@ -362,6 +363,7 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
     double left, right, top, bottom, fsn = c->fs[HF_TEXT_NORMAL], fss = c->fs[HF_TEXT_SMALL];
     double pw, ph;
     const hf_cells *cells = find_cells(p);
+    int pass;
 
     (void)s;
     L->outer.x = p->x0 * W;
@@ -371,61 +373,69 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
     L->has_cbar = cells != NULL;
     measure_legend(c, p, L, 0);
 
-    /* first guess of the plot size to choose the number of ticks */
+    /* two passes: the first guesses the plot size from the panel, the second fits tick
+     * labels (counts, category font, rotation) to the plot area the first pass left */
     pw = L->outer.w * 0.8;
     ph = L->outer.h - (p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss) -
          (p->x.hidden || p->x.hide_labels ? 4 : fss * 1.2 + 6 + (p->x.label ? fsn * 1.5 : 0));
-    hf_axis_ticks(&p->x, (int)fmax(2, pw / (fss * 5.5)), &L->xt);
-    hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
-    fit_y_labels(c, p, L, ph);
-
-    left = 3;
-    if (!p->y.hidden) {
-        left += 3 + (p->y.hide_labels ? 0 : max_label_w(c, &L->yt, L->yfont, L->ystride));
-        if (p->y.label)
-            left += fsn * 1.4;
-    }
-    right = 6;
-    if (L->has_cbar) {
-        hf_axis cb = {0};
-        hf_tickset ts;
-        cb.min = cells->vmin;
-        cb.max = cells->vmax;
-        hf_axis_ticks(&cb, 5, &ts);
-        right += 6 + 8 + 3 + max_label_w(c, &ts, fss, 1) + (cells->cbar_label ? fsn * 1.5 : 0);
-    }
-    if (p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT && L->legw > 0)
-        right += L->legw + 6;
-    top = p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss * 0.8;
-    fit_x_labels(c, p, L, L->outer.w - left - right);
-    bottom = 3;
-    if (!p->x.hidden && !p->x.hide_labels) {
-        if (L->xrot) {
-            double lw = max_label_w(c, &L->xt, L->xfont, L->xstride);
-            L->xlab_max = fmin(lw, L->outer.h * 0.4);
-            bottom += 4 + L->xlab_max;
-        } else {
-            bottom += 3 + fss * 1.15;
+    for (pass = 0; pass < 2; pass++) {
+        hf_axis_ticks(&p->x, (int)fmax(2, pw / (fss * 5.5)), &L->xt);
+        hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
+        fit_y_labels(c, p, L, ph);
+        /* long category names are cut (ellipsis in the middle) at 45% of the panel width */
+        L->ylab_max = p->y.categories ? L->outer.w * 0.45 : INFINITY;
+        left = 3;
+        if (!p->y.hidden) {
+            left += 3 + (p->y.hide_labels ? 0
+                                          : fmin(L->ylab_max, max_label_w(c, &L->yt, L->yfont,
+                                                                          L->ystride)));
+            if (p->y.label)
+                left += fsn * 1.4;
         }
-        if (p->x.label)
-            bottom += fsn * 1.5;
-        /* room for half of the last x tick label beyond the frame */
-        if (!L->xrot && L->xt.n > 0)
-            right = fmax(right, max_label_w(c, &L->xt, L->xfont, L->xstride) / 2 + 2);
-    }
-    if (!p->frame && p->x.hidden && p->y.hidden) {
-        left = 6;
         right = 6;
-        bottom = 4;
+        if (L->has_cbar) {
+            hf_axis cb = {0};
+            hf_tickset ts;
+            cb.min = cells->vmin;
+            cb.max = cells->vmax;
+            hf_axis_ticks(&cb, 5, &ts);
+            right += 6 + 8 + 3 + max_label_w(c, &ts, fss, 1) + (cells->cbar_label ? fsn * 1.5 : 0);
+        }
+        if (p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT && L->legw > 0)
+            right += L->legw + 6;
+        top = p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss * 0.8;
+        fit_x_labels(c, p, L, pass == 0 ? L->outer.w - left - right : pw);
+        bottom = 3;
+        if (!p->x.hidden && !p->x.hide_labels) {
+            if (L->xrot) {
+                double lw = max_label_w(c, &L->xt, L->xfont, L->xstride);
+                L->xlab_max = fmin(lw, L->outer.h * 0.3);
+                bottom += 4 + L->xlab_max;
+            } else {
+                bottom += 3 + fss * 1.15;
+            }
+            if (p->x.label)
+                bottom += fsn * 1.5;
+            /* room for half of the last x tick label beyond the frame */
+            if (!L->xrot && L->xt.n > 0)
+                right = fmax(right, max_label_w(c, &L->xt, L->xfont, L->xstride) / 2 + 2);
+        }
+        if (!p->frame && p->x.hidden && p->y.hidden) {
+            left = 6;
+            right = 6;
+            bottom = 4;
+        }
+        L->area.x = L->outer.x + left;
+        L->area.y = L->outer.y + top;
+        L->area.w = L->outer.w - left - right;
+        L->area.h = L->outer.h - top - bottom;
+        if (L->area.w < 10)
+            L->area.w = 10;
+        if (L->area.h < 10)
+            L->area.h = 10;
+        pw = L->area.w;
+        ph = L->area.h;
     }
-    L->area.x = L->outer.x + left;
-    L->area.y = L->outer.y + top;
-    L->area.w = L->outer.w - left - right;
-    L->area.h = L->outer.h - top - bottom;
-    if (L->area.w < 10)
-        L->area.w = 10;
-    if (L->area.h < 10)
-        L->area.h = 10;
     fit_legend(c, p, L);
 }
 
@@ -921,6 +931,49 @@ inside(double v, double a, double b)
     return v >= lo - eps && v <= hi + eps;
 }
 
+/* Byte length of the first n UTF-8 characters of s (n counted in characters). */
+static size_t
+utf8_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (s[i] && n > 0) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        n--;
+    }
+    return i;
+}
+
+/* A copy of s cut to maxw points with an ellipsis in the middle, so that both the prefix and
+ * the distinguishing end ("...[12]", "..._lowmet") survive; NULL when s fits (or on ENOMEM).
+ * Caller frees. */
+static char *
+ellipsize(dc *c, const char *s, double font, double maxw)
+{
+    size_t len = strlen(s), nch = 0, keep, i;
+    char *tmp;
+
+    if (text_w(c, s, font, false) <= maxw + 0.5)
+        return NULL;
+    for (i = 0; i < len; i++)
+        nch += ((unsigned char)s[i] & 0xC0) != 0x80;
+    tmp = malloc(len + 4);
+    if (!tmp)
+        return NULL;
+    for (keep = nch > 1 ? nch - 1 : 1; keep > 1; keep--) {
+        size_t head = utf8_prefix(s, (keep + 1) / 2);
+        size_t tail = len - utf8_prefix(s, nch - keep / 2);
+        memcpy(tmp, s, head);
+        memcpy(tmp + head, "\xe2\x80\xa6", 3);
+        memcpy(tmp + head + 3, s + len - tail, tail + 1);
+        if (text_w(c, tmp, font, false) <= maxw)
+            break;
+    }
+    return tmp;
+}
+
 /* Tick labels left out at the ends of an axis shared edge to edge with another panel. */
 static bool
 skip_end(const hf_axis *ax, double v)
@@ -972,22 +1025,8 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
                 continue;
             if (L->xrot) {
                 /* vertical, reading upwards, right end at the tick; ellipsize if too long */
-                const char *s = t->label;
-                char *tmp = NULL;
-                if (text_w(c, s, L->xfont, false) > L->xlab_max + 0.5) {
-                    size_t n = strlen(s);
-                    tmp = malloc(n + 4);
-                    if (tmp) {
-                        memcpy(tmp, s, n + 1);
-                        while (n > 1 && text_w(c, tmp, L->xfont, false) > L->xlab_max) {
-                            n--;
-                            while (n > 1 && ((unsigned char)tmp[n] & 0xC0) == 0x80)
-                                n--; /* keep UTF-8 sequences whole */
-                            memcpy(tmp + n, "\xe2\x80\xa6", 4);
-                        }
-                        s = tmp;
-                    }
-                }
+                char *tmp = ellipsize(c, t->label, L->xfont, L->xlab_max);
+                const char *s = tmp ? tmp : t->label;
                 text_at(c, x + L->xfont * 0.36, y + 1, s, L->xfont, false, HF_HALIGN_RIGHT,
                         HF_VALIGN_BASELINE, 90);
                 free(tmp);
@@ -1023,7 +1062,15 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
                 continue;
             if (k++ % L->ystride != 0)
                 continue;
-            tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE);
+            if (isfinite(L->ylab_max) && tick_label_w(c, t, L->yfont) > L->ylab_max + 0.5) {
+                char *tmp = ellipsize(c, t->label, L->yfont, L->ylab_max);
+                text_at(c, L->area.x - 3, y, tmp ? tmp : t->label, L->yfont, false,
+                        HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE, 0);
+                free(tmp);
+            } else {
+                tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT,
+                              HF_VALIGN_MIDDLE);
+            }
             w = tick_label_w(c, t, L->yfont);
             if (w > lab_w)
                 lab_w = w;
