@@ -2,6 +2,7 @@
  * write the new workspace and its RFC 6902 patch, refit, and show the split parameters beside
  * the original. */
 #include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "app/cli.h"
 #include "core/decorrelate.h"
 #include "core/fit.h"
+#include "core/gof.h"
 #include "core/workspace.h"
 
 int cmd_decorrelate(int argc, char **argv);
@@ -204,6 +206,16 @@ cmd_decorrelate(int argc, char **argv)
         ok = orig.fit.converged && split.fit.converged;
     }
 
+    /* likelihood ratio of the split against the original model; each model's constraint
+     * constants are taken out first, as the split model has more auxiliary measurements */
+    double lr = NAN, lr_p = NAN;
+    size_t lr_dof = dec.nsplit > 0 ? dec.nsplit - 1 : 0;
+    if (!no_fit) {
+        hf_data d1 = hf_model_data(cli.model), d2 = hf_model_data(split.m);
+        lr = (orig.fit.twice_nll - 2 * hf_gof_constraint_offset(cli.model, &d1)) -
+             (split.fit.twice_nll - 2 * hf_gof_constraint_offset(split.m, &d2));
+        lr_p = lr_dof > 0 ? gsl_cdf_chisq_Q(fmax(lr, 0.0), (double)lr_dof) : NAN;
+    }
     double v, e, pull, ratio;
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);
@@ -236,6 +248,10 @@ cmd_decorrelate(int argc, char **argv)
             }
         }
         cJSON_AddNumberToObject(doc, "twice_nll_split", no_fit ? NAN : split.fit.twice_nll);
+        cJSON *t = cJSON_AddObjectToObject(doc, "tension");
+        cJSON_AddNumberToObject(t, "twice_nll_diff", lr);
+        cJSON_AddNumberToObject(t, "ndof", (double)lr_dof);
+        cJSON_AddNumberToObject(t, "p_value", lr_p);
         cJSON_AddBoolToObject(doc, "converged", ok);
         cJSON_AddStringToObject(doc, "output", out);
         cJSON_AddStringToObject(doc, "patch", ppath);
@@ -256,10 +272,10 @@ cmd_decorrelate(int argc, char **argv)
                     printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", dec.split[i].name,
                            dec.split[i].group[0] ? dec.split[i].group : "(ungrouped)", v, e, pull,
                            ratio);
-            printf("\n2NLL original %.4f, split %.4f: difference %.4f for %zu more parameter%s\n",
-                   orig.fit.twice_nll, split.fit.twice_nll,
-                   orig.fit.twice_nll - split.fit.twice_nll, dec.nsplit ? dec.nsplit - 1 : 0,
-                   dec.nsplit == 2 ? "" : "s");
+            printf("\n2NLL original %.4f, split %.4f; tension (constraint constants removed): "
+                   "2 dNLL = %.4f for %zu more parameter%s, p-value %.4g\n",
+                   orig.fit.twice_nll, split.fit.twice_nll, lr, lr_dof, lr_dof == 1 ? "" : "s",
+                   lr_p);
             if (!ok)
                 printf("warning: a fit did not converge\n");
         }

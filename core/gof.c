@@ -70,6 +70,21 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
     return 0;
 }
 
+double
+hf_gof_constraint_offset(const hf_model *m, const hf_data *d)
+{
+    double off = 0;
+    for (size_t j = 0; j < m->npar; j++) {
+        const hf_param *p = &m->par[j];
+        double a = d->aux[j];
+        if (p->con == HF_CON_GAUSS)
+            off += log(p->sigma) + 0.5 * log(2 * M_PI); /* -log N(a | a, sigma) */
+        else if (p->con == HF_CON_POISSON)
+            off += (a > 0 ? a - a * log(a) : 0) + lgamma(a + 1); /* -log Pois(a | a) */
+    }
+    return off;
+}
+
 void
 hf_gof_release(hf_gof *g)
 {
@@ -148,7 +163,9 @@ hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const
     }
     out->twice_nll_common = common->twice_nll;
     out->twice_nll_split = res.twice_nll;
-    out->twice_nll_diff = common->twice_nll - res.twice_nll;
+    hf_data d1 = hf_model_data(m);
+    out->twice_nll_diff = (common->twice_nll - 2 * hf_gof_constraint_offset(m, &d1)) -
+                          (res.twice_nll - 2 * hf_gof_constraint_offset(m2, &d2));
     out->ndof = dec.nsplit > 0 ? dec.nsplit - 1 : 0;
     out->p_value =
         out->ndof > 0 ? gsl_cdf_chisq_Q(fmax(out->twice_nll_diff, 0.0), (double)out->ndof) : NAN;

@@ -26,6 +26,11 @@ int hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *f
                      hf_error *err);
 void hf_gof_release(hf_gof *g);
 
+/* -log L of the constraint terms at their saturated point (each auxiliary expectation equal to
+ * its datum): the part of -log L that only counts auxiliary measurements. Models that differ in
+ * their number of constraints (a decorrelated parameter) are compared after subtracting it. */
+double hf_gof_constraint_offset(const hf_model *m, const hf_data *d);
+
 typedef struct hf_gof_channel {
     char *channel; /* channel name */
     char *name;    /* its own POI parameter */
@@ -34,8 +39,9 @@ typedef struct hf_gof_channel {
 
 typedef struct hf_gof_compat {
     char *poi; /* the common POI */
-    double twice_nll_common, twice_nll_split, twice_nll_diff;
-    size_t ndof; /* channels with the POI - 1 */
+    double twice_nll_common, twice_nll_split;
+    double twice_nll_diff; /* common - split, each less 2 hf_gof_constraint_offset */
+    size_t ndof;           /* channels with the POI - 1 */
     double p_value;
     int converged; /* the split fit converged */
     size_t n;
