@@ -1,5 +1,6 @@
 /* tests/check_syst.c - systematics, constraints, decorrelation, ranking and goodness of fit on
- * small synthetic workspaces with closed-form answers, plus the demo workspace's over-constraint. */
+ * small synthetic workspaces with closed-form answers, plus the demo workspace's over-constraint.
+ */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
@@ -80,9 +81,11 @@ static const char *two_channel_ws =
     "   {\"name\": \"theta\", \"type\": \"histosys\","
     "    \"data\": {\"hi_data\": [11000.0], \"lo_data\": [9000.0]}}]}]},"
     " {\"name\": \"B_small\", \"samples\": [{\"name\": \"bkg\", \"data\": [10.0], \"modifiers\": ["
-    "   {\"name\": \"theta\", \"type\": \"histosys\", \"data\": {\"hi_data\": [11.0], \"lo_data\": [9.0]}},"
+    "   {\"name\": \"theta\", \"type\": \"histosys\", \"data\": {\"hi_data\": [11.0], \"lo_data\": "
+    "[9.0]}},"
     "   {\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}],"
-    " \"observations\": [{\"name\": \"A_big\", \"data\": [10000.0]}, {\"name\": \"B_small\", \"data\": [10.0]}],"
+    " \"observations\": [{\"name\": \"A_big\", \"data\": [10000.0]}, {\"name\": \"B_small\", "
+    "\"data\": [10.0]}],"
     " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
     "   {\"name\": \"mu\", \"fixed\": true}]}}],"
     " \"version\": \"1.0.0\"}";
@@ -324,13 +327,46 @@ START_TEST(test_effects_by_hand)
     static const hf_interp_code codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
                                            HF_INTERP_CODE4, HF_INTERP_CODE4P};
     for (size_t k = 0; k < 5; k++) {
-        ck_assert_double_eq_tol(hf_systematics_yield_at(t.m, h->par, h->cs, 1, codes[k], 1.0),
-                                25.0, 1e-9);
+        ck_assert_double_eq_tol(hf_systematics_yield_at(t.m, h->par, h->cs, 1, codes[k], 1.0), 25.0,
+                                1e-9);
         ck_assert_double_eq_tol(hf_systematics_yield_at(t.m, h->par, h->cs, 1, codes[k], -1.0),
                                 14.0, 1e-9);
-        ck_assert_double_eq_tol(hf_systematics_yield_at(t.m, h->par, h->cs, 1, codes[k], 0.0),
-                                20.0, 1e-9);
+        ck_assert_double_eq_tol(hf_systematics_yield_at(t.m, h->par, h->cs, 1, codes[k], 0.0), 20.0,
+                                1e-9);
     }
+    hf_systematics_release(&s);
+    tm_free(&t);
+}
+END_TEST
+
+/* A variation that lives in one bin of three and moves the total by 2/3: large and single-bin. */
+START_TEST(test_flags_large_single_bin)
+{
+    tmodel t;
+    tm_load(&t, "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"s\","
+                " \"data\": [10.0, 10.0, 10.0], \"modifiers\": ["
+                "  {\"name\": \"spike\", \"type\": \"histosys\", \"data\": {"
+                "   \"hi_data\": [10.0, 10.0, 30.0], \"lo_data\": [10.0, 10.0, 5.0]}},"
+                "  {\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}],"
+                " \"observations\": [{\"name\": \"SR\", \"data\": [10.0, 10.0, 10.0]}],"
+                " \"measurements\": [{\"name\": \"m\", \"config\": {\"poi\": \"mu\","
+                " \"parameters\": []}}], \"version\": \"1.0.0\"}");
+    hf_systematics s;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_systematics_analyze(t.m, NULL, &s, &err), 0);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_double_eq_tol(s.e[0].norm_up, 20.0 / 30.0, 1e-12);
+    ck_assert_double_eq_tol(s.e[0].norm_down, -5.0 / 30.0, 1e-12);
+    ck_assert_uint_eq(s.e[0].max_bin, 2);
+    ck_assert_double_eq_tol(s.e[0].max_bin_share, 1.0, 1e-12);
+    ck_assert(s.e[0].flags & HF_SYST_LARGE);
+    ck_assert(s.e[0].flags & HF_SYST_SINGLE_BIN);
+    ck_assert(!(s.e[0].flags & (HF_SYST_ONE_SIDED | HF_SYST_TINY)));
+    hf_systematics_release(&s);
+    /* a higher threshold clears the large flag */
+    hf_systematics_options o = {.large = 5.0};
+    ck_assert_int_eq(hf_systematics_analyze(t.m, &o, &s, &err), 0);
+    ck_assert(!(s.e[0].flags & HF_SYST_LARGE));
     hf_systematics_release(&s);
     tm_free(&t);
 }
@@ -347,7 +383,8 @@ static const char *tension_ws =
     " {\"name\": \"R2\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0], \"modifiers\": ["
     "   {\"name\": \"theta\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.9}},"
     "   {\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null}]}]}],"
-    " \"observations\": [{\"name\": \"R1\", \"data\": [120.0]}, {\"name\": \"R2\", \"data\": [80.0]}],"
+    " \"observations\": [{\"name\": \"R1\", \"data\": [120.0]}, {\"name\": \"R2\", \"data\": "
+    "[80.0]}],"
     " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"lumi\", \"parameters\": ["
     "   {\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.5, 1.5]]},"
     "   {\"name\": \"theta\", \"bounds\": [[-5.0, 5.0]]}]}}],"
@@ -365,9 +402,8 @@ START_TEST(test_decorrelate_opposite_pulls)
     ck_assert_str_eq(dec.split[1].name, "theta_R2");
     /* each split parameter got its own copy of the configuration (bounds) */
     cJSON *pars = cJSON_GetObjectItem(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(dec.workspace, "measurements"),
-                                               0),
-                            "config"),
+        cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(dec.workspace, "measurements"), 0), "config"),
         "parameters");
     ck_assert_int_eq(cJSON_GetArraySize(pars), 3);
     /* the patch turns the input into the output */
@@ -411,9 +447,8 @@ START_TEST(test_decorrelate_opposite_pulls)
     ck_assert_int_eq(hf_decorrelate_apply(doc, "lumi", HF_DECOR_CHANNEL, NULL, &dec, &err), 0);
     ck_assert_str_eq(dec.poi, "lumi_R1");
     pars = cJSON_GetObjectItem(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(dec.workspace, "measurements"),
-                                               0),
-                            "config"),
+        cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(dec.workspace, "measurements"), 0), "config"),
         "parameters");
     ck_assert_int_eq(cJSON_GetArraySize(pars), 3);
     ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(pars, 0), "name")->valuestring,
@@ -438,8 +473,9 @@ START_TEST(test_diff_round_trip)
 {
     cJSON *a = cJSON_Parse("{\"a/b\": [1, 2, 3, 4], \"t~x\": {\"k\": 1, \"gone\": true},"
                            " \"s\": \"x\", \"arr\": [{\"n\": 1}, {\"n\": 2}]}");
-    cJSON *b = cJSON_Parse("{\"a/b\": [1, 9, 4], \"t~x\": {\"k\": 2, \"new\": [1]},"
-                           " \"s\": 5, \"arr\": [{\"n\": 1}, {\"n\": 2}, {\"n\": 3}], \"z\": null}");
+    cJSON *b =
+        cJSON_Parse("{\"a/b\": [1, 9, 4], \"t~x\": {\"k\": 2, \"new\": [1]},"
+                    " \"s\": 5, \"arr\": [{\"n\": 1}, {\"n\": 2}, {\"n\": 3}], \"z\": null}");
     cJSON *p = hf_decorrelate_diff(a, b);
     ck_assert_ptr_nonnull(p);
     hf_error err = {0};
@@ -509,13 +545,13 @@ END_TEST
 
 /* ---------------------------------------------------------------- goodness of fit */
 
-#define POISSON_WS \
-    "{\"channels\": [{\"name\": \"SR\", \"samples\": [" \
-    "  {\"name\": \"bkg\", \"data\": [10.0, 20.0, 30.0], \"modifiers\": [" \
-    "    {\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}]," \
-    " \"observations\": [{\"name\": \"SR\", \"data\": [%g, %g, %g]}]," \
-    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": [" \
-    "   {\"name\": \"mu\", \"bounds\": [[0.0, 10.0]]}]}}]," \
+#define POISSON_WS                                                                                 \
+    "{\"channels\": [{\"name\": \"SR\", \"samples\": ["                                            \
+    "  {\"name\": \"bkg\", \"data\": [10.0, 20.0, 30.0], \"modifiers\": ["                         \
+    "    {\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}],"                       \
+    " \"observations\": [{\"name\": \"SR\", \"data\": [%g, %g, %g]}],"                             \
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["     \
+    "   {\"name\": \"mu\", \"bounds\": [[0.0, 10.0]]}]}}],"                                        \
     " \"version\": \"1.0.0\"}"
 
 START_TEST(test_saturated_closed_form)
@@ -609,6 +645,7 @@ syst_suite(void)
     tcase_add_test(tc, test_symmetrize_by_hand);
     tcase_add_test(tc, test_prune_and_patch);
     tcase_add_test(tc, test_effects_by_hand);
+    tcase_add_test(tc, test_flags_large_single_bin);
     suite_add_tcase(s, tc);
     tc = tcase_create("decorrelate");
     tcase_add_test(tc, test_decorrelate_opposite_pulls);
