@@ -38,6 +38,17 @@ fgrad(fitctx *c, const double *x, double *g)
     return hf_model_nll_grad(c->ev, x, c->d, g);
 }
 
+/* d(-log L)/d theta_j from the left at theta_j = 0 (a kink of interpolation codes 0 and 1):
+ * the gradient a hair below zero, where the alpha < 0 branch applies. */
+static double
+left_derivative(fitctx *c, size_t j)
+{
+    memcpy(c->xt, c->x, c->n * sizeof(double));
+    c->xt[j] = -1e-12;
+    fgrad(c, c->xt, c->gm);
+    return c->gm[j];
+}
+
 /* The exact (analytic) Hessian of -log L restricted to the free parameters (nf x nf). */
 static int
 hessian_free(fitctx *c, const double *x, double *H)
@@ -228,11 +239,13 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     res->err = calloc(nn, sizeof(double));
     res->fixed = malloc(nn * sizeof(bool));
     unsigned char *inact = calloc(nn, 1);
+    unsigned char *kinked = calloc(nn, 1);
     double *gf = malloc(nn * sizeof(double));
     if (!c.ev || !c.free_idx || !c.lo || !c.hi || !c.x || !c.g || !c.xt || !c.gt || !c.p ||
-        !c.gp || !c.gm || !c.H || !c.Hfull || !res->x || !res->err || !res->fixed || !inact || !gf) {
+        !c.gp || !c.gm || !c.H || !c.Hfull || !res->x || !res->err || !res->fixed || !inact || !kinked || !gf) {
         ctx_release(&c);
         free(inact);
+        free(kinked);
         free(gf);
         hf_fit_result_release(res);
         return hf_error_nomem(err);
@@ -247,11 +260,15 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
         res->fixed[opt->fix_index] = true;
         c.x[opt->fix_index] = opt->fix_value;
     }
+    int kink_n = m->normsys_code == HF_INTERP_CODE0 || m->normsys_code == HF_INTERP_CODE1;
+    int kink_h = m->histosys_code == HF_INTERP_CODE0 || m->histosys_code == HF_INTERP_CODE1;
     for (size_t j = 0; j < n; j++) {
         if (!res->fixed[j]) {
             c.x[j] = clampd(c.x[j], c.lo[j], c.hi[j]);
             c.free_idx[c.nf++] = j;
         }
+        kinked[j] = (kink_n && (m->par[j].types & (1u << HF_MOD_NORMSYS))) ||
+                    (kink_h && (m->par[j].types & (1u << HF_MOD_HISTOSYS)));
     }
     double tol = opt->tol > 0 ? opt->tol : 1e-9;
     int max_iter = opt->max_iter > 0 ? opt->max_iter : 200;
@@ -295,6 +312,15 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             gf[a] = c.g[j];
             /* active bound: the gradient pushes the parameter outwards */
             inact[a] = (c.x[j] <= c.lo[j] && gf[a] > 0) || (c.x[j] >= c.hi[j] && gf[a] < 0);
+            if (kinked[j] && c.x[j] == 0.0) {
+                /* on a kink (codes 0/1 at alpha = 0): g is the right derivative; take the left
+                 * one too. Both pointing inwards: the coordinate is optimal there, hold it. */
+                double gl = left_derivative(&c, j);
+                if (gf[a] >= 0 && gl <= 0)
+                    inact[a] = 1;
+                else if (gf[a] > 0 && gl > 0)
+                    gf[a] = gl; /* it will move left: the left branch's slope applies */
+            }
         }
         double lambda = newton_step(nf, c.H, gf, inact, c.p, &edm, c.Hfull, c.gp);
         if (lambda < 0) {
@@ -336,6 +362,8 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
                 for (size_t a = 0; a < nf; a++) {
                     size_t j = c.free_idx[a];
                     c.xt[j] = clampd(c.x[j] + t * c.p[a], c.lo[j], c.hi[j]);
+                    if (kinked[j] && c.x[j] * c.xt[j] < 0)
+                        c.xt[j] = 0.0; /* stop on the kink, like on a bound */
                     slope += gf[a] * (c.xt[j] - c.x[j]);
                 }
                 ft = fgrad(&c, c.xt, c.gt);
@@ -402,6 +430,7 @@ finish:
     res->nfev = c.nfev;
     ctx_release(&c);
     free(inact);
+    free(kinked);
     free(gf);
     if (rc < 0)
         hf_fit_result_release(res);
