@@ -139,6 +139,7 @@ fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, doub
     o.fix_value = fix_value;
     o.no_errors = true;
     o.cancel = cancel;
+    o.max_iter = 1000; /* large models with flat directions can need a few hundred steps */
     hf_fit_result r;
     memset(&r, 0, sizeof(r));
     if (hf_fit(m, d, &o, &r, err) < 0)
