@@ -4,19 +4,6 @@
 BIN=${1:-build/hfscope}
 now_ms() { date +%s%N | cut -b1-13; }
 
-# density: the full default experiment (camelback, n = 100, 20 bins, R = 200, M = 10 ... 1e6
-# sampled event by event, bandwidth and binning scans) on 2 threads; target < 5 s.
-t0=$(now_ms)
-if "$BIN" density --truth camelback --n 100 --bins 20 --reps 200 --draws 10:1e6 -j 2 >/dev/null; then
-    t1=$(now_ms)
-    echo "density_default_R200_M1e6_j2: $(( t1 - t0 )) ms"
-else
-    echo "density_default_R200_M1e6_j2: failed"
-fi
-t0=$(now_ms)
-"$BIN" density --truth camelback --reps 200 --draws 10:1e6 --sampling multinomial -j 2 >/dev/null &&
-    echo "density_default_multinomial_j2: $(( $(now_ms) - t0 )) ms"
-
 # tui: a synthetic workspace of 500 channels (4 bins, 3 samples, 10 shared normsys, lumi, per-bin
 # staterror: about 2000 parameters). `hfscope tui --bench` draws into /dev/null at 120x40 and
 # times start to first full screen (target < 300 ms) and the redraw after a channel change and
