@@ -18,6 +18,7 @@
 #include "core/ranking.h"
 #include "core/systematics.h"
 #include "core/workspace.h"
+#include "render/plot_syst.h"
 
 Suite *syst_suite(void);
 
@@ -632,6 +633,59 @@ START_TEST(test_channel_compatibility)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- figures */
+
+START_TEST(test_figures_build)
+{
+    hf_error err = {0};
+    cJSON *doc = hf_json_load_file(DEMO, &err);
+    ck_assert_ptr_nonnull(doc);
+    tmodel t;
+    tm_from_doc(&t, doc);
+    int j = par(t.m, "ttbar_generator");
+    /* one page per channel/sample the parameter acts on, as many as the analysis finds */
+    hf_systematics s;
+    hf_systematics_options so = {.np = "ttbar_generator"};
+    ck_assert_int_eq(hf_systematics_analyze(t.m, &so, &s, &err), 0);
+    for (int what = 0; what < 2; what++) {
+        size_t n = 0;
+        hf_scene **pg =
+            hf_plot_syst_pages(t.m, "ttbar_generator", what, t.fit.x[j], t.fit.err[j], &n, &err);
+        ck_assert_ptr_nonnull(pg);
+        ck_assert_uint_eq(n, s.n);
+        /* templates: main + ratio panel; interpolation: one panel per bin, at most six */
+        size_t want = what == 0 ? 2 : (t.m->cs[s.e[0].cs].nbins < 6 ? t.m->cs[s.e[0].cs].nbins : 6);
+        ck_assert_uint_eq(pg[0]->npanels, want);
+        for (size_t i = 0; i < n; i++)
+            hf_scene_free(pg[i]);
+        free(pg);
+    }
+    hf_systematics_release(&s);
+    /* a parameter without normsys/histosys and an unknown one are usage errors */
+    size_t n = 0;
+    ck_assert_ptr_null(hf_plot_syst_pages(t.m, "mu_sig", 0, NAN, NAN, &n, &err));
+    ck_assert_int_eq(err.code, HF_EUSAGE);
+    hf_error_release(&err);
+    ck_assert_ptr_null(hf_plot_syst_pages(t.m, "nope", 1, NAN, NAN, &n, &err));
+    ck_assert_int_eq(err.code, HF_EUSAGE);
+    hf_error_release(&err);
+    /* the ranking figure: one category per ranked parameter */
+    hf_ranking r;
+    hf_ranking_options ro = {.jobs = 2, .no_prefit = true};
+    ck_assert_int_eq(hf_ranking_compute(t.m, &t.d, &t.fit, &ro, &r, &err), 0);
+    hf_scene *sc = hf_plot_syst_ranking(t.m, &r, 7, &err);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_uint_eq(sc->npanels, 1);
+    ck_assert_uint_eq(sc->panels[0]->y.nticks, 7);
+    /* the highest-ranked parameter is the top row */
+    ck_assert_str_eq(sc->panels[0]->y.ticks[0].label, t.m->par[r.e[0].par].name);
+    ck_assert_double_eq_tol(sc->panels[0]->y.ticks[0].value, 6.0, 1e-12);
+    hf_scene_free(sc);
+    hf_ranking_release(&r);
+    tm_free(&t);
+}
+END_TEST
+
 Suite *
 syst_suite(void)
 {
@@ -660,6 +714,10 @@ syst_suite(void)
     tcase_add_test(tc, test_saturated_closed_form);
     tcase_add_test(tc, test_channel_compatibility);
     tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("figures");
+    tcase_add_test(tc, test_figures_build);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }
