@@ -221,7 +221,8 @@ hf_density_truth_template(const hf_model *m, const char *channel, const char *sa
     }
     if (!found) {
         free(w);
-        hf_error_set(err, HF_EUSAGE, "", "no sample \"%s\" in channel \"%s\"", sample, channel);
+        hf_error_set(err, HF_EUSAGE, "", "no sample \"%s\" in channel \"%s\"",
+                     sample != NULL ? sample : "(any)", channel);
         return NULL;
     }
     for (size_t b = 0; b < nb; b++)
