@@ -1,5 +1,6 @@
 /* app/cmd_plot.c - `hfscope plot WS --what stack|pulls|corr|scan|brazil -o DIR`: figures through
  * the Cairo backend, one file per figure (PDF, PNG or SVG). */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -333,6 +334,7 @@ plot_brazil(plotctx *pc, int npts, double width)
     bd.xlabel = m->par[m->poi].name;
     bd.ylabel = "CLs";
     bd.level = 0.05;
+    bd.level_label = "CLs = 0.05";
     bd.logy = true;
     bd.width_in = width;
     s = hf_plot_brazil(&bd, &err);
@@ -344,6 +346,155 @@ out:
     free(ex);
     hf_error_release(&err);
     hf_infer_free(inf);
+    return rc;
+}
+
+typedef struct limpt {
+    char *name;
+    double key[4]; /* the first signal-point values, for the order along the x axis */
+    double obs, exp[5];
+} limpt;
+
+static int
+cmp_limpt(const void *a, const void *b)
+{
+    const limpt *x = a, *y = b;
+    int k;
+
+    for (k = 0; k < 4; k++)
+        if (x->key[k] != y->key[k])
+            return x->key[k] < y->key[k] ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Upper limits across signal points from a `patchset run --what limit` JSON-lines file: one
+ * category per patch (ordered by its signal-point values), observed and the expected band. */
+static int
+plot_limits(plotctx *pc, const char *path, double width)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0, n = 0, ncap = 0, i, lineno = 0, nerr = 0;
+    limpt *pts = NULL;
+    int rc = 0;
+    hf_error err = {0};
+    hf_scene *s = NULL;
+    const char *poi = NULL;
+    char *poi_copy = NULL;
+
+    if (!f)
+        return hf_cli_usage_error("--limits %s: %s", path, strerror(errno));
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        cJSON *o, *e, *v, *nm, *ob, *pp;
+        lineno++;
+        if (line[strspn(line, " \t\r\n")] == '\0')
+            continue;
+        o = cJSON_Parse(line);
+        if (!o) {
+            rc = hf_cli_usage_error("%s:%zu: not a JSON object", path, lineno);
+            break;
+        }
+        nm = cJSON_GetObjectItemCaseSensitive(o, "patch");
+        ob = cJSON_GetObjectItemCaseSensitive(o, "obs");
+        e = cJSON_GetObjectItemCaseSensitive(o, "exp");
+        v = cJSON_GetObjectItemCaseSensitive(o, "values");
+        pp = cJSON_GetObjectItemCaseSensitive(o, "poi");
+        if (cJSON_GetObjectItemCaseSensitive(o, "error")) {
+            nerr++; /* a point that failed: left out, counted in a warning */
+        } else if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5) {
+            rc = hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
+                                    "of patchset run --what limit)",
+                                    path, lineno);
+        } else {
+            limpt *pt;
+            int k;
+            if (n == ncap) {
+                size_t nc = ncap ? 2 * ncap : 16;
+                limpt *np = realloc(pts, nc * sizeof *np);
+                if (!np) {
+                    rc = hf_cli_usage_error("out of memory");
+                    cJSON_Delete(o);
+                    break;
+                }
+                pts = np;
+                ncap = nc;
+            }
+            pt = &pts[n];
+            memset(pt, 0, sizeof *pt);
+            pt->name = strdup(nm->valuestring);
+            if (!pt->name) {
+                rc = hf_cli_usage_error("out of memory");
+                cJSON_Delete(o);
+                break;
+            }
+            n++;
+            pt->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
+            for (k = 0; k < 5; k++) {
+                cJSON *x = cJSON_GetArrayItem(e, k);
+                pt->exp[k] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+            }
+            for (k = 0; k < 4; k++) {
+                cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, k) : NULL;
+                pt->key[k] = cJSON_IsNumber(x) ? x->valuedouble : 0;
+            }
+            if (!poi_copy && cJSON_IsString(pp))
+                poi_copy = strdup(pp->valuestring);
+        }
+        cJSON_Delete(o);
+    }
+    free(line);
+    fclose(f);
+    if (rc == 0 && n == 0)
+        rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
+    if (rc == 0) {
+        double *x = malloc(n * sizeof *x), *obs = malloc(n * sizeof *obs);
+        double *ex = malloc(n * 5 * sizeof *ex);
+        const char **lab = malloc(n * sizeof *lab);
+        hf_brazil_data bd;
+        char *ylabel = NULL;
+        if (nerr)
+            hf_cli_warn("%s: %zu signal points failed and are left out", path, nerr);
+        qsort(pts, n, sizeof *pts, cmp_limpt);
+        poi = poi_copy ? poi_copy : "POI";
+        if (x && obs && ex && lab) {
+            for (i = 0; i < n; i++) {
+                x[i] = (double)i;
+                obs[i] = pts[i].obs;
+                memcpy(ex + 5 * i, pts[i].exp, sizeof pts[i].exp);
+                lab[i] = pts[i].name;
+            }
+            ylabel = malloc(strlen(poi) + 32);
+        }
+        if (!ylabel) {
+            rc = hf_cli_usage_error("out of memory");
+        } else {
+            snprintf(ylabel, strlen(poi) + 32, "95%% CL upper limit on %s", poi);
+            memset(&bd, 0, sizeof bd);
+            bd.n = n;
+            bd.x = x;
+            bd.labels = lab;
+            bd.obs = obs;
+            bd.exp = ex;
+            bd.xlabel = "Signal point";
+            bd.ylabel = ylabel;
+            bd.level = 1.0; /* limits below 1 exclude the nominal signal */
+            bd.level_label = "nominal signal";
+            bd.width_in = width;
+            s = hf_plot_brazil(&bd, &err);
+            rc = s ? emit(pc, s, "limits") : hf_cli_report(NULL, &err);
+        }
+        free(ylabel);
+        free(x);
+        free(obs);
+        free(ex);
+        free(lab);
+    }
+    for (i = 0; i < n; i++)
+        free(pts[i].name);
+    free(pts);
+    free(poi_copy);
+    hf_scene_free(s);
+    hf_error_release(&err);
     return rc;
 }
 
@@ -409,7 +560,7 @@ cmd_plot(int argc, char **argv)
 {
     hf_cli cli;
     const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
-    const char *par = NULL, *sort = NULL;
+    const char *par = NULL, *sort = NULL, *limits = NULL;
     bool all = false, prefit = false, postfit = false, logy = false;
     int dpi = 150, points = 0;
     double threshold = 0, width = 0;
@@ -428,6 +579,8 @@ cmd_plot(int argc, char **argv)
         {"points", 0, HF_OPT_INT, &points, "scan/brazil: number of points"},
         {"sort", 0, HF_OPT_STRING, &sort, "pulls: model, name, pull or constraint"},
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "corr: prune below this |rho| (0.2)"},
+        {"limits", 0, HF_OPT_STRING, &limits,
+         "brazil: limits across signal points from `patchset run --what limit -o FILE`"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     plotctx pc;
@@ -490,6 +643,8 @@ cmd_plot(int argc, char **argv)
         rc = plot_corr(&pc, threshold, width);
     else if (strcmp(what, "scan") == 0)
         rc = plot_scan(&pc, par, points, width);
+    else if (limits)
+        rc = plot_limits(&pc, limits, width);
     else
         rc = plot_brazil(&pc, points, width);
     hf_palette_free(pal);

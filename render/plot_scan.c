@@ -216,7 +216,8 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
                              HF_LEGEND_FILL))
         goto nomem;
     if (d->level > 0) {
-        char *t = hf_scene_printf(s, "%g level", d->level);
+        char *t = d->level_label ? hf_scene_strdup(s, d->level_label)
+                                 : hf_scene_printf(s, "%g level", d->level);
         if (!t || !hf_panel_add_legend(s, p, t, hf_ink_of(HF_ROLE_POSTFIT, 0), HF_LEGEND_LINE))
             goto nomem;
     }

@@ -35,6 +35,7 @@ typedef struct hf_brazil_data {
     const double *exp;        /* n x 5: expected at -2,-1,0,+1,+2 sigma (ascending) */
     const char *xlabel, *ylabel;
     double level;             /* horizontal reference line (0.05 for CLs at 95%); <= 0: none */
+    const char *level_label;  /* its legend entry; NULL: "<level> level" */
     bool logy;
     const char *title;        /* a label inside the plot (e.g. "CLs, q~mu"); NULL: none */
     double width_in;          /* 0: single column (double when there are many labels) */
