@@ -558,8 +558,8 @@ cmd_density(int argc, char **argv)
         rc = hf_cli_usage_error("--n: expected an integer >= 2, got %g", o.n);
         goto out;
     }
-    if (o.bins != -1 && (o.bins < 1 || o.bins > 100000)) {
-        rc = hf_cli_usage_error("--bins: expected 1 to 100000, got %d", o.bins);
+    if (o.bins != -1 && (o.bins < 2 || o.bins > 100000)) {
+        rc = hf_cli_usage_error("--bins: expected 2 to 100000, got %d", o.bins);
         goto out;
     }
     if (o.bandwidth != NULL && (rc = parse_bandwidth(o.bandwidth, &cfg)) != 0)

@@ -115,8 +115,8 @@ hf_density_exp_new(const hf_density_truth *truth, const hf_density_config *cfg, 
 {
     if (cfg->n < 2)
         return hf_error_set(err, HF_EUSAGE, "", "--n must be at least 2"), NULL;
-    if (cfg->bins < 1 || cfg->bins > 100000)
-        return hf_error_set(err, HF_EUSAGE, "", "--bins must be between 1 and 100000"), NULL;
+    if (cfg->bins < 2 || cfg->bins > 100000)
+        return hf_error_set(err, HF_EUSAGE, "", "--bins must be between 2 and 100000"), NULL;
     if (!(cfg->bw_value > 0) || !isfinite(cfg->bw_value))
         return hf_error_set(err, HF_EUSAGE, "", "the bandwidth must be a positive number"), NULL;
     hf_density_exp *e = calloc(1, sizeof(*e));

@@ -99,7 +99,7 @@ expect2 --draws 0:10
 expect2 --draws 10:1e12
 expect2 --reps 1
 expect2 --n 1
-expect2 --bins 0
+expect2 --bins 1
 expect2 --sampling lots
 expect2 --sample "$tmp/missing.csv"
 expect2 --sample "$tmp/bad.csv"
