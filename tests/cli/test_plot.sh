@@ -97,6 +97,35 @@ if [ -f "$TUT" ]; then
     done
 fi
 
+# --- limits across signal points: a 6-point grid through `patchset run`, then the Brazil plot
+PSWS=${HF_REFERENCE_DIR:-../shared/reference}/pyhf_example_patchset/workspace.json
+if [ -f "$PSWS" ]; then
+    {
+        printf '{"metadata":{"description":"grid","digests":{"sha256":"x"},"labels":["m"],'
+        printf '"references":{}},"version":"1.0.0","patches":['
+        k=1
+        while [ $k -le 6 ]; do
+            [ $k -gt 1 ] && printf ','
+            printf '{"metadata":{"name":"pt_%d","values":[%d]},"patch":[{"op":"replace",' $k $k
+            printf '"path":"/channels/0/samples/0/data","value":[%d.5,%d.25]}]}' $((20 + 7 * k)) $((10 + 4 * k))
+            k=$((k + 1))
+        done
+        printf ']}\n'
+    } >"$tmp/grid.json"
+    if "$HF" patchset run -q "$PSWS" "$tmp/grid.json" --what limit -o "$tmp/lim.jsonl" 2>"$tmp/err"; then
+        "$HF" plot "$PSWS" --what brazil --limits "$tmp/lim.jsonl" --format svg -o "$tmp/lim" -q \
+            2>"$tmp/err" || fail "plot --limits exited $?"
+        f="$tmp/lim/limits.svg"
+        [ -s "$f" ] || fail "no $f"
+        for k in 1 2 3 4 5 6; do grep -q "pt_$k" "$tmp/lim.jsonl" || fail "lim.jsonl lacks pt_$k"; done
+        if command -v xmllint >/dev/null 2>&1 && [ -s "$f" ]; then
+            xmllint --noout "$f" || fail "$f is not well-formed XML"
+        fi
+    else
+        fail "patchset run --what limit exited $?"
+    fi
+fi
+
 # --- bad input: one line on stderr, exit 2, nothing written
 bad() { # DESCRIPTION DIR ARGS...
     d="$1"; shift
