@@ -9,6 +9,8 @@
 #include "app/cli.h"
 #include "core/constraints.h"
 #include "core/fit.h"
+#include "render/cairo.h"
+#include "render/plot_syst.h"
 
 int cmd_constraints(int argc, char **argv);
 
@@ -120,12 +122,36 @@ print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
     }
 }
 
+/* Draw the constraint-sources figure to path (format from its extension). */
+static int
+write_plot(const char *path, const hf_model *m, const hf_constraints *c, double threshold)
+{
+    hf_error err = {0};
+    const char *dot = strrchr(path, '.');
+    hf_cairo_options co = {0};
+    if (dot == NULL || hf_format_parse(dot + 1, &co.format) < 0)
+        return hf_cli_usage_error("--plot %s: the name must end in .pdf, .png or .svg", path);
+    hf_scene *s = hf_plot_syst_constraints(m, c, 0, threshold, &err);
+    hf_cairo_doc *d = s != NULL ? hf_cairo_doc_open(path, &co, &err) : NULL;
+    int rc = 0;
+    if (d == NULL || hf_cairo_doc_add(d, s, &err) < 0) {
+        hf_cairo_doc_abort(d);
+        rc = hf_cli_report(path, &err);
+    } else if (hf_cairo_doc_close(d, &err) < 0) {
+        rc = hf_cli_report(path, &err);
+    }
+    hf_scene_free(s);
+    hf_error_release(&err);
+    return rc;
+}
+
 int
 cmd_constraints(int argc, char **argv)
 {
     hf_cli cli = {0};
     double threshold = 0.5, source = 0.1;
     bool bins = false, all = false;
+    const char *plot = NULL;
     const hf_opt extra[] = {
         {"threshold", 0, HF_OPT_DOUBLE, &threshold,
          "post-fit/pre-fit width below which a parameter is over-constrained (0.5)"},
@@ -133,6 +159,8 @@ cmd_constraints(int argc, char **argv)
          "Fisher share from which a channel counts as a constraining source (0.1)"},
         {"bins", 0, HF_OPT_FLAG, &bins, "also give each bin's share"},
         {"all", 0, HF_OPT_FLAG, &all, "list every constrained parameter in the text output"},
+        {"plot", 0, HF_OPT_STRING, &plot,
+         "also draw the 20 most constrained parameters' sources (FILE.pdf/.png/.svg)"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra, "constraints [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
@@ -169,9 +197,11 @@ cmd_constraints(int argc, char **argv)
             if (!fit.converged && !cli.quiet)
                 hf_cli_warn("%s: the fit did not converge (%s)", cli.ws_path,
                             fit.message ? fit.message : "unknown reason");
-            if (cli.json)
+            if (plot != NULL && c.n > 0)
+                rc = write_plot(plot, m, &c, threshold);
+            if (rc == 0 && cli.json)
                 rc = emit_json(&cli, m, &fit, &c, source, idx, &tm);
-            else
+            else if (rc == 0)
                 print_text(m, &fit, &c, source, idx, all);
             if (cli.verbose && !cli.json)
                 (void)fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n",

@@ -3,6 +3,7 @@
 #include "render/plot_syst.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -427,5 +428,122 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
 nomem:
     free(buf);
     free(lab);
+    return fail(s, err);
+}
+
+/* {ratio, index} pairs, smallest ratio first (NaN last), then by index */
+static int
+by_ratio(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    bool nx = isnan(x[0]), ny = isnan(y[0]);
+    if (nx != ny)
+        return nx ? 1 : -1;
+    if (!nx && x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+hf_scene *
+hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top, double threshold,
+                         hf_error *err)
+{
+    size_t n = top == 0 ? 20 : top;
+    if (n > c->n)
+        n = c->n;
+    if (n == 0) {
+        hf_error_set(err, HF_EUSAGE, "", "no constrained parameter");
+        return NULL;
+    }
+    double *key = malloc(2 * c->n * sizeof(*key));
+    size_t *order = malloc(c->n * sizeof(*order));
+    double *buf = malloc((2 * n + 2) * sizeof(*buf));
+    const char **lab = malloc(n * sizeof(*lab));
+    bool *used = calloc(m->nchan + 1, sizeof(*used));
+    hf_scene *s = NULL;
+    if (key == NULL || order == NULL || buf == NULL || lab == NULL || used == NULL)
+        goto nomem;
+    for (size_t i = 0; i < c->n; i++) {
+        key[2 * i] = c->p[i].ratio;
+        key[2 * i + 1] = (double)i;
+    }
+    qsort(key, c->n, 2 * sizeof(double), by_ratio);
+    for (size_t i = 0; i < c->n; i++)
+        order[i] = (size_t)key[2 * i + 1];
+    double *yv = buf, *rv = buf + n;
+    double rmax = 1.05;
+    for (size_t i = 0; i < n; i++) {
+        const hf_constraints_par *p = &c->p[order[i]];
+        yv[i] = (double)(n - 1 - i);
+        rv[i] = p->ratio;
+        lab[i] = m->par[p->par].name;
+        if (isfinite(p->ratio))
+            rmax = fmax(rmax, p->ratio * 1.05);
+        for (size_t ch = 0; ch < c->nchan; ch++)
+            if (c->chan_share[order[i] * c->nchan + ch] >= 0.02)
+                used[ch] = true;
+    }
+    double height = 0.24 * (double)n + 1.4;
+    s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, height);
+    if (s == NULL || hf_scene_set_title(s, "Where the constraints come from") < 0 ||
+        hf_scene_set_outline(s, "Constraints", 0) < 0)
+        goto nomem;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0.2 / height, 0.68, 1);
+    hf_panel *q = hf_scene_add_panel(s, 0.68, 0.2 / height, 1, 1);
+    if (p == NULL || q == NULL ||
+        hf_panel_set_axis(s, &p->x, 0, 1, false, "Share of the Fisher information") < 0 ||
+        hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0 ||
+        hf_panel_set_axis(s, &q->x, 0, rmax, false, SIGMA "_post / " SIGMA "_pre") < 0 ||
+        hf_panel_set_axis(s, &q->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &q->y, n, yv, NULL) < 0)
+        goto nomem;
+    p->y.categories = true;
+    q->y.categories = true;
+    q->y.hide_labels = true;
+    p->legend_pos = HF_LEGPOS_OUTSIDE_RIGHT;
+    /* stacked shares: the auxiliary term first, then the channels in model order */
+    for (size_t i = 0; i < n; i++) {
+        const hf_constraints_par *cp = &c->p[order[i]];
+        double x0 = 0, x[2], y0 = yv[i] - 0.35, y1 = yv[i] + 0.35;
+        for (size_t k = 0; k <= c->nchan; k++) {
+            double w = k == 0 ? cp->aux_share : c->chan_share[order[i] * c->nchan + k - 1];
+            if (!(w > 0))
+                continue;
+            x[0] = x0;
+            x[1] = x0 + w;
+            hf_ink ink =
+                k == 0 ? hf_ink_of(HF_ROLE_GRID, 0) : hf_ink_of(HF_ROLE_SERIES, (int)k - 1);
+            hf_item *it = hf_panel_add_band(s, p, 1, true, x, &y0, &y1, HF_FILL_SOLID, ink);
+            if (it == NULL)
+                goto nomem;
+            it->alpha = 1;
+            x0 += w;
+        }
+    }
+    if (!hf_panel_add_legend(s, p, "prior (aux)", hf_ink_of(HF_ROLE_GRID, 0), HF_LEGEND_FILL))
+        goto nomem;
+    for (size_t ch = 0; ch < c->nchan; ch++)
+        if (used[ch] && !hf_panel_add_legend(s, p, m->chan[ch]->name,
+                                             hf_ink_of(HF_ROLE_SERIES, (int)ch), HF_LEGEND_FILL))
+            goto nomem;
+    if (!hf_panel_add_rule(s, q, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
+        (threshold > 0 &&
+         !hf_panel_add_rule(s, q, true, threshold, hf_ink_of(HF_ROLE_ACCENT, 0), HF_DASH_DOTTED)) ||
+        !hf_panel_add_points(s, q, n, rv, yv, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        goto nomem;
+    free(key);
+    free(order);
+    free(buf);
+    free(lab);
+    free(used);
+    return s;
+nomem:
+    free(key);
+    free(order);
+    free(buf);
+    free(lab);
+    free(used);
     return fail(s, err);
 }

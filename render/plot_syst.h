@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "core/constraints.h"
 #include "core/error.h"
 #include "core/model.h"
 #include "core/ranking.h"
@@ -33,5 +34,12 @@ hf_scene **hf_plot_syst_pages(const hf_model *m, const char *name, int what, dou
  * and pre-fit impacts as hatched bars on the top axis (delta POI), pulls with their post-fit
  * constraint as points on the bottom axis. Caller frees with hf_scene_free; NULL on ENOMEM. */
 hf_scene *hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_error *err);
+
+/* Constraint sources of the `top` most constrained parameters (smallest post-fit/pre-fit width
+ * first; 0: 20): left, each parameter's Fisher information as a bar split into the auxiliary
+ * term and the channels' shares; right, the post-fit/pre-fit width with the over-constraint
+ * threshold (threshold <= 0: no line). Caller frees; NULL with err on ENOMEM or no parameter. */
+hf_scene *hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
+                                   double threshold, hf_error *err);
 
 #endif

@@ -151,6 +151,13 @@ START_TEST(test_demo_over_constrained)
     ck_assert_uint_ge(hf_constraints_sources(&c, which, 0.5, idx), 1);
     ck_assert_str_eq(t.m->chan[idx[0]]->name, "CR_zjets");
     free(idx);
+    /* the figure puts it on the top row, with the threshold line */
+    hf_scene *sc = hf_plot_syst_constraints(t.m, &c, 5, 0.5, &err);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_uint_eq(sc->npanels, 2);
+    ck_assert_uint_eq(sc->panels[0]->y.nticks, 5);
+    ck_assert_str_eq(sc->panels[0]->y.ticks[0].label, "zjets_xsec");
+    hf_scene_free(sc);
     hf_constraints_release(&c);
 
     /* the two-point ttbar_generator is flagged one-sided wherever it acts */

@@ -35,7 +35,9 @@ for p in d["parameters"]:
     assert abs(sum(p["fisher_shares"].values()) - 1) < 1e-9, p["name"]
     assert abs(p["postfit_over_prefit"] - p["postfit_error"] / p["prefit_error"]) < 1e-12
 ' || fail "constraints JSON"
-"$HF" constraints "$DEMO" >"$tmp/c.txt" 2>"$tmp/err" || fail "constraints text exit $?"
+"$HF" constraints --plot "$tmp/cons.svg" "$DEMO" >"$tmp/c.txt" 2>"$tmp/err" ||
+    fail "constraints text exit $?"
+grep -q "<svg" "$tmp/cons.svg" || fail "constraints --plot wrote no SVG"
 grep -q "zjets_xsec: post-fit/pre-fit .* constrained by CR_zjets" "$tmp/c.txt" ||
     fail "constraints text does not name zjets_xsec and CR_zjets"
 
