@@ -128,8 +128,8 @@ hf_infer_nfits(const hf_infer *inf)
 
 /* One fit without errors; on success x and *tnll hold the minimum. what names the fit. */
 static int
-fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, double fix_value,
-    atomic_int *cancel, double *x, double *tnll, const char *what, hf_error *err)
+fit_n(const hf_model *m, const hf_data *d, const double *init, int fix_index, double fix_value,
+      atomic_int *cancel, int max_iter, double *x, double *tnll, const char *what, hf_error *err)
 {
     *tnll = NAN;
     hf_fit_options o;
@@ -139,24 +139,11 @@ fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, doub
     o.fix_value = fix_value;
     o.no_errors = true;
     o.cancel = cancel;
-    o.max_iter = 1000; /* large models with flat directions can need a few hundred steps */
+    o.max_iter = max_iter;
     hf_fit_result r;
     memset(&r, 0, sizeof(r));
     if (hf_fit(m, d, &o, &r, err) < 0)
         return -1;
-    if ((!r.converged || !isfinite(r.twice_nll)) && init != NULL) {
-        /* a warm start can sit where the expected yields vanish at the new POI value (or in a
-         * poor valley): retry from the suggested init, as pyhf starts every fit */
-        hf_fit_result r2;
-        memset(&r2, 0, sizeof(r2));
-        o.init = NULL;
-        if (hf_fit(m, d, &o, &r2, err) < 0) {
-            hf_fit_result_release(&r);
-            return -1;
-        }
-        hf_fit_result_release(&r);
-        r = r2;
-    }
     int rc = 0;
     if (!r.converged || !isfinite(r.twice_nll)) {
         if (fix_index >= 0)
@@ -174,6 +161,27 @@ fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, doub
     return rc;
 }
 
+/* One fit. A given start gets 150 iterations (a warm start that needs more sits in a poor
+ * place); if it fails, the fit is redone from the suggested init with up to 1000 (large models
+ * with flat directions can need a few hundred steps from there). */
+static int
+fit(const hf_model *m, const hf_data *d, const double *init, int fix_index, double fix_value,
+    atomic_int *cancel, double *x, double *tnll, const char *what, hf_error *err)
+{
+    if (init == NULL)
+        return fit_n(m, d, NULL, fix_index, fix_value, cancel, 1000, x, tnll, what, err);
+    hf_error e = {0};
+    if (fit_n(m, d, init, fix_index, fix_value, cancel, 150, x, tnll, what, &e) == 0)
+        return 0;
+    int rc = 0;
+    if (e.code == HF_ECANCELED || e.code == HF_ENOMEM)
+        rc = hf_error_set(err, e.code, e.where, "%s", hf_error_msg(&e));
+    else
+        rc = fit_n(m, d, NULL, fix_index, fix_value, cancel, 1000, x, tnll, what, err);
+    hf_error_release(&e);
+    return rc;
+}
+
 /* The unconditional fit of s, started from start (NULL: suggested init). */
 static int
 ensure_free(hf_infer *inf, dataset *s, const double *start, const char *what, hf_error *err)
@@ -187,6 +195,9 @@ ensure_free(hf_infer *inf, dataset *s, const double *start, const char *what, hf
     s->have_free = true;
     return 0;
 }
+
+static int cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, const char *what,
+                         hf_error *err, int rc);
 
 /* Conditional fit of s at POI = mu, started from the unconditional fit of s with the POI moved
  * to mu (the warm start). Unless single_start, also from the suggested init with the POI at mu
@@ -203,27 +214,46 @@ cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const ch
     size_t np = m->npar;
     memcpy(inf->init, s->free_x, np * sizeof(double));
     inf->init[inf->poi] = mu;
-    inf->nfits++;
-    if (fit(m, &s->d, inf->init, inf->poi, mu, inf->cancel, x, tnll, what, err) < 0)
-        return -1;
     bool same = true; /* the warm start is the suggested init: nothing to add */
     for (size_t j = 0; j < np && same; j++)
         same = j == (size_t)inf->poi || inf->init[j] == m->init[j];
-    if (inf->two_starts && !same) {
-        double t2;
-        hf_error e2 = {0};
-        inf->nfits++;
-        if (fit(m, &s->d, NULL, inf->poi, mu, inf->cancel, s->warm, &t2, what, &e2) == 0 &&
-            t2 < *tnll - 1e-9) {
-            memcpy(x, s->warm, np * sizeof(double));
-            *tnll = t2;
-        } else if (e2.code == HF_ECANCELED || e2.code == HF_ENOMEM) {
-            hf_error_set(err, e2.code, "", "%s", hf_error_msg(&e2));
-            hf_error_release(&e2);
-            return -1;
-        }
-        hf_error_release(&e2);
+    inf->nfits++;
+    if (!inf->two_starts || same) {
+        int r1 = fit(m, &s->d, inf->init, inf->poi, mu, inf->cancel, x, tnll, what, err);
+        return cond_fit_done(inf, s, x, tnll, what, err, r1);
     }
+    /* two starts: the warm one is capped (a warm start that needs more is in a poor place, and
+     * the second start covers it); the second is the suggested init */
+    hf_error ea = {0}, eb = {0};
+    int ra = fit_n(m, &s->d, inf->init, inf->poi, mu, inf->cancel, 150, x, tnll, what, &ea);
+    double t2 = NAN;
+    inf->nfits++;
+    int rb = -1;
+    if (ea.code != HF_ECANCELED && ea.code != HF_ENOMEM)
+        rb = fit_n(m, &s->d, NULL, inf->poi, mu, inf->cancel, 1000, s->warm, &t2, what, &eb);
+    int rc = 0;
+    if (rb == 0 && (ra < 0 || t2 < *tnll - 1e-9)) {
+        memcpy(x, s->warm, np * sizeof(double));
+        *tnll = t2;
+    } else if (ra < 0 || (eb.code == HF_ECANCELED || eb.code == HF_ENOMEM)) {
+        const hf_error *e = eb.code != HF_OK ? &eb : &ea;
+        rc = hf_error_set(err, e->code, e->where, "%s", hf_error_msg(e));
+    }
+    hf_error_release(&ea);
+    hf_error_release(&eb);
+    return cond_fit_done(inf, s, x, tnll, what, err, rc);
+}
+
+/* After a conditional fit (status rc): when its minimum lies below the unconditional one, redo
+ * the unconditional fit from there. */
+static int
+cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, const char *what, hf_error *err,
+              int rc)
+{
+    const hf_model *m = inf->m;
+    size_t np = m->npar;
+    if (rc < 0)
+        return -1;
     if (*tnll < s->free_tnll - 1e-7) {
         double t2;
         inf->nfits++;
