@@ -105,8 +105,8 @@ plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, double wi
     memset(&fr, 0, sizeof fr);
     if (postfit && (rc = do_fit(pc->cli, &fr)) != 0)
         return rc;
-    y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err) : hf_yields_compute(m, m->init, NULL,
-                                                                              &err);
+    y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err)
+                : hf_yields_compute(m, m->init, NULL, &err);
     if (!y) {
         rc = hf_cli_report(NULL, &err);
         hf_error_release(&err);
@@ -402,9 +402,10 @@ plot_limits(plotctx *pc, const char *path, double width)
         if (cJSON_GetObjectItemCaseSensitive(o, "error")) {
             nerr++; /* a point that failed: left out, counted in a warning */
         } else if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5) {
-            rc = hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
-                                    "of patchset run --what limit)",
-                                    path, lineno);
+            rc =
+                hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
+                                   "of patchset run --what limit)",
+                                   path, lineno);
         } else {
             limpt *pt;
             int k;
@@ -518,8 +519,7 @@ ensure_dir(const char *dir)
             char c = *p;
             *p = '\0';
             if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-                rc = hf_cli_usage_error("-o %s: cannot create directory: %s", dir,
-                                        strerror(errno));
+                rc = hf_cli_usage_error("-o %s: cannot create directory: %s", dir, strerror(errno));
             else if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
                 rc = hf_cli_usage_error("-o %s: %s is not a directory", dir, tmp);
             *p = c;
@@ -601,8 +601,7 @@ cmd_plot(int argc, char **argv)
     if (hf_format_parse(format, &pc.copt.format) < 0)
         rc = hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", format);
     else if (strcmp(what, "stack") != 0 && strcmp(what, "pulls") != 0 &&
-             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 &&
-             strcmp(what, "brazil") != 0)
+             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 && strcmp(what, "brazil") != 0)
         rc = hf_cli_usage_error("--what: unknown figure '%s' (stack, pulls, corr, scan, brazil)",
                                 what);
     else if (prefit && postfit)

@@ -17,7 +17,7 @@
 
 #include "render/axis.h"
 
-#define FONT "DejaVu Sans"
+#define FONT      "DejaVu Sans"
 #define PT_PER_IN 72.0
 
 /* ---------------------------------------------------------------- formats and files */
@@ -145,8 +145,7 @@ tick_label_w(dc *c, const hf_tick *t, double size)
 }
 
 static void
-tick_label_at(dc *c, const hf_tick *t, double x, double y, double size, hf_halign ha,
-              hf_valign va)
+tick_label_at(dc *c, const hf_tick *t, double x, double y, double size, hf_halign ha, hf_valign va)
 {
     if (is_pow_label(t)) {
         double w1 = text_w(c, "10", size, false), w = tick_label_w(c, t, size);
@@ -228,15 +227,13 @@ measure_legend(dc *c, const hf_panel *p, layout *L, double font)
     L->legw = L->legh = 0;
     if (p->nlegend == 0)
         return;
-    L->legfont = font > 0                ? font
-                 : p->nlegend > 6 ? c->fs[HF_TEXT_SMALL]
-                                  : c->fs[HF_TEXT_NORMAL];
+    L->legfont = font > 0 ? font : p->nlegend > 6 ? c->fs[HF_TEXT_SMALL] : c->fs[HF_TEXT_NORMAL];
     for (i = 0; i < p->nlegend; i++) {
         double w = text_w(c, p->legend[i].label, L->legfont, false);
         if (w > maxw)
             maxw = w;
     }
-    L->legcols = p->legend_columns > 0 ? p->legend_columns
+    L->legcols = p->legend_columns > 0                      ? p->legend_columns
                  : p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? 1
                  : p->nlegend > 5                           ? 2
                                                             : 1;
@@ -386,9 +383,9 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         L->ylab_max = p->y.categories ? L->outer.w * 0.45 : INFINITY;
         left = 3;
         if (!p->y.hidden) {
-            left += 3 + (p->y.hide_labels ? 0
-                                          : fmin(L->ylab_max, max_label_w(c, &L->yt, L->yfont,
-                                                                          L->ystride)));
+            left += 3 + (p->y.hide_labels
+                             ? 0
+                             : fmin(L->ylab_max, max_label_w(c, &L->yt, L->yfont, L->ystride)));
             if (p->y.label)
                 left += fsn * 1.4;
         }
@@ -1018,8 +1015,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         for (i = 0, k = 0; i < L->xt.n && !p->x.hide_labels; i++) {
             const hf_tick *t = &L->xt.tick[i];
             double x = px(L, &p->x, t->value), y = L->area.y + L->area.h + 3;
-            if (!t->label[0] || !inside(t->value, p->x.min, p->x.max) ||
-                skip_end(&p->x, t->value))
+            if (!t->label[0] || !inside(t->value, p->x.min, p->x.max) || skip_end(&p->x, t->value))
                 continue;
             if (k++ % L->xstride != 0)
                 continue;
@@ -1057,19 +1053,17 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         for (i = 0, k = 0; i < L->yt.n && !p->y.hide_labels; i++) {
             const hf_tick *t = &L->yt.tick[i];
             double y = py(L, &p->y, t->value), w;
-            if (!t->label[0] || !inside(t->value, p->y.min, p->y.max) ||
-                skip_end(&p->y, t->value))
+            if (!t->label[0] || !inside(t->value, p->y.min, p->y.max) || skip_end(&p->y, t->value))
                 continue;
             if (k++ % L->ystride != 0)
                 continue;
             if (isfinite(L->ylab_max) && tick_label_w(c, t, L->yfont) > L->ylab_max + 0.5) {
                 char *tmp = ellipsize(c, t->label, L->yfont, L->ylab_max);
-                text_at(c, L->area.x - 3, y, tmp ? tmp : t->label, L->yfont, false,
-                        HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE, 0);
+                text_at(c, L->area.x - 3, y, tmp ? tmp : t->label, L->yfont, false, HF_HALIGN_RIGHT,
+                        HF_VALIGN_MIDDLE, 0);
                 free(tmp);
             } else {
-                tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT,
-                              HF_VALIGN_MIDDLE);
+                tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE);
             }
             w = tick_label_w(c, t, L->yfont);
             if (w > lab_w)
@@ -1095,8 +1089,8 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         double w = text_w(c, p->title, f, true);
         if (w > room && w > 0)
             f = fmax(5, f * room / w);
-        text_at(c, tx, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true,
-                HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+        text_at(c, tx, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true, HF_HALIGN_LEFT,
+                HF_VALIGN_BASELINE, 0);
     }
 }
 
@@ -1113,7 +1107,8 @@ cover_score(const layout *L, const hf_panel *p, double bx, double by, double bw,
         case HF_ITEM_STACK: {
             const hf_stack *st = &it->u.stack;
             for (b = 0; b < st->nbins; b++) {
-                double top = 0, x0 = px(L, &p->x, st->edges[b]), x1 = px(L, &p->x, st->edges[b + 1]);
+                double top = 0, x0 = px(L, &p->x, st->edges[b]),
+                       x1 = px(L, &p->x, st->edges[b + 1]);
                 size_t l;
                 for (l = 0; l < st->nlayers; l++)
                     top += fmax(0, st->values[l * st->nbins + b]);
@@ -1387,8 +1382,8 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
     cairo_paint(cr);
     if (s->title) {
         set_ink(&c, hf_ink_of(HF_ROLE_FG, 0), 1);
-        text_at(&c, 6, 6 + c.fs[HF_TEXT_TITLE], s->title, c.fs[HF_TEXT_TITLE], true,
-                HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+        text_at(&c, 6, 6 + c.fs[HF_TEXT_TITLE], s->title, c.fs[HF_TEXT_TITLE], true, HF_HALIGN_LEFT,
+                HF_VALIGN_BASELINE, 0);
         top0 = c.fs[HF_TEXT_TITLE] * 2;
     }
     if (s->npanels == 0)
@@ -1562,10 +1557,9 @@ hf_cairo_doc_add(hf_cairo_doc *d, const hf_scene *s, hf_error *err)
         char link[32];
         int id;
         snprintf(link, sizeof link, "page=%zu", d->pages);
-        id = cairo_pdf_surface_add_outline(d->surf,
-                                           s->outline_level > 0 ? d->outline_parent
-                                                                : CAIRO_PDF_OUTLINE_ROOT,
-                                           s->outline, link, 0);
+        id = cairo_pdf_surface_add_outline(
+            d->surf, s->outline_level > 0 ? d->outline_parent : CAIRO_PDF_OUTLINE_ROOT, s->outline,
+            link, 0);
         if (s->outline_level == 0)
             d->outline_parent = id;
     }

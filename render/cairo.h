@@ -14,9 +14,9 @@ typedef enum hf_format { HF_FORMAT_PDF = 0, HF_FORMAT_PNG, HF_FORMAT_SVG } hf_fo
 
 typedef struct hf_cairo_options {
     hf_format format;
-    double dpi;             /* PNG resolution; 0: 150 */
-    const hf_palette *pal;  /* NULL: built-in */
-    const char *title;      /* PDF metadata title; NULL: none */
+    double dpi;            /* PNG resolution; 0: 150 */
+    const hf_palette *pal; /* NULL: built-in */
+    const char *title;     /* PDF metadata title; NULL: none */
 } hf_cairo_options;
 
 /* "pdf", "png", "svg" (case-insensitive) -> format; -1 if unknown. */
@@ -39,8 +39,7 @@ void hf_cairo_doc_abort(hf_cairo_doc *d);
 size_t hf_cairo_doc_pages(const hf_cairo_doc *d);
 
 /* One scene to one file (format from opt). */
-int hf_cairo_write(const hf_scene *s, const char *path, const hf_cairo_options *opt,
-                   hf_error *err);
+int hf_cairo_write(const hf_scene *s, const char *path, const hf_cairo_options *opt, hf_error *err);
 
 /* Draw a scene into a new ARGB32 pixel buffer at dpi (tests, TUI export previews): returns
  * malloc'ed width*height 0xAARRGGBB pixels (row-major, top row first), NULL on ENOMEM. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define MAXSAMPLES 32
-#define NACCENT 4
+#define NACCENT    4
 
 struct hf_palette {
     hf_rgb role[HF_ROLE_COUNT];
@@ -21,7 +21,10 @@ struct hf_palette {
     hf_rgb map_lo, map_mid, map_hi;
 };
 
-#define RGB(h) {((h) >> 16 & 0xff) / 255.0, ((h) >> 8 & 0xff) / 255.0, ((h)&0xff) / 255.0}
+#define RGB(h)                                                                                     \
+    {                                                                                              \
+        ((h) >> 16 & 0xff) / 255.0, ((h) >> 8 & 0xff) / 255.0, ((h)&0xff) / 255.0                  \
+    }
 
 /* Keep in step with assets/palette.txt (tests/check_render.c compares them). */
 static const hf_palette builtin = {

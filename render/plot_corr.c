@@ -38,8 +38,8 @@ cmp_size(const void *a, const void *b)
 }
 
 size_t *
-hf_corr_select(const hf_model *m, const double *corr, const bool *fixed,
-               const hf_corr_options *opt, size_t *n)
+hf_corr_select(const hf_model *m, const double *corr, const bool *fixed, const hf_corr_options *opt,
+               size_t *n)
 {
     size_t np = m->npar, i, j, cnt = 0, maxp;
     double thr = opt && opt->threshold > 0 ? opt->threshold : 0.2;
@@ -78,8 +78,7 @@ hf_corr_select(const hf_model *m, const double *corr, const bool *fixed,
 }
 
 hf_scene *
-hf_plot_corr(const hf_model *m, const hf_fit_result *fit, const hf_corr_options *opt,
-             hf_error *err)
+hf_plot_corr(const hf_model *m, const hf_fit_result *fit, const hf_corr_options *opt, hf_error *err)
 {
     hf_corr_options dflt;
     double *corr, *v = NULL, *tick = NULL, W;
@@ -111,14 +110,15 @@ hf_plot_corr(const hf_model *m, const hf_fit_result *fit, const hf_corr_options 
     if (!p)
         goto nomem;
     if (n == 0) {
-        char *msg = hf_scene_printf(s, "No correlation with |\xcf\x81| \xe2\x89\xa5 %.2f between "
-                                       "fitted parameters.",
+        char *msg = hf_scene_printf(s,
+                                    "No correlation with |\xcf\x81| \xe2\x89\xa5 %.2f between "
+                                    "fitted parameters.",
                                     opt->threshold > 0 ? opt->threshold : 0.2);
         p->frame = false;
         p->x.hidden = p->y.hidden = true;
         if (!msg || hf_panel_set_title(s, p, "Correlations") < 0 ||
-            !hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.7, msg, HF_HALIGN_LEFT,
-                               HF_VALIGN_MIDDLE, HF_TEXT_NORMAL))
+            !hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.7, msg, HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                               HF_TEXT_NORMAL))
             goto nomem;
         free(corr);
         free(sel);
@@ -148,8 +148,9 @@ hf_plot_corr(const hf_model *m, const hf_fit_result *fit, const hf_corr_options 
         goto nomem;
     p->x.categories = p->y.categories = true;
     {
-        char *title = hf_scene_printf(s, "Correlations (|\xcf\x81| \xe2\x89\xa5 %.2g, %zu of %zu "
-                                         "parameters)",
+        char *title = hf_scene_printf(s,
+                                      "Correlations (|\xcf\x81| \xe2\x89\xa5 %.2g, %zu of %zu "
+                                      "parameters)",
                                       opt->threshold > 0 ? opt->threshold : 0.2, n, m->npar);
         if (!title || hf_panel_set_title(s, p, title) < 0)
             goto nomem;

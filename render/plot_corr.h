@@ -11,10 +11,10 @@
 #include "render/scene.h"
 
 typedef struct hf_corr_options {
-    double threshold;   /* keep parameters with some |rho_ij| >= threshold (i != j); 0: 0.2 */
-    size_t max_params;  /* keep at most this many (largest max |rho| first); 0: 40 */
-    bool show_values;   /* print rho in the cells when they are large enough (default on) */
-    double width_in;    /* 0: 7.0 */
+    double threshold;  /* keep parameters with some |rho_ij| >= threshold (i != j); 0: 0.2 */
+    size_t max_params; /* keep at most this many (largest max |rho| first); 0: 40 */
+    bool show_values;  /* print rho in the cells when they are large enough (default on) */
+    double width_in;   /* 0: 7.0 */
 } hf_corr_options;
 
 void hf_corr_options_init(hf_corr_options *o);

@@ -21,21 +21,21 @@ typedef enum hf_pull_sort {
 
 typedef struct hf_pulls_options {
     hf_pull_sort sort;
-    bool group;          /* group by kind (normsys/histosys/lumi, then staterror/shapesys), a rule
-                            between groups; sort inside each group */
-    bool skip_stat;      /* leave out staterror/shapesys parameters */
-    size_t rows_per_page;/* 0: 40 */
-    double width_in;     /* 0: chosen from the longest name (3.4 .. 7 in) */
+    bool group;           /* group by kind (normsys/histosys/lumi, then staterror/shapesys), a rule
+                             between groups; sort inside each group */
+    bool skip_stat;       /* leave out staterror/shapesys parameters */
+    size_t rows_per_page; /* 0: 40 */
+    double width_in;      /* 0: chosen from the longest name (3.4 .. 7 in) */
 } hf_pulls_options;
 
 /* One row of the figure (exposed for tests and tables). */
 typedef struct hf_pull_row {
-    size_t par;         /* parameter index */
+    size_t par; /* parameter index */
     bool constrained;
-    double pull;        /* (x - centre) / width; constrained only */
-    double constraint;  /* post-fit error / prior width; constrained only */
-    double value, error;/* free parameters */
-    int group;          /* 0 systematics, 1 per-bin statistical, 2 free */
+    double pull;         /* (x - centre) / width; constrained only */
+    double constraint;   /* post-fit error / prior width; constrained only */
+    double value, error; /* free parameters */
+    int group;           /* 0 systematics, 1 per-bin statistical, 2 free */
 } hf_pull_row;
 
 /* The rows in display order (fixed parameters left out); caller frees. NULL on ENOMEM. */

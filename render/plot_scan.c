@@ -41,8 +41,11 @@ hf_plot_scan(const hf_scan_data *d, hf_error *err)
     ymax = fmax(ymax, l2 * 1.3);
     ymax = fmin(ymax * 1.12, fmax(ymax, 12));
     p = hf_scene_add_panel(s, 0, 0, 1, 1);
-    if (!p || hf_panel_set_axis(s, &p->x, x0, x1, false, d->parameter ? d->parameter : "parameter") < 0 ||
-        hf_panel_set_axis(s, &p->y, 0, ymax, false, "\xe2\x88\x92" "2 \xce\x94 ln L") < 0 ||
+    if (!p ||
+        hf_panel_set_axis(s, &p->x, x0, x1, false, d->parameter ? d->parameter : "parameter") < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, ymax, false,
+                          "\xe2\x88\x92"
+                          "2 \xce\x94 ln L") < 0 ||
         hf_scene_set_outline(s, d->parameter ? d->parameter : "scan", 0) < 0)
         goto nomem;
     if (!hf_panel_add_rule(s, p, false, l1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
@@ -69,10 +72,10 @@ hf_plot_scan(const hf_scan_data *d, hf_error *err)
     if (!hf_panel_add_points(s, p, d->n, d->x, d->dnll2, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
                              hf_ink_of(HF_ROLE_OBSERVED, 0)))
         goto nomem;
-    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l1 + ymax * 0.015,
-                           "68% CL", HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
-        !hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l2 + ymax * 0.015,
-                           "95% CL", HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l1 + ymax * 0.015, "68% CL",
+                           HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
+        !hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l2 + ymax * 0.015, "95% CL",
+                           HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         goto nomem;
     if (isfinite(d->best)) {
         char *t;
@@ -135,7 +138,7 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
         ymin = d->logy ? 1e-3 : 0;
         ymax = 1;
     }
-    W = d->width_in > 0 ? d->width_in
+    W = d->width_in > 0       ? d->width_in
         : d->labels && n > 12 ? HF_SCENE_DOUBLE_COLUMN
         : d->labels           ? HF_SCENE_SINGLE_COLUMN
                               : 4.6;
@@ -195,11 +198,10 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
             goto nomem;
     }
     if (d->obs) {
-        it = hf_panel_add_line(s, p, n, d->x, d->obs, hf_ink_of(HF_ROLE_OBSERVED, 0),
-                               HF_DASH_SOLID);
-        if (!it ||
-            !hf_panel_add_points(s, p, n, d->x, d->obs, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
-                                 hf_ink_of(HF_ROLE_OBSERVED, 0)))
+        it =
+            hf_panel_add_line(s, p, n, d->x, d->obs, hf_ink_of(HF_ROLE_OBSERVED, 0), HF_DASH_SOLID);
+        if (!it || !hf_panel_add_points(s, p, n, d->x, d->obs, NULL, NULL, NULL, NULL,
+                                        HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_OBSERVED, 0)))
             goto nomem;
         it->width = HF_WIDTH_THICK;
         e = hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0), HF_LEGEND_LINE);
@@ -210,10 +212,14 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
     if (!e)
         goto nomem;
     e->dash = HF_DASH_DASHED;
-    if (!hf_panel_add_legend(s, p, "Expected \xc2\xb1" "1\xcf\x83", hf_ink_of(HF_ROLE_BAND1, 0),
-                             HF_LEGEND_FILL) ||
-        !hf_panel_add_legend(s, p, "Expected \xc2\xb1" "2\xcf\x83", hf_ink_of(HF_ROLE_BAND2, 0),
-                             HF_LEGEND_FILL))
+    if (!hf_panel_add_legend(s, p,
+                             "Expected \xc2\xb1"
+                             "1\xcf\x83",
+                             hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_FILL) ||
+        !hf_panel_add_legend(s, p,
+                             "Expected \xc2\xb1"
+                             "2\xcf\x83",
+                             hf_ink_of(HF_ROLE_BAND2, 0), HF_LEGEND_FILL))
         goto nomem;
     if (d->level > 0) {
         char *t = d->level_label ? hf_scene_strdup(s, d->level_label)

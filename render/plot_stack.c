@@ -264,8 +264,8 @@ hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_erro
 }
 
 int
-hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
-                   const hf_yields *y, size_t c, const hf_stack_options *opt, hf_error *err)
+hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, const hf_yields *y,
+                   size_t c, const hf_stack_options *opt, hf_error *err)
 {
     const hf_model *m = y->m;
     hf_stack_options dflt;
@@ -386,26 +386,23 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
         !hf_panel_add_band(s, mp, nb, true, edges, blo, bhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)))
         goto nomem;
-    if (opt->show_data &&
-        !hf_panel_add_points(s, mp, nb, xc, dat, NULL, NULL, elo, ehi, HF_MARKER_CIRCLE,
-                             hf_ink_of(HF_ROLE_DATA, 0)))
+    if (opt->show_data && !hf_panel_add_points(s, mp, nb, xc, dat, NULL, NULL, elo, ehi,
+                                               HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
         goto nomem;
     {
         /* channel, fit state and labels in the title line above the plot: the plot area's top
          * belongs to the legend alone, so the two can never collide */
-        char *t = hf_scene_printf(s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name,
-                                  opt->postfit ? "post-fit" : "pre-fit",
-                                  opt->lumi_label ? " \xc2\xb7 " : "",
-                                  opt->lumi_label ? opt->lumi_label : "",
-                                  opt->extra_label ? " \xc2\xb7 " : "",
-                                  opt->extra_label ? opt->extra_label : "");
+        char *t = hf_scene_printf(
+            s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name, opt->postfit ? "post-fit" : "pre-fit",
+            opt->lumi_label ? " \xc2\xb7 " : "", opt->lumi_label ? opt->lumi_label : "",
+            opt->extra_label ? " \xc2\xb7 " : "", opt->extra_label ? opt->extra_label : "");
         if (!t || hf_panel_set_title(s, mp, t) < 0)
             goto nomem;
     }
     /* legend from the top of the stack down, as the eye reads it */
     if (opt->show_data) {
-        hf_legend_entry *e = hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0),
-                                                 HF_LEGEND_MARKER);
+        hf_legend_entry *e =
+            hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER);
         if (!e)
             goto nomem;
     }
@@ -438,9 +435,8 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
                            hf_ink_of(HF_ROLE_BAND, 0)) ||
         !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
         goto nomem;
-    if (opt->show_data &&
-        !hf_panel_add_points(s, rp, nb, xc, rv, NULL, NULL, relo, rehi, HF_MARKER_CIRCLE,
-                             hf_ink_of(HF_ROLE_DATA, 0)))
+    if (opt->show_data && !hf_panel_add_points(s, rp, nb, xc, rv, NULL, NULL, relo, rehi,
+                                               HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
         goto nomem;
     free(order);
     free(edges);

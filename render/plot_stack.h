@@ -13,10 +13,10 @@
 /* Expected yields at one parameter point with uncertainties from linear propagation
  * sigma^2 = J C J^T through the model's Jacobian J (per bin, per sample and bin, per channel). */
 typedef struct hf_yields {
-    const hf_model *m;     /* borrowed */
-    double *pars;          /* npar: the point */
-    double *nu, *nu_err;   /* nbins: total expected yield per main bin and its uncertainty */
-    double *ys, *ys_err;   /* m->nys: per sample and bin (m->cs[k].ys + bin) */
+    const hf_model *m;           /* borrowed */
+    double *pars;                /* npar: the point */
+    double *nu, *nu_err;         /* nbins: total expected yield per main bin and its uncertainty */
+    double *ys, *ys_err;         /* m->nys: per sample and bin (m->cs[k].ys + bin) */
     double *cs_tot, *cs_err;     /* m->ncs: per sample summed over the channel's bins */
     double *chan_tot, *chan_err; /* m->nchan: per channel summed over samples and bins */
 } hf_yields;
@@ -36,11 +36,11 @@ double *hf_prior_variances(const hf_model *m);
 void hf_garwood(double n, double cl, double *lo, double *hi);
 
 typedef struct hf_stack_options {
-    bool postfit;           /* labels only: the yields say which point is drawn */
+    bool postfit; /* labels only: the yields say which point is drawn */
     bool logy;
-    bool show_data;         /* default true via hf_stack_options_init */
-    const char *lumi_label; /* e.g. "13 TeV, 139 fb⁻¹"; NULL: none */
-    const char *extra_label;/* another line under the channel name; NULL: none */
+    bool show_data;             /* default true via hf_stack_options_init */
+    const char *lumi_label;     /* e.g. "13 TeV, 139 fb⁻¹"; NULL: none */
+    const char *extra_label;    /* another line under the channel name; NULL: none */
     double width_in, height_in; /* 0: single column 3.4 x 3.4 */
 } hf_stack_options;
 

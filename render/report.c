@@ -86,12 +86,13 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     } while (0)
     KV("Workspace", hf_scene_strdup(s, opt->source ? opt->source : "(unnamed)"));
     KV("Measurement", hf_scene_strdup(s, m->meas && m->meas->name ? m->meas->name : "-"));
-    KV("Model", hf_scene_printf(s, "%zu channels, %zu bins, %zu samples, %zu parameters "
-                                   "(%zu constrained)",
+    KV("Model", hf_scene_printf(s,
+                                "%zu channels, %zu bins, %zu samples, %zu parameters "
+                                "(%zu constrained)",
                                 m->nchan, m->nbins, m->nsamp, m->npar, m->ncon));
-    KV("Interpolation", hf_scene_printf(s, "normsys %s, histosys %s",
-                                        hf_interp_name(m->normsys_code),
-                                        hf_interp_name(m->histosys_code)));
+    KV("Interpolation",
+       hf_scene_printf(s, "normsys %s, histosys %s", hf_interp_name(m->normsys_code),
+                       hf_interp_name(m->histosys_code)));
     KV("POI", hf_scene_strdup(s, m->poi >= 0 ? m->par[m->poi].name : "none"));
     if (fit) {
         KV("Fit", hf_scene_printf(s, "%s (status %d: %s), %d iterations, EDM %.2g",
@@ -144,8 +145,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     }
     {
         char *t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
-                                  post ? "post-fit" : "pre-fit",
-                                  m->nchan > nw ? " (top 25)" : "");
+                                  post ? "post-fit" : "pre-fit", m->nchan > nw ? " (top 25)" : "");
         double y0 = 0.07 + 0.022 * (double)k;
         if (!t || text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5,
                              true) < 0)

@@ -222,8 +222,8 @@ hf_panel_add_stack(hf_scene *s, hf_panel *p, size_t nbins, const double *edges, 
 }
 
 hf_item *
-hf_panel_add_hist(hf_scene *s, hf_panel *p, size_t nbins, const double *edges,
-                  const double *values, hf_ink ink)
+hf_panel_add_hist(hf_scene *s, hf_panel *p, size_t nbins, const double *edges, const double *values,
+                  hf_ink ink)
 {
     hf_item *it = new_item(p, HF_ITEM_HIST, ink);
 
@@ -238,8 +238,8 @@ hf_panel_add_hist(hf_scene *s, hf_panel *p, size_t nbins, const double *edges,
 }
 
 hf_item *
-hf_panel_add_band(hf_scene *s, hf_panel *p, size_t n, bool step, const double *x,
-                  const double *lo, const double *hi, hf_fill fill, hf_ink ink)
+hf_panel_add_band(hf_scene *s, hf_panel *p, size_t n, bool step, const double *x, const double *lo,
+                  const double *hi, hf_fill fill, hf_ink ink)
 {
     hf_item *it = new_item(p, HF_ITEM_BAND, ink);
 
@@ -259,8 +259,8 @@ hf_panel_add_band(hf_scene *s, hf_panel *p, size_t n, bool step, const double *x
 
 hf_item *
 hf_panel_add_points(hf_scene *s, hf_panel *p, size_t n, const double *x, const double *y,
-                    const double *exlo, const double *exhi, const double *eylo,
-                    const double *eyhi, hf_marker marker, hf_ink ink)
+                    const double *exlo, const double *exhi, const double *eylo, const double *eyhi,
+                    hf_marker marker, hf_ink ink)
 {
     hf_item *it = new_item(p, HF_ITEM_POINTS, ink);
     hf_points *pt;

@@ -24,20 +24,20 @@
 
 /* What an item's colour means; render/palette.h turns (role, index) into a colour. */
 typedef enum hf_role {
-    HF_ROLE_FG = 0,    /* axes, frame, text, neutral lines */
-    HF_ROLE_DATA,      /* observed data points */
-    HF_ROLE_SAMPLE,    /* a sample: index = position in the model's sorted global sample list */
-    HF_ROLE_BAND,      /* model uncertainty (hatched/shaded band) */
-    HF_ROLE_REF,       /* reference lines: ratio = 1, pull = 0, delta nll levels */
-    HF_ROLE_BAND1,     /* inner band: +-1 sigma (Brazil green, pull +-1) */
-    HF_ROLE_BAND2,     /* outer band: +-2 sigma (Brazil yellow, pull +-2) */
-    HF_ROLE_EXPECTED,  /* expected (median) curve */
-    HF_ROLE_OBSERVED,  /* observed curve */
-    HF_ROLE_PREFIT,    /* pre-fit marker/line in comparisons */
-    HF_ROLE_POSTFIT,   /* post-fit marker/line in comparisons */
-    HF_ROLE_ACCENT,    /* highlight (selection, warnings); index picks among accents */
-    HF_ROLE_GRID,      /* light grid lines, table rules */
-    HF_ROLE_SERIES,    /* generic series: index cycles through the qualitative palette */
+    HF_ROLE_FG = 0,   /* axes, frame, text, neutral lines */
+    HF_ROLE_DATA,     /* observed data points */
+    HF_ROLE_SAMPLE,   /* a sample: index = position in the model's sorted global sample list */
+    HF_ROLE_BAND,     /* model uncertainty (hatched/shaded band) */
+    HF_ROLE_REF,      /* reference lines: ratio = 1, pull = 0, delta nll levels */
+    HF_ROLE_BAND1,    /* inner band: +-1 sigma (Brazil green, pull +-1) */
+    HF_ROLE_BAND2,    /* outer band: +-2 sigma (Brazil yellow, pull +-2) */
+    HF_ROLE_EXPECTED, /* expected (median) curve */
+    HF_ROLE_OBSERVED, /* observed curve */
+    HF_ROLE_PREFIT,   /* pre-fit marker/line in comparisons */
+    HF_ROLE_POSTFIT,  /* post-fit marker/line in comparisons */
+    HF_ROLE_ACCENT,   /* highlight (selection, warnings); index picks among accents */
+    HF_ROLE_GRID,     /* light grid lines, table rules */
+    HF_ROLE_SERIES,   /* generic series: index cycles through the qualitative palette */
     HF_ROLE_COUNT
 } hf_role;
 
@@ -58,8 +58,12 @@ typedef enum hf_marker {
 } hf_marker;
 typedef enum hf_fill { HF_FILL_SHADE = 0, HF_FILL_HATCH, HF_FILL_SOLID } hf_fill;
 typedef enum hf_halign { HF_HALIGN_LEFT = 0, HF_HALIGN_CENTER, HF_HALIGN_RIGHT } hf_halign;
-typedef enum hf_valign { HF_VALIGN_BASELINE = 0, HF_VALIGN_TOP, HF_VALIGN_MIDDLE, HF_VALIGN_BOTTOM }
-    hf_valign;
+typedef enum hf_valign {
+    HF_VALIGN_BASELINE = 0,
+    HF_VALIGN_TOP,
+    HF_VALIGN_MIDDLE,
+    HF_VALIGN_BOTTOM
+} hf_valign;
 typedef enum hf_textsize {
     HF_TEXT_NORMAL = 0, /* axis labels, legend */
     HF_TEXT_SMALL,      /* tick labels, table cells, annotations */
@@ -77,22 +81,22 @@ typedef struct hf_tick {
     double value;
     const char *label;
     bool major;
-    int pow10;    /* with is_pow10: label means 10^pow10 (backends may draw a superscript) */
+    int pow10; /* with is_pow10: label means 10^pow10 (backends may draw a superscript) */
     bool is_pow10;
 } hf_tick;
 
 typedef struct hf_axis {
     double min, max; /* data range; log axes need min > 0 */
     bool log;
-    const char *label;  /* NULL: none */
-    bool integer;       /* ticks only at integers (bin indices, categories) */
-    bool hide_labels;   /* draw ticks but no tick labels (x of a main panel above a ratio) */
-    bool hidden;        /* draw neither ticks nor labels (tables, colour-map category axes) */
-    bool categories;    /* explicit ticks are category names (parameters, channels): backends
-                           may shrink, rotate or thin their labels; ticks on the labelled side */
-    bool no_min_label;  /* leave the tick label at `min` out (panels stacked edge to edge) */
-    bool no_max_label;  /* likewise at `max` */
-    size_t nticks;      /* > 0: explicit ticks (categories: parameter names); 0: hf_axis_ticks */
+    const char *label; /* NULL: none */
+    bool integer;      /* ticks only at integers (bin indices, categories) */
+    bool hide_labels;  /* draw ticks but no tick labels (x of a main panel above a ratio) */
+    bool hidden;       /* draw neither ticks nor labels (tables, colour-map category axes) */
+    bool categories;   /* explicit ticks are category names (parameters, channels): backends
+                          may shrink, rotate or thin their labels; ticks on the labelled side */
+    bool no_min_label; /* leave the tick label at `min` out (panels stacked edge to edge) */
+    bool no_max_label; /* likewise at `max` */
+    size_t nticks;     /* > 0: explicit ticks (categories: parameter names); 0: hf_axis_ticks */
     hf_tick *ticks;
 } hf_axis;
 
@@ -111,10 +115,10 @@ typedef enum hf_item_kind {
 
 typedef struct hf_stack {
     size_t nbins, nlayers;
-    const double *edges;   /* nbins + 1 */
-    const double *values;  /* nlayers x nbins, per layer (NOT cumulative); layer 0 at the bottom */
-    const hf_ink *ink;     /* nlayers */
-    const char **labels;   /* nlayers (legend names) */
+    const double *edges;  /* nbins + 1 */
+    const double *values; /* nlayers x nbins, per layer (NOT cumulative); layer 0 at the bottom */
+    const hf_ink *ink;    /* nlayers */
+    const char **labels;  /* nlayers (legend names) */
 } hf_stack;
 
 typedef struct hf_hist {
@@ -125,8 +129,8 @@ typedef struct hf_hist {
 
 typedef struct hf_band {
     size_t n;
-    bool step;          /* true: n bins with edges x[0..n]; false: n points x[0..n-1] */
-    const double *x;    /* step: n + 1 edges; else n abscissae */
+    bool step;             /* true: n bins with edges x[0..n]; false: n points x[0..n-1] */
+    const double *x;       /* step: n + 1 edges; else n abscissae */
     const double *lo, *hi; /* n */
     hf_fill fill;
 } hf_band;
@@ -173,7 +177,7 @@ typedef struct hf_cells {
     double x0, x1, y0, y1;
     const double *v;
     double vmin, vmax;
-    bool show_values;    /* print the value in each cell (backends skip when cells are tiny) */
+    bool show_values;       /* print the value in each cell (backends skip when cells are tiny) */
     const char *cbar_label; /* colour bar label; the colour bar is always drawn */
 } hf_cells;
 
@@ -189,10 +193,10 @@ typedef struct hf_table {
 
 typedef struct hf_item {
     hf_item_kind kind;
-    hf_ink ink;      /* STACK uses stack.ink per layer instead */
+    hf_ink ink; /* STACK uses stack.ink per layer instead */
     hf_dash dash;
     hf_width width;
-    double alpha;    /* fill opacity for BAND/SPAN/STACK, 1 = opaque (set by the add functions) */
+    double alpha; /* fill opacity for BAND/SPAN/STACK, 1 = opaque (set by the add functions) */
     union {
         hf_stack stack;
         hf_hist hist;
@@ -237,22 +241,22 @@ typedef struct hf_panel {
     double x0, y0, x1, y1; /* outer rectangle, fractions of the figure, y from the top */
     const char *title;     /* above the plot area, left-aligned; NULL: none */
     hf_axis x, y;
-    bool frame;            /* draw the plot-area frame (false for text/table panels) */
-    bool grid;             /* light grid lines at major ticks */
+    bool frame; /* draw the plot-area frame (false for text/table panels) */
+    bool grid;  /* light grid lines at major ticks */
     size_t nitems, capitems;
     hf_item *items;
     size_t nlegend, caplegend;
     hf_legend_entry *legend;
     hf_legend_pos legend_pos;
-    int legend_columns;    /* 0: backend decides */
+    int legend_columns; /* 0: backend decides */
 } hf_panel;
 
 typedef struct hf_scene {
-    hf_arena arena;        /* owns every array and string of the scene */
+    hf_arena arena; /* owns every array and string of the scene */
     double width_in, height_in;
-    const char *title;     /* figure title (top line); NULL: none */
-    const char *outline;   /* PDF outline (bookmark) entry for this page; NULL: none */
-    int outline_level;     /* 0 top level, 1 child of the previous level-0 entry */
+    const char *title;   /* figure title (top line); NULL: none */
+    const char *outline; /* PDF outline (bookmark) entry for this page; NULL: none */
+    int outline_level;   /* 0 top level, 1 child of the previous level-0 entry */
     size_t npanels, cappanels;
     hf_panel **panels;
 } hf_scene;
@@ -277,7 +281,8 @@ char *hf_scene_printf(hf_scene *s, const char *fmt, ...)
 hf_panel *hf_scene_add_panel(hf_scene *s, double x0, double y0, double x1, double y1);
 
 /* Axis setup. hf_panel_axis_ticks sets explicit ticks (copied; labels may be NULL). */
-int hf_panel_set_axis(hf_scene *s, hf_axis *ax, double min, double max, bool log, const char *label);
+int hf_panel_set_axis(hf_scene *s, hf_axis *ax, double min, double max, bool log,
+                      const char *label);
 int hf_panel_axis_ticks(hf_scene *s, hf_axis *ax, size_t n, const double *values,
                         const char *const *labels);
 int hf_panel_set_title(hf_scene *s, hf_panel *p, const char *title);

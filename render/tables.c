@@ -340,9 +340,10 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
             goto nomem;
         p->frame = false;
         p->x.hidden = p->y.hidden = true;
-        if (hf_panel_set_title(out[pg], p, pages > 1 ? hf_scene_printf(out[pg], "Yields (%zu/%zu)",
-                                                                       pg + 1, pages)
-                                                     : "Yields") < 0)
+        if (hf_panel_set_title(out[pg], p,
+                               pages > 1
+                                   ? hf_scene_printf(out[pg], "Yields (%zu/%zu)", pg + 1, pages)
+                                   : "Yields") < 0)
             goto nomem;
         cell[0] = "Channel";
         cell[1] = "Sample";

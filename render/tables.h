@@ -9,7 +9,11 @@
 #include "render/plot_stack.h"
 #include "render/scene.h"
 
-typedef enum hf_table_format { HF_TABLE_MARKDOWN = 0, HF_TABLE_CSV, HF_TABLE_LATEX } hf_table_format;
+typedef enum hf_table_format {
+    HF_TABLE_MARKDOWN = 0,
+    HF_TABLE_CSV,
+    HF_TABLE_LATEX
+} hf_table_format;
 
 /* "md"/"markdown", "csv", "tex"/"latex" -> format; -1 if unknown. */
 int hf_table_format_parse(const char *name, hf_table_format *f);
@@ -21,8 +25,7 @@ void hf_format_pm(double v, double e, int latex, char *buf, size_t len);
 /* The table of every channel (rows: its samples in stack order from the top, then the total and
  * the data) with pre-fit and, when post is not NULL, post-fit columns. pre or post may be NULL
  * (not both). Returns a malloc'ed NUL-terminated string, NULL with err on ENOMEM. */
-char *hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f,
-                     hf_error *err);
+char *hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f, hf_error *err);
 
 /* The same table as report pages (at most rows_per_page rows each, 0: 42), outline entry
  * "Yields" on the first. Returns *npages scenes (caller frees each and the array). */
