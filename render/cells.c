@@ -178,9 +178,19 @@ ascii_of(uint32_t cp)
     return '?';
 }
 
+static int text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink,
+                        unsigned attr, int xend);
+
 /* Text at (x, y); non-ASCII code points get 7-bit stand-ins in the ASCII glyph set. */
 int
 hf_cells_text(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigned attr)
+{
+    return text_clipped(g, x, y, utf8, ink, attr, g->w);
+}
+
+/* Text that stops before column xend (a panel's right edge). */
+static int
+text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigned attr, int xend)
 {
     int n = 0;
     if (utf8 == NULL)
@@ -193,7 +203,7 @@ hf_cells_text(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsign
             cp = ascii_of(cp);
         if (cp == 0x0302 || (cp >= 0x0300 && cp < 0x0370 && g->glyphs != HF_GLYPHS_ASCII))
             continue; /* combining marks (θ̂) have no cell of their own */
-        hf_cell *c = hf_cells_at(g, x + n, y);
+        hf_cell *c = x + n < xend ? hf_cells_at(g, x + n, y) : NULL;
         if (c != NULL) {
             c->cp = cp;
             c->fg = ink;
@@ -758,7 +768,7 @@ draw_text(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_text *t, h
     else if (t->halign == HF_HALIGN_RIGHT)
         x -= w - 1;
     x = clampi(x, gm->ox0, gm->ox1 - w > gm->ox0 ? gm->ox1 - w : gm->ox0);
-    hf_cells_text(g, x, y, t->str, ink, t->bold ? HF_CELL_BOLD : 0);
+    text_clipped(g, x, y, t->str, ink, t->bold ? HF_CELL_BOLD : 0, gm->ox1);
 }
 
 static void
@@ -1184,7 +1194,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         draw_legend(g, &gm, p,
                     p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? gm.px + gm.pw + 1 : -1);
         if (p->title != NULL)
-            hf_cells_text(g, gm.px, oy0, p->title, hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD);
+            text_clipped(g, gm.px, oy0, p->title, hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD, ox1);
         if (p->y.label != NULL && !p->y.hidden) {
             /* the y label goes at the right end of the title row when it fits */
             int tw = p->title ? (int)utf8_width(p->title) : 0;

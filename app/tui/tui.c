@@ -61,7 +61,9 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
         tui_message(t, true, "reload failed: %s", first[0] ? first : "see the log");
         return;
     }
-    /* keep what the user chose and the log; everything model-derived is rebuilt */
+    /* keep what the user chose and the log; everything model-derived is rebuilt (the density
+     * lab may hold a channel template of the old model: it restarts too) */
+    tui_dens_stop(&t->dens);
     struct tui keep = *t;
     t->log = NULL;
     t->nlog = 0;
@@ -99,6 +101,8 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
         tui_start_fit(t, false);
+    if (tui_dens_start(&t->dens) < 0)
+        tui_log(t, "no density-lab thread");
     tui_message(t, false, "reloaded %s%s%s", owner->ws_path, first[0] ? ": " : "", first);
 }
 
@@ -139,6 +143,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
             t->dirty |= TUI_DIRTY_ALL;
         }
         t->dirty |= tui_worker_poll(t);
+        t->dirty |= tui_dens_poll(t);
         /* an expiring status message needs one more paint */
         if (t->msg[0] != '\0' && !t->msg_error && tui_now() >= t->msg_until) {
             t->msg[0] = '\0';
@@ -256,6 +261,8 @@ tui_run(hf_cli *cli, const tui_opts *o)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
         tui_start_fit(t, false);
+    if (tui_dens_start(&t->dens) < 0)
+        tui_log(t, "no density-lab thread");
 
     if (o->bench) {
         bench(t, o->t_start);
@@ -269,6 +276,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
     if (devnull != NULL)
         fclose(devnull);
     tui_worker_stop(&t->worker);
+    tui_dens_stop(&t->dens);
     tui_colors_release();
     tui_state_release(t);
     return 0;

@@ -31,6 +31,7 @@ typedef enum tui_view {
     TUI_V_PARAMS,
     TUI_V_CORR,
     TUI_V_SLIDER,
+    TUI_V_DENSITY,
     TUI_V_LOG,
     TUI_NVIEWS
 } tui_view;
@@ -81,6 +82,41 @@ typedef struct tui_worker {
 
 typedef enum tui_point { TUI_PT_PRE = 0, TUI_PT_POST, TUI_PT_LIVE } tui_point;
 
+/* The Density lab's experiment settings and its thread (tui_density.c). */
+struct hf_density_result;
+struct hf_density_example;
+struct hf_density_truth;
+typedef struct tui_dens_job {
+    int truth;          /* index into hf_density_truth_names, unless channel is set */
+    char *channel;      /* a channel's summed nominal template as the truth */
+    const hf_model *m;
+    size_t n, bins, reps;
+    int rule;           /* hf_kde_rule */
+    double bw;          /* multiple of the rule's bandwidth */
+    unsigned long seed;
+} tui_dens_job;
+
+typedef struct tui_dens {
+    pthread_t thread;
+    bool started, submitted;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_int cancel;
+    /* guarded by mu */
+    bool quit, pending, running, fresh;
+    tui_dens_job job;
+    size_t done_reps;
+    struct hf_density_result *res;
+    struct hf_density_example *ex;
+    struct hf_density_truth *truth;
+    char *msg;
+    /* UI only */
+    int figure; /* hf_density_figure */
+    int sel;    /* selected setting */
+} tui_dens;
+
+#define TUI_DENS_NSET 6
+
 typedef enum tui_fitstate { TUI_FIT_IDLE = 0, TUI_FIT_RUNNING, TUI_FIT_DONE, TUI_FIT_FAILED } tui_fitstate;
 
 #define TUI_MSG_MAX 512
@@ -110,6 +146,7 @@ struct tui {
     int fit_iter;
     double fit_nll, fit_secs;
     tui_worker worker;
+    tui_dens dens;
     /* view state */
     tui_view view;
     int focus;                   /* 0 = left list, 1 = second list (slider: channels) */
@@ -178,7 +215,7 @@ tui_point tui_stack_point(const struct tui *t);
 const char *tui_point_name(tui_point pt);
 hf_scene *tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in,
                           double height_in);
-hf_scene **tui_view_scenes(const struct tui *t, size_t *n);
+hf_scene **tui_view_scenes(struct tui *t, size_t *n);
 
 /* tui_keys.c */
 unsigned tui_key(struct tui *t, int ch);
@@ -196,6 +233,17 @@ int tui_worker_submit(tui_worker *w, const double *init, const bool *fixed);
 void tui_worker_cancel(tui_worker *w);
 unsigned tui_worker_poll(struct tui *t);
 void tui_worker_stop(tui_worker *w);
+
+/* tui_density.c */
+int tui_dens_start(tui_dens *d);
+void tui_dens_submit(tui_dens *d);
+void tui_dens_cancel(tui_dens *d);
+void tui_dens_stop(tui_dens *d);
+unsigned tui_dens_poll(struct tui *t);
+hf_scene *tui_dens_scene(tui_dens *d);
+void tui_dens_setting(const struct tui *t, int k, char *buf, size_t n);
+bool tui_dens_adjust(struct tui *t, int k, int dir);
+void tui_dens_status(tui_dens *d, char *buf, size_t n);
 
 /* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */
 typedef struct tui_opts {

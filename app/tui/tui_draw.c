@@ -223,6 +223,12 @@ sep(void)
 
 /* ---- cells grid to screen ---- */
 
+static hf_glyphs
+glyphs(void)
+{
+    return tui.ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE;
+}
+
 static void
 blit(const hf_cellgrid *g, int y, int x)
 {
@@ -243,10 +249,37 @@ blit(const hf_cellgrid *g, int y, int x)
         }
 }
 
-static hf_glyphs
-glyphs(void)
+
+/* Draw scene s (NULL: `none` as text) into the inside of the box at (y, x, h, w); frees s. */
+static void
+draw_scene_in(int y, int x, int h, int w, hf_scene *s, const char *none)
 {
-    return tui.ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE;
+    int gw = w - 2, gh = h - 2;
+    if (gw < 10 || gh < 5) {
+        hf_scene_free(s);
+        blank(y + 1, x + 1, h - 2, w - 2);
+        return;
+    }
+    if (grid == NULL)
+        grid = hf_cells_new(gw, gh);
+    else if (grid->w != gw || grid->h != gh)
+        hf_cells_resize(grid, gw, gh);
+    if (grid == NULL || grid->w != gw || grid->h != gh) {
+        hf_scene_free(s);
+        blank(y + 1, x + 1, gh, gw);
+        put_str(y + 1, x + 1, gw, "out of memory", A_BOLD, 0);
+        return;
+    }
+    grid->mono = tui.mono;
+    if (s == NULL) {
+        hf_cells_clear(grid);
+        grid->glyphs = glyphs();
+        hf_cells_text(grid, 1, 1, none, hf_ink_of(HF_ROLE_FG, 0), 0);
+    } else {
+        hf_cells_draw(grid, s, glyphs());
+        hf_scene_free(s);
+    }
+    blit(grid, y + 1, x + 1);
 }
 
 /* The stack figure of the current channel, inside the box at (y, x, h, w). */
@@ -269,37 +302,15 @@ draw_stack_pane(int y, int x, int h, int w)
     snprintf(title, sizeof(title), "%s%s%s%s%s", m->chan[c]->name, sep(), state,
              tui.logy ? sep() : "", tui.logy ? "log y" : "");
     draw_box(y, x, h, w, title, false);
-    int gw = w - 2, gh = h - 2;
-    if (gw < 10 || gh < 5) {
-        blank(y + 1, x + 1, h - 2, w - 2);
-        return;
-    }
-    if (grid == NULL)
-        grid = hf_cells_new(gw, gh);
-    else if (grid->w != gw || grid->h != gh)
-        hf_cells_resize(grid, gw, gh);
-    if (grid == NULL || grid->w != gw || grid->h != gh) {
-        blank(y + 1, x + 1, gh, gw);
-        put_str(y + 1, x + 1, gw, "out of memory", A_BOLD, 0);
-        return;
-    }
-    grid->mono = tui.mono;
     /* a terminal cell is about twice as tall as wide (gnuplot dumb: aspect 2,1) */
-    hf_scene *s = tui_stack_scene(&tui, c, pt, gw / 10.0, gh / 5.0);
-    if (s == NULL) {
-        hf_cells_clear(grid);
-        hf_cells_text(grid, 1, 1, "no figure (out of memory)", hf_ink_of(HF_ROLE_FG, 0), 0);
-    } else {
-        hf_cells_draw(grid, s, glyphs());
-        hf_scene_free(s);
-    }
-    blit(grid, y + 1, x + 1);
+    hf_scene *s = tui_stack_scene(&tui, c, pt, (w - 2) / 10.0, (h - 2) / 5.0);
+    draw_scene_in(y, x, h, w, s, "no figure (out of memory)");
 }
 
 /* ---- top and status lines ---- */
 
-static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params",
-                                                   "Corr", "Slider", "Log"};
+static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
+                                                   "Slider", "Density", "Log"};
 
 static void
 draw_top(void)
@@ -781,6 +792,42 @@ draw_log(int y, int x, int h, int w)
     draw_text_pane(y, x, h, w, "Log", tui.log, tui.nlog, top);
 }
 
+static void
+draw_density(int y, int x, int h, int w)
+{
+    int lw = tui.left_w;
+    char status[256];
+    tui_dens_status(&tui.dens, status, sizeof(status));
+    draw_box(y, x, h, lw, "Density lab", true);
+    for (int k = 0; k < TUI_DENS_NSET && k < h - 2; k++) {
+        char line[160];
+        tui_dens_setting(&tui, k, line, sizeof(line));
+        bool sel = k == tui.dens.sel;
+        put_field(y + 1 + k, x + 1, 2, sel ? G("▸", ">") : "", sel ? A_REVERSE : A_NORMAL, 0);
+        put_field(y + 1 + k, x + 3, lw - 4, line, sel ? A_REVERSE : A_NORMAL, 0);
+    }
+    static const char *const help[] = {
+        "",
+        "Is a histogram of M events generated",
+        "from a KDE of n true events better",
+        "than the n events' own histogram?",
+        "",
+        "left/right change a setting,",
+        "Enter restarts, x cancels, e exports.",
+        "(Butter et al., SciPost Phys. 10, 139)",
+    };
+    for (int k = 0; k < (int)(sizeof(help) / sizeof(help[0])); k++) {
+        int ry = y + 1 + TUI_DENS_NSET + k;
+        if (ry < y + h - 1)
+            put_field(ry, x + 1, lw - 2, help[k], A_NORMAL, 0);
+    }
+    for (int ry = y + 1 + TUI_DENS_NSET + 8; ry < y + h - 1; ry++)
+        put_field(ry, x + 1, lw - 2, "", A_NORMAL, 0);
+    draw_box(y, x + lw, h, w - lw, status, false);
+    draw_scene_in(y, x + lw, h, w - lw, tui_dens_scene(&tui.dens),
+                  "waiting for the first repetitions...");
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -866,8 +913,10 @@ tui_draw(struct tui *t, unsigned dirty)
     int by = 1, bh = t->lines - 2, W = t->cols;
     if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
         /* the left column: about a quarter of the width, wider where its list has columns */
-        double frac = t->view == TUI_V_CHANNELS ? 0.42 : t->view == TUI_V_SLIDER ? 0.36 : 0.25;
-        int cap = t->view == TUI_V_CHANNELS ? 64 : t->view == TUI_V_SLIDER ? 52 : 40;
+        double frac = t->view == TUI_V_CHANNELS                             ? 0.42
+                      : t->view == TUI_V_SLIDER || t->view == TUI_V_DENSITY ? 0.34
+                                                                            : 0.25;
+        int cap = t->view == TUI_V_CHANNELS ? 64 : t->view == TUI_V_SLIDER ? 52 : 42;
         int lw = (int)(W * frac);
         lw = lw < 28 ? 28 : lw > cap ? cap : lw;
         t->left_w = lw;
@@ -892,6 +941,9 @@ tui_draw(struct tui *t, unsigned dirty)
             draw_stack_pane(by, lw, bh, W - lw);
             break;
         }
+        case TUI_V_DENSITY:
+            draw_density(by, 0, bh, W);
+            break;
         case TUI_V_LOG:
             draw_log(by, 0, bh, W);
             break;

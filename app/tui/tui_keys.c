@@ -56,7 +56,7 @@ typedef enum action {
 
 #define CTRL(c) ((c) & 0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(LOG))
+#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
 typedef struct binding {
@@ -73,7 +73,7 @@ typedef struct binding {
 static const binding keytab[] = {
     {{'j', KEY_DOWN}, "j/k ↓/↑", "j/k Down/Up", LISTS, ACT_DOWN, 0, "move the selection", "move"},
     {{'k', KEY_UP}, NULL, NULL, LISTS, ACT_UP, 0, NULL, NULL},
-    {{KEY_RIGHT, 'l' | 0x100}, "← →", "Left Right", V(SLIDER) | V(PARAMS), ACT_RIGHT, 0,
+    {{KEY_RIGHT}, "← →", "Left Right", V(SLIDER) | V(PARAMS), ACT_RIGHT, 0,
      "move the selected parameter by 0.1 sigma (slider)", "slide"},
     {{KEY_LEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), ACT_LEFT, 0, NULL, NULL},
     {{KEY_SRIGHT}, "Shift-← →", "Shift-Left Right", V(SLIDER) | V(PARAMS), ACT_BIGRIGHT, 0,
@@ -81,6 +81,9 @@ static const binding keytab[] = {
     {{KEY_SLEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), ACT_BIGLEFT, 0, NULL, NULL},
     {{KEY_RIGHT}, "← →", "Left Right", V(CORR), ACT_RIGHT, 0, "move the heat-map column", NULL},
     {{KEY_LEFT}, NULL, NULL, V(CORR), ACT_LEFT, 0, NULL, NULL},
+    {{KEY_RIGHT}, "← →", "Left Right", V(DENSITY), ACT_RIGHT, 0,
+     "change the selected density-lab setting (restarts the experiment)", "change"},
+    {{KEY_LEFT}, NULL, NULL, V(DENSITY), ACT_LEFT, 0, NULL, NULL},
     {{'+'}, "+ -", NULL, V(SLIDER) | V(PARAMS), ACT_NUDGEUP, 0,
      "nudge the selected parameter by 0.1 sigma", NULL},
     {{'-'}, NULL, NULL, V(SLIDER) | V(PARAMS), ACT_NUDGEDOWN, 0, NULL, NULL},
@@ -97,18 +100,21 @@ static const binding keytab[] = {
     {{KEY_PPAGE}, NULL, NULL, LISTS, ACT_PAGEUP, 0, NULL, NULL},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
      ACT_ENTER, 0, "details of the selection (samples, affected channels)", "open"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), ACT_ENTER, 0,
+     "start the density experiment again (a new seed)", "restart"},
     {{27}, "Esc", NULL, TUI_VANY, ACT_ESC, 0,
      "close overlay or prompt; cancel a running fit; clear the filter", NULL},
     {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, ACT_TAB, 0, "next / previous view (Slider: pane)",
      "view"},
     {{KEY_BTAB}, NULL, NULL, TUI_VANY, ACT_BTAB, 0, NULL, NULL},
-    {{'1'}, "1 … 6", "1 ... 6", TUI_VANY, ACT_VIEW, TUI_V_OVERVIEW,
-     "Overview, Channels, Parameters, Correlations, Slider, Log", NULL},
+    {{'1'}, "1 … 7", "1 ... 7", TUI_VANY, ACT_VIEW, TUI_V_OVERVIEW,
+     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log", NULL},
     {{'2'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_CHANNELS, NULL, NULL},
     {{'3'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_PARAMS, NULL, NULL},
     {{'4'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_CORR, NULL, NULL},
     {{'5'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_SLIDER, NULL, NULL},
-    {{'6'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_LOG, NULL, NULL},
+    {{'6'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_DENSITY, NULL, NULL},
+    {{'7'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_LOG, NULL, NULL},
     {{'/'}, "/", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER), ACT_SEARCH, 0,
      "filter the list by name (Enter keeps, Esc clears)", "filter"},
     {{'n'}, "n/N", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER), ACT_NEXT, 0,
@@ -124,10 +130,11 @@ static const binding keytab[] = {
     {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR), ACT_THRDOWN, 0,
      "lower / raise the threshold (over-constrained; correlation pruning)", "threshold"},
     {{'T'}, NULL, NULL, V(PARAMS) | V(CORR), ACT_THRUP, 0, NULL, NULL},
-    {{'f'}, "f", NULL, TUI_VANY, ACT_FIT, 0,
+    {{'f'}, "f", NULL, TUI_VANY & ~V(DENSITY), ACT_FIT, 0,
      "fit in the background (Slider: from the slider's values)", "fit"},
-    {{'x'}, "x", NULL, TUI_VANY, ACT_CANCEL, 0, "cancel the running fit", NULL},
-    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR), ACT_EXPORT, 0,
+    {{'x'}, "x", NULL, TUI_VANY, ACT_CANCEL, 0,
+     "cancel the running fit (Density lab: the experiment)", NULL},
+    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY), ACT_EXPORT, 0,
      "export the current plot (.png .pdf .svg) through Cairo", "export"},
     {{'a'}, "a", NULL, TUI_VANY, ACT_ASCII, 0, "switch Unicode / ASCII glyphs", NULL},
     {{'R'}, "R", NULL, TUI_VANY, ACT_RELOAD, 0, "reload the workspace from disk (and refit)", NULL},
@@ -349,6 +356,11 @@ tui_key(struct tui *t, int ch)
     case ACT_UP:
     case ACT_NEXT:
     case ACT_PREV:
+        if (t->view == TUI_V_DENSITY) {
+            int d = b->act == ACT_DOWN || b->act == ACT_NEXT ? 1 : -1;
+            t->dens.sel = (t->dens.sel + d + TUI_DENS_NSET) % TUI_DENS_NSET;
+            return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+        }
         if (t->view == TUI_V_LOG) {
             if (b->act == ACT_DOWN && t->log_top + 1 < t->nlog)
                 t->log_top++;
@@ -390,6 +402,11 @@ tui_key(struct tui *t, int ch)
     case ACT_BIGRIGHT:
     case ACT_NUDGEUP:
     case ACT_NUDGEDOWN:
+        if (t->view == TUI_V_DENSITY) {
+            if (tui_dens_adjust(t, t->dens.sel, b->act == ACT_RIGHT ? 1 : -1))
+                tui_dens_submit(&t->dens);
+            return TUI_DIRTY_ALL;
+        }
         if (t->view == TUI_V_CORR) {
             if (b->act == ACT_RIGHT && t->corr_col + 1 < t->corrl.nvis)
                 t->corr_col++;
@@ -424,6 +441,10 @@ tui_key(struct tui *t, int ch)
                     t->hold_moved ? "holds (fixes)" : "releases");
         return TUI_DIRTY_ALL;
     case ACT_ENTER:
+        if (t->view == TUI_V_DENSITY) {
+            tui_dens_submit(&t->dens);
+            return TUI_DIRTY_ALL;
+        }
         if (t->view == TUI_V_CHANNELS || (t->view == TUI_V_SLIDER && t->focus == 1)) {
             if (t->chl.nvis == 0)
                 return 0;
@@ -439,6 +460,10 @@ tui_key(struct tui *t, int ch)
         }
         return TUI_DIRTY_ALL;
     case ACT_ESC:
+        if (t->view == TUI_V_DENSITY) {
+            tui_dens_cancel(&t->dens);
+            return TUI_DIRTY_ALL;
+        }
         if (t->fit_state == TUI_FIT_RUNNING) {
             tui_worker_cancel(&t->worker);
             tui_message(t, false, "cancelling the fit");
@@ -457,9 +482,13 @@ tui_key(struct tui *t, int ch)
             return TUI_DIRTY_ALL;
         }
         t->view = (tui_view)(((int)t->view + (b->act == ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS);
+        if (t->view == TUI_V_DENSITY && !t->dens.submitted)
+            tui_dens_submit(&t->dens);
         return TUI_DIRTY_ALL;
     case ACT_VIEW:
         t->view = (tui_view)b->arg;
+        if (t->view == TUI_V_DENSITY && !t->dens.submitted)
+            tui_dens_submit(&t->dens); /* the lab starts when first opened */
         return TUI_DIRTY_ALL;
     case ACT_SEARCH:
         if (l == NULL)
@@ -508,6 +537,11 @@ tui_key(struct tui *t, int ch)
         tui_start_fit(t, t->view == TUI_V_SLIDER || t->view == TUI_V_PARAMS);
         return TUI_DIRTY_ALL;
     case ACT_CANCEL:
+        if (t->view == TUI_V_DENSITY) {
+            tui_dens_cancel(&t->dens);
+            tui_message(t, false, "cancelling the density experiment");
+            return TUI_DIRTY_ALL;
+        }
         if (t->fit_state == TUI_FIT_RUNNING) {
             tui_worker_cancel(&t->worker);
             tui_message(t, false, "cancelling the fit");

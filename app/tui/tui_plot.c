@@ -10,6 +10,7 @@
 
 #include "render/cairo.h"
 #include "render/plot_corr.h"
+#include "render/plot_density.h"
 #include "render/plot_pulls.h"
 #include "render/plot_stack.h"
 
@@ -214,6 +215,8 @@ tui_default_export_name(const struct tui *t, char *buf, size_t n)
     if (t->view == TUI_V_CHANNELS || t->view == TUI_V_SLIDER) {
         safe_name(t->m->chan[tui_current_channel(t)]->name, nm, sizeof(nm));
         snprintf(buf, n, "%s_%s.png", nm, tui_point_name(tui_stack_point(t)));
+    } else if (t->view == TUI_V_DENSITY) {
+        snprintf(buf, n, "density_%s.png", hf_plot_density_name((hf_density_figure)t->dens.figure));
     } else {
         snprintf(buf, n, "hfscope_%s.png", t->view == TUI_V_CORR ? "correlations" : "pulls");
     }
@@ -248,7 +251,7 @@ tui_export(struct tui *t, const char *path)
     }
     if (pages == NULL || npages == 0) {
         tui_message(t, true, "export: no figure for this view%s",
-                    t->have_fit ? "" : " before a fit (press f)");
+                    t->have_fit || t->view == TUI_V_DENSITY ? "" : " before a fit (press f)");
         free(pages);
         return -1;
     }
@@ -287,9 +290,20 @@ tui_export(struct tui *t, const char *path)
  * Correlations view (render/plot_corr.h, pruned at the view's threshold). Returns an array of
  * *n scenes (caller frees each and the array), NULL without a fit or on ENOMEM. */
 hf_scene **
-tui_view_scenes(const struct tui *t, size_t *n)
+tui_view_scenes(struct tui *t, size_t *n)
 {
     *n = 0;
+    if (t->view == TUI_V_DENSITY) {
+        hf_scene *s = tui_dens_scene(&t->dens);
+        hf_scene **pages = s != NULL ? malloc(sizeof(*pages)) : NULL;
+        if (pages == NULL) {
+            hf_scene_free(s);
+            return NULL;
+        }
+        pages[0] = s;
+        *n = 1;
+        return pages;
+    }
     if (!t->have_fit)
         return NULL;
     hf_error err = {0};

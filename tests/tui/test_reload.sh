@@ -15,7 +15,7 @@ sed "s/\"$first\"/\"${first}_renamed\"/g" "$DEMO" >"$TMPD/ws.json"
 keys R
 wait_for "${first}_renamed"
 wait_for 'fit: ok'
-keys 6
+keys 7
 wait_for 'reloaded'
 keys q
 wait_for 'EXIT 0'

@@ -1,0 +1,331 @@
+/* app/tui/tui_density.c - the Density lab view's experiment thread and settings, without curses:
+ * one pthread runs core/density.h in batches of repetitions and hands a result snapshot (and one
+ * repetition's example) to the UI after each batch, so the figures fill in live. */
+#include "app/tui/tui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/density.h"
+#include "core/density_truth.h"
+#include "render/plot_density.h"
+
+#define BATCH 10
+
+/* The settings the lab cycles through with left/right. */
+static const size_t n_choices[] = {25, 50, 100, 200, 500, 1000, 5000};
+static const size_t bin_choices[] = {5, 10, 20, 40, 80};
+static const size_t rep_choices[] = {50, 100, 200, 500, 1000};
+static const double bw_choices[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
+#define NCH(a) (sizeof(a) / sizeof((a)[0]))
+
+static void
+free_results(tui_dens *d)
+{
+    hf_density_result_free(d->res);
+    hf_density_example_free(d->ex);
+    d->res = NULL;
+    d->ex = NULL;
+}
+
+static void *
+dens_main(void *arg)
+{
+    tui_dens *d = arg;
+    pthread_mutex_lock(&d->mu);
+    for (;;) {
+        while (!d->quit && !d->pending)
+            pthread_cond_wait(&d->cv, &d->mu);
+        if (d->quit)
+            break;
+        d->pending = false;
+        d->running = true;
+        d->done_reps = 0;
+        tui_dens_job job = d->job;
+        /* the UI may change or free its copy of the channel name while this job runs */
+        job.channel = d->job.channel != NULL ? strdup(d->job.channel) : NULL;
+        free(d->msg);
+        d->msg = NULL;
+        pthread_mutex_unlock(&d->mu);
+
+        hf_error err = {0};
+        hf_density_truth *truth =
+            job.channel != NULL ? hf_density_truth_template(job.m, job.channel, NULL, &err)
+                                : hf_density_truth_builtin(hf_density_truth_names[job.truth], &err);
+        hf_density_config cfg;
+        hf_density_config_init(&cfg);
+        cfg.n = job.n;
+        cfg.bins = job.bins;
+        cfg.rule = job.rule;
+        cfg.bw_value = job.bw;
+        cfg.sampling = HF_DENSITY_MULTINOMIAL; /* O(bins) per histogram: live even at M = 1e6 */
+        cfg.seed = job.seed;
+        hf_density_exp *e = truth != NULL ? hf_density_exp_new(truth, &cfg, &err) : NULL;
+        while (e != NULL && !atomic_load(&d->cancel) && hf_density_exp_done(e) < job.reps) {
+            size_t left = job.reps - hf_density_exp_done(e);
+            if (hf_density_exp_run(e, left < BATCH ? left : BATCH, 1, &d->cancel, &err) < 0)
+                break;
+            if (hf_density_exp_done(e) < 2)
+                continue;
+            hf_density_result *r = hf_density_exp_result(e, &err);
+            hf_density_example *ex = hf_density_exp_example(e, 0, 1e4, &err);
+            pthread_mutex_lock(&d->mu);
+            free_results(d);
+            d->res = r;
+            d->ex = ex;
+            d->done_reps = hf_density_exp_done(e);
+            d->fresh = true;
+            pthread_mutex_unlock(&d->mu);
+            if (r == NULL)
+                break;
+        }
+        pthread_mutex_lock(&d->mu);
+        /* the figures borrow the truth: it lives until the next job replaces it */
+        hf_density_truth_free(d->truth);
+        d->truth = truth;
+        d->fresh = true;
+        if (err.code != HF_OK)
+            d->msg = strdup(hf_error_msg(&err));
+        else if (atomic_load(&d->cancel))
+            d->msg = strdup("cancelled");
+        d->running = false;
+        pthread_mutex_unlock(&d->mu);
+        hf_density_exp_free(e);
+        hf_error_release(&err);
+        free(job.channel);
+        pthread_mutex_lock(&d->mu);
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+/* Default settings; the thread starts with the first experiment. Returns 0 or -1. */
+int
+tui_dens_start(tui_dens *d)
+{
+    memset(d, 0, sizeof(*d));
+    atomic_init(&d->cancel, 0);
+    d->job.n = 100;
+    d->job.bins = 20;
+    d->job.reps = 200;
+    d->job.rule = HF_KDE_SILVERMAN;
+    d->job.bw = 1.0;
+    d->job.seed = 1;
+    d->job.truth = 2; /* camelback */
+    for (size_t i = 0; hf_density_truth_names[i] != NULL; i++)
+        if (strcmp(hf_density_truth_names[i], "camelback") == 0)
+            d->job.truth = (int)i;
+    if (pthread_mutex_init(&d->mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&d->cv, NULL) != 0) {
+        pthread_mutex_destroy(&d->mu);
+        return -1;
+    }
+    if (pthread_create(&d->thread, NULL, dens_main, d) != 0) {
+        pthread_cond_destroy(&d->cv);
+        pthread_mutex_destroy(&d->mu);
+        return -1;
+    }
+    d->started = true;
+    return 0;
+}
+
+/* (Re)start the experiment with the current settings; a running one is cancelled first. */
+void
+tui_dens_submit(tui_dens *d)
+{
+    if (!d->started)
+        return;
+    atomic_store(&d->cancel, 1);
+    pthread_mutex_lock(&d->mu);
+    while (d->running) { /* the batch under way ends within a few ms after cancel */
+        pthread_mutex_unlock(&d->mu);
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&d->mu);
+    }
+    atomic_store(&d->cancel, 0);
+    d->job.seed++; /* a new experiment is a new sample */
+    d->pending = true;
+    d->running = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    d->submitted = true;
+}
+
+void
+tui_dens_cancel(tui_dens *d)
+{
+    atomic_store(&d->cancel, 1);
+}
+
+void
+tui_dens_stop(tui_dens *d)
+{
+    if (!d->started)
+        return;
+    atomic_store(&d->cancel, 1);
+    pthread_mutex_lock(&d->mu);
+    d->quit = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    free_results(d);
+    hf_density_truth_free(d->truth);
+    free(d->msg);
+    free(d->job.channel);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    d->started = false;
+}
+
+/* Panes to redraw when a new snapshot arrived (the Density view only). */
+unsigned
+tui_dens_poll(struct tui *t)
+{
+    tui_dens *d = &t->dens;
+    if (!d->started)
+        return 0;
+    pthread_mutex_lock(&d->mu);
+    bool fresh = d->fresh;
+    d->fresh = false;
+    pthread_mutex_unlock(&d->mu);
+    return fresh && t->view == TUI_V_DENSITY ? TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_TOP
+                                             : 0;
+}
+
+/* The figure for the right pane, built under the lock from the latest snapshot; NULL before the
+ * first batch. Caller frees. */
+hf_scene *
+tui_dens_scene(tui_dens *d)
+{
+    hf_scene *s = NULL;
+    pthread_mutex_lock(&d->mu);
+    if (d->res != NULL && d->truth != NULL &&
+        (d->figure != HF_DENSITY_FIG_EXAMPLE || d->ex != NULL))
+        s = hf_plot_density((hf_density_figure)d->figure, d->truth, d->res, d->ex);
+    pthread_mutex_unlock(&d->mu);
+    return s;
+}
+
+static size_t
+step_size(const size_t *v, size_t n, size_t cur, int dir)
+{
+    size_t i = 0;
+    while (i < n && v[i] < cur)
+        i++;
+    if (dir > 0)
+        return i + 1 < n ? v[i + 1] : v[n - 1];
+    return i > 0 ? v[i - 1] : v[0];
+}
+
+/* The settings as lines "label  value" (TUI_DENS_NSET of them) into buf. */
+void
+tui_dens_setting(const struct tui *t, int k, char *buf, size_t n)
+{
+    const tui_dens_job *j = &t->dens.job;
+    switch (k) {
+    case 0:
+        if (j->channel != NULL)
+            snprintf(buf, n, "truth      channel %s", j->channel);
+        else
+            snprintf(buf, n, "truth      %s", hf_density_truth_names[j->truth]);
+        break;
+    case 1:
+        snprintf(buf, n, "n          %zu events", j->n);
+        break;
+    case 2:
+        snprintf(buf, n, "bins       %zu", j->bins);
+        break;
+    case 3:
+        snprintf(buf, n, "bandwidth  %s x %.2f", hf_kde_rule_name(j->rule), j->bw);
+        break;
+    case 4:
+        snprintf(buf, n, "reps       %zu", j->reps);
+        break;
+    default:
+        snprintf(buf, n, "figure     %s", hf_plot_density_name((hf_density_figure)t->dens.figure));
+        break;
+    }
+}
+
+/* Left/right on setting k (under the lock: the thread copies the job when it starts one).
+ * Returns true when the experiment must restart. */
+static bool
+adjust(struct tui *t, int k, int dir)
+{
+    tui_dens_job *j = &t->dens.job;
+    size_t ntruth = 0;
+    while (hf_density_truth_names[ntruth] != NULL)
+        ntruth++;
+    switch (k) {
+    case 0: {
+        /* built-in truths, then the selected channel's summed template */
+        int pos = j->channel != NULL ? (int)ntruth : j->truth;
+        pos = (pos + dir + (int)ntruth + 1) % ((int)ntruth + 1);
+        free(j->channel);
+        j->channel = NULL;
+        if (pos == (int)ntruth && t->m->nchan > 0) {
+            j->channel = strdup(t->m->chan[tui_current_channel(t)]->name);
+            j->m = t->m;
+        } else {
+            j->truth = pos % (int)ntruth;
+        }
+        return true;
+    }
+    case 1:
+        j->n = step_size(n_choices, NCH(n_choices), j->n, dir);
+        return true;
+    case 2:
+        j->bins = step_size(bin_choices, NCH(bin_choices), j->bins, dir);
+        return true;
+    case 3: {
+        /* scott, silverman, isj at x1, then silverman at the other multiples */
+        size_t nb = NCH(bw_choices), i = 0;
+        while (i < nb && bw_choices[i] < j->bw - 1e-9)
+            i++;
+        if (j->rule != HF_KDE_SILVERMAN || (dir > 0 ? i + 1 >= nb : i == 0)) {
+            int r = ((int)j->rule + dir + 3) % 3;
+            j->rule = (hf_kde_rule)r;
+            j->bw = 1.0;
+        } else {
+            j->bw = bw_choices[dir > 0 ? i + 1 : i - 1];
+        }
+        return true;
+    }
+    case 4:
+        j->reps = step_size(rep_choices, NCH(rep_choices), j->reps, dir);
+        return true;
+    default:
+        t->dens.figure = (t->dens.figure + dir + HF_DENSITY_FIG_COUNT) % HF_DENSITY_FIG_COUNT;
+        return false;
+    }
+}
+
+bool
+tui_dens_adjust(struct tui *t, int k, int dir)
+{
+    pthread_mutex_lock(&t->dens.mu);
+    bool restart = adjust(t, k, dir);
+    pthread_mutex_unlock(&t->dens.mu);
+    return restart;
+}
+
+/* One status line: reps done, the headline numbers, or the failure. */
+void
+tui_dens_status(tui_dens *d, char *buf, size_t n)
+{
+    pthread_mutex_lock(&d->mu);
+    if (!d->submitted)
+        snprintf(buf, n, "Enter starts the experiment");
+    else if (d->res != NULL)
+        snprintf(buf, n, "%s%zu/%zu reps  KDE x%.2f  hist MSE %.3g  KDE MSE %.3g%s%s",
+                 d->running ? "running " : "", d->done_reps, d->job.reps, d->res->kde_factor,
+                 d->res->hist_mse, d->res->kde_mse, d->msg ? "  " : "", d->msg ? d->msg : "");
+    else if (d->msg != NULL)
+        snprintf(buf, n, "failed: %s", d->msg);
+    else
+        snprintf(buf, n, "running...");
+    pthread_mutex_unlock(&d->mu);
+}
