@@ -455,8 +455,8 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
         hf_error_set(err, HF_EUSAGE, "", "no constrained parameter");
         return NULL;
     }
-    double *key = malloc(2 * c->n * sizeof(*key));
-    size_t *order = malloc(c->n * sizeof(*order));
+    double *key = calloc(2 * c->n, sizeof(*key));
+    size_t *order = calloc(c->n, sizeof(*order));
     double *buf = malloc((2 * n + 2) * sizeof(*buf));
     const char **lab = malloc(n * sizeof(*lab));
     bool *used = calloc(m->nchan + 1, sizeof(*used));
