@@ -494,6 +494,84 @@ START_TEST(test_scan_interval)
 }
 END_TEST
 
+/* Invariants of a 2D scan: every delta is >= 0, and for each x the 1D profile (the second
+ * parameter free) is at most the minimum over the 2D grid's y values at the same x. */
+START_TEST(test_scan_2d_profile)
+{
+    hf_workspace *ws;
+    hf_model *m = counting_model(&ws, 50.0, 400.0, 440.0, 0.05);
+    hf_error err = {0};
+    hf_data d = hf_model_data(m);
+    int bunc = hf_model_find_par(m, "bunc");
+    ck_assert_int_ge(bunc, 0);
+    hf_scan_options so = {0};
+    so.par = m->poi;
+    so.par2 = bunc;
+    so.lo = 0.0;
+    so.hi = 2.5;
+    so.n = 11;
+    so.lo2 = -2.0;
+    so.hi2 = 2.0;
+    so.n2 = 9;
+    so.threads = 3;
+    hf_scan_result s2, s1;
+    ck_assert_msg(hf_scan_compute(m, &d, &so, &s2, &err) == 0, "%s", hf_error_msg(&err));
+    so.par2 = -1;
+    so.threads = 1;
+    ck_assert_int_eq(hf_scan_compute(m, &d, &so, &s1, &err), 0);
+    ck_assert_uint_eq(s2.n2, 9);
+    ck_assert_double_eq_tol(s1.twice_nll_min, s2.twice_nll_min, 1e-6);
+    for (size_t i = 0; i < s2.n; i++) {
+        double best = INFINITY;
+        for (size_t j = 0; j < s2.n2; j++) {
+            ck_assert(s2.ok[i * s2.n2 + j]);
+            ck_assert(s2.dnll2[i * s2.n2 + j] >= -1e-9);
+            best = fmin(best, s2.dnll2[i * s2.n2 + j]);
+        }
+        ck_assert_msg(s1.dnll2[i] <= best + 1e-6, "x %g: 1D %g > 2D grid min %g", s1.x[i],
+                      s1.dnll2[i], best);
+    }
+    hf_scan_result_release(&s1);
+    hf_scan_result_release(&s2);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
+/* Grid interpolation and root finding agree to the grid's interpolation error, and CLs at the
+ * Brent root is alpha. */
+START_TEST(test_limit_grid_vs_brent)
+{
+    hf_workspace *ws;
+    hf_model *m = counting_model(&ws, 20.0, 100.0, 105.0, 0.05);
+    hf_error err = {0};
+    hf_infer *inf = hf_infer_new(m, NULL, &err);
+    ck_assert_ptr_nonnull(inf);
+    hf_limit_options lo = {0};
+    hf_limit_result rb, rg;
+    ck_assert_int_eq(hf_limit_compute(inf, &lo, &rb, &err), 0);
+    lo.lo = 0.0;
+    lo.hi = 4.0;
+    lo.grid = 81;
+    ck_assert_int_eq(hf_limit_compute(inf, &lo, &rg, &err), 0);
+    ck_assert_uint_eq(rg.npoints, 81);
+    ck_assert_double_eq_tol(rg.obs, rb.obs, 0.01 * rb.obs);
+    for (int k = 0; k < 5; k++) {
+        ck_assert_double_eq_tol(rg.exp[k], rb.exp[k], 0.01 * rb.exp[k]);
+        if (k > 0)
+            ck_assert(rb.exp[k] > rb.exp[k - 1]);
+    }
+    hf_hypotest h;
+    ck_assert_int_eq(hf_infer_hypotest(inf, rb.exp[2], false, &h, &err), 0);
+    ck_assert_double_eq_tol(h.cls_exp[2], 0.05, 1e-5);
+    hf_limit_result_release(&rb);
+    hf_limit_result_release(&rg);
+    hf_infer_free(inf);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
 START_TEST(test_no_poi)
 {
     hf_workspace *ws;
@@ -525,6 +603,8 @@ infer_suite(void)
     tcase_add_test(tc2, test_asymptotic_closed_form);
     tcase_add_test(tc2, test_toys_vs_asymptotic);
     tcase_add_test(tc2, test_scan_interval);
+    tcase_add_test(tc2, test_scan_2d_profile);
+    tcase_add_test(tc2, test_limit_grid_vs_brent);
     tcase_add_test(tc2, test_no_poi);
     suite_add_tcase(s, tc2);
     return s;
