@@ -350,8 +350,8 @@ START_TEST(test_limit_reference)
         for (int k = 0; k < 5; k++) {
             if (fabs(res.exp[k] - band[k]) < 0.01 * band[k])
                 continue;
-            CHECK(&f, pyhf_start_is_local(rc.m, band[k]),
-                  "%s: expected limit [%d] %.5g, pyhf %.5g", cases[i], k, res.exp[k], band[k]);
+            CHECK(&f, pyhf_start_is_local(rc.m, band[k]), "%s: expected limit [%d] %.5g, pyhf %.5g",
+                  cases[i], k, res.exp[k], band[k]);
         }
         /* the limit is where CLs crosses alpha: check with a fresh test at the root */
         hf_hypotest h;
@@ -442,8 +442,8 @@ START_TEST(test_toys_vs_asymptotic)
     double ntoy = to.ntoys;
     double e_sb = sqrt(tr.clsb * (1 - tr.clsb) / ntoy), e_b = sqrt(tr.clb * (1 - tr.clb) / ntoy);
     double e_cls = tr.cls * sqrt(pow(e_sb / tr.clsb, 2) + pow(e_b / tr.clb, 2));
-    ck_assert_msg(fabs(tr.cls - ha.cls) < 3 * e_cls + 0.01, "toys CLs %.4f +- %.4f, asymptotic %.4f",
-                  tr.cls, e_cls, ha.cls);
+    ck_assert_msg(fabs(tr.cls - ha.cls) < 3 * e_cls + 0.01,
+                  "toys CLs %.4f +- %.4f, asymptotic %.4f", tr.cls, e_cls, ha.cls);
     ck_assert_msg(fabs(tr.cls_exp[2] - ha.cls_exp[2]) < 0.03, "toys CLs_exp %.4f, asymptotic %.4f",
                   tr.cls_exp[2], ha.cls_exp[2]);
     /* same seed, different thread count: bit-identical */

@@ -50,43 +50,45 @@ run_ops(const char *doc_text, const char *ops_text, const char *want, char **whe
 START_TEST(test_rfc6902_examples)
 {
     run_ops("{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz\",\"value\":\"qux\"}]",
-            "{\"baz\":\"qux\",\"foo\":\"bar\"}", NULL);                                   /* A.1 */
-    run_ops("{\"foo\":[\"bar\",\"baz\"]}", "[{\"op\":\"add\",\"path\":\"/foo/1\",\"value\":\"qux\"}]",
-            "{\"foo\":[\"bar\",\"qux\",\"baz\"]}", NULL);                                 /* A.2 */
+            "{\"baz\":\"qux\",\"foo\":\"bar\"}", NULL); /* A.1 */
+    run_ops("{\"foo\":[\"bar\",\"baz\"]}",
+            "[{\"op\":\"add\",\"path\":\"/foo/1\",\"value\":\"qux\"}]",
+            "{\"foo\":[\"bar\",\"qux\",\"baz\"]}", NULL); /* A.2 */
     run_ops("{\"baz\":\"qux\",\"foo\":\"bar\"}", "[{\"op\":\"remove\",\"path\":\"/baz\"}]",
-            "{\"foo\":\"bar\"}", NULL);                                                   /* A.3 */
+            "{\"foo\":\"bar\"}", NULL); /* A.3 */
     run_ops("{\"foo\":[\"bar\",\"qux\",\"baz\"]}", "[{\"op\":\"remove\",\"path\":\"/foo/1\"}]",
-            "{\"foo\":[\"bar\",\"baz\"]}", NULL);                                         /* A.4 */
+            "{\"foo\":[\"bar\",\"baz\"]}", NULL); /* A.4 */
     run_ops("{\"baz\":\"qux\",\"foo\":\"bar\"}",
             "[{\"op\":\"replace\",\"path\":\"/baz\",\"value\":\"boo\"}]",
-            "{\"baz\":\"boo\",\"foo\":\"bar\"}", NULL);                                   /* A.5 */
+            "{\"baz\":\"boo\",\"foo\":\"bar\"}", NULL); /* A.5 */
     run_ops("{\"foo\":{\"bar\":\"baz\",\"waldo\":\"fred\"},\"qux\":{\"corge\":\"grault\"}}",
             "[{\"op\":\"move\",\"from\":\"/foo/waldo\",\"path\":\"/qux/thud\"}]",
             "{\"foo\":{\"bar\":\"baz\"},\"qux\":{\"corge\":\"grault\",\"thud\":\"fred\"}}",
-            NULL);                                                                        /* A.6 */
+            NULL); /* A.6 */
     run_ops("{\"foo\":[\"all\",\"grass\",\"cows\",\"eat\"]}",
             "[{\"op\":\"move\",\"from\":\"/foo/1\",\"path\":\"/foo/3\"}]",
-            "{\"foo\":[\"all\",\"cows\",\"eat\",\"grass\"]}", NULL);                      /* A.7 */
+            "{\"foo\":[\"all\",\"cows\",\"eat\",\"grass\"]}", NULL); /* A.7 */
     run_ops("{\"baz\":\"qux\",\"foo\":[\"a\",2,\"c\"]}",
             "[{\"op\":\"test\",\"path\":\"/baz\",\"value\":\"qux\"},"
             "{\"op\":\"test\",\"path\":\"/foo/1\",\"value\":2}]",
-            "{\"baz\":\"qux\",\"foo\":[\"a\",2,\"c\"]}", NULL);                           /* A.8 */
+            "{\"baz\":\"qux\",\"foo\":[\"a\",2,\"c\"]}", NULL); /* A.8 */
     char *where = NULL;
     run_ops("{\"baz\":\"qux\"}", "[{\"op\":\"test\",\"path\":\"/baz\",\"value\":\"bar\"}]", NULL,
-            &where);                                                                      /* A.9 */
+            &where); /* A.9 */
     ck_assert_str_eq(where, "/p/0");
     free(where);
     run_ops("{\"foo\":\"bar\"}",
             "[{\"op\":\"add\",\"path\":\"/child\",\"value\":{\"grandchild\":{}}}]",
-            "{\"foo\":\"bar\",\"child\":{\"grandchild\":{}}}", NULL);                     /* A.10 */
-    run_ops("{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz/bat\",\"value\":\"qux\"}]",
-            NULL, NULL);                                                                  /* A.12 */
+            "{\"foo\":\"bar\",\"child\":{\"grandchild\":{}}}", NULL); /* A.10 */
+    run_ops("{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz/bat\",\"value\":\"qux\"}]", NULL,
+            NULL); /* A.12 */
     run_ops("{\"/\":9,\"~1\":10}", "[{\"op\":\"test\",\"path\":\"/~01\",\"value\":10}]",
-            "{\"/\":9,\"~1\":10}", NULL);                                                 /* A.14 */
+            "{\"/\":9,\"~1\":10}", NULL); /* A.14 */
     run_ops("{\"/\":9,\"~1\":10}", "[{\"op\":\"test\",\"path\":\"/~01\",\"value\":\"10\"}]", NULL,
-            NULL);                                                                        /* A.15 */
-    run_ops("{\"foo\":[\"bar\"]}", "[{\"op\":\"add\",\"path\":\"/foo/-\",\"value\":[\"abc\",\"def\"]}]",
-            "{\"foo\":[\"bar\",[\"abc\",\"def\"]]}", NULL);                               /* A.16 */
+            NULL); /* A.15 */
+    run_ops("{\"foo\":[\"bar\"]}",
+            "[{\"op\":\"add\",\"path\":\"/foo/-\",\"value\":[\"abc\",\"def\"]}]",
+            "{\"foo\":[\"bar\",[\"abc\",\"def\"]]}", NULL); /* A.16 */
     /* copy, whole-document replace, errors carry the operation index */
     run_ops("{\"a\":{\"b\":1}}", "[{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/c\"}]",
             "{\"a\":{\"b\":1},\"c\":{\"b\":1}}", NULL);
@@ -116,8 +118,7 @@ check_expected(const hf_model *m, cJSON *block, const char *what)
     cJSON *exp = tu_get(block, "expected_data_main");
     for (size_t c = 0; c < m->nchan; c++) {
         size_t nb;
-        double *want =
-            tu_numbers(cJSON_GetObjectItemCaseSensitive(exp, m->chan[c]->name), &nb);
+        double *want = tu_numbers(cJSON_GetObjectItemCaseSensitive(exp, m->chan[c]->name), &nb);
         ck_assert_uint_eq(nb, m->chan_nbins[c]);
         for (size_t b = 0; b < nb; b++) {
             double got = nu[m->chan_off[c] + b];
