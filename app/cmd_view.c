@@ -58,8 +58,7 @@ cmd_view(int argc, char **argv)
     if (channel != NULL) {
         int ci = hf_model_find_channel(cli.model, channel);
         if (ci < 0) {
-            rc = hf_cli_usage_error("--channel: no channel named '%s' in %s", channel,
-                                    cli.ws_path);
+            rc = hf_cli_usage_error("--channel: no channel named '%s' in %s", channel, cli.ws_path);
             hf_cli_release(&cli);
             return rc;
         }
@@ -99,9 +98,9 @@ cmd_view(int argc, char **argv)
         pt = TUI_PT_POST;
     }
     const char *nc = getenv("NO_COLOR");
-    bool use_colour = strcmp(color, "always") == 0 ||
-                      (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) &&
-                       !(nc != NULL && nc[0] != '\0'));
+    bool use_colour =
+        strcmp(color, "always") == 0 ||
+        (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !(nc != NULL && nc[0] != '\0'));
     bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     hf_cellgrid *g = hf_cells_new(width, height);
     hf_scene *s = tui_stack_scene(t, c, pt, width / 10.0, height / 5.0);

@@ -178,8 +178,8 @@ ascii_of(uint32_t cp)
     return '?';
 }
 
-static int text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink,
-                        unsigned attr, int xend);
+static int text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigned attr,
+                        int xend);
 
 /* Text at (x, y); non-ASCII code points get 7-bit stand-ins in the ASCII glyph set. */
 int
@@ -343,7 +343,7 @@ ticks_of(const hf_axis *ax, int target, hf_tickset *ts)
 /* ---- braille canvas ---- */
 
 typedef struct dots {
-    int w, h;      /* in dots: 2 per column, 4 per row */
+    int w, h; /* in dots: 2 per column, 4 per row */
     unsigned char *bits;
     hf_ink *ink;
     bool any;
@@ -354,8 +354,8 @@ dot_set(dots *d, int sx, int sy, hf_ink ink)
 {
     if (sx < 0 || sy < 0 || sx >= d->w || sy >= d->h)
         return;
-    int cx = sx / 2, cyb = sy / 4;                    /* cell, counted from the bottom */
-    int dr = 3 - sy % 4, dc = sx % 2;                 /* dot row from the top, column */
+    int cx = sx / 2, cyb = sy / 4;    /* cell, counted from the bottom */
+    int dr = 3 - sy % 4, dc = sx % 2; /* dot row from the top, column */
     int bit = dr < 3 ? (dc == 0 ? dr : 3 + dr) : (dc == 0 ? 6 : 7); /* 0 3 / 1 4 / 2 5 / 6 7 */
     size_t i = (size_t)cyb * (size_t)(d->w / 2) + (size_t)cx;
     d->bits[i] |= (unsigned char)(1u << bit);
@@ -724,7 +724,10 @@ draw_rule(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_rule *r, h
         if (!(f >= 0 && f <= 1))
             return;
         int y = row_of(gm, f);
-        uint32_t cp = a ? '-' : dash == HF_DASH_SOLID ? 0x2500 : dash == HF_DASH_DASHED ? 0x254C : 0x2508;
+        uint32_t cp = a                        ? '-'
+                      : dash == HF_DASH_SOLID  ? 0x2500
+                      : dash == HF_DASH_DASHED ? 0x254C
+                                               : 0x2508;
         for (int x = gm->px; x < gm->px + gm->pw; x++) {
             hf_cell *c = hf_cells_at(g, x, y);
             if (c != NULL && rule_can_take(g, c)) {
@@ -1191,8 +1194,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         d.bits = NULL;
         d.ink = NULL;
         draw_axes(g, &gm, p);
-        draw_legend(g, &gm, p,
-                    p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? gm.px + gm.pw + 1 : -1);
+        draw_legend(g, &gm, p, p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? gm.px + gm.pw + 1 : -1);
         if (p->title != NULL)
             text_clipped(g, gm.px, oy0, p->title, hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD, ox1);
         if (p->y.label != NULL && !p->y.hidden) {
@@ -1201,8 +1203,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
             int lw = (int)utf8_width(p->y.label);
             int row = p->title != NULL ? oy0 : gm.py;
             if (p->title != NULL && gm.px + tw + 2 + lw <= gm.px + gm.pw)
-                hf_cells_text(g, gm.px + gm.pw - lw, row, p->y.label, hf_ink_of(HF_ROLE_FG, 0),
-                              0);
+                hf_cells_text(g, gm.px + gm.pw - lw, row, p->y.label, hf_ink_of(HF_ROLE_FG, 0), 0);
         }
     }
 }

@@ -38,7 +38,7 @@ typedef struct hf_cellgrid {
     int w, h;
     hf_cell *cell; /* h rows of w */
     hf_glyphs glyphs;
-    bool mono;     /* no colours: stack layers differ by shade glyphs, points reverse */
+    bool mono; /* no colours: stack layers differ by shade glyphs, points reverse */
 } hf_cellgrid;
 
 /* A w x h grid of empty cells (w, h >= 1), NULL on ENOMEM. Free with hf_cells_free. */

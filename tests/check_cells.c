@@ -36,8 +36,8 @@ one_dot(double x, double y)
     hf_scene *s;
     hf_panel *p = bare_panel(&s, 1, 1);
     double xs[1] = {x}, ys[1] = {y};
-    ck_assert_ptr_nonnull(hf_panel_add_line(s, p, 1, xs, ys, hf_ink_of(HF_ROLE_SERIES, 0),
-                                            HF_DASH_SOLID));
+    ck_assert_ptr_nonnull(
+        hf_panel_add_line(s, p, 1, xs, ys, hf_ink_of(HF_ROLE_SERIES, 0), HF_DASH_SOLID));
     hf_cellgrid *g = hf_cells_new(3, 1); /* margin 1 + one plot cell + gap 1 */
     ck_assert_ptr_nonnull(g);
     hf_cells_draw(g, s, HF_GLYPHS_BRAILLE);
@@ -163,8 +163,8 @@ full_scene(bool logy)
     hf_panel_set_axis(s, &r->x, 0, 3, false, "m [GeV]");
     hf_panel_set_axis(s, &r->y, 0.5, 1.5, false, "Data / Pred.");
     hf_panel_add_rule(s, r, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED);
-    hf_panel_add_text(s, r, HF_COORD_AXES, 0.02, 0.9, "ratio ±1σ", HF_HALIGN_LEFT,
-                      HF_VALIGN_TOP, HF_TEXT_SMALL);
+    hf_panel_add_text(s, r, HF_COORD_AXES, 0.02, 0.9, "ratio ±1σ", HF_HALIGN_LEFT, HF_VALIGN_TOP,
+                      HF_TEXT_SMALL);
     return s;
 }
 
@@ -177,7 +177,7 @@ START_TEST(test_ascii_is_seven_bit)
     ck_assert_ptr_nonnull(text);
     for (const unsigned char *c = (const unsigned char *)text; *c; c++)
         ck_assert_msg(*c == '\n' || (*c >= 32 && *c < 127), "byte 0x%02x in ASCII mode", *c);
-    ck_assert_ptr_nonnull(strstr(text, "10^3"));   /* log ticks spelled out */
+    ck_assert_ptr_nonnull(strstr(text, "10^3"));    /* log ticks spelled out */
     ck_assert_ptr_nonnull(strstr(text, "m [GeV]")); /* x label of the lower panel */
     ck_assert_ptr_nonnull(strstr(text, "ttbar"));   /* legend */
     free(text);
@@ -226,7 +226,7 @@ START_TEST(test_points_over_stack_keep_fill_colour)
                 over_fill += c->bg.role == HF_ROLE_SAMPLE;
             }
         }
-    ck_assert_int_eq(markers, 4); /* three points and the legend's marker */
+    ck_assert_int_eq(markers, 4);   /* three points and the legend's marker */
     ck_assert_int_ge(over_fill, 1); /* bin 2: data 600 inside a stack of 520 + band */
     hf_cells_free(g);
     hf_scene_free(s);
@@ -259,7 +259,8 @@ START_TEST(test_utf8_round_trip)
         ck_assert_uint_eq(hf_utf8_decode(&p), cps[i]);
         ck_assert_ptr_eq(p, buf + n);
     }
-    const char *bad = "\xff" "A";
+    const char *bad = "\xff"
+                      "A";
     ck_assert_uint_eq(hf_utf8_decode(&bad), 0xFFFD);
     ck_assert_uint_eq(hf_utf8_decode(&bad), 'A');
 }

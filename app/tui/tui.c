@@ -121,8 +121,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
             if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
                 tui_list *l = tui_focused_list(t);
                 int row = ev.y - 3; /* list rows start under the box top and the header */
-                if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis &&
-                    ev.x < t->left_w) {
+                if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {
                     l->sel = l->top + (size_t)row;
                     t->dirty |= TUI_DIRTY_ALL;
                 }
@@ -234,7 +233,8 @@ tui_run(hf_cli *cli, const tui_opts *o)
         if (scr == NULL) {
             fclose(devnull);
             tui_state_release(t);
-            fprintf(stderr, "hfscope: error: --bench: no terminal description for xterm-256color\n");
+            fprintf(stderr,
+                    "hfscope: error: --bench: no terminal description for xterm-256color\n");
             return 1;
         }
     } else if (initscr() == NULL) {

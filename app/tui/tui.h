@@ -43,21 +43,21 @@ typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_P
 
 /* A filtered, sorted list of row indices with a selection and a scroll offset. */
 typedef struct tui_list {
-    size_t n;      /* rows in the underlying table */
-    size_t *idx;   /* visible rows, in display order (nvis of them) */
+    size_t n;    /* rows in the underlying table */
+    size_t *idx; /* visible rows, in display order (nvis of them) */
     size_t nvis;
-    size_t sel;    /* position in idx */
-    size_t top;    /* first visible position */
-    int sort_col;  /* 0 = natural (pyhf) order */
+    size_t sel;   /* position in idx */
+    size_t top;   /* first visible position */
+    int sort_col; /* 0 = natural (pyhf) order */
     bool sort_inv;
-    char *filter;  /* case-insensitive substring; NULL or "" = all */
+    char *filter; /* case-insensitive substring; NULL or "" = all */
 } tui_list;
 
 /* Per-channel summary numbers, for the Channels list and the Overview. */
 typedef struct tui_chan {
     size_t nbins;
-    double data, pre, post;      /* summed over bins */
-    double chi2_pre, chi2_post;  /* Poisson deviance (saturated -2 ln lambda), over nbins */
+    double data, pre, post;     /* summed over bins */
+    double chi2_pre, chi2_post; /* Poisson deviance (saturated -2 ln lambda), over nbins */
 } tui_chan;
 
 /* The fit thread's shared block (btop's runner): everything below `mu` is guarded by it. */
@@ -74,9 +74,9 @@ typedef struct tui_worker {
     bool *fixed;
     int iter;
     double nll, edm;
-    double t_start;      /* monotonic seconds */
-    int rc;              /* hf_fit's return */
-    hf_fit_result res;   /* handed to the UI by tui_worker_poll */
+    double t_start;    /* monotonic seconds */
+    int rc;            /* hf_fit's return */
+    hf_fit_result res; /* handed to the UI by tui_worker_poll */
     hf_error err;
 } tui_worker;
 
@@ -87,12 +87,12 @@ struct hf_density_result;
 struct hf_density_example;
 struct hf_density_truth;
 typedef struct tui_dens_job {
-    int truth;          /* index into hf_density_truth_names, unless channel is set */
-    char *channel;      /* a channel's summed nominal template as the truth */
+    int truth;     /* index into hf_density_truth_names, unless channel is set */
+    char *channel; /* a channel's summed nominal template as the truth */
     const hf_model *m;
     size_t n, bins, reps;
-    int rule;           /* hf_kde_rule */
-    double bw;          /* multiple of the rule's bandwidth */
+    int rule;  /* hf_kde_rule */
+    double bw; /* multiple of the rule's bandwidth */
     unsigned long seed;
 } tui_dens_job;
 
@@ -117,52 +117,57 @@ typedef struct tui_dens {
 
 #define TUI_DENS_NSET 6
 
-typedef enum tui_fitstate { TUI_FIT_IDLE = 0, TUI_FIT_RUNNING, TUI_FIT_DONE, TUI_FIT_FAILED } tui_fitstate;
+typedef enum tui_fitstate {
+    TUI_FIT_IDLE = 0,
+    TUI_FIT_RUNNING,
+    TUI_FIT_DONE,
+    TUI_FIT_FAILED
+} tui_fitstate;
 
 #define TUI_MSG_MAX 512
 
 struct tui {
     /* input */
     hf_cli cli;
-    const char *file_label;      /* basename of the workspace path */
+    const char *file_label; /* basename of the workspace path */
     const hf_model *m;
     hf_data data;
     size_t max_chan_samples;
     /* parameter vectors (npar): suggested init, live slider values */
     double *init;
     double *live;
-    bool *moved;                 /* parameters the slider changed */
-    bool hold_moved;             /* refit keeps moved parameters fixed */
+    bool *moved;     /* parameters the slider changed */
+    bool hold_moved; /* refit keeps moved parameters fixed */
     /* expected yields: pre-fit (init), post-fit (best fit), live (slider); nbins and nys */
     double *nu_pre, *ys_pre, *nu_post, *ys_post, *nu_live, *ys_live;
     tui_chan *chan;
     hf_yields *yl_pre, *yl_post, *yl_live; /* with bands, for the stack figures */
     /* fit */
     tui_fitstate fit_state;
-    hf_fit_result fit;           /* valid when have_fit */
+    hf_fit_result fit; /* valid when have_fit */
     bool have_fit;
-    double *corr;                /* npar x npar, NULL without covariance */
-    char *fit_msg;               /* failure reason */
+    double *corr;  /* npar x npar, NULL without covariance */
+    char *fit_msg; /* failure reason */
     int fit_iter;
     double fit_nll, fit_secs;
     tui_worker worker;
     tui_dens dens;
     /* view state */
     tui_view view;
-    int focus;                   /* 0 = left list, 1 = second list (slider: channels) */
-    tui_list chl, parl, corrl;   /* channels, parameters, correlation rows */
+    int focus;                 /* 0 = left list, 1 = second list (slider: channels) */
+    tui_list chl, parl, corrl; /* channels, parameters, correlation rows */
     bool postfit, logy, ascii, mono, test_mode, no_fit, mouse;
-    double oc_threshold;         /* over-constrained: post/pre sigma below this */
-    double corr_threshold;       /* correlation pruning */
-    size_t corr_col;             /* heat-map cursor column (position in corrl.idx) */
+    double oc_threshold;   /* over-constrained: post/pre sigma below this */
+    double corr_threshold; /* correlation pruning */
+    size_t corr_col;       /* heat-map cursor column (position in corrl.idx) */
     tui_overlay overlay;
-    size_t detail_par;           /* parameter shown in the detail overlay */
+    size_t detail_par; /* parameter shown in the detail overlay */
     size_t help_top;
     /* prompt (export file name, search) */
-    int prompt_kind;             /* 0 none, 1 search, 2 export */
+    int prompt_kind; /* 0 none, 1 search, 2 export */
     char prompt[256];
     size_t prompt_len;
-    char *search;                /* last search string */
+    char *search; /* last search string */
     /* status line message */
     char msg[TUI_MSG_MAX];
     bool msg_error;
@@ -247,8 +252,8 @@ void tui_dens_status(tui_dens *d, char *buf, size_t n);
 
 /* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */
 typedef struct tui_opts {
-    bool bench;    /* draw into /dev/null, time the first screen and redraws, print the numbers */
-    bool no_fit;   /* no fit at start */
+    bool bench;  /* draw into /dev/null, time the first screen and redraws, print the numbers */
+    bool no_fit; /* no fit at start */
     bool mouse;
     double t_start; /* tui_now() when the command started */
     /* R: parse and load the workspace again into *out (errors printed to stderr); 0 or exit code */

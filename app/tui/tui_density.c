@@ -191,8 +191,7 @@ tui_dens_poll(struct tui *t)
     bool fresh = d->fresh;
     d->fresh = false;
     pthread_mutex_unlock(&d->mu);
-    return fresh && t->view == TUI_V_DENSITY ? TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_TOP
-                                             : 0;
+    return fresh && t->view == TUI_V_DENSITY ? TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_TOP : 0;
 }
 
 /* The figure for the right pane, built under the lock from the latest snapshot; NULL before the

@@ -31,8 +31,9 @@ static int npairs; /* pairs[1..npairs] are initialised; 0 is the default pair */
 static int
 basic_colour(hf_rgb c)
 {
-    static const double rgb[8][3] = {{0, 0, 0},     {0.8, 0, 0},   {0, 0.7, 0},   {0.8, 0.7, 0},
-                                     {0.1, 0.3, 0.9}, {0.7, 0, 0.7}, {0, 0.7, 0.7}, {0.75, 0.75, 0.75}};
+    static const double rgb[8][3] = {{0, 0, 0},     {0.8, 0, 0},       {0, 0.7, 0},
+                                     {0.8, 0.7, 0}, {0.1, 0.3, 0.9},   {0.7, 0, 0.7},
+                                     {0, 0.7, 0.7}, {0.75, 0.75, 0.75}};
     int best = 7;
     double bd = 1e9;
     for (int i = 1; i < 8; i++) { /* never black: the background may be black */
@@ -249,7 +250,6 @@ blit(const hf_cellgrid *g, int y, int x)
         }
 }
 
-
 /* Draw scene s (NULL: `none` as text) into the inside of the box at (y, x, h, w); frees s. */
 static void
 draw_scene_in(int y, int x, int h, int w, hf_scene *s, const char *none)
@@ -310,7 +310,7 @@ draw_stack_pane(int y, int x, int h, int w)
 /* ---- top and status lines ---- */
 
 static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
-                                                   "Slider", "Density", "Log"};
+                                                   "Slider",   "Density",  "Log"};
 
 static void
 draw_top(void)
@@ -335,8 +335,8 @@ draw_top(void)
             snprintf(fit, sizeof(fit), "fit: running %s starting  %.1fs (x cancels) ", sp,
                      tui.fit_secs);
         else
-            snprintf(fit, sizeof(fit), "fit: running %s it %d  NLL %.6g  %.1fs ", sp,
-                     tui.fit_iter, tui.fit_nll, tui.fit_secs);
+            snprintf(fit, sizeof(fit), "fit: running %s it %d  NLL %.6g  %.1fs ", sp, tui.fit_iter,
+                     tui.fit_nll, tui.fit_secs);
         break;
     }
     case TUI_FIT_DONE:
@@ -398,8 +398,8 @@ draw_status(void)
     int rw = (int)strlen(right);
     if (tui.prompt_kind != 0) {
         char buf[400];
-        snprintf(buf, sizeof(buf), " %s%s", tui.prompt_kind == 1 ? "filter: " : "export to: ",
-                 tui.prompt);
+        snprintf(buf, sizeof(buf), " %s%s",
+                 tui.prompt_kind == 1 ? "filter: " : "export to: ", tui.prompt);
         int n = put_str(y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
         put_cp(y, n, tui.ascii ? '_' : 0x2588, A_REVERSE, 0);
         return;
@@ -584,7 +584,7 @@ draw_param_table(int y, int x, int h, int w)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         double ratio, pull = tui_pull(&tui, p, &ratio);
-        bool oc = !isnan(ratio) && ratio < tui.oc_threshold, pulled = fabs(pull) > 1;
+        bool oc = !isnan(ratio) && ratio<tui.oc_threshold, pulled = fabs(pull)> 1;
         put_field(ry, xx, 2, sel ? G("▸", ">") : (tui.moved[p] ? "*" : ""), at, 0);
         put_field(ry, xx + 2, namew, pp->name, at | (oc || pulled ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%.4g", tui_best(&tui)[p]);
@@ -611,7 +611,8 @@ draw_param_table(int y, int x, int h, int w)
             char f[32];
             snprintf(f, sizeof(f), "%s%s", oc ? "OC " : "", pulled ? "PULL" : "");
             put_cp(ry, rx + conw, ' ', at, 0);
-            put_field(ry, rx + conw + 1, flagw - 1, f, at | A_BOLD, oc || pulled ? accent_pair(0) : 0);
+            put_field(ry, rx + conw + 1, flagw - 1, f, at | A_BOLD,
+                      oc || pulled ? accent_pair(0) : 0);
         }
     }
 }
@@ -654,8 +655,9 @@ draw_slider_params(int y, int x, int h, int w, bool focus)
             put_cp(ry, bx - 1, ' ', at, 0);
             double u = (tui.live[p] - tui_best(&tui)[p]) / tui_param_step(&tui, p);
             for (int i = 0; i < barw; i++)
-                put_cp(ry, bx + i, i == barw / 2 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '-' : 0x2500),
-                       at, 0);
+                put_cp(ry, bx + i,
+                       i == barw / 2 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '-' : 0x2500), at,
+                       0);
             int c = (int)lround(barw / 2 + fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
             put_cp(ry, bx + c, tui.ascii ? 'o' : 0x25CF, at | A_BOLD,
                    tui.moved[p] ? accent_pair(0) : 0);
@@ -678,7 +680,7 @@ draw_corr(int y, int x, int h, int w)
         blank(y + 1, x + lw + 1, h - 2, w - lw - 2);
         draw_box(y, x + lw, h, w - lw, "Correlation matrix", false);
         put_str(y + 2, x + lw + 2, w - lw - 4,
-                !tui.have_fit ? "no fit yet: press f (the fit runs in the background)"
+                !tui.have_fit      ? "no fit yet: press f (the fit runs in the background)"
                 : tui.corr == NULL ? "the fit has no covariance matrix"
                                    : "no correlation above the threshold: press t to lower it",
                 A_NORMAL, 0);
@@ -739,7 +741,8 @@ draw_corr(int y, int x, int h, int w)
             } else {
                 int lev = (int)lround(fabs(rho) * 4);
                 lev = lev > 4 ? 4 : lev;
-                char g2[3] = {rho >= 0 ? pos_m[lev] : neg_m[lev], rho >= 0 ? pos_m[lev] : neg_m[lev], 0};
+                char g2[3] = {rho >= 0 ? pos_m[lev] : neg_m[lev],
+                              rho >= 0 ? pos_m[lev] : neg_m[lev], 0};
                 if (!tui.mono) {
                     int lv = (int)lround(t01 * (HF_CELL_MAPLEVELS - 1));
                     short pr = pair_of(ink_colour(hf_ink_of(HF_CELL_NOINK, 0), lv), -1);
@@ -831,8 +834,7 @@ draw_density(int y, int x, int h, int w)
 /* ---- overlays ---- */
 
 static void
-draw_overlay_box(char **lines, const char *const *clines, size_t n, const char *title,
-                 size_t *top)
+draw_overlay_box(char **lines, const char *const *clines, size_t n, const char *title, size_t *top)
 {
     int W = tui.cols, H = tui.lines;
     int maxw = 20;

@@ -54,22 +54,24 @@ typedef enum action {
     ACT_QUITNOW
 } action;
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
 #define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
 typedef struct binding {
-    int keys[4];         /* 0-terminated */
-    const char *label;   /* UTF-8 key names for the help overlay */
-    const char *alabel;  /* ASCII names (NULL: same as label) */
-    unsigned views;      /* TUI_VMASK bits */
+    int keys[4];        /* 0-terminated */
+    const char *label;  /* UTF-8 key names for the help overlay */
+    const char *alabel; /* ASCII names (NULL: same as label) */
+    unsigned views;     /* TUI_VMASK bits */
     action act;
     int arg;
     const char *help;
-    const char *hint;    /* short status-bar hint, NULL: help overlay only */
+    const char *hint; /* short status-bar hint, NULL: help overlay only */
 } binding;
 
+/* One binding per entry reads better as a table than as clang-format would wrap it. */
+/* clang-format off */
 static const binding keytab[] = {
     {{'j', KEY_DOWN}, "j/k ↓/↑", "j/k Down/Up", LISTS, ACT_DOWN, 0, "move the selection", "move"},
     {{'k', KEY_UP}, NULL, NULL, LISTS, ACT_UP, 0, NULL, NULL},
@@ -143,6 +145,7 @@ static const binding keytab[] = {
     {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, ACT_QUIT, 0, "close the overlay, or quit", "quit"},
     {{'Q', CTRL('c')}, "Q Ctrl-C", NULL, TUI_VANY, ACT_QUITNOW, 0, "quit at once", NULL},
 };
+/* clang-format on */
 
 #define NKEYS (sizeof(keytab) / sizeof(keytab[0]))
 
@@ -317,8 +320,7 @@ tui_key(struct tui *t, int ch)
             t->quit = true;
             return 0;
         }
-        if ((ch == 'j' || ch == KEY_DOWN || ch == ' ' ||
-                                          ch == KEY_NPAGE)) {
+        if ((ch == 'j' || ch == KEY_DOWN || ch == ' ' || ch == KEY_NPAGE)) {
             t->help_top += ch == 'j' || ch == KEY_DOWN ? 1 : 10;
             return TUI_DIRTY_ALL;
         }
@@ -481,7 +483,8 @@ tui_key(struct tui *t, int ch)
             t->focus = !t->focus;
             return TUI_DIRTY_ALL;
         }
-        t->view = (tui_view)(((int)t->view + (b->act == ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS);
+        t->view =
+            (tui_view)(((int)t->view + (b->act == ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS);
         if (t->view == TUI_V_DENSITY && !t->dens.submitted)
             tui_dens_submit(&t->dens);
         return TUI_DIRTY_ALL;

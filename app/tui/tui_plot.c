@@ -73,8 +73,8 @@ tui_live_yields(struct tui *t)
         y->cs_err = dup_or_zero(NULL, m->ncs);
         y->chan_tot = dup_or_zero(NULL, m->nchan);
         y->chan_err = dup_or_zero(NULL, m->nchan);
-        if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot ||
-            !y->cs_err || !y->chan_tot || !y->chan_err) {
+        if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
+            !y->chan_tot || !y->chan_err) {
             live_free(y);
             return -1;
         }
@@ -93,17 +93,16 @@ tui_live_yields(struct tui *t)
         for (size_t b = 0; b < cs->nbins; b++)
             s += y->ys[cs->ys + b];
         y->cs_tot[k] = s;
-        y->cs_err[k] = base->cs_tot[k] != 0 ? base->cs_err[k] * fabs(s / base->cs_tot[k])
-                                            : base->cs_err[k];
+        y->cs_err[k] =
+            base->cs_tot[k] != 0 ? base->cs_err[k] * fabs(s / base->cs_tot[k]) : base->cs_err[k];
     }
     for (size_t c = 0; c < m->nchan; c++) {
         double s = 0;
         for (size_t b = 0; b < m->chan_nbins[c]; b++)
             s += y->nu[m->chan_off[c] + b];
         y->chan_tot[c] = s;
-        y->chan_err[c] = base->chan_tot[c] != 0
-                             ? base->chan_err[c] * fabs(s / base->chan_tot[c])
-                             : base->chan_err[c];
+        y->chan_err[c] = base->chan_tot[c] != 0 ? base->chan_err[c] * fabs(s / base->chan_tot[c])
+                                                : base->chan_err[c];
     }
     return 0;
 }

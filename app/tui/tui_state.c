@@ -3,12 +3,12 @@
  * the log and the overview text (shared by the Overview screen and the non-terminal overview). */
 #include "app/tui/tui.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ctype.h>
 #include <time.h>
 
 struct tui tui;
@@ -166,7 +166,8 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     t->corr = t->fit.cov != NULL ? hf_fit_correlation(&t->fit) : NULL;
     t->fit_state = t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED;
     free(t->fit_msg);
-    t->fit_msg = t->fit.converged ? NULL : strdup(t->fit.message ? t->fit.message : "not converged");
+    t->fit_msg =
+        t->fit.converged ? NULL : strdup(t->fit.message ? t->fit.message : "not converged");
     hf_model_expected(t->m, t->fit.x, t->nu_post, t->ys_post);
     chan_stats(t);
     if (tui_yields_postfit(t) < 0)
@@ -297,8 +298,7 @@ tui_list_rebuild(struct tui *t, tui_list *l)
     for (size_t i = 0; i < l->n; i++) {
         if (l == &t->corrl && !corr_keep(t, i))
             continue;
-        if (l->filter != NULL && l->filter[0] != '\0' &&
-            !ci_contains(row_name(t, l, i), l->filter))
+        if (l->filter != NULL && l->filter[0] != '\0' && !ci_contains(row_name(t, l, i), l->filter))
             continue;
         l->idx[l->nvis++] = i;
     }
@@ -407,8 +407,9 @@ tui_start_fit(struct tui *t, bool from_live)
     int rc = tui_worker_submit(&t->worker, from_live ? t->live : t->init, fixed);
     free(fixed);
     if (rc < 0) {
-        tui_message(t, true, t->worker.started ? "a fit is already running (x cancels it)"
-                                               : "fits are unavailable (no worker thread)");
+        tui_message(t, true,
+                    t->worker.started ? "a fit is already running (x cancels it)"
+                                      : "fits are unavailable (no worker thread)");
         return -1;
     }
     t->fit_state = TUI_FIT_RUNNING;
@@ -510,8 +511,7 @@ typedef struct strv {
     bool nomem;
 } strv;
 
-static void
-add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
+static void add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
 
 static void
 add(strv *v, const char *fmt, ...)
@@ -571,8 +571,9 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
     add(&v, "Workspace    %s", t->cli.ws_path);
     add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
         m->poi >= 0 ? m->par[m->poi].name : "(none)");
-    add(&v, "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu not fixed, %zu "
-            "constrained)",
+    add(&v,
+        "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu not fixed, %zu "
+        "constrained)",
         m->nchan, m->nsamp, m->nbins, m->npar, nsfree, ncons);
     if (m->warning != NULL)
         add(&v, "Warning      %s", m->warning);
