@@ -22,7 +22,7 @@ typedef struct opts {
     const char *format, *cells;
     double n;
     int bins, reps;
-    bool no_reflect, no_figures;
+    bool no_reflect;
     double example_draws;
 } opts;
 
@@ -545,6 +545,7 @@ cmd_density(int argc, char **argv)
     hf_density_config cfg;
     hf_density_config_init(&cfg);
     cfg.seed = cli.seed;
+    cfg.reflect = !o.no_reflect;
 
     if (cli.ws_path != NULL && o.template_spec == NULL) {
         rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");

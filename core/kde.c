@@ -267,12 +267,47 @@ hf_kde_bandwidth(hf_kde_rule r, const double *x, size_t n, double lo, double hi,
     return h[r];
 }
 
+/* ---- wide kernels --------------------------------------------------------------------------
+ * With reflection and h > L/4 (L = hi - lo) the images of images pile up; the folded Gaussian is
+ * then summed as the Neumann heat kernel's cosine series instead (the Fourier series of the
+ * 2L-periodic, mirrored Gaussian), which needs only a few terms:
+ *   f(y) = 1/L + 2/L sum_k e_k cos(k pi u_x / L) cos(k pi u_y / L),  e_k = exp(-(k pi h / L)^2 / 2)
+ * with u = position - lo. Terms stop once e_k < 1e-17. */
+static bool
+use_series(const hf_kde *k)
+{
+    return k->reflect && k->h > 0.25 * (k->hi - k->lo);
+}
+
+/* c[j-1] = e_j sum_i cos(j pi u_i / L), j = 1..*nt (at most 64 terms). */
+static void
+series_coef(const hf_kde *k, double c[64], int *nt)
+{
+    double L = k->hi - k->lo, r = M_PI * k->h / L;
+    int m = (int)ceil(8.9 / r) + 1; /* exp(-(8.9)^2 / 2) = 6e-18 */
+    *nt = m < 64 ? m : 64;
+    for (int j = 1; j <= *nt; j++) {
+        double s = 0;
+        for (size_t i = 0; i < k->n; i++)
+            s += cos(j * M_PI * (fmin(fmax(k->x[i], k->lo), k->hi) - k->lo) / L);
+        c[j - 1] = exp(-0.5 * (j * r) * (j * r)) * s;
+    }
+}
+
 double
 hf_kde_pdf(const hf_kde *k, double y)
 {
     double L = k->hi - k->lo, sum = 0;
     if (k->reflect && (y < k->lo || y > k->hi))
         return 0.0;
+    if (use_series(k)) {
+        double c[64];
+        int nt;
+        series_coef(k, c, &nt);
+        for (int j = 1; j <= nt; j++)
+            sum += c[j - 1] * cos(j * M_PI * (y - k->lo) / L);
+        return (1.0 + 2.0 * sum / (double)k->n) / L;
+    }
     int kmax = k->reflect ? (int)ceil(KDE_CUT * k->h / (2.0 * L)) + 1 : 0;
     for (size_t i = 0; i < k->n; i++) {
         for (int j = -kmax; j <= kmax; j++) {
@@ -322,6 +357,21 @@ kernel_centres(const hf_kde *k, size_t *nz)
 int
 hf_kde_probs(const hf_kde *k, size_t nbins, double *q, hf_error *err)
 {
+    if (use_series(k)) {
+        /* G(y) = n u/L + sum_j 2/(j pi) c_j sin(j pi u / L) integrates the series */
+        double c[64], L = k->hi - k->lo, prev = 0;
+        int nt;
+        series_coef(k, c, &nt);
+        for (size_t e = 0; e <= nbins; e++) {
+            double u = L * (double)e / (double)nbins, g = (double)k->n * u / L;
+            for (int j = 1; j <= nt; j++)
+                g += 2.0 / (j * M_PI) * c[j - 1] * sin(j * M_PI * u / L);
+            if (e > 0)
+                q[e - 1] = (g - prev) / (double)k->n;
+            prev = g;
+        }
+        return 0;
+    }
     size_t nz;
     double *z = kernel_centres(k, &nz);
     if (z == NULL)
@@ -362,7 +412,10 @@ hf_kde_probs_binned(const hf_kde *k, size_t nbins, double *q, hf_error *err)
 {
     double L = k->hi - k->lo, wbin = L / (double)nbins;
     double K_real = ceil(wbin * GRID_PER_H / k->h);
-    if (!(K_real < (double)GRID_MAX / (double)nbins))
+    if (use_series(k) || !(K_real < (double)GRID_MAX / (double)nbins))
+        return hf_kde_probs(k, nbins, q, err);
+    /* without reflection a kernel much wider than the range leaves little in it: exact sums */
+    if (KDE_CUT * k->h > 4.0 * L)
         return hf_kde_probs(k, nbins, q, err);
     size_t K = K_real < 1 ? 1 : (size_t)K_real;
     size_t G = nbins * K;

@@ -46,7 +46,8 @@ typedef struct hf_kde {
 /* Density at y (O(n)). */
 double hf_kde_pdf(const hf_kde *k, double y);
 /* q[b] = integral of the KDE over bin b of nbins equal bins on [lo, hi], exactly (Gaussian CDF
- * sums over the points within 8 h of each edge). Returns 0, or -1 with err on ENOMEM. */
+ * sums over the points within 8 h of each edge; with reflect and h > (hi - lo)/4, the folded
+ * kernel's cosine series). Returns 0, or -1 with err on ENOMEM. */
 int hf_kde_probs(const hf_kde *k, size_t nbins, double *q, hf_error *err);
 /* The same after linear binning onto a grid of spacing <= h/16 and an FFT convolution
  * (Silverman 1982, AS 176; Wand 1994): O(n + G log G). Falls back to hf_kde_probs when the grid

@@ -223,6 +223,34 @@ START_TEST(test_kde_probs_match_quadrature)
 }
 END_TEST
 
+START_TEST(test_kde_wide_kernel_series_matches_images)
+{
+    /* h = L/4 is where the folded kernel switches from image sums to its cosine series: both
+     * sides must agree, for bin integrals and for the density */
+    double x[6] = {0.0, 0.3, 0.35, 1.1, 1.7, 2.0};
+    hf_kde a = {.x = x, .n = 6, .h = 0.5 * (1 - 1e-12), .lo = 0, .hi = 2, .reflect = true};
+    hf_kde b = a;
+    b.h = 0.5 * (1 + 1e-12);
+    double qa[8], qb[8];
+    ck_assert_int_eq(hf_kde_probs(&a, 8, qa, NULL), 0);
+    ck_assert_int_eq(hf_kde_probs(&b, 8, qb, NULL), 0);
+    for (int i = 0; i < 8; i++)
+        ck_assert_double_eq_tol(qa[i], qb[i], 1e-10);
+    for (double y = 0; y <= 2; y += 0.125)
+        ck_assert_double_eq_tol(hf_kde_pdf(&a, y), hf_kde_pdf(&b, y), 1e-10);
+    /* a huge kernel is flat */
+    b.h = 1e9;
+    ck_assert_int_eq(hf_kde_probs(&b, 8, qb, NULL), 0);
+    for (int i = 0; i < 8; i++)
+        ck_assert_double_eq_tol(qb[i], 1.0 / 8, 1e-12);
+    ck_assert_int_eq(hf_kde_probs_binned(&b, 8, qb, NULL), 0);
+    ck_assert_double_eq_tol(qb[3], 1.0 / 8, 1e-12);
+    b.reflect = false; /* without reflection almost everything leaks out */
+    ck_assert_int_eq(hf_kde_probs_binned(&b, 8, qb, NULL), 0);
+    ck_assert_double_lt(qb[3], 1e-8);
+}
+END_TEST
+
 START_TEST(test_kde_binned_matches_exact_large_n)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -649,6 +677,7 @@ density_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("kde");
     tcase_add_test(tc, test_kde_probs_match_quadrature);
+    tcase_add_test(tc, test_kde_wide_kernel_series_matches_images);
     tcase_add_test(tc, test_kde_binned_matches_exact_large_n);
     tcase_add_test(tc, test_kde_sampler_matches_probs);
     tcase_add_test(tc, test_kde_bandwidth_rules);

@@ -42,6 +42,11 @@ assert all(abs(x["factor"] - d["sum_p_1mp"] / y["mse"] / 50) < 1e-9 for x, y in 
 assert abs(d["kde"]["mse"] - d["kde"]["bias2"] - d["kde"]["train_variance"]) < 1e-12' \
         "$tmp/j1" 2>"$tmp/err" || fail "--json numbers are inconsistent"
 fi
+# --no-reflect reaches the experiment
+"$HF" density $SMALL --json --no-reflect >"$tmp/jn" 2>"$tmp/err" || fail "--no-reflect exited $?"
+grep -qF '"reflect":	false' "$tmp/jn" || fail "--no-reflect is not in the result"
+cmp -s "$tmp/j1" "$tmp/jn" && fail "--no-reflect does not change the result"
+
 # another seed: other numbers
 "$HF" density $SMALL --json --seed 7 >"$tmp/j7" 2>"$tmp/err" || fail "--seed 7 exited $?"
 cmp -s "$tmp/j1" "$tmp/j7" && fail "--seed does not change the result"
