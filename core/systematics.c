@@ -309,6 +309,11 @@ transform_modifier(cJSON *mod, const double *nom, size_t nbins, hf_systematics_t
         bool one_sided = (h - 1.0) * (l - 1.0) >= 0 && (h != 1.0 || l != 1.0);
         if (tr->symmetrize != HF_SYMM_NONE && (!tr->only_one_sided || one_sided)) {
             symm_pair(tr->symmetrize, 1.0, &h, &l);
+            /* a factor mirrored through zero is no valid normsys: use the mirror in log space */
+            if (l <= 0 && h > 0)
+                l = 1.0 / h;
+            else if (h <= 0 && l > 0)
+                h = 1.0 / l;
             if (h != hi->valuedouble || l != lo->valuedouble) {
                 cJSON_SetNumberValue(hi, h);
                 cJSON_SetNumberValue(lo, l);

@@ -254,6 +254,16 @@ START_TEST(test_symmetrize_by_hand)
     ck_assert_uint_eq(tr.nsymmetrized, 1); /* n only: tiny is two-sided */
     cJSON_Delete(o);
     cJSON_Delete(doc);
+    /* a normsys mirrored through zero is mirrored in log space instead */
+    cJSON *big = cJSON_Parse(symm_ws);
+    cJSON *hi = cJSON_GetObjectItem(mod_data(big, 1, 0), "hi");
+    cJSON_SetNumberValue(hi, 2.5);
+    tr = (hf_systematics_transform){.symmetrize = HF_SYMM_ONE_SIDED, .np = "n"};
+    o = hf_systematics_apply(big, &tr, &err);
+    ck_assert_double_eq_tol(num(mod_data(o, 1, 0), "lo"), 1 / 2.5, 1e-12);
+    ck_assert_double_eq_tol(arr(mod_data(o, 0, 0), "lo_data", 0), 11.0, 1e-15); /* h untouched */
+    cJSON_Delete(o);
+    cJSON_Delete(big);
 }
 END_TEST
 
