@@ -21,10 +21,18 @@ typedef struct lctx {
     int failed;
 } lctx;
 
+/* The root-finding function: Phi^-1(1 - alpha) - Phi^-1(1 - CLs), positive while CLs > alpha. A
+ * monotone transform of CLs - alpha (same root, same sign) that is nearly linear in mu, since
+ * Phi^-1(1 - CLs) grows about like sqrt(qA) ~ mu / sigma (CCGV eq. 31): Brent then needs few
+ * steps. CLs is clipped to (1e-300, 1 - 1e-15) so the value stays finite. */
 static double
 point_value(const hf_limit_point *p, int target, double alpha)
 {
-    return (target == 0 ? p->cls_obs : p->cls_exp[target - 1]) - alpha;
+    double cls = target == 0 ? p->cls_obs : p->cls_exp[target - 1];
+    if (isnan(cls))
+        return NAN;
+    cls = fmin(fmax(cls, 1e-300), 1.0 - 1e-15);
+    return gsl_cdf_ugaussian_Qinv(alpha) - gsl_cdf_ugaussian_Qinv(cls);
 }
 
 /* The test at mu, from the cache or run now (with the observed part when need_obs). */
