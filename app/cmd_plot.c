@@ -173,7 +173,7 @@ plot_pulls(plotctx *pc, const char *sort, double width)
     pages = hf_plot_pulls(pc->cli->model, &fr, &o, &n, &err);
     if (!pages)
         rc = hf_cli_report(NULL, &err);
-    for (i = 0; i < n && rc == 0; i++) {
+    for (i = 0; pages && i < n && rc == 0; i++) {
         char stem[32];
         if (n == 1)
             snprintf(stem, sizeof stem, "pulls");
@@ -181,7 +181,7 @@ plot_pulls(plotctx *pc, const char *sort, double width)
             snprintf(stem, sizeof stem, "pulls_%zu", i + 1);
         rc = emit(pc, pages[i], stem);
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; pages && i < n; i++)
         hf_scene_free(pages[i]);
     free(pages);
     hf_error_release(&err);
@@ -447,10 +447,10 @@ plot_limits(plotctx *pc, const char *path, double width)
     fclose(f);
     if (rc == 0 && n == 0)
         rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
-    if (rc == 0) {
-        double *x = malloc(n * sizeof *x), *obs = malloc(n * sizeof *obs);
-        double *ex = malloc(n * 5 * sizeof *ex);
-        const char **lab = malloc(n * sizeof *lab);
+    if (rc == 0 && pts) {
+        double *x = malloc((n + 1) * sizeof *x), *obs = malloc((n + 1) * sizeof *obs);
+        double *ex = malloc((n + 1) * 5 * sizeof *ex);
+        const char **lab = malloc((n + 1) * sizeof *lab);
         hf_brazil_data bd;
         char *ylabel = NULL;
         if (nerr)

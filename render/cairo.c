@@ -390,7 +390,7 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
                 left += fsn * 1.4;
         }
         right = 6;
-        if (L->has_cbar) {
+        if (cells) {
             hf_axis cb = {0};
             hf_tickset ts;
             cb.min = cells->vmin;
@@ -525,16 +525,22 @@ draw_hist(dc *c, const layout *L, const hf_panel *p, const hf_item *it)
 
 /* Diagonal hatch lines over the current clip (the band path), spacing in points. */
 static void
-hatch(dc *c, const layout *L, double spacing)
+hatch_rect(cairo_t *cr, double x0, double y0, double w, double h, double spacing)
 {
-    cairo_t *cr = c->cr;
-    double x0 = L->area.x, y0 = L->area.y, w = L->area.w, h = L->area.h, d;
+    int k, n = (int)ceil((w + h) / spacing);
 
     cairo_new_path(cr);
-    for (d = -h; d < w; d += spacing) {
+    for (k = 0; k <= n; k++) {
+        double d = -h + k * spacing;
         cairo_move_to(cr, x0 + d, y0 + h);
         cairo_line_to(cr, x0 + d + h, y0);
     }
+}
+
+static void
+hatch(dc *c, const layout *L, double spacing)
+{
+    hatch_rect(c->cr, L->area.x, L->area.y, L->area.w, L->area.h, spacing);
 }
 
 static void
@@ -997,7 +1003,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
     }
     /* x ticks inward on bottom and top (the HEP convention), labels under the frame */
     if (!p->x.hidden) {
-        for (i = 0, k = 0; i < L->xt.n; i++) {
+        for (i = 0; i < L->xt.n; i++) {
             const hf_tick *t = &L->xt.tick[i];
             double x = px(L, &p->x, t->value), len = t->major ? maj : min;
             if (!inside(t->value, p->x.min, p->x.max))
@@ -1205,14 +1211,10 @@ legend_symbol(dc *c, const hf_legend_entry *e, double x, double y, double w, dou
         cairo_fill(cr);
         break;
     case HF_LEGEND_HATCH: {
-        double d;
         cairo_save(cr);
         cairo_rectangle(cr, x, y, w, h);
         cairo_clip(cr);
-        for (d = -h; d < w; d += 2.6) {
-            cairo_move_to(cr, x + d, y + h);
-            cairo_line_to(cr, x + d + h, y);
-        }
+        hatch_rect(cr, x, y, w, h, 2.6);
         set_ink(c, e->ink, 0.9);
         cairo_set_line_width(cr, c->lw * 0.5);
         cairo_stroke(cr);

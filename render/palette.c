@@ -152,7 +152,6 @@ hf_palette_load(const char *path, hf_error *err)
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, nsamp_seen = 0;
-    ssize_t len;
 
     if (!f) {
         hf_error_set(err, HF_EIO, "", "cannot open palette \"%s\": %s", path, strerror(errno));
@@ -165,7 +164,7 @@ hf_palette_load(const char *path, hf_error *err)
         return NULL;
     }
     *p = builtin;
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while (getline(&line, &cap, f) >= 0) {
         char *s = line, *key, *val;
         lineno++;
         while (*s && isspace((unsigned char)*s))

@@ -68,34 +68,36 @@ typedef struct sbuf {
     int failed;
 } sbuf;
 
-static void HF_PRINTF(2, 3) sb_printf(sbuf *b, const char *fmt, ...)
+static void sb_printf(sbuf *b, const char *fmt, ...) HF_PRINTF(2, 3);
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, aq;
     int k;
 
     if (b->failed)
         return;
     va_start(ap, fmt);
+    va_copy(aq, ap);
     k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-        b->failed = 1;
-        return;
-    }
-    if (b->n + (size_t)k + 1 > b->cap) {
+    if (k >= 0 && b->n + (size_t)k + 1 > b->cap) {
         size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)k;
         char *np = realloc(b->p, cap);
-        if (!np) {
-            b->failed = 1;
-            return;
+        if (np) {
+            b->p = np;
+            b->cap = cap;
+        } else {
+            k = -1;
         }
-        b->p = np;
-        b->cap = cap;
     }
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    if (k < 0)
+        b->failed = 1;
+    else
+        /* aq is va_copy'd above; the analyzer does not follow va_copy */
+        b->n += (size_t)vsnprintf(b->p + b->n, (size_t)k + 1, fmt, aq); /* NOLINT */
+    va_end(aq);
     va_end(ap);
-    b->n += (size_t)k;
 }
 
 /* Cell text for format f: CSV quotes fields with separators, LaTeX escapes specials. */
