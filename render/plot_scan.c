@@ -72,11 +72,43 @@ hf_plot_scan(const hf_scan_data *d, hf_error *err)
     if (!hf_panel_add_points(s, p, d->n, d->x, d->dnll2, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
                              hf_ink_of(HF_ROLE_OBSERVED, 0)))
         goto nomem;
-    if (!hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l1 + ymax * 0.015, "68% CL",
-                           HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
-        !hf_panel_add_text(s, p, HF_COORD_DATA, x1 - (x1 - x0) * 0.02, l2 + ymax * 0.015, "95% CL",
-                           HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
-        goto nomem;
+    {
+        /* level labels where the curve stays farthest from both levels over the label's width:
+         * at the left end, over the minimum or at the right end */
+        double span = x1 - x0, best = -1, xs[3], lx = x0, gap;
+        const hf_halign has[3] = {HF_HALIGN_LEFT, HF_HALIGN_CENTER, HF_HALIGN_RIGHT};
+        hf_halign ha = HF_HALIGN_LEFT;
+        size_t imin = 0, k;
+        for (i = 1; i < d->n; i++)
+            if (d->dnll2[i] < d->dnll2[imin])
+                imin = i;
+        xs[0] = x0 + 0.03 * span;
+        xs[1] = d->x[imin];
+        xs[2] = x1 - 0.03 * span;
+        for (k = 0; k < 3; k++) {
+            double a = k == 0 ? xs[0] : k == 1 ? xs[1] - 0.09 * span : xs[2] - 0.18 * span;
+            double b = a + 0.18 * span;
+            if (k == 1 && (a < x0 || b > x1))
+                continue;
+            gap = INFINITY;
+            for (i = 0; i < d->n; i++)
+                if (d->x[i] >= a && d->x[i] <= b && isfinite(d->dnll2[i])) {
+                    /* labels sit just above the level lines: the curve must not be there */
+                    gap = fmin(gap, fabs(d->dnll2[i] - (l1 + 0.04 * ymax)));
+                    gap = fmin(gap, fabs(d->dnll2[i] - (l2 + 0.04 * ymax)));
+                }
+            if (gap > best) {
+                best = gap;
+                lx = xs[k];
+                ha = has[k];
+            }
+        }
+        if (!hf_panel_add_text(s, p, HF_COORD_DATA, lx, l1 + ymax * 0.015, "68% CL", ha,
+                               HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
+            !hf_panel_add_text(s, p, HF_COORD_DATA, lx, l2 + ymax * 0.015, "95% CL", ha,
+                               HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+            goto nomem;
+    }
     if (isfinite(d->best)) {
         char *t;
         if (isfinite(d->lo68) && isfinite(d->hi68))
