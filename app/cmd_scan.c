@@ -66,6 +66,7 @@ cmd_scan(int argc, char **argv)
     hf_cli cli;
     const char *parname = NULL, *par2name = NULL, *range = NULL, *range2 = NULL;
     int npts = 21, npts2 = 0;
+    bool fast = false;
     const hf_opt extra[] = {
         {"par", 0, HF_OPT_STRING, &parname, "parameter NAME to scan (default: the POI)"},
         {"range", 0, HF_OPT_STRING, &range, "LO:HI (default: best fit +- 3 errors)"},
@@ -73,6 +74,8 @@ cmd_scan(int argc, char **argv)
         {"par2", 0, HF_OPT_STRING, &par2name, "second parameter NAME: a 2D scan"},
         {"range2", 0, HF_OPT_STRING, &range2, "LO:HI of the second parameter"},
         {"points2", 0, HF_OPT_INT, &npts2, "points of the second parameter (default: --points)"},
+        {"fast", 0, HF_OPT_FLAG, &fast,
+         "one start per point (the warm one): faster, may follow a higher valley"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra, "scan [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
@@ -125,6 +128,7 @@ cmd_scan(int argc, char **argv)
     so.n = (size_t)npts;
     so.n2 = (size_t)npts2;
     so.threads = cli.jobs;
+    so.single_start = fast;
     if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
         goto out;

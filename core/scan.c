@@ -27,6 +27,37 @@ typedef struct sctx {
     bool threaded;
 } sctx;
 
+/* One fit at grid point x (par2, in 2D, is fixed by the mask at its value in init) from init
+ * with at most max_iter steps. Returns -1 on a hard
+ * error (memory, cancellation: c->err set), else 0 with *ok, *tnll and xout filled. */
+static int
+point_fit(sctx *c, const double *init, double x, int max_iter, bool *ok, double *tnll, double *xout)
+{
+    const hf_scan_options *o = c->o;
+    hf_fit_options fo;
+    memset(&fo, 0, sizeof(fo));
+    if (c->r->n2)
+        fo.fixed = c->fixed2;
+    fo.init = init;
+    fo.fix_index = o->par;
+    fo.fix_value = x;
+    fo.no_errors = true;
+    fo.cancel = o->cancel;
+    fo.max_iter = max_iter;
+    hf_fit_result fr;
+    memset(&fr, 0, sizeof(fr));
+    if (hf_fit(c->m, c->d, &fo, &fr, &c->err) < 0) {
+        c->failed = 1;
+        return -1;
+    }
+    *ok = fr.converged && isfinite(fr.twice_nll);
+    *tnll = *ok ? fr.twice_nll : NAN;
+    if (*ok)
+        memcpy(xout, fr.x, c->m->npar * sizeof(double));
+    hf_fit_result_release(&fr);
+    return 0;
+}
+
 static void *
 chunk(void *arg)
 {
@@ -34,45 +65,54 @@ chunk(void *arg)
     const hf_model *m = c->m;
     const hf_scan_options *o = c->o;
     hf_scan_result *r = c->r;
-    double *start = malloc(m->npar * sizeof(double));
-    if (start == NULL) {
+    size_t np = m->npar;
+    double *start = malloc(np * sizeof(double));
+    double *init2 = malloc(np * sizeof(double));
+    double *xa = malloc(np * sizeof(double));
+    double *xb = malloc(np * sizeof(double));
+    if (start == NULL || init2 == NULL || xa == NULL || xb == NULL) {
         hf_error_nomem(&c->err);
         c->failed = 1;
-        return NULL;
+        goto out;
     }
-    memcpy(start, c->best_x, m->npar * sizeof(double));
+    memcpy(start, c->best_x, np * sizeof(double));
     size_t ncol = r->n2 ? r->n2 : 1;
     for (size_t i = c->row0; i < c->row1 && !c->failed; i++) {
         for (size_t jj = 0; jj < ncol && !c->failed; jj++) {
             /* serpentine order in 2D: neighbours stay neighbours for the warm start */
             size_t j = (i - c->row0) % 2 == 0 ? jj : ncol - 1 - jj;
             size_t k = i * ncol + j;
-            hf_fit_options fo;
-            memset(&fo, 0, sizeof(fo));
+            double y = r->n2 ? r->y[j] : 0.0;
             start[o->par] = r->x[i];
-            if (r->n2) {
-                start[o->par2] = r->y[j];
-                fo.fixed = c->fixed2;
-            }
-            fo.init = start;
-            fo.fix_index = o->par;
-            fo.fix_value = r->x[i];
-            fo.no_errors = true;
-            fo.cancel = o->cancel;
-            hf_fit_result fr;
-            memset(&fr, 0, sizeof(fr));
-            if (hf_fit(m, c->d, &fo, &fr, &c->err) < 0) {
-                c->failed = 1;
+            if (r->n2)
+                start[o->par2] = y;
+            /* the warm start, and unless single_start the suggested init too: a profile can
+             * have two valleys, and following one branch along the grid misses the other
+             * (see infer.c) */
+            bool oka = false, okb = false;
+            double ta = NAN, tb = NAN;
+            if (point_fit(c, start, r->x[i], o->single_start ? 1000 : 150, &oka, &ta, xa) < 0)
                 break;
+            if (!o->single_start || !oka) {
+                memcpy(init2, m->init, np * sizeof(double));
+                init2[o->par] = r->x[i];
+                if (r->n2)
+                    init2[o->par2] = y;
+                if (point_fit(c, init2, r->x[i], 1000, &okb, &tb, xb) < 0)
+                    break;
             }
-            r->ok[k] = fr.converged && isfinite(fr.twice_nll);
-            c->tnll[k] = r->ok[k] ? fr.twice_nll : NAN;
+            bool useb = okb && (!oka || tb < ta);
+            r->ok[k] = oka || okb;
+            c->tnll[k] = useb ? tb : ta;
             if (r->ok[k])
-                memcpy(start, fr.x, m->npar * sizeof(double));
-            hf_fit_result_release(&fr);
+                memcpy(start, useb ? xb : xa, np * sizeof(double));
         }
     }
+out:
     free(start);
+    free(init2);
+    free(xa);
+    free(xb);
     return NULL;
 }
 

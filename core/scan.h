@@ -18,6 +18,7 @@ typedef struct hf_scan_options {
     size_t n, n2;    /* points (n2 only for 2D) */
     int threads;     /* default 1 */
     atomic_int *cancel;
+    bool single_start; /* only the warm start per point (faster; may follow a higher valley) */
 } hf_scan_options;
 
 typedef struct hf_scan_result {

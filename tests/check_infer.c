@@ -572,6 +572,37 @@ START_TEST(test_limit_grid_vs_brent)
 }
 END_TEST
 
+/* A profile with two valleys (toy_2bin_2channel_coupledhistosys, code4p histosys): the scan with
+ * two starts per point is never above the warm-start-only scan and is below it somewhere. */
+START_TEST(test_scan_two_valleys)
+{
+    refcase rc;
+    refcase_load(&rc, "toy_2bin_2channel_coupledhistosys", false);
+    hf_error err = {0};
+    hf_data d = hf_model_data(rc.m);
+    hf_scan_options so = {0};
+    so.par = rc.m->poi;
+    so.par2 = -1;
+    so.lo = 0.0;
+    so.hi = 3.0;
+    so.n = 13;
+    hf_scan_result two, one;
+    ck_assert_int_eq(hf_scan_compute(rc.m, &d, &so, &two, &err), 0);
+    so.single_start = true;
+    ck_assert_int_eq(hf_scan_compute(rc.m, &d, &so, &one, &err), 0);
+    bool lower = false;
+    for (size_t i = 0; i < two.n; i++) {
+        double t2 = two.dnll2[i] + two.twice_nll_min, t1 = one.dnll2[i] + one.twice_nll_min;
+        ck_assert_msg(t2 <= t1 + 1e-6, "mu %g: two starts %g above one start %g", two.x[i], t2, t1);
+        lower |= t2 < t1 - 0.1;
+    }
+    ck_assert(lower);
+    hf_scan_result_release(&two);
+    hf_scan_result_release(&one);
+    refcase_release(&rc);
+}
+END_TEST
+
 START_TEST(test_no_poi)
 {
     hf_workspace *ws;
@@ -605,6 +636,7 @@ infer_suite(void)
     tcase_add_test(tc2, test_scan_interval);
     tcase_add_test(tc2, test_scan_2d_profile);
     tcase_add_test(tc2, test_limit_grid_vs_brent);
+    tcase_add_test(tc2, test_scan_two_valleys);
     tcase_add_test(tc2, test_no_poi);
     suite_add_tcase(s, tc2);
     return s;
