@@ -25,6 +25,7 @@ typedef struct plotctx {
     const char *dir;
     hf_cairo_options copt;
     int nwritten;
+    cJSON *files; /* --json: the paths written */
 } plotctx;
 
 /* File-name-safe copy of a channel or parameter name (caller frees). */
@@ -59,7 +60,9 @@ emit(plotctx *pc, const hf_scene *s, const char *stem)
         hf_error_release(&err);
     } else {
         pc->nwritten++;
-        if (!pc->cli->quiet && !pc->cli->json)
+        if (pc->files)
+            cJSON_AddItemToArray(pc->files, cJSON_CreateString(path));
+        else if (!pc->cli->quiet)
             printf("%s\n", path);
     }
     free(path);
@@ -634,18 +637,34 @@ cmd_plot(int argc, char **argv)
     }
     pc.dir = cli.output;
     pc.copt.dpi = dpi;
-    if (strcmp(what, "stack") == 0)
-        rc = plot_stacks(&pc, channel, postfit, logy, width, lumi);
-    else if (strcmp(what, "pulls") == 0)
-        rc = plot_pulls(&pc, sort, width);
-    else if (strcmp(what, "corr") == 0)
-        rc = plot_corr(&pc, threshold, width);
-    else if (strcmp(what, "scan") == 0)
-        rc = plot_scan(&pc, par, points, width);
-    else if (limits)
-        rc = plot_limits(&pc, limits, width);
-    else
-        rc = plot_brazil(&pc, points, width);
+    if (cli.json && !(pc.files = cJSON_CreateArray()))
+        rc = hf_cli_usage_error("out of memory");
+    if (rc == 0) {
+        if (strcmp(what, "stack") == 0)
+            rc = plot_stacks(&pc, channel, postfit, logy, width, lumi);
+        else if (strcmp(what, "pulls") == 0)
+            rc = plot_pulls(&pc, sort, width);
+        else if (strcmp(what, "corr") == 0)
+            rc = plot_corr(&pc, threshold, width);
+        else if (strcmp(what, "scan") == 0)
+            rc = plot_scan(&pc, par, points, width);
+        else if (limits)
+            rc = plot_limits(&pc, limits, width);
+        else
+            rc = plot_brazil(&pc, points, width);
+    }
+    if (rc == 0 && pc.files) {
+        /* {"hfscope_version", "command", "workspace", "what", "format", "files": [paths]} */
+        cJSON *doc = hf_cli_json_doc(&cli);
+        if (doc) {
+            cJSON_AddStringToObject(doc, "what", limits ? "limits" : what);
+            cJSON_AddStringToObject(doc, "format", hf_format_ext(pc.copt.format));
+            cJSON_AddItemToObject(doc, "files", pc.files);
+            pc.files = NULL;
+            rc = hf_cli_json_emit(doc, NULL);
+        }
+    }
+    cJSON_Delete(pc.files);
     hf_palette_free(pal);
     hf_error_release(&err);
     hf_cli_release(&cli);

@@ -1,6 +1,7 @@
 /* app/cmd_report.c - `hfscope report WS -o report.pdf`: the review report (summary, every
  * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; optionally the
  * yield table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,22 @@ cmd_report(int argc, char **argv)
     }
     if (rc == 0 && table)
         rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
+    if (rc == 0 && cli.json) {
+        /* {"hfscope_version", "command", "workspace", "output", "table", "fit_converged"} */
+        cJSON *doc = hf_cli_json_doc(&cli);
+        if (doc) {
+            cJSON_AddStringToObject(doc, "output", cli.output);
+            if (table)
+                cJSON_AddStringToObject(doc, "table", table);
+            else
+                cJSON_AddNullToObject(doc, "table");
+            if (have_fit)
+                cJSON_AddBoolToObject(doc, "fit_converged", fr.converged);
+            else
+                cJSON_AddNullToObject(doc, "fit_converged");
+            rc = hf_cli_json_emit(doc, NULL);
+        }
+    }
     if (have_fit)
         hf_fit_result_release(&fr);
     hf_palette_free(pal);

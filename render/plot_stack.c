@@ -245,7 +245,7 @@ hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_erro
         opt = &dflt;
     }
     W = opt->width_in > 0 ? opt->width_in : HF_SCENE_SINGLE_COLUMN;
-    H = opt->height_in > 0 ? opt->height_in : 3.6;
+    H = opt->height_in > 0 ? opt->height_in : W < 5 ? 3.6 : W * 0.62;
     s = hf_scene_new(W, H);
     if (!s) {
         hf_error_nomem(err);
