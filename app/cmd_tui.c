@@ -104,9 +104,8 @@ cmd_tui(int argc, char **argv)
     o.no_fit = no_fit;
     o.mouse = mouse;
     o.bench = bench;
-    if (bench)
-        rc = tui_run(&cli, &o);
-    else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+    /* --bench draws into /dev/null, so it needs no terminal */
+    if (!bench && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
         rc = text_overview(&cli, no_fit);
     else
         rc = tui_run(&cli, &o);

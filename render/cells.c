@@ -536,7 +536,7 @@ draw_stack(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_stack *st
             double v = st->values[k * st->nbins + b];
             if (isfinite(v) && v > 0)
                 sum += v;
-            double f = p->y.log ? axis_frac(&p->y, sum) : axis_frac(&p->y, sum);
+            double f = axis_frac(&p->y, sum);
             if (p->y.log && !(sum > 0))
                 f = 0;
             f = fmax(0.0, fmin(1.0, f));
@@ -822,7 +822,7 @@ draw_cells(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_cells *m)
                 continue;
             char buf[16];
             snprintf(buf, sizeof(buf), "%.2f", v);
-            double xm = m->x0 + (i + 0.5) * dx, ym = m->y0 + (j + 0.5) * dy;
+            double xm = m->x0 + ((double)i + 0.5) * dx, ym = m->y0 + ((double)j + 0.5) * dy;
             int x = col_of(gm, axis_frac(&p->x, xm)) - (int)strlen(buf) / 2;
             int y = row_of(gm, axis_frac(&p->y, ym));
             for (size_t k = 0; buf[k]; k++) {

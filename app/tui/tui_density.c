@@ -258,6 +258,8 @@ adjust(struct tui *t, int k, int dir)
     size_t ntruth = 0;
     while (hf_density_truth_names[ntruth] != NULL)
         ntruth++;
+    if (ntruth == 0)
+        ntruth = 1; /* never: the core lists five built-in truths */
     switch (k) {
     case 0: {
         /* built-in truths, then the selected channel's summed template */

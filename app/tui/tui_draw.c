@@ -91,6 +91,15 @@ accent_pair(int idx)
     return pair_of(ink_colour(hf_ink_of(HF_ROLE_ACCENT, idx), -1), -1);
 }
 
+/* The accent pair when cond holds, else the default pair. */
+static short
+accent_if(bool cond, int idx)
+{
+    if (cond)
+        return accent_pair(idx);
+    return 0;
+}
+
 /* Colours on unless NO_COLOR is set and non-empty (htop CommandLine.c) or the terminal has none. */
 int
 tui_colors_init(struct tui *t)
@@ -407,7 +416,7 @@ draw_status(void)
     if (tui.msg[0] != '\0' && (tui.msg_error || tui_now() < tui.msg_until)) {
         char buf[TUI_MSG_MAX + 8];
         snprintf(buf, sizeof(buf), " %s", tui.msg);
-        short pr = tui.msg_error ? accent_pair(0) : 0;
+        short pr = accent_if(tui.msg_error, 0);
         put_str(y, 0, W - rw, buf, (tui.msg_error ? A_BOLD : A_NORMAL) | A_REVERSE, pr);
     } else {
         char hints[512];
@@ -482,7 +491,7 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
         snprintf(c, sizeof(c), "%.7g", s->data);
         snprintf(d, sizeof(d), "%.1f", post ? s->post : s->pre);
         snprintf(e, sizeof(e), "%.2f", dev);
-        short epair = dev > 2 ? accent_pair(0) : 0;
+        short epair = accent_if(dev > 2, 0);
         if (nums) {
             put_right(ry, cx, 5, b, at, 0);
             put_right(ry, cx + 5, 8, c, at, 0);
@@ -517,7 +526,7 @@ pull_bar(int y, int x, int w, double pull, double ratio, attr_t at)
     for (int c = c0; c <= c1; c++)
         put_cp(y, x + c, tui.ascii ? '-' : 0x2500, at, 0);
     int cp = (int)lround((fmin(fmax(pull, -3), 3) + 3) * scale);
-    short pr = fabs(pull) > 1 ? accent_pair(0) : 0;
+    short pr = accent_if(fabs(pull) > 1, 0);
     put_cp(y, x + cp, tui.ascii ? 'o' : 0x25CF, at | A_BOLD, pr);
 }
 
@@ -598,7 +607,7 @@ draw_param_table(int y, int x, int h, int w)
             snprintf(v, sizeof(v), "%s", pp->con == HF_CON_NONE ? "free" : "-");
         else
             snprintf(v, sizeof(v), "%+.2f", pull);
-        put_right(ry, cx + valw + errw, pullw, v, at, pulled ? accent_pair(0) : 0);
+        put_right(ry, cx + valw + errw, pullw, v, at, accent_if(pulled, 0));
         put_cp(ry, bx - 1, ' ', at, 0);
         if (barw)
             pull_bar(ry, bx, barw, pull, ratio, at);
@@ -606,13 +615,12 @@ draw_param_table(int y, int x, int h, int w)
             snprintf(v, sizeof(v), "-");
         else
             snprintf(v, sizeof(v), "%.2f", ratio);
-        put_right(ry, rx, conw, v, at, oc ? accent_pair(1) : 0);
+        put_right(ry, rx, conw, v, at, accent_if(oc, 1));
         if (flagw) {
             char f[32];
             snprintf(f, sizeof(f), "%s%s", oc ? "OC " : "", pulled ? "PULL" : "");
             put_cp(ry, rx + conw, ' ', at, 0);
-            put_field(ry, rx + conw + 1, flagw - 1, f, at | A_BOLD,
-                      oc || pulled ? accent_pair(0) : 0);
+            put_field(ry, rx + conw + 1, flagw - 1, f, at | A_BOLD, accent_if(oc || pulled, 0));
         }
     }
 }
@@ -658,9 +666,8 @@ draw_slider_params(int y, int x, int h, int w, bool focus)
                 put_cp(ry, bx + i,
                        i == barw / 2 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '-' : 0x2500), at,
                        0);
-            int c = (int)lround(barw / 2 + fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
-            put_cp(ry, bx + c, tui.ascii ? 'o' : 0x25CF, at | A_BOLD,
-                   tui.moved[p] ? accent_pair(0) : 0);
+            int c = (int)lround(barw / 2.0 + fmax(-3, fmin(3, u)) * (barw / 2.0) / 3.0);
+            put_cp(ry, bx + c, tui.ascii ? 'o' : 0x25CF, at | A_BOLD, accent_if(tui.moved[p], 0));
         }
     }
 }
@@ -741,8 +748,10 @@ draw_corr(int y, int x, int h, int w)
             } else {
                 int lev = (int)lround(fabs(rho) * 4);
                 lev = lev > 4 ? 4 : lev;
-                char g2[3] = {rho >= 0 ? pos_m[lev] : neg_m[lev],
-                              rho >= 0 ? pos_m[lev] : neg_m[lev], 0};
+                char g = pos_m[lev];
+                if (rho < 0)
+                    g = neg_m[lev];
+                char g2[3] = {g, g, 0};
                 if (!tui.mono) {
                     int lv = (int)lround(t01 * (HF_CELL_MAPLEVELS - 1));
                     short pr = pair_of(ink_colour(hf_ink_of(HF_CELL_NOINK, 0), lv), -1);
@@ -838,6 +847,8 @@ draw_overlay_box(char **lines, const char *const *clines, size_t n, const char *
 {
     int W = tui.cols, H = tui.lines;
     int maxw = 20;
+    if (lines == NULL && clines == NULL)
+        return;
     for (size_t i = 0; i < n; i++) {
         const char *s = lines ? lines[i] : clines[i];
         int len = 0;

@@ -244,7 +244,7 @@ slide(struct tui *t, size_t p, double delta)
 static void
 sort_step(struct tui *t, tui_list *l, int d)
 {
-    int ncol = l == &t->chl ? 5 : 5;
+    int ncol = 5; /* both lists have five sortable columns */
     l->sort_col = (l->sort_col + d + ncol) % ncol;
     tui_list_rebuild(t, l);
     static const char *const ccol[] = {"name", "bins", "data", "model", "chi2/ndof"};
@@ -570,9 +570,7 @@ tui_key(struct tui *t, int ch)
         t->overlay = TUI_OV_HELP;
         t->help_top = 0;
         return TUI_DIRTY_ALL;
-    case ACT_QUIT:
-        t->quit = true;
-        return 0;
+    case ACT_QUIT: /* from the top level q quits too; overlays were handled above */
     case ACT_QUITNOW:
         t->quit = true;
         return 0;

@@ -202,7 +202,9 @@ safe_name(const char *in, char *out, size_t n)
         char c = *in;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '-' || c == '_' || c == '.';
-        out[k++] = ok ? c : '_';
+        out[k++] = c;
+        if (!ok)
+            out[k - 1] = '_';
     }
     out[k] = '\0';
 }
@@ -294,7 +296,7 @@ tui_view_scenes(struct tui *t, size_t *n)
     *n = 0;
     if (t->view == TUI_V_DENSITY) {
         hf_scene *s = tui_dens_scene(&t->dens);
-        hf_scene **pages = s != NULL ? malloc(sizeof(*pages)) : NULL;
+        hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;
         if (pages == NULL) {
             hf_scene_free(s);
             return NULL;
@@ -313,7 +315,7 @@ tui_view_scenes(struct tui *t, size_t *n)
         o.threshold = t->corr_threshold > 0 ? t->corr_threshold : 1e-9;
         hf_scene *s = hf_plot_corr(t->m, &t->fit, &o, &err);
         if (s != NULL) {
-            pages = malloc(sizeof(*pages));
+            pages = malloc(sizeof(hf_scene *));
             if (pages == NULL)
                 hf_scene_free(s);
             else {
