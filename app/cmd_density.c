@@ -24,6 +24,7 @@ typedef struct opts {
     int bins, reps;
     bool no_reflect;
     double example_draws;
+    size_t sample_size; /* values read by --sample */
 } opts;
 
 static cJSON *
@@ -214,7 +215,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
 }
 
 static hf_density_truth *
-make_truth(hf_cli *cli, const opts *o, int *rc)
+make_truth(hf_cli *cli, opts *o, int *rc)
 {
     hf_error err = {0};
     hf_density_truth *t = NULL;
@@ -260,6 +261,7 @@ make_truth(hf_cli *cli, const opts *o, int *rc)
                 return NULL;
             }
         }
+        o->sample_size = n;
         t = hf_density_truth_sample(path, x, n, lo, hi, &err);
         free(x);
         free(path);
@@ -612,6 +614,10 @@ cmd_density(int argc, char **argv)
             fprintf(stderr, "hfscope: n = %zu, the effective MC events of %s (from staterror)\n",
                     cfg.n, hf_density_truth_name(t));
     }
+    if (o.sample_size > 0 && 10 * cfg.n > o.sample_size && !cli.quiet)
+        hf_cli_warn("--n %zu is more than a tenth of the %zu sample values: training sets overlap "
+                    "and the amplification is measured against the sample itself",
+                    cfg.n, o.sample_size);
     if ((e = hf_density_exp_new(t, &cfg, &err)) == NULL) {
         rc = hf_cli_report(NULL, &err);
         goto out;
