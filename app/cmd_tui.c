@@ -14,7 +14,7 @@ int cmd_tui(int argc, char **argv);
 
 /* The overview without a screen: the same lines as the Overview view, after a fit. */
 static int
-text_overview(hf_cli *cli, bool no_fit)
+text_overview(hf_cli *cli, bool no_fit, const char *why)
 {
     struct tui *t = &tui;
     memset(t, 0, sizeof(*t));
@@ -50,8 +50,7 @@ text_overview(hf_cli *cli, bool no_fit)
     }
     for (size_t i = 0; i < n; i++)
         printf("%s\n", lines[i]);
-    printf("\n(not a terminal: printed the overview; run `hfscope tui %s` in a terminal to "
-           "explore)\n",
+    printf("\n(%s: printed the overview; run `hfscope tui %s` in a terminal to explore)\n", why,
            cli->ws_path);
     tui_lines_free(lines, n);
     tui_state_release(t);
@@ -106,9 +105,13 @@ cmd_tui(int argc, char **argv)
     o.bench = bench;
     /* --bench draws into /dev/null, so it needs no terminal */
     if (!bench && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
-        rc = text_overview(&cli, no_fit);
-    else
-        rc = tui_run(&cli, &o);
+        rc = text_overview(&cli, no_fit, "not a terminal");
+    else if ((rc = tui_run(&cli, &o)) == TUI_NO_TERMINAL) {
+        const char *term = getenv("TERM");
+        hf_cli_warn("terminal type '%s' cannot draw the explorer: printing the overview",
+                    term != NULL ? term : "(unset)");
+        rc = text_overview(&cli, no_fit, "unknown terminal type");
+    }
     hf_cli_release(&cli);
     return rc;
 }

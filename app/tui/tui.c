@@ -237,10 +237,10 @@ tui_run(hf_cli *cli, const tui_opts *o)
                     "hfscope: error: --bench: no terminal description for xterm-256color\n");
             return 1;
         }
-    } else if (initscr() == NULL) {
+    } else if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+        /* initscr() would exit() here; newterm lets the caller print the overview instead */
         tui_state_release(t);
-        fprintf(stderr, "hfscope: error: cannot initialise the terminal\n");
-        return 1;
+        return TUI_NO_TERMINAL;
     }
     raw();
     noecho();

@@ -260,6 +260,8 @@ typedef struct tui_opts {
     int (*reload)(hf_cli *out, void *ctx);
     void *reload_ctx;
 } tui_opts;
+/* tui_run's return when the terminal cannot be driven (TERM unknown): print the overview. */
+#define TUI_NO_TERMINAL (-1)
 int tui_run(hf_cli *cli, const tui_opts *o);
 
 #endif
