@@ -79,12 +79,13 @@ cmd_tui(int argc, char **argv)
 {
     tui_opts o = {0};
     o.t_start = tui_now();
-    bool no_fit = false, mouse = false, bench = false;
+    bool no_fit = false, mouse = false;
+    /* hidden: `make bench` times the first screen and redraws without a terminal */
+    const char *be = getenv("HFSCOPE_BENCH");
+    bool bench = be != NULL && be[0] != '\0' && strcmp(be, "0") != 0;
     const hf_opt extra[] = {
         {"no-fit", 0, HF_OPT_FLAG, &no_fit, "do not fit at start (press f to fit)"},
         {"mouse", 0, HF_OPT_FLAG, &mouse, "click to select, wheel to scroll"},
-        {"bench", 0, HF_OPT_FLAG, &bench,
-         "time the first screen and redraws (no terminal needed; for make bench)"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     hf_cli cli = {0};
@@ -92,6 +93,11 @@ cmd_tui(int argc, char **argv)
     if (rc != 0) {
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
+    }
+    if (cli.json || cli.output != NULL) {
+        hf_cli_release(&cli);
+        return hf_cli_usage_error("tui: no --json or -o output (see `hfscope inspect --json` and "
+                                  "`hfscope fit --json`)");
     }
     if ((rc = hf_cli_load(&cli)) != 0) {
         hf_cli_release(&cli);

@@ -40,6 +40,11 @@ cmd_view(int argc, char **argv)
         hf_cli_release(&cli);
         return hf_cli_usage_error("--color: expected auto, always or never, got '%s'", color);
     }
+    if (cli.json) {
+        hf_cli_release(&cli);
+        return hf_cli_usage_error(
+            "view: no --json output (the figure is text; see `hfscope plot`)");
+    }
     if (width == 0) {
         const char *cols = getenv("COLUMNS");
         width = cols != NULL && atoi(cols) > 0 ? atoi(cols) : 100;
@@ -119,6 +124,23 @@ cmd_view(int argc, char **argv)
     if (text == NULL) {
         fprintf(stderr, "hfscope: error: out of memory\n");
         rc = 1;
+    } else if (cli.output != NULL) {
+        /* -o: the same text in a file, written through a temporary file and a rename */
+        size_t hl = strlen(t->m->chan[c]->name) + 32, tl = strlen(text);
+        char *all = malloc(hl + tl + 1);
+        hf_error werr = {0};
+        if (all == NULL) {
+            fprintf(stderr, "hfscope: error: out of memory\n");
+            rc = 1;
+        } else {
+            int n = snprintf(all, hl, "%s%s%s\n", t->m->chan[c]->name, ascii ? " - " : " · ",
+                             tui_point_name(pt));
+            memcpy(all + n, text, tl + 1);
+            if (hf_write_file_atomic(cli.output, all, (size_t)n + tl, &werr) < 0)
+                rc = hf_cli_report(cli.output, &werr);
+            free(all);
+        }
+        hf_error_release(&werr);
     } else {
         printf("%s%s%s\n", t->m->chan[c]->name, ascii ? " - " : " · ", tui_point_name(pt));
         fputs(text, stdout);
