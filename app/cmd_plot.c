@@ -88,7 +88,7 @@ do_fit(hf_cli *cli, hf_fit_result *r)
 }
 
 static int
-plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, double width,
+plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, bool blind, double width,
             const char *lumi)
 {
     hf_model *m = pc->cli->model;
@@ -124,6 +124,7 @@ plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, double wi
         hf_stack_options_init(&o);
         o.postfit = postfit;
         o.logy = logy;
+        o.show_data = !blind;
         o.lumi_label = lumi;
         o.width_in = width;
         s = hf_plot_stack(y, c, &o, &err);
@@ -564,7 +565,7 @@ cmd_plot(int argc, char **argv)
     hf_cli cli;
     const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
     const char *par = NULL, *sort = NULL, *limits = NULL;
-    bool all = false, prefit = false, postfit = false, logy = false;
+    bool all = false, prefit = false, postfit = false, logy = false, blind = false;
     int dpi = 150, points = 0;
     double threshold = 0, width = 0;
     const hf_opt extra[] = {
@@ -576,6 +577,7 @@ cmd_plot(int argc, char **argv)
         {"format", 0, HF_OPT_STRING, &format, "pdf (default), png or svg"},
         {"dpi", 0, HF_OPT_INT, &dpi, "PNG resolution (default 150)"},
         {"logy", 0, HF_OPT_FLAG, &logy, "stack: logarithmic y axis"},
+        {"blind", 0, HF_OPT_FLAG, &blind, "stack: leave the data out (blinded regions)"},
         {"size", 0, HF_OPT_STRING, &size, "figure width: single (3.4 in), double (7 in) or inches"},
         {"lumi", 0, HF_OPT_STRING, &lumi, "stack: luminosity label, e.g. '139 fb-1'"},
         {"par", 0, HF_OPT_STRING, &par, "scan: parameter (default: the POI)"},
@@ -641,7 +643,7 @@ cmd_plot(int argc, char **argv)
         rc = hf_cli_usage_error("out of memory");
     if (rc == 0) {
         if (strcmp(what, "stack") == 0)
-            rc = plot_stacks(&pc, channel, postfit, logy, width, lumi);
+            rc = plot_stacks(&pc, channel, postfit, logy, blind, width, lumi);
         else if (strcmp(what, "pulls") == 0)
             rc = plot_pulls(&pc, sort, width);
         else if (strcmp(what, "corr") == 0)

@@ -49,11 +49,12 @@ cmd_report(int argc, char **argv)
 {
     hf_cli cli;
     const char *lumi = NULL, *table = NULL;
-    bool logy = false, nofit = false;
+    bool logy = false, nofit = false, blind = false;
     double threshold = 0;
     hf_table_format tf = HF_TABLE_MARKDOWN;
     const hf_opt extra[] = {
         {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
+        {"blind", 0, HF_OPT_FLAG, &blind, "stack plots without the data"},
         {"lumi", 0, HF_OPT_STRING, &lumi, "luminosity label on the stack plots"},
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "correlations: prune below |rho| (0.2)"},
         {"table", 0, HF_OPT_STRING, &table, "also write the yield table (.md, .csv or .tex)"},
@@ -94,6 +95,7 @@ cmd_report(int argc, char **argv)
         ro.source = cli.ws_path;
         ro.lumi_label = lumi;
         ro.logy = logy;
+        ro.blind = blind;
         ro.corr_threshold = threshold;
         ro.pal = pal;
         if (hf_report_write(cli.output, cli.model, have_fit ? &fr : NULL, &ro, &err) < 0)

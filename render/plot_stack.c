@@ -426,7 +426,8 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
         r0 = 1 - d < 0 ? 0 : 1 - d;
         r1 = 1 + d;
         if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||
-            hf_panel_set_axis(s, &rp->y, r0, r1, false, "Data / Model") < 0)
+            hf_panel_set_axis(s, &rp->y, r0, r1, false,
+                              opt->show_data ? "Data / Model" : "1 \xc2\xb1 \xcf\x83 / model") < 0)
             goto nomem;
     }
     rp->x.integer = true;

@@ -220,6 +220,7 @@ hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,
         hf_stack_options so;
         hf_stack_options_init(&so);
         so.logy = opt->logy;
+        so.show_data = !opt->blind;
         so.lumi_label = opt->lumi_label;
         s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 3.9);
         if (!s) {

@@ -17,6 +17,7 @@ typedef struct hf_report_options {
     const char *source;     /* workspace path shown on the summary page */
     const char *lumi_label; /* stack plots; NULL: none */
     bool logy;              /* stack plots on a log scale */
+    bool blind;             /* stack plots without data */
     double corr_threshold;  /* 0: 0.2 */
     const hf_palette *pal;  /* NULL: built-in */
 } hf_report_options;

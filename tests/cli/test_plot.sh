@@ -55,6 +55,15 @@ else
     tail -c 16 "$f" | grep -q '</svg>' || fail "$f does not end with </svg>"
 fi
 
+# --- blinded stacks: no data entry, the ratio panel shows the relative uncertainty
+if command -v pdftotext >/dev/null 2>&1; then
+    "$HF" plot "$DEMO" --what stack --channel SR_highMET --blind -o "$tmp/blind" -q 2>"$tmp/err" ||
+        fail "plot --blind exited $?"
+    pdftotext "$tmp/blind/stack_SR_highMET_prefit.pdf" "$tmp/blind.txt"
+    grep -q 'Data' "$tmp/blind.txt" && fail "blinded stack still shows Data"
+    grep -q 'Uncertainty' "$tmp/blind.txt" || fail "blinded stack lacks the uncertainty legend"
+fi
+
 # --- every figure type as PDF
 for w in pulls corr scan brazil; do
     "$HF" plot "$DEMO" --what $w --format pdf -o "$tmp/pdf" -q 2>"$tmp/err" || fail "plot --what $w exited $?"
