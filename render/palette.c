@@ -132,7 +132,8 @@ apply(hf_palette *p, const char *key, const char *val)
         if (*end || k >= MAXSAMPLES)
             return -1;
         p->sample[k] = c;
-        /* a file that lists samples defines the cycle length */
+        /* like every key, a sample the file leaves out keeps its built-in colour; more samples
+         * than the built-in list lengthen the cycle */
         if (k + 1 > p->nsample)
             p->nsample = k + 1;
         if (k == 0)
@@ -151,7 +152,7 @@ hf_palette_load(const char *path, hf_error *err)
     hf_palette *p;
     char *line = NULL;
     size_t cap = 0;
-    int lineno = 0, nsamp_seen = 0;
+    int lineno = 0;
 
     if (!f) {
         hf_error_set(err, HF_EIO, "", "cannot open palette \"%s\": %s", path, strerror(errno));
@@ -179,10 +180,6 @@ hf_palette_load(const char *path, hf_error *err)
         while (*s && isspace((unsigned char)*s))
             s++;
         val = s;
-        if (strncmp(key, "sample", 6) == 0 && !nsamp_seen) {
-            p->nsample = 0; /* the file's sample list replaces the built-in one */
-            nsamp_seen = 1;
-        }
         if (apply(p, key, val) < 0) {
             hf_error_set(err, HF_ESCHEMA, "", "%s:%d: bad palette line \"%s\"", path, lineno, key);
             err->line = lineno;
@@ -194,8 +191,6 @@ hf_palette_load(const char *path, hf_error *err)
     }
     free(line);
     fclose(f);
-    if (p->nsample == 0)
-        p->nsample = builtin.nsample;
     return p;
 }
 

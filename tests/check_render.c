@@ -135,8 +135,7 @@ START_TEST(test_axis_log_decades)
     hf_axis_ticks(&ax, 6, &ts);
     for (i = 0; i < ts.n; i++)
         if (ts.tick[i].major)
-            ck_assert_msg(strncmp(ts.tick[i].label, "10^", 3) == 0, "label %s",
-                          ts.tick[i].label);
+            ck_assert_msg(strncmp(ts.tick[i].label, "10^", 3) == 0, "label %s", ts.tick[i].label);
     /* integer axes never get fractional steps */
     memset(&ax, 0, sizeof ax);
     ax.max = 3;
@@ -191,13 +190,57 @@ START_TEST(test_palette_bad_line)
     ck_assert_int_eq(err.line, 3);
     hf_error_release(&err);
     f = fopen(path, "w");
-    fputs("sample0 #112233\nsample1 #445566\n", f);
+    fputs("sample0 #112233\nsample1 #445566\nsample11 #778899\n", f);
     fclose(f);
     p = hf_palette_load(path, &err);
     ck_assert_ptr_nonnull(p);
-    ck_assert_uint_eq(hf_palette_nsamples(p), 2); /* the file's list sets the cycle */
-    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 3)).b, 0x66 / 255.0, 1e-12);
+    /* listed samples change, the others keep their colours, sample11 lengthens the cycle */
+    ck_assert_uint_eq(hf_palette_nsamples(p), 12);
+    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 1)).b, 0x66 / 255.0, 1e-12);
+    ck_assert_double_eq(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 3)).b,
+                        hf_palette_ink(hf_palette_builtin(), hf_ink_of(HF_ROLE_SAMPLE, 3)).b);
+    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 23)).r, 0x77 / 255.0,
+                            1e-12);
     hf_palette_free(p);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_palette_env_override)
+{
+    char path[] = "/tmp/hf_palenv_XXXXXX";
+    int fd = mkstemp(path), owned = 0;
+    FILE *f = fdopen(fd, "w");
+    hf_error err = {0};
+    hf_palette *p;
+    const hf_palette *q;
+    hf_rgb c;
+
+    fputs("sample0 #ff0000\ndata #00ff00\n", f);
+    fclose(f);
+    setenv("HFSCOPE_PALETTE", path, 1);
+    p = hf_palette_from_env(&err);
+    ck_assert_ptr_nonnull(p);
+    c = hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 0));
+    ck_assert(c.r == 1 && c.g == 0 && c.b == 0);
+    c = hf_palette_ink(p, hf_ink_of(HF_ROLE_DATA, 0));
+    ck_assert(c.r == 0 && c.g == 1 && c.b == 0);
+    /* keys the file leaves out keep the built-in colours */
+    c = hf_palette_ink(p, hf_ink_of(HF_ROLE_BAND1, 0));
+    ck_assert_double_eq(c.g, hf_palette_ink(hf_palette_builtin(), hf_ink_of(HF_ROLE_BAND1, 0)).g);
+    hf_palette_free(p);
+    q = hf_palette_default(&owned, &err);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_eq(owned, 1);
+    hf_palette_free((hf_palette *)(size_t)q);
+    setenv("HFSCOPE_PALETTE", "/nonexistent/palette.txt", 1);
+    ck_assert_ptr_null(hf_palette_from_env(&err));
+    ck_assert_int_eq(err.code, HF_EIO);
+    hf_error_release(&err);
+    unsetenv("HFSCOPE_PALETTE");
+    q = hf_palette_default(&owned, &err);
+    ck_assert_ptr_eq(q, hf_palette_builtin());
+    ck_assert_int_eq(owned, 0);
     unlink(path);
 }
 END_TEST
@@ -294,7 +337,8 @@ START_TEST(test_band_matches_finite_differences)
     sigcs = malloc(f.m->ncs * sizeof *sigcs);
     /* away from the nominal point, so that interpolation is not trivially linear */
     for (j = 0; j < np; j++)
-        x[j] = f.m->init[j] + 0.3 * (j % 2 ? 1 : -1) * (f.m->par[j].sigma > 0 ? f.m->par[j].sigma : 0.1);
+        x[j] = f.m->init[j] +
+               0.3 * (j % 2 ? 1 : -1) * (f.m->par[j].sigma > 0 ? f.m->par[j].sigma : 0.1);
 
     /* 1) pre-fit: diagonal prior covariance of the constrained, non-fixed parameters */
     {
@@ -628,6 +672,7 @@ render_suite(void)
     tc = tcase_create("palette");
     tcase_add_test(tc, test_palette_file_matches_builtin);
     tcase_add_test(tc, test_palette_bad_line);
+    tcase_add_test(tc, test_palette_env_override);
     suite_add_tcase(s, tc);
     tc = tcase_create("stats");
     tcase_add_test(tc, test_garwood_coverage);

@@ -156,4 +156,13 @@ bad "unwritable report" "$tmp/b6" report "$DEMO" -o /proc/hf_report.pdf -q
 ls /proc 2>/dev/null | grep -q 'hf_report' && fail "report left a file in /proc"
 grep -q 'NoSuchChannel' "$tmp/err" && fail "stderr leaked from an earlier case"
 
+HFSCOPE_PALETTE=/nonexistent/palette.txt "$HF" plot "$DEMO" -o "$tmp/b7" -q 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "unreadable HFSCOPE_PALETTE: exit $rc, expected 2"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "unreadable HFSCOPE_PALETTE: not one stderr line"
+[ -d "$tmp/b7" ] && [ -n "$(ls -A "$tmp/b7")" ] && fail "unreadable HFSCOPE_PALETTE: files written"
+printf 'sample0 #ff0000\n' >"$tmp/pal.txt"
+HFSCOPE_PALETTE="$tmp/pal.txt" "$HF" plot "$DEMO" --channel CR_ttbar --format svg -o "$tmp/pal" -q \
+    2>"$tmp/err" || fail "HFSCOPE_PALETTE override: exit $?"
+
 [ $nfail -eq 0 ]
