@@ -164,5 +164,8 @@ rc=$?
 printf 'sample0 #ff0000\n' >"$tmp/pal.txt"
 HFSCOPE_PALETTE="$tmp/pal.txt" "$HF" plot "$DEMO" --channel CR_ttbar --format svg -o "$tmp/pal" -q \
     2>"$tmp/err" || fail "HFSCOPE_PALETTE override: exit $?"
+# sample0 (diboson, first in the sorted sample list) is in CR_ttbar: its fill must be the new red
+grep -q 'fill:rgb(100%,0%,0%)' "$tmp/pal/stack_CR_ttbar_prefit.svg" ||
+    fail "HFSCOPE_PALETTE: no red fill in the SVG"
 
 [ $nfail -eq 0 ]
