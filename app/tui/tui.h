@@ -133,6 +133,7 @@ struct tui {
     const hf_model *m;
     hf_data data;
     size_t max_chan_samples;
+    size_t max_chan_name, max_par_name; /* longest names, in code points (layout) */
     /* parameter vectors (npar): suggested init, live slider values */
     double *init;
     double *live;

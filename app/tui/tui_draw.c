@@ -177,6 +177,30 @@ put_field(int y, int x, int w, const char *s, attr_t a, short pair)
         put_cp(y, x + n, ' ', a, pair);
 }
 
+/* A name in w columns: as is when it fits, else its head and tail around an ellipsis, since
+ * channel and parameter names often differ only at the end ("SR_eMLLa_..._hghmet"). */
+static void
+put_name(int y, int x, int w, const char *s, attr_t a, short pair)
+{
+    int len = 0;
+    for (const char *p = s; *p; p++)
+        len += ((unsigned char)*p & 0xc0) != 0x80;
+    if (len <= w || w < 8) {
+        put_field(y, x, w, s, a, pair);
+        return;
+    }
+    int tail = (w - 1) / 2, head = w - 1 - tail;
+    put_str(y, x, head, s, a, pair);
+    put_cp(y, x + head, tui.ascii ? '~' : 0x2026, a, pair);
+    const char *t = s;
+    for (int skip = len - tail; skip > 0 && *t; skip--) { /* to the tail's first code point */
+        t++;
+        while (((unsigned char)*t & 0xc0) == 0x80)
+            t++;
+    }
+    put_str(y, x + head + 1, tail, t, a, pair);
+}
+
 /* Right-aligned in w columns. */
 static void
 put_right(int y, int x, int w, const char *s, attr_t a, short pair)
@@ -485,7 +509,7 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
         bool sel = k == l->sel;
         attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
         put_field(ry, xx, 2, sel ? G("▸", ">") : "", at, 0);
-        put_field(ry, xx + 2, namew, tui.m->chan[ci]->name, at, 0);
+        put_name(ry, xx + 2, namew, tui.m->chan[ci]->name, at, 0);
         double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
         snprintf(b, sizeof(b), "%zu", s->nbins);
         snprintf(c, sizeof(c), "%.7g", s->data);
@@ -595,7 +619,7 @@ draw_param_table(int y, int x, int h, int w)
         double ratio, pull = tui_pull(&tui, p, &ratio);
         bool oc = !isnan(ratio) && ratio<tui.oc_threshold, pulled = fabs(pull)> 1;
         put_field(ry, xx, 2, sel ? G("▸", ">") : (tui.moved[p] ? "*" : ""), at, 0);
-        put_field(ry, xx + 2, namew, pp->name, at | (oc || pulled ? A_BOLD : 0), 0);
+        put_name(ry, xx + 2, namew, pp->name, at | (oc || pulled ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%.4g", tui_best(&tui)[p]);
         put_right(ry, cx, valw, v, at, 0);
         if (tui.have_fit && !tui.fit.fixed[p])
@@ -654,7 +678,7 @@ draw_slider_params(int y, int x, int h, int w, bool focus)
         bool sel = k == l->sel;
         attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
         put_field(ry, xx, 2, sel ? G("▸", ">") : tui.moved[p] ? "*" : "", at, 0);
-        put_field(ry, xx + 2, namew, tui.m->par[p].name, at | (tui.moved[p] ? A_BOLD : 0), 0);
+        put_name(ry, xx + 2, namew, tui.m->par[p].name, at | (tui.moved[p] ? A_BOLD : 0), 0);
         char v[32];
         snprintf(v, sizeof(v), "%.4g", tui.live[p]);
         put_right(ry, xx + 2 + namew, valw, v, at | (tui.moved[p] ? A_BOLD : 0), 0);
@@ -666,7 +690,7 @@ draw_slider_params(int y, int x, int h, int w, bool focus)
                 put_cp(ry, bx + i,
                        i == barw / 2 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '-' : 0x2500), at,
                        0);
-            int c = (int)lround(barw / 2.0 + fmax(-3, fmin(3, u)) * (barw / 2.0) / 3.0);
+            int c = barw / 2 + (int)lround(fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
             put_cp(ry, bx + c, tui.ascii ? 'o' : 0x25CF, at | A_BOLD, accent_if(tui.moved[p], 0));
         }
     }
@@ -730,7 +754,7 @@ draw_corr(int y, int x, int h, int w)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         put_field(ry, x + 1, 2, sel ? G("▸", ">") : "", at, 0);
-        put_field(ry, x + 3, lw - 4, tui.m->par[pi].name, at, 0);
+        put_name(ry, x + 3, lw - 4, tui.m->par[pi].name, at, 0);
         for (int cc = 0; cc < ncolvis; cc++) {
             size_t kc = coloff + (size_t)cc;
             int cx = hx + 2 * cc;
@@ -925,13 +949,21 @@ tui_draw(struct tui *t, unsigned dirty)
         draw_top();
     int by = 1, bh = t->lines - 2, W = t->cols;
     if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
-        /* the left column: about a quarter of the width, wider where its list has columns */
-        double frac = t->view == TUI_V_CHANNELS                             ? 0.42
-                      : t->view == TUI_V_SLIDER || t->view == TUI_V_DENSITY ? 0.34
-                                                                            : 0.25;
-        int cap = t->view == TUI_V_CHANNELS ? 64 : t->view == TUI_V_SLIDER ? 52 : 42;
-        int lw = (int)(W * frac);
-        lw = lw < 28 ? 28 : lw > cap ? cap : lw;
+        /* the left column: sized to its names where it holds a list with columns (up to about
+         * half the width), else about a quarter of the width */
+        int lw = W / 4;
+        if (t->view == TUI_V_CHANNELS)
+            lw = (int)t->max_chan_name + 2 + 29 + 2;
+        else if (t->view == TUI_V_SLIDER)
+            lw = (int)(t->max_par_name > t->max_chan_name ? t->max_par_name : t->max_chan_name) +
+                 2 + 9 + 12 + 2;
+        else if (t->view == TUI_V_DENSITY)
+            lw = 40;
+        else if (t->view == TUI_V_CORR)
+            lw = (int)t->max_par_name + 4;
+        int cap = t->view == TUI_V_CHANNELS ? W * 11 / 20 : W * 9 / 20;
+        lw = lw > cap ? cap : lw;
+        lw = lw < 28 ? 28 : lw;
         t->left_w = lw;
         switch (t->view) {
         case TUI_V_OVERVIEW:

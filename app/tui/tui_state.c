@@ -210,19 +210,20 @@ cmp_double(double a, double b)
 
 static const tui_list *sort_list;
 
+/* Numeric channel columns sort largest first (worst fit, most data): hence the minus signs. */
 static double
 chan_key(size_t i, int col)
 {
     const tui_chan *c = &tui.chan[i];
     switch (col) {
     case 1:
-        return (double)c->nbins;
+        return -(double)c->nbins;
     case 2:
-        return c->data;
+        return -c->data;
     case 3:
-        return tui.postfit && tui.have_fit ? c->post : c->pre;
+        return -(tui.postfit && tui.have_fit ? c->post : c->pre);
     default:
-        return (tui.postfit && tui.have_fit ? c->chi2_post : c->chi2_pre) / (double)c->nbins;
+        return -(tui.postfit && tui.have_fit ? c->chi2_post : c->chi2_pre) / (double)c->nbins;
     }
 }
 
@@ -421,6 +422,16 @@ tui_start_fit(struct tui *t, bool from_live)
 
 /* ---- life cycle (used by tui.c and cmd_tui.c) ---- */
 
+/* Code points in a UTF-8 string (terminal columns for the names we show). */
+static size_t
+cps(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
 /* Fill the state from a loaded cli (model compiled). Returns 0 or -1 on ENOMEM. */
 int
 tui_state_init(struct tui *t, hf_cli *cli)
@@ -455,9 +466,16 @@ tui_state_init(struct tui *t, hf_cli *cli)
         return -1;
     tui_update_live(t);
     chan_stats(t);
-    for (size_t c = 0; c < m->nchan; c++)
+    for (size_t c = 0; c < m->nchan; c++) {
         if (m->chan[c]->nsamples > t->max_chan_samples)
             t->max_chan_samples = m->chan[c]->nsamples;
+        size_t w = cps(m->chan[c]->name);
+        t->max_chan_name = w > t->max_chan_name ? w : t->max_chan_name;
+    }
+    for (size_t p = 0; p < m->npar; p++) {
+        size_t w = cps(m->par[p].name);
+        t->max_par_name = w > t->max_par_name ? w : t->max_par_name;
+    }
     t->oc_threshold = 0.5;
     t->corr_threshold = 0.2;
     t->chl.sort_col = 0;
