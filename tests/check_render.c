@@ -13,6 +13,8 @@
 #include "render/axis.h"
 #include "render/cairo.h"
 #include "render/palette.h"
+#include "render/plot_corr.h"
+#include "render/plot_pulls.h"
 #include "render/plot_stack.h"
 #include "render/report.h"
 #include "render/tables.h"
@@ -468,6 +470,155 @@ START_TEST(test_pixels_channel_stack)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- builders */
+
+START_TEST(test_stack_order_smallest_first)
+{
+    fixture f;
+    size_t order[8], n, i, b;
+    double prev = -1;
+
+    load_small(&f);
+    hf_stack_order(f.m, 0, order, &n);
+    ck_assert_uint_eq(n, 3);
+    for (i = 0; i < n; i++) {
+        double tot = 0;
+        for (b = 0; b < f.m->cs[order[i]].nbins; b++)
+            tot += f.m->cs[order[i]].nom[b];
+        ck_assert(tot >= prev);
+        prev = tot;
+    }
+    /* channel A: sig (6) < bkg2 (12) < bkg1 (24) */
+    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[0]].samp], "sig");
+    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[2]].samp], "bkg1");
+    free_small(&f);
+}
+END_TEST
+
+/* A fit result by hand: every parameter at init + 0.5 prior widths (free ones at 1.3), errors
+ * 0.8 prior widths (free: 0.2), the last constrained parameter fixed. */
+static void
+fake_fit(const hf_model *m, hf_fit_result *r, size_t *fixed_par)
+{
+    size_t j;
+
+    memset(r, 0, sizeof *r);
+    r->npar = m->npar;
+    r->x = calloc(m->npar, sizeof *r->x);
+    r->err = calloc(m->npar, sizeof *r->err);
+    r->fixed = calloc(m->npar, sizeof *r->fixed);
+    r->cov = calloc(m->npar * m->npar, sizeof *r->cov);
+    *fixed_par = (size_t)-1;
+    for (j = 0; j < m->npar; j++) {
+        double c, w;
+        r->fixed[j] = m->fixed[j];
+        if (hf_param_prior(&m->par[j], &c, &w)) {
+            r->x[j] = c + 0.5 * w;
+            r->err[j] = 0.8 * w;
+            *fixed_par = j;
+        } else {
+            r->x[j] = 1.3;
+            r->err[j] = 0.2;
+        }
+        r->cov[j * m->npar + j] = r->err[j] * r->err[j];
+    }
+    r->fixed[*fixed_par] = true;
+}
+
+START_TEST(test_pull_rows)
+{
+    fixture f;
+    hf_fit_result r;
+    hf_pulls_options o = {0};
+    hf_pull_row *rows;
+    size_t n, i, fixed_par, nfree = 0, expect = 0, j, npages;
+    hf_scene **pages;
+    hf_error err = {0};
+
+    load_small(&f);
+    fake_fit(f.m, &r, &fixed_par);
+    for (j = 0; j < f.m->npar; j++)
+        expect += !r.fixed[j];
+    o.group = true;
+    rows = hf_pull_rows(f.m, &r, &o, &n);
+    ck_assert_uint_eq(n, expect);
+    for (i = 0; i < n; i++) {
+        ck_assert_uint_ne(rows[i].par, fixed_par);
+        if (rows[i].constrained) {
+            ck_assert_double_eq_tol(rows[i].pull, 0.5, 1e-12);
+            ck_assert_double_eq_tol(rows[i].constraint, 0.8, 1e-12);
+            ck_assert_uint_eq(nfree, 0); /* free parameters come last */
+        } else {
+            nfree++;
+            ck_assert_double_eq(rows[i].value, 1.3);
+        }
+        if (i > 0)
+            ck_assert_int_ge(rows[i].group, rows[i - 1].group);
+    }
+    ck_assert_uint_ge(nfree, 1); /* mu */
+    free(rows);
+    /* pages of 3 rows hold every row exactly once */
+    o.rows_per_page = 3;
+    pages = hf_plot_pulls(f.m, &r, &o, &npages, &err);
+    ck_assert_ptr_nonnull(pages);
+    {
+        size_t shown = 0, k;
+        for (k = 0; k < npages; k++) {
+            size_t q;
+            for (q = 0; q < pages[k]->npanels; q++)
+                shown += pages[k]->panels[q]->y.nticks;
+            hf_scene_free(pages[k]);
+        }
+        ck_assert_uint_eq(shown, expect);
+        ck_assert_uint_ge(npages, (expect - nfree + 2) / 3);
+    }
+    free(pages);
+    free(r.x);
+    free(r.err);
+    free(r.fixed);
+    free(r.cov);
+    free_small(&f);
+}
+END_TEST
+
+START_TEST(test_corr_select_threshold)
+{
+    fixture f;
+    hf_corr_options o;
+    size_t np, *sel, n, i, j;
+    double *corr;
+
+    load_small(&f);
+    np = f.m->npar;
+    corr = calloc(np * np, sizeof *corr);
+    for (i = 0; i < np; i++)
+        corr[i * np + i] = 1;
+    /* parameters 0 and 2 correlated at 0.5, 1 and 3 at 0.15: only 0 and 2 pass 0.2 */
+    corr[0 * np + 2] = corr[2 * np + 0] = 0.5;
+    corr[1 * np + 3] = corr[3 * np + 1] = -0.15;
+    hf_corr_options_init(&o);
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(sel[0], 0);
+    ck_assert_uint_eq(sel[1], 2);
+    free(sel);
+    o.threshold = 0.1;
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 4);
+    for (j = 1; j < n; j++)
+        ck_assert(sel[j] > sel[j - 1]); /* model order */
+    free(sel);
+    o.max_params = 2; /* the strongest survive */
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(sel[0], 0);
+    ck_assert_uint_eq(sel[1], 2);
+    free(sel);
+    free(corr);
+    free_small(&f);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- files */
 
 static char *
@@ -678,6 +829,9 @@ render_suite(void)
     tcase_add_test(tc, test_garwood_coverage);
     tcase_add_test(tc, test_band_matches_finite_differences);
     tcase_add_test(tc, test_deviance_zero_at_data);
+    tcase_add_test(tc, test_stack_order_smallest_first);
+    tcase_add_test(tc, test_pull_rows);
+    tcase_add_test(tc, test_corr_select_threshold);
     suite_add_tcase(s, tc);
     tc = tcase_create("draw");
     tcase_set_timeout(tc, 30);
