@@ -481,7 +481,7 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     snprintf(b, sizeof(b), "bins%s", sort_mark(l, 1));
     snprintf(c, sizeof(c), "data%s", sort_mark(l, 2));
     snprintf(d, sizeof(d), "%s%s", post ? "post" : "pre", sort_mark(l, 3));
-    snprintf(e, sizeof(e), "dev/n%s", sort_mark(l, 4));
+    snprintf(e, sizeof(e), "%s%s", G("χ²/n", "chi2/n"), sort_mark(l, 4));
     int yy = y + 1, xx = x + 1;
     put_field(yy, xx, iw, "", A_NORMAL, 0);
     put_field(yy, xx + 2, namew, a, A_BOLD | A_UNDERLINE, 0);

@@ -427,6 +427,8 @@ tui_key(struct tui *t, int ch)
             return slide(t, p, d);
         }
     case ACT_RESETPAR:
+        if (t->m->npar == 0 || t->parl.nvis == 0)
+            return 0;
         t->live[p] = tui_best(t)[p];
         t->moved[p] = false;
         tui_update_live(t);

@@ -638,6 +638,8 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
             add(&v, "%s", "");
             add(&v, "Most pulled parameters ((value - nominal) / pre-fit sigma)");
             qsort(idx, n, sizeof(*idx), cmp_abspull);
+            if (n == 0)
+                add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
                 add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name, pull, r,
@@ -647,6 +649,8 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
             add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
                 t->oc_threshold);
             qsort(idx, n, sizeof(*idx), cmp_ratio);
+            if (n == 0)
+                add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
                 add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name, r, pull,
