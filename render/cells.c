@@ -47,6 +47,7 @@ hf_cells_new(int w, int h)
     return g;
 }
 
+/* Free a grid; NULL is fine. */
 void
 hf_cells_free(hf_cellgrid *g)
 {
@@ -75,6 +76,7 @@ hf_cells_resize(hf_cellgrid *g, int w, int h)
     return 0;
 }
 
+/* Every cell blank, default colours. */
 void
 hf_cells_clear(hf_cellgrid *g)
 {
@@ -82,6 +84,7 @@ hf_cells_clear(hf_cellgrid *g)
         clear_cell(&g->cell[i]);
 }
 
+/* The cell at column x, row y (0-based, from the top left); NULL outside the grid. */
 hf_cell *
 hf_cells_at(hf_cellgrid *g, int x, int y)
 {
@@ -90,6 +93,7 @@ hf_cells_at(hf_cellgrid *g, int x, int y)
     return &g->cell[(size_t)y * (size_t)g->w + (size_t)x];
 }
 
+/* UTF-8 of one code point into buf (5 bytes suffice); returns the bytes written. */
 size_t
 hf_utf8_encode(uint32_t cp, char *buf)
 {
@@ -115,6 +119,7 @@ hf_utf8_encode(uint32_t cp, char *buf)
     return 4;
 }
 
+/* One code point from *sp, advancing it; malformed bytes give U+FFFD (one byte eaten). */
 uint32_t
 hf_utf8_decode(const char **sp)
 {

@@ -154,12 +154,14 @@ tui_dens_submit(tui_dens *d)
     d->submitted = true;
 }
 
+/* Ask the running experiment to stop after the repetitions under way. */
 void
 tui_dens_cancel(tui_dens *d)
 {
     atomic_store(&d->cancel, 1);
 }
 
+/* Cancel, join the thread and free the last snapshot and truth. */
 void
 tui_dens_stop(tui_dens *d)
 {

@@ -123,6 +123,7 @@ tui_colors_init(struct tui *t)
     return 0;
 }
 
+/* Free the palette (when loaded from a file) and the plot grid. */
 void
 tui_colors_release(void)
 {

@@ -119,6 +119,7 @@ tui_yields_prefit(struct tui *t)
     return tui_live_yields(t);
 }
 
+/* Post-fit yields with the fit covariance; 0, or -1 on ENOMEM (no band then). */
 int
 tui_yields_postfit(struct tui *t)
 {
@@ -131,6 +132,7 @@ tui_yields_postfit(struct tui *t)
     return tui_live_yields(t);
 }
 
+/* Free the three yield sets; safe to call twice. */
 void
 tui_yields_release(struct tui *t)
 {
@@ -149,6 +151,7 @@ tui_stack_point(const struct tui *t)
     return t->postfit && t->have_fit ? TUI_PT_POST : TUI_PT_PRE;
 }
 
+/* "pre-fit", "post-fit" or "slider" (static strings). */
 const char *
 tui_point_name(tui_point pt)
 {
@@ -209,6 +212,7 @@ safe_name(const char *in, char *out, size_t n)
     out[k] = '\0';
 }
 
+/* The export prompt's suggestion for the current view, e.g. "SR_pre-fit.png". */
 void
 tui_default_export_name(const struct tui *t, char *buf, size_t n)
 {

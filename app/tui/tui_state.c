@@ -315,6 +315,7 @@ tui_list_rebuild(struct tui *t, tui_list *l)
         l->top = l->sel;
 }
 
+/* Move the selection by delta rows, clamped to the visible rows. */
 void
 tui_list_move(tui_list *l, long delta)
 {
@@ -344,6 +345,7 @@ tui_list_clamp(tui_list *l, int rows)
         l->top = l->nvis - (size_t)rows;
 }
 
+/* The list that j/k move in the current view (NULL: none). */
 tui_list *
 tui_focused_list(struct tui *t)
 {
@@ -361,12 +363,14 @@ tui_focused_list(struct tui *t)
     }
 }
 
+/* The selected channel (index in the model), 0 when the list is empty. */
 size_t
 tui_current_channel(const struct tui *t)
 {
     return t->chl.nvis > 0 ? t->chl.idx[t->chl.sel] : 0;
 }
 
+/* The selected parameter of the current view (Correlations: its row), 0 when empty. */
 size_t
 tui_current_param(const struct tui *t)
 {
@@ -787,6 +791,7 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
     return v.n;
 }
 
+/* Free what tui_overview_lines or tui_detail_lines returned (n as returned). */
 void
 tui_lines_free(char **lines, size_t n)
 {

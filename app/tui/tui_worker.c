@@ -129,6 +129,7 @@ tui_worker_submit(tui_worker *w, const double *init, const bool *fixed)
     return 0;
 }
 
+/* Ask a running fit to stop (hf_fit checks the flag between iterations). */
 void
 tui_worker_cancel(tui_worker *w)
 {
