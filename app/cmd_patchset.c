@@ -98,10 +98,33 @@ do_list(hf_cli *cli)
     return rc;
 }
 
+/* pyhf's PatchSet.verify: the patchset's metadata.digests.sha256 must be the digest of the
+ * background-only workspace it is applied to. Returns 0 or exit code 2 (message printed). */
+static int
+verify_digest(const hf_cli *cli, const char *bkg, const hf_patchset *ps, bool no_verify)
+{
+    if (no_verify || ps->digest_sha256 == NULL)
+        return 0;
+    char hex[65];
+    hf_error err = {0};
+    if (hf_json_digest_sha256(bkg, hex, &err) < 0) {
+        int rc = hf_cli_report(bkg, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    if (strcmp(hex, ps->digest_sha256) != 0)
+        return hf_cli_usage_error("%s:/metadata/digests/sha256: the patchset was made for another "
+                                  "workspace (digest %.12s..., '%s' has %.12s...); "
+                                  "--no-verify applies it anyway",
+                                  ps->path, ps->digest_sha256, bkg, hex);
+    (void)cli;
+    return 0;
+}
+
 /* ---- apply ---- */
 
 static int
-do_apply(hf_cli *cli)
+do_apply(hf_cli *cli, bool no_verify)
 {
     if (cli->npos != 3)
         return hf_cli_usage_error("patchset apply: expected BKG.json PATCHSET.json NAME (see "
@@ -109,12 +132,26 @@ do_apply(hf_cli *cli)
     const char *bkg = cli->pos[0], *psp = cli->pos[1], *name = cli->pos[2];
     hf_error err = {0};
     int rc = 0;
-    cJSON *doc = hf_json_load_file(bkg, &err);
+    hf_patchset *ps = hf_patchset_load(psp, &err);
+    cJSON *doc = NULL;
+    if (ps == NULL) {
+        rc = hf_cli_report(psp, &err);
+        goto out;
+    }
+    int pi = hf_patchset_find(ps, name);
+    if (pi < 0) {
+        hf_error_set(&err, HF_EUSAGE, "/patches", "no patch named '%s' in the patchset", name);
+        rc = hf_cli_report(psp, &err);
+        goto out;
+    }
+    if ((rc = verify_digest(cli, bkg, ps, no_verify)) != 0)
+        goto out;
+    doc = hf_json_load_file(bkg, &err);
     if (doc == NULL) {
         rc = hf_cli_report(bkg, &err);
         goto out;
     }
-    if (hf_patchset_apply_named(doc, psp, name, &err) < 0) {
+    if (hf_patchset_apply(ps, (size_t)pi, doc, &err) < 0) {
         rc = hf_cli_report(psp, &err);
         goto out;
     }
@@ -155,6 +192,7 @@ do_apply(hf_cli *cli)
     free(text);
 out:
     cJSON_Delete(doc);
+    hf_patchset_free(ps);
     hf_error_release(&err);
     return rc;
 }
@@ -384,7 +422,7 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
 
 static int
 do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, const char *ts,
-       bool fast)
+       bool fast, bool no_verify)
 {
     if (cli->npos != 2)
         return hf_cli_usage_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
@@ -422,6 +460,8 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
         rc = hf_cli_report(ps_path, &err);
         goto out;
     }
+    if ((rc = verify_digest(cli, bkg_path, ps, no_verify)) != 0)
+        goto out;
     bkg = hf_json_load_file(bkg_path, &err);
     if (bkg == NULL) {
         rc = hf_cli_report(bkg_path, &err);
@@ -527,7 +567,7 @@ cmd_patchset(int argc, char **argv)
     hf_cli cli;
     const char *what = "cls", *shard = NULL, *ts = NULL;
     double mu = 1.0, cl = 0.95;
-    bool fast = false;
+    bool fast = false, no_verify = false;
     const hf_opt extra_run[] = {
         {"what", 0, HF_OPT_STRING, &what, "cls (at --poi-value) or limit (default cls)"},
         {"shard", 0, HF_OPT_STRING, &shard, "I/N: evaluate patches with index % N == I only"},
@@ -535,9 +575,17 @@ cmd_patchset(int argc, char **argv)
         {"cl", 0, HF_OPT_DOUBLE, &cl, "confidence level for --what limit (default 0.95)"},
         {"test-stat", 0, HF_OPT_STRING, &ts, "qtilde or q (default: by the POI's lower bound)"},
         {"fast", 0, HF_OPT_FLAG, &fast, "one start per conditional fit (see hfscope cls --help)"},
+        {"no-verify", 0, HF_OPT_FLAG, &no_verify,
+         "apply even if the patchset's digest names another workspace"},
         {NULL, 0, 0, NULL, NULL}};
     const hf_opt none[] = {{NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc - 1, argv + 1, strcmp(sub, "run") == 0 ? extra_run : none,
+    const hf_opt extra_apply[] = {{"no-verify", 0, HF_OPT_FLAG, &no_verify,
+                                   "apply even if the patchset's digest names another workspace"},
+                                  {NULL, 0, 0, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc - 1, argv + 1,
+                          strcmp(sub, "run") == 0     ? extra_run
+                          : strcmp(sub, "apply") == 0 ? extra_apply
+                                                      : none,
                           strcmp(sub, "list") == 0    ? "patchset list [OPTIONS] PATCHSET.json"
                           : strcmp(sub, "apply") == 0 ? "patchset apply [OPTIONS] BKG.json "
                                                         "PATCHSET.json NAME"
@@ -551,9 +599,9 @@ cmd_patchset(int argc, char **argv)
     if (strcmp(sub, "list") == 0)
         rc = do_list(&cli);
     else if (strcmp(sub, "apply") == 0)
-        rc = do_apply(&cli);
+        rc = do_apply(&cli, no_verify);
     else
-        rc = do_run(&cli, what, shard, mu, cl, ts, fast);
+        rc = do_run(&cli, what, shard, mu, cl, ts, fast, no_verify);
     hf_cli_release(&cli);
     return rc;
 }

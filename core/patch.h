@@ -50,4 +50,9 @@ int hf_patchset_apply(const hf_patchset *ps, size_t i, struct cJSON *doc, hf_err
 int hf_patchset_apply_named(struct cJSON *doc, const char *patchset_path, const char *name,
                             hf_error *err);
 
+/* The pyhf digest (pyhf.utils.digest: sha256 of json.dumps(sort_keys=True, ensure_ascii=False))
+ * of a JSON file, as 64 hex digits in hex. -1 with err set when the file cannot be read or parsed.
+ */
+int hf_json_digest_sha256(const char *path, char hex[65], hf_error *err);
+
 #endif

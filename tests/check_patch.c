@@ -3,10 +3,12 @@
  * corpus in tests/bad_patch/ (one error naming the patch and the operation, with a pointer). */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/model.h"
 #include "core/patch.h"
@@ -263,6 +265,87 @@ START_TEST(test_patchset_reuse)
 }
 END_TEST
 
+/* pyhf digests: every reference workspace's digest equals the one pyhf stored (reference.json),
+ * and the one in its patchset's metadata; text that differs only in layout has the same digest,
+ * a changed number (1 vs 1.0 included: pyhf's JSON keeps ints and floats apart) another. */
+START_TEST(test_digests)
+{
+    DIR *d = opendir(tu_refdir());
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int checked = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *wsp = tu_refpath(e->d_name, "workspace.json");
+        char *refp = tu_refpath(e->d_name, "reference.json");
+        char *psp = tu_refpath(e->d_name, "patchset.json");
+        FILE *f = fopen(wsp, "r");
+        if (f != NULL) {
+            fclose(f);
+            char hex[65];
+            hf_error err = {0};
+            ck_assert_msg(hf_json_digest_sha256(wsp, hex, &err) == 0, "%s: %s", wsp,
+                          hf_error_msg(&err));
+            cJSON *ref = tu_load_json(refp);
+            cJSON *want = tu_get(ref, "workspace/bkgonly_digest_sha256");
+            ck_assert_ptr_nonnull(want);
+            ck_assert_msg(strcmp(hex, want->valuestring) == 0, "%s: digest %s, pyhf %s", e->d_name,
+                          hex, want->valuestring);
+            cJSON_Delete(ref);
+            hf_patchset *ps = hf_patchset_load(psp, &err);
+            if (ps != NULL) {
+                ck_assert_ptr_nonnull(ps->digest_sha256);
+                ck_assert_str_eq(hex, ps->digest_sha256);
+                hf_patchset_free(ps);
+            }
+            hf_error_release(&err);
+            checked++;
+        }
+        free(wsp);
+        free(refp);
+        free(psp);
+    }
+    closedir(d);
+    ck_assert_int_ge(checked, 5);
+
+    static const char *const same[] = {"{\"b\": [1.0, 2], \"a\": \"\\u00e9\"}",
+                                       "{\"a\":\"\xc3\xa9\",\"b\":[1.00,2]}\n",
+                                       "  {\"a\": \"\xc3\xa9\" , \"b\" : [ 10e-1 , 2 ] }"};
+    static const char *const other[] = {"{\"a\": \"\xc3\xa9\", \"b\": [1, 2]}",
+                                        "{\"a\": \"e\", \"b\": [1.0, 2]}"};
+    char first[65] = "", hex[65];
+    char path[] = "/tmp/hfscope_digest_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    for (size_t i = 0; i < 5; i++) {
+        const char *text = i < 3 ? same[i] : other[i - 3];
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(text, f);
+        fclose(f);
+        hf_error err = {0};
+        ck_assert_int_eq(hf_json_digest_sha256(path, hex, &err), 0);
+        if (i == 0)
+            memcpy(first, hex, sizeof(hex));
+        else if (i < 3)
+            ck_assert_msg(strcmp(hex, first) == 0, "layout %zu changed the digest", i);
+        else
+            ck_assert_msg(strcmp(hex, first) != 0, "content %zu kept the digest", i);
+    }
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"a\": [1, 2", f);
+    fclose(f);
+    hf_error err = {0};
+    ck_assert_int_eq(hf_json_digest_sha256(path, hex, &err), -1);
+    ck_assert_int_eq(err.code, HF_EJSON);
+    hf_error_release(&err);
+    remove(path);
+}
+END_TEST
+
 Suite *
 patch_suite(void)
 {
@@ -273,6 +356,7 @@ patch_suite(void)
     tcase_add_test(tc, test_reference_patchsets);
     tcase_add_test(tc, test_bad_patches);
     tcase_add_test(tc, test_patchset_reuse);
+    tcase_add_test(tc, test_digests);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,9 +14,12 @@ nfail=0
 fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
 BKG=$REF/pyhf_example_patchset/workspace.json
 
-# A patchset of 8 signal points: the signal yields scaled by k (values [k]).
+# A patchset of 8 signal points: the signal yields scaled by k (values [k]), made for BKG: its
+# digest is read from the reference patchset, which was made for the same workspace.
+DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+[ ${#DIGEST} -eq 64 ] || { echo "test_patch: no digest in the reference patchset"; exit 1; }
 {
-    printf '{"metadata":{"description":"test grid","digests":{"sha256":"x"},"labels":["k"],'
+    printf '{"metadata":{"description":"test grid","digests":{"sha256":"%s"},"labels":["k"],' "$DIGEST"
     printf '"references":{}},"version":"1.0.0","patches":['
     for k in 1 2 3 4 5 6 7 8; do
         [ $k -gt 1 ] && printf ','
@@ -43,6 +46,17 @@ b=$("$HF" cls --json -q "$BKG" --patch "$tmp/grid.json:sig_3" | grep '"cls_obs"'
 "$HF" patchset apply "$BKG" "$tmp/grid.json" nope -o "$tmp/x.json" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no patch named 'nope'" "$tmp/err" && [ ! -e "$tmp/x.json" ] ||
     fail "apply unknown name: exit $rc, $(cat "$tmp/err")"
+
+# the digest: a patchset made for another workspace is refused (exit 2, one line), unless
+# --no-verify
+sed "s/$DIGEST/$(echo "$DIGEST" | tr 0-9a-f 1-9a-f0)/" "$tmp/grid.json" >"$tmp/other.json"
+"$HF" patchset apply "$BKG" "$tmp/other.json" sig_3 -o "$tmp/o.json" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "made for another workspace" "$tmp/err" &&
+    [ ! -e "$tmp/o.json" ] || fail "apply with a wrong digest: exit $rc, $(cat "$tmp/err")"
+"$HF" patchset run -q "$BKG" "$tmp/other.json" -o "$tmp/o.jsonl" 2>/dev/null; rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/o.jsonl" ] || fail "run with a wrong digest: exit $rc"
+"$HF" patchset apply --no-verify "$BKG" "$tmp/other.json" sig_3 -o "$tmp/o.json" && cmp -s "$tmp/o.json" "$tmp/s3.json" ||
+    fail "apply --no-verify differs from a verified apply"
 
 # bad patches through --patch: exit 2, one line with the file, pointer, patch and operation
 for f in missing_path failing_test unknown_op bad_index; do
