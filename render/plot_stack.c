@@ -221,15 +221,22 @@ hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n)
     free(keys);
 }
 
-/* Fraction of the main plot height taken by the legend and labels at its top. */
+/* Fraction of the main plot height the legend will take, estimated as the Cairo backend lays it
+ * out (its fonts by figure width, ~0.58 em per character of DejaVu Sans, the font shrunk when
+ * the columns are wider than the plot), so that the data can be kept under it. */
 static double
-top_block_frac(double area_h_pt, size_t nlegend, size_t ntext)
+top_block_frac(double area_w_pt, double area_h_pt, size_t nlegend, size_t maxchars, int cols,
+               bool wide)
 {
-    double font = nlegend > 6 ? 7.5 : 8.5;
-    int cols = nlegend > 5 ? 2 : 1;
-    double leg = 4 + (double)((nlegend + (size_t)cols - 1) / (size_t)cols) * font * 1.35;
-    double txt = 4 + (double)ntext * 8.5 * 1.3;
-    double f = fmax(leg, txt) / area_h_pt;
+    double font = wide ? (nlegend > 6 ? 9 : 10) : (nlegend > 6 ? 7.5 : 8.5);
+    double colw = font * 3.0 + (double)maxchars * 0.58 * font, leg, f;
+    size_t rows;
+
+    if (cols * colw > area_w_pt - 10)
+        font = fmax(5, font * (area_w_pt - 10) / (cols * colw));
+    rows = (nlegend + (size_t)cols - 1) / (size_t)cols;
+    leg = 4 + (double)rows * font * 1.35;
+    f = leg / area_h_pt;
     return f > 0.7 ? 0.7 : f;
 }
 
@@ -357,7 +364,16 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     if (!mp || !rp)
         goto nomem;
     main_area = H * 72 * split - 20;
-    frac = 1 - top_block_frac(main_area, ns + 2, 0) - 0.05;
+    {
+        size_t nleg = ns + 2, maxc = 11; /* "Uncertainty" */
+        int cols = nleg > 12 ? 3 : nleg > 5 ? 2 : 1;
+        double wpt = s->width_in * 72 * (fx1 - fx0) - 45;
+        for (i = 0; i < ns; i++)
+            maxc = strlen(labels[i]) > maxc ? strlen(labels[i]) : maxc;
+        /* many samples: three columns keep the legend short */
+        mp->legend_columns = nleg > 12 ? 3 : 0;
+        frac = 1 - top_block_frac(wpt, main_area, nleg, maxc, cols, s->width_in >= 5) - 0.05;
+    }
     if (!(ymax > 0))
         ymax = 1;
     if (opt->logy) {
