@@ -311,8 +311,7 @@ tui_list_rebuild(struct tui *t, tui_list *l)
     for (size_t k = 0; k < l->nvis; k++)
         if (l->idx[k] == keep)
             l->sel = k;
-    if (l->top > l->sel)
-        l->top = l->sel;
+    l->top = 0; /* the list is new: start at its top, the next draw scrolls to the selection */
 }
 
 /* Move the selection by delta rows, clamped to the visible rows. */
