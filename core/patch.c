@@ -1,5 +1,6 @@
 /* core/patch.c - RFC 6902 JSON Patch (add, remove, replace, move, copy, test) with RFC 6901
- * pointers on cJSON trees, and loading/applying pyhf patchsets (pyhf schema patchset.json). */
+ * pointers on cJSON trees, loading/applying pyhf patchsets (pyhf schema patchset.json), and the
+ * pyhf digest of a JSON file (SHA-256, FIPS 180-4, of Python's canonical json.dumps). */
 #include "core/patch.h"
 
 #include <cjson/cJSON.h>

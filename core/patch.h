@@ -1,5 +1,6 @@
-/* core/patch.h - RFC 6902 JSON Patch on cJSON documents, and pyhf patchsets (metadata plus named
- * patches, each with its signal-point values and a list of JSON Patch operations). */
+/* core/patch.h - RFC 6902 JSON Patch on cJSON documents, pyhf patchsets (metadata plus named
+ * patches, each with its signal-point values and a list of JSON Patch operations) and pyhf's
+ * workspace digest. */
 #ifndef HF_PATCH_H
 #define HF_PATCH_H
 
