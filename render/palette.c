@@ -1,6 +1,6 @@
 /* render/palette.c - role colours: built in (Petroff 10 samples, M. A. Petroff, "Accessible
- * Color Sequences for Data Visualization", arXiv:2107.02270; Okabe-Ito accents) or read from a
- * palette file ("key #rrggbb" per line). */
+ * Color Sequences for Data Visualization", arXiv:2107.02270, then P. Tol's muted scheme for
+ * stacks with more samples; Okabe-Ito accents) or read from a palette file ("key #rrggbb"). */
 #include "render/palette.h"
 
 #include <ctype.h>
@@ -46,9 +46,12 @@ static const hf_palette builtin = {
             [HF_ROLE_SERIES] = RGB(0x3f90da),
         },
     .accent = {RGB(0xe69f00), RGB(0x56b4e9), RGB(0xcc79a7), RGB(0xd55e00)},
-    .nsample = 10,
+    /* Petroff 10, then Paul Tol's "muted" scheme for samples 10..19 (its pale grey left out) */
+    .nsample = 19,
     .sample = {RGB(0x3f90da), RGB(0xffa90e), RGB(0xbd1f01), RGB(0x94a4a2), RGB(0x832db6),
-               RGB(0xa96b59), RGB(0xe76300), RGB(0xb9ac70), RGB(0x717581), RGB(0x92dadd)},
+               RGB(0xa96b59), RGB(0xe76300), RGB(0xb9ac70), RGB(0x717581), RGB(0x92dadd),
+               RGB(0x332288), RGB(0x88ccee), RGB(0x44aa99), RGB(0x117733), RGB(0x999933),
+               RGB(0xddcc77), RGB(0xcc6677), RGB(0x882255), RGB(0xaa4499)},
     .map_lo = RGB(0x2166ac),
     .map_mid = RGB(0xf7f7f7),
     .map_hi = RGB(0xb2182b),

@@ -160,19 +160,21 @@ START_TEST(test_palette_file_matches_builtin)
     ck_assert_msg(p != NULL, "%s", hf_error_msg(&err));
     ck_assert_uint_eq(hf_palette_nsamples(p), hf_palette_nsamples(b));
     for (r = 0; r < HF_ROLE_COUNT; r++)
-        for (i = 0; i < 12; i++) {
+        for (i = 0; i < 40; i++) {
             hf_rgb x = hf_palette_ink(p, hf_ink_of((hf_role)r, i));
             hf_rgb y = hf_palette_ink(b, hf_ink_of((hf_role)r, i));
             ck_assert_double_eq_tol(x.r, y.r, 1e-9);
             ck_assert_double_eq_tol(x.g, y.g, 1e-9);
             ck_assert_double_eq_tol(x.b, y.b, 1e-9);
         }
-    /* sample colours are distinct over one cycle */
-    for (i = 1; i < (int)hf_palette_nsamples(b); i++) {
-        hf_rgb x = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, i));
-        hf_rgb y = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, i - 1));
-        ck_assert(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.1);
-    }
+    /* sample colours are pairwise distinct over one cycle */
+    for (i = 1; i < (int)hf_palette_nsamples(b); i++)
+        for (r = 0; r < i; r++) {
+            hf_rgb x = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, i));
+            hf_rgb y = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, r));
+            ck_assert_msg(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.15,
+                          "samples %d and %d look alike", r, i);
+        }
     hf_palette_free(p);
 }
 END_TEST
@@ -192,16 +194,16 @@ START_TEST(test_palette_bad_line)
     ck_assert_int_eq(err.line, 3);
     hf_error_release(&err);
     f = fopen(path, "w");
-    fputs("sample0 #112233\nsample1 #445566\nsample11 #778899\n", f);
+    fputs("sample0 #112233\nsample1 #445566\nsample21 #778899\n", f);
     fclose(f);
     p = hf_palette_load(path, &err);
     ck_assert_ptr_nonnull(p);
-    /* listed samples change, the others keep their colours, sample11 lengthens the cycle */
-    ck_assert_uint_eq(hf_palette_nsamples(p), 12);
+    /* listed samples change, the others keep their colours, sample21 lengthens the cycle */
+    ck_assert_uint_eq(hf_palette_nsamples(p), 22);
     ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 1)).b, 0x66 / 255.0, 1e-12);
     ck_assert_double_eq(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 3)).b,
                         hf_palette_ink(hf_palette_builtin(), hf_ink_of(HF_ROLE_SAMPLE, 3)).b);
-    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 23)).r, 0x77 / 255.0,
+    ck_assert_double_eq_tol(hf_palette_ink(p, hf_ink_of(HF_ROLE_SAMPLE, 43)).r, 0x77 / 255.0,
                             1e-12);
     hf_palette_free(p);
     unlink(path);
