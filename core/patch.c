@@ -704,7 +704,7 @@ static void
 sha_block(sha256 *s, const unsigned char *p)
 {
     uint32_t w[64];
-    for (int i = 0; i < 16; i++)
+    for (size_t i = 0; i < 16; i++)
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
                (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
@@ -776,7 +776,7 @@ sha_hex(sha256 *s, char hex[65])
     for (int i = 0; i < 8; i++)
         lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
     sha_update(s, lenb, 8);
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8; i++)
         (void)snprintf(hex + 8 * i, 9, "%08x", (unsigned)s->h[i]);
 }
 
@@ -1053,7 +1053,10 @@ canon_number(canon *c, sbuf *out)
         k += nd;
     } else {
         for (int i = 0; i <= exp10; i++)
-            buf[k++] = (size_t)i < nd ? dig[i] : '0';
+            if ((size_t)i < nd)
+                buf[k++] = dig[i];
+            else
+                buf[k++] = '0';
         buf[k++] = '.';
         if ((size_t)exp10 + 1 < nd) {
             memcpy(buf + k, dig + exp10 + 1, nd - (size_t)exp10 - 1);
