@@ -43,19 +43,27 @@ safe_name(const char *s)
     return o;
 }
 
-/* Write scene to DIR/stem.ext; prints the error and returns its exit code on failure. */
+/* Write scenes (several only for PDF: one page each) to DIR/stem.ext; prints the error and
+ * returns its exit code on failure (nothing is left at the path then). */
 static int
-emit(plotctx *pc, const hf_scene *s, const char *stem)
+emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
 {
     hf_error err = {0};
-    size_t n = strlen(pc->dir) + strlen(stem) + 8;
+    size_t n = strlen(pc->dir) + strlen(stem) + 8, i;
     char *path = malloc(n);
+    hf_cairo_doc *d;
     int rc = 0;
 
     if (!path)
         return hf_cli_usage_error("out of memory");
     snprintf(path, n, "%s/%s.%s", pc->dir, stem, hf_format_ext(pc->copt.format));
-    if (hf_cairo_write(s, path, &pc->copt, &err) < 0) {
+    d = hf_cairo_doc_open(path, &pc->copt, &err);
+    for (i = 0; d && i < npages; i++)
+        if (hf_cairo_doc_add(d, pages[i], &err) < 0) {
+            hf_cairo_doc_abort(d);
+            d = NULL;
+        }
+    if (!d || hf_cairo_doc_close(d, &err) < 0) {
         rc = hf_cli_report(NULL, &err);
         hf_error_release(&err);
     } else {
@@ -67,6 +75,12 @@ emit(plotctx *pc, const hf_scene *s, const char *stem)
     }
     free(path);
     return rc;
+}
+
+static int
+emit(plotctx *pc, hf_scene *s, const char *stem)
+{
+    return emit_pages(pc, &s, 1, stem);
 }
 
 static int
@@ -177,7 +191,9 @@ plot_pulls(plotctx *pc, const char *sort, double width)
     pages = hf_plot_pulls(pc->cli->model, &fr, &o, &n, &err);
     if (!pages)
         rc = hf_cli_report(NULL, &err);
-    for (i = 0; pages && i < n && rc == 0; i++) {
+    if (pages && pc->copt.format == HF_FORMAT_PDF)
+        rc = emit_pages(pc, pages, n, "pulls"); /* one file, one page per part */
+    for (i = 0; pages && pc->copt.format != HF_FORMAT_PDF && i < n && rc == 0; i++) {
         char stem[32];
         if (n == 1)
             snprintf(stem, sizeof stem, "pulls");
