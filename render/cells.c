@@ -776,6 +776,13 @@ draw_text(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_text *t, h
     else if (t->halign == HF_HALIGN_RIGHT)
         x -= w - 1;
     x = clampi(x, gm->ox0, gm->ox1 - w > gm->ox0 ? gm->ox1 - w : gm->ox0);
+    /* an annotation over drawn data would garble both at terminal resolution: leave it out
+     * (the figure's exports keep it) */
+    for (int k = 0; k < w && x + k < gm->ox1; k++) {
+        const hf_cell *c = hf_cells_at(g, x + k, y);
+        if (c != NULL && !cell_empty(c) && c->cp != 0x2591 && c->cp != ':')
+            return;
+    }
     text_clipped(g, x, y, t->str, ink, t->bold ? HF_CELL_BOLD : 0, gm->ox1);
 }
 
