@@ -1,6 +1,6 @@
 /* app/cmd_report.c - `hfscope report WS -o report.pdf`: the review report (summary, every
- * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; optionally the
- * yield table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
+ * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; and/or the yield
+ * table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +72,8 @@ cmd_report(int argc, char **argv)
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
     }
-    if (!cli.output)
-        rc = hf_cli_usage_error("report: -o REPORT.pdf is required");
+    if (!cli.output && !table)
+        rc = hf_cli_usage_error("report: -o REPORT.pdf (or --table FILE) is required");
     else if (table && table_format_of(table, &tf) < 0)
         rc = hf_cli_usage_error("--table %s: unknown extension (use .md, .csv or .tex)", table);
     if (rc == 0)
@@ -91,7 +91,7 @@ cmd_report(int argc, char **argv)
                             fr.message ? fr.message : "unknown reason");
         }
     }
-    if (rc == 0) {
+    if (rc == 0 && cli.output) {
         ro.source = cli.ws_path;
         ro.lumi_label = lumi;
         ro.logy = logy;
@@ -109,7 +109,10 @@ cmd_report(int argc, char **argv)
         /* {"hfscope_version", "command", "workspace", "output", "table", "fit_converged"} */
         cJSON *doc = hf_cli_json_doc(&cli);
         if (doc) {
-            cJSON_AddStringToObject(doc, "output", cli.output);
+            if (cli.output)
+                cJSON_AddStringToObject(doc, "output", cli.output);
+            else
+                cJSON_AddNullToObject(doc, "output");
             if (table)
                 cJSON_AddStringToObject(doc, "table", table);
             else
