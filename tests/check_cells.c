@@ -282,6 +282,30 @@ START_TEST(test_colour_text_has_sgr)
 }
 END_TEST
 
+START_TEST(test_text_does_not_garble_data)
+{
+    /* a full-height one-bin stack on the left half, empty on the right: the label over the
+     * stack is left out, the one over empty cells is drawn */
+    hf_scene *s;
+    hf_panel *p = bare_panel(&s, 2, 1);
+    double edges[2] = {0, 1}, v[1] = {1.0};
+    hf_ink ink[1] = {hf_ink_of(HF_ROLE_SAMPLE, 0)};
+    ck_assert_ptr_nonnull(hf_panel_add_stack(s, p, 1, edges, 1, v, ink, NULL));
+    hf_panel_add_text(s, p, HF_COORD_DATA, 0.1, 0.5, "hidden", HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                      HF_TEXT_SMALL);
+    hf_panel_add_text(s, p, HF_COORD_DATA, 1.1, 0.5, "shown", HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                      HF_TEXT_SMALL);
+    hf_cellgrid *g = hf_cells_new(42, 10);
+    hf_cells_draw(g, s, HF_GLYPHS_BRAILLE);
+    char *text = hf_cells_to_text(g, NULL);
+    ck_assert_ptr_null(strstr(text, "hidden"));
+    ck_assert_ptr_nonnull(strstr(text, "shown"));
+    free(text);
+    hf_cells_free(g);
+    hf_scene_free(s);
+}
+END_TEST
+
 Suite *
 cells_suite(void)
 {
@@ -299,6 +323,7 @@ cells_suite(void)
     tcase_add_test(tc, test_points_over_stack_keep_fill_colour);
     tcase_add_test(tc, test_tiny_grids_do_not_crash);
     tcase_add_test(tc, test_colour_text_has_sgr);
+    tcase_add_test(tc, test_text_does_not_garble_data);
     suite_add_tcase(s, tc);
     return s;
 }
