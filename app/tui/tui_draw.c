@@ -477,7 +477,7 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     int numw = nums ? 5 + 8 + 9 + 7 : some ? 5 + 8 : 0;
     int namew = iw - 2 - numw;
     bool post = tui.postfit && tui.have_fit;
-    char hdr[256], a[32], b[32], c[32], d[32], e[32];
+    char a[32], b[32], c[32], d[32], e[32];
     snprintf(a, sizeof(a), "channel%s", sort_mark(l, 0));
     snprintf(b, sizeof(b), "bins%s", sort_mark(l, 1));
     snprintf(c, sizeof(c), "data%s", sort_mark(l, 2));
@@ -496,7 +496,6 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
         put_right(yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
         put_right(yy, cx + 5, 8, e, A_BOLD | A_UNDERLINE, 0);
     }
-    (void)hdr;
     tui_list_clamp(l, rows);
     for (int r = 0; r < rows; r++) {
         size_t k = l->top + (size_t)r;
@@ -538,12 +537,10 @@ pull_bar(int y, int x, int w, double pull, double ratio, attr_t at)
     if (w < 7)
         return;
     double scale = (w - 1) / 6.0;
-    int zero = (int)lround(3 * scale);
     for (int s = -2; s <= 2; s++) {
         int c = (int)lround((s + 3) * scale);
         put_cp(y, x + c, s == 0 ? (tui.ascii ? '|' : 0x2502) : (tui.ascii ? '.' : 0x00B7), at, 0);
     }
-    (void)zero;
     if (isnan(pull))
         return;
     double lo = pull - (isfinite(ratio) ? ratio : 0), hi = pull + (isfinite(ratio) ? ratio : 0);

@@ -689,9 +689,8 @@ con_text(const hf_param *p, char *buf, size_t n)
 
 /* True when term k of the model moves parameter p (per-bin types own nbins parameters). */
 static bool
-term_uses(const hf_model *m, const hf_cs *cs, const hf_term *tm, size_t p)
+term_uses(const hf_cs *cs, const hf_term *tm, size_t p)
 {
-    (void)m;
     bool perbin = tm->type == HF_MOD_SHAPEFACTOR || tm->type == HF_MOD_STATERROR ||
                   tm->type == HF_MOD_SHAPESYS;
     return perbin ? p >= tm->par && p < tm->par + cs->nbins : tm->par == p;
@@ -743,7 +742,7 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
             const hf_cs *cs = &m->cs[k];
             for (size_t j = 0; j < cs->nterm; j++) {
                 const hf_term *tm = &m->term[cs->term0 + j];
-                if (!term_uses(m, cs, tm, p))
+                if (!term_uses(cs, tm, p))
                     continue;
                 add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name, m->samp_name[cs->samp],
                     hf_modtype_name(tm->type));
