@@ -13,6 +13,23 @@
 
 int cmd_cls(int argc, char **argv);
 
+/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
+ * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
+static int
+report_failure(hf_cli *cli, const hf_error *err)
+{
+    int rc = hf_cli_report(cli->ws_path, err);
+    if (cli->json && err->code == HF_EFIT) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc != NULL) {
+            cJSON_AddBoolToObject(doc, "converged", false);
+            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
+            (void)hf_cli_json_emit(doc, cli->output);
+        }
+    }
+    return rc;
+}
+
 static void
 progress(void *ctx, size_t done, size_t total)
 {
@@ -84,7 +101,7 @@ cmd_cls(int argc, char **argv)
             to.progress = progress;
         hf_toys_result tr;
         if (hf_toys_hypotest(m, NULL, mu, &to, &tr, &err) < 0) {
-            rc = hf_cli_report(cli.ws_path, &err);
+            rc = report_failure(&cli, &err);
             goto out;
         }
         cls = tr.cls;
@@ -105,7 +122,7 @@ cmd_cls(int argc, char **argv)
         hf_hypotest h;
         if (inf == NULL || hf_infer_hypotest(inf, mu, true, &h, &err) < 0) {
             hf_infer_free(inf);
-            rc = hf_cli_report(cli.ws_path, &err);
+            rc = report_failure(&cli, &err);
             goto out;
         }
         hf_infer_free(inf);

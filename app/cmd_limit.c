@@ -11,6 +11,23 @@
 
 int cmd_limit(int argc, char **argv);
 
+/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
+ * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
+static int
+report_failure(hf_cli *cli, const hf_error *err)
+{
+    int rc = hf_cli_report(cli->ws_path, err);
+    if (cli->json && err->code == HF_EFIT) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc != NULL) {
+            cJSON_AddBoolToObject(doc, "converged", false);
+            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
+            (void)hf_cli_json_emit(doc, cli->output);
+        }
+    }
+    return rc;
+}
+
 /* "LO:HI" -> lo < hi; -1 if malformed. */
 static int
 parse_range(const char *s, double *lo, double *hi)
@@ -106,7 +123,7 @@ cmd_limit(int argc, char **argv)
     io.single_start = fast;
     inf = hf_infer_new(m, &io, &err);
     if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
-        rc = hf_cli_report(cli.ws_path, &err);
+        rc = report_failure(&cli, &err);
         goto out;
     }
     if (cli.json) {

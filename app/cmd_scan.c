@@ -12,6 +12,23 @@
 
 int cmd_scan(int argc, char **argv);
 
+/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
+ * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
+static int
+report_failure(hf_cli *cli, const hf_error *err)
+{
+    int rc = hf_cli_report(cli->ws_path, err);
+    if (cli->json && err->code == HF_EFIT) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc != NULL) {
+            cJSON_AddBoolToObject(doc, "converged", false);
+            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
+            (void)hf_cli_json_emit(doc, cli->output);
+        }
+    }
+    return rc;
+}
+
 static int
 parse_range(const char *s, double *lo, double *hi)
 {
@@ -113,7 +130,7 @@ cmd_scan(int argc, char **argv)
     hf_fit_options fo = {0};
     fo.fix_index = -1;
     if (hf_fit(m, &d, &fo, &fr, &err) < 0) {
-        rc = hf_cli_report(cli.ws_path, &err);
+        rc = report_failure(&cli, &err);
         goto out;
     }
     if ((rc = resolve(m, &fr, "--par", parname, range, &so.par, &so.lo, &so.hi)) != 0)
@@ -130,7 +147,7 @@ cmd_scan(int argc, char **argv)
     so.threads = cli.jobs;
     so.single_start = fast;
     if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
-        rc = hf_cli_report(cli.ws_path, &err);
+        rc = report_failure(&cli, &err);
         goto out;
     }
     size_t nbad = 0, ncol = sr.n2 ? sr.n2 : 1;

@@ -9,6 +9,23 @@
 
 int cmd_significance(int argc, char **argv);
 
+/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
+ * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
+static int
+report_failure(hf_cli *cli, const hf_error *err)
+{
+    int rc = hf_cli_report(cli->ws_path, err);
+    if (cli->json && err->code == HF_EFIT) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc != NULL) {
+            cJSON_AddBoolToObject(doc, "converged", false);
+            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
+            (void)hf_cli_json_emit(doc, cli->output);
+        }
+    }
+    return rc;
+}
+
 int
 cmd_significance(int argc, char **argv)
 {
@@ -35,7 +52,7 @@ cmd_significance(int argc, char **argv)
     }
     inf = hf_infer_new(m, NULL, &err);
     if (inf == NULL || hf_infer_discovery(inf, &dz, &err) < 0) {
-        rc = hf_cli_report(cli.ws_path, &err);
+        rc = report_failure(&cli, &err);
         goto out;
     }
     const char *poi = m->par[m->poi].name;

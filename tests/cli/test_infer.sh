@@ -130,5 +130,18 @@ done
 "$HF" limit --cl 1.5 "$REF/$c/workspace.json" >/dev/null 2>&1; [ $? -eq 2 ] || fail "limit --cl 1.5: exit not 2"
 "$HF" scan --par nosuch "$REF/$c/workspace.json" >/dev/null 2>&1; [ $? -eq 2 ] || fail "scan --par nosuch: exit not 2"
 
+# 9. a fit that cannot succeed (the background fixed to zero where data are observed): exit 1,
+# one error line naming the fit, and with --json a document saying why
+c=toy_2bin_2channel_coupledshapefactor
+for cmd in cls limit significance; do
+    "$HF" $cmd --json -q --fix 'coupled_shapefactor[0]=0' --fix 'coupled_shapefactor[1]=0' \
+        "$REF/$c/workspace.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    [ $rc -eq 1 ] || fail "$cmd with an impossible fit: exit $rc, expected 1"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "did not converge" "$tmp/err" ||
+        fail "$cmd with an impossible fit: stderr '$(cat "$tmp/err")'"
+    tr -d '\t\n ' <"$tmp/out" | grep -q '"converged":false,"error":' ||
+        fail "$cmd with an impossible fit: JSON '$(cat "$tmp/out")'"
+done
+
 [ $nfail -eq 0 ] || { echo "test_infer: $nfail failures"; exit 1; }
 echo "test_infer: ok"
