@@ -1,6 +1,8 @@
-/* app/tui/tui.h - the explorer's state (the one global, in tui.c), its dirty bits, and the seams
- * between the loop (tui.c), the key table (tui_keys.c), drawing (tui_draw.c) and the fit thread
- * (tui_worker.c); app/cmd_tui.c enters through tui_run. No curses types here. */
+/* app/tui/tui.h - the explorer's state (the one global, defined in tui_state.c), its dirty bits,
+ * and the seams between the loop (tui.c), the key table (tui_keys.c), drawing (tui_draw.c), the
+ * curses-free data and figures (tui_state.c, tui_plot.c) and the threads (tui_worker.c for fits,
+ * tui_density.c for the density lab). app/cmd_tui.c and app/cmd_view.c enter through tui_run and
+ * the curses-free parts. No curses types here. */
 #ifndef HF_TUI_H
 #define HF_TUI_H
 
@@ -184,7 +186,7 @@ struct tui {
     bool reload; /* R pressed: tui.c reloads between frames */
 };
 
-extern struct tui tui;
+extern struct tui tui; /* the one global (redis `server`), defined in tui_state.c */
 
 /* tui_state.c */
 double tui_now(void);
