@@ -629,8 +629,8 @@ cmd_plot(int argc, char **argv)
         rc = hf_cli_usage_error("--prefit and --postfit exclude each other");
     else if (channel && all)
         rc = hf_cli_usage_error("--channel and --all exclude each other");
-    else if (dpi < 10 || dpi > 2400)
-        rc = hf_cli_usage_error("--dpi: expected 10..2400, got %d", dpi);
+    else if (dpi < 10 || dpi > 1200)
+        rc = hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)", dpi);
     else if (!cli.output)
         rc = hf_cli_usage_error("plot: -o DIR is required");
     else
