@@ -339,8 +339,8 @@ hf_plot_pulls(const hf_model *m, const hf_fit_result *fit, const hf_pulls_option
     if (*npages > 1) /* number the parts: "Pulls and constraints (2/3)" */
         for (i = 0; i < *npages; i++) {
             hf_panel *p0 = out[i]->panels[0];
-            char *t = hf_scene_printf(out[i], "%s (%zu/%zu)", p0->title ? p0->title : "",
-                                      i + 1, *npages);
+            char *t =
+                hf_scene_printf(out[i], "%s (%zu/%zu)", p0->title ? p0->title : "", i + 1, *npages);
             if (t)
                 p0->title = t;
         }
