@@ -85,6 +85,13 @@ bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
             H[a * nf + b] += y[a] * y[b] / ys - Hs[a] * Hs[b] / sHs;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Solve (H + lambda I) p = -g on the active-free subset (inact[a] = 1: held at a bound).
  * A is scratch of nf*nf, v of nf. Returns the lambda used, or -1 when no damping made the
  * matrix positive definite. */
@@ -99,10 +106,6 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
     *edm = 0;
     if (k == 0)
         return 0;
-    double diagmax = 0;
-    for (size_t a = 0; a < nf; a++)
-        if (!inact[a] && fabs(H[a * nf + a]) > diagmax)
-            diagmax = fabs(H[a * nf + a]);
     double lambda = 0.0;
     for (int attempt = 0; attempt < 30; attempt++) {
         size_t r = 0;
@@ -132,11 +135,20 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
         /* Levenberg damping: start at twice the most negative diagonal element (so that an
          * indefinite direction gets a curvature of its own size, not a near-zero one) */
         if (lambda == 0.0) {
+            /* the scale is the median diagonal magnitude: one stiff parameter (a staterror at
+             * 1e-10 has curvature ~1e10) must not set the damping of all the others */
             double neg = 0;
-            for (size_t a = 0; a < nf; a++)
-                if (!inact[a] && -H[a * nf + a] > neg)
+            size_t q = 0;
+            for (size_t a = 0; a < nf; a++) {
+                if (inact[a])
+                    continue;
+                if (-H[a * nf + a] > neg)
                     neg = -H[a * nf + a];
-            lambda = 2.0 * neg + 1e-6 * (diagmax > 0 ? diagmax : 1.0);
+                v[q++] = fabs(H[a * nf + a]);
+            }
+            qsort(v, q, sizeof(double), cmp_double);
+            double med = v[q / 2] > 0 ? v[q / 2] : 1.0;
+            lambda = 2.0 * neg + 1e-6 * med;
         } else {
             lambda *= 4.0;
         }

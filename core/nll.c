@@ -119,8 +119,9 @@ lgamma_main(hf_eval *ev, const double *n)
     size_t nb = ev->m->nbins;
     if (!ev->lg_valid || memcmp(ev->lg_data, n, nb * sizeof(double)) != 0) {
         memcpy(ev->lg_data, n, nb * sizeof(double));
+        int sign;
         for (size_t b = 0; b < nb; b++)
-            ev->lg_val[b] = lgamma(n[b] + 1.0);
+            ev->lg_val[b] = lgamma_r(n[b] + 1.0, &sign); /* lgamma_r: no global signgam */
         ev->lg_valid = 1;
     }
     return ev->lg_val;
@@ -245,7 +246,8 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
         } else if (p->con == HF_CON_POISSON) {
             /* Pois(a | theta tau) with continuous a (pyhf): -(a ln(lam) - lam - lgamma(a+1)) */
             double lam = pars[j] * p->tau, a = aux[j];
-            t = lam - (a > 0 ? a * log(lam) : 0.0) + lgamma(a + 1.0);
+            int sign;
+            t = lam - (a > 0 ? a * log(lam) : 0.0) + lgamma_r(a + 1.0, &sign);
             if (grad != NULL)
                 grad[j] += p->tau - (a > 0 ? a / pars[j] : 0.0);
             if (hess != NULL && a > 0)
