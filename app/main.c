@@ -63,8 +63,13 @@ main(int argc, char **argv)
     const hf_command *c = find(argv[1]);
     if (c != NULL)
         return c->run(argc - 1, argv + 1);
-    /* no command: a workspace opens the explorer */
-    if (argv[1][0] != '-' && strchr(argv[1], '.') != NULL) {
+    /* no command: a workspace (first non-option argument, options may come first) opens the
+     * explorer */
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        if (strchr(argv[i], '.') == NULL)
+            break;
         const hf_command *dflt = find("tui") != NULL ? find("tui") : find("inspect");
         argv[0] = (char *)dflt->name;
         return dflt->run(argc, argv);
