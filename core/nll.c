@@ -173,8 +173,9 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
                 const double *q = ev->pw + 18 * t->par, *c = t->coef;
                 f = 1.0 + (c[0] * q[0] + c[1] * q[1]) + (c[2] * q[2] + c[3] * q[3]) +
                     (c[4] * q[4] + c[5] * q[5]);
-                d1 = (c[0] * q[6] + c[1] * q[7]) + (c[2] * q[8] + c[3] * q[9]) +
-                     (c[4] * q[10] + c[5] * q[11]);
+                if (derivs)
+                    d1 = (c[0] * q[6] + c[1] * q[7]) + (c[2] * q[8] + c[3] * q[9]) +
+                         (c[4] * q[10] + c[5] * q[11]);
                 if (derivs == D_SECOND)
                     d2 = (c[1] * q[13] + c[2] * q[14]) + (c[3] * q[15] + c[4] * q[16]) +
                          c[5] * q[17];
