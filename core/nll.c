@@ -31,11 +31,96 @@ struct hf_eval {
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
     size_t *nz;        /* npar: nonzero columns of one Jacobian row */
-    double *pw;        /* npar x 18: alpha^1..6, their first and second derivatives (code4) */
+    /* code-4 normsys terms grouped by parameter, coefficients as structure of arrays, so one
+     * parameter's terms are evaluated in one contiguous, vectorisable loop */
+    size_t nns;        /* normsys terms */
+    size_t *ns_first;  /* npar + 1: terms of parameter j are [ns_first[j], ns_first[j+1]) */
+    size_t *ns_term;   /* global term index of each */
+    double *ns_c;      /* 6 x nns: coefficient i of term t at ns_c[i * nns + t] */
+    double *ns_l;      /* 2 x nns: log lo, log hi */
     double *lg_data;   /* copy of the main data whose lgamma(n+1) values are cached */
     double *lg_val;    /* lgamma(n_b + 1) for lg_data */
     int lg_valid;
 };
+
+/* Build the by-parameter view of the normsys terms (counting sort on the parameter). */
+static int
+group_normsys(hf_eval *ev)
+{
+    const hf_model *m = ev->m;
+    size_t nns = 0;
+    for (size_t t = 0; t < m->nterm; t++)
+        nns += m->term[t].type == HF_MOD_NORMSYS;
+    ev->nns = nns;
+    ev->ns_first = calloc(m->npar + 2, sizeof(size_t));
+    ev->ns_term = malloc((nns + 1) * sizeof(size_t));
+    ev->ns_c = malloc((6 * nns + 1) * sizeof(double));
+    ev->ns_l = malloc((2 * nns + 1) * sizeof(double));
+    if (!ev->ns_first || !ev->ns_term || !ev->ns_c || !ev->ns_l)
+        return -1;
+    for (size_t t = 0; t < m->nterm; t++)
+        if (m->term[t].type == HF_MOD_NORMSYS)
+            ev->ns_first[m->term[t].par + 1]++;
+    for (size_t j = 0; j < m->npar; j++)
+        ev->ns_first[j + 1] += ev->ns_first[j];
+    size_t *fill = calloc(m->npar + 1, sizeof(size_t));
+    if (fill == NULL)
+        return -1;
+    for (size_t t = 0; t < m->nterm; t++) {
+        const hf_term *T = &m->term[t];
+        if (T->type != HF_MOD_NORMSYS)
+            continue;
+        size_t q = ev->ns_first[T->par] + fill[T->par]++;
+        ev->ns_term[q] = t;
+        for (int i = 0; i < 6; i++)
+            ev->ns_c[(size_t)i * nns + q] = T->coef[i];
+        ev->ns_l[q] = T->lnlo;
+        ev->ns_l[nns + q] = T->lnhi;
+    }
+    free(fill);
+    return 0;
+}
+
+/* Code-4 factors of every normsys term, by parameter, into tval/tder/tder2. */
+static void
+normsys_code4(hf_eval *ev, const double *pars, int second)
+{
+    const hf_model *m = ev->m;
+    size_t nns = ev->nns;
+    const double *c0 = ev->ns_c, *c1 = c0 + nns, *c2 = c1 + nns, *c3 = c2 + nns, *c4 = c3 + nns,
+                 *c5 = c4 + nns;
+    for (size_t j = 0; j < m->npar; j++) {
+        size_t t0 = ev->ns_first[j], t1 = ev->ns_first[j + 1];
+        if (t0 == t1)
+            continue;
+        double a = pars[j];
+        if (a < 1.0 && a > -1.0) {
+            /* 1 + sum c_i a^(i+1), its derivative and second derivative */
+            double a2 = a * a, a3 = a2 * a, a4 = a3 * a, a5 = a4 * a, a6 = a5 * a;
+            for (size_t q = t0; q < t1; q++) {
+                size_t t = ev->ns_term[q];
+                ev->tval[t] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
+                              (c4[q] * a5 + c5[q] * a6);
+                ev->tder[t] = (c0[q] + 2.0 * c1[q] * a) + (3.0 * c2[q] * a2 + 4.0 * c3[q] * a3) +
+                              (5.0 * c4[q] * a4 + 6.0 * c5[q] * a5);
+                if (second)
+                    ev->tder2[t] = (2.0 * c1[q] + 6.0 * c2[q] * a) +
+                                   (12.0 * c3[q] * a2 + 20.0 * c4[q] * a3) + 30.0 * c5[q] * a4;
+            }
+        } else {
+            /* hi^a above +1, lo^-a below -1 */
+            const double *l = a >= 1.0 ? ev->ns_l + nns : ev->ns_l;
+            double sgn = a >= 1.0 ? 1.0 : -1.0;
+            for (size_t q = t0; q < t1; q++) {
+                size_t t = ev->ns_term[q];
+                double k = sgn * l[q], f = exp(a * k);
+                ev->tval[t] = f;
+                ev->tder[t] = f * k;
+                ev->tder2[t] = f * k * k;
+            }
+        }
+    }
+}
 
 hf_eval *
 hf_eval_new(const hf_model *m)
@@ -66,8 +151,7 @@ hf_eval_new(const hf_model *m)
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
-    ev->pw = malloc((18 * m->npar + 1) * sizeof(double));
-    if (!ev->pw || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    if (group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
@@ -107,7 +191,10 @@ hf_eval_free(hf_eval *ev)
     free(ev->nz);
     free(ev->lg_data);
     free(ev->lg_val);
-    free(ev->pw);
+    free(ev->ns_first);
+    free(ev->ns_term);
+    free(ev->ns_c);
+    free(ev->ns_l);
     free(ev);
 }
 
@@ -136,27 +223,8 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
 {
     memset(nu, 0, m->nbins * sizeof(double));
     int c4 = m->normsys_code == HF_INTERP_CODE4, c4p = m->histosys_code == HF_INTERP_CODE4P;
-    if (c4) {
-        /* powers of each normsys parameter, shared by all its terms: inside |alpha| < 1 a
-         * code-4 factor is then a dot product of independent products, not a Horner chain */
-        for (size_t j = 0; j < m->npar; j++) {
-            if (!(m->par[j].types & (1u << HF_MOD_NORMSYS)))
-                continue;
-            double a = pars[j], *q = ev->pw + 18 * j, x = 1.0;
-            for (int i = 0; i < 6; i++) {
-                q[6 + i] = (double)(i + 1) * x; /* d/da a^(i+1) = (i+1) a^i */
-                x *= a;
-                q[i] = x; /* a^(i+1) */
-            }
-            /* d2/da2 a^(i+1) = (i+1) i a^(i-1) */
-            q[12] = 0.0;
-            q[13] = 2.0;
-            q[14] = 6.0 * a;
-            q[15] = 12.0 * q[1];
-            q[16] = 20.0 * q[2];
-            q[17] = 30.0 * q[3];
-        }
-    }
+    if (c4)
+        normsys_code4(ev, pars, derivs == D_SECOND);
     for (size_t i = 0; i < m->ncs; i++) {
         const hf_cs *e = &m->cs[i];
         const hf_term *T = m->term + e->term0;
@@ -167,22 +235,14 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
         for (; k < e->nscal; k++) {
             const hf_term *t = &T[k];
             double a = pars[t->par], f, d1 = 1.0, d2 = 0.0;
-            if (t->type != HF_MOD_NORMSYS)
+            if (t->type != HF_MOD_NORMSYS) {
                 f = a; /* normfactor, lumi */
-            else if (c4 && a < 1.0 && a > -1.0) {
-                const double *q = ev->pw + 18 * t->par, *c = t->coef;
-                f = 1.0 + (c[0] * q[0] + c[1] * q[1]) + (c[2] * q[2] + c[3] * q[3]) +
-                    (c[4] * q[4] + c[5] * q[5]);
-                if (derivs)
-                    d1 = (c[0] * q[6] + c[1] * q[7]) + (c[2] * q[8] + c[3] * q[9]) +
-                         (c[4] * q[10] + c[5] * q[11]);
-                if (derivs == D_SECOND)
-                    d2 = (c[1] * q[13] + c[2] * q[14]) + (c[3] * q[15] + c[4] * q[16]) +
-                         c[5] * q[17];
-            } else if (c4)
-                f = hf_code4_eval(t->coef, t->lnlo, t->lnhi, a, &d1, derivs == D_SECOND ? &d2 : NULL);
-            else
+            } else if (c4) {
+                scal *= tv[k]; /* computed by parameter in normsys_code4 */
+                continue;
+            } else {
                 f = hf_interp2(m->normsys_code, 1.0, t->src->lo, t->src->hi, a, &d1, &d2);
+            }
             tv[k] = f;
             td[k] = d1;
             td2[k] = d2;
