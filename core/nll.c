@@ -28,6 +28,7 @@ struct hf_eval {
     double *hder;  /* per histosys term and bin: d delta / d alpha (offsets in hoff) */
     double *hder2; /* the same, second derivatives */
     size_t *hoff;  /* nterm */
+    double *hS, *hA, *hP, *hM; /* code4p per histosys term and bin: (d+ + d-)/2, (d+ - d-)/16, d+, d- */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
     size_t *nz;        /* npar: nonzero columns of one Jacobian row */
@@ -151,7 +152,11 @@ hf_eval_new(const hf_model *m)
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
-    if (group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    ev->hS = malloc((nh + 1) * sizeof(double));
+    ev->hA = malloc((nh + 1) * sizeof(double));
+    ev->hP = malloc((nh + 1) * sizeof(double));
+    ev->hM = malloc((nh + 1) * sizeof(double));
+    if (!ev->hS || !ev->hA || !ev->hP || !ev->hM || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
@@ -162,8 +167,17 @@ hf_eval_new(const hf_model *m)
         const hf_cs *e = &m->cs[i];
         for (size_t k = 0; k < e->nterm; k++) {
             ev->hoff[e->term0 + k] = nh;
-            if (k >= e->nscal + e->nbinf)
-                nh += e->nbins;
+            if (k < e->nscal + e->nbinf)
+                continue;
+            const hf_ws_modifier *src = m->term[e->term0 + k].src;
+            for (size_t b = 0; b < e->nbins; b++) {
+                double dp = src->hi_data[b] - e->nom[b], dm = e->nom[b] - src->lo_data[b];
+                ev->hS[nh + b] = 0.5 * (dp + dm);
+                ev->hA[nh + b] = 0.0625 * (dp - dm);
+                ev->hP[nh + b] = dp;
+                ev->hM[nh + b] = dm;
+            }
+            nh += e->nbins;
         }
     }
     return ev;
@@ -191,6 +205,10 @@ hf_eval_free(hf_eval *ev)
     free(ev->nz);
     free(ev->lg_data);
     free(ev->lg_val);
+    free(ev->hS);
+    free(ev->hA);
+    free(ev->hP);
+    free(ev->hM);
     free(ev->ns_first);
     free(ev->ns_term);
     free(ev->ns_c);
@@ -260,16 +278,40 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
         for (; k < e->nterm; k++) {
             const hf_term *t = &T[k];
             double a = pars[t->par];
+            size_t h = ev->hoff[e->term0 + k];
+            double *hd = ev->hder + h, *hd2 = ev->hder2 + h;
+            if (c4p) {
+                /* code4p is linear in the per-bin constants: inside |a| <= 1,
+                 * delta = S a + A g(a) with g(a) = a^2 (15 - 10 a^2 + 3 a^4); outside a d+- */
+                const double *S = ev->hS + h, *A = ev->hA + h;
+                if (a <= 1.0 && a >= -1.0) {
+                    double a2 = a * a;
+                    double g = a2 * (15.0 + a2 * (3.0 * a2 - 10.0));
+                    double g1 = a * (30.0 + a2 * (-40.0 + 18.0 * a2));
+                    double g2 = 30.0 + a2 * (-120.0 + 90.0 * a2);
+                    for (size_t b = 0; b < nb; b++)
+                        sumb[b] += S[b] * a + A[b] * g;
+                    if (derivs)
+                        for (size_t b = 0; b < nb; b++) {
+                            hd[b] = S[b] + A[b] * g1;
+                            hd2[b] = A[b] * g2;
+                        }
+                } else {
+                    const double *D = a > 1.0 ? ev->hP + h : ev->hM + h;
+                    for (size_t b = 0; b < nb; b++)
+                        sumb[b] += a * D[b];
+                    if (derivs)
+                        for (size_t b = 0; b < nb; b++) {
+                            hd[b] = D[b];
+                            hd2[b] = 0.0;
+                        }
+                }
+                continue;
+            }
             const double *lo = t->src->lo_data, *hi = t->src->hi_data, *nom = e->nom;
-            double *hd = ev->hder + ev->hoff[e->term0 + k], *hd2 = ev->hder2 + ev->hoff[e->term0 + k];
             for (size_t b = 0; b < nb; b++) {
                 double d1, d2 = 0.0;
-                if (c4p)
-                    sumb[b] += hf_code4p_delta(hi[b] - nom[b], nom[b] - lo[b], a, &d1,
-                                               derivs == D_SECOND ? &d2 : NULL);
-                else
-                    sumb[b] += hf_interp2(m->histosys_code, nom[b], lo[b], hi[b], a, &d1, &d2) -
-                               nom[b];
+                sumb[b] += hf_interp2(m->histosys_code, nom[b], lo[b], hi[b], a, &d1, &d2) - nom[b];
                 if (derivs) {
                     hd[b] = d1;
                     hd2[b] = d2;
