@@ -29,6 +29,7 @@ struct hf_eval {
     double *hder2; /* the same, second derivatives */
     size_t *hoff;  /* nterm */
     double *hS, *hA, *hP, *hM; /* code4p per histosys term and bin: (d+ + d-)/2, (d+ - d-)/16, d+, d- */
+    double *hg;    /* npar x 3: code4p g(a), g'(a), g''(a) of each histosys parameter */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
     size_t *nz;        /* npar: nonzero columns of one Jacobian row */
@@ -156,7 +157,8 @@ hf_eval_new(const hf_model *m)
     ev->hA = malloc((nh + 1) * sizeof(double));
     ev->hP = malloc((nh + 1) * sizeof(double));
     ev->hM = malloc((nh + 1) * sizeof(double));
-    if (!ev->hS || !ev->hA || !ev->hP || !ev->hM || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    ev->hg = malloc((3 * m->npar + 1) * sizeof(double));
+    if (!ev->hg || !ev->hS || !ev->hA || !ev->hP || !ev->hM || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
@@ -209,6 +211,7 @@ hf_eval_free(hf_eval *ev)
     free(ev->hA);
     free(ev->hP);
     free(ev->hM);
+    free(ev->hg);
     free(ev->ns_first);
     free(ev->ns_term);
     free(ev->ns_c);
@@ -243,6 +246,18 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
     int c4 = m->normsys_code == HF_INTERP_CODE4, c4p = m->histosys_code == HF_INTERP_CODE4P;
     if (c4)
         normsys_code4(ev, pars, derivs == D_SECOND);
+    if (c4p) {
+        /* code4p inside |a| <= 1: delta = S a + A g(a), g(a) = a^2 (15 - 10 a^2 + 3 a^4),
+         * once per parameter */
+        for (size_t j = 0; j < m->npar; j++) {
+            if (!(m->par[j].types & (1u << HF_MOD_HISTOSYS)))
+                continue;
+            double a = pars[j], a2 = a * a, *g = ev->hg + 3 * j;
+            g[0] = a2 * (15.0 + a2 * (3.0 * a2 - 10.0));
+            g[1] = a * (30.0 + a2 * (-40.0 + 18.0 * a2));
+            g[2] = 30.0 + a2 * (-120.0 + 90.0 * a2);
+        }
+    }
     for (size_t i = 0; i < m->ncs; i++) {
         const hf_cs *e = &m->cs[i];
         const hf_term *T = m->term + e->term0;
@@ -285,10 +300,8 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
                  * delta = S a + A g(a) with g(a) = a^2 (15 - 10 a^2 + 3 a^4); outside a d+- */
                 const double *S = ev->hS + h, *A = ev->hA + h;
                 if (a <= 1.0 && a >= -1.0) {
-                    double a2 = a * a;
-                    double g = a2 * (15.0 + a2 * (3.0 * a2 - 10.0));
-                    double g1 = a * (30.0 + a2 * (-40.0 + 18.0 * a2));
-                    double g2 = 30.0 + a2 * (-120.0 + 90.0 * a2);
+                    const double *gp = ev->hg + 3 * t->par;
+                    double g = gp[0], g1 = gp[1], g2 = gp[2];
                     for (size_t b = 0; b < nb; b++)
                         sumb[b] += S[b] * a + A[b] * g;
                     if (derivs)
