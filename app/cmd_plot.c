@@ -1,5 +1,5 @@
-/* app/cmd_plot.c - `hfscope plot WS --what stack|pulls|corr|scan|brazil -o DIR`: figures through
- * the Cairo backend, one file per figure (PDF, PNG or SVG). */
+/* app/cmd_plot.c - `hfscope plot WS --what stack|pulls|corr|scan|brazil|templates|interp -o DIR`:
+ * figures through the Cairo backend, one file per figure (PDF, PNG or SVG). */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -17,6 +17,8 @@
 #include "render/plot_pulls.h"
 #include "render/plot_scan.h"
 #include "render/plot_stack.h"
+#include "render/plot_syst.h"
+#include "core/systematics.h"
 
 int cmd_plot(int argc, char **argv);
 
@@ -229,6 +231,101 @@ plot_corr(plotctx *pc, double threshold, double width)
     hf_scene_free(s);
     hf_error_release(&err);
     hf_fit_result_release(&fr);
+    return rc;
+}
+
+/* Templates (interp 0) or interpolation curves (interp 1) of parameter np on every channel/sample
+ * it acts on (render/plot_syst.h). PDF: one file, one page per channel/sample; PNG/SVG: one file
+ * each, named after the channel and sample. The interpolation figure marks the best fit +- its
+ * error, so it fits first. */
+static int
+plot_syst(plotctx *pc, const char *np, int interp, double width)
+{
+    hf_model *m = pc->cli->model;
+    const char *what = interp ? "interp" : "templates";
+    hf_fit_result fr;
+    hf_error err = {0};
+    hf_scene **pages = NULL;
+    size_t n = 0, i, c, maxb = 1, *cs = NULL;
+    double *tmp = NULL, hat = NAN, sig = NAN;
+    char *pn = NULL;
+    int j, rc = 0;
+
+    if (!np)
+        return hf_cli_usage_error("--what %s needs --np NAME", what);
+    if ((j = hf_model_find_par(m, np)) < 0)
+        return hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, np);
+    for (c = 0; c < m->ncs; c++)
+        maxb = m->cs[c].nbins > maxb ? m->cs[c].nbins : maxb;
+    pages = calloc(m->ncs + 1, sizeof *pages);
+    cs = calloc(m->ncs + 1, sizeof *cs);
+    tmp = malloc(3 * maxb * sizeof *tmp);
+    pn = safe_name(np);
+    if (!pages || !cs || !tmp || !pn) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    for (c = 0; c < m->ncs; c++)
+        if (hf_systematics_templates(m, (size_t)j, c, tmp, tmp + maxb, tmp + 2 * maxb) != 0)
+            cs[n++] = c;
+    if (n == 0) {
+        rc = hf_cli_usage_error("%s: parameter '%s' has no normsys or histosys modifier",
+                                pc->cli->ws_path, np);
+        goto out;
+    }
+    if (interp && !m->fixed[j]) {
+        if ((rc = do_fit(pc->cli, &fr)) != 0)
+            goto out;
+        hat = fr.x[j];
+        sig = fr.err[j];
+        hf_fit_result_release(&fr);
+    }
+    for (i = 0; i < n; i++) {
+        pages[i] = interp ? hf_plot_syst_interp(m, (size_t)j, cs[i], hat, sig, &err)
+                          : hf_plot_syst_templates(m, (size_t)j, cs[i], &err);
+        if (!pages[i]) {
+            rc = hf_cli_report(NULL, &err);
+            goto out;
+        }
+        if (width > 0) { /* --size: the builder's aspect ratio at the asked width */
+            pages[i]->height_in *= width / pages[i]->width_in;
+            pages[i]->width_in = width;
+        }
+    }
+    if (pc->copt.format == HF_FORMAT_PDF) {
+        size_t len = strlen(what) + strlen(pn) + 2;
+        char *stem = malloc(len);
+        if (!stem) {
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        snprintf(stem, len, "%s_%s", what, pn);
+        rc = emit_pages(pc, pages, n, stem);
+        free(stem);
+    }
+    for (i = 0; pc->copt.format != HF_FORMAT_PDF && i < n && rc == 0; i++) {
+        const hf_cs *k = &m->cs[cs[i]];
+        char *ch = safe_name(m->chan[k->chan]->name), *sa = safe_name(m->samp_name[k->samp]);
+        size_t len = strlen(what) + strlen(pn) + (ch ? strlen(ch) : 0) + (sa ? strlen(sa) : 0) + 4;
+        char *stem = ch && sa ? malloc(len) : NULL;
+        if (!stem) {
+            rc = hf_cli_usage_error("out of memory");
+        } else {
+            snprintf(stem, len, "%s_%s_%s_%s", what, pn, ch, sa);
+            rc = emit(pc, pages[i], stem);
+        }
+        free(stem);
+        free(ch);
+        free(sa);
+    }
+out:
+    for (i = 0; pages && i < n; i++)
+        hf_scene_free(pages[i]);
+    free(pages);
+    free(cs);
+    free(tmp);
+    free(pn);
+    hf_error_release(&err);
     return rc;
 }
 
@@ -580,12 +677,13 @@ cmd_plot(int argc, char **argv)
 {
     hf_cli cli;
     const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
-    const char *par = NULL, *sort = NULL, *limits = NULL;
+    const char *par = NULL, *sort = NULL, *limits = NULL, *np = NULL;
     bool all = false, prefit = false, postfit = false, logy = false, blind = false;
     int dpi = 150, points = 0;
     double threshold = 0, width = 0;
     const hf_opt extra[] = {
-        {"what", 0, HF_OPT_STRING, &what, "stack (default), pulls, corr, scan or brazil"},
+        {"what", 0, HF_OPT_STRING, &what,
+         "stack (default), pulls, corr, scan, brazil, templates or interp"},
         {"channel", 0, HF_OPT_STRING, &channel, "stack: only this channel"},
         {"all", 0, HF_OPT_FLAG, &all, "stack: every channel (the default)"},
         {"prefit", 0, HF_OPT_FLAG, &prefit, "stack: pre-fit yields and prior band (default)"},
@@ -597,6 +695,7 @@ cmd_plot(int argc, char **argv)
         {"size", 0, HF_OPT_STRING, &size, "figure width: single (3.4 in), double (7 in) or inches"},
         {"lumi", 0, HF_OPT_STRING, &lumi, "stack: luminosity label, e.g. '139 fb-1'"},
         {"par", 0, HF_OPT_STRING, &par, "scan: parameter (default: the POI)"},
+        {"np", 0, HF_OPT_STRING, &np, "templates/interp: the two-point parameter"},
         {"points", 0, HF_OPT_INT, &points, "scan/brazil: number of points"},
         {"sort", 0, HF_OPT_STRING, &sort, "pulls: model, name, pull or constraint"},
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "corr: prune below this |rho| (0.2)"},
@@ -606,7 +705,8 @@ cmd_plot(int argc, char **argv)
     };
     plotctx pc;
     int rc = hf_cli_parse(&cli, argc, argv, extra,
-                          "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil "
+                          "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
+                          "interp [--np NAME] "
                           "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
                           "-o DIR");
     hf_error err = {0};
@@ -622,9 +722,13 @@ cmd_plot(int argc, char **argv)
     if (hf_format_parse(format, &pc.copt.format) < 0)
         rc = hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", format);
     else if (strcmp(what, "stack") != 0 && strcmp(what, "pulls") != 0 &&
-             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 && strcmp(what, "brazil") != 0)
-        rc = hf_cli_usage_error("--what: unknown figure '%s' (stack, pulls, corr, scan, brazil)",
-                                what);
+             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 && strcmp(what, "brazil") != 0 &&
+             strcmp(what, "templates") != 0 && strcmp(what, "interp") != 0)
+        rc = hf_cli_usage_error(
+            "--what: unknown figure '%s' (stack, pulls, corr, scan, brazil, templates, interp)",
+            what);
+    else if ((strcmp(what, "templates") == 0 || strcmp(what, "interp") == 0) && !np)
+        rc = hf_cli_usage_error("--what %s needs --np NAME", what);
     else if (prefit && postfit)
         rc = hf_cli_usage_error("--prefit and --postfit exclude each other");
     else if (channel && all)
@@ -666,6 +770,8 @@ cmd_plot(int argc, char **argv)
             rc = plot_corr(&pc, threshold, width);
         else if (strcmp(what, "scan") == 0)
             rc = plot_scan(&pc, par, points, width);
+        else if (strcmp(what, "templates") == 0 || strcmp(what, "interp") == 0)
+            rc = plot_syst(&pc, np, strcmp(what, "interp") == 0, width);
         else if (limits)
             rc = plot_limits(&pc, limits, width);
         else

@@ -95,6 +95,35 @@ hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
         goto nomem;
     r->x.integer = true;
     r->y.no_max_label = true;
+    {
+        /* explicit ratio ticks: the automatic ones leave a short panel with only "1.0" */
+        double st = hf_axis_nice_step(rdev, 2), tv[5];
+        char tl[5][32];
+        const char *tp[5];
+        size_t nt = 0;
+        for (int k = -2; k <= 2; k++)
+            if (fabs(k * st) < rdev * 0.999) {
+                tv[nt] = 1 + k * st;
+                hf_axis_format(tv[nt], st, tl[nt], sizeof(tl[nt]));
+                tp[nt] = tl[nt];
+                nt++;
+            }
+        if (hf_panel_axis_ticks(s, &r->y, nt, tv, tp) < 0)
+            goto nomem;
+    }
+    /* a two-point systematic whose other side is the nominal: say so, since the dashed line
+     * then hides under the nominal one */
+    bool dn_nom = true, up_nom = true;
+    for (size_t b = 0; b < nb; b++) {
+        dn_nom = dn_nom && dn[b] == nom[b];
+        up_nom = up_nom && up[b] == nom[b];
+    }
+    if ((dn_nom != up_nom) &&
+        !hf_panel_add_text(s, p, HF_COORD_AXES, 0.03, 0.95,
+                           dn_nom ? "one-sided: " MINUS "1" SIGMA " = nominal"
+                                  : "one-sided: +1" SIGMA " = nominal",
+                           HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_SMALL))
+        goto nomem;
     if (!hf_panel_add_rule(s, r, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED) ||
         !hf_panel_add_hist(s, r, nb, edges, ru, hf_ink_of(HF_ROLE_SERIES, 0)) ||
         !(it = hf_panel_add_hist(s, r, nb, edges, rd, hf_ink_of(HF_ROLE_SERIES, 1))))
@@ -142,30 +171,42 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
         return fail(NULL, err);
     double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *wb = buf + 3 * nb;
     double *ax = buf + 5 * nb, *ys = ax + NALPHA;
-    if (hf_systematics_templates(m, par, cs, nom, up, dn) == 0) {
+    unsigned types = hf_systematics_templates(m, par, cs, nom, up, dn);
+    if (types == 0) {
         free(buf);
         hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys on %s/%s",
                      m->par[par].name, m->chan[c->chan]->name, m->samp_name[c->samp]);
         return NULL;
     }
+    /* a normsys alone scales every bin by the same factor: one panel of the summed yield says
+     * all there is, six panels of the same curve would not */
+    bool total = types == (1u << HF_MOD_NORMSYS) && nb > 1;
     for (size_t b = 0; b < nb; b++) {
         wb[2 * b] = fabs(up[b] - nom[b]) + fabs(dn[b] - nom[b]);
         wb[2 * b + 1] = (double)b;
     }
     qsort(wb, nb, 2 * sizeof(double), by_weight_desc);
-    size_t nshow = nb < 6 ? nb : 6;
+    size_t nshow = total ? 1 : nb < 6 ? nb : 6;
     qsort(wb, nshow, 2 * sizeof(double), by_bin);
     size_t cols = nshow <= 1 ? 1 : nshow <= 4 ? 2 : 3, rows = (nshow + cols - 1) / cols;
     for (size_t i = 0; i < NALPHA; i++)
         ax[i] = -3.0 + 6.0 * (double)i / (NALPHA - 1);
 
-    s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 2.3 * (double)rows + 0.5);
+    s = hf_scene_new(total ? 5.0 : HF_SCENE_DOUBLE_COLUMN, 2.3 * (double)rows + 0.5);
     if (s == NULL)
         goto nomem;
     const char *title =
         hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
                         m->chan[c->chan]->name, m->samp_name[c->samp]);
-    if (title == NULL || hf_scene_set_title(s, title) < 0 || hf_scene_set_outline(s, title, 1) < 0)
+    const char *sub = total      ? hf_scene_printf(s, "sum of %zu bins (normsys: one factor)", nb)
+                      : nshow < nb ? ""
+                                   : NULL;
+    if (title == NULL || hf_scene_set_outline(s, title, 1) < 0)
+        goto nomem;
+    if (sub != NULL && !total) /* short: the page title has one line */
+        title = hf_scene_printf(s, "%s " DOT " %s " DOT " %s, %zu of %zu bins", m->par[par].name,
+                                m->chan[c->chan]->name, m->samp_name[c->samp], nshow, nb);
+    if (title == NULL || hf_scene_set_title(s, title) < 0)
         goto nomem;
     double top = 0.5 / (2.3 * (double)rows + 0.5);
     static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
@@ -180,9 +221,23 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
         if (p == NULL)
             goto nomem;
         double lo = INFINITY, hi = -INFINITY;
+        double t3[3] = {dn[b], nom[b], up[b]};
+        if (total) {
+            t3[0] = t3[1] = t3[2] = 0;
+            for (size_t i = 0; i < nb; i++) {
+                t3[0] += dn[i];
+                t3[1] += nom[i];
+                t3[2] += up[i];
+            }
+        }
         for (size_t q = 0; q < ncode; q++)
             for (size_t i = 0; i < NALPHA; i++) {
-                double y = hf_systematics_yield_at(m, par, cs, b, codes[q], ax[i]);
+                double y = 0;
+                if (total)
+                    for (size_t bb = 0; bb < nb; bb++)
+                        y += hf_systematics_yield_at(m, par, cs, bb, codes[q], ax[i]);
+                else
+                    y = hf_systematics_yield_at(m, par, cs, b, codes[q], ax[i]);
                 ys[q * NALPHA + i] = y;
                 if (isfinite(y)) {
                     lo = fmin(lo, y);
@@ -196,7 +251,7 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
         double pad = fmax((hi - lo) * 0.08, 1e-6 * fmax(1.0, fabs(hi)));
         lo -= pad;
         hi += pad + (k == 0 ? (hi - lo) * 0.45 : 0); /* legend room in the first panel */
-        const char *pt = hf_scene_printf(s, "bin %zu", b);
+        const char *pt = total ? sub : hf_scene_printf(s, "bin %zu", b);
         if (pt == NULL || hf_panel_set_title(s, p, pt) < 0 ||
             hf_panel_set_axis(s, &p->x, -3, 3, false, row + 1 == rows ? ALPHA : NULL) < 0 ||
             hf_panel_set_axis(s, &p->y, lo, hi, false, col == 0 ? "Yield" : NULL) < 0 ||
@@ -210,10 +265,12 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
                 goto nomem;
             if (sp != NULL)
                 sp->alpha = 0.35;
-            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_ACCENT, 0),
+            /* the foreground ink: the accent is code1's orange in the series palette */
+            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_FG, 0),
                                    HF_DASH_SOLID))
                 goto nomem;
-            if (k == 0 && (!hf_panel_add_legend(s, p, THETA_HAT " " PM " " SIGMA,
+            /* "best fit", not a combining circumflex over theta: fonts drop it (seen in PNG) */
+            if (k == 0 && (!hf_panel_add_legend(s, p, "best fit " PM " " SIGMA,
                                                 hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_SHADE)))
                 goto nomem;
         }
@@ -222,19 +279,25 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
                                             hf_ink_of(HF_ROLE_SERIES, (int)q), dashes[q]);
             if (it == NULL)
                 goto nomem;
-            if (codes[q] == m->histosys_code || codes[q] == m->normsys_code)
+            /* the codes the model applies to this parameter's modifier types */
+            bool used = ((types & (1u << HF_MOD_HISTOSYS)) && codes[q] == m->histosys_code) ||
+                        ((types & (1u << HF_MOD_NORMSYS)) && codes[q] == m->normsys_code);
+            if (used)
                 it->width = HF_WIDTH_THICK;
             if (k == 0) {
+                const char *ln = used ? hf_scene_printf(s, "%s (model)", hf_interp_name(codes[q]))
+                                      : hf_interp_name(codes[q]);
                 hf_legend_entry *le =
-                    hf_panel_add_legend(s, p, hf_interp_name(codes[q]),
-                                        hf_ink_of(HF_ROLE_SERIES, (int)q), HF_LEGEND_LINE);
+                    ln ? hf_panel_add_legend(s, p, ln, hf_ink_of(HF_ROLE_SERIES, (int)q),
+                                             HF_LEGEND_LINE)
+                       : NULL;
                 if (le == NULL)
                     goto nomem;
                 le->dash = dashes[q];
             }
         }
-        double px3[3] = {-1, 0, 1}, py3[3] = {dn[b], nom[b], up[b]};
-        if (!hf_panel_add_points(s, p, 3, px3, py3, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+        double px3[3] = {-1, 0, 1};
+        if (!hf_panel_add_points(s, p, 3, px3, t3, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
                                  hf_ink_of(HF_ROLE_DATA, 0)))
             goto nomem;
         if (k == 0) {
