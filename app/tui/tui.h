@@ -2,7 +2,8 @@
  * and the seams between the loop (tui.c), the key table (tui_keys.c), drawing (tui_draw.c), the
  * curses-free data and figures (tui_state.c, tui_plot.c) and the threads (tui_worker.c for fits,
  * tui_density.c for the density lab). app/cmd_tui.c and app/cmd_view.c enter through tui_run and
- * the curses-free parts. No curses types here. */
+ * the curses-free parts. tui_syst.c holds the Systematics screen's data (no curses either).
+ * No curses types here. */
 #ifndef HF_TUI_H
 #define HF_TUI_H
 
@@ -12,8 +13,12 @@
 #include <stddef.h>
 
 #include "app/cli.h"
+#include "core/constraints.h"
+#include "core/decorrelate.h"
 #include "core/fit.h"
 #include "core/model.h"
+#include "core/systematics.h"
+#include "core/workspace.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
 
@@ -35,6 +40,7 @@ typedef enum tui_view {
     TUI_V_SLIDER,
     TUI_V_DENSITY,
     TUI_V_LOG,
+    TUI_V_SYST, /* key 8: after the original seven, so their numbers stay */
     TUI_NVIEWS
 } tui_view;
 
@@ -71,8 +77,10 @@ typedef struct tui_worker {
     atomic_int cancel;
     /* guarded */
     bool quit, pending, running, done;
-    const hf_model *m;
-    double *init; /* job input (npar), owned */
+    const hf_model *m;     /* the explorer's model: fits of kind 0 */
+    const hf_model *job_m; /* the model of the pending/running job */
+    int job_kind, res_kind; /* 0 the explorer's fit, 1 a Systematics refit (split model) */
+    double *init;          /* job input (npar of job_m), owned */
     bool *fixed;
     int iter;
     double nll, edm;
@@ -119,6 +127,53 @@ typedef struct tui_dens {
 
 #define TUI_DENS_NSET 6
 
+/* The Systematics screen (tui_syst.c): two-point parameters with their flags and constraint,
+ * and a detail (templates, interpolation, constraint sources, decorrelate-and-refit). */
+typedef enum tui_syst_pane {
+    TUI_SP_TEMPLATES = 0,
+    TUI_SP_INTERP,
+    TUI_SP_SOURCES,
+    TUI_SP_DECOR,
+    TUI_SP_COUNT
+} tui_syst_pane;
+
+typedef enum tui_decor_state {
+    TUI_DECOR_NONE = 0,
+    TUI_DECOR_RUNNING,
+    TUI_DECOR_DONE,
+    TUI_DECOR_FAILED
+} tui_decor_state;
+
+typedef struct tui_syst {
+    bool tried, analysed;  /* an, first, count, flags, norm, shape filled (once per model) */
+    hf_systematics an; /* entries ordered by parameter, then channel, then sample */
+    size_t *first, *count; /* npar: entries an.e[first[p] .. first[p] + count[p]) */
+    unsigned *flags;       /* npar: one-sided/large/single-bin of any entry, tiny of all */
+    double *norm, *shape;  /* npar: largest |normalisation| and shape effect over entries */
+    /* constraint sources at the explorer's best fit (fit generation con_gen) */
+    hf_constraints con;
+    bool have_con;
+    unsigned con_gen;
+    size_t *con_idx; /* npar: index into con.p, (size_t)-1 when the parameter has none */
+    /* detail */
+    bool detail;
+    size_t par;        /* the parameter opened */
+    size_t esel, etop; /* selected entry (channel/sample) of that parameter, scroll */
+    int pane;          /* tui_syst_pane */
+    /* decorrelate (per channel) and refit on the worker thread */
+    tui_decor_state dstate;
+    size_t dpar; /* the parameter split */
+    hf_decorrelation dec;
+    hf_workspace *dws;
+    hf_model *dm;
+    hf_fit_result dfit;
+    bool have_dfit, orig_held; /* orig_held: the explorer's fit held slider values fixed */
+    char *dmsg;                /* failure reason */
+    int diter;
+    double dnll, tension, tension_p;
+    size_t ndof;
+} tui_syst;
+
 typedef enum tui_fitstate {
     TUI_FIT_IDLE = 0,
     TUI_FIT_RUNNING,
@@ -159,6 +214,9 @@ struct tui {
     tui_view view;
     int focus;                 /* 0 = left list, 1 = second list (slider: channels) */
     tui_list chl, parl, corrl; /* channels, parameters, correlation rows */
+    tui_list systl;            /* Systematics: parameters with a normsys or histosys */
+    tui_syst syst;
+    unsigned fit_gen; /* counts finished fits (caches keyed on the best fit compare it) */
     bool postfit, logy, ascii, mono, test_mode, no_fit, mouse;
     double oc_threshold;   /* over-constrained: post/pre sigma below this */
     double corr_threshold; /* correlation pruning */
@@ -230,6 +288,20 @@ unsigned tui_key(struct tui *t, int ch);
 size_t tui_help_lines(const struct tui *t, const char ***out);
 void tui_hints(const struct tui *t, char *buf, size_t n, int maxcols);
 
+/* tui_syst.c */
+void tui_syst_prepare(struct tui *t);
+void tui_syst_release(tui_syst *s);
+bool tui_syst_keep(const struct tui *t, size_t p);
+size_t tui_syst_nentries(const struct tui *t);
+const hf_systematics_entry *tui_syst_entry(const struct tui *t, size_t k);
+const char *tui_syst_flag_text(const struct tui *t, size_t p, char *buf, size_t n);
+const char *tui_syst_pane_name(int pane, bool brief);
+hf_scene *tui_syst_scene(const struct tui *t);
+hf_scene **tui_syst_scenes(struct tui *t, size_t *n);
+size_t tui_syst_lines(const struct tui *t, int width, char ***out);
+int tui_syst_decorrelate(struct tui *t);
+void tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error *err);
+
 /* tui_draw.c */
 int tui_colors_init(struct tui *t);
 void tui_colors_release(void);
@@ -238,6 +310,8 @@ void tui_draw(struct tui *t, unsigned dirty);
 /* tui_worker.c */
 int tui_worker_start(tui_worker *w, const hf_model *m);
 int tui_worker_submit(tui_worker *w, const double *init, const bool *fixed);
+int tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double *init,
+                            const bool *fixed);
 void tui_worker_cancel(tui_worker *w);
 unsigned tui_worker_poll(struct tui *t);
 void tui_worker_stop(tui_worker *w);

@@ -344,7 +344,7 @@ draw_stack_pane(int y, int x, int h, int w)
 /* ---- top and status lines ---- */
 
 static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
-                                                   "Slider",   "Density",  "Log"};
+                                                   "Slider",   "Density",  "Log",    "Syst"};
 
 static void
 draw_top(void)
@@ -862,6 +862,214 @@ draw_density(int y, int x, int h, int w)
                   "waiting for the first repetitions...");
 }
 
+/* ---- Systematics ---- */
+
+/* The list: every parameter with a normsys or histosys, its largest normalisation and shape
+ * effect, pull, post/pre-fit width and flags. */
+static void
+draw_syst_list(int y, int x, int h, int w)
+{
+    tui_list *l = &tui.systl;
+    char title[200], v[96];
+    if (l->filter && *l->filter) { /* "shown/all": count the unfiltered rows */
+        size_t all = 0;
+        for (size_t p = 0; p < tui.m->npar; p++)
+            all += tui_syst_keep(&tui, p);
+        snprintf(title, sizeof(title), "Systematics %zu/%zu%sover-constrained below %.2f (t/T)  /%s",
+                 l->nvis, all, sep(), tui.oc_threshold, l->filter);
+    } else {
+        snprintf(title, sizeof(title), "Systematics: %zu two-point parameters%sover-constrained "
+                 "below %.2f (t/T)",
+                 l->nvis, sep(), tui.oc_threshold);
+    }
+    draw_box(y, x, h, w, title, true);
+    int iw = w - 2, rows = h - 3;
+    if (iw < 30 || rows < 1)
+        return;
+    int nw = 4, normw = 7, shapew = 7, pullw = 7, conw = 7;
+    int flagw = iw / 3 < 14 ? 14 : iw / 3 > 36 ? 36 : iw / 3;
+    int namew = iw - 2 - nw - normw - shapew - pullw - conw - 1 - flagw;
+    if (namew < 12) {
+        flagw -= 12 - namew;
+        namew = 12;
+    }
+    int xx = x + 1, yy = y + 1, cx = xx + 2 + namew;
+    put_field(yy, xx, iw, "", A_NORMAL, 0);
+    snprintf(v, sizeof(v), "parameter%s", sort_mark(l, 0));
+    put_field(yy, xx + 2, namew, v, A_BOLD | A_UNDERLINE, 0);
+    put_right(yy, cx, nw, "ch", A_BOLD | A_UNDERLINE, 0);
+    put_right(yy, cx + nw, normw, "norm", A_BOLD | A_UNDERLINE, 0);
+    put_right(yy, cx + nw + normw, shapew, "shape", A_BOLD | A_UNDERLINE, 0);
+    snprintf(v, sizeof(v), "pull%s", sort_mark(l, 3));
+    put_right(yy, cx + nw + normw + shapew, pullw, v, A_BOLD | A_UNDERLINE, 0);
+    snprintf(v, sizeof(v), "%s%s", G("σ/σ₀", "s/s0"), sort_mark(l, 4));
+    put_right(yy, cx + nw + normw + shapew + pullw, conw, v, A_BOLD | A_UNDERLINE, 0);
+    int fx = cx + nw + normw + shapew + pullw + conw + 1;
+    put_field(yy, fx, flagw, "flags", A_BOLD | A_UNDERLINE, 0);
+    if (!tui.syst.analysed || l->nvis == 0) {
+        blank(yy + 1, xx, rows, iw);
+        put_str(yy + 2, xx + 2, iw - 4,
+                !tui.syst.analysed ? "the systematics analysis failed (see the log, 7)"
+                : l->filter && *l->filter ? "no parameter matches the filter (Esc clears it)"
+                                          : "no normsys or histosys in this model",
+                A_NORMAL, 0);
+        return;
+    }
+    tui_list_clamp(l, rows);
+    for (int r = 0; r < rows; r++) {
+        size_t k = l->top + (size_t)r;
+        int ry = y + 2 + r;
+        if (k >= l->nvis) {
+            put_field(ry, xx, iw, "", A_NORMAL, 0);
+            continue;
+        }
+        size_t p = l->idx[k];
+        bool sel = k == l->sel;
+        attr_t at = sel ? A_REVERSE : A_NORMAL;
+        double ratio, pull = tui_pull(&tui, p, &ratio);
+        bool oc = !isnan(ratio) && ratio < tui.oc_threshold, pulled = fabs(pull) > 1;
+        put_field(ry, xx, 2, sel ? G("▸", ">") : "", at, 0);
+        put_name(ry, xx + 2, namew, tui.m->par[p].name, at | (oc ? A_BOLD : 0), 0);
+        snprintf(v, sizeof(v), "%zu", tui.syst.count[p]);
+        put_right(ry, cx, nw, v, at, 0);
+        snprintf(v, sizeof(v), "%.1f%%", 100 * tui.syst.norm[p]);
+        put_right(ry, cx + nw, normw, v, at, 0);
+        snprintf(v, sizeof(v), "%.1f%%", 100 * tui.syst.shape[p]);
+        put_right(ry, cx + nw + normw, shapew, v, at, 0);
+        if (isnan(pull))
+            snprintf(v, sizeof(v), "-");
+        else
+            snprintf(v, sizeof(v), "%+.2f", pull);
+        put_right(ry, cx + nw + normw + shapew, pullw, v, at, accent_if(pulled, 0));
+        if (isnan(ratio))
+            snprintf(v, sizeof(v), "-");
+        else
+            snprintf(v, sizeof(v), "%.2f", ratio);
+        put_right(ry, cx + nw + normw + shapew + pullw, conw, v, at, accent_if(oc, 1));
+        put_cp(ry, fx - 1, ' ', at, 0);
+        tui_syst_flag_text(&tui, p, v, sizeof(v));
+        put_field(ry, fx, flagw, v, at | (v[0] ? A_BOLD : 0), accent_if(oc, 0));
+    }
+}
+
+/* The detail's left column: the parameter's numbers and its channel/sample entries. */
+static void
+draw_syst_entries(int y, int x, int h, int w)
+{
+    tui_syst *s = &tui.syst;
+    size_t p = s->par, ne = tui_syst_nentries(&tui);
+    char v[160];
+    draw_box(y, x, h, w, tui.m->par[p].name, true);
+    int iw = w - 2, xx = x + 1, r = y + 1;
+    if (iw < 10 || h < 6)
+        return;
+    double ratio, pull = tui_pull(&tui, p, &ratio);
+    if (isnan(pull))
+        snprintf(v, sizeof(v), "%s", tui.have_fit ? "unconstrained or fixed" : "no fit yet (f)");
+    else
+        snprintf(v, sizeof(v), "pull %+.2f  %s %.2f%s", pull, G("σ/σ₀", "s/s0"), ratio,
+                 ratio < tui.oc_threshold ? "  OC" : "");
+    put_field(r++, xx, iw, v, A_NORMAL, 0);
+    char f[96];
+    snprintf(v, sizeof(v), "flags %s", tui_syst_flag_text(&tui, p, f, sizeof(f))[0] ? f : "-");
+    put_field(r++, xx, iw, v, A_NORMAL, 0);
+    int upw = 8, dnw = 8, namew = iw - 2 - upw - dnw;
+    put_field(r, xx, iw, "", A_NORMAL, 0);
+    put_field(r, xx + 2, namew, "channel/sample", A_BOLD | A_UNDERLINE, 0);
+    put_right(r, xx + 2 + namew, upw, "up", A_BOLD | A_UNDERLINE, 0);
+    put_right(r, xx + 2 + namew + upw, dnw, "down", A_BOLD | A_UNDERLINE, 0);
+    r++;
+    int rows = y + h - 1 - r;
+    if (rows < 1)
+        return;
+    if (s->esel >= ne)
+        s->esel = ne ? ne - 1 : 0;
+    if (s->esel < s->etop)
+        s->etop = s->esel;
+    if (s->esel >= s->etop + (size_t)rows)
+        s->etop = s->esel - (size_t)rows + 1;
+    for (int k = 0; k < rows; k++, r++) {
+        size_t i = s->etop + (size_t)k;
+        const hf_systematics_entry *e = tui_syst_entry(&tui, i);
+        if (e == NULL) {
+            put_field(r, xx, iw, "", A_NORMAL, 0);
+            continue;
+        }
+        bool sel = i == s->esel;
+        attr_t at = sel ? A_REVERSE : A_NORMAL;
+        const hf_cs *cs = &tui.m->cs[e->cs];
+        put_field(r, xx, 2, sel ? G("▸", ">") : "", at, 0);
+        snprintf(v, sizeof(v), "%s/%s", tui.m->chan[cs->chan]->name, tui.m->samp_name[cs->samp]);
+        put_name(r, xx + 2, namew, v, at | (e->flags & HF_SYST_ONE_SIDED ? A_BOLD : 0), 0);
+        snprintf(v, sizeof(v), "%+.1f%%", 100 * e->norm_up);
+        put_right(r, xx + 2 + namew, upw, v, at, 0);
+        snprintf(v, sizeof(v), "%+.1f%%", 100 * e->norm_down);
+        put_right(r, xx + 2 + namew + upw, dnw, v, at, 0);
+    }
+}
+
+/* The detail's pane strip: every pane's name, the current one in reverse video. */
+static void
+draw_syst_tabs(int y, int x, int w)
+{
+    int cx = x, full = 0;
+    for (int k = 0; k < TUI_SP_COUNT; k++)
+        full += (int)strlen(tui_syst_pane_name(k, false)) + 3;
+    bool brief = full + 8 > w;
+    put_field(y, x, w, "", A_NORMAL, 0);
+    for (int k = 0; k < TUI_SP_COUNT && cx < x + w; k++) {
+        char lab[40];
+        snprintf(lab, sizeof(lab), " %s ", tui_syst_pane_name(k, brief));
+        cx += put_str(y, cx, x + w - cx, lab, k == tui.syst.pane ? A_REVERSE | A_BOLD : A_NORMAL,
+                      0);
+        cx += put_str(y, cx, x + w - cx, " ", A_NORMAL, 0);
+    }
+    put_str(y, cx, x + w - cx, G("(Tab ⇥)", "(Tab)"), A_DIM, 0);
+}
+
+static void
+draw_syst(int y, int x, int h, int w)
+{
+    tui_syst *s = &tui.syst;
+    if (!s->detail) {
+        draw_syst_list(y, x, h, w);
+        return;
+    }
+    bool fig = s->pane == TUI_SP_TEMPLATES || s->pane == TUI_SP_INTERP;
+    int lw = fig ? tui.left_w : 0;
+    if (fig)
+        draw_syst_entries(y, x, h, lw);
+    const hf_systematics_entry *e = tui_syst_entry(&tui, s->esel);
+    char title[300];
+    if (fig && e != NULL) {
+        const hf_cs *cs = &tui.m->cs[e->cs];
+        snprintf(title, sizeof(title), "%s%s%s/%s%s%s", tui.m->par[s->par].name, sep(),
+                 tui.m->chan[cs->chan]->name, tui.m->samp_name[cs->samp], sep(),
+                 tui_syst_pane_name(s->pane, false));
+    } else {
+        snprintf(title, sizeof(title), "%s%s%s", tui.m->par[s->par].name, sep(),
+                 s->pane == TUI_SP_SOURCES ? "constraint sources" : "decorrelate and refit");
+    }
+    int rx = x + lw, rw = w - lw;
+    draw_box(y, rx, h, rw, title, false);
+    draw_syst_tabs(y + 1, rx + 1, rw - 2);
+    if (fig) {
+        draw_scene_in(y + 1, rx, h - 1, rw, tui_syst_scene(&tui), "no figure (out of memory)");
+        return;
+    }
+    char **lines = NULL;
+    size_t n = tui_syst_lines(&tui, rw - 4, &lines);
+    for (int r = 0; r < h - 3; r++) {
+        size_t k = (size_t)r;
+        put_field(y + 2 + r, rx + 1, 1, "", A_NORMAL, 0);
+        put_field(y + 2 + r, rx + 2, rw - 3,
+                  n != (size_t)-1 && k < n ? lines[k] : r == 0 && n == (size_t)-1 ? "out of memory"
+                                                                                   : "",
+                  A_NORMAL, 0);
+    }
+    tui_lines_free(lines, n);
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -959,6 +1167,8 @@ tui_draw(struct tui *t, unsigned dirty)
             lw = 40;
         else if (t->view == TUI_V_CORR)
             lw = (int)t->max_par_name + 4;
+        else if (t->view == TUI_V_SYST)
+            lw = (int)t->max_chan_name + 14 + 2 + 16 + 2;
         int cap = t->view == TUI_V_CHANNELS ? W * 11 / 20 : W * 9 / 20;
         lw = lw > cap ? cap : lw;
         lw = lw < 28 ? 28 : lw;
@@ -989,6 +1199,10 @@ tui_draw(struct tui *t, unsigned dirty)
             break;
         case TUI_V_LOG:
             draw_log(by, 0, bh, W);
+            break;
+        case TUI_V_SYST:
+            tui_syst_prepare(t); /* caches: the analysis once, the sources once per fit */
+            draw_syst(by, 0, bh, W);
             break;
         case TUI_NVIEWS:
             break;

@@ -51,12 +51,14 @@ typedef enum action {
     ACT_REDRAW,
     ACT_HELP,
     ACT_QUIT,
-    ACT_QUITNOW
+    ACT_QUITNOW,
+    ACT_DECOR
 } action;
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG))
+#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
 typedef struct binding {
@@ -83,6 +85,7 @@ static const binding keytab[] = {
     {{KEY_SLEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), ACT_BIGLEFT, 0, NULL, NULL},
     {{KEY_RIGHT}, "← →", "Left Right", V(CORR), ACT_RIGHT, 0, "move the heat-map column", NULL},
     {{KEY_LEFT}, NULL, NULL, V(CORR), ACT_LEFT, 0, NULL, NULL},
+    {{KEY_LEFT}, NULL, NULL, V(SYST), ACT_LEFT, 0, NULL, NULL}, /* back: see Enter → below */
     {{KEY_RIGHT}, "← →", "Left Right", V(DENSITY), ACT_RIGHT, 0,
      "change the selected density-lab setting (restarts the experiment)", "change"},
     {{KEY_LEFT}, NULL, NULL, V(DENSITY), ACT_LEFT, 0, NULL, NULL},
@@ -102,47 +105,54 @@ static const binding keytab[] = {
     {{KEY_PPAGE}, NULL, NULL, LISTS, ACT_PAGEUP, 0, NULL, NULL},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
      ACT_ENTER, 0, "details of the selection (samples, affected channels)", "open"},
+    {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), ACT_ENTER, 0,
+     "open a systematic (templates, interpolation, sources, decorrelation) / back", "open"},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), ACT_ENTER, 0,
      "start the density experiment again (a new seed)", "restart"},
     {{27}, "Esc", NULL, TUI_VANY, ACT_ESC, 0,
      "close overlay or prompt; cancel a running fit; clear the filter", NULL},
-    {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, ACT_TAB, 0, "next / previous view (Slider: pane)",
-     "view"},
+    {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, ACT_TAB, 0,
+     "next / previous view (Slider: pane; an open systematic: its panes)", "view"},
     {{KEY_BTAB}, NULL, NULL, TUI_VANY, ACT_BTAB, 0, NULL, NULL},
-    {{'1'}, "1 … 7", "1 ... 7", TUI_VANY, ACT_VIEW, TUI_V_OVERVIEW,
-     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log", NULL},
+    {{'1'}, "1 … 8", "1 ... 8", TUI_VANY, ACT_VIEW, TUI_V_OVERVIEW,
+     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics",
+     NULL},
     {{'2'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_CHANNELS, NULL, NULL},
     {{'3'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_PARAMS, NULL, NULL},
     {{'4'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_CORR, NULL, NULL},
     {{'5'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_SLIDER, NULL, NULL},
     {{'6'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_DENSITY, NULL, NULL},
     {{'7'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_LOG, NULL, NULL},
-    {{'/'}, "/", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER), ACT_SEARCH, 0,
+    {{'8'}, NULL, NULL, TUI_VANY, ACT_VIEW, TUI_V_SYST, NULL, NULL},
+    {{'/'}, "/", NULL, FILTERS, ACT_SEARCH, 0,
      "filter the list by name (Enter keeps, Esc clears)", "filter"},
-    {{'n'}, "n/N", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER), ACT_NEXT, 0,
+    {{'n'}, "n/N", NULL, FILTERS, ACT_NEXT, 0,
      "next / previous match", NULL},
-    {{'N'}, NULL, NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER), ACT_PREV, 0, NULL, NULL},
-    {{'<'}, "< > I", NULL, V(CHANNELS) | V(PARAMS), ACT_SORTL, 0,
+    {{'N'}, NULL, NULL, FILTERS, ACT_PREV, 0, NULL, NULL},
+    {{'<'}, "< > I", NULL, V(CHANNELS) | V(PARAMS) | V(SYST), ACT_SORTL, 0,
      "sort by the column left / right, invert the order", "sort"},
-    {{'>'}, NULL, NULL, V(CHANNELS) | V(PARAMS), ACT_SORTR, 0, NULL, NULL},
-    {{'I'}, NULL, NULL, V(CHANNELS) | V(PARAMS), ACT_SORTINV, 0, NULL, NULL},
+    {{'>'}, NULL, NULL, V(CHANNELS) | V(PARAMS) | V(SYST), ACT_SORTR, 0, NULL, NULL},
+    {{'I'}, NULL, NULL, V(CHANNELS) | V(PARAMS) | V(SYST), ACT_SORTINV, 0, NULL, NULL},
     {{'p'}, "p", NULL, V(CHANNELS), ACT_PREPOST, 0, "toggle pre-fit / post-fit",
      "pre/post"},
     {{'l'}, "l", NULL, PLOTS, ACT_LOGY, 0, "toggle log y axis", "log-y"},
-    {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR), ACT_THRDOWN, 0,
+    {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR) | V(SYST), ACT_THRDOWN, 0,
      "lower / raise the threshold (over-constrained; correlation pruning)", "threshold"},
-    {{'T'}, NULL, NULL, V(PARAMS) | V(CORR), ACT_THRUP, 0, NULL, NULL},
+    {{'T'}, NULL, NULL, V(PARAMS) | V(CORR) | V(SYST), ACT_THRUP, 0, NULL, NULL},
+    {{'d'}, "d", NULL, V(SYST), ACT_DECOR, 0,
+     "split the parameter per channel and refit; pulls beside the original", "decorrelate"},
     {{'f'}, "f", NULL, TUI_VANY & ~V(DENSITY), ACT_FIT, 0,
      "fit in the background (Slider: from the slider's values)", "fit"},
     {{'x'}, "x", NULL, TUI_VANY, ACT_CANCEL, 0,
      "cancel the running fit (Density lab: the experiment)", NULL},
-    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY), ACT_EXPORT, 0,
+    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY) | V(SYST), ACT_EXPORT, 0,
      "export the current plot (.png .pdf .svg) through Cairo", "export"},
     {{'a'}, "a", NULL, TUI_VANY, ACT_ASCII, 0, "switch Unicode / ASCII glyphs", NULL},
     {{'R'}, "R", NULL, TUI_VANY, ACT_RELOAD, 0, "reload the workspace from disk (and refit)", NULL},
     {{CTRL('l')}, "Ctrl-L", NULL, TUI_VANY, ACT_REDRAW, 0, "repaint the screen", NULL},
     {{'?', KEY_F(1)}, "? F1", NULL, TUI_VANY, ACT_HELP, 0, "this help", "help"},
-    {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, ACT_QUIT, 0, "close the overlay, or quit", "quit"},
+    {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, ACT_QUIT, 0,
+     "close the overlay or the open systematic, or quit", "quit"},
     {{'Q', CTRL('c')}, "Q Ctrl-C", NULL, TUI_VANY, ACT_QUITNOW, 0, "quit at once", NULL},
 };
 /* clang-format on */
@@ -253,6 +263,39 @@ sort_step(struct tui *t, tui_list *l, int d)
                 l->sort_inv ? " (inverted)" : "");
 }
 
+/* Systematics: open the selected parameter's detail on pane `pane` (-1: keep the last one). */
+static unsigned
+syst_open(struct tui *t, int pane)
+{
+    if (t->systl.nvis == 0)
+        return 0;
+    size_t p = t->systl.idx[t->systl.sel];
+    if (!t->syst.detail || t->syst.par != p) {
+        t->syst.esel = 0;
+        t->syst.etop = 0;
+    }
+    t->syst.par = p;
+    t->syst.detail = true;
+    if (pane >= 0)
+        t->syst.pane = pane;
+    return TUI_DIRTY_ALL;
+}
+
+/* Systematics detail: move the channel/sample selection by delta, clamped. */
+static unsigned
+syst_move(struct tui *t, long delta)
+{
+    long n = (long)tui_syst_nentries(t), v = (long)t->syst.esel + delta;
+    t->syst.esel = n == 0 || v < 0 ? 0 : v >= n ? (size_t)(n - 1) : (size_t)v;
+    return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+}
+
+static bool
+syst_detail(const struct tui *t)
+{
+    return t->view == TUI_V_SYST && t->syst.detail;
+}
+
 /* Keys typed into the status-line prompt (search filter or export path). */
 static unsigned
 prompt_key(struct tui *t, int ch)
@@ -338,6 +381,8 @@ tui_key(struct tui *t, int ch)
     if (t->too_small && ch != 'q' && ch != 'Q' && ch != CTRL('c') && ch != KEY_F(10))
         return 0;
 
+    if (t->view == TUI_V_SYST)
+        tui_syst_prepare(t); /* the list must exist before keys move in it */
     const binding *b = lookup(t, ch);
     if (b == NULL) {
         if (ch >= 32 && ch < 127) {
@@ -358,6 +403,8 @@ tui_key(struct tui *t, int ch)
     case ACT_UP:
     case ACT_NEXT:
     case ACT_PREV:
+        if (syst_detail(t))
+            return syst_move(t, b->act == ACT_DOWN || b->act == ACT_NEXT ? 1 : -1);
         if (t->view == TUI_V_DENSITY) {
             int d = b->act == ACT_DOWN || b->act == ACT_NEXT ? 1 : -1;
             t->dens.sel = (t->dens.sel + d + TUI_DENS_NSET) % TUI_DENS_NSET;
@@ -375,6 +422,9 @@ tui_key(struct tui *t, int ch)
         return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
     case ACT_TOP:
     case ACT_BOTTOM:
+        if (syst_detail(t))
+            return syst_move(t, b->act == ACT_TOP ? -(long)tui_syst_nentries(t)
+                                                  : (long)tui_syst_nentries(t));
         if (t->view == TUI_V_LOG) {
             t->log_top = b->act == ACT_TOP || t->nlog == 0 ? 0 : t->nlog - 1;
             return TUI_DIRTY_MAIN;
@@ -389,6 +439,8 @@ tui_key(struct tui *t, int ch)
         long d = b->act == ACT_HALFDOWN || b->act == ACT_HALFUP ? page / 2 : page;
         if (b->act == ACT_HALFUP || b->act == ACT_PAGEUP)
             d = -d;
+        if (syst_detail(t))
+            return syst_move(t, d);
         if (t->view == TUI_V_LOG) {
             long v = (long)t->log_top + d;
             t->log_top = v < 0 ? 0 : (size_t)v >= t->nlog ? (t->nlog ? t->nlog - 1 : 0) : (size_t)v;
@@ -404,6 +456,12 @@ tui_key(struct tui *t, int ch)
     case ACT_BIGRIGHT:
     case ACT_NUDGEUP:
     case ACT_NUDGEDOWN:
+        if (t->view == TUI_V_SYST) { /* ncdu: right opens, left goes back to the parent */
+            if (b->act == ACT_RIGHT)
+                return syst_open(t, -1);
+            t->syst.detail = false;
+            return TUI_DIRTY_ALL;
+        }
         if (t->view == TUI_V_DENSITY) {
             if (tui_dens_adjust(t, t->dens.sel, b->act == ACT_RIGHT ? 1 : -1))
                 tui_dens_submit(&t->dens);
@@ -445,6 +503,8 @@ tui_key(struct tui *t, int ch)
                     t->hold_moved ? "holds (fixes)" : "releases");
         return TUI_DIRTY_ALL;
     case ACT_ENTER:
+        if (t->view == TUI_V_SYST)
+            return syst_detail(t) ? 0 : syst_open(t, -1);
         if (t->view == TUI_V_DENSITY) {
             tui_dens_submit(&t->dens);
             return TUI_DIRTY_ALL;
@@ -468,6 +528,15 @@ tui_key(struct tui *t, int ch)
             tui_dens_cancel(&t->dens);
             return TUI_DIRTY_ALL;
         }
+        if (t->syst.dstate == TUI_DECOR_RUNNING) {
+            tui_worker_cancel(&t->worker);
+            tui_message(t, false, "cancelling the split fit");
+            return TUI_DIRTY_ALL;
+        }
+        if (syst_detail(t)) {
+            t->syst.detail = false;
+            return TUI_DIRTY_ALL;
+        }
         if (t->fit_state == TUI_FIT_RUNNING) {
             tui_worker_cancel(&t->worker);
             tui_message(t, false, "cancelling the fit");
@@ -485,15 +554,23 @@ tui_key(struct tui *t, int ch)
             t->focus = !t->focus;
             return TUI_DIRTY_ALL;
         }
+        if (syst_detail(t)) {
+            t->syst.pane = (t->syst.pane + (b->act == ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
+            return TUI_DIRTY_ALL;
+        }
         t->view =
             (tui_view)(((int)t->view + (b->act == ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS);
         if (t->view == TUI_V_DENSITY && !t->dens.submitted)
             tui_dens_submit(&t->dens);
+        if (t->view == TUI_V_SYST)
+            tui_syst_prepare(t);
         return TUI_DIRTY_ALL;
     case ACT_VIEW:
         t->view = (tui_view)b->arg;
         if (t->view == TUI_V_DENSITY && !t->dens.submitted)
             tui_dens_submit(&t->dens); /* the lab starts when first opened */
+        if (t->view == TUI_V_SYST)
+            tui_syst_prepare(t);
         return TUI_DIRTY_ALL;
     case ACT_SEARCH:
         if (l == NULL)
@@ -547,12 +624,18 @@ tui_key(struct tui *t, int ch)
             tui_message(t, false, "cancelling the density experiment");
             return TUI_DIRTY_ALL;
         }
-        if (t->fit_state == TUI_FIT_RUNNING) {
+        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING) {
             tui_worker_cancel(&t->worker);
             tui_message(t, false, "cancelling the fit");
         } else {
             tui_message(t, false, "no fit is running");
         }
+        return TUI_DIRTY_ALL;
+    case ACT_DECOR:
+        if (!syst_detail(t) && syst_open(t, TUI_SP_DECOR) == 0)
+            return 0;
+        t->syst.pane = TUI_SP_DECOR;
+        tui_syst_decorrelate(t);
         return TUI_DIRTY_ALL;
     case ACT_EXPORT:
         t->prompt_kind = 2;
@@ -573,6 +656,12 @@ tui_key(struct tui *t, int ch)
         t->help_top = 0;
         return TUI_DIRTY_ALL;
     case ACT_QUIT: /* from the top level q quits too; overlays were handled above */
+        if (syst_detail(t)) {
+            t->syst.detail = false; /* tig: q closes the view */
+            return TUI_DIRTY_ALL;
+        }
+        t->quit = true;
+        return 0;
     case ACT_QUITNOW:
         t->quit = true;
         return 0;

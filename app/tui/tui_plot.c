@@ -222,6 +222,16 @@ tui_default_export_name(const struct tui *t, char *buf, size_t n)
         snprintf(buf, n, "%s_%s.png", nm, tui_point_name(tui_stack_point(t)));
     } else if (t->view == TUI_V_DENSITY) {
         snprintf(buf, n, "density_%s.png", hf_plot_density_name((hf_density_figure)t->dens.figure));
+    } else if (t->view == TUI_V_SYST && t->syst.detail && t->syst.pane <= TUI_SP_INTERP) {
+        const hf_systematics_entry *e = tui_syst_entry(t, t->syst.esel);
+        char par[128], ch[128], sa[128];
+        safe_name(t->m->par[t->syst.par].name, par, sizeof(par));
+        safe_name(e ? t->m->chan[t->m->cs[e->cs].chan]->name : "", ch, sizeof(ch));
+        safe_name(e ? t->m->samp_name[t->m->cs[e->cs].samp] : "", sa, sizeof(sa));
+        snprintf(buf, n, "%s_%s_%s_%s.png", t->syst.pane == TUI_SP_INTERP ? "interp" : "templates",
+                 par, ch, sa);
+    } else if (t->view == TUI_V_SYST) {
+        snprintf(buf, n, "hfscope_constraints.png");
     } else {
         snprintf(buf, n, "hfscope_%s.png", t->view == TUI_V_CORR ? "correlations" : "pulls");
     }
@@ -298,6 +308,8 @@ hf_scene **
 tui_view_scenes(struct tui *t, size_t *n)
 {
     *n = 0;
+    if (t->view == TUI_V_SYST)
+        return tui_syst_scenes(t, n);
     if (t->view == TUI_V_DENSITY) {
         hf_scene *s = tui_dens_scene(&t->dens);
         hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;

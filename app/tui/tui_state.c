@@ -162,6 +162,7 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     t->fit = *res;
     memset(res, 0, sizeof(*res));
     t->have_fit = true;
+    t->fit_gen++;
     free(t->corr);
     t->corr = t->fit.cov != NULL ? hf_fit_correlation(&t->fit) : NULL;
     t->fit_state = t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED;
@@ -187,6 +188,7 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     tui_list_rebuild(t, &t->chl);
     tui_list_rebuild(t, &t->parl);
     tui_list_rebuild(t, &t->corrl);
+    tui_list_rebuild(t, &t->systl);
 }
 
 /* ---- lists ---- */
@@ -299,6 +301,8 @@ tui_list_rebuild(struct tui *t, tui_list *l)
     for (size_t i = 0; i < l->n; i++) {
         if (l == &t->corrl && !corr_keep(t, i))
             continue;
+        if (l == &t->systl && !tui_syst_keep(t, i))
+            continue;
         if (l->filter != NULL && l->filter[0] != '\0' && !ci_contains(row_name(t, l, i), l->filter))
             continue;
         l->idx[l->nvis++] = i;
@@ -357,6 +361,8 @@ tui_focused_list(struct tui *t)
         return &t->corrl;
     case TUI_V_SLIDER:
         return t->focus == 0 ? &t->parl : &t->chl;
+    case TUI_V_SYST:
+        return t->syst.detail ? NULL : &t->systl;
     default:
         return NULL;
     }
@@ -369,12 +375,17 @@ tui_current_channel(const struct tui *t)
     return t->chl.nvis > 0 ? t->chl.idx[t->chl.sel] : 0;
 }
 
-/* The selected parameter of the current view (Correlations: its row), 0 when empty. */
+/* The selected parameter of the current view (Correlations: its row; Systematics: the opened
+ * or selected one), 0 when empty. */
 size_t
 tui_current_param(const struct tui *t)
 {
     if (t->view == TUI_V_CORR)
         return t->corrl.nvis > 0 ? t->corrl.idx[t->corrl.sel] : 0;
+    if (t->view == TUI_V_SYST)
+        return t->syst.detail          ? t->syst.par
+               : t->systl.nvis > 0 ? t->systl.idx[t->systl.sel]
+                                   : 0;
     return t->parl.nvis > 0 ? t->parl.idx[t->parl.sel] : 0;
 }
 
@@ -458,7 +469,8 @@ tui_state_init(struct tui *t, hf_cli *cli)
     t->chan = calloc(m->nchan ? m->nchan : 1, sizeof(tui_chan));
     if (!t->init || !t->live || !t->moved || !t->nu_pre || !t->nu_post || !t->nu_live ||
         !t->ys_pre || !t->ys_post || !t->ys_live || !t->chan || list_init(&t->chl, m->nchan) < 0 ||
-        list_init(&t->parl, m->npar) < 0 || list_init(&t->corrl, m->npar) < 0)
+        list_init(&t->parl, m->npar) < 0 || list_init(&t->corrl, m->npar) < 0 ||
+        list_init(&t->systl, m->npar) < 0)
         return -1;
     memcpy(t->init, m->init, m->npar * sizeof(double));
     memcpy(t->live, m->init, m->npar * sizeof(double));
@@ -518,6 +530,8 @@ tui_state_release(struct tui *t)
     list_release(&t->chl);
     list_release(&t->parl);
     list_release(&t->corrl);
+    list_release(&t->systl);
+    tui_syst_release(&t->syst);
     for (size_t i = 0; i < t->nlog; i++)
         free(t->log[i]);
     free(t->log);

@@ -1,6 +1,7 @@
 /* app/tui/tui_worker.c - the fit thread (btop's runner): one pthread, a mutex, a condition
  * variable and one job. It runs hf_fit, copies {iter, nll, edm} under the lock from the progress
- * callback, stops when `cancel` is set and hands the result to the UI. It never calls curses. */
+ * callback, stops when `cancel` is set and hands the result to the UI. It never calls curses.
+ * A job fits the explorer's model (kind 0) or the Systematics screen's split model (kind 1). */
 #include "app/tui/tui.h"
 
 #include <stdlib.h>
@@ -32,7 +33,8 @@ worker_main(void *arg)
         w->running = true;
         w->iter = 0;
         w->t_start = tui_now();
-        const hf_model *m = w->m;
+        const hf_model *m = w->job_m != NULL ? w->job_m : w->m;
+        int kind = w->job_kind;
         double *init = w->init;
         bool *fixed = w->fixed;
         w->init = NULL;
@@ -61,6 +63,7 @@ worker_main(void *arg)
             hf_error_release(&w->err);
         }
         w->rc = rc;
+        w->res_kind = kind;
         w->res = res;
         w->err = err;
         w->done = true;
@@ -97,9 +100,18 @@ tui_worker_start(tui_worker *w, const hf_model *m)
 int
 tui_worker_submit(tui_worker *w, const double *init, const bool *fixed)
 {
+    return tui_worker_submit_model(w, w->m, 0, init, fixed);
+}
+
+/* Queue a fit of model m (which must outlive the job: the UI keeps it until the result is
+ * polled or the worker stopped) as job `kind`. Returns -1 when busy or on ENOMEM. */
+int
+tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double *init,
+                        const bool *fixed)
+{
     if (!w->started)
         return -1;
-    size_t n = w->m->npar;
+    size_t n = m->npar;
     double *x = malloc((n ? n : 1) * sizeof(*x));
     bool *f = malloc((n ? n : 1) * sizeof(*f));
     if (x == NULL || f == NULL) {
@@ -117,6 +129,8 @@ tui_worker_submit(tui_worker *w, const double *init, const bool *fixed)
         return -1;
     }
     atomic_store(&w->cancel, 0);
+    w->job_m = m;
+    w->job_kind = kind;
     w->init = x;
     w->fixed = f;
     w->pending = true;
@@ -146,7 +160,13 @@ tui_worker_poll(struct tui *t)
         return 0;
     unsigned dirty = 0;
     pthread_mutex_lock(&w->mu);
-    if (w->running) {
+    if (w->running && w->job_kind == 1) { /* a Systematics refit: its own progress */
+        if (w->iter != t->syst.diter) {
+            t->syst.diter = w->iter;
+            t->syst.dnll = w->nll;
+            dirty |= TUI_DIRTY_MAIN;
+        }
+    } else if (w->running) {
         if (t->fit_state != TUI_FIT_RUNNING || w->iter != t->fit_iter) {
             t->fit_state = TUI_FIT_RUNNING;
             t->fit_iter = w->iter;
@@ -162,12 +182,18 @@ tui_worker_poll(struct tui *t)
     if (w->done) {
         hf_fit_result res = w->res;
         hf_error err = w->err;
-        int rc = w->rc;
-        t->fit_secs = tui_now() - w->t_start;
+        int rc = w->rc, kind = w->res_kind;
+        double secs = tui_now() - w->t_start;
         memset(&w->res, 0, sizeof(w->res));
         memset(&w->err, 0, sizeof(w->err));
         w->done = false;
         pthread_mutex_unlock(&w->mu);
+        if (kind == 1) {
+            tui_syst_fit_done(t, rc, &res, &err); /* takes res */
+            hf_error_release(&err);
+            return TUI_DIRTY_ALL;
+        }
+        t->fit_secs = secs;
         free(t->fit_msg);
         t->fit_msg = NULL;
         if (rc == 0) {

@@ -1,0 +1,643 @@
+/* app/tui/tui_syst.c - the Systematics screen's data, without curses: the two-point parameters
+ * (core/systematics.h) with their flags, the constraint sources at the best fit
+ * (core/constraints.h), the detail's figures (render/plot_syst.h) and text, and the
+ * decorrelate-and-refit job (core/decorrelate.h, fitted on the worker thread). */
+#include "app/tui/tui.h"
+
+#include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/gof.h"
+#include "render/cells.h"
+#include "render/plot_syst.h"
+
+static const char *const pane_names[TUI_SP_COUNT] = {"templates", "interpolation", "sources",
+                                                     "decorrelate"};
+static const char *const pane_short[TUI_SP_COUNT] = {"templ", "interp", "sources", "decor"};
+
+/* The detail pane's name, short (for narrow terminals) or not (static string). */
+const char *
+tui_syst_pane_name(int pane, bool brief)
+{
+    if (pane < 0 || pane >= TUI_SP_COUNT)
+        return "?";
+    return brief ? pane_short[pane] : pane_names[pane];
+}
+
+static void
+decor_release(tui_syst *s)
+{
+    if (s->have_dfit)
+        hf_fit_result_release(&s->dfit);
+    s->have_dfit = false;
+    hf_model_free(s->dm);
+    hf_workspace_free(s->dws);
+    hf_decorrelate_release(&s->dec);
+    memset(&s->dec, 0, sizeof(s->dec));
+    s->dm = NULL;
+    s->dws = NULL;
+    free(s->dmsg);
+    s->dmsg = NULL;
+    s->dstate = TUI_DECOR_NONE;
+}
+
+/* Free everything the screen holds (the worker must not be running a job of it). */
+void
+tui_syst_release(tui_syst *s)
+{
+    decor_release(s);
+    hf_systematics_release(&s->an);
+    if (s->have_con)
+        hf_constraints_release(&s->con);
+    free(s->first);
+    free(s->count);
+    free(s->flags);
+    free(s->norm);
+    free(s->shape);
+    free(s->con_idx);
+    memset(s, 0, sizeof(*s));
+}
+
+/* True when parameter p has a normsys or histosys (a row of the Systematics list). */
+bool
+tui_syst_keep(const struct tui *t, size_t p)
+{
+    return t->syst.analysed && p < t->m->npar && t->syst.count[p] > 0;
+}
+
+static int
+analyse(struct tui *t)
+{
+    tui_syst *s = &t->syst;
+    const hf_model *m = t->m;
+    size_t np = m->npar ? m->npar : 1;
+    hf_systematics_options o = {0};
+    hf_error err = {0};
+    if (hf_systematics_analyze(m, &o, &s->an, &err) < 0) {
+        tui_log(t, "systematics: %s", hf_error_msg(&err));
+        hf_error_release(&err);
+        return -1;
+    }
+    s->first = calloc(np, sizeof(*s->first));
+    s->count = calloc(np, sizeof(*s->count));
+    s->flags = calloc(np, sizeof(*s->flags));
+    s->norm = calloc(np, sizeof(*s->norm));
+    s->shape = calloc(np, sizeof(*s->shape));
+    s->con_idx = malloc(np * sizeof(*s->con_idx));
+    if (!s->first || !s->count || !s->flags || !s->norm || !s->shape || !s->con_idx)
+        return -1;
+    for (size_t p = 0; p < m->npar; p++)
+        s->con_idx[p] = (size_t)-1;
+    for (size_t i = 0; i < s->an.n; i++) {
+        const hf_systematics_entry *e = &s->an.e[i];
+        size_t p = e->par;
+        const unsigned tiny = HF_SYST_TINY;
+        if (s->count[p] == 0) {
+            s->first[p] = i;
+            s->flags[p] = e->flags;
+        } else { /* any entry's one-sided/large/single-bin; tiny only when all are (prunable) */
+            s->flags[p] = ((s->flags[p] | e->flags) & ~tiny) | (s->flags[p] & e->flags & tiny);
+        }
+        s->count[p]++;
+        s->norm[p] = fmax(s->norm[p], fmax(fabs(e->norm_up), fabs(e->norm_down)));
+        s->shape[p] = fmax(s->shape[p], fmax(e->shape_up, e->shape_down));
+    }
+    s->analysed = true;
+    return 0;
+}
+
+/* Fill the screen's caches when they are missing or older than the best fit: the analysis once
+ * per model (milliseconds), the constraint sources once per fit. Safe to call every frame. */
+void
+tui_syst_prepare(struct tui *t)
+{
+    tui_syst *s = &t->syst;
+    bool rebuild = false;
+    if (!s->tried) {
+        s->tried = true;
+        if (analyse(t) < 0) {
+            tui_message(t, true, "systematics analysis failed (see the log)");
+            s->analysed = false;
+        }
+        rebuild = true;
+    }
+    if (t->have_fit && t->fit.err != NULL && (!s->have_con || s->con_gen != t->fit_gen)) {
+        hf_constraints_options o = {0};
+        hf_error err = {0};
+        if (s->have_con)
+            hf_constraints_release(&s->con);
+        s->have_con = false;
+        o.over_threshold = t->oc_threshold;
+        if (hf_constraints_compute(t->m, &t->fit, &o, &s->con, &err) == 0) {
+            s->have_con = true;
+            for (size_t p = 0; p < t->m->npar; p++)
+                s->con_idx[p] = (size_t)-1;
+            for (size_t i = 0; i < s->con.n; i++)
+                s->con_idx[s->con.p[i].par] = i;
+        } else {
+            tui_log(t, "constraints: %s", hf_error_msg(&err));
+        }
+        hf_error_release(&err);
+        s->con_gen = t->fit_gen; /* also on failure: do not retry every frame */
+        rebuild = true;
+    }
+    if (rebuild)
+        tui_list_rebuild(t, &t->systl);
+}
+
+/* Entries (channel/sample) of the opened parameter. */
+size_t
+tui_syst_nentries(const struct tui *t)
+{
+    return t->syst.analysed && t->syst.par < t->m->npar ? t->syst.count[t->syst.par] : 0;
+}
+
+/* Entry k of the opened parameter (NULL past the end). */
+const hf_systematics_entry *
+tui_syst_entry(const struct tui *t, size_t k)
+{
+    if (k >= tui_syst_nentries(t))
+        return NULL;
+    return &t->syst.an.e[t->syst.first[t->syst.par] + k];
+}
+
+/* Flags of parameter p as words: "one-sided large single-bin OC" (OC: over-constrained at the
+ * explorer's threshold). Returns buf. */
+const char *
+tui_syst_flag_text(const struct tui *t, size_t p, char *buf, size_t n)
+{
+    char f[96];
+    double ratio;
+    hf_systematics_flag_names(t->syst.flags[p], f, sizeof(f));
+    for (char *c = f; *c; c++)
+        if (*c == ',')
+            *c = ' ';
+    tui_pull(t, p, &ratio);
+    bool oc = !isnan(ratio) && ratio < t->oc_threshold;
+    snprintf(buf, n, "%s%s%s", f, f[0] && oc ? " " : "", oc ? "OC" : "");
+    return buf;
+}
+
+/* The detail's figure (templates or interpolation of the selected entry); NULL otherwise or
+ * on ENOMEM. Caller frees. */
+hf_scene *
+tui_syst_scene(const struct tui *t)
+{
+    const tui_syst *s = &t->syst;
+    const hf_systematics_entry *e = tui_syst_entry(t, s->esel);
+    if (!s->detail || e == NULL)
+        return NULL;
+    hf_error err = {0};
+    hf_scene *sc = NULL;
+    if (s->pane == TUI_SP_TEMPLATES) {
+        sc = hf_plot_syst_templates(t->m, e->par, e->cs, &err);
+    } else if (s->pane == TUI_SP_INTERP) {
+        bool fit = t->have_fit && !t->fit.fixed[e->par];
+        sc = hf_plot_syst_interp(t->m, e->par, e->cs, fit ? t->fit.x[e->par] : NAN,
+                                 fit ? t->fit.err[e->par] : NAN, &err);
+    }
+    hf_error_release(&err);
+    if (sc != NULL)
+        sc->title = NULL; /* the pane's box already names parameter, channel and sample */
+    return sc;
+}
+
+static hf_scene **
+one_page(hf_scene *s, size_t *n)
+{
+    hf_scene **pages = s != NULL ? malloc(sizeof(*pages)) : NULL;
+    if (pages == NULL) {
+        hf_scene_free(s);
+        return NULL;
+    }
+    pages[0] = s;
+    *n = 1;
+    return pages;
+}
+
+/* Export pages: in the detail, the parameter's templates or interpolation on every
+ * channel/sample (the selected one first), else the constraint-sources figure of the most
+ * constrained parameters. Caller frees each and the array; NULL when there is none. */
+hf_scene **
+tui_syst_scenes(struct tui *t, size_t *n)
+{
+    tui_syst *s = &t->syst;
+    *n = 0;
+    hf_error err = {0};
+    hf_scene **pages = NULL;
+    if (s->detail && (s->pane == TUI_SP_TEMPLATES || s->pane == TUI_SP_INTERP)) {
+        size_t ne = tui_syst_nentries(t);
+        pages = ne ? calloc(ne, sizeof(*pages)) : NULL;
+        bool fit = t->have_fit && !t->fit.fixed[s->par];
+        for (size_t k = 0; pages != NULL && k < ne; k++) {
+            /* the selected entry first: PNG and SVG take only the first page */
+            size_t i = k == 0 ? s->esel : k <= s->esel ? k - 1 : k;
+            const hf_systematics_entry *e = tui_syst_entry(t, i);
+            pages[k] = s->pane == TUI_SP_TEMPLATES
+                           ? hf_plot_syst_templates(t->m, e->par, e->cs, &err)
+                           : hf_plot_syst_interp(t->m, e->par, e->cs, fit ? t->fit.x[e->par] : NAN,
+                                                 fit ? t->fit.err[e->par] : NAN, &err);
+            if (pages[k] == NULL) {
+                for (size_t j = 0; j < k; j++)
+                    hf_scene_free(pages[j]);
+                free(pages);
+                pages = NULL;
+            }
+        }
+        if (pages != NULL)
+            *n = ne;
+    } else if (s->have_con && s->con.n > 0) {
+        pages = one_page(hf_plot_syst_constraints(t->m, &s->con, 20, t->oc_threshold, &err), n);
+    }
+    hf_error_release(&err);
+    return pages;
+}
+
+/* ---- text of the sources and decorrelation panes ---- */
+
+typedef struct strv {
+    char **s;
+    size_t n;
+    bool nomem;
+} strv;
+
+static void add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
+
+static void
+add(strv *v, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s != NULL)
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    char **ns = s != NULL ? realloc(v->s, (v->n + 1) * sizeof(*ns)) : NULL;
+    if (ns == NULL) {
+        free(s);
+        v->nomem = true;
+        return;
+    }
+    v->s = ns;
+    v->s[v->n++] = s;
+}
+
+/* A horizontal bar of share x in [0, 1] over w cells: left eighth blocks (STYLE appendix), or
+ * '#' in ASCII. */
+static const char *
+share_bar(double x, int w, bool ascii, char *buf, size_t n)
+{
+    static const char *const eighth[8] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+    size_t len = 0;
+    int units = (int)lround(fmin(fmax(x, 0), 1) * w * 8);
+    buf[0] = '\0';
+    for (int i = 0; i < units / 8 && len + 4 < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s", ascii ? "#" : "█");
+    if (!ascii && units % 8 && len + 4 < n)
+        snprintf(buf + len, n - len, "%s", eighth[units % 8]);
+    return buf;
+}
+
+/* A pull bar over [-3, 3] in w cells: ticks at the integers, the constraint as a whisker of
+ * half-width post/pre sigma, the pull as a dot (the Parameters view's pull_bar, as text). */
+static const char *
+pull_text(double pull, double ratio, int w, bool ascii, char *buf, size_t n)
+{
+    uint32_t cp[64];
+    size_t len = 0;
+    if (w > 64)
+        w = 64;
+    double scale = (w - 1) / 6.0;
+    for (int i = 0; i < w; i++)
+        cp[i] = ' ';
+    for (int k = -3; k <= 3; k++)
+        cp[(int)lround((k + 3) * scale)] = k == 0 ? (ascii ? '|' : 0x2502) : (ascii ? '.' : 0xB7);
+    if (isfinite(pull)) {
+        double r = isfinite(ratio) ? ratio : 0;
+        int c0 = (int)lround((fmax(pull - r, -3) + 3) * scale);
+        int c1 = (int)lround((fmin(pull + r, 3) + 3) * scale);
+        for (int c = c0; c <= c1; c++)
+            cp[c] = ascii ? '-' : 0x2500;
+        cp[(int)lround((fmin(fmax(pull, -3), 3) + 3) * scale)] = ascii ? 'o' : 0x25CF;
+    }
+    for (int i = 0; i < w && len + 5 < n; i++)
+        len += hf_utf8_encode(cp[i], buf + len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* v as text in one of the table's formats ('g': %.4g, 'e': %.3g, 'p': %+.2f, 'r': %.2f, 'R':
+ * %.3f); "-" when not finite. */
+static const char *
+num(double v, char fmt, char *buf, size_t n)
+{
+    if (!isfinite(v))
+        snprintf(buf, n, "-");
+    else if (fmt == 'g')
+        snprintf(buf, n, "%.4g", v);
+    else if (fmt == 'e')
+        snprintf(buf, n, "%.3g", v);
+    else if (fmt == 'p')
+        snprintf(buf, n, "%+.2f", v);
+    else if (fmt == 'r')
+        snprintf(buf, n, "%.2f", v);
+    else
+        snprintf(buf, n, "%.3f", v);
+    return buf;
+}
+
+static void
+sources_lines(const struct tui *t, strv *v)
+{
+    const tui_syst *s = &t->syst;
+    const hf_model *m = t->m;
+    size_t p = s->par;
+    const char *sig = t->ascii ? "sigma" : "σ";
+    if (!t->have_fit) {
+        add(v, "No fit yet: the constraint sources need the best fit (f starts one).");
+        return;
+    }
+    size_t i = s->have_con ? s->con_idx[p] : (size_t)-1;
+    if (i == (size_t)-1) {
+        add(v, "%s has no constraint term or is fixed: the data alone set it.", m->par[p].name);
+        return;
+    }
+    const hf_constraints_par *c = &s->con.p[i];
+    char a[32], b[32], bar[256];
+    add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32),
+        sig, num(c->ratio, 'R', b, 32),
+        c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+    add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g", c->fisher,
+        c->fisher_aux);
+    add(v, "%s", "");
+    add(v, "Where the information comes from (shares of I):");
+    /* largest share first, the prior in its place among them */
+    size_t nc = s->con.nchan;
+    size_t *idx = malloc((nc + 1) * sizeof(*idx));
+    if (idx == NULL) {
+        v->nomem = true;
+        return;
+    }
+    const double *sh = s->con.chan_share + i * nc;
+    size_t k = 0;
+    for (size_t ch = 0; ch <= nc; ch++)
+        idx[k++] = ch; /* nc stands for the prior */
+    for (size_t x = 1; x < k; x++) /* insertion sort: a few channels */
+        for (size_t y = x; y > 0; y--) {
+            double sa = idx[y - 1] == nc ? c->aux_share : sh[idx[y - 1]];
+            double sb = idx[y] == nc ? c->aux_share : sh[idx[y]];
+            if (sa >= sb)
+                break;
+            size_t tmp = idx[y];
+            idx[y] = idx[y - 1];
+            idx[y - 1] = tmp;
+        }
+    size_t shown = 0, rest = 0;
+    double rest_share = 0;
+    for (size_t x = 0; x < k; x++) {
+        double f = idx[x] == nc ? c->aux_share : sh[idx[x]];
+        const char *name = idx[x] == nc ? "prior (auxiliary)" : m->chan[idx[x]]->name;
+        if (shown >= 12 || (f < 0.001 && shown >= 3)) {
+            rest++;
+            rest_share += f;
+            continue;
+        }
+        add(v, "  %-24.24s %6.1f%%  %s", name, 100 * f, share_bar(f, 30, t->ascii, bar, 256));
+        shown++;
+    }
+    if (rest)
+        add(v, "  (%zu more, %.1f%% together)", rest, 100 * rest_share);
+    free(idx);
+    size_t src[64], ns = hf_constraints_sources(&s->con, i, 0.1, src);
+    char list[512];
+    size_t len = 0;
+    list[0] = '\0';
+    for (size_t x = 0; x < ns && x < 64; x++) {
+        int w = snprintf(list + len, sizeof(list) - len, "%s%s", x ? ", " : "",
+                         m->chan[src[x]]->name);
+        if (w < 0 || (size_t)w >= sizeof(list) - len)
+            break;
+        len += (size_t)w;
+    }
+    add(v, "%s", "");
+    add(v, "Constrained by (channels with at least 10%%): %s", ns ? list : "(the prior)");
+    add(v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
+    add(v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
+}
+
+/* Value, error, pull and post/pre ratio of parameter name in model m fitted by f. */
+static bool
+par_numbers(const hf_model *m, const hf_fit_result *f, const char *name, double *x)
+{
+    int j = hf_model_find_par(m, name);
+    if (j < 0)
+        return false;
+    const hf_param *p = &m->par[j];
+    double sig = p->con == HF_CON_NONE ? NAN : p->sigma;
+    double centre = p->con == HF_CON_POISSON ? 1.0 : p->aux;
+    x[0] = f->x[j];
+    x[1] = f->err != NULL ? f->err[j] : NAN;
+    x[2] = (x[0] - centre) / sig;
+    x[3] = x[1] / sig;
+    return true;
+}
+
+static void
+decor_row(const struct tui *t, strv *v, const char *label, const double *x, int barw)
+{
+    char a[32], b[32], c[32], d[32], bar[256];
+    add(v, "  %-26.26s %9s %8s %6s %5s  %s", label, num(x[0], 'g', a, 32),
+        num(x[1], 'e', b, 32), num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
+        barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
+}
+
+static void
+decor_lines(const struct tui *t, strv *v, int width)
+{
+    int barw = width - 62 < 25 ? width - 62 : 25; /* the pull bar takes what the numbers leave */
+    const tui_syst *s = &t->syst;
+    const hf_model *m = t->m;
+    const char *name = m->par[s->par].name;
+    if (s->dstate == TUI_DECOR_NONE || s->dpar != s->par) {
+        add(v, "d splits %s into one parameter per channel (each with its own", name);
+        add(v, "constraint), fits the new model on the worker thread and shows the split");
+        add(v, "parameters' pulls and constraints beside the original: opposite pulls show");
+        add(v, "regions that disagree. Same as: hfscope decorrelate --np %s", name);
+        return;
+    }
+    if (s->dstate == TUI_DECOR_RUNNING) {
+        add(v, "Fitting the model with %s split into %zu parameters...", name, s->dec.nsplit);
+        if (!t->test_mode)
+            add(v, "iteration %d  NLL %.8g   (x or Esc cancels)", s->diter, s->dnll);
+        return;
+    }
+    if (s->dstate == TUI_DECOR_FAILED) {
+        add(v, "Decorrelation of %s failed: %s", name, s->dmsg ? s->dmsg : "unknown reason");
+        add(v, "d tries again.");
+        return;
+    }
+    add(v, "%s split per channel: %zu parameters%s", name, s->dec.nsplit,
+        s->dfit.converged ? "" : "   (split fit NOT converged)");
+    add(v, "%s", "");
+    add(v, "  %-26s %9s %8s %6s %s  %s", "parameter", "value", "error", "pull",
+        t->ascii ? " s/s0" : " σ/σ₀",
+        barw < 25 ? "" : t->ascii ? "-3          0          +3" : "−3          0          +3");
+    double x[4];
+    if (par_numbers(m, &t->fit, name, x)) {
+        char lab[128];
+        snprintf(lab, sizeof(lab), "%s (original)", name);
+        decor_row(t, v, lab, x, barw);
+    }
+    for (size_t i = 0; i < s->dec.nsplit; i++)
+        if (par_numbers(s->dm, &s->dfit, s->dec.split[i].name, x))
+            decor_row(t, v, s->dec.split[i].name, x, barw);
+    add(v, "%s", "");
+    if (isfinite(s->tension))
+        add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
+            s->tension_p);
+    if (s->orig_held)
+        add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
+}
+
+/* Lines of the sources or decorrelation pane of the detail, for `width` columns (caller frees
+ * with tui_lines_free). Returns the count, or (size_t)-1 on ENOMEM. */
+size_t
+tui_syst_lines(const struct tui *t, int width, char ***out)
+{
+    strv v = {0};
+    if (t->syst.pane == TUI_SP_SOURCES)
+        sources_lines(t, &v);
+    else
+        decor_lines(t, &v, width);
+    if (v.nomem) {
+        for (size_t i = 0; i < v.n; i++)
+            free(v.s[i]);
+        free(v.s);
+        *out = NULL;
+        return (size_t)-1;
+    }
+    *out = v.s;
+    return v.n;
+}
+
+/* ---- decorrelate and refit ---- */
+
+static int
+decor_fail(struct tui *t, const char *what, const hf_error *err)
+{
+    tui_syst *s = &t->syst;
+    free(s->dmsg);
+    s->dmsg = strdup(err != NULL ? hf_error_msg(err) : what);
+    s->dstate = TUI_DECOR_FAILED;
+    tui_message(t, true, "decorrelate: %s", s->dmsg ? s->dmsg : what);
+    return -1;
+}
+
+/* Split the opened parameter per channel (hf_decorrelate_apply on the workspace document),
+ * compile the new model and queue its fit on the worker thread; tui_syst_fit_done takes the
+ * result. Returns 0, or -1 with a message (no fit yet, a fit running, bad split, ENOMEM). */
+int
+tui_syst_decorrelate(struct tui *t)
+{
+    tui_syst *s = &t->syst;
+    const char *name = t->m->par[s->par].name;
+    if (s->dstate == TUI_DECOR_RUNNING) {
+        tui_message(t, true, "the split fit is running (x cancels it)");
+        return -1;
+    }
+    if (!t->have_fit) {
+        tui_message(t, true, "decorrelate: fit the model first (f), to compare against");
+        return -1;
+    }
+    if (t->fit_state == TUI_FIT_RUNNING) {
+        tui_message(t, true, "a fit is running: wait for it or cancel it (x)");
+        return -1;
+    }
+    decor_release(s);
+    s->dpar = s->par;
+    hf_error err = {0};
+    int rc = -1;
+    if (hf_decorrelate_apply(t->cli.ws->doc, name, HF_DECOR_CHANNEL, NULL, &s->dec, &err) < 0) {
+        decor_fail(t, "cannot split", &err);
+        goto out;
+    }
+    if (s->dec.nsplit < 2) {
+        decor_fail(t, "the parameter acts on one channel only: nothing to split", NULL);
+        goto out;
+    }
+    cJSON *dup = cJSON_Duplicate(s->dec.workspace, 1);
+    if (dup == NULL) {
+        hf_error_nomem(&err);
+        decor_fail(t, "out of memory", &err);
+        goto out;
+    }
+    s->dws = hf_workspace_from_json(dup, t->cli.ws_path, &err); /* takes dup */
+    hf_model_options mo = t->cli.mopt;
+    if (s->dec.poi != NULL && (mo.poi == NULL || strcmp(mo.poi, name) == 0))
+        mo.poi = s->dec.poi;
+    if (s->dws == NULL || (s->dm = hf_model_compile(s->dws, &mo, &err)) == NULL) {
+        decor_fail(t, "cannot compile the split model", &err);
+        goto out;
+    }
+    if (tui_worker_submit_model(&t->worker, s->dm, 1, s->dm->init, s->dm->fixed) < 0) {
+        decor_fail(t, t->worker.started ? "the worker is busy" : "no worker thread", NULL);
+        goto out;
+    }
+    s->orig_held = false;
+    for (size_t p = 0; p < t->m->npar; p++)
+        s->orig_held = s->orig_held || (t->fit.fixed[p] && !t->m->fixed[p]);
+    s->dstate = TUI_DECOR_RUNNING;
+    s->diter = 0;
+    s->dnll = 0;
+    tui_log(t, "decorrelate: %s split into %zu parameters per channel; fitting", name,
+            s->dec.nsplit);
+    rc = 0;
+out:
+    hf_error_release(&err);
+    return rc;
+}
+
+/* The worker's result of a split-model fit (res is taken over; rc and err as hf_fit's). */
+void
+tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error *err)
+{
+    tui_syst *s = &t->syst;
+    if (s->dstate != TUI_DECOR_RUNNING || s->dm == NULL) { /* released meanwhile */
+        hf_fit_result_release(res);
+        return;
+    }
+    if (rc != 0) {
+        hf_fit_result_release(res);
+        decor_fail(t, "fit failed", err->code == HF_ECANCELED ? NULL : err);
+        if (err->code == HF_ECANCELED) {
+            free(s->dmsg);
+            s->dmsg = strdup("cancelled");
+            tui_message(t, false, "decorrelate: cancelled");
+        }
+        return;
+    }
+    s->dfit = *res;
+    memset(res, 0, sizeof(*res));
+    s->have_dfit = true;
+    s->dstate = TUI_DECOR_DONE;
+    /* likelihood ratio of the split against the original model, each model's constraint
+     * constants taken out (docs/systematics.md, `decorrelate`) */
+    hf_data d2 = hf_model_data(s->dm);
+    s->tension = (t->fit.twice_nll - 2 * hf_gof_constraint_offset(t->m, &t->data)) -
+                 (s->dfit.twice_nll - 2 * hf_gof_constraint_offset(s->dm, &d2));
+    s->ndof = s->dec.nsplit - 1;
+    s->tension_p = gsl_cdf_chisq_Q(fmax(s->tension, 0.0), (double)s->ndof);
+    tui_log(t, "decorrelate: %s: split fit %s, 2 dNLL %.3f for %zu dof (p = %.3g)",
+            t->m->par[s->dpar].name, s->dfit.converged ? "converged" : "NOT converged",
+            s->tension, s->ndof, s->tension_p);
+    tui_message(t, false, "decorrelate: %s split into %zu parameters, refitted",
+                t->m->par[s->dpar].name, s->dec.nsplit);
+}
