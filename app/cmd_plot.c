@@ -12,13 +12,13 @@
 #include "core/fit.h"
 #include "core/infer.h"
 #include "core/scan.h"
+#include "core/systematics.h"
 #include "render/cairo.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
 #include "render/plot_scan.h"
 #include "render/plot_stack.h"
 #include "render/plot_syst.h"
-#include "core/systematics.h"
 
 int cmd_plot(int argc, char **argv);
 
@@ -704,11 +704,12 @@ cmd_plot(int argc, char **argv)
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     plotctx pc;
-    int rc = hf_cli_parse(&cli, argc, argv, extra,
-                          "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
-                          "interp [--np NAME] "
-                          "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
-                          "-o DIR");
+    int rc =
+        hf_cli_parse(&cli, argc, argv, extra,
+                     "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
+                     "interp [--np NAME] "
+                     "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
+                     "-o DIR");
     hf_error err = {0};
     hf_palette *pal = NULL;
 
@@ -722,8 +723,9 @@ cmd_plot(int argc, char **argv)
     if (hf_format_parse(format, &pc.copt.format) < 0)
         rc = hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", format);
     else if (strcmp(what, "stack") != 0 && strcmp(what, "pulls") != 0 &&
-             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 && strcmp(what, "brazil") != 0 &&
-             strcmp(what, "templates") != 0 && strcmp(what, "interp") != 0)
+             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 &&
+             strcmp(what, "brazil") != 0 && strcmp(what, "templates") != 0 &&
+             strcmp(what, "interp") != 0)
         rc = hf_cli_usage_error(
             "--what: unknown figure '%s' (stack, pulls, corr, scan, brazil, templates, interp)",
             what);

@@ -118,11 +118,10 @@ hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err)
         dn_nom = dn_nom && dn[b] == nom[b];
         up_nom = up_nom && up[b] == nom[b];
     }
-    if ((dn_nom != up_nom) &&
-        !hf_panel_add_text(s, p, HF_COORD_AXES, 0.03, 0.95,
-                           dn_nom ? "one-sided: " MINUS "1" SIGMA " = nominal"
-                                  : "one-sided: +1" SIGMA " = nominal",
-                           HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_SMALL))
+    if ((dn_nom != up_nom) && !hf_panel_add_text(s, p, HF_COORD_AXES, 0.03, 0.95,
+                                                 dn_nom ? "one-sided: " MINUS "1" SIGMA " = nominal"
+                                                        : "one-sided: +1" SIGMA " = nominal",
+                                                 HF_HALIGN_LEFT, HF_VALIGN_TOP, HF_TEXT_SMALL))
         goto nomem;
     if (!hf_panel_add_rule(s, r, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED) ||
         !hf_panel_add_hist(s, r, nb, edges, ru, hf_ink_of(HF_ROLE_SERIES, 0)) ||
@@ -198,7 +197,7 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
     const char *title =
         hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
                         m->chan[c->chan]->name, m->samp_name[c->samp]);
-    const char *sub = total      ? hf_scene_printf(s, "sum of %zu bins (normsys: one factor)", nb)
+    const char *sub = total        ? hf_scene_printf(s, "sum of %zu bins (normsys: one factor)", nb)
                       : nshow < nb ? ""
                                    : NULL;
     if (title == NULL || hf_scene_set_outline(s, title, 1) < 0)
@@ -266,8 +265,7 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
             if (sp != NULL)
                 sp->alpha = 0.35;
             /* the foreground ink: the accent is code1's orange in the series palette */
-            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_FG, 0),
-                                   HF_DASH_SOLID))
+            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID))
                 goto nomem;
             /* "best fit", not a combining circumflex over theta: fonts drop it (seen in PNG) */
             if (k == 0 && (!hf_panel_add_legend(s, p, "best fit " PM " " SIGMA,

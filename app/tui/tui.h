@@ -77,10 +77,10 @@ typedef struct tui_worker {
     atomic_int cancel;
     /* guarded */
     bool quit, pending, running, done;
-    const hf_model *m;     /* the explorer's model: fits of kind 0 */
-    const hf_model *job_m; /* the model of the pending/running job */
+    const hf_model *m;      /* the explorer's model: fits of kind 0 */
+    const hf_model *job_m;  /* the model of the pending/running job */
     int job_kind, res_kind; /* 0 the explorer's fit, 1 a Systematics refit (split model) */
-    double *init;          /* job input (npar of job_m), owned */
+    double *init;           /* job input (npar of job_m), owned */
     bool *fixed;
     int iter;
     double nll, edm;
@@ -146,7 +146,7 @@ typedef enum tui_decor_state {
 
 typedef struct tui_syst {
     bool tried, analysed;  /* an, first, count, flags, norm, shape filled (once per model) */
-    hf_systematics an; /* entries ordered by parameter, then channel, then sample */
+    hf_systematics an;     /* entries ordered by parameter, then channel, then sample */
     size_t *first, *count; /* npar: entries an.e[first[p] .. first[p] + count[p]) */
     unsigned *flags;       /* npar: one-sided/large/single-bin of any entry, tiny of all */
     double *norm, *shape;  /* npar: largest |normalisation| and shape effect over entries */

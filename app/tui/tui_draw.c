@@ -875,10 +875,12 @@ draw_syst_list(int y, int x, int h, int w)
         size_t all = 0;
         for (size_t p = 0; p < tui.m->npar; p++)
             all += tui_syst_keep(&tui, p);
-        snprintf(title, sizeof(title), "Systematics %zu/%zu%sover-constrained below %.2f (t/T)  /%s",
-                 l->nvis, all, sep(), tui.oc_threshold, l->filter);
+        snprintf(title, sizeof(title),
+                 "Systematics %zu/%zu%sover-constrained below %.2f (t/T)  /%s", l->nvis, all, sep(),
+                 tui.oc_threshold, l->filter);
     } else {
-        snprintf(title, sizeof(title), "Systematics: %zu two-point parameters%sover-constrained "
+        snprintf(title, sizeof(title),
+                 "Systematics: %zu two-point parameters%sover-constrained "
                  "below %.2f (t/T)",
                  l->nvis, sep(), tui.oc_threshold);
     }
@@ -909,7 +911,7 @@ draw_syst_list(int y, int x, int h, int w)
     if (!tui.syst.analysed || l->nvis == 0) {
         blank(yy + 1, xx, rows, iw);
         put_str(yy + 2, xx + 2, iw - 4,
-                !tui.syst.analysed ? "the systematics analysis failed (see the log, 7)"
+                !tui.syst.analysed        ? "the systematics analysis failed (see the log, 7)"
                 : l->filter && *l->filter ? "no parameter matches the filter (Esc clears it)"
                                           : "no normsys or histosys in this model",
                 A_NORMAL, 0);
@@ -927,7 +929,7 @@ draw_syst_list(int y, int x, int h, int w)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         double ratio, pull = tui_pull(&tui, p, &ratio);
-        bool oc = !isnan(ratio) && ratio < tui.oc_threshold, pulled = fabs(pull) > 1;
+        bool oc = !isnan(ratio) && ratio<tui.oc_threshold, pulled = fabs(pull)> 1;
         put_field(ry, xx, 2, sel ? G("▸", ">") : "", at, 0);
         put_name(ry, xx + 2, namew, tui.m->par[p].name, at | (oc ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%zu", tui.syst.count[p]);
@@ -1020,8 +1022,8 @@ draw_syst_tabs(int y, int x, int w)
     for (int k = 0; k < TUI_SP_COUNT && cx < x + w; k++) {
         char lab[40];
         snprintf(lab, sizeof(lab), " %s ", tui_syst_pane_name(k, brief));
-        cx += put_str(y, cx, x + w - cx, lab, k == tui.syst.pane ? A_REVERSE | A_BOLD : A_NORMAL,
-                      0);
+        cx +=
+            put_str(y, cx, x + w - cx, lab, k == tui.syst.pane ? A_REVERSE | A_BOLD : A_NORMAL, 0);
         cx += put_str(y, cx, x + w - cx, " ", A_NORMAL, 0);
     }
     put_str(y, cx, x + w - cx, G("(Tab ⇥)", "(Tab)"), A_DIM, 0);
@@ -1063,8 +1065,9 @@ draw_syst(int y, int x, int h, int w)
         size_t k = (size_t)r;
         put_field(y + 2 + r, rx + 1, 1, "", A_NORMAL, 0);
         put_field(y + 2 + r, rx + 2, rw - 3,
-                  n != (size_t)-1 && k < n ? lines[k] : r == 0 && n == (size_t)-1 ? "out of memory"
-                                                                                   : "",
+                  n != (size_t)-1 && k < n    ? lines[k]
+                  : r == 0 && n == (size_t)-1 ? "out of memory"
+                                              : "",
                   A_NORMAL, 0);
     }
     tui_lines_free(lines, n);

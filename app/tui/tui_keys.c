@@ -555,7 +555,8 @@ tui_key(struct tui *t, int ch)
             return TUI_DIRTY_ALL;
         }
         if (syst_detail(t)) {
-            t->syst.pane = (t->syst.pane + (b->act == ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
+            t->syst.pane =
+                (t->syst.pane + (b->act == ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
             return TUI_DIRTY_ALL;
         }
         t->view =

@@ -383,9 +383,7 @@ tui_current_param(const struct tui *t)
     if (t->view == TUI_V_CORR)
         return t->corrl.nvis > 0 ? t->corrl.idx[t->corrl.sel] : 0;
     if (t->view == TUI_V_SYST)
-        return t->syst.detail          ? t->syst.par
-               : t->systl.nvis > 0 ? t->systl.idx[t->systl.sel]
-                                   : 0;
+        return t->syst.detail ? t->syst.par : t->systl.nvis > 0 ? t->systl.idx[t->systl.sel] : 0;
     return t->parl.nvis > 0 ? t->parl.idx[t->parl.sel] : 0;
 }
 

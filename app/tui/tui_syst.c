@@ -372,9 +372,8 @@ sources_lines(const struct tui *t, strv *v)
     }
     const hf_constraints_par *c = &s->con.p[i];
     char a[32], b[32], bar[256];
-    add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32),
-        sig, num(c->ratio, 'R', b, 32),
-        c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+    add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32), sig,
+        num(c->ratio, 'R', b, 32), c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
     add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g", c->fisher,
         c->fisher_aux);
     add(v, "%s", "");
@@ -389,7 +388,7 @@ sources_lines(const struct tui *t, strv *v)
     const double *sh = s->con.chan_share + i * nc;
     size_t k = 0;
     for (size_t ch = 0; ch <= nc; ch++)
-        idx[k++] = ch; /* nc stands for the prior */
+        idx[k++] = ch;             /* nc stands for the prior */
     for (size_t x = 1; x < k; x++) /* insertion sort: a few channels */
         for (size_t y = x; y > 0; y--) {
             double sa = idx[y - 1] == nc ? c->aux_share : sh[idx[y - 1]];
@@ -421,8 +420,8 @@ sources_lines(const struct tui *t, strv *v)
     size_t len = 0;
     list[0] = '\0';
     for (size_t x = 0; x < ns && x < 64; x++) {
-        int w = snprintf(list + len, sizeof(list) - len, "%s%s", x ? ", " : "",
-                         m->chan[src[x]]->name);
+        int w =
+            snprintf(list + len, sizeof(list) - len, "%s%s", x ? ", " : "", m->chan[src[x]]->name);
         if (w < 0 || (size_t)w >= sizeof(list) - len)
             break;
         len += (size_t)w;
@@ -454,8 +453,8 @@ static void
 decor_row(const struct tui *t, strv *v, const char *label, const double *x, int barw)
 {
     char a[32], b[32], c[32], d[32], bar[256];
-    add(v, "  %-26.26s %9s %8s %6s %5s  %s", label, num(x[0], 'g', a, 32),
-        num(x[1], 'e', b, 32), num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
+    add(v, "  %-26.26s %9s %8s %6s %5s  %s", label, num(x[0], 'g', a, 32), num(x[1], 'e', b, 32),
+        num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
         barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
 }
 
@@ -489,7 +488,9 @@ decor_lines(const struct tui *t, strv *v, int width)
     add(v, "%s", "");
     add(v, "  %-26s %9s %8s %6s %s  %s", "parameter", "value", "error", "pull",
         t->ascii ? " s/s0" : " σ/σ₀",
-        barw < 25 ? "" : t->ascii ? "-3          0          +3" : "−3          0          +3");
+        barw < 25  ? ""
+        : t->ascii ? "-3          0          +3"
+                   : "−3          0          +3");
     double x[4];
     if (par_numbers(m, &t->fit, name, x)) {
         char lab[128];
@@ -636,8 +637,8 @@ tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error *err
     s->ndof = s->dec.nsplit - 1;
     s->tension_p = gsl_cdf_chisq_Q(fmax(s->tension, 0.0), (double)s->ndof);
     tui_log(t, "decorrelate: %s: split fit %s, 2 dNLL %.3f for %zu dof (p = %.3g)",
-            t->m->par[s->dpar].name, s->dfit.converged ? "converged" : "NOT converged",
-            s->tension, s->ndof, s->tension_p);
+            t->m->par[s->dpar].name, s->dfit.converged ? "converged" : "NOT converged", s->tension,
+            s->ndof, s->tension_p);
     tui_message(t, false, "decorrelate: %s split into %zu parameters, refitted",
                 t->m->par[s->dpar].name, s->dec.nsplit);
 }
