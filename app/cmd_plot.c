@@ -257,7 +257,7 @@ plot_syst(plotctx *pc, const char *np, int interp, double width)
         return hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, np);
     for (c = 0; c < m->ncs; c++)
         maxb = m->cs[c].nbins > maxb ? m->cs[c].nbins : maxb;
-    pages = calloc(m->ncs + 1, sizeof *pages);
+    pages = calloc(m->ncs + 1, sizeof(hf_scene *));
     cs = calloc(m->ncs + 1, sizeof *cs);
     tmp = malloc(3 * maxb * sizeof *tmp);
     pn = safe_name(np);

@@ -210,7 +210,7 @@ tui_syst_scene(const struct tui *t)
 static hf_scene **
 one_page(hf_scene *s, size_t *n)
 {
-    hf_scene **pages = s != NULL ? malloc(sizeof(*pages)) : NULL;
+    hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;
     if (pages == NULL) {
         hf_scene_free(s);
         return NULL;
@@ -232,7 +232,7 @@ tui_syst_scenes(struct tui *t, size_t *n)
     hf_scene **pages = NULL;
     if (s->detail && (s->pane == TUI_SP_TEMPLATES || s->pane == TUI_SP_INTERP)) {
         size_t ne = tui_syst_nentries(t);
-        pages = ne ? calloc(ne, sizeof(*pages)) : NULL;
+        pages = ne ? calloc(ne, sizeof(hf_scene *)) : NULL;
         bool fit = t->have_fit && !t->fit.fixed[s->par];
         for (size_t k = 0; pages != NULL && k < ne; k++) {
             /* the selected entry first: PNG and SVG take only the first page */
@@ -271,15 +271,16 @@ static void add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
 static void
 add(strv *v, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int len = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (s != NULL)
-        vsnprintf(s, (size_t)len + 1, fmt, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (s != NULL) {
+        va_start(ap, fmt);
+        (void)vsnprintf(s, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
     char **ns = s != NULL ? realloc(v->s, (v->n + 1) * sizeof(*ns)) : NULL;
     if (ns == NULL) {
         free(s);
