@@ -159,6 +159,7 @@ typedef struct tui_syst {
     bool detail;
     size_t par;        /* the parameter opened */
     size_t esel, etop; /* selected entry (channel/sample) of that parameter, scroll */
+    size_t ttop;       /* first line shown of the sources/decorrelate text (j/k scroll) */
     int pane;          /* tui_syst_pane */
     /* decorrelate (per channel) and refit on the worker thread */
     tui_decor_state dstate;

@@ -401,7 +401,14 @@ draw_top(void)
     int avail = W - fw - 1;
     int x = 0;
     if (avail >= tabs_w + 12) {
-        put_str(0, 0, avail - tabs_w - 1, left, bar | A_BOLD, 0);
+        int len = 0;
+        for (const char *c = left; *c; c++)
+            len += ((unsigned char)*c & 0xc0) != 0x80;
+        /* short of room, the workspace's name matters more than the program's */
+        const char *shown = left;
+        if (len > avail - tabs_w - 1)
+            shown = left + strlen(" hfscope") + strlen(sep()) - 1;
+        put_str(0, 0, avail - tabs_w - 1, shown, bar | A_BOLD, 0);
         x = avail - tabs_w;
     }
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
@@ -1061,8 +1068,11 @@ draw_syst(int y, int x, int h, int w)
     }
     char **lines = NULL;
     size_t n = tui_syst_lines(&tui, rw - 4, &lines);
+    size_t rows = h > 3 ? (size_t)(h - 3) : 0;
+    if (n != (size_t)-1 && s->ttop + rows > n) /* j/k scroll; stop at the last line */
+        s->ttop = n > rows ? n - rows : 0;
     for (int r = 0; r < h - 3; r++) {
-        size_t k = (size_t)r;
+        size_t k = s->ttop + (size_t)r;
         put_field(y + 2 + r, rx + 1, 1, "", A_NORMAL, 0);
         put_field(y + 2 + r, rx + 2, rw - 3,
                   n != (size_t)-1 && k < n    ? lines[k]
@@ -1070,6 +1080,8 @@ draw_syst(int y, int x, int h, int w)
                                               : "",
                   A_NORMAL, 0);
     }
+    if (n != (size_t)-1 && s->ttop + rows < n)
+        put_str(y + h - 1, rx + rw - 12, 10, G(" ↓ more ", " v more "), A_BOLD, 0);
     tui_lines_free(lines, n);
 }
 

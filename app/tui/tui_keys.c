@@ -273,6 +273,7 @@ syst_open(struct tui *t, int pane)
     if (!t->syst.detail || t->syst.par != p) {
         t->syst.esel = 0;
         t->syst.etop = 0;
+        t->syst.ttop = 0;
     }
     t->syst.par = p;
     t->syst.detail = true;
@@ -285,6 +286,11 @@ syst_open(struct tui *t, int pane)
 static unsigned
 syst_move(struct tui *t, long delta)
 {
+    if (t->syst.pane == TUI_SP_SOURCES || t->syst.pane == TUI_SP_DECOR) { /* scroll the text */
+        long v = (long)t->syst.ttop + delta;
+        t->syst.ttop = v < 0 ? 0 : (size_t)v; /* the draw clamps the end */
+        return TUI_DIRTY_MAIN;
+    }
     long n = (long)tui_syst_nentries(t), v = (long)t->syst.esel + delta;
     t->syst.esel = n == 0 || v < 0 ? 0 : v >= n ? (size_t)(n - 1) : (size_t)v;
     return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;

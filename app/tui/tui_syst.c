@@ -355,8 +355,57 @@ num(double v, char fmt, char *buf, size_t n)
     return buf;
 }
 
+static int
+cps(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* s in exactly w columns: padded, or its head and tail around an ellipsis (names often differ
+ * only at the end: "SRmm_eMLLa_lowmet_deltaM_low_cuts" / "..._high_cuts"). Returns buf. */
+static const char *
+clip(const char *s, int w, bool ascii, char *buf, size_t n)
+{
+    int len = cps(s), head = w, tail = 0, col = 0;
+    size_t o = 0;
+    if (len > w) {
+        tail = (w - 1) / 2;
+        head = w - 1 - tail;
+    }
+    const char *p = s;
+    for (; *p && col < head && o + 5 < n; col++) { /* head: whole code points */
+        do
+            buf[o++] = *p++;
+        while (((unsigned char)*p & 0xc0) == 0x80);
+    }
+    if (len > w) {
+        const char *e = ascii ? "~" : "…";
+        for (; *e && o + 1 < n; e++)
+            buf[o++] = *e;
+        col++;
+        p = s;
+        for (int skip = len - tail; skip > 0 && *p; skip--) {
+            p++;
+            while (((unsigned char)*p & 0xc0) == 0x80)
+                p++;
+        }
+        for (; *p && o + 1 < n; col++) {
+            do
+                buf[o++] = *p++;
+            while (((unsigned char)*p & 0xc0) == 0x80);
+        }
+    }
+    for (; col < w && o + 1 < n; col++)
+        buf[o++] = ' ';
+    buf[o] = '\0';
+    return buf;
+}
+
 static void
-sources_lines(const struct tui *t, strv *v)
+sources_lines(const struct tui *t, strv *v, int width)
 {
     const tui_syst *s = &t->syst;
     const hf_model *m = t->m;
@@ -390,7 +439,7 @@ sources_lines(const struct tui *t, strv *v)
     size_t k = 0;
     for (size_t ch = 0; ch <= nc; ch++)
         idx[k++] = ch;             /* nc stands for the prior */
-    for (size_t x = 1; x < k; x++) /* insertion sort: a few channels */
+    for (size_t x = 1; x < k; x++) /* insertion sort: nothing next to drawing the lines */
         for (size_t y = x; y > 0; y--) {
             double sa = idx[y - 1] == nc ? c->aux_share : sh[idx[y - 1]];
             double sb = idx[y] == nc ? c->aux_share : sh[idx[y]];
@@ -402,15 +451,24 @@ sources_lines(const struct tui *t, strv *v)
         }
     size_t shown = 0, rest = 0;
     double rest_share = 0;
+    /* the name column as wide as the longest name (up to what leaves a 10-cell bar) */
+    int namew = 17;
+    for (size_t ch = 0; ch < nc; ch++)
+        namew = cps(m->chan[ch]->name) > namew ? cps(m->chan[ch]->name) : namew;
+    namew = namew > width - 23 ? width - 23 : namew;
+    namew = namew < 12 ? 12 : namew;
+    int barw = width - namew - 13 < 30 ? width - namew - 13 : 30;
     for (size_t x = 0; x < k; x++) {
         double f = idx[x] == nc ? c->aux_share : sh[idx[x]];
         const char *name = idx[x] == nc ? "prior (auxiliary)" : m->chan[idx[x]]->name;
+        char nm[512];
         if (shown >= 12 || (f < 0.001 && shown >= 3)) {
             rest++;
             rest_share += f;
             continue;
         }
-        add(v, "  %-24.24s %6.1f%%  %s", name, 100 * f, share_bar(f, 30, t->ascii, bar, 256));
+        add(v, "  %s %6.1f%%  %s", clip(name, namew, t->ascii, nm, sizeof(nm)), 100 * f,
+            share_bar(f, barw, t->ascii, bar, 256));
         shown++;
     }
     if (rest)
@@ -451,21 +509,36 @@ par_numbers(const hf_model *m, const hf_fit_result *f, const char *name, double 
 }
 
 static void
-decor_row(const struct tui *t, strv *v, const char *label, const double *x, int barw)
+decor_row(const struct tui *t, strv *v, const char *label, const double *x, int namew, int barw)
 {
-    char a[32], b[32], c[32], d[32], bar[256];
-    add(v, "  %-26.26s %9s %8s %6s %5s  %s", label, num(x[0], 'g', a, 32), num(x[1], 'e', b, 32),
-        num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
+    char a[32], b[32], c[32], d[32], bar[256], nm[512];
+    add(v, "  %s %9s %8s %6s %5s  %s", clip(label, namew, t->ascii, nm, sizeof(nm)),
+        num(x[0], 'e', a, 32), num(x[1], 'e', b, 32), num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
         barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
+}
+
+/* A split parameter's row label: its channel, which is what tells the rows apart (the name is
+ * NAME_<channel>); the parameter itself for modifiers no channel claimed. */
+static const char *
+split_label(const hf_decorrelate_split *sp)
+{
+    return sp->group != NULL && sp->group[0] != '\0' ? sp->group : sp->name;
 }
 
 static void
 decor_lines(const struct tui *t, strv *v, int width)
 {
-    int barw = width - 62 < 25 ? width - 62 : 25; /* the pull bar takes what the numbers leave */
     const tui_syst *s = &t->syst;
     const hf_model *m = t->m;
     const char *name = m->par[s->par].name;
+    /* names as wide as the longest (at least 26); the pull bar takes what is left, up to 25 */
+    int namew = 23; /* "original (all channels)" */
+    for (size_t i = 0; i < s->dec.nsplit; i++)
+        namew =
+            cps(split_label(&s->dec.split[i])) > namew ? cps(split_label(&s->dec.split[i])) : namew;
+    if (width - 36 - namew < 13)
+        namew = width - 36 - 13 > 16 ? width - 36 - 13 : 16;
+    int barw = width - 36 - namew < 25 ? width - 36 - namew : 25;
     if (s->dstate == TUI_DECOR_NONE || s->dpar != s->par) {
         add(v, "d splits %s into one parameter per channel (each with its own", name);
         add(v, "constraint), fits the new model on the worker thread and shows the split");
@@ -484,29 +557,29 @@ decor_lines(const struct tui *t, strv *v, int width)
         add(v, "d tries again.");
         return;
     }
-    add(v, "%s split per channel: %zu parameters%s", name, s->dec.nsplit,
+    add(v, "Split per channel: %zu parameters %s_<channel>%s", s->dec.nsplit, name,
         s->dfit.converged ? "" : "   (split fit NOT converged)");
+    if (isfinite(s->tension)) /* before the table, which may be long */
+        add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
+            s->tension_p);
+    if (s->orig_held)
+        add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
     add(v, "%s", "");
-    add(v, "  %-26s %9s %8s %6s %s  %s", "parameter", "value", "error", "pull",
-        t->ascii ? " s/s0" : " σ/σ₀",
+    char hd[512];
+    add(v, "  %s %9s %8s %6s %s  %s", clip("channel", namew, t->ascii, hd, sizeof(hd)), "value",
+        "error", "pull", t->ascii ? " s/s0" : " σ/σ₀",
         barw < 25  ? ""
         : t->ascii ? "-3          0          +3"
                    : "−3          0          +3");
     double x[4];
     if (par_numbers(m, &t->fit, name, x)) {
         char lab[128];
-        snprintf(lab, sizeof(lab), "%s (original)", name);
-        decor_row(t, v, lab, x, barw);
+        snprintf(lab, sizeof(lab), "original (all channels)");
+        decor_row(t, v, lab, x, namew, barw);
     }
     for (size_t i = 0; i < s->dec.nsplit; i++)
         if (par_numbers(s->dm, &s->dfit, s->dec.split[i].name, x))
-            decor_row(t, v, s->dec.split[i].name, x, barw);
-    add(v, "%s", "");
-    if (isfinite(s->tension))
-        add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
-            s->tension_p);
-    if (s->orig_held)
-        add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
+            decor_row(t, v, split_label(&s->dec.split[i]), x, namew, barw);
 }
 
 /* Lines of the sources or decorrelation pane of the detail, for `width` columns (caller frees
@@ -516,7 +589,7 @@ tui_syst_lines(const struct tui *t, int width, char ***out)
 {
     strv v = {0};
     if (t->syst.pane == TUI_SP_SOURCES)
-        sources_lines(t, &v);
+        sources_lines(t, &v, width);
     else
         decor_lines(t, &v, width);
     if (v.nomem) {

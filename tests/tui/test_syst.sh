@@ -35,15 +35,22 @@ first=$(screen | awk '/Where the information comes from/ { getline; print $2; ex
 [ "$first" = CR_zjets ] || fail "largest share: '$first', expected CR_zjets"
 keys d
 wait_for 'Tension: 2 dNLL'
+screen | grep -qF 'Split per channel: 8 parameters zjets_xsec_<channel>' ||
+    fail "no split summary"
 for c in $(channels "$DEMO"); do
-    screen | grep -qE "zjets_xsec_$c +-?[0-9]" || fail "no split parameter zjets_xsec_$c"
+    screen | grep -qE "│ +$c +-?[0-9]" || fail "no split parameter for $c"
 done
-screen | grep -qF 'zjets_xsec (original)' || fail "the original row is missing"
+screen | grep -qE 'original \(all channels\) +-?[0-9]' || fail "the original row is missing"
 # the split parameter of the constraining channel keeps the constraint; the others do not
 ratio() { screen | awk -v n="$1" '$2 == n { print $6; exit }'; }
-awk -v a="$(ratio zjets_xsec_CR_zjets)" -v b="$(ratio zjets_xsec_SR_lowMET)" \
+awk -v a="$(ratio CR_zjets)" -v b="$(ratio SR_lowMET)" \
     'BEGIN { exit !(a + 0 < 0.5 && b + 0 > 0.5) }' ||
-    fail "post/pre widths: CR_zjets $(ratio zjets_xsec_CR_zjets), SR_lowMET $(ratio zjets_xsec_SR_lowMET)"
+    fail "post/pre widths: CR_zjets $(ratio CR_zjets), SR_lowMET $(ratio SR_lowMET)"
+# the same split and refit from the command line gives the same tension
+tension=$("$HF" decorrelate --np zjets_xsec --json -o "$TMPD/split.json" "$DEMO" |
+    awk -F'\t' '/"twice_nll_diff"/ { printf "%.3f", $NF; exit }')
+screen | grep -qF "Tension: 2 dNLL = $tension for 7 degrees" ||
+    fail "tension differs from hfscope decorrelate ($tension)"
 # the log records the refit
 keys 7
 wait_for 'decorrelate: zjets_xsec: split fit converged'
