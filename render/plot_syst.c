@@ -157,6 +157,15 @@ hf_scene *
 hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, double sigma,
                     hf_error *err)
 {
+    return hf_plot_syst_interp_n(m, par, cs, theta_hat, sigma, 6, err);
+}
+
+/* As hf_plot_syst_interp with at most maxpanels bin panels; 1 draws the summed yield of all
+ * bins (a terminal pane has room for one legible panel). */
+hf_scene *
+hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat, double sigma,
+                      size_t maxpanels, hf_error *err)
+{
     static const hf_interp_code codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
                                            HF_INTERP_CODE4, HF_INTERP_CODE4P};
     static const hf_dash dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED, HF_DASH_SOLID,
@@ -179,13 +188,15 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
     }
     /* a normsys alone scales every bin by the same factor: one panel of the summed yield says
      * all there is, six panels of the same curve would not */
-    bool total = types == (1u << HF_MOD_NORMSYS) && nb > 1;
+    bool normsys = types == (1u << HF_MOD_NORMSYS);
+    bool total = (normsys || maxpanels <= 1) && nb > 1;
+    size_t maxp = maxpanels < 1 ? 1 : maxpanels;
     for (size_t b = 0; b < nb; b++) {
         wb[2 * b] = fabs(up[b] - nom[b]) + fabs(dn[b] - nom[b]);
         wb[2 * b + 1] = (double)b;
     }
     qsort(wb, nb, 2 * sizeof(double), by_weight_desc);
-    size_t nshow = total ? 1 : nb < 6 ? nb : 6;
+    size_t nshow = total ? 1 : nb < maxp ? nb : maxp;
     qsort(wb, nshow, 2 * sizeof(double), by_bin);
     size_t cols = nshow <= 1 ? 1 : nshow <= 4 ? 2 : 3, rows = (nshow + cols - 1) / cols;
     for (size_t i = 0; i < NALPHA; i++)
@@ -197,9 +208,10 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
     const char *title =
         hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
                         m->chan[c->chan]->name, m->samp_name[c->samp]);
-    const char *sub = total        ? hf_scene_printf(s, "sum of %zu bins (normsys: one factor)", nb)
-                      : nshow < nb ? ""
-                                   : NULL;
+    const char *sub =
+        total ? hf_scene_printf(s, "sum of %zu bins%s", nb, normsys ? " (normsys: one factor)" : "")
+        : nshow < nb ? ""
+                     : NULL;
     if (title == NULL || hf_scene_set_outline(s, title, 1) < 0)
         goto nomem;
     if (sub != NULL && !total) /* short: the page title has one line */

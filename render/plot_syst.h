@@ -18,10 +18,15 @@
 hf_scene *hf_plot_syst_templates(const hf_model *m, size_t par, size_t cs, hf_error *err);
 
 /* Interpolation curves: the yield of m->cs[cs] against alpha in [-3, 3] for codes 0, 1, 2, 4 and
- * 4p, one panel per bin for the (up to) six bins with the largest variation, the templates at
- * alpha = -1, 0, 1 as markers, and theta_hat with a +-sigma strip (theta_hat NaN: none). */
+ * 4p, one panel per bin for the (up to) six bins with the largest variation (a normsys alone: one
+ * panel of the summed yield, since it scales every bin alike), the templates at alpha = -1, 0, 1
+ * as markers, and theta_hat with a +-sigma strip (theta_hat NaN: none). */
 hf_scene *hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat,
                               double sigma, hf_error *err);
+/* The same with at most maxpanels bin panels; 1 (or a normsys alone, whatever maxpanels) gives
+ * one panel of the yield summed over the bins. */
+hf_scene *hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat,
+                                double sigma, size_t maxpanels, hf_error *err);
 
 /* Every (channel, sample) that parameter name acts on, one page each, for a multi-page PDF:
  * what = 0 templates, 1 interpolation (theta_hat/sigma as above). Returns *npages scenes (caller

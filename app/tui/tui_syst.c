@@ -198,8 +198,9 @@ tui_syst_scene(const struct tui *t)
         sc = hf_plot_syst_templates(t->m, e->par, e->cs, &err);
     } else if (s->pane == TUI_SP_INTERP) {
         bool fit = t->have_fit && !t->fit.fixed[e->par];
-        sc = hf_plot_syst_interp(t->m, e->par, e->cs, fit ? t->fit.x[e->par] : NAN,
-                                 fit ? t->fit.err[e->par] : NAN, &err);
+        /* one panel, the summed yield: six bin panels are illegible in a terminal pane */
+        sc = hf_plot_syst_interp_n(t->m, e->par, e->cs, fit ? t->fit.x[e->par] : NAN,
+                                   fit ? t->fit.err[e->par] : NAN, 1, &err);
     }
     hf_error_release(&err);
     if (sc != NULL)
