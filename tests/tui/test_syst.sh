@@ -26,6 +26,11 @@ keys j
 wait_for '▸ CR_ttbar/zjets'
 keys Tab
 wait_for '· interpolation'
+# one panel of the summed yield, with every code and the best-fit strip in its legend
+wait_for 'sum of '
+for w in code0 code1 code2 code4 code4p 'best fit'; do
+    screen | grep -qF -- "─ $w" || screen | grep -qF -- "░ $w" || fail "interpolation legend lacks $w"
+done
 keys Tab
 wait_for 'Constrained by'
 screen | grep -qF 'Constrained by (channels with at least 10%): CR_zjets' ||
