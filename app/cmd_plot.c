@@ -239,7 +239,7 @@ plot_corr(plotctx *pc, double threshold, double width)
  * each, named after the channel and sample. The interpolation figure marks the best fit +- its
  * error, so it fits first. */
 static int
-plot_syst(plotctx *pc, const char *np, int interp, double width)
+plot_syst(plotctx *pc, const char *np, const char *channel, int interp, double width)
 {
     hf_model *m = pc->cli->model;
     const char *what = interp ? "interp" : "templates";
@@ -265,12 +265,15 @@ plot_syst(plotctx *pc, const char *np, int interp, double width)
         rc = hf_cli_usage_error("out of memory");
         goto out;
     }
+    int only = channel ? hf_model_find_channel(m, channel) : -1; /* checked by cmd_plot */
     for (c = 0; c < m->ncs; c++)
-        if (hf_systematics_templates(m, (size_t)j, c, tmp, tmp + maxb, tmp + 2 * maxb) != 0)
+        if ((only < 0 || m->cs[c].chan == (size_t)only) &&
+            hf_systematics_templates(m, (size_t)j, c, tmp, tmp + maxb, tmp + 2 * maxb) != 0)
             cs[n++] = c;
     if (n == 0) {
-        rc = hf_cli_usage_error("%s: parameter '%s' has no normsys or histosys modifier",
-                                pc->cli->ws_path, np);
+        rc = hf_cli_usage_error("%s: parameter '%s' has no normsys or histosys modifier%s%s",
+                                pc->cli->ws_path, np, channel ? " in channel " : "",
+                                channel ? channel : "");
         goto out;
     }
     if (interp && !m->fixed[j]) {
@@ -684,7 +687,7 @@ cmd_plot(int argc, char **argv)
     const hf_opt extra[] = {
         {"what", 0, HF_OPT_STRING, &what,
          "stack (default), pulls, corr, scan, brazil, templates or interp"},
-        {"channel", 0, HF_OPT_STRING, &channel, "stack: only this channel"},
+        {"channel", 0, HF_OPT_STRING, &channel, "stack, templates, interp: only this channel"},
         {"all", 0, HF_OPT_FLAG, &all, "stack: every channel (the default)"},
         {"prefit", 0, HF_OPT_FLAG, &prefit, "stack: pre-fit yields and prior band (default)"},
         {"postfit", 0, HF_OPT_FLAG, &postfit, "stack: post-fit yields and fit covariance band"},
@@ -773,7 +776,7 @@ cmd_plot(int argc, char **argv)
         else if (strcmp(what, "scan") == 0)
             rc = plot_scan(&pc, par, points, width);
         else if (strcmp(what, "templates") == 0 || strcmp(what, "interp") == 0)
-            rc = plot_syst(&pc, np, strcmp(what, "interp") == 0, width);
+            rc = plot_syst(&pc, np, channel, strcmp(what, "interp") == 0, width);
         else if (limits)
             rc = plot_limits(&pc, limits, width);
         else

@@ -79,9 +79,16 @@ if command -v pdfinfo >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; t
     done
 fi
 
+# --- --channel: only that channel's samples
+"$HF" plot "$DEMO" --what templates --np zjets_xsec --channel CR_zjets --format svg -o "$tmp/c" -q \
+    2>"$tmp/err" || fail "templates --channel exited $?"
+[ "$(ls "$tmp/c")" = templates_zjets_xsec_CR_zjets_zjets.svg ] ||
+    fail "--channel CR_zjets wrote: $(ls "$tmp/c" | tr '\n' ' ')"
+
 # --- usage errors: exit 2, one line, no file
 for args in "--what templates" "--what interp --np no_such_parameter" \
-    "--what templates --np lumi" "--what interp --np mu_sig"; do
+    "--what templates --np lumi" "--what interp --np mu_sig" \
+    "--what templates --np ttbar_generator --channel CR_zjets"; do
     rm -rf "$tmp/bad"
     # shellcheck disable=SC2086
     "$HF" plot "$DEMO" $args --format png -o "$tmp/bad" 2>"$tmp/err"
