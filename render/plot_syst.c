@@ -12,7 +12,6 @@
 #include "render/axis.h"
 
 #define THETA     "\xce\xb8"         /* θ */
-#define THETA_HAT "\xce\xb8\xcc\x82" /* θ̂ */
 #define ALPHA     "\xce\xb1"         /* α */
 #define DELTA     "\xce\x94"         /* Δ */
 #define SIGMA     "\xcf\x83"         /* σ */
@@ -443,7 +442,9 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     hf_panel *p = hf_scene_add_panel(s, 0, 0.4 / height, 1, 1);
     if (p == NULL ||
         hf_panel_set_axis(s, &p->x, -xr, xr, false,
-                          "(" THETA_HAT " " MINUS " " THETA "\xe2\x82\x80) / " DELTA THETA) < 0 ||
+                          /* no combining hat: Cairo's toy text API draws it detached */
+                          "pull (" THETA " " MINUS " " THETA "\xe2\x82\x80) / " DELTA THETA
+                          " at the best fit") < 0 ||
         hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
         hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0)
         goto nomem;
