@@ -4,10 +4,12 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/patch.h"
@@ -107,7 +109,7 @@ parse_number(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE)
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v;
     return 0;
@@ -303,6 +305,23 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
     return rc;
 }
 
+/* pyhf patchsets record the digest of the workspace they were made for (patchset apply/run
+ * refuse a mismatch); for --patch a mismatch is a warning. */
+static void
+warn_digest(const char *ws_path, const char *ps_path)
+{
+    hf_error err = {0};
+    hf_patchset *ps = hf_patchset_load(ps_path, &err);
+    char hex[65];
+    if (ps != NULL && ps->digest_sha256 != NULL &&
+        hf_json_digest_sha256(ws_path, hex, &err) == 0 && strcmp(hex, ps->digest_sha256) != 0)
+        hf_cli_warn("%s: patchset was made for another workspace (digest %.12s..., %s has "
+                    "%.12s...); applied anyway",
+                    ps_path, ps->digest_sha256, ws_path, hex);
+    hf_patchset_free(ps);
+    hf_error_release(&err);
+}
+
 /* Load, patch and compile. Prints the error line itself; returns 0 or 2. */
 int
 hf_cli_load(hf_cli *cli)
@@ -336,11 +355,23 @@ hf_cli_load(hf_cli *cli)
             cJSON_Delete(doc);
             goto out;
         }
+        if (!cli->quiet)
+            warn_digest(cli->ws_path, spec);
         free(spec);
     }
     cli->ws = hf_workspace_from_json(doc, cli->ws_path, &err);
     if (cli->ws == NULL) {
-        rc = hf_cli_report(cli->ws_path, &err);
+        if (cli->patch != NULL) {
+            /* the pointer is into the patched document: say so */
+            size_t n = strlen(cli->ws_path) + strlen(cli->patch) + 32;
+            char *label = malloc(n);
+            if (label != NULL)
+                snprintf(label, n, "%s (after --patch %s)", cli->ws_path, cli->patch);
+            rc = hf_cli_report(label != NULL ? label : cli->ws_path, &err);
+            free(label);
+        } else {
+            rc = hf_cli_report(cli->ws_path, &err);
+        }
         goto out;
     }
     if (!cli->quiet)
@@ -405,6 +436,18 @@ hf_cli_json_doc(const hf_cli *cli)
 int
 hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device or pipe (/dev/stdout, a FIFO): write to it, never rename over it */
+        if (S_ISDIR(st.st_mode))
+            return hf_error_set(err, HF_EIO, "", "cannot write '%s': is a directory", path);
+        FILE *f = fopen(path, "wb");
+        int ok = f != NULL && fwrite(data, 1, len, f) == len;
+        ok = (f != NULL && fclose(f) == 0) && ok;
+        if (!ok)
+            return hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
+        return 0;
+    }
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (tmp == NULL)
@@ -441,6 +484,8 @@ hf_cli_json_emit(cJSON *doc, const char *path)
     if (path == NULL) {
         fputs(text, stdout);
         fputc('\n', stdout);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            rc = hf_cli_usage_error("cannot write to standard output: %s", strerror(errno));
     } else {
         hf_error err = {0};
         size_t len = strlen(text);

@@ -69,7 +69,7 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr)
     printf("fit %s: %s (status %d, %d iterations, EDM %.2e, max |gradient| %.2e)\n",
            r->converged ? "converged" : "FAILED", r->message, r->status, r->iter, r->edm,
            r->gradnorm);
-    printf("twice_nll = %.6f\n\n", r->twice_nll);
+    printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n", r->twice_nll);
     printf("%-48s %12s %10s %8s %8s\n", "parameter", "value", "error", "pull", "constr");
     for (size_t j = 0; j < m->npar; j++) {
         const hf_param *p = &m->par[j];
@@ -118,6 +118,13 @@ cmd_fit(int argc, char **argv)
         if (m->poi < 0) {
             hf_cli_release(&cli);
             return hf_cli_usage_error("--poi-value: the model has no POI (use --poi NAME)");
+        }
+        const hf_param *p = &m->par[m->poi];
+        if (!isfinite(poi_value) || poi_value < p->lo || poi_value > p->hi) {
+            int rc2 = hf_cli_usage_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
+                                         poi_value, p->name, p->lo, p->hi);
+            hf_cli_release(&cli);
+            return rc2;
         }
         m->init[m->poi] = poi_value;
         m->fixed[m->poi] = true;

@@ -1,5 +1,6 @@
 /* app/main.c - hfscope entry point: the subcommand table (app/commands.h), --help, --version. */
 #include <gsl/gsl_errno.h>
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,17 @@ find(const char *name)
     return NULL;
 }
 
+/* A command's text went to stdout: a write error there (a full disk) fails the run. */
+static int
+finish(int rc)
+{
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+        fprintf(stderr, "hfscope: error: cannot write to standard output: %s\n", strerror(errno));
+        return 2;
+    }
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -62,7 +74,7 @@ main(int argc, char **argv)
     }
     const hf_command *c = find(argv[1]);
     if (c != NULL)
-        return c->run(argc - 1, argv + 1);
+        return finish(c->run(argc - 1, argv + 1));
     /* no command: a workspace (first non-option argument, options may come first) opens the
      * explorer */
     for (int i = 1; i < argc; i++) {
@@ -72,7 +84,7 @@ main(int argc, char **argv)
             break;
         const hf_command *dflt = find("tui") != NULL ? find("tui") : find("inspect");
         argv[0] = (char *)dflt->name;
-        return dflt->run(argc, argv);
+        return finish(dflt->run(argc, argv));
     }
     return hf_cli_usage_error("unknown command '%s' (see hfscope --help)", argv[1]);
 }
