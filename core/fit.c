@@ -184,8 +184,9 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
         for (size_t a = 0; a < nf; a++)
             L[a * nf + a] += 1e-9 * tr / (double)nf;
         ok = hf_chol_decomp(nf, L) == 0;
-        res->message = "minimum found, but the Hessian there is not positive definite "
-                       "(errors approximate)";
+        if (res->status == 0)
+            res->message = "minimum found, but the Hessian there is not positive definite "
+                           "(errors approximate)";
     }
     if (ok) {
         hf_chol_invert(nf, L, inv);
@@ -430,6 +431,10 @@ finish:
     for (size_t a = 0; a < nf; a++) {
         size_t j = c.free_idx[a];
         int at_bound = (c.x[j] <= c.lo[j] && c.g[j] > 0) || (c.x[j] >= c.hi[j] && c.g[j] < 0);
+        /* a parameter resting on a kink has one-sided derivatives that bracket zero; its
+         * (right-sided) gradient is not a measure of convergence */
+        if (kinked[j] && c.x[j] == 0.0)
+            continue;
         if (!at_bound && fabs(c.g[j]) > res->gradnorm)
             res->gradnorm = fabs(c.g[j]);
     }
