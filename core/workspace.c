@@ -841,6 +841,40 @@ check_modifier_names(loader *L)
     return rc;
 }
 
+/* JSON allows duplicate keys, but which one a reader takes is unspecified (cJSON: the first):
+ * a workspace with one is ambiguous, so it is an error at the second occurrence. */
+static int
+check_duplicate_keys(loader *L, const cJSON *v)
+{
+    if (cJSON_IsArray(v)) {
+        size_t i = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, v)
+        {
+            size_t mark = hf_jsonptr_push_index(&L->jp, i++);
+            if (check_duplicate_keys(L, it) < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, mark);
+        }
+    } else if (cJSON_IsObject(v)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, v)
+        {
+            for (const cJSON *q = v->child; q != it; q = q->next) {
+                if (strcmp(q->string, it->string) == 0) {
+                    hf_jsonptr_push_key(&L->jp, it->string);
+                    return fail(L, HF_EJSON, "duplicate key '%s'", it->string);
+                }
+            }
+            size_t mark = hf_jsonptr_push_key(&L->jp, it->string);
+            if (check_duplicate_keys(L, it) < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, mark);
+        }
+    }
+    return 0;
+}
+
 hf_workspace *
 hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
 {
@@ -868,6 +902,9 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
                      json_type(doc));
         goto done;
     }
+    if (check_duplicate_keys(&L, doc) < 0)
+        goto done;
+    hf_jsonptr_pop(&L.jp, 0);
     if (load_channels(&L, doc) < 0 || load_observations(&L, doc) < 0 ||
         load_measurements(&L, doc) < 0 || check_modifier_names(&L) < 0)
         goto done;
