@@ -28,7 +28,7 @@ struct hf_eval {
     double *hder;  /* per histosys term and bin: d delta / d alpha (offsets in hoff) */
     double *hder2; /* the same, second derivatives */
     size_t *hoff;  /* nterm */
-    double *hS, *hA, *hP, *hM; /* code4p per histosys term and bin: (d+ + d-)/2, (d+ - d-)/16, d+, d- */
+    double *hS, *hA; /* code4p per histosys term and bin: (d+ + d-)/2 and (d+ - d-)/16 */
     double *hg;    /* npar x 3: code4p g(a), g'(a), g''(a) of each histosys parameter */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
@@ -155,10 +155,8 @@ hf_eval_new(const hf_model *m)
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
     ev->hS = malloc((nh + 1) * sizeof(double));
     ev->hA = malloc((nh + 1) * sizeof(double));
-    ev->hP = malloc((nh + 1) * sizeof(double));
-    ev->hM = malloc((nh + 1) * sizeof(double));
     ev->hg = malloc((3 * m->npar + 1) * sizeof(double));
-    if (!ev->hg || !ev->hS || !ev->hA || !ev->hP || !ev->hM || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
+    if (!ev->hg || !ev->hS || !ev->hA || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
         !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
@@ -176,8 +174,6 @@ hf_eval_new(const hf_model *m)
                 double dp = src->hi_data[b] - e->nom[b], dm = e->nom[b] - src->lo_data[b];
                 ev->hS[nh + b] = 0.5 * (dp + dm);
                 ev->hA[nh + b] = 0.0625 * (dp - dm);
-                ev->hP[nh + b] = dp;
-                ev->hM[nh + b] = dm;
             }
             nh += e->nbins;
         }
@@ -209,8 +205,6 @@ hf_eval_free(hf_eval *ev)
     free(ev->lg_val);
     free(ev->hS);
     free(ev->hA);
-    free(ev->hP);
-    free(ev->hM);
     free(ev->hg);
     free(ev->ns_first);
     free(ev->ns_term);
@@ -247,15 +241,23 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
     if (c4)
         normsys_code4(ev, pars, derivs == D_SECOND);
     if (c4p) {
-        /* code4p inside |a| <= 1: delta = S a + A g(a), g(a) = a^2 (15 - 10 a^2 + 3 a^4),
-         * once per parameter */
+        /* code4p as delta = S a + A G(a) for every a, once per parameter: inside |a| <= 1
+         * G = g(a) = a^2 (15 - 10 a^2 + 3 a^4); outside delta = a d+- = a (S +- 8 A), i.e.
+         * G = +-8 a (S = (d+ + d-)/2, A = (d+ - d-)/16). */
         for (size_t j = 0; j < m->npar; j++) {
             if (!(m->par[j].types & (1u << HF_MOD_HISTOSYS)))
                 continue;
             double a = pars[j], a2 = a * a, *g = ev->hg + 3 * j;
-            g[0] = a2 * (15.0 + a2 * (3.0 * a2 - 10.0));
-            g[1] = a * (30.0 + a2 * (-40.0 + 18.0 * a2));
-            g[2] = 30.0 + a2 * (-120.0 + 90.0 * a2);
+            if (a > 1.0 || a < -1.0) {
+                double sg = a > 1.0 ? 8.0 : -8.0;
+                g[0] = sg * a;
+                g[1] = sg;
+                g[2] = 0.0;
+            } else {
+                g[0] = a2 * (15.0 + a2 * (3.0 * a2 - 10.0));
+                g[1] = a * (30.0 + a2 * (-40.0 + 18.0 * a2));
+                g[2] = 30.0 + a2 * (-120.0 + 90.0 * a2);
+            }
         }
     }
     for (size_t i = 0; i < m->ncs; i++) {
@@ -296,29 +298,15 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
             size_t h = ev->hoff[e->term0 + k];
             double *hd = ev->hder + h, *hd2 = ev->hder2 + h;
             if (c4p) {
-                /* code4p is linear in the per-bin constants: inside |a| <= 1,
-                 * delta = S a + A g(a) with g(a) = a^2 (15 - 10 a^2 + 3 a^4); outside a d+- */
-                const double *S = ev->hS + h, *A = ev->hA + h;
-                if (a <= 1.0 && a >= -1.0) {
-                    const double *gp = ev->hg + 3 * t->par;
-                    double g = gp[0], g1 = gp[1], g2 = gp[2];
-                    for (size_t b = 0; b < nb; b++)
-                        sumb[b] += S[b] * a + A[b] * g;
-                    if (derivs)
-                        for (size_t b = 0; b < nb; b++) {
-                            hd[b] = S[b] + A[b] * g1;
-                            hd2[b] = A[b] * g2;
-                        }
-                } else {
-                    const double *D = a > 1.0 ? ev->hP + h : ev->hM + h;
-                    for (size_t b = 0; b < nb; b++)
-                        sumb[b] += a * D[b];
-                    if (derivs)
-                        for (size_t b = 0; b < nb; b++) {
-                            hd[b] = D[b];
-                            hd2[b] = 0.0;
-                        }
-                }
+                const double *S = ev->hS + h, *A = ev->hA + h, *gp = ev->hg + 3 * t->par;
+                double G = gp[0], G1 = gp[1], G2 = gp[2];
+                for (size_t b = 0; b < nb; b++)
+                    sumb[b] += S[b] * a + A[b] * G;
+                if (derivs)
+                    for (size_t b = 0; b < nb; b++) {
+                        hd[b] = S[b] + A[b] * G1;
+                        hd2[b] = A[b] * G2;
+                    }
                 continue;
             }
             const double *lo = t->src->lo_data, *hi = t->src->hi_data, *nom = e->nom;
