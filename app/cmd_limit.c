@@ -43,11 +43,28 @@ parse_range(const char *s, double *lo, double *hi)
     return 0;
 }
 
+static const char *const LIMIT_NAME[6] = {"observed", "exp -2s", "exp -1s",
+                                           "expected", "exp +1s", "exp +2s"};
+
+#define WHY_FMT "%d of the 6 limits are not inside the search range [%g, %g]: %s"
+
+static const char *const LIMIT_KEY[6] = {"obs",   "exp_m2", "exp_m1",
+                                          "exp",   "exp_p1", "exp_p2"};
+
+/* Why a limit is missing (hf_limit_result.why), for the error line and the JSON. */
+static const char *
+why_text(int why)
+{
+    return why == 1 ? "CLs is below 1 - cl already at the lower end of the range"
+                    : "CLs stays above 1 - cl up to the upper end of the range";
+}
+
 static void
-print_limit(const char *label, double v)
+print_limit(const char *label, double v, int why)
 {
     if (isnan(v))
-        printf("  %-9s not inside the search range\n", label);
+        printf("  %-9s not inside the search range (%s)\n", label,
+               why == 1 ? "excluded at the lower end" : "not excluded at the upper end");
     else
         printf("  %-9s %.5g\n", label, v);
 }
@@ -87,6 +104,7 @@ cmd_limit(int argc, char **argv)
     memset(&res, 0, sizeof(res));
     hf_limit_options lo = {0};
     hf_teststat ts;
+    char *why = NULL;
     if (m->poi < 0) {
         rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'limit' needs one "
                                 "(pick one with --poi NAME)",
@@ -126,6 +144,29 @@ cmd_limit(int argc, char **argv)
         rc = report_failure(&cli, &err);
         goto out;
     }
+    /* A limit outside the range is a computation that did not succeed (exit 1): say which,
+     * why, and which way to move the range. */
+    int nmissing = 0, lowest = 0, highest = 0;
+    for (int t = 0; t < 6; t++) {
+        double v = t == 0 ? res.obs : res.exp[t - 1];
+        if (isnan(v)) {
+            nmissing++;
+            lowest |= res.why[t] == 1;
+            highest |= res.why[t] != 1;
+        }
+    }
+    if (nmissing > 0) {
+        const char *hint = lowest && highest ? "widen --range on both sides"
+                           : lowest          ? "lower the start of --range"
+                                             : "raise the end of --range (or the POI's upper bound)";
+        int len = snprintf(NULL, 0, WHY_FMT, nmissing, res.lo, res.hi, hint);
+        why = len > 0 ? malloc((size_t)len + 1) : NULL;
+        if (why == NULL) {
+            rc = hf_cli_usage_error("out of memory");
+            goto out;
+        }
+        (void)snprintf(why, (size_t)len + 1, WHY_FMT, nmissing, res.lo, res.hi, hint);
+    }
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);
         if (doc == NULL) {
@@ -141,6 +182,13 @@ cmd_limit(int argc, char **argv)
         cJSON_AddItemToObject(doc, "range", cJSON_CreateDoubleArray(r2, 2));
         cJSON_AddStringToObject(doc, "method", grid > 1 ? "grid" : "brent");
         cJSON_AddNumberToObject(doc, "hypotests", (double)res.npoints);
+        if (why != NULL) {
+            cJSON_AddStringToObject(doc, "error", why);
+            cJSON *miss = cJSON_AddObjectToObject(doc, "outside_range");
+            for (int t = 0; miss != NULL && t < 6; t++)
+                if (isnan(t == 0 ? res.obs : res.exp[t - 1]))
+                    cJSON_AddStringToObject(miss, LIMIT_KEY[t], why_text(res.why[t]));
+        }
         if (grid > 1 || cli.verbose) {
             cJSON *pts = cJSON_AddArrayToObject(doc, "points");
             for (size_t i = 0; pts != NULL && i < res.npoints; i++) {
@@ -156,14 +204,19 @@ cmd_limit(int argc, char **argv)
     } else {
         printf("%g%% CL upper limits on %s (CLs, %s, %s; %zu hypothesis tests)\n", 100 * res.cl,
                poi->name, hf_teststat_name(ts), grid > 1 ? "grid" : "Brent", res.npoints);
-        print_limit("observed", res.obs);
-        print_limit("exp -2s", res.exp[0]);
-        print_limit("exp -1s", res.exp[1]);
-        print_limit("expected", res.exp[2]);
-        print_limit("exp +1s", res.exp[3]);
-        print_limit("exp +2s", res.exp[4]);
+        for (int t = 0; t < 6; t++)
+            print_limit(LIMIT_NAME[t], t == 0 ? res.obs : res.exp[t - 1], res.why[t]);
+    }
+    if (why != NULL) {
+        (void)fflush(stdout);
+        hf_error e = {0};
+        (void)hf_error_set(&e, HF_EFIT, "", "%s", why);
+        (void)hf_cli_report(cli.ws_path, &e);
+        hf_error_release(&e);
+        rc = rc != 0 ? rc : 1;
     }
 out:
+    free(why);
     hf_limit_result_release(&res);
     hf_infer_free(inf);
     hf_error_release(&err);

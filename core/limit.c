@@ -90,6 +90,36 @@ band_sqrt_qA(int k, double alpha)
     return gsl_cdf_ugaussian_Qinv(alpha * gsl_cdf_ugaussian_Q(t)) - t;
 }
 
+/* Brent's method on the bracket [a, b] (f(a) >= 0 > f(b)) of the current target. */
+static int
+refine(lctx *c, double a, double b, double rtol, double *root)
+{
+    gsl_function F = {gsl_f, c};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (s == NULL)
+        return hf_error_nomem(c->err);
+    int status = gsl_root_fsolver_set(s, &F, a, b);
+    for (int it = 0; status == GSL_SUCCESS && it < 100; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        if (status != GSL_SUCCESS || c->failed)
+            break;
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                        1e-10, rtol);
+        if (status == GSL_SUCCESS)
+            break;
+        if (status == GSL_CONTINUE)
+            status = GSL_SUCCESS;
+    }
+    *root = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    if (c->failed)
+        return -1;
+    if (status != GSL_SUCCESS)
+        return hf_error_set(c->err, HF_EFIT, "", "root finding for the %s limit failed: %s",
+                            c->target == 0 ? "observed" : "expected", gsl_strerror(status));
+    return 0;
+}
+
 /* One limit: bracket [a, b] with f(a) >= 0 > f(b) from the cache, else grown from guess. */
 static int
 solve(lctx *c, double lo, double hi, double guess, double rtol, double *root)
@@ -162,45 +192,71 @@ solve(lctx *c, double lo, double hi, double guess, double rtol, double *root)
             return 0;
         }
     }
-    gsl_function F = {gsl_f, c};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (s == NULL)
-        return hf_error_nomem(c->err);
-    int status = gsl_root_fsolver_set(s, &F, a, b);
-    for (int it = 0; status == GSL_SUCCESS && it < 100; it++) {
-        status = gsl_root_fsolver_iterate(s);
-        if (status != GSL_SUCCESS || c->failed)
-            break;
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                        1e-10, rtol);
-        if (status == GSL_SUCCESS)
-            break;
-        if (status == GSL_CONTINUE)
-            status = GSL_SUCCESS;
+    return refine(c, a, b, rtol, root);
+}
+
+/* log CLs of the target at p, clipped so that CLs = 0 stays finite. */
+static double
+log_cls(const hf_limit_point *p, int target)
+{
+    double cls = target == 0 ? p->cls_obs : p->cls_exp[target - 1];
+    return log(fmax(cls, 1e-300));
+}
+
+/* Grid mode: the first crossing of alpha from above along the grid, then refined inside that
+ * interval. log CLs is close to linear (in fact close to quadratic, -qA/2, CCGV eq. 31 and the
+ * normal tail) between grid points where CLs itself is strongly convex, so the log-linear
+ * interpolation is tested first to shrink the bracket, and Brent's method finishes it to rtol.
+ * Sets *root NAN and *why (1: CLs < alpha already at the lowest point, 2: never below alpha)
+ * when the grid has no crossing. */
+static int
+grid_limit(lctx *c, int target, double rtol, double *root, int *why)
+{
+    const hf_limit_result *r = c->res;
+    *root = NAN;
+    *why = 0;
+    size_t n = r->npoints;
+    for (size_t i = 1; i < n; i++) {
+        const hf_limit_point *p0 = &r->points[i - 1], *p1 = &r->points[i];
+        if (target == 0 && (!p0->has_obs || !p1->has_obs))
+            continue;
+        double v0 = point_value(p0, target, c->alpha), v1 = point_value(p1, target, c->alpha);
+        if (!(v0 >= 0.0 && v1 < 0.0))
+            continue;
+        double m0 = p0->mu, m1 = p1->mu;
+        double l0 = log_cls(p0, target), l1 = log_cls(p1, target), la = log(c->alpha);
+        double x = l0 > l1 ? m0 + (m1 - m0) * (l0 - la) / (l0 - l1) : 0.5 * (m0 + m1);
+        if (!(x > m0 && x < m1))
+            x = 0.5 * (m0 + m1);
+        const hf_limit_point *px = eval(c, x, target == 0);
+        if (px == NULL)
+            return -1;
+        if (point_value(px, target, c->alpha) >= 0.0)
+            m0 = x;
+        else
+            m1 = x;
+        c->target = target;
+        return refine(c, m0, m1, rtol, root);
     }
-    *root = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
-    if (c->failed)
-        return -1;
-    if (status != GSL_SUCCESS)
-        return hf_error_set(c->err, HF_EFIT, "", "root finding for the %s limit failed: %s",
-                            c->target == 0 ? "observed" : "expected", gsl_strerror(status));
+    if (n > 0)
+        *why = point_value(&r->points[0], target, c->alpha) < 0.0 ? 1 : 2;
     return 0;
 }
 
-/* First crossing of alpha from above along the grid, linearly interpolated. */
-static double
-grid_crossing(const hf_limit_result *r, int target, double alpha)
+/* Why a limit is missing after the search: CLs below alpha at the lower end, or above it up to
+ * the upper end (from the tests run; 0 when the limit was found). */
+static int
+missing_why(const hf_limit_result *r, int target, double alpha, double root)
 {
-    for (size_t i = 1; i < r->npoints; i++) {
-        double v0 = point_value(&r->points[i - 1], target, alpha);
-        double v1 = point_value(&r->points[i], target, alpha);
-        if (v0 >= 0.0 && v1 < 0.0) {
-            double m0 = r->points[i - 1].mu, m1 = r->points[i].mu;
-            return m0 + (m1 - m0) * v0 / (v0 - v1);
-        }
+    if (!isnan(root))
+        return 0;
+    for (size_t i = 0; i < r->npoints; i++) {
+        const hf_limit_point *p = &r->points[i];
+        if (target == 0 && !p->has_obs)
+            continue;
+        return point_value(p, target, alpha) < 0.0 ? 1 : 2;
     }
-    return NAN;
+    return 2;
 }
 
 /* See limit.h. */
@@ -211,7 +267,10 @@ hf_limit_compute(hf_infer *inf, const hf_limit_options *opt, hf_limit_result *re
     const hf_model *m = hf_infer_model(inf);
     const hf_param *poi = &m->par[m->poi];
     double cl = opt != NULL && opt->cl > 0.0 ? opt->cl : 0.95;
-    double lo = poi->lo, hi = poi->hi;
+    /* By default the search starts at max(lo, 0): an upper limit on a signal strength lies
+     * above 0, and below 0 the yields of a POI that scales a sample can turn negative (the model
+     * is undefined there; e.g. a background normalisation bounded at [-5, 5]). */
+    double lo = poi->lo < 0.0 && poi->hi > 0.0 ? 0.0 : poi->lo, hi = poi->hi;
     if (opt != NULL && opt->hi > opt->lo) {
         lo = opt->lo;
         hi = opt->hi;
@@ -236,7 +295,11 @@ hf_limit_compute(hf_infer *inf, const hf_limit_options *opt, hf_limit_result *re
                 return -1;
         }
         for (int t = 0; t < 6; t++) {
-            double x = grid_crossing(res, t, c.alpha);
+            double x = NAN;
+            int why = 0;
+            if (grid_limit(&c, t, rtol, &x, &why) < 0)
+                return -1;
+            res->why[t] = why;
             if (t == 0)
                 res->obs = x;
             else
@@ -267,6 +330,7 @@ hf_limit_compute(hf_infer *inf, const hf_limit_options *opt, hf_limit_result *re
             res->obs = root;
         else
             res->exp[target - 1] = root;
+        res->why[target] = missing_why(res, target, c.alpha, root);
     }
     return 0;
 }

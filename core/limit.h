@@ -1,5 +1,5 @@
 /* core/limit.h - CLs upper limits on the POI: observed and expected (-2..+2 sigma) by root finding
- * on CLs(mu) - alpha (GSL Brent), or by interpolation on a grid of hypothesis tests. */
+ * on CLs(mu) - alpha (GSL Brent), or from a grid of hypothesis tests refined at each crossing. */
 #ifndef HF_LIMIT_H
 #define HF_LIMIT_H
 
@@ -12,7 +12,8 @@ typedef struct hf_limit_options {
     double cl;     /* confidence level, default 0.95 when 0 */
     double lo, hi; /* search range; lo == hi: the POI bounds */
     double rtol;   /* relative tolerance on the limits, default 1e-5 when 0 */
-    size_t grid;   /* > 1: test this many equidistant points over [lo, hi] and interpolate */
+    size_t grid;   /* > 1: test this many equidistant points over [lo, hi], then refine each
+                      first crossing inside its grid interval (log-CLs interpolation, Brent) */
 } hf_limit_options;
 
 /* One hypothesis test the search ran. */
@@ -28,7 +29,9 @@ typedef struct hf_limit_result {
     double cl;
     double obs;    /* NAN when CLs does not cross 1 - cl inside the range */
     double exp[5]; /* -2..+2 sigma (ascending) */
-    double lo, hi; /* the range searched */
+    double lo, hi; /* the range searched (default: the POI bounds, from max(lo, 0)) */
+    int why[6];    /* per limit (observed, then expected -2..+2): 0 found; NAN because CLs is
+                      below 1 - cl already at lo (1) or stays above it up to hi (2) */
     size_t npoints;
     hf_limit_point *points; /* every test run, sorted by mu */
 } hf_limit_result;
