@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "core/density.h"
@@ -460,7 +461,8 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
     return 0;
 }
 
-/* Write the four figures into dir. Returns 0 or an exit code (error printed). */
+/* Write the four figures into dir: all or nothing (a failure removes the figures written so far
+ * and the directory when this call created it). Returns 0 or an exit code (error printed). */
 static int
 write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
               const hf_density_result *r, const hf_density_example *ex, bool quiet)
@@ -468,37 +470,45 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
     hf_format fmt;
     if (hf_format_parse(fmt_name, &fmt) != 0)
         return hf_cli_usage_error("--format: expected png, pdf or svg, got '%s'", fmt_name);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    bool made = mkdir(dir, 0777) == 0;
+    if (!made && errno != EEXIST)
         return hf_cli_usage_error("%s: cannot create directory: %s", dir, strerror(errno));
     hf_error err = {0};
     hf_density_figure figs[] = {HF_DENSITY_FIG_MSE, HF_DENSITY_FIG_DECOMPOSITION,
                                 HF_DENSITY_FIG_BANDWIDTH, HF_DENSITY_FIG_EXAMPLE};
+    enum { NFIG = sizeof(figs) / sizeof(figs[0]) };
+    char *paths[NFIG] = {0};
     hf_cairo_options co = {.format = fmt, .dpi = 150};
-    for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+    size_t i, nw = 0;
+    int rc = 0;
+    for (i = 0; i < NFIG && rc == 0; i++) {
         hf_scene *s = hf_plot_density(figs[i], t, r, ex);
-        if (s == NULL)
-            return hf_cli_usage_error("out of memory");
         size_t len = strlen(dir) + 64;
-        char *path = malloc(len);
-        if (path == NULL) {
+        if (s == NULL || (paths[i] = malloc(len)) == NULL) {
             hf_scene_free(s);
-            return hf_cli_usage_error("out of memory");
+            rc = hf_cli_usage_error("out of memory");
+            break;
         }
-        snprintf(path, len, "%s/density_%s.%s", dir, hf_plot_density_name(figs[i]),
+        snprintf(paths[i], len, "%s/density_%s.%s", dir, hf_plot_density_name(figs[i]),
                  hf_format_ext(fmt));
-        int rc = hf_cairo_write(s, path, &co, &err);
-        hf_scene_free(s);
-        if (rc != 0) {
+        if (hf_cairo_write(s, paths[i], &co, &err) != 0) {
             rc = hf_cli_report(NULL, &err);
             hf_error_release(&err);
-            free(path);
-            return rc;
+        } else {
+            nw = i + 1;
         }
-        if (!quiet)
-            fprintf(stderr, "hfscope: wrote %s\n", path);
-        free(path);
+        hf_scene_free(s);
     }
-    return 0;
+    for (i = 0; i < NFIG; i++) {
+        if (rc != 0 && i < nw)
+            unlink(paths[i]);
+        else if (rc == 0 && !quiet)
+            fprintf(stderr, "hfscope: wrote %s\n", paths[i]);
+        free(paths[i]);
+    }
+    if (rc != 0 && made)
+        rmdir(dir); /* only when empty */
+    return rc;
 }
 
 int
@@ -645,7 +655,12 @@ cmd_density(int argc, char **argv)
             rc = hf_cli_usage_error("out of memory");
             goto out;
         }
-        cJSON_AddItemToObject(doc, "density", d);
+        /* the fields at the top level, like every command's (../shared/DESIGN.md) */
+        while (d->child != NULL) {
+            cJSON *it = cJSON_DetachItemViaPointer(d, d->child);
+            cJSON_AddItemToObject(doc, it->string, it);
+        }
+        cJSON_Delete(d);
         rc = hf_cli_json_emit(doc, NULL);
     } else {
         print_text(t, r);

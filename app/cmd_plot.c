@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "core/fit.h"
@@ -22,61 +23,203 @@
 
 int cmd_plot(int argc, char **argv);
 
+/* A figure rendered to a staging file in DIR, renamed to its final name only when every figure
+ * of the run is complete (all-or-nothing). */
+typedef struct staged {
+    char *stage, *path;
+} staged;
+
 typedef struct plotctx {
     hf_cli *cli;
     const char *dir;
     hf_cairo_options copt;
     int nwritten;
     cJSON *files; /* --json: the paths written */
+    staged *st;   /* figures waiting for the final rename */
+    size_t nst, cst;
+    char **stems; /* stems used in this run (unique file names) */
+    size_t nstems;
 } plotctx;
 
-/* File-name-safe copy of a channel or parameter name (caller frees). */
+/* Longest file-name part taken from a name (the stem stays well below NAME_MAX = 255). */
+#define SAFE_MAX 80
+
+/* FNV-1a, 32 bit (Fowler, Noll, Vo): a short tag that keeps altered names distinct. */
+static unsigned long
+fnv1a(const char *s)
+{
+    unsigned long h = 2166136261UL;
+
+    for (; *s; s++)
+        h = ((h ^ (unsigned char)*s) * 16777619UL) & 0xffffffffUL;
+    return h;
+}
+
+/* File-name-safe copy of a channel or parameter name (caller frees): anything outside
+ * [A-Za-z0-9._-] becomes '_'; a name that had to change or is longer than SAFE_MAX is cut to
+ * SAFE_MAX - 9 bytes and gets '_' and 8 hex digits of a hash of the original name, so that
+ * `CR_ä` and `CR_ö` stay distinct and a 400-byte name still makes a valid file name. */
 static char *
 safe_name(const char *s)
 {
-    char *o = strdup(s), *p;
+    size_t n = strlen(s), i, keep;
+    char *o = malloc((n < SAFE_MAX ? n : SAFE_MAX) + 16);
+    bool changed = false;
 
     if (!o)
         return NULL;
-    for (p = o; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '-' || *p == '.'))
-            *p = '_';
+    for (i = 0; i < n; i++) {
+        char ch = s[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '_' || ch == '-' || ch == '.';
+        if (!ok)
+            changed = true;
+        if (i < SAFE_MAX)
+            o[i] = ok ? ch : '_';
+    }
+    if (n == 0 || (i == 0 && s[0] == '.'))
+        changed = true;
+    if (!changed && n <= SAFE_MAX) {
+        o[n] = '\0';
+        return o;
+    }
+    keep = n < SAFE_MAX - 9 ? n : SAFE_MAX - 9;
+    snprintf(o + keep, 16, "_%08lx", fnv1a(s));
     return o;
 }
 
-/* Write scenes (several only for PDF: one page each) to DIR/stem.ext; prints the error and
- * returns its exit code on failure (nothing is left at the path then). */
+/* Make stem unique within this run: a repeat gets _2, _3, ... Returns a malloc'ed stem. */
+static char *
+unique_stem(plotctx *pc, const char *stem)
+{
+    size_t n = strlen(stem) + 24, i, k;
+    char *u = malloc(n), **ns;
+
+    if (!u)
+        return NULL;
+    snprintf(u, n, "%s", stem);
+    for (k = 2;; k++) {
+        for (i = 0; i < pc->nstems && strcmp(pc->stems[i], u) != 0; i++)
+            ;
+        if (i == pc->nstems)
+            break;
+        snprintf(u, n, "%s_%zu", stem, k);
+    }
+    ns = realloc(pc->stems, (pc->nstems + 1) * sizeof *ns);
+    if (!ns || !(ns[pc->nstems] = strdup(u))) {
+        if (ns)
+            pc->stems = ns;
+        free(u);
+        return NULL;
+    }
+    pc->stems = ns;
+    pc->nstems++;
+    return u;
+}
+
+/* Write scenes (several only for PDF: one page each) to a staging file for DIR/stem.ext; prints
+ * the error and returns its exit code on failure. The file gets its name in commit_staged. */
 static int
 emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
 {
     hf_error err = {0};
-    size_t n = strlen(pc->dir) + strlen(stem) + 8, i;
-    char *path = malloc(n);
+    const char *ext = hf_format_ext(pc->copt.format);
+    char *u, *path = NULL, *stage = NULL;
+    size_t n, i;
     hf_cairo_doc *d;
     int rc = 0;
 
-    if (!path)
+    if (pc->nst == pc->cst) {
+        staged *ns = realloc(pc->st, (2 * pc->cst + 8) * sizeof *ns);
+        if (!ns)
+            return hf_cli_usage_error("out of memory");
+        pc->st = ns;
+        pc->cst = 2 * pc->cst + 8;
+    }
+    if (!(u = unique_stem(pc, stem)))
         return hf_cli_usage_error("out of memory");
-    snprintf(path, n, "%s/%s.%s", pc->dir, stem, hf_format_ext(pc->copt.format));
-    d = hf_cairo_doc_open(path, &pc->copt, &err);
+    n = strlen(pc->dir) + strlen(u) + 64;
+    path = malloc(n);
+    stage = malloc(n);
+    if (!path || !stage) {
+        free(u);
+        free(path);
+        free(stage);
+        return hf_cli_usage_error("out of memory");
+    }
+    snprintf(path, n, "%s/%s.%s", pc->dir, u, ext);
+    snprintf(stage, n, "%s/.hfscope-stage-%ld-%zu.%s", pc->dir, (long)getpid(), pc->nst, ext);
+    free(u);
+    d = hf_cairo_doc_open(stage, &pc->copt, &err);
     for (i = 0; d && i < npages; i++)
         if (hf_cairo_doc_add(d, pages[i], &err) < 0) {
             hf_cairo_doc_abort(d);
             d = NULL;
         }
     if (!d || hf_cairo_doc_close(d, &err) < 0) {
+        /* name the figure, not the staging file */
+        char *at = err.msg ? strstr(err.msg, stage) : NULL;
+        if (at) {
+            size_t ls = strlen(stage), lm = strlen(err.msg) - ls + strlen(path) + 1;
+            char *m2 = malloc(lm);
+            if (m2) {
+                snprintf(m2, lm, "%.*s%s%s", (int)(at - err.msg), err.msg, path, at + ls);
+                free(err.msg);
+                err.msg = m2;
+            }
+        }
         rc = hf_cli_report(NULL, &err);
         hf_error_release(&err);
+        free(path);
+        free(stage);
     } else {
+        pc->st[pc->nst].stage = stage;
+        pc->st[pc->nst].path = path;
+        pc->nst++;
+    }
+    return rc;
+}
+
+/* Rename every staged figure to its name; on failure remove what was renamed and what is still
+ * staged, so a run leaves all its figures or none. Prints the paths (or collects them for
+ * --json). */
+static int
+commit_staged(plotctx *pc)
+{
+    size_t i, j;
+
+    for (i = 0; i < pc->nst; i++)
+        if (rename(pc->st[i].stage, pc->st[i].path) != 0) {
+            int e = errno;
+            for (j = 0; j < i; j++)
+                unlink(pc->st[j].path);
+            return hf_cli_usage_error("cannot write \"%s\": %s", pc->st[i].path, strerror(e));
+        }
+    for (i = 0; i < pc->nst; i++) {
         pc->nwritten++;
         if (pc->files)
-            cJSON_AddItemToArray(pc->files, cJSON_CreateString(path));
+            cJSON_AddItemToArray(pc->files, cJSON_CreateString(pc->st[i].path));
         else if (!pc->cli->quiet)
-            printf("%s\n", path);
+            printf("%s\n", pc->st[i].path);
     }
-    free(path);
-    return rc;
+    return 0;
+}
+
+/* Remove staging files that are left (after a failure) and free the bookkeeping. */
+static void
+release_staged(plotctx *pc)
+{
+    size_t i;
+
+    for (i = 0; i < pc->nst; i++) {
+        unlink(pc->st[i].stage); /* ENOENT after a successful rename */
+        free(pc->st[i].stage);
+        free(pc->st[i].path);
+    }
+    free(pc->st);
+    for (i = 0; i < pc->nstems; i++)
+        free(pc->stems[i]);
+    free(pc->stems);
 }
 
 static int
@@ -346,7 +489,7 @@ plot_scan(plotctx *pc, const char *par, int npts, double width)
     hf_scan_data sd;
     int j, rc;
     hf_scene *s = NULL;
-    char *nm, stem[64];
+    char *nm, stem[128];
 
     j = par ? hf_model_find_par(m, par) : m->poi;
     if (j < 0)
@@ -385,7 +528,7 @@ plot_scan(plotctx *pc, const char *par, int npts, double width)
         rc = hf_cli_report(NULL, &err);
     } else {
         nm = safe_name(m->par[j].name);
-        snprintf(stem, sizeof stem, "scan_%.50s", nm ? nm : "par");
+        snprintf(stem, sizeof stem, "scan_%s", nm ? nm : "par");
         free(nm);
         rc = emit(pc, s, stem);
     }
@@ -619,14 +762,17 @@ plot_limits(plotctx *pc, const char *path, double width)
     return rc;
 }
 
-/* Create DIR and missing parents (like mkdir -p); 0 or an exit code. */
+/* Create DIR and missing parents (like mkdir -p); 0 or an exit code. *created gets the
+ * outermost directory this call created (malloc'ed; NULL when DIR existed), so that a run that
+ * writes nothing can remove what it made (remove_created). */
 static int
-ensure_dir(const char *dir)
+ensure_dir(const char *dir, char **created)
 {
     struct stat st;
     char *tmp, *p;
     int rc = 0;
 
+    *created = NULL;
     if (stat(dir, &st) == 0)
         return S_ISDIR(st.st_mode) ? 0 : hf_cli_usage_error("-o %s: not a directory", dir);
     tmp = strdup(dir);
@@ -637,11 +783,15 @@ ensure_dir(const char *dir)
             continue;
         {
             char c = *p;
+            bool made;
             *p = '\0';
-            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            made = mkdir(tmp, 0777) == 0;
+            if (!made && errno != EEXIST)
                 rc = hf_cli_usage_error("-o %s: cannot create directory: %s", dir, strerror(errno));
             else if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
                 rc = hf_cli_usage_error("-o %s: %s is not a directory", dir, tmp);
+            else if (made && !*created && !(*created = strdup(tmp)))
+                rc = hf_cli_usage_error("out of memory");
             *p = c;
             if (c == '\0')
                 break;
@@ -649,6 +799,26 @@ ensure_dir(const char *dir)
     }
     free(tmp);
     return rc;
+}
+
+/* Remove DIR and its parents up to and including `created` (each only when empty). */
+static void
+remove_created(const char *dir, const char *created)
+{
+    char *tmp = created ? strdup(dir) : NULL;
+    size_t lc = created ? strlen(created) : 0;
+
+    while (tmp && strlen(tmp) >= lc) {
+        char *sl;
+        if (rmdir(tmp) != 0)
+            break;
+        if (strlen(tmp) <= lc || !(sl = strrchr(tmp, '/')))
+            break;
+        while (sl > tmp && sl[-1] == '/')
+            sl--;
+        *sl = '\0';
+    }
+    free(tmp);
 }
 
 /* Parse --size: single, double, or a width in inches. */
@@ -715,6 +885,7 @@ cmd_plot(int argc, char **argv)
                      "-o DIR");
     hf_error err = {0};
     hf_palette *pal = NULL;
+    char *created = NULL;
 
     if (rc != 0) {
         hf_cli_release(&cli);
@@ -755,8 +926,10 @@ cmd_plot(int argc, char **argv)
             rc = hf_cli_report(NULL, &err);
     }
     if (rc == 0)
-        rc = ensure_dir(cli.output);
+        rc = ensure_dir(cli.output, &created);
     if (rc != 0) {
+        remove_created(cli.output, created);
+        free(created);
         hf_palette_free(pal);
         hf_error_release(&err);
         hf_cli_release(&cli);
@@ -782,6 +955,12 @@ cmd_plot(int argc, char **argv)
         else
             rc = plot_brazil(&pc, points, width);
     }
+    if (rc == 0)
+        rc = commit_staged(&pc);
+    release_staged(&pc);
+    if (pc.nwritten == 0)
+        remove_created(cli.output, created); /* nothing written: leave no empty directory */
+    free(created);
     if (rc == 0 && pc.files) {
         /* {"hfscope_version", "command", "workspace", "what", "format", "files": [paths]} */
         cJSON *doc = hf_cli_json_doc(&cli);

@@ -35,7 +35,9 @@ for k in '"command":	"density"' '"truth":	"camelback"' '"n":	50' '"bins":	10' '"
     grep -qF "$k" "$tmp/j1" || fail "--json lacks $k"
 done
 if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["density"];
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert "density" not in d and all(k in d for k in ("truth", "n", "bins", "reps", "bandwidth",
+    "histogram", "generated", "kde", "amplification"))
 g=d["generated"]; a=d["amplification"]
 assert len(g) == 3 and [x["draws"] for x in g] == [10, 100, 1000]
 assert all(abs(x["factor"] - d["sum_p_1mp"] / y["mse"] / 50) < 1e-9 for x, y in zip(a, g))
@@ -58,6 +60,10 @@ for f in mse decomposition bandwidth example; do
     [ -s "$p" ] || { fail "missing $p"; continue; }
     [ "$(head -c 4 "$p" | tail -c 3)" = "PNG" ] || fail "$p is not a PNG"
 done
+# a directory that cannot be written: no directory, no figure left behind
+"$HF" density $SMALL -q -o "$tmp/fig/density_mse.png/x" >/dev/null 2>"$tmp/err" &&
+    fail "-o under a file succeeded"
+[ -e "$tmp/fig/density_mse.png/x" ] && fail "-o under a file left something"
 "$HF" density $SMALL -q -o "$tmp/pdf" --format pdf >/dev/null 2>"$tmp/err" || fail "pdf exited $?"
 [ "$(head -c 5 "$tmp/pdf/density_mse.pdf" 2>/dev/null)" = "%PDF-" ] || fail "density_mse.pdf is not a PDF"
 

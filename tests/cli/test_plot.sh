@@ -169,4 +169,22 @@ HFSCOPE_PALETTE="$tmp/pal.txt" "$HF" plot "$DEMO" --channel CR_ttbar --format sv
 grep -q 'fill:rgb(100%,0%,0%)' "$tmp/pal/stack_CR_ttbar_prefit.svg" ||
     fail "HFSCOPE_PALETTE: no red fill in the SVG"
 
+# file names: channels that sanitise alike stay distinct, a 400-byte name makes a valid file name,
+# every reported file exists and there is one file per channel
+long=$(printf 'x%.0s' $(seq 1 400))
+sed -e 's/"CR_ttbar"/"CR_\xc3\xa4"/' -e 's/"CR_wjets"/"CR_\xc3\xb6"/' \
+    -e "s/\"SR_lowMET\"/\"SR_$long\"/" "$DEMO" >"$tmp/names.json"
+"$HF" plot "$tmp/names.json" --format png -o "$tmp/nm" >"$tmp/out" 2>"$tmp/err" ||
+    fail "plot with colliding/long channel names: exit $?"
+[ "$(wc -l <"$tmp/out")" -eq 8 ] || fail "names: $(wc -l <"$tmp/out") paths reported, expected 8"
+[ "$(ls "$tmp/nm" | wc -l)" -eq 8 ] || fail "names: $(ls "$tmp/nm" | wc -l) files, expected 8"
+[ "$(sort -u "$tmp/out" | wc -l)" -eq 8 ] || fail "names: a path is reported twice"
+while read -r f; do [ -s "$f" ] || fail "names: reported $f is missing"; done <"$tmp/out"
+ls -a "$tmp/nm" | grep -q 'stage\|\.tmp\.' && fail "names: a temporary file is left"
+# all or nothing: when one figure cannot get its name, no figure is left and the new directory
+# is removed
+mkdir -p "$tmp/aon/stack_SR_midMET_prefit.png"
+"$HF" plot "$DEMO" --format png -o "$tmp/aon" -q 2>"$tmp/err" && fail "aon: a blocked name passed"
+[ "$(ls -A "$tmp/aon")" = "stack_SR_midMET_prefit.png" ] || fail "aon: figures left: $(ls "$tmp/aon")"
+
 [ $nfail -eq 0 ]
