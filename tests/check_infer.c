@@ -538,8 +538,10 @@ START_TEST(test_scan_2d_profile)
 }
 END_TEST
 
-/* Grid interpolation and root finding agree to the grid's interpolation error, and CLs at the
- * Brent root is alpha. */
+/* The grid limits (each first crossing refined inside its grid interval) agree with the root
+ * finding within 1% for fine and coarse grids (a 20-point grid over [0, 10] used to give the
+ * -2 sigma limit 80% high from linear interpolation), every grid point is tested, CLs at the
+ * Brent root is alpha, and a range holding no crossing reports why. */
 START_TEST(test_limit_grid_vs_brent)
 {
     hf_workspace *ws;
@@ -550,17 +552,46 @@ START_TEST(test_limit_grid_vs_brent)
     hf_limit_options lo = {0};
     hf_limit_result rb, rg;
     ck_assert_int_eq(hf_limit_compute(inf, &lo, &rb, &err), 0);
-    lo.lo = 0.0;
-    lo.hi = 4.0;
-    lo.grid = 81;
-    ck_assert_int_eq(hf_limit_compute(inf, &lo, &rg, &err), 0);
-    ck_assert_uint_eq(rg.npoints, 81);
-    ck_assert_double_eq_tol(rg.obs, rb.obs, 0.01 * rb.obs);
-    for (int k = 0; k < 5; k++) {
-        ck_assert_double_eq_tol(rg.exp[k], rb.exp[k], 0.01 * rb.exp[k]);
-        if (k > 0)
-            ck_assert(rb.exp[k] > rb.exp[k - 1]);
+    const size_t grids[] = {81, 20, 7, 3};
+    for (size_t g = 0; g < sizeof(grids) / sizeof(grids[0]); g++) {
+        lo.lo = 0.0;
+        lo.hi = g == 0 ? 4.0 : 10.0;
+        lo.grid = grids[g];
+        ck_assert_int_eq(hf_limit_compute(inf, &lo, &rg, &err), 0);
+        ck_assert_uint_ge(rg.npoints, grids[g]);
+        for (size_t i = 0; i < grids[g]; i++) {
+            double mu = lo.lo + (lo.hi - lo.lo) * (double)i / (double)(grids[g] - 1);
+            bool found = false;
+            for (size_t j = 0; j < rg.npoints; j++)
+                found |= rg.points[j].mu == mu && rg.points[j].has_obs;
+            ck_assert_msg(found, "grid %zu: point %g not tested", grids[g], mu);
+        }
+        ck_assert_msg(fabs(rg.obs - rb.obs) < 0.01 * rb.obs, "grid %zu: obs %g, Brent %g",
+                      grids[g], rg.obs, rb.obs);
+        for (int k = 0; k < 5; k++) {
+            ck_assert_msg(fabs(rg.exp[k] - rb.exp[k]) < 0.01 * rb.exp[k],
+                          "grid %zu: exp[%d] %g, Brent %g", grids[g], k, rg.exp[k], rb.exp[k]);
+            if (k > 0)
+                ck_assert(rb.exp[k] > rb.exp[k - 1]);
+        }
+        for (int t = 0; t < 6; t++)
+            ck_assert_int_eq(rg.why[t], 0);
+        hf_limit_result_release(&rg);
     }
+    /* a range below every limit: all NAN, "stays above alpha"; above every limit: "below" */
+    lo.grid = 0;
+    lo.lo = 0.0;
+    lo.hi = 0.5 * rb.exp[0];
+    ck_assert_int_eq(hf_limit_compute(inf, &lo, &rg, &err), 0);
+    ck_assert(isnan(rg.obs) && isnan(rg.exp[0]) && isnan(rg.exp[4]));
+    for (int t = 0; t < 6; t++)
+        ck_assert_int_eq(rg.why[t], 2);
+    hf_limit_result_release(&rg);
+    lo.lo = 1.5 * fmax(rb.obs, rb.exp[4]);
+    lo.hi = 2.0 * lo.lo;
+    ck_assert_int_eq(hf_limit_compute(inf, &lo, &rg, &err), 0);
+    for (int t = 0; t < 6; t++)
+        ck_assert_int_eq(rg.why[t], 1);
     hf_hypotest h;
     ck_assert_int_eq(hf_infer_hypotest(inf, rb.exp[2], false, &h, &err), 0);
     ck_assert_double_eq_tol(h.cls_exp[2], 0.05, 1e-5);
