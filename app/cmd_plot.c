@@ -494,7 +494,8 @@ plot_scan(plotctx *pc, const char *par, int npts, double width)
     j = par ? hf_model_find_par(m, par) : m->poi;
     if (j < 0)
         return par ? hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, par)
-                   : hf_cli_usage_error("the model has no POI: choose one with --par NAME");
+                   : hf_cli_usage_error("%s: the model has no POI: choose one with --par NAME",
+                                        pc->cli->ws_path);
     if (m->fixed[j])
         return hf_cli_usage_error("parameter '%s' is fixed", m->par[j].name);
     if ((rc = do_fit(pc->cli, &fr)) != 0)
@@ -553,7 +554,9 @@ plot_brazil(plotctx *pc, int npts, double width)
     hf_scene *s = NULL;
 
     if (m->poi < 0)
-        return hf_cli_usage_error("--what brazil needs a POI (the model has none; use --poi NAME)");
+        return hf_cli_usage_error("%s: --what brazil needs a POI (the model has none; use --poi "
+                                  "NAME)",
+                                  pc->cli->ws_path);
     inf = hf_infer_new(m, NULL, &err);
     if (!inf) {
         rc = hf_cli_report(pc->cli->ws_path, &err);

@@ -187,4 +187,15 @@ mkdir -p "$tmp/aon/stack_SR_midMET_prefit.png"
 "$HF" plot "$DEMO" --format png -o "$tmp/aon" -q 2>"$tmp/err" && fail "aon: a blocked name passed"
 [ "$(ls -A "$tmp/aon")" = "stack_SR_midMET_prefit.png" ] || fail "aon: figures left: $(ls "$tmp/aon")"
 
+# a model without a POI: scan, brazil and ranking errors name the file
+sed 's/"poi": "mu_sig"/"poi": "mu_nothing"/' "$DEMO" >"$tmp/nopoi.json"
+for args in "plot --what scan -o $tmp/np" "plot --what brazil -o $tmp/np" "ranking"; do
+    set -- $args
+    cmd=$1
+    shift
+    "$HF" "$cmd" "$tmp/nopoi.json" -q "$@" >/dev/null 2>"$tmp/err" && fail "$args: no POI passed"
+    grep -q "error: $tmp/nopoi.json: " "$tmp/err" || fail "$args: the error does not name the file"
+done
+[ -e "$tmp/np" ] && fail "no POI: an output directory was left"
+
 [ $nfail -eq 0 ]
