@@ -79,7 +79,8 @@ typedef struct tui_worker {
     bool quit, pending, running, done;
     const hf_model *m;      /* the explorer's model: fits of kind 0 */
     const hf_model *job_m;  /* the model of the pending/running job */
-    int job_kind, res_kind; /* 0 the explorer's fit, 1 a Systematics refit (split model) */
+    int job_kind, res_kind; /* 0 the explorer's fit, 1 a Systematics refit (split model),
+                             * 2 a conditional fit (slider refit holding moved parameters) */
     double *init;           /* job input (npar of job_m), owned */
     bool *fixed;
     int iter;
@@ -209,6 +210,13 @@ struct tui {
     char *fit_msg; /* failure reason */
     int fit_iter;
     double fit_nll, fit_secs;
+    bool refit_live; /* the running global fit started from the slider's values */
+    /* conditional fit: a slider refit with moved parameters held fixed; shown in the Slider
+     * only, labelled, never replacing the global best fit above */
+    hf_fit_result cfit;
+    bool have_cfit, live_is_cfit; /* live_is_cfit: the sliders still show it */
+    bool cfit_running;
+    char *cfit_label;             /* "conditional fit: NAME held at V" */
     tui_worker worker;
     tui_dens dens;
     /* view state */
@@ -260,6 +268,8 @@ size_t tui_current_channel(const struct tui *t);
 size_t tui_current_param(const struct tui *t);
 void tui_update_live(struct tui *t);
 void tui_set_fit(struct tui *t, hf_fit_result *res);
+void tui_set_cfit(struct tui *t, hf_fit_result *res);
+void tui_drop_cfit(struct tui *t);
 int tui_start_fit(struct tui *t, bool from_live);
 double tui_param_step(const struct tui *t, size_t p);
 const double *tui_best(const struct tui *t);
@@ -280,6 +290,7 @@ int tui_yields_postfit(struct tui *t);
 void tui_yields_release(struct tui *t);
 tui_point tui_stack_point(const struct tui *t);
 const char *tui_point_name(tui_point pt);
+const char *tui_live_label(const struct tui *t);
 hf_scene *tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in,
                           double height_in);
 hf_scene **tui_view_scenes(struct tui *t, size_t *n);

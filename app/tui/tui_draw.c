@@ -329,12 +329,16 @@ draw_stack_pane(int y, int x, int h, int w)
         blank(y + 1, x + 1, h - 2, w - 2);
         return;
     }
-    const char *state = tui_point_name(pt);
+    const char *state = pt == TUI_PT_LIVE ? tui_live_label(&tui) : tui_point_name(pt);
     if (tui.postfit && !tui.have_fit && tui.view == TUI_V_CHANNELS)
         state = tui.fit_state == TUI_FIT_RUNNING ? "pre-fit (post-fit: fitting...)"
                                                  : "pre-fit (post-fit: no fit)";
-    snprintf(title, sizeof(title), "%s%s%s%s%s", m->chan[c]->name, sep(), state,
-             tui.logy ? sep() : "", tui.logy ? "log y" : "");
+    if (pt == TUI_PT_LIVE && tui.live_is_cfit && tui.cfit_label != NULL)
+        snprintf(title, sizeof(title), "%s%s%s", tui.cfit_label, tui.logy ? sep() : "",
+                 tui.logy ? "log y" : ""); /* the channel is in the plot's own title */
+    else
+        snprintf(title, sizeof(title), "%s%s%s%s%s", m->chan[c]->name, sep(), state,
+                 tui.logy ? sep() : "", tui.logy ? "log y" : "");
     draw_box(y, x, h, w, title, false);
     /* a terminal cell is about twice as tall as wide (gnuplot dumb: aspect 2,1) */
     hf_scene *s = tui_stack_scene(&tui, c, pt, (w - 2) / 10.0, (h - 2) / 5.0);
@@ -363,7 +367,9 @@ draw_top(void)
     case TUI_FIT_RUNNING: {
         int k = tui.test_mode ? 0 : (int)(tui_now() * 10);
         const char *sp = tui.ascii ? spin_a[k % 4] : spin_u[k % 10];
-        if (tui.test_mode)
+        if (tui.cfit_running)
+            snprintf(fit, sizeof(fit), "conditional fit: running %s it %d ", sp, tui.fit_iter);
+        else if (tui.test_mode)
             snprintf(fit, sizeof(fit), "fit: running %s it %d ", sp, tui.fit_iter);
         else if (tui.fit_iter == 0)
             snprintf(fit, sizeof(fit), "fit: running %s starting  %.1fs (x cancels) ", sp,

@@ -247,6 +247,7 @@ slide(struct tui *t, size_t p, double delta)
         v = pp->hi;
     t->live[p] = v;
     t->moved[p] = v != tui_best(t)[p];
+    t->live_is_cfit = false; /* the sliders no longer show the conditional fit */
     tui_update_live(t);
     return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
 }
@@ -495,13 +496,17 @@ tui_key(struct tui *t, int ch)
             return 0;
         t->live[p] = tui_best(t)[p];
         t->moved[p] = false;
+        t->live_is_cfit = false;
         tui_update_live(t);
         return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
     case ACT_RESETALL:
+        /* back to the global best fit (never to a conditional fit's values) */
         memcpy(t->live, tui_best(t), t->m->npar * sizeof(double));
         memset(t->moved, 0, t->m->npar * sizeof(bool));
+        tui_drop_cfit(t);
         tui_update_live(t);
-        tui_message(t, false, "sliders reset to the %s", t->have_fit ? "best fit" : "nominal");
+        tui_message(t, false, "sliders reset to the %s",
+                    t->have_fit ? "global best fit" : "nominal");
         return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
     case ACT_HOLD:
         t->hold_moved = !t->hold_moved;

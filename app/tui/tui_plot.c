@@ -158,6 +158,14 @@ tui_point_name(tui_point pt)
     return pt == TUI_PT_LIVE ? "slider" : pt == TUI_PT_POST ? "post-fit" : "pre-fit";
 }
 
+/* What the slider's yields are: the conditional fit's label while the sliders show it, else
+ * "slider values". */
+const char *
+tui_live_label(const struct tui *t)
+{
+    return t->live_is_cfit && t->cfit_label != NULL ? t->cfit_label : "slider values";
+}
+
 /* The stack figure of channel c at point pt; NULL on ENOMEM (or no yields). Caller frees. */
 hf_scene *
 tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, double height_in)
@@ -171,12 +179,27 @@ tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, do
     hf_stack_options_init(&o);
     o.postfit = pt != TUI_PT_PRE;
     o.logy = t->logy;
-    o.extra_label = pt == TUI_PT_LIVE ? "slider values" : NULL;
     o.width_in = width_in;
     o.height_in = height_in;
     hf_error err = {0};
     hf_scene *s = hf_plot_stack(y, c, &o, &err);
     hf_error_release(&err);
+    if (s != NULL && pt == TUI_PT_LIVE && s->npanels > 0) {
+        /* the slider's point is neither the pre- nor the post-fit one: the title says what it
+         * is and where its band comes from, e.g. "SR · conditional fit: lumi held at 1.1" */
+        bool cond = t->live_is_cfit && t->cfit_label != NULL;
+        char *title =
+            width_in > 0 /* a terminal pane: its box title holds the long label */
+                ? hf_scene_printf(s, "%s \xc2\xb7 %s", t->m->chan[c]->name,
+                                  cond ? "conditional fit" : "slider values")
+                : hf_scene_printf(s, "%s \xc2\xb7 %s \xc2\xb7 band: %s, rescaled",
+                                  t->m->chan[c]->name, tui_live_label(t),
+                                  t->have_fit ? "global fit" : "pre-fit");
+        if (title == NULL || hf_panel_set_title(s, s->panels[0], title) < 0) {
+            hf_scene_free(s);
+            return NULL;
+        }
+    }
     return s;
 }
 
@@ -219,7 +242,9 @@ tui_default_export_name(const struct tui *t, char *buf, size_t n)
     char nm[128];
     if (t->view == TUI_V_CHANNELS || t->view == TUI_V_SLIDER) {
         safe_name(t->m->chan[tui_current_channel(t)]->name, nm, sizeof(nm));
-        snprintf(buf, n, "%s_%s.png", nm, tui_point_name(tui_stack_point(t)));
+        tui_point pt = tui_stack_point(t);
+        snprintf(buf, n, "%s_%s.png", nm,
+                 pt == TUI_PT_LIVE && t->live_is_cfit ? "conditional" : tui_point_name(pt));
     } else if (t->view == TUI_V_DENSITY) {
         snprintf(buf, n, "density_%s.png", hf_plot_density_name((hf_density_figure)t->dens.figure));
     } else if (t->view == TUI_V_SYST && t->syst.detail && t->syst.pane <= TUI_SP_INTERP) {

@@ -173,10 +173,16 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     chan_stats(t);
     if (tui_yields_postfit(t) < 0)
         tui_log(t, "post-fit uncertainty band unavailable (out of memory)");
-    /* the slider starts from the best fit, except where the user has moved a parameter */
-    for (size_t p = 0; p < t->m->npar; p++)
+    /* the slider starts from the best fit, except where the user has moved a parameter; a
+     * refit from the slider's values (nothing held) moves every slider to its result */
+    tui_drop_cfit(t);
+    for (size_t p = 0; p < t->m->npar; p++) {
+        if (t->refit_live)
+            t->moved[p] = false;
         if (!t->moved[p])
             t->live[p] = t->fit.x[p];
+    }
+    t->refit_live = false;
     tui_update_live(t);
     if (t->m->poi >= 0)
         tui_log(t, "fit: %s after %d iterations, twice_nll %.6g, %s = %.4g +- %.2g",
@@ -189,6 +195,64 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     tui_list_rebuild(t, &t->parl);
     tui_list_rebuild(t, &t->corrl);
     tui_list_rebuild(t, &t->systl);
+}
+
+/* Forget the conditional fit (the sliders keep their values). */
+void
+tui_drop_cfit(struct tui *t)
+{
+    if (t->have_cfit)
+        hf_fit_result_release(&t->cfit);
+    memset(&t->cfit, 0, sizeof(t->cfit));
+    t->have_cfit = t->live_is_cfit = false;
+    free(t->cfit_label);
+    t->cfit_label = NULL;
+}
+
+/* Take over a finished conditional fit (res is moved): the sliders show its values, the held
+ * ones included; the global best fit (t->fit) and everything derived from it stay. */
+void
+tui_set_cfit(struct tui *t, hf_fit_result *res)
+{
+    tui_drop_cfit(t);
+    t->cfit = *res;
+    memset(res, 0, sizeof(*res));
+    t->have_cfit = true;
+    /* the label: "conditional fit: NAME held at V", or "N held (NAME=V, ...)" */
+    size_t nh = 0, first = 0, len = 64;
+    for (size_t p = 0; p < t->m->npar; p++)
+        if (t->cfit.fixed[p] && !t->m->fixed[p]) {
+            if (nh++ == 0)
+                first = p;
+            len += strlen(t->m->par[p].name) + 32;
+        }
+    t->cfit_label = malloc(len);
+    if (t->cfit_label != NULL) {
+        if (nh == 1)
+            snprintf(t->cfit_label, len, "conditional fit: %s held at %.4g",
+                     t->m->par[first].name, t->cfit.x[first]);
+        else {
+            size_t k = (size_t)snprintf(t->cfit_label, len, "conditional fit: %zu held (", nh);
+            const char *sp = "";
+            for (size_t p = 0; p < t->m->npar && k < len; p++)
+                if (t->cfit.fixed[p] && !t->m->fixed[p]) {
+                    k += (size_t)snprintf(t->cfit_label + k, len - k, "%s%s=%.4g", sp,
+                                          t->m->par[p].name, t->cfit.x[p]);
+                    sp = ", ";
+                }
+            if (k + 2 <= len)
+                memcpy(t->cfit_label + k, ")", 2);
+        }
+    }
+    for (size_t p = 0; p < t->m->npar; p++) {
+        t->live[p] = t->cfit.x[p];
+        t->moved[p] = t->cfit.fixed[p] && !t->m->fixed[p];
+    }
+    t->live_is_cfit = true;
+    tui_update_live(t);
+    tui_log(t, "%s: %s after %d iterations, twice_nll %.6g (the global fit stays)",
+            t->cfit_label ? t->cfit_label : "conditional fit",
+            t->cfit.converged ? "converged" : "not converged", t->cfit.iter, t->cfit.twice_nll);
 }
 
 /* ---- lists ---- */
@@ -415,9 +479,14 @@ tui_start_fit(struct tui *t, bool from_live)
         tui_message(t, true, "out of memory");
         return -1;
     }
-    for (size_t p = 0; p < n; p++)
+    /* holding moved parameters makes it a conditional fit, kept apart from the global one */
+    bool cond = false;
+    for (size_t p = 0; p < n; p++) {
         fixed[p] = t->m->fixed[p] || (from_live && t->hold_moved && t->moved[p]);
-    int rc = tui_worker_submit(&t->worker, from_live ? t->live : t->init, fixed);
+        cond = cond || (fixed[p] && !t->m->fixed[p]);
+    }
+    int rc = tui_worker_submit_model(&t->worker, t->m, cond ? 2 : 0,
+                                     from_live ? t->live : t->init, fixed);
     free(fixed);
     if (rc < 0) {
         tui_message(t, true,
@@ -428,7 +497,11 @@ tui_start_fit(struct tui *t, bool from_live)
     t->fit_state = TUI_FIT_RUNNING;
     t->fit_iter = 0;
     t->fit_secs = 0;
-    tui_log(t, "fit: started%s", from_live ? " from the slider's values" : "");
+    t->refit_live = from_live && !cond;
+    t->cfit_running = cond;
+    tui_log(t, "%s: started%s", cond ? "conditional fit" : "fit",
+            cond ? " holding the moved parameters at their slider values"
+            : from_live ? " from the slider's values" : "");
     return 0;
 }
 
@@ -525,6 +598,7 @@ tui_state_release(struct tui *t)
     free(t->search);
     if (t->have_fit)
         hf_fit_result_release(&t->fit);
+    tui_drop_cfit(t);
     list_release(&t->chl);
     list_release(&t->parl);
     list_release(&t->corrl);
@@ -624,6 +698,15 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
         add(&v, "Fit          running...");
     } else {
         add(&v, "Fit          not run (press f)");
+    }
+    if (t->have_cfit) { /* apart from the global fit, which everything here describes */
+        add(&v, "Slider       %s: %s, twice NLL %.6f%s",
+            t->cfit_label ? t->cfit_label : "conditional fit",
+            t->cfit.converged ? "converged" : "NOT converged", t->cfit.twice_nll,
+            t->have_fit ? "" : " (no global fit yet)");
+        if (m->poi >= 0 && !t->cfit.fixed[m->poi])
+            add(&v, "             %s = %.4f +- %.4f (conditional; not the best fit)",
+                m->par[m->poi].name, t->cfit.x[m->poi], t->cfit.err[m->poi]);
     }
     add(&v, "%s", "");
 

@@ -194,6 +194,24 @@ tui_worker_poll(struct tui *t)
             return TUI_DIRTY_ALL;
         }
         t->fit_secs = secs;
+        t->cfit_running = false;
+        if (kind == 2) { /* a conditional fit: the global fit and its state stay */
+            t->fit_state = t->have_fit ? (t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED)
+                           : t->fit_msg != NULL ? TUI_FIT_FAILED
+                                                : TUI_FIT_IDLE;
+            if (rc == 0) {
+                tui_set_cfit(t, &res); /* takes ownership */
+                tui_message(t, false, "%s (r returns to the global best fit)",
+                            t->cfit_label ? t->cfit_label : "conditional fit done");
+            } else {
+                const char *why = err.code == HF_ECANCELED ? "cancelled" : hf_error_msg(&err);
+                tui_log(t, "conditional fit: %s", why);
+                tui_message(t, err.code != HF_ECANCELED, "conditional fit: %s", why);
+                hf_fit_result_release(&res);
+            }
+            hf_error_release(&err);
+            return TUI_DIRTY_ALL;
+        }
         free(t->fit_msg);
         t->fit_msg = NULL;
         if (rc == 0) {
