@@ -829,7 +829,11 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
             add(&v, "Best fit     (no fit yet: press f)");
         }
         add(&v, "Pre-fit      sigma %g", pp->con != HF_CON_NONE ? pp->sigma : NAN);
-        add(&v, "Slider       %.6g%s", t->live[p], t->moved[p] ? "   (moved)" : "");
+        add(&v, "Slider       %.6g%s", t->live[p],
+            t->live_is_cfit && t->moved[p]   ? "   (held in the conditional fit)"
+            : t->live_is_cfit                ? "   (conditional fit)"
+            : t->moved[p]                    ? "   (moved)"
+                                             : "");
         add(&v, "%s", "");
         add(&v, "Affects (channel / sample):");
         size_t naff = 0;
@@ -855,8 +859,11 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
         add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
         if (t->have_fit)
             add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post, s->nbins);
+        if (t->live_is_cfit && t->cfit_label != NULL)
+            add(&v, "Slider       %s", t->cfit_label);
         add(&v, "%s", "");
-        add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit", "slider");
+        add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit",
+            t->live_is_cfit ? "conditional" : "slider");
         for (size_t k = 0; k < m->ncs; k++) {
             const hf_cs *cs = &m->cs[k];
             if (cs->chan != c)
