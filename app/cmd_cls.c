@@ -1,6 +1,7 @@
 /* app/cmd_cls.c - `hfscope cls`: one CLs hypothesis test at a POI value, asymptotic or with toys.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,19 @@ report_failure(hf_cli *cli, const hf_error *err)
         }
     }
     return rc;
+}
+
+static const char *const BAND_LABEL[5] = {"-2s", "-1s", "median", "+1s", "+2s"};
+
+/* "v +- e" (or "v" when e is NAN, e.g. CLs = 0 with no s+b toy above) into buf. */
+static const char *
+fmt_err(char *buf, size_t n, double v, double e)
+{
+    if (isnan(e))
+        (void)snprintf(buf, n, "%.4g", v);
+    else
+        (void)snprintf(buf, n, "%.4g +- %.2g", v, e);
+    return buf;
 }
 
 static void
@@ -87,7 +101,11 @@ cmd_cls(int argc, char **argv)
                                 poi->lo, poi->hi, poi->name);
         goto out;
     }
+    /* Monte Carlo errors (toys only; NAN otherwise or where the toys cannot resolve CLs) */
+    double cls_err = NAN, clsb_err = NAN, clb_err = NAN, cls_exp_err[5];
     double cls, clsb, clb, cls_exp[5], q_obs, qA = -1;
+    for (int k = 0; k < 5; k++)
+        cls_exp_err[k] = NAN;
     size_t nfailed = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -110,6 +128,10 @@ cmd_cls(int argc, char **argv)
         q_obs = tr.q_obs;
         nfailed = tr.nfailed;
         memcpy(cls_exp, tr.cls_exp, sizeof(cls_exp));
+        memcpy(cls_exp_err, tr.cls_exp_err, sizeof(cls_exp_err));
+        cls_err = tr.cls_err;
+        clsb_err = tr.clsb_err;
+        clb_err = tr.clb_err;
         hf_toys_result_release(&tr);
         if (nfailed > 0 && !cli.quiet)
             hf_cli_warn("%s: %zu of %d toys left out (their fits did not converge)", cli.ws_path,
@@ -136,6 +158,15 @@ cmd_cls(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     const char *tsn = hf_teststat_name(ts);
+    /* expected CLs the toys cannot resolve: no s+b toy at or above that b-toy quantile */
+    int nunres = 0;
+    char note[160], buf[5][48];
+    for (int k = 0; k < 5; k++)
+        nunres += ntoys > 0 && isnan(cls_exp[k]);
+    (void)snprintf(note, sizeof(note),
+                   "%d of the 5 expected CLs are below the toys' resolution (no s+b toy above "
+                   "that quantile); they need more than %d toys",
+                   nunres, ntoys);
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);
         if (doc == NULL) {
@@ -152,6 +183,12 @@ cmd_cls(int argc, char **argv)
         cJSON_AddNumberToObject(doc, "clb_obs", clb);
         cJSON_AddNumberToObject(doc, "q_obs", q_obs);
         if (ntoys > 0) {
+            cJSON_AddNumberToObject(doc, "cls_obs_err", cls_err);
+            cJSON_AddNumberToObject(doc, "clsb_obs_err", clsb_err);
+            cJSON_AddNumberToObject(doc, "clb_obs_err", clb_err);
+            cJSON_AddItemToObject(doc, "cls_exp_err", cJSON_CreateDoubleArray(cls_exp_err, 5));
+            if (nunres > 0)
+                cJSON_AddStringToObject(doc, "note", note);
             cJSON_AddNumberToObject(doc, "toys", ntoys);
             cJSON_AddNumberToObject(doc, "toys_failed", (double)nfailed);
             cJSON_AddNumberToObject(doc, "seed", (double)cli.seed);
@@ -164,9 +201,23 @@ cmd_cls(int argc, char **argv)
     } else {
         printf("CLs test of %s = %g (%s, %s)\n", poi->name, mu, tsn,
                ntoys > 0 ? "toys" : "asymptotic");
-        printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", cls, clsb, clb);
-        printf("  expected  CLs:  -2s %.4g  -1s %.4g  median %.4g  +1s %.4g  +2s %.4g\n",
-               cls_exp[0], cls_exp[1], cls_exp[2], cls_exp[3], cls_exp[4]);
+        if (ntoys > 0) {
+            printf("  observed  CLs = %s   CLs+b = %.4g +- %.2g   CLb = %.4g +- %.2g\n",
+                   fmt_err(buf[0], sizeof(buf[0]), cls, cls_err), clsb, clsb_err, clb, clb_err);
+            printf("  expected  CLs:");
+            for (int k = 0; k < 5; k++)
+                printf("  %s %s", BAND_LABEL[k],
+                       isnan(cls_exp[k]) ? "n/a"
+                                         : fmt_err(buf[k], sizeof(buf[k]), cls_exp[k],
+                                                   cls_exp_err[k]));
+            printf("\n");
+            if (nunres > 0)
+                printf("  note: %s\n", note);
+        } else {
+            printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", cls, clsb, clb);
+            printf("  expected  CLs:  -2s %.4g  -1s %.4g  median %.4g  +1s %.4g  +2s %.4g\n",
+                   cls_exp[0], cls_exp[1], cls_exp[2], cls_exp[3], cls_exp[4]);
+        }
         printf("  %s = %g is %s at 95%% CL (CLs %s 0.05)\n", poi->name, mu,
                cls < 0.05 ? "excluded" : "not excluded", cls < 0.05 ? "<" : ">=");
         if (cli.verbose)

@@ -163,6 +163,23 @@ percentile(const double *s, size_t n, double p)
     return s[i] + f * (s[i + 1] - s[i]);
 }
 
+/* Binomial standard errors of the tail fractions clsb (of nsb toys) and clb (of nb), and of
+ * CLs = clsb / clb with the two (independent samples) added in quadrature relatively. The
+ * error of CLs is NAN when clsb is 0 (no relative error exists; CLs is only bounded). */
+static void
+cls_error(double clsb, size_t nsb, double clb, size_t nb, double *e_sb, double *e_b,
+          double *e_cls)
+{
+    *e_sb = nsb > 0 ? sqrt(clsb * (1.0 - clsb) / (double)nsb) : NAN;
+    *e_b = nb > 0 ? sqrt(clb * (1.0 - clb) / (double)nb) : NAN;
+    if (!(clsb > 0.0) || !(clb > 0.0)) {
+        *e_cls = NAN;
+        return;
+    }
+    double r_sb = *e_sb / clsb, r_b = *e_b / clb;
+    *e_cls = clsb / clb * sqrt(r_sb * r_sb + r_b * r_b);
+}
+
 /* See toys.h. */
 int
 hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_options *opt,
@@ -260,8 +277,20 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
         cls_b[nb_ok++] = b > 0.0 ? sb / b : 1.0;
     }
     qsort(cls_b, nb_ok, sizeof(double), cmp_double);
-    for (int k = 0; k < 5; k++)
-        res->cls_exp[k] = percentile(cls_b, nb_ok, 100.0 * gsl_cdf_ugaussian_P(HF_BAND_SIGMA[k]));
+    cls_error(res->clsb, nsb, res->clb, nb, &res->clsb_err, &res->clb_err, &res->cls_err);
+    for (int k = 0; k < 5; k++) {
+        double pk = 100.0 * gsl_cdf_ugaussian_P(HF_BAND_SIGMA[k]);
+        res->cls_exp[k] = percentile(cls_b, nb_ok, pk);
+        /* CLs of a b toy falls as its q grows: the pk-th CLs percentile is the CLs at the
+         * (100 - pk)-th percentile of q_b, whose tails give the binomial error */
+        double qk = percentile(sorted_b, nb, 100.0 - pk), e_sb, e_b;
+        double sbk = tail(sorted_sb, nsb, qk), bk = tail(sorted_b, nb, qk);
+        cls_error(sbk, nsb, bk, nb, &e_sb, &e_b, &res->cls_exp_err[k]);
+        if (!(res->cls_exp[k] > 0.0) || !(sbk > 0.0) || !(bk > 0.0))
+            res->cls_exp[k] = res->cls_exp_err[k] = NAN;
+        else /* the relative error there, applied to the percentile itself */
+            res->cls_exp_err[k] *= res->cls_exp[k] / (sbk / bk);
+    }
     rc = 0;
 out:
     if (rc < 0)

@@ -27,7 +27,14 @@ typedef struct hf_toys_result {
     double mu;
     double q_obs;
     double clsb, clb, cls;
-    double cls_exp[5];  /* HF_BAND_SIGMA order: CLs at the b-toy percentiles 2.3, 15.9, 50, ... */
+    /* Monte Carlo (binomial) standard errors: sqrt(p (1 - p) / n) for CLs+b and CLb from the
+     * s+b and b toys, propagated to CLs = CLs+b / CLb as independent relative errors. NAN when
+     * no s+b toy lies at or above q_obs (CLs = 0 is then only "below ~1 / (n CLb)"). */
+    double clsb_err, clb_err, cls_err;
+    /* HF_BAND_SIGMA order: CLs at the b-toy percentiles 2.3, 15.9, 50, ...; NAN where the
+     * toys cannot resolve it (no s+b toy at or above that b-toy quantile of q) */
+    double cls_exp[5];
+    double cls_exp_err[5]; /* binomial error at the matching b-toy quantile of q; NAN as above */
     size_t ntoys;       /* per hypothesis */
     size_t nfailed;     /* toys whose fits failed (left out) */
     double *q_sb, *q_b; /* test statistic per toy (NAN where failed), ntoys each */

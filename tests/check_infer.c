@@ -444,13 +444,41 @@ START_TEST(test_toys_vs_asymptotic)
     double e_cls = tr.cls * sqrt(pow(e_sb / tr.clsb, 2) + pow(e_b / tr.clb, 2));
     ck_assert_msg(fabs(tr.cls - ha.cls) < 3 * e_cls + 0.01,
                   "toys CLs %.4f +- %.4f, asymptotic %.4f", tr.cls, e_cls, ha.cls);
+    /* the reported Monte Carlo errors are the binomial ones */
+    ck_assert_double_eq_tol(tr.clsb_err, e_sb, 1e-12);
+    ck_assert_double_eq_tol(tr.clb_err, e_b, 1e-12);
+    ck_assert_double_eq_tol(tr.cls_err, e_cls, 1e-12);
     ck_assert_msg(fabs(tr.cls_exp[2] - ha.cls_exp[2]) < 0.03, "toys CLs_exp %.4f, asymptotic %.4f",
                   tr.cls_exp[2], ha.cls_exp[2]);
+    for (int k = 0; k < 5; k++)
+        ck_assert_msg(isnan(tr.cls_exp[k]) || (tr.cls_exp_err[k] >= 0.0 && tr.cls_exp_err[k] < 1.0),
+                      "band %d: %g +- %g", k, tr.cls_exp[k], tr.cls_exp_err[k]);
     /* same seed, different thread count: bit-identical */
     hf_toys_result t1;
     to.threads = 1;
     ck_assert_int_eq(hf_toys_hypotest(m, NULL, 1.0, &to, &t1, &err), 0);
-    ck_assert(t1.cls == tr.cls && t1.clb == tr.clb && t1.cls_exp[0] == tr.cls_exp[0]);
+    ck_assert(t1.cls == tr.cls && t1.clb == tr.clb);
+    ck_assert(memcmp(t1.cls_exp, tr.cls_exp, sizeof(tr.cls_exp)) == 0);
+    hf_toys_result_release(&t1);
+    /* another seed: the two estimates agree within their Monte Carlo errors (5 sigma), so the
+     * errors are not too small */
+    to.seed = 8;
+    ck_assert_int_eq(hf_toys_hypotest(m, NULL, 1.0, &to, &t1, &err), 0);
+    ck_assert_msg(fabs(t1.cls - tr.cls) < 5 * hypot(t1.cls_err, tr.cls_err),
+                  "CLs %g +- %g vs %g +- %g", t1.cls, t1.cls_err, tr.cls, tr.cls_err);
+    if (!isnan(t1.cls_exp[2]) && !isnan(tr.cls_exp[2]))
+        ck_assert_msg(fabs(t1.cls_exp[2] - tr.cls_exp[2]) <
+                          5 * hypot(t1.cls_exp_err[2], tr.cls_exp_err[2]),
+                      "CLs_exp %g +- %g vs %g +- %g", t1.cls_exp[2], t1.cls_exp_err[2],
+                      tr.cls_exp[2], tr.cls_exp_err[2]);
+    hf_toys_result_release(&t1);
+    /* at a POI value far above the limit the low band quantiles have no s+b toy above them:
+     * NAN (unavailable), never 0 */
+    to.ntoys = 300;
+    ck_assert_int_eq(hf_toys_hypotest(m, NULL, 4.0, &to, &t1, &err), 0);
+    ck_assert_msg(isnan(t1.cls_exp[0]), "CLs_exp[-2s] at mu 4 with 300 toys: %g", t1.cls_exp[0]);
+    for (int k = 0; k < 5; k++)
+        ck_assert(isnan(t1.cls_exp[k]) || t1.cls_exp[k] > 0.0);
     hf_toys_result_release(&t1);
     hf_toys_result_release(&tr);
     hf_infer_free(inf);

@@ -134,6 +134,22 @@ c=toy_1bin_shapesys
 "$HF" cls --json --toys 200 --seed 3 -j 2 "$REF/$c/workspace.json" >"$tmp/t2.json" 2>/dev/null ||
     fail "cls --toys -j 2 exit $?"
 cmp -s "$tmp/t1.json" "$tmp/t2.json" || fail "toys differ between -j 1 and -j 2"
+# the Monte Carlo error is there and is the binomial one; an expected CLs the toys cannot resolve
+# is null with a note, never 0
+e=$(got "$tmp/t1.json" clsb_obs_err); p=$(got "$tmp/t1.json" clsb_obs)
+near "$e" "$(awk -v p="$p" 'BEGIN { printf "%.12g", sqrt(p * (1 - p) / 200) }')" 0 1e-6 ||
+    fail "cls --toys: clsb_obs_err '$e' for clsb_obs $p"
+grep -q '"cls_obs_err":' "$tmp/t1.json" && grep -q '"cls_exp_err":' "$tmp/t1.json" ||
+    fail "cls --toys --json lacks the Monte Carlo errors"
+"$HF" cls --json --toys 100 --poi-value 5 "$REF/$c/workspace.json" >"$tmp/t3.json" 2>/dev/null ||
+    fail "cls --toys --poi-value 5 exit $?"
+tr -d '\t\n ' <"$tmp/t3.json" | grep -o '"cls_exp":\[[^]]*' | grep -q '[[,]0[],]' &&
+    fail "cls --toys: expected CLs printed as 0: $(cat "$tmp/t3.json")"
+if tr -d '\t\n ' <"$tmp/t3.json" | grep -q '"cls_exp":\[null'; then
+    grep -q '"note":' "$tmp/t3.json" || fail "cls --toys: null band without a note"
+else
+    fail "cls --toys --poi-value 5: the -2 sigma CLs is resolved with 100 toys? $(cat "$tmp/t3.json")"
+fi
 
 # 7. no POI: exit 2, one line naming --poi; --poi picks another parameter
 b=$(ls "$REF"/bkgonly/*.json | grep -v reference.json | head -1)
