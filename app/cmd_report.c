@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "core/fit.h"
@@ -91,6 +92,10 @@ cmd_report(int argc, char **argv)
                             fr.message ? fr.message : "unknown reason");
         }
     }
+    /* all or nothing: the table first (small, in memory until written), then the PDF; a PDF
+     * that fails takes the table with it */
+    if (rc == 0 && table)
+        rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
     if (rc == 0 && cli.output) {
         ro.source = cli.ws_path;
         ro.lumi_label = lumi;
@@ -98,13 +103,14 @@ cmd_report(int argc, char **argv)
         ro.blind = blind;
         ro.corr_threshold = threshold;
         ro.pal = pal;
-        if (hf_report_write(cli.output, cli.model, have_fit ? &fr : NULL, &ro, &err) < 0)
+        if (hf_report_write(cli.output, cli.model, have_fit ? &fr : NULL, &ro, &err) < 0) {
             rc = hf_cli_report(NULL, &err);
-        else if (!cli.quiet && !cli.json)
+            if (table)
+                unlink(table);
+        } else if (!cli.quiet && !cli.json) {
             printf("%s\n", cli.output);
+        }
     }
-    if (rc == 0 && table)
-        rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
     if (rc == 0 && cli.json) {
         /* {"hfscope_version", "command", "workspace", "output", "table", "fit_converged"} */
         cJSON *doc = hf_cli_json_doc(&cli);

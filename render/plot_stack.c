@@ -179,17 +179,66 @@ hf_stack_options_init(hf_stack_options *o)
     o->show_data = true;
 }
 
+/* Half-width of the ratio range for a largest deviation dev from 1: 0.25, 0.5, 1 or 1.5. */
+static double
+ratio_step(double dev)
+{
+    double d = dev * 1.15;
+
+    return d < 0.2 ? 0.25 : d < 0.45 ? 0.5 : d < 0.9 ? 1.0 : 1.5;
+}
+
+double
+hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data)
+{
+    const hf_model *m = y->m;
+    size_t b, off = m->chan_off[c];
+    double dev = 0;
+
+    for (b = 0; b < m->chan_nbins[c]; b++) {
+        double nu = y->nu[off + b], e = y->nu_err[off + b], n = m->obs[off + b], lo, hi;
+        if (!(nu > 0))
+            continue;
+        dev = fmax(dev, e / nu);
+        if (show_data && n > 0) {
+            hf_garwood(n, 0.682689492137086, &lo, &hi);
+            dev = fmax(dev, fmax(fabs(lo / nu - 1), fabs(hi / nu - 1)));
+        }
+    }
+    return ratio_step(dev);
+}
+
 typedef struct ordkey {
     const hf_model *m;
     size_t k;
     double tot;
+    bool sig;
 } ordkey;
+
+bool
+hf_stack_is_signal(const hf_model *m, size_t k)
+{
+    const hf_cs *cs = &m->cs[k];
+    const char *nm = m->samp_name[cs->samp];
+    size_t t;
+
+    for (; *nm; nm++)
+        if ((nm[0] == 's' || nm[0] == 'S') && (nm[1] == 'i' || nm[1] == 'I') &&
+            (nm[2] == 'g' || nm[2] == 'G'))
+            return true;
+    for (t = cs->term0; m->poi >= 0 && t < cs->term0 + cs->nterm; t++)
+        if (m->term[t].type == HF_MOD_NORMFACTOR && m->term[t].par == (size_t)m->poi)
+            return true;
+    return false;
+}
 
 static int
 cmp_ord(const void *a, const void *b)
 {
     const ordkey *x = a, *y = b;
 
+    if (x->sig != y->sig)
+        return x->sig ? 1 : -1; /* signal on top */
     if (x->tot != y->tot)
         return x->tot < y->tot ? -1 : 1;
     return strcmp(x->m->samp_name[x->m->cs[x->k].samp], y->m->samp_name[y->m->cs[y->k].samp]);
@@ -212,6 +261,7 @@ hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n)
         keys[k].m = m;
         keys[k].k = order[k];
         keys[k].tot = 0;
+        keys[k].sig = hf_stack_is_signal(m, order[k]);
         for (b = 0; b < cs->nbins; b++)
             keys[k].tot += cs->nom[b];
     }
@@ -428,17 +478,9 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     if (!hf_panel_add_legend(s, mp, "Uncertainty", hf_ink_of(HF_ROLE_BAND, 0), HF_LEGEND_HATCH))
         goto nomem;
 
-    /* ratio panel: symmetric range around 1 in nice steps */
+    /* ratio panel: symmetric range around 1 in nice steps (or the one the caller shares) */
     {
-        double d = dev * 1.15, r0, r1;
-        if (d < 0.2)
-            d = 0.25;
-        else if (d < 0.45)
-            d = 0.5;
-        else if (d < 0.9)
-            d = 1.0;
-        else
-            d = 1.5;
+        double d = opt->ratio_half > 0 ? opt->ratio_half : ratio_step(dev), r0, r1;
         r0 = 1 - d < 0 ? 0 : 1 - d;
         r1 = 1 + d;
         if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||

@@ -42,13 +42,21 @@ typedef struct hf_stack_options {
     const char *lumi_label;     /* e.g. "13 TeV, 139 fb⁻¹"; NULL: none */
     const char *extra_label;    /* another line under the channel name; NULL: none */
     double width_in, height_in; /* 0: single column 3.4 x 3.4 */
+    double ratio_half;          /* ratio range 1 +- this; 0: from this figure's data */
 } hf_stack_options;
 
 void hf_stack_options_init(hf_stack_options *o);
 
 /* Stable stacking order of channel c's samples: indices into m->cs, smallest nominal (pre-fit)
- * total at the bottom, ties by name. Writes *n entries into order (size >= m->ncs). */
+ * total at the bottom, ties by name; signal samples (hf_stack_is_signal) above all the others.
+ * Writes *n entries into order (size >= m->ncs). */
 void hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n);
+/* Whether m->cs[k] is a signal sample: its name contains "sig" (any case) or it carries the
+ * POI's normfactor. */
+bool hf_stack_is_signal(const hf_model *m, size_t k);
+/* The ratio half-range hf_plot_stack picks for channel c of y (0.25, 0.5, 1 or 1.5); the largest
+ * of the pre- and post-fit values gives both figures of a channel the same ratio axis. */
+double hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data);
 
 /* The stacked-histogram figure of channel c: main panel (stack, hatched band, data with Garwood
  * intervals, legend, channel and luminosity labels) over a ratio panel data/model with the

@@ -95,9 +95,15 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
                        hf_interp_name(m->histosys_code)));
     KV("POI", hf_scene_strdup(s, m->poi >= 0 ? m->par[m->poi].name : "none"));
     if (fit) {
-        KV("Fit", hf_scene_printf(s, "%s (status %d: %s), %d iterations, EDM %.2g",
-                                  fit->converged ? "converged" : "NOT CONVERGED", fit->status,
-                                  fit->message ? fit->message : "", fit->iter, fit->edm));
+        /* the status once: the message already says "converged (...)" when it did */
+        if (fit->converged)
+            KV("Fit", hf_scene_printf(s, "%s, %d iterations, EDM %.2g",
+                                      fit->message && *fit->message ? fit->message : "converged",
+                                      fit->iter, fit->edm));
+        else
+            KV("Fit", hf_scene_printf(s, "NOT CONVERGED (status %d: %s), %d iterations, EDM %.2g",
+                                      fit->status, fit->message ? fit->message : "", fit->iter,
+                                      fit->edm));
         KV("-2 ln L", hf_scene_printf(s, "%.6f", fit->twice_nll));
         if (m->poi >= 0)
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
@@ -123,8 +129,8 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     qsort(w, m->nchan, sizeof *w, cmp_worst);
     cells[0] = "Channel";
     cells[1] = "Bins";
-    cells[2] = "\xcf\x87\xc2\xb2/ndof post-fit";
-    cells[3] = "\xcf\x87\xc2\xb2/ndof pre-fit";
+    cells[2] = "Deviance / bin post-fit";
+    cells[3] = "Deviance / bin pre-fit";
     cells[4] = "Data / model (post)";
     for (i = 0; i < nw; i++) {
         size_t ch = w[i].c, b;
@@ -231,6 +237,9 @@ hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,
             hf_error_nomem(err);
             goto fail;
         }
+        so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
+        if (post)
+            so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));
         so.postfit = false;
         if (hf_plot_stack_into(s, 0, 0, post ? 0.5 : 1, 1, pre, c, &so, err) < 0)
             goto fail;

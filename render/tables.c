@@ -304,7 +304,7 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
                      size_t *npages, hf_error *err)
 {
     trow *rows;
-    size_t n, per = rows_per_page ? rows_per_page : 42, pages, pg, i, ncol;
+    size_t n, per = rows_per_page ? rows_per_page : 42, pages = 0, pg, i, ncol, *start = NULL;
     hf_scene **out = NULL;
     const char **cell = NULL;
     bool *rule = NULL;
@@ -320,9 +320,31 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
     if (!rows)
         goto nomem;
     ncol = 2 + (pre != NULL) + (post != NULL);
-    pages = (n + per - 1) / per;
-    if (pages == 0)
-        pages = 1;
+    /* page starts: a channel's rows stay on one page unless they alone exceed a page */
+    start = malloc((n + 2) * sizeof *start);
+    if (!start)
+        goto nomem;
+    pages = 0;
+    start[pages++] = 0;
+    {
+        size_t b0 = 0, used = 0;
+        while (b0 < n) {
+            size_t b1 = b0 + 1;
+            while (b1 < n && strcmp(rows[b1].chan, rows[b0].chan) == 0)
+                b1++;
+            if (used > 0 && used + (b1 - b0) > per) {
+                start[pages++] = b0;
+                used = 0;
+            }
+            used += b1 - b0;
+            while (used > per) { /* a channel longer than a page: cut it */
+                start[pages++] = b1 - (used - per);
+                used -= per;
+            }
+            b0 = b1;
+        }
+    }
+    start[pages] = n;
     out = calloc(pages, sizeof *out);
     cell = malloc((per + 1) * ncol * sizeof *cell);
     rule = calloc(per + 1, sizeof *rule);
@@ -330,7 +352,7 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
     if (!out || !cell || !rule || !buf)
         goto nomem;
     for (pg = 0; pg < pages; pg++) {
-        size_t i0 = pg * per, i1 = i0 + per < n ? i0 + per : n, r = 1, k;
+        size_t i0 = start[pg], i1 = start[pg + 1], r = 1, k;
         hf_panel *p;
         hf_item *it;
         const char *prev = NULL;
@@ -384,6 +406,7 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
             goto nomem;
     }
     free(rows);
+    free(start);
     free(cell);
     free(rule);
     free(buf);
@@ -394,6 +417,7 @@ nomem:
         hf_scene_free(out[pg]);
     free(out);
     free(rows);
+    free(start);
     free(cell);
     free(rule);
     free(buf);

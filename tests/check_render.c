@@ -483,16 +483,20 @@ START_TEST(test_stack_order_smallest_first)
     load_small(&f);
     hf_stack_order(f.m, 0, order, &n);
     ck_assert_uint_eq(n, 3);
-    for (i = 0; i < n; i++) {
+    /* backgrounds smallest first, the signal above them all */
+    for (i = 0; i + 1 < n; i++) {
         double tot = 0;
         for (b = 0; b < f.m->cs[order[i]].nbins; b++)
             tot += f.m->cs[order[i]].nom[b];
+        ck_assert(!hf_stack_is_signal(f.m, order[i]));
         ck_assert(tot >= prev);
         prev = tot;
     }
-    /* channel A: sig (6) < bkg2 (12) < bkg1 (24) */
-    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[0]].samp], "sig");
-    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[2]].samp], "bkg1");
+    ck_assert(hf_stack_is_signal(f.m, order[n - 1]));
+    /* channel A: bkg2 (12) < bkg1 (24), then sig (6, the smallest) on top */
+    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[0]].samp], "bkg2");
+    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[1]].samp], "bkg1");
+    ck_assert_str_eq(f.m->samp_name[f.m->cs[order[2]].samp], "sig");
     free_small(&f);
 }
 END_TEST
