@@ -86,7 +86,27 @@ if command -v pdftotext >/dev/null 2>&1 && [ -s "$tmp/report.pdf" ]; then
     done
     pages=$(pdfinfo "$tmp/report.pdf" | awk '/^Pages:/ {print $2}')
     [ "$pages" -ge 10 ] || fail "report has $pages pages, expected summary + 8 channels + more"
+    # the fit status is said once; the deviance column is not called chi2/ndof
+    pdftotext -f 1 -l 1 "$tmp/report.pdf" "$tmp/p1.txt"
+    [ "$(grep -o 'converged' "$tmp/p1.txt" | wc -l)" -eq 1 ] || fail "report: 'converged' repeated"
+    grep -q 'ndof' "$tmp/p1.txt" && fail "report: summary still says ndof"
+    # a channel's yield rows stay on one page: each channel name starts rows on exactly one page
+    for c in $CHANNELS; do
+        k=0
+        p=$(pdfinfo "$tmp/report.pdf" | awk '/^Pages:/ {print $2}')
+        i=1
+        while [ $i -le "$p" ]; do
+            pdftotext -f $i -l $i "$tmp/report.pdf" - | grep -q '^Yields' &&
+                pdftotext -f $i -l $i "$tmp/report.pdf" - | grep -qx "$c" && k=$((k + 1))
+            i=$((i + 1))
+        done
+        [ "$k" -eq 1 ] || fail "yield table of $c on $k pages"
+    done
 fi
+# --table that cannot be written: no PDF either (all or nothing)
+"$HF" report "$DEMO" -o "$tmp/aon.pdf" --table /proc/hf_yields.md -q 2>"$tmp/err" &&
+    fail "report --table /proc/...: exit 0"
+[ -e "$tmp/aon.pdf" ] && fail "report --table unwritable: the PDF was written"
 for c in $CHANNELS; do
     k=$(grep -ac "/Title ($c)" "$tmp/report.pdf")
     [ "$k" -eq 1 ] || fail "outline has $k entries for $c, expected 1"
