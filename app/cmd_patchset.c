@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,6 +217,8 @@ typedef struct runner {
     size_t done, failed;
     int worst; /* highest exit code seen */
     bool write_failed;
+    int write_errno; /* errno of the first failed write */
+    off_t written;   /* bytes of the output file ending in a complete line we wrote */
     bool progress;
     double t0;
 } runner;
@@ -342,9 +345,23 @@ run_worker(void *arg)
             cJSON_Delete(obj);
         }
         pthread_mutex_lock(&r->lock);
-        if (line != NULL) {
-            if (fputs(line, r->out) < 0 || fputc('\n', r->out) == EOF || fflush(r->out) != 0)
+        if (line != NULL && !r->write_failed) {
+            errno = 0;
+            if (fputs(line, r->out) < 0 || fputc('\n', r->out) == EOF || fflush(r->out) != 0) {
+                /* the first write error ends the run: no point evaluating what cannot be kept */
                 r->write_failed = true;
+                r->write_errno = errno != 0 ? errno : EIO;
+                atomic_store(&r->next, r->nwork);
+            } else if (r->out != stdout) {
+                off_t pos = ftello(r->out);
+                if (pos > 0)
+                    r->written = pos;
+            }
+        }
+        if (r->write_failed) {
+            pthread_mutex_unlock(&r->lock);
+            free(line);
+            continue;
         }
         r->done++;
         if (rc != 0) {
@@ -372,6 +389,9 @@ static int
 read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
 {
     *ndone = 0;
+    struct stat st; /* resume only from a regular file (never read /dev/full or a pipe) */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return errno == ENOENT ? 0
@@ -487,9 +507,21 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
             r.work[r.nwork++] = i;
     }
     r.out = stdout;
+    /* On a write error the output goes back to its last complete line, and a file this run
+     * created is removed when it holds nothing (regular files only, never a device). */
+    struct stat st;
+    bool existed = cli->output != NULL && stat(cli->output, &st) == 0;
+    bool regular = existed && S_ISREG(st.st_mode);
     if (cli->output != NULL && (r.out = fopen(cli->output, "ab")) == NULL) {
         rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
         goto out;
+    }
+    if (cli->output != NULL) {
+        if (!existed && fstat(fileno(r.out), &st) == 0 && S_ISREG(st.st_mode))
+            regular = true;
+        r.written = regular && fseeko(r.out, 0, SEEK_END) == 0 ? ftello(r.out) : 0;
+        if (r.written < 0)
+            r.written = 0;
     }
     r.cli = cli;
     r.bkg = bkg;
@@ -524,6 +556,32 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     free(threaded);
     pthread_mutex_destroy(&r.lock);
     double el = now_s() - r.t0;
+    if (r.out != stdout) {
+        FILE *f = r.out;
+        r.out = NULL;
+        errno = 0;
+        if (fclose(f) != 0 && !r.write_failed) {
+            r.write_failed = true;
+            r.write_errno = errno != 0 ? errno : EIO;
+        }
+    } else if (fflush(stdout) != 0 && !r.write_failed) {
+        r.write_failed = true;
+        r.write_errno = errno != 0 ? errno : EIO;
+    }
+    if (r.write_failed) {
+        if (cli->output != NULL && regular) {
+            if (r.written == 0 && !existed)
+                (void)unlink(cli->output);
+            else
+                (void)truncate(cli->output, r.written);
+        }
+        if (r.progress)
+            (void)fputc('\n', stderr);
+        rc = hf_cli_usage_error("cannot write the results to '%s': %s",
+                                cli->output != NULL ? cli->output : "stdout",
+                                strerror(r.write_errno));
+        goto out;
+    }
     if (!cli->quiet)
         (void)fprintf(stderr,
                       "%spatchset run: %zu evaluated, %zu already in the output, %zu failed "
@@ -531,9 +589,6 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
                       r.progress ? "\r" : "", r.done, skipped, r.failed, si, sn, nshard, ps->npatch,
                       el, el > 0 ? (double)r.done / el : 0.0);
     rc = r.worst;
-    if (r.write_failed)
-        rc = hf_cli_usage_error("cannot write the results to '%s': %s",
-                                cli->output != NULL ? cli->output : "stdout", strerror(errno));
 out:
     if (r.out != NULL && r.out != stdout && fclose(r.out) != 0 && rc == 0)
         rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));

@@ -116,5 +116,33 @@ awk -F'"obs":' '{ split($1, a, "sig_"); split(a[2], b, "\""); split($2, c, ",");
     sort -n | awk 'NR > 1 && $2 >= prev { bad = 1 } { prev = $2 } END { exit bad }' ||
     fail "limits do not fall with the signal yield"
 
+# a write error (a full disk; here the file size limit, SIGXFSZ ignored so write() fails with
+# EFBIG): one error line, exit 2, no summary, no empty file left; a partial file keeps only
+# complete lines and resumes
+# (stderr goes through a pipe: the size limit would stop the error line in a file too)
+werr() {
+    { (trap '' XFSZ; ulimit -f "$1"; shift; "$HF" "$@"); echo $? >"$tmp/rc"; } 2>&1 | cat >"$tmp/err"
+    return "$(cat "$tmp/rc")"
+}
+rm -f "$tmp/full.jsonl"
+werr 0 patchset run "$BKG" "$tmp/grid.json" --what cls -o "$tmp/full.jsonl"; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^hfscope: error: cannot write" "$tmp/err" ||
+    fail "run on a full disk: exit $rc, stderr '$(cat "$tmp/err")'"
+[ -e "$tmp/full.jsonl" ] && fail "run on a full disk left $(wc -c <"$tmp/full.jsonl") bytes"
+werr 1 patchset run "$BKG" "$tmp/grid.json" --what cls -o "$tmp/full.jsonl"; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "run on a disk full after 1 kB: exit $rc"
+n=$(wc -l <"$tmp/full.jsonl")
+[ "$n" -ge 1 ] && [ "$n" -lt 8 ] && [ "$(tail -c 1 "$tmp/full.jsonl" | od -An -c | tr -d ' ')" = '\n' ] ||
+    fail "run on a disk full after 1 kB: $n lines, last byte not a newline"
+"$HF" patchset run -q "$BKG" "$tmp/grid.json" --what cls -o "$tmp/full.jsonl" || fail "resume after a full disk: exit $?"
+strip "$tmp/full.jsonl" >"$tmp/s5"
+cmp -s "$tmp/s1" "$tmp/s5" || fail "resume after a full disk differs from a full run"
+if [ -w /dev/full ]; then
+    "$HF" patchset run "$BKG" "$tmp/grid.json" >/dev/full 2>"$tmp/err"; rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "run >/dev/full: exit $rc, stderr '$(cat "$tmp/err")'"
+    "$HF" patchset run "$BKG" "$tmp/grid.json" -o /dev/full 2>"$tmp/err"; rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "run -o /dev/full: exit $rc, stderr '$(cat "$tmp/err")'"
+fi
+
 [ $nfail -eq 0 ] || { echo "test_patch: $nfail failures"; exit 1; }
 echo "test_patch: ok"
