@@ -176,7 +176,11 @@ ascii_of(uint32_t cp)
                {0x0394, 'D'}, {0x00B2, '2'}, {0x00B3, '3'}, {0x00B9, '1'}, {0x2070, '0'},
                {0x2074, '4'}, {0x2075, '5'}, {0x2076, '6'}, {0x2077, '7'}, {0x2078, '8'},
                {0x2079, '9'}, {0x2080, '0'}, {0x2081, '1'}, {0x2082, '2'}, {0x0302, '^'},
-               {0x2192, '>'}, {0x2190, '<'}, {0x2264, '<'}, {0x2265, '>'}, {0x00D7, 'x'}};
+               {0x2192, '>'}, {0x2190, '<'}, {0x2264, '<'}, {0x2265, '>'}, {0x00D7, 'x'},
+               {0x03B1, 'a'}, {0x03B2, 'b'}, {0x03B3, 'g'}, {0x03B4, 'd'}, {0x03B5, 'e'},
+               {0x03BB, 'l'}, {0x03BD, 'v'}, {0x03C4, 't'}, {0x03C7, 'X'}, {0x03A3, 'S'},
+               {0x2211, 'S'}, {0x2248, '~'}, {0x221E, 'I'}, {0x2026, '.'}, {0x00B0, 'o'},
+               {0x2083, '3'}, {0x2084, '4'}, {0x2260, '#'}, {0x2022, '*'}, {0x25CF, 'o'}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (map[i].cp == cp)
             return (uint32_t)map[i].a;
@@ -219,6 +223,104 @@ text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigne
         n++;
     }
     return n;
+}
+
+/* ---- wrapped text ---- */
+
+#define WRAP_MAXL 64
+
+/* Word-wrap utf8 into lines of at most `width` columns: line k is the bytes [st[k], st[k] +
+ * len[k]). Breaks at spaces; a word wider than the line is cut. Returns the number of lines (at
+ * most maxl <= WRAP_MAXL); *more (may be NULL) tells whether text was left over. */
+static int
+wrap_text(const char *s, int width, int maxl, size_t *st, size_t *len, bool *more)
+{
+    size_t pos = 0;
+    int n = 0;
+    if (more != NULL)
+        *more = false;
+    if (width < 1 || s == NULL)
+        return 0;
+    if (maxl > WRAP_MAXL)
+        maxl = WRAP_MAXL;
+    for (;;) {
+        while (s[pos] == ' ')
+            pos++;
+        if (s[pos] == '\0')
+            break;
+        if (n == maxl) {
+            if (more != NULL)
+                *more = true;
+            break;
+        }
+        size_t start = pos, cut = pos, brk = 0;
+        int col = 0;
+        const char *q = s + pos;
+        while (*q != '\0' && col < width) {
+            if (*q == ' ' && q > s + start)
+                brk = (size_t)(q - s);
+            hf_utf8_decode(&q);
+            col++;
+        }
+        cut = (size_t)(q - s);
+        bool stop = false;
+        if (*q != '\0' && *q != ' ') {
+            if (brk > start) /* inside a word: break at the last space */
+                cut = brk;
+            else if (n > 0) { /* a word wider than a line: never split it over rows */
+                if (more != NULL)
+                    *more = true;
+                break;
+            } else /* ... unless it is the first: cut it, the caller marks the rest */
+                stop = true;
+        }
+        size_t end = cut;
+        while (end > start && s[end - 1] == ' ')
+            end--;
+        st[n] = start;
+        len[n] = end - start;
+        n++;
+        pos = cut;
+        if (stop) {
+            if (more != NULL)
+                *more = true;
+            break;
+        }
+    }
+    return n;
+}
+
+/* Draw utf8 wrapped into at most maxl rows of `width` columns from (x, y); when text is left
+ * over the last row ends in an ellipsis. Returns the rows used. */
+static int
+text_wrapped(hf_cellgrid *g, int x, int y, int width, int maxl, const char *utf8, hf_ink ink,
+             unsigned attr)
+{
+    size_t st[WRAP_MAXL], len[WRAP_MAXL];
+    bool more;
+    int n = wrap_text(utf8, width, maxl, st, len, &more);
+    for (int k = 0; k < n; k++) {
+        char *line = malloc(len[k] + 1);
+        if (line == NULL)
+            return k;
+        memcpy(line, utf8 + st[k], len[k]);
+        line[len[k]] = '\0';
+        bool last = more && k == n - 1;
+        int used = text_clipped(g, x, y + k, line, ink, attr, x + width - (last ? 1 : 0));
+        if (last)
+            text_clipped(g, x + (used < width - 1 ? used : width - 1), y + k, "\xe2\x80\xa6", ink,
+                         attr, x + width);
+        free(line);
+    }
+    return n;
+}
+
+/* Rows utf8 takes wrapped to `width` columns (at most maxl). */
+static int
+wrap_rows(const char *utf8, int width, int maxl)
+{
+    size_t st[WRAP_MAXL], len[WRAP_MAXL];
+    return wrap_text(utf8, width, maxl, st, len, NULL);
 }
 
 /* ---- glyph choices ---- */
@@ -776,14 +878,23 @@ draw_text(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_text *t, h
     else if (t->halign == HF_HALIGN_RIGHT)
         x -= w - 1;
     x = clampi(x, gm->ox0, gm->ox1 - w > gm->ox0 ? gm->ox1 - w : gm->ox0);
+    int width = w < gm->ox1 - x ? w : gm->ox1 - x;
     /* an annotation over drawn data would garble both at terminal resolution: leave it out
-     * (the figure's exports keep it) */
-    for (int k = 0; k < w && x + k < gm->ox1; k++) {
-        const hf_cell *c = hf_cells_at(g, x + k, y);
-        if (c != NULL && !cell_empty(c) && c->cp != 0x2591 && c->cp != ':')
-            return;
+     * (the figure's exports keep it); one too long for the panel wraps onto the free rows
+     * below it */
+    int need = w > width ? wrap_rows(t->str, width, WRAP_MAXL) : 1, rows = 0;
+    for (; rows < need && y + rows < gm->oy1; rows++) {
+        bool free_row = true;
+        for (int k = 0; k < width && free_row; k++) {
+            const hf_cell *c = hf_cells_at(g, x + k, y + rows);
+            free_row = c == NULL || cell_empty(c) || c->cp == 0x2591 || c->cp == ':';
+        }
+        if (!free_row)
+            break;
     }
-    text_clipped(g, x, y, t->str, ink, t->bold ? HF_CELL_BOLD : 0, gm->ox1);
+    if (rows == 0)
+        return;
+    text_wrapped(g, x, y, width, rows, t->str, ink, t->bold ? HF_CELL_BOLD : 0);
 }
 
 static void
@@ -969,9 +1080,13 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
         right = x0 + w - 1;
     }
     if (p->x.label != NULL && !p->x.hidden && !p->x.hide_labels) {
-        int w = (int)utf8_width(p->x.label);
-        hf_cells_text(g, gm->px + gm->pw - w > gm->px ? gm->px + gm->pw - w : gm->px,
-                      gm->py + gm->ph + 2, p->x.label, fg, 0);
+        /* right-aligned under the plot, kept inside the panel (its neighbour's label follows) */
+        int w = (int)utf8_width(p->x.label), room = gm->ox1 - gm->px;
+        int x0 = gm->px + gm->pw - w > gm->px ? gm->px + gm->pw - w : gm->px;
+        if (w <= room)
+            hf_cells_text(g, x0, gm->py + gm->ph + 2, p->x.label, fg, 0);
+        else
+            text_wrapped(g, gm->px, gm->py + gm->ph + 2, room, 1, p->x.label, fg, 0);
     }
 }
 
@@ -1005,34 +1120,62 @@ occupied(hf_cellgrid *g, int x0, int y0, int w, int h)
     return n;
 }
 
+/* Rows the legend takes with labels wrapped to `lw` columns (each entry at least one). */
+static int
+legend_rows(const hf_panel *p, int lw)
+{
+    int h = 0;
+    for (size_t i = 0; i < p->nlegend; i++) {
+        int r = wrap_rows(p->legend[i].label ? p->legend[i].label : "", lw, 3);
+        h += r > 0 ? r : 1;
+    }
+    return h;
+}
+
 static void
 draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
 {
     if (p->nlegend == 0)
         return;
-    int w = 0;
+    int need = 0;
     for (size_t i = 0; i < p->nlegend; i++) {
         int n = (int)utf8_width(p->legend[i].label ? p->legend[i].label : "") + 2;
-        if (n > w)
-            w = n;
+        if (n > need)
+            need = n;
     }
-    /* inside the plot the legend may take a third of the width and leaves a row free; on
-     * small plots it is dropped rather than hiding the data */
+    /* inside the plot the legend takes up to a third of the width and leaves a row free, wider
+     * where that part of the plot is empty; long labels wrap (three rows at most) rather than
+     * being cut; on small plots it is dropped rather than hiding the data */
+    int xl = gm->px + 1, y = gm->py, maxh = outside_x >= 0 ? gm->ph : gm->ph - 1;
     int avail = outside_x >= 0 ? gm->ox1 - outside_x : gm->pw / 3;
-    if (w > avail)
-        w = avail;
-    int h = (int)p->nlegend;
-    if (outside_x < 0 && h > gm->ph - 1)
-        h = gm->ph - 1;
-    if (h > gm->ph)
-        h = gm->ph;
-    if (w < 6 || h < 1)
+    int w = need < avail ? need : avail;
+    if (outside_x < 0 && need > w) {
+        int wide = need < gm->pw * 3 / 5 ? need : gm->pw * 3 / 5;
+        for (int tw = wide; tw > w; tw--) {
+            int th = legend_rows(p, tw - 2);
+            if (th > maxh)
+                continue;
+            int xr = gm->px + gm->pw - tw;
+            bool l_free = p->legend_pos != HF_LEGPOS_TOP_RIGHT && occupied(g, xl, y, tw, th) == 0;
+            bool r_free = p->legend_pos != HF_LEGPOS_TOP_LEFT && occupied(g, xr, y, tw, th) == 0;
+            if (l_free || r_free) {
+                w = tw;
+                break;
+            }
+        }
+    }
+    if (w < 6)
         return;
-    int x, y = gm->py;
+    int h = legend_rows(p, w - 2);
+    if (h > maxh)
+        h = maxh;
+    if (h < 1)
+        return;
+    int x;
     if (outside_x >= 0) {
         x = outside_x;
     } else {
-        int xr = gm->px + gm->pw - w, xl = gm->px + 1;
+        int xr = gm->px + gm->pw - w;
         if (p->legend_pos == HF_LEGPOS_TOP_LEFT)
             x = xl;
         else if (p->legend_pos == HF_LEGPOS_TOP_RIGHT)
@@ -1040,30 +1183,27 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         else
             x = occupied(g, xl, y, w, h) < occupied(g, xr, y, w, h) ? xl : xr;
     }
-    for (int i = 0; i < h; i++) {
+    int row = 0;
+    for (size_t i = 0; i < p->nlegend && row < h; i++) {
         const hf_legend_entry *e = &p->legend[i];
-        for (int k = 0; k < w; k++)
-            put(g, x + k, y + i, ' ', noink);
-        hf_cell *c = hf_cells_at(g, x, y + i);
+        const char *label = e->label ? e->label : "";
+        int r = wrap_rows(label, w - 2, 3);
+        if (r < 1)
+            r = 1;
+        if (r > h - row)
+            r = h - row;
+        for (int k = 0; k < r; k++)
+            for (int c = 0; c < w; c++)
+                put(g, x + c, y + row + k, ' ', noink);
+        hf_cell *c = hf_cells_at(g, x, y + row);
         if (c != NULL) {
             c->cp = legend_glyph(g, e);
             c->fg = e->kind == HF_LEGEND_MARKER ? hf_ink_of(HF_ROLE_DATA, 0) : e->ink;
             if (e->kind == HF_LEGEND_MARKER)
                 c->fg = e->ink;
         }
-        /* clip the label to the box */
-        const char *s = e->label ? e->label : "";
-        int col = 0;
-        while (*s != '\0' && col < w - 2) {
-            const char *s0 = s;
-            hf_utf8_decode(&s);
-            char buf[8];
-            size_t n = (size_t)(s - s0);
-            memcpy(buf, s0, n);
-            buf[n] = '\0';
-            hf_cells_text(g, x + 2 + col, y + i, buf, hf_ink_of(HF_ROLE_FG, 0), 0);
-            col++;
-        }
+        text_wrapped(g, x + 2, y + row, w - 2, r, label, hf_ink_of(HF_ROLE_FG, 0), 0);
+        row += r;
     }
 }
 
@@ -1096,6 +1236,9 @@ panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, ge
     gm->ox1 = ox1;
     gm->oy1 = oy1;
     int top = p->title != NULL ? 1 : 0;
+    /* a title too long for the panel takes a second row when the panel is tall enough */
+    if (p->title != NULL && oy1 - oy0 >= 12)
+        top = wrap_rows(p->title, ox1 - (ox0 + margin), 2);
     int bottom = 0;
     if (p->frame || !p->x.hidden)
         bottom = 1;
@@ -1164,8 +1307,11 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
             free(d.ink);
             return;
         }
-        for (size_t k = 0; k < p->nitems; k++) {
-            const hf_item *it = &p->items[k];
+        /* annotations last, so that they see what is drawn under them (and skip it) */
+        for (size_t k = 0; k < 2 * p->nitems; k++) {
+            const hf_item *it = &p->items[k % p->nitems];
+            if ((it->kind == HF_ITEM_TEXT) != (k >= p->nitems))
+                continue;
             switch (it->kind) {
             case HF_ITEM_STACK:
                 draw_stack(g, &gm, p, &it->u.stack);
@@ -1208,7 +1354,8 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         draw_axes(g, &gm, p);
         draw_legend(g, &gm, p, p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? gm.px + gm.pw + 1 : -1);
         if (p->title != NULL)
-            text_clipped(g, gm.px, oy0, p->title, hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD, ox1);
+            text_wrapped(g, gm.px, oy0, ox1 - gm.px, gm.py - oy0 > 1 ? gm.py - oy0 : 1, p->title,
+                         hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD);
         if (p->y.label != NULL && !p->y.hidden) {
             /* the y label goes at the right end of the title row when it fits */
             int tw = p->title ? (int)utf8_width(p->title) : 0;

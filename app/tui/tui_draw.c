@@ -853,23 +853,39 @@ draw_density(int y, int x, int h, int w)
         put_field(y + 1 + k, x + 1, 2, sel ? G("▸", ">") : "", sel ? A_REVERSE : A_NORMAL, 0);
         put_field(y + 1 + k, x + 3, lw - 4, line, sel ? A_REVERSE : A_NORMAL, 0);
     }
+    /* paragraphs, word-wrapped to the pane (an empty string is a blank line) */
     static const char *const help[] = {
         "",
-        "Is a histogram of M events generated",
-        "from a KDE of n true events better",
-        "than the n events' own histogram?",
+        "Is a histogram of M events generated from a KDE of n true events better than the n "
+        "events' own histogram?",
         "",
-        "left/right change a setting,",
-        "Enter restarts, x cancels, e exports.",
+        "left/right change a setting, Enter restarts, x cancels, e exports.",
         "(Butter et al., SciPost Phys. 10, 139)",
     };
-    for (int k = 0; k < (int)(sizeof(help) / sizeof(help[0])); k++) {
-        int ry = y + 1 + TUI_DENS_NSET + k;
-        if (ry < y + h - 1)
-            put_field(ry, x + 1, lw - 2, help[k], A_NORMAL, 0);
+    int ry = y + 1 + TUI_DENS_NSET, tw = lw - 2;
+    for (size_t k = 0; k < sizeof(help) / sizeof(help[0]) && ry < y + h - 1; k++) {
+        const char *p = help[k];
+        if (*p == '\0')
+            put_field(ry++, x + 1, tw, "", A_NORMAL, 0);
+        while (*p != '\0' && ry < y + h - 1) {
+            size_t n = strlen(p), cut = n;
+            if ((int)n > tw) { /* ASCII text: bytes are columns */
+                cut = (size_t)tw;
+                while (cut > 0 && p[cut] != ' ')
+                    cut--;
+                if (cut == 0)
+                    cut = (size_t)tw;
+            }
+            char line[256];
+            snprintf(line, sizeof(line), "%.*s", (int)cut, p);
+            put_field(ry++, x + 1, tw, line, A_NORMAL, 0);
+            p += cut;
+            while (*p == ' ')
+                p++;
+        }
     }
-    for (int ry = y + 1 + TUI_DENS_NSET + 8; ry < y + h - 1; ry++)
-        put_field(ry, x + 1, lw - 2, "", A_NORMAL, 0);
+    for (; ry < y + h - 1; ry++)
+        put_field(ry, x + 1, tw, "", A_NORMAL, 0);
     draw_box(y, x + lw, h, w - lw, status, false);
     draw_scene_in(y, x + lw, h, w - lw, tui_dens_scene(&tui.dens),
                   "waiting for the first repetitions...");
@@ -1185,7 +1201,7 @@ tui_draw(struct tui *t, unsigned dirty)
             lw = (int)(t->max_par_name > t->max_chan_name ? t->max_par_name : t->max_chan_name) +
                  2 + 9 + 12 + 2;
         else if (t->view == TUI_V_DENSITY)
-            lw = 40;
+            lw = W >= 110 ? 40 : 32; /* the settings need 31; the help text wraps */
         else if (t->view == TUI_V_CORR)
             lw = (int)t->max_par_name + 4;
         else if (t->view == TUI_V_SYST)

@@ -12,6 +12,23 @@ until screen | grep -qF '200/200 reps'; do
     i=$((i + 1)); [ $i -le 300 ] || fail "the experiment did not finish in 15 s"; sleep 0.05
 done
 screen | grep -qF 'KDE x' || fail "no amplification in the title"
+# the figure's legend, subtitle and caption fit (wrapped, not cut mid-word), at 120x40 and 80x24
+lay() {
+    for s in 'histogram of M' 'generated events' 'repetitions' 'the KDE' 'silverman.'; do
+        screen | grep -qF -- "$s" || fail "'$s' not on screen at $1 (cut off?)"
+    done
+    screen | grep -qE 'histogram o *│|200 repe *│|silverma *│' && fail "text cut at $1"
+    return 0
+}
+lay 120x40
+$T resize-window -x 80 -y 24
+wait_for 'number of events'
+# the figure (right of the settings): a cut label ends in an ellipsis
+screen | LC_ALL=C.UTF-8 sed -E 's/^.{32}//' | grep -qE 'histogr[^a…]|repe[^t…]' &&
+    fail "legend or subtitle cut without a mark at 80x24"
+$T resize-window -x 120 -y 40
+wait_for 'number of events (true n, or generated M)'
+lay 120x40
 # n: 100 -> 200 restarts with the new setting
 keys j Right
 wait_for 'n          200 events'
