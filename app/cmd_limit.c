@@ -14,8 +14,21 @@ int cmd_limit(int argc, char **argv);
 /* A computation that failed: the error line, and with --json a document saying why (exit 1 for
  * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
 static int
-report_failure(hf_cli *cli, const hf_error *err)
+report_failure(hf_cli *cli, const hf_error *err0, double lo, double hi)
 {
+    char range[64] = "LO:HI";
+    if (lo < 0.0 && hi > 0.0)
+        (void)snprintf(range, sizeof(range), "0:%g", hi);
+    /* a fit that fails during the search often means the model is undefined at that POI value
+     * (yields turn negative): say how to keep the search where it is valid */
+    hf_error hint = {0};
+    const hf_error *err = err0;
+    if (err0->code == HF_EFIT &&
+        hf_error_set(&hint, HF_EFIT, err0->where != NULL ? err0->where : "",
+                     "%s (if the model is not valid there, search where it is with --range %s)",
+                     hf_error_msg(err0), range) < 0 &&
+        hint.msg != NULL)
+        err = &hint;
     int rc = hf_cli_report(cli->ws_path, err);
     if (cli->json && err->code == HF_EFIT) {
         cJSON *doc = hf_cli_json_doc(cli);
@@ -25,6 +38,7 @@ report_failure(hf_cli *cli, const hf_error *err)
             (void)hf_cli_json_emit(doc, cli->output);
         }
     }
+    hf_error_release(&hint);
     return rc;
 }
 
@@ -141,7 +155,7 @@ cmd_limit(int argc, char **argv)
     io.single_start = fast;
     inf = hf_infer_new(m, &io, &err);
     if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
-        rc = report_failure(&cli, &err);
+        rc = report_failure(&cli, &err, res.lo, res.hi);
         goto out;
     }
     /* A limit outside the range is a computation that did not succeed (exit 1): say which,

@@ -94,6 +94,10 @@ if [ -f "$REF/$c/workspace.json" ]; then
     "$HF" limit --json "$REF/$c/workspace.json" >"$tmp/ew.json" 2>"$tmp/err" ||
         fail "limit $c: exit $?: $(cat "$tmp/err")"
     near "$(got "$tmp/ew.json" range 1)" 0 0 0 || fail "limit $c: range $(got "$tmp/ew.json" range 1)"
+    # asked to search where the yields turn negative: exit 1, one line saying which range to use
+    "$HF" limit --range -5:5 "$REF/$c/workspace.json" >/dev/null 2>"$tmp/err"; rc=$?
+    [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "--range 0:5" "$tmp/err" ||
+        fail "limit $c --range -5:5: exit $rc, stderr '$(cat "$tmp/err")'"
 fi
 
 # 4. significance with --patch: Z within 0.01
