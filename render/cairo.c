@@ -380,7 +380,8 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
         fit_y_labels(c, p, L, ph);
         /* long category names are cut (ellipsis in the middle) at 45% of the panel width */
-        L->ylab_max = p->y.categories ? L->outer.w * 0.45 : INFINITY;
+        L->ylab_max =
+            p->y.categories ? L->outer.w * (p->y.label_frac > 0 ? p->y.label_frac : 0.45) : INFINITY;
         left = 3;
         if (!p->y.hidden) {
             left += 3 + (p->y.hide_labels
@@ -406,7 +407,9 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         if (!p->x.hidden && !p->x.hide_labels) {
             if (L->xrot) {
                 double lw = max_label_w(c, &L->xt, L->xfont, L->xstride);
-                L->xlab_max = fmin(lw, L->outer.h * 0.3);
+                /* a square panel (colour map) gives its x names what it gives its y names */
+                double base = p->square ? L->outer.w : L->outer.h;
+                L->xlab_max = fmin(lw, base * (p->x.label_frac > 0 ? p->x.label_frac : 0.3));
                 bottom += 4 + L->xlab_max;
             } else {
                 bottom += 3 + fss * 1.15;
@@ -430,6 +433,12 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
             L->area.w = 10;
         if (L->area.h < 10)
             L->area.h = 10;
+        if (p->square) { /* the smaller side wins; labels and colour bar follow the area */
+            if (L->area.w > L->area.h)
+                L->area.w = L->area.h;
+            else
+                L->area.h = L->area.w;
+        }
         pw = L->area.w;
         ph = L->area.h;
     }
@@ -977,6 +986,85 @@ ellipsize(dc *c, const char *s, double font, double maxw)
     return tmp;
 }
 
+/* Category labels of ts cut to maxw points (ellipsize), kept distinct: when two different names
+ * shorten to the same text (same head, same tail, the difference in the cut-out middle), every
+ * name of that group is shown from a few characters before the group's first difference, with a
+ * leading ellipsis ("…akes_SRee_eMLLa_h…cuts[0]"). Returns ts->n strings (NULL: draw the label
+ * as it is; caller frees with free_labels), or NULL on ENOMEM. */
+static char **
+short_labels(dc *c, const hf_tickset *ts, double font, double maxw)
+{
+    size_t n = ts->n, i, j, ng, *g = malloc((n ? n : 1) * sizeof *g);
+    char **out = calloc(n ? n : 1, sizeof *out);
+    bool *done = calloc(n ? n : 1, sizeof *done);
+
+    if (!out || !done || !g) {
+        free(out);
+        free(done);
+        free(g);
+        return NULL;
+    }
+    for (i = 0; i < n; i++)
+        if (ts->tick[i].label[0] && !is_pow_label(&ts->tick[i]))
+            out[i] = ellipsize(c, ts->tick[i].label, font, maxw);
+    for (i = 0; i < n; i++) {
+        const char *si = ts->tick[i].label;
+        size_t pre = strlen(si);
+        if (!out[i] || done[i])
+            continue;
+        /* the group of different names that shortened to the same text; their common prefix */
+        ng = 0;
+        g[ng++] = i;
+        for (j = i + 1; j < n; j++) {
+            const char *sj = ts->tick[j].label;
+            size_t k = 0;
+            if (!out[j] || done[j] || strcmp(out[i], out[j]) != 0 || strcmp(si, sj) == 0)
+                continue;
+            while (k < pre && si[k] == sj[k])
+                k++;
+            pre = k;
+            g[ng++] = j;
+        }
+        if (ng == 1)
+            continue;
+        while (pre > 0 && ((unsigned char)si[pre] & 0xC0) == 0x80)
+            pre--; /* a character boundary */
+        for (j = 0; j < ng; j++) {
+            const char *sj = ts->tick[g[j]].label;
+            size_t from = pre, back = 6, len;
+            char *cut, *lab;
+            while (from > 0 && back > 0) { /* a few characters of context before the difference */
+                from--;
+                if (((unsigned char)sj[from] & 0xC0) != 0x80)
+                    back--;
+            }
+            len = strlen(sj + from) + 4;
+            if (!(lab = malloc(len)))
+                continue;
+            snprintf(lab, len, "%s%s", from > 0 ? "\xe2\x80\xa6" : "", sj + from);
+            cut = ellipsize(c, lab, font, maxw);
+            free(out[g[j]]);
+            out[g[j]] = cut ? cut : lab;
+            if (cut)
+                free(lab);
+            done[g[j]] = true;
+        }
+    }
+    free(done);
+    free(g);
+    return out;
+}
+
+static void
+free_labels(char **l, size_t n)
+{
+    size_t i;
+
+    for (i = 0; l && i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
 /* Tick labels left out at the ends of an axis shared edge to edge with another panel. */
 static bool
 skip_end(const hf_axis *ax, double v)
@@ -1018,6 +1106,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             }
         }
         cairo_stroke(cr);
+        char **xs = L->xrot ? short_labels(c, &L->xt, L->xfont, L->xlab_max) : NULL;
         for (i = 0, k = 0; i < L->xt.n && !p->x.hide_labels; i++) {
             const hf_tick *t = &L->xt.tick[i];
             double x = px(L, &p->x, t->value), y = L->area.y + L->area.h + 3;
@@ -1027,8 +1116,8 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
                 continue;
             if (L->xrot) {
                 /* vertical, reading upwards, right end at the tick; ellipsize if too long */
-                char *tmp = ellipsize(c, t->label, L->xfont, L->xlab_max);
-                const char *s = tmp ? tmp : t->label;
+                char *tmp = xs ? NULL : ellipsize(c, t->label, L->xfont, L->xlab_max);
+                const char *s = xs && xs[i] ? xs[i] : tmp ? tmp : t->label;
                 text_at(c, x + L->xfont * 0.36, y + 1, s, L->xfont, false, HF_HALIGN_RIGHT,
                         HF_VALIGN_BASELINE, 90);
                 free(tmp);
@@ -1036,6 +1125,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
                 tick_label_at(c, t, x, y, L->xfont, HF_HALIGN_CENTER, HF_VALIGN_TOP);
             }
         }
+        free_labels(xs, L->xt.n);
         if (p->x.label && !p->x.hide_labels)
             text_at(c, L->area.x + L->area.w, L->outer.y + L->outer.h - 3, p->x.label, fsn, false,
                     HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, 0);
@@ -1056,6 +1146,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             }
         }
         cairo_stroke(cr);
+        char **ys = isfinite(L->ylab_max) ? short_labels(c, &L->yt, L->yfont, L->ylab_max) : NULL;
         for (i = 0, k = 0; i < L->yt.n && !p->y.hide_labels; i++) {
             const hf_tick *t = &L->yt.tick[i];
             double y = py(L, &p->y, t->value), w;
@@ -1064,9 +1155,10 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             if (k++ % L->ystride != 0)
                 continue;
             if (isfinite(L->ylab_max) && tick_label_w(c, t, L->yfont) > L->ylab_max + 0.5) {
-                char *tmp = ellipsize(c, t->label, L->yfont, L->ylab_max);
-                text_at(c, L->area.x - 3, y, tmp ? tmp : t->label, L->yfont, false, HF_HALIGN_RIGHT,
-                        HF_VALIGN_MIDDLE, 0);
+                char *tmp = ys ? NULL : ellipsize(c, t->label, L->yfont, L->ylab_max);
+                const char *s = ys && ys[i] ? ys[i] : tmp ? tmp : t->label;
+                text_at(c, L->area.x - 3, y, s, L->yfont, false, HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE,
+                        0);
                 free(tmp);
             } else {
                 tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE);
@@ -1075,6 +1167,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             if (w > lab_w)
                 lab_w = w;
         }
+        free_labels(ys, L->yt.n);
         if (p->y.label) {
             /* top-aligned (HEP style) when short; centred, and shrunk to fit, when long */
             double f = fsn, w = text_w(c, p->y.label, fsn, false);

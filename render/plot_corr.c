@@ -66,6 +66,19 @@ hf_corr_select(const hf_model *m, const double *corr, const bool *fixed, const h
     qsort(rk, cnt, sizeof *rk, cmp_rank);
     if (cnt > maxp)
         cnt = maxp;
+    /* the POI always stays (when anything is shown and it is fitted): its row is what a reader
+     * looks for first, and "uncorrelated with everything" is worth seeing */
+    if (cnt > 0 && m->poi >= 0 && !(fixed && fixed[m->poi])) {
+        for (i = 0; i < cnt && rk[i].j != (size_t)m->poi; i++)
+            ;
+        if (i == cnt) {
+            if (cnt == maxp)
+                cnt--; /* the weakest one makes room */
+            rk[cnt].j = (size_t)m->poi;
+            rk[cnt].r = 0;
+            cnt++;
+        }
+    }
     sel = malloc((cnt ? cnt : 1) * sizeof *sel);
     if (sel) {
         for (i = 0; i < cnt; i++)
@@ -147,6 +160,9 @@ hf_plot_corr(const hf_model *m, const hf_fit_result *fit, const hf_corr_options 
     if (hf_panel_axis_ticks(s, &p->y, n, tick, lab) < 0)
         goto nomem;
     p->x.categories = p->y.categories = true;
+    /* square cells; names may take a third of the figure on either axis (shortened beyond) */
+    p->square = true;
+    p->x.label_frac = p->y.label_frac = opt->label_frac > 0 ? opt->label_frac : 0.34;
     {
         char *title = hf_scene_printf(s,
                                       "Correlations (|\xcf\x81| \xe2\x89\xa5 %.2g, %zu of %zu "

@@ -15,11 +15,14 @@ typedef struct hf_corr_options {
     size_t max_params; /* keep at most this many (largest max |rho| first); 0: 40 */
     bool show_values;  /* print rho in the cells when they are large enough (default on) */
     double width_in;   /* 0: 7.0 */
+    double label_frac; /* most of the figure's width (or height) the names take; 0: 0.34 */
 } hf_corr_options;
 
 void hf_corr_options_init(hf_corr_options *o);
 
-/* Parameter indices kept by the pruning (model order), *n of them; caller frees. NULL on
+/* Parameter indices kept by the pruning (model order), *n of them, always with the POI (unless
+ * it is fixed or nothing else is kept; it takes the weakest one's place at max_params); caller
+ * frees. NULL on
  * ENOMEM or when the fit has no covariance. corr is npar x npar. */
 size_t *hf_corr_select(const hf_model *m, const double *corr, const bool *fixed,
                        const hf_corr_options *opt, size_t *n);

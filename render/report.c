@@ -265,7 +265,11 @@ hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,
         hf_corr_options_init(&cop);
         if (opt->corr_threshold > 0)
             cop.threshold = opt->corr_threshold;
+        cop.label_frac = 0.27; /* names shortened a little more: the cells get the room */
         s = hf_plot_corr(m, fit, &cop, err);
+        if (s)
+            s->height_in = fmax(s->height_in, 9.5); /* the whole page: the square matrix on top,
+                                                      room below for the vertical names */
         if (!s || hf_cairo_doc_add(doc, s, err) < 0)
             goto fail;
         hf_scene_free(s);

@@ -98,6 +98,9 @@ typedef struct hf_axis {
     bool no_max_label; /* likewise at `max` */
     size_t nticks;     /* > 0: explicit ticks (categories: parameter names); 0: hf_axis_ticks */
     hf_tick *ticks;
+    double label_frac; /* categories: most of the panel's width (y names) or height (x names, turned
+                          vertical) the names may take before they are shortened; 0: 0.45 (y),
+                          0.3 (x) */
 } hf_axis;
 
 typedef enum hf_item_kind {
@@ -249,6 +252,7 @@ typedef struct hf_panel {
     hf_legend_entry *legend;
     hf_legend_pos legend_pos;
     int legend_columns; /* 0: backend decides */
+    bool square;        /* plot area as wide as high (colour maps: square cells when nx == ny) */
 } hf_panel;
 
 typedef struct hf_scene {

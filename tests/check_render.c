@@ -625,6 +625,51 @@ START_TEST(test_corr_select_threshold)
 }
 END_TEST
 
+/* The POI stays in the matrix when all its correlations are below the threshold, also at the
+ * max_params limit (it takes the weakest one's place). */
+START_TEST(test_corr_select_keeps_poi)
+{
+    fixture f;
+    hf_corr_options o;
+    size_t np, *sel, n, i, poi, a, b, c2;
+    double *corr;
+    bool has;
+
+    load_small(&f);
+    np = f.m->npar;
+    ck_assert(f.m->poi >= 0 && np >= 4);
+    poi = (size_t)f.m->poi;
+    /* three other parameters a, b, c2: a-b at 0.9, b-c2 at 0.5; the POI at 0.01 with a */
+    a = (poi + 1) % np;
+    b = (poi + 2) % np;
+    c2 = (poi + 3) % np;
+    corr = calloc(np * np, sizeof *corr);
+    for (i = 0; i < np; i++)
+        corr[i * np + i] = 1;
+    corr[a * np + b] = corr[b * np + a] = 0.9;
+    corr[b * np + c2] = corr[c2 * np + b] = 0.5;
+    corr[poi * np + a] = corr[a * np + poi] = 0.01;
+    hf_corr_options_init(&o);
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 4);
+    for (i = 0, has = false; i < n; i++)
+        has = has || sel[i] == poi;
+    ck_assert(has);
+    free(sel);
+    o.max_params = 2; /* a and b are the strongest; the POI takes b's or a's place */
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(sel[0] == poi || sel[1] == poi);
+    free(sel);
+    o.threshold = 0.95; /* nothing passes: no matrix, not a lone POI */
+    sel = hf_corr_select(f.m, corr, NULL, &o, &n);
+    ck_assert_uint_eq(n, 0);
+    free(sel);
+    free(corr);
+    free_small(&f);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- files */
 
 static char *
@@ -838,6 +883,7 @@ render_suite(void)
     tcase_add_test(tc, test_stack_order_smallest_first);
     tcase_add_test(tc, test_pull_rows);
     tcase_add_test(tc, test_corr_select_threshold);
+    tcase_add_test(tc, test_corr_select_keeps_poi);
     suite_add_tcase(s, tc);
     tc = tcase_create("draw");
     tcase_set_timeout(tc, 30);
