@@ -350,6 +350,16 @@ draw_stack_pane(int y, int x, int h, int w)
 static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
                                                    "Slider",   "Density",  "Log",    "Syst"};
 
+/* Code points of a UTF-8 string (columns of the top line's text). */
+static size_t
+cps(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
 static void
 draw_top(void)
 {
@@ -393,44 +403,93 @@ draw_top(void)
             snprintf(fit, sizeof(fit), "fit: failed (%s) ", tui.fit_msg ? tui.fit_msg : "?");
         break;
     }
-    int fw = (int)strlen(fit); /* ASCII apart from the spinner and ±: close enough to trim */
+    /* a short form of the fit state for narrow terminals */
+    char fit_s[64];
+    switch (tui.fit_state) {
+    case TUI_FIT_IDLE:
+        snprintf(fit_s, sizeof(fit_s), "fit: idle ");
+        break;
+    case TUI_FIT_RUNNING:
+        snprintf(fit_s, sizeof(fit_s), "%s it %d ", tui.cfit_running ? "cond. fit" : "fit",
+                 tui.fit_iter);
+        break;
+    case TUI_FIT_DONE:
+        snprintf(fit_s, sizeof(fit_s), "fit: ok ");
+        break;
+    case TUI_FIT_FAILED:
+        snprintf(fit_s, sizeof(fit_s), "fit: failed ");
+        break;
+    }
+    /* the tabs: full names, or numbers with the current view's name */
+    int tabs_full = 0, tabs_short = 0;
+    for (int v = 0; v < TUI_NVIEWS; v++) {
+        tabs_full += (int)strlen(view_names[v]) + 4;
+        tabs_short += (int)tui.view == v ? (int)strlen(view_names[v]) + 4 : 3;
+    }
+    /* the left part, most to least complete; the workspace file's name goes last of all */
+    char left[3][512];
+    snprintf(left[0], sizeof(left[0]), " hfscope%s%s%s%zu ch%s%zu par ", sep(), tui.file_label,
+             sep(), tui.m->nchan, sep(), tui.m->npar);
+    snprintf(left[1], sizeof(left[1]), " %s%s%zu ch%s%zu par ", tui.file_label, sep(),
+             tui.m->nchan, sep(), tui.m->npar);
+    snprintf(left[2], sizeof(left[2]), " %s ", tui.file_label);
+    /* preference order: (fit text, tabs, left part); -1: the file name clipped to the room */
+    static const struct {
+        int fit_long, tabs_long, left;
+    } pref[] = {{1, 1, 0}, {1, 1, 1}, {1, 1, 2}, {1, 0, 1}, {1, 0, 2},
+                {0, 0, 1}, {0, 0, 2}, {0, 0, -1}};
+    const char *fitstr = fit_s, *lstr = NULL;
+    bool full_tabs = false;
+    int lw = 0;
+    for (size_t k = 0; k < sizeof(pref) / sizeof(pref[0]); k++) {
+        const char *f = pref[k].fit_long ? fit : fit_s;
+        int fwk = (int)cps(f), tw = pref[k].tabs_long ? tabs_full : tabs_short;
+        int room = W - fwk - tw - 1;
+        int need = pref[k].left >= 0 ? (int)cps(left[pref[k].left]) : 8;
+        if (need <= room) {
+            fitstr = f;
+            full_tabs = pref[k].tabs_long;
+            lstr = pref[k].left >= 0 ? left[pref[k].left] : left[2];
+            lw = pref[k].left >= 0 ? need : room;
+            break;
+        }
+    }
+    int fw = (int)cps(fitstr);
     if (fw > W / 2)
         fw = W / 2;
-    put_right(0, W - fw, fw, fit, bar | A_BOLD, 0);
-    /* middle: view tabs */
-    int tabs_w = 0;
-    for (int v = 0; v < TUI_NVIEWS; v++)
-        tabs_w += (int)strlen(view_names[v]) + 4;
-    char left[512];
-    snprintf(left, sizeof(left), " hfscope%s%s%s%zu ch%s%zu par ", sep(), tui.file_label, sep(),
-             tui.m->nchan, sep(), tui.m->npar);
-    int avail = W - fw - 1;
-    int x = 0;
-    if (avail >= tabs_w + 12) {
-        int len = 0;
-        for (const char *c = left; *c; c++)
-            len += ((unsigned char)*c & 0xc0) != 0x80;
-        /* short of room, the workspace's name matters more than the program's */
-        const char *shown = left;
-        if (len > avail - tabs_w - 1)
-            shown = left + strlen(" hfscope") + strlen(sep()) - 1;
-        put_str(0, 0, avail - tabs_w - 1, shown, bar | A_BOLD, 0);
-        x = avail - tabs_w;
+    put_right(0, W - fw, fw, fitstr, bar | A_BOLD, 0);
+    int avail = W - fw - 1, x = 0;
+    if (lstr != NULL) {
+        if ((int)cps(lstr) > lw) { /* the file name, clipped in the middle: head…tail */
+            char clip[512];
+            const char *nm = tui.file_label;
+            int n = (int)cps(nm), keep = lw - 3, head = keep / 2, tail = keep - head;
+            const char *p = nm, *q = nm;
+            for (int c = 0; c < head && *p; c++)
+                hf_utf8_decode(&p);
+            for (int c = 0; c < n - tail && *q; c++)
+                hf_utf8_decode(&q);
+            snprintf(clip, sizeof(clip), " %.*s%s%s ", (int)(p - nm), nm, G("…", "~"), q);
+            put_str(0, 0, lw, clip, bar | A_BOLD, 0);
+        } else {
+            put_str(0, 0, lw, lstr, bar | A_BOLD, 0);
+        }
+        x = lw;
     }
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
         char tab[32];
         snprintf(tab, sizeof(tab), "%d %s", v + 1, view_names[v]);
         int room = avail - x;
-        if (room < 3)
+        if (room < 2)
             break;
         bool cur = (int)tui.view == v;
         attr_t a = cur ? (A_BOLD | A_UNDERLINE) : A_REVERSE;
-        if (avail < tabs_w && !cur) { /* narrow: the number only, full name for the current */
+        if (!full_tabs && !cur) /* narrow: the number only, full name for the current */
             snprintf(tab, sizeof(tab), "%d", v + 1);
-        }
         put_cp(0, x++, ' ', bar, 0);
         x += put_str(0, x, room - 1, tab, a, 0);
-        put_cp(0, x++, ' ', bar, 0);
+        if (x < avail)
+            put_cp(0, x++, ' ', bar, 0);
     }
 }
 
