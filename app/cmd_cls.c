@@ -207,9 +207,9 @@ cmd_cls(int argc, char **argv)
             printf("  expected  CLs:");
             for (int k = 0; k < 5; k++)
                 printf("  %s %s", BAND_LABEL[k],
-                       isnan(cls_exp[k]) ? "n/a"
-                                         : fmt_err(buf[k], sizeof(buf[k]), cls_exp[k],
-                                                   cls_exp_err[k]));
+                       isnan(cls_exp[k])
+                           ? "n/a"
+                           : fmt_err(buf[k], sizeof(buf[k]), cls_exp[k], cls_exp_err[k]));
             printf("\n");
             if (nunres > 0)
                 printf("  note: %s\n", note);

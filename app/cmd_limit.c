@@ -58,12 +58,11 @@ parse_range(const char *s, double *lo, double *hi)
 }
 
 static const char *const LIMIT_NAME[6] = {"observed", "exp -2s", "exp -1s",
-                                           "expected", "exp +1s", "exp +2s"};
+                                          "expected", "exp +1s", "exp +2s"};
 
 #define WHY_FMT "%d of the 6 limits are not inside the search range [%g, %g]: %s"
 
-static const char *const LIMIT_KEY[6] = {"obs",   "exp_m2", "exp_m1",
-                                          "exp",   "exp_p1", "exp_p2"};
+static const char *const LIMIT_KEY[6] = {"obs", "exp_m2", "exp_m1", "exp", "exp_p1", "exp_p2"};
 
 /* Why a limit is missing (hf_limit_result.why), for the error line and the JSON. */
 static const char *
@@ -172,7 +171,7 @@ cmd_limit(int argc, char **argv)
     if (nmissing > 0) {
         const char *hint = lowest && highest ? "widen --range on both sides"
                            : lowest          ? "lower the start of --range"
-                                             : "raise the end of --range (or the POI's upper bound)";
+                                    : "raise the end of --range (or the POI's upper bound)";
         int len = snprintf(NULL, 0, WHY_FMT, nmissing, res.lo, res.hi, hint);
         why = len > 0 ? malloc((size_t)len + 1) : NULL;
         if (why == NULL) {

@@ -167,8 +167,7 @@ percentile(const double *s, size_t n, double p)
  * CLs = clsb / clb with the two (independent samples) added in quadrature relatively. The
  * error of CLs is NAN when clsb is 0 (no relative error exists; CLs is only bounded). */
 static void
-cls_error(double clsb, size_t nsb, double clb, size_t nb, double *e_sb, double *e_b,
-          double *e_cls)
+cls_error(double clsb, size_t nsb, double clb, size_t nb, double *e_sb, double *e_b, double *e_cls)
 {
     *e_sb = nsb > 0 ? sqrt(clsb * (1.0 - clsb) / (double)nsb) : NAN;
     *e_b = nb > 0 ? sqrt(clb * (1.0 - clb) / (double)nb) : NAN;

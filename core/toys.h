@@ -35,9 +35,9 @@ typedef struct hf_toys_result {
      * toys cannot resolve it (no s+b toy at or above that b-toy quantile of q) */
     double cls_exp[5];
     double cls_exp_err[5]; /* binomial error at the matching b-toy quantile of q; NAN as above */
-    size_t ntoys;       /* per hypothesis */
-    size_t nfailed;     /* toys whose fits failed (left out) */
-    double *q_sb, *q_b; /* test statistic per toy (NAN where failed), ntoys each */
+    size_t ntoys;          /* per hypothesis */
+    size_t nfailed;        /* toys whose fits failed (left out) */
+    double *q_sb, *q_b;    /* test statistic per toy (NAN where failed), ntoys each */
 } hf_toys_result;
 
 /* Toy-based hypothesis test at mu on data d (NULL: observed). Returns 0, or -1 with err set

@@ -594,8 +594,8 @@ START_TEST(test_limit_grid_vs_brent)
                 found |= rg.points[j].mu == mu && rg.points[j].has_obs;
             ck_assert_msg(found, "grid %zu: point %g not tested", grids[g], mu);
         }
-        ck_assert_msg(fabs(rg.obs - rb.obs) < 0.01 * rb.obs, "grid %zu: obs %g, Brent %g",
-                      grids[g], rg.obs, rb.obs);
+        ck_assert_msg(fabs(rg.obs - rb.obs) < 0.01 * rb.obs, "grid %zu: obs %g, Brent %g", grids[g],
+                      rg.obs, rb.obs);
         for (int k = 0; k < 5; k++) {
             ck_assert_msg(fabs(rg.exp[k] - rb.exp[k]) < 0.01 * rb.exp[k],
                           "grid %zu: exp[%d] %g, Brent %g", grids[g], k, rg.exp[k], rb.exp[k]);
