@@ -296,6 +296,21 @@ eval_patch(runner *r, size_t pi, cJSON *obj)
         cJSON_AddNumberToObject(obj, "cl", res.cl);
         cJSON_AddNumberToObject(obj, "obs", res.obs);
         cJSON_AddItemToObject(obj, "exp", cJSON_CreateDoubleArray(res.exp, 5));
+        double r2[2] = {res.lo, res.hi};
+        cJSON_AddItemToObject(obj, "range", cJSON_CreateDoubleArray(r2, 2));
+        /* a null limit: why (as `limit --json`); not an "error", so a resume keeps the line */
+        static const char *const key[6] = {"obs", "exp_m2", "exp_m1", "exp", "exp_p1", "exp_p2"};
+        cJSON *miss = NULL;
+        for (int t = 0; t < 6; t++) {
+            if (!isnan(t == 0 ? res.obs : res.exp[t - 1]))
+                continue;
+            if (miss == NULL && (miss = cJSON_AddObjectToObject(obj, "outside_range")) == NULL)
+                break;
+            cJSON_AddStringToObject(
+                miss, key[t],
+                res.why[t] == 1 ? "CLs is below 1 - cl already at the lower end of the range"
+                                : "CLs stays above 1 - cl up to the upper end of the range");
+        }
         hf_limit_result_release(&res);
     } else {
         hf_hypotest h;

@@ -111,6 +111,9 @@ cmp -s "$tmp/s1" "$tmp/s4" || fail "shards do not add up to the full run"
 # more signal, stronger limit: the limit on mu falls as k grows (null: above the POI bound 3,
 # which only the weakest signals may reach)
 grep -v '"obs":null' "$tmp/lim.jsonl" >"$tmp/lim2.jsonl"
+# a null limit says why in the line (and is not an error, so a resume keeps it)
+grep '"obs":null' "$tmp/lim.jsonl" | grep -v -q '"outside_range":{"obs":"CLs stays above' &&
+    fail "run --what limit: a null limit without its reason"
 [ "$(wc -l <"$tmp/lim2.jsonl")" -ge 4 ] || fail "run --what limit: fewer than 4 finite limits"
 awk -F'"obs":' '{ split($1, a, "sig_"); split(a[2], b, "\""); split($2, c, ","); print b[1], c[1] }' "$tmp/lim2.jsonl" |
     sort -n | awk 'NR > 1 && $2 >= prev { bad = 1 } { prev = $2 } END { exit bad }' ||
