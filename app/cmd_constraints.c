@@ -14,6 +14,20 @@
 
 int cmd_constraints(int argc, char **argv);
 
+/* A parameter counts as constrained by the data, so that channels are named as its sources,
+ * only when its post-fit/pre-fit width is below this: the Fisher shares are diagonal and say
+ * nothing about a width that correlations with free parameters leave at the prior. */
+#define CONSTRAINED_RATIO 0.9
+
+/* Constraining channels of parameter i (see CONSTRAINED_RATIO): 0 when it is not constrained. */
+static size_t
+sources(const hf_constraints *c, size_t i, double source, size_t *idx)
+{
+    if (!(c->p[i].ratio < CONSTRAINED_RATIO))
+        return 0;
+    return hf_constraints_sources(c, i, source, idx);
+}
+
 static double
 now_s(void)
 {
@@ -62,7 +76,7 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_con
         for (size_t ch = 0; ch < m->nchan; ch++)
             cJSON_AddNumberToObject(sh, m->chan[ch]->name, c->chan_share[i * m->nchan + ch]);
         cJSON *by = cJSON_AddArrayToObject(o, "constrained_by");
-        size_t ns = hf_constraints_sources(c, i, source, idx);
+        size_t ns = sources(c, i, source, idx);
         for (size_t k = 0; k < ns; k++)
             cJSON_AddItemToArray(by, cJSON_CreateString(m->chan[idx[k]]->name));
         if (c->bin_share != NULL) {
@@ -94,12 +108,17 @@ print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
         shown++;
         printf("%-36s %+8.3f %9.3f %6.1f%%  ", m->par[p->par].name, p->pull, p->ratio,
                100 * p->aux_share);
-        size_t ns = hf_constraints_sources(c, i, source, idx);
+        size_t ns = sources(c, i, source, idx);
         for (size_t k = 0; k < ns; k++)
             printf("%s%s %.1f%%", k ? ", " : "", m->chan[idx[k]]->name,
                    100 * c->chan_share[i * m->nchan + idx[k]]);
+        if (!(p->ratio < CONSTRAINED_RATIO))
+            printf("-");
         printf("%s\n", p->over_constrained ? "  OVER-CONSTRAINED" : "");
     }
+    printf("(constrained by: channels with at least %.0f%% of the Fisher information, named\n"
+           " only where post/pre < %.1f, as the shares ignore correlations)\n",
+           100 * source, CONSTRAINED_RATIO);
     if (shown < c->n)
         printf("(%zu parameters mostly constrained by their prior not shown; --all lists them)\n",
                c->n - shown);
@@ -112,7 +131,7 @@ print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
         if (!p->over_constrained)
             continue;
         printf("  %s: post-fit/pre-fit %.3f, constrained by", m->par[p->par].name, p->ratio);
-        size_t ns = hf_constraints_sources(c, i, source, idx);
+        size_t ns = sources(c, i, source, idx);
         for (size_t k = 0; k < ns; k++)
             printf("%s %s (%.1f%%)", k ? "," : "", m->chan[idx[k]]->name,
                    100 * c->chan_share[i * m->nchan + idx[k]]);

@@ -12,6 +12,7 @@
 
 #define MAXSAMPLES 32
 #define NACCENT    4
+#define MAXCHAN    32
 
 struct hf_palette {
     hf_rgb role[HF_ROLE_COUNT];
@@ -19,6 +20,8 @@ struct hf_palette {
     size_t nsample;
     hf_rgb sample[MAXSAMPLES];
     hf_rgb map_lo, map_mid, map_hi;
+    size_t nchannel;
+    hf_rgb channel[MAXCHAN];
 };
 
 #define RGB(h)                                                                                     \
@@ -55,6 +58,13 @@ static const hf_palette builtin = {
     .map_lo = RGB(0x2166ac),
     .map_mid = RGB(0xf7f7f7),
     .map_hi = RGB(0xb2182b),
+    /* channels: Okabe-Ito (M. Okabe, K. Ito, "Color Universal Design", 2008) without black and
+     * yellow, then colours of P. Tol's "light" and "high-contrast" schemes that differ from
+     * those: none of them is a sample colour */
+    .nchannel = 12,
+    .channel = {RGB(0x0072b2), RGB(0xe69f00), RGB(0x009e73), RGB(0xcc79a7), RGB(0x56b4e9),
+                RGB(0xd55e00), RGB(0x004488), RGB(0xbbcc33), RGB(0xee8866), RGB(0x44bb99),
+                RGB(0xffaabb), RGB(0x777777)},
 };
 
 static const struct {
@@ -130,6 +140,13 @@ apply(hf_palette *p, const char *key, const char *val)
         p->accent[k] = c;
         if (k == 0)
             p->role[HF_ROLE_ACCENT] = c;
+    } else if (strncmp(key, "channel", 7) == 0 && isdigit((unsigned char)key[7])) {
+        unsigned long k = strtoul(key + 7, &end, 10);
+        if (*end || k >= MAXCHAN)
+            return -1;
+        p->channel[k] = c;
+        if (k + 1 > p->nchannel)
+            p->nchannel = k + 1;
     } else if (strncmp(key, "sample", 6) == 0 && isdigit((unsigned char)key[6])) {
         unsigned long k = strtoul(key + 6, &end, 10);
         if (*end || k >= MAXSAMPLES)
@@ -253,6 +270,8 @@ hf_palette_ink(const hf_palette *p, hf_ink ink)
         return p->sample[i % p->nsample];
     case HF_ROLE_ACCENT:
         return p->accent[i % NACCENT];
+    case HF_ROLE_CHANNEL:
+        return p->channel[i % p->nchannel];
     default:
         if ((unsigned)ink.role < HF_ROLE_COUNT)
             return p->role[ink.role];

@@ -587,7 +587,7 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
             x[0] = x0;
             x[1] = x0 + w;
             hf_ink ink =
-                k == 0 ? hf_ink_of(HF_ROLE_GRID, 0) : hf_ink_of(HF_ROLE_SERIES, (int)k - 1);
+                k == 0 ? hf_ink_of(HF_ROLE_GRID, 0) : hf_ink_of(HF_ROLE_CHANNEL, (int)k - 1);
             hf_item *it = hf_panel_add_band(s, p, 1, true, x, &y0, &y1, HF_FILL_SOLID, ink);
             if (it == NULL)
                 goto nomem;
@@ -599,7 +599,7 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
         goto nomem;
     for (size_t ch = 0; ch < c->nchan; ch++)
         if (used[ch] && !hf_panel_add_legend(s, p, m->chan[ch]->name,
-                                             hf_ink_of(HF_ROLE_SERIES, (int)ch), HF_LEGEND_FILL))
+                                             hf_ink_of(HF_ROLE_CHANNEL, (int)ch), HF_LEGEND_FILL))
             goto nomem;
     if (!hf_panel_add_rule(s, q, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
         (threshold > 0 &&

@@ -38,6 +38,8 @@ typedef enum hf_role {
     HF_ROLE_ACCENT,   /* highlight (selection, warnings); index picks among accents */
     HF_ROLE_GRID,     /* light grid lines, table rules */
     HF_ROLE_SERIES,   /* generic series: index cycles through the qualitative palette */
+    HF_ROLE_CHANNEL,  /* a channel: index = pyhf channel index; a palette of its own, so that
+                         channels never look like samples */
     HF_ROLE_COUNT
 } hf_role;
 

@@ -175,6 +175,23 @@ START_TEST(test_palette_file_matches_builtin)
             ck_assert_msg(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.15,
                           "samples %d and %d look alike", r, i);
         }
+    /* channel colours are no sample colour (a constraint figure must not suggest a sample),
+     * differ from each other and from the prior's grey */
+    for (i = 0; i < 12; i++) {
+        hf_rgb x = hf_palette_ink(b, hf_ink_of(HF_ROLE_CHANNEL, i));
+        hf_rgb g = hf_palette_ink(b, hf_ink_of(HF_ROLE_GRID, 0));
+        ck_assert(fabs(x.r - g.r) + fabs(x.g - g.g) + fabs(x.b - g.b) > 0.3);
+        for (r = 0; r < (int)hf_palette_nsamples(b); r++) {
+            hf_rgb y = hf_palette_ink(b, hf_ink_of(HF_ROLE_SAMPLE, r));
+            ck_assert_msg(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.05,
+                          "channel %d has the colour of sample %d", i, r);
+        }
+        for (r = 0; r < i; r++) {
+            hf_rgb y = hf_palette_ink(b, hf_ink_of(HF_ROLE_CHANNEL, r));
+            ck_assert_msg(fabs(x.r - y.r) + fabs(x.g - y.g) + fabs(x.b - y.b) > 0.15,
+                          "channels %d and %d look alike", r, i);
+        }
+    }
     hf_palette_free(p);
 }
 END_TEST

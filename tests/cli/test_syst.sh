@@ -33,6 +33,8 @@ assert z["constrained_by"][0] == "CR_zjets", z["constrained_by"]
 assert max(z["fisher_shares"], key=z["fisher_shares"].get) == "CR_zjets"
 for p in d["parameters"]:
     assert abs(sum(p["fisher_shares"].values()) - 1) < 1e-9, p["name"]
+    # channels are named only for parameters the data actually constrain
+    assert p["postfit_over_prefit"] < 0.9 or p["constrained_by"] == [], p["name"]
     assert abs(p["postfit_over_prefit"] - p["postfit_error"] / p["prefit_error"]) < 1e-12
 ' || fail "constraints JSON"
 "$HF" constraints --plot "$tmp/cons.svg" "$DEMO" >"$tmp/c.txt" 2>"$tmp/err" ||
@@ -40,6 +42,9 @@ for p in d["parameters"]:
 grep -q "<svg" "$tmp/cons.svg" || fail "constraints --plot wrote no SVG"
 grep -q "zjets_xsec: post-fit/pre-fit .* constrained by CR_zjets" "$tmp/c.txt" ||
     fail "constraints text does not name zjets_xsec and CR_zjets"
+# lumi keeps its prior width (post/pre ~ 1): no channel is named as its constraint
+awk '$1 == "lumi" && $3 >= 0.9 && /CR_/ {bad = 1} END {exit bad}' "$tmp/c.txt" ||
+    fail "constraints text names channels for an unconstrained lumi"
 
 # systematics: ttbar_generator is one-sided everywhere it acts
 "$HF" systematics --json --np ttbar_generator "$DEMO" >"$tmp/s.json" 2>"$tmp/err" ||
