@@ -117,6 +117,28 @@ lookup(const hf_model *m, const hf_fit_result *f, const char *name, double *v, d
     return true;
 }
 
+/* One table row; a free (unconstrained) parameter has no pull and no prior width: "free". */
+static void
+print_row(const char *name, const char *group, double v, double e, double pull, double ratio)
+{
+    if (isfinite(pull))
+        printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", name, group, v, e, pull, ratio);
+    else
+        printf("%-40s %-20s %10.4f %9.4f %8s %9s\n", name, group, v, e, "free", "free");
+}
+
+/* pull and postfit_over_prefit, or "free": true for an unconstrained parameter */
+static void
+add_pull(cJSON *o, double pull, double ratio)
+{
+    if (isfinite(pull)) {
+        cJSON_AddNumberToObject(o, "pull", pull);
+        cJSON_AddNumberToObject(o, "postfit_over_prefit", ratio);
+    } else {
+        cJSON_AddBoolToObject(o, "free", true);
+    }
+}
+
 int
 cmd_decorrelate(int argc, char **argv)
 {
@@ -230,8 +252,7 @@ cmd_decorrelate(int argc, char **argv)
         if (!no_fit && lookup(cli.model, &orig.fit, np, &v, &e, &pull, &ratio)) {
             cJSON_AddNumberToObject(o, "value", v);
             cJSON_AddNumberToObject(o, "error", e);
-            cJSON_AddNumberToObject(o, "pull", pull);
-            cJSON_AddNumberToObject(o, "postfit_over_prefit", ratio);
+            add_pull(o, pull, ratio);
         }
         cJSON_AddNumberToObject(o, "twice_nll", no_fit ? NAN : orig.fit.twice_nll);
         cJSON *a = cJSON_AddArrayToObject(doc, "split");
@@ -243,8 +264,7 @@ cmd_decorrelate(int argc, char **argv)
             if (!no_fit && lookup(split.m, &split.fit, dec.split[i].name, &v, &e, &pull, &ratio)) {
                 cJSON_AddNumberToObject(s, "value", v);
                 cJSON_AddNumberToObject(s, "error", e);
-                cJSON_AddNumberToObject(s, "pull", pull);
-                cJSON_AddNumberToObject(s, "postfit_over_prefit", ratio);
+                add_pull(s, pull, ratio);
             }
         }
         cJSON_AddNumberToObject(doc, "twice_nll_split", no_fit ? NAN : split.fit.twice_nll);
@@ -265,13 +285,12 @@ cmd_decorrelate(int argc, char **argv)
             printf("\n%-40s %-20s %10s %9s %8s %9s\n", "parameter", "group", "value", "error",
                    "pull", "post/pre");
             if (lookup(cli.model, &orig.fit, np, &v, &e, &pull, &ratio))
-                printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", np, "(all, original)", v, e, pull,
-                       ratio);
+                print_row(np, "(all, original)", v, e, pull, ratio);
             for (size_t i = 0; i < dec.nsplit; i++)
                 if (lookup(split.m, &split.fit, dec.split[i].name, &v, &e, &pull, &ratio))
-                    printf("%-40s %-20s %10.4f %9.4f %+8.3f %9.3f\n", dec.split[i].name,
-                           dec.split[i].group[0] ? dec.split[i].group : "(ungrouped)", v, e, pull,
-                           ratio);
+                    print_row(dec.split[i].name,
+                              dec.split[i].group[0] ? dec.split[i].group : "(ungrouped)", v, e,
+                              pull, ratio);
             printf("\n2NLL original %.4f, split %.4f; tension (constraint constants removed): "
                    "2 dNLL = %.4f for %zu more parameter%s, p-value %.4g\n",
                    orig.fit.twice_nll, split.fit.twice_nll, lr, lr_dof, lr_dof == 1 ? "" : "s",

@@ -95,6 +95,17 @@ py "$tmp/d2.json" '
 assert sorted(s["name"] for s in d["split"]) == ["jet_energy_scale", "jet_energy_scale_CRs"]
 ' || fail "decorrelate groups JSON"
 
+# decorrelate a free parameter (the POI per region): no nan, "free" instead of a pull
+"$HF" decorrelate --np mu_sig -o "$tmp/dec3.json" "$DEMO" >"$tmp/d3.txt" 2>"$tmp/err"
+[ $? -le 1 ] || fail "decorrelate mu_sig exit"
+grep -qi 'nan' "$tmp/d3.txt" && fail "decorrelate mu_sig prints nan"
+grep -q '^mu_sig .* free  *free$' "$tmp/d3.txt" || fail "decorrelate mu_sig: no 'free' row"
+"$HF" decorrelate --json --np mu_sig -o "$tmp/dec3.json" "$DEMO" >"$tmp/d3.json" 2>"$tmp/err"
+py "$tmp/d3.json" '
+assert d["original"]["free"] is True and "pull" not in d["original"]
+assert all(s["free"] is True and "pull" not in s for s in d["split"])
+' || fail "decorrelate mu_sig JSON"
+
 # ranking: sorted by the largest post-fit impact, with a figure
 "$HF" ranking --json -j 2 --plot "$tmp/rank.png" "$DEMO" >"$tmp/r.json" 2>"$tmp/err" ||
     fail "ranking exit $?"
