@@ -80,6 +80,7 @@ hf_cells_resize(hf_cellgrid *g, int w, int h)
 void
 hf_cells_clear(hf_cellgrid *g)
 {
+    g->npat = 0;
     for (size_t i = 0; i < (size_t)g->w * (size_t)g->h; i++)
         clear_cell(&g->cell[i]);
 }
@@ -332,15 +333,34 @@ is_ascii(const hf_cellgrid *g)
 }
 
 /* The fill glyph of a stack layer when colours cannot tell layers apart (mono, ASCII). */
-static uint32_t
-layer_glyph(const hf_cellgrid *g, hf_ink ink)
+/* The pattern slot of a sample ink in this drawing: handed out in the order stacks are drawn
+ * (bottom layer first), so a figure's samples differ while there are at most HF_CELL_NPAT. */
+static int
+pattern_of(hf_cellgrid *g, hf_ink ink)
 {
-    static const uint32_t shade[] = {0x2588, 0x2593, 0x2592, 0x2591};
-    static const char ascii[] = "#%@=*+o:";
+    for (int k = 0; k < g->npat; k++)
+        if (g->pat_ink[k].role == ink.role && g->pat_ink[k].index == ink.index)
+            return k;
+    if (g->npat < HF_CELL_NPAT) {
+        g->pat_ink[g->npat] = ink;
+        return g->npat++;
+    }
     int i = ink.index < 0 ? -ink.index : ink.index;
-    if (is_ascii(g))
-        return g->mono ? (uint32_t)ascii[i % 8] : '#';
-    return g->mono ? shade[i % 4] : 0x2588;
+    return i % HF_CELL_NPAT;
+}
+
+/* A stack layer's glyph: a full block in colour; without colours one of HF_CELL_NPAT patterns
+ * (never the light shade or ':', which the uncertainty band uses, nor the 'o' of data). */
+static uint32_t
+layer_glyph(hf_cellgrid *g, hf_ink ink)
+{
+    static const uint32_t pat[HF_CELL_NPAT] = {0x2588, 0x2593, 0x2592, 0x259A,
+                                               0x259E, 0x2573, 0x25A4, 0x25A5};
+    static const char ascii[HF_CELL_NPAT + 1] = "#%@=*+x&";
+    if (!g->mono)
+        return is_ascii(g) ? '#' : 0x2588;
+    int k = pattern_of(g, ink);
+    return is_ascii(g) ? (uint32_t)ascii[k] : pat[k];
 }
 
 static uint32_t
@@ -630,6 +650,8 @@ draw_stack(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_stack *st
     double *tops = malloc((st->nlayers ? st->nlayers : 1) * sizeof(*tops));
     if (tops == NULL || st->nbins == 0)
         goto out;
+    for (size_t k = 0; k < st->nlayers; k++) /* patterns by layer, bottom first */
+        pattern_of(g, st->ink[k]);
     double base = p->y.log ? p->y.min : fmax(p->y.min, 0.0);
     for (int i = 0; i < gm->pw; i++) {
         double xc = axis_value(&p->x, (i + 0.5) / gm->pw);
@@ -1091,7 +1113,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
 }
 
 static uint32_t
-legend_glyph(const hf_cellgrid *g, const hf_legend_entry *e)
+legend_glyph(hf_cellgrid *g, const hf_legend_entry *e)
 {
     bool a = is_ascii(g);
     switch (e->kind) {
@@ -1132,11 +1154,13 @@ legend_rows(const hf_panel *p, int lw)
     return h;
 }
 
-static void
+/* Draw the legend (outside_x >= 0: right of the plot area from that column). Returns the cells
+ * of drawn data an inside legend covers. */
+static int
 draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
 {
     if (p->nlegend == 0)
-        return;
+        return 0;
     int need = 0;
     for (size_t i = 0; i < p->nlegend; i++) {
         int n = (int)utf8_width(p->legend[i].label ? p->legend[i].label : "") + 2;
@@ -1165,12 +1189,12 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         }
     }
     if (w < 6)
-        return;
+        return 0;
     int h = legend_rows(p, w - 2);
     if (h > maxh)
         h = maxh;
     if (h < 1)
-        return;
+        return 0;
     int x;
     if (outside_x >= 0) {
         x = outside_x;
@@ -1183,6 +1207,7 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         else
             x = occupied(g, xl, y, w, h) < occupied(g, xr, y, w, h) ? xl : xr;
     }
+    int covered = outside_x >= 0 ? 0 : occupied(g, x, y, w, h);
     int row = 0;
     for (size_t i = 0; i < p->nlegend && row < h; i++) {
         const hf_legend_entry *e = &p->legend[i];
@@ -1205,6 +1230,7 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         text_wrapped(g, x + 2, y + row, w - 2, r, label, hf_ink_of(HF_ROLE_FG, 0), 0);
         row += r;
     }
+    return covered;
 }
 
 static int
@@ -1229,7 +1255,8 @@ y_label_width(const hf_cellgrid *g, const hf_panel *p, int rows)
 
 /* The panel's plot area inside its rectangle; false when too small to draw. */
 static bool
-panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, geom *gm)
+panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, int reserve,
+           geom *gm)
 {
     gm->ox0 = ox0;
     gm->oy0 = oy0;
@@ -1258,13 +1285,18 @@ panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, ge
         if (w > gm->pw / 3)
             w = gm->pw / 3;
         gm->pw -= w;
+    } else if (reserve > 0) { /* room for a legend moved out of the plot (hf_cells_draw) */
+        gm->pw -= reserve;
     }
     return gm->pw >= 1 && gm->ph >= 1;
 }
 
-/* Draw the scene over the whole grid (cleared first). */
-void
-hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
+/* One drawing of the scene. reserve (npanels, may be NULL): columns kept free right of each
+ * plot area; out: the panels whose legend goes there; covered (npanels, may be NULL) gets the data cells
+ * each inside legend hid. */
+static void
+draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserve,
+          const bool *out, int *covered)
 {
     g->glyphs = glyphs;
     hf_cells_clear(g);
@@ -1294,7 +1326,10 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         int ox0 = (int)lround(p->x0 * W), ox1 = (int)lround(p->x1 * W);
         int oy0 = top + (int)lround(p->y0 * H), oy1 = top + (int)lround(p->y1 * H);
         geom gm;
-        if (!panel_geom(p, ox0, oy0, ox1, oy1, margin, &gm))
+        int res = reserve != NULL ? reserve[i] : 0;
+        if (covered != NULL)
+            covered[i] = 0;
+        if (!panel_geom(p, ox0, oy0, ox1, oy1, margin, res, &gm))
             continue;
         d.w = 2 * gm.pw;
         d.h = 4 * gm.ph;
@@ -1352,7 +1387,12 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         d.bits = NULL;
         d.ink = NULL;
         draw_axes(g, &gm, p);
-        draw_legend(g, &gm, p, p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ? gm.px + gm.pw + 1 : -1);
+        int cov = draw_legend(g, &gm, p,
+                              p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT || (out != NULL && out[i])
+                                  ? gm.px + gm.pw + 1
+                                  : -1);
+        if (covered != NULL)
+            covered[i] = cov;
         if (p->title != NULL)
             text_wrapped(g, gm.px, oy0, ox1 - gm.px, gm.py - oy0 > 1 ? gm.py - oy0 : 1, p->title,
                          hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD);
@@ -1365,6 +1405,52 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
                 hf_cells_text(g, gm.px + gm.pw - lw, row, p->y.label, hf_ink_of(HF_ROLE_FG, 0), 0);
         }
     }
+}
+
+/* Draw the scene over the whole grid (cleared first). An automatically placed legend that would
+ * hide data moves out of the plot to its right, when the plot stays wide enough; panels over the
+ * same columns (a ratio panel under the main one) give up the same width, so they line up. */
+void
+hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
+{
+    size_t n = s->npanels;
+    int *cov = n > 0 ? calloc(n, sizeof(int)) : NULL, *res = n > 0 ? calloc(n, sizeof(int)) : NULL;
+    bool *out = n > 0 ? calloc(n, sizeof(bool)) : NULL;
+    draw_pass(g, s, glyphs, NULL, NULL, cov);
+    if (cov == NULL || res == NULL || out == NULL) {
+        free(cov);
+        free(res);
+        free(out);
+        return;
+    }
+    bool again = false;
+    for (size_t i = 0; i < n; i++) {
+        const hf_panel *p = s->panels[i];
+        if (cov[i] == 0 || p->legend_pos != HF_LEGPOS_INSIDE_AUTO)
+            continue;
+        int need = 0;
+        for (size_t k = 0; k < p->nlegend; k++) {
+            int w = (int)utf8_width(p->legend[k].label ? p->legend[k].label : "") + 3;
+            need = w > need ? w : need;
+        }
+        int cols = (int)lround((p->x1 - p->x0) * g->w);
+        int w = need < cols * 2 / 5 ? need : cols * 2 / 5;
+        if (w < 8 || cols - w < 24)
+            continue; /* too narrow for both: the legend stays inside */
+        for (size_t j = 0; j < n; j++)
+            if (j == i || (s->panels[j]->x0 == p->x0 && s->panels[j]->x1 == p->x1 &&
+                           s->panels[j]->legend_pos != HF_LEGPOS_OUTSIDE_RIGHT))
+                res[j] = w > res[j] ? w : res[j];
+        out[i] = again = true;
+    }
+    /* a panel sharing the columns gives up the room but keeps its own legend inside */
+    if (again) {
+        hf_cells_clear(g);
+        draw_pass(g, s, glyphs, res, out, NULL);
+    }
+    free(cov);
+    free(res);
+    free(out);
 }
 
 /* ---- text output ---- */

@@ -25,6 +25,9 @@ enum { HF_CELL_BOLD = 1, HF_CELL_REVERSE = 2, HF_CELL_DIM = 4 };
 /* Diverging colour-map levels (correlation heat maps): fgmap/bgmap in 0 .. HF_CELL_MAPLEVELS-1. */
 #define HF_CELL_MAPLEVELS 11
 
+/* Distinct monochrome fill patterns for stack layers (they repeat after this many samples). */
+#define HF_CELL_NPAT 8
+
 typedef struct hf_cell {
     uint32_t cp;       /* Unicode code point; ' ' when empty */
     hf_ink fg, bg;     /* colour roles */
@@ -38,7 +41,11 @@ typedef struct hf_cellgrid {
     int w, h;
     hf_cell *cell; /* h rows of w */
     hf_glyphs glyphs;
-    bool mono; /* no colours: stack layers differ by shade glyphs, points reverse */
+    bool mono; /* no colours: stack layers differ by fill patterns, points reverse */
+    /* internal (monochrome): the sample inks of the stacks drawn, in the order their patterns
+     * were given out, so that the samples of a figure never share one and the legend matches */
+    hf_ink pat_ink[HF_CELL_NPAT];
+    int npat;
 } hf_cellgrid;
 
 /* A w x h grid of empty cells (w, h >= 1), NULL on ENOMEM. Free with hf_cells_free. */

@@ -545,7 +545,9 @@ draw_channel_list(int y, int x, int h, int w, bool focus)
     int iw = w - 2, rows = h - 3;
     if (iw < 8 || rows < 1)
         return;
-    bool nums = iw >= 44, some = iw >= 30;
+    /* the numbers need 29 (all) or 13 (bins, deviance) columns; names keep at least 10 */
+    int minname = tui.max_chan_name < 10 ? (int)tui.max_chan_name : 10;
+    bool nums = iw - 2 - 29 >= minname, some = iw - 2 - 13 >= minname;
     int numw = nums ? 5 + 8 + 9 + 7 : some ? 5 + 8 : 0;
     int namew = iw - 2 - numw;
     bool post = tui.postfit && tui.have_fit;
@@ -730,6 +732,9 @@ draw_slider_params(int y, int x, int h, int w, bool focus)
         nm += tui.moved[p];
     snprintf(title, sizeof(title), "Slider%s%zu moved%s%s", sep(), nm, sep(),
              tui.hold_moved ? "refit holds them" : "refit releases them");
+    if ((int)cps(title) > w - 4) /* narrow: the hold state in one word */
+        snprintf(title, sizeof(title), "Slider%s%zu moved%s%s", sep(), nm, sep(),
+                 tui.hold_moved ? "hold" : "release");
     draw_box(y, x, h, w, title, focus);
     int iw = w - 2, rows = h - 2;
     if (iw < 12 || rows < 1)
@@ -1254,8 +1259,11 @@ tui_draw(struct tui *t, unsigned dirty)
         /* the left column: sized to its names where it holds a list with columns (up to about
          * half the width), else about a quarter of the width */
         int lw = W / 4;
-        if (t->view == TUI_V_CHANNELS)
-            lw = (int)t->max_chan_name + 2 + 29 + 2;
+        if (t->view == TUI_V_CHANNELS) {
+            /* all columns while the plot keeps 50 columns, else name, bins and deviance */
+            int full = (int)t->max_chan_name + 2 + 29 + 2, brief = (int)t->max_chan_name + 2 + 13 + 2;
+            lw = W - full >= 50 ? full : W - brief >= 36 ? brief : W * 2 / 5;
+        }
         else if (t->view == TUI_V_SLIDER)
             lw = (int)(t->max_par_name > t->max_chan_name ? t->max_par_name : t->max_chan_name) +
                  2 + 9 + 12 + 2;
