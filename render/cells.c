@@ -338,15 +338,25 @@ is_ascii(const hf_cellgrid *g)
 static int
 pattern_of(hf_cellgrid *g, hf_ink ink)
 {
+    int i = ink.index < 0 ? -ink.index : ink.index;
     for (int k = 0; k < g->npat; k++)
         if (g->pat_ink[k].role == ink.role && g->pat_ink[k].index == ink.index)
-            return k;
-    if (g->npat < HF_CELL_NPAT) {
-        g->pat_ink[g->npat] = ink;
-        return g->npat++;
+            return g->pat_slot[k];
+    if (g->npat >= HF_CELL_NPAT)
+        return i % HF_CELL_NPAT;
+    /* the sample's own slot (its colour index) when free, so that a sample keeps its pattern
+     * across figures of a model with up to HF_CELL_NPAT samples; else the first free one */
+    int slot = i % HF_CELL_NPAT;
+    for (int tries = 0; tries < HF_CELL_NPAT; tries++, slot = (slot + 1) % HF_CELL_NPAT) {
+        bool used = false;
+        for (int k = 0; k < g->npat && !used; k++)
+            used = g->pat_slot[k] == slot;
+        if (!used)
+            break;
     }
-    int i = ink.index < 0 ? -ink.index : ink.index;
-    return i % HF_CELL_NPAT;
+    g->pat_ink[g->npat] = ink;
+    g->pat_slot[g->npat++] = slot;
+    return slot;
 }
 
 /* A stack layer's glyph: a full block in colour; without colours one of HF_CELL_NPAT patterns

@@ -42,9 +42,10 @@ typedef struct hf_cellgrid {
     hf_cell *cell; /* h rows of w */
     hf_glyphs glyphs;
     bool mono; /* no colours: stack layers differ by fill patterns, points reverse */
-    /* internal (monochrome): the sample inks of the stacks drawn, in the order their patterns
-     * were given out, so that the samples of a figure never share one and the legend matches */
+    /* internal (monochrome): the sample inks of the stacks drawn and the pattern each got, so
+     * that the samples of a figure never share one and the legend matches */
     hf_ink pat_ink[HF_CELL_NPAT];
+    int pat_slot[HF_CELL_NPAT];
     int npat;
 } hf_cellgrid;
 
