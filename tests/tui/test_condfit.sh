@@ -43,6 +43,12 @@ wait_for 'jet_energy_resolution'
     fail "the Parameters row changed"
 keys 5
 wait_for 'conditional fit: jet_energy_resolution held at'
+# an export of the Slider's stack says what it shows: the conditional fit, not "post-fit"
+keys e
+wait_for 'export to:'
+screen | grep -qF '_conditional.png' || fail "the export name does not say conditional"
+keys Escape
+wait_gone 'export to:'
 keys r
 wait_for '0 moved'
 wait_for 'global best fit'
