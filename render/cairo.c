@@ -68,6 +68,7 @@ typedef struct layout {
     double legw, legh, legcolw, legrowh, legfont;
     int legcols;
     bool has_cbar;
+    int title_lines; /* 1, or 2 when a long panel title is broken */
 } layout;
 
 static void
@@ -347,9 +348,78 @@ fit_legend(dc *c, const hf_panel *p, layout *L)
 {
     double room = L->area.w - 10;
 
-    if (p->nlegend == 0 || p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT || L->legw <= room)
+    if (p->nlegend == 0 || p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT ||
+        p->legend_pos == HF_LEGPOS_ABOVE || L->legw <= room)
         return;
     measure_legend(c, p, L, fmax(5.0, L->legfont * room / L->legw));
+}
+
+/* Fit a panel title into room points at font f0: shrink it (to 80%) on one line, else break it
+ * in two at the " · " separator or space that balances the lines best (font down to 70%).
+ * Returns the number of lines; *f the font, *cut and *resume where line 1 ends and line 2
+ * starts (bytes). A line that still does not fit is ellipsized when drawn. */
+static int
+title_fit(dc *c, const char *t, double room, double f0, bool prefer2, double *f, size_t *cut,
+          size_t *resume)
+{
+    double w = text_w(c, t, f0, true), best = INFINITY;
+    size_t n = strlen(t), i;
+    char *buf;
+
+    *f = f0;
+    *cut = *resume = n;
+    if (w <= room || !(room > 0))
+        return 1;
+    if (w * 0.8 <= room && !prefer2) {
+        *f = f0 * room / w * 0.98; /* hinting makes widths not quite linear in the size */
+        return 1;
+    }
+    buf = malloc(n + 1);
+    if (!buf)
+        return 1;
+    for (i = 1; i + 1 < n; i++) {
+        size_t r;
+        double w1, w2;
+        if (strncmp(t + i, " \xc2\xb7 ", 4) == 0)
+            r = i + 4;
+        else if (t[i] == ' ')
+            r = i + 1;
+        else
+            continue;
+        memcpy(buf, t, i);
+        buf[i] = '\0';
+        w1 = text_w(c, buf, f0, true);
+        w2 = text_w(c, t + r, f0, true);
+        /* prefer the separators: a plain space must balance clearly better */
+        if (fmax(w1, w2) * (r == i + 4 ? 0.9 : 1.0) < best) {
+            best = fmax(w1, w2) * (r == i + 4 ? 0.9 : 1.0);
+            *cut = i;
+            *resume = r;
+        }
+    }
+    free(buf);
+    if (*cut == n)
+        return 1;
+    {
+        double wl = fmax(text_w(c, t + *resume, f0, true), 1);
+        char *l1 = malloc(*cut + 1);
+        if (l1) {
+            memcpy(l1, t, *cut);
+            l1[*cut] = '\0';
+            wl = fmax(wl, text_w(c, l1, f0, true));
+            free(l1);
+        }
+        if (wl > room)
+            *f = fmax(f0 * 0.7, f0 * room / wl * 0.98);
+    }
+    return 2;
+}
+
+/* Room for a panel title starting at tx, up to a small margin before the panel's right edge. */
+static double
+title_room(const layout *L, double tx)
+{
+    return L->outer.x + L->outer.w - 6 - tx;
 }
 
 /* Compute the plot area of panel p inside its outer rectangle (margins before alignment). */
@@ -401,7 +471,16 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         }
         if (p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT && L->legw > 0)
             right += L->legw + 6;
-        top = p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss * 0.8;
+        L->title_lines = 1;
+        if (p->title) {
+            double tf;
+            size_t cut, resume;
+            double tx = p->y.categories ? L->outer.x + 4 : L->outer.x + left;
+            /* a little slack: aligning stacked panels may still move the left margin */
+            L->title_lines = title_fit(c, p->title, title_room(L, tx) - 0.04 * L->outer.w,
+                                       c->fs[HF_TEXT_LARGE], false, &tf, &cut, &resume);
+        }
+        top = p->title ? c->fs[HF_TEXT_LARGE] * (L->title_lines > 1 ? 2.8 : 1.6) : fss * 0.8;
         fit_x_labels(c, p, L, pass == 0 ? L->outer.w - left - right : pw);
         bottom = 3;
         if (!p->x.hidden && !p->x.hide_labels) {
@@ -962,12 +1041,12 @@ utf8_prefix(const char *s, size_t n)
  * the distinguishing end ("...[12]", "..._lowmet") survive; NULL when s fits (or on ENOMEM).
  * Caller frees. */
 static char *
-ellipsize(dc *c, const char *s, double font, double maxw)
+ellipsize_w(dc *c, const char *s, double font, bool bold, double maxw)
 {
     size_t len = strlen(s), nch = 0, keep, i;
     char *tmp;
 
-    if (text_w(c, s, font, false) <= maxw + 0.5)
+    if (text_w(c, s, font, bold) <= maxw + 0.5)
         return NULL;
     for (i = 0; i < len; i++)
         nch += ((unsigned char)s[i] & 0xC0) != 0x80;
@@ -980,10 +1059,23 @@ ellipsize(dc *c, const char *s, double font, double maxw)
         memcpy(tmp, s, head);
         memcpy(tmp + head, "\xe2\x80\xa6", 3);
         memcpy(tmp + head + 3, s + len - tail, tail + 1);
-        if (text_w(c, tmp, font, false) <= maxw)
+        if (text_w(c, tmp, font, bold) <= maxw)
             break;
     }
     return tmp;
+}
+
+static char *
+ellipsize(dc *c, const char *s, double font, double maxw)
+{
+    return ellipsize_w(c, s, font, false, maxw);
+}
+
+/* The same for bold text (titles). */
+static char *
+ellipsize_b(dc *c, const char *s, double font, double maxw)
+{
+    return ellipsize_w(c, s, font, true, maxw);
 }
 
 /* Category labels of ts cut to maxw points (ellipsize), kept distinct: when two different names
@@ -1182,14 +1274,38 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         }
     }
     if (p->title) {
-        /* shrink a long title to the panel width rather than clip it */
-        double tx = p->y.categories ? L->outer.x + 4 : L->area.x;
-        double f = c->fs[HF_TEXT_LARGE], room = L->outer.x + L->outer.w - tx - 2;
-        double w = text_w(c, p->title, f, true);
-        if (w > room && w > 0)
-            f = fmax(5, f * room / w);
-        text_at(c, tx, L->area.y - c->fs[HF_TEXT_LARGE] * 0.5, p->title, f, true, HF_HALIGN_LEFT,
-                HF_VALIGN_BASELINE, 0);
+        /* a long title shrinks a little, then breaks into the two lines the layout reserved,
+         * then is ellipsized: never clipped at the figure's edge */
+        double tx = p->y.categories ? L->outer.x + 4 : L->area.x, room = title_room(L, tx), f;
+        double y = L->area.y - c->fs[HF_TEXT_LARGE] * 0.5;
+        size_t cut, resume, n = strlen(p->title);
+        int lines = title_fit(c, p->title, room, c->fs[HF_TEXT_LARGE], L->title_lines > 1, &f,
+                              &cut, &resume);
+        char *l1 = NULL, *e1 = NULL, *e2 = NULL;
+        if (lines > L->title_lines) { /* the margins moved since the layout: one shrunk line */
+            lines = 1;
+            f = fmax(5, c->fs[HF_TEXT_LARGE] * room * 0.98 /
+                            text_w(c, p->title, c->fs[HF_TEXT_LARGE], true));
+            cut = resume = n;
+        }
+        if (lines == 2 && (l1 = malloc(cut + 1)) != NULL) {
+            memcpy(l1, p->title, cut);
+            l1[cut] = '\0';
+            e1 = text_w(c, l1, f, true) > room ? ellipsize_b(c, l1, f, room) : NULL;
+            e2 = text_w(c, p->title + resume, f, true) > room
+                     ? ellipsize_b(c, p->title + resume, f, room)
+                     : NULL;
+            text_at(c, tx, y - f * 1.2, e1 ? e1 : l1, f, true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE,
+                    0);
+            text_at(c, tx, y, e2 ? e2 : p->title + resume, f, true, HF_HALIGN_LEFT,
+                    HF_VALIGN_BASELINE, 0);
+        } else {
+            e1 = text_w(c, p->title, f, true) > room ? ellipsize_b(c, p->title, f, room) : NULL;
+            text_at(c, tx, y, e1 ? e1 : p->title, f, true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+        }
+        free(l1);
+        free(e1);
+        free(e2);
     }
 }
 
@@ -1346,6 +1462,9 @@ draw_legend(dc *c, layout *L, const hf_panel *p)
     if (p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT) {
         bx = L->area.x + L->area.w + 8 + (L->has_cbar ? 40 : 0);
         by = L->area.y;
+    } else if (p->legend_pos == HF_LEGPOS_ABOVE) {
+        bx = 6;
+        by = fmax(0, L->outer.y - L->legh - 3);
     } else if (p->legend_pos == HF_LEGPOS_TOP_LEFT) {
         bx = L->area.x + pad + 2;
         by = L->area.y + pad;

@@ -200,12 +200,14 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         hf_panel_set_title(s, q, "amplification vs. M") < 0)
         return -1;
     q->grid = true;
+    /* labels 4% of the (log) axis in from its left end, clear of the axis and its ticks */
+    double tx = fx0 * pow(fx1 / fx0, 0.04);
     it = hf_panel_add_rule(s, q, false, 1.0, ref, HF_DASH_DASHED);
     if (it == NULL ||
-        !hf_panel_add_text(s, q, HF_COORD_DATA, fx0 * 1.3, 1.0, "no gain (= n true events)",
+        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, 1.0, "no gain (= n true events)",
                            HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
         !hf_panel_add_rule(s, q, false, r->kde_factor, kde, HF_DASH_SOLID) ||
-        !hf_panel_add_text(s, q, HF_COORD_DATA, fx0 * 1.3, r->kde_factor,
+        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, r->kde_factor,
                            hf_scene_printf(s, "M " ARROW " " INF ": %.2f", r->kde_factor),
                            HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         return -1;
@@ -390,7 +392,7 @@ fig_bandwidth(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
     p->grid = true;
     hf_ink ref = hf_ink_of(HF_ROLE_REF, 0), main = hf_ink_of(HF_ROLE_SERIES, 0);
     if (!hf_panel_add_rule(s, p, false, 1.0, ref, HF_DASH_DASHED) ||
-        !hf_panel_add_text(s, p, HF_COORD_DATA, x0 * 1.05, 1.0, "no gain", HF_HALIGN_LEFT,
+        !hf_panel_add_text(s, p, HF_COORD_DATA, x0 * pow(x1 / x0, 0.04), 1.0, "no gain", HF_HALIGN_LEFT,
                            HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         return -1;
     static const hf_dash dash[3] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_SOLID};

@@ -201,7 +201,11 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
     for (size_t i = 0; i < NALPHA; i++)
         ax[i] = -3.0 + 6.0 * (double)i / (NALPHA - 1);
 
-    s = hf_scene_new(total ? 5.0 : HF_SCENE_DOUBLE_COLUMN, 2.3 * (double)rows + 0.5);
+    /* several panels: the legend gets a strip of its own across the figure, at the size of the
+     * other text, instead of being squeezed into the first panel */
+    bool strip = !total && nshow > 1;
+    double H = 2.3 * (double)rows + (strip ? 0.15 + 0.55 : 0.5);
+    s = hf_scene_new(total ? 5.0 : HF_SCENE_DOUBLE_COLUMN, H);
     if (s == NULL)
         goto nomem;
     const char *title =
@@ -218,7 +222,7 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
                                 m->chan[c->chan]->name, m->samp_name[c->samp], nshow, nb);
     if (title == NULL || hf_scene_set_title(s, title) < 0)
         goto nomem;
-    double top = 0.5 / (2.3 * (double)rows + 0.5);
+    double top = (strip ? 0.15 + 0.55 : 0.5) / H; /* the strip: above the first panel */
     static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
     static const char *const alab[7] = {MINUS "3", MINUS "2", MINUS "1", "0", "1", "2", "3"};
     for (size_t k = 0; k < nshow; k++) {
@@ -260,7 +264,8 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
         }
         double pad = fmax((hi - lo) * 0.08, 1e-6 * fmax(1.0, fabs(hi)));
         lo -= pad;
-        hi += pad + (k == 0 ? (hi - lo) * 0.45 : 0); /* legend room in the first panel */
+        hi += pad + (k == 0 && !strip ? (hi - lo) * 0.45 : 0); /* legend room in the panel */
+        hf_panel *lp = p; /* the legend: the first panel's, above the grid with strip */
         const char *pt = total ? sub : hf_scene_printf(s, "bin %zu", b);
         if (pt == NULL || hf_panel_set_title(s, p, pt) < 0 ||
             hf_panel_set_axis(s, &p->x, -3, 3, false, row + 1 == rows ? ALPHA : NULL) < 0 ||
@@ -279,7 +284,7 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
             if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID))
                 goto nomem;
             /* "best fit", not a combining circumflex over theta: fonts drop it (seen in PNG) */
-            if (k == 0 && (!hf_panel_add_legend(s, p, "best fit " PM " " SIGMA,
+            if (k == 0 && (!hf_panel_add_legend(s, lp, "best fit " PM " " SIGMA,
                                                 hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_SHADE)))
                 goto nomem;
         }
@@ -297,7 +302,7 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
                 const char *ln = used ? hf_scene_printf(s, "%s (model)", hf_interp_name(codes[q]))
                                       : hf_interp_name(codes[q]);
                 hf_legend_entry *le =
-                    ln ? hf_panel_add_legend(s, p, ln, hf_ink_of(HF_ROLE_SERIES, (int)q),
+                    ln ? hf_panel_add_legend(s, lp, ln, hf_ink_of(HF_ROLE_SERIES, (int)q),
                                              HF_LEGEND_LINE)
                        : NULL;
                 if (le == NULL)
@@ -310,12 +315,12 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
                                  hf_ink_of(HF_ROLE_DATA, 0)))
             goto nomem;
         if (k == 0) {
-            hf_legend_entry *le = hf_panel_add_legend(s, p, "templates", hf_ink_of(HF_ROLE_DATA, 0),
-                                                      HF_LEGEND_MARKER);
+            hf_legend_entry *le = hf_panel_add_legend(s, lp, "templates",
+                                                      hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER);
             if (le == NULL)
                 goto nomem;
-            p->legend_pos = HF_LEGPOS_TOP_LEFT;
-            p->legend_columns = 2;
+            p->legend_pos = strip ? HF_LEGPOS_ABOVE : HF_LEGPOS_TOP_LEFT;
+            p->legend_columns = strip ? 4 : 2;
         }
     }
     free(buf);

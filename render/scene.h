@@ -239,7 +239,10 @@ typedef enum hf_legend_pos {
     HF_LEGPOS_INSIDE_AUTO = 0,
     HF_LEGPOS_TOP_RIGHT,
     HF_LEGPOS_TOP_LEFT,
-    HF_LEGPOS_OUTSIDE_RIGHT /* right of the plot area, inside the panel's rectangle */
+    HF_LEGPOS_OUTSIDE_RIGHT, /* right of the plot area, inside the panel's rectangle */
+    HF_LEGPOS_ABOVE          /* above the panel's rectangle from the figure's left edge, as wide
+                                as the figure: a legend shared by a grid of panels; the builder
+                                leaves the room (backends without it place it inside) */
 } hf_legend_pos;
 
 typedef struct hf_panel {
