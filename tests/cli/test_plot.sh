@@ -218,4 +218,20 @@ for args in "plot --what scan -o $tmp/np" "plot --what brazil -o $tmp/np" "ranki
 done
 [ -e "$tmp/np" ] && fail "no POI: an output directory was left"
 
+# long, similar parameter names: the shortened labels of one pulls page never read alike
+EW=${HF_REFERENCE_DIR:-../shared/reference}/atlas_compressed_ewkinos_bkgonly/workspace.json
+if [ -f "$EW" ] && command -v pdftotext >/dev/null 2>&1; then
+    "$HF" report "$EW" -o "$tmp/ew.pdf" -q 2>"$tmp/err" || fail "report on $EW exited $?"
+    p=$(pdfinfo "$tmp/ew.pdf" | awk '/^Pages:/ {print $2}')
+    i=1
+    while [ $i -le "$p" ]; do
+        pdftotext -f $i -l $i "$tmp/ew.pdf" "$tmp/pg.txt"
+        if grep -q '^Pulls and constraints' "$tmp/pg.txt"; then
+            d=$(grep '…' "$tmp/pg.txt" | sort | uniq -d | head -1)
+            [ -z "$d" ] || fail "report page $i: two parameters read '$d'"
+        fi
+        i=$((i + 1))
+    done
+fi
+
 [ $nfail -eq 0 ]
