@@ -41,8 +41,9 @@ typedef struct plotctx {
     size_t nstems;
 } plotctx;
 
-/* Longest file-name part taken from a name (the stem stays well below NAME_MAX = 255). */
-#define SAFE_MAX 80
+/* Longest file-name part taken from a name: three of them (templates_<np>_<channel>_<sample>)
+ * stay below NAME_MAX = 255. */
+#define SAFE_MAX 64
 
 /* FNV-1a, 32 bit (Fowler, Noll, Vo): a short tag that keeps altered names distinct. */
 static unsigned long
@@ -77,7 +78,7 @@ safe_name(const char *s)
         if (i < SAFE_MAX)
             o[i] = ok ? ch : '_';
     }
-    if (n == 0 || (i == 0 && s[0] == '.'))
+    if (n == 0) /* (names always follow a prefix such as stack_, so "." and ".." are fine) */
         changed = true;
     if (!changed && n <= SAFE_MAX) {
         o[n] = '\0';
