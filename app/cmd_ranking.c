@@ -117,7 +117,8 @@ cmd_ranking(int argc, char **argv)
     const hf_model *m = cli.model;
     if (m->poi < 0) {
         hf_error pe = {0};
-        hf_error_set(&pe, HF_EUSAGE, "", "ranking needs a POI: the model has none (use --poi NAME)");
+        hf_error_set(&pe, HF_EUSAGE, "",
+                     "ranking needs a POI: the model has none (use --poi NAME)");
         rc = hf_cli_report(cli.ws_path, &pe);
         hf_error_release(&pe);
         hf_cli_release(&cli);

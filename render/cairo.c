@@ -450,8 +450,8 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
         hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
         fit_y_labels(c, p, L, ph);
         /* long category names are cut (ellipsis in the middle) at 45% of the panel width */
-        L->ylab_max =
-            p->y.categories ? L->outer.w * (p->y.label_frac > 0 ? p->y.label_frac : 0.45) : INFINITY;
+        L->ylab_max = p->y.categories ? L->outer.w * (p->y.label_frac > 0 ? p->y.label_frac : 0.45)
+                                      : INFINITY;
         left = 3;
         if (!p->y.hidden) {
             left += 3 + (p->y.hide_labels
@@ -1279,8 +1279,8 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         double tx = p->y.categories ? L->outer.x + 4 : L->area.x, room = title_room(L, tx), f;
         double y = L->area.y - c->fs[HF_TEXT_LARGE] * 0.5;
         size_t cut, resume, n = strlen(p->title);
-        int lines = title_fit(c, p->title, room, c->fs[HF_TEXT_LARGE], L->title_lines > 1, &f,
-                              &cut, &resume);
+        int lines = title_fit(c, p->title, room, c->fs[HF_TEXT_LARGE], L->title_lines > 1, &f, &cut,
+                              &resume);
         char *l1 = NULL, *e1 = NULL, *e2 = NULL;
         if (lines > L->title_lines) { /* the margins moved since the layout: one shrunk line */
             lines = 1;

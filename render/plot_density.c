@@ -392,8 +392,8 @@ fig_bandwidth(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
     p->grid = true;
     hf_ink ref = hf_ink_of(HF_ROLE_REF, 0), main = hf_ink_of(HF_ROLE_SERIES, 0);
     if (!hf_panel_add_rule(s, p, false, 1.0, ref, HF_DASH_DASHED) ||
-        !hf_panel_add_text(s, p, HF_COORD_DATA, x0 * pow(x1 / x0, 0.04), 1.0, "no gain", HF_HALIGN_LEFT,
-                           HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+        !hf_panel_add_text(s, p, HF_COORD_DATA, x0 * pow(x1 / x0, 0.04), 1.0, "no gain",
+                           HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         return -1;
     static const hf_dash dash[3] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_SOLID};
     for (int k = 0; k < 3; k++) {

@@ -11,13 +11,13 @@
 #include "core/systematics.h"
 #include "render/axis.h"
 
-#define THETA     "\xce\xb8"         /* θ */
-#define ALPHA     "\xce\xb1"         /* α */
-#define DELTA     "\xce\x94"         /* Δ */
-#define SIGMA     "\xcf\x83"         /* σ */
-#define PM        "\xc2\xb1"         /* ± */
-#define MINUS     "\xe2\x88\x92"     /* − */
-#define DOT       "\xc2\xb7"         /* · */
+#define THETA "\xce\xb8"     /* θ */
+#define ALPHA "\xce\xb1"     /* α */
+#define DELTA "\xce\x94"     /* Δ */
+#define SIGMA "\xcf\x83"     /* σ */
+#define PM    "\xc2\xb1"     /* ± */
+#define MINUS "\xe2\x88\x92" /* − */
+#define DOT   "\xc2\xb7"     /* · */
 
 static hf_scene *
 fail(hf_scene *s, hf_error *err)

@@ -101,9 +101,9 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
                                       fit->message && *fit->message ? fit->message : "converged",
                                       fit->iter, fit->edm));
         else
-            KV("Fit", hf_scene_printf(s, "NOT CONVERGED (status %d: %s), %d iterations, EDM %.2g",
-                                      fit->status, fit->message ? fit->message : "", fit->iter,
-                                      fit->edm));
+            KV("Fit",
+               hf_scene_printf(s, "NOT CONVERGED (status %d: %s), %d iterations, EDM %.2g",
+                               fit->status, fit->message ? fit->message : "", fit->iter, fit->edm));
         KV("-2 ln L", hf_scene_printf(s, "%.6f", fit->twice_nll));
         if (m->poi >= 0)
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
