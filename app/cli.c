@@ -408,6 +408,46 @@ out:
     return rc;
 }
 
+bool
+hf_cli_open(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage, int *rc)
+{
+    *rc = hf_cli_parse(cli, argc, argv, extra, usage);
+    if (*rc == 0)
+        *rc = hf_cli_load(cli);
+    if (*rc == 0)
+        return true;
+    hf_cli_release(cli);
+    if (*rc < 0)
+        *rc = 0; /* --help */
+    return false;
+}
+
+bool
+hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc)
+{
+    if (cli->model->poi >= 0)
+        return true;
+    *rc = hf_cli_usage_error("%s: the model has no parameter of interest: '%s' needs one (pick "
+                             "one with --poi NAME)",
+                             cli->ws_path, command);
+    return false;
+}
+
+int
+hf_cli_fail(const hf_cli *cli, const hf_error *err)
+{
+    int rc = hf_cli_report(cli->ws_path, err);
+    if (cli->json && err->code == HF_EFIT) {
+        cJSON *doc = hf_cli_json_doc(cli);
+        if (doc != NULL) {
+            cJSON_AddBoolToObject(doc, "converged", false);
+            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
+            (void)hf_cli_json_emit(doc, cli->output);
+        }
+    }
+    return rc;
+}
+
 void
 hf_cli_release(hf_cli *cli)
 {

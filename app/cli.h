@@ -57,6 +57,15 @@ int hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const 
  * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2. */
 int hf_cli_load(hf_cli *cli);
 void hf_cli_release(hf_cli *cli);
+/* hf_cli_parse then hf_cli_load. False when the command must return at once: *rc then holds its
+ * exit code (0 after --help) and cli is already released. */
+bool hf_cli_open(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
+                 int *rc);
+/* For commands that need a POI: true, or false with a usage error printed and *rc = 2. */
+bool hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc);
+/* A computation that failed: the error line and, with --json, a document saying why
+ * ("converged": false, "error"). Returns the exit code (1 for a fit, 2 for bad input). */
+int hf_cli_fail(const hf_cli *cli, const hf_error *err);
 
 /* "hfscope: error: FILE:POINTER: MESSAGE" on stderr; returns the exit code for err (2 or 1). */
 int hf_cli_report(const char *file, const hf_error *err);

@@ -14,23 +14,6 @@
 
 int cmd_cls(int argc, char **argv);
 
-/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
- * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
-static int
-report_failure(hf_cli *cli, const hf_error *err)
-{
-    int rc = hf_cli_report(cli->ws_path, err);
-    if (cli->json && err->code == HF_EFIT) {
-        cJSON *doc = hf_cli_json_doc(cli);
-        if (doc != NULL) {
-            cJSON_AddBoolToObject(doc, "converged", false);
-            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
-            (void)hf_cli_json_emit(doc, cli->output);
-        }
-    }
-    return rc;
-}
-
 static const char *const BAND_LABEL[5] = {"-2s", "-1s", "median", "+1s", "+2s"};
 
 /* "v +- e" (or "v" when e is NAN, e.g. CLs = 0 with no s+b toy above) into buf. */
@@ -69,24 +52,14 @@ cmd_cls(int argc, char **argv)
         {"fast", 0, HF_OPT_FLAG, &fast,
          "one start per conditional fit (the warm one): faster, may miss a second valley"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "cls [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "cls [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_error err = {0};
     hf_teststat ts = HF_TEST_QTILDE;
-    if (m->poi < 0) {
-        rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'cls' needs one "
-                                "(pick one with --poi NAME)",
-                                cli.ws_path);
+    if (!hf_cli_need_poi(&cli, "cls", &rc))
         goto out;
-    }
     if (hf_teststat_parse(tsname, m, &ts) < 0 || ts == HF_TEST_Q0) {
         rc = hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", tsname);
         goto out;
@@ -119,7 +92,7 @@ cmd_cls(int argc, char **argv)
             to.progress = progress;
         hf_toys_result tr;
         if (hf_toys_hypotest(m, NULL, mu, &to, &tr, &err) < 0) {
-            rc = report_failure(&cli, &err);
+            rc = hf_cli_fail(&cli, &err);
             goto out;
         }
         cls = tr.cls;
@@ -144,7 +117,7 @@ cmd_cls(int argc, char **argv)
         hf_hypotest h;
         if (inf == NULL || hf_infer_hypotest(inf, mu, true, &h, &err) < 0) {
             hf_infer_free(inf);
-            rc = report_failure(&cli, &err);
+            rc = hf_cli_fail(&cli, &err);
             goto out;
         }
         hf_infer_free(inf);

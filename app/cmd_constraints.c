@@ -181,15 +181,9 @@ cmd_constraints(int argc, char **argv)
         {"plot", 0, HF_OPT_STRING, &plot,
          "also draw the 20 most constrained parameters' sources (FILE.pdf/.png/.svg)"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "constraints [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "constraints [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_data d = hf_model_data(m);
     hf_fit_options fo = {0};

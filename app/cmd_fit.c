@@ -108,11 +108,9 @@ cmd_fit(int argc, char **argv)
         {"poi-value", 0, HF_OPT_DOUBLE, &poi_value, "fix the POI to this value"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "fit [OPTIONS] WORKSPACE.json");
-    if (rc != 0 || (rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "fit [OPTIONS] WORKSPACE.json", &rc))
+        return rc;
     hf_model *m = cli.model;
     if (!isnan(poi_value)) {
         if (m->poi < 0) {

@@ -101,15 +101,9 @@ cmd_gof(int argc, char **argv)
         {"bins", 0, HF_OPT_FLAG, &bins, "also give each bin's contribution"},
         {"no-compat", 0, HF_OPT_FLAG, &no_compat, "skip the channel-compatibility test"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "gof [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "gof [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_data d = hf_model_data(m);
     hf_fit_options fo = {0};

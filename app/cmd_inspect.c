@@ -158,16 +158,9 @@ int
 cmd_inspect(int argc, char **argv)
 {
     hf_cli cli;
-    int rc = hf_cli_parse(&cli, argc, argv, NULL, "inspect [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    rc = hf_cli_load(&cli);
-    if (rc != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, NULL, "inspect [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     double *nu = malloc((m->nbins + 1) * sizeof(double));
     double *ys = malloc((m->nys + 1) * sizeof(double));

@@ -101,15 +101,9 @@ cmd_limit(int argc, char **argv)
         {"fast", 0, HF_OPT_FLAG, &fast,
          "one start per conditional fit (the warm one): faster, may miss a second valley"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "limit [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "limit [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_error err = {0};
     hf_infer *inf = NULL;
@@ -118,12 +112,8 @@ cmd_limit(int argc, char **argv)
     hf_limit_options lo = {0};
     hf_teststat ts;
     char *why = NULL;
-    if (m->poi < 0) {
-        rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'limit' needs one "
-                                "(pick one with --poi NAME)",
-                                cli.ws_path);
+    if (!hf_cli_need_poi(&cli, "limit", &rc))
         goto out;
-    }
     if (hf_teststat_parse(tsname, m, &ts) < 0 || ts == HF_TEST_Q0) {
         rc = hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", tsname);
         goto out;

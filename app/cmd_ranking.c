@@ -105,15 +105,9 @@ cmd_ranking(int argc, char **argv)
         {"plot", 0, HF_OPT_STRING, &plot,
          "also draw the ranking figure (FILE.pdf/.png/.svg; --top N rows, default 20)"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "ranking [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "ranking [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     if (m->poi < 0) {
         hf_error pe = {0};

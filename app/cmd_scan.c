@@ -12,23 +12,6 @@
 
 int cmd_scan(int argc, char **argv);
 
-/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
- * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
-static int
-report_failure(hf_cli *cli, const hf_error *err)
-{
-    int rc = hf_cli_report(cli->ws_path, err);
-    if (cli->json && err->code == HF_EFIT) {
-        cJSON *doc = hf_cli_json_doc(cli);
-        if (doc != NULL) {
-            cJSON_AddBoolToObject(doc, "converged", false);
-            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
-            (void)hf_cli_json_emit(doc, cli->output);
-        }
-    }
-    return rc;
-}
-
 static int
 parse_range(const char *s, double *lo, double *hi)
 {
@@ -94,15 +77,9 @@ cmd_scan(int argc, char **argv)
         {"fast", 0, HF_OPT_FLAG, &fast,
          "one start per point (the warm one): faster, may follow a higher valley"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "scan [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "scan [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_error err = {0};
     hf_fit_result fr;
@@ -130,7 +107,7 @@ cmd_scan(int argc, char **argv)
     hf_fit_options fo = {0};
     fo.fix_index = -1;
     if (hf_fit(m, &d, &fo, &fr, &err) < 0) {
-        rc = report_failure(&cli, &err);
+        rc = hf_cli_fail(&cli, &err);
         goto out;
     }
     if ((rc = resolve(m, &fr, "--par", parname, range, &so.par, &so.lo, &so.hi)) != 0)
@@ -147,7 +124,7 @@ cmd_scan(int argc, char **argv)
     so.threads = cli.jobs;
     so.single_start = fast;
     if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
-        rc = report_failure(&cli, &err);
+        rc = hf_cli_fail(&cli, &err);
         goto out;
     }
     size_t nbad = 0, ncol = sr.n2 ? sr.n2 : 1;

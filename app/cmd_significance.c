@@ -9,50 +9,23 @@
 
 int cmd_significance(int argc, char **argv);
 
-/* A computation that failed: the error line, and with --json a document saying why (exit 1 for
- * a fit that did not converge, as DESIGN.md asks; 2 for bad input). */
-static int
-report_failure(hf_cli *cli, const hf_error *err)
-{
-    int rc = hf_cli_report(cli->ws_path, err);
-    if (cli->json && err->code == HF_EFIT) {
-        cJSON *doc = hf_cli_json_doc(cli);
-        if (doc != NULL) {
-            cJSON_AddBoolToObject(doc, "converged", false);
-            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
-            (void)hf_cli_json_emit(doc, cli->output);
-        }
-    }
-    return rc;
-}
-
 int
 cmd_significance(int argc, char **argv)
 {
     hf_cli cli;
     const hf_opt extra[] = {{NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra, "significance [OPTIONS] WORKSPACE.json");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+    int rc;
+    if (!hf_cli_open(&cli, argc, argv, extra, "significance [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    }
     const hf_model *m = cli.model;
     hf_error err = {0};
     hf_infer *inf = NULL;
     hf_discovery dz;
-    if (m->poi < 0) {
-        rc = hf_cli_usage_error("%s: the model has no parameter of interest: 'significance' "
-                                "needs one (pick one with --poi NAME)",
-                                cli.ws_path);
+    if (!hf_cli_need_poi(&cli, "significance", &rc))
         goto out;
-    }
     inf = hf_infer_new(m, NULL, &err);
     if (inf == NULL || hf_infer_discovery(inf, &dz, &err) < 0) {
-        rc = report_failure(&cli, &err);
+        rc = hf_cli_fail(&cli, &err);
         goto out;
     }
     const char *poi = m->par[m->poi].name;

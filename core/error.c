@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-vformat(const char *fmt, va_list ap)
+char *
+hf_vformat(const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -31,7 +31,7 @@ hf_error_set(hf_error *err, hf_status code, const char *where, const char *fmt, 
     err->code = code;
     va_list ap;
     va_start(ap, fmt);
-    err->msg = vformat(fmt, ap);
+    err->msg = hf_vformat(fmt, ap);
     va_end(ap);
     err->where = strdup(where != NULL ? where : "");
     return -1;

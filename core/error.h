@@ -2,6 +2,8 @@
 #ifndef HF_ERROR_H
 #define HF_ERROR_H
 
+#include <stdarg.h>
+
 typedef enum hf_status {
     HF_OK = 0,
     HF_ENOMEM,
@@ -28,6 +30,8 @@ typedef struct hf_error {
 #define HF_PRINTF(a, b)
 #endif
 
+/* A new heap string formatted from fmt and ap (NULL on ENOMEM); used for messages. */
+char *hf_vformat(const char *fmt, va_list ap);
 int hf_error_set(hf_error *err, hf_status code, const char *where, const char *fmt, ...)
     HF_PRINTF(4, 5);
 int hf_error_nomem(hf_error *err);

@@ -22,28 +22,13 @@ tui_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static char *
-vdup(const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s != NULL)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 /* Append one line to the Log view (dropped silently on ENOMEM: the log is a convenience). */
 void
 tui_log(struct tui *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vdup(fmt, ap);
+    char *s = hf_vformat(fmt, ap);
     va_end(ap);
     if (s == NULL)
         return;
@@ -625,7 +610,7 @@ add(strv *v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vdup(fmt, ap);
+    char *s = hf_vformat(fmt, ap);
     va_end(ap);
     char **ns = s != NULL ? realloc(v->s, (v->n + 1) * sizeof(*ns)) : NULL;
     if (ns == NULL) {
