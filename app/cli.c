@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "core/patch.h"
+#include "render/cairo.h"
+#include "render/scene.h"
 #include "core/workspace.h"
 
 enum {
@@ -535,5 +537,26 @@ hf_cli_json_emit(cJSON *doc, const char *path)
         hf_error_release(&err);
     }
     free(text);
+    return rc;
+}
+
+int
+hf_cli_save_scene(const char *path, hf_scene *s, hf_error *err)
+{
+    const char *dot = strrchr(path, '.');
+    hf_cairo_options co = {0};
+    if (dot == NULL || hf_format_parse(dot + 1, &co.format) < 0) {
+        hf_scene_free(s);
+        return hf_cli_usage_error("--plot %s: the name must end in .pdf, .png or .svg", path);
+    }
+    hf_cairo_doc *d = s != NULL ? hf_cairo_doc_open(path, &co, err) : NULL;
+    int rc = 0;
+    if (d == NULL || hf_cairo_doc_add(d, s, err) < 0) {
+        hf_cairo_doc_abort(d);
+        rc = hf_cli_report(path, err);
+    } else if (hf_cairo_doc_close(d, err) < 0) {
+        rc = hf_cli_report(path, err);
+    }
+    hf_scene_free(s);
     return rc;
 }

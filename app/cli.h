@@ -9,6 +9,7 @@
 #include "core/model.h"
 
 struct cJSON;
+struct hf_scene;
 
 /* A command-specific option: --name (and -c when c != 0). kind selects what `target` points to. */
 typedef enum hf_optkind { HF_OPT_FLAG, HF_OPT_STRING, HF_OPT_DOUBLE, HF_OPT_INT } hf_optkind;
@@ -78,6 +79,9 @@ struct cJSON *hf_cli_json_doc(const hf_cli *cli);
 /* Print doc (pretty) to stdout or, with path != NULL, write it to path through a temporary file
  * and rename. Frees doc. Returns 0 or an exit code. */
 int hf_cli_json_emit(struct cJSON *doc, const char *path);
+/* Draw one scene to path, the format from its extension (--plot FILE.pdf/.png/.svg). s may be
+ * NULL when its builder failed (err then says why); s is freed. Returns 0 or an exit code. */
+int hf_cli_save_scene(const char *path, struct hf_scene *s, hf_error *err);
 /* Write len bytes to path atomically (temporary file in the same directory, then rename). */
 int hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err);
 

@@ -146,20 +146,7 @@ static int
 write_plot(const char *path, const hf_model *m, const hf_constraints *c, double threshold)
 {
     hf_error err = {0};
-    const char *dot = strrchr(path, '.');
-    hf_cairo_options co = {0};
-    if (dot == NULL || hf_format_parse(dot + 1, &co.format) < 0)
-        return hf_cli_usage_error("--plot %s: the name must end in .pdf, .png or .svg", path);
-    hf_scene *s = hf_plot_syst_constraints(m, c, 0, threshold, &err);
-    hf_cairo_doc *d = s != NULL ? hf_cairo_doc_open(path, &co, &err) : NULL;
-    int rc = 0;
-    if (d == NULL || hf_cairo_doc_add(d, s, &err) < 0) {
-        hf_cairo_doc_abort(d);
-        rc = hf_cli_report(path, &err);
-    } else if (hf_cairo_doc_close(d, &err) < 0) {
-        rc = hf_cli_report(path, &err);
-    }
-    hf_scene_free(s);
+    int rc = hf_cli_save_scene(path, hf_plot_syst_constraints(m, c, 0, threshold, &err), &err);
     hf_error_release(&err);
     return rc;
 }
