@@ -96,7 +96,7 @@ cmd_limit(int argc, char **argv)
          "qtilde or q (default: qtilde when the POI is bounded below at 0, else q)"},
         {"range", 0, HF_OPT_STRING, &range, "LO:HI search range (default: the POI bounds)"},
         {"grid", 0, HF_OPT_INT, &grid,
-         "N: test N equidistant points over the range and interpolate (no root finding)"},
+         "N: test N equidistant points over the range, then refine each crossing (Brent)"},
         {"rtol", 0, HF_OPT_DOUBLE, &rtol, "relative tolerance of the root finding (1e-5)"},
         {"fast", 0, HF_OPT_FLAG, &fast,
          "one start per conditional fit (the warm one): faster, may miss a second valley"},
