@@ -484,13 +484,3 @@ hf_fit_correlation(const hf_fit_result *res)
     return r;
 }
 
-int
-hf_fit_hessian(const hf_model *m, const hf_data *d, const double *x, double *hess)
-{
-    hf_eval *ev = hf_eval_new(m);
-    if (ev == NULL)
-        return -1;
-    double f = hf_model_hessian(ev, x, d, hess);
-    hf_eval_free(ev);
-    return isfinite(f) ? 0 : -1;
-}

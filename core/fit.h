@@ -44,7 +44,5 @@ int hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fi
 void hf_fit_result_release(hf_fit_result *res);
 /* Correlation from the covariance: npar x npar, caller frees; NULL on ENOMEM or no covariance. */
 double *hf_fit_correlation(const hf_fit_result *res);
-/* Exact Hessian of -log L at x (npar x npar; hf_model_hessian with its own scratch). */
-int hf_fit_hessian(const hf_model *m, const hf_data *d, const double *x, double *hess);
 
 #endif

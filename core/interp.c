@@ -31,15 +31,6 @@ hf_interp_code4_coef(double lo, double hi, double coef[6])
     coef[5] = a6;
 }
 
-double
-hf_interp_code4_factor(const double c[6], double lo, double hi, double a, double *dfac)
-{
-    double d;
-    double f = hf_code4_eval(c, log(lo), log(hi), a, &d, NULL);
-    if (dfac != NULL)
-        *dfac = d;
-    return f;
-}
 
 /* Additive deltas on a histogram bin: value = nom + delta(alpha). */
 static double
@@ -144,8 +135,3 @@ hf_interp_name(hf_interp_code code)
     return (unsigned)code < 5 ? names[code] : "?";
 }
 
-int
-hf_interp_is_multiplicative(hf_interp_code code)
-{
-    return code == HF_INTERP_CODE1 || code == HF_INTERP_CODE4;
-}

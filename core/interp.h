@@ -21,10 +21,8 @@ double hf_interp(hf_interp_code code, double nom, double down, double up, double
 double hf_interp2(hf_interp_code code, double nom, double down, double up, double alpha,
                   double *d1, double *d2);
 
-/* The code4 polynomial coefficients (hf_interp_code4_factor) for factors lo and hi. */
+/* The code4 polynomial coefficients (for hf_code4_eval) for factors lo and hi. */
 void hf_interp_code4_coef(double lo, double hi, double coef[6]);
-double hf_interp_code4_factor(const double coef[6], double lo, double hi, double alpha,
-                              double *dfac);
 
 /* Hot-path forms (inline): code4 factor with precomputed coefficients and logs of the factors,
  * and the code4p additive delta from d+ = up - nom, d- = nom - down; first and second
@@ -76,6 +74,5 @@ hf_code4p_delta(double dp, double dm, double a, double *d1, double *d2)
 
 int hf_interp_parse(const char *name, hf_interp_code *code); /* "code4p" -> 0, -1 if unknown */
 const char *hf_interp_name(hf_interp_code code);
-int hf_interp_is_multiplicative(hf_interp_code code);
 
 #endif

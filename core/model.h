@@ -135,8 +135,5 @@ double hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, doubl
 void hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
 /* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). */
 void hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac);
-/* -log L split: per main bin (nbins) and per parameter constraint (npar); either may be NULL. */
-double hf_model_nll_terms(const hf_model *m, const double *pars, const hf_data *d,
-                          double *per_bin, double *per_con);
 
 #endif

@@ -331,10 +331,9 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
 }
 
 /* Constraint part of -log L; gradient added into grad and the diagonal Hessian into hess
- * (npar x npar) when non-NULL; per-parameter terms into per_con. */
+ * (npar x npar) when non-NULL. */
 static double
-constraints(const hf_model *m, const double *pars, const double *aux, double *grad, double *hess,
-            double *per_con)
+constraints(const hf_model *m, const double *pars, const double *aux, double *grad, double *hess)
 {
     double s = 0.0;
     for (size_t j = 0; j < m->npar; j++) {
@@ -359,8 +358,6 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
         } else {
             continue;
         }
-        if (per_con != NULL)
-            per_con[j] = t;
         s += t;
     }
     return s;
@@ -369,7 +366,7 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
 /* Poisson part: sum_b nu_b - n_b ln nu_b + lgamma(n_b + 1); +inf where nu_b is not positive
  * but n_b is, or nu_b < 0. w (when non-NULL) receives 1 - n_b/nu_b. */
 static double
-poisson(hf_eval *ev, const double *nu, const double *n, double *w, double *per_bin)
+poisson(hf_eval *ev, const double *nu, const double *n, double *w)
 {
     const hf_model *m = ev->m;
     const double *lg = lgamma_main(ev, n);
@@ -389,8 +386,6 @@ poisson(hf_eval *ev, const double *nu, const double *n, double *w, double *per_b
             if (w != NULL)
                 w[b] = 0.0;
         }
-        if (per_bin != NULL)
-            per_bin[b] = t;
         s += t;
     }
     return s;
@@ -423,24 +418,9 @@ hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d)
 {
     const hf_model *m = ev->m;
     forward(m, ev, pars, ev->nu, NULL, D_NONE);
-    return poisson(ev, ev->nu, d->main, NULL, NULL) + constraints(m, pars, d->aux, NULL, NULL, NULL);
+    return poisson(ev, ev->nu, d->main, NULL) + constraints(m, pars, d->aux, NULL, NULL);
 }
 
-double
-hf_model_nll_terms(const hf_model *m, const double *pars, const hf_data *d, double *per_bin,
-                   double *per_con)
-{
-    hf_eval *ev = hf_eval_new(m);
-    if (ev == NULL)
-        return NAN;
-    if (per_con != NULL)
-        memset(per_con, 0, m->npar * sizeof(double));
-    forward(m, ev, pars, ev->nu, NULL, D_NONE);
-    double s = poisson(ev, ev->nu, d->main, NULL, per_bin) +
-               constraints(m, pars, d->aux, NULL, NULL, per_con);
-    hf_eval_free(ev);
-    return s;
-}
 
 /* "All but one" products of the scalar factors of sample e: pre[k] * suf[k+1]. */
 static void
@@ -474,9 +454,9 @@ hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *gra
 {
     const hf_model *m = ev->m;
     forward(m, ev, pars, ev->nu, NULL, D_FIRST);
-    double s = poisson(ev, ev->nu, d->main, ev->w, NULL);
+    double s = poisson(ev, ev->nu, d->main, ev->w);
     memset(grad, 0, m->npar * sizeof(double));
-    s += constraints(m, pars, d->aux, grad, NULL, NULL);
+    s += constraints(m, pars, d->aux, grad, NULL);
     if (!isfinite(s))
         return s;
     for (size_t i = 0; i < m->ncs; i++) {
@@ -654,9 +634,9 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
             return NAN;
     }
     forward(m, ev, pars, ev->nu, NULL, D_SECOND);
-    double s = poisson(ev, ev->nu, d->main, ev->w, NULL);
+    double s = poisson(ev, ev->nu, d->main, ev->w);
     memset(H, 0, np * np * sizeof(double));
-    s += constraints(m, pars, d->aux, NULL, H, NULL);
+    s += constraints(m, pars, d->aux, NULL, H);
     if (!isfinite(s))
         return s;
     /* Gauss-Newton part over the nonzero columns of each Jacobian row */

@@ -969,11 +969,3 @@ hf_workspace_measurement(const hf_workspace *ws, const char *name)
     return NULL;
 }
 
-const hf_ws_channel *
-hf_workspace_channel(const hf_workspace *ws, const char *name)
-{
-    for (size_t i = 0; i < ws->nchan; i++)
-        if (strcmp(ws->chan[i].name, name) == 0)
-            return &ws->chan[i];
-    return NULL;
-}

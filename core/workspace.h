@@ -90,7 +90,6 @@ struct cJSON *hf_json_load_file(const char *path, hf_error *err);
 void hf_workspace_free(hf_workspace *ws);
 
 const hf_ws_measurement *hf_workspace_measurement(const hf_workspace *ws, const char *name);
-const hf_ws_channel *hf_workspace_channel(const hf_workspace *ws, const char *name);
 const char *hf_modtype_name(hf_modtype t);
 
 #endif
