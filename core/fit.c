@@ -297,9 +297,10 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
         res->iter = 0;
         goto finish;
     }
-    /* Quasi-Newton: a forward-difference Hessian to start, BFGS updates after each step; when
-     * the EDM says converged, the central-difference Hessian checks it (and becomes the
-     * covariance), and iterations continue with it if the check fails. */
+    /* Quasi-Newton: the exact Hessian to start, BFGS updates after each step (a fresh one
+     * whenever the model is indefinite or misleads the line search); when the EDM says
+     * converged, a fresh exact Hessian checks it (and becomes the covariance), and iterations
+     * continue with it if the check fails. */
     double *sv = malloc(nn * sizeof(double)), *yv = malloc(nn * sizeof(double));
     if (sv == NULL || yv == NULL) {
         free(sv);
