@@ -290,7 +290,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     res->status = 1;
     res->message = "maximum number of iterations reached";
     double edm = INFINITY;
-    int rc = 0, exact = 0, need = 1, have_cov_h = 0;
+    int rc = 0, need = 1, have_cov_h = 0;
     if (!isfinite(f)) {
         res->status = 2;
         res->message = "-log L is not finite at the initial values";
@@ -319,7 +319,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             res->message = "-log L is not finite near the current point";
             break;
         }
-        have_cov_h = need && exact;
+        have_cov_h = need; /* H is fresh at x */
         need = 0;
         for (size_t a = 0; a < nf; a++) {
             size_t j = c.free_idx[a];
@@ -343,12 +343,12 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             break;
         }
         if (lambda > 0) /* indefinite (far from the minimum): take a fresh Hessian next time */
-            exact = need = 1;
+            need = 1;
         if (opt->progress != NULL)
             opt->progress(opt->progress_ctx, it, f, edm);
         if (edm < tol) {
             if (!have_cov_h && !opt->no_errors) {
-                exact = need = 1; /* confirm with the exact Hessian */
+                need = 1; /* confirm with the exact Hessian */
                 it--;
                 continue;
             }
@@ -389,7 +389,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
             }
         }
         if (!accepted && !have_cov_h) {
-            exact = need = 1; /* the quasi-Newton model misled: retry with a fresh Hessian */
+            need = 1; /* the quasi-Newton model misled: retry with a fresh Hessian */
             continue;
         }
         if (!accepted) {
