@@ -3,40 +3,45 @@
 # Each section prints "name: value unit"; sections are appended by the module that owns them.
 BIN=${1:-build/hfscope}
 now_ms() { date +%s%N | cut -b1-13; }
+# synth_ws: a synthetic 500-channel workspace on stdout (4 bins, 3 samples, lumi, staterror,
+# normsys; POI mu), for the TUI, figure and report sections.
+synth_ws() {
+    awk 'BEGIN {
+        nc = 500; nb = 4
+        printf "{\"version\": \"1.0.0\", \"channels\": ["
+        for (c = 0; c < nc; c++) {
+            printf "%s{\"name\": \"SR_%03d\", \"samples\": [", c ? "," : "", c
+            printf "{\"name\": \"bkg\", \"data\": ["
+            for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 50 + 10 * b + c % 7
+            printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+            printf "{\"name\": \"staterror_SR_%03d\", \"type\": \"staterror\", \"data\": [", c
+            for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 2 + b
+            printf "]}, {\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.96}}]},", c % 10
+            printf "{\"name\": \"other\", \"data\": ["
+            for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 20 - 3 * b
+            printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
+            printf "{\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.92}}]},", (c + 3) % 10
+            printf "{\"name\": \"signal\", \"data\": ["
+            for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 1 + b
+            printf "], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}"
+        }
+        printf "], \"observations\": ["
+        for (c = 0; c < nc; c++) {
+            printf "%s{\"name\": \"SR_%03d\", \"data\": [", c ? "," : "", c
+            for (b = 0; b < nb; b++) printf "%s%d", b ? "," : "", 72 + 7 * b + c % 11
+            printf "]}"
+        }
+        printf "], \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
+        printf "{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.9, 1.1]], \"inits\": [1.0]}]}}]}\n"
+    }'
+}
 
 # tui: a synthetic workspace of 500 channels (4 bins, 3 samples, 10 shared normsys, lumi, per-bin
 # staterror: about 2000 parameters). `HFSCOPE_BENCH=1 hfscope tui WS` (hidden) draws into
 # /dev/null at 120x40 and times start to the first full screen (target < 300 ms) and the redraw
 # after a channel change and after a slider step (targets < 16 ms each, mean over 200 keys).
 TUI_WS=$(mktemp /tmp/hfscope_bench_tui.XXXXXX)
-awk 'BEGIN {
-    nc = 500; nb = 4
-    printf "{\"version\": \"1.0.0\", \"channels\": ["
-    for (c = 0; c < nc; c++) {
-        printf "%s{\"name\": \"SR_%03d\", \"samples\": [", c ? "," : "", c
-        printf "{\"name\": \"bkg\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 50 + 10 * b + c % 7
-        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
-        printf "{\"name\": \"staterror_SR_%03d\", \"type\": \"staterror\", \"data\": [", c
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 2 + b
-        printf "]}, {\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.96}}]},", c % 10
-        printf "{\"name\": \"other\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 20 - 3 * b
-        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
-        printf "{\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.92}}]},", (c + 3) % 10
-        printf "{\"name\": \"signal\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 1 + b
-        printf "], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}"
-    }
-    printf "], \"observations\": ["
-    for (c = 0; c < nc; c++) {
-        printf "%s{\"name\": \"SR_%03d\", \"data\": [", c ? "," : "", c
-        for (b = 0; b < nb; b++) printf "%s%d", b ? "," : "", 72 + 7 * b + c % 11
-        printf "]}"
-    }
-    printf "], \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
-    printf "{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.9, 1.1]], \"inits\": [1.0]}]}}]}\n"
-}' >"$TUI_WS"
+synth_ws >"$TUI_WS"
 t0=$(now_ms)
 if out=$(HFSCOPE_BENCH=1 "$BIN" tui -q "$TUI_WS" 2>&1); then
     t1=$(now_ms)
@@ -147,34 +152,7 @@ t0=$(now_ms)
 # summary, 500 channel pages, pulls, correlations, yield tables; target < 20 s) with the time of
 # the same report without the fit (--no-fit), so drawing and fitting can be told apart.
 FIG_DIR=$(mktemp -d /tmp/hfscope_bench_fig.XXXXXX)
-awk 'BEGIN {
-    nc = 500; nb = 4
-    printf "{\"version\": \"1.0.0\", \"channels\": ["
-    for (c = 0; c < nc; c++) {
-        printf "%s{\"name\": \"SR_%03d\", \"samples\": [", c ? "," : "", c
-        printf "{\"name\": \"bkg\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 50 + 10 * b + c % 7
-        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
-        printf "{\"name\": \"staterror_SR_%03d\", \"type\": \"staterror\", \"data\": [", c
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 2 + b
-        printf "]}, {\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.96}}]},", c % 10
-        printf "{\"name\": \"other\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 20 - 3 * b
-        printf "], \"modifiers\": [{\"name\": \"lumi\", \"type\": \"lumi\", \"data\": null},"
-        printf "{\"name\": \"sys_%d\", \"type\": \"normsys\", \"data\": {\"hi\": 1.1, \"lo\": 0.92}}]},", (c + 3) % 10
-        printf "{\"name\": \"signal\", \"data\": ["
-        for (b = 0; b < nb; b++) printf "%s%g", b ? "," : "", 1 + b
-        printf "], \"modifiers\": [{\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}"
-    }
-    printf "], \"observations\": ["
-    for (c = 0; c < nc; c++) {
-        printf "%s{\"name\": \"SR_%03d\", \"data\": [", c ? "," : "", c
-        for (b = 0; b < nb; b++) printf "%s%d", b ? "," : "", 72 + 7 * b + c % 11
-        printf "]}"
-    }
-    printf "], \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\": ["
-    printf "{\"name\": \"lumi\", \"auxdata\": [1.0], \"sigmas\": [0.02], \"bounds\": [[0.9, 1.1]], \"inits\": [1.0]}]}}]}\n"
-}' >"$FIG_DIR/ws.json"
+synth_ws >"$FIG_DIR/ws.json"
 t0=$(now_ms)
 if "$BIN" plot -q "$FIG_DIR/ws.json" --what stack --all --format png --dpi 100 -o "$FIG_DIR/png"; then
     ms=$(( $(now_ms) - t0 ))

@@ -116,31 +116,56 @@ est_name_in(const hf_model *m, const hf_pull_row *rows, size_t n)
 }
 
 /* One panel of pull rows [i0, i1) in [py0, py1] of the page. */
+/* One panel's columns: row positions (also the tick positions), values, errors, labels. */
+typedef struct cols {
+    double *y, *x, *e;
+    const char **lab;
+} cols;
+
+static void
+cols_free(cols *c)
+{
+    free(c->y);
+    free(c->x);
+    free(c->e);
+    free(c->lab);
+}
+
+/* Rows i0..i0+n-1, top to bottom; x and e are filled by the caller. -1 on ENOMEM. */
+static int
+cols_alloc(cols *c, const hf_model *m, const hf_pull_row *rows, size_t i0, size_t n)
+{
+    c->y = malloc(n * sizeof *c->y);
+    c->x = malloc(n * sizeof *c->x);
+    c->e = malloc(n * sizeof *c->e);
+    c->lab = malloc(n * sizeof *c->lab);
+    if (!c->y || !c->x || !c->e || !c->lab)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        c->y[i] = (double)(n - 1 - i);
+        c->lab[i] = m->par[rows[i0 + i].par].name;
+    }
+    return 0;
+}
+
 static int
 pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, size_t i1,
            double py0, double py1, bool show_xlabel)
 {
     size_t n = i1 - i0, i;
     hf_panel *p = hf_scene_add_panel(s, 0, py0, 1, py1);
-    double *yv, *xv, *ex, *tv, xr = 3;
-    const char **lab;
+    double xr = 3;
+    cols c = {0};
     int rc = -1;
 
     if (!p)
         return -1;
-    yv = malloc(n * sizeof *yv);
-    xv = malloc(n * sizeof *xv);
-    ex = malloc(n * sizeof *ex);
-    tv = malloc(n * sizeof *tv);
-    lab = malloc(n * sizeof *lab);
-    if (!yv || !xv || !ex || !tv || !lab)
+    if (cols_alloc(&c, m, rows, i0, n) < 0)
         goto out;
     for (i = 0; i < n; i++) {
         const hf_pull_row *r = &rows[i0 + i];
-        yv[i] = tv[i] = (double)(n - 1 - i);
-        xv[i] = r->pull;
-        ex[i] = r->constraint;
-        lab[i] = m->par[r->par].name;
+        c.x[i] = r->pull;
+        c.e[i] = r->constraint;
         if (isfinite(r->pull) && isfinite(r->constraint))
             xr = fmax(xr, fabs(r->pull) + r->constraint);
     }
@@ -150,7 +175,7 @@ pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
                                         "\xce\x94\xce\xb8"
                                       : NULL) < 0 ||
         hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
-        hf_panel_axis_ticks(s, &p->y, n, tv, lab) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, n, c.y, c.lab) < 0 ||
         hf_panel_set_title(s, p, "Pulls and constraints") < 0)
         goto out;
     p->y.categories = true;
@@ -164,16 +189,12 @@ pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
             !hf_panel_add_rule(s, p, false, (double)(n - i) - 0.5, hf_ink_of(HF_ROLE_FG, 0),
                                HF_DASH_DOTTED))
             goto out;
-    if (!hf_panel_add_points(s, p, n, xv, yv, ex, ex, NULL, NULL, HF_MARKER_CIRCLE,
+    if (!hf_panel_add_points(s, p, n, c.x, c.y, c.e, c.e, NULL, NULL, HF_MARKER_CIRCLE,
                              hf_ink_of(HF_ROLE_DATA, 0)))
         goto out;
     rc = 0;
 out:
-    free(yv);
-    free(xv);
-    free(ex);
-    free(tv);
-    free(lab);
+    cols_free(&c);
     return rc;
 }
 
@@ -183,26 +204,19 @@ free_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
 {
     size_t n = i1 - i0, i;
     hf_panel *p = hf_scene_add_panel(s, 0, py0, 1, py1);
-    double *yv, *xv, *ex, *tv, lo = INFINITY, hi = -INFINITY;
-    const char **lab;
+    double lo = INFINITY, hi = -INFINITY;
+    cols c = {0};
     bool all_one = true;
     int rc = -1;
 
     if (!p)
         return -1;
-    yv = malloc(n * sizeof *yv);
-    xv = malloc(n * sizeof *xv);
-    ex = malloc(n * sizeof *ex);
-    tv = malloc(n * sizeof *tv);
-    lab = malloc(n * sizeof *lab);
-    if (!yv || !xv || !ex || !tv || !lab)
+    if (cols_alloc(&c, m, rows, i0, n) < 0)
         goto out;
     for (i = 0; i < n; i++) {
         const hf_pull_row *r = &rows[i0 + i];
-        yv[i] = tv[i] = (double)(n - 1 - i);
-        xv[i] = r->value;
-        ex[i] = r->error;
-        lab[i] = m->par[r->par].name;
+        c.x[i] = r->value;
+        c.e[i] = r->error;
         if (isfinite(r->value)) {
             double e = isfinite(r->error) ? r->error : 0;
             lo = fmin(lo, r->value - e);
@@ -227,22 +241,18 @@ free_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
     }
     if (hf_panel_set_axis(s, &p->x, lo, hi, false, "Fitted value") < 0 ||
         hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
-        hf_panel_axis_ticks(s, &p->y, n, tv, lab) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, n, c.y, c.lab) < 0 ||
         hf_panel_set_title(s, p, "Free parameters") < 0)
         goto out;
     p->y.categories = true;
     if (all_one && !hf_panel_add_rule(s, p, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
         goto out;
-    if (!hf_panel_add_points(s, p, n, xv, yv, ex, ex, NULL, NULL, HF_MARKER_SQUARE,
+    if (!hf_panel_add_points(s, p, n, c.x, c.y, c.e, c.e, NULL, NULL, HF_MARKER_SQUARE,
                              hf_ink_of(HF_ROLE_POSTFIT, 0)))
         goto out;
     rc = 0;
 out:
-    free(yv);
-    free(xv);
-    free(ex);
-    free(tv);
-    free(lab);
+    cols_free(&c);
     return rc;
 }
 

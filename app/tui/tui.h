@@ -259,6 +259,14 @@ extern struct tui tui; /* the one global (redis `server`), defined in tui_state.
 double tui_now(void);
 void tui_message(struct tui *t, bool error, const char *fmt, ...) HF_PRINTF(3, 4);
 void tui_log(struct tui *t, const char *fmt, ...) HF_PRINTF(2, 3);
+
+/* Lines of text built for a pane (overview, sources, decorrelation); the caller frees s[]. */
+typedef struct tui_lines {
+    char **s;
+    size_t n;
+    bool nomem;
+} tui_lines;
+void tui_lines_add(tui_lines *v, const char *fmt, ...) HF_PRINTF(2, 3);
 void tui_layout(struct tui *t, int cols, int lines);
 void tui_list_rebuild(struct tui *t, tui_list *l);
 tui_list *tui_focused_list(struct tui *t);

@@ -597,16 +597,9 @@ tui_state_release(struct tui *t)
 
 /* ---- the overview text ---- */
 
-typedef struct strv {
-    char **s;
-    size_t n;
-    bool nomem;
-} strv;
-
-static void add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
-
-static void
-add(strv *v, const char *fmt, ...)
+/* Append one formatted line to v (sets v->nomem instead on ENOMEM). */
+void
+tui_lines_add(tui_lines *v, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -654,46 +647,46 @@ size_t
 tui_overview_lines(const struct tui *t, char ***out, size_t top)
 {
     const hf_model *m = t->m;
-    strv v = {0};
+    tui_lines v = {0};
     size_t nsfree = 0, ncons = 0;
     for (size_t p = 0; p < m->npar; p++) {
         nsfree += !m->fixed[p];
         ncons += m->par[p].con != HF_CON_NONE;
     }
-    add(&v, "Workspace    %s", t->cli.ws_path);
-    add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
+    tui_lines_add(&v, "Workspace    %s", t->cli.ws_path);
+    tui_lines_add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
         m->poi >= 0 ? m->par[m->poi].name : "(none)");
-    add(&v,
+    tui_lines_add(&v,
         "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu not fixed, %zu "
         "constrained)",
         m->nchan, m->nsamp, m->nbins, m->npar, nsfree, ncons);
     if (m->warning != NULL)
-        add(&v, "Warning      %s", m->warning);
-    add(&v, "%s", "");
+        tui_lines_add(&v, "Warning      %s", m->warning);
+    tui_lines_add(&v, "%s", "");
     if (t->have_fit) {
-        add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
+        tui_lines_add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
             t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
             t->fit.twice_nll);
         if (m->poi >= 0)
-            add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, t->fit.x[m->poi],
+            tui_lines_add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, t->fit.x[m->poi],
                 t->fit.err[m->poi]);
     } else if (t->fit_state == TUI_FIT_FAILED) {
-        add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
+        tui_lines_add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
     } else if (t->fit_state == TUI_FIT_RUNNING) {
-        add(&v, "Fit          running...");
+        tui_lines_add(&v, "Fit          running...");
     } else {
-        add(&v, "Fit          not run (press f)");
+        tui_lines_add(&v, "Fit          not run (press f)");
     }
     if (t->have_cfit) { /* apart from the global fit, which everything here describes */
-        add(&v, "Slider       %s: %s, twice NLL %.6f%s",
+        tui_lines_add(&v, "Slider       %s: %s, twice NLL %.6f%s",
             t->cfit_label ? t->cfit_label : "conditional fit",
             t->cfit.converged ? "converged" : "NOT converged", t->cfit.twice_nll,
             t->have_fit ? "" : " (no global fit yet)");
         if (m->poi >= 0 && !t->cfit.fixed[m->poi])
-            add(&v, "             %s = %.4f +- %.4f (conditional; not the best fit)",
+            tui_lines_add(&v, "             %s = %.4f +- %.4f (conditional; not the best fit)",
                 m->par[m->poi].name, t->cfit.x[m->poi], t->cfit.err[m->poi]);
     }
-    add(&v, "%s", "");
+    tui_lines_add(&v, "%s", "");
 
     size_t nidx = m->nchan > m->npar ? m->nchan : m->npar;
     size_t *idx = malloc((nidx ? nidx : 1) * sizeof(*idx));
@@ -704,12 +697,12 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
         for (size_t c = 0; c < m->nchan; c++)
             idx[c] = c;
         qsort(idx, m->nchan, sizeof(*idx), cmp_chi2);
-        add(&v, "Worst-fitting channels (%s, Poisson deviance / bins)",
+        tui_lines_add(&v, "Worst-fitting channels (%s, Poisson deviance / bins)",
             t->have_fit ? "post-fit" : "pre-fit");
         for (size_t k = 0; k < m->nchan && k < top; k++) {
             const tui_chan *c = &t->chan[idx[k]];
             double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
-            add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
+            tui_lines_add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
                 m->chan[idx[k]]->name, chi2, c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1),
                 c->data, t->have_fit ? c->post : c->pre);
         }
@@ -718,25 +711,25 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
             for (size_t p = 0; p < m->npar; p++)
                 if (!isnan(tui_pull(t, p, NULL)))
                     idx[n++] = p;
-            add(&v, "%s", "");
-            add(&v, "Most pulled parameters ((value - nominal) / pre-fit sigma)");
+            tui_lines_add(&v, "%s", "");
+            tui_lines_add(&v, "Most pulled parameters ((value - nominal) / pre-fit sigma)");
             qsort(idx, n, sizeof(*idx), cmp_abspull);
             if (n == 0)
-                add(&v, "  (no constrained parameter)");
+                tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name, pull, r,
+                tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name, pull, r,
                     fabs(pull) > 1 ? "   PULLED" : "");
             }
-            add(&v, "%s", "");
-            add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
+            tui_lines_add(&v, "%s", "");
+            tui_lines_add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
                 t->oc_threshold);
             qsort(idx, n, sizeof(*idx), cmp_ratio);
             if (n == 0)
-                add(&v, "  (no constrained parameter)");
+                tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name, r, pull,
+                tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name, r, pull,
                     r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
             }
         }
@@ -782,12 +775,12 @@ size_t
 tui_detail_lines(const struct tui *t, size_t p, char ***out)
 {
     const hf_model *m = t->m;
-    strv v = {0};
+    tui_lines v = {0};
     char buf[128];
     if (p < m->npar) {
         const hf_param *pp = &m->par[p];
-        add(&v, "Parameter    %s", pp->name);
-        add(&v, "Modifiers    %s", "");
+        tui_lines_add(&v, "Parameter    %s", pp->name);
+        tui_lines_add(&v, "Modifiers    %s", "");
         for (int k = 0; k < HF_MOD_COUNT; k++)
             if (pp->types & (1u << k)) {
                 char *last = v.n ? v.s[v.n - 1] : NULL;
@@ -800,27 +793,27 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                     }
                 }
             }
-        add(&v, "Constraint   %s", con_text(pp, buf, sizeof(buf)));
-        add(&v, "Init         %g   bounds [%g, %g]%s", pp->init, pp->lo, pp->hi,
+        tui_lines_add(&v, "Constraint   %s", con_text(pp, buf, sizeof(buf)));
+        tui_lines_add(&v, "Init         %g   bounds [%g, %g]%s", pp->init, pp->lo, pp->hi,
             m->fixed[p] ? "   FIXED" : "");
         if (t->have_fit) {
             double r, pull = tui_pull(t, p, &r);
-            add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
+            tui_lines_add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
             if (!isnan(pull))
-                add(&v, "Pull         %+.3f   post/pre sigma %.3f%s%s", pull, r,
+                tui_lines_add(&v, "Pull         %+.3f   post/pre sigma %.3f%s%s", pull, r,
                     fabs(pull) > 1 ? "   PULLED" : "",
                     r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
         } else {
-            add(&v, "Best fit     (no fit yet: press f)");
+            tui_lines_add(&v, "Best fit     (no fit yet: press f)");
         }
-        add(&v, "Pre-fit      sigma %g", pp->con != HF_CON_NONE ? pp->sigma : NAN);
-        add(&v, "Slider       %.6g%s", t->live[p],
+        tui_lines_add(&v, "Pre-fit      sigma %g", pp->con != HF_CON_NONE ? pp->sigma : NAN);
+        tui_lines_add(&v, "Slider       %.6g%s", t->live[p],
             t->live_is_cfit && t->moved[p]   ? "   (held in the conditional fit)"
             : t->live_is_cfit                ? "   (conditional fit)"
             : t->moved[p]                    ? "   (moved)"
                                              : "");
-        add(&v, "%s", "");
-        add(&v, "Affects (channel / sample):");
+        tui_lines_add(&v, "%s", "");
+        tui_lines_add(&v, "Affects (channel / sample):");
         size_t naff = 0;
         for (size_t k = 0; k < m->ncs; k++) {
             const hf_cs *cs = &m->cs[k];
@@ -828,26 +821,26 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                 const hf_term *tm = &m->term[cs->term0 + j];
                 if (!term_uses(cs, tm, p))
                     continue;
-                add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name, m->samp_name[cs->samp],
+                tui_lines_add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name, m->samp_name[cs->samp],
                     hf_modtype_name(tm->type));
                 naff++;
                 break;
             }
         }
         if (naff == 0)
-            add(&v, "  (nothing: the parameter only enters its constraint)");
+            tui_lines_add(&v, "  (nothing: the parameter only enters its constraint)");
     } else {
         size_t c = tui_current_channel(t);
         const tui_chan *s = &t->chan[c];
-        add(&v, "Channel      %s", m->chan[c]->name);
-        add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
-        add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
+        tui_lines_add(&v, "Channel      %s", m->chan[c]->name);
+        tui_lines_add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
+        tui_lines_add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
         if (t->have_fit)
-            add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post, s->nbins);
+            tui_lines_add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post, s->nbins);
         if (t->live_is_cfit && t->cfit_label != NULL)
-            add(&v, "Slider       %s", t->cfit_label);
-        add(&v, "%s", "");
-        add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit",
+            tui_lines_add(&v, "Slider       %s", t->cfit_label);
+        tui_lines_add(&v, "%s", "");
+        tui_lines_add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit",
             t->live_is_cfit ? "conditional" : "slider");
         for (size_t k = 0; k < m->ncs; k++) {
             const hf_cs *cs = &m->cs[k];
@@ -860,9 +853,9 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                 l += t->ys_live[cs->ys + i];
             }
             if (t->have_fit)
-                add(&v, "%-28s %12.2f %12.2f %12.2f", m->samp_name[cs->samp], a, b, l);
+                tui_lines_add(&v, "%-28s %12.2f %12.2f %12.2f", m->samp_name[cs->samp], a, b, l);
             else
-                add(&v, "%-28s %12.2f %12s %12.2f", m->samp_name[cs->samp], a, "-", l);
+                tui_lines_add(&v, "%-28s %12.2f %12s %12.2f", m->samp_name[cs->samp], a, "-", l);
         }
     }
     if (v.nomem) {

@@ -261,37 +261,6 @@ tui_syst_scenes(struct tui *t, size_t *n)
 
 /* ---- text of the sources and decorrelation panes ---- */
 
-typedef struct strv {
-    char **s;
-    size_t n;
-    bool nomem;
-} strv;
-
-static void add(strv *v, const char *fmt, ...) HF_PRINTF(2, 3);
-
-static void
-add(strv *v, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int len = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (s != NULL) {
-        va_start(ap, fmt);
-        (void)vsnprintf(s, (size_t)len + 1, fmt, ap);
-        va_end(ap);
-    }
-    char **ns = s != NULL ? realloc(v->s, (v->n + 1) * sizeof(*ns)) : NULL;
-    if (ns == NULL) {
-        free(s);
-        v->nomem = true;
-        return;
-    }
-    v->s = ns;
-    v->s[v->n++] = s;
-}
-
 /* A horizontal bar of share x in [0, 1] over w cells: left eighth blocks (STYLE appendix), or
  * '#' in ASCII. */
 static const char *
@@ -406,29 +375,29 @@ clip(const char *s, int w, bool ascii, char *buf, size_t n)
 }
 
 static void
-sources_lines(const struct tui *t, strv *v, int width)
+sources_lines(const struct tui *t, tui_lines *v, int width)
 {
     const tui_syst *s = &t->syst;
     const hf_model *m = t->m;
     size_t p = s->par;
     const char *sig = t->ascii ? "sigma" : "σ";
     if (!t->have_fit) {
-        add(v, "No fit yet: the constraint sources need the best fit (f starts one).");
+        tui_lines_add(v, "No fit yet: the constraint sources need the best fit (f starts one).");
         return;
     }
     size_t i = s->have_con ? s->con_idx[p] : (size_t)-1;
     if (i == (size_t)-1) {
-        add(v, "%s has no constraint term or is fixed: the data alone set it.", m->par[p].name);
+        tui_lines_add(v, "%s has no constraint term or is fixed: the data alone set it.", m->par[p].name);
         return;
     }
     const hf_constraints_par *c = &s->con.p[i];
     char a[32], b[32], bar[256];
-    add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32), sig,
+    tui_lines_add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32), sig,
         num(c->ratio, 'R', b, 32), c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
-    add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g", c->fisher,
+    tui_lines_add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g", c->fisher,
         c->fisher_aux);
-    add(v, "%s", "");
-    add(v, "Where the information comes from (shares of I):");
+    tui_lines_add(v, "%s", "");
+    tui_lines_add(v, "Where the information comes from (shares of I):");
     /* largest share first, the prior in its place among them */
     size_t nc = s->con.nchan;
     size_t *idx = malloc((nc + 1) * sizeof(*idx));
@@ -468,12 +437,12 @@ sources_lines(const struct tui *t, strv *v, int width)
             rest_share += f;
             continue;
         }
-        add(v, "  %s %6.1f%%  %s", clip(name, namew, t->ascii, nm, sizeof(nm)), 100 * f,
+        tui_lines_add(v, "  %s %6.1f%%  %s", clip(name, namew, t->ascii, nm, sizeof(nm)), 100 * f,
             share_bar(f, barw, t->ascii, bar, 256));
         shown++;
     }
     if (rest)
-        add(v, "  (%zu more, %.1f%% together)", rest, 100 * rest_share);
+        tui_lines_add(v, "  (%zu more, %.1f%% together)", rest, 100 * rest_share);
     free(idx);
     size_t src[64], ns = hf_constraints_sources(&s->con, i, 0.1, src);
     char list[512];
@@ -486,10 +455,10 @@ sources_lines(const struct tui *t, strv *v, int width)
             break;
         len += (size_t)w;
     }
-    add(v, "%s", "");
-    add(v, "Constrained by (channels with at least 10%%): %s", ns ? list : "(the prior)");
-    add(v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
-    add(v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
+    tui_lines_add(v, "%s", "");
+    tui_lines_add(v, "Constrained by (channels with at least 10%%): %s", ns ? list : "(the prior)");
+    tui_lines_add(v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
+    tui_lines_add(v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
 }
 
 /* Value, error, pull and post/pre ratio of parameter name in model m fitted by f. */
@@ -510,10 +479,10 @@ par_numbers(const hf_model *m, const hf_fit_result *f, const char *name, double 
 }
 
 static void
-decor_row(const struct tui *t, strv *v, const char *label, const double *x, int namew, int barw)
+decor_row(const struct tui *t, tui_lines *v, const char *label, const double *x, int namew, int barw)
 {
     char a[32], b[32], c[32], d[32], bar[256], nm[512];
-    add(v, "  %s %9s %8s %6s %5s  %s", clip(label, namew, t->ascii, nm, sizeof(nm)),
+    tui_lines_add(v, "  %s %9s %8s %6s %5s  %s", clip(label, namew, t->ascii, nm, sizeof(nm)),
         num(x[0], 'e', a, 32), num(x[1], 'e', b, 32), num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
         barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
 }
@@ -527,7 +496,7 @@ split_label(const hf_decorrelate_split *sp)
 }
 
 static void
-decor_lines(const struct tui *t, strv *v, int width)
+decor_lines(const struct tui *t, tui_lines *v, int width)
 {
     const tui_syst *s = &t->syst;
     const hf_model *m = t->m;
@@ -541,33 +510,33 @@ decor_lines(const struct tui *t, strv *v, int width)
         namew = width - 36 - 13 > 16 ? width - 36 - 13 : 16;
     int barw = width - 36 - namew < 25 ? width - 36 - namew : 25;
     if (s->dstate == TUI_DECOR_NONE || s->dpar != s->par) {
-        add(v, "d splits %s into one parameter per channel (each with its own", name);
-        add(v, "constraint), fits the new model on the worker thread and shows the split");
-        add(v, "parameters' pulls and constraints beside the original: opposite pulls show");
-        add(v, "regions that disagree. Same as: hfscope decorrelate --np %s", name);
+        tui_lines_add(v, "d splits %s into one parameter per channel (each with its own", name);
+        tui_lines_add(v, "constraint), fits the new model on the worker thread and shows the split");
+        tui_lines_add(v, "parameters' pulls and constraints beside the original: opposite pulls show");
+        tui_lines_add(v, "regions that disagree. Same as: hfscope decorrelate --np %s", name);
         return;
     }
     if (s->dstate == TUI_DECOR_RUNNING) {
-        add(v, "Fitting the model with %s split into %zu parameters...", name, s->dec.nsplit);
+        tui_lines_add(v, "Fitting the model with %s split into %zu parameters...", name, s->dec.nsplit);
         if (!t->test_mode)
-            add(v, "iteration %d  NLL %.8g   (x or Esc cancels)", s->diter, s->dnll);
+            tui_lines_add(v, "iteration %d  NLL %.8g   (x or Esc cancels)", s->diter, s->dnll);
         return;
     }
     if (s->dstate == TUI_DECOR_FAILED) {
-        add(v, "Decorrelation of %s failed: %s", name, s->dmsg ? s->dmsg : "unknown reason");
-        add(v, "d tries again.");
+        tui_lines_add(v, "Decorrelation of %s failed: %s", name, s->dmsg ? s->dmsg : "unknown reason");
+        tui_lines_add(v, "d tries again.");
         return;
     }
-    add(v, "Split per channel: %zu parameters %s_<channel>%s", s->dec.nsplit, name,
+    tui_lines_add(v, "Split per channel: %zu parameters %s_<channel>%s", s->dec.nsplit, name,
         s->dfit.converged ? "" : "   (split fit NOT converged)");
     if (isfinite(s->tension)) /* before the table, which may be long */
-        add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
+        tui_lines_add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
             s->tension_p);
     if (s->orig_held)
-        add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
-    add(v, "%s", "");
+        tui_lines_add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
+    tui_lines_add(v, "%s", "");
     char hd[512];
-    add(v, "  %s %9s %8s %6s %s  %s", clip("channel", namew, t->ascii, hd, sizeof(hd)), "value",
+    tui_lines_add(v, "  %s %9s %8s %6s %s  %s", clip("channel", namew, t->ascii, hd, sizeof(hd)), "value",
         "error", "pull", t->ascii ? " s/s0" : " σ/σ₀",
         barw < 25  ? ""
         : t->ascii ? "-3          0          +3"
@@ -588,7 +557,7 @@ decor_lines(const struct tui *t, strv *v, int width)
 size_t
 tui_syst_lines(const struct tui *t, int width, char ***out)
 {
-    strv v = {0};
+    tui_lines v = {0};
     if (t->syst.pane == TUI_SP_SOURCES)
         sources_lines(t, &v, width);
     else
