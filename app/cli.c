@@ -476,6 +476,67 @@ hf_cli_json_doc(const hf_cli *cli)
 }
 
 int
+hf_cli_write_json(const char *path, const cJSON *v, hf_error *err)
+{
+    char *str = cJSON_Print(v);
+    if (str == NULL)
+        return hf_error_nomem(err);
+    size_t n = strlen(str);
+    char *t = realloc(str, n + 2);
+    if (t == NULL) {
+        free(str);
+        return hf_error_nomem(err);
+    }
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    int rc = hf_write_file_atomic(path, t, n + 1, err);
+    free(t);
+    return rc;
+}
+
+char *
+hf_cli_patch_path(const char *out)
+{
+    size_t len = strlen(out);
+    if (len > 5 && strcmp(out + len - 5, ".json") == 0)
+        len -= 5;
+    char *s = malloc(len + 16);
+    if (s != NULL)
+        (void)snprintf(s, len + 16, "%.*s.patch.json", (int)len, out);
+    return s;
+}
+
+int
+hf_cli_fit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, hf_docfit *r,
+               hf_error *err)
+{
+    cJSON *dup = cJSON_Duplicate(doc, 1);
+    if (dup == NULL)
+        return hf_error_nomem(err);
+    if ((r->ws = hf_workspace_from_json(dup, path, err)) == NULL)
+        return -1;
+    if ((r->m = hf_model_compile(r->ws, mopt, err)) == NULL)
+        return -1;
+    hf_data d = hf_model_data(r->m);
+    hf_fit_options fo = {0};
+    fo.fix_index = -1;
+    if (hf_fit(r->m, &d, &fo, &r->fit, err) < 0)
+        return -1;
+    r->have_fit = true;
+    return 0;
+}
+
+void
+hf_docfit_release(hf_docfit *r)
+{
+    if (r->have_fit)
+        hf_fit_result_release(&r->fit);
+    hf_model_free(r->m);
+    hf_workspace_free(r->ws);
+    memset(r, 0, sizeof(*r));
+}
+
+int
 hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err)
 {
     struct stat st;

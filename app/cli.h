@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/fit.h"
 #include "core/model.h"
 
 struct cJSON;
@@ -84,5 +85,23 @@ int hf_cli_json_emit(struct cJSON *doc, const char *path);
 int hf_cli_save_scene(const char *path, struct hf_scene *s, hf_error *err);
 /* Write len bytes to path atomically (temporary file in the same directory, then rename). */
 int hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err);
+/* Write a JSON value to path atomically, pretty-printed with a final newline. */
+int hf_cli_write_json(const char *path, const struct cJSON *v, hf_error *err);
+/* "OUT.patch.json" for the workspace OUT(.json): where a written workspace's patch goes. NULL on
+ * ENOMEM; caller frees. */
+char *hf_cli_patch_path(const char *out);
+
+/* A workspace document compiled and fitted (free, all parameters at their suggested init). */
+typedef struct hf_docfit {
+    hf_workspace *ws;
+    hf_model *m;
+    hf_fit_result fit;
+    bool have_fit;
+} hf_docfit;
+/* Validate, compile (with mopt) and fit a copy of doc; path names it in errors. Returns 0, or -1
+ * with err (r is then partly filled: release it either way). */
+int hf_cli_fit_doc(const struct cJSON *doc, const char *path, const hf_model_options *mopt,
+                   hf_docfit *r, hf_error *err);
+void hf_docfit_release(hf_docfit *r);
 
 #endif

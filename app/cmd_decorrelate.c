@@ -16,26 +16,6 @@
 
 int cmd_decorrelate(int argc, char **argv);
 
-/* Write a JSON value to path atomically (pretty-printed, with a final newline). */
-static int
-write_json(const char *path, const cJSON *v, hf_error *err)
-{
-    char *s = cJSON_Print(v);
-    if (s == NULL)
-        return hf_error_nomem(err);
-    size_t n = strlen(s);
-    char *t = realloc(s, n + 2);
-    if (t == NULL) {
-        free(s);
-        return hf_error_nomem(err);
-    }
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    int rc = hf_write_file_atomic(path, t, n + 1, err);
-    free(t);
-    return rc;
-}
-
 /* "<stem>_<np>_decorrelated.json" in the current directory, from the input's file name. */
 static char *
 default_output(const char *in, const char *np)
@@ -50,53 +30,6 @@ default_output(const char *in, const char *np)
     if (s != NULL)
         (void)snprintf(s, n, "%.*s_%s_decorrelated.json", (int)len, base, np);
     return s;
-}
-
-static char *
-patch_path_for(const char *out)
-{
-    size_t len = strlen(out);
-    if (len > 5 && strcmp(out + len - 5, ".json") == 0)
-        len -= 5;
-    char *s = malloc(len + 16);
-    if (s != NULL)
-        (void)snprintf(s, len + 16, "%.*s.patch.json", (int)len, out);
-    return s;
-}
-
-typedef struct refit {
-    hf_workspace *ws;
-    hf_model *m;
-    hf_fit_result fit;
-    bool have_fit;
-} refit;
-
-static int
-refit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, refit *r, hf_error *err)
-{
-    cJSON *dup = cJSON_Duplicate(doc, 1);
-    if (dup == NULL)
-        return hf_error_nomem(err);
-    if ((r->ws = hf_workspace_from_json(dup, path, err)) == NULL)
-        return -1;
-    if ((r->m = hf_model_compile(r->ws, mopt, err)) == NULL)
-        return -1;
-    hf_data d = hf_model_data(r->m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    if (hf_fit(r->m, &d, &fo, &r->fit, err) < 0)
-        return -1;
-    r->have_fit = true;
-    return 0;
-}
-
-static void
-refit_release(refit *r)
-{
-    if (r->have_fit)
-        hf_fit_result_release(&r->fit);
-    hf_model_free(r->m);
-    hf_workspace_free(r->ws);
 }
 
 /* Value, error and pull of parameter `name` in a fit; false when the model lacks it. */
@@ -188,23 +121,23 @@ cmd_decorrelate(int argc, char **argv)
     }
     hf_decorrelation dec = {0};
     char *out = NULL, *ppath = NULL;
-    refit orig = {0}, split = {0};
+    hf_docfit orig = {0}, split = {0};
     if (hf_decorrelate_apply(cli.ws->doc, np, by, groups, &dec, &err) < 0) {
         rc = hf_cli_report(groups_path && err.code == HF_ESCHEMA ? groups_path : cli.ws_path, &err);
         goto done;
     }
     out = cli.output ? strdup(cli.output) : default_output(cli.ws_path, np);
-    ppath = patch_out ? strdup(patch_out) : (out ? patch_path_for(out) : NULL);
+    ppath = patch_out ? strdup(patch_out) : (out ? hf_cli_patch_path(out) : NULL);
     if (out == NULL || ppath == NULL) {
         hf_error_nomem(&err);
         rc = hf_cli_report(cli.ws_path, &err);
         goto done;
     }
-    if (write_json(out, dec.workspace, &err) < 0) {
+    if (hf_cli_write_json(out, dec.workspace, &err) < 0) {
         rc = hf_cli_report(out, &err);
         goto done;
     }
-    if (write_json(ppath, dec.patch, &err) < 0) {
+    if (hf_cli_write_json(ppath, dec.patch, &err) < 0) {
         rc = hf_cli_report(ppath, &err);
         goto done;
     }
@@ -221,7 +154,7 @@ cmd_decorrelate(int argc, char **argv)
         hf_model_options mo = cli.mopt;
         if (dec.poi != NULL && (mo.poi == NULL || strcmp(mo.poi, np) == 0))
             mo.poi = dec.poi;
-        if (refit_doc(dec.workspace, out, &mo, &split, &err) < 0) {
+        if (hf_cli_fit_doc(dec.workspace, out, &mo, &split, &err) < 0) {
             rc = hf_cli_report(out, &err);
             goto done;
         }
@@ -302,7 +235,7 @@ cmd_decorrelate(int argc, char **argv)
     if (rc == 0 && !ok)
         rc = 1;
 done:
-    refit_release(&split);
+    hf_docfit_release(&split);
     if (orig.have_fit)
         hf_fit_result_release(&orig.fit);
     free(out);

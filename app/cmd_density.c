@@ -25,6 +25,8 @@ typedef struct opts {
     int bins, reps;
     bool no_reflect;
     double example_draws;
+    int boot;
+    double cost_sim, cost_gen, cost_train;
     size_t sample_size; /* values read by --sample */
 } opts;
 
@@ -289,6 +291,69 @@ rule_label(const hf_density_result *r, char *buf, size_t len)
 }
 
 static void
+print_boot(const hf_density_result *r)
+{
+    printf("\nbootstrap ensembles: %zu KDEs per repetition, each trained on a resample of its n "
+           "events\n",
+           r->boot);
+    printf("  training variance sum_b var(q_b): over repetitions %.4f, bootstrap estimate %.4f "
+           "+- %.4f (x 1e-3)\n",
+           1e3 * r->train_variance, 1e3 * r->boot_variance, 1e3 * r->boot_variance_err);
+    printf("  the same for the debiased KDE 2 q(h) - q(sqrt2 h): %.4f +- %.4f\n",
+           1e3 * r->debiased_variance, 1e3 * r->debiased_variance_err);
+    printf("  coverage of p_b by +-1 sigma in bins with n p >= 5 (nominal %.1f%%):\n",
+           100 * r->nominal_coverage);
+    printf("  %10s %14s %16s %16s\n", "M", "naive sqrt(g)", "bootstrap band", "debiased band");
+    for (size_t m = 0; m < r->ndraws; m++)
+        printf("  %10.0f %13.1f%% %15.1f%% %15.1f%%\n", r->draw[m].draws,
+               100 * r->draw[m].coverage, 100 * r->draw[m].boot_coverage,
+               100 * r->draw[m].debiased_coverage);
+    printf("  %10s %14s %15.1f%% %15.1f%%\n", "inf", "-", 100 * r->boot_coverage,
+           100 * r->debiased_coverage);
+    printf("  (bootstrap band: g/M +- sqrt(s^2 + g/M^2), s the spread over resamples; it holds the\n"
+           "   training variance only, not the KDE's bias (%.4f x 1e-3 here). Debiased band: centred"
+           "\n   on g/M - beta, beta = q(sqrt2 h) - q(h) the estimated bias, with the debiased "
+           "spread)\n",
+           1e3 * r->bias2);
+}
+
+static void
+print_cost(const hf_density_result *r)
+{
+    const hf_density_cost *k = r->cost;
+    printf("\nequal compute: simulation %g s/event, generation %g s/event, training %g s\n",
+           k->c_sim, k->c_gen, k->c_train);
+    printf("  generative strategy starts at %.4g s (training + its n simulated events); its MSE "
+           "never goes\n  below the KDE's %.4f x 1e-3, however many events it generates\n",
+           k->t_start, 1e3 * k->floor);
+    printf("  %12s %12s %14s %12s   %12s %14s %12s\n", "compute s", "N sim", "MSE sim x1e-3",
+           "p(1-p)/N", "M gen", "MSE gen x1e-3", "model");
+    size_t i = 0, j = 0;
+    while (i < k->nsim || j < k->ngen) { /* the two lists side by side, merged by compute */
+        bool sim = j >= k->ngen || (i < k->nsim && k->sim[i].t <= k->gen[j].t);
+        const hf_density_cost_point *pt = sim ? &k->sim[i++] : &k->gen[j++];
+        if (sim)
+            printf("  %12.4g %12.0f %14.4f %12.4f\n", pt->t, pt->events, 1e3 * pt->mse,
+                   1e3 * pt->model);
+        else
+            printf("  %12.4g %12s %14s %12s   %12.0f %14.4f %12.4f\n", pt->t, "", "", "",
+                   pt->events, 1e3 * pt->mse, 1e3 * pt->model);
+    }
+    if (isnan(k->cross_lo))
+        printf("  the generative strategy is never ahead at equal compute\n");
+    else
+        printf("  the generative strategy is ahead from %.4g s to %.4g s; past %.4g s simulation "
+               "wins for good\n",
+               k->cross_lo, k->cross_hi, k->cross_hi);
+    if (k->max_saving > 0)
+        printf("  its gain is one-time: at most %.4g s saved (at MSE %.4f x 1e-3); best speed-up "
+               "%.3gx (at MSE %.4f x 1e-3)\n",
+               k->max_saving, 1e3 * k->saving_mse, k->best_ratio, 1e3 * k->ratio_mse);
+    else
+        printf("  it saves no compute at any MSE\n");
+}
+
+static void
 print_text(const hf_density_truth *t, const hf_density_result *r)
 {
     char bw[64];
@@ -342,6 +407,50 @@ print_text(const hf_density_truth *t, const hf_density_result *r)
         printf("  %6zu %16.4f %12.4f %12.4f %9.3f +- %.3f\n", b->bins, 1e3 * b->hist_mse,
                1e3 * b->hist_theory, 1e3 * b->kde_mse, b->factor, b->factor_err);
     }
+    if (r->boot > 0)
+        print_boot(r);
+    if (r->cost != NULL)
+        print_cost(r);
+}
+
+static cJSON *
+json_points(const hf_density_cost_point *pt, size_t n, const char *events)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToArray(a, e);
+        cJSON_AddItemToObject(e, "t", num(pt[i].t));
+        cJSON_AddItemToObject(e, events, num(pt[i].events));
+        cJSON_AddItemToObject(e, "mse", num(pt[i].mse));
+        cJSON_AddItemToObject(e, "mse_err", num(pt[i].mse_err));
+        cJSON_AddItemToObject(e, "model", num(pt[i].model));
+    }
+    return a;
+}
+
+static cJSON *
+json_cost(const hf_density_cost *k)
+{
+    cJSON *c = cJSON_CreateObject();
+    if (c == NULL)
+        return NULL;
+    cJSON_AddItemToObject(c, "cost_sim", num(k->c_sim));
+    cJSON_AddItemToObject(c, "cost_gen", num(k->c_gen));
+    cJSON_AddItemToObject(c, "cost_train", num(k->c_train));
+    cJSON_AddItemToObject(c, "t_start", num(k->t_start));
+    cJSON_AddItemToObject(c, "floor", num(k->floor));
+    cJSON_AddItemToObject(c, "floor_err", num(k->floor_err));
+    cJSON_AddItemToObject(c, "sampling_coef", num(k->sampling_coef));
+    cJSON_AddItemToObject(c, "simulation", json_points(k->sim, k->nsim, "events"));
+    cJSON_AddItemToObject(c, "generative", json_points(k->gen, k->ngen, "draws"));
+    cJSON_AddItemToObject(c, "crossover", num(k->cross_lo));
+    cJSON_AddItemToObject(c, "simulation_wins_from", num(k->cross_hi));
+    cJSON_AddItemToObject(c, "max_saving", num(k->max_saving));
+    cJSON_AddItemToObject(c, "max_saving_mse", num(k->saving_mse));
+    cJSON_AddItemToObject(c, "best_ratio", num(k->best_ratio));
+    cJSON_AddItemToObject(c, "best_ratio_mse", num(k->ratio_mse));
+    return c;
 }
 
 static cJSON *
@@ -388,6 +497,8 @@ json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o
         cJSON_AddItemToObject(e, "mse_err", num(dr->mse_err));
         cJSON_AddItemToObject(e, "sampling_variance", num(dr->sampling_variance));
         cJSON_AddItemToObject(e, "coverage", num(dr->coverage));
+        if (r->boot > 0)
+            cJSON_AddItemToObject(e, "boot_coverage", num(dr->boot_coverage));
         cJSON *f = cJSON_CreateObject();
         cJSON_AddItemToArray(a, f);
         cJSON_AddNumberToObject(f, "draws", dr->draws);
@@ -430,6 +541,35 @@ json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o
         cJSON_AddItemToObject(e, "factor", num(b->factor));
         cJSON_AddItemToObject(e, "factor_err", num(b->factor_err));
     }
+    if (r->boot > 0) {
+        cJSON *bo = cJSON_AddObjectToObject(d, "bootstrap");
+        cJSON_AddNumberToObject(bo, "members", (double)r->boot);
+        cJSON_AddItemToObject(bo, "variance", num(r->boot_variance));
+        cJSON_AddItemToObject(bo, "variance_err", num(r->boot_variance_err));
+        cJSON_AddItemToObject(bo, "train_variance", num(r->train_variance));
+        cJSON_AddItemToObject(bo, "var_mean", cJSON_CreateDoubleArray(r->boot_var_mean,
+                                                                       (int)r->bins));
+        cJSON_AddItemToObject(bo, "q_var", cJSON_CreateDoubleArray(r->q_var, (int)r->bins));
+        cJSON_AddItemToObject(bo, "nominal_coverage", num(r->nominal_coverage));
+        cJSON_AddItemToObject(bo, "coverage_kde", num(r->boot_coverage));
+        cJSON_AddItemToObject(bo, "coverage_debiased", num(r->debiased_coverage));
+        cJSON_AddItemToObject(bo, "debiased_variance", num(r->debiased_variance));
+        cJSON_AddItemToObject(bo, "debiased_var_mean",
+                              cJSON_CreateDoubleArray(r->debiased_var_mean, (int)r->bins));
+        cJSON_AddItemToObject(bo, "bias_est_mean",
+                              cJSON_CreateDoubleArray(r->bias_est_mean, (int)r->bins));
+        cJSON *cv = cJSON_AddArrayToObject(bo, "coverage");
+        for (size_t m = 0; m < r->ndraws; m++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddItemToArray(cv, e);
+            cJSON_AddNumberToObject(e, "draws", r->draw[m].draws);
+            cJSON_AddItemToObject(e, "naive", num(r->draw[m].coverage));
+            cJSON_AddItemToObject(e, "bootstrap", num(r->draw[m].boot_coverage));
+            cJSON_AddItemToObject(e, "debiased", num(r->draw[m].debiased_coverage));
+        }
+    }
+    if (r->cost != NULL)
+        cJSON_AddItemToObject(d, "cost", json_cost(r->cost));
     return d;
 }
 
@@ -538,6 +678,11 @@ cmd_density(int argc, char **argv)
         {"example-draws", 0, HF_OPT_DOUBLE, &o.example_draws,
          "M of the generated histogram in the example figure (default 10 n)"},
         {"format", 0, HF_OPT_STRING, &o.format, "figure format with -o: png (default), pdf, svg"},
+        {"bootstrap", 0, HF_OPT_INT, &o.boot,
+         "B: bootstrap ensembles of B KDEs per repetition (>= 2; 50 is typical)"},
+        {"cost-sim", 0, HF_OPT_DOUBLE, &o.cost_sim, "C1: seconds per simulated event (cost axis)"},
+        {"cost-gen", 0, HF_OPT_DOUBLE, &o.cost_gen, "C2: seconds per generated event"},
+        {"cost-train", 0, HF_OPT_DOUBLE, &o.cost_train, "C0: one-time training cost, seconds"},
         {"cells", 0, HF_OPT_STRING, &o.cells,
          "WxH: also draw the four figures as text, W x H characters (e.g. 110x32)"},
         {NULL, 0, 0, NULL, NULL}};
@@ -558,6 +703,21 @@ cmd_density(int argc, char **argv)
     hf_density_config_init(&cfg);
     cfg.seed = cli.seed;
     cfg.reflect = !o.no_reflect;
+    if (o.boot != 0 && (o.boot < 2 || o.boot > 100000)) {
+        rc = hf_cli_usage_error("--bootstrap: expected 2 to 100000 members, got %d", o.boot);
+        goto out;
+    }
+    cfg.boot = (size_t)o.boot;
+    if (!(o.cost_sim >= 0 && o.cost_gen >= 0 && o.cost_train >= 0) ||
+        !isfinite(o.cost_sim + o.cost_gen + o.cost_train) ||
+        ((o.cost_sim > 0) != (o.cost_gen > 0)) || (o.cost_train > 0 && !(o.cost_sim > 0))) {
+        rc = hf_cli_usage_error("--cost-sim and --cost-gen (and --cost-train) go together, as "
+                                "finite seconds > 0 (training >= 0)");
+        goto out;
+    }
+    cfg.cost_sim = o.cost_sim;
+    cfg.cost_gen = o.cost_gen;
+    cfg.cost_train = o.cost_train;
 
     if (cli.ws_path != NULL && o.template_spec == NULL) {
         rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");

@@ -77,42 +77,6 @@ overview_text(const hf_model *m, const hf_systematics *s)
            counts[1], counts[2], counts[3]);
 }
 
-static int
-write_json(const char *path, const cJSON *v, hf_error *err)
-{
-    char *str = cJSON_Print(v);
-    if (str == NULL)
-        return hf_error_nomem(err);
-    size_t n = strlen(str);
-    char *t = realloc(str, n + 2);
-    if (t == NULL) {
-        free(str);
-        return hf_error_nomem(err);
-    }
-    t[n] = '\n';
-    int rc = hf_write_file_atomic(path, t, n + 1, err);
-    free(t);
-    return rc;
-}
-
-/* Fit the model compiled from doc (a duplicate is consumed). */
-static int
-fit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, hf_workspace **ws,
-        hf_model **m, hf_fit_result *res, hf_error *err)
-{
-    cJSON *dup = cJSON_Duplicate(doc, 1);
-    if (dup == NULL)
-        return hf_error_nomem(err);
-    if ((*ws = hf_workspace_from_json(dup, path, err)) == NULL)
-        return -1;
-    if ((*m = hf_model_compile(*ws, mopt, err)) == NULL)
-        return -1;
-    hf_data d = hf_model_data(*m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    return hf_fit(*m, &d, &fo, res, err);
-}
-
 static cJSON *
 compare_json(const hf_model *ma, const hf_fit_result *fa, const hf_model *mb,
              const hf_fit_result *fb)
@@ -205,10 +169,9 @@ cmd_systematics(int argc, char **argv)
     hf_error err = {0};
     hf_systematics s = {0};
     cJSON *newdoc = NULL, *patch = NULL;
-    hf_workspace *ws2 = NULL;
-    hf_model *m2 = NULL;
-    hf_fit_result fa = {0}, fb = {0};
-    bool have_a = false, have_b = false;
+    hf_fit_result fa = {0};
+    hf_docfit after = {0};
+    bool have_a = false;
     hf_systematics_options so = {.tiny = tiny, .large = large, .np = np, .channel = channel};
     hf_systematics_transform tr = {.symmetrize = mode,
                                    .prune = prune,
@@ -224,7 +187,7 @@ cmd_systematics(int argc, char **argv)
             rc = hf_cli_report(cli.ws_path, &err);
             goto done;
         }
-        if (cli.output != NULL && write_json(cli.output, newdoc, &err) < 0) {
+        if (cli.output != NULL && hf_cli_write_json(cli.output, newdoc, &err) < 0) {
             rc = hf_cli_report(cli.output, &err);
             goto done;
         }
@@ -234,7 +197,7 @@ cmd_systematics(int argc, char **argv)
                 rc = hf_cli_report(cli.ws_path, &err);
                 goto done;
             }
-            if (write_json(patch_out, patch, &err) < 0) {
+            if (hf_cli_write_json(patch_out, patch, &err) < 0) {
                 rc = hf_cli_report(patch_out, &err);
                 goto done;
             }
@@ -249,11 +212,10 @@ cmd_systematics(int argc, char **argv)
             }
             have_a = true;
             const char *p2 = cli.output ? cli.output : cli.ws_path;
-            if (fit_doc(newdoc, p2, &cli.mopt, &ws2, &m2, &fb, &err) < 0) {
+            if (hf_cli_fit_doc(newdoc, p2, &cli.mopt, &after, &err) < 0) {
                 rc = hf_cli_report(p2, &err);
                 goto done;
             }
-            have_b = true;
         }
     }
     if (cli.json) {
@@ -275,8 +237,9 @@ cmd_systematics(int argc, char **argv)
                 cJSON_AddStringToObject(t, "output", cli.output);
             if (patch_out)
                 cJSON_AddStringToObject(t, "patch", patch_out);
-            if (have_a && have_b)
-                cJSON_AddItemToObject(doc, "comparison", compare_json(cli.model, &fa, m2, &fb));
+            if (have_a && after.have_fit)
+                cJSON_AddItemToObject(doc, "comparison",
+                                      compare_json(cli.model, &fa, after.m, &after.fit));
         }
         rc = hf_cli_json_emit(doc, NULL);
     } else {
@@ -288,19 +251,16 @@ cmd_systematics(int argc, char **argv)
                 printf("wrote %s\n", cli.output);
             if (patch_out)
                 printf("wrote %s (%d operations)\n", patch_out, cJSON_GetArraySize(patch));
-            if (have_a && have_b)
-                compare_text(cli.model, &fa, m2, &fb);
+            if (have_a && after.have_fit)
+                compare_text(cli.model, &fa, after.m, &after.fit);
         }
     }
-    if (rc == 0 && ((have_a && !fa.converged) || (have_b && !fb.converged)))
+    if (rc == 0 && ((have_a && !fa.converged) || (after.have_fit && !after.fit.converged)))
         rc = 1;
 done:
     if (have_a)
         hf_fit_result_release(&fa);
-    if (have_b)
-        hf_fit_result_release(&fb);
-    hf_model_free(m2);
-    hf_workspace_free(ws2);
+    hf_docfit_release(&after);
     cJSON_Delete(newdoc);
     cJSON_Delete(patch);
     hf_systematics_release(&s);

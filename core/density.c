@@ -2,6 +2,8 @@
  * histograms of generated events, reduced to MSE, its decomposition and amplification. */
 #include "core/density.h"
 
+#include "core/density_boot.h"
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -15,6 +17,15 @@
 
 #define KDE_AUTO_EXACT_MAX 2000 /* AUTO: exact bin integrals up to this many training events */
 #define DRAWS_MAX          4e9  /* multinomial counts are unsigned int */
+#define BOOT_MAX           100000
+/* Coverage counts the bins where the n training events expect at least this many entries: a
+ * +-1 sigma interval means something there, while no band built from n events can know of a
+ * bin that they never reach (sparse bins need Poisson intervals). */
+#define COVER_MIN_EVENTS   5.0
+#define SIM_EVENTS_MAX     1e7 /* the simulation strategy's largest N per rep (cost axis) */
+#define NOMINAL_1SIGMA     0.6826894921370859 /* erf(1 / sqrt 2) */
+/* random streams per rep: training + generation, example generation, bootstrap, simulation */
+enum { STREAM_TRAIN = 0, STREAM_EXAMPLE = 1, STREAM_BOOT = 2, STREAM_SIM = 3 };
 /* L'Ecuyer's maximally equidistributed combined Tausworthe generator (Math. Comp. 65 (1996)
  * 203): period 2^88, and 2.5 times faster than MT19937 here, which matters at 2e8 events. */
 #define RNG_TYPE gsl_rng_taus2
@@ -27,7 +38,8 @@ struct hf_density_exp {
     double lo, hi;
     double *p;     /* true probabilities at cfg.bins */
     double **pbin; /* true probabilities per binning of the scan */
-    size_t npos;   /* bins with p > 0 (coverage counts only those) */
+    unsigned char *cover; /* bins where coverage is counted: n p_b >= COVER_MIN_EVENTS */
+    size_t npos;          /* how many */
     bool exact;    /* KDE bin integrals exact (else binned) */
     /* per-rep results, rep r at index r; `done` reps complete, room for `cap` */
     size_t done, cap;
@@ -40,6 +52,14 @@ struct hf_density_exp {
     unsigned *gen_cov;          /* ndraws per rep */
     double *scan_q;             /* nscales * bins per rep */
     double *bin_hist, *bin_kde; /* nbinnings per rep */
+    double *sumqq;              /* sum_b q_b (1 - q_b) per rep */
+    double *boot_var;           /* per rep: bins plain, then bins debiased (cfg.boot > 0) */
+    double *boot_bias;          /* per rep: bins of beta, the estimated smoothing bias */
+    unsigned *boot_cov;         /* per rep: covered bins (plain, debiased) at M -> inf */
+    unsigned *gen_bcov;         /* per rep and M: covered bins (plain, debiased) */
+    size_t nsim;                /* cost axis: the simulation strategy's N grid */
+    double *sim_events;
+    double *sim_mse;            /* nsim per rep */
 };
 
 void
@@ -67,10 +87,15 @@ splitmix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+/* The seed of one stream of one rep. Streams 0 and 1 keep their original formula (published
+ * numbers stay reproducible); later streams start from their own family. */
 static unsigned long
 rep_seed(unsigned long seed, size_t rep, unsigned stream)
 {
-    uint64_t s = splitmix64(splitmix64((uint64_t)seed) ^ splitmix64(2 * (uint64_t)rep + stream));
+    uint64_t base = splitmix64((uint64_t)seed);
+    if (stream > 1)
+        base = splitmix64(base ^ (0xd1b54a32d192ed03ULL * stream));
+    uint64_t s = splitmix64(base ^ splitmix64(2 * (uint64_t)rep + (stream & 1)));
     return (unsigned long)(s ^ (s >> 32));
 }
 
@@ -99,6 +124,14 @@ hf_density_exp_free(hf_density_exp *e)
     free(e->scan_q);
     free(e->bin_hist);
     free(e->bin_kde);
+    free(e->sumqq);
+    free(e->boot_var);
+    free(e->boot_bias);
+    free(e->cover);
+    free(e->boot_cov);
+    free(e->gen_bcov);
+    free(e->sim_events);
+    free(e->sim_mse);
     free(e);
 }
 
@@ -107,6 +140,31 @@ cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The simulation strategy's N grid (cost axis): 4 points per decade from n/10 to past both
+ * ends of the generative strategy's compute range and 100 n, at most SIM_EVENTS_MAX. */
+static int
+sim_grid(hf_density_exp *e)
+{
+    const hf_density_config *c = &e->cfg;
+    double n = (double)c->n, t0 = c->cost_train + n * c->cost_sim;
+    double tmax = t0 + c->cost_gen * (c->ndraws ? e->draws[c->ndraws - 1] : 1.0);
+    double lo = fmax(2.0, floor(n / 10.0)), hi = fmax(100.0 * n, 10.0 * tmax / c->cost_sim);
+    hi = fmin(hi, SIM_EVENTS_MAX);
+    size_t cap = (size_t)(4.0 * log10(hi / lo)) + 3;
+    if ((e->sim_events = malloc(cap * sizeof(double))) == NULL)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; k + 1 < cap; i++) {
+        double v = floor(lo * pow(10.0, (double)i / 4.0) + 0.5);
+        if (v > hi)
+            break;
+        if (k == 0 || v > e->sim_events[k - 1])
+            e->sim_events[k++] = v;
+    }
+    e->nsim = k;
+    return 0;
 }
 
 /* A new experiment (see the header). Returns NULL with err; caller frees. */
@@ -119,6 +177,17 @@ hf_density_exp_new(const hf_density_truth *truth, const hf_density_config *cfg, 
         return hf_error_set(err, HF_EUSAGE, "", "--bins must be between 2 and 100000"), NULL;
     if (!(cfg->bw_value > 0) || !isfinite(cfg->bw_value))
         return hf_error_set(err, HF_EUSAGE, "", "the bandwidth must be a positive number"), NULL;
+    if (cfg->boot == 1 || cfg->boot > BOOT_MAX)
+        return hf_error_set(err, HF_EUSAGE, "", "--bootstrap must be between 2 and %d members",
+                            BOOT_MAX),
+               NULL;
+    if (!(cfg->cost_sim >= 0 && cfg->cost_gen >= 0 && cfg->cost_train >= 0) ||
+        !isfinite(cfg->cost_sim + cfg->cost_gen + cfg->cost_train) ||
+        ((cfg->cost_sim > 0) != (cfg->cost_gen > 0)))
+        return hf_error_set(err, HF_EUSAGE, "",
+                            "costs must be finite and >= 0, and --cost-sim and --cost-gen "
+                            "come together"),
+               NULL;
     hf_density_exp *e = calloc(1, sizeof(*e));
     if (e == NULL)
         return hf_error_nomem(err), NULL;
@@ -181,10 +250,16 @@ hf_density_exp_new(const hf_density_truth *truth, const hf_density_config *cfg, 
         else
             hf_density_truth_probs(truth, e->binnings[i], e->pbin[i]);
     hf_density_truth_probs(truth, cfg->bins, e->p);
-    for (size_t b = 0; b < cfg->bins; b++)
-        e->npos += e->p[b] > 0;
+    if ((e->cover = malloc(cfg->bins)) == NULL)
+        goto nomem;
+    for (size_t b = 0; b < cfg->bins; b++) {
+        e->cover[b] = (double)cfg->n * e->p[b] >= COVER_MIN_EVENTS;
+        e->npos += e->cover[b];
+    }
     e->exact = cfg->kde == HF_DENSITY_KDE_EXACT ||
                (cfg->kde == HF_DENSITY_KDE_AUTO && cfg->n <= KDE_AUTO_EXACT_MAX);
+    if (cfg->cost_sim > 0 && sim_grid(e) != 0)
+        goto nomem;
     return e;
 nomem:
     hf_error_nomem(err);
@@ -237,7 +312,15 @@ reserve(hf_density_exp *e, size_t want)
         grow((void **)&e->gen_cov, cap * nd, sizeof(unsigned)) ||
         grow((void **)&e->scan_q, cap * ns * c->bins, sizeof(double)) ||
         grow((void **)&e->bin_hist, cap * nb, sizeof(double)) ||
-        grow((void **)&e->bin_kde, cap * nb, sizeof(double)))
+        grow((void **)&e->bin_kde, cap * nb, sizeof(double)) ||
+        grow((void **)&e->sumqq, cap, sizeof(double)))
+        return -1;
+    if (c->boot > 0 && (grow((void **)&e->boot_var, cap * 2 * c->bins, sizeof(double)) ||
+                        grow((void **)&e->boot_bias, cap * c->bins, sizeof(double)) ||
+                        grow((void **)&e->boot_cov, cap * 2, sizeof(unsigned)) ||
+                        grow((void **)&e->gen_bcov, cap * 2 * nd, sizeof(unsigned))))
+        return -1;
+    if (e->nsim > 0 && grow((void **)&e->sim_mse, cap * e->nsim, sizeof(double)))
         return -1;
     e->cap = cap;
     return 0;
@@ -249,8 +332,8 @@ typedef struct worker {
     atomic_size_t *next;
     size_t end;
     const atomic_int *cancel;
-    gsl_rng *rng;
-    double *x, *cnt, *tmp, *gen;
+    gsl_rng *rng, *aux; /* aux: the bootstrap and simulation streams */
+    double *x, *cnt, *tmp, *gen, *bmean;
     unsigned *mn;
     int failed;
     hf_error err;
@@ -282,7 +365,7 @@ histogram(const double *x, size_t n, double lo, double hi, size_t nb, double *cn
 static int
 kde_probs(const hf_density_exp *e, const hf_kde *k, size_t nb, double *q, hf_error *err)
 {
-    return e->exact ? hf_kde_probs(k, nb, q, err) : hf_kde_probs_binned(k, nb, q, err);
+    return hf_kde_probs_mode(k, nb, e->exact, q, err);
 }
 
 /* Draw the training set of rep r (the first use of its stream) and its bandwidths. */
@@ -300,9 +383,8 @@ train(const hf_density_exp *e, gsl_rng *rng, size_t r, double *x, double hr[3], 
         return hf_error_nomem(err), NAN;
     if (fb != NULL)
         *fb = fallback;
-    double h = c->rule == HF_KDE_FIXED ? c->bw_value : hr[c->rule] * c->bw_value;
-    /* no spread at all (a one-bin template): a tiny kernel keeps the KDE defined */
-    return h > 0 && isfinite(h) ? h : 1e-3 * (e->hi - e->lo);
+    return hf_kde_scaled_bandwidth(c->rule, c->bw_value, c->rule == HF_KDE_FIXED ? NAN : hr[c->rule],
+                                   e->lo, e->hi);
 }
 
 /* One repetition: fills slot r of every per-rep array. */
@@ -325,7 +407,7 @@ run_rep(worker *w, size_t r)
     for (size_t b = 0; b < B; b++) {
         double d = w->cnt[b] / (double)n - p[b];
         mse += d * d;
-        if (p[b] > 0 && fabs(w->cnt[b] - (double)n * p[b]) <= sqrt(w->cnt[b]))
+        if (e->cover[b] && fabs(w->cnt[b] - (double)n * p[b]) <= sqrt(w->cnt[b]))
             cov++;
     }
     e->hist_mse[r] = mse;
@@ -336,6 +418,45 @@ run_rep(worker *w, size_t r)
     double *q = e->q + r * B;
     if (kde_probs(e, &k, B, q, &w->err) != 0)
         return -1;
+    double sqq = 0;
+    for (size_t b = 0; b < B; b++)
+        sqq += q[b] * (1.0 - q[b]);
+    e->sumqq[r] = sqq;
+
+    /* the bootstrap bands of this rep's KDE: the spread over resamples of the training set of
+     * the KDE itself (plain) and of its bias-corrected form (debiased, centred on q - beta) */
+    const double *bv = NULL, *dv = NULL, *beta = NULL;
+    if (c->boot > 0) {
+        hf_binest est = {.kind = HF_BINEST_KDE,
+                         .bins = B,
+                         .lo = e->lo,
+                         .hi = e->hi,
+                         .rule = c->rule,
+                         .bw_value = c->bw_value,
+                         .reflect = c->reflect,
+                         .exact = e->exact};
+        double *var = e->boot_var + 2 * r * B, *dvar = var + B, *bias = e->boot_bias + r * B;
+        for (int d = 0; d < 2; d++) { /* the same resamples for both */
+            est.debias = d;
+            gsl_rng_set(w->aux, rep_seed(c->seed, r, STREAM_BOOT));
+            if (hf_binest_bootstrap(&est, w->x, n, c->boot, w->aux, w->bmean, d ? dvar : var,
+                                    NULL, &w->err))
+                return -1;
+        }
+        if (hf_binest_eval(&est, w->x, n, bias, NULL, &w->err) != 0)
+            return -1;
+        unsigned bc = 0, dc = 0;
+        for (size_t b = 0; b < B; b++) {
+            bias[b] = q[b] - bias[b]; /* beta = q(sqrt 2 h) - q(h) */
+            bc += e->cover[b] && fabs(q[b] - p[b]) <= sqrt(var[b]);
+            dc += e->cover[b] && fabs(q[b] - bias[b] - p[b]) <= sqrt(dvar[b]);
+        }
+        e->boot_cov[2 * r] = bc;
+        e->boot_cov[2 * r + 1] = dc;
+        bv = var;
+        dv = dvar;
+        beta = bias;
+    }
 
     /* histograms of M generated events, nested: each M adds events to the previous one */
     double *g = w->gen;
@@ -365,17 +486,57 @@ run_rep(worker *w, size_t r)
         }
         done = M;
         double ms = 0, sv = 0;
-        unsigned gc = 0;
+        unsigned gc = 0, bc = 0, dc = 0;
         for (size_t b = 0; b < B; b++) {
-            double est = g[b] / M, d = est - p[b], s = est - q[b];
+            double est = g[b] / M, d = est - p[b], s = est - q[b], noise = g[b] / (M * M);
             ms += d * d;
             sv += s * s;
-            if (p[b] > 0 && fabs(g[b] - M * p[b]) <= sqrt(g[b]))
-                gc++;
+            if (!e->cover[b])
+                continue;
+            gc += fabs(g[b] - M * p[b]) <= sqrt(g[b]);
+            /* the bootstrap bands with the generated histogram's own (Poisson) noise added */
+            if (bv != NULL) {
+                bc += fabs(d) <= sqrt(bv[b] + noise);
+                dc += fabs(d - beta[b]) <= sqrt(dv[b] + noise);
+            }
         }
         e->gen_mse[r * c->ndraws + m] = ms;
         e->gen_sv[r * c->ndraws + m] = sv;
         e->gen_cov[r * c->ndraws + m] = gc;
+        if (bv != NULL) {
+            e->gen_bcov[2 * (r * c->ndraws + m)] = bc;
+            e->gen_bcov[2 * (r * c->ndraws + m) + 1] = dc;
+        }
+    }
+
+    /* cost axis: histograms of N simulated (true) events, nested like the generated ones */
+    if (e->nsim > 0) {
+        gsl_rng_set(w->aux, rep_seed(c->seed, r, STREAM_SIM));
+        memset(g, 0, B * sizeof(double));
+        done = 0;
+        for (size_t m = 0; m < e->nsim; m++) {
+            double N = e->sim_events[m];
+            size_t add = (size_t)(N - done);
+            if (c->sampling == HF_DENSITY_EVENTS) {
+                for (size_t i = 0; i < add; i++) {
+                    double y = hf_density_truth_sample_one(e->truth, w->aux);
+                    if (!(y >= lo && y <= hi))
+                        continue;
+                    size_t b = (size_t)((y - lo) * inv);
+                    g[b < B ? b : B - 1] += 1.0;
+                }
+            } else {
+                memcpy(w->tmp, p, B * sizeof(double));
+                gsl_ran_multinomial(w->aux, B, (unsigned)add, w->tmp, w->mn);
+                for (size_t b = 0; b < B; b++)
+                    g[b] += w->mn[b];
+            }
+            done = N;
+            double ms = 0;
+            for (size_t b = 0; b < B; b++)
+                ms += (g[b] / N - p[b]) * (g[b] / N - p[b]);
+            e->sim_mse[r * e->nsim + m] = ms;
+        }
     }
 
     /* bandwidth scan */
@@ -436,6 +597,8 @@ static void
 worker_release(worker *w)
 {
     gsl_rng_free(w->rng);
+    gsl_rng_free(w->aux);
+    free(w->bmean);
     free(w->x);
     free(w->cnt);
     free(w->tmp);
@@ -451,13 +614,15 @@ worker_init(worker *w, hf_density_exp *e)
     memset(w, 0, sizeof(*w));
     w->e = e;
     w->rng = gsl_rng_alloc(RNG_TYPE);
+    w->aux = gsl_rng_alloc(RNG_TYPE);
+    w->bmean = malloc(e->cfg.bins * sizeof(double));
     w->x = malloc(e->cfg.n * sizeof(double));
     w->cnt = malloc(mb * sizeof(double));
     w->tmp = malloc(mb * sizeof(double));
     w->gen = malloc(e->cfg.bins * sizeof(double));
     w->mn = malloc((e->cfg.bins + 1) * sizeof(unsigned));
-    if (w->rng == NULL || w->x == NULL || w->cnt == NULL || w->tmp == NULL || w->gen == NULL ||
-        w->mn == NULL) {
+    if (w->rng == NULL || w->aux == NULL || w->bmean == NULL || w->x == NULL || w->cnt == NULL ||
+        w->tmp == NULL || w->gen == NULL || w->mn == NULL) {
         worker_release(w);
         return -1;
     }
@@ -609,7 +774,105 @@ hf_density_result_free(hf_density_result *r)
     free(r->draw);
     free(r->scan);
     free(r->binning);
+    free(r->boot_var_mean);
+    free(r->debiased_var_mean);
+    free(r->bias_est_mean);
+    if (r->cost != NULL) {
+        free(r->cost->sim);
+        free(r->cost->gen);
+        free(r->cost);
+    }
     free(r);
+}
+
+/* The bootstrap part of the results. Returns 0, or -1 on ENOMEM. */
+static int
+boot_result(const hf_density_exp *e, hf_density_result *res)
+{
+    const hf_density_config *c = &e->cfg;
+    size_t R = e->done, B = c->bins, nd = c->ndraws;
+    double *tot = malloc(2 * R * sizeof(double));
+    res->boot_var_mean = calloc(B, sizeof(double));
+    res->debiased_var_mean = calloc(B, sizeof(double));
+    res->bias_est_mean = calloc(B, sizeof(double));
+    if (res->boot_var_mean == NULL || res->debiased_var_mean == NULL ||
+        res->bias_est_mean == NULL || tot == NULL) {
+        free(tot);
+        return -1;
+    }
+    res->boot = c->boot;
+    double cov[2] = {0, 0}, np = (double)R * (double)e->npos;
+    for (size_t r = 0; r < R; r++) {
+        const double *v = e->boot_var + 2 * r * B;
+        tot[r] = tot[R + r] = 0;
+        for (size_t b = 0; b < B; b++) {
+            res->boot_var_mean[b] += v[b] / (double)R;
+            res->debiased_var_mean[b] += v[B + b] / (double)R;
+            res->bias_est_mean[b] += e->boot_bias[r * B + b] / (double)R;
+            tot[r] += v[b];
+            tot[R + r] += v[B + b];
+        }
+        cov[0] += e->boot_cov[2 * r];
+        cov[1] += e->boot_cov[2 * r + 1];
+    }
+    mean_err(tot, R, 1, &res->boot_variance, &res->boot_variance_err);
+    mean_err(tot + R, R, 1, &res->debiased_variance, &res->debiased_variance_err);
+    free(tot);
+    res->boot_coverage = e->npos ? cov[0] / np : NAN;
+    res->debiased_coverage = e->npos ? cov[1] / np : NAN;
+    for (size_t m = 0; m < nd; m++) {
+        double gc[2] = {0, 0};
+        for (size_t r = 0; r < R; r++) {
+            gc[0] += e->gen_bcov[2 * (r * nd + m)];
+            gc[1] += e->gen_bcov[2 * (r * nd + m) + 1];
+        }
+        res->draw[m].boot_coverage = e->npos ? gc[0] / np : NAN;
+        res->draw[m].debiased_coverage = e->npos ? gc[1] / np : NAN;
+    }
+    return 0;
+}
+
+/* The cost-axis part of the results. Returns 0, or -1 on ENOMEM. */
+static int
+cost_result(const hf_density_exp *e, hf_density_result *res)
+{
+    const hf_density_config *c = &e->cfg;
+    size_t R = e->done, nd = c->ndraws;
+    hf_density_cost *k = calloc(1, sizeof(*k));
+    if (k == NULL)
+        return -1;
+    res->cost = k;
+    k->sim = calloc(e->nsim, sizeof(hf_density_cost_point));
+    k->gen = calloc(nd ? nd : 1, sizeof(hf_density_cost_point));
+    if (k->sim == NULL || k->gen == NULL)
+        return -1;
+    k->c_sim = c->cost_sim;
+    k->c_gen = c->cost_gen;
+    k->c_train = c->cost_train;
+    k->t_start = c->cost_train + (double)c->n * c->cost_sim;
+    k->floor = res->kde_mse;
+    k->floor_err = res->kde_mse_err;
+    double sqe;
+    mean_err(e->sumqq, R, 1, &k->sampling_coef, &sqe);
+    k->nsim = e->nsim;
+    for (size_t i = 0; i < e->nsim; i++) {
+        hf_density_cost_point *pt = &k->sim[i];
+        pt->events = e->sim_events[i];
+        pt->t = pt->events * c->cost_sim;
+        mean_err(e->sim_mse + i, R, e->nsim, &pt->mse, &pt->mse_err);
+        pt->model = res->sum_pq / pt->events;
+    }
+    k->ngen = nd;
+    for (size_t m = 0; m < nd; m++) {
+        hf_density_cost_point *pt = &k->gen[m];
+        pt->events = res->draw[m].draws;
+        pt->t = k->t_start + pt->events * c->cost_gen;
+        pt->mse = res->draw[m].mse;
+        pt->mse_err = res->draw[m].mse_err;
+        pt->model = hf_density_cost_gen_mse(k, pt->t);
+    }
+    hf_density_cost_solve(k, res->sum_pq);
+    return 0;
 }
 
 /* Results over the completed reps (see the header). Returns NULL with err; caller frees. */
@@ -635,6 +898,8 @@ hf_density_exp_result(const hf_density_exp *e, hf_error *err)
         return hf_error_nomem(err), NULL;
     }
     res->reps = R;
+    res->boot_variance = res->boot_variance_err = res->boot_coverage = NAN;
+    res->debiased_variance = res->debiased_variance_err = res->debiased_coverage = NAN;
     res->n = c->n;
     res->bins = B;
     res->lo = e->lo;
@@ -681,6 +946,7 @@ hf_density_exp_result(const hf_density_exp *e, hf_error *err)
         hf_density_draw *d = &res->draw[m];
         double sve;
         d->draws = e->draws[m];
+        d->boot_coverage = d->debiased_coverage = NAN;
         mean_err(e->gen_mse + m, R, nd, &d->mse, &d->mse_err);
         mean_err(e->gen_sv + m, R, nd, &d->sampling_variance, &sve);
         double gc = 0;
@@ -712,6 +978,11 @@ hf_density_exp_result(const hf_density_exp *e, hf_error *err)
         bi->hist_theory = s / n;
         bi->factor = s / bi->kde_mse / n;
         bi->factor_err = bi->factor * bi->kde_mse_err / bi->kde_mse;
+    }
+    res->nominal_coverage = NOMINAL_1SIGMA;
+    if ((c->boot > 0 && boot_result(e, res) != 0) || (e->nsim > 0 && cost_result(e, res) != 0)) {
+        hf_density_result_free(res);
+        return hf_error_nomem(err), NULL;
     }
     return res;
 }

@@ -69,6 +69,13 @@ typedef struct hf_density_config {
     hf_density_sampling sampling; /* default HF_DENSITY_EVENTS */
     hf_density_kdemode kde;       /* default HF_DENSITY_KDE_AUTO */
     unsigned long seed;           /* default 1 */
+    /* Bootstrap ensembles (core/density_boot.h): members per repetition, 0 for none (default).
+     * Each rep's KDE gets a band from its own resamples; its coverage is measured. */
+    size_t boot;
+    /* Cost axis: seconds per simulated event, per generated event, and the one-time training
+     * cost. The comparison at equal compute runs when cost_sim > 0 and cost_gen > 0 (default:
+     * all 0, off). */
+    double cost_sim, cost_gen, cost_train;
 } hf_density_config;
 
 void hf_density_config_init(hf_density_config *cfg);
@@ -79,6 +86,10 @@ typedef struct hf_density_draw {
     double mse, mse_err;       /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
     double sampling_variance;  /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
     double coverage;           /* fraction of bins (p_b > 0) where g_b +- sqrt(g_b) covers M p_b */
+    double boot_coverage;      /* the same for g_b/M +- sqrt(s_b^2 + g_b/M^2), s_b the bootstrap
+                                * spread (NaN without bootstrap) */
+    double debiased_coverage;  /* and for (g_b/M - beta_b) +- sqrt(d_b^2 + g_b/M^2): beta_b the
+                                * estimated smoothing bias, d_b the debiased KDE's spread */
     double factor, factor_err; /* amplification n_equiv / n (error from mse_err) */
 } hf_density_draw;
 
@@ -97,6 +108,43 @@ typedef struct hf_density_binning {
     double kde_mse, kde_mse_err;
     double factor, factor_err;
 } hf_density_binning;
+
+/* One point of a strategy's MSE against total compute t (seconds). */
+typedef struct hf_density_cost_point {
+    double t;            /* compute spent */
+    double events;       /* N simulated (simulation) or M generated (generative) */
+    double mse, mse_err; /* measured over the reps */
+    double model;        /* simulation: sum p(1-p)/N, exact; generative: floor + S_q / M */
+} hf_density_cost_point;
+
+/* The comparison at equal compute (cfg.cost_sim, cost_gen > 0). Simulation spends t on
+ * N = t / c_sim events: MSE_sim(t) = sum p(1-p) c_sim / t, exactly. The generative strategy pays
+ * t_start = c_train + n c_sim once (its training set), then c_gen per generated event:
+ * MSE_gen(t) = floor + S_q c_gen / (t - t_start), floor = the KDE's MSE, S_q = E sum q(1-q).
+ * The generative strategy is ahead on (cross_lo, cross_hi) only: the roots of
+ *   floor t^2 - (floor t_start + K - S) t + K t_start = 0,   K = sum p(1-p) c_sim, S = S_q c_gen.
+ * Past cross_hi simulation wins for good, since MSE_gen never goes below floor. The compute
+ * saved at equal MSE, t_sim - t_gen, peaks at (sqrt K - sqrt S)^2 / floor - t_start: a one-time
+ * gain, however much compute follows. */
+typedef struct hf_density_cost {
+    double c_sim, c_gen, c_train;
+    double t_start;                 /* c_train + n c_sim */
+    double floor, floor_err;        /* the generative strategy's MSE as t -> infinity */
+    double sampling_coef;           /* S_q */
+    size_t nsim, ngen;
+    hf_density_cost_point *sim;     /* measured at N = t / c_sim */
+    hf_density_cost_point *gen;     /* one per M of the draws grid */
+    double cross_lo, cross_hi;      /* NaN when the generative strategy is never ahead */
+    double max_saving, saving_mse;  /* the peak of t_sim - t_gen (s) and the MSE where it is */
+    double best_ratio, ratio_mse;   /* the peak of t_sim / t_gen and the MSE where it is */
+} hf_density_cost;
+
+/* Fill cross_lo .. ratio_mse of c from c_sim, c_gen, t_start, floor, sampling_coef and
+ * sum_pq = sum p(1-p) (closed forms above; the ratio's peak by a log scan). */
+void hf_density_cost_solve(hf_density_cost *c, double sum_pq);
+/* The two strategies' MSE at compute t (closed forms above; NaN for generative before t_start). */
+double hf_density_cost_sim_mse(const hf_density_cost *c, double sum_pq, double t);
+double hf_density_cost_gen_mse(const hf_density_cost *c, double t);
 
 /* A snapshot of an experiment's results over its completed reps; the caller owns it. */
 typedef struct hf_density_result {
@@ -121,6 +169,20 @@ typedef struct hf_density_result {
     hf_density_scan *scan;
     size_t nbinnings;
     hf_density_binning *binning;
+    /* bootstrap (boot > 0; else the arrays NULL and the rest NaN). Coverage counts the bins
+     * with n p_b >= 5 (see core/density.c), for every interval alike. */
+    size_t boot;                /* members per rep */
+    double boot_variance;       /* mean over reps of sum_b s_b^2: estimates train_variance */
+    double boot_variance_err;
+    double debiased_variance;   /* the same for the debiased KDE's spread d_b */
+    double debiased_variance_err;
+    double *boot_var_mean;      /* per bin: mean s_b^2 (bins), next to q_var */
+    double *debiased_var_mean;  /* per bin: mean d_b^2 */
+    double *bias_est_mean;      /* per bin: mean beta_b, next to the true bias q_mean - p */
+    double boot_coverage;       /* M -> inf: fraction of (rep, bin) with |q_b - p_b| <= s_b */
+    double debiased_coverage;   /* M -> inf: with |q_b - beta_b - p_b| <= d_b */
+    double nominal_coverage;    /* of a +-1 sigma interval, 0.6827 */
+    hf_density_cost *cost;      /* NULL when the cost axis is off */
 } hf_density_result;
 
 typedef struct hf_density_exp hf_density_exp; /* opaque */

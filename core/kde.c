@@ -267,6 +267,14 @@ hf_kde_bandwidth(hf_kde_rule r, const double *x, size_t n, double lo, double hi,
     return h[r];
 }
 
+/* The bandwidth of a configured estimator (see the header). */
+double
+hf_kde_scaled_bandwidth(hf_kde_rule r, double value, double rule_h, double lo, double hi)
+{
+    double h = r == HF_KDE_FIXED ? value : rule_h * value;
+    return h > 0 && isfinite(h) ? h : 1e-3 * (hi - lo);
+}
+
 /* ---- wide kernels --------------------------------------------------------------------------
  * With reflection and h > L/4 (L = hi - lo) the images of images pile up; the folded Gaussian is
  * then summed as the Neumann heat kernel's cosine series instead (the Fourier series of the
@@ -392,6 +400,12 @@ hf_kde_probs(const hf_kde *k, size_t nbins, double *q, hf_error *err)
     }
     free(z);
     return 0;
+}
+
+int
+hf_kde_probs_mode(const hf_kde *k, size_t nbins, bool exact, double *q, hf_error *err)
+{
+    return exact ? hf_kde_probs(k, nbins, q, err) : hf_kde_probs_binned(k, nbins, q, err);
 }
 
 static size_t

@@ -31,6 +31,11 @@ double hf_kde_bandwidth(hf_kde_rule r, const double *x, size_t n, double lo, dou
 int hf_kde_bandwidths(const double *x, size_t n, double lo, double hi, bool want_isj, double h[3],
                       bool *fallback);
 
+/* The bandwidth a configured estimator uses: `value` itself for HF_KDE_FIXED, else value times
+ * the rule's bandwidth rule_h; 1e-3 of the range when that is undefined (data without spread),
+ * which keeps the KDE defined. */
+double hf_kde_scaled_bandwidth(hf_kde_rule r, double value, double rule_h, double lo, double hi);
+
 /* A KDE: f(y) = 1/(n h) sum_i phi((y - x_i)/h). With reflect, the estimate lives on [lo, hi]:
  * mass that leaks over an edge is folded back (the images 2 lo - x_i, 2 hi - x_i, ...), which
  * is what sampling with reflection draws from. Without reflect, mass outside [lo, hi] is lost.
@@ -53,6 +58,8 @@ int hf_kde_probs(const hf_kde *k, size_t nbins, double *q, hf_error *err);
  * (Silverman 1982, AS 176; Wand 1994): O(n + G log G). Falls back to hf_kde_probs when the grid
  * would exceed 2^20 points. Returns 0, or -1 with err on ENOMEM. */
 int hf_kde_probs_binned(const hf_kde *k, size_t nbins, double *q, hf_error *err);
+/* hf_kde_probs when exact, else hf_kde_probs_binned. */
+int hf_kde_probs_mode(const hf_kde *k, size_t nbins, bool exact, double *q, hf_error *err);
 /* One event drawn from the KDE in O(1): a training point chosen uniformly plus h times a standard
  * Gaussian, reflected at lo and hi (repeatedly) when reflect is set. */
 double hf_kde_sample(const hf_kde *k, gsl_rng *rng);
