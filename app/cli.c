@@ -38,7 +38,7 @@ static const struct {
     {"output", 1, 'o', "write the result to PATH"},
     {"measurement", 1, OPT_MEAS, "measurement NAME (default: the first)"},
     {"poi", 1, OPT_POI, "parameter of interest NAME"},
-    {"patch", 1, OPT_PATCH, "apply PATCHSET.json[:NAME] before compiling"},
+    {"patch", 1, OPT_PATCH, "apply PATCHSET.json[:NAME] (or a JSON patch) before compiling"},
     {"fix", 1, OPT_FIX, "fix NAME=VALUE (repeatable)"},
     {"interp", 1, OPT_INTERP, "normsys=code4,histosys=code4p (codes 0,1,2,4,4p)"},
     {"jobs", 1, 'j', "threads"},

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/density_ws.h"
 #include "core/density.h"
 #include "render/cairo.h"
 #include "render/cells.h"
@@ -21,6 +22,7 @@ int cmd_density(int argc, char **argv);
 typedef struct opts {
     const char *truth, *template_spec, *sample, *range, *draws, *bandwidth, *sampling, *kde;
     const char *format, *cells;
+    const char *events, *to_ws, *channel, *modifier, *band, *patch_out;
     double n;
     int bins, reps;
     bool no_reflect;
@@ -222,7 +224,7 @@ make_truth(hf_cli *cli, opts *o, int *rc)
 {
     hf_error err = {0};
     hf_density_truth *t = NULL;
-    int sources = (o->truth != NULL) + (o->template_spec != NULL) + (o->sample != NULL);
+    int sources = (o->truth != NULL) + (o->template_spec != NULL) + (o->events != NULL);
     *rc = 0;
     if (sources > 1) {
         *rc = hf_cli_usage_error("density: give one of --truth, --template, --sample");
@@ -243,10 +245,10 @@ make_truth(hf_cli *cli, opts *o, int *rc)
         }
         if (t == NULL && err.code == HF_OK)
             hf_error_set(&err, HF_EUSAGE, "", "no channel matches --template '%s'", spec);
-    } else if (o->sample != NULL) {
+    } else if (o->events != NULL) {
         size_t n;
         char *path = NULL;
-        double *x = read_sample(o->sample, &n, &path);
+        double *x = read_sample(o->events, &n, &path);
         if (x == NULL) {
             *rc = 2;
             return NULL;
@@ -651,6 +653,39 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
     return rc;
 }
 
+/* --to-workspace: the lab's options mapped onto density_ws_opts. Returns the exit code. */
+static int
+run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
+{
+    if (cli->ws_path != NULL || o->template_spec != NULL || o->truth != NULL || o->events != NULL)
+        return hf_cli_usage_error("--to-workspace takes the workspace itself: no other workspace, "
+                                  "--template, --truth or --events");
+    if (cfg->draws != NULL && cfg->ndraws != 1)
+        return hf_cli_usage_error("--to-workspace: --draws is one number M");
+    density_ws_opts w = {.channel = o->channel,
+                         .sample = o->sample,
+                         .patch_out = o->patch_out,
+                         .n = o->n,
+                         .draws = cfg->draws != NULL ? cfg->draws[0] : 0,
+                         .boot = o->boot,
+                         .rule = o->bandwidth != NULL ? cfg->rule : HF_KDE_ISJ,
+                         .bw_value = o->bandwidth != NULL ? cfg->bw_value : 1.0,
+                         .reflect = cfg->reflect,
+                         .debias = true,
+                         .modifier = HF_GENMOD_STATERROR};
+    if (o->band != NULL && strcmp(o->band, "plain") == 0)
+        w.debias = false;
+    else if (o->band != NULL && strcmp(o->band, "debiased") != 0)
+        return hf_cli_usage_error("--band: expected debiased or plain, got '%s'", o->band);
+    if (o->modifier != NULL && strcmp(o->modifier, "shapesys") == 0)
+        w.modifier = HF_GENMOD_SHAPESYS;
+    else if (o->modifier != NULL && strcmp(o->modifier, "staterror") != 0)
+        return hf_cli_usage_error("--modifier: expected staterror or shapesys, got '%s'",
+                                  o->modifier);
+    cli->ws_path = o->to_ws;
+    return density_to_workspace(cli, &w);
+}
+
 int
 cmd_density(int argc, char **argv)
 {
@@ -661,8 +696,20 @@ cmd_density(int argc, char **argv)
          "built-in truth: gaussian, exponential, camelback (default), falling, edge"},
         {"template", 0, HF_OPT_STRING, &o.template_spec,
          "CHANNEL[/SAMPLE]: a nominal template of WORKSPACE.json as the truth"},
-        {"sample", 0, HF_OPT_STRING, &o.sample,
+        {"events", 0, HF_OPT_STRING, &o.events,
          "FILE[:COL]: a column (number or header name) of a text/CSV file as the truth"},
+        {"sample", 0, HF_OPT_STRING, &o.sample,
+         "with --to-workspace: the sample to replace; otherwise the same as --events"},
+        {"to-workspace", 0, HF_OPT_STRING, &o.to_ws,
+         "WS: replace --channel/--sample's template by a generated one with its bootstrap band "
+         "(-o OUT.json)"},
+        {"channel", 0, HF_OPT_STRING, &o.channel, "with --to-workspace: the channel"},
+        {"modifier", 0, HF_OPT_STRING, &o.modifier,
+         "with --to-workspace: staterror (default) or shapesys for the band"},
+        {"band", 0, HF_OPT_STRING, &o.band,
+         "with --to-workspace: debiased (default) or plain bootstrap band"},
+        {"patch-out", 0, HF_OPT_STRING, &o.patch_out,
+         "with --to-workspace: where the RFC 6902 patch goes (default OUT.patch.json)"},
         {"range", 0, HF_OPT_STRING, &o.range, "LO:HI for --sample (default: its min and max)"},
         {"n", 0, HF_OPT_DOUBLE, &o.n, "training events per repetition (default 100)"},
         {"bins", 0, HF_OPT_INT, &o.bins, "histogram bins on the truth's range (default 20)"},
@@ -719,10 +766,6 @@ cmd_density(int argc, char **argv)
     cfg.cost_gen = o.cost_gen;
     cfg.cost_train = o.cost_train;
 
-    if (cli.ws_path != NULL && o.template_spec == NULL) {
-        rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
-        goto out;
-    }
     if (o.reps < 2) {
         rc = hf_cli_usage_error("--reps: expected at least 2, got %d", o.reps);
         goto out;
@@ -767,6 +810,21 @@ cmd_density(int argc, char **argv)
             goto out;
         }
         cfg.draws = draws;
+    }
+    if (o.to_ws != NULL) {
+        rc = run_to_workspace(&cli, &o, &cfg);
+        goto out;
+    }
+    if (o.events == NULL)
+        o.events = o.sample; /* --sample FILE, as before --events existed */
+    if (o.channel != NULL || o.modifier != NULL || o.band != NULL || o.patch_out != NULL) {
+        rc = hf_cli_usage_error("--channel, --modifier, --band and --patch-out go with "
+                                "--to-workspace");
+        goto out;
+    }
+    if (cli.ws_path != NULL && o.template_spec == NULL) {
+        rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
+        goto out;
     }
     if ((t = make_truth(&cli, &o, &rc)) == NULL)
         goto out;

@@ -997,7 +997,52 @@ hf_density_example_free(hf_density_example *ex)
     free(ex->kde);
     free(ex->generated);
     free(ex->truth);
+    free(ex->boot_sd);
+    free(ex->debiased);
+    free(ex->debiased_sd);
     free(ex);
+}
+
+/* The example's bootstrap bands, from the same resamples as the experiment's rep. */
+static int
+example_bands(const hf_density_exp *e, hf_density_example *ex, size_t rep, gsl_rng *rng,
+              hf_error *err)
+{
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
+    ex->boot_sd = malloc(B * sizeof(double));
+    ex->debiased = malloc(B * sizeof(double));
+    ex->debiased_sd = malloc(B * sizeof(double));
+    double *mean = malloc(B * sizeof(double));
+    if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL || mean == NULL) {
+        free(mean);
+        return hf_error_nomem(err);
+    }
+    hf_binest est = {.kind = HF_BINEST_KDE,
+                     .bins = B,
+                     .lo = e->lo,
+                     .hi = e->hi,
+                     .rule = c->rule,
+                     .bw_value = c->bw_value,
+                     .reflect = c->reflect,
+                     .exact = e->exact};
+    int rc = 0;
+    for (int d = 0; d < 2 && rc == 0; d++) {
+        est.debias = d;
+        gsl_rng_set(rng, rep_seed(c->seed, rep, STREAM_BOOT));
+        rc = hf_binest_bootstrap(&est, ex->x, ex->n, c->boot, rng, mean,
+                                 d ? ex->debiased_sd : ex->boot_sd, NULL, err);
+    }
+    if (rc == 0)
+        rc = hf_binest_eval(&est, ex->x, ex->n, mean, NULL, err); /* debiased q */
+    for (size_t b = 0; rc == 0 && b < B; b++) {
+        double noise = ex->generated[b] / ex->draws;
+        ex->debiased[b] = ex->generated[b] - (ex->kde[b] - mean[b]);
+        ex->boot_sd[b] = sqrt(ex->boot_sd[b] + noise);
+        ex->debiased_sd[b] = sqrt(ex->debiased_sd[b] + noise);
+    }
+    free(mean);
+    return rc;
 }
 
 /* Rep `rep` in detail (see the header). Returns NULL with err; caller frees. */
@@ -1048,6 +1093,8 @@ hf_density_exp_example(const hf_density_exp *e, size_t rep, double draws, hf_err
     }
     for (size_t b = 0; b < B; b++)
         ex->generated[b] /= ex->draws;
+    if (c->boot > 0 && example_bands(e, ex, rep, rng, err) != 0)
+        goto fail;
     gsl_rng_free(rng);
     return ex;
 nomem:

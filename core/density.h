@@ -216,6 +216,10 @@ typedef struct hf_density_example {
     double *generated; /* generated histogram, as probabilities per bin (bins) */
     double *truth;     /* true bin probabilities (bins) */
     hf_kde kde_fn;     /* the KDE itself (x points into this struct) for curves */
+    /* with cfg.boot > 0 (else NULL): the bootstrap band of the generated histogram, plain
+     * (centred on generated) and debiased (centred on debiased = generated - beta), each
+     * sqrt(spread^2 + generated / draws), as probabilities per bin */
+    double *boot_sd, *debiased, *debiased_sd;
 } hf_density_example;
 
 hf_density_example *hf_density_exp_example(const hf_density_exp *e, size_t rep, double draws,

@@ -655,7 +655,17 @@ hf_patchset_apply(const hf_patchset *ps, size_t i, cJSON *doc, hf_error *err)
 int
 hf_patchset_apply_named(cJSON *doc, const char *patchset_path, const char *name, hf_error *err)
 {
-    hf_patchset *ps = hf_patchset_load(patchset_path, err);
+    cJSON *pdoc = hf_json_load_file(patchset_path, err);
+    if (pdoc == NULL)
+        return -1;
+    if (cJSON_IsArray(pdoc)) { /* a bare RFC 6902 patch, as decorrelate and density write */
+        int rc = name != NULL && name[0] != '\0'
+                     ? hf_error_set(err, HF_EUSAGE, "", "a bare JSON patch has no named patches")
+                     : hf_patch_apply_ops(doc, pdoc, "", NULL, err);
+        cJSON_Delete(pdoc);
+        return rc;
+    }
+    hf_patchset *ps = hf_patchset_from_json(pdoc, patchset_path, err);
     if (ps == NULL)
         return -1;
     int rc = -1;
