@@ -575,7 +575,26 @@ json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o
     return d;
 }
 
-/* Print the four figures as character cells (braille, or ASCII with --ascii). Returns 0 or an
+/* The figures a result has: the four of the lab, the cost figure with the cost axis, and the
+ * coverage and bootstrap figures with bootstrap ensembles. Returns how many went into figs. */
+static size_t
+figure_list(const hf_density_result *r, hf_density_figure figs[HF_DENSITY_FIG_COUNT])
+{
+    size_t n = 0;
+    figs[n++] = HF_DENSITY_FIG_MSE;
+    figs[n++] = HF_DENSITY_FIG_DECOMPOSITION;
+    figs[n++] = HF_DENSITY_FIG_BANDWIDTH;
+    figs[n++] = HF_DENSITY_FIG_EXAMPLE;
+    if (r->cost != NULL)
+        figs[n++] = HF_DENSITY_FIG_COST;
+    if (r->boot > 0) {
+        figs[n++] = HF_DENSITY_FIG_COVERAGE;
+        figs[n++] = HF_DENSITY_FIG_BOOTSTRAP;
+    }
+    return n;
+}
+
+/* Print the figures as character cells (braille, or ASCII with --ascii). Returns 0 or an
  * exit code. */
 static int
 print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_density_result *r,
@@ -585,8 +604,10 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
     char tail;
     if (sscanf(spec, "%dx%d%c", &w, &h, &tail) != 2 || w < 40 || h < 12 || w > 1000 || h > 1000)
         return hf_cli_usage_error("--cells: expected WxH with W >= 40, H >= 12, got '%s'", spec);
-    for (int f = 0; f < HF_DENSITY_FIG_COUNT; f++) {
-        hf_scene *s = hf_plot_density((hf_density_figure)f, t, r, ex);
+    hf_density_figure figs[HF_DENSITY_FIG_COUNT];
+    size_t nfig = figure_list(r, figs);
+    for (size_t f = 0; f < nfig; f++) {
+        hf_scene *s = hf_plot_density(figs[f], t, r, ex);
         hf_cellgrid *g = hf_cells_new(w, h);
         char *txt = NULL;
         if (s != NULL && g != NULL) {
@@ -603,7 +624,7 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
     return 0;
 }
 
-/* Write the four figures into dir: all or nothing (a failure removes the figures written so far
+/* Write the figures into dir: all or nothing (a failure removes the figures written so far
  * and the directory when this call created it). Returns 0 or an exit code (error printed). */
 static int
 write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
@@ -616,14 +637,13 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
     if (!made && errno != EEXIST)
         return hf_cli_usage_error("%s: cannot create directory: %s", dir, strerror(errno));
     hf_error err = {0};
-    hf_density_figure figs[] = {HF_DENSITY_FIG_MSE, HF_DENSITY_FIG_DECOMPOSITION,
-                                HF_DENSITY_FIG_BANDWIDTH, HF_DENSITY_FIG_EXAMPLE};
-    enum { NFIG = sizeof(figs) / sizeof(figs[0]) };
-    char *paths[NFIG] = {0};
+    hf_density_figure figs[HF_DENSITY_FIG_COUNT];
+    size_t nfig = figure_list(r, figs);
+    char *paths[HF_DENSITY_FIG_COUNT] = {0};
     hf_cairo_options co = {.format = fmt, .dpi = 150};
     size_t i, nw = 0;
     int rc = 0;
-    for (i = 0; i < NFIG && rc == 0; i++) {
+    for (i = 0; i < nfig && rc == 0; i++) {
         hf_scene *s = hf_plot_density(figs[i], t, r, ex);
         size_t len = strlen(dir) + 64;
         if (s == NULL || (paths[i] = malloc(len)) == NULL) {
@@ -641,7 +661,7 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
         }
         hf_scene_free(s);
     }
-    for (i = 0; i < NFIG; i++) {
+    for (i = 0; i < nfig; i++) {
         if (rc != 0 && i < nw)
             unlink(paths[i]);
         else if (rc == 0 && !quiet)
@@ -731,7 +751,7 @@ cmd_density(int argc, char **argv)
         {"cost-gen", 0, HF_OPT_DOUBLE, &o.cost_gen, "C2: seconds per generated event"},
         {"cost-train", 0, HF_OPT_DOUBLE, &o.cost_train, "C0: one-time training cost, seconds"},
         {"cells", 0, HF_OPT_STRING, &o.cells,
-         "WxH: also draw the four figures as text, W x H characters (e.g. 110x32)"},
+         "WxH: also draw the figures as text, W x H characters (e.g. 110x32)"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra,
                           "density [--truth NAME | --template CH[/SAMPLE] WORKSPACE.json | "

@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "core/density_boot.h"
+#include "core/density_truth.h"
 #include "core/fit.h"
 #include "core/patch.h"
 
@@ -61,6 +63,47 @@ ref_number(const cJSON *ref, const char *a, const char *b)
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(ref, a);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, b);
     return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+/* Density lab, part two: B = 50 bootstrap KDEs of n = 1e4 events, 20 bins (target < 1 s), for
+ * each bandwidth rule, plain and debiased (twice the KDEs). One thread. */
+static void
+bench_bootstrap(void)
+{
+    hf_error err = {0};
+    hf_density_truth *t = hf_density_truth_builtin("camelback", &err);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
+    enum { N = 10000, B = 50, BINS = 20 };
+    double *x = malloc(N * sizeof(double)), mean[BINS], var[BINS];
+    if (t == NULL || rng == NULL || x == NULL) {
+        printf("bootstrap: setup failed\n");
+        goto out;
+    }
+    for (int i = 0; i < N; i++)
+        x[i] = hf_density_truth_sample_one(t, rng);
+    printf("bootstrap ensembles: B = %d KDEs of n = %d events, %d bins (target < 1000 ms)\n", B,
+           N, BINS);
+    for (int rule = HF_KDE_SCOTT; rule <= HF_KDE_ISJ; rule++)
+        for (int debias = 0; debias < 2; debias++) {
+            hf_binest est = {.kind = HF_BINEST_KDE,
+                             .bins = BINS,
+                             .lo = hf_density_truth_lo(t),
+                             .hi = hf_density_truth_hi(t),
+                             .rule = (hf_kde_rule)rule,
+                             .bw_value = 1,
+                             .reflect = true,
+                             .exact = false, /* what the lab uses above n = 2000 */
+                             .debias = debias};
+            double s = now();
+            int rc = hf_binest_bootstrap(&est, x, N, B, rng, mean, var, NULL, &err);
+            printf("  bootstrap_%s%s_B50_n1e4: %s%.1f ms\n", hf_kde_rule_name((hf_kde_rule)rule),
+                   debias ? "_debiased" : "", rc ? "failed " : "", 1e3 * (now() - s));
+        }
+out:
+    hf_error_release(&err);
+    free(x);
+    gsl_rng_free(rng);
+    hf_density_truth_free(t);
 }
 
 /* Time one workspace: ws (with patchset ps applied when it exists), pyhf's timings for ratios. */
@@ -170,6 +213,7 @@ main(int argc, char **argv)
         bench_case(dir, names[i]);
         free(names[i]);
     }
+    bench_bootstrap();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS: %ld kB\n", ru.ru_maxrss);

@@ -145,6 +145,19 @@ fi
 t0=$(now_ms)
 "$BIN" density --truth camelback --reps 200 --draws 10:1e6 --sampling multinomial -j 2 >/dev/null &&
     echo "density_default_multinomial_j2: $(( $(now_ms) - t0 )) ms"
+# density, part two: the default experiment with B = 50 bootstrap KDEs per repetition (plain and
+# debiased bands) and the cost axis; and a generated template written into the demo workspace
+# (n = its effective MC events, M = 100 n, B = 50, both fits).
+t0=$(now_ms)
+"$BIN" density --truth camelback --reps 200 --draws 10:1e6 --bootstrap 50 --cost-sim 1e-2 \
+    --cost-gen 1e-5 --cost-train 0.5 -j 2 >/dev/null &&
+    echo "density_bootstrap50_cost_R200_j2: $(( $(now_ms) - t0 )) ms"
+GEN_DIR=$(mktemp -d /tmp/hfscope_bench_gen.XXXXXX)
+t0=$(now_ms)
+"$BIN" density -q --to-workspace assets/demo/demo.json --channel SR_lowMET --sample ttbar \
+    -o "$GEN_DIR/gen.json" >/dev/null &&
+    echo "density_to_workspace_demo: $(( $(now_ms) - t0 )) ms"
+rm -rf "$GEN_DIR"
 
 # figures (issue 5): a synthetic workspace of 500 channels (4 bins, 3 samples, lumi, 10 shared
 # normsys, per-bin staterror: about 2000 parameters). Single-channel pre-fit stack PNGs at 100 DPI

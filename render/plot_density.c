@@ -21,11 +21,16 @@
 #define TIMES          "\xc3\x97"
 #define APPROX         "\xe2\x89\x88"
 #define PLUSMINUS_TEXT "\xc2\xb1"
+#define SIGMA_LC       "\xcf\x83"
+#define BETA           "\xce\xb2"
+#define SQRT           "\xe2\x88\x9a"
+#define GEQ            "\xe2\x89\xa5"
 
 const char *
 hf_plot_density_name(hf_density_figure f)
 {
-    static const char *const names[] = {"mse", "decomposition", "bandwidth", "example"};
+    static const char *const names[] = {"mse",  "decomposition", "bandwidth", "example",
+                                        "cost", "coverage",      "bootstrap"};
     return (unsigned)f < HF_DENSITY_FIG_COUNT ? names[f] : "?";
 }
 
@@ -87,6 +92,38 @@ legend(hf_scene *s, hf_panel *p, const char *label, hf_ink ink, hf_legend_kind k
         e->marker = marker;
     }
     return e;
+}
+
+/* Equal bins on [lo, hi]: the bins + 1 edges, NULL on ENOMEM. */
+static double *
+bin_edges(hf_scene *s, double lo, double hi, size_t bins)
+{
+    double *e = hf_arena_array(&s->arena, bins + 1, sizeof(double));
+    if (e != NULL)
+        for (size_t b = 0; b <= bins; b++)
+            e[b] = lo + (hi - lo) * (double)b / (double)bins;
+    return e;
+}
+
+/* n > 1 points from a to b (both > 0), evenly spaced in log: abscissae of a smooth curve. */
+static double *
+log_grid(hf_scene *s, size_t n, double a, double b)
+{
+    double *x = hf_arena_array(&s->arena, n, sizeof(double));
+    if (x != NULL)
+        for (size_t i = 0; i < n; i++)
+            x[i] = a * pow(b / a, (double)i / (double)(n - 1));
+    return x;
+}
+
+/* What to run for the missing part of a figure, centred across the plot area at height y. */
+static int
+hint(hf_scene *s, hf_panel *p, double y, const char *str)
+{
+    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.5, y, str, HF_HALIGN_CENTER, HF_VALIGN_MIDDLE,
+                             HF_TEXT_NORMAL)
+               ? 0
+               : -1;
 }
 
 /* Left: MSE against M, log-log. Right: amplification against M. */
@@ -291,7 +328,7 @@ fig_decomposition(hf_scene *s, const hf_density_truth *t, const hf_density_resul
 
     /* right: per bin, mean KDE bin content minus truth, with the training spread */
     size_t B = r->bins;
-    double *edges = hf_arena_array(&s->arena, B + 1, sizeof(double));
+    double *edges = bin_edges(s, r->lo, r->hi, B);
     double *d = hf_arena_array(&s->arena, B, sizeof(double));
     double *lo = hf_arena_array(&s->arena, B, sizeof(double));
     double *hi = hf_arena_array(&s->arena, B, sizeof(double));
@@ -300,8 +337,6 @@ fig_decomposition(hf_scene *s, const hf_density_truth *t, const hf_density_resul
     if (edges == NULL || d == NULL || lo == NULL || hi == NULL || hl == NULL || hh == NULL)
         return -1;
     double amax = 0;
-    for (size_t b = 0; b <= B; b++)
-        edges[b] = r->lo + (r->hi - r->lo) * (double)b / (double)B;
     for (size_t b = 0; b < B; b++) {
         double sd = sqrt(r->q_var[b]), sh = sqrt(r->p[b] * (1 - r->p[b]) / (double)r->n);
         d[b] = r->q_mean[b] - r->p[b];
@@ -457,7 +492,7 @@ fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
         return -1;
     size_t B = ex->bins, NP = 400;
     double w = (ex->hi - ex->lo) / (double)B;
-    double *edges = hf_arena_array(&s->arena, B + 1, sizeof(double));
+    double *edges = bin_edges(s, ex->lo, ex->hi, B);
     double *tr = hf_arena_array(&s->arena, B, sizeof(double));
     double *gen = hf_arena_array(&s->arena, B, sizeof(double));
     double *cx = hf_arena_array(&s->arena, NP, sizeof(double));
@@ -468,8 +503,6 @@ fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
         ty == NULL)
         return -1;
     double ymax = 0;
-    for (size_t b = 0; b <= B; b++)
-        edges[b] = ex->lo + w * (double)b;
     for (size_t b = 0; b < B; b++) {
         tr[b] = ex->train[b] / w;
         gen[b] = ex->generated[b] / w;
@@ -532,6 +565,463 @@ fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
                                            : hf_density_truth_name(t)));
 }
 
+/* The figure when the experiment has no data for it: the title, a hint where the plot would be,
+ * and a caption saying what the figure would show. */
+static int
+no_data(hf_scene *s, const char *title, const char *str, const char *line1, const char *line2)
+{
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, PANEL_BOTTOM);
+    if (p == NULL || hf_scene_set_title(s, title) < 0)
+        return -1;
+    p->frame = false;
+    p->x.hidden = true;
+    p->y.hidden = true;
+    return hint(s, p, 0.5, str) < 0 ? -1 : add_caption(s, line1, line2);
+}
+
+/* The extent of one strategy's measured points, merged into [*x0, *x1] x [*y0, *y1]. */
+static void
+cost_extent(const hf_density_cost_point *pt, size_t n, double *x0, double *x1, double *y0,
+            double *y1)
+{
+    for (size_t i = 0; i < n; i++) {
+        *x0 = fmin(*x0, pt[i].t);
+        *x1 = fmax(*x1, pt[i].t);
+        if (pt[i].mse > 0) {
+            *y0 = fmin(*y0, pt[i].mse);
+            *y1 = fmax(*y1, pt[i].mse);
+        }
+    }
+}
+
+/* One strategy's measured MSE: markers with their standard errors. */
+static int
+cost_points(hf_scene *s, hf_panel *p, const hf_density_cost_point *pt, size_t n, hf_marker m,
+            hf_ink ink)
+{
+    double *x = hf_arena_array(&s->arena, n + 1, sizeof(double));
+    double *y = hf_arena_array(&s->arena, n + 1, sizeof(double));
+    double *e = hf_arena_array(&s->arena, n + 1, sizeof(double));
+    if (x == NULL || y == NULL || e == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = pt[i].t;
+        y[i] = pt[i].mse;
+        e[i] = pt[i].mse_err;
+    }
+    return hf_panel_add_points(s, p, n, x, y, NULL, NULL, e, e, m, ink) ? 0 : -1;
+}
+
+/* A vertical marker at x from the bottom of the plot up to y (below the legend), named in the
+ * legend; nothing when x is off the axis (a crossing that does not exist is NaN). */
+static int
+vmark(hf_scene *s, hf_panel *p, double x, double y, hf_ink ink, hf_dash dash, const char *label)
+{
+    if (!(x > p->x.min && x < p->x.max))
+        return 0;
+    double lx[2] = {x, x}, ly[2] = {p->y.min, y};
+    return hf_panel_add_line(s, p, 2, lx, ly, ink, dash) != NULL &&
+                   legend(s, p, label, ink, HF_LEGEND_LINE, dash, HF_MARKER_NONE) != NULL
+               ? 0
+               : -1;
+}
+
+/* The caption on the cost axis: where the generative strategy is ahead, and what it gains there
+ * at most. */
+static int
+cost_caption(hf_scene *s, const hf_density_cost *c)
+{
+    const char *lead = "Lower is better at equal compute t. The generative strategy is";
+    if (!isfinite(c->cross_lo))
+        return add_caption(s, hf_scene_printf(s, "%s never ahead: it starts at t_start,", lead),
+                           "then levels off at its floor, the KDE's error, which simulation "
+                           "reaches first.");
+    const char *line1 = isfinite(c->cross_hi)
+                            ? hf_scene_printf(s, "%s ahead for %.3g s < t < %.3g s only.", lead,
+                                              c->cross_lo, c->cross_hi)
+                            : hf_scene_printf(s, "%s ahead from t = %.3g s on.", lead, c->cross_lo);
+    if (!isfinite(c->max_saving))
+        return add_caption(s, line1, "No floor was measured above the noise, so it stays ahead.");
+    return add_caption(s, line1,
+                       hf_scene_printf(s,
+                                       "There it saves at most %.3g s of compute, once (at MSE "
+                                       "%.2g); the best speed-up is %.2f" TIMES ".",
+                                       c->max_saving, c->saving_mse, c->best_ratio));
+}
+
+/* MSE against the compute spent, for simulating true events and for training a KDE on n of them
+ * and generating from it. */
+static int
+fig_cost(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
+{
+    const char *title =
+        hf_scene_printf(s, "Simulate or generate? Equal compute: %s", hf_density_truth_name(t));
+    const hf_density_cost *c = r->cost;
+    if (c == NULL)
+        return no_data(
+            s, title, "run with --cost-sim and --cost-gen for the cost axis",
+            "MSE against compute: simulating every event, or simulating n, training a "
+            "KDE and generating from it.",
+            "Set with --cost-sim, --cost-gen (seconds per simulated, generated event) and "
+            "--cost-train.");
+    double xmin = c->t_start, xmax = c->t_start, ymin = c->floor, ymax = c->floor;
+    cost_extent(c->sim, c->nsim, &xmin, &xmax, &ymin, &ymax);
+    cost_extent(c->gen, c->ngen, &xmin, &xmax, &ymin, &ymax);
+    if (isfinite(c->cross_hi))
+        xmax = fmax(xmax, c->cross_hi);
+    double x0, x1, y0, y1;
+    log_range(xmin, xmax, &x0, &x1);
+    log_range(ymin, ymax, &y0, &y1);
+    y1 = headroom(y0, ymax, 0.55); /* the data in the lower 55%, the legend above */
+    if (hf_scene_set_title(s, title) < 0)
+        return -1;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, PANEL_BOTTOM);
+    if (p == NULL || hf_panel_set_axis(s, &p->x, x0, x1, true, "total compute t (s)") < 0 ||
+        hf_panel_set_axis(s, &p->y, y0, y1, true,
+                          "integrated MSE  " SIGMA " (estimate " MINUS " p)" SQUARED) < 0 ||
+        hf_panel_set_title(s, p,
+                           hf_scene_printf(s,
+                                           "per event: %.3g s simulated, %.3g s generated; "
+                                           "training %.3g s; n = %zu, %zu repetitions",
+                                           c->c_sim, c->c_gen, c->c_train, r->n, r->reps)) < 0)
+        return -1;
+    p->grid = true;
+    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    p->legend_columns = 2;
+    hf_ink sim = hf_ink_of(HF_ROLE_SERIES, 2), gen = hf_ink_of(HF_ROLE_SERIES, 0);
+    hf_ink kde = hf_ink_of(HF_ROLE_SERIES, 1), ref = hf_ink_of(HF_ROLE_REF, 0);
+    /* both closed forms from where they enter the data's range: the legend's corner stays free */
+    size_t NP = 200;
+    double K = r->sum_pq * c->c_sim, S = c->sampling_coef * c->c_gen, top = ymax * 1.5;
+    double *sx = log_grid(s, NP, fmax(x0, K / top), x1);
+    double *sy = hf_arena_array(&s->arena, NP, sizeof(double));
+    /* the generative curve is smooth in t - t_start, which its first points crowd against */
+    double span = x1 - c->t_start;
+    double *gx =
+        log_grid(s, NP, fmax(top > c->floor ? S / (top - c->floor) : 0, span * 1e-9), span);
+    double *gy = hf_arena_array(&s->arena, NP, sizeof(double));
+    if (sx == NULL || sy == NULL || gx == NULL || gy == NULL)
+        return -1;
+    for (size_t i = 0; i < NP; i++) {
+        sy[i] = hf_density_cost_sim_mse(c, r->sum_pq, sx[i]);
+        gx[i] += c->t_start;
+        gy[i] = hf_density_cost_gen_mse(c, gx[i]);
+    }
+    if (!legend(s, p, "simulation: N = t / c_sim true events", sim, HF_LEGEND_MARKER, HF_DASH_SOLID,
+                HF_MARKER_SQUARE) ||
+        !legend(s, p, "exact: " SIGMA " p(1" MINUS "p) c_sim / t", sim, HF_LEGEND_LINE,
+                HF_DASH_DASHED, HF_MARKER_NONE) ||
+        !legend(s, p, "generative: M = (t " MINUS " t_start) / c_gen", gen, HF_LEGEND_MARKER,
+                HF_DASH_SOLID, HF_MARKER_CIRCLE) ||
+        !legend(s, p, "floor + " SIGMA " q(1" MINUS "q) c_gen / (t " MINUS " t_start)", gen,
+                HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE))
+        return -1;
+    double mark = headroom(y0, ymax, 0.95); /* vertical markers stop below the legend */
+    if ((c->floor > 0 && (!hf_panel_add_rule(s, p, false, c->floor, kde, HF_DASH_DASHED) ||
+                          !hf_panel_add_text(s, p, HF_COORD_DATA, x1 / 1.3, c->floor * 1.3,
+                                             hf_scene_printf(s, "floor: KDE error %.2g", c->floor),
+                                             HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))) ||
+        vmark(s, p, c->t_start, mark, ref, HF_DASH_DOTTED,
+              hf_scene_printf(s, "t_start = %.3g s: n simulated, then training", c->t_start)) < 0 ||
+        vmark(s, p, c->cross_lo, mark, hf_ink_of(HF_ROLE_SERIES, 4), HF_DASH_DASHED,
+              hf_scene_printf(s, "crossover: t = %.3g s", c->cross_lo)) < 0 ||
+        vmark(s, p, c->cross_hi, mark, hf_ink_of(HF_ROLE_SERIES, 5), HF_DASH_SOLID,
+              hf_scene_printf(s, "simulation wins for good: t = %.3g s", c->cross_hi)) < 0)
+        return -1;
+    if (!hf_panel_add_line(s, p, NP, sx, sy, sim, HF_DASH_DASHED) ||
+        !hf_panel_add_line(s, p, NP, gx, gy, gen, HF_DASH_SOLID) ||
+        cost_points(s, p, c->sim, c->nsim, HF_MARKER_SQUARE, sim) < 0 ||
+        cost_points(s, p, c->gen, c->ngen, HF_MARKER_CIRCLE, gen) < 0)
+        return -1;
+    return cost_caption(s, c);
+}
+
+/* Bar k of nk in every group g (centred on x = g) up to v[g], as one step band whose gaps are
+ * NaN bins; NaN values leave their bar out. */
+static int
+bars(hf_scene *s, hf_panel *p, size_t ng, const double *v, size_t k, size_t nk, hf_ink ink)
+{
+    if (ng == 0)
+        return 0;
+    double w = 0.8 / (double)nk;
+    double *e = hf_arena_array(&s->arena, 2 * ng, sizeof(double));
+    double *lo = hf_arena_array(&s->arena, 2 * ng, sizeof(double));
+    double *hi = hf_arena_array(&s->arena, 2 * ng, sizeof(double));
+    if (e == NULL || lo == NULL || hi == NULL)
+        return -1;
+    for (size_t g = 0; g < ng; g++) {
+        e[2 * g] = (double)g - 0.4 + w * (double)k;
+        e[2 * g + 1] = e[2 * g] + w;
+        lo[2 * g] = 0;
+        hi[2 * g] = v[g];
+        lo[2 * g + 1] = hi[2 * g + 1] = NAN;
+    }
+    return hf_panel_add_band(s, p, 2 * ng - 1, true, e, lo, hi, HF_FILL_SOLID, ink) ? 0 : -1;
+}
+
+/* k when v is 10^k for a whole k >= 1, else 0. */
+static int
+decade_of(double v)
+{
+    double k = round(log10(v));
+    return k >= 1 && k < 100 && v == pow(10, k) ? (int)k : 0;
+}
+
+/* Ticks at the groups g = 0, 1, ...: the M grid, powers of ten as 10^k (the backends draw a
+ * superscript), then M -> inf. */
+static int
+draws_ticks(hf_scene *s, hf_axis *ax, const hf_density_result *r, size_t ng)
+{
+    double *x = hf_arena_array(&s->arena, ng + 1, sizeof(double));
+    const char **lab = hf_arena_array(&s->arena, ng + 1, sizeof(char *));
+    if (x == NULL || lab == NULL)
+        return -1;
+    for (size_t g = 0; g < ng; g++) {
+        int k = g < r->ndraws ? decade_of(r->draw[g].draws) : 0;
+        x[g] = (double)g;
+        lab[g] = g >= r->ndraws ? INF
+                 : k > 0        ? hf_scene_printf(s, "10^%d", k)
+                                : hf_scene_printf(s, "%g", r->draw[g].draws);
+        if (lab[g] == NULL)
+            return -1;
+    }
+    if (hf_panel_axis_ticks(s, ax, ng, x, lab) < 0)
+        return -1;
+    for (size_t g = 0; g < r->ndraws; g++) {
+        ax->ticks[g].pow10 = decade_of(r->draw[g].draws);
+        ax->ticks[g].is_pow10 = ax->ticks[g].pow10 > 0;
+    }
+    return 0;
+}
+
+/* Per M, the share of bins whose +-1 sigma interval covers the truth: naive sqrt(g), the plain
+ * bootstrap band, the debiased band; M -> inf for the two bands at the right. */
+static int
+fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
+{
+    bool boot = r->boot > 0;
+    size_t nd = r->ndraws, ng = nd + (boot ? 1 : 0);
+    double *naive = hf_arena_array(&s->arena, ng + 1, sizeof(double));
+    double *plain = hf_arena_array(&s->arena, ng + 1, sizeof(double));
+    double *deb = hf_arena_array(&s->arena, ng + 1, sizeof(double));
+    if (naive == NULL || plain == NULL || deb == NULL)
+        return -1;
+    for (size_t m = 0; m < nd; m++) {
+        naive[m] = r->draw[m].coverage;
+        plain[m] = r->draw[m].boot_coverage;
+        deb[m] = r->draw[m].debiased_coverage;
+    }
+    if (boot) {
+        naive[nd] = NAN; /* the KDE's bin integrals have no counts to take sqrt of */
+        plain[nd] = r->boot_coverage;
+        deb[nd] = r->debiased_coverage;
+    }
+    if (hf_scene_set_title(s, hf_scene_printf(s, "Do the error bars cover the truth? %s",
+                                              hf_density_truth_name(t))) < 0)
+        return -1;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, PANEL_BOTTOM);
+    static const double pct[] = {0, 0.2, 0.4, 0.6, 0.8, 1.0};
+    static const char *const pct_label[] = {"0%", "20%", "40%", "60%", "80%", "100%"};
+    if (p == NULL ||
+        hf_panel_set_axis(s, &p->x, -0.6, (double)ng - 0.4, false,
+                          boot ? "generated events M   (" INF ": the KDE's bin integrals)"
+                               : "generated events M") < 0 ||
+        draws_ticks(s, &p->x, r, ng) < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, 1.55, false,
+                          "bins covered by " PLUSMINUS_TEXT "1 " SIGMA_LC) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, 6, pct, pct_label) < 0 ||
+        hf_panel_set_title(
+            s, p,
+            boot ? hf_scene_printf(s, "n = %zu, %zu bins, %zu repetitions, %zu bootstrap members",
+                                   r->n, r->bins, r->reps, r->boot)
+                 : hf_scene_printf(s, "n = %zu, %zu bins, %zu repetitions", r->n, r->bins,
+                                   r->reps)) < 0)
+        return -1;
+    p->grid = true;
+    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    hf_ink nv = hf_ink_of(HF_ROLE_SERIES, 3), pl = hf_ink_of(HF_ROLE_SERIES, 0);
+    hf_ink db = hf_ink_of(HF_ROLE_SERIES, 4), ref = hf_ink_of(HF_ROLE_REF, 0);
+    size_t nk = boot ? 3 : 1;
+    if (bars(s, p, ng, naive, 0, nk, nv) < 0 ||
+        (boot && (bars(s, p, ng, plain, 1, nk, pl) < 0 || bars(s, p, ng, deb, 2, nk, db) < 0)) ||
+        !hf_panel_add_rule(s, p, false, r->nominal_coverage, ref, HF_DASH_DASHED) ||
+        (boot && !hf_panel_add_rule(s, p, true, (double)nd - 0.5, ref, HF_DASH_DOTTED)))
+        return -1;
+    if (!legend(s, p, "naive: g " PLUSMINUS_TEXT " " SQRT "g", nv, HF_LEGEND_FILL, HF_DASH_SOLID,
+                HF_MARKER_NONE) ||
+        (boot && (!legend(s, p, "bootstrap band (training spread + " SQRT "g)", pl, HF_LEGEND_FILL,
+                          HF_DASH_SOLID, HF_MARKER_NONE) ||
+                  !legend(s, p, "debiased band (estimated bias removed)", db, HF_LEGEND_FILL,
+                          HF_DASH_SOLID, HF_MARKER_NONE))) ||
+        !legend(s, p, hf_scene_printf(s, "nominal %.1f%%", 100 * r->nominal_coverage), ref,
+                HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE))
+        return -1;
+    if (!boot && hint(s, p, 0.72, "run with --bootstrap B for the bootstrap bands") < 0)
+        return -1;
+    return add_caption(s,
+                       "Share of (repetition, bin) pairs whose interval contains the true "
+                       "content; bins with n p " GEQ " 5 only.",
+                       "Naive " SQRT "g ignores the KDE's own error, so it fails as M grows; the "
+                       "bootstrap bands add it.");
+}
+
+/* One estimate per bin with its band: a translucent step band +-sd and the estimate's steps. */
+static int
+banded_hist(hf_scene *s, hf_panel *p, const double *edges, size_t B, const double *v,
+            const double *sd, hf_ink ink)
+{
+    double *lo = hf_arena_array(&s->arena, B, sizeof(double));
+    double *hi = hf_arena_array(&s->arena, B, sizeof(double));
+    if (lo == NULL || hi == NULL)
+        return -1;
+    for (size_t b = 0; b < B; b++) {
+        lo[b] = v[b] - sd[b];
+        hi[b] = v[b] + sd[b];
+    }
+    if (!hf_panel_add_band(s, p, B, true, edges, lo, hi, HF_FILL_SHADE, ink))
+        return -1;
+    hf_item *it = hf_panel_add_hist(s, p, B, edges, v, ink);
+    if (it == NULL)
+        return -1;
+    it->width = HF_WIDTH_THICK;
+    return 0;
+}
+
+/* Pulls (v - truth) / sd at the bin centres shifted by `shift` bin widths, named in the legend
+ * with how many lie within +-1; *amax grows to the largest |pull|. Only bins with n p >= 5, as
+ * for the coverage: in the empty tails both bands shrink to nothing and pulls mean nothing. */
+static int
+pull_points(hf_scene *s, hf_panel *p, const hf_density_example *ex, const double *v,
+            const double *sd, double shift, const char *name, hf_marker m, hf_ink ink, double *amax)
+{
+    size_t B = ex->bins, inside = 0, total = 0;
+    double w = (ex->hi - ex->lo) / (double)B;
+    double *x = hf_arena_array(&s->arena, B, sizeof(double));
+    double *y = hf_arena_array(&s->arena, B, sizeof(double));
+    if (x == NULL || y == NULL)
+        return -1;
+    for (size_t b = 0; b < B; b++) {
+        x[b] = ex->lo + w * ((double)b + 0.5 + shift);
+        bool enough = (double)ex->n * ex->truth[b] >= 5 && sd[b] > 0;
+        y[b] = enough ? (v[b] - ex->truth[b]) / sd[b] : NAN;
+        if (isfinite(y[b])) {
+            *amax = fmax(*amax, fabs(y[b]));
+            inside += fabs(y[b]) <= 1;
+            total++;
+        }
+    }
+    const char *label =
+        hf_scene_printf(s, "%s: %zu of %zu within " PLUSMINUS_TEXT "1", name, inside, total);
+    return hf_panel_add_points(s, p, B, x, y, NULL, NULL, NULL, NULL, m, ink) != NULL &&
+                   legend(s, p, label, ink, HF_LEGEND_MARKER, HF_DASH_SOLID, m) != NULL
+               ? 0
+               : -1;
+}
+
+/* Right of the bootstrap figure: both bands' pulls per bin against the +-1 lines. */
+static int
+bootstrap_pulls(hf_scene *s, const hf_density_example *ex, hf_ink pl, hf_ink db)
+{
+    hf_panel *q = hf_scene_add_panel(s, 0.6, 0, 1, PANEL_BOTTOM);
+    if (q == NULL)
+        return -1;
+    double amax = 2.0;
+    hf_ink ref = hf_ink_of(HF_ROLE_REF, 0);
+    if (!hf_panel_add_rule(s, q, false, 0.0, ref, HF_DASH_SOLID) ||
+        !hf_panel_add_rule(s, q, false, -1.0, ref, HF_DASH_DASHED) ||
+        !hf_panel_add_rule(s, q, false, 1.0, ref, HF_DASH_DASHED) ||
+        pull_points(s, q, ex, ex->generated, ex->boot_sd, -0.15, "plain", HF_MARKER_CIRCLE, pl,
+                    &amax) < 0 ||
+        pull_points(s, q, ex, ex->debiased, ex->debiased_sd, 0.15, "debiased", HF_MARKER_SQUARE, db,
+                    &amax) < 0)
+        return -1;
+    amax *= 1.1;
+    if (hf_panel_set_axis(s, &q->x, ex->lo, ex->hi, false, "x") < 0 ||
+        hf_panel_set_axis(s, &q->y, -amax, amax * 2.0, false,
+                          "pull  (estimate " MINUS " truth) / band") < 0 ||
+        hf_panel_set_title(s, q, "pull per bin (n p " GEQ " 5)") < 0)
+        return -1;
+    q->grid = true;
+    q->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    return 0;
+}
+
+/* One generated histogram with its plain and debiased bootstrap bands against the truth, and
+ * the bands' pulls per bin. */
+static int
+fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
+              const hf_density_example *ex)
+{
+    if (ex == NULL)
+        return -1;
+    bool boot = ex->boot_sd != NULL;
+    size_t B = ex->bins;
+    double *edges = bin_edges(s, ex->lo, ex->hi, B);
+    if (edges == NULL)
+        return -1;
+    double ymax = 0;
+    for (size_t b = 0; b < B; b++) {
+        ymax = fmax(ymax, fmax(ex->truth[b], ex->generated[b]));
+        if (boot)
+            ymax = fmax(ymax, fmax(ex->generated[b] + ex->boot_sd[b],
+                                   ex->debiased[b] + ex->debiased_sd[b]));
+    }
+    if (!(ymax > 0))
+        ymax = 1;
+    if (hf_scene_set_title(s, hf_scene_printf(s, "Bootstrap bands of one generated histogram: %s",
+                                              hf_density_truth_name(t))) < 0)
+        return -1;
+    hf_panel *p = hf_scene_add_panel(s, 0, 0, boot ? 0.6 : 1, PANEL_BOTTOM);
+    if (p == NULL || hf_panel_set_axis(s, &p->x, ex->lo, ex->hi, false, "x") < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, ymax * 1.7, false, "probability per bin") < 0 ||
+        hf_panel_set_title(s, p,
+                           boot ? hf_scene_printf(s,
+                                                  "repetition 1 of %zu: n = %zu, M = %.0f, B = %zu",
+                                                  r->reps, ex->n, ex->draws, r->boot)
+                                : hf_scene_printf(s, "repetition 1 of %zu: n = %zu, M = %.0f",
+                                                  r->reps, ex->n, ex->draws)) < 0)
+        return -1;
+    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    hf_ink truth = hf_ink_of(HF_ROLE_FG, 0), pl = hf_ink_of(HF_ROLE_SERIES, 0);
+    hf_ink db = hf_ink_of(HF_ROLE_SERIES, 4);
+    hf_item *it;
+    if (boot) {
+        if (banded_hist(s, p, edges, B, ex->generated, ex->boot_sd, pl) < 0 ||
+            banded_hist(s, p, edges, B, ex->debiased, ex->debiased_sd, db) < 0)
+            return -1;
+    } else {
+        it = hf_panel_add_hist(s, p, B, edges, ex->generated, pl);
+        if (it == NULL || hint(s, p, 0.72, "run with --bootstrap B for the bands") < 0)
+            return -1;
+        it->width = HF_WIDTH_THICK;
+    }
+    it = hf_panel_add_hist(s, p, B, edges, ex->truth, truth);
+    if (it == NULL)
+        return -1;
+    it->dash = HF_DASH_DOTTED;
+    it->width = HF_WIDTH_THICK;
+    if (!legend(s, p, "truth", truth, HF_LEGEND_LINE, HF_DASH_DOTTED, HF_MARKER_NONE) ||
+        !legend(s, p,
+                hf_scene_printf(s, "generated (M = %.0f)%s", ex->draws,
+                                boot ? " " PLUSMINUS_TEXT " bootstrap band" : ""),
+                pl, boot ? HF_LEGEND_SHADE : HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
+        (boot && !legend(s, p, "debiased " PLUSMINUS_TEXT " its band", db, HF_LEGEND_SHADE,
+                         HF_DASH_SOLID, HF_MARKER_NONE)))
+        return -1;
+    if (!boot)
+        return add_caption(s,
+                           "Without a bootstrap the generated histogram has only its own " SQRT
+                           "(g)/M as error, which misses",
+                           "the KDE's dependence on its training set: see the coverage figure.");
+    if (bootstrap_pulls(s, ex, pl, db) < 0)
+        return -1;
+    return add_caption(s,
+                       "Band: the spread over bootstrap resamples of the training set plus the "
+                       "histogram's own " SQRT "(g)/M.",
+                       "Debiased: the estimated smoothing bias " BETA " subtracted. Right: ideally "
+                       "68% of the pulls lie within " PLUSMINUS_TEXT "1.");
+}
+
 /* A new scene for figure f (see the header). Returns NULL on ENOMEM; caller frees. */
 hf_scene *
 hf_plot_density(hf_density_figure f, const hf_density_truth *t, const hf_density_result *r,
@@ -553,6 +1043,15 @@ hf_plot_density(hf_density_figure f, const hf_density_truth *t, const hf_density
         break;
     case HF_DENSITY_FIG_EXAMPLE:
         rc = fig_example(s, t, r, ex);
+        break;
+    case HF_DENSITY_FIG_COST:
+        rc = fig_cost(s, t, r);
+        break;
+    case HF_DENSITY_FIG_COVERAGE:
+        rc = fig_coverage(s, t, r);
+        break;
+    case HF_DENSITY_FIG_BOOTSTRAP:
+        rc = fig_bootstrap(s, t, r, ex);
         break;
     case HF_DENSITY_FIG_COUNT:
         break;

@@ -1,6 +1,7 @@
 /* render/plot_density.h - figures of the density lab (core/density.h) as scenes: MSE against the
  * number of generated events, its decomposition, amplification against bandwidth and binning,
- * and one repetition's truth / training histogram / KDE / generated histogram. */
+ * one repetition's truth / training histogram / KDE / generated histogram, MSE against compute,
+ * the coverage of the error bars, and one generated histogram's bootstrap bands. */
 #ifndef HF_PLOT_DENSITY_H
 #define HF_PLOT_DENSITY_H
 
@@ -12,13 +13,19 @@ typedef enum hf_density_figure {
     HF_DENSITY_FIG_DECOMPOSITION, /* bias^2, training variance, sampling variance vs M */
     HF_DENSITY_FIG_BANDWIDTH,     /* amplification vs bandwidth (rules marked) and vs binning */
     HF_DENSITY_FIG_EXAMPLE,       /* truth, training histogram, KDE, generated histogram */
+    HF_DENSITY_FIG_COST,          /* MSE vs compute t, simulation vs generative (log-log) */
+    HF_DENSITY_FIG_COVERAGE,      /* coverage of naive, bootstrap and debiased bands per M */
+    HF_DENSITY_FIG_BOOTSTRAP,     /* one generated histogram with both bands; pulls per bin */
     HF_DENSITY_FIG_COUNT
 } hf_density_figure;
 
-/* "mse", "decomposition", "bandwidth", "example" (file names: density_<name>.png). */
+/* "mse", "decomposition", "bandwidth", "example", "cost", "coverage", "bootstrap" (file names:
+ * density_<name>.png). */
 const char *hf_plot_density_name(hf_density_figure f);
-/* A new scene for figure f (ex is needed only by HF_DENSITY_FIG_EXAMPLE and may be NULL
- * otherwise). Returns NULL on ENOMEM; caller frees with hf_scene_free. */
+/* A new scene for figure f (ex is needed only by HF_DENSITY_FIG_EXAMPLE and
+ * HF_DENSITY_FIG_BOOTSTRAP and may be NULL otherwise). Figures whose data is off (no cost axis,
+ * no bootstrap) say which option turns it on. Returns NULL on ENOMEM or when a needed ex is
+ * NULL; caller frees with hf_scene_free. */
 hf_scene *hf_plot_density(hf_density_figure f, const hf_density_truth *t,
                           const hf_density_result *r, const hf_density_example *ex);
 

@@ -211,7 +211,9 @@ static const struct {
     {"two_patches.json", "nope", "/patches", "no patch named 'nope'"},
     {"second_patch_fails.json", "b", "/patches/1/patch/0", "patch 'b': operation 0"},
     {"truncated.json", NULL, "", ""},
-    {"not_object.json", NULL, "", "must be a JSON object"},
+    /* an array is a bare RFC 6902 patch: its elements must be operations */
+    {"not_object.json", NULL, "/0", "an operation must be an object"},
+    {"scalar.json", NULL, "", "must be a JSON object"},
 };
 
 START_TEST(test_bad_patches)

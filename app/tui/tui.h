@@ -104,6 +104,8 @@ typedef struct tui_dens_job {
     size_t n, bins, reps;
     int rule;  /* hf_kde_rule */
     double bw; /* multiple of the rule's bandwidth */
+    size_t boot;       /* bootstrap members per repetition, 0: off */
+    double cost_ratio; /* cost of a simulated / a generated event, 0: no cost axis */
     unsigned long seed;
 } tui_dens_job;
 
@@ -126,7 +128,7 @@ typedef struct tui_dens {
     int sel;    /* selected setting */
 } tui_dens;
 
-#define TUI_DENS_NSET 6
+#define TUI_DENS_NSET 8
 
 /* The Systematics screen (tui_syst.c): two-point parameters with their flags and constraint,
  * and a detail (templates, interpolation, constraint sources, decorrelate-and-refit). */
@@ -345,6 +347,8 @@ unsigned tui_dens_poll(struct tui *t);
 hf_scene *tui_dens_scene(tui_dens *d);
 void tui_dens_setting(const struct tui *t, int k, char *buf, size_t n);
 bool tui_dens_adjust(struct tui *t, int k, int dir);
+bool tui_dens_toggle_boot(struct tui *t); /* b: bootstrap bands on/off */
+bool tui_dens_cost_view(struct tui *t);   /* c: the cost axis and its figure */
 void tui_dens_status(tui_dens *d, char *buf, size_t n);
 
 /* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */

@@ -3,6 +3,7 @@
  * repetition's example) to the UI after each batch, so the figures fill in live. */
 #include "app/tui/tui.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,11 @@ static const size_t n_choices[] = {25, 50, 100, 200, 500, 1000, 5000};
 static const size_t bin_choices[] = {5, 10, 20, 40, 80};
 static const size_t rep_choices[] = {50, 100, 200, 500, 1000};
 static const double bw_choices[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
+static const size_t boot_choices[] = {0, 20, 50};
+static const double cost_choices[] = {0, 10, 100, 1000, 10000}; /* c_sim / c_gen */
+#define COST_SIM      1e-2 /* seconds per simulated event on the cost axis */
+#define COST_DEFAULT  1000 /* the ratio the cost view turns on */
+#define BOOT_DEFAULT  20
 #define NCH(a) (sizeof(a) / sizeof((a)[0]))
 
 static void
@@ -62,6 +68,11 @@ dens_main(void *arg)
         cfg.bw_value = job.bw;
         cfg.sampling = HF_DENSITY_MULTINOMIAL; /* O(bins) per histogram: live even at M = 1e6 */
         cfg.seed = job.seed;
+        cfg.boot = job.boot;
+        if (job.cost_ratio > 0) {
+            cfg.cost_sim = COST_SIM;
+            cfg.cost_gen = COST_SIM / job.cost_ratio;
+        }
         hf_density_exp *e = truth != NULL ? hf_density_exp_new(truth, &cfg, &err) : NULL;
         while (e != NULL && !atomic_load(&d->cancel) && hf_density_exp_done(e) < job.reps) {
             size_t left = job.reps - hf_density_exp_done(e);
@@ -204,8 +215,8 @@ tui_dens_scene(tui_dens *d)
 {
     hf_scene *s = NULL;
     pthread_mutex_lock(&d->mu);
-    if (d->res != NULL && d->truth != NULL &&
-        (d->figure != HF_DENSITY_FIG_EXAMPLE || d->ex != NULL))
+    bool needs_ex = d->figure == HF_DENSITY_FIG_EXAMPLE || d->figure == HF_DENSITY_FIG_BOOTSTRAP;
+    if (d->res != NULL && d->truth != NULL && (!needs_ex || d->ex != NULL))
         s = hf_plot_density((hf_density_figure)d->figure, d->truth, d->res, d->ex);
     pthread_mutex_unlock(&d->mu);
     return s;
@@ -245,6 +256,18 @@ tui_dens_setting(const struct tui *t, int k, char *buf, size_t n)
         break;
     case 4:
         snprintf(buf, n, "reps       %zu", j->reps);
+        break;
+    case 5:
+        if (j->boot > 0)
+            snprintf(buf, n, "bootstrap  %zu KDEs/rep", j->boot);
+        else
+            snprintf(buf, n, "bootstrap  off");
+        break;
+    case 6:
+        if (j->cost_ratio > 0)
+            snprintf(buf, n, "cost       gen %gx cheaper", j->cost_ratio);
+        else
+            snprintf(buf, n, "cost       off");
         break;
     default:
         snprintf(buf, n, "figure     %s", hf_plot_density_name((hf_density_figure)t->dens.figure));
@@ -301,10 +324,50 @@ adjust(struct tui *t, int k, int dir)
     case 4:
         j->reps = step_size(rep_choices, NCH(rep_choices), j->reps, dir);
         return true;
+    case 5:
+        j->boot = step_size(boot_choices, NCH(boot_choices), j->boot, dir);
+        return true;
+    case 6: {
+        size_t i = 0;
+        while (i + 1 < NCH(cost_choices) && cost_choices[i] < j->cost_ratio)
+            i++;
+        i = dir > 0 ? (i + 1 < NCH(cost_choices) ? i + 1 : i) : (i > 0 ? i - 1 : 0);
+        j->cost_ratio = cost_choices[i];
+        return true;
+    }
     default:
         t->dens.figure = (t->dens.figure + dir + HF_DENSITY_FIG_COUNT) % HF_DENSITY_FIG_COUNT;
         return false;
     }
+}
+
+/* The bootstrap toggle (off <-> BOOT_DEFAULT members; on: the coverage figure) and the cost view
+ * (turns the cost axis on if it is off and shows its figure). Return true when the experiment
+ * must restart. */
+bool
+tui_dens_toggle_boot(struct tui *t)
+{
+    pthread_mutex_lock(&t->dens.mu);
+    tui_dens_job *j = &t->dens.job;
+    j->boot = j->boot > 0 ? 0 : BOOT_DEFAULT;
+    if (j->boot > 0)
+        t->dens.figure = HF_DENSITY_FIG_COVERAGE;
+    else if (t->dens.figure == HF_DENSITY_FIG_COVERAGE || t->dens.figure == HF_DENSITY_FIG_BOOTSTRAP)
+        t->dens.figure = HF_DENSITY_FIG_MSE;
+    pthread_mutex_unlock(&t->dens.mu);
+    return true;
+}
+
+bool
+tui_dens_cost_view(struct tui *t)
+{
+    pthread_mutex_lock(&t->dens.mu);
+    bool restart = !(t->dens.job.cost_ratio > 0);
+    if (restart)
+        t->dens.job.cost_ratio = COST_DEFAULT;
+    t->dens.figure = HF_DENSITY_FIG_COST;
+    pthread_mutex_unlock(&t->dens.mu);
+    return restart;
 }
 
 bool
@@ -316,13 +379,39 @@ tui_dens_adjust(struct tui *t, int k, int dir)
     return restart;
 }
 
+/* "  boot cover 66%" and "  gen ahead 1.5-2.2 s" when those parts are on. */
+static const char *
+extra_status(const hf_density_result *r, char *buf, size_t n)
+{
+    int k = 0;
+    buf[0] = '\0';
+    if (r->boot > 0 && r->ndraws > 0)
+        k = snprintf(buf, n, "  cover %.0f%%/%.0f%% naive/debiased",
+                     100 * r->draw[r->ndraws - 1].coverage,
+                     100 * r->draw[r->ndraws - 1].debiased_coverage);
+    if (r->cost != NULL && k >= 0 && (size_t)k < n) {
+        if (isnan(r->cost->cross_lo))
+            snprintf(buf + k, n - (size_t)k, "  gen never ahead");
+        else
+            snprintf(buf + k, n - (size_t)k, "  gen ahead %.3g-%.3g s", r->cost->cross_lo,
+                     r->cost->cross_hi);
+    }
+    return buf;
+}
+
 /* One status line: reps done, the headline numbers, or the failure. */
 void
 tui_dens_status(tui_dens *d, char *buf, size_t n)
 {
+    char extra[160];
     pthread_mutex_lock(&d->mu);
     if (!d->submitted)
         snprintf(buf, n, "Enter starts the experiment");
+    else if (d->res != NULL && (d->res->boot > 0 || d->res->cost != NULL))
+        snprintf(buf, n, "%s%zu/%zu reps  KDE x%.2f%s%s%s", d->running ? "running " : "",
+                 d->done_reps, d->job.reps, d->res->kde_factor,
+                 extra_status(d->res, extra, sizeof(extra)), d->msg ? "  " : "",
+                 d->msg ? d->msg : "");
     else if (d->res != NULL)
         snprintf(buf, n, "%s%zu/%zu reps  KDE x%.2f  hist MSE %.3g  KDE MSE %.3g%s%s",
                  d->running ? "running " : "", d->done_reps, d->job.reps, d->res->kde_factor,

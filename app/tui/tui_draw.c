@@ -923,7 +923,8 @@ draw_density(int y, int x, int h, int w)
         "Is a histogram of M events generated from a KDE of n true events better than the n "
         "events' own histogram?",
         "",
-        "left/right change a setting, Enter restarts, x cancels, e exports.",
+        "left/right change a setting, Enter restarts, x cancels, e exports; b bootstrap "
+        "bands, c cost view.",
         "(Butter et al., SciPost Phys. 10, 139)",
     };
     int ry = y + 1 + TUI_DENS_NSET, tw = lw - 2;

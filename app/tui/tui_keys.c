@@ -35,6 +35,8 @@ typedef enum action {
     ACT_SORTR,
     ACT_SORTINV,
     ACT_PREPOST,
+    ACT_DENSBOOT,
+    ACT_DENSCOST,
     ACT_LOGY,
     ACT_NUDGEUP,
     ACT_NUDGEDOWN,
@@ -136,6 +138,9 @@ static const binding keytab[] = {
     {{'p'}, "p", NULL, V(CHANNELS), ACT_PREPOST, 0, "toggle pre-fit / post-fit",
      "pre/post"},
     {{'l'}, "l", NULL, PLOTS, ACT_LOGY, 0, "toggle log y axis", "log-y"},
+    {{'b'}, "b c", NULL, V(DENSITY), ACT_DENSBOOT, 0,
+     "density lab: bootstrap bands on/off / cost view (MSE against compute)", "bootstrap"},
+    {{'c'}, NULL, NULL, V(DENSITY), ACT_DENSCOST, 0, NULL, "cost"},
     {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR) | V(SYST), ACT_THRDOWN, 0,
      "lower / raise the threshold (over-constrained; correlation pruning)", "threshold"},
     {{'T'}, NULL, NULL, V(PARAMS) | V(CORR) | V(SYST), ACT_THRUP, 0, NULL, NULL},
@@ -211,6 +216,11 @@ tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
         if (b->hint == NULL || !(b->views & TUI_VMASK(t->view)))
             continue;
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
+        char key[2] = {(char)b->keys[0], '\0'}; /* a key listed under its neighbour's label */
+        if (lab == NULL && b->keys[0] > ' ' && b->keys[0] < 127)
+            lab = key;
+        if (lab == NULL)
+            continue;
         /* first key name only, up to the first space ("j/k ↓/↑" -> "j/k") */
         size_t kl = strcspn(lab, " ");
         if (b->act == ACT_RIGHT && t->view != TUI_V_CORR)
@@ -601,6 +611,11 @@ tui_key(struct tui *t, int ch)
             l->sort_inv = !l->sort_inv;
             sort_step(t, l, 0);
         }
+        return TUI_DIRTY_ALL;
+    case ACT_DENSBOOT:
+    case ACT_DENSCOST:
+        if (b->act == ACT_DENSBOOT ? tui_dens_toggle_boot(t) : tui_dens_cost_view(t))
+            tui_dens_submit(&t->dens);
         return TUI_DIRTY_ALL;
     case ACT_PREPOST:
         t->postfit = !t->postfit;

@@ -94,6 +94,64 @@ if [ -f "$WS" ]; then
     grep -qF "template SR_meff" "$tmp/out" || fail "--template output lacks its label"
 fi
 
+# bootstrap bands and the cost axis: their sections in text and JSON
+"$HF" density $SMALL --bootstrap 20 --cost-sim 1e-2 --cost-gen 1e-5 --cost-train 0.1 \
+    >"$tmp/out" 2>"$tmp/err" || fail "--bootstrap/--cost exited $?"
+for s in "bootstrap ensembles: 20 KDEs" "debiased band" "nominal 68.3%" "equal compute" \
+    "generative strategy starts at"; do
+    grep -qF "$s" "$tmp/out" || fail "text output lacks '$s'"
+done
+"$HF" density $SMALL --bootstrap 20 --cost-sim 1e-2 --cost-gen 1e-5 --json >"$tmp/jb" \
+    2>"$tmp/err" || fail "--bootstrap --json exited $?"
+for k in '"bootstrap":' '"members":	20' '"coverage_debiased":' '"debiased":' '"naive":' \
+    '"cost":' '"simulation":' '"generative":' '"crossover":' '"max_saving":'; do
+    grep -qF "$k" "$tmp/jb" || fail "--json lacks $k"
+done
+"$HF" density $SMALL --bootstrap 20 --cost-sim 1e-2 --cost-gen 1e-5 -q -o "$tmp/fb" \
+    >/dev/null 2>"$tmp/err" || fail "-o with --bootstrap and costs exited $?"
+for f in cost coverage bootstrap; do
+    [ -s "$tmp/fb/density_$f.png" ] || fail "missing density_$f.png"
+done
+
+# a generated template into a workspace: it validates and fits, and its patch gives the same
+if [ -f "$WS" ]; then
+    "$HF" density --to-workspace "$WS" --channel SR_meff --sample ttbar --n 400 --draws 1e4 \
+        --bootstrap 20 -o "$tmp/gen.json" >"$tmp/out" 2>"$tmp/err" ||
+        fail "--to-workspace exited $?"
+    for s in "generated template for SR_meff/ttbar" "nominal template" \
+        "generated template + band" "wrote"; do
+        grep -qF "$s" "$tmp/out" || fail "--to-workspace output lacks '$s'"
+    done
+    [ -s "$tmp/gen.patch.json" ] || fail "--to-workspace wrote no patch"
+    "$HF" fit "$tmp/gen.json" --json >"$tmp/f1" 2>"$tmp/err" || fail "fit of the new workspace exited $?"
+    "$HF" fit "$WS" --patch "$tmp/gen.patch.json" --json >"$tmp/f2" 2>"$tmp/err" ||
+        fail "fit with the patch exited $?"
+    n1=$(sed -n 's/.*"twice_nll":[[:space:]]*\([-0-9.e+]*\).*/\1/p' "$tmp/f1" | head -1)
+    n2=$(sed -n 's/.*"twice_nll":[[:space:]]*\([-0-9.e+]*\).*/\1/p' "$tmp/f2" | head -1)
+    awk -v a="$n1" -v b="$n2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d < 1e-9 * (a < 0 ? -a : a)) }' ||
+        fail "workspace and patch fit differently: $n1 / $n2"
+    "$HF" density --to-workspace "$WS" --channel SR_meff --sample ttbar --n 400 --draws 1e4 \
+        --bootstrap 20 --modifier shapesys --band plain --json -o "$tmp/gen2.json" \
+        >"$tmp/out" 2>"$tmp/err" || fail "--to-workspace shapesys exited $?"
+    grep -qF '"modifier":	"shapesys"' "$tmp/out" || fail "shapesys not in the JSON"
+    grep -qF '"gen_stat_SR_meff_ttbar"' "$tmp/gen2.json" || fail "no shapesys in the workspace"
+    # errors write nothing
+    expect2w() {
+        "$HF" density -q "$@" >"$tmp/out" 2>"$tmp/err"
+        rc=$?
+        [ $rc -eq 2 ] || fail "density $* exited $rc, expected 2"
+        [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "density $*: expected one error line"
+        [ -e "$tmp/none.json" ] && fail "density $*: wrote a workspace"
+    }
+    expect2w --to-workspace "$WS" --channel nope --sample ttbar -o "$tmp/none.json"
+    expect2w --to-workspace "$WS" --channel SR_meff --sample nope -o "$tmp/none.json"
+    expect2w --to-workspace "$WS" --channel SR_meff -o "$tmp/none.json"
+    expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar
+    expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar --modifier lumi -o "$tmp/none.json"
+    expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar --draws 10,100 -o "$tmp/none.json"
+    expect2w --to-workspace "$tmp/missing.json" --channel SR_meff --sample ttbar -o "$tmp/none.json"
+fi
+
 # usage errors: exit 2, one line on stderr, nothing on stdout
 printf 'x\n1\nbanana\n' >"$tmp/bad.csv"
 expect2() {
@@ -117,6 +175,10 @@ expect2 --sample "$tmp/bad.csv"
 expect2 --sample "$tmp/s.csv:nope"
 expect2 --truth gaussian --sample "$tmp/s.csv"
 expect2 --template SR
+expect2 --bootstrap 1
+expect2 --cost-sim 1e-3
+expect2 --cost-sim 1e-3 --cost-gen -1
+expect2 --channel SR_meff
 "$HF" density --sample "$tmp/bad.csv" 2>&1 | grep -qF "bad.csv:3" || fail "bad sample error lacks FILE:LINE"
 
 [ $nfail -eq 0 ]

@@ -38,5 +38,24 @@ keys -l 'lab.svg'
 keys Enter
 wait_for 'wrote lab.svg'
 grep -q '<svg' "$TMPD/lab.svg" || fail "not an SVG"
+# b: bootstrap bands on, the coverage figure, the coverage in the title
+keys b
+wait_for 'bootstrap  20 KDEs/rep'
+wait_for 'figure     coverage'
+wait_for 'Do the error bars cover the truth?'
+wait_for 'naive/debiased'
+wait_for 'nominal 68.3%'
+# c: the cost view turns the cost axis on and shows MSE against compute
+keys c
+wait_for 'cost       gen 1000x cheaper'
+wait_for 'Simulate or generate? Equal compute'
+wait_for 'total compute t (s)'
+i=0
+until screen | grep -qE 'gen ahead|gen never ahead'; do
+    i=$((i + 1)); [ $i -le 300 ] || fail "no cost summary in the title"; sleep 0.05
+done
+# b again: bootstrap off, back to the MSE figure
+keys b
+wait_for 'bootstrap  off'
 keys x q
 wait_for 'EXIT 0'

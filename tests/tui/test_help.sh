@@ -5,9 +5,13 @@ start "$HF" tui "$DEMO"
 wait_for 'j/k move'
 keys '?'
 wait_for 'Key bindings'
-for k in 'toggle pre-fit / post-fit' 'export the current plot' 'quit at once' 'this help'; do
+for k in 'toggle pre-fit / post-fit' 'export the current plot' 'this help' \
+    'bootstrap bands on/off'; do
     screen | grep -qF -- "$k" || fail "help lacks '$k'"
 done
+# the last lines are below the fold at 40 rows: j scrolls
+keys j j j j
+wait_for 'quit at once'
 keys Escape
 wait_gone 'Key bindings'
 keys F1
