@@ -387,6 +387,35 @@ train(const hf_density_exp *e, gsl_rng *rng, size_t r, double *x, double hr[3], 
                                    e->lo, e->hi);
 }
 
+/* The bootstrap bands of rep r, whose training set is x and KDE bin integrals q: var and dvar
+ * (bins each) the plain and the debiased estimator's spread over the same resamples, beta the
+ * estimated smoothing bias q(sqrt 2 h) - q(h). scratch holds bins doubles. Returns 0 or -1. */
+static int
+boot_bands(const hf_density_exp *e, size_t r, const double *x, const double *q, gsl_rng *rng,
+           double *scratch, double *var, double *dvar, double *beta, hf_error *err)
+{
+    const hf_density_config *c = &e->cfg;
+    hf_binest est = {.kind = HF_BINEST_KDE,
+                     .bins = c->bins,
+                     .lo = e->lo,
+                     .hi = e->hi,
+                     .rule = c->rule,
+                     .bw_value = c->bw_value,
+                     .reflect = c->reflect,
+                     .exact = e->exact};
+    for (int d = 0; d < 2; d++) {
+        est.debias = d;
+        gsl_rng_set(rng, rep_seed(c->seed, r, STREAM_BOOT));
+        if (hf_binest_bootstrap(&est, x, c->n, c->boot, rng, scratch, d ? dvar : var, NULL, err))
+            return -1;
+    }
+    if (hf_binest_eval(&est, x, c->n, beta, NULL, err) != 0) /* the debiased q - beta */
+        return -1;
+    for (size_t b = 0; b < c->bins; b++)
+        beta[b] = q[b] - beta[b];
+    return 0;
+}
+
 /* One repetition: fills slot r of every per-rep array. */
 static int
 run_rep(worker *w, size_t r)
@@ -427,27 +456,11 @@ run_rep(worker *w, size_t r)
      * the KDE itself (plain) and of its bias-corrected form (debiased, centred on q - beta) */
     const double *bv = NULL, *dv = NULL, *beta = NULL;
     if (c->boot > 0) {
-        hf_binest est = {.kind = HF_BINEST_KDE,
-                         .bins = B,
-                         .lo = e->lo,
-                         .hi = e->hi,
-                         .rule = c->rule,
-                         .bw_value = c->bw_value,
-                         .reflect = c->reflect,
-                         .exact = e->exact};
         double *var = e->boot_var + 2 * r * B, *dvar = var + B, *bias = e->boot_bias + r * B;
-        for (int d = 0; d < 2; d++) { /* the same resamples for both */
-            est.debias = d;
-            gsl_rng_set(w->aux, rep_seed(c->seed, r, STREAM_BOOT));
-            if (hf_binest_bootstrap(&est, w->x, n, c->boot, w->aux, w->bmean, d ? dvar : var,
-                                    NULL, &w->err))
-                return -1;
-        }
-        if (hf_binest_eval(&est, w->x, n, bias, NULL, &w->err) != 0)
+        if (boot_bands(e, r, w->x, q, w->aux, w->bmean, var, dvar, bias, &w->err) != 0)
             return -1;
         unsigned bc = 0, dc = 0;
         for (size_t b = 0; b < B; b++) {
-            bias[b] = q[b] - bias[b]; /* beta = q(sqrt 2 h) - q(h) */
             bc += e->cover[b] && fabs(q[b] - p[b]) <= sqrt(var[b]);
             dc += e->cover[b] && fabs(q[b] - bias[b] - p[b]) <= sqrt(dvar[b]);
         }
@@ -1008,40 +1021,25 @@ static int
 example_bands(const hf_density_exp *e, hf_density_example *ex, size_t rep, gsl_rng *rng,
               hf_error *err)
 {
-    const hf_density_config *c = &e->cfg;
-    size_t B = c->bins;
+    size_t B = e->cfg.bins;
     ex->boot_sd = malloc(B * sizeof(double));
     ex->debiased = malloc(B * sizeof(double));
     ex->debiased_sd = malloc(B * sizeof(double));
-    double *mean = malloc(B * sizeof(double));
-    if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL || mean == NULL) {
-        free(mean);
+    double *scratch = malloc(B * sizeof(double));
+    if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL ||
+        scratch == NULL) {
+        free(scratch);
         return hf_error_nomem(err);
     }
-    hf_binest est = {.kind = HF_BINEST_KDE,
-                     .bins = B,
-                     .lo = e->lo,
-                     .hi = e->hi,
-                     .rule = c->rule,
-                     .bw_value = c->bw_value,
-                     .reflect = c->reflect,
-                     .exact = e->exact};
-    int rc = 0;
-    for (int d = 0; d < 2 && rc == 0; d++) {
-        est.debias = d;
-        gsl_rng_set(rng, rep_seed(c->seed, rep, STREAM_BOOT));
-        rc = hf_binest_bootstrap(&est, ex->x, ex->n, c->boot, rng, mean,
-                                 d ? ex->debiased_sd : ex->boot_sd, NULL, err);
-    }
-    if (rc == 0)
-        rc = hf_binest_eval(&est, ex->x, ex->n, mean, NULL, err); /* debiased q */
+    int rc = boot_bands(e, rep, ex->x, ex->kde, rng, scratch, ex->boot_sd, ex->debiased_sd,
+                        ex->debiased, err);
     for (size_t b = 0; rc == 0 && b < B; b++) {
-        double noise = ex->generated[b] / ex->draws;
-        ex->debiased[b] = ex->generated[b] - (ex->kde[b] - mean[b]);
+        double noise = ex->generated[b] / ex->draws; /* g / M^2, as a fraction */
+        ex->debiased[b] = ex->generated[b] - ex->debiased[b];
         ex->boot_sd[b] = sqrt(ex->boot_sd[b] + noise);
         ex->debiased_sd[b] = sqrt(ex->debiased_sd[b] + noise);
     }
-    free(mean);
+    free(scratch);
     return rc;
 }
 

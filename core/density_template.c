@@ -133,27 +133,15 @@ fail:
     return NULL;
 }
 
+/* The first element of array whose string member `key` equals value, or NULL. */
 static cJSON *
-named(cJSON *array, const char *name)
+find_by(cJSON *array, const char *key, const char *value)
 {
     cJSON *it;
     cJSON_ArrayForEach(it, array)
     {
-        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
-        if (cJSON_IsString(nm) && strcmp(nm->valuestring, name) == 0)
-            return it;
-    }
-    return NULL;
-}
-
-static cJSON *
-modifier_of_type(cJSON *mods, const char *type)
-{
-    cJSON *it;
-    cJSON_ArrayForEach(it, mods)
-    {
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "type");
-        if (cJSON_IsString(t) && strcmp(t->valuestring, type) == 0)
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, key);
+        if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0)
             return it;
     }
     return NULL;
@@ -179,11 +167,11 @@ int
 hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const hf_gen_result *g,
                       hf_genmod mk, hf_error *err)
 {
-    cJSON *ch = named(cJSON_GetObjectItemCaseSensitive(doc, "channels"), channel);
+    cJSON *ch = find_by(cJSON_GetObjectItemCaseSensitive(doc, "channels"), "name", channel);
     if (ch == NULL)
         return hf_error_set(err, HF_EUSAGE, "", "no channel \"%s\" in the workspace", channel);
     cJSON *samples = cJSON_GetObjectItemCaseSensitive(ch, "samples");
-    cJSON *s = named(samples, sample);
+    cJSON *s = find_by(samples, "name", sample);
     if (s == NULL)
         return hf_error_set(err, HF_EUSAGE, "", "no sample \"%s\" in channel \"%s\"", sample,
                             channel);
@@ -197,7 +185,7 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
         return hf_error_nomem(err);
     }
     cJSON *mods = cJSON_GetObjectItemCaseSensitive(s, "modifiers");
-    cJSON *se = modifier_of_type(mods, "staterror");
+    cJSON *se = find_by(mods, "type", "staterror");
     cJSON *m = NULL;
     if (mk == HF_GENMOD_STATERROR) {
         if (se != NULL) { /* keep its name: it stays the channel's MC-statistics gamma */
@@ -213,8 +201,8 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
         cJSON *other;
         cJSON_ArrayForEach(other, samples)
         {
-            cJSON *os = modifier_of_type(cJSON_GetObjectItemCaseSensitive(other, "modifiers"),
-                                         "staterror");
+            cJSON *os = find_by(cJSON_GetObjectItemCaseSensitive(other, "modifiers"), "type",
+                                "staterror");
             const cJSON *nm = os ? cJSON_GetObjectItemCaseSensitive(os, "name") : NULL;
             if (name == NULL && cJSON_IsString(nm))
                 name = nm->valuestring;
