@@ -17,6 +17,8 @@
 #include "render/scene.h"
 #include "core/workspace.h"
 
+static char *json_text(const cJSON *v);
+
 enum {
     OPT_JSON = 1000,
     OPT_MEAS,
@@ -325,6 +327,24 @@ warn_digest(const char *ws_path, const char *ps_path)
 }
 
 /* Load, patch and compile. Prints the error line itself; returns 0 or 2. */
+/* --fix NAME=VALUE on a compiled model: its init and fixed flags. Returns 0 or 2 (printed). */
+static int
+apply_fixes(const hf_cli *cli, hf_model *m)
+{
+    for (size_t i = 0; i < cli->nfix; i++) {
+        int j = hf_model_find_par(m, cli->fix[i].name);
+        if (j < 0)
+            return hf_cli_usage_error("--fix: no parameter named '%s'", cli->fix[i].name);
+        hf_param *p = &m->par[j];
+        if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi)
+            return hf_cli_usage_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
+                                      cli->fix[i].value, p->lo, p->hi);
+        m->init[j] = cli->fix[i].value;
+        m->fixed[j] = true;
+    }
+    return 0;
+}
+
 int
 hf_cli_load(hf_cli *cli)
 {
@@ -390,21 +410,7 @@ hf_cli_load(hf_cli *cli)
     }
     if (cli->model->warning != NULL && !cli->quiet)
         hf_cli_warn("%s: %s", cli->ws_path, cli->model->warning);
-    for (size_t i = 0; i < cli->nfix; i++) {
-        int j = hf_model_find_par(cli->model, cli->fix[i].name);
-        if (j < 0) {
-            rc = hf_cli_usage_error("--fix: no parameter named '%s'", cli->fix[i].name);
-            goto out;
-        }
-        hf_param *p = &cli->model->par[j];
-        if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi) {
-            rc = hf_cli_usage_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
-                                    cli->fix[i].value, p->lo, p->hi);
-            goto out;
-        }
-        cli->model->init[j] = cli->fix[i].value;
-        cli->model->fixed[j] = true;
-    }
+    rc = apply_fixes(cli, cli->model);
 out:
     hf_error_release(&err);
     return rc;
@@ -478,18 +484,10 @@ hf_cli_json_doc(const hf_cli *cli)
 int
 hf_cli_write_json(const char *path, const cJSON *v, hf_error *err)
 {
-    char *str = cJSON_Print(v);
-    if (str == NULL)
+    char *t = json_text(v);
+    if (t == NULL)
         return hf_error_nomem(err);
-    size_t n = strlen(str);
-    char *t = realloc(str, n + 2);
-    if (t == NULL) {
-        free(str);
-        return hf_error_nomem(err);
-    }
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    int rc = hf_write_file_atomic(path, t, n + 1, err);
+    int rc = hf_write_file_atomic(path, t, strlen(t), err);
     free(t);
     return rc;
 }
@@ -507,8 +505,8 @@ hf_cli_patch_path(const char *out)
 }
 
 int
-hf_cli_fit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt, hf_docfit *r,
-               hf_error *err)
+hf_cli_fit_doc(const hf_cli *cli, const cJSON *doc, const char *path, const hf_model_options *mopt,
+               hf_docfit *r, hf_error *err)
 {
     cJSON *dup = cJSON_Duplicate(doc, 1);
     if (dup == NULL)
@@ -517,6 +515,8 @@ hf_cli_fit_doc(const cJSON *doc, const char *path, const hf_model_options *mopt,
         return -1;
     if ((r->m = hf_model_compile(r->ws, mopt, err)) == NULL)
         return -1;
+    if (apply_fixes(cli, r->m) != 0)
+        return 2;
     hf_data d = hf_model_data(r->m);
     hf_fit_options fo = {0};
     fo.fix_index = -1;
@@ -536,42 +536,124 @@ hf_docfit_release(hf_docfit *r)
     memset(r, 0, sizeof(*r));
 }
 
-int
-hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err)
+/* A device or pipe (/dev/stdout, a FIFO) is written to directly, never renamed over. */
+static bool
+is_special(const char *path)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* a device or pipe (/dev/stdout, a FIFO): write to it, never rename over it */
-        if (S_ISDIR(st.st_mode))
-            return hf_error_set(err, HF_EIO, "", "cannot write '%s': is a directory", path);
-        FILE *f = fopen(path, "wb");
-        int ok = f != NULL && fwrite(data, 1, len, f) == len;
-        ok = (f != NULL && fclose(f) == 0) && ok;
-        if (!ok)
-            return hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
-        return 0;
-    }
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+static int
+write_special(const char *path, const void *data, size_t len, hf_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return hf_error_set(err, HF_EIO, "", "cannot write '%s': is a directory", path);
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL && fwrite(data, 1, len, f) == len;
+    ok = (f != NULL && fclose(f) == 0) && ok;
+    if (!ok)
+        return hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
+    return 0;
+}
+
+/* data written to a temporary file beside path; its name (caller frees), or NULL with err. */
+static char *
+stage_file(const char *path, const void *data, size_t len, hf_error *err)
+{
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (tmp == NULL)
-        return hf_error_nomem(err);
+        return hf_error_nomem(err), NULL;
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    if (f == NULL) {
-        hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    int ok = f != NULL && fwrite(data, 1, len, f) == len;
+    ok = (f != NULL && fclose(f) == 0) && ok;
+    if (!ok) {
         hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
         remove(tmp);
         free(tmp);
-        return -1;
+        return NULL;
+    }
+    return tmp;
+}
+
+/* Rename a staged file over path (tmp freed; removed on failure). Returns 0 or -1 with err. */
+static int
+commit_file(char *tmp, const char *path, hf_error *err)
+{
+    int rc = 0;
+    if (rename(tmp, path) != 0) {
+        rc = hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
+        remove(tmp);
     }
     free(tmp);
-    return 0;
+    return rc;
+}
+
+int
+hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err)
+{
+    if (is_special(path))
+        return write_special(path, data, len, err);
+    char *tmp = stage_file(path, data, len, err);
+    return tmp != NULL ? commit_file(tmp, path, err) : -1;
+}
+
+/* cJSON_Print with a final newline; NULL on ENOMEM. */
+static char *
+json_text(const cJSON *v)
+{
+    char *str = cJSON_Print(v);
+    if (str == NULL)
+        return NULL;
+    size_t n = strlen(str);
+    char *t = realloc(str, n + 2);
+    if (t == NULL) {
+        free(str);
+        return NULL;
+    }
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    return t;
+}
+
+int
+hf_cli_write_json_pair(const char *path1, const cJSON *v1, const char *path2, const cJSON *v2,
+                       hf_error *err)
+{
+    if (strcmp(path1, path2) == 0)
+        return hf_error_set(err, HF_EUSAGE, "", "the workspace and its patch would both be '%s'",
+                            path1);
+    char *t1 = json_text(v1), *t2 = json_text(v2), *s1 = NULL, *s2 = NULL;
+    int rc = -1;
+    if (t1 == NULL || t2 == NULL) {
+        hf_error_nomem(err);
+    } else if (is_special(path1) || is_special(path2)) {
+        rc = hf_write_file_atomic(path1, t1, strlen(t1), err);
+        if (rc == 0)
+            rc = hf_write_file_atomic(path2, t2, strlen(t2), err);
+    } else if ((s1 = stage_file(path1, t1, strlen(t1), err)) != NULL &&
+               (s2 = stage_file(path2, t2, strlen(t2), err)) != NULL) {
+        /* both written: only a rename is left to fail */
+        rc = commit_file(s2, path2, err);
+        s2 = NULL;
+        if (rc == 0)
+            rc = commit_file(s1, path1, err);
+        s1 = NULL;
+    }
+    if (s1 != NULL) {
+        remove(s1);
+        free(s1);
+    }
+    if (s2 != NULL) {
+        remove(s2);
+        free(s2);
+    }
+    free(t1);
+    free(t2);
+    return rc;
 }
 
 int

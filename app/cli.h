@@ -87,6 +87,10 @@ int hf_cli_save_scene(const char *path, struct hf_scene *s, hf_error *err);
 int hf_write_file_atomic(const char *path, const void *data, size_t len, hf_error *err);
 /* Write a JSON value to path atomically, pretty-printed with a final newline. */
 int hf_cli_write_json(const char *path, const struct cJSON *v, hf_error *err);
+/* Write two JSON files, both or neither as far as the file system allows: both are staged in
+ * temporary files first, then renamed. The two paths must differ. Returns 0 or -1 with err. */
+int hf_cli_write_json_pair(const char *path1, const struct cJSON *v1, const char *path2,
+                           const struct cJSON *v2, hf_error *err);
 /* "OUT.patch.json" for the workspace OUT(.json): where a written workspace's patch goes. NULL on
  * ENOMEM; caller frees. */
 char *hf_cli_patch_path(const char *out);
@@ -98,10 +102,11 @@ typedef struct hf_docfit {
     hf_fit_result fit;
     bool have_fit;
 } hf_docfit;
-/* Validate, compile (with mopt) and fit a copy of doc; path names it in errors. Returns 0, or -1
- * with err (r is then partly filled: release it either way). */
-int hf_cli_fit_doc(const struct cJSON *doc, const char *path, const hf_model_options *mopt,
-                   hf_docfit *r, hf_error *err);
+/* Validate, compile (with mopt), apply cli's --fix and fit a copy of doc; path names it in
+ * errors. Returns 0, -1 with err, or 2 after a --fix error was printed (r is then partly
+ * filled: release it either way). */
+int hf_cli_fit_doc(const hf_cli *cli, const struct cJSON *doc, const char *path,
+                   const hf_model_options *mopt, hf_docfit *r, hf_error *err);
 void hf_docfit_release(hf_docfit *r);
 
 #endif

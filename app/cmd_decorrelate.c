@@ -133,12 +133,8 @@ cmd_decorrelate(int argc, char **argv)
         rc = hf_cli_report(cli.ws_path, &err);
         goto done;
     }
-    if (hf_cli_write_json(out, dec.workspace, &err) < 0) {
+    if (hf_cli_write_json_pair(out, dec.workspace, ppath, dec.patch, &err) < 0) {
         rc = hf_cli_report(out, &err);
-        goto done;
-    }
-    if (hf_cli_write_json(ppath, dec.patch, &err) < 0) {
-        rc = hf_cli_report(ppath, &err);
         goto done;
     }
     bool ok = true;
@@ -154,8 +150,9 @@ cmd_decorrelate(int argc, char **argv)
         hf_model_options mo = cli.mopt;
         if (dec.poi != NULL && (mo.poi == NULL || strcmp(mo.poi, np) == 0))
             mo.poi = dec.poi;
-        if (hf_cli_fit_doc(dec.workspace, out, &mo, &split, &err) < 0) {
-            rc = hf_cli_report(out, &err);
+        int frc = hf_cli_fit_doc(&cli, dec.workspace, out, &mo, &split, &err);
+        if (frc != 0) {
+            rc = frc < 0 ? hf_cli_report(out, &err) : frc;
             goto done;
         }
         ok = orig.fit.converged && split.fit.converged;

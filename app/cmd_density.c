@@ -303,6 +303,10 @@ print_boot(const hf_density_result *r)
            1e3 * r->train_variance, 1e3 * r->boot_variance, 1e3 * r->boot_variance_err);
     printf("  the same for the debiased KDE 2 q(h) - q(sqrt2 h): %.4f +- %.4f\n",
            1e3 * r->debiased_variance, 1e3 * r->debiased_variance_err);
+    if (isnan(r->boot_coverage)) {
+        printf("  coverage: no bin expects n p >= 5 training events, so none is measured\n");
+        return;
+    }
     printf("  coverage of p_b by +-1 sigma in bins with n p >= 5 (nominal %.1f%%):\n",
            100 * r->nominal_coverage);
     printf("  %10s %14s %16s %16s\n", "M", "naive sqrt(g)", "bootstrap band", "debiased band");
@@ -312,10 +316,10 @@ print_boot(const hf_density_result *r)
                100 * r->draw[m].debiased_coverage);
     printf("  %10s %14s %15.1f%% %15.1f%%\n", "inf", "-", 100 * r->boot_coverage,
            100 * r->debiased_coverage);
-    printf("  (bootstrap band: g/M +- sqrt(s^2 + g/M^2), s the spread over resamples; it holds the\n"
-           "   training variance only, not the KDE's bias (%.4f x 1e-3 here). Debiased band: centred"
-           "\n   on g/M - beta, beta = q(sqrt2 h) - q(h) the estimated bias, with the debiased "
-           "spread)\n",
+    printf("  (bootstrap band: f +- sqrt(s^2 + f(1-f)/M), f = g/M, s the spread over resamples;\n"
+           "   it holds the training variance only, not the KDE's bias (%.4f x 1e-3 here).\n"
+           "   Debiased band: centred on f - beta, beta = q(sqrt2 h) - q(h) the estimated bias,\n"
+           "   with the debiased estimator's spread)\n",
            1e3 * r->bias2);
 }
 
@@ -343,6 +347,9 @@ print_cost(const hf_density_result *r)
     }
     if (isnan(k->cross_lo))
         printf("  the generative strategy is never ahead at equal compute\n");
+    else if (isinf(k->cross_hi))
+        printf("  the generative strategy is ahead from %.4g s on (no floor was measured)\n",
+               k->cross_lo);
     else
         printf("  the generative strategy is ahead from %.4g s to %.4g s; past %.4g s simulation "
                "wins for good\n",
@@ -680,6 +687,20 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
     if (cli->ws_path != NULL || o->template_spec != NULL || o->truth != NULL || o->events != NULL)
         return hf_cli_usage_error("--to-workspace takes the workspace itself: no other workspace, "
                                   "--template, --truth or --events");
+    /* the experiment's options have no meaning here: say so rather than ignore them */
+    const char *lab = o->bins != -1              ? "--bins"
+                      : o->reps != -1            ? "--reps"
+                      : o->cost_sim > 0 || o->cost_gen > 0 || o->cost_train > 0 ? "--cost-*"
+                      : o->cells != NULL         ? "--cells"
+                      : o->sampling != NULL      ? "--sampling"
+                      : o->kde != NULL           ? "--kde"
+                      : o->range != NULL         ? "--range"
+                      : o->example_draws != -1   ? "--example-draws"
+                      : o->format != NULL        ? "--format"
+                      : cli->patch != NULL       ? "--patch"
+                                                 : NULL;
+    if (lab != NULL)
+        return hf_cli_usage_error("%s does not go with --to-workspace", lab);
     if (cfg->draws != NULL && cfg->ndraws != 1)
         return hf_cli_usage_error("--to-workspace: --draws is one number M");
     density_ws_opts w = {.channel = o->channel,
@@ -710,7 +731,7 @@ int
 cmd_density(int argc, char **argv)
 {
     hf_cli cli = {0};
-    opts o = {.n = -1, .bins = -1, .reps = 200, .format = "png", .example_draws = -1};
+    opts o = {.n = -1, .bins = -1, .reps = -1, .example_draws = -1};
     const hf_opt extra[] = {
         {"truth", 0, HF_OPT_STRING, &o.truth,
          "built-in truth: gaussian, exponential, camelback (default), falling, edge"},
@@ -786,7 +807,7 @@ cmd_density(int argc, char **argv)
     cfg.cost_gen = o.cost_gen;
     cfg.cost_train = o.cost_train;
 
-    if (o.reps < 2) {
+    if (o.reps != -1 && o.reps < 2) {
         rc = hf_cli_usage_error("--reps: expected at least 2, got %d", o.reps);
         goto out;
     }
@@ -833,6 +854,14 @@ cmd_density(int argc, char **argv)
     }
     if (o.to_ws != NULL) {
         rc = run_to_workspace(&cli, &o, &cfg);
+        goto out;
+    }
+    if (o.reps == -1)
+        o.reps = 200;
+    if (o.format == NULL)
+        o.format = "png";
+    if (o.events != NULL && o.sample != NULL) {
+        rc = hf_cli_usage_error("--sample FILE is the old name of --events: give one of them");
         goto out;
     }
     if (o.events == NULL)

@@ -187,20 +187,20 @@ cmd_systematics(int argc, char **argv)
             rc = hf_cli_report(cli.ws_path, &err);
             goto done;
         }
-        if (cli.output != NULL && hf_cli_write_json(cli.output, newdoc, &err) < 0) {
-            rc = hf_cli_report(cli.output, &err);
+        if (patch_out != NULL && (patch = hf_decorrelate_diff(cli.ws->doc, newdoc)) == NULL) {
+            hf_error_nomem(&err);
+            rc = hf_cli_report(cli.ws_path, &err);
             goto done;
         }
-        if (patch_out != NULL) {
-            if ((patch = hf_decorrelate_diff(cli.ws->doc, newdoc)) == NULL) {
-                hf_error_nomem(&err);
-                rc = hf_cli_report(cli.ws_path, &err);
-                goto done;
-            }
-            if (hf_cli_write_json(patch_out, patch, &err) < 0) {
-                rc = hf_cli_report(patch_out, &err);
-                goto done;
-            }
+        /* the workspace and the patch: both or neither */
+        int wrc = cli.output != NULL && patch_out != NULL
+                      ? hf_cli_write_json_pair(cli.output, newdoc, patch_out, patch, &err)
+                  : cli.output != NULL ? hf_cli_write_json(cli.output, newdoc, &err)
+                  : patch_out != NULL  ? hf_cli_write_json(patch_out, patch, &err)
+                                       : 0;
+        if (wrc < 0) {
+            rc = hf_cli_report(cli.output != NULL ? cli.output : patch_out, &err);
+            goto done;
         }
         if (compare) {
             hf_data d = hf_model_data(cli.model);
@@ -212,8 +212,9 @@ cmd_systematics(int argc, char **argv)
             }
             have_a = true;
             const char *p2 = cli.output ? cli.output : cli.ws_path;
-            if (hf_cli_fit_doc(newdoc, p2, &cli.mopt, &after, &err) < 0) {
-                rc = hf_cli_report(p2, &err);
+            int frc = hf_cli_fit_doc(&cli, newdoc, p2, &cli.mopt, &after, &err);
+            if (frc != 0) {
+                rc = frc < 0 ? hf_cli_report(p2, &err) : frc;
                 goto done;
             }
         }

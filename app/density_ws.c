@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/decorrelate.h"
 #include "core/density_truth.h"
@@ -65,7 +64,8 @@ template_json(const hf_gen_result *g, const density_ws_opts *o, const char *modn
 
 static void
 print_text(const hf_gen_result *g, const density_ws_opts *o, const char *modname,
-           const hf_docfit *before, const hf_docfit *after, const char *out, const char *ppath)
+           const hf_docfit *before, const hf_docfit *after, bool fixed, const char *out,
+           const char *ppath)
 {
     printf("generated template for %s/%s: KDE (%s, h = %.4g bins) trained on n = %zu events "
            "drawn from the nominal,\n%.0f events generated; band: %s bootstrap of %zu members "
@@ -81,14 +81,16 @@ print_text(const hf_gen_result *g, const density_ws_opts *o, const char *modname
         double v0, e0, v1, e1;
         poi_of(before->m, &before->fit, &v0, &e0);
         poi_of(after->m, &after->fit, &v1, &e1);
-        const char *poi = before->m->poi >= 0 ? before->m->par[before->m->poi].name : "POI";
-        printf("\nfit (all parameters free)        %-24s %12s\n", poi, "2NLL");
+        const char *poi = before->m->poi >= 0 ? before->m->par[before->m->poi].name : "(no POI)";
+        printf("\nfit (%s)%*s%-24s %12s\n", fixed ? "--fix as given" : "all parameters free",
+               fixed ? 13 : 8, "", poi, "2NLL");
         printf("  nominal template             %10.4f +- %-10.4f %12.4f%s\n", v0, e0,
                before->fit.twice_nll, before->fit.converged ? "" : "  (not converged)");
         printf("  generated template + band    %10.4f +- %-10.4f %12.4f%s\n", v1, e1,
                after->fit.twice_nll, after->fit.converged ? "" : "  (not converged)");
-        printf("  shift %+.4f (%.2f sigma of the nominal fit); error x %.3f\n", v1 - v0,
-               (v1 - v0) / e0, e1 / e0);
+        if (isfinite(v0) && isfinite(v1) && e0 > 0 && isfinite(e0) && isfinite(e1))
+            printf("  shift %+.4f (%.2f sigma of the nominal fit); error x %.3f\n", v1 - v0,
+                   (v1 - v0) / e0, e1 / e0);
     }
     printf("\nwrote %s and %s\n", out, ppath);
 }
@@ -178,8 +180,9 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
     }
     before.have_fit = true;
     before.m = cli->model; /* borrowed: not released below */
-    if (hf_cli_fit_doc(doc, cli->output, &cli->mopt, &after, &err) < 0) {
-        rc = hf_cli_report(cli->output, &err);
+    int frc = hf_cli_fit_doc(cli, doc, cli->output, &cli->mopt, &after, &err);
+    if (frc != 0) {
+        rc = frc < 0 ? hf_cli_report(cli->output, &err) : frc;
         goto out;
     }
     ppath = o->patch_out ? strdup(o->patch_out) : hf_cli_patch_path(cli->output);
@@ -187,13 +190,8 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         rc = hf_cli_usage_error("out of memory");
         goto out;
     }
-    if (hf_cli_write_json(cli->output, doc, &err) < 0) {
+    if (hf_cli_write_json_pair(cli->output, doc, ppath, patch, &err) < 0) {
         rc = hf_cli_report(cli->output, &err);
-        goto out;
-    }
-    if (hf_cli_write_json(ppath, patch, &err) < 0) {
-        rc = hf_cli_report(ppath, &err);
-        unlink(cli->output); /* both files or neither */
         goto out;
     }
     if (cli->json) {
@@ -210,7 +208,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         cJSON_AddStringToObject(j, "patch", ppath);
         rc = hf_cli_json_emit(j, NULL);
     } else {
-        print_text(g, o, modname, &before, &after, cli->output, ppath);
+        print_text(g, o, modname, &before, &after, cli->nfix > 0, cli->output, ppath);
     }
     if (rc == 0 && (!before.fit.converged || !after.fit.converged))
         rc = 1;

@@ -152,6 +152,7 @@ sim_grid(hf_density_exp *e)
     double tmax = t0 + c->cost_gen * (c->ndraws ? e->draws[c->ndraws - 1] : 1.0);
     double lo = fmax(2.0, floor(n / 10.0)), hi = fmax(100.0 * n, 10.0 * tmax / c->cost_sim);
     hi = fmin(hi, SIM_EVENTS_MAX);
+    lo = fmin(lo, hi / 10.0); /* a huge n: the grid still spans a decade below the cap */
     size_t cap = (size_t)(4.0 * log10(hi / lo)) + 3;
     if ((e->sim_events = malloc(cap * sizeof(double))) == NULL)
         return -1;
@@ -383,8 +384,16 @@ train(const hf_density_exp *e, gsl_rng *rng, size_t r, double *x, double hr[3], 
         return hf_error_nomem(err), NAN;
     if (fb != NULL)
         *fb = fallback;
-    return hf_kde_scaled_bandwidth(c->rule, c->bw_value, c->rule == HF_KDE_FIXED ? NAN : hr[c->rule],
-                                   e->lo, e->hi);
+    double rule_h = c->rule == HF_KDE_FIXED ? NAN : hr[c->rule];
+    return hf_kde_scaled_bandwidth(c->rule, c->bw_value, rule_h, e->lo, e->hi);
+}
+
+/* The variance of a generated histogram's bin fraction f = g/M, as estimated from itself: the
+ * counts are multinomial (M is fixed), so f(1 - f)/M. */
+static double
+sampling_var(double f, double M)
+{
+    return f * (1.0 - f) / M;
 }
 
 /* The bootstrap bands of rep r, whose training set is x and KDE bin integrals q: var and dvar
@@ -501,7 +510,7 @@ run_rep(worker *w, size_t r)
         double ms = 0, sv = 0;
         unsigned gc = 0, bc = 0, dc = 0;
         for (size_t b = 0; b < B; b++) {
-            double est = g[b] / M, d = est - p[b], s = est - q[b], noise = g[b] / (M * M);
+            double est = g[b] / M, d = est - p[b], s = est - q[b], noise = sampling_var(est, M);
             ms += d * d;
             sv += s * s;
             if (!e->cover[b])
@@ -1034,7 +1043,7 @@ example_bands(const hf_density_exp *e, hf_density_example *ex, size_t rep, gsl_r
     int rc = boot_bands(e, rep, ex->x, ex->kde, rng, scratch, ex->boot_sd, ex->debiased_sd,
                         ex->debiased, err);
     for (size_t b = 0; rc == 0 && b < B; b++) {
-        double noise = ex->generated[b] / ex->draws; /* g / M^2, as a fraction */
+        double noise = sampling_var(ex->generated[b], ex->draws);
         ex->debiased[b] = ex->generated[b] - ex->debiased[b];
         ex->boot_sd[b] = sqrt(ex->boot_sd[b] + noise);
         ex->debiased_sd[b] = sqrt(ex->debiased_sd[b] + noise);

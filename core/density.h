@@ -85,11 +85,11 @@ typedef struct hf_density_draw {
     double draws;              /* M */
     double mse, mse_err;       /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
     double sampling_variance;  /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
-    double coverage;           /* fraction of bins (p_b > 0) where g_b +- sqrt(g_b) covers M p_b */
-    double boot_coverage;      /* the same for g_b/M +- sqrt(s_b^2 + g_b/M^2), s_b the bootstrap
-                                * spread (NaN without bootstrap) */
-    double debiased_coverage;  /* and for (g_b/M - beta_b) +- sqrt(d_b^2 + g_b/M^2): beta_b the
-                                * estimated smoothing bias, d_b the debiased KDE's spread */
+    double coverage;           /* fraction of bins (n p_b >= 5) where g_b +- sqrt(g_b) covers M p_b */
+    /* with bootstrap (else NaN), for f_b = g_b/M: f_b +- sqrt(s_b^2 + f_b(1-f_b)/M) with s_b the
+     * bootstrap spread (plain), and (f_b - beta_b) +- sqrt(d_b^2 + f_b(1-f_b)/M) with beta_b the
+     * estimated smoothing bias and d_b the debiased KDE's spread (debiased) */
+    double boot_coverage, debiased_coverage;
     double factor, factor_err; /* amplification n_equiv / n (error from mse_err) */
 } hf_density_draw;
 

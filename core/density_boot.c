@@ -7,8 +7,7 @@
 
 /* The estimate on x (see the header). Returns 0 or -1 with err. */
 int
-hf_binest_eval(const hf_binest *est, const double *x, size_t n, double *q, double *h,
-               hf_error *err)
+hf_binest_eval(const hf_binest *est, const double *x, size_t n, double *q, double *h, hf_error *err)
 {
     size_t B = est->bins;
     if (est->kind == HF_BINEST_HISTOGRAM) {
@@ -26,9 +25,8 @@ hf_binest_eval(const hf_binest *est, const double *x, size_t n, double *q, doubl
             *h = NAN;
         return 0;
     }
-    double rule_h = est->rule == HF_KDE_FIXED
-                        ? NAN
-                        : hf_kde_bandwidth(est->rule, x, n, est->lo, est->hi, NULL);
+    double rule_h =
+        est->rule == HF_KDE_FIXED ? NAN : hf_kde_bandwidth(est->rule, x, n, est->lo, est->hi, NULL);
     hf_kde k = {.x = x,
                 .n = n,
                 .h = hf_kde_scaled_bandwidth(est->rule, est->bw_value, rule_h, est->lo, est->hi),

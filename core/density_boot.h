@@ -39,8 +39,8 @@ typedef struct hf_binest {
     double lo, hi;
     hf_kde_rule rule; /* KDE: bandwidth rule and its factor, or the fixed bandwidth */
     double bw_value;
-    bool reflect;     /* KDE: fold at lo and hi */
-    bool exact;       /* KDE: exact bin integrals (else linear binning + FFT) */
+    bool reflect; /* KDE: fold at lo and hi */
+    bool exact;   /* KDE: exact bin integrals (else linear binning + FFT) */
     /* KDE: subtract the estimated smoothing bias, 2 q(h) - q(sqrt 2 h). A Gaussian kernel
      * convolved with itself is the kernel at sqrt 2 h, so q(sqrt 2 h) - q(h) estimates the bias
      * q(h) has against the truth to leading order, O(h^2) -> O(h^4) ("twicing": Stuetzle and

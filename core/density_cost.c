@@ -45,14 +45,16 @@ hf_density_cost_solve(hf_density_cost *c, double sum_pq)
         return;
     }
     /* gen ahead where f(t) = A t^2 - b t + K t0 < 0; f(t0) = S t0 >= 0, so both roots lie past
-     * t0 exactly when the vertex b / 2A does */
-    double b = A * t0 + K - S, disc = b * b - 4.0 * A * K * t0;
-    if (disc > 0 && b / (2.0 * A) > t0) {
-        double sq = sqrt(disc);
-        /* the stable pair: q = (b + sqrt disc) / 2, roots q / A and K t0 / q */
-        double qq = 0.5 * (b + sq);
-        c->cross_hi = qq / A;
-        c->cross_lo = qq > 0 ? K * t0 / qq : t0;
+     * t0 exactly when the vertex b / 2A does. Solved in units of u = t / t0 (costs of any
+     * magnitude): A u^2 - (A + k - s) u + k = 0 with k = K / t0, s = S / t0. */
+    if (t0 > 0) {
+        double k = K / t0, s = S / t0, b = A + k - s, disc = b * b - 4.0 * A * k;
+        if (disc > 0 && b / (2.0 * A) > 1.0) {
+            /* the stable pair: q = (b + sqrt disc) / 2, roots q / A and k / q */
+            double qq = 0.5 * (b + sqrt(disc));
+            c->cross_hi = t0 * qq / A;
+            c->cross_lo = t0 * k / qq;
+        }
     }
     /* t_sim - t_gen = K/eps - t0 - S/(eps - A) peaks where (eps - A)/eps = sqrt(S/K) */
     double rho = sqrt(S / K);

@@ -29,10 +29,14 @@ hf_gen_result *
 hf_gen_template_make(const hf_density_truth *truth, const double *nominal, size_t bins,
                      const hf_gen_template *cfg, hf_error *err)
 {
-    if (cfg->n < 2 || cfg->boot < 2 || !(cfg->draws >= 1 && cfg->draws <= 4e9))
+    if (cfg->n < 2)
+        return hf_error_set(err, HF_EUSAGE, "", "a generated template needs n >= 2"), NULL;
+    if (cfg->boot < 2)
+        return hf_error_set(err, HF_EUSAGE, "", "the bootstrap needs >= 2 members"), NULL;
+    if (!(cfg->draws >= 1 && cfg->draws <= 4e9))
         return hf_error_set(err, HF_EUSAGE, "",
-                            "a generated template needs n >= 2, M >= 1 and >= 2 bootstrap "
-                            "members"),
+                            "M = %g generated events is outside [1, 4e9] (default M = 100 n)",
+                            cfg->draws),
                NULL;
     size_t n = cfg->n, B = bins;
     double lo = hf_density_truth_lo(truth), hi = hf_density_truth_hi(truth);
@@ -101,18 +105,18 @@ hf_gen_template_make(const hf_density_truth *truth, const double *nominal, size_
         g->beta[b] = beta;
         g->generated[b] = v > 0 ? v : 0.0; /* a corrected bin may dip below 0 */
         total += g->generated[b];
-        g->sd_sampling[b] = sqrt(frac) / sqrt(M); /* sqrt(g) / M */
+        g->sd_sampling[b] = sqrt(frac * (1.0 - frac) / M); /* multinomial: M is fixed */
     }
     if (!(total > 0) || !(kept > 0)) {
         hf_error_set(err, HF_EUSAGE, "", "the generated template is empty");
         goto fail;
     }
+    double scale = g->yield / total; /* the nominal's yield, the generated shape */
     for (size_t b = 0; b < B; b++) {
-        double s = g->yield / total; /* the nominal's yield, the generated shape */
-        g->generated[b] *= s;
-        g->beta[b] *= g->yield;
-        g->sd_train[b] = sqrt(var[b]) * g->yield;
-        g->sd_sampling[b] *= g->yield;
+        g->generated[b] *= scale;
+        g->beta[b] *= scale;
+        g->sd_train[b] = sqrt(var[b]) * scale;
+        g->sd_sampling[b] *= scale;
         g->sd[b] = hypot(g->sd_train[b], g->sd_sampling[b]);
     }
     gsl_rng_free(rng);
@@ -177,8 +181,8 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
                             channel);
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(s, "data");
     if (!cJSON_IsArray(old) || (size_t)cJSON_GetArraySize(old) != g->bins)
-        return hf_error_set(err, HF_EUSAGE, "", "sample \"%s\" of \"%s\" has not %zu bins",
-                            sample, channel, g->bins);
+        return hf_error_set(err, HF_EUSAGE, "", "sample \"%s\" of \"%s\" has not %zu bins", sample,
+                            channel, g->bins);
     cJSON *data = cJSON_CreateDoubleArray(g->generated, (int)g->bins);
     if (data == NULL || !cJSON_ReplaceItemInObjectCaseSensitive(s, "data", data)) {
         cJSON_Delete(data);
@@ -201,8 +205,8 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
         cJSON *other;
         cJSON_ArrayForEach(other, samples)
         {
-            cJSON *os = find_by(cJSON_GetObjectItemCaseSensitive(other, "modifiers"), "type",
-                                "staterror");
+            cJSON *os =
+                find_by(cJSON_GetObjectItemCaseSensitive(other, "modifiers"), "type", "staterror");
             const cJSON *nm = os ? cJSON_GetObjectItemCaseSensitive(os, "name") : NULL;
             if (name == NULL && cJSON_IsString(nm))
                 name = nm->valuestring;
@@ -215,8 +219,6 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
         m = new_modifier(name != NULL ? name : own, "staterror", g->sd, g->bins);
         free(own);
     } else {
-        if (se != NULL)
-            cJSON_Delete(cJSON_DetachItemViaPointer(mods, se));
         size_t len = strlen(channel) + strlen(sample) + 16;
         char *name = malloc(len);
         if (name == NULL)
@@ -227,6 +229,10 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
     }
     if (m == NULL)
         return hf_error_nomem(err);
+    if (se != NULL) { /* shapesys: in the staterror's place, so the patch stays small */
+        cJSON_ReplaceItemViaPointer(mods, se, m);
+        return 0;
+    }
     if (mods == NULL && (mods = cJSON_AddArrayToObject(s, "modifiers")) == NULL) {
         cJSON_Delete(m);
         return hf_error_nomem(err);

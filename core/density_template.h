@@ -47,7 +47,7 @@ typedef struct hf_gen_result {
     double *nominal;        /* the original template (bins) */
     double *generated;      /* the new template, summing to yield */
     double *sd_train;       /* bootstrap spread, in yields */
-    double *sd_sampling;    /* sqrt(g)/M, in yields */
+    double *sd_sampling;    /* sqrt(f(1-f)/M), f = g/M (multinomial), in yields */
     double *sd;             /* the band: the two in quadrature */
     double *beta;           /* estimated smoothing bias, in yields (0 without debias) */
 } hf_gen_result;

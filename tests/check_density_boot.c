@@ -94,8 +94,8 @@ END_TEST
 /* Crossings and peak saving against a brute-force scan of the two closed-form curves. */
 START_TEST(test_cost_crossings_and_saving)
 {
-    hf_density_cost k = {.c_sim = 1.0, .c_gen = 1e-3, .c_train = 20, .floor = 2e-3,
-                         .sampling_coef = 0.9};
+    hf_density_cost k = {
+        .c_sim = 1.0, .c_gen = 1e-3, .c_train = 20, .floor = 2e-3, .sampling_coef = 0.9};
     double spq = 0.9;
     k.t_start = k.c_train + 100 * k.c_sim;
     hf_density_cost_solve(&k, spq);
@@ -226,16 +226,21 @@ START_TEST(test_template_into_workspace_validates_and_fits)
     const char *ch = "SR_meff", *sm = "ttbar";
     hf_density_truth *t = hf_density_truth_template(m, ch, sm, &err);
     ck_assert_ptr_nonnull(t);
-    const cJSON *sample =
-        find_named(cJSON_GetObjectItemCaseSensitive(
-                       find_named(cJSON_GetObjectItemCaseSensitive(ws->doc, "channels"), ch),
-                       "samples"),
-                   sm);
+    const cJSON *sample = find_named(
+        cJSON_GetObjectItemCaseSensitive(
+            find_named(cJSON_GetObjectItemCaseSensitive(ws->doc, "channels"), ch), "samples"),
+        sm);
     size_t nb;
     double *nominal = tu_numbers(cJSON_GetObjectItemCaseSensitive(sample, "data"), &nb);
     for (int kind = 0; kind < 2; kind++) {
-        hf_gen_template cfg = {.n = 500, .draws = 1e5, .boot = 30, .rule = HF_KDE_ISJ,
-                               .bw_value = 1, .reflect = true, .debias = true, .seed = 3};
+        hf_gen_template cfg = {.n = 500,
+                               .draws = 1e5,
+                               .boot = 30,
+                               .rule = HF_KDE_ISJ,
+                               .bw_value = 1,
+                               .reflect = true,
+                               .debias = true,
+                               .seed = 3};
         hf_gen_result *g = hf_gen_template_make(t, nominal, nb, &cfg, &err);
         ck_assert_msg(g != NULL, "%s", err.msg ? err.msg : "?");
         double sum = 0, yield = 0;

@@ -150,6 +150,14 @@ if [ -f "$WS" ]; then
     expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar --modifier lumi -o "$tmp/none.json"
     expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar --draws 10,100 -o "$tmp/none.json"
     expect2w --to-workspace "$tmp/missing.json" --channel SR_meff --sample ttbar -o "$tmp/none.json"
+    expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar -o "$tmp/none.json" --bins 4
+    expect2w --to-workspace "$WS" --channel SR_meff --sample ttbar -o "$tmp/none.json" \
+        --patch-out "$tmp/none.json"
+    # a patch that cannot be written leaves the workspace untouched, even when -o names it
+    cp "$WS" "$tmp/ws.json"
+    expect2w --to-workspace "$tmp/ws.json" --channel SR_meff --sample ttbar -o "$tmp/ws.json" \
+        --n 100 --draws 100 --bootstrap 5 --patch-out "$tmp/nodir/p.json"
+    cmp -s "$WS" "$tmp/ws.json" || fail "a failed patch write changed the workspace"
 fi
 
 # usage errors: exit 2, one line on stderr, nothing on stdout
@@ -179,6 +187,7 @@ expect2 --bootstrap 1
 expect2 --cost-sim 1e-3
 expect2 --cost-sim 1e-3 --cost-gen -1
 expect2 --channel SR_meff
+expect2 --events "$tmp/s.csv" --sample "$tmp/s.csv"
 "$HF" density --sample "$tmp/bad.csv" 2>&1 | grep -qF "bad.csv:3" || fail "bad sample error lacks FILE:LINE"
 
 [ $nfail -eq 0 ]
