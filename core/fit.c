@@ -80,9 +80,12 @@ bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
     }
     if (ys <= 1e-12 * sqrt(sHs * sHs + 1e-300) || sHs <= 0)
         return;
-    for (size_t a = 0; a < nf; a++)
+    for (size_t a = 0; a < nf; a++) { /* the divisions out of the inner loop */
+        double ya = y[a] / ys, ha = Hs[a] / sHs;
+        double *row = H + a * nf;
         for (size_t b = 0; b < nf; b++)
-            H[a * nf + b] += y[a] * y[b] / ys - Hs[a] * Hs[b] / sHs;
+            row[b] += ya * y[b] - ha * Hs[b];
+    }
 }
 
 static int
@@ -112,11 +115,17 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
         for (size_t a = 0; a < nf; a++) {
             if (inact[a])
                 continue;
-            size_t c = 0;
-            for (size_t b = 0; b < nf; b++)
-                if (!inact[b])
-                    A[r * k + c++] = H[a * nf + b];
-            A[r * k + r] += lambda;
+            const double *ha = H + a * nf;
+            double *ar = A + r * k;
+            if (k == nf) { /* nothing held at a bound: the row as it is */
+                memcpy(ar, ha, nf * sizeof(double));
+            } else {
+                size_t c = 0;
+                for (size_t b = 0; b < nf; b++)
+                    if (!inact[b])
+                        ar[c++] = ha[b];
+            }
+            ar[r] += lambda;
             v[r++] = -g[a];
         }
         if (hf_chol_decomp(k, A) == 0) {
