@@ -15,7 +15,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#define KDE_AUTO_EXACT_MAX 2000 /* AUTO: exact bin integrals up to this many training events */
 #define DRAWS_MAX          4e9  /* multinomial counts are unsigned int */
 #define BOOT_MAX           100000
 /* Coverage counts the bins where the n training events expect at least this many entries: a
@@ -258,7 +257,7 @@ hf_density_exp_new(const hf_density_truth *truth, const hf_density_config *cfg, 
         e->npos += e->cover[b];
     }
     e->exact = cfg->kde == HF_DENSITY_KDE_EXACT ||
-               (cfg->kde == HF_DENSITY_KDE_AUTO && cfg->n <= KDE_AUTO_EXACT_MAX);
+               (cfg->kde == HF_DENSITY_KDE_AUTO && cfg->n <= HF_KDE_EXACT_MAX);
     if (cfg->cost_sim > 0 && sim_grid(e) != 0)
         goto nomem;
     return e;

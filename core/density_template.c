@@ -74,7 +74,7 @@ hf_gen_template_make(const hf_density_truth *truth, const double *nominal, size_
                      .rule = cfg->rule,
                      .bw_value = cfg->bw_value,
                      .reflect = cfg->reflect,
-                     .exact = n <= 2000};
+                     .exact = n <= HF_KDE_EXACT_MAX};
     if (hf_binest_eval(&est, x, n, q, &g->h, err) != 0)
         goto fail;
     if (cfg->debias) {

@@ -58,6 +58,8 @@ int hf_kde_probs(const hf_kde *k, size_t nbins, double *q, hf_error *err);
  * (Silverman 1982, AS 176; Wand 1994): O(n + G log G). Falls back to hf_kde_probs when the grid
  * would exceed 2^20 points. Returns 0, or -1 with err on ENOMEM. */
 int hf_kde_probs_binned(const hf_kde *k, size_t nbins, double *q, hf_error *err);
+/* Up to this many points exact bin integrals are cheap; above, the binned ones are the default. */
+#define HF_KDE_EXACT_MAX 2000
 /* hf_kde_probs when exact, else hf_kde_probs_binned. */
 int hf_kde_probs_mode(const hf_kde *k, size_t nbins, bool exact, double *q, hf_error *err);
 /* One event drawn from the KDE in O(1): a training point chosen uniformly plus h times a standard
