@@ -428,12 +428,18 @@ prefix_suffix(const hf_eval *ev, const hf_cs *e)
 {
     const double *tv = ev->tval + e->term0;
     size_t n = e->nscal;
-    ev->pre[0] = 1.0;
-    for (size_t k = 0; k < n; k++)
-        ev->pre[k + 1] = ev->pre[k] * tv[k];
-    ev->suf[n] = 1.0;
-    for (size_t k = n; k-- > 0;)
-        ev->suf[k] = ev->suf[k + 1] * tv[k];
+    double *pre = ev->pre, *suf = ev->suf, p = 1.0, q = 1.0;
+    /* the two product chains are independent: one loop runs both, carried in registers, so
+     * their multiply latencies overlap (the chains, not the arithmetic, bound this loop) */
+    suf[n] = 1.0;
+    for (size_t k = 0, r = n; k < n; k++) {
+        r--;
+        pre[k] = p;
+        p *= tv[k];
+        q *= tv[r];
+        suf[r] = q;
+    }
+    pre[n] = p;
 }
 
 /* Product of the per-bin factors of sample e at bin b, leaving out terms skip1 and skip2. */
