@@ -83,14 +83,17 @@ group_normsys(hf_eval *ev)
     return 0;
 }
 
-/* Code-4 factors of every normsys term, by parameter, into tval/tder/tder2. */
+/* Code-4 factors of every normsys term, by parameter, into tval, and with derivs >= 1 (2) their
+ * first (second) derivatives into tder (tder2). */
 static void
-normsys_code4(hf_eval *ev, const double *pars, int second)
+normsys_code4(hf_eval *ev, const double *pars, int derivs)
 {
     const hf_model *m = ev->m;
     size_t nns = ev->nns;
     const double *c0 = ev->ns_c, *c1 = c0 + nns, *c2 = c1 + nns, *c3 = c2 + nns, *c4 = c3 + nns,
                  *c5 = c4 + nns;
+    const size_t *term = ev->ns_term;
+    double *tv = ev->tval, *td = ev->tder, *td2 = ev->tder2;
     for (size_t j = 0; j < m->npar; j++) {
         size_t t0 = ev->ns_first[j], t1 = ev->ns_first[j + 1];
         if (t0 == t1)
@@ -99,26 +102,32 @@ normsys_code4(hf_eval *ev, const double *pars, int second)
         if (a < 1.0 && a > -1.0) {
             /* 1 + sum c_i a^(i+1), its derivative and second derivative */
             double a2 = a * a, a3 = a2 * a, a4 = a3 * a, a5 = a4 * a, a6 = a5 * a;
-            for (size_t q = t0; q < t1; q++) {
-                size_t t = ev->ns_term[q];
-                ev->tval[t] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
-                              (c4[q] * a5 + c5[q] * a6);
-                ev->tder[t] = (c0[q] + 2.0 * c1[q] * a) + (3.0 * c2[q] * a2 + 4.0 * c3[q] * a3) +
-                              (5.0 * c4[q] * a4 + 6.0 * c5[q] * a5);
-                if (second)
-                    ev->tder2[t] = (2.0 * c1[q] + 6.0 * c2[q] * a) +
-                                   (12.0 * c3[q] * a2 + 20.0 * c4[q] * a3) + 30.0 * c5[q] * a4;
+            if (derivs == 0) { /* the likelihood alone: values only */
+                for (size_t q = t0; q < t1; q++)
+                    tv[term[q]] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
+                                  (c4[q] * a5 + c5[q] * a6);
+                continue;
+            }
+            for (size_t q = t0; q < t1; q++) { /* one pass: the loads serve all three */
+                size_t t = term[q];
+                tv[t] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
+                        (c4[q] * a5 + c5[q] * a6);
+                td[t] = (c0[q] + 2.0 * c1[q] * a) + (3.0 * c2[q] * a2 + 4.0 * c3[q] * a3) +
+                        (5.0 * c4[q] * a4 + 6.0 * c5[q] * a5);
+                if (derivs >= 2)
+                    td2[t] = (2.0 * c1[q] + 6.0 * c2[q] * a) +
+                             (12.0 * c3[q] * a2 + 20.0 * c4[q] * a3) + 30.0 * c5[q] * a4;
             }
         } else {
             /* hi^a above +1, lo^-a below -1 */
             const double *l = a >= 1.0 ? ev->ns_l + nns : ev->ns_l;
             double sgn = a >= 1.0 ? 1.0 : -1.0;
             for (size_t q = t0; q < t1; q++) {
-                size_t t = ev->ns_term[q];
+                size_t t = term[q];
                 double k = sgn * l[q], f = exp(a * k);
-                ev->tval[t] = f;
-                ev->tder[t] = f * k;
-                ev->tder2[t] = f * k * k;
+                tv[t] = f;
+                td[t] = f * k;
+                td2[t] = f * k * k;
             }
         }
     }
@@ -239,7 +248,7 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
     memset(nu, 0, m->nbins * sizeof(double));
     int c4 = m->normsys_code == HF_INTERP_CODE4, c4p = m->histosys_code == HF_INTERP_CODE4P;
     if (c4)
-        normsys_code4(ev, pars, derivs == D_SECOND);
+        normsys_code4(ev, pars, derivs);
     if (c4p) {
         /* code4p as delta = S a + A G(a) for every a, once per parameter: inside |a| <= 1
          * G = g(a) = a^2 (15 - 10 a^2 + 3 a^4); outside delta = a d+- = a (S +- 8 A), i.e.
