@@ -28,6 +28,10 @@ struct hf_eval {
     double *hder;  /* per histosys term and bin: d delta / d alpha (offsets in hoff) */
     double *hder2; /* the same, second derivatives */
     size_t *hoff;  /* nterm */
+    /* nterm: each term's parameter and type, packed (an hf_term is 88 bytes: reading its par
+     * in the hot loops would pull a cache line per term) */
+    size_t *tpar;
+    unsigned char *ttype;
     double *hS, *hA; /* code4p per histosys term and bin: (d+ + d-)/2 and (d+ - d-)/16 */
     double *hg;    /* npar x 3: code4p g(a), g'(a), g''(a) of each histosys parameter */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
@@ -83,6 +87,37 @@ group_normsys(hf_eval *ev)
     return 0;
 }
 
+/* Two doubles at once (GCC/Clang vector extension; unaligned loads through memcpy). */
+typedef double v2d __attribute__((vector_size(16)));
+
+static inline v2d
+load2(const double *p)
+{
+    v2d v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+/* Code-4 value 1 + sum c_i a^(i+1) and derivative of terms q and q + 1 (the scalar tail of
+ * normsys_code4 writes the same expressions). */
+static inline v2d
+code4_val2(const double *const c[6], size_t q, double a, double a2, double a3, double a4,
+           double a5, double a6)
+{
+    return 1.0 + (load2(c[0] + q) * a + load2(c[1] + q) * a2) +
+           (load2(c[2] + q) * a3 + load2(c[3] + q) * a4) +
+           (load2(c[4] + q) * a5 + load2(c[5] + q) * a6);
+}
+
+static inline v2d
+code4_der2(const double *const c[6], size_t q, double a, double a2, double a3, double a4,
+           double a5)
+{
+    return (load2(c[0] + q) + 2.0 * load2(c[1] + q) * a) +
+           (3.0 * load2(c[2] + q) * a2 + 4.0 * load2(c[3] + q) * a3) +
+           (5.0 * load2(c[4] + q) * a4 + 6.0 * load2(c[5] + q) * a5);
+}
+
 /* Code-4 factors of every normsys term, by parameter, into tval, and with derivs >= 1 (2) their
  * first (second) derivatives into tder (tder2). */
 static void
@@ -92,6 +127,7 @@ normsys_code4(hf_eval *ev, const double *pars, int derivs)
     size_t nns = ev->nns;
     const double *c0 = ev->ns_c, *c1 = c0 + nns, *c2 = c1 + nns, *c3 = c2 + nns, *c4 = c3 + nns,
                  *c5 = c4 + nns;
+    const double *const c[6] = {c0, c1, c2, c3, c4, c5};
     const size_t *term = ev->ns_term;
     double *tv = ev->tval, *td = ev->tder, *td2 = ev->tder2;
     for (size_t j = 0; j < m->npar; j++) {
@@ -100,18 +136,32 @@ normsys_code4(hf_eval *ev, const double *pars, int derivs)
             continue;
         double a = pars[j];
         if (a < 1.0 && a > -1.0) {
-            /* 1 + sum c_i a^(i+1), its derivative and second derivative */
+            /* 1 + sum c_i a^(i+1), its derivative and second derivative. Two terms per step in
+             * two-wide vectors for the likelihood and the gradient (the same expressions as the
+             * scalar tail, so both give the same bits); the Hessian's case stays scalar. */
             double a2 = a * a, a3 = a2 * a, a4 = a3 * a, a5 = a4 * a, a6 = a5 * a;
-            if (derivs == 0) { /* the likelihood alone: values only */
-                for (size_t q = t0; q < t1; q++)
-                    tv[term[q]] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
-                                  (c4[q] * a5 + c5[q] * a6);
-                continue;
-            }
-            for (size_t q = t0; q < t1; q++) { /* one pass: the loads serve all three */
+            size_t q = t0;
+            if (derivs == 0)
+                for (; q + 2 <= t1; q += 2) {
+                    v2d val = code4_val2(c, q, a, a2, a3, a4, a5, a6);
+                    tv[term[q]] = val[0];
+                    tv[term[q + 1]] = val[1];
+                }
+            else if (derivs == 1)
+                for (; q + 2 <= t1; q += 2) {
+                    v2d val = code4_val2(c, q, a, a2, a3, a4, a5, a6);
+                    v2d der = code4_der2(c, q, a, a2, a3, a4, a5);
+                    tv[term[q]] = val[0];
+                    tv[term[q + 1]] = val[1];
+                    td[term[q]] = der[0];
+                    td[term[q + 1]] = der[1];
+                }
+            for (; q < t1; q++) {
                 size_t t = term[q];
                 tv[t] = 1.0 + (c0[q] * a + c1[q] * a2) + (c2[q] * a3 + c3[q] * a4) +
                         (c4[q] * a5 + c5[q] * a6);
+                if (derivs == 0)
+                    continue;
                 td[t] = (c0[q] + 2.0 * c1[q] * a) + (3.0 * c2[q] * a2 + 4.0 * c3[q] * a3) +
                         (5.0 * c4[q] * a4 + 6.0 * c5[q] * a5);
                 if (derivs >= 2)
@@ -158,6 +208,8 @@ hf_eval_new(const hf_model *m)
     ev->hder = malloc((nh + 1) * sizeof(double));
     ev->hder2 = malloc((nh + 1) * sizeof(double));
     ev->hoff = malloc((m->nterm + 1) * sizeof(size_t));
+    ev->tpar = malloc((m->nterm + 1) * sizeof(size_t));
+    ev->ttype = malloc(m->nterm + 1);
     ev->pre = malloc((maxt + 1) * sizeof(double));
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
@@ -166,10 +218,14 @@ hf_eval_new(const hf_model *m)
     ev->hA = malloc((nh + 1) * sizeof(double));
     ev->hg = malloc((3 * m->npar + 1) * sizeof(double));
     if (!ev->hg || !ev->hS || !ev->hA || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
-        !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->pre || !ev->suf ||
+        !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->tpar || !ev->ttype || !ev->pre || !ev->suf ||
         !ev->lg_data || !ev->lg_val) {
         hf_eval_free(ev);
         return NULL;
+    }
+    for (size_t t = 0; t < m->nterm; t++) {
+        ev->tpar[t] = m->term[t].par;
+        ev->ttype[t] = (unsigned char)m->term[t].type;
     }
     nh = 0;
     for (size_t i = 0; i < m->ncs; i++) {
@@ -206,6 +262,8 @@ hf_eval_free(hf_eval *ev)
     free(ev->hder);
     free(ev->hder2);
     free(ev->hoff);
+    free(ev->tpar);
+    free(ev->ttype);
     free(ev->pre);
     free(ev->suf);
     free(ev->jac);
@@ -275,16 +333,18 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
         size_t nb = e->nbins, k = 0;
         double *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
         double *tv = ev->tval + e->term0, *td = ev->tder + e->term0, *td2 = ev->tder2 + e->term0;
+        const size_t *tp = ev->tpar + e->term0;
+        const unsigned char *ty = ev->ttype + e->term0;
         double scal = 1.0;
         for (; k < e->nscal; k++) {
-            const hf_term *t = &T[k];
-            double a = pars[t->par], f, d1 = 1.0, d2 = 0.0;
-            if (t->type != HF_MOD_NORMSYS) {
+            double a = pars[tp[k]], f, d1 = 1.0, d2 = 0.0;
+            if (ty[k] != HF_MOD_NORMSYS) {
                 f = a; /* normfactor, lumi */
             } else if (c4) {
                 scal *= tv[k]; /* computed by parameter in normsys_code4 */
                 continue;
             } else {
+                const hf_term *t = &T[k];
                 f = hf_interp2(m->normsys_code, 1.0, t->src->lo, t->src->hi, a, &d1, &d2);
             }
             tv[k] = f;
@@ -297,17 +357,16 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
             sumb[b] = e->nom[b];
         }
         for (; k < e->nscal + e->nbinf; k++) {
-            const double *g = pars + T[k].par;
+            const double *g = pars + tp[k];
             for (size_t b = 0; b < nb; b++)
                 fb[b] *= g[b];
         }
         for (; k < e->nterm; k++) {
-            const hf_term *t = &T[k];
-            double a = pars[t->par];
+            double a = pars[tp[k]];
             size_t h = ev->hoff[e->term0 + k];
             double *hd = ev->hder + h, *hd2 = ev->hder2 + h;
             if (c4p) {
-                const double *S = ev->hS + h, *A = ev->hA + h, *gp = ev->hg + 3 * t->par;
+                const double *S = ev->hS + h, *A = ev->hA + h, *gp = ev->hg + 3 * tp[k];
                 double G = gp[0], G1 = gp[1], G2 = gp[2];
                 for (size_t b = 0; b < nb; b++)
                     sumb[b] += S[b] * a + A[b] * G;
@@ -318,6 +377,7 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
                     }
                 continue;
             }
+            const hf_term *t = &T[k];
             const double *lo = t->src->lo_data, *hi = t->src->hi_data, *nom = e->nom;
             for (size_t b = 0; b < nb; b++) {
                 double d1, d2 = 0.0;
@@ -484,10 +544,11 @@ hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *gra
         double tot = 0.0; /* sum_b w_b fb_b sumb_b = d(-log L)/d(scal) */
         for (size_t b = 0; b < nb; b++)
             tot += w[b] * fb[b] * sumb[b];
+        const size_t *tp = ev->tpar + e->term0;
         if (e->nscal > 0) {
             prefix_suffix(ev, e);
             for (size_t k = 0; k < e->nscal; k++)
-                grad[T[k].par] += ev->pre[k] * ev->suf[k + 1] * td[k] * tot;
+                grad[tp[k]] += ev->pre[k] * ev->suf[k + 1] * td[k] * tot;
         }
         size_t k = e->nscal;
         for (; k < e->nscal + e->nbinf; k++) {
@@ -504,7 +565,7 @@ hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *gra
             double g = 0.0;
             for (size_t b = 0; b < nb; b++)
                 g += w[b] * fb[b] * hd[b];
-            grad[T[k].par] += scal * g;
+            grad[tp[k]] += scal * g;
         }
     }
     return s;
