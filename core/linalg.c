@@ -4,7 +4,8 @@
 #include "core/linalg.h"
 
 #include <math.h>
-#include <string.h>
+
+#include "core/vec2.h"
 
 /* x . y over n entries with four partial sums (lets the compiler keep four FMA chains busy). */
 static inline double
@@ -21,18 +22,6 @@ dot(const double *x, const double *y, size_t n)
     for (; k < n; k++)
         s0 += x[k] * y[k];
     return (s0 + s1) + (s2 + s3);
-}
-
-/* Two doubles at once (GCC/Clang vector extension: SSE2 on x86-64, NEON on AArch64, plain
- * scalar code elsewhere). Unaligned loads through memcpy. */
-typedef double v2d __attribute__((vector_size(16)));
-
-static inline v2d
-load2(const double *p)
-{
-    v2d v;
-    memcpy(&v, p, sizeof(v));
-    return v;
 }
 
 /* s[r] = x . y_r and t[r] = z . y_r over the first len entries, for four rows y_0..y_3: a tile

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vec2.h"
+
 struct hf_eval {
     const hf_model *m;
     double *nu;    /* nbins */
@@ -85,17 +87,6 @@ group_normsys(hf_eval *ev)
     }
     free(fill);
     return 0;
-}
-
-/* Two doubles at once (GCC/Clang vector extension; unaligned loads through memcpy). */
-typedef double v2d __attribute__((vector_size(16)));
-
-static inline v2d
-load2(const double *p)
-{
-    v2d v;
-    memcpy(&v, p, sizeof(v));
-    return v;
 }
 
 /* Code-4 value 1 + sum c_i a^(i+1) and derivative of terms q and q + 1 (the scalar tail of
