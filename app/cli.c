@@ -482,6 +482,20 @@ hf_cli_json_doc(const hf_cli *cli)
 }
 
 int
+hf_cli_parse_range(const char *s, double *lo, double *hi)
+{
+    char *end;
+    *lo = strtod(s, &end);
+    if (end != s && *end == ':') {
+        const char *t = end + 1;
+        *hi = strtod(t, &end);
+        if (end != t && *end == '\0' && *hi > *lo && isfinite(*lo) && isfinite(*hi))
+            return 0;
+    }
+    return hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", s);
+}
+
+int
 hf_cli_write_json(const char *path, const cJSON *v, hf_error *err)
 {
     char *t = json_text(v);
@@ -518,9 +532,7 @@ hf_cli_fit_doc(const hf_cli *cli, const cJSON *doc, const char *path, const hf_m
     if (apply_fixes(cli, r->m) != 0)
         return 2;
     hf_data d = hf_model_data(r->m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    if (hf_fit(r->m, &d, &fo, &r->fit, err) < 0)
+    if (hf_fit(r->m, &d, NULL, &r->fit, err) < 0)
         return -1;
     r->have_fit = true;
     return 0;

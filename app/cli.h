@@ -71,6 +71,8 @@ int hf_cli_fail(const hf_cli *cli, const hf_error *err);
 
 /* "hfscope: error: FILE:POINTER: MESSAGE" on stderr; returns the exit code for err (2 or 1). */
 int hf_cli_report(const char *file, const hf_error *err);
+/* --range LO:HI (finite, LO < HI) into lo and hi: 0, or 2 after a usage error was printed. */
+int hf_cli_parse_range(const char *s, double *lo, double *hi);
 /* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
 int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);

@@ -173,8 +173,6 @@ cmd_constraints(int argc, char **argv)
         return rc;
     const hf_model *m = cli.model;
     hf_data d = hf_model_data(m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
     hf_fit_result fit = {0};
     hf_error err = {0};
     hf_constraints c = {0};
@@ -183,7 +181,7 @@ cmd_constraints(int argc, char **argv)
     if (idx == NULL) {
         hf_error_nomem(&err);
         rc = hf_cli_report(cli.ws_path, &err);
-    } else if ((tm.fit = now_s()), hf_fit(m, &d, &fo, &fit, &err) < 0) {
+    } else if ((tm.fit = now_s()), hf_fit(m, &d, NULL, &fit, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
     } else {
         hf_constraints_options co = {.over_threshold = threshold, .bins = bins};

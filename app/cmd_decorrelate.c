@@ -140,9 +140,7 @@ cmd_decorrelate(int argc, char **argv)
     bool ok = true;
     if (!no_fit) {
         hf_data d = hf_model_data(cli.model);
-        hf_fit_options fo = {0};
-        fo.fix_index = -1;
-        if (hf_fit(cli.model, &d, &fo, &orig.fit, &err) < 0) {
+        if (hf_fit(cli.model, &d, NULL, &orig.fit, &err) < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
             goto done;
         }

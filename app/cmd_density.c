@@ -254,17 +254,10 @@ make_truth(hf_cli *cli, opts *o, int *rc)
             return NULL;
         }
         double lo = 0, hi = 0;
-        if (o->range != NULL) {
-            char *end;
-            lo = strtod(o->range, &end);
-            if (end == o->range || *end != ':' || !(hi = strtod(end + 1, &end), *end == '\0') ||
-                !(hi > lo)) {
-                free(x);
-                free(path);
-                *rc =
-                    hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", o->range);
-                return NULL;
-            }
+        if (o->range != NULL && (*rc = hf_cli_parse_range(o->range, &lo, &hi)) != 0) {
+            free(x);
+            free(path);
+            return NULL;
         }
         o->sample_size = n;
         t = hf_density_truth_sample(path, x, n, lo, hi, &err);

@@ -106,14 +106,12 @@ cmd_gof(int argc, char **argv)
         return rc;
     const hf_model *m = cli.model;
     hf_data d = hf_model_data(m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
     hf_fit_result fit = {0};
     hf_error err = {0};
     hf_gof g = {0};
     hf_gof_compat cc = {0};
     bool have_cc = false;
-    if (hf_fit(m, &d, &fo, &fit, &err) < 0) {
+    if (hf_fit(m, &d, NULL, &fit, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
     } else {
         if (!fit.converged && !cli.quiet)

@@ -29,33 +29,11 @@ report_failure(hf_cli *cli, const hf_error *err0, double lo, double hi)
                      hf_error_msg(err0), range) < 0 &&
         hint.msg != NULL)
         err = &hint;
-    int rc = hf_cli_report(cli->ws_path, err);
-    if (cli->json && err->code == HF_EFIT) {
-        cJSON *doc = hf_cli_json_doc(cli);
-        if (doc != NULL) {
-            cJSON_AddBoolToObject(doc, "converged", false);
-            cJSON_AddStringToObject(doc, "error", hf_error_msg(err));
-            (void)hf_cli_json_emit(doc, cli->output);
-        }
-    }
+    int rc = hf_cli_fail(cli, err);
     hf_error_release(&hint);
     return rc;
 }
 
-/* "LO:HI" -> lo < hi; -1 if malformed. */
-static int
-parse_range(const char *s, double *lo, double *hi)
-{
-    char *end;
-    *lo = strtod(s, &end);
-    if (end == s || *end != ':')
-        return -1;
-    const char *t = end + 1;
-    *hi = strtod(t, &end);
-    if (end == t || *end != '\0' || !(*hi > *lo) || !isfinite(*lo) || !isfinite(*hi))
-        return -1;
-    return 0;
-}
 
 static const char *const LIMIT_NAME[6] = {"observed", "exp -2s", "exp -1s",
                                           "expected", "exp +1s", "exp +2s"};
@@ -122,10 +100,8 @@ cmd_limit(int argc, char **argv)
         rc = hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
         goto out;
     }
-    if (range != NULL && parse_range(range, &lo.lo, &lo.hi) < 0) {
-        rc = hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", range);
+    if (range != NULL && (rc = hf_cli_parse_range(range, &lo.lo, &lo.hi)) != 0)
         goto out;
-    }
     if (grid < 0 || grid == 1) {
         rc = hf_cli_usage_error("--grid: expected at least 2 points, got %d", grid);
         goto out;

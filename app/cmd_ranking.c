@@ -106,11 +106,9 @@ cmd_ranking(int argc, char **argv)
         return rc;
     }
     hf_data d = hf_model_data(m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
     hf_fit_result fit = {0};
     hf_error err = {0};
-    if (hf_fit(m, &d, &fo, &fit, &err) < 0) {
+    if (hf_fit(m, &d, NULL, &fit, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
     } else {
         hf_ranking r = {0};

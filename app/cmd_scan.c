@@ -12,19 +12,6 @@
 
 int cmd_scan(int argc, char **argv);
 
-static int
-parse_range(const char *s, double *lo, double *hi)
-{
-    char *end;
-    *lo = strtod(s, &end);
-    if (end == s || *end != ':')
-        return -1;
-    const char *t = end + 1;
-    *hi = strtod(t, &end);
-    if (end == t || *end != '\0' || !(*hi > *lo) || !isfinite(*lo) || !isfinite(*hi))
-        return -1;
-    return 0;
-}
 
 /* Resolve --par/--range into an index and a range; default range: best fit +- 3 errors inside
  * the bounds. Returns 0 or an exit code (message printed). */
@@ -37,8 +24,8 @@ resolve(const hf_model *m, const hf_fit_result *fr, const char *opt, const char 
         return hf_cli_usage_error("%s: no parameter named '%s'", opt, name);
     const hf_param *p = &m->par[*par];
     if (range != NULL) {
-        if (parse_range(range, lo, hi) < 0)
-            return hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", range);
+        if (hf_cli_parse_range(range, lo, hi) != 0)
+            return 2;
         if (*lo < p->lo || *hi > p->hi)
             return hf_cli_usage_error("range %s leaves the bounds [%g, %g] of '%s'", range, p->lo,
                                       p->hi, p->name);
@@ -104,9 +91,7 @@ cmd_scan(int argc, char **argv)
         parname = m->par[m->poi].name;
     }
     hf_data d = hf_model_data(m);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    if (hf_fit(m, &d, &fo, &fr, &err) < 0) {
+    if (hf_fit(m, &d, NULL, &fr, &err) < 0) {
         rc = hf_cli_fail(&cli, &err);
         goto out;
     }

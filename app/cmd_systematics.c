@@ -204,9 +204,7 @@ cmd_systematics(int argc, char **argv)
         }
         if (compare) {
             hf_data d = hf_model_data(cli.model);
-            hf_fit_options fo = {0};
-            fo.fix_index = -1;
-            if (hf_fit(cli.model, &d, &fo, &fa, &err) < 0) {
+            if (hf_fit(cli.model, &d, NULL, &fa, &err) < 0) {
                 rc = hf_cli_report(cli.ws_path, &err);
                 goto done;
             }

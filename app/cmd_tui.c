@@ -25,11 +25,9 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
     }
     int rc = 0;
     if (!no_fit) {
-        hf_fit_options fo = {0};
-        fo.fix_index = -1;
         hf_fit_result res = {0};
         hf_error err = {0};
-        if (hf_fit(t->m, &t->data, &fo, &res, &err) == 0) {
+        if (hf_fit(t->m, &t->data, NULL, &res, &err) == 0) {
             tui_set_fit(t, &res);
             if (!t->fit.converged)
                 rc = 1;

@@ -84,11 +84,9 @@ cmd_view(int argc, char **argv)
     t->logy = logy;
     tui_point pt = TUI_PT_PRE;
     if (postfit) {
-        hf_fit_options fo = {0};
-        fo.fix_index = -1;
         hf_fit_result res = {0};
         hf_error err = {0};
-        if (hf_fit(t->m, &t->data, &fo, &res, &err) < 0) {
+        if (hf_fit(t->m, &t->data, NULL, &res, &err) < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
             hf_error_release(&err);
             tui_state_release(t);

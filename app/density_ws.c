@@ -172,9 +172,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
     }
     /* both workspaces must validate and fit before anything is written */
     hf_data d = hf_model_data(cli->model);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    if (hf_fit(cli->model, &d, &fo, &before.fit, &err) < 0) {
+    if (hf_fit(cli->model, &d, NULL, &before.fit, &err) < 0) {
         rc = hf_cli_report(cli->ws_path, &err);
         goto out;
     }

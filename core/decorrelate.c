@@ -15,16 +15,6 @@ json_str(const cJSON *obj, const char *key)
     return cJSON_IsString(s) ? s->valuestring : NULL;
 }
 
-static char *
-xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* ---------------------------------------------------------------- RFC 6902 diff */
 
 /* A growing JSON pointer: parts are appended with RFC 6901 escaping (~ -> ~0, / -> ~1). */
@@ -263,7 +253,7 @@ split_for(const cJSON *doc, hf_decorrelation *d, const char *np, const char *g)
     d->split = ns;
     size_t len = strlen(np) + strlen(g) + 32;
     char *name = malloc(len);
-    char *group = xstrdup(g);
+    char *group = strdup(g);
     if (name == NULL || group == NULL) {
         free(name);
         free(group);
@@ -402,7 +392,7 @@ hf_decorrelate_apply(const cJSON *doc, const char *np, hf_decorrelate_by by, con
         if (poi != NULL && strcmp(poi, np) == 0 && !rest) {
             for (size_t i = 0; i < out->nsplit && out->poi == NULL; i++)
                 if (out->split[i].group[0] != '\0' &&
-                    (out->poi = xstrdup(out->split[i].name)) == NULL)
+                    (out->poi = strdup(out->split[i].name)) == NULL)
                     goto nomem;
             if (!cJSON_ReplaceItemInObjectCaseSensitive(cfg, "poi", cJSON_CreateString(out->poi)))
                 goto nomem;

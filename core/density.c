@@ -333,7 +333,7 @@ typedef struct worker {
     size_t end;
     const atomic_int *cancel;
     gsl_rng *rng, *aux; /* aux: the bootstrap and simulation streams */
-    double *x, *cnt, *tmp, *gen, *bmean;
+    double *x, *cnt, *tmp, *gen;
     unsigned *mn;
     int failed;
     hf_error err;
@@ -397,10 +397,10 @@ sampling_var(double f, double M)
 
 /* The bootstrap bands of rep r, whose training set is x and KDE bin integrals q: var and dvar
  * (bins each) the plain and the debiased estimator's spread over the same resamples, beta the
- * estimated smoothing bias q(sqrt 2 h) - q(h). scratch holds bins doubles. Returns 0 or -1. */
+ * estimated smoothing bias q(sqrt 2 h) - q(h). Returns 0 or -1. */
 static int
 boot_bands(const hf_density_exp *e, size_t r, const double *x, const double *q, gsl_rng *rng,
-           double *scratch, double *var, double *dvar, double *beta, hf_error *err)
+           double *var, double *dvar, double *beta, hf_error *err)
 {
     const hf_density_config *c = &e->cfg;
     hf_binest est = {.kind = HF_BINEST_KDE,
@@ -411,12 +411,10 @@ boot_bands(const hf_density_exp *e, size_t r, const double *x, const double *q, 
                      .bw_value = c->bw_value,
                      .reflect = c->reflect,
                      .exact = e->exact};
-    for (int d = 0; d < 2; d++) {
-        est.debias = d;
-        gsl_rng_set(rng, rep_seed(c->seed, r, STREAM_BOOT));
-        if (hf_binest_bootstrap(&est, x, c->n, c->boot, rng, scratch, d ? dvar : var, NULL, err))
-            return -1;
-    }
+    est.debias = true;
+    gsl_rng_set(rng, rep_seed(c->seed, r, STREAM_BOOT));
+    if (hf_binest_bootstrap_pair(&est, x, c->n, c->boot, rng, dvar, var, err) != 0)
+        return -1;
     if (hf_binest_eval(&est, x, c->n, beta, NULL, err) != 0) /* the debiased q - beta */
         return -1;
     for (size_t b = 0; b < c->bins; b++)
@@ -465,7 +463,7 @@ run_rep(worker *w, size_t r)
     const double *bv = NULL, *dv = NULL, *beta = NULL;
     if (c->boot > 0) {
         double *var = e->boot_var + 2 * r * B, *dvar = var + B, *bias = e->boot_bias + r * B;
-        if (boot_bands(e, r, w->x, q, w->aux, w->bmean, var, dvar, bias, &w->err) != 0)
+        if (boot_bands(e, r, w->x, q, w->aux, var, dvar, bias, &w->err) != 0)
             return -1;
         unsigned bc = 0, dc = 0;
         for (size_t b = 0; b < B; b++) {
@@ -619,7 +617,6 @@ worker_release(worker *w)
 {
     gsl_rng_free(w->rng);
     gsl_rng_free(w->aux);
-    free(w->bmean);
     free(w->x);
     free(w->cnt);
     free(w->tmp);
@@ -636,13 +633,12 @@ worker_init(worker *w, hf_density_exp *e)
     w->e = e;
     w->rng = gsl_rng_alloc(RNG_TYPE);
     w->aux = gsl_rng_alloc(RNG_TYPE);
-    w->bmean = malloc(e->cfg.bins * sizeof(double));
     w->x = malloc(e->cfg.n * sizeof(double));
     w->cnt = malloc(mb * sizeof(double));
     w->tmp = malloc(mb * sizeof(double));
     w->gen = malloc(e->cfg.bins * sizeof(double));
     w->mn = malloc((e->cfg.bins + 1) * sizeof(unsigned));
-    if (w->rng == NULL || w->aux == NULL || w->bmean == NULL || w->x == NULL || w->cnt == NULL ||
+    if (w->rng == NULL || w->aux == NULL || w->x == NULL || w->cnt == NULL ||
         w->tmp == NULL || w->gen == NULL || w->mn == NULL) {
         worker_release(w);
         return -1;
@@ -1033,21 +1029,16 @@ example_bands(const hf_density_exp *e, hf_density_example *ex, size_t rep, gsl_r
     ex->boot_sd = malloc(B * sizeof(double));
     ex->debiased = malloc(B * sizeof(double));
     ex->debiased_sd = malloc(B * sizeof(double));
-    double *scratch = malloc(B * sizeof(double));
-    if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL ||
-        scratch == NULL) {
-        free(scratch);
+    if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL)
         return hf_error_nomem(err);
-    }
-    int rc = boot_bands(e, rep, ex->x, ex->kde, rng, scratch, ex->boot_sd, ex->debiased_sd,
-                        ex->debiased, err);
+    int rc = boot_bands(e, rep, ex->x, ex->kde, rng, ex->boot_sd, ex->debiased_sd, ex->debiased,
+                        err);
     for (size_t b = 0; rc == 0 && b < B; b++) {
         double noise = sampling_var(ex->generated[b], ex->draws);
         ex->debiased[b] = ex->generated[b] - ex->debiased[b];
         ex->boot_sd[b] = sqrt(ex->boot_sd[b] + noise);
         ex->debiased_sd[b] = sqrt(ex->debiased_sd[b] + noise);
     }
-    free(scratch);
     return rc;
 }
 

@@ -61,4 +61,10 @@ int hf_binest_eval(const hf_binest *est, const double *x, size_t n, double *q, d
 int hf_binest_bootstrap(const hf_binest *est, const double *x, size_t n, size_t B, gsl_rng *rng,
                         double *mean, double *var, double *members, hf_error *err);
 
+/* For a debiased KDE: the variances of the debiased estimator (var) and of the plain KDE
+ * (plain_var) over one ensemble, each member's plain KDE computed once (what two calls of
+ * hf_binest_bootstrap from the same rng state give, at two thirds of the cost). */
+int hf_binest_bootstrap_pair(const hf_binest *est, const double *x, size_t n, size_t B,
+                             gsl_rng *rng, double *var, double *plain_var, hf_error *err);
+
 #endif

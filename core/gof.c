@@ -95,16 +95,6 @@ hf_gof_release(hf_gof *g)
     memset(g, 0, sizeof(*g));
 }
 
-static char *
-xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Likelihood-ratio test of one POI per channel against the common POI: under the hypothesis of
  * one common value, 2 (NLL_common - NLL_split) follows chi2 with (channels - 1) dof (Wilks). */
 int
@@ -123,7 +113,7 @@ hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const
     hf_model *m2 = NULL;
     hf_fit_result res = {0};
     bool have_res = false;
-    out->poi = xstrdup(poi);
+    out->poi = strdup(poi);
     out->ch = calloc(dec.nsplit + 1, sizeof(*out->ch));
     if (out->poi == NULL || out->ch == NULL) {
         hf_error_nomem(err);
@@ -142,17 +132,15 @@ hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const
     if (m2 == NULL)
         goto done;
     hf_data d2 = hf_model_data(m2);
-    hf_fit_options fo = {0};
-    fo.fix_index = -1;
-    if (hf_fit(m2, &d2, &fo, &res, err) < 0)
+    if (hf_fit(m2, &d2, NULL, &res, err) < 0)
         goto done;
     have_res = true;
     out->converged = res.converged;
     for (size_t i = 0; i < dec.nsplit; i++) {
         hf_gof_channel *c = &out->ch[out->n];
         int j = hf_model_find_par(m2, dec.split[i].name);
-        c->channel = xstrdup(dec.split[i].group);
-        c->name = xstrdup(dec.split[i].name);
+        c->channel = strdup(dec.split[i].group);
+        c->name = strdup(dec.split[i].name);
         out->n++;
         if (c->channel == NULL || c->name == NULL) {
             hf_error_nomem(err);

@@ -336,6 +336,7 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     hf_panel *mp, *rp;
     double H, ymax = 0, ymin_pos = INFINITY, dev = 0, frac, ylo, yhi, main_area;
     const double split = 0.70;
+    int rc = -1; /* 0 once everything is drawn */
 
     if (!opt) {
         hf_stack_options_init(&dflt);
@@ -497,6 +498,8 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     if (opt->show_data && !hf_panel_add_points(s, rp, nb, xc, rv, NULL, NULL, relo, rehi,
                                                HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
         goto nomem;
+    rc = 0;
+nomem: /* and the way out on success */
     free(order);
     free(edges);
     free(vals);
@@ -513,23 +516,5 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     free(rehi);
     free(ink);
     free(labels);
-    return 0;
-nomem:
-    free(order);
-    free(edges);
-    free(vals);
-    free(xc);
-    free(dat);
-    free(elo);
-    free(ehi);
-    free(blo);
-    free(bhi);
-    free(rlo);
-    free(rhi);
-    free(rv);
-    free(relo);
-    free(rehi);
-    free(ink);
-    free(labels);
-    return hf_error_nomem(err);
+    return rc == 0 ? 0 : hf_error_nomem(err);
 }

@@ -269,6 +269,9 @@ typedef struct tui_lines {
     bool nomem;
 } tui_lines;
 void tui_lines_add(tui_lines *v, const char *fmt, ...) HF_PRINTF(2, 3);
+/* Hand v's lines to *out and return their count; after an ENOMEM free them, set *out = NULL and
+ * return (size_t)-1. */
+size_t tui_lines_finish(tui_lines *v, char ***out);
 void tui_layout(struct tui *t, int cols, int lines);
 void tui_list_rebuild(struct tui *t, tui_list *l);
 tui_list *tui_focused_list(struct tui *t);

@@ -14,30 +14,10 @@
 #include "render/plot_pulls.h"
 #include "render/plot_stack.h"
 
-static void
-live_free(hf_yields *y)
-{
-    if (y == NULL)
-        return;
-    free(y->pars);
-    free(y->nu);
-    free(y->nu_err);
-    free(y->ys);
-    free(y->ys_err);
-    free(y->cs_tot);
-    free(y->cs_err);
-    free(y->chan_tot);
-    free(y->chan_err);
-    free(y);
-}
-
 static double *
-dup_or_zero(const double *src, size_t n)
+zeros(size_t n)
 {
-    double *d = calloc(n ? n : 1, sizeof(*d));
-    if (d != NULL && src != NULL)
-        memcpy(d, src, n * sizeof(*d));
-    return d;
+    return calloc(n ? n : 1, sizeof(double));
 }
 
 /* Rescale an uncertainty to a new central value: the band keeps its relative width. */
@@ -64,18 +44,18 @@ tui_live_yields(struct tui *t)
         if (y == NULL)
             return -1;
         y->m = m;
-        y->pars = dup_or_zero(NULL, m->npar);
-        y->nu = dup_or_zero(NULL, m->nbins);
-        y->nu_err = dup_or_zero(NULL, m->nbins);
-        y->ys = dup_or_zero(NULL, m->nys);
-        y->ys_err = dup_or_zero(NULL, m->nys);
-        y->cs_tot = dup_or_zero(NULL, m->ncs);
-        y->cs_err = dup_or_zero(NULL, m->ncs);
-        y->chan_tot = dup_or_zero(NULL, m->nchan);
-        y->chan_err = dup_or_zero(NULL, m->nchan);
+        y->pars = zeros(m->npar);
+        y->nu = zeros(m->nbins);
+        y->nu_err = zeros(m->nbins);
+        y->ys = zeros(m->nys);
+        y->ys_err = zeros(m->nys);
+        y->cs_tot = zeros(m->ncs);
+        y->cs_err = zeros(m->ncs);
+        y->chan_tot = zeros(m->nchan);
+        y->chan_err = zeros(m->nchan);
         if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
             !y->chan_tot || !y->chan_err) {
-            live_free(y);
+            hf_yields_free(y);
             return -1;
         }
         t->yl_live = y;
@@ -138,7 +118,7 @@ tui_yields_release(struct tui *t)
 {
     hf_yields_free(t->yl_pre);
     hf_yields_free(t->yl_post);
-    live_free(t->yl_live);
+    hf_yields_free(t->yl_live);
     t->yl_pre = t->yl_post = t->yl_live = NULL;
 }
 

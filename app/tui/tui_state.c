@@ -615,6 +615,20 @@ tui_lines_add(tui_lines *v, const char *fmt, ...)
     v->s[v->n++] = s;
 }
 
+size_t
+tui_lines_finish(tui_lines *v, char ***out)
+{
+    if (v->nomem) {
+        for (size_t i = 0; i < v->n; i++)
+            free(v->s[i]);
+        free(v->s);
+        *out = NULL;
+        return (size_t)-1;
+    }
+    *out = v->s;
+    return v->n;
+}
+
 static const struct tui *rank_t;
 static int
 cmp_chi2(const void *a, const void *b)
@@ -735,15 +749,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
         }
         free(idx);
     }
-    if (v.nomem) {
-        for (size_t i = 0; i < v.n; i++)
-            free(v.s[i]);
-        free(v.s);
-        *out = NULL;
-        return (size_t)-1;
-    }
-    *out = v.s;
-    return v.n;
+    return tui_lines_finish(&v, out);
 }
 
 /* ---- detail overlay text ---- */
@@ -858,15 +864,7 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                 tui_lines_add(&v, "%-28s %12.2f %12s %12.2f", m->samp_name[cs->samp], a, "-", l);
         }
     }
-    if (v.nomem) {
-        for (size_t i = 0; i < v.n; i++)
-            free(v.s[i]);
-        free(v.s);
-        *out = NULL;
-        return (size_t)-1;
-    }
-    *out = v.s;
-    return v.n;
+    return tui_lines_finish(&v, out);
 }
 
 /* Free what tui_overview_lines or tui_detail_lines returned (n as returned). */

@@ -562,15 +562,7 @@ tui_syst_lines(const struct tui *t, int width, char ***out)
         sources_lines(t, &v, width);
     else
         decor_lines(t, &v, width);
-    if (v.nomem) {
-        for (size_t i = 0; i < v.n; i++)
-            free(v.s[i]);
-        free(v.s);
-        *out = NULL;
-        return (size_t)-1;
-    }
-    *out = v.s;
-    return v.n;
+    return tui_lines_finish(&v, out);
 }
 
 /* ---- decorrelate and refit ---- */
