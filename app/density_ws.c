@@ -62,6 +62,17 @@ template_json(const hf_gen_result *g, const density_ws_opts *o, const char *modn
     return t;
 }
 
+/* One row of the fit table: POI value +- error (a dash without a POI), 2NLL. */
+static void
+fit_row(const char *label, double v, double e, const hf_fit_result *f)
+{
+    if (isfinite(v))
+        printf("  %-28s %10.4f +- %-10.4f %12.4f", label, v, e, f->twice_nll);
+    else
+        printf("  %-28s %10s    %-10s %12.4f", label, "-", "", f->twice_nll);
+    printf("%s\n", f->converged ? "" : "  (not converged)");
+}
+
 static void
 print_text(const hf_gen_result *g, const density_ws_opts *o, const char *modname,
            const hf_docfit *before, const hf_docfit *after, bool fixed, const char *out,
@@ -84,10 +95,8 @@ print_text(const hf_gen_result *g, const density_ws_opts *o, const char *modname
         const char *poi = before->m->poi >= 0 ? before->m->par[before->m->poi].name : "(no POI)";
         printf("\nfit (%s)%*s%-24s %12s\n", fixed ? "--fix as given" : "all parameters free",
                fixed ? 13 : 8, "", poi, "2NLL");
-        printf("  nominal template             %10.4f +- %-10.4f %12.4f%s\n", v0, e0,
-               before->fit.twice_nll, before->fit.converged ? "" : "  (not converged)");
-        printf("  generated template + band    %10.4f +- %-10.4f %12.4f%s\n", v1, e1,
-               after->fit.twice_nll, after->fit.converged ? "" : "  (not converged)");
+        fit_row("nominal template", v0, e0, &before->fit);
+        fit_row("generated template + band", v1, e1, &after->fit);
         if (isfinite(v0) && isfinite(v1) && e0 > 0 && isfinite(e0) && isfinite(e1))
             printf("  shift %+.4f (%.2f sigma of the nominal fit); error x %.3f\n", v1 - v0,
                    (v1 - v0) / e0, e1 / e0);
