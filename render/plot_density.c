@@ -849,7 +849,7 @@ fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         return -1;
     if (!legend(s, p, "naive: g " PLUSMINUS_TEXT " " SQRT "g", nv, HF_LEGEND_FILL, HF_DASH_SOLID,
                 HF_MARKER_NONE) ||
-        (boot && (!legend(s, p, "bootstrap band (training spread + " SQRT "g)", pl, HF_LEGEND_FILL,
+        (boot && (!legend(s, p, "bootstrap band (training spread + sampling noise)", pl, HF_LEGEND_FILL,
                           HF_DASH_SOLID, HF_MARKER_NONE) ||
                   !legend(s, p, "debiased band (estimated bias removed)", db, HF_LEGEND_FILL,
                           HF_DASH_SOLID, HF_MARKER_NONE))) ||
@@ -1017,7 +1017,7 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
         return -1;
     return add_caption(s,
                        "Band: the spread over bootstrap resamples of the training set plus the "
-                       "histogram's own " SQRT "(g)/M.",
+                       "histogram's own sampling noise.",
                        "Debiased: the estimated smoothing bias " BETA " subtracted. Right: ideally "
                        "68% of the pulls lie within " PLUSMINUS_TEXT "1.");
 }
