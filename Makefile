@@ -26,14 +26,14 @@ LDLIBS += $(PKG_LIBS) -lm -pthread
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DHF_VERSION='"$(VERSION)"'
 
-LIB_SRC  := $(sort $(wildcard core/*.c render/*.c))
+LIB_SRC  := $(sort $(wildcard core/*.c core/*/*.c render/*.c))
 APP_SRC  := $(sort $(wildcard app/*.c app/tui/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps check check-unit check-cli check-tui asan bench demo install clean lint _check _demo
+.PHONY: sync-reference all deps check check-unit check-cli check-tui asan bench demo install clean lint _check _demo
 
 all: $(BUILD)/hfscope
 
@@ -97,7 +97,7 @@ bench: deps
 	@$(MAKE) --no-print-directory _bench
 
 _bench: $(BUILD)/hfscope $(BUILD)/hfbench
-	@$(BUILD)/hfbench ../shared/reference
+	@$(BUILD)/hfbench tests/reference
 	@sh bench/bench_cli.sh $(BUILD)/hfscope
 
 demo: deps
@@ -113,8 +113,14 @@ install: $(BUILD)/hfscope
 	install -m 644 assets/palette.txt assets/demo/demo.json "$(DESTDIR)$(DATADIR)/"
 
 lint:
-	clang-format --dry-run -Werror $(LIB_SRC) $(APP_SRC) $(wildcard core/*.h render/*.h app/*.h)
+	clang-format --dry-run -Werror $(LIB_SRC) $(APP_SRC) $(wildcard core/*.h core/*/*.h render/*.h app/*.h app/tui/*.h)
 	clang-tidy --quiet $(LIB_SRC) -- $(CPPFLAGS) -std=c11
+
+# Refresh the in-tree copy of the pyhf reference set (tests/reference) from ../shared/reference.
+sync-reference:
+	@[ -d ../shared/reference ] || { echo "sync-reference: ../shared/reference not found"; exit 2; }
+	rm -rf tests/reference.new && cp -r ../shared/reference tests/reference.new && chmod -R u+w tests/reference.new
+	rm -rf tests/reference && mv tests/reference.new tests/reference
 
 clean:
 	rm -rf build

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/patch.h"
+#include "core/json/patch.h"
 #include "render/cairo.h"
 #include "render/scene.h"
-#include "core/workspace.h"
+#include "core/model/workspace.h"
 
 static char *json_text(const cJSON *v);
 

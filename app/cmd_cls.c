@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/infer.h"
-#include "core/toys.h"
+#include "core/infer/infer.h"
+#include "core/infer/toys.h"
 
 int cmd_cls(int argc, char **argv);
 

@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "app/cli.h"
-#include "core/constraints.h"
-#include "core/fit.h"
+#include "core/diag/constraints.h"
+#include "core/model/fit.h"
 #include "render/cairo.h"
 #include "render/plot_syst.h"
 

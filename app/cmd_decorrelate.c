@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/decorrelate.h"
-#include "core/fit.h"
-#include "core/gof.h"
-#include "core/workspace.h"
+#include "core/diag/decorrelate.h"
+#include "core/model/fit.h"
+#include "core/diag/gof.h"
+#include "core/model/workspace.h"
 
 int cmd_decorrelate(int argc, char **argv);
 

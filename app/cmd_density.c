@@ -12,7 +12,7 @@
 
 #include "app/cli.h"
 #include "app/density_ws.h"
-#include "core/density.h"
+#include "core/density/density.h"
 #include "render/cairo.h"
 #include "render/cells.h"
 #include "render/plot_density.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
+#include "core/model/fit.h"
 
 int cmd_fit(int argc, char **argv);
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
-#include "core/gof.h"
+#include "core/model/fit.h"
+#include "core/diag/gof.h"
 
 int cmd_gof(int argc, char **argv);
 

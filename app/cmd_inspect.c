@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/model.h"
+#include "core/model/model.h"
 
 int cmd_inspect(int argc, char **argv);
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/infer.h"
-#include "core/limit.h"
+#include "core/infer/infer.h"
+#include "core/infer/limit.h"
 
 int cmd_limit(int argc, char **argv);
 

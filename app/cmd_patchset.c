@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/infer.h"
-#include "core/limit.h"
-#include "core/patch.h"
-#include "core/workspace.h"
+#include "core/infer/infer.h"
+#include "core/infer/limit.h"
+#include "core/json/patch.h"
+#include "core/model/workspace.h"
 
 int cmd_patchset(int argc, char **argv);
 

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
-#include "core/infer.h"
-#include "core/scan.h"
-#include "core/systematics.h"
+#include "core/model/fit.h"
+#include "core/infer/infer.h"
+#include "core/infer/scan.h"
+#include "core/diag/systematics.h"
 #include "render/cairo.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
@@ -476,7 +476,7 @@ out:
     return rc;
 }
 
-/* Profile scan of parameter j (core/scan.c): +-3 errors around the best fit, clipped to the
+/* Profile scan of parameter j (core/infer/scan.c): +-3 errors around the best fit, clipped to the
  * parameter's bounds. */
 static int
 plot_scan(plotctx *pc, const char *par, int npts, double width)

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
-#include "core/ranking.h"
+#include "core/model/fit.h"
+#include "core/diag/ranking.h"
 #include "render/cairo.h"
 #include "render/plot_syst.h"
 

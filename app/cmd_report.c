@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
+#include "core/model/fit.h"
 #include "render/palette.h"
 #include "render/report.h"
 #include "render/tables.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/fit.h"
-#include "core/scan.h"
+#include "core/model/fit.h"
+#include "core/infer/scan.h"
 
 int cmd_scan(int argc, char **argv);
 

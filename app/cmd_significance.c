@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/infer.h"
+#include "core/infer/infer.h"
 
 int cmd_significance(int argc, char **argv);
 

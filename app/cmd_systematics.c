@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/decorrelate.h"
-#include "core/fit.h"
-#include "core/systematics.h"
-#include "core/workspace.h"
+#include "core/diag/decorrelate.h"
+#include "core/model/fit.h"
+#include "core/diag/systematics.h"
+#include "core/model/workspace.h"
 
 int cmd_systematics(int argc, char **argv);
 

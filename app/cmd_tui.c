@@ -8,7 +8,7 @@
 
 #include "app/cli.h"
 #include "app/tui/tui.h"
-#include "core/fit.h"
+#include "core/model/fit.h"
 
 int cmd_tui(int argc, char **argv);
 

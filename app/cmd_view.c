@@ -8,7 +8,7 @@
 
 #include "app/cli.h"
 #include "app/tui/tui.h"
-#include "core/fit.h"
+#include "core/model/fit.h"
 #include "render/cells.h"
 #include "render/palette.h"
 

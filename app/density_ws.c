@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/decorrelate.h"
-#include "core/density_truth.h"
+#include "core/diag/decorrelate.h"
+#include "core/density/density_truth.h"
 
 /* The POI's value and error in a fit (NaN without a POI). */
 static void

@@ -5,7 +5,7 @@
 #define HF_APP_DENSITY_WS_H
 
 #include "app/cli.h"
-#include "core/density_template.h"
+#include "core/density/density_template.h"
 
 typedef struct density_ws_opts {
     const char *channel, *sample; /* required */

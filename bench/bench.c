@@ -10,10 +10,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/density_boot.h"
-#include "core/density_truth.h"
-#include "core/fit.h"
-#include "core/patch.h"
+#include "core/density/density_boot.h"
+#include "core/density/density_truth.h"
+#include "core/model/fit.h"
+#include "core/json/patch.h"
 
 static double
 now(void)
@@ -192,7 +192,7 @@ int
 main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    const char *dir = argc > 1 ? argv[1] : "../shared/reference";
+    const char *dir = argc > 1 ? argv[1] : "tests/reference";
     DIR *dp = opendir(dir);
     if (dp == NULL) {
         fprintf(stderr, "bench: no reference directory %s\n", dir);

@@ -56,7 +56,7 @@ rm -f "$TUI_WS"
 # workspace, time of the test alone (`cls -v`, loading excluded as in pyhf's timing), median of 3,
 # and the ratio to pyhf's stored hypotest_mu1_s (reference.json timings; target >= 100x, and
 # < 50 ms for the largest). Then `patchset run` points/s with -j 2 on a 64-point grid.
-REF=${HF_REFERENCE_DIR:-../shared/reference}
+REF=${HF_REFERENCE_DIR:-tests/reference}
 ref_num() { tr -d '\n' <"$1" | sed 's/  */ /g' | grep -o "\"$2\": *[-0-9.eE+]*" | head -1 | sed "s/\"$2\": *//"; }
 for dir in "$REF"/*/; do
     c=$(basename "$dir")

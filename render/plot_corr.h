@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 #include "core/error.h"
-#include "core/fit.h"
-#include "core/model.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
 #include "render/scene.h"
 
 typedef struct hf_corr_options {

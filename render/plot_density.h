@@ -1,11 +1,11 @@
-/* render/plot_density.h - figures of the density lab (core/density.h) as scenes: MSE against the
+/* render/plot_density.h - figures of the density lab (core/density/density.h) as scenes: MSE against the
  * number of generated events, its decomposition, amplification against bandwidth and binning,
  * one repetition's truth / training histogram / KDE / generated histogram, MSE against compute,
  * the coverage of the error bars, and one generated histogram's bootstrap bands. */
 #ifndef HF_PLOT_DENSITY_H
 #define HF_PLOT_DENSITY_H
 
-#include "core/density.h"
+#include "core/density/density.h"
 #include "render/scene.h"
 
 typedef enum hf_density_figure {

@@ -25,7 +25,7 @@ hf_scene *hf_plot_scan(const hf_scan_data *d, hf_error *err);
 
 /* The 68.27% and 95% levels of -2 Delta ln L for one parameter (chi2 quantiles, 1 dof). */
 double hf_scan_level(double cl);
-/* Intervals come from core/scan.h (hf_scan_interval). */
+/* Intervals come from core/infer/scan.h (hf_scan_interval). */
 
 typedef struct hf_brazil_data {
     size_t n;

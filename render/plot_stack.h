@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "core/model/model.h"
 #include "render/scene.h"
 
 /* Expected yields at one parameter point with uncertainties from linear propagation

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/interp.h"
-#include "core/systematics.h"
+#include "core/model/interp.h"
+#include "core/diag/systematics.h"
 #include "render/axis.h"
 
 #define THETA "\xce\xb8"     /* θ */

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "core/error.h"
-#include "core/fit.h"
-#include "core/model.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
 #include "render/palette.h"
 #include "render/plot_stack.h"
 

@@ -13,9 +13,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "core/density.h"
-#include "core/model.h"
-#include "core/workspace.h"
+#include "core/density/density.h"
+#include "core/model/model.h"
+#include "core/model/workspace.h"
 #include "tests/test_util.h"
 
 Suite *density_suite(void);

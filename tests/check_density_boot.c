@@ -11,12 +11,12 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "core/density.h"
-#include "core/density_boot.h"
-#include "core/density_template.h"
-#include "core/fit.h"
-#include "core/model.h"
-#include "core/workspace.h"
+#include "core/density/density.h"
+#include "core/density/density_boot.h"
+#include "core/density/density_template.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
+#include "core/model/workspace.h"
 #include "tests/test_util.h"
 
 Suite *density_boot_suite(void);

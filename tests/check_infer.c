@@ -1,6 +1,6 @@
 /* tests/check_infer.c - inference against pyhf: hypotest (CLs, CLs+b, CLb, expected band),
  * discovery (p0, Z) and upper limits for every reference case, with numbers read from
- * ../shared/reference/<case>/reference.json; closed forms; toys against asymptotics; scans. */
+ * tests/reference/<case>/reference.json; closed forms; toys against asymptotics; scans. */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fit.h"
-#include "core/infer.h"
-#include "core/limit.h"
-#include "core/model.h"
-#include "core/patch.h"
-#include "core/scan.h"
-#include "core/toys.h"
-#include "core/workspace.h"
+#include "core/model/fit.h"
+#include "core/infer/infer.h"
+#include "core/infer/limit.h"
+#include "core/model/model.h"
+#include "core/json/patch.h"
+#include "core/infer/scan.h"
+#include "core/infer/toys.h"
+#include "core/model/workspace.h"
 #include "tests/test_util.h"
 
 Suite *infer_suite(void);

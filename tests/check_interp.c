@@ -3,7 +3,7 @@
 #include <check.h>
 #include <math.h>
 
-#include "core/interp.h"
+#include "core/model/interp.h"
 
 #define TOL 1e-12
 

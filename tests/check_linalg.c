@@ -9,7 +9,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "core/linalg.h"
+#include "core/model/linalg.h"
 
 Suite *linalg_suite(void);
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/model.h"
-#include "core/patch.h"
-#include "core/workspace.h"
+#include "core/model/model.h"
+#include "core/json/patch.h"
+#include "core/model/workspace.h"
 #include "tests/test_util.h"
 
 Suite *patch_suite(void);

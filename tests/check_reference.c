@@ -1,4 +1,4 @@
-/* tests/check_reference.c - the engine against pyhf: every workspace in ../shared/reference
+/* tests/check_reference.c - the engine against pyhf: every workspace in tests/reference
  * (expected data, per-sample yields, logpdf at init and best fit, minima, HESSE errors,
  * correlations, fixed-POI fits, alternative interpolation codes, bkg-only HEPData files).
  * Tolerances are those of reference/README.md; numbers are read from reference.json. */
@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fit.h"
-#include "core/model.h"
-#include "core/patch.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
+#include "core/json/patch.h"
 #include "tests/test_util.h"
 
 typedef struct refcase {

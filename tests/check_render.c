@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/model.h"
-#include "core/workspace.h"
+#include "core/model/model.h"
+#include "core/model/workspace.h"
 #include "render/axis.h"
 #include "render/cairo.h"
 #include "render/palette.h"

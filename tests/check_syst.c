@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/constraints.h"
-#include "core/decorrelate.h"
-#include "core/fit.h"
-#include "core/gof.h"
-#include "core/model.h"
-#include "core/patch.h"
-#include "core/ranking.h"
-#include "core/systematics.h"
-#include "core/workspace.h"
+#include "core/diag/constraints.h"
+#include "core/diag/decorrelate.h"
+#include "core/model/fit.h"
+#include "core/diag/gof.h"
+#include "core/model/model.h"
+#include "core/json/patch.h"
+#include "core/diag/ranking.h"
+#include "core/diag/systematics.h"
+#include "core/model/workspace.h"
 #include "render/plot_syst.h"
 
 Suite *syst_suite(void);
@@ -288,7 +288,7 @@ START_TEST(test_prune_and_patch)
                             "config"),
         "parameters");
     ck_assert_int_eq(cJSON_GetArraySize(pars), 0);
-    /* the diff is a patch that rebuilds the output from the input (core/patch.c applies it) */
+    /* the diff is a patch that rebuilds the output from the input (core/json/patch.c applies it) */
     cJSON *patch = hf_decorrelate_diff(doc, o);
     ck_assert_ptr_nonnull(patch);
     ck_assert_int_eq(cJSON_GetArraySize(patch), 2);

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/workspace.h"
+#include "core/model/workspace.h"
 
 const char *
 tu_refdir(void)
 {
     const char *d = getenv("HF_REFERENCE_DIR");
-    return d != NULL ? d : "../shared/reference";
+    return d != NULL ? d : "tests/reference";
 }
 
 char *

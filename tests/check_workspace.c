@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jsonptr.h"
-#include "core/model.h"
+#include "core/json/jsonptr.h"
+#include "core/model/model.h"
 
 static const char *good =
     "{\"channels\":[{\"name\":\"a/b~c\",\"samples\":[{\"name\":\"s\",\"data\":[5,-0.1],"

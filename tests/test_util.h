@@ -1,11 +1,11 @@
-/* tests/test_util.h - shared test helpers: paths to ../shared/reference and JSON number access. */
+/* tests/test_util.h - shared test helpers: paths to tests/reference and JSON number access. */
 #ifndef HF_TEST_UTIL_H
 #define HF_TEST_UTIL_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-/* Directory of the shared reference set (env HF_REFERENCE_DIR or ../shared/reference). */
+/* Directory of the shared reference set (env HF_REFERENCE_DIR or tests/reference). */
 const char *tu_refdir(void);
 /* Path "refdir/case/file" in a static-free heap string; caller frees. */
 char *tu_refpath(const char *casedir, const char *file);

@@ -13,12 +13,12 @@
 #include <stddef.h>
 
 #include "app/cli.h"
-#include "core/constraints.h"
-#include "core/decorrelate.h"
-#include "core/fit.h"
-#include "core/model.h"
-#include "core/systematics.h"
-#include "core/workspace.h"
+#include "core/diag/constraints.h"
+#include "core/diag/decorrelate.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
+#include "core/diag/systematics.h"
+#include "core/model/workspace.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
 

@@ -1,5 +1,5 @@
 /* app/tui/tui_density.c - the Density lab view's experiment thread and settings, without curses:
- * one pthread runs core/density.h in batches of repetitions and hands a result snapshot (and one
+ * one pthread runs core/density/density.h in batches of repetitions and hands a result snapshot (and one
  * repetition's example) to the UI after each batch, so the figures fill in live. */
 #include "app/tui/tui.h"
 
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/density.h"
-#include "core/density_truth.h"
+#include "core/density/density.h"
+#include "core/density/density_truth.h"
 #include "render/plot_density.h"
 
 #define BATCH 10

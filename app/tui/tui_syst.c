@@ -1,7 +1,7 @@
 /* app/tui/tui_syst.c - the Systematics screen's data, without curses: the two-point parameters
- * (core/systematics.h) with their flags, the constraint sources at the best fit
- * (core/constraints.h), the detail's figures (render/plot_syst.h) and text, and the
- * decorrelate-and-refit job (core/decorrelate.h, fitted on the worker thread). */
+ * (core/diag/systematics.h) with their flags, the constraint sources at the best fit
+ * (core/diag/constraints.h), the detail's figures (render/plot_syst.h) and text, and the
+ * decorrelate-and-refit job (core/diag/decorrelate.h, fitted on the worker thread). */
 #include "app/tui/tui.h"
 
 #include <cjson/cJSON.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/gof.h"
+#include "core/diag/gof.h"
 #include "render/cells.h"
 #include "render/plot_syst.h"
 

@@ -140,7 +140,7 @@ sub negative_histosys 's/"lo_data": \[48.0, 28.0\]/"lo_data": [48.0, -2.0]/'
 expect_load negative-histosys-bin "$tmp/negative_histosys.json" 0
 
 # an observation for a channel the model lacks: pyhf ignores it, and a published workspace in
-# ../shared/reference (atlas_tutorial_fullexample, observation VRtt_meff) has one, so it must load
+# tests/reference (atlas_tutorial_fullexample, observation VRtt_meff) has one, so it must load
 sub extra_observation 's/"observations": \[/"observations": [{"name": "VR_ghost", "data": [1.0, 2.0]}, /'
 expect_load observation-for-unknown-channel "$tmp/extra_observation.json" 0-1 "VR_ghost"
 

@@ -86,7 +86,7 @@ grep -qF "400 values" "$tmp/out" || fail "--sample did not read 400 values"
     2>"$tmp/err" || fail "--sample FILE:2 exited $?"
 
 # a workspace template (n defaults to the template's effective MC events)
-REF=${HF_REFERENCE_DIR:-../shared/reference}
+REF=${HF_REFERENCE_DIR:-tests/reference}
 WS="$REF/atlas_tutorial_fullexample/workspace.json"
 if [ -f "$WS" ]; then
     "$HF" density "$WS" --template SR_meff --reps 5 --draws 100 -q >"$tmp/out" 2>"$tmp/err" ||

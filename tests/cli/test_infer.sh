@@ -4,7 +4,7 @@
 # do not depend on -j, and the exit codes: 2 for a model without POI or a bad option, 0 otherwise.
 cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
-REF=${HF_REFERENCE_DIR:-../shared/reference}
+REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_infer: $HF is not built" >&2; exit 1; }
 [ -d "$REF" ] || { echo "test_infer: no reference directory $REF" >&2; exit 77; }
 tmp=$(mktemp -d) || exit 1

@@ -5,7 +5,7 @@
 # the work.
 cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
-REF=${HF_REFERENCE_DIR:-../shared/reference}
+REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_patch: $HF is not built" >&2; exit 1; }
 [ -d "$REF" ] || { echo "test_patch: no reference directory $REF" >&2; exit 77; }
 tmp=$(mktemp -d) || exit 1

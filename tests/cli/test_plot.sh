@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 DEMO=assets/demo/demo.json
-TUT=${HF_REFERENCE_DIR:-../shared/reference}/atlas_tutorial_fullexample/workspace.json
+TUT=${HF_REFERENCE_DIR:-tests/reference}/atlas_tutorial_fullexample/workspace.json
 if [ ! -x "$HF" ]; then
     echo "test_plot: $HF is not built" >&2
     exit 1
@@ -127,7 +127,7 @@ if [ -f "$TUT" ]; then
 fi
 
 # --- limits across signal points: a 6-point grid through `patchset run`, then the Brazil plot
-PSWS=${HF_REFERENCE_DIR:-../shared/reference}/pyhf_example_patchset/workspace.json
+PSWS=${HF_REFERENCE_DIR:-tests/reference}/pyhf_example_patchset/workspace.json
 if [ -f "$PSWS" ]; then
     {
         printf '{"metadata":{"description":"grid","digests":{"sha256":"x"},"labels":["m"],'
@@ -219,7 +219,7 @@ done
 [ -e "$tmp/np" ] && fail "no POI: an output directory was left"
 
 # long, similar parameter names: the shortened labels of one pulls page never read alike
-EW=${HF_REFERENCE_DIR:-../shared/reference}/atlas_compressed_ewkinos_bkgonly/workspace.json
+EW=${HF_REFERENCE_DIR:-tests/reference}/atlas_compressed_ewkinos_bkgonly/workspace.json
 if [ -f "$EW" ] && command -v pdftotext >/dev/null 2>&1; then
     "$HF" report "$EW" -o "$tmp/ew.pdf" -q 2>"$tmp/err" || fail "report on $EW exited $?"
     p=$(pdfinfo "$tmp/ew.pdf" | awk '/^Pages:/ {print $2}')

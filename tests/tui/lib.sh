@@ -6,7 +6,7 @@ HF=${HF:-build/hfscope}
 case $HF in /*) ;; *) HF=$PWD/$HF ;; esac
 ROOT=$PWD
 DEMO=$ROOT/assets/demo/demo.json
-[ -f "$DEMO" ] || DEMO=$ROOT/../shared/reference/atlas_tutorial_fullexample/workspace.json
+[ -f "$DEMO" ] || DEMO=$ROOT/tests/reference/atlas_tutorial_fullexample/workspace.json
 T="tmux -L hftui$$ -f /dev/null"
 TMPD=$(mktemp -d)
 cleanup() {

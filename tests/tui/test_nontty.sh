@@ -3,7 +3,7 @@
 set -eu
 HF=${HF:-build/hfscope}
 DEMO=assets/demo/demo.json
-[ -f "$DEMO" ] || DEMO=../shared/reference/atlas_tutorial_fullexample/workspace.json
+[ -f "$DEMO" ] || DEMO=tests/reference/atlas_tutorial_fullexample/workspace.json
 out=$(timeout 60 "$HF" "$DEMO" </dev/null 2>/dev/null)
 printf '%s\n' "$out" | grep -q '^Workspace ' || { echo "no overview: $out"; exit 1; }
 printf '%s\n' "$out" | grep -q '^Fit  *converged' || { echo "no fit line"; exit 1; }

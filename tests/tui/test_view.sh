@@ -3,7 +3,7 @@
 set -eu
 HF=${HF:-build/hfscope}
 DEMO=assets/demo/demo.json
-[ -f "$DEMO" ] || DEMO=../shared/reference/atlas_tutorial_fullexample/workspace.json
+[ -f "$DEMO" ] || DEMO=tests/reference/atlas_tutorial_fullexample/workspace.json
 c=$("$HF" inspect --json -q "$DEMO" |
     awk '/^\t"[a-z_]+":/ { on = ($0 ~ /^\t"channels":/) }
          on && /^\t\t\t"name":/ { sub(/^\t\t\t"name":\t"/, ""); sub(/",$/, ""); print }' | tail -1)

@@ -1,0 +1,163 @@
+/* core/model/linalg.c - Cholesky-Banachiewicz (row by row, inner products over contiguous rows),
+ * triangular solves, and the inverse as L^-T L^-1 (Golub & Van Loan, Matrix Computations,
+ * 4th ed., sections 4.2 and 3.1). */
+#include "core/model/linalg.h"
+
+#include <math.h>
+
+#include "core/model/vec2.h"
+
+/* x . y over n entries with four partial sums (lets the compiler keep four FMA chains busy). */
+static inline double
+dot(const double *x, const double *y, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += x[k] * y[k];
+        s1 += x[k + 1] * y[k + 1];
+        s2 += x[k + 2] * y[k + 2];
+        s3 += x[k + 3] * y[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += x[k] * y[k];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* s[r] = x . y_r and t[r] = z . y_r over the first len entries, for four rows y_0..y_3: a tile
+ * of two rows (x, z) of L against four, so every load serves two or four multiply-adds. */
+static inline void
+dot2x4(const double *x, const double *z, const double *const y[4], size_t len, double s[4],
+       double t[4])
+{
+    v2d a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0}, a3 = {0, 0};
+    v2d b0 = {0, 0}, b1 = {0, 0}, b2 = {0, 0}, b3 = {0, 0};
+    size_t k = 0;
+    for (; k + 2 <= len; k += 2) {
+        v2d xv = load2(x + k), zv = load2(z + k);
+        v2d y0 = load2(y[0] + k), y1 = load2(y[1] + k);
+        v2d y2 = load2(y[2] + k), y3 = load2(y[3] + k);
+        a0 += xv * y0;
+        a1 += xv * y1;
+        a2 += xv * y2;
+        a3 += xv * y3;
+        b0 += zv * y0;
+        b1 += zv * y1;
+        b2 += zv * y2;
+        b3 += zv * y3;
+    }
+    s[0] = a0[0] + a0[1];
+    s[1] = a1[0] + a1[1];
+    s[2] = a2[0] + a2[1];
+    s[3] = a3[0] + a3[1];
+    t[0] = b0[0] + b0[1];
+    t[1] = b1[0] + b1[1];
+    t[2] = b2[0] + b2[1];
+    t[3] = b3[0] + b3[1];
+    for (; k < len; k++)
+        for (int r = 0; r < 4; r++) {
+            s[r] += x[k] * y[r][k];
+            t[r] += z[k] * y[r][k];
+        }
+}
+
+/* Columns j..j+3 of row ri of L from the inner products s over the columns before j: the small
+ * triangle among the four, in order. */
+static inline void
+tri4(double *ri, const double *const y[4], size_t j, const double s[4])
+{
+    double l0 = (ri[j] - s[0]) / y[0][j];
+    double l1 = (ri[j + 1] - s[1] - l0 * y[1][j]) / y[1][j + 1];
+    double l2 = (ri[j + 2] - s[2] - l0 * y[2][j] - l1 * y[2][j + 1]) / y[2][j + 2];
+    double l3 =
+        (ri[j + 3] - s[3] - l0 * y[3][j] - l1 * y[3][j + 1] - l2 * y[3][j + 2]) / y[3][j + 3];
+    ri[j] = l0;
+    ri[j + 1] = l1;
+    ri[j + 2] = l2;
+    ri[j + 3] = l3;
+}
+
+/* Row i of L from column j on, one column at a time (the diagonal last). -1 when the pivot is
+ * not positive. */
+static inline int
+chol_row_tail(double *a, size_t n, size_t i, size_t j)
+{
+    double *ri = a + i * n;
+    for (; j <= i; j++) {
+        const double *rj = a + j * n;
+        double s = ri[j] - dot(ri, rj, j);
+        if (i == j) {
+            if (!(s > 0.0))
+                return -1;
+            ri[i] = sqrt(s);
+        } else {
+            ri[j] = s / rj[j];
+        }
+    }
+    return 0;
+}
+
+/* Banachiewicz order, two rows at a time: rows i and i + 1 need the same finished rows j < i,
+ * so their columns below i are computed together in 2 x 4 tiles; then each row's tail. */
+int
+hf_chol_decomp(size_t n, double *a)
+{
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        double *ri = a + i * n, *rz = ri + n;
+        size_t j = 0;
+        for (; j + 4 <= i; j += 4) {
+            const double *const y[4] = {a + j * n, a + (j + 1) * n, a + (j + 2) * n,
+                                        a + (j + 3) * n};
+            double s[4], t[4];
+            dot2x4(ri, rz, y, j, s, t);
+            tri4(ri, y, j, s);
+            tri4(rz, y, j, t);
+        }
+        if (chol_row_tail(a, n, i, j) != 0 || chol_row_tail(a, n, i + 1, j) != 0)
+            return -1;
+    }
+    if (i < n && chol_row_tail(a, n, i, 0) != 0)
+        return -1;
+    return 0;
+}
+
+void
+hf_chol_solve(size_t n, const double *l, double *b)
+{
+    for (size_t i = 0; i < n; i++) { /* L y = b */
+        const double *ri = l + i * n;
+        b[i] = (b[i] - dot(ri, b, i)) / ri[i];
+    }
+    for (size_t i = n; i-- > 0;) { /* L' x = y */
+        double s = b[i];
+        for (size_t k = i + 1; k < n; k++)
+            s -= l[k * n + i] * b[k];
+        b[i] = s / l[i * n + i];
+    }
+}
+
+void
+hf_chol_invert(size_t n, const double *l, double *inv)
+{
+    /* W = L^-1 (lower) into the lower triangle of inv, then inv = W' W */
+    for (size_t j = 0; j < n; j++) {
+        inv[j * n + j] = 1.0 / l[j * n + j];
+        for (size_t i = j + 1; i < n; i++) {
+            double s = 0.0;
+            for (size_t k = j; k < i; k++)
+                s -= l[i * n + k] * inv[k * n + j];
+            inv[i * n + j] = s / l[i * n + i];
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double s = 0.0;
+            for (size_t k = i; k < n; k++) /* (W'W)_ij = sum_k W_ki W_kj, k >= max(i, j) */
+                s += inv[k * n + i] * inv[k * n + j];
+            inv[j * n + i] = s; /* upper triangle first: the lower one still holds W */
+        }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            inv[i * n + j] = inv[j * n + i];
+}

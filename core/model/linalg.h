@@ -1,0 +1,17 @@
+/* core/model/linalg.h - dense Cholesky factorisation, solve and inverse for the fit's small symmetric
+ * matrices (row-major n x n). Hand-written because GSL's reference CBLAS made its blocked
+ * Cholesky the fit's bottleneck (see docs/design.md). */
+#ifndef HF_LINALG_H
+#define HF_LINALG_H
+
+#include <stddef.h>
+
+/* A = L L' in place (lower triangle receives L; the upper triangle is left as is).
+ * Returns 0, or -1 when A is not positive definite. */
+int hf_chol_decomp(size_t n, double *a);
+/* Solve L L' x = b in place (b becomes x), with the factor from hf_chol_decomp. */
+void hf_chol_solve(size_t n, const double *l, double *b);
+/* The inverse of A from its factor: full symmetric n x n into inv. */
+void hf_chol_invert(size_t n, const double *l, double *inv);
+
+#endif

@@ -1,0 +1,971 @@
+/* core/model/workspace.c - read, parse (cJSON) and validate a pyhf workspace. Every problem is reported
+ * once, with the JSON pointer of the offending value; the first error wins. */
+#include "core/model/workspace.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/json/jsonptr.h"
+
+static const char *const modnames[HF_MOD_COUNT] = {
+    "normfactor", "shapefactor", "normsys", "histosys", "lumi", "staterror", "shapesys",
+};
+
+const char *
+hf_modtype_name(hf_modtype t)
+{
+    return (unsigned)t < HF_MOD_COUNT ? modnames[t] : "?";
+}
+
+/* Read a whole file. Returns a malloc'ed buffer with a NUL after len bytes, or NULL. */
+static char *
+read_file(const char *path, size_t *len, hf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        hf_error_set(err, HF_EIO, "", "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        hf_error_set(err, HF_EIO, "", "cannot read: is a directory");
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *nb = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
+        if (nb == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    if (buf == NULL) {
+        fclose(f);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    if (ferror(f)) {
+        hf_error_set(err, HF_EIO, "", "cannot read: %s", strerror(errno));
+        fclose(f);
+        free(buf);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Parse a JSON file; syntax errors carry line and column (taken from cJSON's end pointer). */
+cJSON *
+hf_json_load_file(const char *path, hf_error *err)
+{
+    size_t len = 0;
+    char *buf = read_file(path, &len, err);
+    if (buf == NULL)
+        return NULL;
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+        i++;
+    if (i == len) {
+        free(buf);
+        hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
+        return NULL;
+    }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul != NULL) {
+        int line = 1, col = 1;
+        for (const char *p = buf; p < nul; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        free(buf);
+        hf_error_set(err, HF_EJSON, "", "invalid JSON: NUL byte at line %d column %d", line, col);
+        if (err != NULL) {
+            err->line = line;
+            err->column = col;
+        }
+        return NULL;
+    }
+    const char *end = NULL;
+    /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
+    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    if (doc == NULL) {
+        int line = 1, col = 1;
+        const char *stop = end != NULL ? end : buf + len;
+        for (const char *p = buf; p < stop && p < buf + len; p++) {
+            if (*p == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        int at_end = stop >= buf + len;
+        hf_error_set(err, HF_EJSON, "", at_end ? "invalid JSON: unexpected end of file at line %d column %d"
+                                               : "invalid JSON at line %d column %d",
+                     line, col);
+        if (err != NULL) {
+            err->line = line;
+            err->column = col;
+        }
+    }
+    free(buf);
+    return doc;
+}
+
+/* ---- validation helpers: each returns -1 with err set, or 0 ---- */
+
+typedef struct loader {
+    hf_workspace *ws;
+    hf_jsonptr jp;
+    hf_error *err;
+} loader;
+
+/* An error at the current pointer (the pointer buffer may have failed to grow). */
+#define fail(L, code, ...)                                                                          \
+    ((L)->jp.oom ? hf_error_nomem((L)->err) : hf_error_set((L)->err, code, (L)->jp.buf, __VA_ARGS__))
+
+static const char *
+json_type(const cJSON *v)
+{
+    if (v == NULL)
+        return "nothing";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsArray(v))
+        return "an array";
+    return "an object";
+}
+
+/* Look up key in obj (pushing it on the pointer); required: error when missing. */
+static const cJSON *
+member(loader *L, const cJSON *obj, const char *key, int required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL && required)
+        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "missing required key '%s'", key);
+    return v;
+}
+
+static int
+expect(loader *L, const cJSON *v, int ok, const char *what)
+{
+    if (ok)
+        return 0;
+    return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "expected %s, found %s", what, json_type(v));
+}
+
+static const char *
+get_string(loader *L, const cJSON *obj, const char *key, int required)
+{
+    const cJSON *v = member(L, obj, key, required);
+    if (v == NULL)
+        return NULL;
+    size_t mark = hf_jsonptr_push_key(&L->jp, key);
+    const char *s = NULL;
+    if (expect(L, v, cJSON_IsString(v), "a string") == 0) {
+        if (v->valuestring[0] == '\0')
+            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "'%s' must not be empty", key);
+        else
+            s = hf_arena_strdup(&L->ws->arena, v->valuestring);
+        if (s == NULL && L->err->code == HF_OK)
+            hf_error_nomem(L->err);
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return s;
+}
+
+/* A finite number at the current pointer. */
+static int
+get_number(loader *L, const cJSON *v, double *out)
+{
+    if (expect(L, v, cJSON_IsNumber(v), "a number") < 0)
+        return -1;
+    if (!isfinite(v->valuedouble))
+        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "not a finite number");
+    *out = v->valuedouble;
+    return 0;
+}
+
+enum { NUM_ANY = 0, NUM_NONNEG = 1 };
+
+/* An array of finite numbers at obj[key] (or v itself when key is NULL), length want (0: any,
+ * must be non-empty). Leaves the pointer where it was. */
+static const double *
+get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, const char *what)
+{
+    if (expect(L, v, cJSON_IsArray(v), "an array of numbers") < 0)
+        return NULL;
+    size_t n = (size_t)cJSON_GetArraySize(v);
+    if (n == 0) {
+        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s is empty", what);
+        return NULL;
+    }
+    if (want != 0 && n != want) {
+        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s has %zu bins, expected %zu", what, n, want);
+        return NULL;
+    }
+    double *x = hf_arena_array(&L->ws->arena, n, sizeof(double));
+    if (x == NULL) {
+        hf_error_nomem(L->err);
+        return NULL;
+    }
+    size_t i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v)
+    {
+        size_t mark = hf_jsonptr_push_index(&L->jp, i);
+        if (get_number(L, it, &x[i]) < 0)
+            return NULL;
+        if (sign == NUM_NONNEG && x[i] < 0) {
+            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s must not be negative (%g)", what, x[i]);
+            return NULL;
+        }
+        hf_jsonptr_pop(&L->jp, mark);
+        i++;
+    }
+    if (n_out != NULL)
+        *n_out = n;
+    return x;
+}
+
+static int
+add_warning(loader *L, const char *text)
+{
+    hf_workspace *ws = L->ws;
+    char **w = realloc(ws->warn, (ws->nwarn + 1) * sizeof(*w));
+    if (w == NULL)
+        return hf_error_nomem(L->err);
+    ws->warn = w;
+    size_t n = strlen(L->jp.buf) + strlen(text) + 4;
+    char *line = hf_arena_alloc(&ws->arena, n);
+    if (line == NULL)
+        return hf_error_nomem(L->err);
+    snprintf(line, n, "%s: %s", L->jp.buf, text);
+    ws->warn[ws->nwarn++] = line;
+    return 0;
+}
+
+static int
+parse_modtype(const char *s, hf_modtype *t)
+{
+    for (int i = 0; i < HF_MOD_COUNT; i++) {
+        if (strcmp(s, modnames[i]) == 0) {
+            *t = (hf_modtype)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int
+load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
+{
+    if (expect(L, jm, cJSON_IsObject(jm), "a modifier object") < 0)
+        return -1;
+    m->name = get_string(L, jm, "name", 1);
+    if (m->name == NULL)
+        return -1;
+    const char *type = get_string(L, jm, "type", 1);
+    if (type == NULL)
+        return -1;
+    if (parse_modtype(type, &m->type) < 0) {
+        size_t mark = hf_jsonptr_push_key(&L->jp, "type");
+        fail(L, HF_ESCHEMA, "unknown modifier type '%s'", type);
+        hf_jsonptr_pop(&L->jp, mark);
+        return -1;
+    }
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(jm, "data");
+    size_t mark = hf_jsonptr_push_key(&L->jp, "data");
+    int rc = 0;
+    switch (m->type) {
+    case HF_MOD_NORMFACTOR:
+    case HF_MOD_SHAPEFACTOR:
+    case HF_MOD_LUMI:
+        if (d != NULL && !cJSON_IsNull(d))
+            rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                              "'data' of a %s modifier must be null, found %s", type, json_type(d));
+        break;
+    case HF_MOD_NORMSYS: {
+        hf_jsonptr_pop(&L->jp, mark);
+        if (member(L, jm, "data", 1) == NULL)
+            return -1;
+        mark = hf_jsonptr_push_key(&L->jp, "data");
+        if (expect(L, d, cJSON_IsObject(d), "an object with 'hi' and 'lo'") < 0)
+            return -1;
+        const cJSON *hi = member(L, d, "hi", 1), *lo = member(L, d, "lo", 1);
+        if (hi == NULL || lo == NULL)
+            return -1;
+        size_t m2 = hf_jsonptr_push_key(&L->jp, "hi");
+        if (get_number(L, hi, &m->hi) < 0)
+            return -1;
+        if (m->hi <= 0)
+            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                "normsys factor must be positive, found %g", m->hi);
+        hf_jsonptr_pop(&L->jp, m2);
+        m2 = hf_jsonptr_push_key(&L->jp, "lo");
+        if (get_number(L, lo, &m->lo) < 0)
+            return -1;
+        if (m->lo <= 0)
+            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                "normsys factor must be positive, found %g", m->lo);
+        hf_jsonptr_pop(&L->jp, m2);
+        break;
+    }
+    case HF_MOD_HISTOSYS: {
+        hf_jsonptr_pop(&L->jp, mark);
+        if (member(L, jm, "data", 1) == NULL)
+            return -1;
+        mark = hf_jsonptr_push_key(&L->jp, "data");
+        if (expect(L, d, cJSON_IsObject(d), "an object with 'hi_data' and 'lo_data'") < 0)
+            return -1;
+        const cJSON *hi = member(L, d, "hi_data", 1);
+        if (hi == NULL)
+            return -1;
+        const cJSON *lo = member(L, d, "lo_data", 1);
+        if (lo == NULL)
+            return -1;
+        size_t m2 = hf_jsonptr_push_key(&L->jp, "hi_data");
+        /* templates are variations, not yields: negative bins are legal */
+        m->hi_data = get_numbers(L, hi, nbins, NUM_ANY, NULL, "'hi_data'");
+        hf_jsonptr_pop(&L->jp, m2);
+        if (m->hi_data == NULL)
+            return -1;
+        m2 = hf_jsonptr_push_key(&L->jp, "lo_data");
+        m->lo_data = get_numbers(L, lo, nbins, NUM_ANY, NULL, "'lo_data'");
+        hf_jsonptr_pop(&L->jp, m2);
+        if (m->lo_data == NULL)
+            return -1;
+        break;
+    }
+    case HF_MOD_STATERROR:
+    case HF_MOD_SHAPESYS:
+        hf_jsonptr_pop(&L->jp, mark);
+        if (member(L, jm, "data", 1) == NULL)
+            return -1;
+        mark = hf_jsonptr_push_key(&L->jp, "data");
+        m->data = get_numbers(L, d, nbins, NUM_NONNEG, NULL, "uncertainty 'data'");
+        if (m->data == NULL)
+            rc = -1;
+        break;
+    case HF_MOD_COUNT:
+        break;
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return rc;
+}
+
+static int
+load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
+{
+    if (expect(L, js, cJSON_IsObject(js), "a sample object") < 0)
+        return -1;
+    s->name = get_string(L, js, "name", 1);
+    if (s->name == NULL)
+        return -1;
+    const cJSON *d = member(L, js, "data", 1);
+    if (d == NULL)
+        return -1;
+    size_t mark = hf_jsonptr_push_key(&L->jp, "data");
+    size_t n = 0;
+    s->data = get_numbers(L, d, *nbins, NUM_ANY, &n, "sample 'data'");
+    if (s->data == NULL)
+        return -1;
+    if (*nbins == 0)
+        *nbins = n;
+    for (size_t b = 0; b < n; b++) {
+        if (s->data[b] < 0) {
+            /* negative-weight simulation: legal, but worth a look */
+            size_t m2 = hf_jsonptr_push_index(&L->jp, b);
+            if (add_warning(L, "negative nominal yield") < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, m2);
+        }
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    const cJSON *mods = member(L, js, "modifiers", 1);
+    if (mods == NULL)
+        return -1;
+    mark = hf_jsonptr_push_key(&L->jp, "modifiers");
+    if (expect(L, mods, cJSON_IsArray(mods), "an array of modifiers") < 0)
+        return -1;
+    s->nmod = (size_t)cJSON_GetArraySize(mods);
+    s->mod = hf_arena_array(&L->ws->arena, s->nmod ? s->nmod : 1, sizeof(*s->mod));
+    if (s->mod == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    const cJSON *jm;
+    cJSON_ArrayForEach(jm, mods)
+    {
+        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        s->mod[i].jindex = i;
+        if (load_modifier(L, jm, &s->mod[i], *nbins) < 0)
+            return -1;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(s->mod[k].name, s->mod[i].name) == 0 && s->mod[k].type == s->mod[i].type)
+                return fail(L, HF_ESCHEMA, "duplicate %s modifier '%s' in one sample",
+                            hf_modtype_name(s->mod[i].type), s->mod[i].name);
+        }
+        hf_jsonptr_pop(&L->jp, m2);
+        i++;
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return 0;
+}
+
+static int
+load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
+{
+    if (expect(L, jc, cJSON_IsObject(jc), "a channel object") < 0)
+        return -1;
+    c->name = get_string(L, jc, "name", 1);
+    if (c->name == NULL)
+        return -1;
+    const cJSON *samples = member(L, jc, "samples", 1);
+    if (samples == NULL)
+        return -1;
+    size_t mark = hf_jsonptr_push_key(&L->jp, "samples");
+    if (expect(L, samples, cJSON_IsArray(samples), "an array of samples") < 0)
+        return -1;
+    c->nsamples = (size_t)cJSON_GetArraySize(samples);
+    if (c->nsamples == 0)
+        return fail(L, HF_ESCHEMA, "channel '%s' has no samples", c->name);
+    c->sample = hf_arena_array(&L->ws->arena, c->nsamples, sizeof(*c->sample));
+    if (c->sample == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    const cJSON *js;
+    cJSON_ArrayForEach(js, samples)
+    {
+        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        c->sample[i].jindex = i;
+        if (load_sample(L, js, &c->sample[i], &c->nbins) < 0)
+            return -1;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(c->sample[k].name, c->sample[i].name) == 0) {
+                size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
+                fail(L, HF_ESCHEMA, "duplicate sample name '%s' in channel '%s'", c->sample[i].name,
+                     c->name);
+                hf_jsonptr_pop(&L->jp, m3);
+                return -1;
+            }
+        }
+        hf_jsonptr_pop(&L->jp, m2);
+        i++;
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return 0;
+}
+
+static int
+load_channels(loader *L, const cJSON *root)
+{
+    const cJSON *chans = member(L, root, "channels", 1);
+    if (chans == NULL)
+        return -1;
+    size_t mark = hf_jsonptr_push_key(&L->jp, "channels");
+    if (expect(L, chans, cJSON_IsArray(chans), "an array of channels") < 0)
+        return -1;
+    hf_workspace *ws = L->ws;
+    ws->nchan = (size_t)cJSON_GetArraySize(chans);
+    if (ws->nchan == 0)
+        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "the workspace has no channels");
+    ws->chan = hf_arena_array(&ws->arena, ws->nchan, sizeof(*ws->chan));
+    if (ws->chan == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    const cJSON *jc;
+    cJSON_ArrayForEach(jc, chans)
+    {
+        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        ws->chan[i].jindex = i;
+        if (load_channel(L, jc, &ws->chan[i]) < 0)
+            return -1;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(ws->chan[k].name, ws->chan[i].name) == 0) {
+                hf_jsonptr_push_key(&L->jp, "name");
+                return fail(L, HF_ESCHEMA, "duplicate channel name '%s'", ws->chan[i].name);
+            }
+        }
+        hf_jsonptr_pop(&L->jp, m2);
+        i++;
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return 0;
+}
+
+static int
+load_observations(loader *L, const cJSON *root)
+{
+    const cJSON *obs = member(L, root, "observations", 1);
+    if (obs == NULL)
+        return -1;
+    size_t mark = hf_jsonptr_push_key(&L->jp, "observations");
+    if (expect(L, obs, cJSON_IsArray(obs), "an array of observations") < 0)
+        return -1;
+    hf_workspace *ws = L->ws;
+    size_t i = 0;
+    const cJSON *jo;
+    cJSON_ArrayForEach(jo, obs)
+    {
+        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        if (expect(L, jo, cJSON_IsObject(jo), "an observation object") < 0)
+            return -1;
+        const char *name = get_string(L, jo, "name", 1);
+        if (name == NULL)
+            return -1;
+        hf_ws_channel *c = NULL;
+        for (size_t k = 0; k < ws->nchan; k++)
+            if (strcmp(ws->chan[k].name, name) == 0)
+                c = &ws->chan[k];
+        size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
+        if (c == NULL) {
+            /* pyhf ignores observations of channels the workspace does not define */
+            size_t wl = strlen(name) + 80;
+            char *w = malloc(wl);
+            if (w == NULL)
+                return hf_error_nomem(L->err);
+            snprintf(w, wl, "observation for channel '%s', which the workspace does not define: ignored",
+                     name);
+            int wrc = add_warning(L, w);
+            free(w);
+            if (wrc < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, m2);
+            i++;
+            continue;
+        }
+        if (c->obs != NULL)
+            return fail(L, HF_ESCHEMA, "duplicate observation for channel '%s'", name);
+        hf_jsonptr_pop(&L->jp, m3);
+        const cJSON *d = member(L, jo, "data", 1);
+        if (d == NULL)
+            return -1;
+        m3 = hf_jsonptr_push_key(&L->jp, "data");
+        c->obs = get_numbers(L, d, c->nbins, NUM_NONNEG, NULL, "observed 'data'");
+        if (c->obs == NULL)
+            return -1;
+        c->obs_jindex = i;
+        hf_jsonptr_pop(&L->jp, m3);
+        hf_jsonptr_pop(&L->jp, m2);
+        i++;
+    }
+    for (size_t k = 0; k < ws->nchan; k++)
+        if (ws->chan[k].obs == NULL)
+            return fail(L, HF_ESCHEMA, "no observation for channel '%s'", ws->chan[k].name);
+    hf_jsonptr_pop(&L->jp, mark);
+    return 0;
+}
+
+/* A config list (inits, auxdata, sigmas, factors) of finite numbers. */
+static int
+config_numbers(loader *L, const cJSON *jp, const char *key, const double **out, size_t *n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(jp, key);
+    if (v == NULL)
+        return 0;
+    size_t mark = hf_jsonptr_push_key(&L->jp, key);
+    char what[32];
+    snprintf(what, sizeof(what), "'%s'", key);
+    *out = get_numbers(L, v, 0, NUM_ANY, n, what);
+    hf_jsonptr_pop(&L->jp, mark);
+    return *out == NULL ? -1 : 0;
+}
+
+static int
+load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
+{
+    if (expect(L, jp, cJSON_IsObject(jp), "a parameter configuration object") < 0)
+        return -1;
+    p->name = get_string(L, jp, "name", 1);
+    if (p->name == NULL)
+        return -1;
+    if (config_numbers(L, jp, "inits", &p->inits, &p->ninits) < 0 ||
+        config_numbers(L, jp, "auxdata", &p->auxdata, &p->naux) < 0 ||
+        config_numbers(L, jp, "sigmas", &p->sigmas, &p->nsigmas) < 0 ||
+        config_numbers(L, jp, "factors", &p->factors, &p->nfactors) < 0)
+        return -1;
+    for (size_t i = 0; i < p->nsigmas; i++) {
+        if (p->sigmas[i] <= 0) {
+            size_t m = hf_jsonptr_push_key(&L->jp, "sigmas");
+            hf_jsonptr_push_index(&L->jp, i);
+            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "sigma must be positive, found %g",
+                         p->sigmas[i]);
+            hf_jsonptr_pop(&L->jp, m);
+            return -1;
+        }
+    }
+    const cJSON *fx = cJSON_GetObjectItemCaseSensitive(jp, "fixed");
+    if (fx != NULL) {
+        size_t m = hf_jsonptr_push_key(&L->jp, "fixed");
+        if (expect(L, fx, cJSON_IsBool(fx), "a boolean") < 0)
+            return -1;
+        p->fixed = cJSON_IsTrue(fx);
+        p->has_fixed = true;
+        hf_jsonptr_pop(&L->jp, m);
+    }
+    const cJSON *bd = cJSON_GetObjectItemCaseSensitive(jp, "bounds");
+    if (bd != NULL) {
+        size_t m = hf_jsonptr_push_key(&L->jp, "bounds");
+        if (expect(L, bd, cJSON_IsArray(bd) && cJSON_GetArraySize(bd) > 0,
+                   "a non-empty array of [low, high] pairs") < 0)
+            return -1;
+        p->nbounds = (size_t)cJSON_GetArraySize(bd);
+        double(*b)[2] = hf_arena_array(&L->ws->arena, p->nbounds, sizeof(*b));
+        if (b == NULL)
+            return hf_error_nomem(L->err);
+        size_t i = 0;
+        const cJSON *pair;
+        cJSON_ArrayForEach(pair, bd)
+        {
+            size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+            if (expect(L, pair, cJSON_IsArray(pair) && cJSON_GetArraySize(pair) == 2,
+                       "a [low, high] pair") < 0)
+                return -1;
+            for (int k = 0; k < 2; k++) {
+                size_t m3 = hf_jsonptr_push_index(&L->jp, (size_t)k);
+                if (get_number(L, cJSON_GetArrayItem(pair, k), &b[i][k]) < 0)
+                    return -1;
+                hf_jsonptr_pop(&L->jp, m3);
+            }
+            if (b[i][0] > b[i][1])
+                return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                    "lower bound %g is above upper bound %g", b[i][0], b[i][1]);
+            hf_jsonptr_pop(&L->jp, m2);
+            i++;
+        }
+        p->bounds = (const double(*)[2])b;
+        if (p->ninits != 0 && p->ninits != p->nbounds)
+            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                "%zu bounds for %zu inits", p->nbounds, p->ninits);
+        for (size_t k = 0; k < p->ninits; k++) {
+            if (p->inits[k] < b[k][0] || p->inits[k] > b[k][1]) {
+                hf_jsonptr_pop(&L->jp, m);
+                hf_jsonptr_push_key(&L->jp, "inits");
+                hf_jsonptr_push_index(&L->jp, k);
+                return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                    "init %g is outside the bounds [%g, %g]", p->inits[k], b[k][0],
+                                    b[k][1]);
+            }
+        }
+        hf_jsonptr_pop(&L->jp, m);
+    }
+    return 0;
+}
+
+static int
+load_measurements(loader *L, const cJSON *root)
+{
+    const cJSON *ms = member(L, root, "measurements", 1);
+    if (ms == NULL)
+        return -1;
+    size_t mark = hf_jsonptr_push_key(&L->jp, "measurements");
+    if (expect(L, ms, cJSON_IsArray(ms), "an array of measurements") < 0)
+        return -1;
+    hf_workspace *ws = L->ws;
+    ws->nmeas = (size_t)cJSON_GetArraySize(ms);
+    if (ws->nmeas == 0)
+        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "the workspace has no measurements");
+    ws->meas = hf_arena_array(&ws->arena, ws->nmeas, sizeof(*ws->meas));
+    if (ws->meas == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    const cJSON *jm;
+    cJSON_ArrayForEach(jm, ms)
+    {
+        hf_ws_measurement *m = &ws->meas[i];
+        m->jindex = i;
+        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        if (expect(L, jm, cJSON_IsObject(jm), "a measurement object") < 0)
+            return -1;
+        m->name = get_string(L, jm, "name", 1);
+        if (m->name == NULL)
+            return -1;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(ws->meas[k].name, m->name) == 0) {
+                hf_jsonptr_push_key(&L->jp, "name");
+                return fail(L, HF_ESCHEMA, "duplicate measurement name '%s'", m->name);
+            }
+        }
+        const cJSON *cfg = member(L, jm, "config", 1);
+        if (cfg == NULL)
+            return -1;
+        size_t m3 = hf_jsonptr_push_key(&L->jp, "config");
+        if (expect(L, cfg, cJSON_IsObject(cfg), "an object") < 0)
+            return -1;
+        m->poi = get_string(L, cfg, "poi", 1);
+        if (m->poi == NULL)
+            return -1;
+        const cJSON *pars = member(L, cfg, "parameters", 1);
+        if (pars == NULL)
+            return -1;
+        size_t m4 = hf_jsonptr_push_key(&L->jp, "parameters");
+        if (expect(L, pars, cJSON_IsArray(pars), "an array") < 0)
+            return -1;
+        m->npar = (size_t)cJSON_GetArraySize(pars);
+        m->par = hf_arena_array(&ws->arena, m->npar ? m->npar : 1, sizeof(*m->par));
+        if (m->par == NULL)
+            return hf_error_nomem(L->err);
+        size_t k = 0;
+        const cJSON *jp;
+        cJSON_ArrayForEach(jp, pars)
+        {
+            size_t m5 = hf_jsonptr_push_index(&L->jp, k);
+            m->par[k].jindex = k;
+            if (load_parconfig(L, jp, &m->par[k]) < 0)
+                return -1;
+            for (size_t q = 0; q < k; q++) {
+                if (strcmp(m->par[q].name, m->par[k].name) == 0) {
+                    hf_jsonptr_push_key(&L->jp, "name");
+                    return fail(L, HF_ESCHEMA, "duplicate configuration for parameter '%s'", m->par[k].name);
+                }
+            }
+            hf_jsonptr_pop(&L->jp, m5);
+            k++;
+        }
+        hf_jsonptr_pop(&L->jp, m4);
+        hf_jsonptr_pop(&L->jp, m3);
+        hf_jsonptr_pop(&L->jp, m2);
+        i++;
+    }
+    hf_jsonptr_pop(&L->jp, mark);
+    return 0;
+}
+
+/* A modifier name used by several types must be used compatibly (pyhf InvalidNameReuse):
+ * only normsys and histosys may share a parameter; per-bin modifiers shared across channels
+ * must agree in size. Sorting all modifiers by name makes this O(N log N). */
+typedef struct modpos {
+    const char *name;
+    hf_modtype type;
+    size_t c, s, k; /* channel, sample, modifier indices (JSON order) */
+} modpos;
+
+static int
+cmp_modpos(const void *a, const void *b)
+{
+    const modpos *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    if (r != 0)
+        return r;
+    if (x->c != y->c)
+        return x->c < y->c ? -1 : 1;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int
+check_modifier_names(loader *L)
+{
+    hf_workspace *ws = L->ws;
+    size_t n = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            n += ws->chan[c].sample[s].nmod;
+    modpos *v = malloc((n ? n : 1) * sizeof(*v));
+    if (v == NULL)
+        return hf_error_nomem(L->err);
+    size_t i = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+                const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
+                v[i++] = (modpos){m->name, m->type, c, s, k};
+            }
+    qsort(v, n, sizeof(*v), cmp_modpos);
+    int rc = 0;
+    for (size_t a = 0; a < n && rc == 0;) {
+        size_t b = a + 1;
+        while (b < n && strcmp(v[b].name, v[a].name) == 0)
+            b++;
+        /* compare every later use with the first one of the group */
+        for (size_t q = a + 1; q < b && rc == 0; q++) {
+            const modpos *x = &v[a], *y = &v[q];
+            int normal_pair = (x->type == HF_MOD_NORMSYS || x->type == HF_MOD_HISTOSYS) &&
+                              (y->type == HF_MOD_NORMSYS || y->type == HF_MOD_HISTOSYS);
+            int perbin = y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR ||
+                         y->type == HF_MOD_SHAPESYS;
+            int incompatible = x->type != y->type && !normal_pair;
+            int size_clash = !incompatible && perbin && ws->chan[x->c].nbins != ws->chan[y->c].nbins;
+            if (!incompatible && !size_clash)
+                continue;
+            hf_jsonptr_pop(&L->jp, 0);
+            hf_jsonptr_push_key(&L->jp, "channels");
+            hf_jsonptr_push_index(&L->jp, y->c);
+            hf_jsonptr_push_key(&L->jp, "samples");
+            hf_jsonptr_push_index(&L->jp, y->s);
+            hf_jsonptr_push_key(&L->jp, "modifiers");
+            hf_jsonptr_push_index(&L->jp, y->k);
+            if (L->jp.oom)
+                rc = hf_error_nomem(L->err);
+            else if (incompatible)
+                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                  "modifier name '%s' is used as %s and as %s (only normsys and "
+                                  "histosys may share a name)",
+                                  y->name, hf_modtype_name(x->type), hf_modtype_name(y->type));
+            else
+                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                                  "%s modifier '%s' is shared by channels '%s' and '%s' with "
+                                  "different numbers of bins",
+                                  hf_modtype_name(y->type), y->name, ws->chan[x->c].name,
+                                  ws->chan[y->c].name);
+        }
+        a = b;
+    }
+    free(v);
+    return rc;
+}
+
+/* JSON allows duplicate keys, but which one a reader takes is unspecified (cJSON: the first):
+ * a workspace with one is ambiguous, so it is an error at the second occurrence. */
+static int
+check_duplicate_keys(loader *L, const cJSON *v)
+{
+    if (cJSON_IsArray(v)) {
+        size_t i = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, v)
+        {
+            size_t mark = hf_jsonptr_push_index(&L->jp, i++);
+            if (check_duplicate_keys(L, it) < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, mark);
+        }
+    } else if (cJSON_IsObject(v)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, v)
+        {
+            for (const cJSON *q = v->child; q != it; q = q->next) {
+                if (strcmp(q->string, it->string) == 0) {
+                    hf_jsonptr_push_key(&L->jp, it->string);
+                    return fail(L, HF_EJSON, "duplicate key '%s'", it->string);
+                }
+            }
+            size_t mark = hf_jsonptr_push_key(&L->jp, it->string);
+            if (check_duplicate_keys(L, it) < 0)
+                return -1;
+            hf_jsonptr_pop(&L->jp, mark);
+        }
+    }
+    return 0;
+}
+
+hf_workspace *
+hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
+{
+    hf_workspace *ws = calloc(1, sizeof(*ws));
+    if (ws == NULL) {
+        cJSON_Delete(doc);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    ws->doc = doc;
+    loader L = {.ws = ws, .err = err};
+    hf_jsonptr_init(&L.jp);
+    int rc = -1;
+    if (L.jp.oom) {
+        hf_error_nomem(err);
+        goto done;
+    }
+    ws->path = hf_arena_strdup(&ws->arena, path != NULL ? path : "");
+    if (ws->path == NULL) {
+        hf_error_nomem(err);
+        goto done;
+    }
+    if (!cJSON_IsObject(doc)) {
+        hf_error_set(err, HF_ESCHEMA, "", "expected a workspace object at the top level, found %s",
+                     json_type(doc));
+        goto done;
+    }
+    if (check_duplicate_keys(&L, doc) < 0)
+        goto done;
+    hf_jsonptr_pop(&L.jp, 0);
+    if (load_channels(&L, doc) < 0 || load_observations(&L, doc) < 0 ||
+        load_measurements(&L, doc) < 0 || check_modifier_names(&L) < 0)
+        goto done;
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "version");
+    if (ver == NULL) {
+        hf_error_set(err, HF_ESCHEMA, "", "missing required key 'version'");
+        goto done;
+    }
+    if (!cJSON_IsString(ver)) {
+        hf_error_set(err, HF_ESCHEMA, "/version", "expected a string, found %s", json_type(ver));
+        goto done;
+    }
+    if (strcmp(ver->valuestring, "1.0.0") != 0) {
+        hf_error_set(err, HF_ESCHEMA, "/version",
+                     "unsupported workspace version '%s' (pyhf's schema is 1.0.0)", ver->valuestring);
+        goto done;
+    }
+    ws->version = hf_arena_strdup(&ws->arena, ver->valuestring);
+    if (ws->version == NULL) {
+        hf_error_nomem(err);
+        goto done;
+    }
+    rc = 0;
+done:
+    hf_jsonptr_release(&L.jp);
+    if (rc < 0) {
+        hf_workspace_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+/* Load and validate a workspace file. The caller owns the result (hf_workspace_free). */
+hf_workspace *
+hf_workspace_load(const char *path, hf_error *err)
+{
+    cJSON *doc = hf_json_load_file(path, err);
+    if (doc == NULL)
+        return NULL;
+    return hf_workspace_from_json(doc, path, err);
+}
+
+void
+hf_workspace_free(hf_workspace *ws)
+{
+    if (ws == NULL)
+        return;
+    cJSON_Delete(ws->doc);
+    free(ws->warn);
+    hf_arena_release(&ws->arena);
+    free(ws);
+}
+
+const hf_ws_measurement *
+hf_workspace_measurement(const hf_workspace *ws, const char *name)
+{
+    if (name == NULL)
+        return ws->nmeas > 0 ? &ws->meas[0] : NULL;
+    for (size_t i = 0; i < ws->nmeas; i++)
+        if (strcmp(ws->meas[i].name, name) == 0)
+            return &ws->meas[i];
+    return NULL;
+}
+
