@@ -33,7 +33,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: sync-reference all deps check check-unit check-cli check-tui asan bench demo install clean lint _check _demo
+.PHONY: sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui asan bench demo install clean lint _check _demo
 
 all: $(BUILD)/hfscope
 
@@ -74,8 +74,29 @@ check: deps
 
 _check: check-unit check-cli check-tui
 
+# Test cases tagged "slow" (tcase_set_tags) run in check-slow, which CI runs as well.
 check-unit: $(BUILD)/check_main
-	CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=120 $(BUILD)/check_main
+	CK_EXCLUDE_TAGS=slow CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=120 $(BUILD)/check_main
+
+check-slow: deps
+	@$(MAKE) --no-print-directory _check_slow
+
+_check_slow: $(BUILD)/check_main
+	CK_INCLUDE_TAGS=slow CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=300 $(BUILD)/check_main
+
+# The unit suites of one room of core/ (or of render/): make check-model, check-json, ...
+ROOM_SUITES_model   = linalg interp workspace reference
+ROOM_SUITES_json    = patch
+ROOM_SUITES_infer   = infer
+ROOM_SUITES_diag    = syst
+ROOM_SUITES_density = density density_boot
+ROOM_SUITES_render  = cells render
+ROOMS = model json infer diag density render
+.PHONY: $(ROOMS:%=check-%)
+$(ROOMS:%=check-%): check-%: $(BUILD)/check_main
+	@for s in $(ROOM_SUITES_$*); do \
+	  CK_RUN_SUITE=$$s CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=300 $(BUILD)/check_main || exit 1; \
+	done
 
 check-cli: $(BUILD)/hfscope
 	@sh tests/cli/run.sh $(BUILD)/hfscope
@@ -90,7 +111,7 @@ asan: deps
 
 _asan: $(BUILD)/check_main $(BUILD)/hfscope
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=tests/lsan.supp \
-	  CK_FORK=no CK_TIMEOUT_MULTIPLIER=10 $(BUILD)/check_main
+	  CK_EXCLUDE_TAGS=slow CK_FORK=no CK_TIMEOUT_MULTIPLIER=10 $(BUILD)/check_main
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp sh tests/cli/run.sh $(BUILD)/hfscope
 
 bench: deps
@@ -112,9 +133,16 @@ install: $(BUILD)/hfscope
 	install -m 644 docs/hfscope.1 "$(DESTDIR)$(MANDIR)/man1/hfscope.1"
 	install -m 644 assets/palette.txt assets/demo/demo.json "$(DESTDIR)$(DATADIR)/"
 
+# clang-format over every C file of the project, clang-tidy (.clang-tidy) over core, render and app.
+LINT_SRC = $(sort $(wildcard core/*.[ch] core/*/*.[ch] render/*.[ch] app/*.[ch] app/tui/*.[ch] \
+             tests/*.[ch] bench/*.c))
 lint:
-	clang-format --dry-run -Werror $(LIB_SRC) $(APP_SRC) $(wildcard core/*.h core/*/*.h render/*.h app/*.h app/tui/*.h)
-	clang-tidy --quiet $(LIB_SRC) -- $(CPPFLAGS) -std=c11
+	@for p in clang-format clang-tidy; do command -v $$p >/dev/null || { \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$p >/dev/null || exit 1; }; done
+	clang-format --dry-run -Werror $(LINT_SRC)
+	clang-tidy --quiet $(LIB_SRC) $(APP_SRC) -- $(CPPFLAGS) -std=c11 2>/dev/null | \
+	  { ! grep -E 'warning:|error:'; }
 
 # Refresh the in-tree copy of the pyhf reference set (tests/reference) from ../shared/reference.
 sync-reference:

@@ -315,8 +315,13 @@ density_boot_suite(void)
     tc = tcase_create("bootstrap");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_bootstrap_histogram_matches_analytic_variance);
-    tcase_add_test(tc, test_bootstrap_coverage_on_builtin_truths);
     tcase_add_test(tc, test_template_into_workspace_validates_and_fits);
+    suite_add_tcase(s, tc);
+    /* Coverage over five truths takes seconds (minutes under ASan): `make check-slow`. */
+    tc = tcase_create("coverage");
+    tcase_set_tags(tc, "slow");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_bootstrap_coverage_on_builtin_truths);
     suite_add_tcase(s, tc);
     return s;
 }
