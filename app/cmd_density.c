@@ -202,7 +202,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
         hf_cli_usage_error("%s: read error", path);
         ok = 0;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only stream: nothing to lose */
     free(line);
     free(field);
     if (ok && n < 2) {

@@ -208,7 +208,7 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
             cJSON *os =
                 find_by(cJSON_GetObjectItemCaseSensitive(other, "modifiers"), "type", "staterror");
             const cJSON *nm = os ? cJSON_GetObjectItemCaseSensitive(os, "name") : NULL;
-            if (name == NULL && cJSON_IsString(nm))
+            if (name == NULL && nm != NULL && cJSON_IsString(nm))
                 name = nm->valuestring;
         }
         size_t len = strlen(channel) + 16;

@@ -1,5 +1,5 @@
-/* core/density/density_truth.c - built-in truths (exact CDFs from GSL, truncated to their range), binned
- * truths (workspace templates) and empirical truths (user samples). */
+/* core/density/density_truth.c - built-in truths (exact CDFs from GSL, truncated to their range),
+ * binned truths (workspace templates) and empirical truths (user samples). */
 #include "core/density/density_truth.h"
 
 #include <math.h>
@@ -442,7 +442,8 @@ hf_density_truth_probs(const hf_density_truth *t, size_t nbins, double *p)
     for (size_t b = 0; b < nbins; b++) {
         double c = b + 1 == nbins
                        ? 1.0
-                       : hf_density_truth_cdf(t, t->lo + (t->hi - t->lo) * (double)(b + 1) / nbins);
+                       : hf_density_truth_cdf(t, t->lo + (t->hi - t->lo) * (double)(b + 1) /
+                                                             (double)nbins);
         p[b] = c - prev;
         prev = c;
     }
