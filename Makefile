@@ -1,6 +1,8 @@
 # hfscope - one hand-written Makefile. Objects in build/, -MMD dependencies, pkg-config.
 # Targets: all deps check asan bench demo install clean lint
-PREFIX  ?= /usr/local
+# root installs into /usr/local, anyone else into ~/.local (no sudo needed; ~/.local/bin is on
+# the PATH of most desktop shells).
+PREFIX  ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/hfscope
@@ -132,6 +134,13 @@ install: $(BUILD)/hfscope
 	install -m 755 $(BUILD)/hfscope "$(DESTDIR)$(BINDIR)/hfscope"
 	install -m 644 docs/hfscope.1 "$(DESTDIR)$(MANDIR)/man1/hfscope.1"
 	install -m 644 assets/palette.txt assets/demo/demo.json "$(DESTDIR)$(DATADIR)/"
+	install -d "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" \
+	  "$(DESTDIR)$(PREFIX)/share/zsh/site-functions"
+	install -m 644 assets/completion/hfscope.bash \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/hfscope"
+	install -m 644 assets/completion/_hfscope "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_hfscope"
+	@echo "installed $(DESTDIR)$(BINDIR)/hfscope"; case ":$$PATH:" in *":$(BINDIR):"*) ;; \
+	  *) echo "note: $(BINDIR) is not on your PATH; add it: export PATH=\"$(BINDIR):\$$PATH\"";; esac
 
 # clang-format over every C file of the project, clang-tidy (.clang-tidy) over core, render and app.
 LINT_SRC = $(sort $(wildcard core/*.[ch] core/*/*.[ch] render/*.[ch] app/*.[ch] app/tui/*.[ch] \
