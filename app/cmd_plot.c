@@ -15,6 +15,7 @@
 #include "core/infer/scan.h"
 #include "core/diag/systematics.h"
 #include "render/cairo.h"
+#include "render/cells.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
 #include "render/plot_scan.h"
@@ -39,6 +40,7 @@ typedef struct plotctx {
     size_t nst, cst;
     char **stems; /* stems used in this run (unique file names) */
     size_t nstems;
+    int cells_w, cells_h; /* --cells WxH: draw to the terminal backend on stdout, write no file */
 } plotctx;
 
 /* Longest file-name part taken from a name: three of them (templates_<np>_<channel>_<sample>)
@@ -120,6 +122,32 @@ unique_stem(plotctx *pc, const char *stem)
 
 /* Write scenes (several only for PDF: one page each) to a staging file for DIR/stem.ext; prints
  * the error and returns its exit code on failure. The file gets its name in commit_staged. */
+/* --cells: each page drawn by the terminal backend into a WxH grid, printed as plain UTF-8 text
+ * after a header line naming the figure (golden tests, quick looks over ssh); --ascii picks the
+ * 7-bit glyphs and NO_COLOR the monochrome fill patterns, as in the explorer. */
+static int
+print_cells(const plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
+{
+    hf_cellgrid *g = hf_cells_new(pc->cells_w, pc->cells_h);
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; g && i < npages && rc == 0; i++) {
+        char *txt;
+        hf_cells_clear(g);
+        g->mono = getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0';
+        hf_cells_draw(g, pages[i], pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
+        if (!(txt = hf_cells_to_text(g, NULL)))
+            break;
+        printf("== %s %zu/%zu\n%s", stem, i + 1, npages, txt);
+        free(txt);
+    }
+    if (!g || i < npages)
+        rc = hf_cli_usage_error("out of memory");
+    hf_cells_free(g);
+    return rc;
+}
+
 static int
 emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
 {
@@ -130,6 +158,8 @@ emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
     hf_cairo_doc *d;
     int rc = 0;
 
+    if (pc->cells_w > 0)
+        return print_cells(pc, pages, npages, stem);
     if (pc->nst == pc->cst) {
         staged *ns = realloc(pc->st, (2 * pc->cst + 8) * sizeof *ns);
         if (!ns)
@@ -825,6 +855,23 @@ remove_created(const char *dir, const char *created)
     free(tmp);
 }
 
+/* Parse --cells WxH (each 10..1000); 0 or -1. */
+static int
+parse_cells(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b;
+
+    if (*end != 'x')
+        return -1;
+    b = strtol(end + 1, &end, 10);
+    if (*end || a < 10 || a > 1000 || b < 10 || b > 1000)
+        return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
 /* Parse --size: single, double, or a width in inches. */
 static int
 parse_size(const char *s, double *w)
@@ -854,7 +901,7 @@ cmd_plot(int argc, char **argv)
 {
     hf_cli cli;
     const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
-    const char *par = NULL, *sort = NULL, *limits = NULL, *np = NULL;
+    const char *par = NULL, *sort = NULL, *limits = NULL, *np = NULL, *cells = NULL;
     bool all = false, prefit = false, postfit = false, logy = false, blind = false;
     int dpi = 150, points = 0;
     double threshold = 0, width = 0;
@@ -878,6 +925,8 @@ cmd_plot(int argc, char **argv)
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "corr: prune below this |rho| (0.2)"},
         {"limits", 0, HF_OPT_STRING, &limits,
          "brazil: limits across signal points from `patchset run --what limit -o FILE`"},
+        {"cells", 0, HF_OPT_STRING, &cells,
+         "WxH: draw with the terminal backend to stdout instead of writing files"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     plotctx pc;
@@ -915,7 +964,9 @@ cmd_plot(int argc, char **argv)
         rc = hf_cli_usage_error("--channel and --all exclude each other");
     else if (dpi < 10 || dpi > 1200)
         rc = hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)", dpi);
-    else if (!cli.output)
+    else if (cells && parse_cells(cells, &pc.cells_w, &pc.cells_h) < 0)
+        rc = hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells);
+    else if (!cli.output && !cells)
         rc = hf_cli_usage_error("plot: -o DIR is required");
     else
         rc = parse_size(size, &width);
@@ -929,7 +980,7 @@ cmd_plot(int argc, char **argv)
         if (!pal)
             rc = hf_cli_report(NULL, &err);
     }
-    if (rc == 0)
+    if (rc == 0 && !cells)
         rc = ensure_dir(cli.output, &created);
     if (rc != 0) {
         remove_created(cli.output, created);

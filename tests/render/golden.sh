@@ -1,0 +1,58 @@
+#!/bin/sh
+# tests/render/golden.sh [BIN] - golden tests of the terminal backend: every figure kind of
+# `hfscope plot` drawn with --cells into a fixed grid (plain text, no colours) for the demo and one
+# ATLAS workspace, compared with tests/render/golden/NAME.txt. The files were generated from the
+# code before the render layer was restructured, so a change of any drawn cell fails here.
+# UPDATE_GOLDEN=1 rewrites the files (review the diff before committing it).
+cd "$(dirname "$0")/../.." || exit 1
+HF=${1:-${HF:-build/hfscope}}
+REF=${HF_REFERENCE_DIR:-tests/reference}
+DEMO=assets/demo/demo.json
+EWK=$REF/atlas_compressed_ewkinos_bkgonly/workspace.json
+GOLD=tests/render/golden
+[ -x "$HF" ] || { echo "golden: $HF is not built" >&2; exit 1; }
+[ -f "$DEMO" ] && [ -f "$EWK" ] || exit 77
+unset NO_COLOR
+tmp=$(mktemp) || exit 1
+trap 'rm -f "$tmp"' EXIT
+nfail=0
+# case NAME WORKSPACE ARGS...: one golden file per case
+case_() {
+    name=$1 ws=$2
+    shift 2
+    "$HF" plot "$ws" -q "$@" >"$tmp" 2>&1
+    echo "exit $?" >>"$tmp"
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        cp "$tmp" "$GOLD/$name.txt"
+    elif ! cmp -s "$tmp" "$GOLD/$name.txt"; then
+        nfail=$((nfail + 1))
+        echo "FAIL golden $name ($*)"
+        diff "$GOLD/$name.txt" "$tmp" | head -20
+    fi
+}
+for w in demo ewk; do
+    if [ $w = demo ]; then ws=$DEMO np=jet_energy_resolution ch=SR_lowMET
+    else ws=$EWK np=EG_Eff ch=SRee_eMLLc_hghmet_cuts; fi
+    case_ ${w}_stack "$ws" --what stack --cells 100x30
+    case_ ${w}_stack_post_log "$ws" --what stack --postfit --logy --lumi '139 fb-1' --cells 100x30
+    case_ ${w}_stack_blind "$ws" --what stack --channel $ch --blind --cells 80x24
+    export NO_COLOR=1
+    case_ ${w}_stack_mono "$ws" --what stack --channel $ch --cells 100x30
+    case_ ${w}_stack_mono_ascii "$ws" --what stack --channel $ch --ascii --cells 100x30
+    unset NO_COLOR
+    case_ ${w}_pulls "$ws" --what pulls --cells 100x30
+    case_ ${w}_pulls_sorted "$ws" --what pulls --sort pull --cells 120x40
+    case_ ${w}_corr "$ws" --what corr --cells 100x30
+    case_ ${w}_corr_big "$ws" --what corr --threshold 0.1 --cells 160x60
+    case_ ${w}_scan "$ws" --what scan --points 9 --cells 100x30
+    case_ ${w}_brazil "$ws" --what brazil --points 6 --cells 100x30
+    case_ ${w}_templates "$ws" --what templates --np $np --channel $ch --cells 100x30
+    case_ ${w}_interp "$ws" --what interp --np $np --channel $ch --cells 100x30
+    case_ ${w}_stack_small "$ws" --what stack --channel $ch --cells 40x12
+done
+if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+    echo "golden: files rewritten in $GOLD"
+    exit 0
+fi
+[ $nfail -eq 0 ] || { echo "golden: $nfail failed"; exit 1; }
+echo "golden: all passed"
