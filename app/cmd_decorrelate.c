@@ -2,7 +2,6 @@
  * write the new workspace and its RFC 6902 patch, refit, and show the split parameters beside
  * the original. */
 #include <cjson/cJSON.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "core/model/fit.h"
 #include "core/diag/gof.h"
 #include "core/model/workspace.h"
+#include "core/stats.h"
 
 int cmd_decorrelate(int argc, char **argv);
 
@@ -162,9 +162,9 @@ cmd_decorrelate(int argc, char **argv)
     size_t lr_dof = dec.nsplit > 0 ? dec.nsplit - 1 : 0;
     if (!no_fit) {
         hf_data d1 = hf_model_data(cli.model), d2 = hf_model_data(split.m);
-        lr = (orig.fit.twice_nll - 2 * hf_gof_constraint_offset(cli.model, &d1)) -
-             (split.fit.twice_nll - 2 * hf_gof_constraint_offset(split.m, &d2));
-        lr_p = lr_dof > 0 ? gsl_cdf_chisq_Q(fmax(lr, 0.0), (double)lr_dof) : NAN;
+        lr = hf_stats_lr_tension(orig.fit.twice_nll, hf_gof_constraint_offset(cli.model, &d1),
+                                 split.fit.twice_nll, hf_gof_constraint_offset(split.m, &d2));
+        lr_p = hf_stats_chi2_pvalue(lr, lr_dof);
     }
     double v, e, pull, ratio;
     if (cli.json) {

@@ -2,17 +2,17 @@
  * and Brazil-band figures (expected +-1/+-2 sigma bands with the median and the observed). */
 #include "render/plot_scan.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "render/axis.h"
 
 double
 hf_scan_level(double cl)
 {
-    return gsl_cdf_chisq_Pinv(cl, 1); /* Wilks: -2 Delta ln L ~ chi2(1) */
+    return hf_stats_chi2_quantile(cl, 1); /* Wilks: -2 Delta ln L ~ chi2(1) */
 }
 
 hf_scene *

@@ -1,174 +1,13 @@
-/* render/plot_stack.c - yields with linearly propagated uncertainties, and the per-channel
- * stacked-histogram figure (main panel + data/model ratio panel). */
+/* render/plot_stack.c - the per-channel stacked-histogram figure (main panel + data/model ratio
+ * panel) drawn from yields that core/model/yields.c computed. */
 #include "render/plot_stack.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "render/axis.h"
-
-/* ---------------------------------------------------------------- yields */
-
-void
-hf_yields_free(hf_yields *y)
-{
-    if (!y)
-        return;
-    free(y->pars);
-    free(y->nu);
-    free(y->nu_err);
-    free(y->ys);
-    free(y->ys_err);
-    free(y->cs_tot);
-    free(y->cs_err);
-    free(y->chan_tot);
-    free(y->chan_err);
-    free(y);
-}
-
-/* Variances of the prior: sigma^2 for constrained, non-fixed parameters, else 0. Caller frees;
- * NULL on ENOMEM. */
-double *
-hf_prior_variances(const hf_model *m)
-{
-    double *v = calloc(m->npar ? m->npar : 1, sizeof *v);
-    size_t j;
-
-    if (!v)
-        return NULL;
-    for (j = 0; j < m->npar; j++) {
-        double centre, width;
-        bool fixed = m->fixed ? m->fixed[j] : m->par[j].fixed;
-        if (hf_param_prior(&m->par[j], &centre, &width) && !fixed && isfinite(width))
-            v[j] = width * width;
-    }
-    return v;
-}
-
-/* r C r^T for one Jacobian row r, using only its non-zero entries (rows are sparse: a bin
- * depends on the few parameters that modify its samples). idx is scratch of npar entries. */
-static double
-quad(const double *r, size_t npar, const double *cov, const double *var, size_t *idx)
-{
-    size_t j, k, l, nz = 0;
-    double s = 0;
-
-    for (j = 0; j < npar; j++)
-        if (r[j] != 0)
-            idx[nz++] = j;
-    if (!cov) {
-        for (k = 0; k < nz; k++)
-            s += r[idx[k]] * r[idx[k]] * var[idx[k]];
-        return s;
-    }
-    for (k = 0; k < nz; k++) {
-        const double *row = cov + idx[k] * npar;
-        double t = 0;
-        for (l = 0; l < nz; l++)
-            t += row[idx[l]] * r[idx[l]];
-        s += r[idx[k]] * t;
-    }
-    return s;
-}
-
-static double
-sqrt0(double v)
-{
-    return v > 0 ? sqrt(v) : 0;
-}
-
-/* Returns the yields at pars with uncertainties from cov (NULL: prior), NULL with err on ENOMEM.
- * Linear error propagation: Var(f) = J C J^T with J = d f / d theta (analytic, from the model). */
-hf_yields *
-hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_error *err)
-{
-    hf_yields *y = calloc(1, sizeof *y);
-    size_t np = m->npar ? m->npar : 1, nb = m->nbins ? m->nbins : 1, ny = m->nys ? m->nys : 1;
-    double *jac = NULL, *jys = NULL, *var = NULL, *row = NULL;
-    size_t *idx = NULL;
-    size_t b, k, c, j;
-
-    if (!y)
-        goto nomem;
-    y->m = m;
-    y->pars = malloc(np * sizeof *y->pars);
-    y->nu = calloc(nb, sizeof *y->nu);
-    y->nu_err = calloc(nb, sizeof *y->nu_err);
-    y->ys = calloc(ny, sizeof *y->ys);
-    y->ys_err = calloc(ny, sizeof *y->ys_err);
-    y->cs_tot = calloc(m->ncs ? m->ncs : 1, sizeof *y->cs_tot);
-    y->cs_err = calloc(m->ncs ? m->ncs : 1, sizeof *y->cs_err);
-    y->chan_tot = calloc(m->nchan ? m->nchan : 1, sizeof *y->chan_tot);
-    y->chan_err = calloc(m->nchan ? m->nchan : 1, sizeof *y->chan_err);
-    jac = malloc(nb * np * sizeof *jac);
-    jys = malloc(ny * np * sizeof *jys);
-    row = malloc(np * sizeof *row);
-    idx = malloc(np * sizeof *idx);
-    var = cov ? NULL : hf_prior_variances(m);
-    if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
-        !y->chan_tot || !y->chan_err || !jac || !jys || !row || !idx || (!cov && !var))
-        goto nomem;
-    if (m->npar)
-        memcpy(y->pars, pars, m->npar * sizeof *pars);
-    hf_model_expected(m, pars, y->nu, y->ys);
-    hf_model_jacobian(m, pars, jac);
-    hf_model_jacobian_by_sample(m, pars, jys);
-
-    for (b = 0; b < m->nbins; b++)
-        y->nu_err[b] = sqrt0(quad(jac + b * m->npar, m->npar, cov, var, idx));
-    for (k = 0; k < m->nys; k++)
-        y->ys_err[k] = sqrt0(quad(jys + k * m->npar, m->npar, cov, var, idx));
-    /* sums over bins: the Jacobian of a sum is the sum of the rows (bins are correlated) */
-    for (k = 0; k < m->ncs; k++) {
-        const hf_cs *cs = &m->cs[k];
-        memset(row, 0, m->npar * sizeof *row);
-        for (b = 0; b < cs->nbins; b++) {
-            y->cs_tot[k] += y->ys[cs->ys + b];
-            for (j = 0; j < m->npar; j++)
-                row[j] += jys[(cs->ys + b) * m->npar + j];
-        }
-        y->cs_err[k] = sqrt0(quad(row, m->npar, cov, var, idx));
-    }
-    for (c = 0; c < m->nchan; c++) {
-        memset(row, 0, m->npar * sizeof *row);
-        for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
-            y->chan_tot[c] += y->nu[b];
-            for (j = 0; j < m->npar; j++)
-                row[j] += jac[b * m->npar + j];
-        }
-        y->chan_err[c] = sqrt0(quad(row, m->npar, cov, var, idx));
-    }
-    free(jac);
-    free(jys);
-    free(var);
-    free(row);
-    free(idx);
-    return y;
-nomem:
-    free(jac);
-    free(jys);
-    free(var);
-    free(row);
-    free(idx);
-    hf_yields_free(y);
-    hf_error_nomem(err);
-    return NULL;
-}
-
-void
-hf_garwood(double n, double cl, double *lo, double *hi)
-{
-    double a = 1 - cl;
-
-    if (!(n >= 0)) {
-        *lo = *hi = NAN;
-        return;
-    }
-    *lo = n > 0 ? 0.5 * gsl_cdf_chisq_Pinv(a / 2, 2 * n) : 0;
-    *hi = 0.5 * gsl_cdf_chisq_Pinv(1 - a / 2, 2 * (n + 1));
-}
 
 /* ---------------------------------------------------------------- figure */
 
@@ -201,7 +40,7 @@ hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data)
             continue;
         dev = fmax(dev, e / nu);
         if (show_data && n > 0) {
-            hf_garwood(n, 0.682689492137086, &lo, &hi);
+            hf_stats_garwood(n, 0.682689492137086, &lo, &hi);
             dev = fmax(dev, fmax(fabs(lo / nu - 1), fabs(hi / nu - 1)));
         }
     }
@@ -382,7 +221,7 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
         double nu = y->nu[off + b], e = y->nu_err[off + b], lo, hi;
         xc[b] = b + 0.5;
         dat[b] = m->obs[off + b];
-        hf_garwood(dat[b], 0.682689492137086, &lo, &hi);
+        hf_stats_garwood(dat[b], 0.682689492137086, &lo, &hi);
         elo[b] = dat[b] - lo;
         ehi[b] = hi - dat[b];
         blo[b] = nu - e;

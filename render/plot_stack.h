@@ -1,5 +1,5 @@
 /* render/plot_stack.h - per-channel stacked histograms (pre- or post-fit) with data, the model's
- * uncertainty band and a data/model ratio panel; and the yields with uncertainties behind them. */
+ * uncertainty band and a data/model ratio panel, drawn from core/model/yields.h. */
 #ifndef HF_PLOT_STACK_H
 #define HF_PLOT_STACK_H
 
@@ -8,32 +8,8 @@
 
 #include "core/error.h"
 #include "core/model/model.h"
+#include "core/model/yields.h"
 #include "render/scene.h"
-
-/* Expected yields at one parameter point with uncertainties from linear propagation
- * sigma^2 = J C J^T through the model's Jacobian J (per bin, per sample and bin, per channel). */
-typedef struct hf_yields {
-    const hf_model *m;           /* borrowed */
-    double *pars;                /* npar: the point */
-    double *nu, *nu_err;         /* nbins: total expected yield per main bin and its uncertainty */
-    double *ys, *ys_err;         /* m->nys: per sample and bin (m->cs[k].ys + bin) */
-    double *cs_tot, *cs_err;     /* m->ncs: per sample summed over the channel's bins */
-    double *chan_tot, *chan_err; /* m->nchan: per channel summed over samples and bins */
-} hf_yields;
-
-/* Yields at pars with covariance cov (npar x npar, row-major), or with cov == NULL the prior
- * covariance: diag(sigma^2) of the constrained, non-fixed parameters (free parameters and fixed
- * ones contribute nothing). Returns NULL with err on ENOMEM. Free with hf_yields_free. */
-hf_yields *hf_yields_compute(const hf_model *m, const double *pars, const double *cov,
-                             hf_error *err);
-void hf_yields_free(hf_yields *y);
-
-/* Prior covariance used when cov == NULL, as a vector of variances (npar); caller frees. */
-double *hf_prior_variances(const hf_model *m);
-
-/* Garwood (1936) central Poisson interval for n observed counts at confidence cl (0.6827 for
- * 1 sigma): lo = chi2_q((1-cl)/2, 2n)/2 (0 for n = 0), hi = chi2_q((1+cl)/2, 2n+2)/2. */
-void hf_garwood(double n, double cl, double *lo, double *hi);
 
 typedef struct hf_stack_options {
     bool postfit; /* labels only: the yields say which point is drawn */

@@ -12,21 +12,6 @@
 #include "render/plot_pulls.h"
 #include "render/tables.h"
 
-double
-hf_channel_deviance(const hf_model *m, const double *nu, size_t c)
-{
-    size_t b;
-    double d = 0;
-
-    for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
-        double n = m->obs[b], v = nu[b];
-        if (!(v > 0))
-            continue;
-        d += n > 0 ? 2 * (v - n + n * log(n / v)) : 2 * v;
-    }
-    return d;
-}
-
 typedef struct worst {
     size_t c;
     double post, pre; /* deviance / ndof */
@@ -123,8 +108,8 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     for (c = 0; c < m->nchan; c++) {
         double nb = (double)(m->chan_nbins[c] ? m->chan_nbins[c] : 1);
         w[c].c = c;
-        w[c].pre = hf_channel_deviance(m, pre->nu, c) / nb;
-        w[c].post = post ? hf_channel_deviance(m, post->nu, c) / nb : w[c].pre;
+        w[c].pre = hf_yields_deviance(pre, c) / nb;
+        w[c].post = post ? hf_yields_deviance(post, c) / nb : w[c].pre;
     }
     qsort(w, m->nchan, sizeof *w, cmp_worst);
     cells[0] = "Channel";

@@ -22,10 +22,6 @@ typedef struct hf_report_options {
     const hf_palette *pal;  /* NULL: built-in */
 } hf_report_options;
 
-/* Per-channel goodness of fit: Poisson deviance 2 sum(nu - n + n ln(n/nu)) over the channel's
- * bins (Baker and Cousins, NIM 221 (1984) 437), ndof = number of bins. */
-double hf_channel_deviance(const hf_model *m, const double *nu, size_t c);
-
 /* Write the report to path (PDF; a temporary file renamed when complete). fit may be NULL (or
  * without covariance): then only pre-fit figures and tables. Returns 0 or -1 with err. */
 int hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,

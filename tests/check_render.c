@@ -10,6 +10,8 @@
 
 #include "core/model/model.h"
 #include "core/model/workspace.h"
+#include "core/model/yields.h"
+#include "core/stats.h"
 #include "render/axis.h"
 #include "render/cairo.h"
 #include "render/palette.h"
@@ -273,12 +275,12 @@ START_TEST(test_garwood_coverage)
     const double cl = 0.682689492137086, tail = (1 - cl) / 2;
     double lo, hi, n;
 
-    hf_garwood(0, cl, &lo, &hi);
+    hf_stats_garwood(0, cl, &lo, &hi);
     ck_assert_double_eq(lo, 0);
     ck_assert_double_eq_tol(hi, -log(tail), 1e-9); /* P(0 | hi) = e^-hi = tail */
     /* the defining property: P(X >= n | lo) = P(X <= n | hi) = (1 - cl) / 2 */
     for (n = 1; n <= 40; n += 3) {
-        hf_garwood(n, cl, &lo, &hi);
+        hf_stats_garwood(n, cl, &lo, &hi);
         ck_assert_double_eq_tol(gsl_cdf_poisson_P((unsigned)n, hi), tail, 1e-9);
         ck_assert_double_eq_tol(gsl_cdf_poisson_Q((unsigned)n - 1, lo), tail, 1e-9);
         ck_assert(lo < n && n < hi);
@@ -363,7 +365,7 @@ START_TEST(test_band_matches_finite_differences)
 
     /* 1) pre-fit: diagonal prior covariance of the constrained, non-fixed parameters */
     {
-        double *var = hf_prior_variances(f.m);
+        double *var = hf_yields_prior_variances(f.m);
         for (j = 0; j < np; j++)
             cov[j * np + j] = var[j];
         free(var);
@@ -870,11 +872,87 @@ START_TEST(test_deviance_zero_at_data)
     for (c = 0; c < f.m->nchan; c++) {
         double *nu = malloc(f.m->nbins * sizeof *nu);
         memcpy(nu, f.m->obs, f.m->nbins * sizeof *nu);
-        ck_assert_double_eq_tol(hf_channel_deviance(f.m, nu, c), 0, 1e-12);
+        size_t off = f.m->chan_off[c], nb = f.m->chan_nbins[c];
+        ck_assert_double_eq_tol(hf_stats_deviance_sum(f.m->obs + off, nu + off, nb), 0, 1e-12);
         nu[f.m->chan_off[c]] *= 1.5;
-        ck_assert(hf_channel_deviance(f.m, nu, c) > 0);
+        ck_assert(hf_stats_deviance_sum(f.m->obs + off, nu + off, nb) > 0);
         free(nu);
     }
+    free_small(&f);
+}
+END_TEST
+
+/* core/stats.h against closed forms: the deviance is twice the Poisson NLL difference to the
+ * saturated point, the chi2(1) upper tail is 2 Q(sqrt q), p <-> Z round-trips. */
+START_TEST(test_stats_closed_forms)
+{
+    double n, nu, z;
+
+    for (n = 0; n <= 30; n += 3)
+        for (nu = 0.5; nu < 40; nu *= 1.7) {
+            double nll = nu - n * log(nu), sat = n > 0 ? n - n * log(n) : 0;
+            ck_assert_double_eq_tol(hf_stats_poisson_deviance(n, nu), 2 * (nll - sat),
+                                    1e-9 * (1 + n));
+        }
+    ck_assert(isinf(hf_stats_poisson_deviance(3, 0)));
+    ck_assert_double_eq(hf_stats_poisson_deviance(0, 2.5), 5.0);
+    for (z = 0.1; z < 6; z += 0.7) {
+        ck_assert_double_eq_tol(hf_stats_chi2_pvalue(z * z, 1), 2 * 0.5 * erfc(z / sqrt(2)), 1e-12);
+        ck_assert_double_eq_tol(hf_stats_z_to_p(z), 0.5 * erfc(z / sqrt(2)), 1e-14);
+        ck_assert_double_eq_tol(hf_stats_p_to_z(hf_stats_z_to_p(z)), z, 1e-9);
+        ck_assert_double_eq_tol(hf_stats_chi2_quantile(1 - hf_stats_chi2_pvalue(z * z, 1), 1),
+                                z * z, 1e-8 * z * z);
+    }
+    ck_assert(isinf(hf_stats_p_to_z(0)) && hf_stats_p_to_z(0) > 0);
+    ck_assert(isinf(hf_stats_p_to_z(1)) && hf_stats_p_to_z(1) < 0);
+    /* chi2(2) upper tail is exp(-q/2); a negative statistic counts as 0; no dof: NaN */
+    ck_assert_double_eq_tol(hf_stats_chi2_pvalue(3.0, 2), exp(-1.5), 1e-14);
+    ck_assert_double_eq(hf_stats_chi2_pvalue(-0.5, 2), 1.0);
+    ck_assert(isnan(hf_stats_chi2_pvalue(1.0, 0)));
+    ck_assert_double_eq(hf_stats_lr_tension(10.0, 1.0, 6.0, 0.5), (10.0 - 2.0) - (6.0 - 1.0));
+}
+END_TEST
+
+/* hf_yields_rescale keeps the relative band of the base and the sums of the new values; it
+ * reproduces the base exactly at the base point. */
+START_TEST(test_yields_rescale)
+{
+    fixture f;
+    hf_error err = {0};
+    hf_yields *base, *y;
+    double *nu, *ys;
+    size_t b, k, c;
+
+    load_small(&f);
+    base = hf_yields_compute(f.m, f.m->init, NULL, &err);
+    y = hf_yields_new(f.m, &err);
+    ck_assert_ptr_nonnull(base);
+    ck_assert_ptr_nonnull(y);
+    nu = malloc(f.m->nbins * sizeof *nu);
+    ys = malloc(f.m->nys * sizeof *ys);
+    hf_yields_rescale(y, base, base->pars, base->nu, base->ys);
+    for (b = 0; b < f.m->nbins; b++)
+        ck_assert_double_eq(y->nu_err[b], base->nu_err[b]);
+    for (c = 0; c < f.m->nchan; c++)
+        ck_assert_double_eq_tol(y->chan_err[c], base->chan_err[c], 1e-12 * base->chan_err[c]);
+    for (b = 0; b < f.m->nbins; b++)
+        nu[b] = 2 * base->nu[b];
+    for (k = 0; k < f.m->nys; k++)
+        ys[k] = 2 * base->ys[k];
+    hf_yields_rescale(y, base, base->pars, nu, ys);
+    for (b = 0; b < f.m->nbins; b++)
+        ck_assert_double_eq_tol(y->nu_err[b], 2 * base->nu_err[b], 1e-12 * base->nu_err[b]);
+    for (c = 0; c < f.m->nchan; c++) {
+        ck_assert_double_eq_tol(y->chan_tot[c], 2 * base->chan_tot[c], 1e-12 * base->chan_tot[c]);
+        ck_assert_double_eq_tol(y->chan_err[c], 2 * base->chan_err[c], 1e-12 * base->chan_err[c]);
+        ck_assert_double_eq(hf_yields_deviance(base, c),
+                            hf_stats_deviance_sum(f.m->obs + f.m->chan_off[c],
+                                                  base->nu + f.m->chan_off[c], f.m->chan_nbins[c]));
+    }
+    free(nu);
+    free(ys);
+    hf_yields_free(y);
+    hf_yields_free(base);
     free_small(&f);
 }
 END_TEST
@@ -897,6 +975,8 @@ render_suite(void)
     tcase_add_test(tc, test_garwood_coverage);
     tcase_add_test(tc, test_band_matches_finite_differences);
     tcase_add_test(tc, test_deviance_zero_at_data);
+    tcase_add_test(tc, test_stats_closed_forms);
+    tcase_add_test(tc, test_yields_rescale);
     tcase_add_test(tc, test_stack_order_smallest_first);
     tcase_add_test(tc, test_pull_rows);
     tcase_add_test(tc, test_corr_select_threshold);

@@ -2,24 +2,12 @@
 #include "core/diag/gof.h"
 
 #include <cjson/cJSON.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/diag/decorrelate.h"
-
-/* Poisson deviance 2 [nu - n + n ln(n / nu)]: twice the NLL above the saturated value nu = n
- * (Baker and Cousins 1984, eq. 14). */
-static double
-poisson_dev(double n, double nu)
-{
-    if (n <= 0)
-        return 2.0 * nu;
-    if (nu <= 0)
-        return INFINITY;
-    return 2.0 * (nu - n + n * log(n / nu));
-}
+#include "core/stats.h"
 
 int
 hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, hf_gof *out,
@@ -40,7 +28,7 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
     double total = 0;
     for (size_t c = 0; c < m->nchan; c++) {
         for (size_t b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
-            out->bin_diff[b] = poisson_dev(d->main[b], nu[b]);
+            out->bin_diff[b] = hf_stats_poisson_deviance(d->main[b], nu[b]);
             out->chan_diff[c] += out->bin_diff[b];
         }
         total += out->chan_diff[c];
@@ -59,14 +47,14 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
             double z = (d->aux[j] - fit->x[j]) / p->sigma;
             out->aux_diff += z * z;
         } else if (p->con == HF_CON_POISSON) {
-            out->aux_diff += poisson_dev(d->aux[j], fit->x[j] * p->tau);
+            out->aux_diff += hf_stats_poisson_deviance(d->aux[j], fit->x[j] * p->tau);
         }
     }
     total += out->aux_diff;
     out->twice_nll_diff = total;
     long dof = (long)m->nbins + (long)nfree_con - (long)nfree;
     out->ndof = dof > 0 ? (size_t)dof : 0;
-    out->p_value = out->ndof > 0 ? gsl_cdf_chisq_Q(total, (double)out->ndof) : NAN;
+    out->p_value = hf_stats_chi2_pvalue(total, out->ndof);
     return 0;
 }
 
@@ -155,8 +143,7 @@ hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const
     out->twice_nll_diff = (common->twice_nll - 2 * hf_gof_constraint_offset(m, &d1)) -
                           (res.twice_nll - 2 * hf_gof_constraint_offset(m2, &d2));
     out->ndof = dec.nsplit > 0 ? dec.nsplit - 1 : 0;
-    out->p_value =
-        out->ndof > 0 ? gsl_cdf_chisq_Q(fmax(out->twice_nll_diff, 0.0), (double)out->ndof) : NAN;
+    out->p_value = hf_stats_chi2_pvalue(out->twice_nll_diff, out->ndof);
     rc = 0;
 done:
     if (have_res)
