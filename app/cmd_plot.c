@@ -128,24 +128,19 @@ unique_stem(plotctx *pc, const char *stem)
 static int
 print_cells(const plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
 {
-    hf_cellgrid *g = hf_cells_new(pc->cells_w, pc->cells_h);
+    const char *nc = getenv("NO_COLOR");
     size_t i;
-    int rc = 0;
 
-    for (i = 0; g && i < npages && rc == 0; i++) {
-        char *txt;
-        hf_cells_clear(g);
-        g->mono = getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0';
-        hf_cells_draw(g, pages[i], pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
-        if (!(txt = hf_cells_to_text(g, NULL)))
-            break;
+    for (i = 0; i < npages; i++) {
+        char *txt = hf_cells_scene_text(pages[i], pc->cells_w, pc->cells_h,
+                                        pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE,
+                                        nc && *nc);
+        if (!txt)
+            return hf_cli_usage_error("out of memory");
         printf("== %s %zu/%zu\n%s", stem, i + 1, npages, txt);
         free(txt);
     }
-    if (!g || i < npages)
-        rc = hf_cli_usage_error("out of memory");
-    hf_cells_free(g);
-    return rc;
+    return 0;
 }
 
 static int

@@ -9,6 +9,9 @@
 
 #include "app/cli.h"
 #include "core/model/fit.h"
+#include "core/model/yields.h"
+#include "render/cairo.h"
+#include "render/cells.h"
 #include "render/palette.h"
 #include "render/report.h"
 #include "render/tables.h"
@@ -45,11 +48,70 @@ write_table(const char *path, const hf_model *m, const hf_fit_result *fit, hf_ta
     return rc;
 }
 
+/* The report's pages (render/report.h) through the Cairo document API into one PDF at path (a
+ * temporary file renamed when complete); or with cells_w > 0 drawn by the terminal backend to
+ * stdout. Returns 0 or -1 with err. */
+static int
+write_report(const char *path, const hf_model *m, const hf_fit_result *fit,
+             const hf_report_options *ro, const hf_palette *pal, const int cells[2], bool ascii,
+             hf_error *err)
+{
+    hf_cairo_options co = {0};
+    hf_cairo_doc *doc = NULL;
+    size_t n = 0, i;
+    hf_scene **pages = hf_report_pages(m, fit, ro, &n, err);
+    const char *nc = getenv("NO_COLOR");
+    int rc = pages ? 0 : -1;
+
+    co.format = HF_FORMAT_PDF;
+    co.pal = pal;
+    co.title = "hfscope report";
+    if (rc == 0 && cells[0] == 0 && !(doc = hf_cairo_doc_open(path, &co, err)))
+        rc = -1;
+    for (i = 0; rc == 0 && i < n; i++) {
+        if (doc) {
+            rc = hf_cairo_doc_add(doc, pages[i], err);
+            continue;
+        }
+        char *txt = hf_cells_scene_text(pages[i], cells[0], cells[1],
+                                        ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE, nc && *nc);
+        if (!txt)
+            rc = hf_error_nomem(err);
+        else
+            printf("== report %zu/%zu\n%s", i + 1, n, txt);
+        free(txt);
+    }
+    if (doc && rc == 0)
+        rc = hf_cairo_doc_close(doc, err);
+    else if (doc)
+        hf_cairo_doc_abort(doc);
+    hf_report_pages_free(pages, n);
+    return rc;
+}
+
+/* --cells WxH (each 10..1000); 0 or -1. */
+static int
+parse_cells(const char *s, int cells[2])
+{
+    char *end;
+    long a = strtol(s, &end, 10), b;
+
+    if (*end != 'x')
+        return -1;
+    b = strtol(end + 1, &end, 10);
+    if (*end || a < 10 || a > 1000 || b < 10 || b > 1000)
+        return -1;
+    cells[0] = (int)a;
+    cells[1] = (int)b;
+    return 0;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
     hf_cli cli;
-    const char *lumi = NULL, *table = NULL;
+    const char *lumi = NULL, *table = NULL, *cells_arg = NULL;
+    int cells[2] = {0, 0};
     bool logy = false, nofit = false, blind = false;
     double threshold = 0;
     hf_table_format tf = HF_TABLE_MARKDOWN;
@@ -60,6 +122,8 @@ cmd_report(int argc, char **argv)
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "correlations: prune below |rho| (0.2)"},
         {"table", 0, HF_OPT_STRING, &table, "also write the yield table (.md, .csv or .tex)"},
         {"no-fit", 0, HF_OPT_FLAG, &nofit, "pre-fit figures only (no fit)"},
+        {"cells", 0, HF_OPT_STRING, &cells_arg,
+         "WxH: draw the pages with the terminal backend to stdout instead of a PDF"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     hf_fit_result fr;
@@ -73,7 +137,9 @@ cmd_report(int argc, char **argv)
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
     }
-    if (!cli.output && !table)
+    if (cells_arg && parse_cells(cells_arg, cells) < 0)
+        rc = hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells_arg);
+    else if (!cli.output && !table && !cells_arg)
         rc = hf_cli_usage_error("report: -o REPORT.pdf (or --table FILE) is required");
     else if (table && table_format_of(table, &tf) < 0)
         rc = hf_cli_usage_error("--table %s: unknown extension (use .md, .csv or .tex)", table);
@@ -96,18 +162,18 @@ cmd_report(int argc, char **argv)
      * that fails takes the table with it */
     if (rc == 0 && table)
         rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
-    if (rc == 0 && cli.output) {
+    if (rc == 0 && (cli.output || cells_arg)) {
         ro.source = cli.ws_path;
         ro.lumi_label = lumi;
         ro.logy = logy;
         ro.blind = blind;
         ro.corr_threshold = threshold;
-        ro.pal = pal;
-        if (hf_report_write(cli.output, cli.model, have_fit ? &fr : NULL, &ro, &err) < 0) {
+        if (write_report(cli.output, cli.model, have_fit ? &fr : NULL, &ro, pal, cells, cli.ascii,
+                         &err) < 0) {
             rc = hf_cli_report(NULL, &err);
             if (table)
                 unlink(table);
-        } else if (!cli.quiet && !cli.json) {
+        } else if (!cli.quiet && !cli.json && !cells_arg) {
             printf("%s\n", cli.output);
         }
     }

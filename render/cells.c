@@ -1555,3 +1555,18 @@ hf_cells_to_text(const hf_cellgrid *g, const hf_palette *pal)
     }
     return b.s;
 }
+
+char *
+hf_cells_scene_text(const hf_scene *s, int w, int h, hf_glyphs glyphs, bool mono)
+{
+    hf_cellgrid *g = hf_cells_new(w, h);
+    char *txt;
+
+    if (!g)
+        return NULL;
+    g->mono = mono;
+    hf_cells_draw(g, s, glyphs);
+    txt = hf_cells_to_text(g, NULL);
+    hf_cells_free(g);
+    return txt;
+}

@@ -1,5 +1,6 @@
-/* render/report.c - the multi-page review report: summary, channels (pre | post side by side),
- * pulls, correlations and yields, streamed page by page into one PDF with an outline. */
+/* render/report.c - the pages of the review report: summary, channels (pre | post side by side),
+ * pulls, correlations and yields, as scenes with outline entries; a backend's document API
+ * (render/cairo.h hf_cairo_doc) writes them. */
 #include "render/report.h"
 
 #include <math.h>
@@ -7,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/cairo.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
 #include "render/tables.h"
@@ -43,33 +43,24 @@ text_table(hf_scene *s, double y0, double y1, const char *title, size_t nrows, s
     return hf_panel_add_table(s, p, nrows, ncols, cells, align, header) ? 0 : -1;
 }
 
-static hf_scene *
-summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
-             const hf_yields *post, const hf_report_options *opt)
+/* Summary rows (key, value) written into kv (room for HF_SUMMARY_ROWS pairs); returns the
+ * row count, or 0 on ENOMEM. */
+#define HF_SUMMARY_ROWS 14
+static size_t
+summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const char *source,
+             const char **kv)
 {
-    hf_scene *s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 9.5);
-    const char *kv[2 * 14];
-    hf_halign a2[2] = {HF_HALIGN_LEFT, HF_HALIGN_LEFT};
-    hf_halign a5[5] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT,
-                       HF_HALIGN_RIGHT};
-    size_t k = 0, c, nw, i;
-    worst *w = NULL;
-    const char **cells = NULL;
+    size_t k = 0;
 
-    if (!s)
-        return NULL;
-    if (hf_scene_set_title(s, "hfscope review report") < 0 ||
-        hf_scene_set_outline(s, "Summary", 0) < 0)
-        goto fail;
 #define KV(key, val)                                                                               \
     do {                                                                                           \
         kv[2 * k] = (key);                                                                         \
         kv[2 * k + 1] = (val);                                                                     \
         if (!kv[2 * k + 1])                                                                        \
-            goto fail;                                                                             \
+            return 0;                                                                              \
         k++;                                                                                       \
     } while (0)
-    KV("Workspace", hf_scene_strdup(s, opt->source ? opt->source : "(unnamed)"));
+    KV("Workspace", hf_scene_strdup(s, source ? source : "(unnamed)"));
     KV("Measurement", hf_scene_strdup(s, m->meas && m->meas->name ? m->meas->name : "-"));
     KV("Model", hf_scene_printf(s,
                                 "%zu channels, %zu bins, %zu samples, %zu parameters "
@@ -96,15 +87,26 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     } else {
         KV("Fit", hf_scene_strdup(s, "not run: pre-fit figures only"));
     }
-    if (text_table(s, 0.0, 0.03 + 0.022 * (double)k, "Summary", k, 2, kv, a2, false) < 0)
-        goto fail;
+#undef KV
+    return k;
+}
 
-    /* worst channels by post-fit deviance per bin (pre-fit when there is no fit) */
-    w = malloc((m->nchan ? m->nchan : 1) * sizeof *w);
-    nw = m->nchan < 25 ? m->nchan : 25;
-    cells = malloc((nw + 1) * 5 * sizeof *cells);
+/* The table of the channels that fit worst (post-fit deviance per bin, pre-fit when there is no
+ * fit), at most 25 rows, from y0 down. Returns 0 or -1 on ENOMEM. */
+static int
+worst_table(hf_scene *s, double y0, const hf_model *m, const hf_yields *pre, const hf_yields *post)
+{
+    static const hf_halign a5[5] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT,
+                                    HF_HALIGN_RIGHT, HF_HALIGN_RIGHT};
+    size_t nw = m->nchan < 25 ? m->nchan : 25, c, i;
+    worst *w = malloc((m->nchan ? m->nchan : 1) * sizeof *w);
+    const char **cells = malloc((nw + 1) * 5 * sizeof *cells);
+    const hf_yields *y = post ? post : pre;
+    char *t;
+    int rc = -1;
+
     if (!w || !cells)
-        goto fail;
+        goto out;
     for (c = 0; c < m->nchan; c++) {
         double nb = (double)(m->chan_nbins[c] ? m->chan_nbins[c] : 1);
         w[c].c = c;
@@ -120,156 +122,217 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     for (i = 0; i < nw; i++) {
         size_t ch = w[i].c, b;
         double dsum = 0, msum = 0;
-        const hf_yields *y = post ? post : pre;
+        const char **row = cells + (i + 1) * 5;
         for (b = m->chan_off[ch]; b < m->chan_off[ch] + m->chan_nbins[ch]; b++) {
             dsum += m->obs[b];
             msum += y->nu[b];
         }
-        cells[(i + 1) * 5 + 0] = m->chan[ch]->name;
-        cells[(i + 1) * 5 + 1] = hf_scene_printf(s, "%zu", m->chan_nbins[ch]);
-        cells[(i + 1) * 5 + 2] = post ? hf_scene_printf(s, "%.2f", w[i].post) : "-";
-        cells[(i + 1) * 5 + 3] = hf_scene_printf(s, "%.2f", w[i].pre);
-        cells[(i + 1) * 5 + 4] = msum > 0 ? hf_scene_printf(s, "%.3f", dsum / msum) : "-";
-        if (!cells[(i + 1) * 5 + 1] || !cells[(i + 1) * 5 + 2] || !cells[(i + 1) * 5 + 3] ||
-            !cells[(i + 1) * 5 + 4])
-            goto fail;
+        row[0] = m->chan[ch]->name;
+        row[1] = hf_scene_printf(s, "%zu", m->chan_nbins[ch]);
+        row[2] = post ? hf_scene_printf(s, "%.2f", w[i].post) : "-";
+        row[3] = hf_scene_printf(s, "%.2f", w[i].pre);
+        row[4] = msum > 0 ? hf_scene_printf(s, "%.3f", dsum / msum) : "-";
+        if (!row[1] || !row[2] || !row[3] || !row[4])
+            goto out;
     }
-    {
-        char *t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
-                                  post ? "post-fit" : "pre-fit", m->nchan > nw ? " (top 25)" : "");
-        double y0 = 0.07 + 0.022 * (double)k;
-        if (!t || text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5,
-                             true) < 0)
-            goto fail;
-    }
-#undef KV
+    t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
+                        post ? "post-fit" : "pre-fit", m->nchan > nw ? " (top 25)" : "");
+    if (t &&
+        text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5, true) == 0)
+        rc = 0;
+out:
     free(w);
     free(cells);
+    return rc;
+}
+
+/* The summary page: the key facts (workspace, model, fit status) on top, then the channels that
+ * fit worst, 0.04 of the page lower. Rows are 0.022 of the page apart. A status line under the
+ * summary table (e.g. a warning that the fit did not converge) belongs in that gap: add it
+ * between the two tables below and move `worst_y` down by its height. NULL on ENOMEM. */
+static hf_scene *
+summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
+             const hf_yields *post, const hf_report_options *opt)
+{
+    static const hf_halign a2[2] = {HF_HALIGN_LEFT, HF_HALIGN_LEFT};
+    hf_scene *s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 9.5);
+    const char *kv[2 * HF_SUMMARY_ROWS];
+    double bottom, worst_y;
+    size_t k;
+
+    if (!s)
+        return NULL;
+    if (hf_scene_set_title(s, "hfscope review report") < 0 ||
+        hf_scene_set_outline(s, "Summary", 0) < 0 ||
+        (k = summary_rows(s, m, fit, opt->source, kv)) == 0)
+        goto fail;
+    bottom = 0.03 + 0.022 * (double)k;
+    worst_y = 0.07 + 0.022 * (double)k;
+    if (text_table(s, 0.0, bottom, "Summary", k, 2, kv, a2, false) < 0 ||
+        worst_table(s, worst_y, m, pre, post) < 0)
+        goto fail;
     return s;
 fail:
-    free(w);
-    free(cells);
     hf_scene_free(s);
     return NULL;
 }
 
+/* A growing list of pages; on ENOMEM the pages are freed and the list stays empty. */
+typedef struct pagelist {
+    hf_scene **v;
+    size_t n, cap;
+} pagelist;
+
 static int
-add_pages(hf_cairo_doc *doc, hf_scene **pages, size_t n, hf_error *err)
+push(pagelist *pl, hf_scene *s, hf_error *err)
+{
+    if (!s)
+        return -1; /* err set by the builder */
+    if (pl->n == pl->cap) {
+        size_t nc = pl->cap ? 2 * pl->cap : 16;
+        hf_scene **nv = realloc(pl->v, nc * sizeof *nv);
+        if (!nv) {
+            hf_scene_free(s);
+            return hf_error_nomem(err);
+        }
+        pl->v = nv;
+        pl->cap = nc;
+    }
+    pl->v[pl->n++] = s;
+    return 0;
+}
+
+/* Moves every page of pages[0..n) to the list and frees the array. */
+static int
+push_all(pagelist *pl, hf_scene **pages, size_t n, hf_error *err)
 {
     size_t i;
     int rc = 0;
 
     for (i = 0; i < n; i++) {
-        if (rc == 0 && hf_cairo_doc_add(doc, pages[i], err) < 0)
-            rc = -1;
-        hf_scene_free(pages[i]);
+        if (rc == 0)
+            rc = push(pl, pages[i], err);
+        else
+            hf_scene_free(pages[i]);
     }
     free(pages);
     return rc;
 }
 
-int
-hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,
-                const hf_report_options *opt, hf_error *err)
+/* Channel c: pre-fit left, post-fit right, one ratio range for both. NULL with err. */
+static hf_scene *
+channel_page(const hf_model *m, const hf_yields *pre, const hf_yields *post, size_t c,
+             const hf_report_options *opt, hf_error *err)
+{
+    hf_stack_options so;
+    hf_scene *s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 3.9);
+
+    if (!s || hf_scene_set_outline(s, m->chan[c]->name, 0) < 0) {
+        hf_scene_free(s);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    hf_stack_options_init(&so);
+    so.logy = opt->logy;
+    so.show_data = !opt->blind;
+    so.lumi_label = opt->lumi_label;
+    so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
+    if (post)
+        so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));
+    so.postfit = false;
+    if (hf_plot_stack_into(s, 0, 0, post ? 0.5 : 1, 1, pre, c, &so, err) < 0)
+        goto fail;
+    so.postfit = true;
+    if (post && hf_plot_stack_into(s, 0.5, 0, 1, 1, post, c, &so, err) < 0)
+        goto fail;
+    return s;
+fail:
+    hf_scene_free(s);
+    return NULL;
+}
+
+/* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. */
+static int
+fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
+          hf_error *err)
+{
+    hf_pulls_options po = {0};
+    hf_corr_options cop;
+    hf_scene **pages, *s;
+    size_t n;
+
+    po.group = true;
+    pages = hf_plot_pulls(m, fit, &po, &n, err);
+    if (pages && push_all(pl, pages, n, err) < 0)
+        return -1;
+    if (!pages && err->code == HF_ENOMEM)
+        return -1;
+    hf_error_release(err);
+    hf_corr_options_init(&cop);
+    if (opt->corr_threshold > 0)
+        cop.threshold = opt->corr_threshold;
+    cop.label_frac = 0.27; /* names shortened a little more: the cells get the room */
+    s = hf_plot_corr(m, fit, &cop, err);
+    if (s)
+        s->height_in = fmax(s->height_in, 9.5); /* the whole page: the square matrix on top,
+                                                  room below for the vertical names */
+    return push(pl, s, err);
+}
+
+static int
+build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
+            const hf_yields *post, const hf_report_options *opt, hf_error *err)
+{
+    hf_scene **pages;
+    size_t c, n;
+    hf_scene *s = summary_page(m, fit, pre, post, opt);
+
+    if (!s)
+        return hf_error_nomem(err);
+    if (push(pl, s, err) < 0)
+        return -1;
+    for (c = 0; c < m->nchan; c++)
+        if (push(pl, channel_page(m, pre, post, c, opt, err), err) < 0)
+            return -1;
+    if (fit && fit_pages(pl, m, fit, opt, err) < 0)
+        return -1;
+    pages = hf_yield_table_pages(pre, post, 0, &n, err);
+    return pages ? push_all(pl, pages, n, err) : -1;
+}
+
+hf_scene **
+hf_report_pages(const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
+                size_t *npages, hf_error *err)
 {
     hf_report_options dflt = {0};
-    hf_cairo_options co = {0};
-    hf_cairo_doc *doc = NULL;
     hf_yields *pre = NULL, *post = NULL;
-    hf_scene *s = NULL;
-    size_t c, n;
-    hf_scene **pages;
+    pagelist pl = {0};
+    int rc = -1;
 
+    *npages = 0;
     if (!opt)
         opt = &dflt;
     if (fit && !fit->cov)
         fit = NULL;
-    co.format = HF_FORMAT_PDF;
-    co.pal = opt->pal;
-    co.title = "hfscope report";
     pre = hf_yields_compute(m, m->init, NULL, err);
-    if (!pre)
-        goto fail;
-    if (fit && !(post = hf_yields_compute(m, fit->x, fit->cov, err)))
-        goto fail;
-    doc = hf_cairo_doc_open(path, &co, err);
-    if (!doc)
-        goto fail;
-
-    s = summary_page(m, fit, pre, post, opt);
-    if (!s) {
-        hf_error_nomem(err);
-        goto fail;
-    }
-    if (hf_cairo_doc_add(doc, s, err) < 0)
-        goto fail;
-    hf_scene_free(s);
-    s = NULL;
-
-    /* one page per channel: pre-fit left, post-fit right */
-    for (c = 0; c < m->nchan; c++) {
-        hf_stack_options so;
-        hf_stack_options_init(&so);
-        so.logy = opt->logy;
-        so.show_data = !opt->blind;
-        so.lumi_label = opt->lumi_label;
-        s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 3.9);
-        if (!s) {
-            hf_error_nomem(err);
-            goto fail;
-        }
-        if (hf_scene_set_outline(s, m->chan[c]->name, 0) < 0) {
-            hf_error_nomem(err);
-            goto fail;
-        }
-        so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
-        if (post)
-            so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));
-        so.postfit = false;
-        if (hf_plot_stack_into(s, 0, 0, post ? 0.5 : 1, 1, pre, c, &so, err) < 0)
-            goto fail;
-        so.postfit = true;
-        if (post && hf_plot_stack_into(s, 0.5, 0, 1, 1, post, c, &so, err) < 0)
-            goto fail;
-        if (hf_cairo_doc_add(doc, s, err) < 0)
-            goto fail;
-        hf_scene_free(s);
-        s = NULL;
-    }
-
-    if (fit) {
-        hf_pulls_options po = {0};
-        hf_corr_options cop;
-        po.group = true;
-        pages = hf_plot_pulls(m, fit, &po, &n, err);
-        if (pages && add_pages(doc, pages, n, err) < 0)
-            goto fail;
-        if (!pages && err->code == HF_ENOMEM)
-            goto fail;
-        hf_error_release(err);
-        hf_corr_options_init(&cop);
-        if (opt->corr_threshold > 0)
-            cop.threshold = opt->corr_threshold;
-        cop.label_frac = 0.27; /* names shortened a little more: the cells get the room */
-        s = hf_plot_corr(m, fit, &cop, err);
-        if (s)
-            s->height_in = fmax(s->height_in, 9.5); /* the whole page: the square matrix on top,
-                                                      room below for the vertical names */
-        if (!s || hf_cairo_doc_add(doc, s, err) < 0)
-            goto fail;
-        hf_scene_free(s);
-        s = NULL;
-    }
-    pages = hf_yield_table_pages(pre, post, 0, &n, err);
-    if (!pages || add_pages(doc, pages, n, err) < 0)
-        goto fail;
+    if (pre && (!fit || (post = hf_yields_compute(m, fit->x, fit->cov, err))))
+        rc = build_pages(&pl, m, fit, pre, post, opt, err);
     hf_yields_free(pre);
     hf_yields_free(post);
-    return hf_cairo_doc_close(doc, err);
-fail:
-    hf_scene_free(s);
-    hf_cairo_doc_abort(doc);
-    hf_yields_free(pre);
-    hf_yields_free(post);
-    return -1;
+    if (rc < 0) {
+        hf_report_pages_free(pl.v, pl.n);
+        return NULL;
+    }
+    *npages = pl.n;
+    return pl.v;
+}
+
+void
+hf_report_pages_free(hf_scene **pages, size_t n)
+{
+    size_t i;
+
+    for (i = 0; pages && i < n; i++)
+        hf_scene_free(pages[i]);
+    free(pages);
 }

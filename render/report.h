@@ -1,6 +1,6 @@
-/* render/report.h - the review report: one multi-page PDF with a summary page, every channel's
- * pre- and post-fit stack, the pulls, the correlations and the yield table, with a PDF outline
- * (one entry per channel) so a reviewer can jump straight to a channel. */
+/* render/report.h - the review report: a summary page, every channel's pre- and post-fit stack,
+ * the pulls, the correlations and the yield table, as scenes with outline entries (one per
+ * channel) so that a reviewer can jump straight to a channel in the PDF. */
 #ifndef HF_REPORT_H
 #define HF_REPORT_H
 
@@ -10,7 +10,6 @@
 #include "core/error.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
-#include "render/palette.h"
 #include "render/plot_stack.h"
 
 typedef struct hf_report_options {
@@ -19,12 +18,14 @@ typedef struct hf_report_options {
     bool logy;              /* stack plots on a log scale */
     bool blind;             /* stack plots without data */
     double corr_threshold;  /* 0: 0.2 */
-    const hf_palette *pal;  /* NULL: built-in */
 } hf_report_options;
 
-/* Write the report to path (PDF; a temporary file renamed when complete). fit may be NULL (or
- * without covariance): then only pre-fit figures and tables. Returns 0 or -1 with err. */
-int hf_report_write(const char *path, const hf_model *m, const hf_fit_result *fit,
-                    const hf_report_options *opt, hf_error *err);
+/* The report's pages in order, each a scene with its PDF outline entry (summary, one per
+ * channel, pulls, correlations, yields). fit may be NULL (or without covariance): then only
+ * pre-fit figures and tables. Returns *npages scenes (free with hf_report_pages_free), or NULL
+ * with err. */
+hf_scene **hf_report_pages(const hf_model *m, const hf_fit_result *fit,
+                           const hf_report_options *opt, size_t *npages, hf_error *err);
+void hf_report_pages_free(hf_scene **pages, size_t n); /* NULL is fine */
 
 #endif
