@@ -34,8 +34,11 @@ case_() {
 for w in demo ewk; do
     if [ $w = demo ]; then ws=$DEMO np=jet_energy_resolution ch=SR_lowMET
     else ws=$EWK np=EG_Eff ch=SRee_eMLLc_hghmet_cuts; fi
-    case_ ${w}_stack "$ws" --what stack --cells 100x30
-    case_ ${w}_stack_post_log "$ws" --what stack --postfit --logy --lumi '139 fb-1' --cells 100x30
+    # every channel of the demo; one of the ATLAS workspace's 50 (its report draws them all)
+    all=--all
+    [ $w = ewk ] && all="--channel CRtop_MLL_lowmet_cuts"
+    case_ ${w}_stack "$ws" --what stack $all --cells 100x30
+    case_ ${w}_stack_post_log "$ws" --what stack $all --postfit --logy --lumi '139 fb-1' --cells 100x30
     case_ ${w}_stack_blind "$ws" --what stack --channel $ch --blind --cells 80x24
     export NO_COLOR=1
     case_ ${w}_stack_mono "$ws" --what stack --channel $ch --cells 100x30
