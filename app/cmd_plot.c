@@ -30,8 +30,17 @@ typedef struct staged {
     char *stage, *path;
 } staged;
 
+/* The command line of one run (options of every figure kind). */
+typedef struct plotargs {
+    const char *what, *channel, *format, *size, *lumi, *par, *sort, *limits, *np, *cells;
+    bool all, prefit, postfit, logy, blind;
+    int dpi, points;
+    double threshold, width;
+} plotargs;
+
 typedef struct plotctx {
     hf_cli *cli;
+    plotargs a;
     const char *dir;
     hf_cairo_options copt;
     int nwritten;
@@ -273,9 +282,11 @@ do_fit(hf_cli *cli, hf_fit_result *r)
 }
 
 static int
-plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, bool blind, double width,
-            const char *lumi)
+plot_stacks(plotctx *pc)
 {
+    const char *channel = pc->a.channel, *lumi = pc->a.lumi;
+    bool postfit = pc->a.postfit, logy = pc->a.logy, blind = pc->a.blind;
+    double width = pc->a.width;
     hf_model *m = pc->cli->model;
     hf_fit_result fr;
     hf_yields *y;
@@ -333,8 +344,10 @@ plot_stacks(plotctx *pc, const char *channel, bool postfit, bool logy, bool blin
 }
 
 static int
-plot_pulls(plotctx *pc, const char *sort, double width)
+plot_pulls(plotctx *pc)
 {
+    const char *sort = pc->a.sort;
+    double width = pc->a.width;
     hf_fit_result fr;
     hf_pulls_options o = {0};
     hf_error err = {0};
@@ -381,8 +394,9 @@ plot_pulls(plotctx *pc, const char *sort, double width)
 }
 
 static int
-plot_corr(plotctx *pc, double threshold, double width)
+plot_corr(plotctx *pc)
 {
+    double threshold = pc->a.threshold, width = pc->a.width;
     hf_fit_result fr;
     hf_corr_options o;
     hf_error err = {0};
@@ -408,8 +422,10 @@ plot_corr(plotctx *pc, double threshold, double width)
  * each, named after the channel and sample. The interpolation figure marks the best fit +- its
  * error, so it fits first. */
 static int
-plot_syst(plotctx *pc, const char *np, const char *channel, int interp, double width)
+plot_syst(plotctx *pc, bool interp)
 {
+    const char *np = pc->a.np, *channel = pc->a.channel;
+    double width = pc->a.width;
     hf_model *m = pc->cli->model;
     const char *what = interp ? "interp" : "templates";
     hf_fit_result fr;
@@ -504,8 +520,11 @@ out:
 /* Profile scan of parameter j (core/infer/scan.c): +-3 errors around the best fit, clipped to the
  * parameter's bounds. */
 static int
-plot_scan(plotctx *pc, const char *par, int npts, double width)
+plot_scan(plotctx *pc)
 {
+    const char *par = pc->a.par;
+    int npts = pc->a.points;
+    double width = pc->a.width;
     hf_model *m = pc->cli->model;
     hf_fit_result fr;
     hf_data d = hf_model_data(m);
@@ -568,8 +587,10 @@ plot_scan(plotctx *pc, const char *par, int npts, double width)
 /* CLs against the POI: hypothesis tests on a grid from 0 to where the +2 sigma expected CLs
  * falls below 1% (found by doubling), observed and expected band. */
 static int
-plot_brazil(plotctx *pc, int npts, double width)
+plot_brazil(plotctx *pc)
 {
+    int npts = pc->a.points;
+    double width = pc->a.width;
     hf_model *m = pc->cli->model;
     hf_error err = {0};
     hf_infer *inf;
@@ -659,135 +680,153 @@ cmp_limpt(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* One line of a `patchset run --what limit` file into pts (grown as needed); *poi gets the
+ * first POI name seen. 0, or the exit code of a usage error. */
+static int
+read_limit_line(cJSON *o, const char *path, size_t lineno, limpt **pts, size_t *n, size_t *ncap,
+                size_t *nerr, char **poi)
+{
+    cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "patch");
+    cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "obs");
+    cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "exp");
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "values");
+    cJSON *pp = cJSON_GetObjectItemCaseSensitive(o, "poi");
+    limpt *pt;
+    int k;
+
+    if (cJSON_GetObjectItemCaseSensitive(o, "error")) {
+        (*nerr)++; /* a point that failed: left out, counted in a warning */
+        return 0;
+    }
+    if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5)
+        return hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
+                                  "of patchset run --what limit)",
+                                  path, lineno);
+    if (*n == *ncap) {
+        size_t nc = *ncap ? 2 * *ncap : 16;
+        limpt *np = realloc(*pts, nc * sizeof *np);
+        if (!np)
+            return hf_cli_usage_error("out of memory");
+        *pts = np;
+        *ncap = nc;
+    }
+    pt = &(*pts)[*n];
+    memset(pt, 0, sizeof *pt);
+    if (!(pt->name = strdup(nm->valuestring)))
+        return hf_cli_usage_error("out of memory");
+    (*n)++;
+    pt->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
+    for (k = 0; k < 5; k++) {
+        cJSON *x = cJSON_GetArrayItem(e, k);
+        pt->exp[k] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    }
+    for (k = 0; k < 4; k++) {
+        cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, k) : NULL;
+        pt->key[k] = cJSON_IsNumber(x) ? x->valuedouble : 0;
+    }
+    if (!*poi && cJSON_IsString(pp))
+        *poi = strdup(pp->valuestring);
+    return 0;
+}
+
+/* Every limit of a `patchset run --what limit` JSON-lines file; 0 or the exit code. */
+static int
+read_limits(const char *path, limpt **pts, size_t *n, size_t *nerr, char **poi)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0, ncap = 0, lineno = 0;
+    int rc = 0;
+
+    if (!f)
+        return hf_cli_usage_error("--limits %s: %s", path, strerror(errno));
+    while (rc == 0 && getline(&line, &cap, f) >= 0) {
+        cJSON *o;
+        lineno++;
+        if (line[strspn(line, " \t\r\n")] == '\0')
+            continue;
+        if (!(o = cJSON_Parse(line)))
+            rc = hf_cli_usage_error("%s:%zu: not a JSON object", path, lineno);
+        else
+            rc = read_limit_line(o, path, lineno, pts, n, &ncap, nerr, poi);
+        cJSON_Delete(o);
+    }
+    free(line);
+    fclose(f);
+    if (rc == 0 && *n == 0)
+        rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
+    return rc;
+}
+
+/* The Brazil figure of n limits (sorted), one category per signal point. */
+static int
+plot_limit_points(plotctx *pc, limpt *pts, size_t n, const char *poi, double width)
+{
+    double *x = malloc((n + 1) * sizeof *x), *obs = malloc((n + 1) * sizeof *obs);
+    double *ex = malloc((n + 1) * 5 * sizeof *ex);
+    const char **lab = malloc((n + 1) * sizeof *lab);
+    char *ylabel = x && obs && ex && lab ? malloc(strlen(poi) + 32) : NULL;
+    hf_error err = {0};
+    hf_brazil_data bd;
+    hf_scene *s;
+    size_t i;
+    int rc;
+
+    if (!ylabel) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        x[i] = (double)i;
+        obs[i] = pts[i].obs;
+        memcpy(ex + 5 * i, pts[i].exp, sizeof pts[i].exp);
+        lab[i] = pts[i].name;
+    }
+    snprintf(ylabel, strlen(poi) + 32, "95%% CL upper limit on %s", poi);
+    memset(&bd, 0, sizeof bd);
+    bd.n = n;
+    bd.x = x;
+    bd.labels = lab;
+    bd.obs = obs;
+    bd.exp = ex;
+    bd.xlabel = "Signal point";
+    bd.ylabel = ylabel;
+    bd.level = 1.0; /* limits below 1 exclude the nominal signal */
+    bd.level_label = "nominal signal";
+    bd.width_in = width;
+    s = hf_plot_brazil(&bd, &err);
+    rc = s ? emit(pc, s, "limits") : hf_cli_report(NULL, &err);
+    hf_scene_free(s);
+out:
+    free(ylabel);
+    free(x);
+    free(obs);
+    free(ex);
+    free(lab);
+    hf_error_release(&err);
+    return rc;
+}
+
 /* Upper limits across signal points from a `patchset run --what limit` JSON-lines file: one
  * category per patch (ordered by its signal-point values), observed and the expected band. */
 static int
 plot_limits(plotctx *pc, const char *path, double width)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, n = 0, ncap = 0, i, lineno = 0, nerr = 0;
     limpt *pts = NULL;
-    int rc = 0;
-    hf_error err = {0};
-    hf_scene *s = NULL;
-    const char *poi = NULL;
-    char *poi_copy = NULL;
+    size_t n = 0, nerr = 0, i;
+    char *poi = NULL;
+    int rc = read_limits(path, &pts, &n, &nerr, &poi);
 
-    if (!f)
-        return hf_cli_usage_error("--limits %s: %s", path, strerror(errno));
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        cJSON *o, *e, *v, *nm, *ob, *pp;
-        lineno++;
-        if (line[strspn(line, " \t\r\n")] == '\0')
-            continue;
-        o = cJSON_Parse(line);
-        if (!o) {
-            rc = hf_cli_usage_error("%s:%zu: not a JSON object", path, lineno);
-            break;
-        }
-        nm = cJSON_GetObjectItemCaseSensitive(o, "patch");
-        ob = cJSON_GetObjectItemCaseSensitive(o, "obs");
-        e = cJSON_GetObjectItemCaseSensitive(o, "exp");
-        v = cJSON_GetObjectItemCaseSensitive(o, "values");
-        pp = cJSON_GetObjectItemCaseSensitive(o, "poi");
-        if (cJSON_GetObjectItemCaseSensitive(o, "error")) {
-            nerr++; /* a point that failed: left out, counted in a warning */
-        } else if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5) {
-            rc =
-                hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
-                                   "of patchset run --what limit)",
-                                   path, lineno);
-        } else {
-            limpt *pt;
-            int k;
-            if (n == ncap) {
-                size_t nc = ncap ? 2 * ncap : 16;
-                limpt *np = realloc(pts, nc * sizeof *np);
-                if (!np) {
-                    rc = hf_cli_usage_error("out of memory");
-                    cJSON_Delete(o);
-                    break;
-                }
-                pts = np;
-                ncap = nc;
-            }
-            pt = &pts[n];
-            memset(pt, 0, sizeof *pt);
-            pt->name = strdup(nm->valuestring);
-            if (!pt->name) {
-                rc = hf_cli_usage_error("out of memory");
-                cJSON_Delete(o);
-                break;
-            }
-            n++;
-            pt->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
-            for (k = 0; k < 5; k++) {
-                cJSON *x = cJSON_GetArrayItem(e, k);
-                pt->exp[k] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
-            }
-            for (k = 0; k < 4; k++) {
-                cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, k) : NULL;
-                pt->key[k] = cJSON_IsNumber(x) ? x->valuedouble : 0;
-            }
-            if (!poi_copy && cJSON_IsString(pp))
-                poi_copy = strdup(pp->valuestring);
-        }
-        cJSON_Delete(o);
-    }
-    free(line);
-    fclose(f);
-    if (rc == 0 && n == 0)
-        rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
-    if (rc == 0 && pts) {
-        double *x = malloc((n + 1) * sizeof *x), *obs = malloc((n + 1) * sizeof *obs);
-        double *ex = malloc((n + 1) * 5 * sizeof *ex);
-        const char **lab = malloc((n + 1) * sizeof *lab);
-        hf_brazil_data bd;
-        char *ylabel = NULL;
+    if (rc == 0) {
         if (nerr)
             hf_cli_warn("%s: %zu signal points failed and are left out", path, nerr);
         qsort(pts, n, sizeof *pts, cmp_limpt);
-        poi = poi_copy ? poi_copy : "POI";
-        if (x && obs && ex && lab) {
-            for (i = 0; i < n; i++) {
-                x[i] = (double)i;
-                obs[i] = pts[i].obs;
-                memcpy(ex + 5 * i, pts[i].exp, sizeof pts[i].exp);
-                lab[i] = pts[i].name;
-            }
-            ylabel = malloc(strlen(poi) + 32);
-        }
-        if (!ylabel) {
-            rc = hf_cli_usage_error("out of memory");
-        } else {
-            snprintf(ylabel, strlen(poi) + 32, "95%% CL upper limit on %s", poi);
-            memset(&bd, 0, sizeof bd);
-            bd.n = n;
-            bd.x = x;
-            bd.labels = lab;
-            bd.obs = obs;
-            bd.exp = ex;
-            bd.xlabel = "Signal point";
-            bd.ylabel = ylabel;
-            bd.level = 1.0; /* limits below 1 exclude the nominal signal */
-            bd.level_label = "nominal signal";
-            bd.width_in = width;
-            s = hf_plot_brazil(&bd, &err);
-            rc = s ? emit(pc, s, "limits") : hf_cli_report(NULL, &err);
-        }
-        free(ylabel);
-        free(x);
-        free(obs);
-        free(ex);
-        free(lab);
+        rc = plot_limit_points(pc, pts, n, poi ? poi : "POI", width);
     }
     for (i = 0; i < n; i++)
         free(pts[i].name);
     free(pts);
-    free(poi_copy);
-    hf_scene_free(s);
-    hf_error_release(&err);
+    free(poi);
     return rc;
 }
 
@@ -891,140 +930,190 @@ parse_size(const char *s, double *w)
     return 0;
 }
 
+static int
+plot_templates(plotctx *pc)
+{
+    return plot_syst(pc, false);
+}
+
+static int
+plot_interp(plotctx *pc)
+{
+    return plot_syst(pc, true);
+}
+
+/* --what brazil with --limits: limits across signal points instead of CLs against the POI. */
+static int
+plot_brazil_or_limits(plotctx *pc)
+{
+    return pc->a.limits ? plot_limits(pc, pc->a.limits, pc->a.width) : plot_brazil(pc);
+}
+
+/* Every figure kind of --what, in the order of the help text (git's command table). */
+static const struct figure {
+    const char *name;
+    int (*run)(plotctx *pc);
+    bool needs_np; /* --np NAME is required */
+} figures[] = {
+    {"stack", plot_stacks, false},
+    {"pulls", plot_pulls, false},
+    {"corr", plot_corr, false},
+    {"scan", plot_scan, false},
+    {"brazil", plot_brazil_or_limits, false},
+    {"templates", plot_templates, true},
+    {"interp", plot_interp, true},
+};
+#define NFIGURES (sizeof figures / sizeof figures[0])
+
+static const struct figure *
+find_figure(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < NFIGURES; i++)
+        if (strcmp(figures[i].name, name) == 0)
+            return &figures[i];
+    return NULL;
+}
+
+/* Usage errors first, before any work or any file; 0 or the exit code. */
+static int
+check_args(plotctx *pc, const struct figure *fig)
+{
+    const plotargs *a = &pc->a;
+
+    if (hf_format_parse(a->format, &pc->copt.format) < 0)
+        return hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", a->format);
+    if (!fig) {
+        char names[128] = "";
+        size_t i;
+        for (i = 0; i < NFIGURES; i++) /* the table's names: a short, fixed list */
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                     figures[i].name);
+        return hf_cli_usage_error("--what: unknown figure '%s' (%s)", a->what, names);
+    }
+    if (fig->needs_np && !a->np)
+        return hf_cli_usage_error("--what %s needs --np NAME", a->what);
+    if (a->prefit && a->postfit)
+        return hf_cli_usage_error("--prefit and --postfit exclude each other");
+    if (a->channel && a->all)
+        return hf_cli_usage_error("--channel and --all exclude each other");
+    if (a->dpi < 10 || a->dpi > 1200)
+        return hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)",
+                                  a->dpi);
+    if (a->cells && parse_cells(a->cells, &pc->cells_w, &pc->cells_h) < 0)
+        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'",
+                                  a->cells);
+    if (!pc->cli->output && !a->cells)
+        return hf_cli_usage_error("plot: -o DIR is required");
+    return parse_size(a->size, &pc->a.width);
+}
+
+/* --json: {"hfscope_version", "command", "workspace", "what", "format", "files": [paths]} */
+static int
+emit_json(plotctx *pc)
+{
+    cJSON *doc = hf_cli_json_doc(pc->cli);
+
+    if (!doc)
+        return 0;
+    cJSON_AddStringToObject(doc, "what", pc->a.limits ? "limits" : pc->a.what);
+    cJSON_AddStringToObject(doc, "format", hf_format_ext(pc->copt.format));
+    cJSON_AddItemToObject(doc, "files", pc->files);
+    pc->files = NULL;
+    return hf_cli_json_emit(doc, NULL);
+}
+
+/* Load the workspace, the palette and the output directory, then draw the figure and commit
+ * its files (all or nothing); 0 or the exit code. */
+static int
+run(plotctx *pc, const struct figure *fig)
+{
+    hf_cli *cli = pc->cli;
+    hf_error err = {0};
+    hf_palette *pal = NULL;
+    char *created = NULL;
+    int rc = hf_cli_load(cli);
+
+    if (rc == 0 && pc->a.channel && hf_model_find_channel(cli->model, pc->a.channel) < 0)
+        rc = hf_cli_usage_error("%s: unknown channel '%s'", cli->ws_path, pc->a.channel);
+    if (rc == 0 && !(pal = hf_palette_from_env(&err)))
+        rc = hf_cli_report(NULL, &err);
+    pc->copt.pal = pal;
+    if (rc == 0 && !pc->a.cells)
+        rc = ensure_dir(cli->output, &created);
+    pc->dir = cli->output;
+    pc->copt.dpi = pc->a.dpi;
+    if (rc == 0 && cli->json && !(pc->files = cJSON_CreateArray()))
+        rc = hf_cli_usage_error("out of memory");
+    if (rc == 0)
+        rc = fig->run(pc);
+    if (rc == 0)
+        rc = commit_staged(pc);
+    release_staged(pc);
+    if (pc->nwritten == 0)
+        remove_created(cli->output, created); /* nothing written: leave no empty directory */
+    free(created);
+    if (rc == 0 && pc->files)
+        rc = emit_json(pc);
+    cJSON_Delete(pc->files);
+    hf_palette_free(pal);
+    hf_error_release(&err);
+    return rc;
+}
+
 int
 cmd_plot(int argc, char **argv)
 {
     hf_cli cli;
-    const char *what = "stack", *channel = NULL, *format = "pdf", *size = NULL, *lumi = NULL;
-    const char *par = NULL, *sort = NULL, *limits = NULL, *np = NULL, *cells = NULL;
-    bool all = false, prefit = false, postfit = false, logy = false, blind = false;
-    int dpi = 150, points = 0;
-    double threshold = 0, width = 0;
+    plotctx pc;
+    plotargs *a = &pc.a;
+    int rc;
+
+    memset(&pc, 0, sizeof pc);
+    a->what = "stack";
+    a->format = "pdf";
+    a->dpi = 150;
     const hf_opt extra[] = {
-        {"what", 0, HF_OPT_STRING, &what,
+        {"what", 0, HF_OPT_STRING, &a->what,
          "stack (default), pulls, corr, scan, brazil, templates or interp"},
-        {"channel", 0, HF_OPT_STRING, &channel, "stack, templates, interp: only this channel"},
-        {"all", 0, HF_OPT_FLAG, &all, "stack: every channel (the default)"},
-        {"prefit", 0, HF_OPT_FLAG, &prefit, "stack: pre-fit yields and prior band (default)"},
-        {"postfit", 0, HF_OPT_FLAG, &postfit, "stack: post-fit yields and fit covariance band"},
-        {"format", 0, HF_OPT_STRING, &format, "pdf (default), png or svg"},
-        {"dpi", 0, HF_OPT_INT, &dpi, "PNG resolution (default 150)"},
-        {"logy", 0, HF_OPT_FLAG, &logy, "stack: logarithmic y axis"},
-        {"blind", 0, HF_OPT_FLAG, &blind, "stack: leave the data out (blinded regions)"},
-        {"size", 0, HF_OPT_STRING, &size, "figure width: single (3.4 in), double (7 in) or inches"},
-        {"lumi", 0, HF_OPT_STRING, &lumi, "stack: luminosity label, e.g. '139 fb-1'"},
-        {"par", 0, HF_OPT_STRING, &par, "scan: parameter (default: the POI)"},
-        {"np", 0, HF_OPT_STRING, &np, "templates/interp: the two-point parameter"},
-        {"points", 0, HF_OPT_INT, &points, "scan/brazil: number of points"},
-        {"sort", 0, HF_OPT_STRING, &sort, "pulls: model, name, pull or constraint"},
-        {"threshold", 0, HF_OPT_DOUBLE, &threshold, "corr: prune below this |rho| (0.2)"},
-        {"limits", 0, HF_OPT_STRING, &limits,
+        {"channel", 0, HF_OPT_STRING, &a->channel, "stack, templates, interp: only this channel"},
+        {"all", 0, HF_OPT_FLAG, &a->all, "stack: every channel (the default)"},
+        {"prefit", 0, HF_OPT_FLAG, &a->prefit, "stack: pre-fit yields and prior band (default)"},
+        {"postfit", 0, HF_OPT_FLAG, &a->postfit, "stack: post-fit yields and fit covariance band"},
+        {"format", 0, HF_OPT_STRING, &a->format, "pdf (default), png or svg"},
+        {"dpi", 0, HF_OPT_INT, &a->dpi, "PNG resolution (default 150)"},
+        {"logy", 0, HF_OPT_FLAG, &a->logy, "stack: logarithmic y axis"},
+        {"blind", 0, HF_OPT_FLAG, &a->blind, "stack: leave the data out (blinded regions)"},
+        {"size", 0, HF_OPT_STRING, &a->size,
+         "figure width: single (3.4 in), double (7 in) or inches"},
+        {"lumi", 0, HF_OPT_STRING, &a->lumi, "stack: luminosity label, e.g. '139 fb-1'"},
+        {"par", 0, HF_OPT_STRING, &a->par, "scan: parameter (default: the POI)"},
+        {"np", 0, HF_OPT_STRING, &a->np, "templates/interp: the two-point parameter"},
+        {"points", 0, HF_OPT_INT, &a->points, "scan/brazil: number of points"},
+        {"sort", 0, HF_OPT_STRING, &a->sort, "pulls: model, name, pull or constraint"},
+        {"threshold", 0, HF_OPT_DOUBLE, &a->threshold, "corr: prune below this |rho| (0.2)"},
+        {"limits", 0, HF_OPT_STRING, &a->limits,
          "brazil: limits across signal points from `patchset run --what limit -o FILE`"},
-        {"cells", 0, HF_OPT_STRING, &cells,
+        {"cells", 0, HF_OPT_STRING, &a->cells,
          "WxH: draw with the terminal backend to stdout instead of writing files"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
-    plotctx pc;
-    int rc =
-        hf_cli_parse(&cli, argc, argv, extra,
-                     "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
-                     "interp [--np NAME] "
-                     "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
-                     "-o DIR");
-    hf_error err = {0};
-    hf_palette *pal = NULL;
-    char *created = NULL;
 
+    rc = hf_cli_parse(&cli, argc, argv, extra,
+                      "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
+                      "interp [--np NAME] "
+                      "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
+                      "-o DIR");
     if (rc != 0) {
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
     }
-    memset(&pc, 0, sizeof pc);
     pc.cli = &cli;
-    /* usage errors first, before any work or any file */
-    if (hf_format_parse(format, &pc.copt.format) < 0)
-        rc = hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", format);
-    else if (strcmp(what, "stack") != 0 && strcmp(what, "pulls") != 0 &&
-             strcmp(what, "corr") != 0 && strcmp(what, "scan") != 0 &&
-             strcmp(what, "brazil") != 0 && strcmp(what, "templates") != 0 &&
-             strcmp(what, "interp") != 0)
-        rc = hf_cli_usage_error(
-            "--what: unknown figure '%s' (stack, pulls, corr, scan, brazil, templates, interp)",
-            what);
-    else if ((strcmp(what, "templates") == 0 || strcmp(what, "interp") == 0) && !np)
-        rc = hf_cli_usage_error("--what %s needs --np NAME", what);
-    else if (prefit && postfit)
-        rc = hf_cli_usage_error("--prefit and --postfit exclude each other");
-    else if (channel && all)
-        rc = hf_cli_usage_error("--channel and --all exclude each other");
-    else if (dpi < 10 || dpi > 1200)
-        rc = hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)", dpi);
-    else if (cells && parse_cells(cells, &pc.cells_w, &pc.cells_h) < 0)
-        rc = hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells);
-    else if (!cli.output && !cells)
-        rc = hf_cli_usage_error("plot: -o DIR is required");
-    else
-        rc = parse_size(size, &width);
+    const struct figure *fig = find_figure(a->what);
+    rc = check_args(&pc, fig);
     if (rc == 0)
-        rc = hf_cli_load(&cli);
-    if (rc == 0 && channel && hf_model_find_channel(cli.model, channel) < 0)
-        rc = hf_cli_usage_error("%s: unknown channel '%s'", cli.ws_path, channel);
-    if (rc == 0) {
-        pal = hf_palette_from_env(&err);
-        pc.copt.pal = pal;
-        if (!pal)
-            rc = hf_cli_report(NULL, &err);
-    }
-    if (rc == 0 && !cells)
-        rc = ensure_dir(cli.output, &created);
-    if (rc != 0) {
-        remove_created(cli.output, created);
-        free(created);
-        hf_palette_free(pal);
-        hf_error_release(&err);
-        hf_cli_release(&cli);
-        return rc;
-    }
-    pc.dir = cli.output;
-    pc.copt.dpi = dpi;
-    if (cli.json && !(pc.files = cJSON_CreateArray()))
-        rc = hf_cli_usage_error("out of memory");
-    if (rc == 0) {
-        if (strcmp(what, "stack") == 0)
-            rc = plot_stacks(&pc, channel, postfit, logy, blind, width, lumi);
-        else if (strcmp(what, "pulls") == 0)
-            rc = plot_pulls(&pc, sort, width);
-        else if (strcmp(what, "corr") == 0)
-            rc = plot_corr(&pc, threshold, width);
-        else if (strcmp(what, "scan") == 0)
-            rc = plot_scan(&pc, par, points, width);
-        else if (strcmp(what, "templates") == 0 || strcmp(what, "interp") == 0)
-            rc = plot_syst(&pc, np, channel, strcmp(what, "interp") == 0, width);
-        else if (limits)
-            rc = plot_limits(&pc, limits, width);
-        else
-            rc = plot_brazil(&pc, points, width);
-    }
-    if (rc == 0)
-        rc = commit_staged(&pc);
-    release_staged(&pc);
-    if (pc.nwritten == 0)
-        remove_created(cli.output, created); /* nothing written: leave no empty directory */
-    free(created);
-    if (rc == 0 && pc.files) {
-        /* {"hfscope_version", "command", "workspace", "what", "format", "files": [paths]} */
-        cJSON *doc = hf_cli_json_doc(&cli);
-        if (doc) {
-            cJSON_AddStringToObject(doc, "what", limits ? "limits" : what);
-            cJSON_AddStringToObject(doc, "format", hf_format_ext(pc.copt.format));
-            cJSON_AddItemToObject(doc, "files", pc.files);
-            pc.files = NULL;
-            rc = hf_cli_json_emit(doc, NULL);
-        }
-    }
-    cJSON_Delete(pc.files);
-    hf_palette_free(pal);
-    hf_error_release(&err);
+        rc = run(&pc, fig);
     hf_cli_release(&cli);
     return rc;
 }
