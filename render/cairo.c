@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "render/axis.h"
+#include "render/utf8.h"
 
 #define FONT      "DejaVu Sans"
 #define PT_PER_IN 72.0
@@ -1022,40 +1023,24 @@ inside(double v, double a, double b)
     return v >= lo - eps && v <= hi + eps;
 }
 
-/* Byte length of the first n UTF-8 characters of s (n counted in characters). */
-static size_t
-utf8_prefix(const char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (s[i] && n > 0) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-        n--;
-    }
-    return i;
-}
-
 /* A copy of s cut to maxw points with an ellipsis in the middle, so that both the prefix and
  * the distinguishing end ("...[12]", "..._lowmet") survive; NULL when s fits (or on ENOMEM).
  * Caller frees. */
 static char *
 ellipsize_w(dc *c, const char *s, double font, bool bold, double maxw)
 {
-    size_t len = strlen(s), nch = 0, keep, i;
+    size_t len = strlen(s), nch, keep;
     char *tmp;
 
     if (text_w(c, s, font, bold) <= maxw + 0.5)
         return NULL;
-    for (i = 0; i < len; i++)
-        nch += ((unsigned char)s[i] & 0xC0) != 0x80;
+    nch = hf_utf8_width(s);
     tmp = malloc(len + 4);
     if (!tmp)
         return NULL;
     for (keep = nch > 1 ? nch - 1 : 1; keep > 1; keep--) {
-        size_t head = utf8_prefix(s, (keep + 1) / 2);
-        size_t tail = len - utf8_prefix(s, nch - keep / 2);
+        size_t head = hf_utf8_prefix(s, (keep + 1) / 2);
+        size_t tail = len - hf_utf8_prefix(s, nch - keep / 2);
         memcpy(tmp, s, head);
         memcpy(tmp + head, "\xe2\x80\xa6", 3);
         memcpy(tmp + head + 3, s + len - tail, tail + 1);

@@ -94,77 +94,6 @@ hf_cells_at(hf_cellgrid *g, int x, int y)
     return &g->cell[(size_t)y * (size_t)g->w + (size_t)x];
 }
 
-/* UTF-8 of one code point into buf (5 bytes suffice); returns the bytes written. */
-size_t
-hf_utf8_encode(uint32_t cp, char *buf)
-{
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (cp >> 18));
-    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* One code point from *sp, advancing it; malformed bytes give U+FFFD (one byte eaten). */
-uint32_t
-hf_utf8_decode(const char **sp)
-{
-    const unsigned char *s = (const unsigned char *)*sp;
-    uint32_t cp;
-    int n;
-    if (s[0] < 0x80) {
-        cp = s[0];
-        n = 0;
-    } else if ((s[0] & 0xE0) == 0xC0) {
-        cp = s[0] & 0x1F;
-        n = 1;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        cp = s[0] & 0x0F;
-        n = 2;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        cp = s[0] & 0x07;
-        n = 3;
-    } else {
-        *sp += 1;
-        return 0xFFFD;
-    }
-    for (int i = 1; i <= n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *sp += (size_t)i;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    *sp += (size_t)n + 1;
-    return cp;
-}
-
-static size_t
-utf8_width(const char *s)
-{
-    size_t n = 0;
-    while (*s != '\0') {
-        hf_utf8_decode(&s);
-        n++;
-    }
-    return n;
-}
-
 /* A 7-bit stand-in for the code points figure labels use; '?' for the rest. */
 static uint32_t
 ascii_of(uint32_t cp)
@@ -904,7 +833,7 @@ draw_text(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_text *t, h
     if (!isfinite(fx) || !isfinite(fy))
         return;
     int x = col_of(gm, fmin(fmax(fx, 0.0), 1.0)), y = row_of(gm, fmin(fmax(fy, 0.0), 1.0));
-    int w = (int)utf8_width(t->str);
+    int w = (int)hf_utf8_width(t->str);
     if (t->halign == HF_HALIGN_CENTER)
         x -= w / 2;
     else if (t->halign == HF_HALIGN_RIGHT)
@@ -1003,7 +932,7 @@ draw_table(hf_cellgrid *g, const geom *gm, const hf_table *t)
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t c = 0; c < nc; c++) {
             const char *s = t->cell[r * nc + c];
-            int n = s ? (int)utf8_width(s) : 0;
+            int n = s ? (int)hf_utf8_width(s) : 0;
             if (n > w[c])
                 w[c] = n;
         }
@@ -1012,7 +941,7 @@ draw_table(hf_cellgrid *g, const geom *gm, const hf_table *t)
         int x = gm->px;
         for (size_t c = 0; c < nc; c++) {
             const char *s = t->cell[r * nc + c];
-            int n = s ? (int)utf8_width(s) : 0;
+            int n = s ? (int)hf_utf8_width(s) : 0;
             int off = 0;
             hf_halign al = t->align ? t->align[c] : HF_HALIGN_LEFT;
             if (al == HF_HALIGN_RIGHT)
@@ -1083,7 +1012,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
         if (p->y.hide_labels || y == lastrow || t->label == NULL || t->label[0] == '\0')
             continue;
         tick_label(g, t, lab, sizeof(lab));
-        int w = (int)utf8_width(lab);
+        int w = (int)hf_utf8_width(lab);
         int x = gm->px - 1 - w;
         if (x < gm->ox0)
             continue;
@@ -1104,7 +1033,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
         if (p->x.hide_labels || t->label == NULL || t->label[0] == '\0')
             continue;
         tick_label(g, t, lab, sizeof(lab));
-        int w = (int)utf8_width(lab);
+        int w = (int)hf_utf8_width(lab);
         int x0 = clampi(x - w / 2, gm->ox0, gm->ox1 - w);
         if (x0 <= right + 1)
             continue;
@@ -1113,7 +1042,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
     }
     if (p->x.label != NULL && !p->x.hidden && !p->x.hide_labels) {
         /* right-aligned under the plot, kept inside the panel (its neighbour's label follows) */
-        int w = (int)utf8_width(p->x.label), room = gm->ox1 - gm->px;
+        int w = (int)hf_utf8_width(p->x.label), room = gm->ox1 - gm->px;
         int x0 = gm->px + gm->pw - w > gm->px ? gm->px + gm->pw - w : gm->px;
         if (w <= room)
             hf_cells_text(g, x0, gm->py + gm->ph + 2, p->x.label, fg, 0);
@@ -1173,7 +1102,7 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         return 0;
     int need = 0;
     for (size_t i = 0; i < p->nlegend; i++) {
-        int n = (int)utf8_width(p->legend[i].label ? p->legend[i].label : "") + 2;
+        int n = (int)hf_utf8_width(p->legend[i].label ? p->legend[i].label : "") + 2;
         if (n > need)
             need = n;
     }
@@ -1256,7 +1185,7 @@ y_label_width(const hf_cellgrid *g, const hf_panel *p, int rows)
         if (!ts.tick[i].major || ts.tick[i].label == NULL)
             continue;
         tick_label(g, &ts.tick[i], lab, sizeof(lab));
-        int n = (int)utf8_width(lab);
+        int n = (int)hf_utf8_width(lab);
         if (n > w)
             w = n;
     }
@@ -1288,7 +1217,7 @@ panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, in
     if (p->legend_pos == HF_LEGPOS_OUTSIDE_RIGHT && p->nlegend > 0) {
         int w = 0;
         for (size_t i = 0; i < p->nlegend; i++) {
-            int n = (int)utf8_width(p->legend[i].label ? p->legend[i].label : "") + 3;
+            int n = (int)hf_utf8_width(p->legend[i].label ? p->legend[i].label : "") + 3;
             if (n > w)
                 w = n;
         }
@@ -1408,8 +1337,8 @@ draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserv
                          hf_ink_of(HF_ROLE_FG, 0), HF_CELL_BOLD);
         if (p->y.label != NULL && !p->y.hidden) {
             /* the y label goes at the right end of the title row when it fits */
-            int tw = p->title ? (int)utf8_width(p->title) : 0;
-            int lw = (int)utf8_width(p->y.label);
+            int tw = p->title ? (int)hf_utf8_width(p->title) : 0;
+            int lw = (int)hf_utf8_width(p->y.label);
             int row = p->title != NULL ? oy0 : gm.py;
             if (p->title != NULL && gm.px + tw + 2 + lw <= gm.px + gm.pw)
                 hf_cells_text(g, gm.px + gm.pw - lw, row, p->y.label, hf_ink_of(HF_ROLE_FG, 0), 0);
@@ -1440,7 +1369,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
             continue;
         int need = 0;
         for (size_t k = 0; k < p->nlegend; k++) {
-            int w = (int)utf8_width(p->legend[k].label ? p->legend[k].label : "") + 3;
+            int w = (int)hf_utf8_width(p->legend[k].label ? p->legend[k].label : "") + 3;
             need = w > need ? w : need;
         }
         int cols = (int)lround((p->x1 - p->x0) * g->w);

@@ -11,6 +11,7 @@
 
 #include "render/palette.h"
 #include "render/scene.h"
+#include "render/utf8.h" /* the codec, for the grid's users */
 
 typedef enum hf_glyphs {
     HF_GLYPHS_BRAILLE = 0, /* braille dots for lines and points, eighth blocks for stacks */
@@ -71,10 +72,5 @@ char *hf_cells_to_text(const hf_cellgrid *g, const hf_palette *pal);
 /* Scene s drawn into a new w x h grid (mono: monochrome fill patterns) and returned as
  * hf_cells_to_text without colours: a malloc'ed string, NULL on ENOMEM. */
 char *hf_cells_scene_text(const hf_scene *s, int w, int h, hf_glyphs glyphs, bool mono);
-
-/* Encode one code point as UTF-8 into buf (at least 5 bytes); returns the bytes written. */
-size_t hf_utf8_encode(uint32_t cp, char *buf);
-/* Decode one code point from s (advanced); invalid bytes decode as U+FFFD. */
-uint32_t hf_utf8_decode(const char **s);
 
 #endif
