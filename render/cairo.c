@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "render/axis.h"
+#include "render/layout.h"
 #include "render/utf8.h"
 
 #define FONT      "DejaVu Sans"
@@ -47,10 +48,6 @@ hf_format_ext(hf_format f)
 
 /* ---------------------------------------------------------------- drawing context */
 
-typedef struct rect {
-    double x, y, w, h; /* page points, y down */
-} rect;
-
 typedef struct dc {
     cairo_t *cr;
     const hf_palette *pal;
@@ -59,7 +56,7 @@ typedef struct dc {
 } dc;
 
 typedef struct layout {
-    rect outer, area;
+    hf_rect outer, area; /* page points, y down (render/layout.h) */
     hf_tickset xt, yt;
     double xfont, yfont;  /* tick label font sizes (shrunk for dense categories) */
     int xstride, ystride; /* label every k-th tick */
@@ -163,21 +160,15 @@ tick_label_at(dc *c, const hf_tick *t, double x, double y, double size, hf_halig
 /* ---------------------------------------------------------------- coordinates */
 
 static double
-clampf(double f)
-{
-    return f < -10 ? -10 : f > 11 ? 11 : f;
-}
-
-static double
 px(const layout *L, const hf_axis *ax, double v)
 {
-    return L->area.x + clampf(hf_axis_frac(ax, v)) * L->area.w;
+    return hf_layout_x(&L->area, ax, v);
 }
 
 static double
 py(const layout *L, const hf_axis *ax, double v)
 {
-    return L->area.y + L->area.h - clampf(hf_axis_frac(ax, v)) * L->area.h;
+    return hf_layout_y(&L->area, ax, v);
 }
 
 static double
@@ -434,10 +425,7 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
     int pass;
 
     (void)s;
-    L->outer.x = p->x0 * W;
-    L->outer.w = (p->x1 - p->x0) * W;
-    L->outer.y = top0 + p->y0 * (H - top0);
-    L->outer.h = (p->y1 - p->y0) * (H - top0);
+    L->outer = hf_layout_outer(p, W, H, top0);
     L->has_cbar = cells != NULL;
     measure_legend(c, p, L, 0);
 
@@ -447,8 +435,8 @@ layout_panel(dc *c, const hf_scene *s, const hf_panel *p, layout *L, double W, d
     ph = L->outer.h - (p->title ? c->fs[HF_TEXT_LARGE] * 1.6 : fss) -
          (p->x.hidden || p->x.hide_labels ? 4 : fss * 1.2 + 6 + (p->x.label ? fsn * 1.5 : 0));
     for (pass = 0; pass < 2; pass++) {
-        hf_axis_ticks(&p->x, (int)fmax(2, pw / (fss * 5.5)), &L->xt);
-        hf_axis_ticks(&p->y, (int)fmax(2, ph / (fss * 3.2)), &L->yt);
+        hf_layout_ticks(&p->x, pw, fss * 5.5, 0, &L->xt);
+        hf_layout_ticks(&p->y, ph, fss * 3.2, 0, &L->yt);
         fit_y_labels(c, p, L, ph);
         /* long category names are cut (ellipsis in the middle) at 45% of the panel width */
         L->ylab_max = p->y.categories ? L->outer.w * (p->y.label_frac > 0 ? p->y.label_frac : 0.45)
@@ -1151,21 +1139,16 @@ skip_end(const hf_axis *ax, double v)
            (ax->no_max_label && fabs(hf_axis_frac(ax, v) - 1) <= tol + 1e-9);
 }
 
+/* The x axis: ticks inward on the bottom and top edges, labels under the frame (every
+ * xstride-th, vertical when the layout rotated them), the axis label at the right end. */
 static void
-draw_axes(dc *c, const layout *L, const hf_panel *p)
+draw_x_axis(dc *c, const layout *L, const hf_panel *p)
 {
     cairo_t *cr = c->cr;
-    double fsn = c->fs[HF_TEXT_NORMAL], maj = 4, min = 2, lab_w = 0;
+    double fsn = c->fs[HF_TEXT_NORMAL], maj = 4, min = 2;
     size_t i;
     int k;
 
-    set_ink(c, hf_ink_of(HF_ROLE_FG, 0), 1);
-    cairo_set_line_width(cr, c->lw * 0.75);
-    set_dash(c, HF_DASH_SOLID, 1);
-    if (p->frame) {
-        cairo_rectangle(cr, L->area.x, L->area.y, L->area.w, L->area.h);
-        cairo_stroke(cr);
-    }
     /* x ticks inward on bottom and top (the HEP convention), labels under the frame */
     if (!p->x.hidden) {
         for (i = 0; i < L->xt.n; i++) {
@@ -1207,6 +1190,18 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             text_at(c, L->area.x + L->area.w, L->outer.y + L->outer.h - 3, p->x.label, fsn, false,
                     HF_HALIGN_RIGHT, HF_VALIGN_BOTTOM, 0);
     }
+}
+
+/* The y axis: ticks inward on both edges (categories: left only), right-aligned labels (long
+ * category names shortened), the axis label along the left edge. */
+static void
+draw_y_axis(dc *c, const layout *L, const hf_panel *p)
+{
+    cairo_t *cr = c->cr;
+    double fsn = c->fs[HF_TEXT_NORMAL], maj = 4, min = 2;
+    size_t i;
+    int k;
+
     if (!p->y.hidden) {
         for (i = 0; i < L->yt.n; i++) {
             const hf_tick *t = &L->yt.tick[i];
@@ -1226,7 +1221,7 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
         char **ys = isfinite(L->ylab_max) ? short_labels(c, &L->yt, L->yfont, L->ylab_max) : NULL;
         for (i = 0, k = 0; i < L->yt.n && !p->y.hide_labels; i++) {
             const hf_tick *t = &L->yt.tick[i];
-            double y = py(L, &p->y, t->value), w;
+            double y = py(L, &p->y, t->value);
             if (!t->label[0] || !inside(t->value, p->y.min, p->y.max) || skip_end(&p->y, t->value))
                 continue;
             if (k++ % L->ystride != 0)
@@ -1240,9 +1235,6 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
             } else {
                 tick_label_at(c, t, L->area.x - 3, y, L->yfont, HF_HALIGN_RIGHT, HF_VALIGN_MIDDLE);
             }
-            w = tick_label_w(c, t, L->yfont);
-            if (w > lab_w)
-                lab_w = w;
         }
         free_labels(ys, L->yt.n);
         if (p->y.label) {
@@ -1258,6 +1250,13 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
                         HF_HALIGN_RIGHT, HF_VALIGN_BASELINE, 90);
         }
     }
+}
+
+/* The panel title above the plot area: shrunk a little, then broken into the two lines the
+ * layout reserved, then ellipsized; never clipped at the figure's edge. */
+static void
+draw_title(dc *c, const layout *L, const hf_panel *p)
+{
     if (p->title) {
         /* a long title shrinks a little, then breaks into the two lines the layout reserved,
          * then is ellipsized: never clipped at the figure's edge */
@@ -1294,94 +1293,21 @@ draw_axes(dc *c, const layout *L, const hf_panel *p)
     }
 }
 
-/* Score how much of the drawn content a legend box at (bx, by, bw, bh) would cover. */
-static double
-cover_score(const layout *L, const hf_panel *p, double bx, double by, double bw, double bh)
+static void
+draw_axes(dc *c, const layout *L, const hf_panel *p)
 {
-    double score = 0;
-    size_t i, b;
+    cairo_t *cr = c->cr;
 
-    for (i = 0; i < p->nitems; i++) {
-        const hf_item *it = &p->items[i];
-        switch (it->kind) {
-        case HF_ITEM_STACK: {
-            const hf_stack *st = &it->u.stack;
-            for (b = 0; b < st->nbins; b++) {
-                double top = 0, x0 = px(L, &p->x, st->edges[b]),
-                       x1 = px(L, &p->x, st->edges[b + 1]);
-                size_t l;
-                for (l = 0; l < st->nlayers; l++)
-                    top += fmax(0, st->values[l * st->nbins + b]);
-                if (x1 > bx && x0 < bx + bw && py(L, &p->y, top) < by + bh)
-                    score += 1;
-            }
-            break;
-        }
-        case HF_ITEM_HIST:
-            for (b = 0; b < it->u.hist.nbins; b++) {
-                double x0 = px(L, &p->x, it->u.hist.edges[b]);
-                double x1 = px(L, &p->x, it->u.hist.edges[b + 1]);
-                double y = py(L, &p->y, it->u.hist.values[b]);
-                if (x1 > bx && x0 < bx + bw && y > by && y < by + bh)
-                    score += 1;
-            }
-            break;
-        case HF_ITEM_POINTS:
-            for (b = 0; b < it->u.points.n; b++) {
-                const hf_points *pt = &it->u.points;
-                double x = px(L, &p->x, pt->x[b]);
-                double yt = py(L, &p->y, pt->y[b] + (pt->eyhi ? pt->eyhi[b] : 0));
-                double yb = py(L, &p->y, pt->y[b] - (pt->eylo ? pt->eylo[b] : 0));
-                if (x > bx && x < bx + bw && yt < by + bh && yb > by)
-                    score += 2;
-            }
-            break;
-        case HF_ITEM_BAND:
-            if (it->u.band.step)
-                for (b = 0; b < it->u.band.n; b++) {
-                    double x0 = px(L, &p->x, it->u.band.x[b]);
-                    double x1 = px(L, &p->x, it->u.band.x[b + 1]);
-                    if (x1 > bx && x0 < bx + bw && py(L, &p->y, it->u.band.hi[b]) < by + bh &&
-                        py(L, &p->y, it->u.band.lo[b]) > by)
-                        score += 1;
-                }
-            else
-                for (b = 0; b < it->u.band.n; b++) {
-                    double x = px(L, &p->x, it->u.band.x[b]);
-                    if (x > bx && x < bx + bw && py(L, &p->y, it->u.band.hi[b]) < by + bh &&
-                        py(L, &p->y, it->u.band.lo[b]) > by)
-                        score += 1;
-                }
-            break;
-        case HF_ITEM_LINE:
-            /* sample each segment: sparse points can cross the box between them */
-            for (b = 0; b + 1 < it->u.line.n; b++) {
-                double xa = px(L, &p->x, it->u.line.x[b]), ya = py(L, &p->y, it->u.line.y[b]);
-                double xb = px(L, &p->x, it->u.line.x[b + 1]);
-                double yb = py(L, &p->y, it->u.line.y[b + 1]);
-                int k;
-                if (!isfinite(ya) || !isfinite(yb))
-                    continue;
-                for (k = 0; k <= 8; k++) {
-                    double x = xa + (xb - xa) * k / 8, y = ya + (yb - ya) * k / 8;
-                    if (x > bx && x < bx + bw && y > by && y < by + bh)
-                        score += 0.5;
-                }
-            }
-            break;
-        case HF_ITEM_TEXT:
-            if (it->u.text.coord == HF_COORD_AXES) {
-                double x = L->area.x + it->u.text.x * L->area.w;
-                double y = L->area.y + (1 - it->u.text.y) * L->area.h;
-                if (x > bx - 20 && x < bx + bw + 20 && y > by - 4 && y < by + bh + 10)
-                    score += 100;
-            }
-            break;
-        default:
-            break;
-        }
+    set_ink(c, hf_ink_of(HF_ROLE_FG, 0), 1);
+    cairo_set_line_width(cr, c->lw * 0.75);
+    set_dash(c, HF_DASH_SOLID, 1);
+    if (p->frame) {
+        cairo_rectangle(cr, L->area.x, L->area.y, L->area.w, L->area.h);
+        cairo_stroke(cr);
     }
-    return score;
+    draw_x_axis(c, L, p);
+    draw_y_axis(c, L, p);
+    draw_title(c, L, p);
 }
 
 static void
@@ -1462,23 +1388,21 @@ draw_legend(dc *c, layout *L, const hf_panel *p)
             /* the corner covering least, in the order top right, top left, bottom right,
              * bottom left (ties keep the earlier) */
             const double cx[4] = {rx, lx, rx, lx}, cy[4] = {ty, ty, byb, byb};
-            double best = INFINITY;
+            double score[4];
             int k;
             for (k = 0; k < 4; k++) {
-                double sc = cover_score(L, p, cx[k], cy[k], L->legw, L->legh);
-                if (sc < best - 1e-9) {
-                    best = sc;
-                    bx = cx[k];
-                    by = cy[k];
-                }
+                hf_rect box = {cx[k], cy[k], L->legw, L->legh};
+                score[k] = hf_layout_cover(p, &L->area, &box);
             }
+            k = hf_layout_pick(score, 4);
+            bx = cx[k];
+            by = cy[k];
         }
     }
     for (i = 0; i < p->nlegend; i++) {
         const hf_legend_entry *e = &p->legend[i];
-        /* column-major: read down the first column, then the next (stack order survives) */
-        size_t rows = (p->nlegend + (size_t)L->legcols - 1) / (size_t)L->legcols;
-        int col = (int)(i / rows), row = (int)(i % rows);
+        int col, row;
+        hf_layout_legend_slot(p->nlegend, L->legcols, i, &col, &row);
         double x = bx + col * L->legcolw, y = by + row * L->legrowh;
         double sw = L->legfont * 1.8, sh = L->legfont * 0.85;
         legend_symbol(c, e, x, y + (L->legrowh - sh) / 2, sw, sh);
@@ -1546,12 +1470,6 @@ draw_panel(dc *c, layout *L, const hf_panel *p)
     draw_legend(c, L, p);
 }
 
-static bool
-same_column(const hf_panel *a, const hf_panel *b)
-{
-    return fabs(a->x0 - b->x0) < 1e-6 && fabs(a->x1 - b->x1) < 1e-6;
-}
-
 /* Draw scene s on cr whose user units are points. */
 static void
 draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
@@ -1559,7 +1477,8 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
     dc c;
     double W = s->width_in * PT_PER_IN, H = s->height_in * PT_PER_IN, top0 = 0;
     layout *L;
-    size_t i, j;
+    hf_rect *outer = NULL, *area = NULL;
+    size_t i;
 
     c.cr = cr;
     c.pal = pal ? pal : hf_palette_builtin();
@@ -1593,19 +1512,21 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
     for (i = 0; i < s->npanels; i++)
         layout_panel(&c, s, s->panels[i], &L[i], W, H, top0);
     /* panels in one column share left/right margins so their plot areas line up */
+    if (!(outer = malloc(s->npanels * sizeof *outer)) ||
+        !(area = malloc(s->npanels * sizeof *area)))
+        goto out;
     for (i = 0; i < s->npanels; i++) {
-        double l = L[i].area.x - L[i].outer.x;
-        double r = L[i].outer.x + L[i].outer.w - (L[i].area.x + L[i].area.w);
-        for (j = 0; j < s->npanels; j++)
-            if (same_column(s->panels[i], s->panels[j])) {
-                l = fmax(l, L[j].area.x - L[j].outer.x);
-                r = fmax(r, L[j].outer.x + L[j].outer.w - (L[j].area.x + L[j].area.w));
-            }
-        L[i].area.x = L[i].outer.x + l;
-        L[i].area.w = fmax(10, L[i].outer.w - l - r);
+        outer[i] = L[i].outer;
+        area[i] = L[i].area;
     }
+    hf_layout_align_columns(s, outer, area, 10);
+    for (i = 0; i < s->npanels; i++)
+        L[i].area = area[i];
     for (i = 0; i < s->npanels; i++)
         draw_panel(&c, &L[i], s->panels[i]);
+out:
+    free(outer);
+    free(area);
     free(L);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "render/axis.h"
+#include "render/layout.h"
 
 static const hf_ink noink = {HF_CELL_NOINK, 0};
 
@@ -397,13 +398,15 @@ tick_label(const hf_cellgrid *g, const hf_tick *t, char *buf, size_t n)
     snprintf(buf, n, "%s", tmp);
 }
 
+/* Ticks of an axis `cells` long with a label every `per_label` cells at most (render/layout.h);
+ * none for hidden or empty axes. */
 static void
-ticks_of(const hf_axis *ax, int target, hf_tickset *ts)
+ticks_of(const hf_axis *ax, int cells, int per_label, hf_tickset *ts)
 {
     ts->n = 0;
     if (ax->hidden || !(ax->max > ax->min) || (ax->log && !(ax->min > 0)))
         return;
-    hf_axis_ticks(ax, target < 2 ? 2 : target, ts);
+    hf_layout_ticks(ax, cells, per_label, 1, ts);
 }
 
 /* ---- braille canvas ---- */
@@ -999,7 +1002,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
         }
     }
     /* y ticks: labels right-aligned against the axis, one per row at most */
-    ticks_of(&p->y, gm->ph / 3 + 1, &ts);
+    ticks_of(&p->y, gm->ph, 3, &ts);
     int lastrow = -1;
     for (size_t i = 0; i < ts.n; i++) {
         const hf_tick *t = &ts.tick[i];
@@ -1020,7 +1023,7 @@ draw_axes(hf_cellgrid *g, const geom *gm, const hf_panel *p)
         lastrow = y;
     }
     /* x ticks: labels centred under the tick, skipped where they would touch a neighbour */
-    ticks_of(&p->x, gm->pw / 10 + 1, &ts);
+    ticks_of(&p->x, gm->pw, 10, &ts);
     int right = gm->ox0 - 1;
     for (size_t i = 0; i < ts.n; i++) {
         const hf_tick *t = &ts.tick[i];
@@ -1143,8 +1146,10 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
             x = xl;
         else if (p->legend_pos == HF_LEGPOS_TOP_RIGHT)
             x = xr;
-        else
-            x = occupied(g, xl, y, w, h) < occupied(g, xr, y, w, h) ? xl : xr;
+        else { /* the corner hiding least, the right one on ties (render/layout.h) */
+            const double score[2] = {occupied(g, xr, y, w, h), occupied(g, xl, y, w, h)};
+            x = hf_layout_pick(score, 2) == 0 ? xr : xl;
+        }
     }
     int covered = outside_x >= 0 ? 0 : occupied(g, x, y, w, h);
     int row = 0;
@@ -1180,7 +1185,7 @@ y_label_width(const hf_cellgrid *g, const hf_panel *p, int rows)
     int w = 0;
     if (p->y.hide_labels)
         return 0;
-    ticks_of(&p->y, rows / 3 + 1, &ts);
+    ticks_of(&p->y, rows, 3, &ts);
     for (size_t i = 0; i < ts.n; i++) {
         if (!ts.tick[i].major || ts.tick[i].label == NULL)
             continue;
@@ -1194,8 +1199,7 @@ y_label_width(const hf_cellgrid *g, const hf_panel *p, int rows)
 
 /* The panel's plot area inside its rectangle; false when too small to draw. */
 static bool
-panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, int reserve,
-           geom *gm)
+panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, int reserve, geom *gm)
 {
     gm->ox0 = ox0;
     gm->oy0 = oy0;
@@ -1231,11 +1235,11 @@ panel_geom(const hf_panel *p, int ox0, int oy0, int ox1, int oy1, int margin, in
 }
 
 /* One drawing of the scene. reserve (npanels, may be NULL): columns kept free right of each
- * plot area; out: the panels whose legend goes there; covered (npanels, may be NULL) gets the data cells
- * each inside legend hid. */
+ * plot area; out: the panels whose legend goes there; covered (npanels, may be NULL) gets the data
+ * cells each inside legend hid. */
 static void
-draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserve,
-          const bool *out, int *covered)
+draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserve, const bool *out,
+          int *covered)
 {
     g->glyphs = glyphs;
     hf_cells_clear(g);
@@ -1262,9 +1266,9 @@ draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserv
     dots d = {0};
     for (size_t i = 0; i < s->npanels; i++) {
         const hf_panel *p = s->panels[i];
-        int ox0 = (int)lround(p->x0 * W), ox1 = (int)lround(p->x1 * W);
-        int oy0 = top + (int)lround(p->y0 * H), oy1 = top + (int)lround(p->y1 * H);
+        int ox0, oy0, ox1, oy1;
         geom gm;
+        hf_layout_outer_cells(p, W, g->h, top, &ox0, &oy0, &ox1, &oy1);
         int res = reserve != NULL ? reserve[i] : 0;
         if (covered != NULL)
             covered[i] = 0;
@@ -1377,7 +1381,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
         if (w < 8 || cols - w < 24)
             continue; /* too narrow for both: the legend stays inside */
         for (size_t j = 0; j < n; j++)
-            if (j == i || (s->panels[j]->x0 == p->x0 && s->panels[j]->x1 == p->x1 &&
+            if (j == i || (hf_layout_same_column(s->panels[j], p) &&
                            s->panels[j]->legend_pos != HF_LEGPOS_OUTSIDE_RIGHT))
                 res[j] = w > res[j] ? w : res[j];
         out[i] = again = true;
