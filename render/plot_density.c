@@ -127,6 +127,46 @@ hint(hf_scene *s, hf_panel *p, double y, const char *str)
 }
 
 /* Left: MSE against M, log-log. Right: amplification against M. */
+/* Right panel of fig_mse: the amplification n_equiv / n against the generated events M, with
+ * no gain (1) and the KDE's limit (M -> inf) as reference lines. */
+static int
+mse_amplification(hf_scene *s, const hf_density_result *r, const double *x, const double *f,
+                  const double *ef)
+{
+    size_t nd = r->ndraws;
+    hf_ink ref = hf_ink_of(HF_ROLE_REF, 0), kde = hf_ink_of(HF_ROLE_SERIES, 1);
+    hf_ink gen = hf_ink_of(HF_ROLE_SERIES, 0);
+    hf_item *it;
+
+    double fmaxv = fmax(1.0, r->kde_factor + r->kde_factor_err);
+    for (size_t m = 0; m < nd; m++)
+        fmaxv = fmax(fmaxv, f[m] + ef[m]);
+    hf_panel *q = hf_scene_add_panel(s, 0.6, 0, 1, PANEL_BOTTOM);
+    double fx0, fx1;
+    log_range(nd ? x[0] : 1, nd ? x[nd - 1] : 10, &fx0, &fx1);
+    if (q == NULL || hf_panel_set_axis(s, &q->x, fx0, fx1, true, "generated events M") < 0 ||
+        hf_panel_set_axis(s, &q->y, 0, fmaxv * 1.3, false, "amplification  n_equiv / n") < 0 ||
+        hf_panel_set_title(s, q, "amplification vs. M") < 0)
+        return -1;
+    q->grid = true;
+    /* labels 4% of the (log) axis in from its left end, clear of the axis and its ticks */
+    double tx = fx0 * pow(fx1 / fx0, 0.04);
+    it = hf_panel_add_rule(s, q, false, 1.0, ref, HF_DASH_DASHED);
+    if (it == NULL ||
+        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, 1.0, "no gain (= n true events)",
+                           HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
+        !hf_panel_add_rule(s, q, false, r->kde_factor, kde, HF_DASH_SOLID) ||
+        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, r->kde_factor,
+                           hf_scene_printf(s, "M " ARROW " " INF ": %.2f", r->kde_factor),
+                           HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
+        return -1;
+    it = hf_panel_add_line(s, q, nd, x, f, gen, HF_DASH_SOLID);
+    if (it == NULL ||
+        !hf_panel_add_points(s, q, nd, x, f, NULL, NULL, ef, ef, HF_MARKER_CIRCLE, gen))
+        return -1;
+    return 0;
+}
+
 static int
 fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
 {
@@ -173,7 +213,7 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
                                            r->n, r->bins, r->reps)) < 0)
         return -1;
     p->grid = true;
-    hf_ink ref = hf_ink_of(HF_ROLE_REF, 0), kde = hf_ink_of(HF_ROLE_SERIES, 1);
+    hf_ink kde = hf_ink_of(HF_ROLE_SERIES, 1);
     hf_ink gen = hf_ink_of(HF_ROLE_SERIES, 0), hist = hf_ink_of(HF_ROLE_SERIES, 2);
     /* the histogram of N true events: sum p(1-p)/N, a straight line */
     double lx[64], ly[64];
@@ -225,32 +265,7 @@ fig_mse(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         return -1;
     p->legend_pos = HF_LEGPOS_TOP_RIGHT;
 
-    /* right: amplification */
-    double fmaxv = fmax(1.0, r->kde_factor + r->kde_factor_err);
-    for (size_t m = 0; m < nd; m++)
-        fmaxv = fmax(fmaxv, f[m] + ef[m]);
-    hf_panel *q = hf_scene_add_panel(s, 0.6, 0, 1, PANEL_BOTTOM);
-    double fx0, fx1;
-    log_range(nd ? x[0] : 1, nd ? x[nd - 1] : 10, &fx0, &fx1);
-    if (q == NULL || hf_panel_set_axis(s, &q->x, fx0, fx1, true, "generated events M") < 0 ||
-        hf_panel_set_axis(s, &q->y, 0, fmaxv * 1.3, false, "amplification  n_equiv / n") < 0 ||
-        hf_panel_set_title(s, q, "amplification vs. M") < 0)
-        return -1;
-    q->grid = true;
-    /* labels 4% of the (log) axis in from its left end, clear of the axis and its ticks */
-    double tx = fx0 * pow(fx1 / fx0, 0.04);
-    it = hf_panel_add_rule(s, q, false, 1.0, ref, HF_DASH_DASHED);
-    if (it == NULL ||
-        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, 1.0, "no gain (= n true events)",
-                           HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL) ||
-        !hf_panel_add_rule(s, q, false, r->kde_factor, kde, HF_DASH_SOLID) ||
-        !hf_panel_add_text(s, q, HF_COORD_DATA, tx, r->kde_factor,
-                           hf_scene_printf(s, "M " ARROW " " INF ": %.2f", r->kde_factor),
-                           HF_HALIGN_LEFT, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
-        return -1;
-    it = hf_panel_add_line(s, q, nd, x, f, gen, HF_DASH_SOLID);
-    if (it == NULL ||
-        !hf_panel_add_points(s, q, nd, x, f, NULL, NULL, ef, ef, HF_MARKER_CIRCLE, gen))
+    if (mse_amplification(s, r, x, f, ef) < 0)
         return -1;
     return add_caption(s,
                        "More generated events M remove only sampling noise: the error levels off "

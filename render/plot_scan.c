@@ -128,6 +128,57 @@ nomem:
     return NULL;
 }
 
+/* The y range with headroom. Signal points: room for the legend (5 rows) above the highest
+ * curve. CLs against the POI falls from 1 to the right, so the legend sits in the empty top
+ * right and the range reaches two decades under the reference level only. */
+static void
+brazil_headroom(const hf_brazil_data *d, double *ymin, double *ymax)
+{
+    if (d->logy) {
+        double a = log10(*ymin > 0 ? *ymin : 1e-3), b = log10(*ymax);
+        if (d->level > 0 && !d->labels)
+            a = fmax(a, log10(d->level) - 2);
+        if (d->level > 0)
+            a = fmin(a, log10(d->level) - 0.3);
+        a = floor(a);
+        if (b - a < 1)
+            b = a + 1;
+        *ymin = pow(10, a);
+        *ymax = d->labels ? pow(10, a + (b - a) / 0.62) : pow(10, ceil(b - 1e-9));
+    } else {
+        *ymin = fmin(0, *ymin);
+        *ymax = d->labels ? *ymax / 0.62 : *ymax * 1.05;
+    }
+}
+
+/* The legend entries after "Observed": expected, its bands and the reference level. */
+static int
+brazil_legend(hf_scene *s, hf_panel *p, const hf_brazil_data *d)
+{
+    hf_legend_entry *e =
+        hf_panel_add_legend(s, p, "Expected", hf_ink_of(HF_ROLE_EXPECTED, 0), HF_LEGEND_LINE);
+
+    if (!e)
+        return -1;
+    e->dash = HF_DASH_DASHED;
+    if (!hf_panel_add_legend(s, p,
+                             "Expected \xc2\xb1"
+                             "1\xcf\x83",
+                             hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_FILL) ||
+        !hf_panel_add_legend(s, p,
+                             "Expected \xc2\xb1"
+                             "2\xcf\x83",
+                             hf_ink_of(HF_ROLE_BAND2, 0), HF_LEGEND_FILL))
+        return -1;
+    if (d->level > 0) {
+        char *t = d->level_label ? hf_scene_strdup(s, d->level_label)
+                                 : hf_scene_printf(s, "%g level", d->level);
+        if (!t || !hf_panel_add_legend(s, p, t, hf_ink_of(HF_ROLE_POSTFIT, 0), HF_LEGEND_LINE))
+            return -1;
+    }
+    return 0;
+}
+
 hf_scene *
 hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
 {
@@ -137,7 +188,6 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
     hf_scene *s = NULL;
     hf_panel *p;
     hf_item *it;
-    hf_legend_entry *e;
 
     if (n == 0) {
         hf_error_set(err, HF_EUSAGE, "", "a Brazil band needs at least one point");
@@ -187,24 +237,7 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
         x0 = d->x[0];
         x1 = d->x[n - 1];
     }
-    /* signal points: headroom for the legend (5 rows) above the highest curve. CLs against
-     * the POI falls from 1 to the right, so the legend sits in the empty top right and the
-     * range reaches two decades under the reference level only. */
-    if (d->logy) {
-        double a = log10(ymin > 0 ? ymin : 1e-3), b = log10(ymax);
-        if (d->level > 0 && !d->labels)
-            a = fmax(a, log10(d->level) - 2);
-        if (d->level > 0)
-            a = fmin(a, log10(d->level) - 0.3);
-        a = floor(a);
-        if (b - a < 1)
-            b = a + 1;
-        ymin = pow(10, a);
-        ymax = d->labels ? pow(10, a + (b - a) / 0.62) : pow(10, ceil(b - 1e-9));
-    } else {
-        ymin = fmin(0, ymin);
-        ymax = d->labels ? ymax / 0.62 : ymax * 1.05;
-    }
+    brazil_headroom(d, &ymin, &ymax);
     if (hf_panel_set_axis(s, &p->x, x0, x1, false, d->xlabel) < 0 ||
         hf_panel_set_axis(s, &p->y, ymin, ymax, d->logy, d->ylabel) < 0)
         goto nomem;
@@ -236,29 +269,12 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
                                         HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_OBSERVED, 0)))
             goto nomem;
         it->width = HF_WIDTH_THICK;
-        e = hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0), HF_LEGEND_LINE);
-        if (!e)
+        if (!hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0),
+                                 HF_LEGEND_LINE))
             goto nomem;
     }
-    e = hf_panel_add_legend(s, p, "Expected", hf_ink_of(HF_ROLE_EXPECTED, 0), HF_LEGEND_LINE);
-    if (!e)
+    if (brazil_legend(s, p, d) < 0)
         goto nomem;
-    e->dash = HF_DASH_DASHED;
-    if (!hf_panel_add_legend(s, p,
-                             "Expected \xc2\xb1"
-                             "1\xcf\x83",
-                             hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_FILL) ||
-        !hf_panel_add_legend(s, p,
-                             "Expected \xc2\xb1"
-                             "2\xcf\x83",
-                             hf_ink_of(HF_ROLE_BAND2, 0), HF_LEGEND_FILL))
-        goto nomem;
-    if (d->level > 0) {
-        char *t = d->level_label ? hf_scene_strdup(s, d->level_label)
-                                 : hf_scene_printf(s, "%g level", d->level);
-        if (!t || !hf_panel_add_legend(s, p, t, hf_ink_of(HF_ROLE_POSTFIT, 0), HF_LEGEND_LINE))
-            goto nomem;
-    }
     if (d->title && !hf_panel_add_text(s, p, HF_COORD_AXES, 0.04, 0.96, d->title, HF_HALIGN_LEFT,
                                        HF_VALIGN_TOP, HF_TEXT_NORMAL))
         goto nomem;

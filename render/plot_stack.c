@@ -159,114 +159,112 @@ hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_erro
     return s;
 }
 
-int
-hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, const hf_yields *y,
-                   size_t c, const hf_stack_options *opt, hf_error *err)
+/* The per-bin numbers of one channel's figure: the stack (samples in stacking order), data with
+ * Garwood intervals, the band, and their ratios to the model; plus the ranges they need. */
+typedef struct stackdata {
+    size_t nb, ns;
+    size_t *order;
+    double *buf; /* one block behind the nb-long arrays below */
+    double *edges, *vals, *xc, *dat, *elo, *ehi, *blo, *bhi, *rlo, *rhi, *rv, *relo, *rehi;
+    hf_ink *ink;
+    const char **labels;
+    double ymax, ymin_pos, dev;
+} stackdata;
+
+static void
+stackdata_release(stackdata *d)
+{
+    free(d->order);
+    free(d->buf);
+    free(d->vals);
+    free(d->ink);
+    free(d->labels);
+}
+
+static int
+stackdata_alloc(stackdata *d, const hf_model *m, size_t nb)
+{
+    size_t n = nb ? nb : 1, ncs = m->ncs ? m->ncs : 1;
+    double **arr[] = {&d->xc,  &d->dat, &d->elo, &d->ehi, &d->blo,  &d->bhi,
+                      &d->rlo, &d->rhi, &d->rv,  &d->relo, &d->rehi};
+    size_t k, na = sizeof arr / sizeof arr[0];
+
+    memset(d, 0, sizeof *d);
+    d->nb = nb;
+    d->order = malloc(ncs * sizeof *d->order);
+    d->buf = malloc((nb + 1 + na * n) * sizeof *d->buf);
+    d->vals = calloc(ncs * n, sizeof *d->vals);
+    d->ink = malloc(ncs * sizeof *d->ink);
+    d->labels = malloc(ncs * sizeof *d->labels);
+    if (!d->order || !d->buf || !d->vals || !d->ink || !d->labels)
+        return -1;
+    d->edges = d->buf;
+    for (k = 0; k < na; k++)
+        *arr[k] = d->buf + nb + 1 + k * n;
+    return 0;
+}
+
+/* Fill d from the yields of channel c. */
+static void
+stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_options *opt)
 {
     const hf_model *m = y->m;
-    hf_stack_options dflt;
-    size_t nb, off, ns = 0, i, b;
-    size_t *order = NULL;
-    double *edges = NULL, *vals = NULL, *xc = NULL, *dat = NULL, *elo = NULL, *ehi = NULL;
-    double *blo = NULL, *bhi = NULL, *rlo = NULL, *rhi = NULL, *rv = NULL, *relo = NULL,
-           *rehi = NULL;
-    hf_ink *ink = NULL;
-    const char **labels = NULL;
-    hf_panel *mp, *rp;
-    double H, ymax = 0, ymin_pos = INFINITY, dev = 0, frac, ylo, yhi, main_area;
-    const double split = 0.70;
-    int rc = -1; /* 0 once everything is drawn */
+    size_t nb = d->nb, off = m->chan_off[c], i, b;
 
-    if (!opt) {
-        hf_stack_options_init(&dflt);
-        opt = &dflt;
-    }
-    if (c >= m->nchan)
-        return hf_error_set(err, HF_EUSAGE, "", "no channel %zu", c);
-    nb = m->chan_nbins[c];
-    off = m->chan_off[c];
-    H = s->height_in * (fy1 - fy0);
-
-    order = malloc((m->ncs ? m->ncs : 1) * sizeof *order);
-    edges = malloc((nb + 1) * sizeof *edges);
-    vals = calloc((m->ncs ? m->ncs : 1) * (nb ? nb : 1), sizeof *vals);
-    xc = malloc((nb ? nb : 1) * sizeof *xc);
-    dat = malloc((nb ? nb : 1) * sizeof *dat);
-    elo = malloc((nb ? nb : 1) * sizeof *elo);
-    ehi = malloc((nb ? nb : 1) * sizeof *ehi);
-    blo = malloc((nb ? nb : 1) * sizeof *blo);
-    bhi = malloc((nb ? nb : 1) * sizeof *bhi);
-    rlo = malloc((nb ? nb : 1) * sizeof *rlo);
-    rhi = malloc((nb ? nb : 1) * sizeof *rhi);
-    rv = malloc((nb ? nb : 1) * sizeof *rv);
-    relo = malloc((nb ? nb : 1) * sizeof *relo);
-    rehi = malloc((nb ? nb : 1) * sizeof *rehi);
-    ink = malloc((m->ncs ? m->ncs : 1) * sizeof *ink);
-    labels = malloc((m->ncs ? m->ncs : 1) * sizeof *labels);
-    if (!order || !edges || !vals || !xc || !dat || !elo || !ehi || !blo || !bhi || !rlo || !rhi ||
-        !rv || !relo || !rehi || !ink || !labels)
-        goto nomem;
-
-    hf_stack_order(m, c, order, &ns);
+    hf_stack_order(m, c, d->order, &d->ns);
     for (b = 0; b <= nb; b++)
-        edges[b] = (double)b;
-    for (i = 0; i < ns; i++) {
-        const hf_cs *cs = &m->cs[order[i]];
+        d->edges[b] = (double)b;
+    for (i = 0; i < d->ns; i++) {
+        const hf_cs *cs = &m->cs[d->order[i]];
         for (b = 0; b < nb; b++)
-            vals[i * nb + b] = y->ys[cs->ys + b];
-        ink[i] = hf_ink_of(HF_ROLE_SAMPLE, (int)cs->samp);
-        labels[i] = m->samp_name[cs->samp];
+            d->vals[i * nb + b] = y->ys[cs->ys + b];
+        d->ink[i] = hf_ink_of(HF_ROLE_SAMPLE, (int)cs->samp);
+        d->labels[i] = m->samp_name[cs->samp];
     }
+    d->ymax = 0;
+    d->ymin_pos = INFINITY;
+    d->dev = 0;
     for (b = 0; b < nb; b++) {
         double nu = y->nu[off + b], e = y->nu_err[off + b], lo, hi;
-        xc[b] = b + 0.5;
-        dat[b] = m->obs[off + b];
-        hf_stats_garwood(dat[b], 0.682689492137086, &lo, &hi);
-        elo[b] = dat[b] - lo;
-        ehi[b] = hi - dat[b];
-        blo[b] = nu - e;
-        bhi[b] = nu + e;
-        ymax = fmax(ymax, nu + e);
+        d->xc[b] = b + 0.5;
+        d->dat[b] = m->obs[off + b];
+        hf_stats_garwood(d->dat[b], 0.682689492137086, &lo, &hi);
+        d->elo[b] = d->dat[b] - lo;
+        d->ehi[b] = hi - d->dat[b];
+        d->blo[b] = nu - e;
+        d->bhi[b] = nu + e;
+        d->ymax = fmax(d->ymax, nu + e);
         if (opt->show_data)
-            ymax = fmax(ymax, hi);
+            d->ymax = fmax(d->ymax, hi);
         /* log scale: down to a few percent of the smallest total; tiny samples may drop off */
         if (nu > 0)
-            ymin_pos = fmin(ymin_pos, nu * 0.05);
-        if (opt->show_data && dat[b] > 0)
-            ymin_pos = fmin(ymin_pos, dat[b] * 0.05);
+            d->ymin_pos = fmin(d->ymin_pos, nu * 0.05);
+        if (opt->show_data && d->dat[b] > 0)
+            d->ymin_pos = fmin(d->ymin_pos, d->dat[b] * 0.05);
         if (nu > 0) {
-            rv[b] = dat[b] / nu;
-            relo[b] = elo[b] / nu;
-            rehi[b] = ehi[b] / nu;
-            rlo[b] = 1 - e / nu;
-            rhi[b] = 1 + e / nu;
-            dev = fmax(dev, e / nu);
-            if (opt->show_data && dat[b] > 0)
-                dev = fmax(dev, fmax(fabs(rv[b] - relo[b] - 1), fabs(rv[b] + rehi[b] - 1)));
+            d->rv[b] = d->dat[b] / nu;
+            d->relo[b] = d->elo[b] / nu;
+            d->rehi[b] = d->ehi[b] / nu;
+            d->rlo[b] = 1 - e / nu;
+            d->rhi[b] = 1 + e / nu;
+            d->dev = fmax(d->dev, e / nu);
+            if (opt->show_data && d->dat[b] > 0)
+                d->dev = fmax(d->dev, fmax(fabs(d->rv[b] - d->relo[b] - 1),
+                                           fabs(d->rv[b] + d->rehi[b] - 1)));
         } else {
-            rv[b] = relo[b] = rehi[b] = rlo[b] = rhi[b] = NAN;
+            d->rv[b] = d->relo[b] = d->rehi[b] = d->rlo[b] = d->rhi[b] = NAN;
         }
     }
+}
 
-    /* main panel */
-    mp = hf_scene_add_panel(s, fx0, fy0, fx1, fy0 + (fy1 - fy0) * split);
-    rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
-    if (!mp || !rp)
-        goto nomem;
-    main_area = H * 72 * split - 20;
-    {
-        size_t nleg = ns + 2, maxc = 11; /* "Uncertainty" */
-        int cols = nleg > 12 ? 3 : nleg > 5 ? 2 : 1;
-        double wpt = s->width_in * 72 * (fx1 - fx0) - 45;
-        for (i = 0; i < ns; i++)
-            maxc = strlen(labels[i]) > maxc ? strlen(labels[i]) : maxc;
-        /* many samples: three columns keep the legend short */
-        mp->legend_columns = nleg > 12 ? 3 : 0;
-        frac = 1 - top_block_frac(wpt, main_area, nleg, maxc, cols, s->width_in >= 5) - 0.05;
-    }
-    if (!(ymax > 0))
-        ymax = 1;
-    if (opt->logy) {
+/* The y range of the main panel: the data and band up to `frac` of the height (the legend takes
+ * the rest); log axes start a few decades under the maximum. */
+static void
+main_range(const stackdata *d, bool logy, double frac, double *ylo, double *yhi)
+{
+    double ymax = d->ymax > 0 ? d->ymax : 1, ymin_pos = d->ymin_pos;
+
+    if (logy) {
         double lmax = log10(ymax), lmin;
         if (!isfinite(ymin_pos))
             ymin_pos = ymax * 1e-3;
@@ -275,85 +273,117 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
             lmin = floor(lmax - 6); /* at most six decades under the maximum */
         if (lmin > lmax - 1)
             lmin = floor(lmax - 1);
-        ylo = pow(10, lmin);
-        yhi = pow(10, lmin + (lmax - lmin) / frac);
+        *ylo = pow(10, lmin);
+        *yhi = pow(10, lmin + (lmax - lmin) / frac);
     } else {
-        ylo = 0;
-        yhi = ymax / frac;
+        *ylo = 0;
+        *yhi = ymax / frac;
     }
+}
+
+/* The main panel: stack, band, data, the title line and the legend. 0 or -1 on ENOMEM. */
+static int
+main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, size_t c,
+           const hf_stack_options *opt, double width_frac, double main_area)
+{
+    size_t nb = d->nb, ns = d->ns, nleg = ns + 2, maxc = 11, i; /* 11: "Uncertainty" */
+    int cols = nleg > 12 ? 3 : nleg > 5 ? 2 : 1;
+    double wpt = s->width_in * 72 * width_frac - 45, frac, ylo, yhi;
+    char *t;
+
+    for (i = 0; i < ns; i++)
+        maxc = strlen(d->labels[i]) > maxc ? strlen(d->labels[i]) : maxc;
+    /* many samples: three columns keep the legend short */
+    mp->legend_columns = nleg > 12 ? 3 : 0;
+    frac = 1 - top_block_frac(wpt, main_area, nleg, maxc, cols, s->width_in >= 5) - 0.05;
+    main_range(d, opt->logy, frac, &ylo, &yhi);
     if (hf_panel_set_axis(s, &mp->x, 0, (double)nb, false, NULL) < 0 ||
         hf_panel_set_axis(s, &mp->y, ylo, yhi, opt->logy, "Events") < 0)
-        goto nomem;
+        return -1;
     mp->x.integer = true;
     mp->x.hide_labels = true;
     mp->y.no_min_label = true;
     mp->legend_pos = HF_LEGPOS_INSIDE_AUTO;
-    if (!hf_panel_add_stack(s, mp, nb, edges, ns, vals, ink, labels) ||
-        !hf_panel_add_band(s, mp, nb, true, edges, blo, bhi, HF_FILL_HATCH,
+    if (!hf_panel_add_stack(s, mp, nb, d->edges, ns, d->vals, d->ink, d->labels) ||
+        !hf_panel_add_band(s, mp, nb, true, d->edges, d->blo, d->bhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)))
-        goto nomem;
-    if (opt->show_data && !hf_panel_add_points(s, mp, nb, xc, dat, NULL, NULL, elo, ehi,
-                                               HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
-        goto nomem;
-    {
-        /* channel, fit state and labels in the title line above the plot: the plot area's top
-         * belongs to the legend alone, so the two can never collide */
-        char *t = hf_scene_printf(
-            s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name, opt->postfit ? "post-fit" : "pre-fit",
-            opt->lumi_label ? " \xc2\xb7 " : "", opt->lumi_label ? opt->lumi_label : "",
-            opt->extra_label ? " \xc2\xb7 " : "", opt->extra_label ? opt->extra_label : "");
-        if (!t || hf_panel_set_title(s, mp, t) < 0)
-            goto nomem;
-    }
+        return -1;
+    if (opt->show_data && !hf_panel_add_points(s, mp, nb, d->xc, d->dat, NULL, NULL, d->elo,
+                                               d->ehi, HF_MARKER_CIRCLE,
+                                               hf_ink_of(HF_ROLE_DATA, 0)))
+        return -1;
+    /* channel, fit state and labels in the title line above the plot: the plot area's top
+     * belongs to the legend alone, so the two can never collide */
+    t = hf_scene_printf(s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name,
+                        opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? " \xc2\xb7 " : "",
+                        opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? " \xc2\xb7 " : "",
+                        opt->extra_label ? opt->extra_label : "");
+    if (!t || hf_panel_set_title(s, mp, t) < 0)
+        return -1;
     /* legend from the top of the stack down, as the eye reads it */
-    if (opt->show_data) {
-        hf_legend_entry *e =
-            hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER);
-        if (!e)
-            goto nomem;
-    }
+    if (opt->show_data &&
+        !hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
+        return -1;
     for (i = ns; i-- > 0;)
-        if (!hf_panel_add_legend(s, mp, labels[i], ink[i], HF_LEGEND_FILL))
-            goto nomem;
+        if (!hf_panel_add_legend(s, mp, d->labels[i], d->ink[i], HF_LEGEND_FILL))
+            return -1;
     if (!hf_panel_add_legend(s, mp, "Uncertainty", hf_ink_of(HF_ROLE_BAND, 0), HF_LEGEND_HATCH))
-        goto nomem;
+        return -1;
+    return 0;
+}
 
-    /* ratio panel: symmetric range around 1 in nice steps (or the one the caller shares) */
-    {
-        double d = opt->ratio_half > 0 ? opt->ratio_half : ratio_step(dev), r0, r1;
-        r0 = 1 - d < 0 ? 0 : 1 - d;
-        r1 = 1 + d;
-        if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||
-            hf_panel_set_axis(s, &rp->y, r0, r1, false,
-                              opt->show_data ? "Data / Model" : "1 \xc2\xb1 \xcf\x83 / model") < 0)
-            goto nomem;
-    }
+/* The ratio panel: data / model with the relative band, in a symmetric range around 1 in nice
+ * steps (or the one the caller shares). 0 or -1 on ENOMEM. */
+static int
+ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_options *opt)
+{
+    double h = opt->ratio_half > 0 ? opt->ratio_half : ratio_step(d->dev);
+    double r0 = 1 - h < 0 ? 0 : 1 - h, r1 = 1 + h;
+    size_t nb = d->nb;
+
+    if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||
+        hf_panel_set_axis(s, &rp->y, r0, r1, false,
+                          opt->show_data ? "Data / Model" : "1 \xc2\xb1 \xcf\x83 / model") < 0)
+        return -1;
     rp->x.integer = true;
     rp->y.no_max_label = true;
-    if (!hf_panel_add_band(s, rp, nb, true, edges, rlo, rhi, HF_FILL_HATCH,
+    if (!hf_panel_add_band(s, rp, nb, true, d->edges, d->rlo, d->rhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)) ||
         !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
-        goto nomem;
-    if (opt->show_data && !hf_panel_add_points(s, rp, nb, xc, rv, NULL, NULL, relo, rehi,
-                                               HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
-        goto nomem;
-    rc = 0;
-nomem: /* and the way out on success */
-    free(order);
-    free(edges);
-    free(vals);
-    free(xc);
-    free(dat);
-    free(elo);
-    free(ehi);
-    free(blo);
-    free(bhi);
-    free(rlo);
-    free(rhi);
-    free(rv);
-    free(relo);
-    free(rehi);
-    free(ink);
-    free(labels);
+        return -1;
+    if (opt->show_data && !hf_panel_add_points(s, rp, nb, d->xc, d->rv, NULL, NULL, d->relo,
+                                               d->rehi, HF_MARKER_CIRCLE,
+                                               hf_ink_of(HF_ROLE_DATA, 0)))
+        return -1;
+    return 0;
+}
+
+int
+hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, const hf_yields *y,
+                   size_t c, const hf_stack_options *opt, hf_error *err)
+{
+    const hf_model *m = y->m;
+    const double split = 0.70;
+    hf_stack_options dflt;
+    stackdata d;
+    hf_panel *mp, *rp;
+    double H = s->height_in * (fy1 - fy0);
+    int rc = -1;
+
+    if (!opt) {
+        hf_stack_options_init(&dflt);
+        opt = &dflt;
+    }
+    if (c >= m->nchan)
+        return hf_error_set(err, HF_EUSAGE, "", "no channel %zu", c);
+    if (stackdata_alloc(&d, m, m->chan_nbins[c]) == 0) {
+        stackdata_fill(&d, y, c, opt);
+        mp = hf_scene_add_panel(s, fx0, fy0, fx1, fy0 + (fy1 - fy0) * split);
+        rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
+        if (mp && rp && main_panel(s, mp, &d, m, c, opt, fx1 - fx0, H * 72 * split - 20) == 0 &&
+            ratio_panel(s, rp, &d, opt) == 0)
+            rc = 0;
+    }
+    stackdata_release(&d);
     return rc == 0 ? 0 : hf_error_nomem(err);
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/render/compare_figures.sh OLD_BIN NEW_BIN - before/after check of the Cairo backend for a
-# refactoring: writes every `plot --what` figure (PNG and SVG) and the report (PDF, rasterised
-# with pdftoppm) for the demo and one ATLAS workspace with both binaries and compares them byte
-# by byte. Not part of `make check` (two binaries needed); prints "same" or the files that differ.
+# refactoring: writes every `plot --what` figure and the density lab's (PNG and SVG) and the
+# report (PDF, rasterised with pdftoppm) for the demo and one ATLAS workspace with both binaries
+# and compares them byte by byte. Not part of `make check` (two binaries needed); prints "same" or the files that differ.
 cd "$(dirname "$0")/../.." || exit 1
 OLD=$1 NEW=$2
 [ -x "$OLD" ] && [ -x "$NEW" ] || { echo "usage: $0 OLD_BIN NEW_BIN" >&2; exit 2; }
@@ -30,6 +30,11 @@ figures() { # BIN OUT
         for r in report report_nofit; do
             pdftoppm -r 40 -png $2/$w/$r.pdf $2/$w/${r}_page && rm $2/$w/$r.pdf
         done
+    done
+    mkdir -p $2/density
+    for fmt in png svg; do
+        "$1" density -q --truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3 --seed 7 \
+            --format $fmt -o $2/density/$fmt >/dev/null
     done
 }
 figures "$OLD" "$tmp/old" 2>"$tmp/old.err"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/render/golden.sh [BIN] - golden tests of the terminal backend: every figure kind of
-# `hfscope plot` and the report's pages drawn with --cells into a fixed grid (plain text, no colours) for the demo and one
+# `hfscope plot`, the report's pages and the density lab's figures drawn with --cells into a fixed grid (plain text, no colours) for the demo and one
 # ATLAS workspace, compared with tests/render/golden/NAME.txt. The files were generated from the
 # code before the render layer was restructured, so a change of any drawn cell fails here.
 # UPDATE_GOLDEN=1 rewrites the files (review the diff before committing it).
@@ -16,12 +16,13 @@ unset NO_COLOR
 tmp=$(mktemp) || exit 1
 trap 'rm -f "$tmp"' EXIT
 nfail=0
-# case NAME WORKSPACE ARGS...: one golden file per case (`plot`, or `report` for report_*)
+# case NAME WORKSPACE ARGS...: one golden file per case (`plot`, or `report` for *report*,
+# `density` for density_*: no workspace)
 case_() {
     name=$1 ws=$2 cmd=plot
     shift 2
-    case $name in *report*) cmd=report ;; esac
-    "$HF" $cmd "$ws" -q "$@" >"$tmp" 2>&1
+    case $name in *report*) cmd=report ;; density_*) cmd=density ;; esac
+    "$HF" $cmd $ws -q "$@" >"$tmp" 2>&1
     echo "exit $?" >>"$tmp"
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$tmp" "$GOLD/$name.txt"
@@ -56,6 +57,10 @@ for w in demo ewk; do
     case_ ${w}_report "$ws" --cells 120x40
     case_ ${w}_report_nofit "$ws" --no-fit --logy --blind --cells 100x30
 done
+# the density lab's figures (small, fixed seed: the numbers are the same on every run)
+SMALL="--truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3 --seed 7"
+case_ density_camelback "" $SMALL --cells 100x30
+case_ density_ascii "" $SMALL --truth falling --cells 80x24 --ascii
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
     echo "golden: files rewritten in $GOLD"
     exit 0
