@@ -299,6 +299,33 @@ hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f, h
     return b.p;
 }
 
+/* First row of each page in start (n + 2 entries), start[pages] = n; returns the page count.
+ * A channel's rows stay on one page unless they alone exceed a page. */
+static size_t
+page_starts(const trow *rows, size_t n, size_t per, size_t *start)
+{
+    size_t pages = 0, b0 = 0, used = 0;
+
+    start[pages++] = 0;
+    while (b0 < n) {
+        size_t b1 = b0 + 1;
+        while (b1 < n && strcmp(rows[b1].chan, rows[b0].chan) == 0)
+            b1++;
+        if (used > 0 && used + (b1 - b0) > per) {
+            start[pages++] = b0;
+            used = 0;
+        }
+        used += b1 - b0;
+        while (used > per) { /* a channel longer than a page: cut it */
+            start[pages++] = b1 - (used - per);
+            used -= per;
+        }
+        b0 = b1;
+    }
+    start[pages] = n;
+    return pages;
+}
+
 hf_scene **
 hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_per_page,
                      size_t *npages, hf_error *err)
@@ -320,31 +347,10 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
     if (!rows)
         goto nomem;
     ncol = 2 + (pre != NULL) + (post != NULL);
-    /* page starts: a channel's rows stay on one page unless they alone exceed a page */
     start = malloc((n + 2) * sizeof *start);
     if (!start)
         goto nomem;
-    pages = 0;
-    start[pages++] = 0;
-    {
-        size_t b0 = 0, used = 0;
-        while (b0 < n) {
-            size_t b1 = b0 + 1;
-            while (b1 < n && strcmp(rows[b1].chan, rows[b0].chan) == 0)
-                b1++;
-            if (used > 0 && used + (b1 - b0) > per) {
-                start[pages++] = b0;
-                used = 0;
-            }
-            used += b1 - b0;
-            while (used > per) { /* a channel longer than a page: cut it */
-                start[pages++] = b1 - (used - per);
-                used -= per;
-            }
-            b0 = b1;
-        }
-    }
-    start[pages] = n;
+    pages = page_starts(rows, n, per, start);
     out = calloc(pages, sizeof *out);
     cell = malloc((per + 1) * ncol * sizeof *cell);
     rule = calloc(per + 1, sizeof *rule);
