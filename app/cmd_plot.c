@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/model/fit.h"
+#include "core/diag/systematics.h"
 #include "core/infer/infer.h"
 #include "core/infer/scan.h"
-#include "core/diag/systematics.h"
+#include "core/model/fit.h"
 #include "render/cairo.h"
 #include "render/cells.h"
 #include "render/plot_corr.h"
@@ -141,9 +141,9 @@ print_cells(const plotctx *pc, hf_scene *const *pages, size_t npages, const char
     size_t i;
 
     for (i = 0; i < npages; i++) {
-        char *txt = hf_cells_scene_text(pages[i], pc->cells_w, pc->cells_h,
-                                        pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE,
-                                        nc && *nc);
+        char *txt =
+            hf_cells_scene_text(pages[i], pc->cells_w, pc->cells_h,
+                                pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE, nc && *nc);
         if (!txt)
             return hf_cli_usage_error("out of memory");
         printf("== %s %zu/%zu\n%s", stem, i + 1, npages, txt);
@@ -889,23 +889,6 @@ remove_created(const char *dir, const char *created)
     free(tmp);
 }
 
-/* Parse --cells WxH (each 10..1000); 0 or -1. */
-static int
-parse_cells(const char *s, int *w, int *h)
-{
-    char *end;
-    long a = strtol(s, &end, 10), b;
-
-    if (*end != 'x')
-        return -1;
-    b = strtol(end + 1, &end, 10);
-    if (*end || a < 10 || a > 1000 || b < 10 || b > 1000)
-        return -1;
-    *w = (int)a;
-    *h = (int)b;
-    return 0;
-}
-
 /* Parse --size: single, double, or a width in inches. */
 static int
 parse_size(const char *s, double *w)
@@ -1001,9 +984,8 @@ check_args(plotctx *pc, const struct figure *fig)
     if (a->dpi < 10 || a->dpi > 1200)
         return hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)",
                                   a->dpi);
-    if (a->cells && parse_cells(a->cells, &pc->cells_w, &pc->cells_h) < 0)
-        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'",
-                                  a->cells);
+    if (a->cells && hf_cells_parse_size(a->cells, &pc->cells_w, &pc->cells_h) < 0)
+        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", a->cells);
     if (!pc->cli->output && !a->cells)
         return hf_cli_usage_error("plot: -o DIR is required");
     return parse_size(a->size, &pc->a.width);

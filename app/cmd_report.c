@@ -89,23 +89,6 @@ write_report(const char *path, const hf_model *m, const hf_fit_result *fit,
     return rc;
 }
 
-/* --cells WxH (each 10..1000); 0 or -1. */
-static int
-parse_cells(const char *s, int cells[2])
-{
-    char *end;
-    long a = strtol(s, &end, 10), b;
-
-    if (*end != 'x')
-        return -1;
-    b = strtol(end + 1, &end, 10);
-    if (*end || a < 10 || a > 1000 || b < 10 || b > 1000)
-        return -1;
-    cells[0] = (int)a;
-    cells[1] = (int)b;
-    return 0;
-}
-
 int
 cmd_report(int argc, char **argv)
 {
@@ -137,7 +120,7 @@ cmd_report(int argc, char **argv)
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
     }
-    if (cells_arg && parse_cells(cells_arg, cells) < 0)
+    if (cells_arg && hf_cells_parse_size(cells_arg, &cells[0], &cells[1]) < 0)
         rc = hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells_arg);
     else if (!cli.output && !table && !cells_arg)
         rc = hf_cli_usage_error("report: -o REPORT.pdf (or --table FILE) is required");

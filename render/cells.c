@@ -1489,6 +1489,22 @@ hf_cells_to_text(const hf_cellgrid *g, const hf_palette *pal)
     return b.s;
 }
 
+int
+hf_cells_parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b;
+
+    if (*end != 'x')
+        return -1;
+    b = strtol(end + 1, &end, 10);
+    if (*end || a < 10 || a > 1000 || b < 10 || b > 1000)
+        return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
 char *
 hf_cells_scene_text(const hf_scene *s, int w, int h, hf_glyphs glyphs, bool mono)
 {

@@ -69,6 +69,9 @@ void hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs);
  * colours as xterm-256 SGR escapes. Returns a malloc'ed string (caller frees), NULL on ENOMEM. */
 char *hf_cells_to_text(const hf_cellgrid *g, const hf_palette *pal);
 
+/* Parse a grid size "WxH" (each 10..1000, as --cells takes it) into *w, *h; 0 or -1. */
+int hf_cells_parse_size(const char *s, int *w, int *h);
+
 /* Scene s drawn into a new w x h grid (mono: monochrome fill patterns) and returned as
  * hf_cells_to_text without colours: a malloc'ed string, NULL on ENOMEM. */
 char *hf_cells_scene_text(const hf_scene *s, int w, int h, hf_glyphs glyphs, bool mono);

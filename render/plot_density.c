@@ -864,8 +864,8 @@ fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         return -1;
     if (!legend(s, p, "naive: g " PLUSMINUS_TEXT " " SQRT "g", nv, HF_LEGEND_FILL, HF_DASH_SOLID,
                 HF_MARKER_NONE) ||
-        (boot && (!legend(s, p, "bootstrap band (training spread + sampling noise)", pl, HF_LEGEND_FILL,
-                          HF_DASH_SOLID, HF_MARKER_NONE) ||
+        (boot && (!legend(s, p, "bootstrap band (training spread + sampling noise)", pl,
+                          HF_LEGEND_FILL, HF_DASH_SOLID, HF_MARKER_NONE) ||
                   !legend(s, p, "debiased band (estimated bias removed)", db, HF_LEGEND_FILL,
                           HF_DASH_SOLID, HF_MARKER_NONE))) ||
         !legend(s, p, hf_scene_printf(s, "nominal %.1f%%", 100 * r->nominal_coverage), ref,

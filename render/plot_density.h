@@ -1,7 +1,7 @@
-/* render/plot_density.h - figures of the density lab (core/density/density.h) as scenes: MSE against the
- * number of generated events, its decomposition, amplification against bandwidth and binning,
- * one repetition's truth / training histogram / KDE / generated histogram, MSE against compute,
- * the coverage of the error bars, and one generated histogram's bootstrap bands. */
+/* render/plot_density.h - figures of the density lab (core/density/density.h) as scenes: MSE
+ * against the number of generated events, its decomposition, amplification against bandwidth and
+ * binning, one repetition's truth / training histogram / KDE / generated histogram, MSE against
+ * compute, the coverage of the error bars, and one generated histogram's bootstrap bands. */
 #ifndef HF_PLOT_DENSITY_H
 #define HF_PLOT_DENSITY_H
 

@@ -269,8 +269,7 @@ hf_plot_brazil(const hf_brazil_data *d, hf_error *err)
                                         HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_OBSERVED, 0)))
             goto nomem;
         it->width = HF_WIDTH_THICK;
-        if (!hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0),
-                                 HF_LEGEND_LINE))
+        if (!hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0), HF_LEGEND_LINE))
             goto nomem;
     }
     if (brazil_legend(s, p, d) < 0)

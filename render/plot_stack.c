@@ -185,7 +185,7 @@ static int
 stackdata_alloc(stackdata *d, const hf_model *m, size_t nb)
 {
     size_t n = nb ? nb : 1, ncs = m->ncs ? m->ncs : 1;
-    double **arr[] = {&d->xc,  &d->dat, &d->elo, &d->ehi, &d->blo,  &d->bhi,
+    double **arr[] = {&d->xc,  &d->dat, &d->elo, &d->ehi,  &d->blo, &d->bhi,
                       &d->rlo, &d->rhi, &d->rv,  &d->relo, &d->rehi};
     size_t k, na = sizeof arr / sizeof arr[0];
 
@@ -249,8 +249,8 @@ stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_option
             d->rhi[b] = 1 + e / nu;
             d->dev = fmax(d->dev, e / nu);
             if (opt->show_data && d->dat[b] > 0)
-                d->dev = fmax(d->dev, fmax(fabs(d->rv[b] - d->relo[b] - 1),
-                                           fabs(d->rv[b] + d->rehi[b] - 1)));
+                d->dev = fmax(
+                    d->dev, fmax(fabs(d->rv[b] - d->relo[b] - 1), fabs(d->rv[b] + d->rehi[b] - 1)));
         } else {
             d->rv[b] = d->relo[b] = d->rehi[b] = d->rlo[b] = d->rhi[b] = NAN;
         }
@@ -308,16 +308,15 @@ main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, siz
         !hf_panel_add_band(s, mp, nb, true, d->edges, d->blo, d->bhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)))
         return -1;
-    if (opt->show_data && !hf_panel_add_points(s, mp, nb, d->xc, d->dat, NULL, NULL, d->elo,
-                                               d->ehi, HF_MARKER_CIRCLE,
-                                               hf_ink_of(HF_ROLE_DATA, 0)))
+    if (opt->show_data && !hf_panel_add_points(s, mp, nb, d->xc, d->dat, NULL, NULL, d->elo, d->ehi,
+                                               HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
         return -1;
     /* channel, fit state and labels in the title line above the plot: the plot area's top
      * belongs to the legend alone, so the two can never collide */
-    t = hf_scene_printf(s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name,
-                        opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? " \xc2\xb7 " : "",
-                        opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? " \xc2\xb7 " : "",
-                        opt->extra_label ? opt->extra_label : "");
+    t = hf_scene_printf(
+        s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name, opt->postfit ? "post-fit" : "pre-fit",
+        opt->lumi_label ? " \xc2\xb7 " : "", opt->lumi_label ? opt->lumi_label : "",
+        opt->extra_label ? " \xc2\xb7 " : "", opt->extra_label ? opt->extra_label : "");
     if (!t || hf_panel_set_title(s, mp, t) < 0)
         return -1;
     /* legend from the top of the stack down, as the eye reads it */
@@ -351,9 +350,9 @@ ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_option
                            hf_ink_of(HF_ROLE_BAND, 0)) ||
         !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
         return -1;
-    if (opt->show_data && !hf_panel_add_points(s, rp, nb, d->xc, d->rv, NULL, NULL, d->relo,
-                                               d->rehi, HF_MARKER_CIRCLE,
-                                               hf_ink_of(HF_ROLE_DATA, 0)))
+    if (opt->show_data &&
+        !hf_panel_add_points(s, rp, nb, d->xc, d->rv, NULL, NULL, d->relo, d->rehi,
+                             HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
         return -1;
     return 0;
 }
