@@ -817,13 +817,13 @@ plot_limits(plotctx *pc, const char *path, double width)
     char *poi = NULL;
     int rc = read_limits(path, &pts, &n, &nerr, &poi);
 
-    if (rc == 0) {
+    if (rc == 0 && pts) { /* read_limits fails without a limit */
         if (nerr)
             hf_cli_warn("%s: %zu signal points failed and are left out", path, nerr);
         qsort(pts, n, sizeof *pts, cmp_limpt);
         rc = plot_limit_points(pc, pts, n, poi ? poi : "POI", width);
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; pts && i < n; i++)
         free(pts[i].name);
     free(pts);
     free(poi);

@@ -37,7 +37,7 @@ hf_cells_new(int w, int h)
     hf_cellgrid *g = calloc(1, sizeof(*g));
     if (g == NULL)
         return NULL;
-    g->cell = malloc((size_t)w * (size_t)h * sizeof(*g->cell));
+    g->cell = calloc((size_t)w * (size_t)h, sizeof(*g->cell));
     if (g->cell == NULL) {
         free(g);
         return NULL;
@@ -65,7 +65,7 @@ hf_cells_resize(hf_cellgrid *g, int w, int h)
     if (w < 1 || h < 1)
         return -1;
     if (w != g->w || h != g->h) {
-        hf_cell *c = malloc((size_t)w * (size_t)h * sizeof(*c));
+        hf_cell *c = calloc((size_t)w * (size_t)h, sizeof(*c));
         if (c == NULL)
             return -1;
         free(g->cell);
