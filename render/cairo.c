@@ -1376,28 +1376,20 @@ draw_legend(dc *c, layout *L, const hf_panel *p)
     } else if (p->legend_pos == HF_LEGPOS_ABOVE) {
         bx = 6;
         by = fmax(0, L->outer.y - L->legh - 3);
-    } else if (p->legend_pos == HF_LEGPOS_TOP_LEFT) {
-        bx = L->area.x + pad + 2;
-        by = L->area.y + pad;
     } else {
-        double rx = L->area.x + L->area.w - L->legw - pad, lx = L->area.x + pad + 2;
-        double ty = L->area.y + pad, byb = L->area.y + L->area.h - L->legh - pad - 2;
-        bx = rx;
-        by = ty;
+        /* inside: top left when asked, else the corner covering least (top right first) */
+        const double inset[4] = {pad + 2, pad, pad, pad + 2};
+        hf_rect box[HF_NCORNERS];
+        double score[HF_NCORNERS];
+        int k = p->legend_pos == HF_LEGPOS_TOP_LEFT ? HF_CORNER_TL : HF_CORNER_TR;
+        hf_layout_corners(&L->area, L->legw, L->legh, inset, box);
         if (p->legend_pos == HF_LEGPOS_INSIDE_AUTO) {
-            /* the corner covering least, in the order top right, top left, bottom right,
-             * bottom left (ties keep the earlier) */
-            const double cx[4] = {rx, lx, rx, lx}, cy[4] = {ty, ty, byb, byb};
-            double score[4];
-            int k;
-            for (k = 0; k < 4; k++) {
-                hf_rect box = {cx[k], cy[k], L->legw, L->legh};
-                score[k] = hf_layout_cover(p, &L->area, &box);
-            }
-            k = hf_layout_pick(score, 4);
-            bx = cx[k];
-            by = cy[k];
+            for (k = 0; k < HF_NCORNERS; k++)
+                score[k] = hf_layout_cover(p, &L->area, &box[k]);
+            k = hf_layout_pick(score, HF_NCORNERS);
         }
+        bx = box[k].x;
+        by = box[k].y;
     }
     for (i = 0; i < p->nlegend; i++) {
         const hf_legend_entry *e = &p->legend[i];

@@ -1137,19 +1137,22 @@ draw_legend(hf_cellgrid *g, const geom *gm, const hf_panel *p, int outside_x)
         h = maxh;
     if (h < 1)
         return 0;
-    int x;
-    if (outside_x >= 0) {
-        x = outside_x;
-    } else {
-        int xr = gm->px + gm->pw - w;
-        if (p->legend_pos == HF_LEGPOS_TOP_LEFT)
-            x = xl;
-        else if (p->legend_pos == HF_LEGPOS_TOP_RIGHT)
-            x = xr;
-        else { /* the corner hiding least, the right one on ties (render/layout.h) */
-            const double score[2] = {occupied(g, xr, y, w, h), occupied(g, xl, y, w, h)};
-            x = hf_layout_pick(score, 2) == 0 ? xr : xl;
+    int x = outside_x;
+    if (outside_x < 0) {
+        /* a top corner (render/layout.h; the bottom ones stay free for the data): top left
+         * when asked, top right when asked, else the one hiding fewer drawn cells */
+        const hf_rect area = {gm->px, gm->py, gm->pw, gm->ph};
+        const double inset[4] = {1, 0, 0, 0};
+        hf_rect box[HF_NCORNERS];
+        int k = p->legend_pos == HF_LEGPOS_TOP_LEFT ? HF_CORNER_TL : HF_CORNER_TR;
+        hf_layout_corners(&area, w, h, inset, box);
+        if (p->legend_pos != HF_LEGPOS_TOP_LEFT && p->legend_pos != HF_LEGPOS_TOP_RIGHT) {
+            double score[2];
+            for (int c = 0; c < 2; c++)
+                score[c] = occupied(g, (int)box[c].x, (int)box[c].y, w, h);
+            k = hf_layout_pick(score, 2);
         }
+        x = (int)box[k].x;
     }
     int covered = outside_x >= 0 ? 0 : occupied(g, x, y, w, h);
     int row = 0;

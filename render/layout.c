@@ -167,6 +167,22 @@ hf_layout_cover(const hf_panel *p, const hf_rect *area, const hf_rect *box)
     return score;
 }
 
+void
+hf_layout_corners(const hf_rect *area, double w, double h, const double inset[4],
+                  hf_rect out[HF_NCORNERS])
+{
+    double right = area->x + area->w - w - inset[1], left = area->x + inset[0];
+    double top = area->y + inset[2], bottom = area->y + area->h - h - inset[3];
+    int k;
+
+    for (k = 0; k < HF_NCORNERS; k++) {
+        out[k].x = k == HF_CORNER_TR || k == HF_CORNER_BR ? right : left;
+        out[k].y = k == HF_CORNER_TR || k == HF_CORNER_TL ? top : bottom;
+        out[k].w = w;
+        out[k].h = h;
+    }
+}
+
 int
 hf_layout_pick(const double *score, int n)
 {

@@ -42,6 +42,13 @@ void hf_layout_align_columns(const hf_scene *s, const hf_rect *outer, hf_rect *a
  * text, mapped into area) a legend box would cover: a weighted count, text weighing most. */
 double hf_layout_cover(const hf_panel *p, const hf_rect *area, const hf_rect *box);
 
+/* Where a w x h legend may go inside a plot area, in order of preference: top right, top left,
+ * bottom right, bottom left; inset = {left, right, top, bottom} distances from the area's edges
+ * (the backend's padding). */
+enum { HF_CORNER_TR = 0, HF_CORNER_TL, HF_CORNER_BR, HF_CORNER_BL, HF_NCORNERS };
+void hf_layout_corners(const hf_rect *area, double w, double h, const double inset[4],
+                       hf_rect out[HF_NCORNERS]);
+
 /* The candidate with the smallest score, the earliest on ties: candidates come in order of
  * preference (a legend: top right, top left, bottom right, bottom left). */
 int hf_layout_pick(const double *score, int n);

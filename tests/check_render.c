@@ -14,6 +14,7 @@
 #include "core/stats.h"
 #include "render/axis.h"
 #include "render/cairo.h"
+#include "render/layout.h"
 #include "render/palette.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
@@ -957,6 +958,63 @@ START_TEST(test_yields_rescale)
 }
 END_TEST
 
+/* render/layout.c: corners in order of preference, the first minimum wins, stacked panels share
+ * margins, a legend box over data points counts them, tick targets follow the room. */
+START_TEST(test_layout_shared_geometry)
+{
+    const hf_rect area = {10, 20, 100, 50};
+    const double inset[4] = {6, 4, 4, 6}, tie[4] = {3, 3, 1, 1}, lone[2] = {0, 0};
+    hf_rect box[HF_NCORNERS], outer[2], pa[2];
+    hf_scene *s = hf_scene_new(3.4, 3.4);
+    hf_panel *top, *bottom;
+    hf_tickset few, many;
+    const double px[3] = {0.9, 0.85, 0.1}, py[3] = {0.9, 0.85, 0.2};
+    int col, row;
+
+    hf_layout_corners(&area, 30, 10, inset, box);
+    ck_assert_double_eq(box[HF_CORNER_TR].x, 10 + 100 - 30 - 4);
+    ck_assert_double_eq(box[HF_CORNER_TL].x, 16);
+    ck_assert_double_eq(box[HF_CORNER_TR].y, 24);
+    ck_assert_double_eq(box[HF_CORNER_BL].y, 20 + 50 - 10 - 6);
+    ck_assert_int_eq(hf_layout_pick(tie, 4), 2);
+    ck_assert_int_eq(hf_layout_pick(lone, 2), 0);
+    hf_layout_legend_slot(7, 2, 3, &col, &row);
+    ck_assert(col == 0 && row == 3);
+    hf_layout_legend_slot(7, 2, 4, &col, &row);
+    ck_assert(col == 1 && row == 0);
+
+    ck_assert_ptr_nonnull(s);
+    top = hf_scene_add_panel(s, 0, 0, 1, 0.7);
+    bottom = hf_scene_add_panel(s, 0, 0.7, 1, 1);
+    ck_assert(top && bottom && hf_layout_same_column(top, bottom));
+    outer[0] = hf_layout_outer(top, 200, 100, 10);
+    outer[1] = hf_layout_outer(bottom, 200, 100, 10);
+    ck_assert_double_eq(outer[0].y, 10);
+    ck_assert_double_eq_tol(outer[1].y, 10 + 0.7 * 90, 1e-12);
+    pa[0] = (hf_rect){outer[0].x + 30, outer[0].y, 160, 50};
+    pa[1] = (hf_rect){outer[1].x + 20, outer[1].y, 150, 20};
+    hf_layout_align_columns(s, outer, pa, 10);
+    ck_assert_double_eq(pa[0].x, pa[1].x);
+    ck_assert_double_eq(pa[0].w, pa[1].w);
+    ck_assert_double_eq(pa[0].x, 30);
+
+    /* points in the top right corner: that corner scores, the bottom left does not */
+    hf_panel_set_axis(s, &top->x, 0, 1, false, NULL);
+    hf_panel_set_axis(s, &top->y, 0, 1, false, NULL);
+    ck_assert_ptr_nonnull(hf_panel_add_points(s, top, 3, px, py, NULL, NULL, NULL, NULL,
+                                              HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)));
+    hf_layout_corners(&area, 30, 15, inset, box);
+    ck_assert_double_eq(hf_layout_cover(top, &area, &box[HF_CORNER_TR]), 4);
+    ck_assert_double_eq(hf_layout_cover(top, &area, &box[HF_CORNER_TL]), 0);
+    ck_assert_double_eq(hf_layout_cover(top, &area, &box[HF_CORNER_BL]), 2);
+
+    hf_layout_ticks(&top->x, 20, 10, 0, &few);
+    hf_layout_ticks(&top->x, 400, 10, 0, &many);
+    ck_assert_uint_lt(few.n, many.n);
+    hf_scene_free(s);
+}
+END_TEST
+
 Suite *
 render_suite(void)
 {
@@ -965,6 +1023,7 @@ render_suite(void)
 
     tcase_add_test(tc, test_axis_linear_nice);
     tcase_add_test(tc, test_axis_log_decades);
+    tcase_add_test(tc, test_layout_shared_geometry);
     suite_add_tcase(s, tc);
     tc = tcase_create("palette");
     tcase_add_test(tc, test_palette_file_matches_builtin);
