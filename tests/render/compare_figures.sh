@@ -24,6 +24,8 @@ figures() { # BIN OUT
             "$1" plot "$ws" -q --format $fmt --dpi 60 -o $o/g --what brazil --points 6
             "$1" plot "$ws" -q --format $fmt --dpi 60 -o $o/h --what templates --np $np
             "$1" plot "$ws" -q --format $fmt --dpi 60 -o $o/i --what interp --np $np --channel $ch
+            "$1" plot "$ws" -q --format $fmt --dpi 60 -o $o/j --what brazil \
+                --limits tests/render/limits.jsonl
         done
         "$1" report "$ws" -q -o $2/$w/report.pdf --table $2/$w/yields.md
         "$1" report "$ws" -q -o $2/$w/report_nofit.pdf --no-fit --logy --blind

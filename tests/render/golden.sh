@@ -57,6 +57,9 @@ for w in demo ewk; do
     case_ ${w}_report "$ws" --cells 120x40
     case_ ${w}_report_nofit "$ws" --no-fit --logy --blind --cells 100x30
 done
+# upper limits across signal points (a hand-written file: four points, one failed), bad sizes
+case_ demo_limits "$DEMO" --what brazil --limits tests/render/limits.jsonl --cells 100x30
+case_ demo_cells_bad "$DEMO" --what stack --cells 5x5
 # the density lab's figures (small, fixed seed: the numbers are the same on every run)
 SMALL="--truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3 --seed 7"
 case_ density_camelback "" $SMALL --cells 100x30
