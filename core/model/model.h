@@ -135,5 +135,9 @@ double hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, doubl
 void hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
 /* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). */
 void hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac);
+/* Diagonal second derivatives d2 nu / d theta_j^2 of the per-sample yields: m->nys x npar,
+ * row-major (the curvature of the interpolated templates; with the Jacobian it rebuilds the
+ * Hessian diagonal exactly). Returns 0, or -1 when out of memory. */
+int hf_model_curvature_by_sample(const hf_model *m, const double *pars, double *d2);
 
 #endif

@@ -728,3 +728,77 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
         sample_hessian(ev, i, pars, H);
     return s;
 }
+
+/* Diagonal second derivatives of one (channel, sample)'s yields, d2 nu_sb / d theta_j^2, into
+ * rows e->ys .. of d2 (nys x npar). The same term pairs as sample_hessian, restricted to pairs
+ * of one parameter: a term's own second derivative plus twice each cross product of two terms
+ * driven by the same parameter (a normsys and a histosys of one name, for example). */
+static void
+sample_curvature(hf_eval *ev, size_t i, const double *pars, double *d2)
+{
+    const hf_model *m = ev->m;
+    const hf_cs *e = &m->cs[i];
+    const hf_term *T = m->term + e->term0;
+    const double *fb = ev->fb + e->ys, *sumb = ev->sumb + e->ys;
+    const double *tv = ev->tval + e->term0, *td = ev->tder + e->term0, *td2 = ev->tder2 + e->term0;
+    size_t nb = e->nbins, np = m->npar, ns = e->nscal, nf = e->nscal + e->nbinf;
+    double scal = ev->scal[i], *row0 = d2 + e->ys * np;
+    prefix_suffix(ev, e);
+    for (size_t k = 0; k < ns; k++) {
+        size_t p = T[k].par;
+        double without_k = ev->pre[k] * ev->suf[k + 1], sk = without_k * td[k], mid = 1.0;
+        for (size_t b = 0; b < nb; b++)
+            row0[b * np + p] += without_k * td2[k] * fb[b] * sumb[b];
+        for (size_t l = k + 1; l < ns; l++) {
+            if (T[l].par == p)
+                for (size_t b = 0; b < nb; b++)
+                    row0[b * np + p] += 2.0 * ev->pre[k] * mid * ev->suf[l + 1] * td[k] * td[l] *
+                                        fb[b] * sumb[b];
+            mid *= tv[l];
+        }
+        for (size_t l = ns; l < nf; l++)
+            for (size_t b = 0; b < nb; b++)
+                if (T[l].par + b == p)
+                    row0[b * np + p] += 2.0 * sk * perbin_others(m, e, pars, b, l, l) * sumb[b];
+        for (size_t l = nf; l < e->nterm; l++) {
+            if (T[l].par != p)
+                continue;
+            const double *hd = ev->hder + ev->hoff[e->term0 + l];
+            for (size_t b = 0; b < nb; b++)
+                row0[b * np + p] += 2.0 * sk * fb[b] * hd[b];
+        }
+    }
+    for (size_t k = ns; k < nf; k++) {
+        for (size_t l = k + 1; l < nf; l++)
+            for (size_t b = 0; b < nb; b++)
+                if (T[k].par == T[l].par)
+                    row0[b * np + T[k].par + b] +=
+                        2.0 * scal * perbin_others(m, e, pars, b, k, l) * sumb[b];
+        for (size_t l = nf; l < e->nterm; l++) {
+            const double *hd = ev->hder + ev->hoff[e->term0 + l];
+            for (size_t b = 0; b < nb; b++)
+                if (T[k].par + b == T[l].par)
+                    row0[b * np + T[l].par] +=
+                        2.0 * scal * perbin_others(m, e, pars, b, k, k) * hd[b];
+        }
+    }
+    for (size_t k = nf; k < e->nterm; k++) {
+        const double *hd2 = ev->hder2 + ev->hoff[e->term0 + k];
+        for (size_t b = 0; b < nb; b++)
+            row0[b * np + T[k].par] += scal * fb[b] * hd2[b];
+    }
+}
+
+int
+hf_model_curvature_by_sample(const hf_model *m, const double *pars, double *d2)
+{
+    hf_eval *ev = hf_eval_new(m);
+    if (ev == NULL)
+        return -1;
+    forward(m, ev, pars, ev->nu, NULL, D_SECOND);
+    memset(d2, 0, m->nys * m->npar * sizeof(double));
+    for (size_t i = 0; i < m->ncs; i++)
+        sample_curvature(ev, i, pars, d2);
+    hf_eval_free(ev);
+    return 0;
+}

@@ -1,0 +1,310 @@
+/* tests/check_diag.c - the observed-information decomposition (against the engine's analytic
+ * Hessian on every reference workspace, against finite differences of the Jacobian, and against
+ * closed forms on a synthetic two-channel model), its flags and explanations, and MINOS
+ * intervals (against iminuit's MINOS in tests/reference). */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/diag/constraints.h"
+#include "core/json/patch.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
+#include "core/model/workspace.h"
+#include "tests/test_util.h"
+
+Suite *diag_suite(void);
+
+typedef struct dcase {
+    cJSON *ref;
+    hf_workspace *ws;
+    hf_model *m;
+    hf_data d;
+    hf_fit_result fit;
+} dcase;
+
+static const char *const cases[] = {
+    "atlas_1Lbb_CRs_bkgonly",     "atlas_1Lbb_simplified", "atlas_compressed_ewkinos_bkgonly",
+    "atlas_sbottom_SRA_full",     "atlas_tutorial_fullexample", "pyhf_example_patchset",
+    "toy_1bin_normsys",           "toy_1bin_shapesys",     "toy_2bin_2channel_coupledhistosys",
+    "toy_2bin_2channel_coupledshapefactor",
+};
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static void
+dcase_compile(dcase *c, cJSON *doc, const char *path)
+{
+    hf_error err = {0};
+    c->ws = hf_workspace_from_json(doc, path, &err);
+    ck_assert_msg(c->ws != NULL, "%s: %s", path, hf_error_msg(&err));
+    c->m = hf_model_compile(c->ws, NULL, &err);
+    ck_assert_msg(c->m != NULL, "%s: %s", path, hf_error_msg(&err));
+    c->d = hf_model_data(c->m);
+    ck_assert_int_eq(hf_fit(c->m, &c->d, NULL, &c->fit, &err), 0);
+}
+
+/* Load reference case `name` (its patchset applied when it has one) and fit it; -1 when the
+ * reference set is not present. */
+static int
+dcase_load(dcase *c, const char *name)
+{
+    memset(c, 0, sizeof(*c));
+    char *wspath = tu_refpath(name, "workspace.json");
+    char *pspath = tu_refpath(name, "patchset.json");
+    char *refpath = tu_refpath(name, "reference.json");
+    FILE *f = fopen(wspath, "r");
+    int rc = -1;
+    if (f != NULL) {
+        fclose(f);
+        hf_error err = {0};
+        cJSON *doc = hf_json_load_file(wspath, &err);
+        ck_assert_msg(doc != NULL, "%s: %s", wspath, hf_error_msg(&err));
+        FILE *pf = fopen(pspath, "r");
+        if (pf != NULL) {
+            fclose(pf);
+            ck_assert_int_eq(hf_patchset_apply_named(doc, pspath, NULL, &err), 0);
+        }
+        c->ref = tu_load_json(refpath);
+        dcase_compile(c, doc, wspath);
+        rc = 0;
+    }
+    free(wspath);
+    free(pspath);
+    free(refpath);
+    return rc;
+}
+
+static void
+dcase_free(dcase *c)
+{
+    hf_fit_result_release(&c->fit);
+    hf_model_free(c->m);
+    hf_workspace_free(c->ws);
+    cJSON_Delete(c->ref);
+}
+
+/* |got - want| <= rel * max(1, |want|) */
+static void
+assert_close(double got, double want, double rel, const char *what, const char *name)
+{
+    double tol = rel * fmax(1.0, fabs(want));
+    ck_assert_msg(fabs(got - want) <= tol, "%s of %s: %.15g, want %.15g", what, name, got, want);
+}
+
+/* ------------------------------------------------- decomposition vs the analytic Hessian */
+
+/* Prior + first order + curvature = the Hessian diagonal of core/model/nll.c for every
+ * parameter at the best fit; channels add up to the parts, samples to the curvature. */
+START_TEST(test_info_adds_up_to_hessian)
+{
+    dcase c;
+    if (dcase_load(&c, cases[_i]) < 0)
+        return;
+    const hf_model *m = c.m;
+    size_t np = m->npar;
+    double *H = malloc(np * np * sizeof(double));
+    hf_eval *ev = hf_eval_new(m);
+    ck_assert(H != NULL && ev != NULL);
+    ck_assert(isfinite(hf_model_hessian(ev, c.fit.x, &c.d, H)));
+    hf_obsinfo in;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_obsinfo_compute(m, &c.d, c.fit.x, true, &in, &err), 0);
+    for (size_t j = 0; j < np; j++) {
+        const char *nm = m->par[j].name;
+        assert_close(in.total[j], H[j * np + j], 1e-10, "H_jj", nm);
+        assert_close(in.prior[j] + in.first[j] + in.curv[j], in.total[j], 1e-12, "sum", nm);
+        double sf = 0, sc = 0, bf = 0, bc = 0, cs = 0;
+        for (size_t ch = 0; ch < m->nchan; ch++) {
+            sf += in.chan_first[j * m->nchan + ch];
+            sc += in.chan_curv[j * m->nchan + ch];
+        }
+        for (size_t b = 0; b < m->nbins; b++) {
+            bf += in.bin_first[j * m->nbins + b];
+            bc += in.bin_curv[j * m->nbins + b];
+        }
+        for (size_t k = 0; k < m->ncs; k++)
+            cs += in.cs_curv[j * m->ncs + k];
+        assert_close(sf, in.first[j], 1e-12, "channel first order", nm);
+        assert_close(bf, in.first[j], 1e-10, "bin first order", nm);
+        assert_close(sc, in.curv[j], 1e-12, "channel curvature", nm);
+        assert_close(bc, in.curv[j], 1e-10, "bin curvature", nm);
+        assert_close(cs, in.curv[j], 1e-10, "sample curvature", nm);
+        ck_assert(in.first[j] >= 0);
+    }
+    hf_obsinfo_release(&in);
+    hf_eval_free(ev);
+    free(H);
+    dcase_free(&c);
+}
+END_TEST
+
+/* The per-sample second derivatives against central differences of the analytic per-sample
+ * Jacobian (step 1e-5 away from the interpolation knots at +-1). */
+START_TEST(test_curvature_finite_difference)
+{
+    dcase c;
+    if (dcase_load(&c, cases[_i]) < 0)
+        return;
+    const hf_model *m = c.m;
+    size_t np = m->npar, ny = m->nys;
+    double *x = malloc(np * sizeof(double)), *d2 = malloc((ny * np + 1) * sizeof(double));
+    double *jp = malloc((ny * np + 1) * sizeof(double)), *jm = malloc((ny * np + 1) * sizeof(double));
+    ck_assert(x && d2 && jp && jm);
+    memcpy(x, c.fit.x, np * sizeof(double));
+    for (size_t j = 0; j < np; j++)
+        if (fabs(fabs(x[j]) - 1.0) < 1e-3)
+            x[j] += 3e-3; /* off the knot: code4 and code4p are C2 but not C3 there */
+    ck_assert_int_eq(hf_model_curvature_by_sample(m, x, d2), 0);
+    const double h = 1e-5;
+    for (size_t j = 0; j < np; j++) {
+        double x0 = x[j];
+        x[j] = x0 + h;
+        hf_model_jacobian_by_sample(m, x, jp);
+        x[j] = x0 - h;
+        hf_model_jacobian_by_sample(m, x, jm);
+        x[j] = x0;
+        for (size_t r = 0; r < ny; r++) {
+            double fd = (jp[r * np + j] - jm[r * np + j]) / (2 * h);
+            double scale = fmax(1e-3, fabs(jp[r * np + j]) + fabs(d2[r * np + j]));
+            ck_assert_msg(fabs(fd - d2[r * np + j]) <= 1e-5 * scale, "%s row %zu: %.10g fd %.10g",
+                          m->par[j].name, r, d2[r * np + j], fd);
+        }
+        if (np > 40 && j >= 40)
+            break; /* the large models: the first 40 parameters cover every modifier type */
+    }
+    free(x);
+    free(d2);
+    free(jp);
+    free(jm);
+    dcase_free(&c);
+}
+END_TEST
+
+/* ---------------------------------------------- the published over-constraint, explained */
+
+static size_t
+entry_of(const hf_constraints *c, const hf_model *m, const char *name)
+{
+    int j = hf_model_find_par(m, name);
+    ck_assert_msg(j >= 0, "no parameter %s", name);
+    for (size_t i = 0; i < c->n; i++)
+        if (c->p[i].par == (size_t)j)
+            return i;
+    ck_abort_msg("%s is not in the constraints list", name);
+    return 0;
+}
+
+/* The JES parameters of atlas_compressed_ewkinos_bkgonly: the fit halves their width, and the
+ * decomposition must say why, adding up to the fit's width and naming curvature and channels. */
+START_TEST(test_ewkinos_jes_explained)
+{
+    dcase c;
+    if (dcase_load(&c, "atlas_compressed_ewkinos_bkgonly") < 0)
+        return;
+    hf_constraints con;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_constraints_compute(c.m, &c.fit, NULL, &con, &err), 0);
+    static const char *const names[] = {"JET_EffectiveNP_4", "JET_EffectiveNP_1",
+                                        "JET_JER_EffectiveNP_4"};
+    for (size_t k = 0; k < 3; k++) {
+        size_t i = entry_of(&con, c.m, names[k]);
+        const hf_constraints_par *p = &con.p[i];
+        /* the conditional width reproduces the fit's (these have no strong partners) */
+        ck_assert_msg(fabs(p->conditional_sigma / p->postfit_sigma - 1) < 0.05, "%s: %g vs %g",
+                      names[k], p->conditional_sigma, p->postfit_sigma);
+        ck_assert(p->ratio < 0.65);
+        /* most of the data's information is template curvature, the prior is not 99% */
+        ck_assert(p->flags & HF_CFLAG_CURVATURE);
+        ck_assert(p->flags & HF_CFLAG_ONE_SIDED);
+        ck_assert(p->info_curv > 0.5 * p->info);
+        ck_assert(p->info_prior < 0.5 * p->info);
+        char *why = hf_constraints_explain(c.m, &con, i);
+        ck_assert_ptr_nonnull(why);
+        ck_assert_msg(strstr(why, "template curvature") != NULL, "%s", why);
+        size_t idx[64], ns = hf_constraints_info_sources(&con, i, 0.1, idx);
+        ck_assert_uint_ge(ns, 1);
+        ck_assert(con.nchan <= 64);
+        ck_assert_msg(strstr(why, c.m->chan[idx[0]]->name) != NULL, "%s names not %s", why,
+                      c.m->chan[idx[0]]->name);
+        free(why);
+    }
+    hf_constraints_release(&con);
+    dcase_free(&c);
+}
+END_TEST
+
+/* ------------------------------------------------------ synthetic two-channel closed forms */
+
+/* SR: 100 events, theta a histosys with both templates above nominal (hi 110, lo 105), 80
+ * observed: a deficit. CR: 10000 events, kappa a +-5% normsys, data = nominal. */
+static const char *two_channel =
+    "{\"channels\": ["
+    " {\"name\": \"CR\", \"samples\": [{\"name\": \"bkg\", \"data\": [10000.0], \"modifiers\": ["
+    "   {\"name\": \"kappa\", \"type\": \"normsys\", \"data\": {\"hi\": 1.05, \"lo\": 0.95}}]}]},"
+    " {\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0], \"modifiers\": ["
+    "   {\"name\": \"theta\", \"type\": \"histosys\","
+    "    \"data\": {\"hi_data\": [110.0], \"lo_data\": [105.0]}}]}]}],"
+    " \"observations\": [{\"name\": \"CR\", \"data\": [10000.0]}, {\"name\": \"SR\", \"data\": [80.0]}],"
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"kappa\", \"parameters\": []}}],"
+    " \"version\": \"1.0.0\"}";
+
+START_TEST(test_two_channel_closed_form)
+{
+    dcase c = {0};
+    dcase_compile(&c, cJSON_Parse(two_channel), "two_channel.json");
+    ck_assert(c.fit.converged);
+    hf_constraints con;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_constraints_compute(c.m, &c.fit, NULL, &con, &err), 0);
+    /* theta: code4p delta(a) = S a + A g(a), S = (d+ + d-)/2, A = (d+ - d-)/16 with d+ = 10,
+     * d- = -5, g = a^2 (15 - 10 a^2 + 3 a^4) inside |a| <= 1 (pyhf code4p) */
+    size_t it = entry_of(&con, c.m, "theta");
+    double a = c.fit.x[con.p[it].par];
+    double S = 2.5, A = 15.0 / 16.0, a2 = a * a;
+    double g = a2 * (15 - 10 * a2 + 3 * a2 * a2), g1 = a * (30 - 40 * a2 + 18 * a2 * a2),
+           g2 = 30 - 120 * a2 + 90 * a2 * a2;
+    double nu = 100 + S * a + A * g, n = 80;
+    double first = n / (nu * nu) * (S + A * g1) * (S + A * g1), curv = (1 - n / nu) * A * g2;
+    const hf_constraints_par *t = &con.p[it];
+    ck_assert(fabs(a) < 1);
+    assert_close(t->info_first, first, 1e-10, "first order", "theta");
+    assert_close(t->info_curv, curv, 1e-10, "curvature", "theta");
+    assert_close(t->info_prior, 1.0, 1e-12, "prior", "theta");
+    ck_assert(curv > first);
+    ck_assert(t->flags & HF_CFLAG_CURVATURE);
+    ck_assert(t->flags & HF_CFLAG_ONE_SIDED);
+    /* kappa: data = nominal in a 10000-event region: first order only (w = 0 at nu = n) */
+    size_t ik = entry_of(&con, c.m, "kappa");
+    const hf_constraints_par *k = &con.p[ik];
+    ck_assert(!(k->flags & HF_CFLAG_CURVATURE));
+    ck_assert(k->info_first > 0.99 * (k->info_first + fabs(k->info_curv)));
+    ck_assert(k->info_first > 10 * k->info_prior);
+    ck_assert(k->flags & HF_CFLAG_OVER);
+    char *why = hf_constraints_explain(c.m, &con, ik);
+    ck_assert_msg(why != NULL && strstr(why, "first order (largest in CR)") != NULL, "%s", why);
+    free(why);
+    why = hf_constraints_explain(c.m, &con, it);
+    ck_assert_msg(why != NULL && strstr(why, "template curvature (largest in SR") != NULL, "%s",
+                  why);
+    free(why);
+    hf_constraints_release(&con);
+    dcase_free(&c);
+}
+END_TEST
+
+Suite *
+diag_suite(void)
+{
+    Suite *s = suite_create("diag");
+    TCase *tc = tcase_create("information");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_info_adds_up_to_hessian, 0, (int)NCASES);
+    tcase_add_loop_test(tc, test_curvature_finite_difference, 0, (int)NCASES);
+    tcase_add_test(tc, test_ewkinos_jes_explained);
+    tcase_add_test(tc, test_two_channel_closed_form);
+    suite_add_tcase(s, tc);
+    return s;
+}
