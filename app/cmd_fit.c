@@ -6,12 +6,65 @@
 #include <stdlib.h>
 
 #include "app/cli.h"
+#include "core/infer/minos.h"
 #include "core/model/fit.h"
 
 int cmd_fit(int argc, char **argv);
 
+/* --minos: the intervals of the selected parameters (npar entries, NULL when not asked). */
+typedef struct minos_set {
+    hf_minos_result *res; /* npar */
+    bool *sel;            /* npar */
+} minos_set;
+
+/* A signed offset, or null where it was not found. */
 static cJSON *
-fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr)
+minos_num(const hf_minos_side *s)
+{
+    return s->valid && isfinite(s->offset) ? cJSON_CreateNumber(s->offset) : cJSON_CreateNull();
+}
+
+static void
+minos_json(cJSON *o, const minos_set *ms, size_t j)
+{
+    cJSON *mo = cJSON_AddObjectToObject(o, "minos");
+    if (!ms->sel[j]) {
+        cJSON_AddNullToObject(mo, "lower");
+        cJSON_AddNullToObject(mo, "upper");
+        return;
+    }
+    cJSON_AddItemToObject(mo, "lower", minos_num(&ms->res[j].lower));
+    cJSON_AddItemToObject(mo, "upper", minos_num(&ms->res[j].upper));
+    cJSON_AddBoolToObject(mo, "at_lower_limit", ms->res[j].lower.at_limit);
+    cJSON_AddBoolToObject(mo, "at_upper_limit", ms->res[j].upper.at_limit);
+}
+
+/* Run MINOS on the parameters named by spec. 0, or an exit code after the error was printed. */
+static int
+run_minos(const hf_cli *cli, const hf_data *d, const hf_fit_result *r, const char *spec,
+          minos_set *ms)
+{
+    const hf_model *m = cli->model;
+    hf_error err = {0};
+    int rc = 0;
+    ms->res = calloc(m->npar + 1, sizeof(*ms->res));
+    ms->sel = calloc(m->npar + 1, sizeof(bool));
+    if (ms->res == NULL || ms->sel == NULL)
+        hf_error_nomem(&err);
+    else if (hf_minos_select(m, spec, r->fixed, ms->sel, &err) == 0)
+        for (size_t j = 0; j < m->npar && err.code == HF_OK; j++)
+            if (ms->sel[j])
+                (void)hf_minos(m, d, r, j, NULL, &ms->res[j], &err);
+    if (err.code == HF_EUSAGE)
+        rc = hf_cli_usage_error("--minos: %s", hf_error_msg(&err));
+    else if (err.code != HF_OK)
+        rc = hf_cli_report(cli->ws_path, &err);
+    hf_error_release(&err);
+    return rc;
+}
+
+static cJSON *
+fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *ms)
 {
     const hf_model *m = cli->model;
     cJSON *doc = hf_cli_json_doc(cli);
@@ -51,6 +104,8 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr)
         } else {
             cJSON_AddNullToObject(o, "prefit_error");
         }
+        if (ms->sel != NULL)
+            minos_json(o, ms, j);
     }
     if (corr) {
         double *c = hf_fit_correlation(r);
@@ -63,7 +118,16 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr)
 }
 
 static void
-fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr)
+minos_text(const hf_minos_side *s)
+{
+    if (s->valid)
+        printf("%+.4g%s", s->offset, s->at_limit ? " (at bound)" : "");
+    else
+        printf("(not found)");
+}
+
+static void
+fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *ms)
 {
     const hf_model *m = cli->model;
     printf("fit %s: %s (status %d, %d iterations, EDM %.2e, max |gradient| %.2e)\n",
@@ -80,8 +144,16 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr)
             snprintf(pull, sizeof(pull), "%+.3f", (r->x[j] - centre) / width);
             snprintf(cst, sizeof(cst), "%.3f", r->err[j] / width);
         }
-        printf("%-48.48s %12.6g %10.4g %8s %8s%s%s\n", p->name, r->x[j], r->err[j], pull, cst,
+        printf("%-48.48s %12.6g %10.4g %8s %8s%s%s", p->name, r->x[j], r->err[j], pull, cst,
                r->fixed[j] ? "  fixed" : "", (int)j == m->poi ? "  POI" : "");
+        if (ms->sel != NULL && ms->sel[j]) {
+            const hf_minos_result *mr = &ms->res[j];
+            printf("  MINOS ");
+            minos_text(&mr->lower);
+            printf(" / ");
+            minos_text(&mr->upper);
+        }
+        printf("\n");
     }
     if (corr) {
         double *c = hf_fit_correlation(r);
@@ -103,7 +175,11 @@ cmd_fit(int argc, char **argv)
     hf_cli cli;
     bool corr = false;
     double poi_value = NAN;
+    const char *minos = NULL;
+    minos_set ms = {0};
     const hf_opt extra[] = {
+        {"minos", 0, HF_OPT_STRING, &minos,
+         "profile-likelihood intervals of NAME[,NAME...] or all (others refitted)"},
         {"corr", 0, HF_OPT_FLAG, &corr, "print/emit the correlation matrix"},
         {"poi-value", 0, HF_OPT_DOUBLE, &poi_value, "fix the POI to this value"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
@@ -136,12 +212,16 @@ cmd_fit(int argc, char **argv)
         hf_cli_release(&cli);
         return rc;
     }
-    if (cli.json)
-        rc = hf_cli_json_emit(fit_json(&cli, &r, corr), cli.output);
-    else
-        fit_text(&cli, &r, corr);
+    if (minos != NULL)
+        rc = run_minos(&cli, &d, &r, minos, &ms);
+    if (rc == 0 && cli.json)
+        rc = hf_cli_json_emit(fit_json(&cli, &r, corr, &ms), cli.output);
+    else if (rc == 0)
+        fit_text(&cli, &r, corr, &ms);
     if (rc == 0 && !r.converged)
         rc = 1;
+    free(ms.res);
+    free(ms.sel);
     hf_fit_result_release(&r);
     hf_cli_release(&cli);
     return rc;

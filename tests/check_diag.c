@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/diag/constraints.h"
+#include "core/infer/minos.h"
 #include "core/json/patch.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
@@ -295,6 +296,71 @@ START_TEST(test_two_channel_closed_form)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------------- MINOS */
+
+static void
+check_side(const hf_minos_side *got, cJSON *ref, const char *side, const char *name)
+{
+    char key[32];
+    (void)snprintf(key, sizeof(key), "%s_valid", side);
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(ref, key)))
+        return; /* MINUIT did not find it (two valleys): nothing to compare */
+    double want = cJSON_GetObjectItem(ref, side)->valuedouble;
+    ck_assert_msg(got->valid, "%s %s: not found", name, side);
+    ck_assert_msg(fabs(got->offset - want) <= fmax(0.02 * fabs(want), 2e-3),
+                  "%s %s: %.6g, MINUIT %.6g", name, side, got->offset, want);
+    (void)snprintf(key, sizeof(key), "at_%s_limit", side);
+    ck_assert_msg(got->at_limit == cJSON_IsTrue(cJSON_GetObjectItem(ref, key)), "%s %s limit",
+                  name, side);
+}
+
+/* MINOS against iminuit's merrors through pyhf (reference minos_minuit): within 2% or 2e-3. */
+START_TEST(test_minos_reference)
+{
+    dcase c;
+    if (dcase_load(&c, cases[_i]) < 0)
+        return;
+    cJSON *mm = cJSON_GetObjectItem(c.ref, "minos_minuit"), *e;
+    cJSON_ArrayForEach(e, mm)
+    {
+        int j = hf_model_find_par(c.m, e->string);
+        ck_assert_msg(j >= 0, "no parameter %s", e->string);
+        hf_minos_result r;
+        hf_error err = {0};
+        ck_assert_int_eq(hf_minos(c.m, &c.d, &c.fit, (size_t)j, NULL, &r, &err), 0);
+        check_side(&r.lower, e, "lower", e->string);
+        check_side(&r.upper, e, "upper", e->string);
+    }
+    dcase_free(&c);
+}
+END_TEST
+
+/* kappa, constrained by a 10000-event region with data = nominal, has a nearly parabolic
+ * profile: MINOS agrees with HESSE within 2% on both sides. Unknown names get the nearest one
+ * suggested; "all" selects every free parameter. */
+START_TEST(test_minos_parabola_and_names)
+{
+    dcase c = {0};
+    dcase_compile(&c, cJSON_Parse(two_channel), "two_channel.json");
+    int k = hf_model_find_par(c.m, "kappa");
+    hf_minos_result r;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_minos(c.m, &c.d, &c.fit, (size_t)k, NULL, &r, &err), 0);
+    ck_assert(r.lower.valid && r.upper.valid && !r.lower.at_limit && !r.upper.at_limit);
+    ck_assert_double_eq_tol(-r.lower.offset, c.fit.err[k], 0.02 * c.fit.err[k]);
+    ck_assert_double_eq_tol(r.upper.offset, c.fit.err[k], 0.02 * c.fit.err[k]);
+    bool sel[2];
+    ck_assert_int_eq(hf_minos_select(c.m, "kapa", c.fit.fixed, sel, &err), -1);
+    ck_assert_int_eq(err.code, HF_EUSAGE);
+    ck_assert_msg(strstr(hf_error_msg(&err), "did you mean 'kappa'") != NULL, "%s",
+                  hf_error_msg(&err));
+    hf_error_release(&err);
+    ck_assert_int_eq(hf_minos_select(c.m, "all", c.fit.fixed, sel, &err), 0);
+    ck_assert(sel[0] && sel[1]);
+    dcase_free(&c);
+}
+END_TEST
+
 Suite *
 diag_suite(void)
 {
@@ -306,5 +372,10 @@ diag_suite(void)
     tcase_add_test(tc, test_ewkinos_jes_explained);
     tcase_add_test(tc, test_two_channel_closed_form);
     suite_add_tcase(s, tc);
+    TCase *tm = tcase_create("minos");
+    tcase_set_timeout(tm, 120);
+    tcase_add_loop_test(tm, test_minos_reference, 0, (int)NCASES);
+    tcase_add_test(tm, test_minos_parabola_and_names);
+    suite_add_tcase(s, tm);
     return s;
 }
