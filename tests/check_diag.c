@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/diag/constraints.h"
+#include "core/diag/nllshape.h"
 #include "core/infer/minos.h"
 #include "core/json/patch.h"
 #include "core/model/fit.h"
@@ -361,6 +362,96 @@ START_TEST(test_minos_parabola_and_names)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------- NLL shapes */
+
+/* Invariants on a reference model: the conditional curve touches the Hessian parabola at the
+ * best fit (second order: |q - parab| = O(dx^3)); profiling never raises the curve; the
+ * profiled curve crosses 1 where MINOS does (within the grid spacing). */
+START_TEST(test_nllshape_invariants)
+{
+    dcase c;
+    if (dcase_load(&c, "pyhf_example_patchset") < 0)
+        return;
+    const hf_model *m = c.m;
+    bool *prof = calloc(m->npar, sizeof(bool));
+    ck_assert_ptr_nonnull(prof);
+    prof[m->poi] = true;
+    hf_nllshape sh;
+    hf_error err = {0};
+    hf_nllshape_options o = {.points = 201, .profile = prof};
+    ck_assert_int_eq(hf_nllshape_compute(m, &c.d, &c.fit, &o, &sh, &err), 0);
+    for (size_t i = 0; i < sh.ncurves; i++) {
+        const hf_nllshape_curve *cv = &sh.c[i];
+        size_t mid = cv->n / 2;
+        if (cv->x[mid] != cv->best)
+            continue; /* the range was cut by a bound: the grid is not centred */
+        ck_assert_double_eq_tol(cv->q[mid], 0.0, 1e-9);
+        /* 0.03 sigma from the best fit the parabola is exact to third order */
+        double h = cv->x[mid + 1] - cv->x[mid];
+        ck_assert_msg(fabs(cv->q[mid + 1] - cv->parab[mid + 1]) < 0.05 * cv->parab[mid + 1] + 1e-9,
+                      "%s: q %g parabola %g (step %g)", m->par[cv->par].name, cv->q[mid + 1],
+                      cv->parab[mid + 1], h);
+    }
+    const hf_nllshape_curve *pc = hf_nllshape_find(&sh, (size_t)m->poi);
+    ck_assert_ptr_nonnull(pc);
+    ck_assert_ptr_nonnull(pc->qprof);
+    double up = NAN;
+    for (size_t k = 0; k < pc->n; k++) {
+        ck_assert(pc->qprof[k] <= pc->q[k] + 1e-6);
+        if (k > pc->n / 2 && isnan(up) && pc->qprof[k] >= 1.0)
+            up = pc->x[k] - pc->best;
+    }
+    hf_minos_result mr;
+    ck_assert_int_eq(hf_minos(m, &c.d, &c.fit, (size_t)m->poi, NULL, &mr, &err), 0);
+    double dx = pc->x[1] - pc->x[0];
+    ck_assert_msg(fabs(up - mr.upper.offset) <= dx, "scan %g, MINOS %g", up, mr.upper.offset);
+    hf_nllshape_release(&sh);
+    free(prof);
+    dcase_free(&c);
+}
+END_TEST
+
+/* A normsys with hi 1.2, lo 0.9 under code 1 (piecewise exponential) has a kink at 0: a slope
+ * jump when the data differ from nominal (110 observed), a curvature jump when the minimum sits
+ * on the knot (100 observed). Flagged there; under code 4 (smooth) it is not. */
+#define KINK_WS(OBS)                                                                           \
+    "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0],"          \
+    " \"modifiers\": [{\"name\": \"k\", \"type\": \"normsys\", \"data\": {\"hi\": 1.2, \"lo\": 0.9}}]}]}]," \
+    " \"observations\": [{\"name\": \"SR\", \"data\": [" OBS "]}],"                                \
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"k\", \"parameters\": []}}],"     \
+    " \"version\": \"1.0.0\"}"
+static const char *const kink_ws[2] = {KINK_WS("100.0"), KINK_WS("110.0")};
+
+START_TEST(test_nllshape_kink)
+{
+    for (int v = 0; v < 4; v++) {
+        int code1 = v & 1;
+        hf_error err = {0};
+        hf_workspace *ws = hf_workspace_from_json(cJSON_Parse(kink_ws[v / 2]), "kink.json", &err);
+        ck_assert_ptr_nonnull(ws);
+        hf_model_options mo = {.normsys_code = code1 ? HF_INTERP_CODE1 : HF_INTERP_CODE4,
+                               .histosys_code = HF_INTERP_CODE4P};
+        hf_model *m = hf_model_compile(ws, &mo, &err);
+        ck_assert_ptr_nonnull(m);
+        hf_data d = hf_model_data(m);
+        hf_fit_result fit;
+        ck_assert_int_eq(hf_fit(m, &d, NULL, &fit, &err), 0);
+        hf_nllshape sh;
+        ck_assert_int_eq(hf_nllshape_compute(m, &d, &fit, NULL, &sh, &err), 0);
+        ck_assert_uint_eq(sh.ncurves, 1);
+        ck_assert_msg(((sh.c[0].flags & HF_NLLSHAPE_KINK) != 0) == (code1 == 1), "code1 %d: %u",
+                      code1, sh.c[0].flags);
+        ck_assert(!(sh.c[0].flags & (HF_NLLSHAPE_FLAT | HF_NLLSHAPE_DOUBLE_MIN)));
+        if (code1)
+            ck_assert_double_eq(sh.c[0].kink_at, 0.0);
+        hf_nllshape_release(&sh);
+        hf_fit_result_release(&fit);
+        hf_model_free(m);
+        hf_workspace_free(ws);
+    }
+}
+END_TEST
+
 Suite *
 diag_suite(void)
 {
@@ -377,5 +468,10 @@ diag_suite(void)
     tcase_add_loop_test(tm, test_minos_reference, 0, (int)NCASES);
     tcase_add_test(tm, test_minos_parabola_and_names);
     suite_add_tcase(s, tm);
+    TCase *tn = tcase_create("nllshape");
+    tcase_set_timeout(tn, 120);
+    tcase_add_test(tn, test_nllshape_invariants);
+    tcase_add_test(tn, test_nllshape_kink);
+    suite_add_tcase(s, tn);
     return s;
 }

@@ -72,8 +72,10 @@ unit_step(const hf_model *m, const hf_fit_result *fit, size_t j, double hjj)
     return hf_param_prior(&m->par[j], &centre, &width) && width > 0 ? width : 1.0;
 }
 
-/* Kinks of codes 0 and 1 sit at theta = 0: compare the one-sided slopes there. A smooth curve
- * changes slope by about q'' 2h over the two steps; a kink by a finite jump. */
+/* Kinks of codes 0 and 1 sit at theta = 0: compare the one-sided slopes there (a smooth curve
+ * changes slope by about q'' 2h over the two steps; a kink by a finite jump) and the one-sided
+ * curvatures (at a minimum on the knot, where n = nu and the slope jump vanishes, the kink
+ * shows as a jump of (dnu/dtheta)^2 n / nu^2 between the sides). */
 static void
 flag_kink(shape_ctx *c, hf_nllshape_curve *cv)
 {
@@ -86,10 +88,15 @@ flag_kink(shape_ctx *c, hf_nllshape_curve *cv)
     cv->kink_at = NAN;
     if (!code01 || !(cv->x[0] < 0 && cv->x[cv->n - 1] > 0))
         return;
-    double h = 1e-4 * cv->step, q0 = cond_q(c, cv->par, 0.0);
-    double sl = (q0 - cond_q(c, cv->par, -h)) / h, sr = (cond_q(c, cv->par, h) - q0) / h;
-    double jump = fabs(sr - sl) * cv->step; /* in units of 2 delta NLL per sigma */
-    if (jump > 0.02 && fabs(sr - sl) > 20.0 * fabs(cv->hjj) * h) {
+    double h = 1e-3 * cv->step, q0 = cond_q(c, cv->par, 0.0);
+    double qm = cond_q(c, cv->par, -h), qm2 = cond_q(c, cv->par, -2 * h);
+    double qp = cond_q(c, cv->par, h), qp2 = cond_q(c, cv->par, 2 * h);
+    double sl = (q0 - qm) / h, sr = (qp - q0) / h;
+    double cl = (q0 - 2 * qm + qm2) / (h * h), cr = (qp2 - 2 * qp + q0) / (h * h);
+    double s2 = cv->step * cv->step;
+    bool slope = fabs(sr - sl) * cv->step > 0.02 && fabs(sr - sl) > 20.0 * fabs(cv->hjj) * h;
+    bool curv = fabs(cr - cl) * s2 > 0.05 && fabs(cr - cl) > 0.2 * fmax(fabs(cl), fabs(cr));
+    if (slope || curv) {
         cv->flags |= HF_NLLSHAPE_KINK;
         cv->kink_at = 0.0;
     }
