@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "core/diag/systematics.h"
 #include "core/infer/infer.h"
+#include "core/infer/minos.h"
 #include "core/infer/scan.h"
 #include "core/model/fit.h"
 #include "render/cairo.h"
@@ -32,7 +33,7 @@ typedef struct staged {
 
 /* The command line of one run (options of every figure kind). */
 typedef struct plotargs {
-    const char *what, *channel, *format, *size, *lumi, *par, *sort, *limits, *np, *cells;
+    const char *what, *channel, *format, *size, *lumi, *par, *sort, *limits, *np, *cells, *minos;
     bool all, prefit, postfit, logy, blind;
     int dpi, points;
     double threshold, width;
@@ -343,6 +344,37 @@ plot_stacks(plotctx *pc)
     return rc;
 }
 
+/* --minos for the pulls figure: intervals of the named parameters (NAN elsewhere) into lo, hi
+ * (npar). 0 or an exit code (error printed). */
+static int
+pulls_minos(const hf_cli *cli, const hf_fit_result *fr, const char *spec, double *lo, double *hi)
+{
+    const hf_model *m = cli->model;
+    hf_data d = hf_model_data(m);
+    hf_error err = {0};
+    bool *sel = calloc(m->npar + 1, sizeof(bool));
+    int rc = 0;
+    for (size_t j = 0; j < m->npar; j++)
+        lo[j] = hi[j] = NAN;
+    if (sel == NULL)
+        hf_error_nomem(&err);
+    else if (hf_minos_select(m, spec, fr->fixed, sel, &err) == 0)
+        for (size_t j = 0; j < m->npar && err.code == HF_OK; j++) {
+            hf_minos_result r;
+            if (sel[j] && hf_minos(m, &d, fr, j, NULL, &r, &err) == 0) {
+                lo[j] = r.lower.valid ? r.lower.offset : NAN;
+                hi[j] = r.upper.valid ? r.upper.offset : NAN;
+            }
+        }
+    if (err.code == HF_EUSAGE)
+        rc = hf_cli_usage_error("--minos: %s", hf_error_msg(&err));
+    else if (err.code != HF_OK)
+        rc = hf_cli_report(cli->ws_path, &err);
+    hf_error_release(&err);
+    free(sel);
+    return rc;
+}
+
 static int
 plot_pulls(plotctx *pc)
 {
@@ -372,7 +404,23 @@ plot_pulls(plotctx *pc)
     o.width_in = width;
     if ((rc = do_fit(pc->cli, &fr)) != 0)
         return rc;
-    pages = hf_plot_pulls(pc->cli->model, &fr, &o, &n, &err);
+    const char *minos = pc->a.minos;
+    size_t np = pc->cli->model->npar;
+    double *mlo = minos ? malloc((np + 1) * sizeof(double)) : NULL;
+    double *mhi = minos ? malloc((np + 1) * sizeof(double)) : NULL;
+    if (minos && (mlo == NULL || mhi == NULL))
+        rc = hf_cli_report(NULL, &(hf_error){.code = HF_ENOMEM});
+    else if (minos)
+        rc = pulls_minos(pc->cli, &fr, minos, mlo, mhi);
+    o.minos_lo = mlo;
+    o.minos_hi = mhi;
+    pages = rc == 0 ? hf_plot_pulls(pc->cli->model, &fr, &o, &n, &err) : NULL;
+    free(mlo);
+    free(mhi);
+    if (rc != 0) {
+        hf_fit_result_release(&fr);
+        return rc;
+    }
     if (!pages)
         rc = hf_cli_report(NULL, &err);
     if (pages && pc->copt.format == HF_FORMAT_PDF)
@@ -1074,6 +1122,8 @@ cmd_plot(int argc, char **argv)
         {"np", 0, HF_OPT_STRING, &a->np, "templates/interp: the two-point parameter"},
         {"points", 0, HF_OPT_INT, &a->points, "scan/brazil: number of points"},
         {"sort", 0, HF_OPT_STRING, &a->sort, "pulls: model, name, pull or constraint"},
+        {"minos", 0, HF_OPT_STRING, &a->minos,
+         "pulls: MINOS bars of NAME[,NAME...] or all (profile-likelihood intervals)"},
         {"threshold", 0, HF_OPT_DOUBLE, &a->threshold, "corr: prune below this |rho| (0.2)"},
         {"limits", 0, HF_OPT_STRING, &a->limits,
          "brazil: limits across signal points from `patchset run --what limit -o FILE`"},

@@ -79,7 +79,11 @@ hf_pull_rows(const hf_model *m, const hf_fit_result *fit, const hf_pulls_options
         r->value = fit->x[j];
         r->error = fit->err[j];
         r->constrained = hf_param_prior(p, &centre, &width) && width > 0;
+        r->minos_lo = opt && opt->minos_lo ? opt->minos_lo[j] : NAN;
+        r->minos_hi = opt && opt->minos_hi ? opt->minos_hi[j] : NAN;
         if (r->constrained) {
+            r->minos_lo /= width;
+            r->minos_hi /= width;
             if (opt && opt->skip_stat && (p->types & STAT_TYPES))
                 continue;
             r->pull = (fit->x[j] - centre) / width;
@@ -148,6 +152,55 @@ cols_alloc(cols *c, const hf_model *m, const hf_pull_row *rows, size_t i0, size_
     return 0;
 }
 
+/* MINOS bars of the rows that have them: asymmetric, a third of a row under the HESSE bar
+ * (centres from c->x), with a legend entry. 0, or -1 on ENOMEM. */
+static int
+minos_bars(hf_scene *s, hf_panel *p, const hf_pull_row *rows, size_t i0, size_t n,
+           const cols *c, hf_ink hesse)
+{
+    double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
+    double *lo = malloc((n + 1) * sizeof(double)), *hi = malloc((n + 1) * sizeof(double));
+    size_t k = 0;
+    int rc = -1;
+    if (x == NULL || y == NULL || lo == NULL || hi == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        const hf_pull_row *r = &rows[i0 + i];
+        if (!isfinite(r->minos_lo) || !isfinite(r->minos_hi) || !isfinite(c->x[i]))
+            continue;
+        x[k] = c->x[i];
+        y[k] = c->y[i] - 0.3;
+        lo[k] = fmax(0.0, -r->minos_lo);
+        hi[k] = fmax(0.0, r->minos_hi);
+        k++;
+    }
+    rc = 0;
+    bool legend = true; /* one legend per page: on its first panel with MINOS bars */
+    for (size_t q = 0; q < s->npanels; q++)
+        for (size_t l = 0; l < s->panels[q]->nlegend; l++)
+            if (strcmp(s->panels[q]->legend[l].label, "MINOS") == 0)
+                legend = false;
+    if (k > 0) {
+        hf_item *it = hf_panel_add_points(s, p, k, x, y, lo, hi, NULL, NULL, HF_MARKER_NONE,
+                                          hf_ink_of(HF_ROLE_SERIES, 3));
+        if (it == NULL)
+            rc = -1;
+        else
+            it->width = HF_WIDTH_THICK;
+        if (rc == 0 && legend &&
+            (!hf_panel_add_legend(s, p, "HESSE", hesse, HF_LEGEND_MARKER) ||
+             !hf_panel_add_legend(s, p, "MINOS", hf_ink_of(HF_ROLE_SERIES, 3), HF_LEGEND_LINE)))
+            rc = -1;
+        p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    }
+out:
+    free(x);
+    free(y);
+    free(lo);
+    free(hi);
+    return rc;
+}
+
 static int
 pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, size_t i1,
            double py0, double py1, bool show_xlabel)
@@ -168,6 +221,8 @@ pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
         c.e[i] = r->constraint;
         if (isfinite(r->pull) && isfinite(r->constraint))
             xr = fmax(xr, fabs(r->pull) + r->constraint);
+        if (isfinite(r->pull) && isfinite(r->minos_lo) && isfinite(r->minos_hi))
+            xr = fmax(xr, fmax(fabs(r->pull + r->minos_lo), fabs(r->pull + r->minos_hi)));
     }
     xr = fmin(ceil(xr + 0.01), 5);
     if (hf_panel_set_axis(s, &p->x, -xr, xr, false,
@@ -190,7 +245,8 @@ pull_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
                                HF_DASH_DOTTED))
             goto out;
     if (!hf_panel_add_points(s, p, n, c.x, c.y, c.e, c.e, NULL, NULL, HF_MARKER_CIRCLE,
-                             hf_ink_of(HF_ROLE_DATA, 0)))
+                             hf_ink_of(HF_ROLE_DATA, 0)) ||
+        minos_bars(s, p, rows, i0, n, &c, hf_ink_of(HF_ROLE_DATA, 0)) < 0)
         goto out;
     rc = 0;
 out:
@@ -221,6 +277,10 @@ free_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
             double e = isfinite(r->error) ? r->error : 0;
             lo = fmin(lo, r->value - e);
             hi = fmax(hi, r->value + e);
+            if (isfinite(r->minos_lo) && isfinite(r->minos_hi)) {
+                lo = fmin(lo, r->value + r->minos_lo);
+                hi = fmax(hi, r->value + r->minos_hi);
+            }
         }
         if (m->init[r->par] != 1.0)
             all_one = false;
@@ -248,7 +308,8 @@ free_panel(hf_scene *s, const hf_model *m, const hf_pull_row *rows, size_t i0, s
     if (all_one && !hf_panel_add_rule(s, p, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
         goto out;
     if (!hf_panel_add_points(s, p, n, c.x, c.y, c.e, c.e, NULL, NULL, HF_MARKER_SQUARE,
-                             hf_ink_of(HF_ROLE_POSTFIT, 0)))
+                             hf_ink_of(HF_ROLE_POSTFIT, 0)) ||
+        minos_bars(s, p, rows, i0, n, &c, hf_ink_of(HF_ROLE_POSTFIT, 0)) < 0)
         goto out;
     rc = 0;
 out:

@@ -26,6 +26,9 @@ typedef struct hf_pulls_options {
     bool skip_stat;       /* leave out staterror/shapesys parameters */
     size_t rows_per_page; /* 0: 40 */
     double width_in;      /* 0: chosen from the longest name (3.4 .. 7 in) */
+    /* MINOS intervals (npar each, signed offsets from the best fit in parameter units, NAN where
+     * not computed; NULL: none): drawn as asymmetric bars under the HESSE ones */
+    const double *minos_lo, *minos_hi;
 } hf_pulls_options;
 
 /* One row of the figure (exposed for tests and tables). */
@@ -36,6 +39,7 @@ typedef struct hf_pull_row {
     double constraint;   /* post-fit error / prior width; constrained only */
     double value, error; /* free parameters */
     int group;           /* 0 systematics, 1 per-bin statistical, 2 free */
+    double minos_lo, minos_hi; /* MINOS offsets in the row's units (pull or value); NAN: none */
 } hf_pull_row;
 
 /* The rows in display order (fixed parameters left out); caller frees. NULL on ENOMEM. */
