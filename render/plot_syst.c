@@ -413,6 +413,7 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     }
     double *yv = buf, *xv = buf + n, *ex = buf + 2 * n;
     double imax = 0, xr = 2;
+    bool cov = r->method == HF_RANKING_COVARIANCE;
     for (size_t i = 0; i < n; i++) {
         const hf_ranking_entry *e = &r->e[i];
         yv[i] = (double)(n - 1 - i);
@@ -428,6 +429,8 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
                 imax = fmax(imax, fabs(e->impact_postfit[k]));
             if (isfinite(e->impact_prefit[k]))
                 imax = fmax(imax, fabs(e->impact_prefit[k]));
+            if (cov && isfinite(e->impact_cov[k]))
+                imax = fmax(imax, fabs(e->impact_cov[k]));
         }
     }
     xr = fmin(ceil(xr + 0.05), 4);
@@ -440,7 +443,9 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     if (s == NULL)
         goto nomem;
     const char *poi = m->par[r->poi].name;
-    const char *title = hf_scene_printf(s, "Ranking: impact on %s (top axis), pulls (bottom)", poi);
+    const char *title =
+        cov ? hf_scene_printf(s, "Top %zu of %zu: covariance impact (%s at bound)", n, r->n, poi)
+            : hf_scene_printf(s, "Top %zu of %zu: impact on %s, pulls", n, r->n, poi);
     if (title == NULL || hf_scene_set_title(s, title) < 0 ||
         hf_scene_set_outline(s, "Ranking", 0) < 0)
         goto nomem;
@@ -459,7 +464,15 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
         !hf_panel_add_rule(s, p, true, -1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED) ||
         !hf_panel_add_rule(s, p, true, 1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED))
         goto nomem;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && cov; i++) {
+        const hf_ranking_entry *e = &r->e[i];
+        if (bar(s, p, scale * e->impact_cov[0], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
+            bar(s, p, scale * e->impact_cov[1], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
+            goto nomem;
+    }
+    for (size_t i = 0; i < n && !cov; i++) {
         const hf_ranking_entry *e = &r->e[i];
         if (bar(s, p, scale * e->impact_prefit[0], yv[i], 0.36, HF_FILL_HATCH,
                 hf_ink_of(HF_ROLE_SERIES, 0), 1) < 0 ||
@@ -491,7 +504,13 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     if (dl == NULL || !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT,
                                          HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         goto nomem;
-    if (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+    if (cov && (!hf_panel_add_legend(s, p, "covariance +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                                     HF_LEGEND_SHADE) ||
+                !hf_panel_add_legend(s, p, "covariance " MINUS "1" SIGMA,
+                                     hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
+                !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+        goto nomem;
+    if (!cov && (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
                              HF_LEGEND_SHADE) ||
         !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
                              HF_LEGEND_SHADE) ||
@@ -499,7 +518,7 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
                              HF_LEGEND_HATCH) ||
         !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
                              HF_LEGEND_HATCH) ||
-        !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
+        !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
         goto nomem;
     free(buf);
     free(lab);

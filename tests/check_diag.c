@@ -11,6 +11,7 @@
 
 #include "core/diag/constraints.h"
 #include "core/diag/nllshape.h"
+#include "core/diag/ranking.h"
 #include "core/infer/minos.h"
 #include "core/json/patch.h"
 #include "core/model/fit.h"
@@ -452,6 +453,77 @@ START_TEST(test_nllshape_kink)
 }
 END_TEST
 
+/* ----------------------------------------------------------------------------- ranking */
+
+/* sbottom's POI sits on its lower bound (reference minos_minuit says so): the refit impacts
+ * cannot move it down, so the ranking must switch to the covariance impacts, say so, and rank
+ * the free normalisation factors too. */
+START_TEST(test_ranking_poi_at_bound)
+{
+    dcase c;
+    if (dcase_load(&c, "atlas_sbottom_SRA_full") < 0)
+        return;
+    cJSON *lim = tu_get(c.ref, "minos_minuit/mu_SIG/at_lower_limit");
+    ck_assert(cJSON_IsTrue(lim));
+    hf_ranking r;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_ranking_compute(c.m, &c.d, &c.fit, NULL, &r, &err), 0);
+    ck_assert(r.poi_at_bound);
+    ck_assert_int_eq(r.method, HF_RANKING_COVARIANCE);
+    bool free_seen = false;
+    size_t np = c.m->npar;
+    for (size_t i = 0; i < r.n; i++) {
+        const hf_ranking_entry *e = &r.e[i];
+        free_seen |= c.m->par[e->par].con == HF_CON_NONE;
+        double want = c.fit.cov[(size_t)c.m->poi * np + e->par] / c.fit.err[e->par];
+        ck_assert_double_eq_tol(e->impact_cov[0], want, 1e-12 * fmax(1, fabs(want)));
+        if (i > 0)
+            ck_assert(r.e[i - 1].key >= e->key);
+    }
+    ck_assert(free_seen);
+    ck_assert(r.e[0].key > 0);
+    hf_ranking_release(&r);
+    dcase_free(&c);
+}
+END_TEST
+
+/* Where the POI is free, the covariance impact is the linear response of the refit impacts:
+ * close to their half-difference for the leading parameters of a mildly non-linear model. The
+ * grouped impacts: a group holding every constrained parameter reproduces the stat-only fit,
+ * so its impact equals the systematic part; stat <= total. */
+START_TEST(test_ranking_groups)
+{
+    dcase c;
+    if (dcase_load(&c, "pyhf_example_patchset") < 0)
+        return;
+    hf_ranking r;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_ranking_compute(c.m, &c.d, &c.fit, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.method, HF_RANKING_REFIT);
+    for (size_t i = 0; i < 3 && i < r.n; i++) {
+        const hf_ranking_entry *e = &r.e[i];
+        double half = 0.5 * (e->impact_postfit[0] - e->impact_postfit[1]);
+        ck_assert_msg(fabs(e->impact_cov[0] - half) < 0.15 * fabs(half), "%s: %g vs %g",
+                      c.m->par[e->par].name, e->impact_cov[0], half);
+    }
+    int *g = malloc(c.m->npar * sizeof(int));
+    ck_assert_ptr_nonnull(g);
+    for (size_t j = 0; j < c.m->npar; j++)
+        g[j] = c.m->par[j].con != HF_CON_NONE ? 0 : -1;
+    hf_ranking_groups gr;
+    ck_assert_int_eq(hf_ranking_groups_compute(c.m, &c.d, &c.fit, g, 1, &gr, &err), 0);
+    ck_assert_double_eq_tol(gr.total, c.fit.err[c.m->poi], 1e-12);
+    ck_assert(gr.stat <= gr.total);
+    ck_assert_double_eq_tol(gr.g[0].poi_error, gr.stat, 1e-9);
+    ck_assert_double_eq_tol(gr.g[0].impact, gr.syst, 1e-9);
+    ck_assert_double_eq_tol(gr.stat * gr.stat + gr.syst * gr.syst, gr.total * gr.total, 1e-12);
+    hf_ranking_groups_release(&gr);
+    free(g);
+    hf_ranking_release(&r);
+    dcase_free(&c);
+}
+END_TEST
+
 Suite *
 diag_suite(void)
 {
@@ -473,5 +545,10 @@ diag_suite(void)
     tcase_add_test(tn, test_nllshape_invariants);
     tcase_add_test(tn, test_nllshape_kink);
     suite_add_tcase(s, tn);
+    TCase *tr = tcase_create("ranking");
+    tcase_set_timeout(tr, 120);
+    tcase_add_test(tr, test_ranking_poi_at_bound);
+    tcase_add_test(tr, test_ranking_groups);
+    suite_add_tcase(s, tr);
     return s;
 }

@@ -266,17 +266,43 @@ worker(void *arg)
 double
 hf_ranking_key(const hf_ranking_entry *e)
 {
-    return fmax(fabs(e->impact_postfit[0]), fabs(e->impact_postfit[1]));
+    return e->key;
 }
 
 static int
 by_impact(const void *a, const void *b)
 {
     const hf_ranking_entry *x = a, *y = b;
-    double kx = hf_ranking_key(x), ky = hf_ranking_key(y);
+    double kx = x->key, ky = y->key;
     if (kx != ky)
         return kx > ky ? -1 : 1;
     return x->par < y->par ? -1 : x->par > y->par;
+}
+
+/* Covariance impacts of every entry, whether the POI sits on a bound, the method and the keys.
+ * At a bound the refits cannot move the POI past it, so the refit impacts are 0 on one side or
+ * both; the linear response C_(poi,j) / sigma_j still ranks the parameters. */
+static void
+set_keys(const hf_model *m, const hf_fit_result *best, hf_ranking *out)
+{
+    const hf_param *pp = &m->par[m->poi];
+    double range = pp->hi - pp->lo, x = best->x[m->poi];
+    size_t np = m->npar;
+    out->poi_at_bound = range > 0 && (x - pp->lo <= 1e-6 * range || pp->hi - x <= 1e-6 * range);
+    out->method = out->poi_at_bound && best->cov != NULL ? HF_RANKING_COVARIANCE : HF_RANKING_REFIT;
+    for (size_t i = 0; i < out->n; i++) {
+        hf_ranking_entry *e = &out->e[i];
+        double cjj = best->cov != NULL ? best->cov[e->par * np + e->par] : NAN;
+        double c = best->cov != NULL ? best->cov[(size_t)m->poi * np + e->par] : NAN;
+        double lin = cjj > 0 ? c / sqrt(cjj) : NAN;
+        e->impact_cov[0] = lin;
+        e->impact_cov[1] = -lin;
+        e->key = out->method == HF_RANKING_COVARIANCE
+                     ? (isfinite(lin) ? fabs(lin) : 0.0)
+                     : fmax(fabs(e->impact_postfit[0]), fabs(e->impact_postfit[1]));
+        if (!isfinite(e->key))
+            e->key = 0.0;
+    }
 }
 
 /* Impacts of each selected parameter on the POI (see the header). The refit tasks are shared by
@@ -299,7 +325,7 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
 
     size_t n = 0;
     for (size_t j = 0; j < m->npar; j++) {
-        bool want = o.select != NULL ? o.select[j] : m->par[j].con != HF_CON_NONE;
+        bool want = o.select != NULL ? o.select[j] : true;
         if (want && (int)j != m->poi && !best->fixed[j])
             n++;
     }
@@ -308,7 +334,7 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
         return hf_error_nomem(err);
     size_t k = 0;
     for (size_t j = 0; j < m->npar; j++) {
-        bool want = o.select != NULL ? o.select[j] : m->par[j].con != HF_CON_NONE;
+        bool want = o.select != NULL ? o.select[j] : true;
         if (!want || (int)j == m->poi || best->fixed[j])
             continue;
         hf_ranking_entry *e = &out->e[k++];
@@ -323,7 +349,8 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
             e->prefit_sigma = p->sigma > 0 ? p->sigma : 1.0 / sqrt(p->tau);
             e->pull = (e->value - 1.0) / e->prefit_sigma;
         } else {
-            e->prefit_sigma = NAN; /* unconstrained: no pre-fit width */
+            e->prefit_sigma = NAN; /* unconstrained: no pre-fit width, no pull */
+            e->pull = NAN;
         }
     }
     out->n = n;
@@ -409,6 +436,7 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
     out->nfits = jb.ntask;
     free(jb.shift);
     free(jb.ok);
+    set_keys(m, best, out);
     qsort(out->e, n, sizeof(*out->e), by_impact);
     return 0;
 }
@@ -420,4 +448,86 @@ hf_ranking_release(hf_ranking *r)
         return;
     free(r->e);
     memset(r, 0, sizeof(*r));
+}
+
+/* The POI's HESSE error with the parameters of mask frozen at the best fit. 0 or -1 (err). */
+static int
+frozen_error(const hf_model *m, const hf_data *d, const hf_fit_result *best, const bool *fixed,
+             double *poi_err, bool *converged, hf_error *err)
+{
+    hf_fit_options fo = {.init = best->x, .fixed = fixed, .fix_index = -1};
+    hf_fit_result r;
+    if (hf_fit(m, d, &fo, &r, err) < 0)
+        return -1;
+    *poi_err = r.err != NULL ? r.err[m->poi] : NAN;
+    *converged = r.converged && r.hesse_ok;
+    hf_fit_result_release(&r);
+    return 0;
+}
+
+/* Quadrature difference sqrt(a^2 - b^2), NAN when b is not below a. */
+static double
+quad_diff(double a, double b)
+{
+    return isfinite(a) && isfinite(b) && b <= a ? sqrt(a * a - b * b) : NAN;
+}
+
+int
+hf_ranking_groups_compute(const hf_model *m, const hf_data *d, const hf_fit_result *best,
+                          const int *group, size_t ngroups, hf_ranking_groups *out,
+                          hf_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (m->poi < 0)
+        return hf_error_set(err, HF_EUSAGE, "", "grouped impacts need a POI (use --poi NAME)");
+    if (best->err == NULL)
+        return hf_error_set(err, HF_EFIT, "", "grouped impacts need the best fit's errors");
+    out->total = best->err[m->poi];
+    out->ngroups = ngroups;
+    out->g = calloc(ngroups + 1, sizeof(*out->g));
+    bool *fx = malloc((m->npar + 1) * sizeof(bool));
+    if (out->g == NULL || fx == NULL) {
+        free(fx);
+        hf_ranking_groups_release(out);
+        return hf_error_nomem(err);
+    }
+    int rc = 0;
+    for (size_t k = 0; k <= ngroups && rc == 0; k++) {
+        /* k < ngroups: group k; k == ngroups: every constrained parameter (stat only) */
+        size_t cnt = 0;
+        for (size_t j = 0; j < m->npar; j++) {
+            bool in = k < ngroups ? group[j] == (int)k : m->par[j].con != HF_CON_NONE;
+            in = in && (int)j != m->poi;
+            fx[j] = best->fixed[j] || in;
+            cnt += in && !best->fixed[j];
+        }
+        double e = NAN;
+        bool conv = false;
+        if (cnt > 0)
+            rc = frozen_error(m, d, best, fx, &e, &conv, err);
+        else {
+            e = out->total;
+            conv = true;
+        }
+        if (k < ngroups) {
+            out->g[k] = (hf_ranking_group_result){
+                .poi_error = e, .impact = quad_diff(out->total, e), .npar = cnt, .converged = conv};
+        } else {
+            out->stat = e;
+            out->syst = quad_diff(out->total, e);
+        }
+    }
+    free(fx);
+    if (rc < 0)
+        hf_ranking_groups_release(out);
+    return rc;
+}
+
+void
+hf_ranking_groups_release(hf_ranking_groups *g)
+{
+    if (g == NULL)
+        return;
+    free(g->g);
+    memset(g, 0, sizeof(*g));
 }
