@@ -542,6 +542,169 @@ by_ratio(const void *a, const void *b)
     return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
+/* Channels with their own colour in the constraints figure: those carrying the most observed
+ * information (|first order| + |curvature| shares summed over the rows shown), at most
+ * CON_MAXCHAN; the rest share one "other channels" colour. col[ch] = colour slot or -1. */
+#define CON_MAXCHAN 10
+
+static size_t
+con_channels(const hf_constraints *c, const size_t *order, size_t n, int *col)
+{
+    const hf_obsinfo *in = &c->info;
+    double *w = calloc(c->nchan + 1, sizeof(double));
+    size_t k = 0;
+    for (size_t ch = 0; ch < c->nchan; ch++)
+        col[ch] = -1;
+    if (w == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const hf_constraints_par *e = &c->p[order[i]];
+        for (size_t ch = 0; ch < c->nchan && e->info > 0; ch++)
+            w[ch] += (fabs(in->chan_first[e->par * c->nchan + ch]) +
+                      fabs(in->chan_curv[e->par * c->nchan + ch])) /
+                     e->info;
+    }
+    for (; k < CON_MAXCHAN; k++) {
+        size_t best = c->nchan;
+        for (size_t ch = 0; ch < c->nchan; ch++)
+            if (col[ch] < 0 && w[ch] >= 0.02 && (best == c->nchan || w[ch] > w[best]))
+                best = ch;
+        if (best == c->nchan)
+            break;
+        col[best] = (int)k;
+    }
+    free(w);
+    return k;
+}
+
+/* One segment [x0, x1] of row y as a filled (or hatched) bar. */
+static int
+con_seg(hf_scene *s, hf_panel *p, double x0, double x1, double y, hf_fill fill, hf_ink ink)
+{
+    double x[2] = {fmin(x0, x1), fmax(x0, x1)}, y0 = y - 0.36, y1 = y + 0.36;
+    if (!(x[1] > x[0]))
+        return 0;
+    hf_item *it = hf_panel_add_band(s, p, 1, true, x, &y0, &y1, fill, ink);
+    if (it == NULL)
+        return -1;
+    it->alpha = 1;
+    return 0;
+}
+
+/* The information bar of entry i: prior, then per coloured channel its first order (solid) and
+ * curvature (hatched), then the other channels; negative curvature extends left of 0. Shares of
+ * H_jj, so the positive and negative parts add up to 1. */
+static int
+con_row(hf_scene *s, hf_panel *p, const hf_constraints *c, size_t i, double y, const int *col,
+        double *lo, double *hi)
+{
+    const hf_constraints_par *e = &c->p[i];
+    const hf_obsinfo *in = &c->info;
+    double pos = 0, neg = 0, of = 0, oc = 0;
+    if (!(e->info > 0))
+        return 0;
+    if (con_seg(s, p, 0, e->info_prior / e->info, y, HF_FILL_SOLID, hf_ink_of(HF_ROLE_GRID, 0)) < 0)
+        return -1;
+    pos = e->info_prior / e->info;
+    for (size_t ch = 0; ch < c->nchan; ch++) {
+        double f = in->chan_first[e->par * c->nchan + ch] / e->info;
+        double cv = in->chan_curv[e->par * c->nchan + ch] / e->info;
+        if (col[ch] < 0) {
+            of += f;
+            oc += cv;
+            continue;
+        }
+        hf_ink ink = hf_ink_of(HF_ROLE_CHANNEL, col[ch]);
+        double *end = cv < 0 ? &neg : &pos;
+        if (con_seg(s, p, pos, pos + f, y, HF_FILL_SOLID, ink) < 0)
+            return -1;
+        pos += f;
+        end = cv < 0 ? &neg : &pos;
+        if (con_seg(s, p, *end, *end + cv, y, HF_FILL_HATCH, ink) < 0)
+            return -1;
+        *end += cv;
+    }
+    hf_ink other = hf_ink_of(HF_ROLE_REF, 0);
+    if (con_seg(s, p, pos, pos + of, y, HF_FILL_SOLID, other) < 0)
+        return -1;
+    pos += of;
+    double *end = oc < 0 ? &neg : &pos;
+    if (con_seg(s, p, *end, *end + oc, y, HF_FILL_HATCH, other) < 0)
+        return -1;
+    *end += oc;
+    *lo = fmin(*lo, neg);
+    *hi = fmax(*hi, pos);
+    return 0;
+}
+
+/* Legend (above the panels, as wide as the figure): the parts and the coloured channels. */
+static int
+con_legend(hf_scene *s, hf_panel *p, const hf_model *m, const int *col, size_t ncol, bool other)
+{
+    hf_legend_entry *e;
+    if (!hf_panel_add_legend(s, p, "prior", hf_ink_of(HF_ROLE_GRID, 0), HF_LEGEND_FILL) ||
+        !hf_panel_add_legend(s, p, "solid: first order (n/" "\xce\xbd\xc2\xb2)(\xe2\x88\x82\xce\xbd)\xc2\xb2",
+                             hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_FILL) ||
+        !hf_panel_add_legend(s, p, "hatched: template curvature (1" MINUS "n/\xce\xbd)\xe2\x88\x82\xc2\xb2\xce\xbd",
+                             hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_HATCH) ||
+        !(e = hf_panel_add_legend(s, p, SIGMA " post-fit / " SIGMA "\xe2\x82\x80",
+                                  hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+        return -1;
+    if (!(e = hf_panel_add_legend(s, p, "1/\xe2\x88\x9aH\xe2\xb1\xbc\xe2\xb1\xbc / " SIGMA "\xe2\x82\x80 (others fixed)",
+                                  hf_ink_of(HF_ROLE_ACCENT, 0), HF_LEGEND_MARKER)))
+        return -1;
+    e->marker = HF_MARKER_DIAMOND;
+    for (size_t k = 0; k < ncol; k++)
+        for (size_t ch = 0; ch < m->nchan; ch++)
+            if (col[ch] == (int)k && !hf_panel_add_legend(s, p, m->chan[ch]->name,
+                                                          hf_ink_of(HF_ROLE_CHANNEL, (int)k),
+                                                          HF_LEGEND_FILL))
+                return -1;
+    if (other && !hf_panel_add_legend(s, p, "other channels", hf_ink_of(HF_ROLE_REF, 0),
+                                      HF_LEGEND_FILL))
+        return -1;
+    p->legend_pos = HF_LEGPOS_ABOVE;
+    p->legend_columns = 2;
+    return 0;
+}
+
+/* The ratio panel: post-fit and conditional widths over the prior's, threshold and 1. */
+static int
+con_ratios(hf_scene *s, hf_panel *q, const hf_constraints *c, const size_t *order, size_t n,
+           const double *yv, double threshold)
+{
+    double *rv = malloc((2 * n + 1) * sizeof(double)), *cv = rv ? rv + n : NULL, rmax = 1.05;
+    if (rv == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const hf_constraints_par *e = &c->p[order[i]];
+        rv[i] = e->ratio;
+        cv[i] = e->conditional_sigma / e->prefit_sigma;
+        if (isfinite(rv[i]))
+            rmax = fmax(rmax, rv[i] * 1.05);
+        if (isfinite(cv[i]))
+            rmax = fmax(rmax, cv[i] * 1.05);
+    }
+    int rc = -1;
+    if (hf_panel_set_axis(s, &q->x, 0, rmax, false, SIGMA " / " SIGMA "\xe2\x82\x80") < 0 ||
+        hf_panel_set_axis(s, &q->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &q->y, n, yv, NULL) < 0 ||
+        !hf_panel_add_rule(s, q, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
+        (threshold > 0 &&
+         !hf_panel_add_rule(s, q, true, threshold, hf_ink_of(HF_ROLE_ACCENT, 0), HF_DASH_DOTTED)) ||
+        !hf_panel_add_points(s, q, n, cv, yv, NULL, NULL, NULL, NULL, HF_MARKER_DIAMOND,
+                             hf_ink_of(HF_ROLE_ACCENT, 0)) ||
+        !hf_panel_add_points(s, q, n, rv, yv, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        goto out;
+    q->y.categories = true;
+    q->y.hide_labels = true;
+    rc = 0;
+out:
+    free(rv);
+    return rc;
+}
+
 hf_scene *
 hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top, double threshold,
                          hf_error *err)
@@ -555,11 +718,11 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
     }
     double *key = calloc(2 * c->n, sizeof(*key));
     size_t *order = calloc(c->n, sizeof(*order));
-    double *buf = malloc((2 * n + 2) * sizeof(*buf));
+    double *yv = malloc((n + 1) * sizeof(*yv));
     const char **lab = malloc(n * sizeof(*lab));
-    bool *used = calloc(m->nchan + 1, sizeof(*used));
+    int *col = malloc((m->nchan + 1) * sizeof(*col));
     hf_scene *s = NULL;
-    if (key == NULL || order == NULL || buf == NULL || lab == NULL || used == NULL)
+    if (key == NULL || order == NULL || yv == NULL || lab == NULL || col == NULL)
         goto nomem;
     for (size_t i = 0; i < c->n; i++) {
         key[2 * i] = c->p[i].ratio;
@@ -568,80 +731,48 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
     qsort(key, c->n, 2 * sizeof(double), by_ratio);
     for (size_t i = 0; i < c->n; i++)
         order[i] = (size_t)key[2 * i + 1];
-    double *yv = buf, *rv = buf + n;
-    double rmax = 1.05;
     for (size_t i = 0; i < n; i++) {
-        const hf_constraints_par *p = &c->p[order[i]];
         yv[i] = (double)(n - 1 - i);
-        rv[i] = p->ratio;
-        lab[i] = m->par[p->par].name;
-        if (isfinite(p->ratio))
-            rmax = fmax(rmax, p->ratio * 1.05);
-        for (size_t ch = 0; ch < c->nchan; ch++)
-            if (c->chan_share[order[i] * c->nchan + ch] >= 0.02)
-                used[ch] = true;
+        lab[i] = m->par[c->p[order[i]].par].name;
     }
-    double height = 0.24 * (double)n + 1.4;
+    size_t ncol = con_channels(c, order, n, col);
+    bool other = ncol < m->nchan;
+    size_t nleg = 5 + ncol + other, legrows = (nleg + 1) / 2;
+    double head = 0.55 + 0.17 * (double)legrows, height = 0.24 * (double)n + 0.6 + head;
     s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, height);
-    if (s == NULL || hf_scene_set_title(s, "Where the constraints come from") < 0 ||
+    char *title = s ? hf_scene_printf(s, "Constraints: observed information (top %zu of %zu)", n,
+                                      c->n)
+                    : NULL;
+    if (title == NULL || hf_scene_set_title(s, title) < 0 ||
         hf_scene_set_outline(s, "Constraints", 0) < 0)
         goto nomem;
-    hf_panel *p = hf_scene_add_panel(s, 0, 0.2 / height, 0.68, 1);
-    hf_panel *q = hf_scene_add_panel(s, 0.68, 0.2 / height, 1, 1);
-    if (p == NULL || q == NULL ||
-        hf_panel_set_axis(s, &p->x, 0, 1, false, "Share of the Fisher information") < 0 ||
-        hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
-        hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0 ||
-        hf_panel_set_axis(s, &q->x, 0, rmax, false, SIGMA "_post / " SIGMA "_pre") < 0 ||
-        hf_panel_set_axis(s, &q->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
-        hf_panel_axis_ticks(s, &q->y, n, yv, NULL) < 0)
+    hf_panel *p = hf_scene_add_panel(s, 0, head / height, 0.74, 1);
+    hf_panel *q = hf_scene_add_panel(s, 0.74, head / height, 1, 1);
+    double lo = 0, hi = 1;
+    if (p == NULL || q == NULL || hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0)
         goto nomem;
     p->y.categories = true;
-    q->y.categories = true;
-    q->y.hide_labels = true;
-    p->legend_pos = HF_LEGPOS_OUTSIDE_RIGHT;
-    /* stacked shares: the auxiliary term first, then the channels in model order */
-    for (size_t i = 0; i < n; i++) {
-        const hf_constraints_par *cp = &c->p[order[i]];
-        double x0 = 0, x[2], y0 = yv[i] - 0.35, y1 = yv[i] + 0.35;
-        for (size_t k = 0; k <= c->nchan; k++) {
-            double w = k == 0 ? cp->aux_share : c->chan_share[order[i] * c->nchan + k - 1];
-            if (!(w > 0))
-                continue;
-            x[0] = x0;
-            x[1] = x0 + w;
-            hf_ink ink =
-                k == 0 ? hf_ink_of(HF_ROLE_GRID, 0) : hf_ink_of(HF_ROLE_CHANNEL, (int)k - 1);
-            hf_item *it = hf_panel_add_band(s, p, 1, true, x, &y0, &y1, HF_FILL_SOLID, ink);
-            if (it == NULL)
-                goto nomem;
-            it->alpha = 1;
-            x0 += w;
-        }
-    }
-    if (!hf_panel_add_legend(s, p, "prior (aux)", hf_ink_of(HF_ROLE_GRID, 0), HF_LEGEND_FILL))
+    if (!hf_panel_add_rule(s, p, true, 0, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID))
         goto nomem;
-    for (size_t ch = 0; ch < c->nchan; ch++)
-        if (used[ch] && !hf_panel_add_legend(s, p, m->chan[ch]->name,
-                                             hf_ink_of(HF_ROLE_CHANNEL, (int)ch), HF_LEGEND_FILL))
+    for (size_t i = 0; i < n; i++)
+        if (con_row(s, p, c, order[i], yv[i], col, &lo, &hi) < 0)
             goto nomem;
-    if (!hf_panel_add_rule(s, q, true, 1, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED) ||
-        (threshold > 0 &&
-         !hf_panel_add_rule(s, q, true, threshold, hf_ink_of(HF_ROLE_ACCENT, 0), HF_DASH_DOTTED)) ||
-        !hf_panel_add_points(s, q, n, rv, yv, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
-                             hf_ink_of(HF_ROLE_DATA, 0)))
+    if (hf_panel_set_axis(s, &p->x, lo < 0 ? lo - 0.02 : 0, hi > 1.0001 ? hi + 0.02 : 1, false,
+                          "share of H\xe2\xb1\xbc\xe2\xb1\xbc (the Hessian diagonal)") < 0 ||
+        con_legend(s, p, m, col, ncol, other) < 0 || con_ratios(s, q, c, order, n, yv, threshold) < 0)
         goto nomem;
     free(key);
     free(order);
-    free(buf);
+    free(yv);
     free(lab);
-    free(used);
+    free(col);
     return s;
 nomem:
     free(key);
     free(order);
-    free(buf);
+    free(yv);
     free(lab);
-    free(used);
+    free(col);
     return fail(s, err);
 }

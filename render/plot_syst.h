@@ -41,9 +41,12 @@ hf_scene **hf_plot_syst_pages(const hf_model *m, const char *name, int what, dou
 hf_scene *hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_error *err);
 
 /* Constraint sources of the `top` most constrained parameters (smallest post-fit/pre-fit width
- * first; 0: 20): left, each parameter's Fisher information as a bar split into the auxiliary
- * term and the channels' shares; right, the post-fit/pre-fit width with the over-constraint
- * threshold (threshold <= 0: no line). Caller frees; NULL with err on ENOMEM or no parameter. */
+ * first; 0: 20): left, each parameter's observed information H_jj as a bar of shares: the prior,
+ * then per channel the first-order term (solid) and the template curvature (hatched; negative
+ * curvature to the left of 0), the ten most informative channels in distinct colours and the
+ * rest as "other channels"; right, the post-fit and conditional (1/sqrt(H_jj)) widths over the
+ * prior's with the over-constraint threshold (threshold <= 0: no line); the legend above both.
+ * Caller frees; NULL with err on ENOMEM or no parameter. */
 hf_scene *hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
                                    double threshold, hf_error *err);
 
