@@ -538,6 +538,11 @@ START_TEST(test_impacts_equal_explicit_refit)
         const hf_ranking_entry *e = &r1.e[check[c]];
         for (int k = 0; k < 4; k++) {
             double sig = k < 2 ? e->postfit_sigma : e->prefit_sigma;
+            if (isnan(sig)) { /* a free normalisation factor: no prior, no pre-fit impact */
+                ck_assert(t.m->par[e->par].con == HF_CON_NONE);
+                ck_assert(isnan(e->impact_prefit[k - 2]));
+                continue;
+            }
             double v = e->value + (k % 2 == 0 ? sig : -sig);
             v = fmin(fmax(v, t.m->par[e->par].lo), t.m->par[e->par].hi);
             hf_fit_options fo = {0};
