@@ -11,6 +11,9 @@
 #include <time.h>
 
 #include "core/density/density_boot.h"
+#include "core/diag/constraints.h"
+#include "core/diag/nllshape.h"
+#include "core/infer/minos.h"
 #include "core/density/density_truth.h"
 #include "core/model/fit.h"
 #include "core/json/patch.h"
@@ -188,6 +191,120 @@ bench_case(const char *dir, const char *name)
     cJSON_Delete(ref);
 }
 
+/* ---- diagnostics (issue 13): targets decomposition < 50 ms, MINOS of the POI < 100 ms and
+ * FastScan of every parameter < 1 s, on the largest reference model (MINOS: the largest with a
+ * POI). One thread. */
+
+typedef struct diag_model {
+    hf_workspace *w;
+    hf_model *m;
+} diag_model;
+
+static int
+diag_load(const char *dir, const char *name, diag_model *dm)
+{
+    char ws[4096], ps[4096];
+    snprintf(ws, sizeof(ws), "%s/%s/workspace.json", dir, name);
+    snprintf(ps, sizeof(ps), "%s/%s/patchset.json", dir, name);
+    hf_error err = {0};
+    cJSON *doc = hf_json_load_file(ws, &err);
+    FILE *f = doc != NULL ? fopen(ps, "r") : NULL;
+    if (f != NULL) {
+        fclose(f);
+        if (hf_patchset_apply_named(doc, ps, NULL, &err) < 0) {
+            cJSON_Delete(doc);
+            doc = NULL;
+        }
+    }
+    dm->w = doc != NULL ? hf_workspace_from_json(doc, ws, &err) : NULL;
+    dm->m = dm->w != NULL ? hf_model_compile(dm->w, NULL, &err) : NULL;
+    hf_error_release(&err);
+    if (dm->m == NULL) {
+        hf_workspace_free(dm->w);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+diag_free(diag_model *dm)
+{
+    hf_model_free(dm->m);
+    hf_workspace_free(dm->w);
+    memset(dm, 0, sizeof(*dm));
+}
+
+/* Keep in *best the model of the two with more parameters (with a POI when poi). */
+static void
+diag_keep(diag_model *best, diag_model *cand, bool poi, char *label, const char *name)
+{
+    if ((!poi || cand->m->poi >= 0) && (best->m == NULL || cand->m->npar > best->m->npar)) {
+        diag_free(best);
+        *best = *cand;
+        snprintf(label, 64, "%s", name);
+    } else {
+        diag_free(cand);
+    }
+}
+
+static void
+bench_diag_model(const diag_model *dm, const char *label, bool poi)
+{
+    const hf_model *m = dm->m;
+    hf_data d = hf_model_data(m);
+    hf_fit_result fit;
+    hf_error err = {0};
+    if (hf_fit(m, &d, NULL, &fit, &err) < 0) {
+        printf("diag %s: fit failed\n", label);
+        hf_error_release(&err);
+        return;
+    }
+    double t;
+    if (poi) {
+        hf_minos_result mr;
+        TIME_MEDIAN(t, 5, 1, hf_minos(m, &d, &fit, (size_t)m->poi, NULL, &mr, &err));
+        printf("diag %-30.30s %4zu pars  MINOS of the POI      %9.2f ms (target < 100)\n", label,
+               m->npar, t * 1e3);
+    } else {
+        hf_constraints c;
+        TIME_MEDIAN(t, 5, 1, (hf_constraints_compute(m, &fit, NULL, &c, &err),
+                              hf_constraints_release(&c)));
+        printf("diag %-30.30s %4zu pars  decomposition (all)   %9.2f ms (target < 50)\n", label,
+               m->npar, t * 1e3);
+        hf_nllshape sh;
+        TIME_MEDIAN(t, 3, 1, (hf_nllshape_compute(m, &d, &fit, NULL, &sh, &err),
+                              hf_nllshape_release(&sh)));
+        printf("diag %-30.30s %4zu pars  FastScan (all, 41 pts) %8.2f ms (target < 1000)\n",
+               label, m->npar, t * 1e3);
+    }
+    hf_fit_result_release(&fit);
+    hf_error_release(&err);
+}
+
+static void
+bench_diag(const char *dir, char **names, int n)
+{
+    diag_model big = {0}, bigpoi = {0};
+    char lb[64] = "", lp[64] = "";
+    for (int i = 0; i < n; i++) {
+        diag_model a, b;
+        if (diag_load(dir, names[i], &a) < 0)
+            continue;
+        if (diag_load(dir, names[i], &b) < 0) {
+            diag_free(&a);
+            continue;
+        }
+        diag_keep(&big, &a, false, lb, names[i]);
+        diag_keep(&bigpoi, &b, true, lp, names[i]);
+    }
+    if (big.m != NULL)
+        bench_diag_model(&big, lb, false);
+    if (bigpoi.m != NULL)
+        bench_diag_model(&bigpoi, lp, true);
+    diag_free(&big);
+    diag_free(&bigpoi);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -209,10 +326,11 @@ main(int argc, char **argv)
     printf("engine (median; pyhf ratios use reference.json timings)\n");
     printf("%-36s %4s %5s %9s %9s %9s %9s %10s %10s\n", "workspace", "bins", "pars", "nll_us",
            "grad_us", "fit_ms", "fit0_ms", "nll_vs_py", "fit_vs_py");
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         bench_case(dir, names[i]);
+    bench_diag(dir, names, n);
+    for (int i = 0; i < n; i++)
         free(names[i]);
-    }
     bench_bootstrap();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

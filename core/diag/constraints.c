@@ -568,12 +568,13 @@ hf_constraints_explain(const hf_model *m, const hf_constraints *c, size_t i)
         line_add(&l, ": ");
         explain_info(&l, m, c, i);
         if (e->postfit_sigma > 1.1 * e->conditional_sigma && e->npartners > 0)
-            line_add(&l, "; correlations widen it from %.3g to %.3g (largest with %s, rho %+.2f)",
-                     e->conditional_sigma, e->postfit_sigma, m->par[e->partner[0]].name,
+            line_add(&l, "; with the others fixed it would be %.2f: correlations widen it "
+                         "(largest with %s, \u03c1 %+.2f)",
+                     e->conditional_sigma / e->prefit_sigma, m->par[e->partner[0]].name,
                      e->partner_rho[0]);
     }
     if (e->flags & HF_CFLAG_PULLED)
-        line_add(&l, "; pulled %+.2f sigma", e->pull);
+        line_add(&l, "; pulled %+.2f\u03c3\u2080", e->pull);
     if (e->flags & HF_CFLAG_AT_BOUND)
         line_add(&l, "; at its %s bound %g",
                  e->value - m->par[e->par].lo < m->par[e->par].hi - e->value ? "lower" : "upper",

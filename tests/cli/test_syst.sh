@@ -36,11 +36,19 @@ for p in d["parameters"]:
     # channels are named only for parameters the data actually constrain
     assert p["postfit_over_prefit"] < 0.9 or p["constrained_by"] == [], p["name"]
     assert abs(p["postfit_over_prefit"] - p["postfit_error"] / p["prefit_error"]) < 1e-12
+    # the observed information: its parts add up, channels add up to the parts
+    i = p["information"]
+    assert abs(i["prior"] + i["first_order"] + i["curvature"] - i["total"]) <= 1e-9 * i["total"]
+    assert abs(sum(c["first_order"] for c in i["channels"].values()) - i["first_order"]) <= 1e-9 * i["total"]
+    assert abs(sum(c["curvature"] for c in i["channels"].values()) - i["curvature"]) <= 1e-9 * i["total"]
+    assert abs(p["conditional_error"] - i["total"] ** -0.5) <= 1e-12
+    assert ("over_constrained" in p["flags"]) == p["over_constrained"]
+assert "explanation" in z and "CR_zjets" in z["explanation"]
 ' || fail "constraints JSON"
 "$HF" constraints --plot "$tmp/cons.svg" "$DEMO" >"$tmp/c.txt" 2>"$tmp/err" ||
     fail "constraints text exit $?"
 grep -q "<svg" "$tmp/cons.svg" || fail "constraints --plot wrote no SVG"
-grep -q "zjets_xsec: post-fit/pre-fit .* constrained by CR_zjets" "$tmp/c.txt" ||
+grep -q "zjets_xsec: σ/σ₀ 0\.1.*first order (largest in CR_zjets)" "$tmp/c.txt" ||
     fail "constraints text does not name zjets_xsec and CR_zjets"
 # lumi keeps its prior width (post/pre ~ 1): no channel is named as its constraint
 awk '$1 == "lumi" && $3 >= 0.9 && /CR_/ {bad = 1} END {exit bad}' "$tmp/c.txt" ||
