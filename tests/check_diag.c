@@ -234,6 +234,16 @@ START_TEST(test_ewkinos_jes_explained)
                       c.m->chan[idx[0]]->name);
         free(why);
     }
+    /* a staterror at its lower bound 1e-10 (an empty signal-region bin) is flagged at_bound */
+    size_t nb = 0;
+    for (size_t i = 0; i < con.n; i++) {
+        const hf_param *p = &c.m->par[con.p[i].par];
+        double x = con.p[i].value, r = p->hi - p->lo;
+        bool near = x - p->lo <= 1e-6 * r || p->hi - x <= 1e-6 * r;
+        ck_assert(near == ((con.p[i].flags & HF_CFLAG_AT_BOUND) != 0));
+        nb += near;
+    }
+    ck_assert_uint_ge(nb, 1);
     hf_constraints_release(&con);
     dcase_free(&c);
 }
