@@ -90,7 +90,7 @@ _check_slow: $(BUILD)/check_main
 ROOM_SUITES_model   = linalg interp workspace reference
 ROOM_SUITES_json    = patch
 ROOM_SUITES_infer   = infer
-ROOM_SUITES_diag    = syst
+ROOM_SUITES_diag    = syst diag
 ROOM_SUITES_density = density density_boot
 ROOM_SUITES_render  = cells render
 ROOMS = model json infer diag density render

@@ -60,9 +60,9 @@ add_bins(cJSON *o, const char *key, const hf_model *m, const double *tab, size_t
 {
     cJSON *bins = cJSON_AddObjectToObject(o, key);
     for (size_t ch = 0; ch < m->nchan; ch++)
-        cJSON_AddItemToObject(bins, m->chan[ch]->name,
-                              cJSON_CreateDoubleArray(&tab[j * m->nbins + m->chan_off[ch]],
-                                                      (int)m->chan_nbins[ch]));
+        cJSON_AddItemToObject(
+            bins, m->chan[ch]->name,
+            cJSON_CreateDoubleArray(&tab[j * m->nbins + m->chan_off[ch]], (int)m->chan_nbins[ch]));
 }
 
 /* The observed-information block, conditional width, flags, partners and explanation of entry i. */
@@ -210,8 +210,9 @@ print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
            " H_jj, which add up to 100%%; flags O over-constrained, P pulled, C curvature,\n"
            " S same-side templates, B at a bound, H Hessian not positive)\n");
     if (shown < c->n)
-        printf("(%zu parameters near their prior width and unflagged not shown; --all lists them)\n",
-               c->n - shown);
+        printf(
+            "(%zu parameters near their prior width and unflagged not shown; --all lists them)\n",
+            c->n - shown);
     size_t nflag = 0;
     for (size_t i = 0; i < c->n; i++)
         nflag += c->p[i].flags != 0;

@@ -225,7 +225,8 @@ cmd_nllshape(int argc, char **argv)
     shape_args a = {.range = 3.0, .points = 41};
     const hf_opt extra[] = {
         {"np", 0, HF_OPT_STRING, &a.np, "one parameter NAME: its points, and its figure"},
-        {"profile", 0, HF_OPT_FLAG, &a.profile, "also the profiled curve of --np (others refitted)"},
+        {"profile", 0, HF_OPT_FLAG, &a.profile,
+         "also the profiled curve of --np (others refitted)"},
         {"range", 0, HF_OPT_DOUBLE, &a.range, "half-width in units of the fit error (3)"},
         {"points", 0, HF_OPT_INT, &a.points, "points per curve (41)"},
         {"curves", 0, HF_OPT_FLAG, &a.curves, "--json: every parameter's points, not only --np's"},

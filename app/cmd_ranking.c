@@ -131,7 +131,8 @@ groups_parse(groups *g, const hf_model *m, const char *spec)
         char *eq = strchr(grp, '=');
         if (eq == NULL || eq == grp || eq[1] == '\0') {
             rc = hf_cli_usage_error("--groups: expected NAME=PATTERN[,PATTERN...] or FILE.json, "
-                                    "got '%s'", grp);
+                                    "got '%s'",
+                                    grp);
             break;
         }
         *eq = '\0';
@@ -225,13 +226,14 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ran
 static void
 groups_text(const groups *g, const hf_ranking_groups *gr)
 {
-    printf("\nuncertainty breakdown (freeze a group at the best fit, refit, quadrature difference):\n");
+    printf("\nuncertainty breakdown (freeze a group at the best fit, refit, quadrature "
+           "difference):\n");
     printf("  %-32s %10.4f\n", "total", gr->total);
     printf("  %-32s %10.4f\n", "stat only (constrained frozen)", gr->stat);
     printf("  %-32s %10.4f\n", "systematic (quadrature)", gr->syst);
     for (size_t k = 0; k < gr->ngroups; k++)
-        printf("  %-32s %10.4f  (%zu parameters%s)\n", g->name[k], gr->g[k].impact,
-               gr->g[k].npar, gr->g[k].converged ? "" : ", refit not converged");
+        printf("  %-32s %10.4f  (%zu parameters%s)\n", g->name[k], gr->g[k].impact, gr->g[k].npar,
+               gr->g[k].converged ? "" : ", refit not converged");
 }
 
 static void
@@ -241,8 +243,9 @@ print_text(const hf_model *m, const hf_ranking *r, int top)
            "converge)\n\n",
            m->par[r->poi].name, r->poi_value, r->poi_error, r->nfits, r->nfailed);
     if (r->method == HF_RANKING_COVARIANCE)
-        printf("the POI's best fit is on its bound, so refit impacts are 0 or one-sided: sorted by\n"
-               "the covariance impact C(POI, j) / sigma_j instead (linear response)\n\n");
+        printf(
+            "the POI's best fit is on its bound, so refit impacts are 0 or one-sided: sorted by\n"
+            "the covariance impact C(POI, j) / sigma_j instead (linear response)\n\n");
     printf("%4s  %-36s %8s %8s  %19s  %19s  %9s\n", "rank", "parameter", "pull", "post/pre",
            "post-fit impact", "pre-fit impact", "cov");
     for (size_t i = 0; i < r->n && (top <= 0 || i < (size_t)top); i++) {
@@ -266,7 +269,8 @@ static int
 write_plot(const char *path, const hf_model *m, const hf_ranking *r, int top)
 {
     hf_error err = {0};
-    int rc = hf_cli_save_scene(path, hf_plot_syst_ranking(m, r, top > 0 ? (size_t)top : 0, &err), &err);
+    int rc =
+        hf_cli_save_scene(path, hf_plot_syst_ranking(m, r, top > 0 ? (size_t)top : 0, &err), &err);
     hf_error_release(&err);
     return rc;
 }

@@ -267,15 +267,15 @@ bench_diag_model(const diag_model *dm, const char *label, bool poi)
                m->npar, t * 1e3);
     } else {
         hf_constraints c;
-        TIME_MEDIAN(t, 5, 1, (hf_constraints_compute(m, &fit, NULL, &c, &err),
-                              hf_constraints_release(&c)));
+        TIME_MEDIAN(t, 5, 1,
+                    (hf_constraints_compute(m, &fit, NULL, &c, &err), hf_constraints_release(&c)));
         printf("diag %-30.30s %4zu pars  decomposition (all)   %9.2f ms (target < 50)\n", label,
                m->npar, t * 1e3);
         hf_nllshape sh;
-        TIME_MEDIAN(t, 3, 1, (hf_nllshape_compute(m, &d, &fit, NULL, &sh, &err),
-                              hf_nllshape_release(&sh)));
-        printf("diag %-30.30s %4zu pars  FastScan (all, 41 pts) %8.2f ms (target < 1000)\n",
-               label, m->npar, t * 1e3);
+        TIME_MEDIAN(t, 3, 1,
+                    (hf_nllshape_compute(m, &d, &fit, NULL, &sh, &err), hf_nllshape_release(&sh)));
+        printf("diag %-30.30s %4zu pars  FastScan (all, 41 pts) %8.2f ms (target < 1000)\n", label,
+               m->npar, t * 1e3);
     }
     hf_fit_result_release(&fit);
     hf_error_release(&err);

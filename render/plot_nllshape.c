@@ -94,13 +94,13 @@ draw_curves(hf_scene *s, hf_panel *p, const hf_nllshape_curve *c, const char *na
         ymax = fmax(ymax, fmin(c->parab[i], 10));
     }
     if (hf_panel_set_axis(s, &p->x, x[0], x[c->n - 1], false,
-                          scaled ? "(\xce\xb8 \xe2\x88\x92 \xce\xb8\xcc\x82) / \xcf\x83"
-                                 : name) < 0 ||
+                          scaled ? "(\xce\xb8 \xe2\x88\x92 \xce\xb8\xcc\x82) / \xcf\x83" : name) <
+            0 ||
         hf_panel_set_axis(s, &p->y, 0, ymax * 1.15, false, Q_LABEL) < 0 ||
         !hf_panel_add_rule(s, p, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED))
         goto out;
-    hf_item *it = hf_panel_add_line(s, p, c->n, x, c->parab, hf_ink_of(HF_ROLE_PREFIT, 0),
-                                    HF_DASH_DASHED);
+    hf_item *it =
+        hf_panel_add_line(s, p, c->n, x, c->parab, hf_ink_of(HF_ROLE_PREFIT, 0), HF_DASH_DASHED);
     if (it == NULL ||
         !hf_panel_add_line(s, p, c->n, x, c->q, hf_ink_of(HF_ROLE_SERIES, 0), HF_DASH_SOLID))
         goto out;
@@ -115,8 +115,9 @@ draw_curves(hf_scene *s, hf_panel *p, const hf_nllshape_curve *c, const char *na
         hf_legend_entry *e;
         if (!hf_panel_add_legend(s, p, "conditional (others at best fit)",
                                  hf_ink_of(HF_ROLE_SERIES, 0), HF_LEGEND_LINE) ||
-            !(e = hf_panel_add_legend(s, p, "Hessian parabola H\xe2\xb1\xbc\xe2\xb1\xbc \xce\x94\xce\xb8\xc2\xb2",
-                                      hf_ink_of(HF_ROLE_PREFIT, 0), HF_LEGEND_LINE)))
+            !(e = hf_panel_add_legend(
+                  s, p, "Hessian parabola H\xe2\xb1\xbc\xe2\xb1\xbc \xce\x94\xce\xb8\xc2\xb2",
+                  hf_ink_of(HF_ROLE_PREFIT, 0), HF_LEGEND_LINE)))
             goto out;
         e->dash = HF_DASH_DASHED;
         if (c->qprof != NULL &&
@@ -142,8 +143,7 @@ hf_plot_nllshape_curve(const hf_model *m, const hf_nllshape_curve *c, hf_error *
     hf_scene *s = hf_scene_new(HF_SCENE_SINGLE_COLUMN * 1.4, HF_SCENE_SINGLE_COLUMN * 1.05);
     hf_panel *p = s != NULL ? hf_scene_add_panel(s, 0, 0, 1, 1) : NULL;
     const char *name = m->par[c->par].name;
-    if (p == NULL || hf_scene_set_outline(s, name, 0) < 0 ||
-        draw_curves(s, p, c, name, true) < 0)
+    if (p == NULL || hf_scene_set_outline(s, name, 0) < 0 || draw_curves(s, p, c, name, true) < 0)
         goto nomem;
     const char *ft = flag_text(s, c->flags);
     char *t = hf_scene_printf(s, "%s = %.3g \xc2\xb1 %.2g%s%s", name, c->best, c->step,
@@ -172,9 +172,8 @@ hf_plot_nllshape_grid(const hf_model *m, const hf_nllshape *sh, size_t nmax, hf_
     if (s == NULL || order == NULL)
         goto nomem;
     double H = head + rowh * (double)rows, top = head / H;
-    char *title = hf_scene_printf(s,
-                                  "NLL shapes: top %zu of %zu (least regular first)",
-                                  n, sh->ncurves);
+    char *title =
+        hf_scene_printf(s, "NLL shapes: top %zu of %zu (least regular first)", n, sh->ncurves);
     if (title == NULL || hf_scene_set_title(s, title) < 0 ||
         hf_scene_set_outline(s, "NLL shapes", 0) < 0)
         goto nomem;
@@ -183,13 +182,13 @@ hf_plot_nllshape_grid(const hf_model *m, const hf_nllshape *sh, size_t nmax, hf_
         size_t r = k / cols, q = k % cols;
         double y0 = top + (1 - top) * (double)r / (double)rows;
         double y1 = top + (1 - top) * (double)(r + 1) / (double)rows;
-        hf_panel *p = hf_scene_add_panel(s, (double)q / (double)cols, y0,
-                                         (double)(q + 1) / (double)cols, y1);
+        hf_panel *p =
+            hf_scene_add_panel(s, (double)q / (double)cols, y0, (double)(q + 1) / (double)cols, y1);
         if (p == NULL || draw_curves(s, p, c, NULL, false) < 0)
             goto nomem;
         const char *ft = flag_text(s, c->flags);
-        char *t = hf_scene_printf(s, "%s%s%s%s", m->par[c->par].name, ft ? " [" : "",
-                                  ft ? ft : "", ft ? "]" : "");
+        char *t = hf_scene_printf(s, "%s%s%s%s", m->par[c->par].name, ft ? " [" : "", ft ? ft : "",
+                                  ft ? "]" : "");
         if (t == NULL || hf_panel_set_title(s, p, t) < 0)
             goto nomem;
     }

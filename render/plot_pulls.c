@@ -155,8 +155,8 @@ cols_alloc(cols *c, const hf_model *m, const hf_pull_row *rows, size_t i0, size_
 /* MINOS bars of the rows that have them: asymmetric, a third of a row under the HESSE bar
  * (centres from c->x), with a legend entry. 0, or -1 on ENOMEM. */
 static int
-minos_bars(hf_scene *s, hf_panel *p, const hf_pull_row *rows, size_t i0, size_t n,
-           const cols *c, hf_ink hesse)
+minos_bars(hf_scene *s, hf_panel *p, const hf_pull_row *rows, size_t i0, size_t n, const cols *c,
+           hf_ink hesse)
 {
     double *x = malloc((n + 1) * sizeof(double)), *y = malloc((n + 1) * sizeof(double));
     double *lo = malloc((n + 1) * sizeof(double)), *hi = malloc((n + 1) * sizeof(double));

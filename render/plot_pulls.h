@@ -35,10 +35,10 @@ typedef struct hf_pulls_options {
 typedef struct hf_pull_row {
     size_t par; /* parameter index */
     bool constrained;
-    double pull;         /* (x - centre) / width; constrained only */
-    double constraint;   /* post-fit error / prior width; constrained only */
-    double value, error; /* free parameters */
-    int group;           /* 0 systematics, 1 per-bin statistical, 2 free */
+    double pull;               /* (x - centre) / width; constrained only */
+    double constraint;         /* post-fit error / prior width; constrained only */
+    double value, error;       /* free parameters */
+    int group;                 /* 0 systematics, 1 per-bin statistical, 2 free */
     double minos_lo, minos_hi; /* MINOS offsets in the row's units (pull or value); NAN: none */
 } hf_pull_row;
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model/interp.h"
 #include "core/diag/systematics.h"
+#include "core/model/interp.h"
 #include "render/axis.h"
 
 #define THETA "\xce\xb8"     /* θ */
@@ -511,14 +511,14 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
                 !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
         goto nomem;
     if (!cov && (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
-                             HF_LEGEND_SHADE) ||
-        !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
-                             HF_LEGEND_SHADE) ||
-        !hf_panel_add_legend(s, p, "pre-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
-                             HF_LEGEND_HATCH) ||
-        !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 1),
-                             HF_LEGEND_HATCH) ||
-        !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+                                      HF_LEGEND_SHADE) ||
+                 !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA,
+                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
+                 !hf_panel_add_legend(s, p, "pre-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                                      HF_LEGEND_HATCH) ||
+                 !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA,
+                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_HATCH) ||
+                 !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
         goto nomem;
     free(buf);
     free(lab);
@@ -643,25 +643,30 @@ con_legend(hf_scene *s, hf_panel *p, const hf_model *m, const int *col, size_t n
 {
     hf_legend_entry *e;
     if (!hf_panel_add_legend(s, p, "prior", hf_ink_of(HF_ROLE_GRID, 0), HF_LEGEND_FILL) ||
-        !hf_panel_add_legend(s, p, "solid: first order (n/" "\xce\xbd\xc2\xb2)(\xe2\x88\x82\xce\xbd)\xc2\xb2",
+        !hf_panel_add_legend(s, p,
+                             "solid: first order (n/"
+                             "\xce\xbd\xc2\xb2)(\xe2\x88\x82\xce\xbd)\xc2\xb2",
                              hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_FILL) ||
-        !hf_panel_add_legend(s, p, "hatched: template curvature (1" MINUS "n/\xce\xbd)\xe2\x88\x82\xc2\xb2\xce\xbd",
-                             hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_HATCH) ||
+        !hf_panel_add_legend(
+            s, p, "hatched: template curvature (1" MINUS "n/\xce\xbd)\xe2\x88\x82\xc2\xb2\xce\xbd",
+            hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_HATCH) ||
         !(e = hf_panel_add_legend(s, p, SIGMA " post-fit / " SIGMA "\xe2\x82\x80",
                                   hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
         return -1;
-    if (!(e = hf_panel_add_legend(s, p, "1/\xe2\x88\x9aH\xe2\xb1\xbc\xe2\xb1\xbc / " SIGMA "\xe2\x82\x80 (others fixed)",
+    if (!(e = hf_panel_add_legend(s, p,
+                                  "1/\xe2\x88\x9aH\xe2\xb1\xbc\xe2\xb1\xbc / " SIGMA
+                                  "\xe2\x82\x80 (others fixed)",
                                   hf_ink_of(HF_ROLE_ACCENT, 0), HF_LEGEND_MARKER)))
         return -1;
     e->marker = HF_MARKER_DIAMOND;
     for (size_t k = 0; k < ncol; k++)
         for (size_t ch = 0; ch < m->nchan; ch++)
-            if (col[ch] == (int)k && !hf_panel_add_legend(s, p, m->chan[ch]->name,
-                                                          hf_ink_of(HF_ROLE_CHANNEL, (int)k),
-                                                          HF_LEGEND_FILL))
+            if (col[ch] == (int)k &&
+                !hf_panel_add_legend(s, p, m->chan[ch]->name, hf_ink_of(HF_ROLE_CHANNEL, (int)k),
+                                     HF_LEGEND_FILL))
                 return -1;
-    if (other && !hf_panel_add_legend(s, p, "other channels", hf_ink_of(HF_ROLE_REF, 0),
-                                      HF_LEGEND_FILL))
+    if (other &&
+        !hf_panel_add_legend(s, p, "other channels", hf_ink_of(HF_ROLE_REF, 0), HF_LEGEND_FILL))
         return -1;
     p->legend_pos = HF_LEGPOS_ABOVE;
     p->legend_columns = 2;
@@ -740,16 +745,17 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
     size_t nleg = 5 + ncol + other, legrows = (nleg + 1) / 2;
     double head = 0.55 + 0.17 * (double)legrows, height = 0.24 * (double)n + 0.6 + head;
     s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, height);
-    char *title = s ? hf_scene_printf(s, "Constraints: observed information (top %zu of %zu)", n,
-                                      c->n)
-                    : NULL;
+    char *title =
+        s ? hf_scene_printf(s, "Constraints: observed information (top %zu of %zu)", n, c->n)
+          : NULL;
     if (title == NULL || hf_scene_set_title(s, title) < 0 ||
         hf_scene_set_outline(s, "Constraints", 0) < 0)
         goto nomem;
     hf_panel *p = hf_scene_add_panel(s, 0, head / height, 0.74, 1);
     hf_panel *q = hf_scene_add_panel(s, 0.74, head / height, 1, 1);
     double lo = 0, hi = 1;
-    if (p == NULL || q == NULL || hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
+    if (p == NULL || q == NULL ||
+        hf_panel_set_axis(s, &p->y, -0.7, (double)n - 0.3, false, NULL) < 0 ||
         hf_panel_axis_ticks(s, &p->y, n, yv, lab) < 0)
         goto nomem;
     p->y.categories = true;
@@ -760,7 +766,8 @@ hf_plot_syst_constraints(const hf_model *m, const hf_constraints *c, size_t top,
             goto nomem;
     if (hf_panel_set_axis(s, &p->x, lo < 0 ? lo - 0.02 : 0, hi > 1.0001 ? hi + 0.02 : 1, false,
                           "share of H\xe2\xb1\xbc\xe2\xb1\xbc (the Hessian diagonal)") < 0 ||
-        con_legend(s, p, m, col, ncol, other) < 0 || con_ratios(s, q, c, order, n, yv, threshold) < 0)
+        con_legend(s, p, m, col, ncol, other) < 0 ||
+        con_ratios(s, q, c, order, n, yv, threshold) < 0)
         goto nomem;
     free(key);
     free(order);

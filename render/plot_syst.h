@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 #include "core/diag/constraints.h"
+#include "core/diag/ranking.h"
 #include "core/error.h"
 #include "core/model/model.h"
-#include "core/diag/ranking.h"
 #include "render/scene.h"
 
 /* Templates of parameter par on sample/channel m->cs[cs]: nominal, +1 sigma and -1 sigma (every

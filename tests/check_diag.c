@@ -30,9 +30,15 @@ typedef struct dcase {
 } dcase;
 
 static const char *const cases[] = {
-    "atlas_1Lbb_CRs_bkgonly",     "atlas_1Lbb_simplified", "atlas_compressed_ewkinos_bkgonly",
-    "atlas_sbottom_SRA_full",     "atlas_tutorial_fullexample", "pyhf_example_patchset",
-    "toy_1bin_normsys",           "toy_1bin_shapesys",     "toy_2bin_2channel_coupledhistosys",
+    "atlas_1Lbb_CRs_bkgonly",
+    "atlas_1Lbb_simplified",
+    "atlas_compressed_ewkinos_bkgonly",
+    "atlas_sbottom_SRA_full",
+    "atlas_tutorial_fullexample",
+    "pyhf_example_patchset",
+    "toy_1bin_normsys",
+    "toy_1bin_shapesys",
+    "toy_2bin_2channel_coupledhistosys",
     "toy_2bin_2channel_coupledshapefactor",
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -154,7 +160,8 @@ START_TEST(test_curvature_finite_difference)
     const hf_model *m = c.m;
     size_t np = m->npar, ny = m->nys;
     double *x = malloc(np * sizeof(double)), *d2 = malloc((ny * np + 1) * sizeof(double));
-    double *jp = malloc((ny * np + 1) * sizeof(double)), *jm = malloc((ny * np + 1) * sizeof(double));
+    double *jp = malloc((ny * np + 1) * sizeof(double)),
+           *jm = malloc((ny * np + 1) * sizeof(double));
     ck_assert(x && d2 && jp && jm);
     memcpy(x, c.fit.x, np * sizeof(double));
     for (size_t j = 0; j < np; j++)
@@ -260,8 +267,10 @@ static const char *two_channel =
     " {\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0], \"modifiers\": ["
     "   {\"name\": \"theta\", \"type\": \"histosys\","
     "    \"data\": {\"hi_data\": [110.0], \"lo_data\": [105.0]}}]}]}],"
-    " \"observations\": [{\"name\": \"CR\", \"data\": [10000.0]}, {\"name\": \"SR\", \"data\": [80.0]}],"
-    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"kappa\", \"parameters\": []}}],"
+    " \"observations\": [{\"name\": \"CR\", \"data\": [10000.0]}, {\"name\": \"SR\", \"data\": "
+    "[80.0]}],"
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"kappa\", \"parameters\": "
+    "[]}}],"
     " \"version\": \"1.0.0\"}";
 
 START_TEST(test_two_channel_closed_form)
@@ -322,8 +331,8 @@ check_side(const hf_minos_side *got, cJSON *ref, const char *side, const char *n
     ck_assert_msg(fabs(got->offset - want) <= fmax(0.02 * fabs(want), 2e-3),
                   "%s %s: %.6g, MINUIT %.6g", name, side, got->offset, want);
     (void)snprintf(key, sizeof(key), "at_%s_limit", side);
-    ck_assert_msg(got->at_limit == cJSON_IsTrue(cJSON_GetObjectItem(ref, key)), "%s %s limit",
-                  name, side);
+    ck_assert_msg(got->at_limit == cJSON_IsTrue(cJSON_GetObjectItem(ref, key)), "%s %s limit", name,
+                  side);
 }
 
 /* MINOS against iminuit's merrors through pyhf (reference minos_minuit): within 2% or 2e-3. */
@@ -425,11 +434,12 @@ END_TEST
 /* A normsys with hi 1.2, lo 0.9 under code 1 (piecewise exponential) has a kink at 0: a slope
  * jump when the data differ from nominal (110 observed), a curvature jump when the minimum sits
  * on the knot (100 observed). Flagged there; under code 4 (smooth) it is not. */
-#define KINK_WS(OBS)                                                                           \
-    "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0],"          \
-    " \"modifiers\": [{\"name\": \"k\", \"type\": \"normsys\", \"data\": {\"hi\": 1.2, \"lo\": 0.9}}]}]}]," \
+#define KINK_WS(OBS)                                                                               \
+    "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0],"      \
+    " \"modifiers\": [{\"name\": \"k\", \"type\": \"normsys\", \"data\": {\"hi\": 1.2, \"lo\": "   \
+    "0.9}}]}]}],"                                                                                  \
     " \"observations\": [{\"name\": \"SR\", \"data\": [" OBS "]}],"                                \
-    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"k\", \"parameters\": []}}],"     \
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"k\", \"parameters\": []}}]," \
     " \"version\": \"1.0.0\"}"
 static const char *const kink_ws[2] = {KINK_WS("100.0"), KINK_WS("110.0")};
 

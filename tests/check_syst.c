@@ -11,12 +11,12 @@
 
 #include "core/diag/constraints.h"
 #include "core/diag/decorrelate.h"
-#include "core/model/fit.h"
 #include "core/diag/gof.h"
-#include "core/model/model.h"
-#include "core/json/patch.h"
 #include "core/diag/ranking.h"
 #include "core/diag/systematics.h"
+#include "core/json/patch.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
 #include "core/model/workspace.h"
 #include "render/plot_syst.h"
 

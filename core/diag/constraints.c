@@ -71,8 +71,8 @@ prior_info(const hf_param *p, double x, double a)
  * w_b d2nu_sb from the per-sample second derivatives, u = n/nu^2 and w = 1 - n/nu as the
  * Hessian of core/model/nll.c weights them (0 and 1 where nu = 0). */
 static void
-obsinfo_fill(hf_obsinfo *o, const hf_model *m, const hf_data *d, const double *x,
-             const double *nu, const double *jac, const double *d2)
+obsinfo_fill(hf_obsinfo *o, const hf_model *m, const hf_data *d, const double *x, const double *nu,
+             const double *jac, const double *d2)
 {
     size_t np = m->npar;
     for (size_t c = 0; c < m->nchan; c++)
@@ -114,8 +114,8 @@ obsinfo_fill(hf_obsinfo *o, const hf_model *m, const hf_data *d, const double *x
 }
 
 int
-hf_obsinfo_compute(const hf_model *m, const hf_data *d, const double *x, bool bins,
-                   hf_obsinfo *out, hf_error *err)
+hf_obsinfo_compute(const hf_model *m, const hf_data *d, const double *x, bool bins, hf_obsinfo *out,
+                   hf_error *err)
 {
     double *nu = malloc((m->nbins + 1) * sizeof(double));
     double *jac = malloc((m->nbins * m->npar + 1) * sizeof(double));
@@ -197,8 +197,7 @@ fisher_all(const hf_model *m, const hf_fit_result *fit, hf_constraints *out)
     hf_model_expected(m, fit->x, nu, NULL);
     hf_model_jacobian(m, fit->x, jac);
     for (size_t k = 0; k < out->n; k++)
-        fisher_entry(m, fit->x, nu, jac, out->p[k].par, &out->p[k],
-                     &out->chan_share[k * m->nchan],
+        fisher_entry(m, fit->x, nu, jac, out->p[k].par, &out->p[k], &out->chan_share[k * m->nchan],
                      out->bin_share != NULL ? &out->bin_share[k * m->nbins] : NULL);
     free(nu);
     free(jac);
@@ -525,7 +524,8 @@ explain_info(line *l, const hf_model *m, const hf_constraints *c, size_t i)
     size_t j = e->par, bc = 0, bf = 0;
     double tot = e->info, cmax = 0, fmax = 0;
     for (size_t ch = 0; ch < in->nchan; ch++) {
-        double cv = fabs(in->chan_curv[j * in->nchan + ch]), fv = in->chan_first[j * in->nchan + ch];
+        double cv = fabs(in->chan_curv[j * in->nchan + ch]),
+               fv = in->chan_first[j * in->nchan + ch];
         if (cv > cmax) {
             cmax = cv;
             bc = ch;
@@ -568,8 +568,9 @@ hf_constraints_explain(const hf_model *m, const hf_constraints *c, size_t i)
         line_add(&l, ": ");
         explain_info(&l, m, c, i);
         if (e->postfit_sigma > 1.1 * e->conditional_sigma && e->npartners > 0)
-            line_add(&l, "; with the others fixed it would be %.2f: correlations widen it "
-                         "(largest with %s, \u03c1 %+.2f)",
+            line_add(&l,
+                     "; with the others fixed it would be %.2f: correlations widen it "
+                     "(largest with %s, \u03c1 %+.2f)",
                      e->conditional_sigma / e->prefit_sigma, m->par[e->partner[0]].name,
                      e->partner_rho[0]);
     }

@@ -1,6 +1,6 @@
-/* core/diag/constraints.h - where the constraint on each nuisance parameter comes from: the observed
- * information at the best fit (the Hessian diagonal) split into the prior, the first-order data
- * term and the template-curvature term, per channel, bin and sample; flags naming the causes;
+/* core/diag/constraints.h - where the constraint on each nuisance parameter comes from: the
+ * observed information at the best fit (the Hessian diagonal) split into the prior, the first-order
+ * data term and the template-curvature term, per channel, bin and sample; flags naming the causes;
  * and, kept for comparison, the expected first-order Fisher shares. */
 #ifndef HF_CONSTRAINTS_H
 #define HF_CONSTRAINTS_H
@@ -21,10 +21,11 @@ typedef struct hf_constraints_options {
 
 /* The observed information of every model parameter j at a point x (Cowan et al., EPJC 71
  * (2011) 1554, with the Poisson main measurement): the diagonal of the Hessian of -log L,
- *   H_jj = prior_j + sum_b (n_b / nu_b^2)(d nu_b / d theta_j)^2 + sum_b (1 - n_b / nu_b) d2 nu_b / d theta_j^2,
- * the prior term 1/sigma^2 (Gaussian) or a/theta^2 (Poisson, a the auxiliary datum). The second
- * sum, the curvature of the interpolated templates weighted by the data's deficit, is what an
- * expected (first-order) Fisher information leaves out. The parts add up to H_jj exactly. */
+ *   H_jj = prior_j + sum_b (n_b / nu_b^2)(d nu_b / d theta_j)^2 + sum_b (1 - n_b / nu_b) d2 nu_b /
+ * d theta_j^2, the prior term 1/sigma^2 (Gaussian) or a/theta^2 (Poisson, a the auxiliary datum).
+ * The second sum, the curvature of the interpolated templates weighted by the data's deficit, is
+ * what an expected (first-order) Fisher information leaves out. The parts add up to H_jj exactly.
+ */
 typedef struct hf_obsinfo {
     size_t npar, nchan, nbins, ncs;
     double *total, *prior, *first, *curv; /* npar each */

@@ -146,8 +146,12 @@ profile_curve(shape_ctx *c, hf_nllshape_curve *cv, atomic_int *cancel, hf_error 
         memcpy(start, c->fit->x, m->npar * sizeof(double));
         for (long i = dir < 0 ? (long)mid : (long)mid + 1; i >= 0 && i < (long)n && rc == 0;
              i += dir) {
-            hf_fit_options fo = {.init = start, .fixed = c->fit->fixed, .fix_index = (int)cv->par,
-                                 .fix_value = cv->x[i], .no_errors = true, .cancel = cancel};
+            hf_fit_options fo = {.init = start,
+                                 .fixed = c->fit->fixed,
+                                 .fix_index = (int)cv->par,
+                                 .fix_value = cv->x[i],
+                                 .no_errors = true,
+                                 .cancel = cancel};
             hf_fit_result r;
             rc = hf_fit(m, c->d, &fo, &r, err);
             if (rc < 0)

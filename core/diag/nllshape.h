@@ -24,7 +24,8 @@ enum {
     HF_NLLSHAPE_KINK = 1u << 0,       /* the slope jumps at a knot (interpolation code 0 or 1) */
     HF_NLLSHAPE_FLAT = 1u << 1,       /* the curve stays below 0.1 over the whole range */
     HF_NLLSHAPE_DOUBLE_MIN = 1u << 2, /* a second local minimum inside the range */
-    HF_NLLSHAPE_NONPARABOLIC = 1u << 3, /* differs from the parabola by more than 0.5 within 1.5 sigma */
+    HF_NLLSHAPE_NONPARABOLIC =
+        1u << 3, /* differs from the parabola by more than 0.5 within 1.5 sigma */
     HF_NLLSHAPE_NFLAGS = 4
 };
 /* JSON name of flag bit k: "kink", "flat", "double_minimum", "non_parabolic". */
@@ -36,12 +37,12 @@ typedef struct hf_nllshape_curve {
     double hjj;        /* the Hessian diagonal: the conditional parabola is hjj (x - best)^2 */
     double cjj;        /* the covariance diagonal: the profiled parabola is (x - best)^2 / cjj */
     size_t n;
-    double *x;       /* n points, ascending, inside the bounds */
-    double *q;       /* 2 delta NLL, others at the best fit */
-    double *parab;   /* hjj (x - best)^2 */
-    double *qprof;   /* 2 delta NLL, others refitted; NULL unless asked for */
-    unsigned flags;  /* HF_NLLSHAPE_* */
-    double kink_at;  /* where the largest slope jump is (NAN: none) */
+    double *x;      /* n points, ascending, inside the bounds */
+    double *q;      /* 2 delta NLL, others at the best fit */
+    double *parab;  /* hjj (x - best)^2 */
+    double *qprof;  /* 2 delta NLL, others refitted; NULL unless asked for */
+    unsigned flags; /* HF_NLLSHAPE_* */
+    double kink_at; /* where the largest slope jump is (NAN: none) */
 } hf_nllshape_curve;
 
 typedef struct hf_nllshape {

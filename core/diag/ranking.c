@@ -1,6 +1,6 @@
-/* core/diag/ranking.c - impacts (ATLAS-style ranking): for each nuisance parameter theta, refit with
- * theta fixed at theta_hat +- sigma and record the shift of the POI. Refits run in threads that
- * take tasks from one atomic counter. Each refit starts at the linear-response prediction and
+/* core/diag/ranking.c - impacts (ATLAS-style ranking): for each nuisance parameter theta, refit
+ * with theta fixed at theta_hat +- sigma and record the shift of the POI. Refits run in threads
+ * that take tasks from one atomic counter. Each refit starts at the linear-response prediction and
  * minimises with a chord (fixed-Hessian Newton) method using the best fit's covariance; where
  * that does not converge cleanly (bounds, strong non-linearity) hf_fit finishes the job. */
 #include "core/diag/ranking.h"
@@ -474,8 +474,7 @@ quad_diff(double a, double b)
 
 int
 hf_ranking_groups_compute(const hf_model *m, const hf_data *d, const hf_fit_result *best,
-                          const int *group, size_t ngroups, hf_ranking_groups *out,
-                          hf_error *err)
+                          const int *group, size_t ngroups, hf_ranking_groups *out, hf_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (m->poi < 0)

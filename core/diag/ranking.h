@@ -34,9 +34,9 @@ typedef struct hf_ranking_entry {
 } hf_ranking_entry;
 
 typedef enum hf_ranking_method {
-    HF_RANKING_REFIT = 0,  /* sorted by the refit (post-fit) impacts */
-    HF_RANKING_COVARIANCE  /* the POI's best fit is on a bound, so every refit impact is 0 (or
-                              one-sided): sorted by the covariance impacts instead */
+    HF_RANKING_REFIT = 0, /* sorted by the refit (post-fit) impacts */
+    HF_RANKING_COVARIANCE /* the POI's best fit is on a bound, so every refit impact is 0 (or
+                             one-sided): sorted by the covariance impacts instead */
 } hf_ranking_method;
 
 typedef struct hf_ranking {
@@ -45,7 +45,7 @@ typedef struct hf_ranking {
     size_t n;
     hf_ranking_entry *e; /* sorted by the key of `method` */
     size_t nfits, nfailed;
-    bool poi_at_bound;   /* the POI's best fit is within 1e-6 of a bound (relative to its range) */
+    bool poi_at_bound; /* the POI's best fit is within 1e-6 of a bound (relative to its range) */
     hf_ranking_method method;
 } hf_ranking;
 
@@ -60,17 +60,17 @@ double hf_ranking_key(const hf_ranking_entry *e);
 
 /* Grouped impacts: parameters by group (npar entries, -1: in no group), ngroups groups. */
 typedef struct hf_ranking_group_result {
-    double poi_error;  /* the POI's HESSE error with the group frozen at the best fit */
-    double impact;     /* sqrt(total^2 - poi_error^2): the group's quadrature share (NAN when
-                          freezing it did not shrink the error or the refit failed) */
-    size_t npar;       /* parameters in the group */
+    double poi_error; /* the POI's HESSE error with the group frozen at the best fit */
+    double impact;    /* sqrt(total^2 - poi_error^2): the group's quadrature share (NAN when
+                         freezing it did not shrink the error or the refit failed) */
+    size_t npar;      /* parameters in the group */
     bool converged;
 } hf_ranking_group_result;
 
 typedef struct hf_ranking_groups {
-    double total;      /* the POI error of the best fit */
-    double stat;       /* with every constrained parameter frozen (free factors float) */
-    double syst;       /* sqrt(total^2 - stat^2) */
+    double total; /* the POI error of the best fit */
+    double stat;  /* with every constrained parameter frozen (free factors float) */
+    double syst;  /* sqrt(total^2 - stat^2) */
     size_t ngroups;
     hf_ranking_group_result *g;
 } hf_ranking_groups;

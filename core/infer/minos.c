@@ -50,8 +50,8 @@ gfun(double q, double up)
 
 /* Illinois regula falsi on [a, b] with ga < 0 <= gb until |b - a| < tol. */
 static int
-refine(profile *p, double up, double a, double ga, double b, double gb, double tol,
-       int max_fits, double *root, hf_error *err)
+refine(profile *p, double up, double a, double ga, double b, double gb, double tol, int max_fits,
+       double *root, hf_error *err)
 {
     int side = 0;
     double x = b;
@@ -179,8 +179,8 @@ edit_distance(const char *a, const char *b)
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t k = 1; k <= lb; k++) {
-            size_t sub = prev[k - 1] + (tolower((unsigned char)a[i - 1]) !=
-                                        tolower((unsigned char)b[k - 1]));
+            size_t sub = prev[k - 1] +
+                         (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[k - 1]));
             size_t del = prev[k] + 1, ins = cur[k - 1] + 1;
             cur[k] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
         }
@@ -210,8 +210,7 @@ hf_minos_nearest(const hf_model *m, const char *name)
 }
 
 int
-hf_minos_select(const hf_model *m, const char *spec, const bool *fixed, bool *sel,
-                hf_error *err)
+hf_minos_select(const hf_model *m, const char *spec, const bool *fixed, bool *sel, hf_error *err)
 {
     memset(sel, 0, m->npar * sizeof(bool));
     if (strcmp(spec, "all") == 0) {

@@ -19,11 +19,11 @@ typedef struct hf_minos_options {
 } hf_minos_options;
 
 typedef struct hf_minos_side {
-    double offset;  /* signed offset of the crossing from the best fit; NAN when not found */
-    bool valid;     /* the crossing was found (or the interval stops at the bound) */
-    bool at_limit;  /* the profile stays below the level up to the parameter's bound: the
-                       interval stops there and offset is bound - best fit */
-    int nfits;      /* profiled fits spent */
+    double offset; /* signed offset of the crossing from the best fit; NAN when not found */
+    bool valid;    /* the crossing was found (or the interval stops at the bound) */
+    bool at_limit; /* the profile stays below the level up to the parameter's bound: the
+                      interval stops there and offset is bound - best fit */
+    int nfits;     /* profiled fits spent */
 } hf_minos_side;
 
 typedef struct hf_minos_result {

@@ -752,8 +752,8 @@ sample_curvature(hf_eval *ev, size_t i, const double *pars, double *d2)
         for (size_t l = k + 1; l < ns; l++) {
             if (T[l].par == p)
                 for (size_t b = 0; b < nb; b++)
-                    row0[b * np + p] += 2.0 * ev->pre[k] * mid * ev->suf[l + 1] * td[k] * td[l] *
-                                        fb[b] * sumb[b];
+                    row0[b * np + p] +=
+                        2.0 * ev->pre[k] * mid * ev->suf[l + 1] * td[k] * td[l] * fb[b] * sumb[b];
             mid *= tv[l];
         }
         for (size_t l = ns; l < nf; l++)
