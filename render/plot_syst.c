@@ -393,6 +393,58 @@ bar(hf_scene *s, hf_panel *p, double v, double y, double half, hf_fill fill, hf_
     return 0;
 }
 
+/* The impact bars of the top n entries: covariance impacts (cov), else pre-fit hatched and
+ * post-fit shaded, in pull-axis units (scale). 0 or -1 (ENOMEM). */
+static int
+ranking_bars(hf_scene *s, hf_panel *p, const hf_ranking *r, size_t n, const double *yv,
+             double scale, bool cov)
+{
+    for (size_t i = 0; i < n && cov; i++) {
+        const hf_ranking_entry *e = &r->e[i];
+        if (bar(s, p, scale * e->impact_cov[0], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
+            bar(s, p, scale * e->impact_cov[1], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < n && !cov; i++) {
+        const hf_ranking_entry *e = &r->e[i];
+        if (bar(s, p, scale * e->impact_prefit[0], yv[i], 0.36, HF_FILL_HATCH,
+                hf_ink_of(HF_ROLE_SERIES, 0), 1) < 0 ||
+            bar(s, p, scale * e->impact_prefit[1], yv[i], 0.36, HF_FILL_HATCH,
+                hf_ink_of(HF_ROLE_SERIES, 1), 1) < 0 ||
+            bar(s, p, scale * e->impact_postfit[0], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
+            bar(s, p, scale * e->impact_postfit[1], yv[i], 0.30, HF_FILL_SHADE,
+                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The ranking legend: covariance or refit impacts, and the pulls. 0 or -1 (ENOMEM). */
+static int
+ranking_legend(hf_scene *s, hf_panel *p, bool cov)
+{
+    if (cov && (!hf_panel_add_legend(s, p, "covariance +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                                     HF_LEGEND_SHADE) ||
+                !hf_panel_add_legend(s, p, "covariance " MINUS "1" SIGMA,
+                                     hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
+                !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+        return -1;
+    if (!cov && (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                                      HF_LEGEND_SHADE) ||
+                 !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA,
+                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
+                 !hf_panel_add_legend(s, p, "pre-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
+                                      HF_LEGEND_HATCH) ||
+                 !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA,
+                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_HATCH) ||
+                 !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+        return -1;
+    return 0;
+}
+
 hf_scene *
 hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_error *err)
 {
@@ -464,26 +516,8 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
         !hf_panel_add_rule(s, p, true, -1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED) ||
         !hf_panel_add_rule(s, p, true, 1, hf_ink_of(HF_ROLE_GRID, 0), HF_DASH_DOTTED))
         goto nomem;
-    for (size_t i = 0; i < n && cov; i++) {
-        const hf_ranking_entry *e = &r->e[i];
-        if (bar(s, p, scale * e->impact_cov[0], yv[i], 0.30, HF_FILL_SHADE,
-                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
-            bar(s, p, scale * e->impact_cov[1], yv[i], 0.30, HF_FILL_SHADE,
-                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
-            goto nomem;
-    }
-    for (size_t i = 0; i < n && !cov; i++) {
-        const hf_ranking_entry *e = &r->e[i];
-        if (bar(s, p, scale * e->impact_prefit[0], yv[i], 0.36, HF_FILL_HATCH,
-                hf_ink_of(HF_ROLE_SERIES, 0), 1) < 0 ||
-            bar(s, p, scale * e->impact_prefit[1], yv[i], 0.36, HF_FILL_HATCH,
-                hf_ink_of(HF_ROLE_SERIES, 1), 1) < 0 ||
-            bar(s, p, scale * e->impact_postfit[0], yv[i], 0.30, HF_FILL_SHADE,
-                hf_ink_of(HF_ROLE_SERIES, 0), 0.55) < 0 ||
-            bar(s, p, scale * e->impact_postfit[1], yv[i], 0.30, HF_FILL_SHADE,
-                hf_ink_of(HF_ROLE_SERIES, 1), 0.55) < 0)
-            goto nomem;
-    }
+    if (ranking_bars(s, p, r, n, yv, scale, cov) < 0)
+        goto nomem;
     if (!hf_panel_add_points(s, p, n, xv, yv, ex, ex, NULL, NULL, HF_MARKER_CIRCLE,
                              hf_ink_of(HF_ROLE_DATA, 0)))
         goto nomem;
@@ -504,21 +538,7 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
     if (dl == NULL || !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT,
                                          HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         goto nomem;
-    if (cov && (!hf_panel_add_legend(s, p, "covariance +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
-                                     HF_LEGEND_SHADE) ||
-                !hf_panel_add_legend(s, p, "covariance " MINUS "1" SIGMA,
-                                     hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
-                !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
-        goto nomem;
-    if (!cov && (!hf_panel_add_legend(s, p, "post-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
-                                      HF_LEGEND_SHADE) ||
-                 !hf_panel_add_legend(s, p, "post-fit " MINUS "1" SIGMA,
-                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_SHADE) ||
-                 !hf_panel_add_legend(s, p, "pre-fit +1" SIGMA, hf_ink_of(HF_ROLE_SERIES, 0),
-                                      HF_LEGEND_HATCH) ||
-                 !hf_panel_add_legend(s, p, "pre-fit " MINUS "1" SIGMA,
-                                      hf_ink_of(HF_ROLE_SERIES, 1), HF_LEGEND_HATCH) ||
-                 !hf_panel_add_legend(s, p, "pull", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+    if (ranking_legend(s, p, cov) < 0)
         goto nomem;
     free(buf);
     free(lab);

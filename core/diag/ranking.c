@@ -305,36 +305,23 @@ set_keys(const hf_model *m, const hf_fit_result *best, hf_ranking *out)
     }
 }
 
-/* Impacts of each selected parameter on the POI (see the header). The refit tasks are shared by
- * opt->jobs threads; results are independent of the thread count. */
-int
-hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *best,
-                   const hf_ranking_options *opt, hf_ranking *out, hf_error *err)
+/* The entries to rank: every free parameter but the POI (or those of select), with value,
+ * widths and pull. 0, or -1 on ENOMEM. */
+static int
+fill_entries(const hf_model *m, const hf_fit_result *best, const bool *select, hf_ranking *out)
 {
-    hf_ranking_options o = {0};
-    if (opt != NULL)
-        o = *opt;
-    memset(out, 0, sizeof(*out));
-    if (m->poi < 0)
-        return hf_error_set(err, HF_EUSAGE, "", "ranking needs a POI (use --poi NAME)");
-    if (best->err == NULL)
-        return hf_error_set(err, HF_EFIT, "", "ranking needs the best fit's uncertainties");
-    out->poi = m->poi;
-    out->poi_value = best->x[m->poi];
-    out->poi_error = best->err[m->poi];
-
     size_t n = 0;
     for (size_t j = 0; j < m->npar; j++) {
-        bool want = o.select != NULL ? o.select[j] : true;
+        bool want = select != NULL ? select[j] : true;
         if (want && (int)j != m->poi && !best->fixed[j])
             n++;
     }
     out->e = calloc(n ? n : 1, sizeof(*out->e));
     if (out->e == NULL)
-        return hf_error_nomem(err);
+        return -1;
     size_t k = 0;
     for (size_t j = 0; j < m->npar; j++) {
-        bool want = o.select != NULL ? o.select[j] : true;
+        bool want = select != NULL ? select[j] : true;
         if (!want || (int)j == m->poi || best->fixed[j])
             continue;
         hf_ranking_entry *e = &out->e[k++];
@@ -354,6 +341,30 @@ hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *bes
         }
     }
     out->n = n;
+    return 0;
+}
+
+/* Impacts of each selected parameter on the POI (see the header). The refit tasks are shared by
+ * opt->jobs threads; results are independent of the thread count. */
+int
+hf_ranking_compute(const hf_model *m, const hf_data *d, const hf_fit_result *best,
+                   const hf_ranking_options *opt, hf_ranking *out, hf_error *err)
+{
+    hf_ranking_options o = {0};
+    if (opt != NULL)
+        o = *opt;
+    memset(out, 0, sizeof(*out));
+    if (m->poi < 0)
+        return hf_error_set(err, HF_EUSAGE, "", "ranking needs a POI (use --poi NAME)");
+    if (best->err == NULL)
+        return hf_error_set(err, HF_EFIT, "", "ranking needs the best fit's uncertainties");
+    out->poi = m->poi;
+    out->poi_value = best->x[m->poi];
+    out->poi_error = best->err[m->poi];
+
+    if (fill_entries(m, best, o.select, out) < 0)
+        return hf_error_nomem(err);
+    size_t n = out->n;
 
     job jb = {0};
     jb.m = m;
