@@ -544,6 +544,53 @@ START_TEST(test_ranking_groups)
 }
 END_TEST
 
+/* One bin, nominal 100, a histosys with both templates above nominal (112 and 108) and 108
+ * observed: nu(t) = 100 + S t + A g(t) (code 4p, S = 2, A = 20/16; linear beyond |t| = 1 with
+ * slopes 12 and -8) crosses 108 on both sides of 0, so the likelihood has two valleys. The
+ * conditional curve must equal the closed form 2 (nu - n ln nu) + t^2 minus its value at the best
+ * fit, and be flagged double_minimum. */
+static const char *double_min_ws =
+    "{\"channels\": [{\"name\": \"SR\", \"samples\": [{\"name\": \"bkg\", \"data\": [100.0],"
+    " \"modifiers\": [{\"name\": \"t\", \"type\": \"histosys\", \"data\": {\"hi_data\": [112.0],"
+    " \"lo_data\": [108.0]}}, {\"name\": \"mu\", \"type\": \"normfactor\", \"data\": null}]}]}],"
+    " \"observations\": [{\"name\": \"SR\", \"data\": [108.0]}],"
+    " \"measurements\": [{\"name\": \"meas\", \"config\": {\"poi\": \"mu\", \"parameters\":"
+    " [{\"name\": \"mu\", \"fixed\": true}]}}], \"version\": \"1.0.0\"}";
+
+static double
+double_min_q(double t)
+{
+    double nu;
+    if (t > 1)
+        nu = 100 + 12 * t;
+    else if (t < -1)
+        nu = 100 - 8 * t;
+    else
+        nu = 100 + 2 * t + 1.25 * t * t * (15 - 10 * t * t + 3 * t * t * t * t);
+    return 2 * (nu - 108 * log(nu)) + t * t;
+}
+
+START_TEST(test_nllshape_double_minimum)
+{
+    dcase c = {0};
+    dcase_compile(&c, cJSON_Parse(double_min_ws), "double_min.json");
+    hf_nllshape sh;
+    hf_error err = {0};
+    hf_nllshape_options o = {.range = 6};
+    ck_assert_int_eq(hf_nllshape_compute(c.m, &c.d, &c.fit, &o, &sh, &err), 0);
+    ck_assert_uint_eq(sh.ncurves, 1);
+    const hf_nllshape_curve *cv = &sh.c[0];
+    double q0 = double_min_q(cv->best);
+    for (size_t i = 0; i < cv->n; i++)
+        ck_assert_msg(fabs(cv->q[i] - (double_min_q(cv->x[i]) - q0)) < 1e-8, "t %g: %g vs %g",
+                      cv->x[i], cv->q[i], double_min_q(cv->x[i]) - q0);
+    ck_assert(cv->flags & HF_NLLSHAPE_DOUBLE_MIN);
+    ck_assert(!(cv->flags & HF_NLLSHAPE_KINK));
+    hf_nllshape_release(&sh);
+    dcase_free(&c);
+}
+END_TEST
+
 Suite *
 diag_suite(void)
 {
@@ -564,6 +611,7 @@ diag_suite(void)
     tcase_set_timeout(tn, 120);
     tcase_add_test(tn, test_nllshape_invariants);
     tcase_add_test(tn, test_nllshape_kink);
+    tcase_add_test(tn, test_nllshape_double_minimum);
     suite_add_tcase(s, tn);
     TCase *tr = tcase_create("ranking");
     tcase_set_timeout(tr, 120);
