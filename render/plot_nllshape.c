@@ -22,30 +22,35 @@ departure(const hf_nllshape_curve *c)
 
 typedef struct rank {
     size_t i;
-    unsigned flags;
+    int tier;
     double dep;
 } rank;
 
-/* Kinks, double minima and flat directions first, then non-parabolic, then the rest. */
+/* Kinks, double minima and flat directions first; then non-parabolic two-point parameters,
+ * then non-parabolic per-bin statistical ones (a gamma near 0 is expected to be lopsided: the
+ * Poisson likelihood of a small yield), then the rest. */
 static int
-flag_rank(unsigned f)
+tier_of(const hf_model *m, const hf_nllshape_curve *c)
 {
-    return (f & (HF_NLLSHAPE_KINK | HF_NLLSHAPE_DOUBLE_MIN | HF_NLLSHAPE_FLAT)) ? 0
-           : f != 0                                                             ? 1
-                                                                                : 2;
+    unsigned stat = (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS);
+    if (c->flags & (HF_NLLSHAPE_KINK | HF_NLLSHAPE_DOUBLE_MIN | HF_NLLSHAPE_FLAT))
+        return 0;
+    if (c->flags != 0)
+        return (m->par[c->par].types & stat) ? 2 : 1;
+    return 3;
 }
 
 static int
 by_irregular(const void *a, const void *b)
 {
     const rank *x = a, *y = b;
-    if (flag_rank(x->flags) != flag_rank(y->flags))
-        return flag_rank(x->flags) - flag_rank(y->flags);
+    if (x->tier != y->tier)
+        return x->tier - y->tier;
     return x->dep > y->dep ? -1 : x->dep < y->dep ? 1 : (x->i > y->i) - (x->i < y->i);
 }
 
 size_t *
-hf_nllshape_order(const hf_nllshape *s)
+hf_nllshape_order(const hf_model *m, const hf_nllshape *s)
 {
     rank *r = malloc((s->ncurves + 1) * sizeof(*r));
     size_t *idx = malloc((s->ncurves + 1) * sizeof(*idx));
@@ -55,7 +60,7 @@ hf_nllshape_order(const hf_nllshape *s)
         return NULL;
     }
     for (size_t i = 0; i < s->ncurves; i++)
-        r[i] = (rank){i, s->c[i].flags, departure(&s->c[i])};
+        r[i] = (rank){i, tier_of(m, &s->c[i]), departure(&s->c[i])};
     qsort(r, s->ncurves, sizeof(*r), by_irregular);
     for (size_t i = 0; i < s->ncurves; i++)
         idx[i] = r[i].i;
@@ -94,7 +99,7 @@ draw_curves(hf_scene *s, hf_panel *p, const hf_nllshape_curve *c, const char *na
         ymax = fmax(ymax, fmin(c->parab[i], 10));
     }
     if (hf_panel_set_axis(s, &p->x, x[0], x[c->n - 1], false,
-                          scaled ? "(\xce\xb8 \xe2\x88\x92 \xce\xb8\xcc\x82) / \xcf\x83" : name) <
+                          scaled ? "\xce\x94\xce\xb8 / \xcf\x83 (from the best fit)" : name) <
             0 ||
         hf_panel_set_axis(s, &p->y, 0, ymax * 1.15, false, Q_LABEL) < 0 ||
         !hf_panel_add_rule(s, p, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED))
@@ -168,7 +173,7 @@ hf_plot_nllshape_grid(const hf_model *m, const hf_nllshape *sh, size_t nmax, hf_
         rows = 1;
     double W = HF_SCENE_DOUBLE_COLUMN, rowh = 1.7, head = 0.45;
     hf_scene *s = hf_scene_new(W, head + rowh * (double)rows);
-    size_t *order = hf_nllshape_order(sh);
+    size_t *order = hf_nllshape_order(m, sh);
     if (s == NULL || order == NULL)
         goto nomem;
     double H = head + rowh * (double)rows, top = head / H;

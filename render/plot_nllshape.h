@@ -13,12 +13,14 @@
 
 /* One parameter's curves. */
 hf_scene *hf_plot_nllshape_curve(const hf_model *m, const hf_nllshape_curve *c, hf_error *err);
-/* The nmax (0: 12) curves that depart most from their parabola, flagged ones first, as a grid;
- * the title says how many of how many are shown. */
+/* The nmax (0: 12) least regular curves as a grid (order of hf_nllshape_order); the title says
+ * how many of how many are shown. */
 hf_scene *hf_plot_nllshape_grid(const hf_model *m, const hf_nllshape *s, size_t nmax,
                                 hf_error *err);
-/* The order the grid uses: indices into s->c, most irregular first (n = s->ncurves entries;
- * caller frees). NULL on ENOMEM. */
-size_t *hf_nllshape_order(const hf_nllshape *s);
+/* The order the grid uses: indices into s->c (s->ncurves entries; caller frees; NULL on
+ * ENOMEM): kinks, double minima and flat directions first, then non-parabolic two-point
+ * parameters, then non-parabolic per-bin statistical ones, each by their largest departure from
+ * the parabola where it is below 4. */
+size_t *hf_nllshape_order(const hf_model *m, const hf_nllshape *s);
 
 #endif
