@@ -53,7 +53,7 @@ size_t *
 hf_nllshape_order(const hf_model *m, const hf_nllshape *s)
 {
     rank *r = malloc((s->ncurves + 1) * sizeof(*r));
-    size_t *idx = malloc((s->ncurves + 1) * sizeof(*idx));
+    size_t *idx = calloc(s->ncurves + 1, sizeof(*idx));
     if (r == NULL || idx == NULL) {
         free(r);
         free(idx);
@@ -72,14 +72,16 @@ hf_nllshape_order(const hf_model *m, const hf_nllshape *s)
 static const char *
 flag_text(hf_scene *s, unsigned flags)
 {
-    char buf[96] = "";
+    const char *part[HF_NLLSHAPE_NFLAGS] = {""};
+    size_t n = 0;
     for (unsigned k = 0; k < HF_NLLSHAPE_NFLAGS; k++)
-        if (flags & (1u << k)) {
-            if (buf[0])
-                strcat(buf, ", ");
-            strcat(buf, hf_nllshape_flag_name(k));
-        }
-    return buf[0] ? hf_scene_strdup(s, buf) : NULL;
+        if (flags & (1u << k))
+            part[n++] = hf_nllshape_flag_name(k);
+    if (n == 0)
+        return NULL;
+    return hf_scene_printf(s, "%s%s%s%s%s%s%s", part[0], n > 1 ? ", " : "", n > 1 ? part[1] : "",
+                           n > 2 ? ", " : "", n > 2 ? part[2] : "", n > 3 ? ", " : "",
+                           n > 3 ? part[3] : "");
 }
 
 /* Draw curve c into panel p, x in units of sigma when scaled. Returns 0 or -1 (ENOMEM). */
@@ -99,8 +101,7 @@ draw_curves(hf_scene *s, hf_panel *p, const hf_nllshape_curve *c, const char *na
         ymax = fmax(ymax, fmin(c->parab[i], 10));
     }
     if (hf_panel_set_axis(s, &p->x, x[0], x[c->n - 1], false,
-                          scaled ? "\xce\x94\xce\xb8 / \xcf\x83 (from the best fit)" : name) <
-            0 ||
+                          scaled ? "\xce\x94\xce\xb8 / \xcf\x83 (from the best fit)" : name) < 0 ||
         hf_panel_set_axis(s, &p->y, 0, ymax * 1.15, false, Q_LABEL) < 0 ||
         !hf_panel_add_rule(s, p, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DOTTED))
         goto out;

@@ -635,11 +635,10 @@ con_row(hf_scene *s, hf_panel *p, const hf_constraints *c, size_t i, double y, c
             continue;
         }
         hf_ink ink = hf_ink_of(HF_ROLE_CHANNEL, col[ch]);
-        double *end = cv < 0 ? &neg : &pos;
         if (con_seg(s, p, pos, pos + f, y, HF_FILL_SOLID, ink) < 0)
             return -1;
         pos += f;
-        end = cv < 0 ? &neg : &pos;
+        double *end = cv < 0 ? &neg : &pos;
         if (con_seg(s, p, *end, *end + cv, y, HF_FILL_HATCH, ink) < 0)
             return -1;
         *end += cv;
@@ -670,8 +669,8 @@ con_legend(hf_scene *s, hf_panel *p, const hf_model *m, const int *col, size_t n
         !hf_panel_add_legend(
             s, p, "hatched: template curvature (1" MINUS "n/\xce\xbd)\xe2\x88\x82\xc2\xb2\xce\xbd",
             hf_ink_of(HF_ROLE_FG, 0), HF_LEGEND_HATCH) ||
-        !(e = hf_panel_add_legend(s, p, SIGMA " post-fit / " SIGMA "\xe2\x82\x80",
-                                  hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER)))
+        !hf_panel_add_legend(s, p, SIGMA " post-fit / " SIGMA "\xe2\x82\x80",
+                             hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
         return -1;
     if (!(e = hf_panel_add_legend(s, p,
                                   "1/\xe2\x88\x9aH\xe2\xb1\xbc\xe2\xb1\xbc / " SIGMA

@@ -17,16 +17,14 @@ hf_obsinfo_release(hf_obsinfo *info)
 {
     if (info == NULL)
         return;
-    free(info->total);
-    free(info->prior);
-    free(info->first);
-    free(info->curv);
-    free(info->chan_first);
-    free(info->chan_curv);
-    free(info->bin_first);
-    free(info->bin_curv);
-    free(info->cs_curv);
-    memset(info, 0, sizeof(*info));
+    double **arr[] = {&info->total,     &info->prior,      &info->first,
+                      &info->curv,      &info->chan_first, &info->chan_curv,
+                      &info->bin_first, &info->bin_curv,   &info->cs_curv};
+    for (size_t k = 0; k < sizeof(arr) / sizeof(arr[0]); k++) {
+        free(*arr[k]);
+        *arr[k] = NULL;
+    }
+    info->npar = info->nchan = info->nbins = info->ncs = 0;
 }
 
 static int

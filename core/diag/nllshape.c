@@ -21,14 +21,15 @@ hf_nllshape_release(hf_nllshape *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->ncurves; i++) {
+    for (size_t i = 0; s->c != NULL && i < s->ncurves; i++) {
         free(s->c[i].x);
         free(s->c[i].q);
         free(s->c[i].parab);
         free(s->c[i].qprof);
     }
     free(s->c);
-    memset(s, 0, sizeof(*s));
+    s->c = NULL;
+    s->ncurves = 0;
 }
 
 const hf_nllshape_curve *
