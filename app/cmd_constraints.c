@@ -115,6 +115,13 @@ json_observed(cJSON *o, const hf_model *m, const hf_constraints *c, size_t i)
         cJSON_AddItemToArray(pa, po);
     }
     add_num(o, "error_if_partners_fixed", p->sigma_without_partners);
+    cJSON *rs = cJSON_AddArrayToObject(o, "restores_width");
+    for (size_t k = 0; k < p->nrestore; k++) {
+        cJSON *ro = cJSON_CreateObject();
+        cJSON_AddStringToObject(ro, "name", m->par[p->restore[k]].name);
+        cJSON_AddNumberToObject(ro, "error_after", p->restore_sigma[k]);
+        cJSON_AddItemToArray(rs, ro);
+    }
     char *why = p->flags ? hf_constraints_explain(m, c, i) : NULL;
     if (why != NULL)
         cJSON_AddStringToObject(o, "explanation", why);

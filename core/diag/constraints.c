@@ -265,6 +265,53 @@ partners(const hf_model *m, const hf_fit_result *fit, size_t j, hf_constraints_p
     e->sigma_without_partners = sqrt(v > 0 ? v : 0.0);
 }
 
+/* Greedy restoring set of parameter j (see the header): fixing s turns the covariance into
+ * C - C_:s C_s: / C_ss (the Schur complement, one rank-one update per fixed parameter), so with
+ * the update vectors u_t = C^(t-1)_:s_t kept, any entry of the reduced covariance is
+ * C_ab - sum_t u_t[a] u_t[b] / u_t[s_t]. Each step picks the k maximising C'_jk^2 / C'_kk. */
+static void
+restoring(const hf_model *m, const hf_fit_result *fit, size_t j, hf_constraints_par *e, double *u)
+{
+    const double *C = fit->cov;
+    size_t np = m->npar, T = 0;
+    e->nrestore = 0;
+    if (C == NULL || !(C[j * np + j] > 0) || !(e->conditional_sigma > 0))
+        return;
+    double cjj = C[j * np + j];
+    while (T < HF_CONSTRAINTS_RESTORE && sqrt(cjj) > 1.1 * e->conditional_sigma) {
+        size_t best = np;
+        double gain = 0;
+        for (size_t k = 0; k < np; k++) {
+            if (k == j || fit->fixed[k])
+                continue;
+            double cjk = C[j * np + k], ckk = C[k * np + k];
+            for (size_t t = 0; t < T; t++) {
+                const double *ut = u + t * np;
+                double piv = ut[e->restore[t]];
+                cjk -= ut[j] * ut[k] / piv;
+                ckk -= ut[k] * ut[k] / piv;
+            }
+            if (ckk > 1e-14 * C[k * np + k] && cjk * cjk / ckk > gain) {
+                gain = cjk * cjk / ckk;
+                best = k;
+            }
+        }
+        if (best == np || !(gain > 1e-12 * cjj))
+            break;
+        double *uT = u + T * np;
+        for (size_t a = 0; a < np; a++) {
+            uT[a] = C[a * np + best];
+            for (size_t t = 0; t < T; t++)
+                uT[a] -= u[t * np + a] * u[t * np + best] / u[t * np + e->restore[t]];
+        }
+        cjj -= gain;
+        e->restore[T] = best;
+        e->restore_sigma[T] = sqrt(cjj > 0 ? cjj : 0.0);
+        T++;
+    }
+    e->nrestore = T;
+}
+
 /* Whether parameter j's templates put up and down on the same side of nominal in channel c:
  * a histosys whose same-side bins carry most of its variation, or a normsys with hi and lo on
  * one side of 1. */
@@ -301,7 +348,7 @@ one_sided_in(const hf_model *m, size_t j, size_t c)
 /* The observed-information fields and flags of entry e (model parameter j). */
 static void
 observed_entry(const hf_model *m, const hf_fit_result *fit, const hf_constraints_options *o,
-               const hf_constraints *c, size_t k)
+               const hf_constraints *c, size_t k, double *u)
 {
     hf_constraints_par *e = &c->p[k];
     const hf_obsinfo *in = &c->info;
@@ -312,6 +359,7 @@ observed_entry(const hf_model *m, const hf_fit_result *fit, const hf_constraints
     e->info_curv = in->curv[j];
     e->conditional_sigma = e->info > 0 ? 1.0 / sqrt(e->info) : NAN;
     partners(m, fit, j, e);
+    restoring(m, fit, j, e, u);
     unsigned f = 0;
     if (e->over_constrained)
         f |= HF_CFLAG_OVER;
@@ -379,14 +427,20 @@ hf_constraints_compute(const hf_model *m, const hf_fit_result *fit,
         hf_constraints_release(out);
         return -1;
     }
+    double *u = malloc((HF_CONSTRAINTS_RESTORE * m->npar + 1) * sizeof(double));
+    if (u == NULL) {
+        hf_constraints_release(out);
+        return hf_error_nomem(err);
+    }
     for (size_t k = 0; k < out->n; k++) {
         hf_constraints_par *e = &out->p[k];
         e->value = fit->x[e->par];
         e->postfit_sigma = fit->err != NULL ? fit->err[e->par] : NAN;
         e->ratio = e->prefit_sigma > 0 ? e->postfit_sigma / e->prefit_sigma : NAN;
         e->over_constrained = e->ratio < o.over_threshold;
-        observed_entry(m, fit, &o, out, k);
+        observed_entry(m, fit, &o, out, k, u);
     }
+    free(u);
     return 0;
 }
 

@@ -54,6 +54,7 @@ enum {
 const char *hf_constraints_flag_name(unsigned k);
 
 #define HF_CONSTRAINTS_PARTNERS 3
+#define HF_CONSTRAINTS_RESTORE  6
 
 typedef struct hf_constraints_par {
     size_t par;   /* model parameter index */
@@ -78,6 +79,13 @@ typedef struct hf_constraints_par {
     double partner_rho[HF_CONSTRAINTS_PARTNERS];
     double partner_sigma[HF_CONSTRAINTS_PARTNERS];
     double sigma_without_partners;
+    /* the parameters whose removal (fixing at the best fit) restores the conditional width,
+     * chosen greedily: each the one that narrows this parameter most given those before it,
+     * until the width is within 10% of conditional_sigma (at most HF_CONSTRAINTS_RESTORE);
+     * restore_sigma[k] is the width with restore[0..k] fixed */
+    size_t nrestore;
+    size_t restore[HF_CONSTRAINTS_RESTORE];
+    double restore_sigma[HF_CONSTRAINTS_RESTORE];
 } hf_constraints_par;
 
 typedef struct hf_constraints {
