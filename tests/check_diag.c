@@ -411,6 +411,7 @@ START_TEST(test_minos_parabola_and_names)
     ck_assert_msg(strstr(hf_error_msg(&err), "did you mean 'kappa'") != NULL, "%s",
                   hf_error_msg(&err));
     hf_error_release(&err);
+    ck_assert_str_eq(hf_minos_nearest(c.m, "THET"), "theta"); /* a part of the name, any case */
     ck_assert_int_eq(hf_minos_select(c.m, "all", c.fit.fixed, sel, &err), 0);
     ck_assert(sel[0] && sel[1]);
     dcase_free(&c);

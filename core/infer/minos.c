@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One profiled point: the fit with theta_j fixed at x, warm-started from the previous point. */
 typedef struct profile {
@@ -194,16 +195,39 @@ edit_distance(const char *a, const char *b)
     return dist;
 }
 
+/* Whether hay contains needle, ignoring case. */
+static bool
+contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* A name containing the query (case-insensitively) wins, the shortest first ("sigxsec" finds
+ * "SigXsecOverSM"); otherwise the smallest edit distance. */
 const char *
 hf_minos_nearest(const hf_model *m, const char *name)
 {
     const char *best = NULL;
     long bd = -1;
+    size_t blen = 0;
     for (size_t j = 0; j < m->npar; j++) {
-        long dd = edit_distance(name, m->par[j].name);
+        const char *cand = m->par[j].name;
+        if (contains_nocase(cand, name) && (best == NULL || bd != 0 || strlen(cand) < blen)) {
+            best = cand;
+            bd = 0;
+            blen = strlen(cand);
+            continue;
+        }
+        if (bd == 0)
+            continue;
+        long dd = edit_distance(name, cand);
         if (dd >= 0 && (bd < 0 || dd < bd)) {
-            bd = dd;
-            best = m->par[j].name;
+            bd = dd > 0 ? dd : 1;
+            best = cand;
         }
     }
     return best;
