@@ -122,10 +122,9 @@ static int
 print_cells(const char *spec, hf_scene *s)
 {
     int w, h;
-    char tail;
-    if (sscanf(spec, "%dx%d%c", &w, &h, &tail) != 2 || w < 40 || h < 12 || w > 1000 || h > 1000) {
+    if (hf_cells_parse_size(spec, &w, &h) < 0) {
         hf_scene_free(s);
-        return hf_cli_usage_error("--cells: expected WxH with W >= 40, H >= 12, got '%s'", spec);
+        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", spec);
     }
     hf_cellgrid *g = hf_cells_new(w, h);
     char *txt = NULL;
