@@ -3,12 +3,16 @@
  * timings stored in reference.json; peak RSS. Never a test: it only prints. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/density/density_boot.h"
 #include "core/diag/constraints.h"
@@ -305,11 +309,173 @@ bench_diag(const char *dir, char **names, int n)
     diag_free(&bigpoi);
 }
 
+/* ---- loader (issue 17): cJSON's parse alone against the whole `hfscope inspect` process ---- */
+
+enum { LOADER_REPS = 15 };
+
+/* Read path into a NUL-terminated buffer (NULL on failure). */
+static char *
+loader_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 20, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1)
+            break;
+        char *nb = realloc(buf, cap *= 2);
+        if (nb == NULL)
+            free(buf);
+        buf = nb;
+    }
+    fclose(f);
+    if (buf != NULL)
+        buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* CPU time of this thread: less disturbed than wall time by other work on the machine. */
+static double
+cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Run argv (stderr to /dev/null; stdout into out[0..outsz) when out is not NULL, else to
+ * /dev/null). Returns the child's CPU time (user + system), < 0 on failure. */
+static double
+loader_spawn(char *const argv[], char *out, size_t outsz)
+{
+    int fd[2] = {-1, -1};
+    if (out != NULL && pipe(fd) < 0)
+        return -1.0;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (out != NULL) {
+        posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+        posix_spawn_file_actions_addclose(&fa, fd[0]);
+    } else {
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    }
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    extern char **environ;
+    pid_t pid;
+    int st = -1;
+    struct rusage ru = {0};
+    int ok = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0;
+    if (out != NULL) {
+        close(fd[1]);
+        size_t n = 0;
+        ssize_t k;
+        while (ok && n + 1 < outsz && (k = read(fd[0], out + n, outsz - n - 1)) > 0)
+            n += (size_t)k;
+        out[n] = '\0';
+        close(fd[0]);
+    }
+    if (ok)
+        wait4(pid, &st, 0, &ru);
+    posix_spawn_file_actions_destroy(&fa);
+    double t = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    return ok && st == 0 ? t : -1.0;
+}
+
+/* `hfbench --parse-only FILE`: read and parse FILE in this fresh process (a cold heap, as in
+ * `inspect`), print the CPU seconds that took. */
+static int
+loader_parse_only(const char *path)
+{
+    double t0 = cpu_now();
+    size_t len = 0;
+    char *buf = loader_slurp(path, &len);
+    cJSON *doc = buf != NULL ? cJSON_ParseWithLength(buf, len + 1) : NULL;
+    free(buf);
+    double t1 = cpu_now();
+    printf("%.9f\n", t1 - t0);
+    cJSON_Delete(doc);
+    return doc == NULL;
+}
+
+/* One file, medians of LOADER_REPS (CPU times): cJSON's read + parse in a fresh process, that
+ * whole parse-only process, the whole `inspect` process and its ratio to the parse (target
+ * <= 1.5); then, in this process (warm heap), validation, compilation and freeing. */
+static void
+loader_case(const char *self, const char *bin, const char *path)
+{
+    double parse[LOADER_REPS], pproc[LOADER_REPS], whole[LOADER_REPS];
+    double valid[LOADER_REPS], comp[LOADER_REPS], rel[LOADER_REPS];
+    for (int r = 0; r < LOADER_REPS; r++) {
+        char out[64];
+        char *pargv[] = {(char *)self, (char *)"--parse-only", (char *)path, NULL};
+        char *iargv[] = {(char *)bin, (char *)"inspect", (char *)path, NULL};
+        pproc[r] = loader_spawn(pargv, out, sizeof(out));
+        parse[r] = atof(out);
+        whole[r] = loader_spawn(iargv, NULL, 0);
+        if (pproc[r] < 0 || whole[r] < 0 || parse[r] <= 0) {
+            printf("  %s: a child process failed\n", path);
+            return;
+        }
+        hf_error err = {0};
+        cJSON *doc = hf_json_load_file(path, &err);
+        double t1 = cpu_now();
+        hf_workspace *ws = doc != NULL ? hf_workspace_from_json(doc, path, &err) : NULL;
+        double t2 = cpu_now();
+        hf_model *m = ws != NULL ? hf_model_compile(ws, NULL, &err) : NULL;
+        double t3 = cpu_now();
+        hf_model_free(m);
+        hf_workspace_free(ws);
+        valid[r] = t2 - t1, comp[r] = t3 - t2, rel[r] = cpu_now() - t3;
+        hf_error_release(&err);
+    }
+    double p = median(parse, LOADER_REPS), w = median(whole, LOADER_REPS);
+    const char *base = strrchr(path, '/');
+    printf("  %-38.38s %8.2f %8.2f %8.2f %6.2fx %8.2f %8.2f %8.2f\n",
+           base != NULL ? base + 1 : path, 1e3 * p, 1e3 * median(pproc, LOADER_REPS), 1e3 * w,
+           w / p, 1e3 * median(valid, LOADER_REPS), 1e3 * median(comp, LOADER_REPS),
+           1e3 * median(rel, LOADER_REPS));
+}
+
+/* Uses the hfscope binary next to this one (argv0's directory). */
+static void
+bench_loader(const char *argv0, const char *dir)
+{
+    static const char *const files[] = {
+        "atlas_compressed_ewkinos_bkgonly/workspace.json",
+        "bkgonly/atlas_susy_1Lbb_2020_bkg.json",
+        "bkgonly/atlas_susy_3Lresonance_2020_bkg.json",
+    };
+    const char *slash = strrchr(argv0, '/');
+    char bin[4096], path[4096];
+    snprintf(bin, sizeof(bin), "%.*shfscope", slash != NULL ? (int)(slash - argv0 + 1) : 0, argv0);
+    printf("loader: CPU ms, medians of %d. parse: read + cJSON parse in a fresh process; "
+           "pproc: that whole process;\n  inspect: the whole `hfscope inspect` process, ratio "
+           "inspect/parse (target <= 1.5); then validation,\n  compilation and freeing in process\n",
+           LOADER_REPS);
+    printf("  %-38s %8s %8s %8s %7s %8s %8s %8s\n", "file", "parse", "pproc", "inspect", "ratio",
+           "valid", "compile", "free");
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        loader_case(argv0, bin, path);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *dir = argc > 1 ? argv[1] : "tests/reference";
+    if (argc > 2 && strcmp(argv[1], "--parse-only") == 0)
+        return loader_parse_only(argv[2]);
+    if (argc > 2 && strcmp(argv[2], "loader") == 0) { /* `hfbench DIR loader`: that section only */
+        bench_loader(argv[0], dir);
+        return 0;
+    }
     DIR *dp = opendir(dir);
     if (dp == NULL) {
         fprintf(stderr, "bench: no reference directory %s\n", dir);
@@ -332,6 +498,7 @@ main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         free(names[i]);
     bench_bootstrap();
+    bench_loader(argv[0], dir);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS: %ld kB\n", ru.ru_maxrss);

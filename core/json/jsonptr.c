@@ -1,4 +1,5 @@
-/* core/json/jsonptr.c - growing JSON pointer buffer; escaping per RFC 6901 section 3. */
+/* core/json/jsonptr.c - growing JSON pointer buffer, and the segment stack that builds one only on
+ * demand; escaping per RFC 6901 section 3. */
 #include "core/json/jsonptr.h"
 
 #include <stdio.h>
@@ -96,4 +97,74 @@ hf_jsonptr_escape(const char *token)
     char *s = strdup(jp.buf + 1);
     hf_jsonptr_release(&jp);
     return s;
+}
+
+void
+hf_jsonpath_init(hf_jsonpath *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+void
+hf_jsonpath_release(hf_jsonpath *p)
+{
+    free(p->seg);
+    free(p->text.buf);
+    memset(p, 0, sizeof(*p));
+}
+
+static size_t
+path_push(hf_jsonpath *p, const char *key, size_t index)
+{
+    size_t old = p->depth;
+    if (p->depth == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 16;
+        hf_jsonpath_seg *s = realloc(p->seg, cap * sizeof(*s));
+        if (s == NULL) {
+            p->oom = 1;
+            return old;
+        }
+        p->seg = s;
+        p->cap = cap;
+    }
+    p->seg[p->depth++] = (hf_jsonpath_seg){key, index};
+    return old;
+}
+
+size_t
+hf_jsonpath_push_key(hf_jsonpath *p, const char *key)
+{
+    return path_push(p, key, 0);
+}
+
+size_t
+hf_jsonpath_push_index(hf_jsonpath *p, size_t i)
+{
+    return path_push(p, NULL, i);
+}
+
+void
+hf_jsonpath_pop(hf_jsonpath *p, size_t depth)
+{
+    if (depth <= p->depth)
+        p->depth = depth;
+}
+
+const char *
+hf_jsonpath_str(hf_jsonpath *p)
+{
+    if (p->text.buf == NULL)
+        hf_jsonptr_init(&p->text);
+    hf_jsonptr_pop(&p->text, 0);
+    for (size_t i = 0; i < p->depth; i++) {
+        if (p->seg[i].key != NULL)
+            hf_jsonptr_push_key(&p->text, p->seg[i].key);
+        else
+            hf_jsonptr_push_index(&p->text, p->seg[i].index);
+    }
+    if (p->text.oom || p->text.buf == NULL) {
+        p->oom = 1;
+        return "";
+    }
+    return p->text.buf;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/json/jsonptr.h"
+#include "core/json/nameset.h"
 
 /* A reference to one modifier of one (channel, sample), for grouping by name. */
 typedef struct modref {
@@ -32,14 +33,41 @@ cmp_chan(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Group refs[0..n) by name, keeping their order within a group (what a stable sort by name
+ * gives, with the groups in order of first use; the sets are ordered afterwards anyway).
+ * Hashing the names keeps this linear. -1 when memory runs out. */
 static int
-cmp_modref(const void *a, const void *b)
+group_refs(modref *refs, size_t n)
 {
-    const modref *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    if (c != 0)
-        return c;
-    return x->cs < y->cs ? -1 : x->cs > y->cs;
+    hf_nameset names;
+    hf_nameset_init(&names);
+    size_t *gid = malloc((n ? n : 1) * sizeof(*gid));
+    size_t *start = calloc(n + 1, sizeof(*start));
+    modref *out = malloc((n ? n : 1) * sizeof(*out));
+    int rc = gid != NULL && start != NULL && out != NULL ? 0 : -1;
+    size_t ng = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t g = ng;
+        int r = hf_nameset_add(&names, refs[i].name, ng, &g);
+        if (r < 0)
+            rc = -1;
+        ng += r > 0;
+        gid[i] = g;
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++)
+            start[gid[i] + 1]++;
+        for (size_t g = 0; g < ng; g++)
+            start[g + 1] += start[g];
+        for (size_t i = 0; i < n; i++)
+            out[start[gid[i]]++] = refs[i];
+        memcpy(refs, out, n * sizeof(*refs));
+    }
+    hf_nameset_release(&names);
+    free(gid);
+    free(start);
+    free(out);
+    return rc;
 }
 
 typedef struct setorder {
@@ -197,13 +225,12 @@ compile_layout(hf_model *m, hf_error *err)
     return 0;
 }
 
+/* The measurement's configuration of a parameter set (configs: its names, indexed), or NULL. */
 static const hf_ws_parconfig *
-find_config(const hf_ws_measurement *meas, const char *name)
+find_config(const hf_ws_measurement *meas, const hf_nameset *configs, const char *name)
 {
-    for (size_t i = 0; i < meas->npar; i++)
-        if (strcmp(meas->par[i].name, name) == 0)
-            return &meas->par[i];
-    return NULL;
+    size_t i;
+    return hf_nameset_find(configs, name, &i) ? &meas->par[i] : NULL;
 }
 
 static int
@@ -215,7 +242,8 @@ is_perbin(hf_modtype t)
 /* Defaults for one parameter set from the modifiers that use it (refs[0..n)), then the
  * measurement's overrides. Fills m->par[first .. first+size). */
 static int
-compile_set(hf_model *m, const modref *refs, size_t n, size_t first, size_t si, hf_error *err)
+compile_set(hf_model *m, const hf_nameset *configs, const modref *refs, size_t n, size_t first,
+            size_t si, hf_error *err)
 {
     unsigned types = 0;
     for (size_t i = 0; i < n; i++)
@@ -228,7 +256,7 @@ compile_set(hf_model *m, const modref *refs, size_t n, size_t first, size_t si, 
     set->first = first;
     set->n = size;
     set->types = types;
-    const hf_ws_parconfig *pc = find_config(m->meas, set->name);
+    const hf_ws_parconfig *pc = find_config(m->meas, configs, set->name);
 
     for (size_t k = 0; k < size; k++) {
         hf_param *p = &m->par[first + k];
@@ -372,6 +400,76 @@ term_order(hf_modtype t)
     }
 }
 
+/* Fill m->set and m->par in the given order; the measurement's configurations are looked up
+ * by name through a name set. */
+static int
+compile_sets(hf_model *m, const modref *refs, const setorder *order, hf_error *err)
+{
+    hf_nameset configs;
+    hf_nameset_init(&configs);
+    for (size_t i = 0; i < m->meas->npar; i++)
+        if (hf_nameset_add(&configs, m->meas->par[i].name, i, NULL) < 0) {
+            hf_nameset_release(&configs);
+            return hf_error_nomem(err);
+        }
+    size_t first = 0;
+    int rc = 0;
+    for (size_t si = 0; si < m->nset && rc == 0; si++) {
+        rc = compile_set(m, &configs, refs + order[si].ref0, order[si].nref, first, si, err);
+        first += m->set[si].n;
+    }
+    hf_nameset_release(&configs);
+    return rc;
+}
+
+/* Terms: for each (channel, sample), its modifiers in evaluation order (scalar, per-bin,
+ * additive), each pointing at its set's first parameter (found by name through a name set). */
+static int
+compile_terms(hf_model *m, size_t nref, hf_error *err)
+{
+    hf_nameset sets;
+    hf_nameset_init(&sets);
+    m->term = calloc(nref ? nref : 1, sizeof(*m->term));
+    if (m->term == NULL)
+        return hf_error_nomem(err);
+    for (size_t s = 0; s < m->nset; s++)
+        if (hf_nameset_add(&sets, m->set[s].name, s, NULL) < 0) {
+            hf_nameset_release(&sets);
+            return hf_error_nomem(err);
+        }
+    size_t nt = 0;
+    for (size_t i = 0; i < m->ncs; i++) {
+        hf_cs *e = &m->cs[i];
+        e->term0 = nt;
+        for (int pass = 0; pass < 3; pass++) {
+            for (size_t k = 0; k < e->src->nmod; k++) {
+                const hf_ws_modifier *mod = &e->src->mod[k];
+                if (term_order(mod->type) != pass)
+                    continue;
+                hf_term *t = &m->term[nt++];
+                t->type = mod->type;
+                t->src = mod;
+                size_t si = 0;
+                hf_nameset_find(&sets, mod->name, &si); /* every modifier made a set */
+                t->par = m->set[si].first;
+                if (mod->type == HF_MOD_NORMSYS) {
+                    hf_interp_code4_coef(mod->lo, mod->hi, t->coef);
+                    t->lnlo = log(mod->lo);
+                    t->lnhi = log(mod->hi);
+                }
+                if (pass == 0)
+                    e->nscal++;
+                else if (pass == 1)
+                    e->nbinf++;
+            }
+        }
+        e->nterm = nt - e->term0;
+    }
+    m->nterm = nt;
+    hf_nameset_release(&sets);
+    return 0;
+}
+
 static int
 compile_params(hf_model *m, hf_error *err)
 {
@@ -385,7 +483,10 @@ compile_params(hf_model *m, hf_error *err)
     for (size_t i = 0; i < m->ncs; i++)
         for (size_t k = 0; k < m->cs[i].src->nmod; k++)
             refs[r++] = (modref){m->cs[i].src->mod[k].name, &m->cs[i].src->mod[k], i};
-    qsort(refs, nref, sizeof(*refs), cmp_modref);
+    if (group_refs(refs, nref) < 0) {
+        free(refs);
+        return hf_error_nomem(err);
+    }
 
     /* group by name into sets, then order the sets as pyhf 0.7 registers them: by builder
      * (histosys, lumi, normfactor, normsys, shapefactor, shapesys, staterror), within a builder
@@ -431,58 +532,12 @@ compile_params(hf_model *m, hf_error *err)
     qsort(order, nset, sizeof(*order), cmp_setorder);
     m->nset = nset;
     m->npar = npar;
-    size_t first = 0;
-    for (size_t si = 0; si < nset; si++) {
-        if (compile_set(m, refs + order[si].ref0, order[si].nref, first, si, err) < 0) {
-            free(order);
-            free(refs);
-            return -1;
-        }
-        first += m->set[si].n;
-    }
+    int rc = compile_sets(m, refs, order, err);
     free(order);
-
-    /* terms: for each cs, its modifiers in evaluation order (scalar, per-bin, additive) */
-    m->term = calloc(nref ? nref : 1, sizeof(*m->term));
-    if (m->term == NULL) {
-        free(refs);
-        return hf_error_nomem(err);
-    }
-    size_t nt = 0;
-    for (size_t i = 0; i < m->ncs; i++) {
-        hf_cs *e = &m->cs[i];
-        e->term0 = nt;
-        for (int pass = 0; pass < 3; pass++) {
-            for (size_t k = 0; k < e->src->nmod; k++) {
-                const hf_ws_modifier *mod = &e->src->mod[k];
-                if (term_order(mod->type) != pass)
-                    continue;
-                hf_term *t = &m->term[nt++];
-                t->type = mod->type;
-                t->src = mod;
-                t->par = (size_t)hf_model_find_par(m, mod->name);
-                if (is_perbin(mod->type)) {
-                    /* the set's first component */
-                    for (size_t s = 0; s < m->nset; s++)
-                        if (strcmp(m->set[s].name, mod->name) == 0)
-                            t->par = m->set[s].first;
-                }
-                if (mod->type == HF_MOD_NORMSYS) {
-                    hf_interp_code4_coef(mod->lo, mod->hi, t->coef);
-                    t->lnlo = log(mod->lo);
-                    t->lnhi = log(mod->hi);
-                }
-                if (pass == 0)
-                    e->nscal++;
-                else if (pass == 1)
-                    e->nbinf++;
-            }
-        }
-        e->nterm = nt - e->term0;
-    }
-    m->nterm = nt;
+    if (rc == 0)
+        rc = compile_terms(m, nref, err);
     free(refs);
-    return 0;
+    return rc;
 }
 
 int

@@ -5,12 +5,14 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/json/jsonptr.h"
+#include "core/json/nameset.h"
 
 static const char *const modnames[HF_MOD_COUNT] = {
     "normfactor", "shapefactor", "normsys", "histosys", "lumi", "staterror", "shapesys",
@@ -133,15 +135,33 @@ hf_json_load_file(const char *path, hf_error *err)
 
 /* ---- validation helpers: each returns -1 with err set, or 0 ---- */
 
+/* The path to the value being read is a stack of segments; its text is built only for an error
+ * or a warning (WHERE), so the success path formats no pointer. Uniqueness checks and the
+ * observation look-up go through name sets: linear in the input. */
 typedef struct loader {
     hf_workspace *ws;
-    hf_jsonptr jp;
+    hf_jsonpath jp;
     hf_error *err;
+    hf_nameset chan_names;              /* channel name -> index into ws->chan */
+    hf_nameset meas_names;              /* measurement names */
+    hf_nameset names;                   /* scratch: samples of a channel, configs of a measurement */
+    hf_nameset mod_names[HF_MOD_COUNT]; /* modifiers of one sample, by type */
 } loader;
 
-/* An error at the current pointer (the pointer buffer may have failed to grow). */
+#define WHERE(L) hf_jsonpath_str(&(L)->jp)
+
+/* An error at the current pointer (the path may have failed to grow). */
 #define fail(L, code, ...)                                                                          \
-    ((L)->jp.oom ? hf_error_nomem((L)->err) : hf_error_set((L)->err, code, (L)->jp.buf, __VA_ARGS__))
+    ((L)->jp.oom ? hf_error_nomem((L)->err) : hf_error_set((L)->err, code, WHERE(L), __VA_ARGS__))
+
+/* 0 when name is new in set (now added with value), 1 when it is already there, -1 with the
+ * error set when memory runs out. */
+static int
+seen_name(loader *L, hf_nameset *set, const char *name, size_t value)
+{
+    int r = hf_nameset_add(set, name, value, NULL);
+    return r > 0 ? 0 : r == 0 ? 1 : hf_error_nomem(L->err);
+}
 
 static const char *
 json_type(const cJSON *v)
@@ -167,7 +187,7 @@ member(loader *L, const cJSON *obj, const char *key, int required)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (v == NULL && required)
-        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "missing required key '%s'", key);
+        hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "missing required key '%s'", key);
     return v;
 }
 
@@ -176,7 +196,7 @@ expect(loader *L, const cJSON *v, int ok, const char *what)
 {
     if (ok)
         return 0;
-    return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "expected %s, found %s", what, json_type(v));
+    return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "expected %s, found %s", what, json_type(v));
 }
 
 static const char *
@@ -185,17 +205,17 @@ get_string(loader *L, const cJSON *obj, const char *key, int required)
     const cJSON *v = member(L, obj, key, required);
     if (v == NULL)
         return NULL;
-    size_t mark = hf_jsonptr_push_key(&L->jp, key);
+    size_t mark = hf_jsonpath_push_key(&L->jp, key);
     const char *s = NULL;
     if (expect(L, v, cJSON_IsString(v), "a string") == 0) {
         if (v->valuestring[0] == '\0')
-            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "'%s' must not be empty", key);
+            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "'%s' must not be empty", key);
         else
             s = hf_arena_strdup(&L->ws->arena, v->valuestring);
         if (s == NULL && L->err->code == HF_OK)
             hf_error_nomem(L->err);
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return s;
 }
 
@@ -206,7 +226,7 @@ get_number(loader *L, const cJSON *v, double *out)
     if (expect(L, v, cJSON_IsNumber(v), "a number") < 0)
         return -1;
     if (!isfinite(v->valuedouble))
-        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "not a finite number");
+        return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "not a finite number");
     *out = v->valuedouble;
     return 0;
 }
@@ -222,11 +242,11 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
         return NULL;
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0) {
-        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s is empty", what);
+        hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s is empty", what);
         return NULL;
     }
     if (want != 0 && n != want) {
-        hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s has %zu bins, expected %zu", what, n, want);
+        hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s has %zu bins, expected %zu", what, n, want);
         return NULL;
     }
     double *x = hf_arena_array(&L->ws->arena, n, sizeof(double));
@@ -238,14 +258,14 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
     const cJSON *it;
     cJSON_ArrayForEach(it, v)
     {
-        size_t mark = hf_jsonptr_push_index(&L->jp, i);
+        size_t mark = hf_jsonpath_push_index(&L->jp, i);
         if (get_number(L, it, &x[i]) < 0)
             return NULL;
         if (sign == NUM_NONNEG && x[i] < 0) {
-            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "%s must not be negative (%g)", what, x[i]);
+            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s must not be negative (%g)", what, x[i]);
             return NULL;
         }
-        hf_jsonptr_pop(&L->jp, mark);
+        hf_jsonpath_pop(&L->jp, mark);
         i++;
     }
     if (n_out != NULL)
@@ -261,11 +281,11 @@ add_warning(loader *L, const char *text)
     if (w == NULL)
         return hf_error_nomem(L->err);
     ws->warn = w;
-    size_t n = strlen(L->jp.buf) + strlen(text) + 4;
+    size_t n = strlen(WHERE(L)) + strlen(text) + 4;
     char *line = hf_arena_alloc(&ws->arena, n);
     if (line == NULL)
         return hf_error_nomem(L->err);
-    snprintf(line, n, "%s: %s", L->jp.buf, text);
+    snprintf(line, n, "%s: %s", WHERE(L), text);
     ws->warn[ws->nwarn++] = line;
     return 0;
 }
@@ -294,53 +314,53 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
     if (type == NULL)
         return -1;
     if (parse_modtype(type, &m->type) < 0) {
-        size_t mark = hf_jsonptr_push_key(&L->jp, "type");
+        size_t mark = hf_jsonpath_push_key(&L->jp, "type");
         fail(L, HF_ESCHEMA, "unknown modifier type '%s'", type);
-        hf_jsonptr_pop(&L->jp, mark);
+        hf_jsonpath_pop(&L->jp, mark);
         return -1;
     }
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(jm, "data");
-    size_t mark = hf_jsonptr_push_key(&L->jp, "data");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "data");
     int rc = 0;
     switch (m->type) {
     case HF_MOD_NORMFACTOR:
     case HF_MOD_SHAPEFACTOR:
     case HF_MOD_LUMI:
         if (d != NULL && !cJSON_IsNull(d))
-            rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+            rc = hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                               "'data' of a %s modifier must be null, found %s", type, json_type(d));
         break;
     case HF_MOD_NORMSYS: {
-        hf_jsonptr_pop(&L->jp, mark);
+        hf_jsonpath_pop(&L->jp, mark);
         if (member(L, jm, "data", 1) == NULL)
             return -1;
-        mark = hf_jsonptr_push_key(&L->jp, "data");
+        mark = hf_jsonpath_push_key(&L->jp, "data");
         if (expect(L, d, cJSON_IsObject(d), "an object with 'hi' and 'lo'") < 0)
             return -1;
         const cJSON *hi = member(L, d, "hi", 1), *lo = member(L, d, "lo", 1);
         if (hi == NULL || lo == NULL)
             return -1;
-        size_t m2 = hf_jsonptr_push_key(&L->jp, "hi");
+        size_t m2 = hf_jsonpath_push_key(&L->jp, "hi");
         if (get_number(L, hi, &m->hi) < 0)
             return -1;
         if (m->hi <= 0)
-            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+            return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                                 "normsys factor must be positive, found %g", m->hi);
-        hf_jsonptr_pop(&L->jp, m2);
-        m2 = hf_jsonptr_push_key(&L->jp, "lo");
+        hf_jsonpath_pop(&L->jp, m2);
+        m2 = hf_jsonpath_push_key(&L->jp, "lo");
         if (get_number(L, lo, &m->lo) < 0)
             return -1;
         if (m->lo <= 0)
-            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+            return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                                 "normsys factor must be positive, found %g", m->lo);
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m2);
         break;
     }
     case HF_MOD_HISTOSYS: {
-        hf_jsonptr_pop(&L->jp, mark);
+        hf_jsonpath_pop(&L->jp, mark);
         if (member(L, jm, "data", 1) == NULL)
             return -1;
-        mark = hf_jsonptr_push_key(&L->jp, "data");
+        mark = hf_jsonpath_push_key(&L->jp, "data");
         if (expect(L, d, cJSON_IsObject(d), "an object with 'hi_data' and 'lo_data'") < 0)
             return -1;
         const cJSON *hi = member(L, d, "hi_data", 1);
@@ -349,25 +369,25 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
         const cJSON *lo = member(L, d, "lo_data", 1);
         if (lo == NULL)
             return -1;
-        size_t m2 = hf_jsonptr_push_key(&L->jp, "hi_data");
+        size_t m2 = hf_jsonpath_push_key(&L->jp, "hi_data");
         /* templates are variations, not yields: negative bins are legal */
         m->hi_data = get_numbers(L, hi, nbins, NUM_ANY, NULL, "'hi_data'");
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m2);
         if (m->hi_data == NULL)
             return -1;
-        m2 = hf_jsonptr_push_key(&L->jp, "lo_data");
+        m2 = hf_jsonpath_push_key(&L->jp, "lo_data");
         m->lo_data = get_numbers(L, lo, nbins, NUM_ANY, NULL, "'lo_data'");
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m2);
         if (m->lo_data == NULL)
             return -1;
         break;
     }
     case HF_MOD_STATERROR:
     case HF_MOD_SHAPESYS:
-        hf_jsonptr_pop(&L->jp, mark);
+        hf_jsonpath_pop(&L->jp, mark);
         if (member(L, jm, "data", 1) == NULL)
             return -1;
-        mark = hf_jsonptr_push_key(&L->jp, "data");
+        mark = hf_jsonpath_push_key(&L->jp, "data");
         m->data = get_numbers(L, d, nbins, NUM_NONNEG, NULL, "uncertainty 'data'");
         if (m->data == NULL)
             rc = -1;
@@ -375,7 +395,7 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
     case HF_MOD_COUNT:
         break;
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return rc;
 }
 
@@ -390,7 +410,7 @@ load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
     const cJSON *d = member(L, js, "data", 1);
     if (d == NULL)
         return -1;
-    size_t mark = hf_jsonptr_push_key(&L->jp, "data");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "data");
     size_t n = 0;
     s->data = get_numbers(L, d, *nbins, NUM_ANY, &n, "sample 'data'");
     if (s->data == NULL)
@@ -400,17 +420,17 @@ load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
     for (size_t b = 0; b < n; b++) {
         if (s->data[b] < 0) {
             /* negative-weight simulation: legal, but worth a look */
-            size_t m2 = hf_jsonptr_push_index(&L->jp, b);
+            size_t m2 = hf_jsonpath_push_index(&L->jp, b);
             if (add_warning(L, "negative nominal yield") < 0)
                 return -1;
-            hf_jsonptr_pop(&L->jp, m2);
+            hf_jsonpath_pop(&L->jp, m2);
         }
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     const cJSON *mods = member(L, js, "modifiers", 1);
     if (mods == NULL)
         return -1;
-    mark = hf_jsonptr_push_key(&L->jp, "modifiers");
+    mark = hf_jsonpath_push_key(&L->jp, "modifiers");
     if (expect(L, mods, cJSON_IsArray(mods), "an array of modifiers") < 0)
         return -1;
     s->nmod = (size_t)cJSON_GetArraySize(mods);
@@ -419,21 +439,24 @@ load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
         return hf_error_nomem(L->err);
     size_t i = 0;
     const cJSON *jm;
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        hf_nameset_reset(&L->mod_names[t]);
     cJSON_ArrayForEach(jm, mods)
     {
-        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         s->mod[i].jindex = i;
         if (load_modifier(L, jm, &s->mod[i], *nbins) < 0)
             return -1;
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(s->mod[k].name, s->mod[i].name) == 0 && s->mod[k].type == s->mod[i].type)
-                return fail(L, HF_ESCHEMA, "duplicate %s modifier '%s' in one sample",
-                            hf_modtype_name(s->mod[i].type), s->mod[i].name);
-        }
-        hf_jsonptr_pop(&L->jp, m2);
+        int r = hf_nameset_add(&L->mod_names[s->mod[i].type], s->mod[i].name, i, NULL);
+        if (r < 0)
+            return hf_error_nomem(L->err);
+        if (r == 0)
+            return fail(L, HF_ESCHEMA, "duplicate %s modifier '%s' in one sample",
+                        hf_modtype_name(s->mod[i].type), s->mod[i].name);
+        hf_jsonpath_pop(&L->jp, m2);
         i++;
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return 0;
 }
 
@@ -448,7 +471,7 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
     const cJSON *samples = member(L, jc, "samples", 1);
     if (samples == NULL)
         return -1;
-    size_t mark = hf_jsonptr_push_key(&L->jp, "samples");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "samples");
     if (expect(L, samples, cJSON_IsArray(samples), "an array of samples") < 0)
         return -1;
     c->nsamples = (size_t)cJSON_GetArraySize(samples);
@@ -459,25 +482,26 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
         return hf_error_nomem(L->err);
     size_t i = 0;
     const cJSON *js;
+    hf_nameset_reset(&L->names);
     cJSON_ArrayForEach(js, samples)
     {
-        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         c->sample[i].jindex = i;
         if (load_sample(L, js, &c->sample[i], &c->nbins) < 0)
             return -1;
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(c->sample[k].name, c->sample[i].name) == 0) {
-                size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
-                fail(L, HF_ESCHEMA, "duplicate sample name '%s' in channel '%s'", c->sample[i].name,
-                     c->name);
-                hf_jsonptr_pop(&L->jp, m3);
-                return -1;
+        int r = seen_name(L, &L->names, c->sample[i].name, i);
+        if (r != 0) {
+            if (r > 0) {
+                hf_jsonpath_push_key(&L->jp, "name");
+                fail(L, HF_ESCHEMA, "duplicate sample name '%s' in channel '%s'",
+                     c->sample[i].name, c->name);
             }
+            return -1;
         }
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m2);
         i++;
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return 0;
 }
 
@@ -487,13 +511,13 @@ load_channels(loader *L, const cJSON *root)
     const cJSON *chans = member(L, root, "channels", 1);
     if (chans == NULL)
         return -1;
-    size_t mark = hf_jsonptr_push_key(&L->jp, "channels");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "channels");
     if (expect(L, chans, cJSON_IsArray(chans), "an array of channels") < 0)
         return -1;
     hf_workspace *ws = L->ws;
     ws->nchan = (size_t)cJSON_GetArraySize(chans);
     if (ws->nchan == 0)
-        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "the workspace has no channels");
+        return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "the workspace has no channels");
     ws->chan = hf_arena_array(&ws->arena, ws->nchan, sizeof(*ws->chan));
     if (ws->chan == NULL)
         return hf_error_nomem(L->err);
@@ -501,20 +525,22 @@ load_channels(loader *L, const cJSON *root)
     const cJSON *jc;
     cJSON_ArrayForEach(jc, chans)
     {
-        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         ws->chan[i].jindex = i;
         if (load_channel(L, jc, &ws->chan[i]) < 0)
             return -1;
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(ws->chan[k].name, ws->chan[i].name) == 0) {
-                hf_jsonptr_push_key(&L->jp, "name");
-                return fail(L, HF_ESCHEMA, "duplicate channel name '%s'", ws->chan[i].name);
+        int r = seen_name(L, &L->chan_names, ws->chan[i].name, i);
+        if (r != 0) {
+            if (r > 0) {
+                hf_jsonpath_push_key(&L->jp, "name");
+                fail(L, HF_ESCHEMA, "duplicate channel name '%s'", ws->chan[i].name);
             }
+            return -1;
         }
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m2);
         i++;
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return 0;
 }
 
@@ -524,7 +550,7 @@ load_observations(loader *L, const cJSON *root)
     const cJSON *obs = member(L, root, "observations", 1);
     if (obs == NULL)
         return -1;
-    size_t mark = hf_jsonptr_push_key(&L->jp, "observations");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "observations");
     if (expect(L, obs, cJSON_IsArray(obs), "an array of observations") < 0)
         return -1;
     hf_workspace *ws = L->ws;
@@ -532,17 +558,15 @@ load_observations(loader *L, const cJSON *root)
     const cJSON *jo;
     cJSON_ArrayForEach(jo, obs)
     {
-        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         if (expect(L, jo, cJSON_IsObject(jo), "an observation object") < 0)
             return -1;
         const char *name = get_string(L, jo, "name", 1);
         if (name == NULL)
             return -1;
-        hf_ws_channel *c = NULL;
-        for (size_t k = 0; k < ws->nchan; k++)
-            if (strcmp(ws->chan[k].name, name) == 0)
-                c = &ws->chan[k];
-        size_t m3 = hf_jsonptr_push_key(&L->jp, "name");
+        size_t k = 0;
+        hf_ws_channel *c = hf_nameset_find(&L->chan_names, name, &k) ? &ws->chan[k] : NULL;
+        size_t m3 = hf_jsonpath_push_key(&L->jp, "name");
         if (c == NULL) {
             /* pyhf ignores observations of channels the workspace does not define */
             size_t wl = strlen(name) + 80;
@@ -555,29 +579,29 @@ load_observations(loader *L, const cJSON *root)
             free(w);
             if (wrc < 0)
                 return -1;
-            hf_jsonptr_pop(&L->jp, m2);
+            hf_jsonpath_pop(&L->jp, m2);
             i++;
             continue;
         }
         if (c->obs != NULL)
             return fail(L, HF_ESCHEMA, "duplicate observation for channel '%s'", name);
-        hf_jsonptr_pop(&L->jp, m3);
+        hf_jsonpath_pop(&L->jp, m3);
         const cJSON *d = member(L, jo, "data", 1);
         if (d == NULL)
             return -1;
-        m3 = hf_jsonptr_push_key(&L->jp, "data");
+        m3 = hf_jsonpath_push_key(&L->jp, "data");
         c->obs = get_numbers(L, d, c->nbins, NUM_NONNEG, NULL, "observed 'data'");
         if (c->obs == NULL)
             return -1;
         c->obs_jindex = i;
-        hf_jsonptr_pop(&L->jp, m3);
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m3);
+        hf_jsonpath_pop(&L->jp, m2);
         i++;
     }
     for (size_t k = 0; k < ws->nchan; k++)
         if (ws->chan[k].obs == NULL)
             return fail(L, HF_ESCHEMA, "no observation for channel '%s'", ws->chan[k].name);
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return 0;
 }
 
@@ -588,11 +612,11 @@ config_numbers(loader *L, const cJSON *jp, const char *key, const double **out, 
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(jp, key);
     if (v == NULL)
         return 0;
-    size_t mark = hf_jsonptr_push_key(&L->jp, key);
+    size_t mark = hf_jsonpath_push_key(&L->jp, key);
     char what[32];
     snprintf(what, sizeof(what), "'%s'", key);
     *out = get_numbers(L, v, 0, NUM_ANY, n, what);
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return *out == NULL ? -1 : 0;
 }
 
@@ -611,26 +635,26 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
         return -1;
     for (size_t i = 0; i < p->nsigmas; i++) {
         if (p->sigmas[i] <= 0) {
-            size_t m = hf_jsonptr_push_key(&L->jp, "sigmas");
-            hf_jsonptr_push_index(&L->jp, i);
-            hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "sigma must be positive, found %g",
+            size_t m = hf_jsonpath_push_key(&L->jp, "sigmas");
+            hf_jsonpath_push_index(&L->jp, i);
+            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "sigma must be positive, found %g",
                          p->sigmas[i]);
-            hf_jsonptr_pop(&L->jp, m);
+            hf_jsonpath_pop(&L->jp, m);
             return -1;
         }
     }
     const cJSON *fx = cJSON_GetObjectItemCaseSensitive(jp, "fixed");
     if (fx != NULL) {
-        size_t m = hf_jsonptr_push_key(&L->jp, "fixed");
+        size_t m = hf_jsonpath_push_key(&L->jp, "fixed");
         if (expect(L, fx, cJSON_IsBool(fx), "a boolean") < 0)
             return -1;
         p->fixed = cJSON_IsTrue(fx);
         p->has_fixed = true;
-        hf_jsonptr_pop(&L->jp, m);
+        hf_jsonpath_pop(&L->jp, m);
     }
     const cJSON *bd = cJSON_GetObjectItemCaseSensitive(jp, "bounds");
     if (bd != NULL) {
-        size_t m = hf_jsonptr_push_key(&L->jp, "bounds");
+        size_t m = hf_jsonpath_push_key(&L->jp, "bounds");
         if (expect(L, bd, cJSON_IsArray(bd) && cJSON_GetArraySize(bd) > 0,
                    "a non-empty array of [low, high] pairs") < 0)
             return -1;
@@ -642,37 +666,37 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
         const cJSON *pair;
         cJSON_ArrayForEach(pair, bd)
         {
-            size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+            size_t m2 = hf_jsonpath_push_index(&L->jp, i);
             if (expect(L, pair, cJSON_IsArray(pair) && cJSON_GetArraySize(pair) == 2,
                        "a [low, high] pair") < 0)
                 return -1;
             for (int k = 0; k < 2; k++) {
-                size_t m3 = hf_jsonptr_push_index(&L->jp, (size_t)k);
+                size_t m3 = hf_jsonpath_push_index(&L->jp, (size_t)k);
                 if (get_number(L, cJSON_GetArrayItem(pair, k), &b[i][k]) < 0)
                     return -1;
-                hf_jsonptr_pop(&L->jp, m3);
+                hf_jsonpath_pop(&L->jp, m3);
             }
             if (b[i][0] > b[i][1])
-                return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                                     "lower bound %g is above upper bound %g", b[i][0], b[i][1]);
-            hf_jsonptr_pop(&L->jp, m2);
+            hf_jsonpath_pop(&L->jp, m2);
             i++;
         }
         p->bounds = (const double(*)[2])b;
         if (p->ninits != 0 && p->ninits != p->nbounds)
-            return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+            return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                                 "%zu bounds for %zu inits", p->nbounds, p->ninits);
         for (size_t k = 0; k < p->ninits; k++) {
             if (p->inits[k] < b[k][0] || p->inits[k] > b[k][1]) {
-                hf_jsonptr_pop(&L->jp, m);
-                hf_jsonptr_push_key(&L->jp, "inits");
-                hf_jsonptr_push_index(&L->jp, k);
-                return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
+                hf_jsonpath_pop(&L->jp, m);
+                hf_jsonpath_push_key(&L->jp, "inits");
+                hf_jsonpath_push_index(&L->jp, k);
+                return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
                                     "init %g is outside the bounds [%g, %g]", p->inits[k], b[k][0],
                                     b[k][1]);
             }
         }
-        hf_jsonptr_pop(&L->jp, m);
+        hf_jsonpath_pop(&L->jp, m);
     }
     return 0;
 }
@@ -683,13 +707,13 @@ load_measurements(loader *L, const cJSON *root)
     const cJSON *ms = member(L, root, "measurements", 1);
     if (ms == NULL)
         return -1;
-    size_t mark = hf_jsonptr_push_key(&L->jp, "measurements");
+    size_t mark = hf_jsonpath_push_key(&L->jp, "measurements");
     if (expect(L, ms, cJSON_IsArray(ms), "an array of measurements") < 0)
         return -1;
     hf_workspace *ws = L->ws;
     ws->nmeas = (size_t)cJSON_GetArraySize(ms);
     if (ws->nmeas == 0)
-        return hf_error_set(L->err, HF_ESCHEMA, L->jp.buf, "the workspace has no measurements");
+        return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "the workspace has no measurements");
     ws->meas = hf_arena_array(&ws->arena, ws->nmeas, sizeof(*ws->meas));
     if (ws->meas == NULL)
         return hf_error_nomem(L->err);
@@ -699,22 +723,24 @@ load_measurements(loader *L, const cJSON *root)
     {
         hf_ws_measurement *m = &ws->meas[i];
         m->jindex = i;
-        size_t m2 = hf_jsonptr_push_index(&L->jp, i);
+        size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         if (expect(L, jm, cJSON_IsObject(jm), "a measurement object") < 0)
             return -1;
         m->name = get_string(L, jm, "name", 1);
         if (m->name == NULL)
             return -1;
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(ws->meas[k].name, m->name) == 0) {
-                hf_jsonptr_push_key(&L->jp, "name");
-                return fail(L, HF_ESCHEMA, "duplicate measurement name '%s'", m->name);
+        int r = seen_name(L, &L->meas_names, m->name, i);
+        if (r != 0) {
+            if (r > 0) {
+                hf_jsonpath_push_key(&L->jp, "name");
+                fail(L, HF_ESCHEMA, "duplicate measurement name '%s'", m->name);
             }
+            return -1;
         }
         const cJSON *cfg = member(L, jm, "config", 1);
         if (cfg == NULL)
             return -1;
-        size_t m3 = hf_jsonptr_push_key(&L->jp, "config");
+        size_t m3 = hf_jsonpath_push_key(&L->jp, "config");
         if (expect(L, cfg, cJSON_IsObject(cfg), "an object") < 0)
             return -1;
         m->poi = get_string(L, cfg, "poi", 1);
@@ -723,7 +749,7 @@ load_measurements(loader *L, const cJSON *root)
         const cJSON *pars = member(L, cfg, "parameters", 1);
         if (pars == NULL)
             return -1;
-        size_t m4 = hf_jsonptr_push_key(&L->jp, "parameters");
+        size_t m4 = hf_jsonpath_push_key(&L->jp, "parameters");
         if (expect(L, pars, cJSON_IsArray(pars), "an array") < 0)
             return -1;
         m->npar = (size_t)cJSON_GetArraySize(pars);
@@ -732,51 +758,78 @@ load_measurements(loader *L, const cJSON *root)
             return hf_error_nomem(L->err);
         size_t k = 0;
         const cJSON *jp;
+        hf_nameset_reset(&L->names);
         cJSON_ArrayForEach(jp, pars)
         {
-            size_t m5 = hf_jsonptr_push_index(&L->jp, k);
+            size_t m5 = hf_jsonpath_push_index(&L->jp, k);
             m->par[k].jindex = k;
             if (load_parconfig(L, jp, &m->par[k]) < 0)
                 return -1;
-            for (size_t q = 0; q < k; q++) {
-                if (strcmp(m->par[q].name, m->par[k].name) == 0) {
-                    hf_jsonptr_push_key(&L->jp, "name");
-                    return fail(L, HF_ESCHEMA, "duplicate configuration for parameter '%s'", m->par[k].name);
+            r = seen_name(L, &L->names, m->par[k].name, k);
+            if (r != 0) {
+                if (r > 0) {
+                    hf_jsonpath_push_key(&L->jp, "name");
+                    fail(L, HF_ESCHEMA, "duplicate configuration for parameter '%s'",
+                         m->par[k].name);
                 }
+                return -1;
             }
-            hf_jsonptr_pop(&L->jp, m5);
+            hf_jsonpath_pop(&L->jp, m5);
             k++;
         }
-        hf_jsonptr_pop(&L->jp, m4);
-        hf_jsonptr_pop(&L->jp, m3);
-        hf_jsonptr_pop(&L->jp, m2);
+        hf_jsonpath_pop(&L->jp, m4);
+        hf_jsonpath_pop(&L->jp, m3);
+        hf_jsonpath_pop(&L->jp, m2);
         i++;
     }
-    hf_jsonptr_pop(&L->jp, mark);
+    hf_jsonpath_pop(&L->jp, mark);
     return 0;
 }
 
 /* A modifier name used by several types must be used compatibly (pyhf InvalidNameReuse):
  * only normsys and histosys may share a parameter; per-bin modifiers shared across channels
- * must agree in size. Sorting all modifiers by name makes this O(N log N). */
+ * must agree in size. Every use is compared with the name's first use (JSON order), found
+ * through a name set: linear. Of several clashes, the one reported is the first use that
+ * clashes under the alphabetically first name. */
 typedef struct modpos {
     const char *name;
     hf_modtype type;
     size_t c, s, k; /* channel, sample, modifier indices (JSON order) */
 } modpos;
 
+/* Whether y clashes with x, the first use of its name: 1 incompatible types, 2 sizes, else 0. */
 static int
-cmp_modpos(const void *a, const void *b)
+modifier_clash(const hf_workspace *ws, const modpos *x, const modpos *y)
 {
-    const modpos *x = a, *y = b;
-    int r = strcmp(x->name, y->name);
-    if (r != 0)
-        return r;
-    if (x->c != y->c)
-        return x->c < y->c ? -1 : 1;
-    if (x->s != y->s)
-        return x->s < y->s ? -1 : 1;
-    return x->k < y->k ? -1 : x->k > y->k;
+    int normal_pair = (x->type == HF_MOD_NORMSYS || x->type == HF_MOD_HISTOSYS) &&
+                      (y->type == HF_MOD_NORMSYS || y->type == HF_MOD_HISTOSYS);
+    int perbin = y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR ||
+                 y->type == HF_MOD_SHAPESYS;
+    if (x->type != y->type && !normal_pair)
+        return 1;
+    return perbin && ws->chan[x->c].nbins != ws->chan[y->c].nbins ? 2 : 0;
+}
+
+static int
+report_clash(loader *L, const modpos *x, const modpos *y, int clash)
+{
+    const hf_workspace *ws = L->ws;
+    hf_jsonpath_pop(&L->jp, 0);
+    hf_jsonpath_push_key(&L->jp, "channels");
+    hf_jsonpath_push_index(&L->jp, y->c);
+    hf_jsonpath_push_key(&L->jp, "samples");
+    hf_jsonpath_push_index(&L->jp, y->s);
+    hf_jsonpath_push_key(&L->jp, "modifiers");
+    hf_jsonpath_push_index(&L->jp, y->k);
+    if (clash == 1)
+        return fail(L, HF_ESCHEMA,
+                    "modifier name '%s' is used as %s and as %s (only normsys and "
+                    "histosys may share a name)",
+                    y->name, hf_modtype_name(x->type), hf_modtype_name(y->type));
+    return fail(L, HF_ESCHEMA,
+                "%s modifier '%s' is shared by channels '%s' and '%s' with "
+                "different numbers of bins",
+                hf_modtype_name(y->type), y->name, ws->chan[x->c].name, ws->chan[y->c].name);
 }
 
 static int
@@ -797,82 +850,148 @@ check_modifier_names(loader *L)
                 const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
                 v[i++] = (modpos){m->name, m->type, c, s, k};
             }
-    qsort(v, n, sizeof(*v), cmp_modpos);
-    int rc = 0;
-    for (size_t a = 0; a < n && rc == 0;) {
-        size_t b = a + 1;
-        while (b < n && strcmp(v[b].name, v[a].name) == 0)
-            b++;
-        /* compare every later use with the first one of the group */
-        for (size_t q = a + 1; q < b && rc == 0; q++) {
-            const modpos *x = &v[a], *y = &v[q];
-            int normal_pair = (x->type == HF_MOD_NORMSYS || x->type == HF_MOD_HISTOSYS) &&
-                              (y->type == HF_MOD_NORMSYS || y->type == HF_MOD_HISTOSYS);
-            int perbin = y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR ||
-                         y->type == HF_MOD_SHAPESYS;
-            int incompatible = x->type != y->type && !normal_pair;
-            int size_clash = !incompatible && perbin && ws->chan[x->c].nbins != ws->chan[y->c].nbins;
-            if (!incompatible && !size_clash)
-                continue;
-            hf_jsonptr_pop(&L->jp, 0);
-            hf_jsonptr_push_key(&L->jp, "channels");
-            hf_jsonptr_push_index(&L->jp, y->c);
-            hf_jsonptr_push_key(&L->jp, "samples");
-            hf_jsonptr_push_index(&L->jp, y->s);
-            hf_jsonptr_push_key(&L->jp, "modifiers");
-            hf_jsonptr_push_index(&L->jp, y->k);
-            if (L->jp.oom)
-                rc = hf_error_nomem(L->err);
-            else if (incompatible)
-                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
-                                  "modifier name '%s' is used as %s and as %s (only normsys and "
-                                  "histosys may share a name)",
-                                  y->name, hf_modtype_name(x->type), hf_modtype_name(y->type));
-            else
-                rc = hf_error_set(L->err, HF_ESCHEMA, L->jp.buf,
-                                  "%s modifier '%s' is shared by channels '%s' and '%s' with "
-                                  "different numbers of bins",
-                                  hf_modtype_name(y->type), y->name, ws->chan[x->c].name,
-                                  ws->chan[y->c].name);
+    hf_nameset first;
+    hf_nameset_init(&first);
+    size_t bx = 0, by = SIZE_MAX; /* the clash to report: first use, clashing use */
+    int bclash = 0, rc = 0;
+    for (i = 0; i < n; i++) {
+        size_t f = 0;
+        int r = hf_nameset_add(&first, v[i].name, i, &f);
+        if (r < 0) {
+            rc = hf_error_nomem(L->err);
+            break;
         }
-        a = b;
+        int clash = r == 0 ? modifier_clash(ws, &v[f], &v[i]) : 0;
+        if (clash != 0 && (by == SIZE_MAX || strcmp(v[i].name, v[by].name) < 0)) {
+            bx = f;
+            by = i;
+            bclash = clash;
+        }
     }
+    if (rc == 0 && by != SIZE_MAX)
+        rc = report_clash(L, &v[bx], &v[by], bclash);
+    hf_nameset_release(&first);
     free(v);
     return rc;
 }
 
-/* JSON allows duplicate keys, but which one a reader takes is unspecified (cJSON: the first):
- * a workspace with one is ambiguous, so it is an error at the second occurrence. */
-static int
-check_duplicate_keys(loader *L, const cJSON *v)
+/* The first member of object v whose key repeats an earlier one, or NULL (*oom set when the
+ * table could not be built). Pairwise for a few keys, a name set beyond: linear either way. */
+static const cJSON *
+first_duplicate(hf_nameset *set, const cJSON *v, int *oom)
 {
-    if (cJSON_IsArray(v)) {
-        size_t i = 0;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, v)
-        {
-            size_t mark = hf_jsonptr_push_index(&L->jp, i++);
-            if (check_duplicate_keys(L, it) < 0)
-                return -1;
-            hf_jsonptr_pop(&L->jp, mark);
+    size_t n = 0;
+    for (const cJSON *it = v->child; it != NULL && n <= HF_NAMESET_SMALL; it = it->next)
+        n++;
+    if (n <= HF_NAMESET_SMALL) {
+        for (const cJSON *it = v->child; it != NULL; it = it->next)
+            for (const cJSON *q = v->child; q != it; q = q->next)
+                if (strcmp(q->string, it->string) == 0)
+                    return it;
+        return NULL;
+    }
+    hf_nameset_reset(set);
+    const cJSON *dup = NULL;
+    for (const cJSON *it = v->child; it != NULL && dup == NULL; it = it->next) {
+        int r = hf_nameset_add(set, it->string, 0, NULL);
+        if (r < 0)
+            *oom = 1;
+        if (r <= 0)
+            dup = it;
+    }
+    hf_nameset_reset(set);
+    return *oom ? NULL : dup;
+}
+
+/* One open array or object of the walk: the member being visited (cur, at position index - 1),
+ * the next one, and the first repeated key. The frames are the path: no pointer is kept up to
+ * date while walking, it is built from them for an error. */
+typedef struct walk_frame {
+    const cJSON *cur, *next, *dup;
+    size_t index;
+    int object;
+} walk_frame;
+
+typedef struct walk {
+    walk_frame *f;
+    size_t n, cap;
+} walk;
+
+static int
+is_container(const cJSON *v)
+{
+    int t = v->type & 0xFF;
+    return t == cJSON_Array || t == cJSON_Object;
+}
+
+/* Point L's path at the member the walk is visiting. */
+static void
+walk_path(loader *L, const walk *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->f[i].object)
+            hf_jsonpath_push_key(&L->jp, w->f[i].cur->string);
+        else
+            hf_jsonpath_push_index(&L->jp, w->f[i].index - 1);
+    }
+}
+
+/* Open container v, the member being visited: -1 past the nesting limit, or when the repeated
+ * key table or the stack cannot grow. */
+static int
+walk_enter(loader *L, walk *w, const cJSON *v)
+{
+    if (w->n >= HF_JSON_MAX_DEPTH) {
+        walk_path(L, w);
+        return fail(L, HF_EJSON, "nested deeper than %d arrays and objects (hfscope's limit)",
+                    HF_JSON_MAX_DEPTH);
+    }
+    if (v->child == NULL)
+        return 0;
+    int oom = 0, object = (v->type & 0xFF) == cJSON_Object;
+    const cJSON *dup = object ? first_duplicate(&L->names, v, &oom) : NULL;
+    if (oom)
+        return hf_error_nomem(L->err);
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 32;
+        walk_frame *f = realloc(w->f, cap * sizeof(*f));
+        if (f == NULL)
+            return hf_error_nomem(L->err);
+        w->f = f;
+        w->cap = cap;
+    }
+    w->f[w->n++] = (walk_frame){NULL, v->child, dup, 0, object};
+    return 0;
+}
+
+/* JSON allows duplicate keys, but which one a reader takes is unspecified (cJSON: the first):
+ * a workspace with one is ambiguous, so it is an error at the second occurrence. The walk is
+ * depth-first in document order with its own stack (no recursion, so no stack overflow from
+ * deep input), and rejects nesting deeper than HF_JSON_MAX_DEPTH. root is an object. */
+static int
+check_duplicate_keys(loader *L, const cJSON *root)
+{
+    walk w = {0};
+    int rc = walk_enter(L, &w, root);
+    while (rc == 0 && w.n > 0) {
+        walk_frame *f = &w.f[w.n - 1];
+        const cJSON *it = f->next;
+        if (it == NULL) {
+            w.n--;
+            continue;
         }
-    } else if (cJSON_IsObject(v)) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, v)
-        {
-            for (const cJSON *q = v->child; q != it; q = q->next) {
-                if (strcmp(q->string, it->string) == 0) {
-                    hf_jsonptr_push_key(&L->jp, it->string);
-                    return fail(L, HF_EJSON, "duplicate key '%s'", it->string);
-                }
-            }
-            size_t mark = hf_jsonptr_push_key(&L->jp, it->string);
-            if (check_duplicate_keys(L, it) < 0)
-                return -1;
-            hf_jsonptr_pop(&L->jp, mark);
+        f->cur = it;
+        f->next = it->next;
+        f->index++;
+        if (it == f->dup) {
+            walk_path(L, &w);
+            rc = fail(L, HF_EJSON, "duplicate key '%s'", it->string);
+        } else if (is_container(it)) {
+            rc = walk_enter(L, &w, it);
         }
     }
-    return 0;
+    free(w.f);
+    return rc;
 }
 
 hf_workspace *
@@ -886,12 +1005,13 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     ws->doc = doc;
     loader L = {.ws = ws, .err = err};
-    hf_jsonptr_init(&L.jp);
+    hf_jsonpath_init(&L.jp);
+    hf_nameset_init(&L.chan_names);
+    hf_nameset_init(&L.meas_names);
+    hf_nameset_init(&L.names);
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        hf_nameset_init(&L.mod_names[t]);
     int rc = -1;
-    if (L.jp.oom) {
-        hf_error_nomem(err);
-        goto done;
-    }
     ws->path = hf_arena_strdup(&ws->arena, path != NULL ? path : "");
     if (ws->path == NULL) {
         hf_error_nomem(err);
@@ -904,7 +1024,7 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     if (check_duplicate_keys(&L, doc) < 0)
         goto done;
-    hf_jsonptr_pop(&L.jp, 0);
+    hf_jsonpath_pop(&L.jp, 0);
     if (load_channels(&L, doc) < 0 || load_observations(&L, doc) < 0 ||
         load_measurements(&L, doc) < 0 || check_modifier_names(&L) < 0)
         goto done;
@@ -929,7 +1049,12 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     rc = 0;
 done:
-    hf_jsonptr_release(&L.jp);
+    hf_jsonpath_release(&L.jp);
+    hf_nameset_release(&L.chan_names);
+    hf_nameset_release(&L.meas_names);
+    hf_nameset_release(&L.names);
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        hf_nameset_release(&L.mod_names[t]);
     if (rc < 0) {
         hf_workspace_free(ws);
         return NULL;
@@ -952,9 +1077,11 @@ hf_workspace_free(hf_workspace *ws)
 {
     if (ws == NULL)
         return;
-    cJSON_Delete(ws->doc);
-    free(ws->warn);
+    /* the arena's large blocks first: freeing one after cJSON's many small nodes would make
+     * malloc consolidate all of them (as much work as the delete itself) */
     hf_arena_release(&ws->arena);
+    free(ws->warn);
+    cJSON_Delete(ws->doc);
     free(ws);
 }
 

@@ -11,6 +11,10 @@
 
 struct cJSON;
 
+/* The deepest nesting of arrays and objects a workspace may have: cJSON's own parse limit
+ * (CJSON_NESTING_LIMIT), so a document built by patching is held to what a file may hold. */
+#define HF_JSON_MAX_DEPTH 1000
+
 typedef enum hf_modtype {
     HF_MOD_NORMFACTOR = 0,
     HF_MOD_SHAPEFACTOR,

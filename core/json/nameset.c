@@ -1,0 +1,124 @@
+/* core/json/nameset.c - names to values: linear while small, then open addressing with linear
+ * probing at a load factor of at most 1/2, hashed with 64-bit FNV-1a (Fowler, Noll, Vo). */
+#include "core/json/nameset.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t
+hash_name(const char *name)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h ^ (h >> 32));
+}
+
+void
+hf_nameset_init(hf_nameset *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void
+hf_nameset_reset(hf_nameset *s)
+{
+    free(s->table);
+    hf_nameset_init(s);
+}
+
+void
+hf_nameset_release(hf_nameset *s)
+{
+    hf_nameset_reset(s);
+}
+
+/* The index of the slot holding name, or of the empty slot where it would go. */
+static size_t
+probe(const hf_nameset_slot *table, size_t cap, const char *name, size_t h)
+{
+    size_t i = h & (cap - 1);
+    while (table[i].name != NULL && (table[i].hash != h || strcmp(table[i].name, name) != 0))
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* Move everything into a table of twice the needed size. */
+static int
+grow(hf_nameset *s)
+{
+    size_t cap = s->cap ? 2 * s->cap : 4 * HF_NAMESET_SMALL;
+    if (cap > SIZE_MAX / 2 / sizeof(hf_nameset_slot))
+        return -1;
+    hf_nameset_slot *t = calloc(cap, sizeof(*t));
+    if (t == NULL)
+        return -1;
+    const hf_nameset_slot *old = s->table != NULL ? s->table : s->small;
+    size_t nold = s->table != NULL ? s->cap : s->n;
+    for (size_t i = 0; i < nold; i++)
+        if (old[i].name != NULL)
+            t[probe(t, cap, old[i].name, old[i].hash)] = old[i];
+    free(s->table);
+    s->table = t;
+    s->cap = cap;
+    return 0;
+}
+
+int
+hf_nameset_add(hf_nameset *s, const char *name, size_t value, size_t *found)
+{
+    size_t h = hash_name(name);
+    if (s->table == NULL) {
+        for (size_t i = 0; i < s->n; i++) {
+            if (s->small[i].hash == h && strcmp(s->small[i].name, name) == 0) {
+                if (found != NULL)
+                    *found = s->small[i].value;
+                return 0;
+            }
+        }
+        if (s->n < HF_NAMESET_SMALL) {
+            s->small[s->n++] = (hf_nameset_slot){name, h, value};
+            return 1;
+        }
+        if (grow(s) < 0)
+            return -1;
+    }
+    hf_nameset_slot *slot = &s->table[probe(s->table, s->cap, name, h)];
+    if (slot->name != NULL) {
+        if (found != NULL)
+            *found = slot->value;
+        return 0;
+    }
+    if (2 * (s->n + 1) > s->cap) {
+        if (grow(s) < 0)
+            return -1;
+        slot = &s->table[probe(s->table, s->cap, name, h)];
+    }
+    *slot = (hf_nameset_slot){name, h, value};
+    s->n++;
+    return 1;
+}
+
+int
+hf_nameset_find(const hf_nameset *s, const char *name, size_t *value)
+{
+    size_t h = hash_name(name);
+    const hf_nameset_slot *slot = NULL;
+    if (s->table == NULL) {
+        for (size_t i = 0; i < s->n && slot == NULL; i++)
+            if (s->small[i].hash == h && strcmp(s->small[i].name, name) == 0)
+                slot = &s->small[i];
+    } else {
+        slot = &s->table[probe(s->table, s->cap, name, h)];
+        if (slot->name == NULL)
+            slot = NULL;
+    }
+    if (slot == NULL)
+        return 0;
+    if (value != NULL)
+        *value = slot->value;
+    return 1;
+}
