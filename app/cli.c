@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/json/patch.h"
+#include "core/json/digest.h"
+#include "core/json/patchset.h"
 #include "render/cairo.h"
 #include "render/scene.h"
 #include "core/model/workspace.h"
@@ -318,7 +319,7 @@ warn_digest(const char *ws_path, const char *ps_path)
     hf_patchset *ps = hf_patchset_load(ps_path, &err);
     char hex[65];
     if (ps != NULL && ps->digest_sha256 != NULL &&
-        hf_json_digest_sha256(ws_path, hex, &err) == 0 && strcmp(hex, ps->digest_sha256) != 0)
+        hf_digest_sha256(ws_path, hex, &err) == 0 && strcmp(hex, ps->digest_sha256) != 0)
         hf_cli_warn("%s: patchset was made for another workspace (digest %.12s..., %s has "
                     "%.12s...); applied anyway",
                     ps_path, ps->digest_sha256, ws_path, hex);

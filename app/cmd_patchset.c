@@ -16,7 +16,8 @@
 #include "app/cli.h"
 #include "core/infer/infer.h"
 #include "core/infer/limit.h"
-#include "core/json/patch.h"
+#include "core/json/digest.h"
+#include "core/json/patchset.h"
 #include "core/model/workspace.h"
 
 int cmd_patchset(int argc, char **argv);
@@ -108,7 +109,7 @@ verify_digest(const hf_cli *cli, const char *bkg, const hf_patchset *ps, bool no
         return 0;
     char hex[65];
     hf_error err = {0};
-    if (hf_json_digest_sha256(bkg, hex, &err) < 0) {
+    if (hf_digest_sha256(bkg, hex, &err) < 0) {
         int rc = hf_cli_report(bkg, &err);
         hf_error_release(&err);
         return rc;

@@ -20,7 +20,7 @@
 #include "core/infer/minos.h"
 #include "core/density/density_truth.h"
 #include "core/model/fit.h"
-#include "core/json/patch.h"
+#include "core/json/patchset.h"
 
 static double
 now(void)

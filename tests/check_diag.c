@@ -13,7 +13,7 @@
 #include "core/diag/nllshape.h"
 #include "core/diag/ranking.h"
 #include "core/infer/minos.h"
-#include "core/json/patch.h"
+#include "core/json/patchset.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"

@@ -15,7 +15,7 @@
 #include "core/infer/infer.h"
 #include "core/infer/limit.h"
 #include "core/model/model.h"
-#include "core/json/patch.h"
+#include "core/json/patchset.h"
 #include "core/infer/scan.h"
 #include "core/infer/toys.h"
 #include "core/model/workspace.h"

@@ -11,9 +11,52 @@
 #include <unistd.h>
 
 #include "core/model/model.h"
-#include "core/json/patch.h"
+#include "core/json/digest.h"
+#include "core/json/jsonpatch.h"
+#include "core/json/patchset.h"
 #include "core/model/workspace.h"
 #include "tests/test_util.h"
+
+/* 30000 patches: every name is found (hashed look-up), and a repeated last name is rejected
+ * with the pointer of the repeat and the index of the first use. */
+static cJSON *
+many_patches(int n, int repeat_last)
+{
+    cJSON *doc = cJSON_CreateObject(), *patches = cJSON_AddArrayToObject(doc, "patches");
+    ck_assert_ptr_nonnull(patches);
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "p%d", repeat_last && i == n - 1 ? 7 : i);
+        cJSON *p = cJSON_CreateObject(), *meta = cJSON_AddObjectToObject(p, "metadata");
+        cJSON_AddStringToObject(meta, "name", name);
+        cJSON_AddItemToObject(meta, "values", cJSON_CreateArray());
+        cJSON_AddItemToObject(p, "patch", cJSON_CreateArray());
+        cJSON_AddItemToArray(patches, p);
+    }
+    return doc;
+}
+
+START_TEST(test_many_patches)
+{
+    enum { N = 30000 };
+    hf_error err = {0};
+    hf_patchset *ps = hf_patchset_from_json(many_patches(N, 0), "many.json", &err);
+    ck_assert_msg(ps != NULL, "%s", hf_error_msg(&err));
+    ck_assert_uint_eq(ps->npatch, N);
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "p%d", i);
+        ck_assert_int_eq(hf_patchset_find(ps, name), i);
+    }
+    ck_assert_int_eq(hf_patchset_find(ps, "p30000"), -1);
+    ck_assert_int_eq(hf_patchset_find(ps, NULL), -1);
+    hf_patchset_free(ps);
+    ck_assert_ptr_null(hf_patchset_from_json(many_patches(N, 1), "many.json", &err));
+    ck_assert_str_eq(err.where, "/patches/29999/metadata/name");
+    ck_assert_str_eq(err.msg, "duplicate patch name 'p7' (also /patches/7)");
+    hf_error_release(&err);
+}
+END_TEST
 
 Suite *patch_suite(void);
 
@@ -26,7 +69,7 @@ run_ops(const char *doc_text, const char *ops_text, const char *want, char **whe
     ck_assert_ptr_nonnull(doc);
     ck_assert_ptr_nonnull(ops);
     hf_error err = {0};
-    int rc = hf_patch_apply_ops(doc, ops, "/p", "t", &err);
+    int rc = hf_jsonpatch_apply(doc, ops, "/p", "t", &err);
     if (want != NULL) {
         ck_assert_msg(rc == 0, "ops %s failed: %s", ops_text, hf_error_msg(&err));
         cJSON *w = cJSON_Parse(want);
@@ -287,7 +330,7 @@ START_TEST(test_digests)
             fclose(f);
             char hex[65];
             hf_error err = {0};
-            ck_assert_msg(hf_json_digest_sha256(wsp, hex, &err) == 0, "%s: %s", wsp,
+            ck_assert_msg(hf_digest_sha256(wsp, hex, &err) == 0, "%s: %s", wsp,
                           hf_error_msg(&err));
             cJSON *ref = tu_load_json(refp);
             cJSON *want = tu_get(ref, "workspace/bkgonly_digest_sha256");
@@ -328,7 +371,7 @@ START_TEST(test_digests)
         fputs(text, f);
         fclose(f);
         hf_error err = {0};
-        ck_assert_int_eq(hf_json_digest_sha256(path, hex, &err), 0);
+        ck_assert_int_eq(hf_digest_sha256(path, hex, &err), 0);
         if (i == 0)
             memcpy(first, hex, sizeof(hex));
         else if (i < 3)
@@ -341,7 +384,7 @@ START_TEST(test_digests)
     fputs("{\"a\": [1, 2", f);
     fclose(f);
     hf_error err = {0};
-    ck_assert_int_eq(hf_json_digest_sha256(path, hex, &err), -1);
+    ck_assert_int_eq(hf_digest_sha256(path, hex, &err), -1);
     ck_assert_int_eq(err.code, HF_EJSON);
     hf_error_release(&err);
     remove(path);
@@ -359,6 +402,7 @@ patch_suite(void)
     tcase_add_test(tc, test_bad_patches);
     tcase_add_test(tc, test_patchset_reuse);
     tcase_add_test(tc, test_digests);
+    tcase_add_test(tc, test_many_patches);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,7 +11,7 @@
 
 #include "core/model/fit.h"
 #include "core/model/model.h"
-#include "core/json/patch.h"
+#include "core/json/patchset.h"
 #include "tests/test_util.h"
 
 typedef struct refcase {

@@ -14,7 +14,7 @@
 #include "core/diag/gof.h"
 #include "core/diag/ranking.h"
 #include "core/diag/systematics.h"
-#include "core/json/patch.h"
+#include "core/json/jsonpatch.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
@@ -293,7 +293,7 @@ START_TEST(test_prune_and_patch)
     ck_assert_ptr_nonnull(patch);
     ck_assert_int_eq(cJSON_GetArraySize(patch), 2);
     cJSON *re = cJSON_Duplicate(doc, 1);
-    ck_assert_int_eq(hf_patch_apply_ops(re, patch, NULL, NULL, &err), 0);
+    ck_assert_int_eq(hf_jsonpatch_apply(re, patch, NULL, NULL, &err), 0);
     ck_assert(cJSON_Compare(re, o, 1));
     /* the pruned workspace still loads and fits */
     tmodel t;
@@ -426,7 +426,7 @@ START_TEST(test_decorrelate_opposite_pulls)
     ck_assert_int_eq(cJSON_GetArraySize(pars), 3);
     /* the patch turns the input into the output */
     cJSON *re = cJSON_Duplicate(doc, 1);
-    ck_assert_int_eq(hf_patch_apply_ops(re, dec.patch, NULL, NULL, &err), 0);
+    ck_assert_int_eq(hf_jsonpatch_apply(re, dec.patch, NULL, NULL, &err), 0);
     ck_assert(cJSON_Compare(re, dec.workspace, 1));
     cJSON_Delete(re);
 
@@ -497,7 +497,7 @@ START_TEST(test_diff_round_trip)
     cJSON *p = hf_decorrelate_diff(a, b);
     ck_assert_ptr_nonnull(p);
     hf_error err = {0};
-    ck_assert_msg(hf_patch_apply_ops(a, p, NULL, NULL, &err) == 0, "%s", hf_error_msg(&err));
+    ck_assert_msg(hf_jsonpatch_apply(a, p, NULL, NULL, &err) == 0, "%s", hf_error_msg(&err));
     ck_assert(cJSON_Compare(a, b, 1));
     cJSON *empty = hf_decorrelate_diff(a, b);
     ck_assert_int_eq(cJSON_GetArraySize(empty), 0);

@@ -58,9 +58,14 @@ grow(hf_nameset *s)
         return -1;
     const hf_nameset_slot *old = s->table != NULL ? s->table : s->small;
     size_t nold = s->table != NULL ? s->cap : s->n;
-    for (size_t i = 0; i < nold; i++)
-        if (old[i].name != NULL)
-            t[probe(t, cap, old[i].name, old[i].hash)] = old[i];
+    for (size_t i = 0; i < nold; i++) {
+        if (old[i].name == NULL)
+            continue;
+        hf_nameset_slot e = old[i];
+        if (s->table == NULL)
+            e.hash = hash_name(e.name); /* small entries carry no hash */
+        t[probe(t, cap, e.name, e.hash)] = e;
+    }
     free(s->table);
     s->table = t;
     s->cap = cap;
@@ -70,22 +75,23 @@ grow(hf_nameset *s)
 int
 hf_nameset_add(hf_nameset *s, const char *name, size_t value, size_t *found)
 {
-    size_t h = hash_name(name);
     if (s->table == NULL) {
+        /* small: plain comparisons, no hashing (most sets in a workspace stay this size) */
         for (size_t i = 0; i < s->n; i++) {
-            if (s->small[i].hash == h && strcmp(s->small[i].name, name) == 0) {
+            if (strcmp(s->small[i].name, name) == 0) {
                 if (found != NULL)
                     *found = s->small[i].value;
                 return 0;
             }
         }
         if (s->n < HF_NAMESET_SMALL) {
-            s->small[s->n++] = (hf_nameset_slot){name, h, value};
+            s->small[s->n++] = (hf_nameset_slot){name, 0, value};
             return 1;
         }
         if (grow(s) < 0)
             return -1;
     }
+    size_t h = hash_name(name);
     hf_nameset_slot *slot = &s->table[probe(s->table, s->cap, name, h)];
     if (slot->name != NULL) {
         if (found != NULL)
@@ -105,14 +111,13 @@ hf_nameset_add(hf_nameset *s, const char *name, size_t value, size_t *found)
 int
 hf_nameset_find(const hf_nameset *s, const char *name, size_t *value)
 {
-    size_t h = hash_name(name);
     const hf_nameset_slot *slot = NULL;
     if (s->table == NULL) {
         for (size_t i = 0; i < s->n && slot == NULL; i++)
-            if (s->small[i].hash == h && strcmp(s->small[i].name, name) == 0)
+            if (strcmp(s->small[i].name, name) == 0)
                 slot = &s->small[i];
     } else {
-        slot = &s->table[probe(s->table, s->cap, name, h)];
+        slot = &s->table[probe(s->table, s->cap, name, hash_name(name))];
         if (slot->name == NULL)
             slot = NULL;
     }

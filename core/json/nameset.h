@@ -10,7 +10,7 @@ enum { HF_NAMESET_SMALL = 8 };
 
 typedef struct hf_nameset_slot {
     const char *name; /* NULL: empty slot */
-    size_t hash, value;
+    size_t hash, value; /* hash: only once in the table */
 } hf_nameset_slot;
 
 typedef struct hf_nameset {

@@ -239,6 +239,58 @@ is_perbin(hf_modtype t)
     return t == HF_MOD_SHAPEFACTOR || t == HF_MOD_STATERROR || t == HF_MOD_SHAPESYS;
 }
 
+/* The measurement's configuration pc of a set (first parameter `first`, `size` of them, type
+ * t): list lengths must match the set's size (pyhf InvalidModel), then its values override the
+ * defaults. */
+static int
+apply_config(hf_model *m, const hf_ws_parconfig *pc, size_t first, size_t size, hf_modtype t,
+             hf_error *err)
+{
+    /* user configuration: lists must match the set's size (pyhf InvalidModel) */
+    const struct {
+        const char *key;
+        size_t n;
+    } lens[] = {{"inits", pc->ninits}, {"bounds", pc->nbounds}, {"auxdata", pc->naux},
+                {"sigmas", pc->nsigmas}, {"factors", pc->nfactors}};
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+        if (lens[i].n != 0 && lens[i].n != size)
+            return config_error(err, m->meas, pc, lens[i].key, lens[i].n, size);
+    int constrained = m->par[first].con != HF_CON_NONE;
+    if (!constrained && (pc->naux || pc->nsigmas))
+        return config_error(err, m->meas, pc, pc->naux ? "auxdata" : "sigmas", SIZE_MAX, 0);
+    for (size_t k = 0; k < size; k++) {
+        hf_param *p = &m->par[first + k];
+        if (pc->naux)
+            p->aux = pc->auxdata[k];
+        if (pc->nsigmas && p->con == HF_CON_GAUSS)
+            p->sigma = pc->sigmas[k];
+        if (pc->nfactors && p->con == HF_CON_POISSON) {
+            p->tau = pc->factors[k];
+            p->sigma = 1.0 / sqrt(p->tau);
+        }
+        if (t == HF_MOD_LUMI && pc->ninits == 0)
+            p->init = p->aux;
+        if (pc->ninits)
+            p->init = pc->inits[k];
+        if (pc->nbounds) {
+            p->lo = pc->bounds[k][0];
+            p->hi = pc->bounds[k][1];
+        }
+        if (pc->has_fixed)
+            p->fixed = pc->fixed;
+        if (p->init < p->lo || p->init > p->hi) {
+            char *where = config_pointer(m->meas, pc, pc->nbounds ? "bounds" : "inits");
+            if (where == NULL)
+                return hf_error_nomem(err);
+            hf_error_set(err, HF_EMODEL, where, "init %g of '%s' is outside its bounds [%g, %g]",
+                         p->init, p->name, p->lo, p->hi);
+            free(where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Defaults for one parameter set from the modifiers that use it (refs[0..n)), then the
  * measurement's overrides. Fills m->par[first .. first+size). */
 static int
@@ -335,52 +387,7 @@ compile_set(hf_model *m, const hf_nameset *configs, const modref *refs, size_t n
         free(where);
         return -1;
     }
-    if (pc == NULL)
-        return 0;
-
-    /* user configuration: lists must match the set's size (pyhf InvalidModel) */
-    const struct {
-        const char *key;
-        size_t n;
-    } lens[] = {{"inits", pc->ninits}, {"bounds", pc->nbounds}, {"auxdata", pc->naux},
-                {"sigmas", pc->nsigmas}, {"factors", pc->nfactors}};
-    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
-        if (lens[i].n != 0 && lens[i].n != size)
-            return config_error(err, m->meas, pc, lens[i].key, lens[i].n, size);
-    int constrained = m->par[first].con != HF_CON_NONE;
-    if (!constrained && (pc->naux || pc->nsigmas))
-        return config_error(err, m->meas, pc, pc->naux ? "auxdata" : "sigmas", SIZE_MAX, 0);
-    for (size_t k = 0; k < size; k++) {
-        hf_param *p = &m->par[first + k];
-        if (pc->naux)
-            p->aux = pc->auxdata[k];
-        if (pc->nsigmas && p->con == HF_CON_GAUSS)
-            p->sigma = pc->sigmas[k];
-        if (pc->nfactors && p->con == HF_CON_POISSON) {
-            p->tau = pc->factors[k];
-            p->sigma = 1.0 / sqrt(p->tau);
-        }
-        if (t == HF_MOD_LUMI && pc->ninits == 0)
-            p->init = p->aux;
-        if (pc->ninits)
-            p->init = pc->inits[k];
-        if (pc->nbounds) {
-            p->lo = pc->bounds[k][0];
-            p->hi = pc->bounds[k][1];
-        }
-        if (pc->has_fixed)
-            p->fixed = pc->fixed;
-        if (p->init < p->lo || p->init > p->hi) {
-            char *where = config_pointer(m->meas, pc, pc->nbounds ? "bounds" : "inits");
-            if (where == NULL)
-                return hf_error_nomem(err);
-            hf_error_set(err, HF_EMODEL, where, "init %g of '%s' is outside its bounds [%g, %g]",
-                         p->init, p->name, p->lo, p->hi);
-            free(where);
-            return -1;
-        }
-    }
-    return 0;
+    return pc == NULL ? 0 : apply_config(m, pc, first, size, t, err);
 }
 
 static int
