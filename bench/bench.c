@@ -441,6 +441,56 @@ loader_case(const char *self, const char *bin, const char *path)
            1e3 * median(rel, LOADER_REPS));
 }
 
+/* Issue 20's large inputs, written to a temporary file: n one-bin channels, and one object of
+ * n keys beside a one-channel workspace. */
+static int
+loader_write_big(FILE *f, int nchan, int nkeys)
+{
+    fprintf(f, "{\"version\":\"1.0.0\",\"x\":{");
+    for (int k = 0; k < nkeys; k++)
+        fprintf(f, "%s\"k%d\":%d", k ? "," : "", k, k);
+    fprintf(f, "},\"channels\":[");
+    for (int c = 0; c < nchan; c++)
+        fprintf(f, "%s{\"name\":\"c%d\",\"samples\":[{\"name\":\"s\",\"data\":[10],"
+                   "\"modifiers\":[{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}",
+                c ? "," : "", c);
+    fprintf(f, "],\"observations\":[");
+    for (int c = 0; c < nchan; c++)
+        fprintf(f, "%s{\"name\":\"c%d\",\"data\":[10]}", c ? "," : "", c);
+    fprintf(f, "],\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\","
+               "\"parameters\":[]}}]}\n");
+    return ferror(f) ? -1 : 0;
+}
+
+/* One `inspect` of each large input (targets from issue 20: 1e5 channels < 10 s, one object of
+ * 1e5 keys < 2 s). */
+static void
+loader_large(const char *bin)
+{
+    static const struct {
+        const char *name;
+        int nchan, nkeys;
+    } cases[] = {{"inspect_1e5_channels", 100000, 0}, {"inspect_1e5_keys", 1, 100000}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char path[] = "/tmp/hfbench_large_XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        int ok = f != NULL && loader_write_big(f, cases[i].nchan, cases[i].nkeys) == 0;
+        if (f != NULL)
+            ok = fclose(f) == 0 && ok;
+        else if (fd >= 0)
+            close(fd);
+        char *argv[] = {(char *)bin, (char *)"inspect", path, NULL};
+        double t = ok ? loader_spawn(argv, NULL, 0) : -1.0;
+        if (t < 0)
+            printf("  %s: failed\n", cases[i].name);
+        else
+            printf("  %s: %.3f s CPU (one run)\n", cases[i].name, t);
+        if (fd >= 0)
+            unlink(path);
+    }
+}
+
 /* Uses the hfscope binary next to this one (argv0's directory). */
 static void
 bench_loader(const char *argv0, const char *dir)
@@ -463,6 +513,7 @@ bench_loader(const char *argv0, const char *dir)
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         loader_case(argv0, bin, path);
     }
+    loader_large(bin);
 }
 
 int
