@@ -451,8 +451,9 @@ loader_write_big(FILE *f, int nchan, int nkeys)
         fprintf(f, "%s\"k%d\":%d", k ? "," : "", k, k);
     fprintf(f, "},\"channels\":[");
     for (int c = 0; c < nchan; c++)
-        fprintf(f, "%s{\"name\":\"c%d\",\"samples\":[{\"name\":\"s\",\"data\":[10],"
-                   "\"modifiers\":[{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}",
+        fprintf(f,
+                "%s{\"name\":\"c%d\",\"samples\":[{\"name\":\"s\",\"data\":[10],"
+                "\"modifiers\":[{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}",
                 c ? "," : "", c);
     fprintf(f, "],\"observations\":[");
     for (int c = 0; c < nchan; c++)
@@ -503,10 +504,11 @@ bench_loader(const char *argv0, const char *dir)
     const char *slash = strrchr(argv0, '/');
     char bin[4096], path[4096];
     snprintf(bin, sizeof(bin), "%.*shfscope", slash != NULL ? (int)(slash - argv0 + 1) : 0, argv0);
-    printf("loader: CPU ms, medians of %d. parse: read + cJSON parse in a fresh process; "
-           "pproc: that whole process;\n  inspect: the whole `hfscope inspect` process, ratio "
-           "inspect/parse (target <= 1.5); then validation,\n  compilation and freeing in process\n",
-           LOADER_REPS);
+    printf(
+        "loader: CPU ms, medians of %d. parse: read + cJSON parse in a fresh process; "
+        "pproc: that whole process;\n  inspect: the whole `hfscope inspect` process, ratio "
+        "inspect/parse (target <= 1.5); then validation,\n  compilation and freeing in process\n",
+        LOADER_REPS);
     printf("  %-38s %8s %8s %8s %7s %8s %8s %8s\n", "file", "parse", "pproc", "inspect", "ratio",
            "valid", "compile", "free");
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

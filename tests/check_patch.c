@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/model/model.h"
 #include "core/json/digest.h"
 #include "core/json/jsonpatch.h"
 #include "core/json/patchset.h"
+#include "core/model/model.h"
 #include "core/model/workspace.h"
 #include "tests/test_util.h"
 
@@ -330,8 +330,7 @@ START_TEST(test_digests)
             fclose(f);
             char hex[65];
             hf_error err = {0};
-            ck_assert_msg(hf_digest_sha256(wsp, hex, &err) == 0, "%s: %s", wsp,
-                          hf_error_msg(&err));
+            ck_assert_msg(hf_digest_sha256(wsp, hex, &err) == 0, "%s: %s", wsp, hf_error_msg(&err));
             cJSON *ref = tu_load_json(refp);
             cJSON *want = tu_get(ref, "workspace/bkgonly_digest_sha256");
             ck_assert_ptr_nonnull(want);

@@ -154,8 +154,9 @@ big_workspace(const bigspec *sp, const char *extra)
                       10 + c % 7);
             for (int k = 0; k < sp->nmod; k++) {
                 int kn = sp->dup_mod && k == sp->nmod - 1 ? 2 : k;
-                tb_printf(&b, "%s{\"name\":\"n%d\",\"type\":\"normsys\",\"data\":"
-                              "{\"hi\":1.1,\"lo\":0.9}}",
+                tb_printf(&b,
+                          "%s{\"name\":\"n%d\",\"type\":\"normsys\",\"data\":"
+                          "{\"hi\":1.1,\"lo\":0.9}}",
                           k ? "," : "", kn);
             }
             tb_printf(&b, "]}");

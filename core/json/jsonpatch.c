@@ -1,5 +1,5 @@
-/* core/json/jsonpatch.c - RFC 6902 JSON Patch (add, remove, replace, move, copy, test) with RFC 6901
- * pointers on cJSON trees. */
+/* core/json/jsonpatch.c - RFC 6902 JSON Patch (add, remove, replace, move, copy, test) with RFC
+ * 6901 pointers on cJSON trees. */
 #include "core/json/jsonpatch.h"
 
 #include <cjson/cJSON.h>

@@ -7,7 +7,7 @@
 typedef struct hf_jsonptr {
     char *buf; /* always NUL-terminated once initialised; "" is the document root */
     size_t len, cap;
-    int oom;   /* set when a push could not grow the buffer */
+    int oom; /* set when a push could not grow the buffer */
 } hf_jsonptr;
 
 void hf_jsonptr_init(hf_jsonptr *jp);
@@ -33,7 +33,7 @@ typedef struct hf_jsonpath {
     hf_jsonptr text; /* the last text built by hf_jsonpath_str */
 } hf_jsonpath;
 
-void hf_jsonpath_init(hf_jsonpath *p);
+void hf_jsonpath_init(hf_jsonpath *p); /* a zeroed hf_jsonpath is the root too */
 void hf_jsonpath_release(hf_jsonpath *p);
 size_t hf_jsonpath_push_key(hf_jsonpath *p, const char *key); /* returns the depth to restore */
 size_t hf_jsonpath_push_index(hf_jsonpath *p, size_t i);

@@ -9,7 +9,7 @@
 enum { HF_NAMESET_SMALL = 8 };
 
 typedef struct hf_nameset_slot {
-    const char *name; /* NULL: empty slot */
+    const char *name;   /* NULL: empty slot */
     size_t hash, value; /* hash: only once in the table */
 } hf_nameset_slot;
 
@@ -20,7 +20,7 @@ typedef struct hf_nameset {
     size_t cap;
 } hf_nameset;
 
-void hf_nameset_init(hf_nameset *s);
+void hf_nameset_init(hf_nameset *s); /* a zeroed hf_nameset is an empty set too */
 /* Forget every name (frees the table, so a reused set costs what its new names need). */
 void hf_nameset_reset(hf_nameset *s);
 void hf_nameset_release(hf_nameset *s);

@@ -42,8 +42,8 @@ int hf_patchset_find(const hf_patchset *ps, const char *name);
 int hf_patchset_apply(const hf_patchset *ps, size_t i, struct cJSON *doc, hf_error *err);
 /* Load the patchset at patchset_path and apply its patch `name` (NULL: the patchset must hold
  * exactly one patch) to doc. A file holding a bare RFC 6902 patch (a JSON array) is applied as
- * it is (name must then be NULL). Errors name the patch and the operation index, with the JSON pointer
- * of the failing operation in the patchset file. */
+ * it is (name must then be NULL). Errors name the patch and the operation index, with the JSON
+ * pointer of the failing operation in the patchset file. */
 int hf_patchset_apply_named(struct cJSON *doc, const char *patchset_path, const char *name,
                             hf_error *err);
 

@@ -1,5 +1,5 @@
-/* core/model/workspace.c - read, parse (cJSON) and validate a pyhf workspace. Every problem is reported
- * once, with the JSON pointer of the offending value; the first error wins. */
+/* core/model/workspace.c - read, parse (cJSON) and validate a pyhf workspace. Every problem is
+ * reported once, with the JSON pointer of the offending value; the first error wins. */
 #include "core/model/workspace.h"
 
 #include <cjson/cJSON.h>
@@ -121,8 +121,9 @@ hf_json_load_file(const char *path, hf_error *err)
             }
         }
         int at_end = stop >= buf + len;
-        hf_error_set(err, HF_EJSON, "", at_end ? "invalid JSON: unexpected end of file at line %d column %d"
-                                               : "invalid JSON at line %d column %d",
+        hf_error_set(err, HF_EJSON, "",
+                     at_end ? "invalid JSON: unexpected end of file at line %d column %d"
+                            : "invalid JSON at line %d column %d",
                      line, col);
         if (err != NULL) {
             err->line = line;
@@ -142,16 +143,27 @@ typedef struct loader {
     hf_workspace *ws;
     hf_jsonpath jp;
     hf_error *err;
-    hf_nameset chan_names;              /* channel name -> index into ws->chan */
-    hf_nameset meas_names;              /* measurement names */
-    hf_nameset names;                   /* scratch: samples of a channel, configs of a measurement */
+    hf_nameset chan_names; /* channel name -> index into ws->chan */
+    hf_nameset meas_names; /* measurement names */
+    hf_nameset names;      /* scratch: samples of a channel, configs of a measurement */
     hf_nameset mod_names[HF_MOD_COUNT]; /* modifiers of one sample, by type */
 } loader;
 
 #define WHERE(L) hf_jsonpath_str(&(L)->jp)
 
+static void
+loader_release(loader *L)
+{
+    hf_jsonpath_release(&L->jp);
+    hf_nameset_release(&L->chan_names);
+    hf_nameset_release(&L->meas_names);
+    hf_nameset_release(&L->names);
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        hf_nameset_release(&L->mod_names[t]);
+}
+
 /* An error at the current pointer (the path may have failed to grow). */
-#define fail(L, code, ...)                                                                          \
+#define fail(L, code, ...)                                                                         \
     ((L)->jp.oom ? hf_error_nomem((L)->err) : hf_error_set((L)->err, code, WHERE(L), __VA_ARGS__))
 
 /* 0 when name is new in set (now added with value), 1 when it is already there, -1 with the
@@ -255,18 +267,16 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
         return NULL;
     }
     size_t i = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, v)
-    {
-        size_t mark = hf_jsonpath_push_index(&L->jp, i);
-        if (get_number(L, it, &x[i]) < 0)
-            return NULL;
-        if (sign == NUM_NONNEG && x[i] < 0) {
+    for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
+        /* the common case inline; the pointer is pushed only to report a bad element */
+        x[i] = it->valuedouble;
+        if ((it->type & 0xFF) == cJSON_Number && isfinite(x[i]) &&
+            (sign != NUM_NONNEG || x[i] >= 0))
+            continue;
+        hf_jsonpath_push_index(&L->jp, i);
+        if (get_number(L, it, &x[i]) == 0)
             hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s must not be negative (%g)", what, x[i]);
-            return NULL;
-        }
-        hf_jsonpath_pop(&L->jp, mark);
-        i++;
+        return NULL;
     }
     if (n_out != NULL)
         *n_out = n;
@@ -493,8 +503,8 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
         if (r != 0) {
             if (r > 0) {
                 hf_jsonpath_push_key(&L->jp, "name");
-                fail(L, HF_ESCHEMA, "duplicate sample name '%s' in channel '%s'",
-                     c->sample[i].name, c->name);
+                fail(L, HF_ESCHEMA, "duplicate sample name '%s' in channel '%s'", c->sample[i].name,
+                     c->name);
             }
             return -1;
         }
@@ -573,7 +583,8 @@ load_observations(loader *L, const cJSON *root)
             char *w = malloc(wl);
             if (w == NULL)
                 return hf_error_nomem(L->err);
-            snprintf(w, wl, "observation for channel '%s', which the workspace does not define: ignored",
+            snprintf(w, wl,
+                     "observation for channel '%s', which the workspace does not define: ignored",
                      name);
             int wrc = add_warning(L, w);
             free(w);
@@ -684,8 +695,8 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
         }
         p->bounds = (const double(*)[2])b;
         if (p->ninits != 0 && p->ninits != p->nbounds)
-            return hf_error_set(L->err, HF_ESCHEMA, WHERE(L),
-                                "%zu bounds for %zu inits", p->nbounds, p->ninits);
+            return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%zu bounds for %zu inits",
+                                p->nbounds, p->ninits);
         for (size_t k = 0; k < p->ninits; k++) {
             if (p->inits[k] < b[k][0] || p->inits[k] > b[k][1]) {
                 hf_jsonpath_pop(&L->jp, m);
@@ -803,8 +814,8 @@ modifier_clash(const hf_workspace *ws, const modpos *x, const modpos *y)
 {
     int normal_pair = (x->type == HF_MOD_NORMSYS || x->type == HF_MOD_HISTOSYS) &&
                       (y->type == HF_MOD_NORMSYS || y->type == HF_MOD_HISTOSYS);
-    int perbin = y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR ||
-                 y->type == HF_MOD_SHAPESYS;
+    int perbin =
+        y->type == HF_MOD_SHAPEFACTOR || y->type == HF_MOD_STATERROR || y->type == HF_MOD_SHAPESYS;
     if (x->type != y->type && !normal_pair)
         return 1;
     return perbin && ws->chan[x->c].nbins != ws->chan[y->c].nbins ? 2 : 0;
@@ -1004,13 +1015,7 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
         return NULL;
     }
     ws->doc = doc;
-    loader L = {.ws = ws, .err = err};
-    hf_jsonpath_init(&L.jp);
-    hf_nameset_init(&L.chan_names);
-    hf_nameset_init(&L.meas_names);
-    hf_nameset_init(&L.names);
-    for (int t = 0; t < HF_MOD_COUNT; t++)
-        hf_nameset_init(&L.mod_names[t]);
+    loader L = {.ws = ws, .err = err}; /* zeroed: an empty path and empty name sets */
     int rc = -1;
     ws->path = hf_arena_strdup(&ws->arena, path != NULL ? path : "");
     if (ws->path == NULL) {
@@ -1039,7 +1044,8 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     if (strcmp(ver->valuestring, "1.0.0") != 0) {
         hf_error_set(err, HF_ESCHEMA, "/version",
-                     "unsupported workspace version '%s' (pyhf's schema is 1.0.0)", ver->valuestring);
+                     "unsupported workspace version '%s' (pyhf's schema is 1.0.0)",
+                     ver->valuestring);
         goto done;
     }
     ws->version = hf_arena_strdup(&ws->arena, ver->valuestring);
@@ -1049,12 +1055,7 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     }
     rc = 0;
 done:
-    hf_jsonpath_release(&L.jp);
-    hf_nameset_release(&L.chan_names);
-    hf_nameset_release(&L.meas_names);
-    hf_nameset_release(&L.names);
-    for (int t = 0; t < HF_MOD_COUNT; t++)
-        hf_nameset_release(&L.mod_names[t]);
+    loader_release(&L);
     if (rc < 0) {
         hf_workspace_free(ws);
         return NULL;
@@ -1095,4 +1096,3 @@ hf_workspace_measurement(const hf_workspace *ws, const char *name)
             return &ws->meas[i];
     return NULL;
 }
-

@@ -1,5 +1,6 @@
-/* core/model/workspace.h - the parsed, validated pyhf JSON workspace (schema 1.0.0); read-only after load.
- * Arrays keep the input's order; `jindex` is the position in the JSON array, for pointers. */
+/* core/model/workspace.h - the parsed, validated pyhf JSON workspace (schema 1.0.0); read-only
+ * after load. Arrays keep the input's order; `jindex` is the position in the JSON array, for
+ * pointers. */
 #ifndef HF_WORKSPACE_H
 #define HF_WORKSPACE_H
 
@@ -30,10 +31,10 @@ typedef struct hf_ws_modifier {
     const char *name;
     hf_modtype type;
     size_t jindex;
-    double hi, lo;             /* normsys: factors at +1 / -1 sigma */
-    const double *hi_data;     /* histosys: up template (nbins) */
-    const double *lo_data;     /* histosys: down template (nbins) */
-    const double *data;        /* staterror/shapesys: absolute uncertainties (nbins) */
+    double hi, lo;         /* normsys: factors at +1 / -1 sigma */
+    const double *hi_data; /* histosys: up template (nbins) */
+    const double *lo_data; /* histosys: down template (nbins) */
+    const double *data;    /* staterror/shapesys: absolute uncertainties (nbins) */
 } hf_ws_modifier;
 
 typedef struct hf_ws_sample {
