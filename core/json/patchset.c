@@ -216,7 +216,14 @@ int
 hf_patchset_find(const hf_patchset *ps, const char *name)
 {
     size_t i;
-    return name != NULL && hf_nameset_find(ps->names, name, &i) ? (int)i : -1;
+    if (name == NULL)
+        return -1;
+    if (ps->names != NULL)
+        return hf_nameset_find(ps->names, name, &i) ? (int)i : -1;
+    for (i = 0; i < ps->npatch; i++) /* a patchset not made by hf_patchset_from_json */
+        if (ps->patch[i].name != NULL && strcmp(ps->patch[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 int
