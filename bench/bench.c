@@ -19,8 +19,8 @@
 #include "core/diag/nllshape.h"
 #include "core/infer/minos.h"
 #include "core/density/density_truth.h"
-#include "core/model/fit.h"
 #include "core/json/patchset.h"
+#include "core/model/fit.h"
 
 static double
 now(void)

@@ -50,7 +50,7 @@ probe(const hf_nameset_slot *table, size_t cap, const char *name, size_t h)
 static int
 grow(hf_nameset *s)
 {
-    size_t cap = s->cap ? 2 * s->cap : 4 * HF_NAMESET_SMALL;
+    size_t cap = s->cap ? 2 * s->cap : (size_t)4 * HF_NAMESET_SMALL;
     if (cap > SIZE_MAX / 2 / sizeof(hf_nameset_slot))
         return -1;
     hf_nameset_slot *t = calloc(cap, sizeof(*t));

@@ -164,7 +164,7 @@ compile_layout(hf_model *m, hf_error *err)
 {
     const hf_workspace *ws = m->ws;
     m->nchan = ws->nchan;
-    m->chan = malloc(m->nchan * sizeof(*m->chan));
+    m->chan = malloc(m->nchan * sizeof(const hf_ws_channel *));
     m->chan_off = malloc(m->nchan * sizeof(size_t));
     m->chan_nbins = malloc(m->nchan * sizeof(size_t));
     size_t maxs = 0;
@@ -176,7 +176,7 @@ compile_layout(hf_model *m, hf_error *err)
         return hf_error_nomem(err);
     for (size_t c = 0; c < ws->nchan; c++)
         m->chan[c] = &ws->chan[c];
-    qsort(m->chan, m->nchan, sizeof(*m->chan), cmp_chan);
+    qsort(m->chan, m->nchan, sizeof(const hf_ws_channel *), cmp_chan);
     size_t ns = 0;
     for (size_t c = 0; c < ws->nchan; c++)
         for (size_t s = 0; s < ws->chan[c].nsamples; s++)
@@ -187,7 +187,7 @@ compile_layout(hf_model *m, hf_error *err)
         if (m->nsamp == 0 || strcmp(m->samp_name[m->nsamp - 1], m->samp_name[i]) != 0)
             m->samp_name[m->nsamp++] = m->samp_name[i];
 
-    const hf_ws_sample **sorted = malloc(maxs * sizeof(*sorted));
+    const hf_ws_sample **sorted = malloc(maxs * sizeof(const hf_ws_sample *));
     if (sorted == NULL)
         return hf_error_nomem(err);
     size_t off = 0;
@@ -199,7 +199,7 @@ compile_layout(hf_model *m, hf_error *err)
         m->chan_nbins[c] = ch->nbins;
         for (size_t s = 0; s < ch->nsamples; s++)
             sorted[s] = &ch->sample[s];
-        qsort(sorted, ch->nsamples, sizeof(*sorted), cmp_sample);
+        qsort(sorted, ch->nsamples, sizeof(const hf_ws_sample *), cmp_sample);
         for (size_t s = 0; s < ch->nsamples; s++) {
             hf_cs *e = &m->cs[m->ncs++];
             e->chan = c;

@@ -35,7 +35,7 @@ read_file(const char *path, size_t *len, hf_error *err)
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
+        (void)fclose(f);
         hf_error_set(err, HF_EIO, "", "cannot read: is a directory");
         return NULL;
     }
@@ -55,17 +55,17 @@ read_file(const char *path, size_t *len, hf_error *err)
         cap *= 2;
     }
     if (buf == NULL) {
-        fclose(f);
+        (void)fclose(f);
         hf_error_nomem(err);
         return NULL;
     }
     if (ferror(f)) {
         hf_error_set(err, HF_EIO, "", "cannot read: %s", strerror(errno));
-        fclose(f);
+        (void)fclose(f);
         free(buf);
         return NULL;
     }
-    fclose(f);
+    (void)fclose(f);
     buf[n] = '\0';
     *len = n;
     return buf;
@@ -575,9 +575,9 @@ load_observations(loader *L, const cJSON *root)
         if (name == NULL)
             return -1;
         size_t k = 0;
-        hf_ws_channel *c = hf_nameset_find(&L->chan_names, name, &k) ? &ws->chan[k] : NULL;
+        int known = hf_nameset_find(&L->chan_names, name, &k);
         size_t m3 = hf_jsonpath_push_key(&L->jp, "name");
-        if (c == NULL) {
+        if (!known) {
             /* pyhf ignores observations of channels the workspace does not define */
             size_t wl = strlen(name) + 80;
             char *w = malloc(wl);
@@ -594,6 +594,7 @@ load_observations(loader *L, const cJSON *root)
             i++;
             continue;
         }
+        hf_ws_channel *c = &ws->chan[k];
         if (c->obs != NULL)
             return fail(L, HF_ESCHEMA, "duplicate observation for channel '%s'", name);
         hf_jsonpath_pop(&L->jp, m3);
