@@ -17,6 +17,48 @@
 #include "core/model/workspace.h"
 #include "tests/test_util.h"
 
+/* A patch can nest a workspace deeper than any file cJSON parses (two 900-level values, one added
+ * inside the other): the loader refuses it with the pointer of the first container past
+ * HF_JSON_MAX_DEPTH, without recursing. */
+START_TEST(test_patch_nests_past_limit)
+{
+    enum { D = 900 };
+    size_t cap = 4 * (size_t)D + 256;
+    char *ops = malloc(2 * cap), *path = malloc(2 * (size_t)D + 8),
+         *val = malloc(2 * (size_t)D + 8);
+    ck_assert(ops != NULL && path != NULL && val != NULL);
+    for (int i = 0; i < D; i++) {
+        val[i] = '[';
+        val[2 * D - 1 - i] = ']';
+    }
+    val[2 * D] = '\0';
+    strcpy(path, "/deep");
+    for (int i = 0; i < D - 1; i++)
+        memcpy(path + 5 + 2 * i, "/0", 3);
+    snprintf(ops, 2 * cap,
+             "[{\"op\":\"add\",\"path\":\"/deep\",\"value\":%s},"
+             "{\"op\":\"add\",\"path\":\"%s/0\",\"value\":%s}]",
+             val, path, val);
+    char *wsp = tu_refpath("pyhf_example_patchset", "workspace.json");
+    hf_error err = {0};
+    cJSON *doc = hf_json_load_file(wsp, &err), *jops = cJSON_Parse(ops);
+    ck_assert(doc != NULL && jops != NULL);
+    ck_assert_int_eq(hf_jsonpatch_apply(doc, jops, NULL, NULL, &err), 0);
+    ck_assert_ptr_null(hf_workspace_from_json(doc, wsp, &err));
+    ck_assert_int_eq(err.code, HF_EJSON);
+    ck_assert_ptr_nonnull(strstr(err.msg, "deeper than 1000"));
+    /* the root is level 1, /deep level 2: level 1001 is /deep followed by 999 "/0" */
+    ck_assert_uint_eq(strlen(err.where), 5 + 2 * 999);
+    ck_assert_int_eq(strncmp(err.where, "/deep/0/0", 9), 0);
+    hf_error_release(&err);
+    cJSON_Delete(jops);
+    free(wsp);
+    free(ops);
+    free(path);
+    free(val);
+}
+END_TEST
+
 /* 30000 patches: every name is found (hashed look-up), and a repeated last name is rejected
  * with the pointer of the repeat and the index of the first use. */
 static cJSON *
@@ -402,6 +444,7 @@ patch_suite(void)
     tcase_add_test(tc, test_patchset_reuse);
     tcase_add_test(tc, test_digests);
     tcase_add_test(tc, test_many_patches);
+    tcase_add_test(tc, test_patch_nests_past_limit);
     suite_add_tcase(s, tc);
     return s;
 }
