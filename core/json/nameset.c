@@ -1,20 +1,33 @@
 /* core/json/nameset.c - names to values: linear while small, then open addressing with linear
- * probing at a load factor of at most 1/2, hashed with 64-bit FNV-1a (Fowler, Noll, Vo). */
+ * probing at a load factor of at most 1/2, hashing eight bytes at a time (hash_name). */
 #include "core/json/nameset.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Eight bytes per step: multiply by 2^64 / golden ratio and fold the high half into the low
+ * (the table uses the low bits), then murmur3's 64-bit finaliser. */
 static size_t
 hash_name(const char *name)
 {
-    uint64_t h = 14695981039346656037ull;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
+    size_t n = strlen(name);
+    const unsigned char *p = (const unsigned char *)name;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
     }
-    return (size_t)(h ^ (h >> 32));
+    w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    return (size_t)h;
 }
 
 void
