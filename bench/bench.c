@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "core/density/density_boot.h"
+#include "core/density/density_truth.h"
 #include "core/diag/constraints.h"
 #include "core/diag/nllshape.h"
 #include "core/infer/minos.h"
-#include "core/density/density_truth.h"
 #include "core/json/patchset.h"
 #include "core/model/fit.h"
 
