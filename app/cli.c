@@ -29,6 +29,9 @@ enum {
     OPT_INTERP,
     OPT_SEED,
     OPT_ASCII,
+    OPT_TOL,
+    OPT_MAXIT,
+    OPT_STRATEGY,
     OPT_EXTRA = 2000
 };
 
@@ -46,6 +49,9 @@ static const struct {
     {"interp", 1, OPT_INTERP, "normsys=code4,histosys=code4p (codes 0,1,2,4,4p)"},
     {"jobs", 1, 'j', "threads"},
     {"seed", 1, OPT_SEED, "random seed"},
+    {"tolerance", 1, OPT_TOL, "fits: converged when the EDM is below X (default 1e-9)"},
+    {"max-iter", 1, OPT_MAXIT, "fits: at most N iterations per stage (default 200)"},
+    {"strategy", 1, OPT_STRATEGY, "fits: 0 fast, 1 fall back when stuck (default), 2 careful"},
     {"ascii", 0, OPT_ASCII, "ASCII glyphs only"},
     {"quiet", 0, 'q', "no warnings"},
     {"verbose", 0, 'v', "more detail"},
@@ -273,6 +279,24 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
             else
                 cli->seed = (unsigned long)v;
             break;
+        case OPT_TOL:
+            if (parse_number(optarg, &v) < 0 || !(v > 0))
+                rc = hf_cli_usage_error("--tolerance: expected a positive number, got '%s'", optarg);
+            else
+                cli->fit_tol = v;
+            break;
+        case OPT_MAXIT:
+            if (parse_number(optarg, &v) < 0 || v < 1 || v > 1e6 || v != (int)v)
+                rc = hf_cli_usage_error("--max-iter: expected a positive integer, got '%s'", optarg);
+            else
+                cli->fit_max_iter = (int)v;
+            break;
+        case OPT_STRATEGY:
+            if (parse_number(optarg, &v) < 0 || (v != 0 && v != 1 && v != 2))
+                rc = hf_cli_usage_error("--strategy: expected 0, 1 or 2, got '%s'", optarg);
+            else
+                cli->fit_strategy = HF_FIT_STRATEGY((int)v);
+            break;
         case OPT_ASCII:
             cli->ascii = true;
             break;
@@ -346,6 +370,26 @@ apply_fixes(const hf_cli *cli, hf_model *m)
     return 0;
 }
 
+/* -v: "hfscope: fit: STAGE: N iterations, twice_nll X: MESSAGE" on stderr */
+static void
+log_stage(void *ctx, const char *stage, int iter, double twice_nll, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "hfscope: fit: %s: %d iteration%s, twice_nll %.6f: %s\n", stage, iter,
+            iter == 1 ? "" : "s", twice_nll, message);
+}
+
+void
+hf_cli_fit_settings(const hf_cli *cli, hf_model *m)
+{
+    m->fit_tol = cli->fit_tol;
+    m->fit_max_iter = cli->fit_max_iter;
+    m->fit_strategy = cli->fit_strategy;
+    m->fit_seed = cli->seed;
+    m->fit_log = cli->verbose ? log_stage : NULL;
+    m->fit_log_ctx = NULL;
+}
+
 int
 hf_cli_load(hf_cli *cli)
 {
@@ -411,6 +455,7 @@ hf_cli_load(hf_cli *cli)
     }
     if (cli->model->warning != NULL && !cli->quiet)
         hf_cli_warn("%s: %s", cli->ws_path, cli->model->warning);
+    hf_cli_fit_settings(cli, cli->model);
     rc = apply_fixes(cli, cli->model);
 out:
     hf_error_release(&err);
@@ -530,6 +575,7 @@ hf_cli_fit_doc(const hf_cli *cli, const cJSON *doc, const char *path, const hf_m
         return -1;
     if ((r->m = hf_model_compile(r->ws, mopt, err)) == NULL)
         return -1;
+    hf_cli_fit_settings(cli, r->m);
     if (apply_fixes(cli, r->m) != 0)
         return 2;
     hf_data d = hf_model_data(r->m);

@@ -40,6 +40,11 @@ typedef struct hf_cli {
     hf_model_options mopt;  /* measurement, poi and --interp codes */
     int jobs;
     unsigned long seed;
+    /* --tolerance, --max-iter, --strategy (0 each when not given; strategy coded as
+     * hf_fit_options.strategy) */
+    double fit_tol;
+    int fit_max_iter;
+    int fit_strategy;
     /* loaded by hf_cli_load */
     hf_workspace *ws;
     hf_model *model;
@@ -59,6 +64,9 @@ int hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const 
  * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2. */
 int hf_cli_load(hf_cli *cli);
 void hf_cli_release(hf_cli *cli);
+/* The fit settings of the command line (--tolerance, --max-iter, --strategy, --seed, and with -v
+ * a log line per fit stage on stderr) onto a compiled model, for every fit made with it. */
+void hf_cli_fit_settings(const hf_cli *cli, hf_model *m);
 /* hf_cli_parse then hf_cli_load. False when the command must return at once: *rc then holds its
  * exit code (0 after --help) and cli is already released. */
 bool hf_cli_open(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,

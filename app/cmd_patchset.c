@@ -255,6 +255,7 @@ eval_patch(runner *r, size_t pi, cJSON *obj)
         rc = 2;
         goto fail;
     }
+    hf_cli_fit_settings(r->cli, m);
     for (size_t i = 0; i < r->cli->nfix; i++) {
         int j = hf_model_find_par(m, r->cli->fix[i].name);
         if (j < 0) {

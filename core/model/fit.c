@@ -11,28 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model/fit_impl.h"
 #include "core/model/linalg.h"
 
-typedef struct fitctx {
-    const hf_model *m;
-    const hf_data *d;
-    hf_eval *ev;
-    size_t n;      /* all parameters */
-    size_t nf;     /* free parameters */
-    size_t *free_idx;
-    double *lo, *hi;
-    double *x, *g, *xt, *gt, *p, *H, *Hfull, *gp, *gm;
-    int nfev;
-} fitctx;
-
-static double
-clampd(double v, double lo, double hi)
+double
+hf_fit_clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-static double
-fgrad(fitctx *c, const double *x, double *g)
+double
+hf_fit_fgrad(fitctx *c, const double *x, double *g)
 {
     c->nfev++;
     return hf_model_nll_grad(c->ev, x, c->d, g);
@@ -45,13 +34,13 @@ left_derivative(fitctx *c, size_t j)
 {
     memcpy(c->xt, c->x, c->n * sizeof(double));
     c->xt[j] = -1e-12;
-    fgrad(c, c->xt, c->gm);
+    hf_fit_fgrad(c, c->xt, c->gm);
     return c->gm[j];
 }
 
 /* The exact (analytic) Hessian of -log L restricted to the free parameters (nf x nf). */
-static int
-hessian_free(fitctx *c, const double *x, double *H)
+int
+hf_fit_hessian_free(fitctx *c, const double *x, double *H)
 {
     size_t nf = c->nf, n = c->n;
     c->nfev++;
@@ -229,6 +218,392 @@ ctx_release(fitctx *c)
     free(c->Hfull);
     free(c->gp);
     free(c->gm);
+    free(c->gf);
+    free(c->inact);
+    free(c->kinked);
+    free(c->sv);
+    free(c->yv);
+}
+
+static int
+ctx_alloc(fitctx *c, size_t n)
+{
+    size_t nn = n ? n : 1;
+    c->ev = hf_eval_new(c->m);
+    c->free_idx = malloc(nn * sizeof(size_t));
+    double **v[] = {&c->lo, &c->hi, &c->x, &c->g, &c->xt, &c->gt, &c->p,
+                    &c->gp, &c->gm, &c->gf, &c->sv, &c->yv};
+    int ok = c->ev != NULL && c->free_idx != NULL;
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        ok &= (*v[i] = malloc(nn * sizeof(double))) != NULL;
+    c->H = malloc(nn * nn * sizeof(double));
+    c->Hfull = malloc(nn * nn * sizeof(double));
+    c->inact = calloc(nn, 1);
+    c->kinked = calloc(nn, 1);
+    return ok && c->H && c->Hfull && c->inact && c->kinked ? 0 : -1;
+}
+
+void
+hf_fit_active_set(fitctx *c)
+{
+    for (size_t a = 0; a < c->nf; a++) {
+        size_t j = c->free_idx[a];
+        c->gf[a] = c->g[j];
+        /* active bound: the gradient pushes the parameter outwards */
+        c->inact[a] = (c->x[j] <= c->lo[j] && c->gf[a] > 0) || (c->x[j] >= c->hi[j] && c->gf[a] < 0);
+        if (c->kinked[j] && c->x[j] == 0.0) {
+            /* on a kink (codes 0/1 at alpha = 0): g is the right derivative; take the left one
+             * too. Both pointing inwards: the coordinate is optimal there, hold it. */
+            double gl = left_derivative(c, j);
+            if (c->gf[a] >= 0 && gl <= 0)
+                c->inact[a] = 1;
+            else if (c->gf[a] > 0 && gl > 0)
+                c->gf[a] = gl; /* it will move left: the left branch's slope applies */
+        }
+    }
+}
+
+/* Backtracking line search on the projected step c->p from x (Armijo); if the Newton direction
+ * gives no decrease even with a fresh Hessian, a scaled steepest-descent direction is tried.
+ * On success xt, gt, *ft hold the new point. */
+static int
+line_search(fitctx *c, double *ft)
+{
+    size_t nf = c->nf;
+    for (int dir = 0; dir < 2; dir++) {
+        if (dir == 1) {
+            if (!c->have_cov_h)
+                return 0;
+            for (size_t a = 0; a < nf; a++) {
+                double h = fabs(c->H[a * nf + a]);
+                c->p[a] = c->inact[a] ? 0.0 : -c->gf[a] / (h > 1e-12 ? h : 1.0);
+            }
+        }
+        double t = 1.0;
+        for (int ls = 0; ls < 40; ls++) {
+            double slope = 0;
+            memcpy(c->xt, c->x, c->n * sizeof(double));
+            for (size_t a = 0; a < nf; a++) {
+                size_t j = c->free_idx[a];
+                c->xt[j] = hf_fit_clamp(c->x[j] + t * c->p[a], c->lo[j], c->hi[j]);
+                if (c->kinked[j] && c->x[j] * c->xt[j] < 0)
+                    c->xt[j] = 0.0; /* stop on the kink, like on a bound */
+                slope += c->gf[a] * (c->xt[j] - c->x[j]);
+            }
+            *ft = hf_fit_fgrad(c, c->xt, c->gt);
+            if (isfinite(*ft) && *ft <= c->f + 1e-4 * slope && *ft <= c->f)
+                return 1;
+            t *= 0.5;
+        }
+    }
+    return 0;
+}
+
+/* Accept xt: BFGS update of H, x and g move. Returns the decrease. */
+static double
+accept_step(fitctx *c, double ft)
+{
+    size_t nf = c->nf;
+    for (size_t a = 0; a < nf; a++) {
+        size_t j = c->free_idx[a];
+        c->sv[a] = c->xt[j] - c->x[j];
+        c->yv[a] = c->gt[j] - c->g[j];
+    }
+    bfgs_update(nf, c->H, c->sv, c->yv, c->gp);
+    c->have_cov_h = 0;
+    memcpy(c->x, c->xt, c->n * sizeof(double));
+    memcpy(c->g, c->gt, c->n * sizeof(double));
+    double df = c->f - ft;
+    c->f = ft;
+    return df;
+}
+
+/* Quasi-Newton from c->x: the exact Hessian to start, BFGS updates after each step (a fresh one
+ * whenever the model is indefinite or misleads the line search); when the EDM says converged, a
+ * fresh exact Hessian checks it (and becomes the covariance), and iterations continue with it if
+ * the check fails. */
+static int
+newton_stage(fitctx *c, stage_out *out, hf_error *err)
+{
+    const hf_fit_options *opt = c->opt;
+    size_t nf = c->nf;
+    int need = 1;
+    out->status = 1;
+    out->message = "maximum number of iterations reached";
+    c->have_cov_h = 0;
+    c->edm = INFINITY;
+    for (int it = 0; it < c->max_iter; it++) {
+        if (opt->cancel != NULL && atomic_load(opt->cancel))
+            return hf_error_set(err, HF_ECANCELED, "", "fit canceled");
+        c->iter++;
+        if (need && hf_fit_hessian_free(c, c->x, c->H) < 0) {
+            *out = (stage_out){2, "-log L is not finite near the current point"};
+            return 0;
+        }
+        c->have_cov_h = need; /* H is fresh at x */
+        need = 0;
+        hf_fit_active_set(c);
+        double lambda = newton_step(nf, c->H, c->gf, c->inact, c->p, &c->edm, c->Hfull, c->gp);
+        if (lambda < 0) {
+            *out = (stage_out){3, "Hessian could not be made positive definite"};
+            return 0;
+        }
+        if (lambda > 0) /* indefinite (far from the minimum): take a fresh Hessian next time */
+            need = 1;
+        if (opt->progress != NULL)
+            opt->progress(opt->progress_ctx, c->iter - 1, c->f, c->edm);
+        if (c->edm < c->tol) {
+            if (!c->have_cov_h && !opt->no_errors) {
+                need = 1; /* confirm with the exact Hessian */
+                it--;
+                c->iter--;
+                continue;
+            }
+            *out = (stage_out){0, "converged (EDM below tolerance)"};
+            return 0;
+        }
+        double ft = INFINITY;
+        if (!line_search(c, &ft)) {
+            if (!c->have_cov_h) {
+                need = 1; /* the quasi-Newton model misled: retry with a fresh Hessian */
+                continue;
+            }
+            /* no decrease along the Newton direction: at the numerical floor of -log L? */
+            if (c->edm < 1e3 * c->tol)
+                *out = (stage_out){0, "converged (no further decrease possible)"};
+            else
+                *out = (stage_out){2, "line search failed"};
+            return 0;
+        }
+        double df = accept_step(c, ft);
+        if (df >= 0 && df < 1e-14 * (1.0 + fabs(c->f)) && c->edm < 1e3 * c->tol) {
+            *out = (stage_out){0, "converged (-log L stationary)"};
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The best point over the stages: converged beats not converged, then the lower -log L. */
+typedef struct best {
+    double *x, f, edm;
+    stage_out out;
+    hf_fit_stage stage;
+    int set;
+} best;
+
+static void
+consider(fitctx *c, best *b, const stage_out *o, hf_fit_stage stage)
+{
+    int conv = o->status == 0, bconv = b->set && b->out.status == 0;
+    if (!isfinite(c->f) || (b->set && (bconv > conv || (bconv == conv && !(c->f < b->f)))))
+        return;
+    memcpy(b->x, c->x, c->n * sizeof(double));
+    b->f = c->f;
+    b->edm = c->edm;
+    b->out = *o;
+    b->stage = stage;
+    b->set = 1;
+}
+
+/* Restart from b's point: x, f and g there. */
+static void
+restore(fitctx *c, const best *b)
+{
+    memcpy(c->x, b->x, c->n * sizeof(double));
+    c->f = hf_fit_fgrad(c, c->x, c->g);
+    c->edm = b->edm;
+    c->have_cov_h = 0;
+}
+
+static int
+log_attempt(fitctx *c, hf_fit_result *res, hf_fit_stage stage, int iter, const stage_out *o,
+            unsigned long seed)
+{
+    hf_fit_attempt *a = realloc(res->attempt, (res->nattempt + 1) * sizeof(*a));
+    if (a == NULL)
+        return -1;
+    res->attempt = a;
+    a[res->nattempt++] = (hf_fit_attempt){stage, iter, o->status, 2.0 * c->f, seed};
+    void (*log)(void *, const char *, int, double, const char *) = c->opt->log;
+    void *ctx = c->opt->log_ctx;
+    if (log == NULL) {
+        log = c->m->fit_log;
+        ctx = c->m->fit_log_ctx;
+    }
+    if (log != NULL)
+        log(ctx, hf_fit_stage_name(stage), iter, 2.0 * c->f, o->message);
+    return 0;
+}
+
+/* A saddle or a hollow: the exact Hessian at x (kept in c->H) is not positive definite over the
+ * free parameters not held at a bound. Returns 1, 0, or -1 (memory). */
+static int
+not_a_minimum(fitctx *c)
+{
+    if (hf_fit_hessian_free(c, c->x, c->H) < 0)
+        return 1;
+    c->have_cov_h = 1;
+    hf_fit_active_set(c);
+    double edm;
+    return newton_step(c->nf, c->H, c->gf, c->inact, c->p, &edm, c->Hfull, c->gp) != 0.0;
+}
+
+/* One stage from b's point (Newton, trust region); the result joins b. */
+static int
+run_stage(fitctx *c, best *b, hf_fit_result *res, hf_fit_stage stage, hf_error *err)
+{
+    stage_out o;
+    int it0 = c->iter;
+    if (b->set)
+        restore(c, b);
+    int rc = stage == HF_FIT_NEWTON ? newton_stage(c, &o, err)
+                                      : hf_fit_trust(c, stage == HF_FIT_RESCALED, &o, err);
+    if (rc < 0)
+        return -1;
+    consider(c, b, &o, stage);
+    return log_attempt(c, res, stage, c->iter - it0, &o, 0) < 0 ? hf_error_nomem(err) : 0;
+}
+
+/* Random starts: Newton, then the trust region if that fails; each start's end joins b. */
+static int
+random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
+{
+    for (int r = 0; r < count; r++) {
+        unsigned long seed = res->seed + (unsigned long)res->restarts + 1;
+        res->restarts++;
+        int it0 = c->iter;
+        hf_fit_random_start(c, seed);
+        c->f = hf_fit_fgrad(c, c->x, c->g);
+        stage_out o = {2, "-log L is not finite at the random start"};
+        if (isfinite(c->f)) {
+            if (newton_stage(c, &o, err) < 0 || (o.status != 0 && hf_fit_trust(c, 0, &o, err) < 0))
+                return -1;
+            consider(c, b, &o, HF_FIT_RANDOM);
+        }
+        if (log_attempt(c, res, HF_FIT_RANDOM, c->iter - it0, &o, seed) < 0)
+            return hf_error_nomem(err);
+    }
+    return 0;
+}
+
+/* The stages in order (see HF_FIT_STRATEGY): each later one only when the best so far failed
+ * or, with errors wanted, ended where the Hessian is not positive definite. */
+static int
+run_stages(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
+{
+    if (run_stage(c, b, res, HF_FIT_NEWTON, err) < 0)
+        return -1;
+    if (res->strategy == 0)
+        return 0;
+    static const hf_fit_stage later[] = {HF_FIT_TRUST, HF_FIT_RESCALED};
+    for (size_t s = 0; s < 2; s++) {
+        if (b->out.status == 0) {
+            restore(c, b);
+            int bad = c->opt->no_errors ? 0 : not_a_minimum(c);
+            if (!bad)
+                return 0;
+        }
+        if (run_stage(c, b, res, later[s], err) < 0)
+            return -1;
+    }
+    if (b->out.status != 0 && random_starts(c, b, res, res->strategy == 2 ? 8 : 4, err) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+gradient_norm(fitctx *c, hf_fit_result *res)
+{
+    res->gradnorm = 0;
+    for (size_t a = 0; a < c->nf; a++) {
+        size_t j = c->free_idx[a];
+        int at_bound = (c->x[j] <= c->lo[j] && c->g[j] > 0) || (c->x[j] >= c->hi[j] && c->g[j] < 0);
+        /* a parameter resting on a kink has one-sided derivatives that bracket zero; its
+         * (right-sided) gradient is not a measure of convergence */
+        if (c->kinked[j] && c->x[j] == 0.0)
+            continue;
+        if (!at_bound && fabs(c->g[j]) > res->gradnorm)
+            res->gradnorm = fabs(c->g[j]);
+    }
+}
+
+/* Errors, covariance and flat directions at the result's point. -1 only on ENOMEM. */
+static int
+errors_at_minimum(fitctx *c, hf_fit_result *res)
+{
+    if (!c->have_cov_h && hf_fit_hessian_free(c, c->x, c->H) < 0)
+        return 0;
+    c->have_cov_h = 1;
+    hf_fit_active_set(c);
+    if (hf_fit_flat_find(c, res) < 0 || covariance(c, c->H, res) < 0) {
+        free(res->cov);
+        res->cov = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Strategy 2: a minimum with a flat direction may have a lower valley elsewhere: random starts,
+ * and the errors again if one of them ends lower. Returns 1 when it moved, 0, or -1. */
+static int
+second_look(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
+{
+    double f0 = b->f;
+    if (random_starts(c, b, res, 8, err) < 0)
+        return -1;
+    if (!(b->f < f0))
+        return 0;
+    restore(c, b);
+    for (size_t i = 0; i < res->nflat; i++) {
+        free(res->flat[i].par);
+        free(res->flat[i].weight);
+    }
+    free(res->flat);
+    free(res->cov);
+    res->flat = NULL;
+    res->nflat = 0;
+    res->cov = NULL;
+    return errors_at_minimum(c, res) < 0 ? hf_error_nomem(err) : 1;
+}
+
+static void
+settings(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
+{
+    const hf_model *m = c->m;
+    c->tol = opt->tol > 0 ? opt->tol : m->fit_tol > 0 ? m->fit_tol : 1e-9;
+    c->max_iter = opt->max_iter > 0 ? opt->max_iter : m->fit_max_iter > 0 ? m->fit_max_iter : 200;
+    int s = opt->strategy != HF_FIT_STRATEGY_DEFAULT ? opt->strategy : m->fit_strategy;
+    res->strategy = s >= HF_FIT_STRATEGY(0) && s <= HF_FIT_STRATEGY(2) ? s - 1 : 1;
+    res->seed = opt->seed ? opt->seed : m->fit_seed ? m->fit_seed : 42;
+}
+
+/* Start values, fixed mask, free list and kinks. */
+static void
+setup(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
+{
+    const hf_model *m = c->m;
+    size_t n = c->n;
+    for (size_t j = 0; j < n; j++) {
+        c->lo[j] = m->par[j].lo;
+        c->hi[j] = m->par[j].hi;
+        res->fixed[j] = opt->fixed != NULL ? opt->fixed[j] : m->fixed[j];
+        c->x[j] = opt->init != NULL ? opt->init[j] : m->init[j];
+    }
+    if (opt->fix_index >= 0 && (size_t)opt->fix_index < n) {
+        res->fixed[opt->fix_index] = true;
+        c->x[opt->fix_index] = opt->fix_value;
+    }
+    int kink_n = m->normsys_code == HF_INTERP_CODE0 || m->normsys_code == HF_INTERP_CODE1;
+    int kink_h = m->histosys_code == HF_INTERP_CODE0 || m->histosys_code == HF_INTERP_CODE1;
+    for (size_t j = 0; j < n; j++) {
+        if (!res->fixed[j]) {
+            c->x[j] = hf_fit_clamp(c->x[j], c->lo[j], c->hi[j]);
+            c->free_idx[c->nf++] = j;
+        }
+        c->kinked[j] = (kink_n && (m->par[j].types & (1u << HF_MOD_NORMSYS))) ||
+                       (kink_h && (m->par[j].types & (1u << HF_MOD_HISTOSYS)));
+    }
 }
 
 /* Fit m to d (see core/model/fit.h). The result arrays are allocated here. */
@@ -239,229 +614,75 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     hf_fit_options defaults = {.fix_index = -1};
     if (opt == NULL)
         opt = &defaults;
-    size_t n = m->npar;
+    size_t n = m->npar, nn = n ? n : 1;
     memset(res, 0, sizeof(*res));
     res->npar = n;
-    fitctx c = {.m = m, .d = d, .n = n};
-    c.ev = hf_eval_new(m);
-    size_t nn = n ? n : 1;
-    c.free_idx = malloc(nn * sizeof(size_t));
-    c.lo = malloc(nn * sizeof(double));
-    c.hi = malloc(nn * sizeof(double));
-    c.x = malloc(nn * sizeof(double));
-    c.g = malloc(nn * sizeof(double));
-    c.xt = malloc(nn * sizeof(double));
-    c.gt = malloc(nn * sizeof(double));
-    c.p = malloc(nn * sizeof(double));
-    c.gp = malloc(nn * sizeof(double));
-    c.gm = malloc(nn * sizeof(double));
-    c.H = malloc(nn * nn * sizeof(double));
-    c.Hfull = malloc(nn * nn * sizeof(double));
+    fitctx c = {.m = m, .d = d, .n = n, .opt = opt};
+    best b = {.x = malloc(nn * sizeof(double))};
     res->x = malloc(nn * sizeof(double));
     res->err = calloc(nn, sizeof(double));
     res->fixed = malloc(nn * sizeof(bool));
-    unsigned char *inact = calloc(nn, 1);
-    unsigned char *kinked = calloc(nn, 1);
-    double *gf = malloc(nn * sizeof(double));
-    if (!c.ev || !c.free_idx || !c.lo || !c.hi || !c.x || !c.g || !c.xt || !c.gt || !c.p ||
-        !c.gp || !c.gm || !c.H || !c.Hfull || !res->x || !res->err || !res->fixed || !inact || !kinked || !gf) {
+    if (ctx_alloc(&c, n) < 0 || b.x == NULL || !res->x || !res->err || !res->fixed) {
         ctx_release(&c);
-        free(inact);
-        free(kinked);
-        free(gf);
+        free(b.x);
         hf_fit_result_release(res);
         return hf_error_nomem(err);
     }
-    for (size_t j = 0; j < n; j++) {
-        c.lo[j] = m->par[j].lo;
-        c.hi[j] = m->par[j].hi;
-        res->fixed[j] = opt->fixed != NULL ? opt->fixed[j] : m->fixed[j];
-        c.x[j] = opt->init != NULL ? opt->init[j] : m->init[j];
-    }
-    if (opt->fix_index >= 0 && (size_t)opt->fix_index < n) {
-        res->fixed[opt->fix_index] = true;
-        c.x[opt->fix_index] = opt->fix_value;
-    }
-    int kink_n = m->normsys_code == HF_INTERP_CODE0 || m->normsys_code == HF_INTERP_CODE1;
-    int kink_h = m->histosys_code == HF_INTERP_CODE0 || m->histosys_code == HF_INTERP_CODE1;
-    for (size_t j = 0; j < n; j++) {
-        if (!res->fixed[j]) {
-            c.x[j] = clampd(c.x[j], c.lo[j], c.hi[j]);
-            c.free_idx[c.nf++] = j;
-        }
-        kinked[j] = (kink_n && (m->par[j].types & (1u << HF_MOD_NORMSYS))) ||
-                    (kink_h && (m->par[j].types & (1u << HF_MOD_HISTOSYS)));
-    }
-    double tol = opt->tol > 0 ? opt->tol : 1e-9;
-    int max_iter = opt->max_iter > 0 ? opt->max_iter : 200;
-    size_t nf = c.nf;
-    double f = fgrad(&c, c.x, c.g);
-    res->status = 1;
-    res->message = "maximum number of iterations reached";
-    double edm = INFINITY;
-    int rc = 0, need = 1, have_cov_h = 0;
-    if (!isfinite(f)) {
+    settings(&c, opt, res);
+    setup(&c, opt, res);
+    c.f = hf_fit_fgrad(&c, c.x, c.g);
+    c.edm = INFINITY;
+    int rc = 0;
+    if (!isfinite(c.f)) {
         res->status = 2;
         res->message = "-log L is not finite at the initial values";
-        res->iter = 0;
-        goto finish;
-    }
-    /* Quasi-Newton: the exact Hessian to start, BFGS updates after each step (a fresh one
-     * whenever the model is indefinite or misleads the line search); when the EDM says
-     * converged, a fresh exact Hessian checks it (and becomes the covariance), and iterations
-     * continue with it if the check fails. */
-    double *sv = malloc(nn * sizeof(double)), *yv = malloc(nn * sizeof(double));
-    if (sv == NULL || yv == NULL) {
-        free(sv);
-        free(yv);
-        rc = hf_error_nomem(err);
-        goto finish;
-    }
-    for (int it = 0; it < max_iter; it++) {
-        if (opt->cancel != NULL && atomic_load(opt->cancel)) {
-            rc = hf_error_set(err, HF_ECANCELED, "", "fit canceled");
-            break;
-        }
-        res->iter = it + 1;
-        if (need && hessian_free(&c, c.x, c.H) < 0) {
-            res->status = 2;
-            res->message = "-log L is not finite near the current point";
-            break;
-        }
-        have_cov_h = need; /* H is fresh at x */
-        need = 0;
-        for (size_t a = 0; a < nf; a++) {
-            size_t j = c.free_idx[a];
-            gf[a] = c.g[j];
-            /* active bound: the gradient pushes the parameter outwards */
-            inact[a] = (c.x[j] <= c.lo[j] && gf[a] > 0) || (c.x[j] >= c.hi[j] && gf[a] < 0);
-            if (kinked[j] && c.x[j] == 0.0) {
-                /* on a kink (codes 0/1 at alpha = 0): g is the right derivative; take the left
-                 * one too. Both pointing inwards: the coordinate is optimal there, hold it. */
-                double gl = left_derivative(&c, j);
-                if (gf[a] >= 0 && gl <= 0)
-                    inact[a] = 1;
-                else if (gf[a] > 0 && gl > 0)
-                    gf[a] = gl; /* it will move left: the left branch's slope applies */
-            }
-        }
-        double lambda = newton_step(nf, c.H, gf, inact, c.p, &edm, c.Hfull, c.gp);
-        if (lambda < 0) {
-            res->status = 3;
-            res->message = "Hessian could not be made positive definite";
-            break;
-        }
-        if (lambda > 0) /* indefinite (far from the minimum): take a fresh Hessian next time */
-            need = 1;
-        if (opt->progress != NULL)
-            opt->progress(opt->progress_ctx, it, f, edm);
-        if (edm < tol) {
-            if (!have_cov_h && !opt->no_errors) {
-                need = 1; /* confirm with the exact Hessian */
-                it--;
-                continue;
-            }
-            res->status = 0;
-            res->message = "converged (EDM below tolerance)";
-            break;
-        }
-        /* backtracking line search on the projected step; if the Newton direction gives no
-         * decrease even with a fresh Hessian, a scaled steepest-descent direction is tried */
-        double ft = INFINITY;
-        int accepted = 0;
-        for (int dir = 0; dir < 2 && !accepted; dir++) {
-            if (dir == 1) {
-                if (!have_cov_h)
-                    break;
-                for (size_t a = 0; a < nf; a++) {
-                    double h = fabs(c.H[a * nf + a]);
-                    c.p[a] = inact[a] ? 0.0 : -gf[a] / (h > 1e-12 ? h : 1.0);
-                }
-            }
-            double t = 1.0;
-            for (int ls = 0; ls < 40; ls++) {
-                double slope = 0;
-                memcpy(c.xt, c.x, n * sizeof(double));
-                for (size_t a = 0; a < nf; a++) {
-                    size_t j = c.free_idx[a];
-                    c.xt[j] = clampd(c.x[j] + t * c.p[a], c.lo[j], c.hi[j]);
-                    if (kinked[j] && c.x[j] * c.xt[j] < 0)
-                        c.xt[j] = 0.0; /* stop on the kink, like on a bound */
-                    slope += gf[a] * (c.xt[j] - c.x[j]);
-                }
-                ft = fgrad(&c, c.xt, c.gt);
-                if (isfinite(ft) && ft <= f + 1e-4 * slope && ft <= f) {
-                    accepted = 1;
-                    break;
-                }
-                t *= 0.5;
-            }
-        }
-        if (!accepted && !have_cov_h) {
-            need = 1; /* the quasi-Newton model misled: retry with a fresh Hessian */
-            continue;
-        }
-        if (!accepted) {
-            /* no decrease along the Newton direction: at the numerical floor of -log L? */
-            if (edm < 1e3 * tol) {
-                res->status = 0;
-                res->message = "converged (no further decrease possible)";
-            } else {
-                res->status = 2;
-                res->message = "line search failed";
-            }
-            break;
-        }
-        double df = f - ft;
-        for (size_t a = 0; a < nf; a++) {
-            size_t j = c.free_idx[a];
-            sv[a] = c.xt[j] - c.x[j];
-            yv[a] = c.gt[j] - c.g[j];
-        }
-        bfgs_update(nf, c.H, sv, yv, c.gp);
-        have_cov_h = 0;
-        memcpy(c.x, c.xt, n * sizeof(double));
-        memcpy(c.g, c.gt, n * sizeof(double));
-        f = ft;
-        if (df >= 0 && df < 1e-14 * (1.0 + fabs(f)) && edm < 1e3 * tol) {
-            res->status = 0;
-            res->message = "converged (-log L stationary)";
-            break;
+    } else {
+        rc = run_stages(&c, &b, res, err);
+        if (rc == 0 && b.set) {
+            restore(&c, &b);
+            res->status = b.out.status;
+            res->message = b.out.message;
+            res->stage = b.stage;
         }
     }
-    free(sv);
-    free(yv);
-finish:
     memcpy(res->x, c.x, n * sizeof(double));
-    res->nll = f;
-    res->twice_nll = 2.0 * f;
-    res->edm = edm;
+    res->nll = c.f;
+    res->twice_nll = 2.0 * c.f;
+    res->edm = c.edm;
+    res->iter = c.iter;
     res->converged = res->status == 0;
-    res->gradnorm = 0;
-    for (size_t a = 0; a < nf; a++) {
-        size_t j = c.free_idx[a];
-        int at_bound = (c.x[j] <= c.lo[j] && c.g[j] > 0) || (c.x[j] >= c.hi[j] && c.g[j] < 0);
-        /* a parameter resting on a kink has one-sided derivatives that bracket zero; its
-         * (right-sided) gradient is not a measure of convergence */
-        if (kinked[j] && c.x[j] == 0.0)
-            continue;
-        if (!at_bound && fabs(c.g[j]) > res->gradnorm)
-            res->gradnorm = fabs(c.g[j]);
-    }
-    if (rc == 0 && !opt->no_errors && isfinite(f)) {
-        if ((!have_cov_h && hessian_free(&c, c.x, c.H) < 0) || covariance(&c, c.H, res) < 0) {
-            free(res->cov);
-            res->cov = NULL;
+    gradient_norm(&c, res);
+    if (rc == 0 && !opt->no_errors && isfinite(c.f)) {
+        rc = errors_at_minimum(&c, res) < 0 ? hf_error_nomem(err) : 0;
+        int moved = 0;
+        if (rc == 0 && res->strategy == 2 && res->converged && (res->nflat > 0 || !res->hesse_ok))
+            rc = moved = second_look(&c, &b, res, err);
+        if (moved > 0) { /* a random start went lower */
+            rc = 0;
+            memcpy(res->x, c.x, n * sizeof(double));
+            res->nll = c.f;
+            res->twice_nll = 2.0 * c.f;
+            res->edm = c.edm;
+            res->stage = b.stage;
+            res->status = b.out.status;
+            res->message = b.out.message;
+            gradient_norm(&c, res);
         }
     }
     res->nfev = c.nfev;
     ctx_release(&c);
-    free(inact);
-    free(kinked);
-    free(gf);
+    free(b.x);
     if (rc < 0)
         hf_fit_result_release(res);
     return rc;
+}
+
+const char *
+hf_fit_stage_name(hf_fit_stage s)
+{
+    static const char *const names[] = {"newton", "trust-region", "rescaled-restart",
+                                        "random-restart"};
+    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
 }
 
 void
@@ -475,6 +696,16 @@ hf_fit_result_release(hf_fit_result *res)
     free(res->fixed);
     res->x = res->err = res->cov = NULL;
     res->fixed = NULL;
+    free(res->attempt);
+    res->attempt = NULL;
+    res->nattempt = 0;
+    for (size_t i = 0; i < res->nflat; i++) {
+        free(res->flat[i].par);
+        free(res->flat[i].weight);
+    }
+    free(res->flat);
+    res->flat = NULL;
+    res->nflat = 0;
 }
 
 double *

@@ -95,6 +95,17 @@ typedef struct hf_model {
     bool *fixed;     /* suggested fixed (npar) */
 
     char *warning;   /* one line when the measurement's POI is missing, else NULL */
+
+    /* Fit settings asked for on the command line (--tolerance, --max-iter, --strategy, --seed),
+     * like the suggested init: hf_fit uses each where its options leave the field 0; zero here
+     * too means hf_fit's defaults. fit_strategy is coded as hf_fit_options.strategy. */
+    double fit_tol;
+    int fit_max_iter;
+    int fit_strategy;
+    unsigned long fit_seed;
+    /* -v: one line per fit stage (as hf_fit_options.log), used where the options give none */
+    void (*fit_log)(void *ctx, const char *stage, int iter, double twice_nll, const char *message);
+    void *fit_log_ctx;
 } hf_model;
 
 /* Data the likelihood is evaluated on: main counts (nbins) and auxiliary data (npar, one per

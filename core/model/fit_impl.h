@@ -1,0 +1,58 @@
+/* core/model/fit_impl.h - private to the fit (fit.c: Newton stage, covariance, the driver;
+ * fit_trust.c: trust region, random starts, flat directions). Not for other modules. */
+#ifndef HF_FIT_IMPL_H
+#define HF_FIT_IMPL_H
+
+#include <stddef.h>
+
+#include "core/model/fit.h"
+
+typedef struct fitctx {
+    const hf_model *m;
+    const hf_data *d;
+    const hf_fit_options *opt;
+    hf_eval *ev;
+    size_t n;      /* all parameters */
+    size_t nf;     /* free parameters */
+    size_t *free_idx;
+    double *lo, *hi;
+    double *x, *g, *xt, *gt, *p, *H, *Hfull, *gp, *gm;
+    double *gf;              /* gradient over the free parameters (kinks: the side that applies) */
+    unsigned char *inact;    /* free parameter held at a bound (or on a kink) this iteration */
+    unsigned char *kinked;   /* parameter with a kink at 0 (codes 0/1) */
+    double *sv, *yv;         /* BFGS step and gradient change */
+    double f, edm, tol;
+    int max_iter;
+    int have_cov_h; /* H is the exact Hessian at x */
+    int nfev;
+    /* the run as a whole: iterations over all stages */
+    int iter;
+} fitctx;
+
+/* One stage's outcome. */
+typedef struct stage_out {
+    int status;
+    const char *message;
+} stage_out;
+
+double hf_fit_fgrad(fitctx *c, const double *x, double *g);
+int hf_fit_hessian_free(fitctx *c, const double *x, double *H);
+/* gf and inact at x (g must be the gradient at x). */
+void hf_fit_active_set(fitctx *c);
+double hf_fit_clamp(double v, double lo, double hi);
+/* Trust-region iterations from c->x (exact Hessian, More-Sorensen step through the eigen-
+ * decomposition), in variables scaled by the Hessian's diagonal: its running maximum (More's
+ * choice), or with rescale its value at each iterate. Returns 0 (out filled) or -1 (err:
+ * memory, cancellation). */
+int hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err);
+/* Eigen-decomposition of the k x k symmetric a (destroyed): ascending values into lam, vectors
+ * as columns of q (row-major k x k). 0 or -1 (memory). */
+int hf_fit_eigen(size_t k, double *a, double *lam, double *q);
+/* A random start within the bounds: constrained parameters within one prior width of their
+ * centre, unconstrained ones in [init - s, init + 2s] (s = max(|init|, 1)), clipped to the
+ * bounds. */
+void hf_fit_random_start(fitctx *c, unsigned long seed);
+/* Flat directions of c->H (exact, at x) over the free parameters not held at a bound. */
+int hf_fit_flat_find(fitctx *c, hf_fit_result *res);
+
+#endif
