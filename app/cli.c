@@ -564,6 +564,54 @@ hf_cli_patch_path(const char *out)
     return s;
 }
 
+void
+hf_cli_json_fit_stages(cJSON *doc, const hf_fit_result *r)
+{
+    cJSON_AddNumberToObject(doc, "strategy", r->strategy);
+    cJSON_AddStringToObject(doc, "stage", hf_fit_stage_name(r->stage));
+    cJSON *rs = cJSON_AddObjectToObject(doc, "restarts");
+    cJSON_AddNumberToObject(rs, "count", r->restarts);
+    cJSON_AddNumberToObject(rs, "seed", (double)r->seed);
+    cJSON *st = cJSON_AddArrayToObject(doc, "stages");
+    for (size_t i = 0; i < r->nattempt; i++) {
+        const hf_fit_attempt *a = &r->attempt[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(st, o);
+        cJSON_AddStringToObject(o, "stage", hf_fit_stage_name(a->stage));
+        cJSON_AddNumberToObject(o, "iterations", a->iter);
+        cJSON_AddNumberToObject(o, "status", a->status);
+        cJSON_AddNumberToObject(o, "twice_nll", a->twice_nll);
+        if (a->stage == HF_FIT_RANDOM)
+            cJSON_AddNumberToObject(o, "seed", (double)a->seed);
+    }
+}
+
+void
+hf_cli_json_flat(cJSON *doc, const hf_model *m, const hf_fit_result *r)
+{
+    cJSON *arr = cJSON_AddArrayToObject(doc, "flat_directions");
+    for (size_t i = 0; i < r->nflat; i++) {
+        const hf_fit_flat *fl = &r->flat[i];
+        cJSON *o = cJSON_CreateObject(), *names = cJSON_CreateArray();
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddItemToObject(o, "parameters", names);
+        for (size_t k = 0; k < fl->n; k++)
+            cJSON_AddItemToArray(names, cJSON_CreateString(m->par[fl->par[k]].name));
+        cJSON_AddItemToObject(o, "weights", cJSON_CreateDoubleArray(fl->weight, (int)fl->n));
+        cJSON_AddNumberToObject(o, "eigenvalue", fl->eigenvalue);
+    }
+}
+
+void
+hf_cli_print_flat(FILE *out, const hf_model *m, const hf_fit_result *r)
+{
+    for (size_t i = 0; i < r->nflat; i++) {
+        char buf[512];
+        hf_fit_flat_describe(m, &r->flat[i], buf, sizeof(buf));
+        fprintf(out, "flat direction: %s\n", buf);
+    }
+}
+
 int
 hf_cli_fit_doc(const hf_cli *cli, const cJSON *doc, const char *path, const hf_model_options *mopt,
                hf_docfit *r, hf_error *err)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "core/model/fit.h"
@@ -104,6 +105,15 @@ int hf_cli_write_json_pair(const char *path1, const struct cJSON *v1, const char
 /* "OUT.patch.json" for the workspace OUT(.json): where a written workspace's patch goes. NULL on
  * ENOMEM; caller frees. */
 char *hf_cli_patch_path(const char *out);
+
+/* How a fit got its result, into a --json document: "strategy", "stage", "restarts" (count,
+ * "seed") and "stages" (one object per stage run). */
+void hf_cli_json_fit_stages(struct cJSON *doc, const hf_fit_result *r);
+/* "flat_directions": [{"parameters": [...], "weights": [...], "eigenvalue": x}, ...] */
+void hf_cli_json_flat(struct cJSON *doc, const hf_model *m, const hf_fit_result *r);
+/* One line per flat direction: "flat direction: A and B are determined only in combination
+ * (eigenvalue 3e-09)". */
+void hf_cli_print_flat(FILE *out, const hf_model *m, const hf_fit_result *r);
 
 /* A workspace document compiled and fitted (free, all parameters at their suggested init). */
 typedef struct hf_docfit {

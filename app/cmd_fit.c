@@ -78,6 +78,8 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
     cJSON_AddNumberToObject(doc, "gradient_max", r->gradnorm);
     cJSON_AddNumberToObject(doc, "iterations", r->iter);
     cJSON_AddNumberToObject(doc, "function_calls", r->nfev);
+    hf_cli_json_fit_stages(doc, r);
+    hf_cli_json_flat(doc, m, r);
     if (m->poi >= 0)
         cJSON_AddStringToObject(doc, "poi", m->par[m->poi].name);
     else
@@ -89,7 +91,10 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
         cJSON_AddItemToArray(pars, o);
         cJSON_AddStringToObject(o, "name", p->name);
         cJSON_AddNumberToObject(o, "value", r->x[j]);
-        cJSON_AddNumberToObject(o, "error", r->err[j]);
+        if (r->converged)
+            cJSON_AddNumberToObject(o, "error", r->err[j]);
+        else
+            cJSON_AddNullToObject(o, "error"); /* no minimum: no uncertainty either */
         cJSON_AddNumberToObject(o, "init", m->init[j]);
         double b[2] = {p->lo, p->hi};
         cJSON_AddItemToObject(o, "bounds", cJSON_CreateDoubleArray(b, 2));
@@ -100,14 +105,19 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
         if (con) {
             cJSON_AddNumberToObject(o, "prefit_error", width);
             cJSON_AddNumberToObject(o, "pull", (r->x[j] - centre) / width);
-            cJSON_AddNumberToObject(o, "constraint", r->err[j] / width);
+            if (r->converged)
+                cJSON_AddNumberToObject(o, "constraint", r->err[j] / width);
+            else
+                cJSON_AddNullToObject(o, "constraint");
         } else {
             cJSON_AddNullToObject(o, "prefit_error");
         }
         if (ms->sel != NULL)
             minos_json(o, ms, j);
     }
-    if (corr) {
+    if (corr && !r->converged) {
+        cJSON_AddNullToObject(doc, "correlation");
+    } else if (corr) {
         double *c = hf_fit_correlation(r);
         cJSON *rows = cJSON_AddArrayToObject(doc, "correlation");
         for (size_t i = 0; c != NULL && i < m->npar; i++)
@@ -130,21 +140,26 @@ static void
 fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *ms)
 {
     const hf_model *m = cli->model;
-    printf("fit %s: %s (status %d, %d iterations, EDM %.2e, max |gradient| %.2e)\n",
+    printf("fit %s: %s (status %d, %d iterations, EDM %.2e, max |gradient| %.2e, stage %s)\n",
            r->converged ? "converged" : "FAILED", r->message, r->status, r->iter, r->edm,
-           r->gradnorm);
+           r->gradnorm, hf_fit_stage_name(r->stage));
+    if (!r->converged)
+        printf("the values below are the last point reached; errors are not available\n");
+    hf_cli_print_flat(stdout, m, r);
     printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n", r->twice_nll);
     printf("%-48s %12s %10s %8s %8s\n", "parameter", "value", "error", "pull", "constr");
     for (size_t j = 0; j < m->npar; j++) {
         const hf_param *p = &m->par[j];
         double centre, width;
         bool con = hf_param_prior(p, &centre, &width);
-        char pull[32] = "", cst[32] = "";
+        char pull[32] = "", cst[32] = "", e[32] = "n/a";
         if (con && !r->fixed[j]) {
             snprintf(pull, sizeof(pull), "%+.3f", (r->x[j] - centre) / width);
-            snprintf(cst, sizeof(cst), "%.3f", r->err[j] / width);
+            snprintf(cst, sizeof(cst), r->converged ? "%.3f" : "n/a", r->err[j] / width);
         }
-        printf("%-48.48s %12.6g %10.4g %8s %8s%s%s", p->name, r->x[j], r->err[j], pull, cst,
+        if (r->converged)
+            snprintf(e, sizeof(e), "%.4g", r->err[j]);
+        printf("%-48.48s %12.6g %10s %8s %8s%s%s", p->name, r->x[j], e, pull, cst,
                r->fixed[j] ? "  fixed" : "", (int)j == m->poi ? "  POI" : "");
         if (ms->sel != NULL && ms->sel[j]) {
             const hf_minos_result *mr = &ms->res[j];
@@ -155,7 +170,7 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
         }
         printf("\n");
     }
-    if (corr) {
+    if (corr && r->converged) {
         double *c = hf_fit_correlation(r);
         if (c == NULL)
             return;

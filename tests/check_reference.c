@@ -151,6 +151,15 @@ assert_minimum(double got, double want, const char *what)
                   what, got, want);
 }
 
+/* A minimum at pyhf's or lower (a published model may have a lower valley pyhf's SLSQP missed:
+ * on atlas_susy_2Ljets_2022_rjr_sr2l_low a pair of muon-efficiency parameters has two). */
+static void
+assert_minimum_or_lower(double got, double want, const char *what)
+{
+    ck_assert_msg(got - want <= fmax(1e-6 * fabs(want), 1e-4), "%s: twice_nll %.8f, pyhf %.8f", what,
+                  got, want);
+}
+
 /* MINUIT reports errors of bounded parameters through its sin() transform (half the width of
  * the image of the internal +-1 sigma interval); do the same to compare like with like. */
 static double
@@ -352,7 +361,18 @@ START_TEST(test_reference_bkgonly)
         hf_fit_result r;
         ck_assert_int_eq(hf_fit(m, &d, NULL, &r, &err), 0);
         ck_assert_msg(r.converged, "%s: %s", cs->string, r.message);
-        assert_minimum(r.twice_nll, tu_get(cs, "twice_nll")->valuedouble, cs->string);
+        assert_minimum_or_lower(r.twice_nll, tu_get(cs, "twice_nll")->valuedouble, cs->string);
+        /* at pyhf's best fit (when stored) -log L is no lower than at ours */
+        cJSON *bf = cJSON_GetObjectItemCaseSensitive(cs, "bestfit");
+        if (bf != NULL) {
+            size_t nb;
+            double *pb = tu_numbers(bf, &nb);
+            ck_assert_uint_eq(nb, m->npar);
+            hf_eval *ev = hf_eval_new(m);
+            assert_minimum_or_lower(r.twice_nll, 2.0 * hf_model_nll(ev, pb, &d), cs->string);
+            hf_eval_free(ev);
+            free(pb);
+        }
         hf_fit_result_release(&r);
         hf_model_free(m);
         hf_workspace_free(ws);

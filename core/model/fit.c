@@ -406,10 +406,12 @@ consider(fitctx *c, best *b, const stage_out *o, hf_fit_stage stage)
     b->set = 1;
 }
 
-/* Restart from b's point: x, f and g there. */
+/* Restart from b's point: x, f and g there (kept as they are when x is that point). */
 static void
 restore(fitctx *c, const best *b)
 {
+    if (memcmp(c->x, b->x, c->n * sizeof(double)) == 0 && c->f == b->f)
+        return;
     memcpy(c->x, b->x, c->n * sizeof(double));
     c->f = hf_fit_fgrad(c, c->x, c->g);
     c->edm = b->edm;
@@ -441,7 +443,7 @@ log_attempt(fitctx *c, hf_fit_result *res, hf_fit_stage stage, int iter, const s
 static int
 not_a_minimum(fitctx *c)
 {
-    if (hf_fit_hessian_free(c, c->x, c->H) < 0)
+    if (!c->have_cov_h && hf_fit_hessian_free(c, c->x, c->H) < 0)
         return 1;
     c->have_cov_h = 1;
     hf_fit_active_set(c);
@@ -536,7 +538,7 @@ errors_at_minimum(fitctx *c, hf_fit_result *res)
         return 0;
     c->have_cov_h = 1;
     hf_fit_active_set(c);
-    if (hf_fit_flat_find(c, res) < 0 || covariance(c, c->H, res) < 0) {
+    if (covariance(c, c->H, res) < 0 || hf_fit_flat_find(c, res) < 0) {
         free(res->cov);
         res->cov = NULL;
         return -1;

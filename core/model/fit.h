@@ -89,7 +89,7 @@ typedef struct hf_fit_result {
 } hf_fit_result;
 
 /* Scaled eigenvalues below this are reported as flat directions. */
-#define HF_FIT_FLAT_EIGENVALUE 1e-6
+#define HF_FIT_FLAT_EIGENVALUE 1e-2
 
 /* Fit m to d. Returns 0 when a result was produced (check res->converged), -1 with err set on
  * allocation failure or cancellation. res is filled by the call; free with hf_fit_result_release. */

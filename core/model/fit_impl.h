@@ -52,7 +52,7 @@ int hf_fit_eigen(size_t k, double *a, double *lam, double *q);
  * centre, unconstrained ones in [init - s, init + 2s] (s = max(|init|, 1)), clipped to the
  * bounds. */
 void hf_fit_random_start(fitctx *c, unsigned long seed);
-/* Flat directions of c->H (exact, at x) over the free parameters not held at a bound. */
+/* Flat directions at x from c->H (exact there), c->inact and res->cov. */
 int hf_fit_flat_find(fitctx *c, hf_fit_result *res);
 
 #endif

@@ -235,6 +235,7 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     else if (rho > 0.75 && snorm > 0.99 * *delta && *delta < 1e8)
         *delta *= 2.0;
     if (rho > 1e-4 && ft < c->f) {
+        c->have_cov_h = 0;
         memcpy(c->x, c->xt, c->n * sizeof(double));
         memcpy(c->g, c->gt, c->n * sizeof(double));
         c->f = ft;
@@ -320,22 +321,20 @@ hf_fit_random_start(fitctx *c, unsigned long seed)
     }
 }
 
-/* One flat direction from eigenvector column i: the parameters holding 90% of its weight (at
- * least two, each at least 2%), largest first. */
+/* One flat direction from eigenvector column i of the k x k q over parameters par: those holding
+ * 90% of its weight (at least two, each further one at least 2%), largest first. */
 static int
-flat_entry(fitctx *c, const trwork *w, size_t i, hf_fit_flat *fl)
+flat_entry(size_t k, const double *q, size_t i, const size_t *par, double *wt, hf_fit_flat *fl)
 {
-    size_t k = w->k;
     fl->par = malloc(k * sizeof(size_t));
     fl->weight = malloc(k * sizeof(double));
-    if (fl->par == NULL || fl->weight == NULL)
-        return -1;
-    double *wt = w->s;
     unsigned char *used = calloc(k, 1);
-    if (used == NULL)
+    if (fl->par == NULL || fl->weight == NULL || used == NULL) {
+        free(used);
         return -1;
+    }
     for (size_t r = 0; r < k; r++)
-        wt[r] = w->q[r * k + i] * w->q[r * k + i];
+        wt[r] = q[r * k + i] * q[r * k + i];
     double sum = 0;
     fl->n = 0;
     while (fl->n < k && (sum < 0.9 || fl->n < 2)) {
@@ -346,7 +345,7 @@ flat_entry(fitctx *c, const trwork *w, size_t i, hf_fit_flat *fl)
         if (fl->n >= 2 && wt[top] < 0.02)
             break;
         used[top] = 1;
-        fl->par[fl->n] = c->free_idx[w->idx[top]];
+        fl->par[fl->n] = par[top];
         fl->weight[fl->n++] = wt[top];
         sum += wt[top];
     }
@@ -354,25 +353,43 @@ flat_entry(fitctx *c, const trwork *w, size_t i, hf_fit_flat *fl)
     return 0;
 }
 
+/* The flat directions of the minimum are the eigenvectors of S = D^-1 H D^-1 (D = sqrt(diag H))
+ * with eigenvalues below HF_FIT_FLAT_EIGENVALUE. An eigen-decomposition of S costs seconds at 600
+ * parameters, so it is screened: a parameter with weight w in such a direction has a variance
+ * inflation (S^-1)_jj >= w / lambda, so only parameters with (S^-1)_jj = H_jj cov_jj above
+ * 0.02 / HF_FIT_FLAT_EIGENVALUE can carry weight; the largest eigenvalues mu of the block of
+ * S^-1 = D cov D over them give the directions, with lambda = 1 / mu (exact when the direction
+ * lies in the block, an upper bound on lambda otherwise). */
 int
 hf_fit_flat_find(fitctx *c, hf_fit_result *res)
 {
-    size_t nf = c->nf ? c->nf : 1;
-    trwork w = {0};
-    w.idx = malloc(nf * sizeof(size_t));
-    w.D = calloc(nf, sizeof(double));
-    w.lam = malloc(nf * sizeof(double));
-    w.q = malloc(nf * nf * sizeof(double));
-    w.gq = malloc(nf * sizeof(double));
-    w.s = malloc(nf * sizeof(double));
-    int rc = -1;
-    if (!w.idx || !w.D || !w.lam || !w.q || !w.gq || !w.s)
-        goto out;
-    /* tr_model overwrites Hfull, not H: the covariance is built from H afterwards */
-    if (tr_model(c, &w, 1) < 0)
-        goto out;
-    rc = 0;
-    for (size_t i = 0; i < w.k && fabs(w.lam[i]) < HF_FIT_FLAT_EIGENVALUE; i++) {
+    size_t nf = c->nf, n = c->n, k = 0;
+    if (res->cov == NULL || nf == 0)
+        return 0;
+    size_t *par = malloc(nf * sizeof(size_t));
+    double *sd = malloc(nf * sizeof(double));
+    if (par == NULL || sd == NULL) {
+        free(par);
+        free(sd);
+        return -1;
+    }
+    for (size_t a = 0; a < nf && k < 400; a++) {
+        size_t j = c->free_idx[a];
+        double h = c->H[a * nf + a], v = res->cov[j * n + j];
+        if (c->inact[a] || !(h > 0) || !(h * v > 0.02 / HF_FIT_FLAT_EIGENVALUE))
+            continue;
+        par[k] = j;
+        sd[k++] = sqrt(h);
+    }
+    double *A = malloc((k * k + 1) * sizeof(double)), *q = malloc((k * k + 1) * sizeof(double));
+    double *mu = malloc((k + 1) * sizeof(double)), *wt = malloc((k + 1) * sizeof(double));
+    int rc = A && q && mu && wt ? 0 : -1;
+    for (size_t r = 0; rc == 0 && r < k; r++)
+        for (size_t t = 0; t < k; t++)
+            A[r * k + t] = res->cov[par[r] * n + par[t]] * sd[r] * sd[t];
+    if (rc == 0 && k > 0)
+        rc = hf_fit_eigen(k, A, mu, q);
+    for (size_t i = k; rc == 0 && i-- > 0 && mu[i] * HF_FIT_FLAT_EIGENVALUE > 1.0;) {
         hf_fit_flat *f = realloc(res->flat, (res->nflat + 1) * sizeof(*f));
         if (f == NULL) {
             rc = -1;
@@ -380,14 +397,15 @@ hf_fit_flat_find(fitctx *c, hf_fit_result *res)
         }
         res->flat = f;
         hf_fit_flat *fl = &res->flat[res->nflat++];
-        *fl = (hf_fit_flat){.eigenvalue = w.lam[i]};
-        if (flat_entry(c, &w, i, fl) < 0) {
-            rc = -1;
-            break;
-        }
+        *fl = (hf_fit_flat){.eigenvalue = 1.0 / mu[i]};
+        rc = flat_entry(k, q, i, par, wt, fl);
     }
-out:
-    trwork_free(&w);
+    free(par);
+    free(sd);
+    free(A);
+    free(q);
+    free(mu);
+    free(wt);
     return rc;
 }
 
