@@ -569,6 +569,7 @@ hf_cli_json_fit_stages(cJSON *doc, const hf_fit_result *r)
 {
     cJSON_AddNumberToObject(doc, "strategy", r->strategy);
     cJSON_AddStringToObject(doc, "stage", hf_fit_stage_name(r->stage));
+    cJSON_AddStringToObject(doc, "stage_reached", hf_fit_stage_name(r->reached));
     cJSON *rs = cJSON_AddObjectToObject(doc, "restarts");
     cJSON_AddNumberToObject(rs, "count", r->restarts);
     cJSON_AddNumberToObject(rs, "seed", (double)r->seed);

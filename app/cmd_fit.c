@@ -144,7 +144,9 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
            r->converged ? "converged" : "FAILED", r->message, r->status, r->iter, r->edm,
            r->gradnorm, hf_fit_stage_name(r->stage));
     if (!r->converged)
-        printf("the values below are the last point reached; errors are not available\n");
+        printf("the values below are the best point reached (stage reached: %s); errors are not "
+               "available\n",
+               hf_fit_stage_name(r->reached));
     hf_cli_print_flat(stdout, m, r);
     printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n", r->twice_nll);
     printf("%-48s %12s %10s %8s %8s\n", "parameter", "value", "error", "pull", "constr");

@@ -1,6 +1,7 @@
 /* tests/suites.h - every Check suite, one line each: SUITE(fn) where `Suite *fn(void)`
  * is defined in tests/check_<module>.c. */
 SUITE(linalg_suite)
+SUITE(fit_suite)
 SUITE(interp_suite)
 SUITE(workspace_suite)
 SUITE(reference_suite)

@@ -427,6 +427,7 @@ log_attempt(fitctx *c, hf_fit_result *res, hf_fit_stage stage, int iter, const s
         return -1;
     res->attempt = a;
     a[res->nattempt++] = (hf_fit_attempt){stage, iter, o->status, 2.0 * c->f, seed};
+    res->reached = stage;
     void (*log)(void *, const char *, int, double, const char *) = c->opt->log;
     void *ctx = c->opt->log_ctx;
     if (log == NULL) {
@@ -490,7 +491,8 @@ random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
 }
 
 /* The stages in order (see HF_FIT_STRATEGY): each later one only when the best so far failed
- * or, with errors wanted, ended where the Hessian is not positive definite. */
+ * or, with errors wanted, ended where the Hessian is not positive definite; with strategy 2 the
+ * random starts always (a lower valley elsewhere). */
 static int
 run_stages(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
 {
@@ -499,17 +501,17 @@ run_stages(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
     if (res->strategy == 0)
         return 0;
     static const hf_fit_stage later[] = {HF_FIT_TRUST, HF_FIT_RESCALED};
-    for (size_t s = 0; s < 2; s++) {
+    int done = 0;
+    for (size_t s = 0; s < 2 && !done; s++) {
         if (b->out.status == 0) {
             restore(c, b);
-            int bad = c->opt->no_errors ? 0 : not_a_minimum(c);
-            if (!bad)
-                return 0;
+            done = c->opt->no_errors ? 1 : !not_a_minimum(c);
         }
-        if (run_stage(c, b, res, later[s], err) < 0)
+        if (!done && run_stage(c, b, res, later[s], err) < 0)
             return -1;
     }
-    if (b->out.status != 0 && random_starts(c, b, res, res->strategy == 2 ? 8 : 4, err) < 0)
+    if ((b->out.status != 0 || res->strategy == 2) &&
+        random_starts(c, b, res, res->strategy == 2 ? 8 : 4, err) < 0)
         return -1;
     return 0;
 }
@@ -544,29 +546,6 @@ errors_at_minimum(fitctx *c, hf_fit_result *res)
         return -1;
     }
     return 0;
-}
-
-/* Strategy 2: a minimum with a flat direction may have a lower valley elsewhere: random starts,
- * and the errors again if one of them ends lower. Returns 1 when it moved, 0, or -1. */
-static int
-second_look(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
-{
-    double f0 = b->f;
-    if (random_starts(c, b, res, 8, err) < 0)
-        return -1;
-    if (!(b->f < f0))
-        return 0;
-    restore(c, b);
-    for (size_t i = 0; i < res->nflat; i++) {
-        free(res->flat[i].par);
-        free(res->flat[i].weight);
-    }
-    free(res->flat);
-    free(res->cov);
-    res->flat = NULL;
-    res->nflat = 0;
-    res->cov = NULL;
-    return errors_at_minimum(c, res) < 0 ? hf_error_nomem(err) : 1;
 }
 
 static void
@@ -656,20 +635,6 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     gradient_norm(&c, res);
     if (rc == 0 && !opt->no_errors && isfinite(c.f)) {
         rc = errors_at_minimum(&c, res) < 0 ? hf_error_nomem(err) : 0;
-        int moved = 0;
-        if (rc == 0 && res->strategy == 2 && res->converged && (res->nflat > 0 || !res->hesse_ok))
-            rc = moved = second_look(&c, &b, res, err);
-        if (moved > 0) { /* a random start went lower */
-            rc = 0;
-            memcpy(res->x, c.x, n * sizeof(double));
-            res->nll = c.f;
-            res->twice_nll = 2.0 * c.f;
-            res->edm = c.edm;
-            res->stage = b.stage;
-            res->status = b.out.status;
-            res->message = b.out.message;
-            gradient_norm(&c, res);
-        }
     }
     res->nfev = c.nfev;
     ctx_release(&c);

@@ -28,8 +28,9 @@ typedef struct hf_fit_options {
 } hf_fit_options;
 
 /* Strategies, as MINUIT's: 0 fast (Newton with line search only), 1 (the default) falls back
- * to a trust region, a rescaled restart and seeded random restarts when a stage fails or ends on
- * a saddle, 2 also restarts from random points when the minimum has a flat direction. */
+ * to a trust region, a rescaled restart (each when the best so far failed or, errors wanted, is
+ * a saddle) and 4 seeded random starts (when all failed), 2 careful: the same, then 8 random
+ * starts in any case, the lowest minimum wins. */
 #define HF_FIT_STRATEGY_DEFAULT 0
 #define HF_FIT_STRATEGY(s) ((s) + 1)
 
@@ -79,7 +80,8 @@ typedef struct hf_fit_result {
     bool hesse_ok;  /* the Hessian at the minimum was positive definite (errors trustworthy) */
     /* added later: how the fit got there */
     int strategy;           /* 0, 1, 2 */
-    hf_fit_stage stage;     /* the stage that produced the result (the last one reached) */
+    hf_fit_stage stage;     /* the stage that produced the result */
+    hf_fit_stage reached;   /* the last stage tried */
     size_t nattempt;
     hf_fit_attempt *attempt; /* every stage run, in order */
     int restarts;           /* random starts made */
