@@ -179,6 +179,8 @@ cmd_report(int argc, char **argv)
             rc = hf_cli_json_emit(doc, NULL);
         }
     }
+    if (rc == 0 && have_fit && !fr.converged)
+        rc = 1; /* the report is written, but the fit in it did not succeed */
     if (have_fit)
         hf_fit_result_release(&fr);
     hf_palette_free(pal);
