@@ -231,6 +231,52 @@ START_TEST(test_forced_failure)
 }
 END_TEST
 
+/* A shapesys with delta = 0.001 on 435 events has tau = (435 / 0.001)^2 = 1.9e11, as in a
+ * published three-lepton model. At gamma = 1 the constraint's -log Pois(tau | tau) is, in closed
+ * form, ln(2 pi tau) / 2 + 1/(12 tau) - 1/(360 tau^3) + ... (Stirling); the main bin's
+ * -log Pois(435 | 435) is lgamma(436) - 435 ln 435 + 435, here in long double. The naive
+ * tau ln(tau) - tau - lgamma(tau + 1) loses about 1e-3 to rounding: the test asks for 1e-11. Away
+ * from gamma = 1 the deviance part n (u - log1p u), u = gamma - 1, is checked against its
+ * series tau u^2 / 2 - tau u^3 / 3. */
+START_TEST(test_poisson_exact)
+{
+    synth s;
+    synth_load(&s, "{\"channels\":[{\"name\":\"SR\",\"samples\":["
+                   "{\"name\":\"bkg\",\"data\":[435],\"modifiers\":["
+                   "{\"name\":\"sys\",\"type\":\"shapesys\",\"data\":[0.001]},"
+                   "{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}],"
+                   "\"observations\":[{\"name\":\"SR\",\"data\":[435]}],"
+                   "\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\",\"parameters\":[]}}],"
+                   "\"version\":\"1.0.0\"}");
+    const hf_model *m = s.m;
+    int ig = hf_model_find_par(m, "sys[0]"), im = hf_model_find_par(m, "mu");
+    ck_assert_int_ge(ig, 0);
+    ck_assert_int_ge(im, 0);
+    double tau = m->par[ig].tau;
+    ck_assert_double_eq_tol(tau, (435 / 0.001) * (435 / 0.001), 1e-3 * tau);
+    hf_data d = hf_model_data(m);
+    hf_eval *ev = hf_eval_new(m);
+    double x[2];
+    x[ig] = 1.0;
+    x[im] = 1.0;
+    long double n = 435.0L;
+    long double main_term = lgammal(n + 1.0L) - n * logl(n) + n;
+    double t = tau;
+    double con = 0.5 * log(2.0 * M_PI * t) + 1.0 / (12.0 * t) - 1.0 / (360.0 * t * t * t);
+    double want = (double)main_term + con;
+    ck_assert_double_eq_tol(hf_model_nll(ev, x, &d), want, 1e-11);
+    /* gamma = 1 + u, mu = 1 / gamma keeps the main bin at 435: only the constraint moves */
+    double u = 1e-6;
+    x[ig] = 1.0 + u;
+    x[im] = 1.0 / (1.0 + u);
+    double dev = t * (u * u / 2 - u * u * u / 3 + u * u * u * u / 4);
+    double got = hf_model_nll(ev, x, &d) - want;
+    ck_assert_double_eq_tol(got, dev, 1e-9 * dev + 1e-11);
+    hf_eval_free(ev);
+    synth_free(&s);
+}
+END_TEST
+
 Suite *
 fit_suite(void)
 {
@@ -241,6 +287,7 @@ fit_suite(void)
     tcase_add_test(tc, test_random_seeded);
     tcase_add_test(tc, test_saddle);
     tcase_add_test(tc, test_forced_failure);
+    tcase_add_test(tc, test_poisson_exact);
     suite_add_tcase(s, tc);
     return s;
 }
