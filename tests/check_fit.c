@@ -2,14 +2,18 @@
  * degenerate pair of normfactors (converges, the pair is named, the minimum is the one of the
  * model with their product as one parameter), two valleys (strategy 2 finds the lower one, the
  * one a start in its basin finds), a forced failure (the result says so, at its last point), and
- * the trust region leaving a saddle with zero gradient. */
+ * the trust region leaving a saddle with zero gradient; exact Poisson terms; the covariance by
+ * blocks against a dense inverse. */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/model/fit.h"
+#include "tests/test_util.h"
 
 Suite *fit_suite(void);
 
@@ -277,6 +281,56 @@ START_TEST(test_poisson_exact)
 }
 END_TEST
 
+/* The covariance by blocks (Schur complement over the per-bin gammas, core/model/fit_schur.c)
+ * against a dense inverse (GSL's Cholesky) of the exact Hessian at the same point, on the
+ * published three-lepton model (581 free parameters, most of them gammas). */
+START_TEST(test_schur_covariance)
+{
+    char *path = tu_refpath("bkgonly", "atlas_susy_3Lresonance_2020_bkg.json");
+    hf_error err = {0};
+    hf_workspace *ws = hf_workspace_load(path, &err);
+    free(path);
+    if (ws == NULL)
+        return; /* the reference set is optional */
+    hf_model *m = hf_model_compile(ws, NULL, &err);
+    ck_assert_ptr_nonnull(m);
+    hf_data d = hf_model_data(m);
+    hf_fit_result r;
+    ck_assert_int_eq(hf_fit(m, &d, NULL, &r, &err), 0);
+    ck_assert(r.converged && r.hesse_ok);
+    size_t n = m->npar, nf = 0;
+    size_t *fi = malloc(n * sizeof(size_t));
+    double *H = malloc(n * n * sizeof(double));
+    hf_eval *ev = hf_eval_new(m);
+    hf_model_hessian(ev, r.x, &d, H);
+    for (size_t j = 0; j < n; j++)
+        if (!r.fixed[j])
+            fi[nf++] = j;
+    gsl_matrix *A = gsl_matrix_alloc(nf, nf);
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = 0; b < nf; b++)
+            gsl_matrix_set(A, a, b, H[fi[a] * n + fi[b]]);
+    ck_assert_int_eq(gsl_linalg_cholesky_decomp1(A), 0);
+    ck_assert_int_eq(gsl_linalg_cholesky_invert(A), 0);
+    double worst = 0;
+    for (size_t a = 0; a < nf; a++)
+        for (size_t b = 0; b < nf; b++) {
+            double want = gsl_matrix_get(A, a, b), got = r.cov[fi[a] * n + fi[b]];
+            double scale = sqrt(gsl_matrix_get(A, a, a) * gsl_matrix_get(A, b, b));
+            double e = fabs(got - want) / scale;
+            worst = e > worst ? e : worst;
+        }
+    ck_assert_msg(worst < 1e-9, "block covariance differs from the dense inverse by %g", worst);
+    gsl_matrix_free(A);
+    hf_eval_free(ev);
+    free(H);
+    free(fi);
+    hf_fit_result_release(&r);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+}
+END_TEST
+
 Suite *
 fit_suite(void)
 {
@@ -288,6 +342,7 @@ fit_suite(void)
     tcase_add_test(tc, test_saddle);
     tcase_add_test(tc, test_forced_failure);
     tcase_add_test(tc, test_poisson_exact);
+    tcase_add_test(tc, test_schur_covariance);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -88,10 +88,11 @@ cmp_double(const void *a, const void *b)
  * A is scratch of nf*nf, v of nf. Returns the lambda used, or -1 when no damping made the
  * matrix positive definite. */
 static double
-newton_step(size_t nf, const double *H, const double *g, const unsigned char *inact, double *p,
-            double *edm, double *A, double *v)
+newton_step(fitctx *c, const double *H, const double *g, const unsigned char *inact, double *p,
+            double *edm)
 {
-    size_t k = 0;
+    size_t nf = c->nf, k = 0;
+    double *A = c->Hfull, *v = c->gp;
     for (size_t a = 0; a < nf; a++)
         k += !inact[a];
     memset(p, 0, nf * sizeof(double));
@@ -100,6 +101,11 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
         return 0;
     double lambda = 0.0;
     for (int attempt = 0; attempt < 30; attempt++) {
+        if (c->nloc > 0) {
+            if (hf_fit_schur_solve(c, H, g, inact, lambda, p, edm) == 0)
+                return lambda;
+            goto damp;
+        }
         size_t r = 0;
         for (size_t a = 0; a < nf; a++) {
             if (inact[a])
@@ -109,10 +115,10 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
             if (k == nf) { /* nothing held at a bound: the row as it is */
                 memcpy(ar, ha, nf * sizeof(double));
             } else {
-                size_t c = 0;
+                size_t q = 0;
                 for (size_t b = 0; b < nf; b++)
                     if (!inact[b])
-                        ar[c++] = ha[b];
+                        ar[q++] = ha[b];
             }
             ar[r] += lambda;
             v[r++] = -g[a];
@@ -130,6 +136,7 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
             *edm = e;
             return lambda;
         }
+    damp:
         /* Levenberg damping: start at twice the most negative diagonal element (so that an
          * indefinite direction gets a curvature of its own size, not a near-zero one) */
         if (lambda == 0.0) {
@@ -154,6 +161,16 @@ newton_step(size_t nf, const double *H, const double *g, const unsigned char *in
     return -1;
 }
 
+static void
+errors_from_cov(fitctx *c, hf_fit_result *res)
+{
+    for (size_t a = 0; a < c->nf; a++) {
+        size_t j = c->free_idx[a];
+        double v = res->cov[j * c->n + j];
+        res->err[j] = v > 0 ? sqrt(v) : 0.0;
+    }
+}
+
 /* Invert the free-parameter Hessian into res->cov (full npar x npar, zeros where fixed). */
 static int
 covariance(fitctx *c, const double *H, hf_fit_result *res)
@@ -164,6 +181,17 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
         return -1;
     if (nf == 0)
         return 0;
+    if (c->nloc > 0) { /* by blocks; not positive definite: the dense way below, with its ridge */
+        int st = hf_fit_schur_covariance(c, H, res->cov);
+        if (st < 0)
+            return -1;
+        if (st == 0) {
+            res->hesse_ok = true;
+            errors_from_cov(c, res);
+            return 0;
+        }
+        memset(res->cov, 0, n * n * sizeof(double));
+    }
     double *L = malloc(nf * nf * sizeof(double)), *inv = malloc(nf * nf * sizeof(double));
     if (L == NULL || inv == NULL) {
         free(L);
@@ -194,11 +222,7 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
     }
     free(L);
     free(inv);
-    for (size_t a = 0; a < nf; a++) {
-        size_t j = c->free_idx[a];
-        double v = res->cov[j * n + j];
-        res->err[j] = v > 0 ? sqrt(v) : 0.0;
-    }
+    errors_from_cov(c, res);
     return 0;
 }
 
@@ -223,6 +247,17 @@ ctx_release(fitctx *c)
     free(c->kinked);
     free(c->sv);
     free(c->yv);
+    free(c->loc);
+    free(c->spos);
+    free(c->sidx);
+    free(c->schur);
+    free(c->srhs);
+    free(c->gstart);
+    free(c->glist);
+    free(c->cols);
+    free(c->gA);
+    free(c->gW);
+    free(c->gz);
 }
 
 static int
@@ -326,7 +361,6 @@ static int
 newton_stage(fitctx *c, stage_out *out, hf_error *err)
 {
     const hf_fit_options *opt = c->opt;
-    size_t nf = c->nf;
     int need = 1;
     out->status = 1;
     out->message = "maximum number of iterations reached";
@@ -343,7 +377,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
         c->have_cov_h = need; /* H is fresh at x */
         need = 0;
         hf_fit_active_set(c);
-        double lambda = newton_step(nf, c->H, c->gf, c->inact, c->p, &c->edm, c->Hfull, c->gp);
+        double lambda = newton_step(c, c->H, c->gf, c->inact, c->p, &c->edm);
         if (lambda < 0) {
             *out = (stage_out){3, "Hessian could not be made positive definite"};
             return 0;
@@ -376,6 +410,8 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
             return 0;
         }
         double df = accept_step(c, ft);
+        if (c->nloc > 0) /* BFGS fills the local block: the elimination needs the exact one */
+            need = 1;
         if (df >= 0 && df < 1e-14 * (1.0 + fabs(c->f)) && c->edm < 1e3 * c->tol) {
             *out = (stage_out){0, "converged (-log L stationary)"};
             return 0;
@@ -449,7 +485,7 @@ not_a_minimum(fitctx *c)
     c->have_cov_h = 1;
     hf_fit_active_set(c);
     double edm;
-    return newton_step(c->nf, c->H, c->gf, c->inact, c->p, &edm, c->Hfull, c->gp) != 0.0;
+    return newton_step(c, c->H, c->gf, c->inact, c->p, &edm) != 0.0;
 }
 
 /* One stage from b's point (Newton, trust region); the result joins b. */
@@ -611,6 +647,12 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     }
     settings(&c, opt, res);
     setup(&c, opt, res);
+    if (hf_fit_schur_setup(&c) < 0) {
+        ctx_release(&c);
+        free(b.x);
+        hf_fit_result_release(res);
+        return hf_error_nomem(err);
+    }
     c.f = hf_fit_fgrad(&c, c.x, c.g);
     c.edm = INFINITY;
     int rc = 0;

@@ -27,6 +27,12 @@ typedef struct fitctx {
     int nfev;
     /* the run as a whole: iterations over all stages */
     int iter;
+    /* Schur elimination (fit_schur.c): loc[a] marks a local free parameter; nloc 0: dense.
+     * Groups (one per bin): members glist[gstart[g] .. gstart[g+1]), at most gmax. */
+    size_t nloc, ngroup, gmax;
+    unsigned char *loc;
+    size_t *spos, *sidx, *gstart, *glist, *cols;
+    double *schur, *srhs, *gA, *gW, *gz;
 } fitctx;
 
 /* One stage's outcome. */
@@ -52,6 +58,14 @@ int hf_fit_eigen(size_t k, double *a, double *lam, double *q);
  * centre, unconstrained ones in [init - s, init + 2s] (s = max(|init|, 1)), clipped to the
  * bounds. */
 void hf_fit_random_start(fitctx *c, unsigned long seed);
+/* Find the local parameters (fit_schur.c); c->nloc stays 0 when elimination does not pay. */
+int hf_fit_schur_setup(fitctx *c);
+/* (H + lambda I) p = -g over the free parameters not held (inact), eliminating the local ones:
+ * 0, or 1 when H + lambda I is not positive definite there. */
+int hf_fit_schur_solve(fitctx *c, const double *H, const double *g, const unsigned char *inact,
+                       double lambda, double *p, double *edm);
+/* H^-1 into cov (npar x npar, free rows/columns): 0, 1 not positive definite, -1 ENOMEM. */
+int hf_fit_schur_covariance(fitctx *c, const double *H, double *cov);
 /* Flat directions at x from c->H (exact there), c->inact and res->cov. */
 int hf_fit_flat_find(fitctx *c, hf_fit_result *res);
 
