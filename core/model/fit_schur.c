@@ -94,6 +94,56 @@ make_groups(fitctx *c, const size_t *bin)
     return 0;
 }
 
+/* Whether elimination pays: its cost per factorisation, sum over bins of m_b q_b^2 (m_b local
+ * and q_b shared free parameters acting on bin b) plus k^3/3 for the Schur complement, against
+ * nf^3/3 for the dense matrix, and the exact Hessian it needs at every step (BFGS updates fill
+ * the local block) against the dense path's BFGS. Counted from the model's structure. */
+static int
+pays(fitctx *c, const size_t *bin)
+{
+    const hf_model *m = c->m;
+    size_t n = c->n, nf = c->nf, k = nf - c->nloc;
+    size_t *fpos = malloc((n + 1) * sizeof(size_t)), *stamp = malloc((n + 1) * sizeof(size_t));
+    size_t *mloc = calloc(m->nbins + 1, sizeof(size_t));
+    if (fpos == NULL || stamp == NULL || mloc == NULL) {
+        free(fpos);
+        free(stamp);
+        free(mloc);
+        return 0;
+    }
+    for (size_t j = 0; j < n; j++)
+        fpos[j] = stamp[j] = NONE;
+    for (size_t a = 0; a < nf; a++) {
+        fpos[c->free_idx[a]] = a;
+        if (c->loc[a])
+            mloc[bin[c->free_idx[a]]]++;
+    }
+    unsigned perbin = (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
+    double cost = (double)k * k * k / 3.0;
+    for (size_t b = 0; b < m->nbins; b++) {
+        double q = 0;
+        for (size_t i = 0; i < m->ncs; i++) {
+            const hf_cs *e = &m->cs[i];
+            if (b < e->off || b >= e->off + e->nbins)
+                continue;
+            for (size_t t = 0; t < e->nterm; t++) {
+                const hf_term *T = &m->term[e->term0 + t];
+                int pb = t >= e->nscal && t < e->nscal + e->nbinf && ((1u << T->type) & perbin);
+                size_t j = pb ? T->par + (b - e->off) : T->par;
+                if (fpos[j] != NONE && !c->loc[fpos[j]] && stamp[j] != b) {
+                    stamp[j] = b;
+                    q++;
+                }
+            }
+        }
+        cost += (double)mloc[b] * q * q;
+    }
+    free(fpos);
+    free(stamp);
+    free(mloc);
+    return cost < 0.25 * (double)nf * nf * nf / 3.0;
+}
+
 int
 hf_fit_schur_setup(fitctx *c)
 {
@@ -113,7 +163,7 @@ hf_fit_schur_setup(fitctx *c)
                 c->nloc++;
             }
         /* worth it only when the eliminated block is a real part of the matrix */
-        if (c->nloc < 16 || 4 * c->nloc < nf)
+        if (c->nloc < 16 || 4 * c->nloc < nf || !pays(c, bin))
             c->nloc = 0;
         else
             rc = make_groups(c, bin);
