@@ -4,6 +4,7 @@
 #include "core/model/linalg.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "core/model/vec2.h"
 
@@ -137,26 +138,54 @@ hf_chol_solve(size_t n, const double *l, double *b)
     }
 }
 
+/* y[0..len) += f x[0..len), two at a time. */
+static inline void
+axpy(double *y, double f, const double *x, size_t len)
+{
+    size_t j = 0;
+    v2d fv = {f, f};
+    for (; j + 2 <= len; j += 2) {
+        v2d r = load2(y + j) + fv * load2(x + j);
+        memcpy(y + j, &r, sizeof(r));
+    }
+    for (; j < len; j++)
+        y[j] += f * x[j];
+}
+
+/* A^-1 = W'W with W = L^-1, both passes row-oriented so every inner loop runs over contiguous
+ * memory: row i of W is (e_i - sum_{k<i} L_ik w_k) / L_ii (the strict lower triangle of inv holds
+ * it; its diagonal 1/L_ii is not stored), then W'W = sum_k w_k w_k' accumulates into the upper
+ * triangle, and the lower one is mirrored from it. n^3/3 multiply-adds in all. */
 void
 hf_chol_invert(size_t n, const double *l, double *inv)
 {
-    /* W = L^-1 (lower) into the lower triangle of inv, then inv = W' W */
-    for (size_t j = 0; j < n; j++) {
-        inv[j * n + j] = 1.0 / l[j * n + j];
-        for (size_t i = j + 1; i < n; i++) {
-            double s = 0.0;
-            for (size_t k = j; k < i; k++)
-                s -= l[i * n + k] * inv[k * n + j];
-            inv[i * n + j] = s / l[i * n + i];
+    for (size_t i = 0; i < n; i++) {
+        double *wi = inv + i * n;
+        const double *li = l + i * n;
+        for (size_t j = 0; j < i; j++)
+            wi[j] = 0.0;
+        for (size_t k = 0; k < i; k++) {
+            double f = li[k];
+            axpy(wi, -f, inv + k * n, k);
+            wi[k] -= f / l[k * n + k];
         }
+        double d = 1.0 / li[i];
+        for (size_t j = 0; j < i; j++)
+            wi[j] *= d;
     }
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (size_t k = i; k < n; k++) /* (W'W)_ij = sum_k W_ki W_kj, k >= max(i, j) */
-                s += inv[k * n + i] * inv[k * n + j];
-            inv[j * n + i] = s; /* upper triangle first: the lower one still holds W */
+        for (size_t j = i; j < n; j++)
+            inv[i * n + j] = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        const double *wk = inv + k * n;
+        double dk = 1.0 / l[k * n + k];
+        for (size_t i = 0; i <= k; i++) {
+            double wki = i == k ? dk : wk[i];
+            double *ri = inv + i * n;
+            axpy(ri + i, wki, wk + i, k - i);
+            ri[k] += wki * dk;
         }
+    }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             inv[i * n + j] = inv[j * n + i];
