@@ -120,8 +120,8 @@ bench: deps
 	@$(MAKE) --no-print-directory _bench
 
 _bench: $(BUILD)/hfscope $(BUILD)/hfbench
-	@$(BUILD)/hfbench tests/reference
-	@sh bench/bench_cli.sh $(BUILD)/hfscope
+	@st=0; $(BUILD)/hfbench tests/reference || st=1; \
+	sh bench/bench_cli.sh $(BUILD)/hfscope || st=1; exit $$st
 
 demo: deps
 	@$(MAKE) --no-print-directory _demo

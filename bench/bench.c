@@ -1,6 +1,7 @@
 /* bench/bench.c - `make bench` for the engine: per reference workspace, median times of one NLL,
  * one NLL+gradient, a full fit (with errors) and a fit without errors; ratios against the pyhf
- * timings stored in reference.json; peak RSS. Never a test: it only prints. */
+ * timings stored in reference.json; peak RSS. Never a test: it prints, and exits 1 when a section
+ * failed (a workspace that does not load, a fit that does not converge, a bootstrap error). */
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -74,9 +75,10 @@ ref_number(const cJSON *ref, const char *a, const char *b)
 
 /* Density lab, part two: B = 50 bootstrap KDEs of n = 1e4 events, 20 bins (target < 1 s), for
  * each bandwidth rule, plain and debiased (twice the KDEs). One thread. */
-static void
+static int
 bench_bootstrap(void)
 {
+    int failed = 0;
     hf_error err = {0};
     hf_density_truth *t = hf_density_truth_builtin("camelback", &err);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
@@ -84,6 +86,7 @@ bench_bootstrap(void)
     double *x = malloc(N * sizeof(double)), mean[BINS], var[BINS];
     if (t == NULL || rng == NULL || x == NULL) {
         printf("bootstrap: setup failed\n");
+        failed = 1;
         goto out;
     }
     for (int i = 0; i < N; i++)
@@ -103,6 +106,7 @@ bench_bootstrap(void)
                              .debias = debias};
             double s = now();
             int rc = hf_binest_bootstrap(&est, x, N, B, rng, mean, var, NULL, &err);
+            failed |= rc != 0;
             printf("  bootstrap_%s%s_B50_n1e4: %s%.1f ms\n", hf_kde_rule_name((hf_kde_rule)rule),
                    debias ? "_debiased" : "", rc ? "failed " : "", 1e3 * (now() - s));
         }
@@ -111,25 +115,29 @@ out:
     free(x);
     gsl_rng_free(rng);
     hf_density_truth_free(t);
+    return failed;
 }
 
-/* Time one workspace: ws (with patchset ps applied when it exists), pyhf's timings for ratios. */
-static void
+/* Time one workspace: ws (with patchset ps applied when it exists), pyhf's timings for ratios.
+ * Returns 1 when it failed (printed). */
+static int
 bench_model(const char *label, const char *ws, const char *ps, double py_nll, double py_fit)
 {
     hf_error err = {0};
     cJSON *doc = hf_json_load_file(ws, &err);
     if (doc == NULL) {
+        printf("%-36s load failed: %s\n", label, hf_error_msg(&err));
         hf_error_release(&err);
-        return;
+        return 1;
     }
     FILE *f = ps != NULL ? fopen(ps, "r") : NULL;
     if (f != NULL) {
         fclose(f);
         if (hf_patchset_apply_named(doc, ps, NULL, &err) < 0) {
+            printf("%-36s patch failed: %s\n", label, hf_error_msg(&err));
             cJSON_Delete(doc);
             hf_error_release(&err);
-            return;
+            return 1;
         }
     }
     hf_workspace *w = hf_workspace_from_json(doc, ws, &err);
@@ -138,7 +146,7 @@ bench_model(const char *label, const char *ws, const char *ps, double py_nll, do
         printf("%-36s load failed: %s\n", label, hf_error_msg(&err));
         hf_workspace_free(w);
         hf_error_release(&err);
-        return;
+        return 1;
     }
     hf_eval *ev = hf_eval_new(m);
     hf_data d = hf_model_data(m);
@@ -148,6 +156,10 @@ bench_model(const char *label, const char *ws, const char *ps, double py_nll, do
     TIME_MEDIAN(t_nll, 9, 2000, sink += hf_model_nll(ev, m->init, &d));
     TIME_MEDIAN(t_grad, 9, 2000, sink += hf_model_nll_grad(ev, m->init, &d, g));
     hf_fit_result r;
+    int failed = hf_fit(m, &d, NULL, &r, &err) < 0 || !r.converged;
+    if (failed)
+        printf("%-36s fit failed: %s\n", label, r.message ? r.message : hf_error_msg(&err));
+    hf_fit_result_release(&r);
     TIME_MEDIAN(t_fit, 5, 1, (hf_fit(m, &d, NULL, &r, &err), hf_fit_result_release(&r)));
     hf_fit_options nofit = {.fix_index = -1, .no_errors = true};
     TIME_MEDIAN(t_fit_noerr, 5, 1, (hf_fit(m, &d, &nofit, &r, &err), hf_fit_result_release(&r)));
@@ -164,9 +176,11 @@ bench_model(const char *label, const char *ws, const char *ps, double py_nll, do
     hf_model_free(m);
     hf_workspace_free(w);
     hf_error_release(&err);
+    return failed;
 }
 
-static void
+/* Returns the number of workspaces that failed. */
+static int
 bench_case(const char *dir, const char *name)
 {
     char ws[4096], rf[4096], ps[4096];
@@ -177,7 +191,8 @@ bench_case(const char *dir, const char *name)
     cJSON *ref = hf_json_load_file(rf, &err);
     hf_error_release(&err);
     if (ref == NULL)
-        return;
+        return 0;
+    int failed = 0;
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(ref, "cases");
     if (cases != NULL) {
         /* bkgonly/: HEPData BkgOnly files with pyhf's fit time per file */
@@ -186,13 +201,14 @@ bench_case(const char *dir, const char *name)
         {
             snprintf(ws, sizeof(ws), "%s/%s/%s", dir, name, c->string);
             const cJSON *fs = cJSON_GetObjectItemCaseSensitive(c, "fit_seconds");
-            bench_model(c->string, ws, NULL, 0, cJSON_IsNumber(fs) ? fs->valuedouble : 0);
+            failed += bench_model(c->string, ws, NULL, 0, cJSON_IsNumber(fs) ? fs->valuedouble : 0);
         }
     } else {
-        bench_model(name, ws, ps, ref_number(ref, "timings", "logpdf_s"),
-                    ref_number(ref, "timings", "mle_fit_scipy_s"));
+        failed += bench_model(name, ws, ps, ref_number(ref, "timings", "logpdf_s"),
+                              ref_number(ref, "timings", "mle_fit_scipy_s"));
     }
     cJSON_Delete(ref);
+    return failed;
 }
 
 /* ---- diagnostics (issue 13): targets decomposition < 50 ms, MINOS of the POI < 100 ms and
@@ -251,7 +267,7 @@ diag_keep(diag_model *best, diag_model *cand, bool poi, char *label, const char 
     }
 }
 
-static void
+static int
 bench_diag_model(const diag_model *dm, const char *label, bool poi)
 {
     const hf_model *m = dm->m;
@@ -261,7 +277,7 @@ bench_diag_model(const diag_model *dm, const char *label, bool poi)
     if (hf_fit(m, &d, NULL, &fit, &err) < 0) {
         printf("diag %s: fit failed\n", label);
         hf_error_release(&err);
-        return;
+        return 1;
     }
     double t;
     if (poi) {
@@ -283,9 +299,11 @@ bench_diag_model(const diag_model *dm, const char *label, bool poi)
     }
     hf_fit_result_release(&fit);
     hf_error_release(&err);
+    return 0;
 }
 
-static void
+/* Returns the number of sections that failed. */
+static int
 bench_diag(const char *dir, char **names, int n)
 {
     diag_model big = {0}, bigpoi = {0};
@@ -301,12 +319,14 @@ bench_diag(const char *dir, char **names, int n)
         diag_keep(&big, &a, false, lb, names[i]);
         diag_keep(&bigpoi, &b, true, lp, names[i]);
     }
+    int failed = 0;
     if (big.m != NULL)
-        bench_diag_model(&big, lb, false);
+        failed += bench_diag_model(&big, lb, false);
     if (bigpoi.m != NULL)
-        bench_diag_model(&bigpoi, lp, true);
+        failed += bench_diag_model(&bigpoi, lp, true);
     diag_free(&big);
     diag_free(&bigpoi);
+    return failed;
 }
 
 /* ---- loader (issue 17): cJSON's parse alone against the whole `hfscope inspect` process ---- */
@@ -545,15 +565,18 @@ main(int argc, char **argv)
     printf("engine (median; pyhf ratios use reference.json timings)\n");
     printf("%-36s %4s %5s %9s %9s %9s %9s %10s %10s\n", "workspace", "bins", "pars", "nll_us",
            "grad_us", "fit_ms", "fit0_ms", "nll_vs_py", "fit_vs_py");
+    int failed = 0;
     for (int i = 0; i < n; i++)
-        bench_case(dir, names[i]);
-    bench_diag(dir, names, n);
+        failed += bench_case(dir, names[i]);
+    failed += bench_diag(dir, names, n);
     for (int i = 0; i < n; i++)
         free(names[i]);
-    bench_bootstrap();
+    failed += bench_bootstrap();
     bench_loader(argv[0], dir);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("peak RSS: %ld kB\n", ru.ru_maxrss);
-    return 0;
+    if (failed)
+        printf("bench: %d section%s failed\n", failed, failed == 1 ? "" : "s");
+    return failed ? 1 : 0;
 }
