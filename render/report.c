@@ -81,9 +81,12 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
                hf_scene_printf(s, "NOT CONVERGED (status %d: %s), %d iterations, EDM %.2g",
                                fit->status, fit->message ? fit->message : "", fit->iter, fit->edm));
         KV("-2 ln L", hf_scene_printf(s, "%.6f", fit->twice_nll));
-        if (m->poi >= 0)
+        if (m->poi >= 0 && fit->converged)
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
                                                fit->x[m->poi], fit->err[m->poi]));
+        else if (m->poi >= 0) /* no minimum, no uncertainty */
+            KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 n/a", m->par[m->poi].name,
+                                               fit->x[m->poi]));
     } else {
         KV("Fit", hf_scene_strdup(s, "not run: pre-fit figures only"));
     }
@@ -146,6 +149,32 @@ out:
     return rc;
 }
 
+/* A fit that did not converge: three lines in red (the palette's warning accent, vermillion)
+ * under the summary table, with where it stopped; its uncertainties are not shown as numbers. */
+static int
+fit_failure_lines(hf_scene *s, const hf_fit_result *fit, double y0, double y1)
+{
+    hf_panel *p = hf_scene_add_panel(s, 0.02, y0, 0.98, y1);
+    char *t1 = hf_scene_printf(s, "The fit did not converge: %s.",
+                               fit->message ? fit->message : "unknown reason");
+    char *t2 =
+        hf_scene_printf(s, "Values are the best point reached (stage %s, max |gradient| %.2g).",
+                        hf_fit_stage_name(fit->reached), fit->gradnorm);
+    if (!p || !t1 || !t2)
+        return -1;
+    p->frame = false;
+    p->x.hidden = p->y.hidden = true;
+    const char *lines[3] = {t1, t2, "Uncertainties are not available."};
+    for (int i = 0; i < 3; i++) {
+        hf_item *it = hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.85 - 0.35 * i, lines[i],
+                                        HF_HALIGN_LEFT, HF_VALIGN_MIDDLE, HF_TEXT_SMALL);
+        if (!it)
+            return -1;
+        it->ink = hf_ink_of(HF_ROLE_ACCENT, 3);
+    }
+    return 0;
+}
+
 /* The summary page: the key facts (workspace, model, fit status) on top, then the channels that
  * fit worst, 0.04 of the page lower. Rows are 0.022 of the page apart. A status line under the
  * summary table (e.g. a warning that the fit did not converge) belongs in that gap: add it
@@ -168,6 +197,11 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
         goto fail;
     bottom = 0.03 + 0.022 * (double)k;
     worst_y = 0.07 + 0.022 * (double)k;
+    if (fit && !fit->converged) { /* the status lines in the gap, the table moves down */
+        if (fit_failure_lines(s, fit, bottom, bottom + 0.06) < 0)
+            goto fail;
+        worst_y += 0.06;
+    }
     if (text_table(s, 0.0, bottom, "Summary", k, 2, kv, a2, false) < 0 ||
         worst_table(s, worst_y, m, pre, post) < 0)
         goto fail;

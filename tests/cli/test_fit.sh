@@ -51,6 +51,12 @@ echo "$flat" | grep -q '"stage_reached":"random-restart"' || fail "fit --json: s
 "$HF" report -q --max-iter 1 "$WS" -o "$tmp/r.pdf" >/dev/null 2>&1; rc=$?
 [ $rc -eq 1 ] || fail "report --max-iter 1: exit $rc, expected 1"
 [ -s "$tmp/r.pdf" ] || fail "report --max-iter 1: no report written"
+if command -v pdftotext >/dev/null 2>&1; then
+    pdftotext -f 1 -l 1 "$tmp/r.pdf" "$tmp/r.txt"
+    grep -q 'The fit did not converge' "$tmp/r.txt" || fail "report: the summary does not say the fit failed"
+    grep -q 'Uncertainties are not available' "$tmp/r.txt" || fail "report: summary shows uncertainties"
+    grep -q 'n/a' "$tmp/r.txt" || fail "report: the POI error is not n/a"
+fi
 "$HF" report -q --max-iter 1 --json "$WS" -o "$tmp/r2.pdf" >"$tmp/r.json" 2>/dev/null
 tr -d '\n\t' <"$tmp/r.json" | grep -q '"fit_converged":false' || fail "report --json: fit_converged"
 for cmd in constraints gof ranking; do
