@@ -588,8 +588,9 @@ static void
 settings(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
 {
     const hf_model *m = c->m;
-    c->tol = opt->tol > 0 ? opt->tol : m->fit_tol > 0 ? m->fit_tol : 1e-9;
-    c->max_iter = opt->max_iter > 0 ? opt->max_iter : m->fit_max_iter > 0 ? m->fit_max_iter : 200;
+    /* what the command line asked for wins over a caller's own choice (infer caps warm starts) */
+    c->tol = m->fit_tol > 0 ? m->fit_tol : opt->tol > 0 ? opt->tol : 1e-9;
+    c->max_iter = m->fit_max_iter > 0 ? m->fit_max_iter : opt->max_iter > 0 ? opt->max_iter : 200;
     int s = opt->strategy != HF_FIT_STRATEGY_DEFAULT ? opt->strategy : m->fit_strategy;
     res->strategy = s >= HF_FIT_STRATEGY(0) && s <= HF_FIT_STRATEGY(2) ? s - 1 : 1;
     res->seed = opt->seed ? opt->seed : m->fit_seed ? m->fit_seed : 42;

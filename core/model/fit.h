@@ -13,8 +13,8 @@ typedef struct hf_fit_options {
     const bool *fixed;          /* fixed mask (npar), NULL: the model's suggested fixed */
     int fix_index;              /* one more parameter to fix (e.g. the POI), -1: none */
     double fix_value;
-    double tol;                 /* convergence: EDM below tol (0: m->fit_tol, then 1e-9) */
-    int max_iter;               /* per stage (0: m->fit_max_iter, then 200) */
+    double tol;                 /* convergence: EDM below tol (m->fit_tol wins when set; default 1e-9) */
+    int max_iter;               /* per stage (m->fit_max_iter wins when set; default 200) */
     bool no_errors;             /* skip the final Hessian (inference inner loops) */
     atomic_int *cancel;         /* nonzero: stop as soon as possible (HF_ECANCELED) */
     void (*progress)(void *ctx, int iter, double nll, double edm);

@@ -97,8 +97,9 @@ typedef struct hf_model {
     char *warning;   /* one line when the measurement's POI is missing, else NULL */
 
     /* Fit settings asked for on the command line (--tolerance, --max-iter, --strategy, --seed),
-     * like the suggested init: hf_fit uses each where its options leave the field 0; zero here
-     * too means hf_fit's defaults. fit_strategy is coded as hf_fit_options.strategy. */
+     * like the suggested init: tolerance and iterations, when set, win over hf_fit_options;
+     * strategy and seed apply where the options leave them 0; zero here means hf_fit's
+     * defaults. fit_strategy is coded as hf_fit_options.strategy. */
     double fit_tol;
     int fit_max_iter;
     int fit_strategy;

@@ -64,6 +64,15 @@ for cmd in constraints gof ranking; do
     [ $rc -eq 1 ] || fail "$cmd --max-iter 1: exit $rc, expected 1"
 done
 
+# the inference commands take the same options: one iteration per stage fails them too
+T=$REF/toy_1bin_normsys/workspace.json
+for cmd in cls limit significance scan; do
+    "$HF" $cmd -q --max-iter 1 "$T" >/dev/null 2>&1; rc=$?
+    [ $rc -eq 1 ] || fail "$cmd --max-iter 1: exit $rc, expected 1"
+    "$HF" $cmd -q --strategy 2 --tolerance 1e-10 "$T" >/dev/null 2>&1; rc=$?
+    [ $rc -eq 0 ] || fail "$cmd --strategy 2 --tolerance 1e-10: exit $rc, expected 0"
+done
+
 # 4. usage errors
 for bad in "--strategy 3" "--strategy x" "--max-iter 0" "--max-iter 1.5" "--tolerance 0" "--tolerance -1"; do
     "$HF" fit -q $bad "$WS" >/dev/null 2>"$tmp/u.err"; rc=$?
