@@ -154,6 +154,28 @@ parse_interp(hf_cli *cli, const char *arg)
     return rc;
 }
 
+/* --tolerance, --max-iter, --strategy: 0, or 2 after a usage error. */
+static int
+parse_fit_option(hf_cli *cli, int opt, const char *arg)
+{
+    double v;
+    int ok = parse_number(arg, &v) == 0;
+    if (opt == OPT_TOL) {
+        if (!ok || !(v > 0))
+            return hf_cli_usage_error("--tolerance: expected a positive number, got '%s'", arg);
+        cli->fit_tol = v;
+    } else if (opt == OPT_MAXIT) {
+        if (!ok || v < 1 || v > 1e6 || v != (int)v)
+            return hf_cli_usage_error("--max-iter: expected a positive integer, got '%s'", arg);
+        cli->fit_max_iter = (int)v;
+    } else {
+        if (!ok || (v != 0 && v != 1 && v != 2))
+            return hf_cli_usage_error("--strategy: expected 0, 1 or 2, got '%s'", arg);
+        cli->fit_strategy = HF_FIT_STRATEGY((int)v);
+    }
+    return 0;
+}
+
 int
 hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage)
 {
@@ -280,22 +302,9 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
                 cli->seed = (unsigned long)v;
             break;
         case OPT_TOL:
-            if (parse_number(optarg, &v) < 0 || !(v > 0))
-                rc = hf_cli_usage_error("--tolerance: expected a positive number, got '%s'", optarg);
-            else
-                cli->fit_tol = v;
-            break;
         case OPT_MAXIT:
-            if (parse_number(optarg, &v) < 0 || v < 1 || v > 1e6 || v != (int)v)
-                rc = hf_cli_usage_error("--max-iter: expected a positive integer, got '%s'", optarg);
-            else
-                cli->fit_max_iter = (int)v;
-            break;
         case OPT_STRATEGY:
-            if (parse_number(optarg, &v) < 0 || (v != 0 && v != 1 && v != 2))
-                rc = hf_cli_usage_error("--strategy: expected 0, 1 or 2, got '%s'", optarg);
-            else
-                cli->fit_strategy = HF_FIT_STRATEGY((int)v);
+            rc = parse_fit_option(cli, c, optarg);
             break;
         case OPT_ASCII:
             cli->ascii = true;
