@@ -245,13 +245,14 @@ END_TEST
 START_TEST(test_poisson_exact)
 {
     synth s;
-    synth_load(&s, "{\"channels\":[{\"name\":\"SR\",\"samples\":["
-                   "{\"name\":\"bkg\",\"data\":[435],\"modifiers\":["
-                   "{\"name\":\"sys\",\"type\":\"shapesys\",\"data\":[0.001]},"
-                   "{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}],"
-                   "\"observations\":[{\"name\":\"SR\",\"data\":[435]}],"
-                   "\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\",\"parameters\":[]}}],"
-                   "\"version\":\"1.0.0\"}");
+    synth_load(&s,
+               "{\"channels\":[{\"name\":\"SR\",\"samples\":["
+               "{\"name\":\"bkg\",\"data\":[435],\"modifiers\":["
+               "{\"name\":\"sys\",\"type\":\"shapesys\",\"data\":[0.001]},"
+               "{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}],"
+               "\"observations\":[{\"name\":\"SR\",\"data\":[435]}],"
+               "\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\",\"parameters\":[]}}],"
+               "\"version\":\"1.0.0\"}");
     const hf_model *m = s.m;
     int ig = hf_model_find_par(m, "sys[0]"), im = hf_model_find_par(m, "mu");
     ck_assert_int_ge(ig, 0);

@@ -156,8 +156,8 @@ assert_minimum(double got, double want, const char *what)
 static void
 assert_minimum_or_lower(double got, double want, const char *what)
 {
-    ck_assert_msg(got - want <= fmax(1e-6 * fabs(want), 1e-4), "%s: twice_nll %.8f, pyhf %.8f", what,
-                  got, want);
+    ck_assert_msg(got - want <= fmax(1e-6 * fabs(want), 1e-4), "%s: twice_nll %.8f, pyhf %.8f",
+                  what, got, want);
 }
 
 /* MINUIT reports errors of bounded parameters through its sin() transform (half the width of

@@ -266,8 +266,8 @@ ctx_alloc(fitctx *c, size_t n)
     size_t nn = n ? n : 1;
     c->ev = hf_eval_new(c->m);
     c->free_idx = malloc(nn * sizeof(size_t));
-    double **v[] = {&c->lo, &c->hi, &c->x, &c->g, &c->xt, &c->gt, &c->p,
-                    &c->gp, &c->gm, &c->gf, &c->sv, &c->yv};
+    double **v[] = {&c->lo, &c->hi, &c->x,  &c->g,  &c->xt, &c->gt,
+                    &c->p,  &c->gp, &c->gm, &c->gf, &c->sv, &c->yv};
     int ok = c->ev != NULL && c->free_idx != NULL;
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         ok &= (*v[i] = malloc(nn * sizeof(double))) != NULL;
@@ -285,7 +285,8 @@ hf_fit_active_set(fitctx *c)
         size_t j = c->free_idx[a];
         c->gf[a] = c->g[j];
         /* active bound: the gradient pushes the parameter outwards */
-        c->inact[a] = (c->x[j] <= c->lo[j] && c->gf[a] > 0) || (c->x[j] >= c->hi[j] && c->gf[a] < 0);
+        c->inact[a] =
+            (c->x[j] <= c->lo[j] && c->gf[a] > 0) || (c->x[j] >= c->hi[j] && c->gf[a] < 0);
         if (c->kinked[j] && c->x[j] == 0.0) {
             /* on a kink (codes 0/1 at alpha = 0): g is the right derivative; take the left one
              * too. Both pointing inwards: the coordinate is optimal there, hold it. */
@@ -497,7 +498,7 @@ run_stage(fitctx *c, best *b, hf_fit_result *res, hf_fit_stage stage, hf_error *
     if (b->set)
         restore(c, b);
     int rc = stage == HF_FIT_NEWTON ? newton_stage(c, &o, err)
-                                      : hf_fit_trust(c, stage == HF_FIT_RESCALED, &o, err);
+                                    : hf_fit_trust(c, stage == HF_FIT_RESCALED, &o, err);
     if (rc < 0)
         return -1;
     consider(c, b, &o, stage);

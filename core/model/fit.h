@@ -13,15 +13,15 @@ typedef struct hf_fit_options {
     const bool *fixed;          /* fixed mask (npar), NULL: the model's suggested fixed */
     int fix_index;              /* one more parameter to fix (e.g. the POI), -1: none */
     double fix_value;
-    double tol;                 /* convergence: EDM below tol (m->fit_tol wins when set; default 1e-9) */
-    int max_iter;               /* per stage (m->fit_max_iter wins when set; default 200) */
+    double tol;   /* convergence: EDM below tol (m->fit_tol wins when set; default 1e-9) */
+    int max_iter; /* per stage (m->fit_max_iter wins when set; default 200) */
     bool no_errors;             /* skip the final Hessian (inference inner loops) */
     atomic_int *cancel;         /* nonzero: stop as soon as possible (HF_ECANCELED) */
     void (*progress)(void *ctx, int iter, double nll, double edm);
     void *progress_ctx;
     /* Added later; 0 leaves each to the model's fit settings (m->fit_*), then to the defaults. */
-    int strategy;               /* HF_FIT_STRATEGY_DEFAULT or HF_FIT_STRATEGY(s), s = 0, 1, 2 */
-    unsigned long seed;         /* random restarts (0: m->fit_seed, then 42) */
+    int strategy;       /* HF_FIT_STRATEGY_DEFAULT or HF_FIT_STRATEGY(s), s = 0, 1, 2 */
+    unsigned long seed; /* random restarts (0: m->fit_seed, then 42) */
     /* one line per stage and restart (-v), NULL: silent */
     void (*log)(void *ctx, const char *stage, int iter, double twice_nll, const char *message);
     void *log_ctx;
@@ -32,14 +32,14 @@ typedef struct hf_fit_options {
  * a saddle) and 4 seeded random starts (when all failed), 2 careful: the same, then 8 random
  * starts in any case, the lowest minimum wins. */
 #define HF_FIT_STRATEGY_DEFAULT 0
-#define HF_FIT_STRATEGY(s) ((s) + 1)
+#define HF_FIT_STRATEGY(s)      ((s) + 1)
 
 /* The stages of one fit, in the order they are tried. */
 typedef enum hf_fit_stage {
-    HF_FIT_NEWTON = 0,  /* Newton/BFGS with an Armijo line search */
-    HF_FIT_TRUST,       /* trust region, exact Hessian, More-Sorensen step */
-    HF_FIT_RESCALED,    /* trust region again from the best point, freshly rescaled */
-    HF_FIT_RANDOM       /* seeded random starts within the bounds */
+    HF_FIT_NEWTON = 0, /* Newton/BFGS with an Armijo line search */
+    HF_FIT_TRUST,      /* trust region, exact Hessian, More-Sorensen step */
+    HF_FIT_RESCALED,   /* trust region again from the best point, freshly rescaled */
+    HF_FIT_RANDOM      /* seeded random starts within the bounds */
 } hf_fit_stage;
 const char *hf_fit_stage_name(hf_fit_stage s);
 
@@ -59,8 +59,8 @@ typedef struct hf_fit_attempt {
 typedef struct hf_fit_flat {
     double eigenvalue;
     size_t n;
-    size_t *par;     /* parameter indices (n) */
-    double *weight;  /* their weights (n) */
+    size_t *par;    /* parameter indices (n) */
+    double *weight; /* their weights (n) */
 } hf_fit_flat;
 
 typedef struct hf_fit_result {
@@ -79,15 +79,15 @@ typedef struct hf_fit_result {
     bool *fixed;    /* the fixed mask used */
     bool hesse_ok;  /* the Hessian at the minimum was positive definite (errors trustworthy) */
     /* added later: how the fit got there */
-    int strategy;           /* 0, 1, 2 */
-    hf_fit_stage stage;     /* the stage that produced the result */
-    hf_fit_stage reached;   /* the last stage tried */
+    int strategy;         /* 0, 1, 2 */
+    hf_fit_stage stage;   /* the stage that produced the result */
+    hf_fit_stage reached; /* the last stage tried */
     size_t nattempt;
     hf_fit_attempt *attempt; /* every stage run, in order */
-    int restarts;           /* random starts made */
-    unsigned long seed;     /* their base seed */
+    int restarts;            /* random starts made */
+    unsigned long seed;      /* their base seed */
     size_t nflat;
-    hf_fit_flat *flat;      /* flat directions at the minimum (not computed with no_errors) */
+    hf_fit_flat *flat; /* flat directions at the minimum (not computed with no_errors) */
 } hf_fit_result;
 
 /* Scaled eigenvalues below this are reported as flat directions. */

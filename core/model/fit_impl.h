@@ -12,15 +12,15 @@ typedef struct fitctx {
     const hf_data *d;
     const hf_fit_options *opt;
     hf_eval *ev;
-    size_t n;      /* all parameters */
-    size_t nf;     /* free parameters */
+    size_t n;  /* all parameters */
+    size_t nf; /* free parameters */
     size_t *free_idx;
     double *lo, *hi;
     double *x, *g, *xt, *gt, *p, *H, *Hfull, *gp, *gm;
-    double *gf;              /* gradient over the free parameters (kinks: the side that applies) */
-    unsigned char *inact;    /* free parameter held at a bound (or on a kink) this iteration */
-    unsigned char *kinked;   /* parameter with a kink at 0 (codes 0/1) */
-    double *sv, *yv;         /* BFGS step and gradient change */
+    double *gf;            /* gradient over the free parameters (kinks: the side that applies) */
+    unsigned char *inact;  /* free parameter held at a bound (or on a kink) this iteration */
+    unsigned char *kinked; /* parameter with a kink at 0 (codes 0/1) */
+    double *sv, *yv;       /* BFGS step and gradient change */
     double f, edm, tol;
     int max_iter;
     int have_cov_h; /* H is the exact Hessian at x */

@@ -14,9 +14,9 @@
  * S pS = -gS + sum_b W_b' L_b^-1 g_b and p_b = A_b^-1 (-g_b - B_b pS). H + l I is positive definite
  * exactly when every A_b + l I and S are (Golub & Van Loan, Matrix Computations, 4th ed., 4.2.8;
  * Haynsworth inertia additivity), so the damping loop of the dense solve carries over. The
- * inverse follows by blocks: cov_SS = S^-1, cov_LS = -A^-1 B S^-1, cov_LL = A^-1 + A^-1 B S^-1 B'A^-1.
- * On atlas_susy_3Lresonance_2020 (581 free parameters) the dense factorisation shrinks to the
- * shared parameters. */
+ * inverse follows by blocks: cov_SS = S^-1, cov_LS = -A^-1 B S^-1, cov_LL = A^-1 + A^-1 B S^-1
+ * B'A^-1. On atlas_susy_3Lresonance_2020 (581 free parameters) the dense factorisation shrinks to
+ * the shared parameters. */
 #include "core/model/fit_impl.h"
 
 #include <math.h>
@@ -42,7 +42,8 @@ touch(size_t *bin, unsigned char *multi, size_t j, size_t b)
 static void
 param_bins(const hf_model *m, size_t *bin, unsigned char *multi)
 {
-    unsigned perbin = (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
+    unsigned perbin =
+        (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
     for (size_t j = 0; j < m->npar; j++)
         bin[j] = NONE;
     for (size_t i = 0; i < m->ncs; i++) {
@@ -118,7 +119,8 @@ pays(fitctx *c, const size_t *bin)
         if (c->loc[a])
             mloc[bin[c->free_idx[a]]]++;
     }
-    unsigned perbin = (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
+    unsigned perbin =
+        (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
     double cost = (double)k * k * k / 3.0;
     for (size_t b = 0; b < m->nbins; b++) {
         double q = 0;

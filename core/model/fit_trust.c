@@ -87,8 +87,8 @@ tr_coefficients(size_t k, const double *lam, const double *gq, double delta, dou
 
 typedef struct trwork {
     size_t k;
-    size_t *idx;       /* free-parameter positions of the k not held */
-    double *D;         /* nf scales */
+    size_t *idx; /* free-parameter positions of the k not held */
+    double *D;   /* nf scales */
     double *lam, *q, *gq, *cf, *s;
 } trwork;
 

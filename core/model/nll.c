@@ -291,7 +291,8 @@ stirling_part(double n)
         return lgamma_r(n + 1.0, &sign) - n * log(n) + n; /* lgamma_r: no global signgam */
     }
     double r = 1.0 / n, r2 = r * r;
-    double series = r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 / 1188))));
+    double series =
+        r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 / 1188))));
     return 0.5 * log(2.0 * M_PI * n) + series;
 }
 
