@@ -46,6 +46,10 @@ int hf_fit_hessian_free(fitctx *c, const double *x, double *H);
 /* gf and inact at x (g must be the gradient at x). */
 void hf_fit_active_set(fitctx *c);
 double hf_fit_clamp(double v, double lo, double hi);
+/* The trust region's eigen-decomposition per step is affordable up to this many free parameters;
+ * above, the stage is skipped (reported as such) and the random starts follow. */
+#define HF_FIT_TRUST_MAX 300
+
 /* Trust-region iterations from c->x (exact Hessian, More-Sorensen step through the eigen-
  * decomposition), in variables scaled by the Hessian's diagonal: its running maximum (More's
  * choice), or with rescale its value at each iterate. Returns 0 (out filled) or -1 (err:

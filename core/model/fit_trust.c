@@ -252,6 +252,11 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
 int
 hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err)
 {
+    if (c->nf > HF_FIT_TRUST_MAX) {
+        /* GSL's symmetric eigensolver takes seconds per step at 600 parameters */
+        *out = (stage_out){2, "trust region skipped (too many free parameters)"};
+        return 0;
+    }
     size_t nf = c->nf ? c->nf : 1;
     trwork w = {0};
     w.idx = malloc(nf * sizeof(size_t));
