@@ -365,6 +365,8 @@ flat_entry(size_t k, const double *q, size_t i, const size_t *par, double *wt, h
  * 0.02 / HF_FIT_FLAT_EIGENVALUE can carry weight; the largest eigenvalues mu of the block of
  * S^-1 = D cov D over them give the directions, with lambda = 1 / mu (exact when the direction
  * lies in the block, an upper bound on lambda otherwise). */
+enum { FLAT_MAX = 150 };
+
 int
 hf_fit_flat_find(fitctx *c, hf_fit_result *res)
 {
@@ -378,13 +380,31 @@ hf_fit_flat_find(fitctx *c, hf_fit_result *res)
         free(sd);
         return -1;
     }
-    for (size_t a = 0; a < nf && k < 400; a++) {
+    /* the screen, then at most FLAT_MAX of them, largest inflation first (the eigensolver's cost
+     * grows as the cube); sd holds the inflation while sorting */
+    for (size_t a = 0; a < nf; a++) {
         size_t j = c->free_idx[a];
         double h = c->H[a * nf + a], v = res->cov[j * n + j];
         if (c->inact[a] || !(h > 0) || !(h * v > 0.02 / HF_FIT_FLAT_EIGENVALUE))
             continue;
         par[k] = j;
-        sd[k++] = sqrt(h);
+        sd[k++] = h * v;
+    }
+    for (size_t i = 1; i < k; i++) /* insertion sort, descending: k is small in practice */
+        for (size_t t = i; t > 0 && sd[t] > sd[t - 1]; t--) {
+            double tv = sd[t];
+            size_t tp = par[t];
+            sd[t] = sd[t - 1];
+            par[t] = par[t - 1];
+            sd[t - 1] = tv;
+            par[t - 1] = tp;
+        }
+    k = k < FLAT_MAX ? k : FLAT_MAX;
+    for (size_t r = 0; r < k; r++) {
+        size_t a = 0;
+        while (c->free_idx[a] != par[r])
+            a++;
+        sd[r] = sqrt(c->H[a * nf + a]);
     }
     double *A = malloc((k * k + 1) * sizeof(double)), *q = malloc((k * k + 1) * sizeof(double));
     double *mu = malloc((k + 1) * sizeof(double)), *wt = malloc((k + 1) * sizeof(double));
