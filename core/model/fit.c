@@ -354,6 +354,22 @@ accept_step(fitctx *c, double ft)
     return df;
 }
 
+/* Newton converges quadratically near a minimum; linear creep (EDM less than halved over
+ * STALL_WINDOW steps, after STALL_START of them, while far from the tolerance) means a curved or
+ * nearly flat valley, where the trust region does better. Strategy 0 has no later stage: it
+ * keeps going. hist keeps the last STALL_WINDOW EDMs. */
+enum { STALL_WINDOW = 10, STALL_START = 30 };
+
+static int
+stalled(fitctx *c, double *hist, int it)
+{
+    double old = hist[it % STALL_WINDOW];
+    hist[it % STALL_WINDOW] = c->edm;
+    if (c->strategy == 0 || it < STALL_START)
+        return 0;
+    return c->edm > 1e3 * c->tol && c->edm > 0.5 * old;
+}
+
 /* Quasi-Newton from c->x: the exact Hessian to start, BFGS updates after each step (a fresh one
  * whenever the model is indefinite or misleads the line search); when the EDM says converged, a
  * fresh exact Hessian checks it (and becomes the covariance), and iterations continue with it if
@@ -367,6 +383,9 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
     out->message = "maximum number of iterations reached";
     c->have_cov_h = 0;
     c->edm = INFINITY;
+    double edm_hist[STALL_WINDOW];
+    for (int i = 0; i < STALL_WINDOW; i++)
+        edm_hist[i] = INFINITY;
     for (int it = 0; it < c->max_iter; it++) {
         if (opt->cancel != NULL && atomic_load(opt->cancel))
             return hf_error_set(err, HF_ECANCELED, "", "fit canceled");
@@ -415,6 +434,10 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
             need = 1;
         if (df >= 0 && df < 1e-14 * (1.0 + fabs(c->f)) && c->edm < 1e3 * c->tol) {
             *out = (stage_out){0, "converged (-log L stationary)"};
+            return 0;
+        }
+        if (stalled(c, edm_hist, it)) {
+            *out = (stage_out){1, "stalled (EDM falling too slowly)"};
             return 0;
         }
     }
@@ -595,6 +618,7 @@ settings(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
     c->max_iter = m->fit_max_iter > 0 ? m->fit_max_iter : opt->max_iter > 0 ? opt->max_iter : 200;
     int s = opt->strategy != HF_FIT_STRATEGY_DEFAULT ? opt->strategy : m->fit_strategy;
     res->strategy = s >= HF_FIT_STRATEGY(0) && s <= HF_FIT_STRATEGY(2) ? s - 1 : 1;
+    c->strategy = res->strategy;
     res->seed = opt->seed ? opt->seed : m->fit_seed ? m->fit_seed : 42;
 }
 
