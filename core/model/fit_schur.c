@@ -164,8 +164,10 @@ hf_fit_schur_setup(fitctx *c)
                 c->loc[a] = 1;
                 c->nloc++;
             }
-        /* worth it only when the eliminated block is a real part of the matrix */
-        if (c->nloc < 16 || 4 * c->nloc < nf || !pays(c, bin))
+        /* worth it only when the eliminated block is a real part of a matrix that is not small
+         * (below 128 a dense factorisation costs less than the exact Hessian the elimination
+         * needs at every step instead of BFGS updates) */
+        if (nf < 128 || c->nloc < 16 || 4 * c->nloc < nf || !pays(c, bin))
             c->nloc = 0;
         else
             rc = make_groups(c, bin);
