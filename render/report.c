@@ -85,8 +85,8 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
                                                fit->x[m->poi], fit->err[m->poi]));
         else if (m->poi >= 0) /* no minimum, no uncertainty */
-            KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 n/a", m->par[m->poi].name,
-                                               fit->x[m->poi]));
+            KV("POI best fit",
+               hf_scene_printf(s, "%s = %.4g \xc2\xb1 n/a", m->par[m->poi].name, fit->x[m->poi]));
     } else {
         KV("Fit", hf_scene_strdup(s, "not run: pre-fit figures only"));
     }

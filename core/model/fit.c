@@ -540,8 +540,8 @@ random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
         c->f = hf_fit_fgrad(c, c->x, c->g);
         stage_out o = {2, "-log L is not finite at the random start"};
         if (isfinite(c->f)) {
-            if (newton_stage(c, &o, err) < 0 || (o.status != 0 && c->nf <= HF_FIT_TRUST_MAX &&
-                                                hf_fit_trust(c, 0, &o, err) < 0))
+            if (newton_stage(c, &o, err) < 0 ||
+                (o.status != 0 && c->nf <= HF_FIT_TRUST_MAX && hf_fit_trust(c, 0, &o, err) < 0))
                 return -1;
             consider(c, b, &o, HF_FIT_RANDOM);
         }

@@ -23,7 +23,7 @@ typedef struct fitctx {
     double *sv, *yv;       /* BFGS step and gradient change */
     double f, edm, tol;
     int max_iter;
-    int strategy; /* 0, 1, 2 */
+    int strategy;   /* 0, 1, 2 */
     int have_cov_h; /* H is the exact Hessian at x */
     int nfev;
     /* the run as a whole: iterations over all stages */
