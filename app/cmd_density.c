@@ -706,13 +706,13 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
                          .bw_value = o->bandwidth != NULL ? cfg->bw_value : 1.0,
                          .reflect = cfg->reflect,
                          .debias = true,
-                         .modifier = HF_GENMOD_STATERROR};
+                         .modifier = HF_DENSITY_STATERROR};
     if (o->band != NULL && strcmp(o->band, "plain") == 0)
         w.debias = false;
     else if (o->band != NULL && strcmp(o->band, "debiased") != 0)
         return hf_cli_usage_error("--band: expected debiased or plain, got '%s'", o->band);
     if (o->modifier != NULL && strcmp(o->modifier, "shapesys") == 0)
-        w.modifier = HF_GENMOD_SHAPESYS;
+        w.modifier = HF_DENSITY_SHAPESYS;
     else if (o->modifier != NULL && strcmp(o->modifier, "staterror") != 0)
         return hf_cli_usage_error("--modifier: expected staterror or shapesys, got '%s'",
                                   o->modifier);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/diag/decorrelate.h"
 #include "core/density/density_truth.h"
+#include "core/diag/decorrelate.h"
 
 /* The POI's value and error in a fit (NaN without a POI). */
 static void
@@ -36,7 +36,7 @@ fit_json(const hf_model *m, const hf_fit_result *f)
 }
 
 static cJSON *
-template_json(const hf_gen_result *g, const density_ws_opts *o, const char *modname)
+template_json(const hf_density_template *g, const density_ws_opts *o, const char *modname)
 {
     cJSON *t = cJSON_CreateObject();
     if (t == NULL)
@@ -74,7 +74,7 @@ fit_row(const char *label, double v, double e, const hf_fit_result *f)
 }
 
 static void
-print_text(const hf_gen_result *g, const density_ws_opts *o, const char *modname,
+print_text(const hf_density_template *g, const density_ws_opts *o, const char *modname,
            const hf_docfit *before, const hf_docfit *after, bool fixed, const char *out,
            const char *ppath)
 {
@@ -138,25 +138,25 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         return rc;
     hf_error err = {0};
     hf_density_truth *truth = NULL;
-    hf_gen_result *g = NULL;
+    hf_density_template *g = NULL;
     cJSON *doc = NULL, *patch = NULL;
     char *ppath = NULL;
     double *nominal = NULL;
     size_t nb = 0;
     hf_docfit before = {0}, after = {0};
-    const char *modname = o->modifier == HF_GENMOD_SHAPESYS ? "shapesys" : "staterror";
+    const char *modname = o->modifier == HF_DENSITY_SHAPESYS ? "shapesys" : "staterror";
 
     if ((nominal = nominal_of(cli->model, o->channel, o->sample, &nb, &err)) == NULL ||
         (truth = hf_density_truth_template(cli->model, o->channel, o->sample, &err)) == NULL) {
         rc = hf_cli_report(cli->ws_path, &err);
         goto out;
     }
-    hf_gen_template cfg = {.rule = o->rule,
-                           .bw_value = o->bw_value,
-                           .reflect = o->reflect,
-                           .debias = o->debias,
-                           .seed = cli->seed,
-                           .boot = o->boot > 0 ? (size_t)o->boot : 50};
+    hf_density_template_config cfg = {.rule = o->rule,
+                                      .bw_value = o->bw_value,
+                                      .reflect = o->reflect,
+                                      .debias = o->debias,
+                                      .seed = cli->seed,
+                                      .boot = o->boot > 0 ? (size_t)o->boot : 50};
     if (o->n > 0)
         cfg.n = (size_t)o->n;
     else if (hf_density_truth_neff(truth) >= 2)
@@ -167,7 +167,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         goto out;
     }
     cfg.draws = o->draws > 0 ? o->draws : 100.0 * (double)cfg.n;
-    if ((g = hf_gen_template_make(truth, nominal, nb, &cfg, &err)) == NULL) {
+    if ((g = hf_density_template_make(truth, nominal, nb, &cfg, &err)) == NULL) {
         rc = hf_cli_report(cli->ws_path, &err);
         goto out;
     }
@@ -175,7 +175,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         rc = hf_cli_usage_error("out of memory");
         goto out;
     }
-    if (hf_gen_template_apply(doc, o->channel, o->sample, g, o->modifier, &err) != 0) {
+    if (hf_density_template_apply(doc, o->channel, o->sample, g, o->modifier, &err) != 0) {
         rc = hf_cli_report(cli->ws_path, &err);
         goto out;
     }
@@ -224,7 +224,7 @@ out:
         hf_fit_result_release(&before.fit);
     hf_docfit_release(&after);
     hf_error_release(&err);
-    hf_gen_result_free(g);
+    hf_density_template_free(g);
     hf_density_truth_free(truth);
     cJSON_Delete(doc);
     cJSON_Delete(patch);

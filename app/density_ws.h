@@ -16,7 +16,7 @@ typedef struct density_ws_opts {
     hf_kde_rule rule;
     double bw_value;
     bool reflect, debias;
-    hf_genmod modifier;
+    hf_density_modifier modifier;
 } density_ws_opts;
 
 /* Run it on cli (ws_path set, not yet loaded; cli->output is the workspace to write). Returns the

@@ -233,7 +233,7 @@ START_TEST(test_template_into_workspace_validates_and_fits)
     size_t nb;
     double *nominal = tu_numbers(cJSON_GetObjectItemCaseSensitive(sample, "data"), &nb);
     for (int kind = 0; kind < 2; kind++) {
-        hf_gen_template cfg = {.n = 500,
+        hf_density_template_config cfg = {.n = 500,
                                .draws = 1e5,
                                .boot = 30,
                                .rule = HF_KDE_ISJ,
@@ -241,7 +241,7 @@ START_TEST(test_template_into_workspace_validates_and_fits)
                                .reflect = true,
                                .debias = true,
                                .seed = 3};
-        hf_gen_result *g = hf_gen_template_make(t, nominal, nb, &cfg, &err);
+        hf_density_template *g = hf_density_template_make(t, nominal, nb, &cfg, &err);
         ck_assert_msg(g != NULL, "%s", err.msg ? err.msg : "?");
         double sum = 0, yield = 0;
         for (size_t b = 0; b < nb; b++) {
@@ -252,7 +252,7 @@ START_TEST(test_template_into_workspace_validates_and_fits)
         }
         ck_assert_double_eq_tol(sum, yield, 1e-9 * yield);
         cJSON *doc = cJSON_Duplicate(ws->doc, 1);
-        ck_assert_int_eq(hf_gen_template_apply(doc, ch, sm, g, (hf_genmod)kind, &err), 0);
+        ck_assert_int_eq(hf_density_template_apply(doc, ch, sm, g, (hf_density_modifier)kind, &err), 0);
         const cJSON *s2 = find_named(
             cJSON_GetObjectItemCaseSensitive(
                 find_named(cJSON_GetObjectItemCaseSensitive(doc, "channels"), ch), "samples"),
@@ -291,9 +291,9 @@ START_TEST(test_template_into_workspace_validates_and_fits)
         hf_fit_result_release(&fr);
         hf_model_free(m2);
         hf_workspace_free(ws2);
-        hf_gen_result_free(g);
+        hf_density_template_free(g);
     }
-    ck_assert_int_ne(hf_gen_template_apply(ws->doc, "nope", sm, NULL, 0, &err), 0);
+    ck_assert_int_ne(hf_density_template_apply(ws->doc, "nope", sm, NULL, 0, &err), 0);
     hf_error_release(&err);
     free(nominal);
     hf_density_truth_free(t);

@@ -1,4 +1,5 @@
-/* core/density/density_template.c - a generated template with its bootstrap band, into a workspace. */
+/* core/density/density_template.c - a generated template with its bootstrap band, into a workspace.
+ */
 #include "core/density/density_template.h"
 
 #include <cjson/cJSON.h>
@@ -11,7 +12,7 @@
 #include "core/density/density_boot.h"
 
 void
-hf_gen_result_free(hf_gen_result *g)
+hf_density_template_free(hf_density_template *g)
 {
     if (g == NULL)
         return;
@@ -25,9 +26,9 @@ hf_gen_result_free(hf_gen_result *g)
 }
 
 /* The generated template (see the header). Returns NULL with err; caller frees. */
-hf_gen_result *
-hf_gen_template_make(const hf_density_truth *truth, const double *nominal, size_t bins,
-                     const hf_gen_template *cfg, hf_error *err)
+hf_density_template *
+hf_density_template_make(const hf_density_truth *truth, const double *nominal, size_t bins,
+                         const hf_density_template_config *cfg, hf_error *err)
 {
     if (cfg->n < 2)
         return hf_error_set(err, HF_EUSAGE, "", "a generated template needs n >= 2"), NULL;
@@ -40,7 +41,7 @@ hf_gen_template_make(const hf_density_truth *truth, const double *nominal, size_
                NULL;
     size_t n = cfg->n, B = bins;
     double lo = hf_density_truth_lo(truth), hi = hf_density_truth_hi(truth);
-    hf_gen_result *g = calloc(1, sizeof(*g));
+    hf_density_template *g = calloc(1, sizeof(*g));
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
     double *x = malloc(n * sizeof(double)), *q = malloc(B * sizeof(double));
     double *qd = malloc(B * sizeof(double)), *mean = malloc(B * sizeof(double));
@@ -133,7 +134,7 @@ fail:
     free(q);
     free(qd);
     free(mean);
-    hf_gen_result_free(g);
+    hf_density_template_free(g);
     return NULL;
 }
 
@@ -168,8 +169,8 @@ new_modifier(const char *name, const char *type, const double *data, size_t n)
 
 /* Put g into the document (see the header). Returns 0 or -1 with err. */
 int
-hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const hf_gen_result *g,
-                      hf_genmod mk, hf_error *err)
+hf_density_template_apply(cJSON *doc, const char *channel, const char *sample,
+                          const hf_density_template *g, hf_density_modifier mk, hf_error *err)
 {
     cJSON *ch = find_by(cJSON_GetObjectItemCaseSensitive(doc, "channels"), "name", channel);
     if (ch == NULL)
@@ -191,7 +192,7 @@ hf_gen_template_apply(cJSON *doc, const char *channel, const char *sample, const
     cJSON *mods = cJSON_GetObjectItemCaseSensitive(s, "modifiers");
     cJSON *se = find_by(mods, "type", "staterror");
     cJSON *m = NULL;
-    if (mk == HF_GENMOD_STATERROR) {
+    if (mk == HF_DENSITY_STATERROR) {
         if (se != NULL) { /* keep its name: it stays the channel's MC-statistics gamma */
             cJSON *d = cJSON_CreateDoubleArray(g->sd, (int)g->bins);
             if (d == NULL || !cJSON_ReplaceItemInObjectCaseSensitive(se, "data", d)) {
