@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/density/density_boot.h"
+#include "core/density/binest.h"
 #include "core/density/density_truth.h"
 #include "core/diag/constraints.h"
 #include "core/diag/nllshape.h"

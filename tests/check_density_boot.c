@@ -12,7 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "core/density/density.h"
-#include "core/density/density_boot.h"
+#include "core/density/binest.h"
 #include "core/density/density_template.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"

@@ -2,7 +2,7 @@
  * histograms of generated events, reduced to MSE, its decomposition and amplification. */
 #include "core/density/density.h"
 
-#include "core/density/density_boot.h"
+#include "core/density/binest.h"
 
 #include <errno.h>
 #include <math.h>

@@ -69,7 +69,7 @@ typedef struct hf_density_config {
     hf_density_sampling sampling; /* default HF_DENSITY_EVENTS */
     hf_density_kdemode kde;       /* default HF_DENSITY_KDE_AUTO */
     unsigned long seed;           /* default 1 */
-    /* Bootstrap ensembles (core/density/density_boot.h): members per repetition, 0 for none (default).
+    /* Bootstrap ensembles (core/density/binest.h): members per repetition, 0 for none (default).
      * Each rep's KDE gets a band from its own resamples; its coverage is measured. */
     size_t boot;
     /* Cost axis: seconds per simulated event, per generated event, and the one-time training

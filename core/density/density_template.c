@@ -9,7 +9,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "core/density/density_boot.h"
+#include "core/density/binest.h"
 
 void
 hf_density_template_free(hf_density_template *g)

@@ -1,5 +1,5 @@
 /* core/density/density_template.h - a sample's nominal template replaced by one generated from a
- * KDE, with the bootstrap band of core/density/density_boot.h as its per-bin statistical
+ * KDE, with the bootstrap band of core/density/binest.h as its per-bin statistical
  * uncertainty, written into a workspace document.
  *
  * The KDE is trained on n events drawn from the nominal template (the template as a density on

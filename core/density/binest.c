@@ -1,5 +1,5 @@
-/* core/density/density_boot.c - binned density estimators and their bootstrap ensembles. */
-#include "core/density/density_boot.h"
+/* core/density/binest.c - binned density estimators and their bootstrap ensembles. */
+#include "core/density/binest.h"
 
 #include <math.h>
 #include <stdlib.h>

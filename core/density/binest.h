@@ -1,4 +1,4 @@
-/* core/density/density_boot.h - binned density estimators and their bootstrap ensembles: the statistical
+/* core/density/binest.h - binned density estimators and their bootstrap ensembles: the statistical
  * uncertainty an estimate (a histogram, or a template generated from a KDE) inherits from its n
  * training events.
  *
@@ -15,8 +15,8 @@
  *                    .rule = HF_KDE_SILVERMAN, .bw_value = 1, .reflect = true, .exact = true};
  *   hf_binest_bootstrap(&est, x, n, 50, rng, mean, var, NULL, &err);
  */
-#ifndef HF_DENSITY_BOOT_H
-#define HF_DENSITY_BOOT_H
+#ifndef HF_BINEST_H
+#define HF_BINEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
