@@ -1,0 +1,71 @@
+#!/bin/sh
+# Every view (1..8) and the main overlays (help, export prompt) on the demo at 120x40 and, after a
+# resize, at 80x24, and the Channels and Parameters views of a large workspace at 80x24, against
+# goldens made from the explorer before it was split into view modules (cell-identical screens;
+# regenerate: make check-tui UPDATE_GOLDEN=1). Files are copied into the pane's directory so the
+# screens name them without the checkout's path.
+. tests/tui/lib.sh
+
+# settle: wait until two captures 0.15 s apart agree (the screen is drawn and idle), 5 s deadline.
+settle() {
+    i=0
+    screen >"$TMPD/a.txt"
+    while :; do
+        sleep 0.15
+        screen >"$TMPD/b.txt"
+        cmp -s "$TMPD/a.txt" "$TMPD/b.txt" && return 0
+        mv "$TMPD/b.txt" "$TMPD/a.txt"
+        i=$((i + 1))
+        [ "$i" -le 33 ] || fail "screen did not settle"
+    done
+}
+
+# snap NAME MARKER: wait for MARKER, let the screen settle, compare it with golden NAME.
+snap() {
+    wait_for "$2"
+    settle
+    screen | golden "$1"
+}
+
+# views SIZE: each view by its number key, help, the export prompt, a parameter's detail and two
+# slider moves (reset after).
+views() {
+    keys 1; snap "demo_$1_1_overview.txt" '┌ Overview'
+    keys 2; snap "demo_$1_2_channels.txt" '┌ Channels '
+    keys 3; snap "demo_$1_3_params.txt" '┌ Parameters '
+    keys 4; snap "demo_$1_4_corr.txt" 'row \ column'
+    keys 5; snap "demo_$1_5_slider.txt" '┌ Slider'
+    keys 6; snap "demo_$1_6_density.txt" '┌ Density lab'
+    keys 7; snap "demo_$1_7_log.txt" '┌ Log'
+    keys 8; snap "demo_$1_8_syst.txt" '┌ Systematics'
+    keys 2 '?'; snap "demo_$1_help.txt" 'Key bindings'
+    keys q e; snap "demo_$1_export.txt" 'export to:'
+    keys Escape; wait_gone 'export to'
+    keys 3 j Enter; snap "demo_$1_detail.txt" 'Details (j/k'
+    keys Escape k 5 Right Right j Left; snap "demo_$1_slider_moved.txt" '2 moved'
+    keys r; wait_for '0 moved'
+}
+
+cp "$DEMO" "$TMPD/demo.json"
+start "$HF" tui demo.json
+wait_for 'fit: ok'
+keys 6
+wait_for '200/200 reps'
+views 120x40
+$T resize-window -x 80 -y 24
+sleep 0.2
+views 80x24
+keys q
+wait_for 'EXIT 0'
+$T kill-server 2>/dev/null || true
+
+EWK=$ROOT/tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json
+[ -f "$EWK" ] || exit 0
+cp "$EWK" "$TMPD/ewkinos.json"
+start "$HF" tui ewkinos.json
+$T resize-window -x 80 -y 24
+wait_for 'fit: ok'
+keys 2; snap ewkinos_80x24_2_channels.txt 'Channels '
+keys 3; snap ewkinos_80x24_3_params.txt '┌ Parameters '
+keys q
+wait_for 'EXIT 0'
