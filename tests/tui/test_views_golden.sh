@@ -58,6 +58,7 @@ views 80x24
 keys q
 wait_for 'EXIT 0'
 $T kill-server 2>/dev/null || true
+T="tmux -L hftuib$$ -f /dev/null" # a fresh server: starting on a dying one can fail
 
 EWK=$ROOT/tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json
 [ -f "$EWK" ] || exit 0
