@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->reload = false;
     if (o->reload == NULL)
         return;
-    tui_worker_stop(&t->worker);
+    tui_worker_stop(t->worker);
+    t->worker = NULL;
     hf_cli ncli;
     memset(&ncli, 0, sizeof(ncli));
     fflush(stderr);
@@ -56,7 +58,7 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     }
     if (rc != 0) {
         hf_cli_release(&ncli);
-        if (tui_worker_start(&t->worker, t->m) < 0)
+        if ((t->worker = tui_worker_start()) == NULL)
             tui_log(t, "no worker thread: fits are unavailable");
         tui_message(t, true, "reload failed: %s", first[0] ? first : "see the log");
         return;
@@ -97,7 +99,7 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->lines = keep.lines;
     t->left_w = keep.left_w;
     t->too_small = keep.too_small;
-    if (tui_worker_start(&t->worker, t->m) < 0)
+    if ((t->worker = tui_worker_start()) == NULL)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
         tui_start_fit(t, false);
@@ -106,42 +108,144 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     tui_message(t, false, "reloaded %s%s%s", owner->ws_path, first[0] ? ": " : "", first);
 }
 
+/* A finished fit of the explorer's model: the global one (TUI_JOB_FIT) or a conditional one
+ * (TUI_JOB_COND_FIT), which leaves the global fit and its state alone. Takes r's fit. */
+static void
+apply_fit(struct tui *t, tui_result *r)
+{
+    int rc = r->u.fit.rc;
+    hf_error *err = &r->u.fit.err;
+    const char *why = err->code == HF_ECANCELED ? "cancelled" : hf_error_msg(err);
+    t->fit_secs = r->u.fit.secs;
+    t->cfit_running = false;
+    if (r->job == TUI_JOB_COND_FIT) {
+        t->fit_state = t->have_fit ? (t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED)
+                       : t->fit_msg != NULL ? TUI_FIT_FAILED
+                                            : TUI_FIT_IDLE;
+        if (rc == 0) {
+            tui_set_cfit(t, &r->u.fit.res); /* takes ownership */
+            tui_message(t, false, "%s (r returns to the global best fit)",
+                        t->cfit_label ? t->cfit_label : "conditional fit done");
+        } else {
+            tui_log(t, "conditional fit: %s", why);
+            tui_message(t, err->code != HF_ECANCELED, "conditional fit: %s", why);
+        }
+        return;
+    }
+    free(t->fit_msg);
+    t->fit_msg = NULL;
+    if (rc == 0) {
+        tui_set_fit(t, &r->u.fit.res); /* takes ownership */
+    } else {
+        t->fit_state = TUI_FIT_FAILED;
+        t->fit_msg = strdup(why);
+        tui_log(t, "fit: %s", why);
+    }
+}
+
+/* Apply one result of the fit thread to the state; returns the panes to redraw. */
+static unsigned
+apply_result(struct tui *t, tui_result *r)
+{
+    unsigned dirty = 0;
+    if (r->kind == TUI_RESULT_PROGRESS) {
+        if (r->job == TUI_JOB_SPLIT_FIT) { /* a Systematics refit: its own progress */
+            if (r->u.progress.iter != t->syst.diter) {
+                t->syst.diter = r->u.progress.iter;
+                t->syst.dnll = r->u.progress.nll;
+                dirty |= TUI_DIRTY_MAIN;
+            }
+        } else if (t->fit_state != TUI_FIT_RUNNING || r->u.progress.iter != t->fit_iter) {
+            t->fit_state = TUI_FIT_RUNNING;
+            t->fit_iter = r->u.progress.iter;
+            t->fit_nll = r->u.progress.nll;
+            dirty |= TUI_DIRTY_TOP;
+        }
+        return dirty;
+    }
+    if (r->job == TUI_JOB_SPLIT_FIT)
+        tui_syst_fit_done(t, r->u.fit.rc, &r->u.fit.res, &r->u.fit.err); /* takes res */
+    else
+        apply_fit(t, r);
+    tui_result_release(r);
+    return TUI_DIRTY_ALL;
+}
+
+/* Take and apply everything the fit thread posted; tick the running fit's elapsed time (in
+ * tenths: the top line is redrawn only when the shown number changes). */
+static unsigned
+take_results(struct tui *t)
+{
+    unsigned dirty = 0;
+    tui_result r;
+    while (tui_worker_take(t->worker, &r))
+        dirty |= apply_result(t, &r);
+    if (t->fit_state == TUI_FIT_RUNNING) {
+        double secs = tui_now() - t->fit_t0;
+        if (!t->test_mode && (long)(secs * 10) != (long)(t->fit_secs * 10))
+            dirty |= TUI_DIRTY_TOP;
+        t->fit_secs = secs;
+    }
+    return dirty;
+}
+
+/* A mouse event: a click selects a list row, the wheel scrolls. */
+static void
+mouse(struct tui *t)
+{
+    MEVENT ev;
+    if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
+        tui_list *l = tui_focused_list(t);
+        int row = ev.y - 3; /* list rows start under the box top and the header */
+        if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {
+            l->sel = l->top + (size_t)row;
+            t->dirty |= TUI_DIRTY_ALL;
+        }
+    }
+#ifdef BUTTON5_PRESSED
+    else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        tui_list *l = tui_focused_list(t);
+        if (l != NULL)
+            tui_list_move(l, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+        t->dirty |= TUI_DIRTY_ALL;
+    }
+#endif
+}
+
+/* One input event. */
+static void
+input(struct tui *t, int ch)
+{
+    if (ch == KEY_RESIZE) {
+        tui_layout(t, COLS, LINES);
+        erase();
+        t->dirty |= TUI_DIRTY_ALL;
+    } else if (ch == KEY_MOUSE) {
+        mouse(t);
+    } else {
+        t->dirty |= tui_key(t, ch);
+    }
+}
+
+/* The loop: poll() stdin and the fit thread's wake pipe (at most 50 ms, so a status message
+ * expires and the spinner turns), read every pending key without waiting, take the thread's
+ * results, redraw what is dirty. One thread owns curses. */
 static void
 loop(struct tui *t, hf_cli *owner, const tui_opts *o)
 {
-    timeout(50); /* at most 50 ms per wait, so at most 20 frames/s */
+    timeout(0);
     while (!t->quit) {
-        int ch = getch();
-        if (ch == KEY_RESIZE) {
-            tui_layout(t, COLS, LINES);
-            erase();
-            t->dirty |= TUI_DIRTY_ALL;
-        } else if (ch == KEY_MOUSE) {
-            MEVENT ev;
-            if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
-                tui_list *l = tui_focused_list(t);
-                int row = ev.y - 3; /* list rows start under the box top and the header */
-                if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {
-                    l->sel = l->top + (size_t)row;
-                    t->dirty |= TUI_DIRTY_ALL;
-                }
-            }
-#ifdef BUTTON5_PRESSED
-            else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-                tui_list *l = tui_focused_list(t);
-                if (l != NULL)
-                    tui_list_move(l, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
-                t->dirty |= TUI_DIRTY_ALL;
-            }
-#endif
-        } else if (ch != ERR) {
-            t->dirty |= tui_key(t, ch);
-        }
+        struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = tui_worker_fd(t->worker), .events = POLLIN}};
+        poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 50); /* EINTR (SIGWINCH): getch reports KEY_RESIZE */
+        int ch;
+        while (!t->quit && !t->reload && (ch = getch()) != ERR)
+            input(t, ch);
         if (t->reload) {
             reload(t, owner, o);
             t->dirty |= TUI_DIRTY_ALL;
         }
-        t->dirty |= tui_worker_poll(t);
+        t->dirty |= take_results(t);
         t->dirty |= tui_dens_poll(t);
         /* an expiring status message needs one more paint */
         if (t->msg[0] != '\0' && !t->msg_error && tui_now() >= t->msg_until) {
@@ -257,7 +361,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
                   NULL);
     tui_colors_init(t);
     tui_layout(t, COLS, LINES);
-    if (tui_worker_start(&t->worker, t->m) < 0)
+    if ((t->worker = tui_worker_start()) == NULL)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
         tui_start_fit(t, false);
@@ -275,7 +379,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         delscreen(scr);
     if (devnull != NULL)
         fclose(devnull);
-    tui_worker_stop(&t->worker);
+    tui_worker_stop(t->worker);
     tui_dens_stop(&t->dens);
     tui_colors_release();
     tui_state_release(t);

@@ -68,28 +68,33 @@ typedef struct tui_chan {
     double chi2_pre, chi2_post; /* Poisson deviance (saturated -2 ln lambda), over nbins */
 } tui_chan;
 
-/* The fit thread's shared block (btop's runner): everything below `mu` is guarded by it. */
-typedef struct tui_worker {
-    pthread_t thread;
-    bool started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_int cancel;
-    /* guarded */
-    bool quit, pending, running, done;
-    const hf_model *m;      /* the explorer's model: fits of kind 0 */
-    const hf_model *job_m;  /* the model of the pending/running job */
-    int job_kind, res_kind; /* 0 the explorer's fit, 1 a Systematics refit (split model),
-                             * 2 a conditional fit (slider refit holding moved parameters) */
-    double *init;           /* job input (npar of job_m), owned */
-    bool *fixed;
-    int iter;
-    double nll, edm;
-    double t_start;    /* monotonic seconds */
-    int rc;            /* hf_fit's return */
-    hf_fit_result res; /* handed to the UI by tui_worker_poll */
-    hf_error err;
-} tui_worker;
+/* The fit thread (worker.c): typed jobs in, typed results out, never a call into the UI. */
+typedef enum tui_job_kind {
+    TUI_JOB_FIT = 0,   /* the explorer's global fit */
+    TUI_JOB_SPLIT_FIT, /* the Systematics screen's refit of a decorrelated (split) model */
+    TUI_JOB_COND_FIT   /* a slider refit holding the moved parameters fixed */
+} tui_job_kind;
+
+typedef enum tui_result_kind { TUI_RESULT_PROGRESS = 0, TUI_RESULT_FIT } tui_result_kind;
+
+typedef struct tui_result {
+    tui_result_kind kind;
+    tui_job_kind job;
+    union {
+        struct {
+            int iter;
+            double nll, edm;
+        } progress;
+        struct {
+            int rc;            /* hf_fit's return */
+            double secs;       /* from submit to the end */
+            hf_fit_result res; /* owned by whoever took the result */
+            hf_error err;
+        } fit;
+    } u;
+} tui_result;
+
+typedef struct tui_worker tui_worker;
 
 typedef enum tui_point { TUI_PT_PRE = 0, TUI_PT_POST, TUI_PT_LIVE } tui_point;
 
@@ -212,6 +217,7 @@ struct tui {
     char *fit_msg; /* failure reason */
     int fit_iter;
     double fit_nll, fit_secs;
+    double fit_t0; /* tui_now() when the running fit was submitted */
     bool refit_live; /* the running global fit started from the slider's values */
     /* conditional fit: a slider refit with moved parameters held fixed; shown in the Slider
      * only, labelled, never replacing the global best fit above */
@@ -219,7 +225,7 @@ struct tui {
     bool have_cfit, live_is_cfit; /* live_is_cfit: the sliders still show it */
     bool cfit_running;
     char *cfit_label;             /* "conditional fit: NAME held at V" */
-    tui_worker worker;
+    tui_worker *worker; /* NULL: no thread, fits unavailable */
     tui_dens dens;
     /* view state */
     tui_view view;
@@ -332,13 +338,14 @@ int tui_colors_init(struct tui *t);
 void tui_colors_release(void);
 void tui_draw(struct tui *t, unsigned dirty);
 
-/* tui_worker.c */
-int tui_worker_start(tui_worker *w, const hf_model *m);
-int tui_worker_submit(tui_worker *w, const double *init, const bool *fixed);
-int tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double *init,
-                            const bool *fixed);
+/* worker.c */
+tui_worker *tui_worker_start(void);
+int tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const double *init,
+                      const bool *fixed);
 void tui_worker_cancel(tui_worker *w);
-unsigned tui_worker_poll(struct tui *t);
+int tui_worker_fd(const tui_worker *w);
+bool tui_worker_take(tui_worker *w, tui_result *out);
+void tui_result_release(tui_result *r);
 void tui_worker_stop(tui_worker *w);
 
 /* tui_density.c */

@@ -550,7 +550,7 @@ tui_key(struct tui *t, int ch)
             return TUI_DIRTY_ALL;
         }
         if (t->syst.dstate == TUI_DECOR_RUNNING) {
-            tui_worker_cancel(&t->worker);
+            tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the split fit");
             return TUI_DIRTY_ALL;
         }
@@ -559,7 +559,7 @@ tui_key(struct tui *t, int ch)
             return TUI_DIRTY_ALL;
         }
         if (t->fit_state == TUI_FIT_RUNNING) {
-            tui_worker_cancel(&t->worker);
+            tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the fit");
             return TUI_DIRTY_ALL;
         }
@@ -652,7 +652,7 @@ tui_key(struct tui *t, int ch)
             return TUI_DIRTY_ALL;
         }
         if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING) {
-            tui_worker_cancel(&t->worker);
+            tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the fit");
         } else {
             tui_message(t, false, "no fit is running");

@@ -470,18 +470,19 @@ tui_start_fit(struct tui *t, bool from_live)
         fixed[p] = t->m->fixed[p] || (from_live && t->hold_moved && t->moved[p]);
         cond = cond || (fixed[p] && !t->m->fixed[p]);
     }
-    int rc = tui_worker_submit_model(&t->worker, t->m, cond ? 2 : 0,
+    int rc = tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m,
                                      from_live ? t->live : t->init, fixed);
     free(fixed);
     if (rc < 0) {
         tui_message(t, true,
-                    t->worker.started ? "a fit is already running (x cancels it)"
+                    t->worker != NULL ? "a fit is already running (x cancels it)"
                                       : "fits are unavailable (no worker thread)");
         return -1;
     }
     t->fit_state = TUI_FIT_RUNNING;
     t->fit_iter = 0;
     t->fit_secs = 0;
+    t->fit_t0 = tui_now();
     t->refit_live = from_live && !cond;
     t->cfit_running = cond;
     tui_log(t, "%s: started%s", cond ? "conditional fit" : "fit",

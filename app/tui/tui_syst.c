@@ -624,8 +624,8 @@ tui_syst_decorrelate(struct tui *t)
         decor_fail(t, "cannot compile the split model", &err);
         goto out;
     }
-    if (tui_worker_submit_model(&t->worker, s->dm, 1, s->dm->init, s->dm->fixed) < 0) {
-        decor_fail(t, t->worker.started ? "the worker is busy" : "no worker thread", NULL);
+    if (tui_worker_submit(t->worker, TUI_JOB_SPLIT_FIT, s->dm, s->dm->init, s->dm->fixed) < 0) {
+        decor_fail(t, t->worker != NULL ? "the worker is busy" : "no worker thread", NULL);
         goto out;
     }
     s->orig_held = false;

@@ -1,21 +1,90 @@
-/* app/tui/tui_worker.c - the fit thread (btop's runner): one pthread, a mutex, a condition
- * variable and one job. It runs hf_fit, copies {iter, nll, edm} under the lock from the progress
- * callback, stops when `cancel` is set and hands the result to the UI. It never calls curses.
- * A job fits the explorer's model (kind 0) or the Systematics screen's split model (kind 1). */
+/* app/tui/worker.c - the fit thread (btop's runner): one pthread, a mutex, a condition variable
+ * and one job at a time. A job is typed (tui_job_kind); the thread runs hf_fit and posts typed
+ * results (tui_result: progress, coalesced, and the finished fit) to a small queue, then wakes
+ * the loop through an eventfd-like pipe the loop poll()s beside stdin. It never calls into the
+ * UI and never sees struct tui: the loop takes the results (tui_worker_take) and applies them. */
 #include "app/tui/tui.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* A running job has at most one progress entry (coalesced) and one finished fit in the queue,
+ * and submit refuses while a finished fit is unread: two slots would do, four leave room. */
+#define QCAP 4
+/* progress wakes the loop at most this often (the loop redraws the top line at most 20/s) */
+#define WAKE_EVERY 0.05
+
+struct tui_worker {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_int cancel;
+    int wake[2]; /* pipe: the thread writes a byte, the loop polls wake[0] */
+    /* guarded by mu */
+    bool quit, pending, busy; /* busy: a job pending, running or its fit result unread */
+    tui_job_kind job;
+    const hf_model *job_m;
+    double *init; /* job input (npar of job_m), owned */
+    bool *fixed;
+    double t_start, last_wake;
+    tui_result q[QCAP];
+    size_t qhead, qlen;
+};
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Under mu: wake the loop (a full pipe already means "wake": EAGAIN is fine). */
+static void
+wake_locked(tui_worker *w)
+{
+    char b = 1;
+    ssize_t rc = write(w->wake[1], &b, 1);
+    (void)rc;
+    w->last_wake = now();
+}
+
+/* Under mu: append r, or replace the tail when both are progress of the same job. */
+static void
+post_locked(tui_worker *w, const tui_result *r)
+{
+    if (w->qlen > 0) {
+        tui_result *tail = &w->q[(w->qhead + w->qlen - 1) % QCAP];
+        if (r->kind == TUI_RESULT_PROGRESS && tail->kind == TUI_RESULT_PROGRESS &&
+            tail->job == r->job) {
+            *tail = *r;
+            return;
+        }
+    }
+    if (w->qlen == QCAP) { /* cannot happen (see QCAP); drop the oldest rather than block */
+        tui_result_release(&w->q[w->qhead]);
+        w->qhead = (w->qhead + 1) % QCAP;
+        w->qlen--;
+    }
+    w->q[(w->qhead + w->qlen) % QCAP] = *r;
+    w->qlen++;
+}
 
 static void
 progress(void *ctx, int iter, double nll, double edm)
 {
     tui_worker *w = ctx;
     pthread_mutex_lock(&w->mu);
-    w->iter = iter;
-    w->nll = nll;
-    w->edm = edm;
+    tui_result r = {.kind = TUI_RESULT_PROGRESS, .job = w->job};
+    r.u.progress.iter = iter;
+    r.u.progress.nll = nll;
+    r.u.progress.edm = edm;
+    post_locked(w, &r);
+    if (now() - w->last_wake >= WAKE_EVERY)
+        wake_locked(w);
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -30,11 +99,8 @@ worker_main(void *arg)
         if (w->quit)
             break;
         w->pending = false;
-        w->running = true;
-        w->iter = 0;
-        w->t_start = tui_now();
-        const hf_model *m = w->job_m != NULL ? w->job_m : w->m;
-        int kind = w->job_kind;
+        const hf_model *m = w->job_m;
+        tui_job_kind job = w->job;
         double *init = w->init;
         bool *fixed = w->fixed;
         w->init = NULL;
@@ -50,66 +116,60 @@ worker_main(void *arg)
         opt.cancel = &w->cancel;
         opt.progress = progress;
         opt.progress_ctx = w;
-        hf_fit_result res = {0};
-        hf_error err = {0};
-        int rc = hf_fit(m, &d, &opt, &res, &err);
+        tui_result r = {.kind = TUI_RESULT_FIT, .job = job};
+        r.u.fit.rc = hf_fit(m, &d, &opt, &r.u.fit.res, &r.u.fit.err);
         free(init);
         free(fixed);
 
         pthread_mutex_lock(&w->mu);
-        w->running = false;
-        if (w->done) { /* an unread result (cannot happen: submit waits), drop it */
-            hf_fit_result_release(&w->res);
-            hf_error_release(&w->err);
-        }
-        w->rc = rc;
-        w->res_kind = kind;
-        w->res = res;
-        w->err = err;
-        w->done = true;
+        r.u.fit.secs = now() - w->t_start;
+        post_locked(w, &r);
+        wake_locked(w);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-/* Start the thread. Returns 0, or -1 when it could not be created (the UI then runs without
- * fits and says so). */
-int
-tui_worker_start(tui_worker *w, const hf_model *m)
+/* Start the thread. Returns the worker, or NULL when it could not be created (the UI then runs
+ * without fits and says so). */
+tui_worker *
+tui_worker_start(void)
 {
-    memset(w, 0, sizeof(*w));
+    tui_worker *w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return NULL;
     atomic_init(&w->cancel, 0);
-    w->m = m;
-    if (pthread_mutex_init(&w->mu, NULL) != 0)
-        return -1;
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        return -1;
+    if (pipe(w->wake) < 0) {
+        free(w);
+        return NULL;
     }
-    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(w->wake[i], F_SETFL, fcntl(w->wake[i], F_GETFL) | O_NONBLOCK);
+        fcntl(w->wake[i], F_SETFD, FD_CLOEXEC);
     }
-    w->started = true;
-    return 0;
+    bool mu = pthread_mutex_init(&w->mu, NULL) == 0;
+    bool cv = mu && pthread_cond_init(&w->cv, NULL) == 0;
+    if (!cv || pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        if (cv)
+            pthread_cond_destroy(&w->cv);
+        if (mu)
+            pthread_mutex_destroy(&w->mu);
+        close(w->wake[0]);
+        close(w->wake[1]);
+        free(w);
+        return NULL;
+    }
+    return w;
 }
 
-/* Queue a fit from init with the fixed mask (both npar, copied). Returns -1 when a fit is already
- * running or pending, or on ENOMEM. */
+/* Queue a fit of model m from init with the fixed mask (both npar, copied) as a job of the
+ * given kind; m must outlive the job (the UI keeps it until the result is taken or the worker
+ * stopped). Returns -1 when busy (NULL worker included) or on ENOMEM. */
 int
-tui_worker_submit(tui_worker *w, const double *init, const bool *fixed)
+tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const double *init,
+                  const bool *fixed)
 {
-    return tui_worker_submit_model(w, w->m, 0, init, fixed);
-}
-
-/* Queue a fit of model m (which must outlive the job: the UI keeps it until the result is
- * polled or the worker stopped) as job `kind`. Returns -1 when busy or on ENOMEM. */
-int
-tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double *init,
-                        const bool *fixed)
-{
-    if (!w->started)
+    if (w == NULL)
         return -1;
     size_t n = m->npar;
     double *x = malloc((n ? n : 1) * sizeof(*x));
@@ -122,7 +182,7 @@ tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double
     memcpy(x, init, n * sizeof(*x));
     memcpy(f, fixed, n * sizeof(*f));
     pthread_mutex_lock(&w->mu);
-    if (w->running || w->pending || w->done) {
+    if (w->busy) {
         pthread_mutex_unlock(&w->mu);
         free(x);
         free(f);
@@ -130,14 +190,11 @@ tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double
     }
     atomic_store(&w->cancel, 0);
     w->job_m = m;
-    w->job_kind = kind;
+    w->job = job;
     w->init = x;
     w->fixed = f;
-    w->pending = true;
-    w->running = true; /* visible as running at once, before the thread wakes */
-    w->iter = 0;
-    w->nll = 0;
-    w->t_start = tui_now();
+    w->pending = w->busy = true;
+    w->t_start = now();
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     return 0;
@@ -147,93 +204,56 @@ tui_worker_submit_model(tui_worker *w, const hf_model *m, int kind, const double
 void
 tui_worker_cancel(tui_worker *w)
 {
-    atomic_store(&w->cancel, 1);
+    if (w != NULL)
+        atomic_store(&w->cancel, 1);
 }
 
-/* Copy the progress into the UI state and take over a finished result. Returns the panes to
- * redraw (none when nothing changed). */
-unsigned
-tui_worker_poll(struct tui *t)
+/* The descriptor the loop polls for readability beside stdin; -1 without a worker. */
+int
+tui_worker_fd(const tui_worker *w)
 {
-    tui_worker *w = &t->worker;
-    if (!w->started)
-        return 0;
-    unsigned dirty = 0;
+    return w != NULL ? w->wake[0] : -1;
+}
+
+/* Take the oldest posted result into *out (a fit result's res and err become the caller's).
+ * Returns false when the queue is empty (the wake pipe is emptied then). */
+bool
+tui_worker_take(tui_worker *w, tui_result *out)
+{
+    if (w == NULL)
+        return false;
     pthread_mutex_lock(&w->mu);
-    if (w->running && w->job_kind == 1) { /* a Systematics refit: its own progress */
-        if (w->iter != t->syst.diter) {
-            t->syst.diter = w->iter;
-            t->syst.dnll = w->nll;
-            dirty |= TUI_DIRTY_MAIN;
-        }
-    } else if (w->running) {
-        if (t->fit_state != TUI_FIT_RUNNING || w->iter != t->fit_iter) {
-            t->fit_state = TUI_FIT_RUNNING;
-            t->fit_iter = w->iter;
-            t->fit_nll = w->nll;
-            dirty |= TUI_DIRTY_TOP;
-        }
-        double secs = tui_now() - w->t_start;
-        /* the elapsed time ticks in tenths: redraw the top line only when it changes */
-        if (!t->test_mode && (long)(secs * 10) != (long)(t->fit_secs * 10))
-            dirty |= TUI_DIRTY_TOP;
-        t->fit_secs = secs;
-    }
-    if (w->done) {
-        hf_fit_result res = w->res;
-        hf_error err = w->err;
-        int rc = w->rc, kind = w->res_kind;
-        double secs = tui_now() - w->t_start;
-        memset(&w->res, 0, sizeof(w->res));
-        memset(&w->err, 0, sizeof(w->err));
-        w->done = false;
-        pthread_mutex_unlock(&w->mu);
-        if (kind == 1) {
-            tui_syst_fit_done(t, rc, &res, &err); /* takes res */
-            hf_error_release(&err);
-            return TUI_DIRTY_ALL;
-        }
-        t->fit_secs = secs;
-        t->cfit_running = false;
-        if (kind == 2) { /* a conditional fit: the global fit and its state stay */
-            t->fit_state = t->have_fit ? (t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED)
-                           : t->fit_msg != NULL ? TUI_FIT_FAILED
-                                                : TUI_FIT_IDLE;
-            if (rc == 0) {
-                tui_set_cfit(t, &res); /* takes ownership */
-                tui_message(t, false, "%s (r returns to the global best fit)",
-                            t->cfit_label ? t->cfit_label : "conditional fit done");
-            } else {
-                const char *why = err.code == HF_ECANCELED ? "cancelled" : hf_error_msg(&err);
-                tui_log(t, "conditional fit: %s", why);
-                tui_message(t, err.code != HF_ECANCELED, "conditional fit: %s", why);
-                hf_fit_result_release(&res);
-            }
-            hf_error_release(&err);
-            return TUI_DIRTY_ALL;
-        }
-        free(t->fit_msg);
-        t->fit_msg = NULL;
-        if (rc == 0) {
-            tui_set_fit(t, &res); /* takes ownership */
-        } else {
-            t->fit_state = TUI_FIT_FAILED;
-            t->fit_msg = strdup(err.code == HF_ECANCELED ? "cancelled" : hf_error_msg(&err));
-            tui_log(t, "fit: %s", err.code == HF_ECANCELED ? "cancelled" : hf_error_msg(&err));
-            hf_fit_result_release(&res);
-        }
-        hf_error_release(&err);
-        return TUI_DIRTY_ALL;
+    bool got = w->qlen > 0;
+    if (got) {
+        *out = w->q[w->qhead];
+        w->qhead = (w->qhead + 1) % QCAP;
+        w->qlen--;
+        if (out->kind == TUI_RESULT_FIT)
+            w->busy = false;
+    } else {
+        char buf[64];
+        while (read(w->wake[0], buf, sizeof(buf)) > 0)
+            ;
     }
     pthread_mutex_unlock(&w->mu);
-    return dirty;
+    return got;
 }
 
-/* Cancel any fit, join the thread and free what it holds. */
+/* Release what a result owns (a fit result's res and err). */
+void
+tui_result_release(tui_result *r)
+{
+    if (r->kind == TUI_RESULT_FIT) {
+        hf_fit_result_release(&r->u.fit.res);
+        hf_error_release(&r->u.fit.err);
+    }
+}
+
+/* Cancel any fit, join the thread and free what it holds, unread results included. */
 void
 tui_worker_stop(tui_worker *w)
 {
-    if (!w->started)
+    if (w == NULL)
         return;
     atomic_store(&w->cancel, 1);
     pthread_mutex_lock(&w->mu);
@@ -243,11 +263,11 @@ tui_worker_stop(tui_worker *w)
     pthread_join(w->thread, NULL);
     free(w->init);
     free(w->fixed);
-    if (w->done) {
-        hf_fit_result_release(&w->res);
-        hf_error_release(&w->err);
-    }
+    for (size_t i = 0; i < w->qlen; i++)
+        tui_result_release(&w->q[(w->qhead + i) % QCAP]);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
-    w->started = false;
+    close(w->wake[0]);
+    close(w->wake[1]);
+    free(w);
 }
