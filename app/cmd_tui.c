@@ -16,10 +16,10 @@ int cmd_tui(int argc, char **argv);
 static int
 text_overview(hf_cli *cli, bool no_fit, const char *why)
 {
-    struct tui *t = &tui;
-    memset(t, 0, sizeof(*t));
-    if (tui_state_init(t, cli) < 0) {
+    struct tui *t = calloc(1, sizeof(*t));
+    if (t == NULL || tui_state_init(t, cli) < 0) {
         tui_state_release(t);
+        free(t);
         fprintf(stderr, "hfscope: error: out of memory\n");
         return 1;
     }
@@ -43,6 +43,7 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
     size_t n = tui_overview_lines(t, &lines, 8);
     if (n == (size_t)-1) {
         tui_state_release(t);
+        free(t);
         fprintf(stderr, "hfscope: error: out of memory\n");
         return 1;
     }
@@ -52,6 +53,7 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
            cli->ws_path);
     tui_lines_free(lines, n);
     tui_state_release(t);
+    free(t);
     return rc;
 }
 

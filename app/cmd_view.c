@@ -73,10 +73,10 @@ cmd_view(int argc, char **argv)
         hf_cli_release(&cli);
         return hf_cli_usage_error("%s has no channel", cli.ws_path);
     }
-    struct tui *t = &tui;
-    memset(t, 0, sizeof(*t));
-    if (tui_state_init(t, &cli) < 0) {
+    struct tui *t = calloc(1, sizeof(*t));
+    if (t == NULL || tui_state_init(t, &cli) < 0) {
         tui_state_release(t);
+        free(t);
         hf_cli_release(&cli);
         fprintf(stderr, "hfscope: error: out of memory\n");
         return 1;
@@ -90,6 +90,7 @@ cmd_view(int argc, char **argv)
             rc = hf_cli_report(cli.ws_path, &err);
             hf_error_release(&err);
             tui_state_release(t);
+            free(t);
             hf_cli_release(&cli);
             return rc;
         }
@@ -149,6 +150,7 @@ cmd_view(int argc, char **argv)
     hf_scene_free(s);
     hf_cells_free(g);
     tui_state_release(t);
+    free(t);
     hf_cli_release(&cli);
     return rc;
 }

@@ -306,7 +306,8 @@ bench(struct tui *t, double t_start)
 int
 tui_run(hf_cli *cli, const tui_opts *o)
 {
-    struct tui *t = &tui;
+    static struct tui session; /* the one session (redis `server`), reached only through t */
+    struct tui *t = &session;
     memset(t, 0, sizeof(*t));
     if (tui_state_init(t, cli) < 0) {
         tui_state_release(t);

@@ -49,11 +49,18 @@ typedef enum tui_view {
 
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
 
+/* A row's sort key (tui_list_rebuild). */
+typedef struct tui_sortkey {
+    double k;
+    size_t i;
+} tui_sortkey;
+
 /* A filtered, sorted list of row indices with a selection and a scroll offset. */
 typedef struct tui_list {
     size_t n;    /* rows in the underlying table */
     size_t *idx; /* visible rows, in display order (nvis of them) */
     size_t nvis;
+    tui_sortkey *keys; /* n, scratch for sorting */
     size_t sel;   /* position in idx */
     size_t top;   /* first visible position */
     int sort_col; /* 0 = natural (pyhf) order */
@@ -261,7 +268,6 @@ struct tui {
     bool reload; /* R pressed: tui.c reloads between frames */
 };
 
-extern struct tui tui; /* the one global (redis `server`), defined in tui_state.c */
 
 /* tui_state.c */
 double tui_now(void);

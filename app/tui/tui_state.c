@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-struct tui tui;
 
 /* Monotonic seconds. */
 double
@@ -259,34 +258,32 @@ cmp_double(double a, double b)
     return (a > b) - (a < b);
 }
 
-static const tui_list *sort_list;
-
 /* Numeric channel columns sort largest first (worst fit, most data): hence the minus signs. */
 static double
-chan_key(size_t i, int col)
+chan_key(const struct tui *t, size_t i, int col)
 {
-    const tui_chan *c = &tui.chan[i];
+    const tui_chan *c = &t->chan[i];
     switch (col) {
     case 1:
         return -(double)c->nbins;
     case 2:
         return -c->data;
     case 3:
-        return -(tui.postfit && tui.have_fit ? c->post : c->pre);
+        return -(t->postfit && t->have_fit ? c->post : c->pre);
     default:
-        return -(tui.postfit && tui.have_fit ? c->chi2_post : c->chi2_pre) / (double)c->nbins;
+        return -(t->postfit && t->have_fit ? c->chi2_post : c->chi2_pre) / (double)c->nbins;
     }
 }
 
 static double
-par_key(size_t i, int col)
+par_key(const struct tui *t, size_t i, int col)
 {
-    double ratio, pull = tui_pull(&tui, i, &ratio);
+    double ratio, pull = tui_pull(t, i, &ratio);
     switch (col) {
     case 1:
-        return tui_best(&tui)[i];
+        return tui_best(t)[i];
     case 2:
-        return tui.have_fit ? tui.fit.err[i] : NAN;
+        return t->have_fit ? t->fit.err[i] : NAN;
     case 3:
         return isnan(pull) ? NAN : -fabs(pull); /* largest |pull| first */
     default:
@@ -294,23 +291,28 @@ par_key(size_t i, int col)
     }
 }
 
+/* Rows by key, then by natural order; NaN (no value) sorts last in either direction. */
 static int
-cmp_rows(const void *a, const void *b)
+cmp_key(const tui_sortkey *a, const tui_sortkey *b, bool inv)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    const tui_list *l = sort_list;
-    int r = 0;
-    if (l->sort_col != 0) {
-        bool ch = l == &tui.chl;
-        double ka = ch ? chan_key(i, l->sort_col) : par_key(i, l->sort_col);
-        double kb = ch ? chan_key(j, l->sort_col) : par_key(j, l->sort_col);
-        if (isnan(ka) || isnan(kb)) /* NaN (no value) sorts last in either direction */
-            return isnan(ka) != isnan(kb) ? isnan(ka) - isnan(kb) : (i > j) - (i < j);
-        r = cmp_double(ka, kb);
-    }
+    if (isnan(a->k) || isnan(b->k))
+        return isnan(a->k) != isnan(b->k) ? isnan(a->k) - isnan(b->k) : (a->i > b->i) - (a->i < b->i);
+    int r = cmp_double(a->k, b->k);
     if (r == 0)
-        r = (i > j) - (i < j);
-    return l->sort_inv ? -r : r;
+        r = (a->i > b->i) - (a->i < b->i);
+    return inv ? -r : r;
+}
+
+static int
+cmp_up(const void *a, const void *b)
+{
+    return cmp_key(a, b, false);
+}
+
+static int
+cmp_down(const void *a, const void *b)
+{
+    return cmp_key(a, b, true);
 }
 
 /* Case-insensitive substring test (strcasestr is a GNU extension). */
@@ -357,8 +359,17 @@ tui_list_rebuild(struct tui *t, tui_list *l)
         l->idx[l->nvis++] = i;
     }
     if (l != &t->corrl) {
-        sort_list = l;
-        qsort(l->idx, l->nvis, sizeof(*l->idx), cmp_rows);
+        bool ch = l == &t->chl;
+        for (size_t k = 0; k < l->nvis; k++) {
+            size_t i = l->idx[k];
+            l->keys[k].i = i;
+            l->keys[k].k = l->sort_col == 0 ? 0.0
+                           : ch             ? chan_key(t, i, l->sort_col)
+                                            : par_key(t, i, l->sort_col);
+        }
+        qsort(l->keys, l->nvis, sizeof(*l->keys), l->sort_inv ? cmp_down : cmp_up);
+        for (size_t k = 0; k < l->nvis; k++)
+            l->idx[k] = l->keys[k].i;
     }
     l->sel = 0;
     for (size_t k = 0; k < l->nvis; k++)
@@ -442,13 +453,15 @@ list_init(tui_list *l, size_t n)
     memset(l, 0, sizeof(*l));
     l->n = n;
     l->idx = malloc((n ? n : 1) * sizeof(*l->idx));
-    return l->idx == NULL ? -1 : 0;
+    l->keys = malloc((n ? n : 1) * sizeof(*l->keys));
+    return l->idx == NULL || l->keys == NULL ? -1 : 0;
 }
 
 static void
 list_release(tui_list *l)
 {
     free(l->idx);
+    free(l->keys);
     free(l->filter);
     memset(l, 0, sizeof(*l));
 }
@@ -568,6 +581,8 @@ tui_state_init(struct tui *t, hf_cli *cli)
 void
 tui_state_release(struct tui *t)
 {
+    if (t == NULL)
+        return;
     free(t->init);
     free(t->live);
     free(t->moved);
