@@ -68,5 +68,9 @@ $T resize-window -x 80 -y 24
 wait_for 'fit: ok'
 keys 2; snap ewkinos_80x24_2_channels.txt 'Channels '
 keys 3; snap ewkinos_80x24_3_params.txt '┌ Parameters '
+# sorted: Parameters by |pull|, then inverted; Channels by chi2/n
+keys '<' '<'; snap ewkinos_80x24_3_params_sort_pull.txt 'sorted by'
+keys I; snap ewkinos_80x24_3_params_sort_inv.txt '(inverted)'
+keys 2 '<'; snap ewkinos_80x24_2_channels_sort.txt 'sorted by'
 keys q
 wait_for 'EXIT 0'
