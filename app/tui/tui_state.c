@@ -645,30 +645,40 @@ tui_lines_finish(tui_lines *v, char ***out)
     return v->n;
 }
 
-static const struct tui *rank_t;
+/* Rankings of the overview: by key, largest first (desc) or smallest first; NaN as cmp_double
+ * puts it (first in a descending ranking, last in an ascending one). */
 static int
-cmp_chi2(const void *a, const void *b)
+cmp_rank_desc(const void *a, const void *b)
 {
-    const tui_chan *ca = &rank_t->chan[*(const size_t *)a], *cb = &rank_t->chan[*(const size_t *)b];
-    bool post = rank_t->have_fit;
-    double x = (post ? ca->chi2_post : ca->chi2_pre) / (double)(ca->nbins ? ca->nbins : 1);
-    double y = (post ? cb->chi2_post : cb->chi2_pre) / (double)(cb->nbins ? cb->nbins : 1);
-    return cmp_double(y, x);
+    return cmp_double(((const tui_sortkey *)b)->k, ((const tui_sortkey *)a)->k);
 }
+
 static int
-cmp_abspull(const void *a, const void *b)
+cmp_rank_asc(const void *a, const void *b)
 {
-    double x = fabs(tui_pull(rank_t, *(const size_t *)a, NULL));
-    double y = fabs(tui_pull(rank_t, *(const size_t *)b, NULL));
-    return cmp_double(y, x);
+    return cmp_double(((const tui_sortkey *)a)->k, ((const tui_sortkey *)b)->k);
 }
-static int
-cmp_ratio(const void *a, const void *b)
+
+/* Sort idx[0..n) by key (0: channel deviance per bin, 1: |pull|, 2: post/pre sigma) through the
+ * scratch ks (n entries). */
+static void
+rank(const struct tui *t, size_t *idx, tui_sortkey *ks, size_t n, int key)
 {
-    double x, y;
-    tui_pull(rank_t, *(const size_t *)a, &x);
-    tui_pull(rank_t, *(const size_t *)b, &y);
-    return cmp_double(x, y);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = idx[k];
+        ks[k].i = i;
+        if (key == 0) {
+            const tui_chan *c = &t->chan[i];
+            ks[k].k = (t->have_fit ? c->chi2_post : c->chi2_pre) / (double)(c->nbins ? c->nbins : 1);
+        } else if (key == 1) {
+            ks[k].k = fabs(tui_pull(t, i, NULL));
+        } else {
+            tui_pull(t, i, &ks[k].k);
+        }
+    }
+    qsort(ks, n, sizeof(*ks), key == 2 ? cmp_rank_asc : cmp_rank_desc);
+    for (size_t k = 0; k < n; k++)
+        idx[k] = ks[k].i;
 }
 
 /* The overview as lines of text (caller frees each and the array). Returns the count, or
@@ -720,13 +730,13 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
 
     size_t nidx = m->nchan > m->npar ? m->nchan : m->npar;
     size_t *idx = malloc((nidx ? nidx : 1) * sizeof(*idx));
-    if (idx == NULL) {
+    tui_sortkey *ks = malloc((nidx ? nidx : 1) * sizeof(*ks));
+    if (idx == NULL || ks == NULL) {
         v.nomem = true;
     } else {
-        rank_t = t;
         for (size_t c = 0; c < m->nchan; c++)
             idx[c] = c;
-        qsort(idx, m->nchan, sizeof(*idx), cmp_chi2);
+        rank(t, idx, ks, m->nchan, 0);
         tui_lines_add(&v, "Worst-fitting channels (%s, Poisson deviance / bins)",
             t->have_fit ? "post-fit" : "pre-fit");
         for (size_t k = 0; k < m->nchan && k < top; k++) {
@@ -743,7 +753,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                     idx[n++] = p;
             tui_lines_add(&v, "%s", "");
             tui_lines_add(&v, "Most pulled parameters ((value - nominal) / pre-fit sigma)");
-            qsort(idx, n, sizeof(*idx), cmp_abspull);
+            rank(t, idx, ks, n, 1);
             if (n == 0)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
@@ -754,7 +764,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
             tui_lines_add(&v, "%s", "");
             tui_lines_add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
                 t->oc_threshold);
-            qsort(idx, n, sizeof(*idx), cmp_ratio);
+            rank(t, idx, ks, n, 2);
             if (n == 0)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
@@ -763,8 +773,9 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                     r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
             }
         }
-        free(idx);
     }
+    free(idx);
+    free(ks);
     return tui_lines_finish(&v, out);
 }
 
