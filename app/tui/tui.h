@@ -269,10 +269,12 @@ struct tui {
 };
 
 
-/* tui_state.c */
+/* session.c: helpers below everything else in app/tui */
 double tui_now(void);
 void tui_message(struct tui *t, bool error, const char *fmt, ...) HF_PRINTF(3, 4);
 void tui_log(struct tui *t, const char *fmt, ...) HF_PRINTF(2, 3);
+size_t tui_cps(const char *s); /* code points of UTF-8 text: its terminal columns here */
+int tui_cmp_double(double a, double b);
 
 /* Lines of text built for a pane (overview, sources, decorrelation); the caller frees s[]. */
 typedef struct tui_lines {
@@ -284,31 +286,32 @@ void tui_lines_add(tui_lines *v, const char *fmt, ...) HF_PRINTF(2, 3);
 /* Hand v's lines to *out and return their count; after an ENOMEM free them, set *out = NULL and
  * return (size_t)-1. */
 size_t tui_lines_finish(tui_lines *v, char ***out);
-void tui_layout(struct tui *t, int cols, int lines);
+void tui_lines_free(char **lines, size_t n);
+double tui_param_step(const struct tui *t, size_t p);
+const double *tui_best(const struct tui *t);
+double tui_pull(const struct tui *t, size_t p, double *ratio);
+bool tui_syst_keep(const struct tui *t, size_t p);
 void tui_list_rebuild(struct tui *t, tui_list *l);
 tui_list *tui_focused_list(struct tui *t);
 void tui_list_move(tui_list *l, long delta);
 void tui_list_clamp(tui_list *l, int rows);
 size_t tui_current_channel(const struct tui *t);
 size_t tui_current_param(const struct tui *t);
+
+/* state.c: model-derived data and the session's life cycle */
 void tui_update_live(struct tui *t);
 void tui_set_fit(struct tui *t, hf_fit_result *res);
 void tui_set_cfit(struct tui *t, hf_fit_result *res);
 void tui_drop_cfit(struct tui *t);
 int tui_start_fit(struct tui *t, bool from_live);
-double tui_param_step(const struct tui *t, size_t p);
-const double *tui_best(const struct tui *t);
-double tui_pull(const struct tui *t, size_t p, double *ratio);
-int tui_export(struct tui *t, const char *path);
-void tui_default_export_name(const struct tui *t, char *buf, size_t n);
-
 int tui_state_init(struct tui *t, hf_cli *cli);
 void tui_state_release(struct tui *t);
 size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
 size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
-void tui_lines_free(char **lines, size_t n);
 
-/* tui_plot.c */
+/* plot.c */
+int tui_export(struct tui *t, const char *path);
+void tui_default_export_name(const struct tui *t, char *buf, size_t n);
 int tui_live_yields(struct tui *t);
 int tui_yields_prefit(struct tui *t);
 int tui_yields_postfit(struct tui *t);
@@ -325,10 +328,9 @@ unsigned tui_key(struct tui *t, int ch);
 size_t tui_help_lines(const struct tui *t, const char ***out);
 void tui_hints(const struct tui *t, char *buf, size_t n, int maxcols);
 
-/* tui_syst.c */
+/* syst.c */
 void tui_syst_prepare(struct tui *t);
 void tui_syst_release(tui_syst *s);
-bool tui_syst_keep(const struct tui *t, size_t p);
 size_t tui_syst_nentries(const struct tui *t);
 const hf_systematics_entry *tui_syst_entry(const struct tui *t, size_t k);
 const char *tui_syst_flag_text(const struct tui *t, size_t p, char *buf, size_t n);
@@ -354,7 +356,7 @@ bool tui_worker_take(tui_worker *w, tui_result *out);
 void tui_result_release(tui_result *r);
 void tui_worker_stop(tui_worker *w);
 
-/* tui_density.c */
+/* density.c */
 int tui_dens_start(tui_dens *d);
 void tui_dens_submit(tui_dens *d);
 void tui_dens_cancel(tui_dens *d);
@@ -366,6 +368,8 @@ bool tui_dens_adjust(struct tui *t, int k, int dir);
 bool tui_dens_toggle_boot(struct tui *t); /* b: bootstrap bands on/off */
 bool tui_dens_cost_view(struct tui *t);   /* c: the cost axis and its figure */
 void tui_dens_status(tui_dens *d, char *buf, size_t n);
+
+void tui_layout(struct tui *t, int cols, int lines);
 
 /* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */
 typedef struct tui_opts {

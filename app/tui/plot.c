@@ -1,4 +1,4 @@
-/* app/tui/tui_plot.c - the figures behind the explorer's plots, without curses: yields with
+/* app/tui/plot.c - the figures behind the explorer's plots, without curses: yields with
  * uncertainty bands pre-fit, post-fit and at the slider's values, the stack scene of a channel
  * (render/plot_stack.h) and export of the current figure through the Cairo backend. */
 #include "app/tui/tui.h"

@@ -1,4 +1,4 @@
-/* app/tui/tui_syst.c - the Systematics screen's data, without curses: the two-point parameters
+/* app/tui/syst.c - the Systematics screen's data, without curses: the two-point parameters
  * (core/diag/systematics.h) with their flags, the constraint sources at the best fit
  * (core/diag/constraints.h), the detail's figures (render/plot_syst.h) and text, and the
  * decorrelate-and-refit job (core/diag/decorrelate.h, fitted on the worker thread). */
@@ -61,13 +61,6 @@ tui_syst_release(tui_syst *s)
     free(s->shape);
     free(s->con_idx);
     memset(s, 0, sizeof(*s));
-}
-
-/* True when parameter p has a normsys or histosys (a row of the Systematics list). */
-bool
-tui_syst_keep(const struct tui *t, size_t p)
-{
-    return t->syst.analysed && p < t->m->npar && t->syst.count[p] > 0;
 }
 
 static int
@@ -325,21 +318,12 @@ num(double v, char fmt, char *buf, size_t n)
     return buf;
 }
 
-static int
-cps(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 /* s in exactly w columns: padded, or its head and tail around an ellipsis (names often differ
  * only at the end: "SRmm_eMLLa_lowmet_deltaM_low_cuts" / "..._high_cuts"). Returns buf. */
 static const char *
 clip(const char *s, int w, bool ascii, char *buf, size_t n)
 {
-    int len = cps(s), head = w, tail = 0, col = 0;
+    int len = (int)tui_cps(s), head = w, tail = 0, col = 0;
     size_t o = 0;
     if (len > w) {
         tail = (w - 1) / 2;
@@ -424,7 +408,7 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     /* the name column as wide as the longest name (up to what leaves a 10-cell bar) */
     int namew = 17;
     for (size_t ch = 0; ch < nc; ch++)
-        namew = cps(m->chan[ch]->name) > namew ? cps(m->chan[ch]->name) : namew;
+        namew = (int)tui_cps(m->chan[ch]->name) > namew ? (int)tui_cps(m->chan[ch]->name) : namew;
     namew = namew > width - 23 ? width - 23 : namew;
     namew = namew < 12 ? 12 : namew;
     int barw = width - namew - 13 < 30 ? width - namew - 13 : 30;
@@ -505,7 +489,7 @@ decor_lines(const struct tui *t, tui_lines *v, int width)
     int namew = 23; /* "original (all channels)" */
     for (size_t i = 0; i < s->dec.nsplit; i++)
         namew =
-            cps(split_label(&s->dec.split[i])) > namew ? cps(split_label(&s->dec.split[i])) : namew;
+            (int)tui_cps(split_label(&s->dec.split[i])) > namew ? (int)tui_cps(split_label(&s->dec.split[i])) : namew;
     if (width - 36 - namew < 13)
         namew = width - 36 - 13 > 16 ? width - 36 - 13 : 16;
     int barw = width - 36 - namew < 25 ? width - 36 - namew : 25;
