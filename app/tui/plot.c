@@ -183,22 +183,6 @@ tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, do
     return s;
 }
 
-static bool
-has_ext(const char *path, const char *ext)
-{
-    size_t n = strlen(path), e = strlen(ext);
-    if (n < e)
-        return false;
-    for (size_t i = 0; i < e; i++) {
-        char a = path[n - e + i];
-        if (a >= 'A' && a <= 'Z')
-            a = (char)(a - 'A' + 'a');
-        if (a != ext[i])
-            return false;
-    }
-    return true;
-}
-
 /* Sanitise a channel name for a file name. */
 static void
 safe_name(const char *in, char *out, size_t n)
@@ -242,115 +226,10 @@ tui_default_export_name(const struct tui *t, char *buf, size_t n)
     }
 }
 
-/* Export the current view's figure to path (format from the extension). Reports the outcome in
- * the status line; returns 0 or -1. */
-int
-tui_export(struct tui *t, const char *path)
-{
-    hf_format fmt;
-    if (has_ext(path, ".png"))
-        fmt = HF_FORMAT_PNG;
-    else if (has_ext(path, ".pdf"))
-        fmt = HF_FORMAT_PDF;
-    else if (has_ext(path, ".svg"))
-        fmt = HF_FORMAT_SVG;
-    else {
-        tui_message(t, true, "export: '%s' needs a .png, .pdf or .svg extension", path);
-        return -1;
-    }
-    hf_scene **pages = NULL, *one = NULL;
-    size_t npages = 0;
-    if (t->view == TUI_V_CHANNELS || t->view == TUI_V_SLIDER) {
-        one = tui_stack_scene(t, tui_current_channel(t), tui_stack_point(t), 0, 0);
-        if (one != NULL) {
-            pages = &one;
-            npages = 1;
-        }
-    } else {
-        pages = tui_view_scenes(t, &npages);
-    }
-    if (pages == NULL || npages == 0) {
-        tui_message(t, true, "export: no figure for this view%s",
-                    t->have_fit || t->view == TUI_V_DENSITY ? "" : " before a fit (press f)");
-        free(pages);
-        return -1;
-    }
-    hf_cairo_options o = {0};
-    o.format = fmt;
-    o.dpi = 150;
-    hf_error err = {0};
-    int rc = 0;
-    /* PDF takes every page; PNG and SVG hold one, the first */
-    hf_cairo_doc *d = hf_cairo_doc_open(path, &o, &err);
-    if (d == NULL)
-        rc = -1;
-    for (size_t i = 0; rc == 0 && i < (fmt == HF_FORMAT_PDF ? npages : 1); i++)
-        rc = hf_cairo_doc_add(d, pages[i], &err);
-    if (d != NULL) {
-        if (rc == 0)
-            rc = hf_cairo_doc_close(d, &err);
-        else
-            hf_cairo_doc_abort(d);
-    }
-    for (size_t i = 0; i < npages; i++)
-        hf_scene_free(pages[i]);
-    if (pages != &one)
-        free(pages);
-    if (rc < 0)
-        tui_message(t, true, "export: %s: %s", path, hf_error_msg(&err));
-    else if (fmt != HF_FORMAT_PDF && npages > 1)
-        tui_message(t, false, "wrote %s (page 1 of %zu; .pdf takes them all)", path, npages);
-    else
-        tui_message(t, false, "wrote %s", path);
-    hf_error_release(&err);
-    return rc < 0 ? -1 : 0;
-}
-
-/* The figure pages of the Parameters view (render/plot_pulls.h, sorted like the list) or the
- * Correlations view (render/plot_corr.h, pruned at the view's threshold). Returns an array of
- * *n scenes (caller frees each and the array), NULL without a fit or on ENOMEM. */
+/* The stack figure of the current channel at the current point, one page (Channels, Slider). */
 hf_scene **
-tui_view_scenes(struct tui *t, size_t *n)
+tui_stack_pages(struct tui *t, size_t *n)
 {
     *n = 0;
-    if (t->view == TUI_V_SYST)
-        return tui_syst_scenes(t, n);
-    if (t->view == TUI_V_DENSITY) {
-        hf_scene *s = tui_dens_scene(&t->dens);
-        hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;
-        if (pages == NULL) {
-            hf_scene_free(s);
-            return NULL;
-        }
-        pages[0] = s;
-        *n = 1;
-        return pages;
-    }
-    if (!t->have_fit)
-        return NULL;
-    hf_error err = {0};
-    hf_scene **pages = NULL;
-    if (t->view == TUI_V_CORR) {
-        hf_corr_options o;
-        hf_corr_options_init(&o);
-        o.threshold = t->corr_threshold > 0 ? t->corr_threshold : 1e-9;
-        hf_scene *s = hf_plot_corr(t->m, &t->fit, &o, &err);
-        if (s != NULL) {
-            pages = malloc(sizeof(hf_scene *));
-            if (pages == NULL)
-                hf_scene_free(s);
-            else {
-                pages[0] = s;
-                *n = 1;
-            }
-        }
-    } else {
-        hf_pulls_options o = {0};
-        o.sort = t->parl.sort_col == 3   ? HF_PULL_SORT_PULL
-                 : t->parl.sort_col == 4 ? HF_PULL_SORT_CONSTRAINT
-                                         : HF_PULL_SORT_MODEL;
-        pages = hf_plot_pulls(t->m, &t->fit, &o, n, &err);
-    }
-    hf_error_release(&err);
-    return pages;
+    return tui_one_page(tui_stack_scene(t, tui_current_channel(t), tui_stack_point(t), 0, 0), n);
 }

@@ -358,3 +358,18 @@ tui_syst_keep(const struct tui *t, size_t p)
 {
     return t->syst.analysed && p < t->m->npar && t->syst.count[p] > 0;
 }
+
+/* A one-page array holding s (the caller frees it and s), *n = 1; NULL (s freed) when s is NULL
+ * or on ENOMEM. */
+hf_scene **
+tui_one_page(hf_scene *s, size_t *n)
+{
+    hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;
+    if (pages == NULL) {
+        hf_scene_free(s);
+        return NULL;
+    }
+    pages[0] = s;
+    *n = 1;
+    return pages;
+}

@@ -55,6 +55,79 @@ tui_update_live(struct tui *t)
         tui_live_yields(t);
 }
 
+/* Move parameter p of the slider by delta (clamped to its bounds) and recompute the live yields:
+ * the slider step (no allocation: tui_update_live works in buffers made at start). */
+static unsigned
+slide(struct tui *t, size_t p, double delta)
+{
+    const hf_param *pp = &t->m->par[p];
+    double v = t->live[p] + delta;
+    if (v < pp->lo)
+        v = pp->lo;
+    if (v > pp->hi)
+        v = pp->hi;
+    t->live[p] = v;
+    t->moved[p] = v != tui_best(t)[p];
+    t->live_is_cfit = false; /* the sliders no longer show the conditional fit */
+    tui_update_live(t);
+    return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+}
+
+/* The slider keys of the Parameters and Slider views on the selected parameter: left/right (a
+ * tenth of its step), shifted (a whole step), +/-, = (back to the best fit), r (every slider
+ * back to the global best fit, never to a conditional fit's values). */
+unsigned
+tui_slider_act(struct tui *t, tui_action act)
+{
+    if (act == TUI_ACT_RESETALL) {
+        memcpy(t->live, tui_best(t), t->m->npar * sizeof(double));
+        memset(t->moved, 0, t->m->npar * sizeof(bool));
+        tui_drop_cfit(t);
+        tui_update_live(t);
+        tui_message(t, false, "sliders reset to the %s",
+                    t->have_fit ? "global best fit" : "nominal");
+        return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    }
+    if (t->m->npar == 0 || t->parl.nvis == 0)
+        return 0;
+    size_t p = t->parl.idx[t->parl.sel];
+    if (act == TUI_ACT_RESETPAR) {
+        t->live[p] = tui_best(t)[p];
+        t->moved[p] = false;
+        t->live_is_cfit = false;
+        tui_update_live(t);
+        return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    }
+    double unit = tui_param_step(t, p);
+    double d = act == TUI_ACT_BIGLEFT || act == TUI_ACT_BIGRIGHT ? unit : 0.1 * unit;
+    if (act == TUI_ACT_LEFT || act == TUI_ACT_BIGLEFT || act == TUI_ACT_NUDGEDOWN)
+        d = -d;
+    return slide(t, p, d);
+}
+
+/* Go to view v (the one way views change): the density lab starts when first opened, the
+ * Systematics analysis is made once. The loop lays the new view out before drawing it. */
+unsigned
+tui_goto(struct tui *t, tui_view_id v)
+{
+    t->view = v;
+    if (v == TUI_V_DENSITY && !t->dens.submitted)
+        tui_dens_submit(&t->dens);
+    if (v == TUI_V_SYST)
+        tui_syst_prepare(t);
+    return TUI_DIRTY_ALL;
+}
+
+/* Open the detail overlay of parameter p, or of the current channel when p is (size_t)-1. */
+unsigned
+tui_open_detail(struct tui *t, size_t p)
+{
+    t->overlay = TUI_OV_DETAIL;
+    t->detail_par = p;
+    t->help_top = 0;
+    return TUI_DIRTY_ALL;
+}
+
 /* Take over a finished fit (res is moved, not copied) and recompute post-fit numbers. */
 void
 tui_set_fit(struct tui *t, hf_fit_result *res)

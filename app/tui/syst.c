@@ -201,18 +201,6 @@ tui_syst_scene(const struct tui *t)
     return sc;
 }
 
-static hf_scene **
-one_page(hf_scene *s, size_t *n)
-{
-    hf_scene **pages = s != NULL ? malloc(sizeof(hf_scene *)) : NULL;
-    if (pages == NULL) {
-        hf_scene_free(s);
-        return NULL;
-    }
-    pages[0] = s;
-    *n = 1;
-    return pages;
-}
 
 /* Export pages: in the detail, the parameter's templates or interpolation on every
  * channel/sample (the selected one first), else the constraint-sources figure of the most
@@ -246,7 +234,7 @@ tui_syst_scenes(struct tui *t, size_t *n)
         if (pages != NULL)
             *n = ne;
     } else if (s->have_con && s->con.n > 0) {
-        pages = one_page(hf_plot_syst_constraints(t->m, &s->con, 20, t->oc_threshold, &err), n);
+        pages = tui_one_page(hf_plot_syst_constraints(t->m, &s->con, 20, t->oc_threshold, &err), n);
     }
     hf_error_release(&err);
     return pages;

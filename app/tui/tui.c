@@ -1,8 +1,8 @@
 /* app/tui/tui.c - the explorer's session: terminal setup and teardown, the main loop
  * (input -> state -> redraw, one thread owning curses) and the hidden --bench mode. */
-#include "app/tui/tui.h"
+#include "app/tui/chrome.h"
+#include "app/tui/view.h"
 
-#include <curses.h>
 #include <langinfo.h>
 #include <poll.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #define MIN_COLS  60
 #define MIN_LINES 20
 
-/* Recompute the layout for a cols x lines terminal. */
+/* A new terminal size: the current view is laid out again before the next frame. */
 void
 tui_layout(struct tui *t, int cols, int lines)
 {
@@ -21,7 +21,62 @@ tui_layout(struct tui *t, int cols, int lines)
     t->lines = lines;
     t->too_small = cols < MIN_COLS || lines < MIN_LINES;
     int lw = cols / 4;
-    t->left_w = lw < 28 ? 28 : lw;
+    t->left_w = lw < TUI_MIN_LEFT ? TUI_MIN_LEFT : lw;
+    t->laid_out = false;
+}
+
+/* One key: the prompt and overlays first, then the current view, then the global keys. Returns
+ * the panes to redraw. */
+unsigned
+tui_key(struct tui *t, int ch)
+{
+    unsigned dirty = 0;
+    tui_action act;
+    int arg;
+    if (tui_key_modal(t, ch, &dirty) || !tui_key_lookup(t, ch, &act, &arg, &dirty))
+        return dirty;
+    const struct tui_view *v = tui_view_of(t->view);
+    if (v->key != NULL && v->key(t, act, &dirty))
+        return dirty;
+    return tui_key_global(t, act, arg);
+}
+
+/* Paint the panes in `dirty`, then one doupdate(). The body is painted whole when any of its
+ * panes is dirty: at most a few thousand cells, far under a frame. */
+static void
+frame(struct tui *t, unsigned dirty)
+{
+    if (t->too_small) {
+        tui_chrome_too_small(t);
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    /* a full repaint starts from blank cells, so no pane can leave stale text behind; curses
+     * still sends only the cells that changed */
+    if ((dirty & TUI_DIRTY_ALL) == TUI_DIRTY_ALL)
+        erase();
+    if (dirty & TUI_DIRTY_OVERLAY || t->overlay != TUI_OV_NONE)
+        dirty |= TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    if (dirty & TUI_DIRTY_TOP)
+        tui_chrome_top(t);
+    if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
+        const struct tui_view *v = tui_view_of(t->view);
+        if (!t->laid_out || t->laid_view != t->view) {
+            v->layout(t, (tui_rect){1, 0, t->lines - 2, t->cols});
+            t->laid_out = true;
+            t->laid_view = t->view;
+        }
+        v->draw(t);
+        const char **help = NULL;
+        size_t nhelp = t->overlay == TUI_OV_HELP ? tui_help_lines(t, &help) : 0;
+        if (t->overlay != TUI_OV_NONE)
+            tui_chrome_overlay(t, help, nhelp);
+    }
+    if (dirty & (TUI_DIRTY_STATUS | TUI_DIRTY_LEFT | TUI_DIRTY_MAIN))
+        tui_chrome_status(t, tui_hints);
+    wnoutrefresh(stdscr);
+    doupdate();
 }
 
 /* R: load the workspace again with the same options. While curses owns the terminal, stderr
@@ -99,6 +154,7 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->lines = keep.lines;
     t->left_w = keep.left_w;
     t->too_small = keep.too_small;
+    t->laid_out = false; /* the names' widths may have changed */
     if ((t->worker = tui_worker_start()) == NULL)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
@@ -255,7 +311,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
         if (t->fit_state == TUI_FIT_RUNNING && !t->test_mode)
             t->dirty |= TUI_DIRTY_TOP; /* the spinner */
         if (t->dirty) {
-            tui_draw(t, t->dirty);
+            frame(t, t->dirty);
             t->dirty = 0;
         }
     }
@@ -271,26 +327,26 @@ ms_since(double t0)
 static void
 bench(struct tui *t, double t_start)
 {
-    tui_draw(t, TUI_DIRTY_ALL);
+    frame(t, TUI_DIRTY_ALL);
     double first = ms_since(t_start);
     int n = 200;
     t->view = TUI_V_CHANNELS;
-    tui_draw(t, TUI_DIRTY_ALL);
+    frame(t, TUI_DIRTY_ALL);
     double worst_c = 0, t0 = tui_now();
     for (int i = 0; i < n; i++) {
         double t1 = tui_now();
-        tui_draw(t, tui_key(t, i % 50 < 25 ? 'j' : 'k'));
+        frame(t, tui_key(t, i % 50 < 25 ? 'j' : 'k'));
         double d = ms_since(t1);
         worst_c = d > worst_c ? d : worst_c;
     }
     double mean_c = ms_since(t0) / n;
     t->view = TUI_V_SLIDER;
-    tui_draw(t, TUI_DIRTY_ALL);
+    frame(t, TUI_DIRTY_ALL);
     double worst_s = 0;
     t0 = tui_now();
     for (int i = 0; i < n; i++) {
         double t1 = tui_now();
-        tui_draw(t, tui_key(t, i % 20 < 10 ? KEY_RIGHT : KEY_LEFT));
+        frame(t, tui_key(t, i % 20 < 10 ? KEY_RIGHT : KEY_LEFT));
         double d = ms_since(t1);
         worst_s = d > worst_s ? d : worst_s;
     }

@@ -32,7 +32,7 @@ enum {
     TUI_DIRTY_ALL = 0x1f
 };
 
-typedef enum tui_view {
+typedef enum tui_view_id {
     TUI_V_OVERVIEW = 0,
     TUI_V_CHANNELS,
     TUI_V_PARAMS,
@@ -42,7 +42,71 @@ typedef enum tui_view {
     TUI_V_LOG,
     TUI_V_SYST, /* key 8: after the original seven, so their numbers stay */
     TUI_NVIEWS
-} tui_view;
+} tui_view_id;
+
+/* What a key does (keys.c's table maps keys to actions per view; a view's key callback gets the
+ * action first, the global keys after). */
+typedef enum tui_action {
+    TUI_ACT_NONE = 0,
+    TUI_ACT_DOWN,
+    TUI_ACT_UP,
+    TUI_ACT_LEFT,
+    TUI_ACT_RIGHT,
+    TUI_ACT_BIGLEFT,
+    TUI_ACT_BIGRIGHT,
+    TUI_ACT_TOP,
+    TUI_ACT_BOTTOM,
+    TUI_ACT_HALFDOWN,
+    TUI_ACT_HALFUP,
+    TUI_ACT_PAGEDOWN,
+    TUI_ACT_PAGEUP,
+    TUI_ACT_ENTER,
+    TUI_ACT_ESC,
+    TUI_ACT_TAB,
+    TUI_ACT_BTAB,
+    TUI_ACT_VIEW,
+    TUI_ACT_SEARCH,
+    TUI_ACT_NEXT,
+    TUI_ACT_PREV,
+    TUI_ACT_SORTL,
+    TUI_ACT_SORTR,
+    TUI_ACT_SORTINV,
+    TUI_ACT_PREPOST,
+    TUI_ACT_DENSBOOT,
+    TUI_ACT_DENSCOST,
+    TUI_ACT_LOGY,
+    TUI_ACT_NUDGEUP,
+    TUI_ACT_NUDGEDOWN,
+    TUI_ACT_RESETPAR,
+    TUI_ACT_RESETALL,
+    TUI_ACT_FIT,
+    TUI_ACT_CANCEL,
+    TUI_ACT_HOLD,
+    TUI_ACT_THRDOWN,
+    TUI_ACT_THRUP,
+    TUI_ACT_EXPORT,
+    TUI_ACT_ASCII,
+    TUI_ACT_RELOAD,
+    TUI_ACT_REDRAW,
+    TUI_ACT_HELP,
+    TUI_ACT_QUIT,
+    TUI_ACT_QUITNOW,
+    TUI_ACT_DECOR
+} tui_action;
+
+/* A screen rectangle (rows y..y+h, columns x..x+w). */
+typedef struct tui_rect {
+    int y, x, h, w;
+} tui_rect;
+
+/* The current view's pane geometry, computed once by its layout callback (on a resize, a view
+ * change or a reload), read by its draw callback. */
+typedef struct tui_panes {
+    tui_rect body;  /* between the top and status lines */
+    tui_rect left;  /* the left column */
+    tui_rect below; /* under the left column (Slider: the channel list) */
+    tui_rect main;  /* right of the left column */
+} tui_panes;
 
 #define TUI_VMASK(v) (1u << (v))
 #define TUI_VANY     0xffffu
@@ -235,7 +299,7 @@ struct tui {
     tui_worker *worker; /* NULL: no thread, fits unavailable */
     tui_dens dens;
     /* view state */
-    tui_view view;
+    tui_view_id view;
     int focus;                 /* 0 = left list, 1 = second list (slider: channels) */
     tui_list chl, parl, corrl; /* channels, parameters, correlation rows */
     tui_list systl;            /* Systematics: parameters with a normsys or histosys */
@@ -245,6 +309,7 @@ struct tui {
     double oc_threshold;   /* over-constrained: post/pre sigma below this */
     double corr_threshold; /* correlation pruning */
     size_t corr_col;       /* heat-map cursor column (position in corrl.idx) */
+    size_t corr_coloff;    /* first heat-map column shown */
     tui_overlay overlay;
     size_t detail_par; /* parameter shown in the detail overlay */
     size_t help_top;
@@ -261,7 +326,10 @@ struct tui {
     char **log;
     size_t nlog, log_top;
     /* layout */
-    int cols, lines, left_w;
+    int cols, lines, left_w; /* left_w: the left column (mouse clicks select in it) */
+    tui_panes panes;
+    bool laid_out;         /* panes valid for laid_view at cols x lines */
+    tui_view_id laid_view;
     bool too_small;
     unsigned dirty;
     bool quit;
@@ -297,6 +365,7 @@ void tui_list_move(tui_list *l, long delta);
 void tui_list_clamp(tui_list *l, int rows);
 size_t tui_current_channel(const struct tui *t);
 size_t tui_current_param(const struct tui *t);
+hf_scene **tui_one_page(hf_scene *s, size_t *n);
 
 /* state.c: model-derived data and the session's life cycle */
 void tui_update_live(struct tui *t);
@@ -308,9 +377,14 @@ int tui_state_init(struct tui *t, hf_cli *cli);
 void tui_state_release(struct tui *t);
 size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
 size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
+unsigned tui_slider_act(struct tui *t, tui_action act);
+unsigned tui_goto(struct tui *t, tui_view_id v);
+unsigned tui_open_detail(struct tui *t, size_t p);
+
+/* export.c */
+int tui_export(struct tui *t, const char *path);
 
 /* plot.c */
-int tui_export(struct tui *t, const char *path);
 void tui_default_export_name(const struct tui *t, char *buf, size_t n);
 int tui_live_yields(struct tui *t);
 int tui_yields_prefit(struct tui *t);
@@ -321,10 +395,12 @@ const char *tui_point_name(tui_point pt);
 const char *tui_live_label(const struct tui *t);
 hf_scene *tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in,
                           double height_in);
-hf_scene **tui_view_scenes(struct tui *t, size_t *n);
+hf_scene **tui_stack_pages(struct tui *t, size_t *n);
 
-/* tui_keys.c */
-unsigned tui_key(struct tui *t, int ch);
+/* keys.c */
+bool tui_key_modal(struct tui *t, int ch, unsigned *dirty);
+bool tui_key_lookup(struct tui *t, int ch, tui_action *act, int *arg, unsigned *dirty);
+unsigned tui_key_global(struct tui *t, tui_action act, int arg);
 size_t tui_help_lines(const struct tui *t, const char ***out);
 void tui_hints(const struct tui *t, char *buf, size_t n, int maxcols);
 
@@ -340,11 +416,6 @@ hf_scene **tui_syst_scenes(struct tui *t, size_t *n);
 size_t tui_syst_lines(const struct tui *t, int width, char ***out);
 int tui_syst_decorrelate(struct tui *t);
 void tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error *err);
-
-/* tui_draw.c */
-int tui_colors_init(struct tui *t);
-void tui_colors_release(void);
-void tui_draw(struct tui *t, unsigned dirty);
 
 /* worker.c */
 tui_worker *tui_worker_start(void);
@@ -370,6 +441,7 @@ bool tui_dens_cost_view(struct tui *t);   /* c: the cost axis and its figure */
 void tui_dens_status(tui_dens *d, char *buf, size_t n);
 
 void tui_layout(struct tui *t, int cols, int lines);
+unsigned tui_key(struct tui *t, int ch);
 
 /* tui.c: the whole interactive session on an already-loaded cli; returns an exit code. */
 typedef struct tui_opts {

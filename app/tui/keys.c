@@ -1,0 +1,477 @@
+/* app/tui/keys.c - the one key table (htop Action_setBindings, ncdu keys[]): every binding with
+ * the views it works in and its help text. The help overlay and the status-bar hints are generated
+ * from it, so they cannot drift from what the keys do. Also the keys no view takes: the prompt,
+ * the overlays, and the global actions (lists, view changes, fit, export, quit). Keys change
+ * state only; the loop paints. */
+#include "app/tui/tui.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CTRL(c) ((c)&0x1f)
+#define V(x)    TUI_VMASK(TUI_V_##x)
+#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
+#define PLOTS   (V(CHANNELS) | V(SLIDER))
+
+typedef struct tui_binding {
+    int keys[4];        /* 0-terminated */
+    const char *label;  /* UTF-8 key names for the help overlay */
+    const char *alabel; /* ASCII names (NULL: same as label) */
+    unsigned views;     /* TUI_VMASK bits */
+    tui_action act;
+    int arg;
+    const char *help;
+    const char *hint; /* short status-bar hint, NULL: help overlay only */
+} tui_binding;
+
+/* One binding per entry reads better as a table than as clang-format would wrap it. */
+/* clang-format off */
+static const tui_binding keytab[] = {
+    {{'j', KEY_DOWN}, "j/k ↓/↑", "j/k Down/Up", LISTS, TUI_ACT_DOWN, 0, "move the selection", "move"},
+    {{'k', KEY_UP}, NULL, NULL, LISTS, TUI_ACT_UP, 0, NULL, NULL},
+    {{KEY_RIGHT}, "← →", "Left Right", V(SLIDER) | V(PARAMS), TUI_ACT_RIGHT, 0,
+     "move the selected parameter by 0.1 sigma (slider)", "slide"},
+    {{KEY_LEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), TUI_ACT_LEFT, 0, NULL, NULL},
+    {{KEY_SRIGHT}, "Shift-← →", "Shift-Left Right", V(SLIDER) | V(PARAMS), TUI_ACT_BIGRIGHT, 0,
+     "move the selected parameter by 1 sigma", NULL},
+    {{KEY_SLEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), TUI_ACT_BIGLEFT, 0, NULL, NULL},
+    {{KEY_RIGHT}, "← →", "Left Right", V(CORR), TUI_ACT_RIGHT, 0, "move the heat-map column", NULL},
+    {{KEY_LEFT}, NULL, NULL, V(CORR), TUI_ACT_LEFT, 0, NULL, NULL},
+    {{KEY_LEFT}, NULL, NULL, V(SYST), TUI_ACT_LEFT, 0, NULL, NULL}, /* back: see Enter → below */
+    {{KEY_RIGHT}, "← →", "Left Right", V(DENSITY), TUI_ACT_RIGHT, 0,
+     "change the selected density-lab setting (restarts the experiment)", "change"},
+    {{KEY_LEFT}, NULL, NULL, V(DENSITY), TUI_ACT_LEFT, 0, NULL, NULL},
+    {{'+'}, "+ -", NULL, V(SLIDER) | V(PARAMS), TUI_ACT_NUDGEUP, 0,
+     "nudge the selected parameter by 0.1 sigma", NULL},
+    {{'-'}, NULL, NULL, V(SLIDER) | V(PARAMS), TUI_ACT_NUDGEDOWN, 0, NULL, NULL},
+    {{'='}, "=", NULL, V(SLIDER) | V(PARAMS), TUI_ACT_RESETPAR, 0,
+     "selected parameter back to the best fit (or nominal)", NULL},
+    {{'r'}, "r", NULL, V(SLIDER) | V(PARAMS), TUI_ACT_RESETALL, 0, "reset every slider", "reset"},
+    {{'h'}, "h", NULL, V(SLIDER), TUI_ACT_HOLD, 0,
+     "refit holds moved parameters fixed / releases them", "hold"},
+    {{'g', KEY_HOME}, "g/G Home/End", NULL, LISTS, TUI_ACT_TOP, 0, "first / last row", NULL},
+    {{'G', KEY_END}, NULL, NULL, LISTS, TUI_ACT_BOTTOM, 0, NULL, NULL},
+    {{CTRL('d')}, "Ctrl-d/u", NULL, LISTS, TUI_ACT_HALFDOWN, 0, "half page down / up", NULL},
+    {{CTRL('u')}, NULL, NULL, LISTS, TUI_ACT_HALFUP, 0, NULL, NULL},
+    {{KEY_NPAGE, ' '}, "PgDn/PgUp Space", NULL, LISTS, TUI_ACT_PAGEDOWN, 0, "page down / up", NULL},
+    {{KEY_PPAGE}, NULL, NULL, LISTS, TUI_ACT_PAGEUP, 0, NULL, NULL},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
+     TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels)", "open"},
+    {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
+     "open a systematic (templates, interpolation, sources, decorrelation) / back", "open"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), TUI_ACT_ENTER, 0,
+     "start the density experiment again (a new seed)", "restart"},
+    {{27}, "Esc", NULL, TUI_VANY, TUI_ACT_ESC, 0,
+     "close overlay or prompt; cancel a running fit; clear the filter", NULL},
+    {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, TUI_ACT_TAB, 0,
+     "next / previous view (Slider: pane; an open systematic: its panes)", "view"},
+    {{KEY_BTAB}, NULL, NULL, TUI_VANY, TUI_ACT_BTAB, 0, NULL, NULL},
+    {{'1'}, "1 … 8", "1 ... 8", TUI_VANY, TUI_ACT_VIEW, TUI_V_OVERVIEW,
+     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics",
+     NULL},
+    {{'2'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_CHANNELS, NULL, NULL},
+    {{'3'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_PARAMS, NULL, NULL},
+    {{'4'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_CORR, NULL, NULL},
+    {{'5'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_SLIDER, NULL, NULL},
+    {{'6'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_DENSITY, NULL, NULL},
+    {{'7'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_LOG, NULL, NULL},
+    {{'8'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_SYST, NULL, NULL},
+    {{'/'}, "/", NULL, FILTERS, TUI_ACT_SEARCH, 0,
+     "filter the list by name (Enter keeps, Esc clears)", "filter"},
+    {{'n'}, "n/N", NULL, FILTERS, TUI_ACT_NEXT, 0,
+     "next / previous match", NULL},
+    {{'N'}, NULL, NULL, FILTERS, TUI_ACT_PREV, 0, NULL, NULL},
+    {{'<'}, "< > I", NULL, V(CHANNELS) | V(PARAMS) | V(SYST), TUI_ACT_SORTL, 0,
+     "sort by the column left / right, invert the order", "sort"},
+    {{'>'}, NULL, NULL, V(CHANNELS) | V(PARAMS) | V(SYST), TUI_ACT_SORTR, 0, NULL, NULL},
+    {{'I'}, NULL, NULL, V(CHANNELS) | V(PARAMS) | V(SYST), TUI_ACT_SORTINV, 0, NULL, NULL},
+    {{'p'}, "p", NULL, V(CHANNELS), TUI_ACT_PREPOST, 0, "toggle pre-fit / post-fit",
+     "pre/post"},
+    {{'l'}, "l", NULL, PLOTS, TUI_ACT_LOGY, 0, "toggle log y axis", "log-y"},
+    {{'b'}, "b c", NULL, V(DENSITY), TUI_ACT_DENSBOOT, 0,
+     "density lab: bootstrap bands on/off / cost view (MSE against compute)", "bootstrap"},
+    {{'c'}, NULL, NULL, V(DENSITY), TUI_ACT_DENSCOST, 0, NULL, "cost"},
+    {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR) | V(SYST), TUI_ACT_THRDOWN, 0,
+     "lower / raise the threshold (over-constrained; correlation pruning)", "threshold"},
+    {{'T'}, NULL, NULL, V(PARAMS) | V(CORR) | V(SYST), TUI_ACT_THRUP, 0, NULL, NULL},
+    {{'d'}, "d", NULL, V(SYST), TUI_ACT_DECOR, 0,
+     "split the parameter per channel and refit; pulls beside the original", "decorrelate"},
+    {{'f'}, "f", NULL, TUI_VANY & ~V(DENSITY), TUI_ACT_FIT, 0,
+     "fit in the background (Slider: from the slider's values)", "fit"},
+    {{'x'}, "x", NULL, TUI_VANY, TUI_ACT_CANCEL, 0,
+     "cancel the running fit (Density lab: the experiment)", NULL},
+    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY) | V(SYST), TUI_ACT_EXPORT, 0,
+     "export the current plot (.png .pdf .svg) through Cairo", "export"},
+    {{'a'}, "a", NULL, TUI_VANY, TUI_ACT_ASCII, 0, "switch Unicode / ASCII glyphs", NULL},
+    {{'R'}, "R", NULL, TUI_VANY, TUI_ACT_RELOAD, 0, "reload the workspace from disk (and refit)", NULL},
+    {{CTRL('l')}, "Ctrl-L", NULL, TUI_VANY, TUI_ACT_REDRAW, 0, "repaint the screen", NULL},
+    {{'?', KEY_F(1)}, "? F1", NULL, TUI_VANY, TUI_ACT_HELP, 0, "this help", "help"},
+    {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, TUI_ACT_QUIT, 0,
+     "close the overlay or the open systematic, or quit", "quit"},
+    {{'Q', CTRL('c')}, "Q Ctrl-C", NULL, TUI_VANY, TUI_ACT_QUITNOW, 0, "quit at once", NULL},
+};
+/* clang-format on */
+
+#define NKEYS (sizeof(keytab) / sizeof(keytab[0]))
+
+/* The binding of key ch in the current view, NULL when it has none. */
+static const tui_binding *
+lookup(const struct tui *t, int ch)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (!(keytab[i].views & TUI_VMASK(t->view)))
+            continue;
+        for (size_t k = 0; k < 4 && keytab[i].keys[k] != 0; k++)
+            if (keytab[i].keys[k] == ch)
+                return &keytab[i];
+    }
+    return NULL;
+}
+
+/* The help overlay's lines, generated from the table (static storage, rebuilt each call; the
+ * table is constant, so the lines are too). Returns the count. */
+size_t
+tui_help_lines(const struct tui *t, const char ***out)
+{
+    static char buf[NKEYS][160];
+    static const char *lines[NKEYS + 2];
+    size_t n = 0;
+    lines[n++] = "Key bindings (from the key table; also in docs/tui.md)";
+    lines[n++] = "";
+    for (size_t i = 0; i < NKEYS; i++) {
+        const tui_binding *b = &keytab[i];
+        if (b->help == NULL)
+            continue;
+        const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
+        /* pad by code points, not bytes, so UTF-8 arrows line up */
+        size_t cps = 0;
+        for (const char *s = lab; *s; s++)
+            cps += ((unsigned char)*s & 0xc0) != 0x80;
+        int pad = cps < 18 ? (int)(18 - cps) : 1;
+        snprintf(buf[i], sizeof(buf[i]), "  %s%*s%s", lab, pad, "", b->help);
+        lines[n++] = buf[i];
+    }
+    *out = lines;
+    return n;
+}
+
+/* Status-bar hints for the current view: the table's short hints, in table order. */
+void
+tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
+{
+    size_t len = 0;
+    int cols = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NKEYS; i++) {
+        const tui_binding *b = &keytab[i];
+        if (b->hint == NULL || !(b->views & TUI_VMASK(t->view)))
+            continue;
+        const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
+        char key[2] = {(char)b->keys[0], '\0'}; /* a key listed under its neighbour's label */
+        if (lab == NULL && b->keys[0] > ' ' && b->keys[0] < 127)
+            lab = key;
+        if (lab == NULL)
+            continue;
+        /* first key name only, up to the first space ("j/k ↓/↑" -> "j/k") */
+        size_t kl = strcspn(lab, " ");
+        if (b->act == TUI_ACT_RIGHT && t->view != TUI_V_CORR)
+            kl = strlen(lab);
+        int w = snprintf(buf + len, n - len, "%s%.*s %s", len ? "  " : " ", (int)kl, lab, b->hint);
+        int wc = 0; /* columns: count code points, not bytes */
+        for (int k = 0; w > 0 && k < w; k++)
+            wc += ((unsigned char)buf[len + (size_t)k] & 0xc0) != 0x80;
+        if (w < 0 || (size_t)w >= n - len || cols + wc > maxcols) {
+            buf[len] = '\0';
+            return;
+        }
+        len += (size_t)w;
+        cols += wc;
+    }
+}
+
+static int
+list_rows(const struct tui *t)
+{
+    int r = t->lines - 4; /* top, bottom, list header, frame */
+    return r > 1 ? r : 1;
+}
+
+static void
+sort_step(struct tui *t, tui_list *l, int d)
+{
+    int ncol = 5; /* both lists have five sortable columns */
+    l->sort_col = (l->sort_col + d + ncol) % ncol;
+    tui_list_rebuild(t, l);
+    static const char *const ccol[] = {"name", "bins", "data", "model", "chi2/ndof"};
+    static const char *const pcol[] = {"pyhf order", "value", "error", "|pull|", "constraint"};
+    tui_message(t, false, "sorted by %s%s", (l == &t->chl ? ccol : pcol)[l->sort_col],
+                l->sort_inv ? " (inverted)" : "");
+}
+
+/* Keys typed into the status-line prompt (search filter or export path). */
+static unsigned
+prompt_key(struct tui *t, int ch)
+{
+    tui_list *l = tui_focused_list(t);
+    if (ch == 27 || ch == CTRL('c') || ch == CTRL('g')) {
+        if (t->prompt_kind == 1 && l != NULL) {
+            free(l->filter);
+            l->filter = NULL;
+            tui_list_rebuild(t, l);
+        }
+        t->prompt_kind = 0;
+        return TUI_DIRTY_ALL;
+    }
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        int kind = t->prompt_kind;
+        t->prompt_kind = 0;
+        if (kind == 2) {
+            if (t->prompt_len > 0)
+                tui_export(t, t->prompt);
+        } else if (kind == 1 && l != NULL && l->nvis == 0) {
+            tui_message(t, true, "no match for '%s'", t->prompt);
+        }
+        return TUI_DIRTY_ALL;
+    }
+    if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (t->prompt_len > 0) {
+            /* drop a whole UTF-8 sequence */
+            do
+                t->prompt_len--;
+            while (t->prompt_len > 0 && ((unsigned char)t->prompt[t->prompt_len] & 0xc0) == 0x80);
+            t->prompt[t->prompt_len] = '\0';
+        }
+    } else if (ch == CTRL('u')) {
+        t->prompt_len = 0;
+        t->prompt[0] = '\0';
+    } else if (ch >= 32 && ch < 256 && ch != 127 && t->prompt_len + 1 < sizeof(t->prompt)) {
+        t->prompt[t->prompt_len++] = (char)ch;
+        t->prompt[t->prompt_len] = '\0';
+    } else {
+        return 0;
+    }
+    if (t->prompt_kind == 1 && l != NULL) {
+        free(l->filter);
+        l->filter = strdup(t->prompt);
+        tui_list_rebuild(t, l);
+    }
+    return TUI_DIRTY_ALL;
+}
+
+/* Keys the overlays take: scrolling, Q quits, anything else closes. */
+static unsigned
+overlay_key(struct tui *t, int ch)
+{
+    if (ch == 'Q' || ch == CTRL('c')) {
+        t->quit = true;
+        return 0;
+    }
+    if ((ch == 'j' || ch == KEY_DOWN || ch == ' ' || ch == KEY_NPAGE)) {
+        t->help_top += ch == 'j' || ch == KEY_DOWN ? 1 : 10;
+        return TUI_DIRTY_ALL;
+    }
+    if ((ch == 'k' || ch == KEY_UP || ch == KEY_PPAGE)) {
+        size_t d = ch == KEY_PPAGE ? 10 : 1;
+        t->help_top = t->help_top > d ? t->help_top - d : 0;
+        return TUI_DIRTY_ALL;
+    }
+    if (ch == KEY_RESIZE)
+        return TUI_DIRTY_ALL;
+    t->overlay = TUI_OV_NONE;
+    return TUI_DIRTY_ALL;
+}
+
+/* Before the table: an error message goes at the next key; the prompt and the overlays take
+ * every key; a screen too small takes all but the quit keys. True (with *dirty) when taken. */
+bool
+tui_key_modal(struct tui *t, int ch, unsigned *dirty)
+{
+    if (t->msg_error) { /* errors stay until a key is pressed */
+        t->msg_error = false;
+        t->msg[0] = '\0';
+    }
+    *dirty = 0;
+    if (t->prompt_kind != 0)
+        *dirty = prompt_key(t, ch) | TUI_DIRTY_STATUS;
+    else if (t->overlay != TUI_OV_NONE)
+        *dirty = overlay_key(t, ch);
+    else if (!(t->too_small && ch != 'q' && ch != 'Q' && ch != CTRL('c') && ch != KEY_F(10)))
+        return false;
+    return true;
+}
+
+/* The action of key ch in the current view (and its argument: a view for TUI_ACT_VIEW); for a
+ * key without one, false after saying so for a printable key (*dirty). */
+bool
+tui_key_lookup(struct tui *t, int ch, tui_action *act, int *arg, unsigned *dirty)
+{
+    const tui_binding *b = lookup(t, ch);
+    *dirty = 0;
+    if (b == NULL) {
+        if (ch >= 32 && ch < 127) {
+            tui_message(t, false, "key '%c' does nothing here (? for help)", ch);
+            *dirty = TUI_DIRTY_STATUS;
+        }
+        return false;
+    }
+    *act = b->act;
+    *arg = b->arg;
+    return true;
+}
+
+/* Moves in the focused list. */
+static unsigned
+list_key(struct tui *t, tui_action act)
+{
+    tui_list *l = tui_focused_list(t);
+    long page = list_rows(t), d;
+    switch (act) {
+    case TUI_ACT_DOWN:
+    case TUI_ACT_UP:
+    case TUI_ACT_NEXT:
+    case TUI_ACT_PREV:
+        if (l != NULL)
+            tui_list_move(l, act == TUI_ACT_DOWN || act == TUI_ACT_NEXT ? 1 : -1);
+        return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
+    case TUI_ACT_TOP:
+    case TUI_ACT_BOTTOM:
+        if (l != NULL)
+            tui_list_move(l, act == TUI_ACT_TOP ? -(long)l->nvis : (long)l->nvis);
+        return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    default: /* half and whole pages */
+        d = act == TUI_ACT_HALFDOWN || act == TUI_ACT_HALFUP ? page / 2 : page;
+        if (l != NULL)
+            tui_list_move(l, act == TUI_ACT_HALFUP || act == TUI_ACT_PAGEUP ? -d : d);
+        return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+    }
+}
+
+/* Esc: cancel a running fit (a split fit first), else clear the focused list's filter. */
+static unsigned
+escape(struct tui *t)
+{
+    tui_list *l = tui_focused_list(t);
+    if (t->syst.dstate == TUI_DECOR_RUNNING) {
+        tui_worker_cancel(t->worker);
+        tui_message(t, false, "cancelling the split fit");
+    } else if (t->fit_state == TUI_FIT_RUNNING) {
+        tui_worker_cancel(t->worker);
+        tui_message(t, false, "cancelling the fit");
+    } else if (l != NULL && l->filter != NULL) {
+        free(l->filter);
+        l->filter = NULL;
+        tui_list_rebuild(t, l);
+    }
+    return TUI_DIRTY_ALL;
+}
+
+/* The list and view actions no view took: search, sort, thresholds. */
+static unsigned
+list_action(struct tui *t, tui_action act)
+{
+    tui_list *l = tui_focused_list(t);
+    switch (act) {
+    case TUI_ACT_SEARCH:
+        if (l == NULL)
+            return 0;
+        t->prompt_kind = 1;
+        snprintf(t->prompt, sizeof(t->prompt), "%s", l->filter ? l->filter : "");
+        t->prompt_len = strlen(t->prompt);
+        return TUI_DIRTY_STATUS;
+    case TUI_ACT_SORTL:
+    case TUI_ACT_SORTR:
+        if (l != NULL)
+            sort_step(t, l, act == TUI_ACT_SORTR ? 1 : -1);
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_SORTINV:
+        if (l != NULL) {
+            l->sort_inv = !l->sort_inv;
+            sort_step(t, l, 0);
+        }
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_THRDOWN:
+    case TUI_ACT_THRUP:
+        t->oc_threshold =
+            fmin(1.0, fmax(0.05, t->oc_threshold + (act == TUI_ACT_THRUP ? 0.05 : -0.05)));
+        tui_message(t, false, "over-constrained below %.2f of the pre-fit sigma",
+                    t->oc_threshold);
+        return TUI_DIRTY_ALL;
+    default:
+        return list_key(t, act);
+    }
+}
+
+/* The keys no view took (after the view's key callback). Returns the panes to redraw. */
+unsigned
+tui_key_global(struct tui *t, tui_action act, int arg)
+{
+    switch (act) {
+    case TUI_ACT_DOWN:
+    case TUI_ACT_UP:
+    case TUI_ACT_NEXT:
+    case TUI_ACT_PREV:
+    case TUI_ACT_TOP:
+    case TUI_ACT_BOTTOM:
+    case TUI_ACT_HALFDOWN:
+    case TUI_ACT_HALFUP:
+    case TUI_ACT_PAGEDOWN:
+    case TUI_ACT_PAGEUP:
+    case TUI_ACT_SEARCH:
+    case TUI_ACT_SORTL:
+    case TUI_ACT_SORTR:
+    case TUI_ACT_SORTINV:
+    case TUI_ACT_THRDOWN:
+    case TUI_ACT_THRUP:
+        return list_action(t, act);
+    case TUI_ACT_ESC:
+        return escape(t);
+    case TUI_ACT_TAB:
+    case TUI_ACT_BTAB:
+        return tui_goto(t, (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) %
+                                         TUI_NVIEWS));
+    case TUI_ACT_VIEW:
+        return tui_goto(t, (tui_view_id)arg);
+    case TUI_ACT_LOGY:
+        t->logy = !t->logy;
+        return TUI_DIRTY_MAIN;
+    case TUI_ACT_FIT:
+        tui_start_fit(t, false);
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_CANCEL:
+        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING) {
+            tui_worker_cancel(t->worker);
+            tui_message(t, false, "cancelling the fit");
+        } else {
+            tui_message(t, false, "no fit is running");
+        }
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_EXPORT:
+        t->prompt_kind = 2;
+        tui_default_export_name(t, t->prompt, sizeof(t->prompt));
+        t->prompt_len = strlen(t->prompt);
+        return TUI_DIRTY_STATUS;
+    case TUI_ACT_ASCII:
+        t->ascii = !t->ascii;
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_RELOAD:
+        t->reload = true;
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_HELP:
+        t->overlay = TUI_OV_HELP;
+        t->help_top = 0;
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_QUIT: /* from the top level q quits too; overlays were handled before */
+    case TUI_ACT_QUITNOW:
+        t->quit = true;
+        return 0;
+    default: /* the views' own actions, in a view that did not take them */
+        return 0;
+    }
+}
