@@ -27,7 +27,6 @@ typedef struct cpair {
 static cpair pairs[512];
 static int npairs; /* pairs[1..npairs] are initialised; 0 is the default pair */
 
-
 /* Nearest of the 8 ANSI colours, for terminals without 256 colours. */
 static int
 basic_colour(hf_rgb c)
@@ -270,7 +269,8 @@ blit(struct tui *t, const hf_cellgrid *g, int y, int x)
                 a |= A_DIM;
             if (cl->fg.role == HF_ROLE_DATA)
                 a |= A_BOLD;
-            short pr = tui_pair(t, tui_ink_colour(t, cl->fg, cl->fgmap), tui_ink_colour(t, cl->bg, cl->bgmap));
+            short pr = tui_pair(t, tui_ink_colour(t, cl->fg, cl->fgmap),
+                                tui_ink_colour(t, cl->bg, cl->bgmap));
             tui_put_cp(t, y + r, x + c, cl->cp, a, pr);
         }
 }
@@ -324,7 +324,7 @@ tui_draw_stack(struct tui *t, tui_rect r)
     const char *state = pt == TUI_PT_LIVE ? tui_live_label(t) : tui_point_name(pt);
     if (t->postfit && !t->have_fit && t->view == TUI_V_CHANNELS)
         state = t->fit_state == TUI_FIT_RUNNING ? "pre-fit (post-fit: fitting...)"
-                                                 : "pre-fit (post-fit: no fit)";
+                                                : "pre-fit (post-fit: no fit)";
     if (pt == TUI_PT_LIVE && t->live_is_cfit && t->cfit_label != NULL)
         snprintf(title, sizeof(title), "%s%s%s", t->cfit_label, t->logy ? tui_sep(t) : "",
                  t->logy ? "log y" : ""); /* the channel is in the plot's own title */
@@ -360,8 +360,7 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
         else if (t->test_mode)
             snprintf(fit, nf, "fit: running %s it %d ", sp, t->fit_iter);
         else if (t->fit_iter == 0)
-            snprintf(fit, nf, "fit: running %s starting  %.1fs (x cancels) ", sp,
-                     t->fit_secs);
+            snprintf(fit, nf, "fit: running %s starting  %.1fs (x cancels) ", sp, t->fit_secs);
         else
             snprintf(fit, nf, "fit: running %s it %d  NLL %.6g  %.1fs ", sp, t->fit_iter,
                      t->fit_nll, t->fit_secs);
@@ -387,8 +386,7 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
         snprintf(fit_s, ns, "fit: idle ");
         break;
     case TUI_FIT_RUNNING:
-        snprintf(fit_s, ns, "%s it %d ", t->cfit_running ? "cond. fit" : "fit",
-                 t->fit_iter);
+        snprintf(fit_s, ns, "%s it %d ", t->cfit_running ? "cond. fit" : "fit", t->fit_iter);
         break;
     case TUI_FIT_DONE:
         snprintf(fit_s, ns, "fit: ok ");
@@ -424,8 +422,8 @@ tui_chrome_top(struct tui *t)
     /* preference order: (fit text, tabs, left part); -1: the file name clipped to the room */
     static const struct {
         int fit_long, tabs_long, left;
-    } pref[] = {{1, 1, 0}, {1, 1, 1}, {1, 1, 2}, {1, 0, 1}, {1, 0, 2},
-                {0, 0, 1}, {0, 0, 2}, {0, 0, -1}};
+    } pref[] = {{1, 1, 0}, {1, 1, 1}, {1, 1, 2}, {1, 0, 1},
+                {1, 0, 2}, {0, 0, 1}, {0, 0, 2}, {0, 0, -1}};
     const char *fitstr = fit_s, *lstr = NULL;
     bool full_tabs = false;
     int lw = 0;
@@ -521,7 +519,8 @@ tui_sort_mark(const struct tui *t, const tui_list *l, int col)
 }
 
 void
-tui_text_pane(struct tui *t, int y, int x, int h, int w, const char *title, char **lines, size_t n, size_t top)
+tui_text_pane(struct tui *t, int y, int x, int h, int w, const char *title, char **lines, size_t n,
+              size_t top)
 {
     tui_box(t, y, x, h, w, title, true);
     for (int r = 0; r < h - 2; r++) {
@@ -531,7 +530,8 @@ tui_text_pane(struct tui *t, int y, int x, int h, int w, const char *title, char
 }
 
 static void
-draw_overlay_box(struct tui *t, char **lines, const char *const *clines, size_t n, const char *title, size_t *top)
+draw_overlay_box(struct tui *t, char **lines, const char *const *clines, size_t n,
+                 const char *title, size_t *top)
 {
     int W = t->cols, H = t->lines;
     int maxw = 20;
@@ -557,7 +557,7 @@ draw_overlay_box(struct tui *t, char **lines, const char *const *clines, size_t 
         size_t k = *top + (size_t)r;
         if (k < n)
             tui_put_field(t, y + 1 + r, x + 2, w - 4, lines ? lines[k] : clines[k],
-                      k == 0 && clines ? A_BOLD : A_NORMAL, 0);
+                          k == 0 && clines ? A_BOLD : A_NORMAL, 0);
     }
     if (*top + (size_t)rows < n)
         tui_put_str(t, y + h - 1, x + w - 12, 10, TUI_G(" ↓ more ", " v more "), A_BOLD, 0);
@@ -567,7 +567,8 @@ void
 tui_chrome_overlay(struct tui *t, const char *const *help, size_t nhelp)
 {
     if (t->overlay == TUI_OV_HELP) {
-        draw_overlay_box(t, NULL, help, nhelp, "Help (j/k scroll, any other key closes)", &t->help_top);
+        draw_overlay_box(t, NULL, help, nhelp, "Help (j/k scroll, any other key closes)",
+                         &t->help_top);
     } else if (t->overlay == TUI_OV_DETAIL) {
         char **lines = NULL;
         size_t n = tui_detail_lines(t, t->detail_par, &lines);

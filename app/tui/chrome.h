@@ -37,7 +37,7 @@ void tui_draw_scene(struct tui *t, int y, int x, int h, int w, hf_scene *s, cons
 void tui_draw_stack(struct tui *t, tui_rect r);
 
 /* The widest left column beside a figure (Channels allows more: its numbers are the point). */
-#define TUI_LEFT_CAP(w) ((w) * 9 / 20)
+#define TUI_LEFT_CAP(w) ((w)*9 / 20)
 void tui_split(struct tui *t, tui_rect body, int lw, int cap);
 void tui_layout_whole(struct tui *t, tui_rect body);
 

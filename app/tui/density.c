@@ -1,6 +1,6 @@
 /* app/tui/density.c - the Density lab view's experiment thread and settings, without curses:
- * one pthread runs core/density/density.h in batches of repetitions and hands a result snapshot (and one
- * repetition's example) to the UI after each batch, so the figures fill in live. */
+ * one pthread runs core/density/density.h in batches of repetitions and hands a result snapshot
+ * (and one repetition's example) to the UI after each batch, so the figures fill in live. */
 #include "app/tui/tui.h"
 
 #include <math.h>
@@ -22,10 +22,10 @@ static const size_t rep_choices[] = {50, 100, 200, 500, 1000};
 static const double bw_choices[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
 static const size_t boot_choices[] = {0, 20, 50};
 static const double cost_choices[] = {0, 10, 100, 1000, 10000}; /* c_sim / c_gen */
-#define COST_SIM      1e-2 /* seconds per simulated event on the cost axis */
-#define COST_DEFAULT  1000 /* the ratio the cost view turns on */
-#define BOOT_DEFAULT  20
-#define NCH(a) (sizeof(a) / sizeof((a)[0]))
+#define COST_SIM     1e-2 /* seconds per simulated event on the cost axis */
+#define COST_DEFAULT 1000 /* the ratio the cost view turns on */
+#define BOOT_DEFAULT 20
+#define NCH(a)       (sizeof(a) / sizeof((a)[0]))
 
 static void
 free_results(tui_dens *d)
@@ -352,7 +352,8 @@ tui_dens_toggle_boot(struct tui *t)
     j->boot = j->boot > 0 ? 0 : BOOT_DEFAULT;
     if (j->boot > 0)
         t->dens.figure = HF_DENSITY_FIG_COVERAGE;
-    else if (t->dens.figure == HF_DENSITY_FIG_COVERAGE || t->dens.figure == HF_DENSITY_FIG_BOOTSTRAP)
+    else if (t->dens.figure == HF_DENSITY_FIG_COVERAGE ||
+             t->dens.figure == HF_DENSITY_FIG_BOOTSTRAP)
         t->dens.figure = HF_DENSITY_FIG_MSE;
     pthread_mutex_unlock(&t->dens.mu);
     return true;

@@ -397,8 +397,7 @@ list_action(struct tui *t, tui_action act)
     case TUI_ACT_THRUP:
         t->oc_threshold =
             fmin(1.0, fmax(0.05, t->oc_threshold + (act == TUI_ACT_THRUP ? 0.05 : -0.05)));
-        tui_message(t, false, "over-constrained below %.2f of the pre-fit sigma",
-                    t->oc_threshold);
+        tui_message(t, false, "over-constrained below %.2f of the pre-fit sigma", t->oc_threshold);
         return TUI_DIRTY_ALL;
     default:
         return list_key(t, act);
@@ -431,8 +430,9 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         return escape(t);
     case TUI_ACT_TAB:
     case TUI_ACT_BTAB:
-        return tui_goto(t, (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) %
-                                         TUI_NVIEWS));
+        return tui_goto(
+            t,
+            (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS));
     case TUI_ACT_VIEW:
         return tui_goto(t, (tui_view_id)arg);
     case TUI_ACT_LOGY:

@@ -168,13 +168,12 @@ tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, do
         /* the slider's point is neither the pre- nor the post-fit one: the title says what it
          * is and where its band comes from, e.g. "SR · conditional fit: lumi held at 1.1" */
         bool cond = t->live_is_cfit && t->cfit_label != NULL;
-        char *title =
-            width_in > 0 /* a terminal pane: its box title holds the long label */
-                ? hf_scene_printf(s, "%s \xc2\xb7 %s", t->m->chan[c]->name,
-                                  cond ? "conditional fit" : "slider values")
-                : hf_scene_printf(s, "%s \xc2\xb7 %s \xc2\xb7 band: %s, rescaled",
-                                  t->m->chan[c]->name, tui_live_label(t),
-                                  t->have_fit ? "global fit" : "pre-fit");
+        char *title = width_in > 0 /* a terminal pane: its box title holds the long label */
+                          ? hf_scene_printf(s, "%s \xc2\xb7 %s", t->m->chan[c]->name,
+                                            cond ? "conditional fit" : "slider values")
+                          : hf_scene_printf(s, "%s \xc2\xb7 %s \xc2\xb7 band: %s, rescaled",
+                                            t->m->chan[c]->name, tui_live_label(t),
+                                            t->have_fit ? "global fit" : "pre-fit");
         if (title == NULL || hf_panel_set_title(s, s->panels[0], title) < 0) {
             hf_scene_free(s);
             return NULL;

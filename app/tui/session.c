@@ -148,7 +148,8 @@ static int
 cmp_key(const tui_sortkey *a, const tui_sortkey *b, bool inv)
 {
     if (isnan(a->k) || isnan(b->k))
-        return isnan(a->k) != isnan(b->k) ? isnan(a->k) - isnan(b->k) : (a->i > b->i) - (a->i < b->i);
+        return isnan(a->k) != isnan(b->k) ? isnan(a->k) - isnan(b->k)
+                                          : (a->i > b->i) - (a->i < b->i);
     int r = tui_cmp_double(a->k, b->k);
     if (r == 0)
         r = (a->i > b->i) - (a->i < b->i);

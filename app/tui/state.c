@@ -204,8 +204,8 @@ tui_set_cfit(struct tui *t, hf_fit_result *res)
     t->cfit_label = malloc(len);
     if (t->cfit_label != NULL) {
         if (nh == 1)
-            snprintf(t->cfit_label, len, "conditional fit: %s held at %.4g",
-                     t->m->par[first].name, t->cfit.x[first]);
+            snprintf(t->cfit_label, len, "conditional fit: %s held at %.4g", t->m->par[first].name,
+                     t->cfit.x[first]);
         else {
             size_t k = (size_t)snprintf(t->cfit_label, len, "conditional fit: %zu held (", nh);
             const char *sp = "";
@@ -269,7 +269,7 @@ tui_start_fit(struct tui *t, bool from_live)
         cond = cond || (fixed[p] && !t->m->fixed[p]);
     }
     int rc = tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m,
-                                     from_live ? t->live : t->init, fixed);
+                               from_live ? t->live : t->init, fixed);
     free(fixed);
     if (rc < 0) {
         tui_message(t, true,
@@ -284,8 +284,9 @@ tui_start_fit(struct tui *t, bool from_live)
     t->refit_live = from_live && !cond;
     t->cfit_running = cond;
     tui_log(t, "%s: started%s", cond ? "conditional fit" : "fit",
-            cond ? " holding the moved parameters at their slider values"
-            : from_live ? " from the slider's values" : "");
+            cond        ? " holding the moved parameters at their slider values"
+            : from_live ? " from the slider's values"
+                        : "");
     return 0;
 }
 
@@ -412,7 +413,8 @@ rank(const struct tui *t, size_t *idx, tui_sortkey *ks, size_t n, int key)
         ks[k].i = i;
         if (key == 0) {
             const tui_chan *c = &t->chan[i];
-            ks[k].k = (t->have_fit ? c->chi2_post : c->chi2_pre) / (double)(c->nbins ? c->nbins : 1);
+            ks[k].k =
+                (t->have_fit ? c->chi2_post : c->chi2_pre) / (double)(c->nbins ? c->nbins : 1);
         } else if (key == 1) {
             ks[k].k = fabs(tui_pull(t, i, NULL));
         } else {
@@ -438,8 +440,9 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
     }
     tui_lines_add(&v, "Workspace    %s", t->cli.ws_path);
     tui_lines_add(&v, "Measurement  %s   POI %s", m->meas && m->meas->name ? m->meas->name : "-",
-        m->poi >= 0 ? m->par[m->poi].name : "(none)");
-    tui_lines_add(&v,
+                  m->poi >= 0 ? m->par[m->poi].name : "(none)");
+    tui_lines_add(
+        &v,
         "Model        %zu channels, %zu samples, %zu bins, %zu parameters (%zu not fixed, %zu "
         "constrained)",
         m->nchan, m->nsamp, m->nbins, m->npar, nsfree, ncons);
@@ -448,11 +451,11 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
     tui_lines_add(&v, "%s", "");
     if (t->have_fit) {
         tui_lines_add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
-            t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
-            t->fit.twice_nll);
+                      t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
+                      t->fit.twice_nll);
         if (m->poi >= 0)
-            tui_lines_add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, t->fit.x[m->poi],
-                t->fit.err[m->poi]);
+            tui_lines_add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name,
+                          t->fit.x[m->poi], t->fit.err[m->poi]);
     } else if (t->fit_state == TUI_FIT_FAILED) {
         tui_lines_add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
     } else if (t->fit_state == TUI_FIT_RUNNING) {
@@ -462,12 +465,12 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
     }
     if (t->have_cfit) { /* apart from the global fit, which everything here describes */
         tui_lines_add(&v, "Slider       %s: %s, twice NLL %.6f%s",
-            t->cfit_label ? t->cfit_label : "conditional fit",
-            t->cfit.converged ? "converged" : "NOT converged", t->cfit.twice_nll,
-            t->have_fit ? "" : " (no global fit yet)");
+                      t->cfit_label ? t->cfit_label : "conditional fit",
+                      t->cfit.converged ? "converged" : "NOT converged", t->cfit.twice_nll,
+                      t->have_fit ? "" : " (no global fit yet)");
         if (m->poi >= 0 && !t->cfit.fixed[m->poi])
             tui_lines_add(&v, "             %s = %.4f +- %.4f (conditional; not the best fit)",
-                m->par[m->poi].name, t->cfit.x[m->poi], t->cfit.err[m->poi]);
+                          m->par[m->poi].name, t->cfit.x[m->poi], t->cfit.err[m->poi]);
     }
     tui_lines_add(&v, "%s", "");
 
@@ -481,13 +484,14 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
             idx[c] = c;
         rank(t, idx, ks, m->nchan, 0);
         tui_lines_add(&v, "Worst-fitting channels (%s, Poisson deviance / bins)",
-            t->have_fit ? "post-fit" : "pre-fit");
+                      t->have_fit ? "post-fit" : "pre-fit");
         for (size_t k = 0; k < m->nchan && k < top; k++) {
             const tui_chan *c = &t->chan[idx[k]];
             double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
             tui_lines_add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
-                m->chan[idx[k]]->name, chi2, c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1),
-                c->data, t->have_fit ? c->post : c->pre);
+                          m->chan[idx[k]]->name, chi2, c->nbins,
+                          chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
+                          t->have_fit ? c->post : c->pre);
         }
         if (t->have_fit) {
             size_t n = 0;
@@ -501,19 +505,20 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name, pull, r,
-                    fabs(pull) > 1 ? "   PULLED" : "");
+                tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name,
+                              pull, r, fabs(pull) > 1 ? "   PULLED" : "");
             }
             tui_lines_add(&v, "%s", "");
-            tui_lines_add(&v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
+            tui_lines_add(
+                &v, "Most constrained parameters (post-fit / pre-fit sigma; flagged below %.2f)",
                 t->oc_threshold);
             rank(t, idx, ks, n, 2);
             if (n == 0)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name, r, pull,
-                    r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+                tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name,
+                              r, pull, r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
             }
         }
     }
@@ -571,23 +576,23 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
             }
         tui_lines_add(&v, "Constraint   %s", con_text(pp, buf, sizeof(buf)));
         tui_lines_add(&v, "Init         %g   bounds [%g, %g]%s", pp->init, pp->lo, pp->hi,
-            m->fixed[p] ? "   FIXED" : "");
+                      m->fixed[p] ? "   FIXED" : "");
         if (t->have_fit) {
             double r, pull = tui_pull(t, p, &r);
             tui_lines_add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
             if (!isnan(pull))
                 tui_lines_add(&v, "Pull         %+.3f   post/pre sigma %.3f%s%s", pull, r,
-                    fabs(pull) > 1 ? "   PULLED" : "",
-                    r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+                              fabs(pull) > 1 ? "   PULLED" : "",
+                              r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
         } else {
             tui_lines_add(&v, "Best fit     (no fit yet: press f)");
         }
         tui_lines_add(&v, "Pre-fit      sigma %g", pp->con != HF_CON_NONE ? pp->sigma : NAN);
         tui_lines_add(&v, "Slider       %.6g%s", t->live[p],
-            t->live_is_cfit && t->moved[p]   ? "   (held in the conditional fit)"
-            : t->live_is_cfit                ? "   (conditional fit)"
-            : t->moved[p]                    ? "   (moved)"
-                                             : "");
+                      t->live_is_cfit && t->moved[p] ? "   (held in the conditional fit)"
+                      : t->live_is_cfit              ? "   (conditional fit)"
+                      : t->moved[p]                  ? "   (moved)"
+                                                     : "");
         tui_lines_add(&v, "%s", "");
         tui_lines_add(&v, "Affects (channel / sample):");
         size_t naff = 0;
@@ -597,8 +602,8 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                 const hf_term *tm = &m->term[cs->term0 + j];
                 if (!term_uses(cs, tm, p))
                     continue;
-                tui_lines_add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name, m->samp_name[cs->samp],
-                    hf_modtype_name(tm->type));
+                tui_lines_add(&v, "  %-28s %-24s %s", m->chan[cs->chan]->name,
+                              m->samp_name[cs->samp], hf_modtype_name(tm->type));
                 naff++;
                 break;
             }
@@ -612,12 +617,13 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
         tui_lines_add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
         tui_lines_add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
         if (t->have_fit)
-            tui_lines_add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post, s->nbins);
+            tui_lines_add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post,
+                          s->nbins);
         if (t->live_is_cfit && t->cfit_label != NULL)
             tui_lines_add(&v, "Slider       %s", t->cfit_label);
         tui_lines_add(&v, "%s", "");
         tui_lines_add(&v, "%-28s %12s %12s %12s", "Sample", "pre-fit", "post-fit",
-            t->live_is_cfit ? "conditional" : "slider");
+                      t->live_is_cfit ? "conditional" : "slider");
         for (size_t k = 0; k < m->ncs; k++) {
             const hf_cs *cs = &m->cs[k];
             if (cs->chan != c)

@@ -201,7 +201,6 @@ tui_syst_scene(const struct tui *t)
     return sc;
 }
 
-
 /* Export pages: in the detail, the parameter's templates or interpolation on every
  * channel/sample (the selected one first), else the constraint-sources figure of the most
  * constrained parameters. Caller frees each and the array; NULL when there is none. */
@@ -359,15 +358,17 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     }
     size_t i = s->have_con ? s->con_idx[p] : (size_t)-1;
     if (i == (size_t)-1) {
-        tui_lines_add(v, "%s has no constraint term or is fixed: the data alone set it.", m->par[p].name);
+        tui_lines_add(v, "%s has no constraint term or is fixed: the data alone set it.",
+                      m->par[p].name);
         return;
     }
     const hf_constraints_par *c = &s->con.p[i];
     char a[32], b[32], bar[256];
-    tui_lines_add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name, num(c->pull, 'p', a, 32), sig,
-        num(c->ratio, 'R', b, 32), c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
-    tui_lines_add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g", c->fisher,
-        c->fisher_aux);
+    tui_lines_add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name,
+                  num(c->pull, 'p', a, 32), sig, num(c->ratio, 'R', b, 32),
+                  c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+    tui_lines_add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g",
+                  c->fisher, c->fisher_aux);
     tui_lines_add(v, "%s", "");
     tui_lines_add(v, "Where the information comes from (shares of I):");
     /* largest share first, the prior in its place among them */
@@ -410,7 +411,7 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
             continue;
         }
         tui_lines_add(v, "  %s %6.1f%%  %s", clip(name, namew, t->ascii, nm, sizeof(nm)), 100 * f,
-            share_bar(f, barw, t->ascii, bar, 256));
+                      share_bar(f, barw, t->ascii, bar, 256));
         shown++;
     }
     if (rest)
@@ -429,8 +430,10 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     }
     tui_lines_add(v, "%s", "");
     tui_lines_add(v, "Constrained by (channels with at least 10%%): %s", ns ? list : "(the prior)");
-    tui_lines_add(v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
-    tui_lines_add(v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
+    tui_lines_add(
+        v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
+    tui_lines_add(
+        v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
 }
 
 /* Value, error, pull and post/pre ratio of parameter name in model m fitted by f. */
@@ -451,12 +454,14 @@ par_numbers(const hf_model *m, const hf_fit_result *f, const char *name, double 
 }
 
 static void
-decor_row(const struct tui *t, tui_lines *v, const char *label, const double *x, int namew, int barw)
+decor_row(const struct tui *t, tui_lines *v, const char *label, const double *x, int namew,
+          int barw)
 {
     char a[32], b[32], c[32], d[32], bar[256], nm[512];
     tui_lines_add(v, "  %s %9s %8s %6s %5s  %s", clip(label, namew, t->ascii, nm, sizeof(nm)),
-        num(x[0], 'e', a, 32), num(x[1], 'e', b, 32), num(x[2], 'p', c, 32), num(x[3], 'r', d, 32),
-        barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
+                  num(x[0], 'e', a, 32), num(x[1], 'e', b, 32), num(x[2], 'p', c, 32),
+                  num(x[3], 'r', d, 32),
+                  barw >= 7 ? pull_text(x[2], x[3], barw, t->ascii, bar, sizeof(bar)) : "");
 }
 
 /* A split parameter's row label: its channel, which is what tells the rows apart (the name is
@@ -476,43 +481,49 @@ decor_lines(const struct tui *t, tui_lines *v, int width)
     /* names as wide as the longest (at least 26); the pull bar takes what is left, up to 25 */
     int namew = 23; /* "original (all channels)" */
     for (size_t i = 0; i < s->dec.nsplit; i++)
-        namew =
-            (int)tui_cps(split_label(&s->dec.split[i])) > namew ? (int)tui_cps(split_label(&s->dec.split[i])) : namew;
+        namew = (int)tui_cps(split_label(&s->dec.split[i])) > namew
+                    ? (int)tui_cps(split_label(&s->dec.split[i]))
+                    : namew;
     if (width - 36 - namew < 13)
         namew = width - 36 - 13 > 16 ? width - 36 - 13 : 16;
     int barw = width - 36 - namew < 25 ? width - 36 - namew : 25;
     if (s->dstate == TUI_DECOR_NONE || s->dpar != s->par) {
         tui_lines_add(v, "d splits %s into one parameter per channel (each with its own", name);
-        tui_lines_add(v, "constraint), fits the new model on the worker thread and shows the split");
-        tui_lines_add(v, "parameters' pulls and constraints beside the original: opposite pulls show");
+        tui_lines_add(v,
+                      "constraint), fits the new model on the worker thread and shows the split");
+        tui_lines_add(v,
+                      "parameters' pulls and constraints beside the original: opposite pulls show");
         tui_lines_add(v, "regions that disagree. Same as: hfscope decorrelate --np %s", name);
         return;
     }
     if (s->dstate == TUI_DECOR_RUNNING) {
-        tui_lines_add(v, "Fitting the model with %s split into %zu parameters...", name, s->dec.nsplit);
+        tui_lines_add(v, "Fitting the model with %s split into %zu parameters...", name,
+                      s->dec.nsplit);
         if (!t->test_mode)
             tui_lines_add(v, "iteration %d  NLL %.8g   (x or Esc cancels)", s->diter, s->dnll);
         return;
     }
     if (s->dstate == TUI_DECOR_FAILED) {
-        tui_lines_add(v, "Decorrelation of %s failed: %s", name, s->dmsg ? s->dmsg : "unknown reason");
+        tui_lines_add(v, "Decorrelation of %s failed: %s", name,
+                      s->dmsg ? s->dmsg : "unknown reason");
         tui_lines_add(v, "d tries again.");
         return;
     }
     tui_lines_add(v, "Split per channel: %zu parameters %s_<channel>%s", s->dec.nsplit, name,
-        s->dfit.converged ? "" : "   (split fit NOT converged)");
+                  s->dfit.converged ? "" : "   (split fit NOT converged)");
     if (isfinite(s->tension)) /* before the table, which may be long */
-        tui_lines_add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension, s->ndof,
-            s->tension_p);
+        tui_lines_add(v, "Tension: 2 dNLL = %.3f for %zu degrees of freedom, p = %.3g", s->tension,
+                      s->ndof, s->tension_p);
     if (s->orig_held)
-        tui_lines_add(v, "(the explorer's fit held moved slider parameters fixed: f refits freely)");
+        tui_lines_add(v,
+                      "(the explorer's fit held moved slider parameters fixed: f refits freely)");
     tui_lines_add(v, "%s", "");
     char hd[512];
-    tui_lines_add(v, "  %s %9s %8s %6s %s  %s", clip("channel", namew, t->ascii, hd, sizeof(hd)), "value",
-        "error", "pull", t->ascii ? " s/s0" : " σ/σ₀",
-        barw < 25  ? ""
-        : t->ascii ? "-3          0          +3"
-                   : "−3          0          +3");
+    tui_lines_add(v, "  %s %9s %8s %6s %s  %s", clip("channel", namew, t->ascii, hd, sizeof(hd)),
+                  "value", "error", "pull", t->ascii ? " s/s0" : " σ/σ₀",
+                  barw < 25  ? ""
+                  : t->ascii ? "-3          0          +3"
+                             : "−3          0          +3");
     double x[4];
     if (par_numbers(m, &t->fit, name, x)) {
         char lab[128];

@@ -175,7 +175,7 @@ apply_fit(struct tui *t, tui_result *r)
     t->fit_secs = r->u.fit.secs;
     t->cfit_running = false;
     if (r->job == TUI_JOB_COND_FIT) {
-        t->fit_state = t->have_fit ? (t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED)
+        t->fit_state = t->have_fit          ? (t->fit.converged ? TUI_FIT_DONE : TUI_FIT_FAILED)
                        : t->fit_msg != NULL ? TUI_FIT_FAILED
                                             : TUI_FIT_IDLE;
         if (rc == 0) {

@@ -15,9 +15,9 @@
 #include "app/cli.h"
 #include "core/diag/constraints.h"
 #include "core/diag/decorrelate.h"
+#include "core/diag/systematics.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
-#include "core/diag/systematics.h"
 #include "core/model/workspace.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
@@ -125,9 +125,9 @@ typedef struct tui_list {
     size_t *idx; /* visible rows, in display order (nvis of them) */
     size_t nvis;
     tui_sortkey *keys; /* n, scratch for sorting */
-    size_t sel;   /* position in idx */
-    size_t top;   /* first visible position */
-    int sort_col; /* 0 = natural (pyhf) order */
+    size_t sel;        /* position in idx */
+    size_t top;        /* first visible position */
+    int sort_col;      /* 0 = natural (pyhf) order */
     bool sort_inv;
     char *filter; /* case-insensitive substring; NULL or "" = all */
 } tui_list;
@@ -178,8 +178,8 @@ typedef struct tui_dens_job {
     char *channel; /* a channel's summed nominal template as the truth */
     const hf_model *m;
     size_t n, bins, reps;
-    int rule;  /* hf_kde_rule */
-    double bw; /* multiple of the rule's bandwidth */
+    int rule;          /* hf_kde_rule */
+    double bw;         /* multiple of the rule's bandwidth */
     size_t boot;       /* bootstrap members per repetition, 0: off */
     double cost_ratio; /* cost of a simulated / a generated event, 0: no cost axis */
     unsigned long seed;
@@ -288,14 +288,14 @@ struct tui {
     char *fit_msg; /* failure reason */
     int fit_iter;
     double fit_nll, fit_secs;
-    double fit_t0; /* tui_now() when the running fit was submitted */
+    double fit_t0;   /* tui_now() when the running fit was submitted */
     bool refit_live; /* the running global fit started from the slider's values */
     /* conditional fit: a slider refit with moved parameters held fixed; shown in the Slider
      * only, labelled, never replacing the global best fit above */
     hf_fit_result cfit;
     bool have_cfit, live_is_cfit; /* live_is_cfit: the sliders still show it */
     bool cfit_running;
-    char *cfit_label;             /* "conditional fit: NAME held at V" */
+    char *cfit_label;   /* "conditional fit: NAME held at V" */
     tui_worker *worker; /* NULL: no thread, fits unavailable */
     tui_dens dens;
     /* view state */
@@ -328,14 +328,13 @@ struct tui {
     /* layout */
     int cols, lines, left_w; /* left_w: the left column (mouse clicks select in it) */
     tui_panes panes;
-    bool laid_out;         /* panes valid for laid_view at cols x lines */
+    bool laid_out; /* panes valid for laid_view at cols x lines */
     tui_view_id laid_view;
     bool too_small;
     unsigned dirty;
     bool quit;
     bool reload; /* R pressed: tui.c reloads between frames */
 };
-
 
 /* session.c: helpers below everything else in app/tui */
 double tui_now(void);

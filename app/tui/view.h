@@ -19,8 +19,8 @@ struct tui_view {
     hf_scene **(*scenes)(struct tui *t, size_t *n);
 };
 
-extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params,
-    tui_view_corr, tui_view_slider, tui_view_density, tui_view_log, tui_view_syst;
+extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params, tui_view_corr,
+    tui_view_slider, tui_view_density, tui_view_log, tui_view_syst;
 
 /* views.c */
 const struct tui_view *tui_view_of(tui_view_id id);

@@ -17,8 +17,8 @@ draw(struct tui *t)
     tui_rect L = t->panes.left;
     int y = L.y, x = L.x, h = L.h, lw = L.w, w = lw + t->panes.main.w;
     char title[128];
-    snprintf(title, sizeof(title), "%zu params%s%s %.2f", l->nvis, tui_sep(t), TUI_G("|ρ| ≥", "|rho| >="),
-             t->corr_threshold);
+    snprintf(title, sizeof(title), "%zu params%s%s %.2f", l->nvis, tui_sep(t),
+             TUI_G("|ρ| ≥", "|rho| >="), t->corr_threshold);
     tui_box(t, y, x, h, lw, title, true);
     int rows = h - 3;
     if (!t->have_fit || t->corr == NULL || l->nvis == 0) {
@@ -26,10 +26,10 @@ draw(struct tui *t)
         tui_blank(t, y + 1, x + lw + 1, h - 2, w - lw - 2);
         tui_box(t, y, x + lw, h, w - lw, "Correlation matrix", false);
         tui_put_str(t, y + 2, x + lw + 2, w - lw - 4,
-                !t->have_fit      ? "no fit yet: press f (the fit runs in the background)"
-                : t->corr == NULL ? "the fit has no covariance matrix"
-                                   : "no correlation above the threshold: press t to lower it",
-                A_NORMAL, 0);
+                    !t->have_fit      ? "no fit yet: press f (the fit runs in the background)"
+                    : t->corr == NULL ? "the fit has no covariance matrix"
+                                      : "no correlation above the threshold: press t to lower it",
+                    A_NORMAL, 0);
         return;
     }
     tui_list_clamp(l, rows);
@@ -56,7 +56,8 @@ draw(struct tui *t)
     tui_put_field(t, y + 1, x + 1, lw - 2, "", A_NORMAL, 0);
     tui_put_str(t, y + 1, x + 3, lw - 4, "row \\ column", A_BOLD | A_UNDERLINE, 0);
     if (t->corr_col >= coloff && t->corr_col < coloff + (size_t)ncolvis)
-        tui_put_str(t, y + 1, hx + 2 * (int)(t->corr_col - coloff), 2, TUI_G("▼▼", "vv"), A_BOLD, 0);
+        tui_put_str(t, y + 1, hx + 2 * (int)(t->corr_col - coloff), 2, TUI_G("▼▼", "vv"), A_BOLD,
+                    0);
     static const char *const pos_m = " .+*#", *const neg_m = " .-=%";
     for (int r = 0; r < rows; r++) {
         size_t k = l->top + (size_t)r;
@@ -133,8 +134,8 @@ key(struct tui *t, tui_action act, unsigned *dirty)
             fmin(0.95, fmax(0.0, t->corr_threshold + (act == TUI_ACT_THRUP ? 0.05 : -0.05)));
         tui_list_rebuild(t, &t->corrl);
         t->corr_col = 0;
-        tui_message(t, false, "correlation threshold %.2f: %zu parameters shown",
-                    t->corr_threshold, t->corrl.nvis);
+        tui_message(t, false, "correlation threshold %.2f: %zu parameters shown", t->corr_threshold,
+                    t->corrl.nvis);
         *dirty = TUI_DIRTY_ALL;
         return true;
     default:

@@ -24,7 +24,8 @@ draw(struct tui *t)
         char line[160];
         tui_dens_setting(t, k, line, sizeof(line));
         bool sel = k == t->dens.sel;
-        tui_put_field(t, y + 1 + k, x + 1, 2, sel ? TUI_G("▸", ">") : "", sel ? A_REVERSE : A_NORMAL, 0);
+        tui_put_field(t, y + 1 + k, x + 1, 2, sel ? TUI_G("▸", ">") : "",
+                      sel ? A_REVERSE : A_NORMAL, 0);
         tui_put_field(t, y + 1 + k, x + 3, lw - 4, line, sel ? A_REVERSE : A_NORMAL, 0);
     }
     /* paragraphs, word-wrapped to the pane (an empty string is a blank line) */
@@ -63,7 +64,7 @@ draw(struct tui *t)
         tui_put_field(t, ry, x + 1, tw, "", A_NORMAL, 0);
     tui_box(t, y, x + lw, h, w - lw, status, false);
     tui_draw_scene(t, y, x + lw, h, w - lw, tui_dens_scene(&t->dens),
-                  "waiting for the first repetitions...");
+                   "waiting for the first repetitions...");
 }
 
 static void

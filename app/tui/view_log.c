@@ -44,9 +44,7 @@ key(struct tui *t, tui_action act, unsigned *dirty)
         if (act == TUI_ACT_HALFUP || act == TUI_ACT_PAGEUP)
             d = -d;
         d += (long)t->log_top;
-        t->log_top = d < 0                   ? 0
-                     : (size_t)d >= t->nlog ? (t->nlog ? t->nlog - 1 : 0)
-                                            : (size_t)d;
+        t->log_top = d < 0 ? 0 : (size_t)d >= t->nlog ? (t->nlog ? t->nlog - 1 : 0) : (size_t)d;
         break;
     default:
         return false;

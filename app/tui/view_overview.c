@@ -1,7 +1,7 @@
 /* app/tui/view_overview.c - view 1: the workspace, the fit, the worst-fitting channels and the
  * most pulled and most constrained parameters, as text (state.c builds the lines). */
-#include "app/tui/chrome.h"
 #include "app/tui/view.h"
+#include "app/tui/chrome.h"
 
 /* rankings show this many rows on a tall screen (more than TALL body rows), else fewer */
 #define TALL     30

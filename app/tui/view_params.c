@@ -21,7 +21,8 @@ pull_bar(struct tui *t, int y, int x, int w, double pull, double ratio, attr_t a
     double scale = (w - 1) / 6.0;
     for (int s = -2; s <= 2; s++) {
         int c = (int)lround((s + 3) * scale);
-        tui_put_cp(t, y, x + c, s == 0 ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '.' : 0x00B7), at, 0);
+        tui_put_cp(t, y, x + c, s == 0 ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '.' : 0x00B7), at,
+                   0);
     }
     if (isnan(pull))
         return;
@@ -124,7 +125,8 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
             char f[32];
             snprintf(f, sizeof(f), "%s%s", oc ? "OC " : "", pulled ? "PULL" : "");
             tui_put_cp(t, ry, rx + conw, ' ', at, 0);
-            tui_put_field(t, ry, rx + conw + 1, flagw - 1, f, at | A_BOLD, tui_accent_if(t, oc || pulled, 0));
+            tui_put_field(t, ry, rx + conw + 1, flagw - 1, f, at | A_BOLD,
+                          tui_accent_if(t, oc || pulled, 0));
         }
     }
 }

@@ -54,10 +54,11 @@ draw_slider_params(struct tui *t, int y, int x, int h, int w, bool focus)
             double u = (t->live[p] - tui_best(t)[p]) / tui_param_step(t, p);
             for (int i = 0; i < barw; i++)
                 tui_put_cp(t, ry, bx + i,
-                       i == barw / 2 ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '-' : 0x2500), at,
-                       0);
+                           i == barw / 2 ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '-' : 0x2500),
+                           at, 0);
             int c = barw / 2 + (int)lround(fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
-            tui_put_cp(t, ry, bx + c, t->ascii ? 'o' : 0x25CF, at | A_BOLD, tui_accent_if(t, t->moved[p], 0));
+            tui_put_cp(t, ry, bx + c, t->ascii ? 'o' : 0x25CF, at | A_BOLD,
+                       tui_accent_if(t, t->moved[p], 0));
         }
     }
 }

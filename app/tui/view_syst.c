@@ -26,8 +26,8 @@ draw_syst_list(struct tui *t, int y, int x, int h, int w)
         for (size_t p = 0; p < t->m->npar; p++)
             all += tui_syst_keep(t, p);
         snprintf(title, sizeof(title),
-                 "Systematics %zu/%zu%sover-constrained below %.2f (t/T)  /%s", l->nvis, all, tui_sep(t),
-                 t->oc_threshold, l->filter);
+                 "Systematics %zu/%zu%sover-constrained below %.2f (t/T)  /%s", l->nvis, all,
+                 tui_sep(t), t->oc_threshold, l->filter);
     } else {
         snprintf(title, sizeof(title),
                  "Systematics: %zu two-point parameters%sover-constrained "
@@ -61,10 +61,10 @@ draw_syst_list(struct tui *t, int y, int x, int h, int w)
     if (!t->syst.analysed || l->nvis == 0) {
         tui_blank(t, yy + 1, xx, rows, iw);
         tui_put_str(t, yy + 2, xx + 2, iw - 4,
-                !t->syst.analysed        ? "the systematics analysis failed (see the log, 7)"
-                : l->filter && *l->filter ? "no parameter matches the filter (Esc clears it)"
-                                          : "no normsys or histosys in this model",
-                A_NORMAL, 0);
+                    !t->syst.analysed         ? "the systematics analysis failed (see the log, 7)"
+                    : l->filter && *l->filter ? "no parameter matches the filter (Esc clears it)"
+                                              : "no normsys or histosys in this model",
+                    A_NORMAL, 0);
         return;
     }
     tui_list_clamp(l, rows);
@@ -97,7 +97,8 @@ draw_syst_list(struct tui *t, int y, int x, int h, int w)
             snprintf(v, sizeof(v), "-");
         else
             snprintf(v, sizeof(v), "%.2f", ratio);
-        tui_put_right(t, ry, cx + nw + normw + shapew + pullw, conw, v, at, tui_accent_if(t, oc, 1));
+        tui_put_right(t, ry, cx + nw + normw + shapew + pullw, conw, v, at,
+                      tui_accent_if(t, oc, 1));
         tui_put_cp(t, ry, fx - 1, ' ', at, 0);
         tui_syst_flag_text(t, p, v, sizeof(v));
         tui_put_field(t, ry, fx, flagw, v, at | (v[0] ? A_BOLD : 0), tui_accent_if(t, oc, 0));
@@ -172,8 +173,8 @@ draw_syst_tabs(struct tui *t, int y, int x, int w)
     for (int k = 0; k < TUI_SP_COUNT && cx < x + w; k++) {
         char lab[40];
         snprintf(lab, sizeof(lab), " %s ", tui_syst_pane_name(k, brief));
-        cx +=
-            tui_put_str(t, y, cx, x + w - cx, lab, k == t->syst.pane ? A_REVERSE | A_BOLD : A_NORMAL, 0);
+        cx += tui_put_str(t, y, cx, x + w - cx, lab,
+                          k == t->syst.pane ? A_REVERSE | A_BOLD : A_NORMAL, 0);
         cx += tui_put_str(t, y, cx, x + w - cx, " ", A_NORMAL, 0);
     }
     tui_put_str(t, y, cx, x + w - cx, TUI_G("(Tab ⇥)", "(Tab)"), A_DIM, 0);
@@ -218,10 +219,10 @@ draw_syst(struct tui *t, int y, int x, int h, int w)
         size_t k = s->ttop + (size_t)r;
         tui_put_field(t, y + 2 + r, rx + 1, 1, "", A_NORMAL, 0);
         tui_put_field(t, y + 2 + r, rx + 2, rw - 3,
-                  n != (size_t)-1 && k < n    ? lines[k]
-                  : r == 0 && n == (size_t)-1 ? "out of memory"
-                                              : "",
-                  A_NORMAL, 0);
+                      n != (size_t)-1 && k < n    ? lines[k]
+                      : r == 0 && n == (size_t)-1 ? "out of memory"
+                                                  : "",
+                      A_NORMAL, 0);
     }
     if (n != (size_t)-1 && s->ttop + rows < n)
         tui_put_str(t, y + h - 1, rx + rw - 12, 10, TUI_G(" ↓ more ", " v more "), A_BOLD, 0);
@@ -302,8 +303,7 @@ detail_key(struct tui *t, tui_action act, unsigned *dirty)
     }
     case TUI_ACT_TAB:
     case TUI_ACT_BTAB:
-        t->syst.pane =
-            (t->syst.pane + (act == TUI_ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
+        t->syst.pane = (t->syst.pane + (act == TUI_ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
         *dirty = TUI_DIRTY_ALL;
         return true;
     case TUI_ACT_QUIT: /* tig: q closes the view */
