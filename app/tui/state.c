@@ -46,11 +46,12 @@ chan_stats(struct tui *t)
     }
 }
 
-/* Recompute the yields at the slider's values (the whole model: microseconds per bin). */
+/* Recompute the yields at the slider's values (the whole model: microseconds per bin) with the
+ * session's one evaluator, into buffers made at start: nothing is allocated. */
 void
 tui_update_live(struct tui *t)
 {
-    hf_model_expected(t->m, t->live, t->nu_live, t->ys_live);
+    hf_eval_expected(t->live_ev, t->live, t->nu_live, t->ys_live);
     if (t->yl_pre != NULL)
         tui_live_yields(t);
 }
@@ -313,7 +314,9 @@ tui_state_init(struct tui *t, hf_cli *cli)
     t->ys_post = malloc(ny * sizeof(double));
     t->ys_live = malloc(ny * sizeof(double));
     t->chan = calloc(m->nchan ? m->nchan : 1, sizeof(tui_chan));
+    t->live_ev = hf_eval_new(m);
     if (!t->init || !t->live || !t->moved || !t->nu_pre || !t->nu_post || !t->nu_live ||
+        !t->live_ev ||
         !t->ys_pre || !t->ys_post || !t->ys_live || !t->chan || list_init(&t->chl, m->nchan) < 0 ||
         list_init(&t->parl, m->npar) < 0 || list_init(&t->corrl, m->npar) < 0 ||
         list_init(&t->systl, m->npar) < 0)
@@ -365,6 +368,7 @@ tui_state_release(struct tui *t)
     free(t->nu_pre);
     free(t->nu_post);
     free(t->nu_live);
+    hf_eval_free(t->live_ev);
     free(t->ys_pre);
     free(t->ys_post);
     free(t->ys_live);

@@ -278,6 +278,7 @@ struct tui {
     bool hold_moved; /* refit keeps moved parameters fixed */
     /* expected yields: pre-fit (init), post-fit (best fit), live (slider); nbins and nys */
     double *nu_pre, *ys_pre, *nu_post, *ys_post, *nu_live, *ys_live;
+    hf_eval *live_ev; /* the slider's evaluator, made once */
     tui_chan *chan;
     hf_yields *yl_pre, *yl_post, *yl_live; /* with bands, for the stack figures */
     /* fit */

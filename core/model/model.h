@@ -134,6 +134,8 @@ void hf_eval_free(hf_eval *ev);
 
 /* Expected main data nu (nbins) and optionally per-sample yields ys (m->nys, NULL to skip). */
 void hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys);
+/* The same with an evaluator of m made once (hf_eval_new): allocates nothing per call. */
+void hf_eval_expected(hf_eval *ev, const double *pars, double *nu, double *ys);
 /* Expected auxiliary data at pars (npar): the Asimov aux (gauss: theta, poisson: theta*tau). */
 void hf_model_expected_aux(const hf_model *m, const double *pars, double *aux);
 /* -log L including every constant (logpdf = -result). Returns +inf where nu <= 0 with n > 0. */

@@ -506,6 +506,13 @@ hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys)
     hf_eval_free(ev);
 }
 
+/* hf_model_expected with the caller's evaluator: no allocation (the explorer's slider step). */
+void
+hf_eval_expected(hf_eval *ev, const double *pars, double *nu, double *ys)
+{
+    forward(ev->m, ev, pars, nu, ys, D_NONE);
+}
+
 void
 hf_model_expected_aux(const hf_model *m, const double *pars, double *aux)
 {
