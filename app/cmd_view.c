@@ -1,5 +1,6 @@
 /* app/cmd_view.c - `hfscope view WS --channel NAME [--postfit] [--width N]`: the explorer's stack
- * plot of one channel printed to stdout as text (render/cells), for scripts and tests. */
+ * plot of one channel printed to stdout as text (render/cells), for scripts and tests. It draws
+ * through the public yields and stack builder (render/plot_stack.h), as the explorer does. */
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +8,108 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "app/tui/tui.h"
 #include "core/model/fit.h"
 #include "render/cells.h"
 #include "render/palette.h"
+#include "render/plot_stack.h"
 
 int cmd_view(int argc, char **argv);
+
+/* The yields to draw: pre-fit at the suggested init (prior band), or post-fit after a fit (its
+ * covariance for the band). NULL after printing the error (*rc set). */
+static hf_yields *
+yields(hf_cli *cli, bool postfit, int *rc)
+{
+    const hf_model *m = cli->model;
+    hf_error err = {0};
+    hf_yields *y = NULL;
+    if (!postfit) {
+        y = hf_yields_compute(m, m->init, NULL, &err);
+    } else {
+        hf_data d = hf_model_data(m);
+        hf_fit_result res = {0};
+        if (hf_fit(m, &d, NULL, &res, &err) == 0) {
+            if (!res.converged)
+                hf_cli_warn("%s: the fit did not converge (%s)", cli->ws_path,
+                            res.message ? res.message : "?");
+            y = hf_yields_compute(m, res.x, res.cov, &err);
+        } else {
+            *rc = hf_cli_report(cli->ws_path, &err);
+        }
+        hf_fit_result_release(&res);
+    }
+    if (y == NULL && *rc == 0) {
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        *rc = 1;
+    }
+    hf_error_release(&err);
+    return y;
+}
+
+/* Print (or write to -o, through a temporary file and a rename) "NAME · POINT" and the text. */
+static int
+emit(const hf_cli *cli, const char *name, const char *point, bool ascii, const char *text)
+{
+    const char *sep = ascii ? " - " : " \xc2\xb7 ";
+    if (cli->output == NULL) {
+        printf("%s%s%s\n", name, sep, point);
+        fputs(text, stdout);
+        return 0;
+    }
+    size_t hl = strlen(name) + 32, tl = strlen(text);
+    char *all = malloc(hl + tl + 1);
+    if (all == NULL) {
+        fprintf(stderr, "hfscope: error: out of memory\n");
+        return 1;
+    }
+    int n = snprintf(all, hl, "%s%s%s\n", name, sep, point);
+    memcpy(all + n, text, tl + 1);
+    hf_error werr = {0};
+    int rc = 0;
+    if (hf_write_file_atomic(cli->output, all, (size_t)n + tl, &werr) < 0)
+        rc = hf_cli_report(cli->output, &werr);
+    free(all);
+    hf_error_release(&werr);
+    return rc;
+}
+
+/* The stack of channel c as text at width x height cells (about ten cells an inch across and five
+ * down, as in the explorer); NULL on ENOMEM. */
+static char *
+draw(const hf_yields *y, size_t c, bool postfit, bool logy, int width, int height,
+     const char *color, bool ascii)
+{
+    const char *nc = getenv("NO_COLOR");
+    bool use_colour =
+        strcmp(color, "always") == 0 ||
+        (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !(nc != NULL && nc[0] != '\0'));
+    hf_stack_options o;
+    hf_stack_options_init(&o);
+    o.postfit = postfit;
+    o.logy = logy;
+    o.width_in = width / 10.0;
+    o.height_in = height / 5.0;
+    hf_error err = {0};
+    hf_scene *s = hf_plot_stack(y, c, &o, &err);
+    hf_error_release(&err);
+    hf_cellgrid *g = hf_cells_new(width, height);
+    char *text = NULL;
+    int owned = 0;
+    const hf_palette *pal = use_colour ? hf_palette_default(&owned, &err) : NULL;
+    if (use_colour && pal == NULL)
+        pal = hf_palette_builtin();
+    hf_error_release(&err);
+    if (g != NULL && s != NULL) {
+        g->mono = !use_colour;
+        hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
+        text = hf_cells_to_text(g, pal);
+    }
+    if (owned)
+        hf_palette_free((hf_palette *)pal);
+    hf_scene_free(s);
+    hf_cells_free(g);
+    return text;
+}
 
 int
 cmd_view(int argc, char **argv)
@@ -73,84 +170,21 @@ cmd_view(int argc, char **argv)
         hf_cli_release(&cli);
         return hf_cli_usage_error("%s has no channel", cli.ws_path);
     }
-    struct tui *t = calloc(1, sizeof(*t));
-    if (t == NULL || tui_state_init(t, &cli) < 0) {
-        tui_state_release(t);
-        free(t);
-        hf_cli_release(&cli);
-        fprintf(stderr, "hfscope: error: out of memory\n");
-        return 1;
-    }
-    t->logy = logy;
-    tui_point pt = TUI_PT_PRE;
-    if (postfit) {
-        hf_fit_result res = {0};
-        hf_error err = {0};
-        if (hf_fit(t->m, &t->data, NULL, &res, &err) < 0) {
-            rc = hf_cli_report(cli.ws_path, &err);
-            hf_error_release(&err);
-            tui_state_release(t);
-            free(t);
-            hf_cli_release(&cli);
-            return rc;
-        }
-        hf_error_release(&err);
-        tui_set_fit(t, &res);
-        if (!t->fit.converged)
-            hf_cli_warn("%s: the fit did not converge (%s)", cli.ws_path,
-                        t->fit.message ? t->fit.message : "?");
-        pt = TUI_PT_POST;
-    }
-    const char *nc = getenv("NO_COLOR");
-    bool use_colour =
-        strcmp(color, "always") == 0 ||
-        (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !(nc != NULL && nc[0] != '\0'));
-    bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
-    hf_cellgrid *g = hf_cells_new(width, height);
-    hf_scene *s = tui_stack_scene(t, c, pt, width / 10.0, height / 5.0);
-    char *text = NULL;
-    int owned = 0;
-    hf_error perr = {0};
-    const hf_palette *pal = use_colour ? hf_palette_default(&owned, &perr) : NULL;
-    if (use_colour && pal == NULL)
-        pal = hf_palette_builtin();
-    hf_error_release(&perr);
-    if (g != NULL && s != NULL) {
-        g->mono = !use_colour;
-        hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
-        text = hf_cells_to_text(g, pal);
-    }
-    if (text == NULL) {
-        fprintf(stderr, "hfscope: error: out of memory\n");
-        rc = 1;
-    } else if (cli.output != NULL) {
-        /* -o: the same text in a file, written through a temporary file and a rename */
-        size_t hl = strlen(t->m->chan[c]->name) + 32, tl = strlen(text);
-        char *all = malloc(hl + tl + 1);
-        hf_error werr = {0};
-        if (all == NULL) {
+    rc = 0;
+    hf_yields *y = yields(&cli, postfit, &rc);
+    if (y != NULL) {
+        bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+        char *text = draw(y, c, postfit, logy, width, height, color, ascii);
+        if (text == NULL) {
             fprintf(stderr, "hfscope: error: out of memory\n");
             rc = 1;
         } else {
-            int n = snprintf(all, hl, "%s%s%s\n", t->m->chan[c]->name, ascii ? " - " : " · ",
-                             tui_point_name(pt));
-            memcpy(all + n, text, tl + 1);
-            if (hf_write_file_atomic(cli.output, all, (size_t)n + tl, &werr) < 0)
-                rc = hf_cli_report(cli.output, &werr);
-            free(all);
+            rc =
+                emit(&cli, cli.model->chan[c]->name, postfit ? "post-fit" : "pre-fit", ascii, text);
         }
-        hf_error_release(&werr);
-    } else {
-        printf("%s%s%s\n", t->m->chan[c]->name, ascii ? " - " : " · ", tui_point_name(pt));
-        fputs(text, stdout);
+        free(text);
+        hf_yields_free(y);
     }
-    free(text);
-    if (owned)
-        hf_palette_free((hf_palette *)pal);
-    hf_scene_free(s);
-    hf_cells_free(g);
-    tui_state_release(t);
-    free(t);
     hf_cli_release(&cli);
     return rc;
 }
