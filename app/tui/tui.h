@@ -1,9 +1,18 @@
-/* app/tui/tui.h - the explorer's state (the one global, defined in tui_state.c), its dirty bits,
- * and the seams between the loop (tui.c), the key table (tui_keys.c), drawing (tui_draw.c), the
- * curses-free data and figures (tui_state.c, tui_plot.c) and the threads (tui_worker.c for fits,
- * tui_density.c for the density lab). app/cmd_tui.c and app/cmd_view.c enter through tui_run and
- * the curses-free parts. tui_syst.c holds the Systematics screen's data (no curses either).
- * No curses types here. */
+/* app/tui/tui.h - the explorer's session state (struct tui: one per session, owned by tui_run
+ * and reached only through a `struct tui *t`), its dirty bits, and the seams between the rooms of
+ * app/tui, bottom to top (no file calls one above it; docs/tui.md draws the map):
+ *   session.c  clock, log, status message, lines of text, pulls, the filtered sorted lists
+ *   worker.c   the fit thread: typed jobs in, typed results out, never a call into the UI
+ *   density.c  the density lab's thread and settings
+ *   syst.c     the Systematics screen's data and its decorrelate-and-refit job
+ *   plot.c     yields with bands and the stack scene of a channel
+ *   state.c    model-derived data, fits taken over, slider steps, tui_goto, life cycle
+ *   chrome.c   (chrome.h) colours, drawing primitives, top and status lines, overlays
+ *   view_*.c   (view.h) one module per view: layout, draw, key, scenes; views.c lists them
+ *   export.c   e: the current view's figures through Cairo
+ *   keys.c     the key table (help, hints), the prompt and overlays, the global keys
+ *   tui.c      the loop: input, results from the worker, frames; terminal setup
+ * app/cmd_tui.c enters through tui_run and the curses-free parts. No curses types here. */
 #ifndef HF_TUI_H
 #define HF_TUI_H
 
