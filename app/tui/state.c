@@ -74,11 +74,9 @@ slide(struct tui *t, size_t p, double delta)
     return TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
 }
 
-/* The slider keys of the Parameters and Slider views on the selected parameter: left/right (a
- * tenth of its step), shifted (a whole step), +/-, = (back to the best fit), r (every slider
- * back to the global best fit, never to a conditional fit's values). */
-unsigned
-tui_slider_act(struct tui *t, tui_action act)
+/* The slider keys on the selected parameter; the caller knows act is one of them. */
+static unsigned
+slider_act(struct tui *t, tui_action act)
 {
     if (act == TUI_ACT_RESETALL) {
         memcpy(t->live, tui_best(t), t->m->npar * sizeof(double));
@@ -104,6 +102,29 @@ tui_slider_act(struct tui *t, tui_action act)
     if (act == TUI_ACT_LEFT || act == TUI_ACT_BIGLEFT || act == TUI_ACT_NUDGEDOWN)
         d = -d;
     return slide(t, p, d);
+}
+
+/* The slider keys of the Parameters and Slider views on the selected parameter: left/right (a
+ * tenth of its step), shifted (a whole step), +/-, = (back to the best fit), r (every slider
+ * back to the global best fit, never to a conditional fit's values). True (with *dirty) when
+ * act is one of them. */
+bool
+tui_slider_key(struct tui *t, tui_action act, unsigned *dirty)
+{
+    switch (act) {
+    case TUI_ACT_LEFT:
+    case TUI_ACT_RIGHT:
+    case TUI_ACT_BIGLEFT:
+    case TUI_ACT_BIGRIGHT:
+    case TUI_ACT_NUDGEUP:
+    case TUI_ACT_NUDGEDOWN:
+    case TUI_ACT_RESETPAR:
+    case TUI_ACT_RESETALL:
+        *dirty = slider_act(t, act);
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Go to view v (the one way views change): the density lab starts when first opened, the
@@ -316,10 +337,9 @@ tui_state_init(struct tui *t, hf_cli *cli)
     t->chan = calloc(m->nchan ? m->nchan : 1, sizeof(tui_chan));
     t->live_ev = hf_eval_new(m);
     if (!t->init || !t->live || !t->moved || !t->nu_pre || !t->nu_post || !t->nu_live ||
-        !t->live_ev ||
-        !t->ys_pre || !t->ys_post || !t->ys_live || !t->chan || list_init(&t->chl, m->nchan) < 0 ||
-        list_init(&t->parl, m->npar) < 0 || list_init(&t->corrl, m->npar) < 0 ||
-        list_init(&t->systl, m->npar) < 0)
+        !t->live_ev || !t->ys_pre || !t->ys_post || !t->ys_live || !t->chan ||
+        list_init(&t->chl, m->nchan) < 0 || list_init(&t->parl, m->npar) < 0 ||
+        list_init(&t->corrl, m->npar) < 0 || list_init(&t->systl, m->npar) < 0)
         return -1;
     memcpy(t->init, m->init, m->npar * sizeof(double));
     memcpy(t->live, m->init, m->npar * sizeof(double));

@@ -386,7 +386,7 @@ int tui_state_init(struct tui *t, hf_cli *cli);
 void tui_state_release(struct tui *t);
 size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
 size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
-unsigned tui_slider_act(struct tui *t, tui_action act);
+bool tui_slider_key(struct tui *t, tui_action act, unsigned *dirty);
 unsigned tui_goto(struct tui *t, tui_view_id v);
 unsigned tui_open_detail(struct tui *t, size_t p);
 

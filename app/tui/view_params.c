@@ -141,17 +141,9 @@ draw(struct tui *t)
 static bool
 key(struct tui *t, tui_action act, unsigned *dirty)
 {
-    switch (act) {
-    case TUI_ACT_LEFT:
-    case TUI_ACT_RIGHT:
-    case TUI_ACT_BIGLEFT:
-    case TUI_ACT_BIGRIGHT:
-    case TUI_ACT_NUDGEUP:
-    case TUI_ACT_NUDGEDOWN:
-    case TUI_ACT_RESETPAR:
-    case TUI_ACT_RESETALL:
-        *dirty = tui_slider_act(t, act);
+    if (tui_slider_key(t, act, dirty))
         return true;
+    switch (act) {
     case TUI_ACT_ENTER:
         *dirty = t->parl.nvis == 0 ? 0 : tui_open_detail(t, tui_current_param(t));
         return true;

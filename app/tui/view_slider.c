@@ -87,17 +87,9 @@ draw(struct tui *t)
 static bool
 key(struct tui *t, tui_action act, unsigned *dirty)
 {
-    switch (act) {
-    case TUI_ACT_LEFT:
-    case TUI_ACT_RIGHT:
-    case TUI_ACT_BIGLEFT:
-    case TUI_ACT_BIGRIGHT:
-    case TUI_ACT_NUDGEUP:
-    case TUI_ACT_NUDGEDOWN:
-    case TUI_ACT_RESETPAR:
-    case TUI_ACT_RESETALL:
-        *dirty = tui_slider_act(t, act);
+    if (tui_slider_key(t, act, dirty))
         return true;
+    switch (act) {
     case TUI_ACT_HOLD:
         t->hold_moved = !t->hold_moved;
         tui_message(t, false, "refit %s moved parameters",
