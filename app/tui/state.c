@@ -593,7 +593,7 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                     size_t len = strlen(last);
                     char *nl = realloc(last, len + strlen(hf_modtype_name((hf_modtype)k)) + 2);
                     if (nl != NULL) {
-                        sprintf(nl + len, " %s", hf_modtype_name((hf_modtype)k));
+                        (void)sprintf(nl + len, " %s", hf_modtype_name((hf_modtype)k));
                         v.s[v.n - 1] = nl;
                     }
                 }

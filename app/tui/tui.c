@@ -92,13 +92,13 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->worker = NULL;
     hf_cli ncli;
     memset(&ncli, 0, sizeof(ncli));
-    fflush(stderr);
+    (void)fflush(stderr);
     int saved = dup(STDERR_FILENO);
     FILE *tmp = tmpfile();
     if (saved >= 0 && tmp != NULL)
         dup2(fileno(tmp), STDERR_FILENO);
     int rc = o->reload(&ncli, o->reload_ctx);
-    fflush(stderr);
+    (void)fflush(stderr);
     char first[TUI_MSG_MAX] = "";
     if (saved >= 0) {
         dup2(saved, STDERR_FILENO);
@@ -109,7 +109,7 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
         if (fgets(first, sizeof(first), tmp) == NULL)
             first[0] = '\0';
         first[strcspn(first, "\n")] = '\0';
-        fclose(tmp);
+        (void)fclose(tmp);
     }
     if (rc != 0) {
         hf_cli_release(&ncli);
@@ -392,7 +392,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         use_env(TRUE);
         scr = newterm("xterm-256color", devnull, devnull);
         if (scr == NULL) {
-            fclose(devnull);
+            (void)fclose(devnull);
             tui_state_release(t);
             fprintf(stderr,
                     "hfscope: error: --bench: no terminal description for xterm-256color\n");
@@ -435,7 +435,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
     if (scr != NULL)
         delscreen(scr);
     if (devnull != NULL)
-        fclose(devnull);
+        (void)fclose(devnull);
     tui_worker_stop(t->worker);
     tui_dens_stop(&t->dens);
     tui_colors_release();

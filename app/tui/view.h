@@ -26,6 +26,6 @@ extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_para
 const struct tui_view *tui_view_of(tui_view_id id);
 
 /* view_channels.c: the channel list, also the Slider's lower pane */
-void tui_draw_channel_list(struct tui *t, tui_rect r, bool focus);
+void tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus);
 
 #endif

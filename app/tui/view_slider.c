@@ -49,14 +49,14 @@ draw_slider_params(struct tui *t, int y, int x, int h, int w, bool focus)
         snprintf(v, sizeof(v), "%.4g", t->live[p]);
         tui_put_right(t, ry, xx + 2 + namew, valw, v, at | (t->moved[p] ? A_BOLD : 0), 0);
         if (barw) {
-            int bx = xx + 2 + namew + valw + 1;
+            int bx = xx + 2 + namew + valw + 1, half = barw / 2; /* the bar's centre column */
             tui_put_cp(t, ry, bx - 1, ' ', at, 0);
             double u = (t->live[p] - tui_best(t)[p]) / tui_param_step(t, p);
             for (int i = 0; i < barw; i++)
                 tui_put_cp(t, ry, bx + i,
-                           i == barw / 2 ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '-' : 0x2500),
-                           at, 0);
-            int c = barw / 2 + (int)lround(fmax(-3, fmin(3, u)) * (barw / 2) / 3.0);
+                           i == half ? (t->ascii ? '|' : 0x2502) : (t->ascii ? '-' : 0x2500), at,
+                           0);
+            int c = half + (int)lround(fmax(-3, fmin(3, u)) * half / 3.0);
             tui_put_cp(t, ry, bx + c, t->ascii ? 'o' : 0x25CF, at | A_BOLD,
                        tui_accent_if(t, t->moved[p], 0));
         }

@@ -6,7 +6,7 @@
 # screens name them without the checkout's path.
 . tests/tui/lib.sh
 
-# settle: wait until two captures 0.15 s apart agree (the screen is drawn and idle), 5 s deadline.
+# settle: wait until two captures 0.15 s apart agree (the screen is drawn and idle), 15 s deadline.
 settle() {
     i=0
     screen >"$TMPD/a.txt"
@@ -16,13 +16,23 @@ settle() {
         cmp -s "$TMPD/a.txt" "$TMPD/b.txt" && return 0
         mv "$TMPD/b.txt" "$TMPD/a.txt"
         i=$((i + 1))
-        [ "$i" -le 33 ] || fail "screen did not settle"
+        [ "$i" -le 100 ] || fail "screen did not settle"
+    done
+}
+
+# wait_long STRING: wait_for with a 20 s deadline (the fit and the density lab on a busy machine).
+wait_long() {
+    i=0
+    until screen | grep -qF -- "$1"; do
+        i=$((i + 1))
+        [ "$i" -le 400 ] || fail "timed out waiting for: $1"
+        sleep 0.05
     done
 }
 
 # snap NAME MARKER: wait for MARKER, let the screen settle, compare it with golden NAME.
 snap() {
-    wait_for "$2"
+    wait_long "$2"
     settle
     screen | golden "$1"
 }
@@ -48,9 +58,9 @@ views() {
 
 cp "$DEMO" "$TMPD/demo.json"
 start "$HF" tui demo.json
-wait_for 'fit: ok'
+wait_long 'fit: ok'
 keys 6
-wait_for '200/200 reps'
+wait_long '200/200 reps'
 views 120x40
 $T resize-window -x 80 -y 24
 sleep 0.2
@@ -65,7 +75,7 @@ EWK=$ROOT/tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json
 cp "$EWK" "$TMPD/ewkinos.json"
 start "$HF" tui ewkinos.json
 $T resize-window -x 80 -y 24
-wait_for 'fit: ok'
+wait_long 'fit: ok'
 keys 2; snap ewkinos_80x24_2_channels.txt 'Channels '
 keys 3; snap ewkinos_80x24_3_params.txt '┌ Parameters '
 # sorted: Parameters by |pull|, then inverted; Channels by chi2/n
