@@ -175,9 +175,7 @@ tui_put_field(struct tui *t, int y, int x, int w, const char *s, attr_t a, short
 void
 tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
-    int len = 0;
-    for (const char *p = s; *p; p++)
-        len += ((unsigned char)*p & 0xc0) != 0x80;
+    int len = (int)tui_cps(s);
     if (len <= w || w < 8) {
         tui_put_field(t, y, x, w, s, a, pair);
         return;
@@ -198,9 +196,7 @@ tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short 
 void
 tui_put_right(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
-    int len = 0;
-    for (const char *p = s; *p; p++)
-        len += ((unsigned char)*p & 0xc0) != 0x80;
+    int len = (int)tui_cps(s);
     int pad = w - len;
     for (int i = 0; i < pad; i++)
         tui_put_cp(t, y, x + i, ' ', a, pair);
@@ -488,10 +484,10 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
     snprintf(right, sizeof(right), " %s  %s ", t->ascii ? "ASCII" : "UTF-8",
              t->mono ? "NO_COLOR" : "COLOR");
     int rw = (int)strlen(right);
-    if (t->prompt_kind != 0) {
+    if (t->prompt_kind != TUI_PROMPT_NONE) {
         char buf[400];
         snprintf(buf, sizeof(buf), " %s%s",
-                 t->prompt_kind == 1 ? "filter: " : "export to: ", t->prompt);
+                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: " : "export to: ", t->prompt);
         int n = tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
         tui_put_cp(t, y, n, t->ascii ? '_' : 0x2588, A_REVERSE, 0);
         return;
@@ -538,10 +534,7 @@ draw_overlay_box(struct tui *t, char **lines, const char *const *clines, size_t 
     if (lines == NULL && clines == NULL)
         return;
     for (size_t i = 0; i < n; i++) {
-        const char *s = lines ? lines[i] : clines[i];
-        int len = 0;
-        for (; *s; s++)
-            len += ((unsigned char)*s & 0xc0) != 0x80;
+        int len = (int)tui_cps(lines ? lines[i] : clines[i]);
         if (len + 4 > maxw)
             maxw = len + 4;
     }

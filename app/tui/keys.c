@@ -148,9 +148,7 @@ tui_help_lines(const struct tui *t, const char ***out)
             continue;
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
         /* pad by code points, not bytes, so UTF-8 arrows line up */
-        size_t cps = 0;
-        for (const char *s = lab; *s; s++)
-            cps += ((unsigned char)*s & 0xc0) != 0x80;
+        size_t cps = tui_cps(lab);
         int pad = cps < 18 ? (int)(18 - cps) : 1;
         snprintf(buf[i], sizeof(buf[i]), "  %s%*s%s", lab, pad, "", b->help);
         lines[n++] = buf[i];
@@ -181,9 +179,7 @@ tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
         if (b->act == TUI_ACT_RIGHT && t->view != TUI_V_CORR)
             kl = strlen(lab);
         int w = snprintf(buf + len, n - len, "%s%.*s %s", len ? "  " : " ", (int)kl, lab, b->hint);
-        int wc = 0; /* columns: count code points, not bytes */
-        for (int k = 0; w > 0 && k < w; k++)
-            wc += ((unsigned char)buf[len + (size_t)k] & 0xc0) != 0x80;
+        int wc = w > 0 ? (int)tui_cps(buf + len) : 0; /* columns: code points, not bytes */
         if (w < 0 || (size_t)w >= n - len || cols + wc > maxcols) {
             buf[len] = '\0';
             return;
@@ -218,21 +214,21 @@ prompt_key(struct tui *t, int ch)
 {
     tui_list *l = tui_focused_list(t);
     if (ch == 27 || ch == CTRL('c') || ch == CTRL('g')) {
-        if (t->prompt_kind == 1 && l != NULL) {
+        if (t->prompt_kind == TUI_PROMPT_FILTER && l != NULL) {
             free(l->filter);
             l->filter = NULL;
             tui_list_rebuild(t, l);
         }
-        t->prompt_kind = 0;
+        t->prompt_kind = TUI_PROMPT_NONE;
         return TUI_DIRTY_ALL;
     }
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-        int kind = t->prompt_kind;
-        t->prompt_kind = 0;
-        if (kind == 2) {
+        tui_prompt kind = t->prompt_kind;
+        t->prompt_kind = TUI_PROMPT_NONE;
+        if (kind == TUI_PROMPT_EXPORT) {
             if (t->prompt_len > 0)
                 tui_export(t, t->prompt);
-        } else if (kind == 1 && l != NULL && l->nvis == 0) {
+        } else if (kind == TUI_PROMPT_FILTER && l != NULL && l->nvis == 0) {
             tui_message(t, true, "no match for '%s'", t->prompt);
         }
         return TUI_DIRTY_ALL;
@@ -254,7 +250,7 @@ prompt_key(struct tui *t, int ch)
     } else {
         return 0;
     }
-    if (t->prompt_kind == 1 && l != NULL) {
+    if (t->prompt_kind == TUI_PROMPT_FILTER && l != NULL) {
         free(l->filter);
         l->filter = strdup(t->prompt);
         tui_list_rebuild(t, l);
@@ -295,7 +291,7 @@ tui_key_modal(struct tui *t, int ch, unsigned *dirty)
         t->msg[0] = '\0';
     }
     *dirty = 0;
-    if (t->prompt_kind != 0)
+    if (t->prompt_kind != TUI_PROMPT_NONE)
         *dirty = prompt_key(t, ch) | TUI_DIRTY_STATUS;
     else if (t->overlay != TUI_OV_NONE)
         *dirty = overlay_key(t, ch);
@@ -378,7 +374,7 @@ list_action(struct tui *t, tui_action act)
     case TUI_ACT_SEARCH:
         if (l == NULL)
             return 0;
-        t->prompt_kind = 1;
+        t->prompt_kind = TUI_PROMPT_FILTER;
         snprintf(t->prompt, sizeof(t->prompt), "%s", l->filter ? l->filter : "");
         t->prompt_len = strlen(t->prompt);
         return TUI_DIRTY_STATUS;
@@ -450,7 +446,7 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         }
         return TUI_DIRTY_ALL;
     case TUI_ACT_EXPORT:
-        t->prompt_kind = 2;
+        t->prompt_kind = TUI_PROMPT_EXPORT;
         tui_default_export_name(t, t->prompt, sizeof(t->prompt));
         t->prompt_len = strlen(t->prompt);
         return TUI_DIRTY_STATUS;

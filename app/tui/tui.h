@@ -120,6 +120,9 @@ typedef struct tui_panes {
 #define TUI_VMASK(v) (1u << (v))
 #define TUI_VANY     0xffffu
 
+/* What the status-line prompt asks for. */
+typedef enum tui_prompt { TUI_PROMPT_NONE = 0, TUI_PROMPT_FILTER, TUI_PROMPT_EXPORT } tui_prompt;
+
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
 
 /* A row's sort key (tui_list_rebuild). */
@@ -248,7 +251,7 @@ typedef struct tui_syst {
     size_t par;        /* the parameter opened */
     size_t esel, etop; /* selected entry (channel/sample) of that parameter, scroll */
     size_t ttop;       /* first line shown of the sources/decorrelate text (j/k scroll) */
-    int pane;          /* tui_syst_pane */
+    tui_syst_pane pane;
     /* decorrelate (per channel) and refit on the worker thread */
     tui_decor_state dstate;
     size_t dpar; /* the parameter split */
@@ -324,7 +327,7 @@ struct tui {
     size_t detail_par; /* parameter shown in the detail overlay */
     size_t help_top;
     /* prompt (export file name, search) */
-    int prompt_kind; /* 0 none, 1 search, 2 export */
+    tui_prompt prompt_kind;
     char prompt[256];
     size_t prompt_len;
     char *search; /* last search string */

@@ -174,7 +174,7 @@ draw_syst_tabs(struct tui *t, int y, int x, int w)
         char lab[40];
         snprintf(lab, sizeof(lab), " %s ", tui_syst_pane_name(k, brief));
         cx += tui_put_str(t, y, cx, x + w - cx, lab,
-                          k == t->syst.pane ? A_REVERSE | A_BOLD : A_NORMAL, 0);
+                          k == (int)t->syst.pane ? A_REVERSE | A_BOLD : A_NORMAL, 0);
         cx += tui_put_str(t, y, cx, x + w - cx, " ", A_NORMAL, 0);
     }
     tui_put_str(t, y, cx, x + w - cx, TUI_G("(Tab ⇥)", "(Tab)"), A_DIM, 0);
@@ -259,7 +259,7 @@ syst_open(struct tui *t, int pane)
     t->syst.par = p;
     t->syst.detail = true;
     if (pane >= 0)
-        t->syst.pane = pane;
+        t->syst.pane = (tui_syst_pane)pane;
     return TUI_DIRTY_ALL;
 }
 
@@ -303,7 +303,9 @@ detail_key(struct tui *t, tui_action act, unsigned *dirty)
     }
     case TUI_ACT_TAB:
     case TUI_ACT_BTAB:
-        t->syst.pane = (t->syst.pane + (act == TUI_ACT_TAB ? 1 : TUI_SP_COUNT - 1)) % TUI_SP_COUNT;
+        t->syst.pane =
+            (tui_syst_pane)(((int)t->syst.pane + (act == TUI_ACT_TAB ? 1 : TUI_SP_COUNT - 1)) %
+                            TUI_SP_COUNT);
         *dirty = TUI_DIRTY_ALL;
         return true;
     case TUI_ACT_QUIT: /* tig: q closes the view */

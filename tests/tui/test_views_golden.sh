@@ -30,6 +30,17 @@ wait_long() {
     done
 }
 
+# gone_long STRING: wait until STRING has left the screen, 20 s deadline (a status message
+# stays about 3 s: screens are compared without one, so that they do not depend on timing).
+gone_long() {
+    i=0
+    while screen | grep -qF -- "$1"; do
+        i=$((i + 1))
+        [ "$i" -le 400 ] || fail "still on screen: $1"
+        sleep 0.05
+    done
+}
+
 # snap NAME MARKER: wait for MARKER, let the screen settle, compare it with golden NAME.
 snap() {
     wait_long "$2"
@@ -53,7 +64,7 @@ views() {
     keys Escape; wait_gone 'export to'
     keys 3 j Enter; snap "demo_$1_detail.txt" 'Details (j/k'
     keys Escape k 5 Right Right j Left; snap "demo_$1_slider_moved.txt" '2 moved'
-    keys r; wait_for '0 moved'
+    keys r; wait_long '0 moved'; gone_long 'sliders reset'
 }
 
 cp "$DEMO" "$TMPD/demo.json"
@@ -79,8 +90,11 @@ wait_long 'fit: ok'
 keys 2; snap ewkinos_80x24_2_channels.txt 'Channels '
 keys 3; snap ewkinos_80x24_3_params.txt '┌ Parameters '
 # sorted: Parameters by |pull|, then inverted; Channels by chi2/n
-keys '<' '<'; snap ewkinos_80x24_3_params_sort_pull.txt 'sorted by'
-keys I; snap ewkinos_80x24_3_params_sort_inv.txt '(inverted)'
-keys 2 '<'; snap ewkinos_80x24_2_channels_sort.txt 'sorted by'
+keys '<' '<'; wait_long 'pull▼'; gone_long 'sorted by'
+snap ewkinos_80x24_3_params_sort_pull.txt 'pull▼'
+keys I; wait_long 'pull▲'; gone_long 'sorted by'
+snap ewkinos_80x24_3_params_sort_inv.txt 'pull▲'
+keys 2 '<'; wait_long 'χ²/n▼'; gone_long 'sorted by'
+snap ewkinos_80x24_2_channels_sort.txt 'χ²/n▼'
 keys q
 wait_for 'EXIT 0'
