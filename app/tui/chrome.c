@@ -15,17 +15,7 @@
 #include "render/cells.h"
 #include "render/palette.h"
 
-static const hf_palette *pal;
-static int pal_owned;
-static hf_cellgrid *grid;
-
 /* ---- colours ---- */
-
-typedef struct cpair {
-    short fg, bg;
-} cpair;
-static cpair pairs[512];
-static int npairs; /* pairs[1..npairs] are initialised; 0 is the default pair */
 
 /* Nearest of the 8 ANSI colours, for terminals without 256 colours. */
 static int
@@ -61,11 +51,11 @@ tui_ink_colour(struct tui *t, hf_ink ink, int map)
     if (t->mono)
         return -1;
     if (map >= 0)
-        return term_colour(hf_palette_map(pal, map / (double)(HF_CELL_MAPLEVELS - 1)));
+        return term_colour(hf_palette_map(t->colours.pal, map / (double)(HF_CELL_MAPLEVELS - 1)));
     if (ink.role == HF_CELL_NOINK || ink.role == HF_ROLE_FG || ink.role == HF_ROLE_DATA ||
         ink.role == HF_ROLE_GRID)
         return -1;
-    return term_colour(hf_palette_ink(pal, ink));
+    return term_colour(hf_palette_ink(t->colours.pal, ink));
 }
 
 short
@@ -73,16 +63,17 @@ tui_pair(struct tui *t, int fg, int bg)
 {
     if (t->mono || (fg < 0 && bg < 0))
         return 0;
-    for (int i = 1; i <= npairs; i++)
-        if (pairs[i].fg == fg && pairs[i].bg == bg)
+    tui_colours *c = &t->colours;
+    for (int i = 1; i <= c->npairs; i++)
+        if (c->fg[i] == fg && c->bg[i] == bg)
             return (short)i;
-    if (npairs + 1 >= COLOR_PAIRS || npairs + 1 >= (int)(sizeof(pairs) / sizeof(pairs[0])))
+    if (c->npairs + 1 >= COLOR_PAIRS || c->npairs + 1 >= TUI_NPAIRS)
         return 0;
-    npairs++;
-    pairs[npairs].fg = (short)fg;
-    pairs[npairs].bg = (short)bg;
-    init_pair((short)npairs, (short)fg, (short)bg);
-    return (short)npairs;
+    c->npairs++;
+    c->fg[c->npairs] = (short)fg;
+    c->bg[c->npairs] = (short)bg;
+    init_pair((short)c->npairs, (short)fg, (short)bg);
+    return (short)c->npairs;
 }
 
 static short
@@ -105,11 +96,12 @@ int
 tui_colors_init(struct tui *t)
 {
     hf_error err = {0};
-    pal = hf_palette_default(&pal_owned, &err);
-    if (pal == NULL) {
+    tui_colours *c = &t->colours;
+    c->pal = hf_palette_default(&c->pal_owned, &err);
+    if (c->pal == NULL) {
         tui_log(t, "palette: %s; using the built-in one", hf_error_msg(&err));
-        pal = hf_palette_builtin();
-        pal_owned = 0;
+        c->pal = hf_palette_builtin();
+        c->pal_owned = 0;
     }
     hf_error_release(&err);
     const char *nc = getenv("NO_COLOR");
@@ -119,20 +111,21 @@ tui_colors_init(struct tui *t)
         start_color();
         use_default_colors();
     }
-    npairs = 0;
+    c->npairs = 0;
     return 0;
 }
 
 /* Free the palette (when loaded from a file) and the plot grid. */
 void
-tui_colors_release(void)
+tui_colors_release(struct tui *t)
 {
-    if (pal_owned)
-        hf_palette_free((hf_palette *)pal);
-    pal = NULL;
-    pal_owned = 0;
-    hf_cells_free(grid);
-    grid = NULL;
+    tui_colours *c = &t->colours;
+    if (c->pal_owned)
+        hf_palette_free((hf_palette *)c->pal);
+    c->pal = NULL;
+    c->pal_owned = 0;
+    hf_cells_free(c->grid);
+    c->grid = NULL;
 }
 
 void
@@ -281,26 +274,27 @@ tui_draw_scene(struct tui *t, int y, int x, int h, int w, hf_scene *s, const cha
         tui_blank(t, y + 1, x + 1, h - 2, w - 2);
         return;
     }
-    if (grid == NULL)
-        grid = hf_cells_new(gw, gh);
-    else if (grid->w != gw || grid->h != gh)
-        hf_cells_resize(grid, gw, gh);
-    if (grid == NULL || grid->w != gw || grid->h != gh) {
+    hf_cellgrid *g = t->colours.grid;
+    if (g == NULL)
+        g = t->colours.grid = hf_cells_new(gw, gh);
+    else if (g->w != gw || g->h != gh)
+        hf_cells_resize(g, gw, gh);
+    if (g == NULL || g->w != gw || g->h != gh) {
         hf_scene_free(s);
         tui_blank(t, y + 1, x + 1, gh, gw);
         tui_put_str(t, y + 1, x + 1, gw, "out of memory", A_BOLD, 0);
         return;
     }
-    grid->mono = t->mono;
+    g->mono = t->mono;
     if (s == NULL) {
-        hf_cells_clear(grid);
-        grid->glyphs = glyphs(t);
-        hf_cells_text(grid, 1, 1, none, hf_ink_of(HF_ROLE_FG, 0), 0);
+        hf_cells_clear(g);
+        g->glyphs = glyphs(t);
+        hf_cells_text(g, 1, 1, none, hf_ink_of(HF_ROLE_FG, 0), 0);
     } else {
-        hf_cells_draw(grid, s, glyphs(t));
+        hf_cells_draw(g, s, glyphs(t));
         hf_scene_free(s);
     }
-    blit(t, grid, y + 1, x + 1);
+    blit(t, g, y + 1, x + 1);
 }
 
 /* The stack figure of the current channel, inside the box at (y, x, h, w). */

@@ -17,7 +17,7 @@
 #define TUI_MIN_LEFT 28
 
 int tui_colors_init(struct tui *t);
-void tui_colors_release(void);
+void tui_colors_release(struct tui *t);
 int tui_ink_colour(struct tui *t, hf_ink ink, int map);
 short tui_pair(struct tui *t, int fg, int bg);
 short tui_accent_if(struct tui *t, bool cond, int idx);

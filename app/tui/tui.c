@@ -155,6 +155,7 @@ reload(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->left_w = keep.left_w;
     t->too_small = keep.too_small;
     t->laid_out = false; /* the names' widths may have changed */
+    t->colours = keep.colours;
     if ((t->worker = tui_worker_start()) == NULL)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
@@ -438,7 +439,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         (void)fclose(devnull);
     tui_worker_stop(t->worker);
     tui_dens_stop(&t->dens);
-    tui_colors_release();
+    tui_colors_release(t);
     tui_state_release(t);
     return 0;
 }

@@ -28,6 +28,8 @@
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
+#include "render/cells.h"
+#include "render/palette.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
 
@@ -275,6 +277,17 @@ typedef enum tui_fitstate {
 
 #define TUI_MSG_MAX 512
 
+/* The terminal's colours (chrome.c): the palette, the curses pairs made so far, the cell grid
+ * the figures are drawn into before they are copied to the screen. */
+#define TUI_NPAIRS 512
+typedef struct tui_colours {
+    const hf_palette *pal;
+    int pal_owned;
+    short fg[TUI_NPAIRS], bg[TUI_NPAIRS]; /* pair k: fg[k] on bg[k], 1 <= k <= npairs */
+    int npairs;                           /* pair 0 is the terminal's default */
+    hf_cellgrid *grid;
+} tui_colours;
+
 struct tui {
     /* input */
     hf_cli cli;
@@ -347,6 +360,7 @@ struct tui {
     unsigned dirty;
     bool quit;
     bool reload; /* R pressed: tui.c reloads between frames */
+    tui_colours colours;
 };
 
 /* session.c: helpers below everything else in app/tui */
