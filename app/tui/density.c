@@ -3,11 +3,13 @@
  * (and one repetition's example) to the UI after each batch, so the figures fill in live. */
 #include "app/tui/tui.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/density/density.h"
 #include "core/density/density_truth.h"
@@ -34,6 +36,15 @@ free_results(tui_dens *d)
     hf_density_example_free(d->ex);
     d->res = NULL;
     d->ex = NULL;
+}
+
+/* Under mu: tell the loop a snapshot is ready (a full pipe already says so). */
+static void
+wake(tui_dens *d)
+{
+    char b = 1;
+    ssize_t rc = write(d->wake[1], &b, 1);
+    (void)rc;
 }
 
 static void *
@@ -88,6 +99,7 @@ dens_main(void *arg)
             d->ex = ex;
             d->done_reps = hf_density_exp_done(e);
             d->fresh = true;
+            wake(d);
             pthread_mutex_unlock(&d->mu);
             if (r == NULL)
                 break;
@@ -97,6 +109,7 @@ dens_main(void *arg)
         hf_density_truth_free(d->truth);
         d->truth = truth;
         d->fresh = true;
+        wake(d);
         if (err.code != HF_OK)
             d->msg = strdup(hf_error_msg(&err));
         else if (atomic_load(&d->cancel))
@@ -128,15 +141,24 @@ tui_dens_start(tui_dens *d)
     for (size_t i = 0; hf_density_truth_names[i] != NULL; i++)
         if (strcmp(hf_density_truth_names[i], "camelback") == 0)
             d->job.truth = (int)i;
-    if (pthread_mutex_init(&d->mu, NULL) != 0)
-        return -1;
-    if (pthread_cond_init(&d->cv, NULL) != 0) {
-        pthread_mutex_destroy(&d->mu);
+    if (pipe(d->wake) < 0) {
+        d->wake[0] = d->wake[1] = -1;
         return -1;
     }
-    if (pthread_create(&d->thread, NULL, dens_main, d) != 0) {
-        pthread_cond_destroy(&d->cv);
-        pthread_mutex_destroy(&d->mu);
+    for (int i = 0; i < 2; i++) {
+        (void)fcntl(d->wake[i], F_SETFL, fcntl(d->wake[i], F_GETFL) | O_NONBLOCK);
+        (void)fcntl(d->wake[i], F_SETFD, FD_CLOEXEC);
+    }
+    bool mu = pthread_mutex_init(&d->mu, NULL) == 0;
+    bool cv = mu && pthread_cond_init(&d->cv, NULL) == 0;
+    if (!cv || pthread_create(&d->thread, NULL, dens_main, d) != 0) {
+        if (cv)
+            pthread_cond_destroy(&d->cv);
+        if (mu)
+            pthread_mutex_destroy(&d->mu);
+        close(d->wake[0]);
+        close(d->wake[1]);
+        d->wake[0] = d->wake[1] = -1;
         return -1;
     }
     d->started = true;
@@ -166,6 +188,14 @@ tui_dens_submit(tui_dens *d)
     d->submitted = true;
 }
 
+/* The descriptor the loop polls beside stdin: readable when a snapshot is ready; -1 without
+ * the thread. */
+int
+tui_dens_fd(const tui_dens *d)
+{
+    return d->started ? d->wake[0] : -1;
+}
+
 /* Ask the running experiment to stop after the repetitions under way. */
 void
 tui_dens_cancel(tui_dens *d)
@@ -191,6 +221,9 @@ tui_dens_stop(tui_dens *d)
     free(d->job.channel);
     pthread_cond_destroy(&d->cv);
     pthread_mutex_destroy(&d->mu);
+    close(d->wake[0]);
+    close(d->wake[1]);
+    d->wake[0] = d->wake[1] = -1;
     d->started = false;
 }
 
@@ -204,6 +237,9 @@ tui_dens_poll(struct tui *t)
     pthread_mutex_lock(&d->mu);
     bool fresh = d->fresh;
     d->fresh = false;
+    char buf[64];
+    while (read(d->wake[0], buf, sizeof(buf)) > 0)
+        ;
     pthread_mutex_unlock(&d->mu);
     return fresh && t->view == TUI_V_DENSITY ? TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_TOP : 0;
 }

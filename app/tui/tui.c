@@ -284,17 +284,19 @@ input(struct tui *t, int ch)
     }
 }
 
-/* The loop: poll() stdin and the fit thread's wake pipe (at most 50 ms, so a status message
- * expires and the spinner turns), read every pending key without waiting, take the thread's
- * results, redraw what is dirty. One thread owns curses. */
+/* The loop: poll() stdin and the fit and density threads' wake pipes (at most 50 ms, so a
+ * status message expires and the spinner turns), read every pending key without waiting, take
+ * the threads' results, redraw what is dirty. One thread owns curses. */
 static void
 loop(struct tui *t, hf_cli *owner, const tui_opts *o)
 {
     timeout(0);
     while (!t->quit) {
-        struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-                                {.fd = tui_worker_fd(t->worker), .events = POLLIN}};
-        poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 50); /* EINTR (SIGWINCH): getch reports KEY_RESIZE */
+        /* a descriptor of -1 is skipped by poll: no worker or no density thread */
+        struct pollfd pfd[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = tui_worker_fd(t->worker), .events = POLLIN},
+                                {.fd = tui_dens_fd(&t->dens), .events = POLLIN}};
+        (void)poll(pfd, 3, 50); /* EINTR (SIGWINCH): getch reports KEY_RESIZE */
         int ch;
         while (!t->quit && !t->reload && (ch = getch()) != ERR)
             input(t, ch);

@@ -205,6 +205,7 @@ typedef struct tui_dens {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     atomic_int cancel;
+    int wake[2]; /* pipe: the thread writes a byte per snapshot, the loop polls wake[0] */
     /* guarded by mu */
     bool quit, pending, running, fresh;
     tui_dens_job job;
@@ -457,6 +458,7 @@ void tui_worker_stop(tui_worker *w);
 int tui_dens_start(tui_dens *d);
 void tui_dens_submit(tui_dens *d);
 void tui_dens_cancel(tui_dens *d);
+int tui_dens_fd(const tui_dens *d);
 void tui_dens_stop(tui_dens *d);
 unsigned tui_dens_poll(struct tui *t);
 hf_scene *tui_dens_scene(tui_dens *d);
