@@ -6,15 +6,34 @@
 
 #include <stdio.h>
 
-/* The list's number columns: all of them (bins, data, expected, deviance) or bins and deviance;
- * each plus the selection mark (2) and the frame (2). The figure keeps FIG_FULL columns beside
- * all numbers, FIG_BRIEF beside the brief ones, else the list takes two fifths. */
-#define NUMS_ALL   29
-#define NUMS_BRIEF 13
-#define FIG_FULL   50
-#define FIG_BRIEF  36
+/* The list's columns: the selection mark, the name (at least MIN_NAME when the numbers take the
+ * room), then right-aligned numbers: bins, data, expected and deviance per bin, or on a narrow
+ * list bins and the deviance (in the data column's width). FRAME: the box's two sides. */
+enum { MARK = 2, MIN_NAME = 10, FRAME = 2 };
+enum { COL_BINS = 5, COL_DATA = 8, COL_EXP = 9, COL_DEV = 7 };
+#define NUMS_ALL   (COL_BINS + COL_DATA + COL_EXP + COL_DEV)
+#define NUMS_BRIEF (COL_BINS + COL_DATA)
+/* The figure keeps FIG_FULL columns beside all numbers, FIG_BRIEF beside the brief ones, else
+ * the list takes two fifths of the width. */
+#define FIG_FULL  50
+#define FIG_BRIEF 36
 
-/* The channel list in r: name, bins, data, expected and deviance per bin (the numbers that fit). */
+/* The number cells of one row (v: bins, data, expected, deviance) from column cx. */
+static void
+numbers(struct tui *t, int y, int cx, bool all, const char *const v[4], attr_t at, short dev)
+{
+    tui_put_right(t, y, cx, COL_BINS, v[0], at, 0);
+    if (!all) {
+        tui_put_right(t, y, cx + COL_BINS, COL_DATA, v[3], at, dev);
+        return;
+    }
+    tui_put_right(t, y, cx + COL_BINS, COL_DATA, v[1], at, 0);
+    tui_put_right(t, y, cx + COL_BINS + COL_DATA, COL_EXP, v[2], at, 0);
+    tui_put_right(t, y, cx + COL_BINS + COL_DATA + COL_EXP, COL_DEV, v[3], at, dev);
+}
+
+/* The channel list in pane: name, bins, data, expected and deviance per bin (the numbers that fit).
+ */
 void
 tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
 {
@@ -24,14 +43,13 @@ tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
     snprintf(title, sizeof(title), "Channels %zu/%zu%s%s", l->nvis, l->n,
              l->filter && *l->filter ? "  /" : "", l->filter && *l->filter ? l->filter : "");
     tui_box(t, y, x, h, w, title, focus);
-    int iw = w - 2, rows = h - 3;
+    int iw = w - FRAME, rows = h - 3; /* 3: the frame and the header */
     if (iw < 8 || rows < 1)
         return;
-    /* the numbers need 29 (all) or 13 (bins, deviance) columns; names keep at least 10 */
-    int minname = t->max_chan_name < 10 ? (int)t->max_chan_name : 10;
-    bool nums = iw - 2 - 29 >= minname, some = iw - 2 - 13 >= minname;
-    int numw = nums ? 5 + 8 + 9 + 7 : some ? 5 + 8 : 0;
-    int namew = iw - 2 - numw;
+    int minname = t->max_chan_name < MIN_NAME ? (int)t->max_chan_name : MIN_NAME;
+    bool nums = iw - MARK - NUMS_ALL >= minname, some = iw - MARK - NUMS_BRIEF >= minname;
+    int numw = nums ? NUMS_ALL : some ? NUMS_BRIEF : 0;
+    int namew = iw - MARK - numw;
     bool post = t->postfit && t->have_fit;
     char a[32], b[32], c[32], d[32], e[32];
     snprintf(a, sizeof(a), "channel%s", tui_sort_mark(t, l, 0));
@@ -41,17 +59,11 @@ tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
     snprintf(e, sizeof(e), "%s%s", TUI_G("χ²/n", "chi2/n"), tui_sort_mark(t, l, 4));
     int yy = y + 1, xx = x + 1;
     tui_put_field(t, yy, xx, iw, "", A_NORMAL, 0);
-    tui_put_field(t, yy, xx + 2, namew, a, A_BOLD | A_UNDERLINE, 0);
-    int cx = xx + 2 + namew;
-    if (nums) {
-        tui_put_right(t, yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
-        tui_put_right(t, yy, cx + 5, 8, c, A_BOLD | A_UNDERLINE, 0);
-        tui_put_right(t, yy, cx + 13, 9, d, A_BOLD | A_UNDERLINE, 0);
-        tui_put_right(t, yy, cx + 22, 7, e, A_BOLD | A_UNDERLINE, 0);
-    } else if (some) {
-        tui_put_right(t, yy, cx, 5, b, A_BOLD | A_UNDERLINE, 0);
-        tui_put_right(t, yy, cx + 5, 8, e, A_BOLD | A_UNDERLINE, 0);
-    }
+    tui_put_field(t, yy, xx + MARK, namew, a, A_BOLD | A_UNDERLINE, 0);
+    int cx = xx + MARK + namew;
+    const char *const v[4] = {b, c, d, e}; /* header now, each row's numbers below */
+    if (nums || some)
+        numbers(t, yy, cx, nums, v, A_BOLD | A_UNDERLINE, 0);
     tui_list_clamp(l, rows);
     for (int r = 0; r < rows; r++) {
         size_t k = l->top + (size_t)r;
@@ -64,23 +76,15 @@ tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
         const tui_chan *s = &t->chan[ci];
         bool sel = k == l->sel;
         attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
-        tui_put_field(t, ry, xx, 2, sel ? TUI_G("▸", ">") : "", at, 0);
-        tui_put_name(t, ry, xx + 2, namew, t->m->chan[ci]->name, at, 0);
+        tui_put_field(t, ry, xx, MARK, sel ? TUI_G("▸", ">") : "", at, 0);
+        tui_put_name(t, ry, xx + MARK, namew, t->m->chan[ci]->name, at, 0);
         double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
         snprintf(b, sizeof(b), "%zu", s->nbins);
         snprintf(c, sizeof(c), "%.7g", s->data);
         snprintf(d, sizeof(d), "%.1f", post ? s->post : s->pre);
         snprintf(e, sizeof(e), "%.2f", dev);
-        short epair = tui_accent_if(t, dev > 2, 0);
-        if (nums) {
-            tui_put_right(t, ry, cx, 5, b, at, 0);
-            tui_put_right(t, ry, cx + 5, 8, c, at, 0);
-            tui_put_right(t, ry, cx + 13, 9, d, at, 0);
-            tui_put_right(t, ry, cx + 22, 7, e, at, epair);
-        } else if (some) {
-            tui_put_right(t, ry, cx, 5, b, at, 0);
-            tui_put_right(t, ry, cx + 5, 8, e, at, epair);
-        }
+        if (nums || some) /* a deviance above 2 per bin in the accent colour */
+            numbers(t, ry, cx, nums, v, at, tui_accent_if(t, dev > 2, 0));
     }
 }
 
@@ -88,7 +92,7 @@ static void
 layout(struct tui *t, tui_rect body)
 {
     int W = body.w, name = (int)t->max_chan_name;
-    int full = name + 2 + NUMS_ALL + 2, brief = name + 2 + NUMS_BRIEF + 2;
+    int full = name + MARK + NUMS_ALL + FRAME, brief = name + MARK + NUMS_BRIEF + FRAME;
     int lw = W - full >= FIG_FULL ? full : W - brief >= FIG_BRIEF ? brief : W * 2 / 5;
     tui_split(t, body, lw, W * 11 / 20);
 }

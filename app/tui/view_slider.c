@@ -8,9 +8,11 @@
 #include <math.h>
 #include <stdio.h>
 
-/* The left column: a name, the value (VALW), the position bar (BARW) and the frame and marks. */
-#define VALW 9
-#define BARW 12
+/* The left column: a name, the value (VALW), a gap and the position bar (BARW, shown when the
+ * list is at least BAR_FROM wide inside), the marks and the frame. */
+#define VALW     9
+#define BARW     11
+#define BAR_FROM 40
 
 /* Slider list: name, value, and where the value sits relative to the best fit (+-3 units). */
 static void
@@ -30,7 +32,7 @@ draw_slider_params(struct tui *t, int y, int x, int h, int w, bool focus)
     int iw = w - 2, rows = h - 2;
     if (iw < 12 || rows < 1)
         return;
-    int barw = iw >= 40 ? 11 : 0, valw = 9;
+    int barw = iw >= BAR_FROM ? BARW : 0, valw = VALW;
     int namew = iw - 2 - valw - (barw ? barw + 1 : 0);
     tui_list_clamp(l, rows);
     for (int r = 0; r < rows; r++) {
@@ -67,7 +69,7 @@ static void
 layout(struct tui *t, tui_rect body)
 {
     size_t name = t->max_par_name > t->max_chan_name ? t->max_par_name : t->max_chan_name;
-    tui_split(t, body, (int)name + 2 + VALW + BARW + 2, TUI_LEFT_CAP(body.w));
+    tui_split(t, body, (int)name + 2 + VALW + 1 + BARW + 2, TUI_LEFT_CAP(body.w));
     int ph = body.h * 3 / 5; /* the parameters above, the channels below */
     t->panes.below = t->panes.left;
     t->panes.left.h = ph;

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The detail's left column: a channel/sample name, the up and down columns (16) and the marks
- * and frame; the numbers above it need 14. */
-#define ENTRY_NUMS 16
+/* The detail's left column: a channel/sample name, the up and down columns (ENTRY_COL each)
+ * and the marks and frame; the numbers above it need ENTRY_HEAD. */
+#define ENTRY_COL  8
 #define ENTRY_HEAD 14
 
 /* The list: every parameter with a normsys or histosys, its largest normalisation and shape
@@ -126,7 +126,7 @@ draw_syst_entries(struct tui *t, int y, int x, int h, int w)
     char f[96];
     snprintf(v, sizeof(v), "flags %s", tui_syst_flag_text(t, p, f, sizeof(f))[0] ? f : "-");
     tui_put_field(t, r++, xx, iw, v, A_NORMAL, 0);
-    int upw = 8, dnw = 8, namew = iw - 2 - upw - dnw;
+    int upw = ENTRY_COL, dnw = ENTRY_COL, namew = iw - 2 - upw - dnw;
     tui_put_field(t, r, xx, iw, "", A_NORMAL, 0);
     tui_put_field(t, r, xx + 2, namew, "channel/sample", A_BOLD | A_UNDERLINE, 0);
     tui_put_right(t, r, xx + 2 + namew, upw, "up", A_BOLD | A_UNDERLINE, 0);
@@ -232,7 +232,7 @@ draw_syst(struct tui *t, int y, int x, int h, int w)
 static void
 layout(struct tui *t, tui_rect body)
 {
-    tui_split(t, body, (int)t->max_chan_name + ENTRY_HEAD + 2 + ENTRY_NUMS + 2,
+    tui_split(t, body, (int)t->max_chan_name + ENTRY_HEAD + 2 + 2 * ENTRY_COL + 2,
               TUI_LEFT_CAP(body.w));
 }
 

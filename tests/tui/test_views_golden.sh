@@ -48,8 +48,8 @@ snap() {
     screen | golden "$1"
 }
 
-# views SIZE: each view by its number key, help, the export prompt, a parameter's detail and two
-# slider moves (reset after).
+# views SIZE: each view by its number key, help, the export prompt, a parameter's detail, two
+# slider moves (reset after) and an opened systematic (templates, constraint sources).
 views() {
     keys 1; snap "demo_$1_1_overview.txt" '┌ Overview'
     keys 2; snap "demo_$1_2_channels.txt" '┌ Channels '
@@ -65,6 +65,9 @@ views() {
     keys 3 j Enter; snap "demo_$1_detail.txt" 'Details (j/k'
     keys Escape k 5 Right Right j Left; snap "demo_$1_slider_moved.txt" '2 moved'
     keys r; wait_long '0 moved'; gone_long 'sliders reset'
+    keys 8 Enter; snap "demo_$1_syst_templates.txt" 'channel/sample'
+    keys Tab Tab; snap "demo_$1_syst_sources.txt" 'Where the information comes from'
+    keys Tab Tab q; wait_long 'two-point parameters' # back on templates for the next open
 }
 
 cp "$DEMO" "$TMPD/demo.json"
