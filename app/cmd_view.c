@@ -1,6 +1,7 @@
 /* app/cmd_view.c - `hfscope view WS --channel NAME [--postfit] [--width N]`: the explorer's stack
  * plot of one channel printed to stdout as text (render/cells), for scripts and tests. It draws
- * through the public yields and stack builder (render/plot_stack.h), as the explorer does. */
+ * through the public yields (core/model/yields.h) and the stack builder (render/plot_stack.h),
+ * as the explorer does. */
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "app/cli.h"
 #include "core/model/fit.h"
+#include "core/model/yields.h"
 #include "render/cells.h"
 #include "render/palette.h"
 #include "render/plot_stack.h"

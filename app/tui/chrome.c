@@ -168,7 +168,7 @@ tui_put_field(struct tui *t, int y, int x, int w, const char *s, attr_t a, short
 void
 tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
-    int len = (int)tui_cps(s);
+    int len = (int)hf_utf8_width(s);
     if (len <= w || w < 8) {
         tui_put_field(t, y, x, w, s, a, pair);
         return;
@@ -189,7 +189,7 @@ tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short 
 void
 tui_put_right(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
-    int len = (int)tui_cps(s);
+    int len = (int)hf_utf8_width(s);
     int pad = w - len;
     for (int i = 0; i < pad; i++)
         tui_put_cp(t, y, x + i, ' ', a, pair);
@@ -419,9 +419,9 @@ tui_chrome_top(struct tui *t)
     int lw = 0;
     for (size_t k = 0; k < sizeof(pref) / sizeof(pref[0]); k++) {
         const char *f = pref[k].fit_long ? fit : fit_s;
-        int fwk = (int)tui_cps(f), tw = pref[k].tabs_long ? tabs_full : tabs_short;
+        int fwk = (int)hf_utf8_width(f), tw = pref[k].tabs_long ? tabs_full : tabs_short;
         int room = W - fwk - tw - 1;
-        int need = pref[k].left >= 0 ? (int)tui_cps(left[pref[k].left]) : 8;
+        int need = pref[k].left >= 0 ? (int)hf_utf8_width(left[pref[k].left]) : 8;
         if (need <= room) {
             fitstr = f;
             full_tabs = pref[k].tabs_long;
@@ -430,16 +430,16 @@ tui_chrome_top(struct tui *t)
             break;
         }
     }
-    int fw = (int)tui_cps(fitstr);
+    int fw = (int)hf_utf8_width(fitstr);
     if (fw > W / 2)
         fw = W / 2;
     tui_put_right(t, 0, W - fw, fw, fitstr, bar | A_BOLD, 0);
     int avail = W - fw - 1, x = 0;
     if (lstr != NULL) {
-        if ((int)tui_cps(lstr) > lw) { /* the file name, clipped in the middle: head…tail */
+        if ((int)hf_utf8_width(lstr) > lw) { /* the file name, clipped in the middle: head…tail */
             char clip[512];
             const char *nm = t->file_label;
-            int n = (int)tui_cps(nm), keep = lw - 3, head = keep / 2, tail = keep - head;
+            int n = (int)hf_utf8_width(nm), keep = lw - 3, head = keep / 2, tail = keep - head;
             const char *p = nm, *q = nm;
             for (int c = 0; c < head && *p; c++)
                 hf_utf8_decode(&p);
@@ -528,7 +528,7 @@ draw_overlay_box(struct tui *t, char **lines, const char *const *clines, size_t 
     if (lines == NULL && clines == NULL)
         return;
     for (size_t i = 0; i < n; i++) {
-        int len = (int)tui_cps(lines ? lines[i] : clines[i]);
+        int len = (int)hf_utf8_width(lines ? lines[i] : clines[i]);
         if (len + 4 > maxw)
             maxw = len + 4;
     }

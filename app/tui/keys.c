@@ -148,7 +148,7 @@ tui_help_lines(const struct tui *t, const char ***out)
             continue;
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
         /* pad by code points, not bytes, so UTF-8 arrows line up */
-        size_t cps = tui_cps(lab);
+        size_t cps = hf_utf8_width(lab);
         int pad = cps < 18 ? (int)(18 - cps) : 1;
         snprintf(buf[i], sizeof(buf[i]), "  %s%*s%s", lab, pad, "", b->help);
         lines[n++] = buf[i];
@@ -179,7 +179,7 @@ tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
         if (b->act == TUI_ACT_RIGHT && t->view != TUI_V_CORR)
             kl = strlen(lab);
         int w = snprintf(buf + len, n - len, "%s%.*s %s", len ? "  " : " ", (int)kl, lab, b->hint);
-        int wc = w > 0 ? (int)tui_cps(buf + len) : 0; /* columns: code points, not bytes */
+        int wc = w > 0 ? (int)hf_utf8_width(buf + len) : 0; /* columns: code points, not bytes */
         if (w < 0 || (size_t)w >= n - len || cols + wc > maxcols) {
             buf[len] = '\0';
             return;

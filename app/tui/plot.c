@@ -1,89 +1,33 @@
 /* app/tui/plot.c - the figures behind the explorer's plots, without curses: yields with
  * uncertainty bands pre-fit, post-fit and at the slider's values, the stack scene of a channel
- * (render/plot_stack.h) and export of the current figure through the Cairo backend. */
+ * (render/plot_stack.h), and the export prompt's default file name. */
 #include "app/tui/tui.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/cairo.h"
-#include "render/plot_corr.h"
+#include "core/model/yields.h"
 #include "render/plot_density.h"
-#include "render/plot_pulls.h"
 #include "render/plot_stack.h"
 
-static double *
-zeros(size_t n)
-{
-    return calloc(n ? n : 1, sizeof(double));
-}
-
-/* Rescale an uncertainty to a new central value: the band keeps its relative width. */
-static void
-rescale(double *err, const double *base, const double *now, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        err[i] = base[i] != 0 ? err[i] * fabs(now[i] / base[i]) : err[i];
-}
-
 /* Rebuild the slider's yields: values at t->live, uncertainties from the base point (post-fit
- * when fitted, else pre-fit) rescaled to the new values. Recomputing J C J^T on every step
- * would cost npar^2 per bin; the relative band barely moves within a few sigma. */
+ * when fitted, else pre-fit) rescaled to the new values (hf_yields_rescale; J C J^T per step
+ * would cost npar^2 per bin). Allocates only the first time. */
 int
 tui_live_yields(struct tui *t)
 {
-    const hf_model *m = t->m;
     const hf_yields *base = t->have_fit && t->yl_post != NULL ? t->yl_post : t->yl_pre;
     if (base == NULL)
         return -1;
-    hf_yields *y = t->yl_live;
-    if (y == NULL) {
-        y = calloc(1, sizeof(*y));
-        if (y == NULL)
+    if (t->yl_live == NULL) {
+        hf_error err = {0};
+        t->yl_live = hf_yields_new(t->m, &err);
+        hf_error_release(&err);
+        if (t->yl_live == NULL)
             return -1;
-        y->m = m;
-        y->pars = zeros(m->npar);
-        y->nu = zeros(m->nbins);
-        y->nu_err = zeros(m->nbins);
-        y->ys = zeros(m->nys);
-        y->ys_err = zeros(m->nys);
-        y->cs_tot = zeros(m->ncs);
-        y->cs_err = zeros(m->ncs);
-        y->chan_tot = zeros(m->nchan);
-        y->chan_err = zeros(m->nchan);
-        if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
-            !y->chan_tot || !y->chan_err) {
-            hf_yields_free(y);
-            return -1;
-        }
-        t->yl_live = y;
     }
-    memcpy(y->pars, t->live, m->npar * sizeof(double));
-    memcpy(y->nu, t->nu_live, m->nbins * sizeof(double));
-    memcpy(y->ys, t->ys_live, m->nys * sizeof(double));
-    memcpy(y->nu_err, base->nu_err, m->nbins * sizeof(double));
-    memcpy(y->ys_err, base->ys_err, m->nys * sizeof(double));
-    rescale(y->nu_err, base->nu, y->nu, m->nbins);
-    rescale(y->ys_err, base->ys, y->ys, m->nys);
-    for (size_t k = 0; k < m->ncs; k++) {
-        const hf_cs *cs = &m->cs[k];
-        double s = 0;
-        for (size_t b = 0; b < cs->nbins; b++)
-            s += y->ys[cs->ys + b];
-        y->cs_tot[k] = s;
-        y->cs_err[k] =
-            base->cs_tot[k] != 0 ? base->cs_err[k] * fabs(s / base->cs_tot[k]) : base->cs_err[k];
-    }
-    for (size_t c = 0; c < m->nchan; c++) {
-        double s = 0;
-        for (size_t b = 0; b < m->chan_nbins[c]; b++)
-            s += y->nu[m->chan_off[c] + b];
-        y->chan_tot[c] = s;
-        y->chan_err[c] = base->chan_tot[c] != 0 ? base->chan_err[c] * fabs(s / base->chan_tot[c])
-                                                : base->chan_err[c];
-    }
+    hf_yields_rescale(t->yl_live, base, t->live, t->nu_live, t->ys_live);
     return 0;
 }
 

@@ -300,16 +300,6 @@ tui_current_param(const struct tui *t)
     return t->parl.nvis > 0 ? t->parl.idx[t->parl.sel] : 0;
 }
 
-/* Code points in a UTF-8 string (terminal columns for the names we show). */
-size_t
-tui_cps(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
 /* Append one formatted line to v (sets v->nomem instead on ENOMEM). */
 void
 tui_lines_add(tui_lines *v, const char *fmt, ...)

@@ -12,20 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Poisson deviance of one channel: 2 sum(nu - n + n ln(n/nu)), the saturated-model -2 ln lambda
- * (Baker & Cousins, NIM 221 (1984) 437); about chi2 with nbins degrees of freedom. */
-static double
-deviance(const double *n, const double *nu, size_t nb)
-{
-    double s = 0;
-    for (size_t b = 0; b < nb; b++) {
-        double v = nu[b] > 1e-300 ? nu[b] : 1e-300;
-        s += v - n[b];
-        if (n[b] > 0)
-            s += n[b] * log(n[b] / v);
-    }
-    return 2 * s;
-}
+#include "core/stats.h"
 
 static void
 chan_stats(struct tui *t)
@@ -41,8 +28,9 @@ chan_stats(struct tui *t)
             s->pre += t->nu_pre[off + b];
             s->post += t->nu_post[off + b];
         }
-        s->chi2_pre = deviance(m->obs + off, t->nu_pre + off, nb);
-        s->chi2_post = deviance(m->obs + off, t->nu_post + off, nb);
+        /* the Poisson deviance (core/stats.h), about chi2 with nb degrees of freedom */
+        s->chi2_pre = hf_stats_deviance_sum(m->obs + off, t->nu_pre + off, nb);
+        s->chi2_post = hf_stats_deviance_sum(m->obs + off, t->nu_post + off, nb);
     }
 }
 
@@ -353,11 +341,11 @@ tui_state_init(struct tui *t, hf_cli *cli)
     for (size_t c = 0; c < m->nchan; c++) {
         if (m->chan[c]->nsamples > t->max_chan_samples)
             t->max_chan_samples = m->chan[c]->nsamples;
-        size_t w = tui_cps(m->chan[c]->name);
+        size_t w = hf_utf8_width(m->chan[c]->name);
         t->max_chan_name = w > t->max_chan_name ? w : t->max_chan_name;
     }
     for (size_t p = 0; p < m->npar; p++) {
-        size_t w = tui_cps(m->par[p].name);
+        size_t w = hf_utf8_width(m->par[p].name);
         t->max_par_name = w > t->max_par_name ? w : t->max_par_name;
     }
     t->oc_threshold = 0.5;

@@ -5,7 +5,6 @@
 #include "app/tui/tui.h"
 
 #include <cjson/cJSON.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 
 #include "core/diag/gof.h"
+#include "core/stats.h"
 #include "render/cells.h"
 #include "render/plot_syst.h"
 
@@ -310,7 +310,7 @@ num(double v, char fmt, char *buf, size_t n)
 static const char *
 clip(const char *s, int w, bool ascii, char *buf, size_t n)
 {
-    int len = (int)tui_cps(s), head = w, tail = 0, col = 0;
+    int len = (int)hf_utf8_width(s), head = w, tail = 0, col = 0;
     size_t o = 0;
     if (len > w) {
         tail = (w - 1) / 2;
@@ -397,7 +397,9 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     /* the name column as wide as the longest name (up to what leaves a 10-cell bar) */
     int namew = 17;
     for (size_t ch = 0; ch < nc; ch++)
-        namew = (int)tui_cps(m->chan[ch]->name) > namew ? (int)tui_cps(m->chan[ch]->name) : namew;
+        namew = (int)hf_utf8_width(m->chan[ch]->name) > namew
+                    ? (int)hf_utf8_width(m->chan[ch]->name)
+                    : namew;
     namew = namew > width - 23 ? width - 23 : namew;
     namew = namew < 12 ? 12 : namew;
     int barw = width - namew - 13 < 30 ? width - namew - 13 : 30;
@@ -481,8 +483,8 @@ decor_lines(const struct tui *t, tui_lines *v, int width)
     /* names as wide as the longest (at least 26); the pull bar takes what is left, up to 25 */
     int namew = 23; /* "original (all channels)" */
     for (size_t i = 0; i < s->dec.nsplit; i++)
-        namew = (int)tui_cps(split_label(&s->dec.split[i])) > namew
-                    ? (int)tui_cps(split_label(&s->dec.split[i]))
+        namew = (int)hf_utf8_width(split_label(&s->dec.split[i])) > namew
+                    ? (int)hf_utf8_width(split_label(&s->dec.split[i]))
                     : namew;
     if (width - 36 - namew < 13)
         namew = width - 36 - 13 > 16 ? width - 36 - 13 : 16;
@@ -651,10 +653,10 @@ tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error *err
     /* likelihood ratio of the split against the original model, each model's constraint
      * constants taken out (docs/systematics.md, `decorrelate`) */
     hf_data d2 = hf_model_data(s->dm);
-    s->tension = (t->fit.twice_nll - 2 * hf_gof_constraint_offset(t->m, &t->data)) -
-                 (s->dfit.twice_nll - 2 * hf_gof_constraint_offset(s->dm, &d2));
+    s->tension = hf_stats_lr_tension(t->fit.twice_nll, hf_gof_constraint_offset(t->m, &t->data),
+                                     s->dfit.twice_nll, hf_gof_constraint_offset(s->dm, &d2));
     s->ndof = s->dec.nsplit - 1;
-    s->tension_p = gsl_cdf_chisq_Q(fmax(s->tension, 0.0), (double)s->ndof);
+    s->tension_p = hf_stats_chi2_pvalue(s->tension, s->ndof);
     tui_log(t, "decorrelate: %s: split fit %s, 2 dNLL %.3f for %zu dof (p = %.3g)",
             t->m->par[s->dpar].name, s->dfit.converged ? "converged" : "NOT converged", s->tension,
             s->ndof, s->tension_p);

@@ -32,6 +32,7 @@
 #include "render/palette.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
+#include "render/utf8.h"
 
 /* Panes to redraw (tmux CLIENT_REDRAW*, htop HandlerResult). */
 enum {
@@ -368,7 +369,6 @@ struct tui {
 double tui_now(void);
 void tui_message(struct tui *t, bool error, const char *fmt, ...) HF_PRINTF(3, 4);
 void tui_log(struct tui *t, const char *fmt, ...) HF_PRINTF(2, 3);
-size_t tui_cps(const char *s); /* code points of UTF-8 text: its terminal columns here */
 int tui_cmp_double(double a, double b);
 
 /* Lines of text built for a pane (overview, sources, decorrelation); the caller frees s[]. */

@@ -25,7 +25,7 @@ draw_slider_params(struct tui *t, int y, int x, int h, int w, bool focus)
         nm += t->moved[p];
     snprintf(title, sizeof(title), "Slider%s%zu moved%s%s", tui_sep(t), nm, tui_sep(t),
              t->hold_moved ? "refit holds them" : "refit releases them");
-    if ((int)tui_cps(title) > w - 4) /* narrow: the hold state in one word */
+    if ((int)hf_utf8_width(title) > w - 4) /* narrow: the hold state in one word */
         snprintf(title, sizeof(title), "Slider%s%zu moved%s%s", tui_sep(t), nm, tui_sep(t),
                  t->hold_moved ? "hold" : "release");
     tui_box(t, y, x, h, w, title, focus);
