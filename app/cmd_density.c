@@ -304,9 +304,8 @@ print_boot(const hf_density_result *r)
            100 * r->nominal_coverage);
     printf("  %10s %14s %16s %16s\n", "M", "naive sqrt(g)", "bootstrap band", "debiased band");
     for (size_t m = 0; m < r->ndraws; m++)
-        printf("  %10.0f %13.1f%% %15.1f%% %15.1f%%\n", r->draw[m].draws,
-               100 * r->draw[m].coverage, 100 * r->draw[m].boot_coverage,
-               100 * r->draw[m].debiased_coverage);
+        printf("  %10.0f %13.1f%% %15.1f%% %15.1f%%\n", r->draw[m].draws, 100 * r->draw[m].coverage,
+               100 * r->draw[m].boot_coverage, 100 * r->draw[m].debiased_coverage);
     printf("  %10s %14s %15.1f%% %15.1f%%\n", "inf", "-", 100 * r->boot_coverage,
            100 * r->debiased_coverage);
     printf("  (bootstrap band: f +- sqrt(s^2 + f(1-f)/M), f = g/M, s the spread over resamples;\n"
@@ -549,8 +548,8 @@ json_result(const hf_density_truth *t, const hf_density_result *r, const opts *o
         cJSON_AddItemToObject(bo, "variance", num(r->boot_variance));
         cJSON_AddItemToObject(bo, "variance_err", num(r->boot_variance_err));
         cJSON_AddItemToObject(bo, "train_variance", num(r->train_variance));
-        cJSON_AddItemToObject(bo, "var_mean", cJSON_CreateDoubleArray(r->boot_var_mean,
-                                                                       (int)r->bins));
+        cJSON_AddItemToObject(bo, "var_mean",
+                              cJSON_CreateDoubleArray(r->boot_var_mean, (int)r->bins));
         cJSON_AddItemToObject(bo, "q_var", cJSON_CreateDoubleArray(r->q_var, (int)r->bins));
         cJSON_AddItemToObject(bo, "nominal_coverage", num(r->nominal_coverage));
         cJSON_AddItemToObject(bo, "coverage_kde", num(r->boot_coverage));
@@ -681,17 +680,17 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
         return hf_cli_usage_error("--to-workspace takes the workspace itself: no other workspace, "
                                   "--template, --truth or --events");
     /* the experiment's options have no meaning here: say so rather than ignore them */
-    const char *lab = o->bins != -1              ? "--bins"
-                      : o->reps != -1            ? "--reps"
+    const char *lab = o->bins != -1                                             ? "--bins"
+                      : o->reps != -1                                           ? "--reps"
                       : o->cost_sim > 0 || o->cost_gen > 0 || o->cost_train > 0 ? "--cost-*"
-                      : o->cells != NULL         ? "--cells"
-                      : o->sampling != NULL      ? "--sampling"
-                      : o->kde != NULL           ? "--kde"
-                      : o->range != NULL         ? "--range"
-                      : o->example_draws != -1   ? "--example-draws"
-                      : o->format != NULL        ? "--format"
-                      : cli->patch != NULL       ? "--patch"
-                                                 : NULL;
+                      : o->cells != NULL                                        ? "--cells"
+                      : o->sampling != NULL                                     ? "--sampling"
+                      : o->kde != NULL                                          ? "--kde"
+                      : o->range != NULL                                        ? "--range"
+                      : o->example_draws != -1                                  ? "--example-draws"
+                      : o->format != NULL                                       ? "--format"
+                      : cli->patch != NULL                                      ? "--patch"
+                                                                                : NULL;
     if (lab != NULL)
         return hf_cli_usage_error("%s does not go with --to-workspace", lab);
     if (cfg->draws != NULL && cfg->ndraws != 1)

@@ -148,7 +148,8 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
                "available\n",
                hf_fit_stage_name(r->reached));
     hf_cli_print_flat(stdout, m, r);
-    printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n", r->twice_nll);
+    printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n",
+           r->twice_nll);
     printf("%-48s %12s %10s %8s %8s\n", "parameter", "value", "error", "pull", "constr");
     for (size_t j = 0; j < m->npar; j++) {
         const hf_param *p = &m->par[j];

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "app/cli.h"
-#include "core/model/fit.h"
 #include "core/diag/gof.h"
+#include "core/model/fit.h"
 
 int cmd_gof(int argc, char **argv);
 

@@ -34,7 +34,6 @@ report_failure(hf_cli *cli, const hf_error *err0, double lo, double hi)
     return rc;
 }
 
-
 static const char *const LIMIT_NAME[6] = {"observed", "exp -2s", "exp -1s",
                                           "expected", "exp +1s", "exp +2s"};
 

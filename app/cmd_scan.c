@@ -7,11 +7,10 @@
 #include <string.h>
 
 #include "app/cli.h"
-#include "core/model/fit.h"
 #include "core/infer/scan.h"
+#include "core/model/fit.h"
 
 int cmd_scan(int argc, char **argv);
-
 
 /* Resolve --par/--range into an index and a range; default range: best fit +- 3 errors inside
  * the bounds. Returns 0 or an exit code (message printed). */

@@ -9,8 +9,8 @@
 
 #include "app/cli.h"
 #include "core/diag/decorrelate.h"
-#include "core/model/fit.h"
 #include "core/diag/systematics.h"
+#include "core/model/fit.h"
 #include "core/model/workspace.h"
 
 int cmd_systematics(int argc, char **argv);

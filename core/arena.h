@@ -1,4 +1,5 @@
-/* core/arena.h - a bump allocator: many small allocations, freed at once (the workspace's strings). */
+/* core/arena.h - a bump allocator: many small allocations, freed at once (the workspace's strings).
+ */
 #ifndef HF_ARENA_H
 #define HF_ARENA_H
 

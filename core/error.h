@@ -19,8 +19,8 @@ typedef enum hf_status {
 /* msg and where are heap strings (input-derived, so no fixed size); NULL when unset. */
 typedef struct hf_error {
     hf_status code;
-    char *msg;   /* lowercase, no full stop, subject in quotes */
-    char *where; /* RFC 6901 JSON pointer into the input, "" if none */
+    char *msg;        /* lowercase, no full stop, subject in quotes */
+    char *where;      /* RFC 6901 JSON pointer into the input, "" if none */
     int line, column; /* 1-based, for JSON syntax errors; 0 if unknown */
 } hf_error;
 

@@ -11,8 +11,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "core/density/density.h"
 #include "core/density/binest.h"
+#include "core/density/density.h"
 #include "core/density/density_template.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
@@ -234,13 +234,13 @@ START_TEST(test_template_into_workspace_validates_and_fits)
     double *nominal = tu_numbers(cJSON_GetObjectItemCaseSensitive(sample, "data"), &nb);
     for (int kind = 0; kind < 2; kind++) {
         hf_density_template_config cfg = {.n = 500,
-                               .draws = 1e5,
-                               .boot = 30,
-                               .rule = HF_KDE_ISJ,
-                               .bw_value = 1,
-                               .reflect = true,
-                               .debias = true,
-                               .seed = 3};
+                                          .draws = 1e5,
+                                          .boot = 30,
+                                          .rule = HF_KDE_ISJ,
+                                          .bw_value = 1,
+                                          .reflect = true,
+                                          .debias = true,
+                                          .seed = 3};
         hf_density_template *g = hf_density_template_make(t, nominal, nb, &cfg, &err);
         ck_assert_msg(g != NULL, "%s", err.msg ? err.msg : "?");
         double sum = 0, yield = 0;
@@ -252,7 +252,8 @@ START_TEST(test_template_into_workspace_validates_and_fits)
         }
         ck_assert_double_eq_tol(sum, yield, 1e-9 * yield);
         cJSON *doc = cJSON_Duplicate(ws->doc, 1);
-        ck_assert_int_eq(hf_density_template_apply(doc, ch, sm, g, (hf_density_modifier)kind, &err), 0);
+        ck_assert_int_eq(hf_density_template_apply(doc, ch, sm, g, (hf_density_modifier)kind, &err),
+                         0);
         const cJSON *s2 = find_named(
             cJSON_GetObjectItemCaseSensitive(
                 find_named(cJSON_GetObjectItemCaseSensitive(doc, "channels"), ch), "samples"),

@@ -31,7 +31,8 @@ END_TEST
 START_TEST(test_code2)
 {
     /* nom 10, down 8, up 13: a = 0.5 (13 + 8) - 10 = 0.5, b = 2.5 */
-    ck_assert_double_eq_tol(hf_interp(HF_INTERP_CODE2, 10, 8, 13, 0.5, NULL), 10 + 0.125 + 1.25, TOL);
+    ck_assert_double_eq_tol(hf_interp(HF_INTERP_CODE2, 10, 8, 13, 0.5, NULL), 10 + 0.125 + 1.25,
+                            TOL);
     ck_assert_double_eq_tol(hf_interp(HF_INTERP_CODE2, 10, 8, 13, 1.0, NULL), 13.0, TOL);
     ck_assert_double_eq_tol(hf_interp(HF_INTERP_CODE2, 10, 8, 13, -1.0, NULL), 8.0, TOL);
     /* linear beyond: slope b + 2a = 3.5 above, b - 2a = 1.5 below */
@@ -83,8 +84,8 @@ START_TEST(test_derivatives)
             double fd = (hf_interp(codes[c], 7.0, 5.5, 9.1, a + h, NULL) -
                          hf_interp(codes[c], 7.0, 5.5, 9.1, a - h, NULL)) /
                         (2 * h);
-            ck_assert_msg(fabs(d - fd) < 1e-6, "%s at %g: %g vs %g", hf_interp_name(codes[c]), a,
-                          d, fd);
+            ck_assert_msg(fabs(d - fd) < 1e-6, "%s at %g: %g vs %g", hf_interp_name(codes[c]), a, d,
+                          fd);
         }
 }
 END_TEST

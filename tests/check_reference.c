@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json/patchset.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
-#include "core/json/patchset.h"
 #include "tests/test_util.h"
 
 typedef struct refcase {
@@ -105,10 +105,12 @@ check_block(refcase *rc, cJSON *blk, const char *label)
     cJSON *bys = tu_get(blk, "expected_by_sample");
     for (size_t i = 0; i < m->ncs && bys != NULL; i++) {
         const hf_cs *e = &m->cs[i];
-        cJSON *ch = cJSON_IsArray(bys) ? cJSON_GetArrayItem(bys, (int)e->chan)
-                                       : cJSON_GetObjectItemCaseSensitive(bys, m->chan[e->chan]->name);
-        cJSON *smp = cJSON_IsArray(ch) ? cJSON_GetArrayItem(ch, (int)e->samp)
-                                       : cJSON_GetObjectItemCaseSensitive(ch, m->samp_name[e->samp]);
+        cJSON *ch = cJSON_IsArray(bys)
+                        ? cJSON_GetArrayItem(bys, (int)e->chan)
+                        : cJSON_GetObjectItemCaseSensitive(bys, m->chan[e->chan]->name);
+        cJSON *smp = cJSON_IsArray(ch)
+                         ? cJSON_GetArrayItem(ch, (int)e->samp)
+                         : cJSON_GetObjectItemCaseSensitive(ch, m->samp_name[e->samp]);
         size_t k;
         double *v = tu_numbers(smp, &k);
         ck_assert_msg(k == e->nbins, "%s: by-sample %s/%s has %zu bins", label,
@@ -147,8 +149,8 @@ check_block(refcase *rc, cJSON *blk, const char *label)
 static void
 assert_minimum(double got, double want, const char *what)
 {
-    ck_assert_msg(fabs(got - want) <= fmax(1e-6 * fabs(want), 1e-4), "%s: twice_nll %.8f, pyhf %.8f",
-                  what, got, want);
+    ck_assert_msg(fabs(got - want) <= fmax(1e-6 * fabs(want), 1e-4),
+                  "%s: twice_nll %.8f, pyhf %.8f", what, got, want);
 }
 
 /* A minimum at pyhf's or lower (a published model may have a lower valley pyhf's SLSQP missed:
@@ -251,9 +253,15 @@ check_fixed_poi(refcase *rc, cJSON *fits)
 }
 
 static const char *const cases[] = {
-    "atlas_1Lbb_CRs_bkgonly",     "atlas_1Lbb_simplified", "atlas_compressed_ewkinos_bkgonly",
-    "atlas_sbottom_SRA_full",     "atlas_tutorial_fullexample", "pyhf_example_patchset",
-    "toy_1bin_normsys",           "toy_1bin_shapesys",     "toy_2bin_2channel_coupledhistosys",
+    "atlas_1Lbb_CRs_bkgonly",
+    "atlas_1Lbb_simplified",
+    "atlas_compressed_ewkinos_bkgonly",
+    "atlas_sbottom_SRA_full",
+    "atlas_tutorial_fullexample",
+    "pyhf_example_patchset",
+    "toy_1bin_normsys",
+    "toy_1bin_shapesys",
+    "toy_2bin_2channel_coupledhistosys",
     "toy_2bin_2channel_coupledshapefactor",
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -355,8 +363,8 @@ START_TEST(test_reference_bkgonly)
         ck_assert_uint_eq(m->npar, (size_t)tu_get(cs, "npars")->valueint);
         size_t k = 0;
         cJSON *nm;
-        cJSON_ArrayForEach(nm, tu_get(cs, "par_names")) ck_assert_str_eq(m->par[k++].name,
-                                                                         nm->valuestring);
+        cJSON_ArrayForEach(nm, tu_get(cs, "par_names"))
+            ck_assert_str_eq(m->par[k++].name, nm->valuestring);
         hf_data d = hf_model_data(m);
         hf_fit_result r;
         ck_assert_int_eq(hf_fit(m, &d, NULL, &r, &err), 0);
@@ -399,11 +407,12 @@ START_TEST(test_reference_gradient)
         double *x = tu_numbers(tu_get(rc.ref, "bestfit/pars"), &n);
         /* move off the kinks at 0 and +-1 so finite differences are smooth */
         for (size_t j = 0; j < n; j++)
-            if (m->par[j].con == HF_CON_GAUSS && m->par[j].types & (1u << HF_MOD_HISTOSYS | 1u << HF_MOD_NORMSYS))
-            {
+            if (m->par[j].con == HF_CON_GAUSS &&
+                m->par[j].types & (1u << HF_MOD_HISTOSYS | 1u << HF_MOD_NORMSYS)) {
                 x[j] += 0.37 * (j % 3 == 0 ? -1 : 1) + 1.3 * (j % 5 == 0);
                 if (fabs(x[j]) < 0.05 || fabs(fabs(x[j]) - 1) < 0.05)
-                    x[j] += 0.2; /* codes 0 and 1 have a kink at 0, code 2 a jump in curvature at 1 */
+                    x[j] +=
+                        0.2; /* codes 0 and 1 have a kink at 0, code 2 a jump in curvature at 1 */
             }
         for (size_t j = 0; j < n; j++) /* off the lower bounds (POI at 0, staterror at 1e-10) */
             if (x[j] < m->par[j].lo + 1e-2)
@@ -430,12 +439,14 @@ START_TEST(test_reference_gradient)
             h = 0.5 * (x[j] + h - lo);
             double fd = (f1 - f2) / (2 * h);
             double gtol = 1e-5;
-            ck_assert_msg(fabs(fd - g[j]) <= gtol * (1.0 + fabs(fd)), "%s codes %zu: d/d%s %.9g fd %.9g",
-                          cases[_i], c, m->par[j].name, g[j], fd);
+            ck_assert_msg(fabs(fd - g[j]) <= gtol * (1.0 + fabs(fd)),
+                          "%s codes %zu: d/d%s %.9g fd %.9g", cases[_i], c, m->par[j].name, g[j],
+                          fd);
             for (size_t b = 0; b < m->nbins; b++) {
                 double fdj = (nu1[b] - nu2[b]) / (2 * h);
                 ck_assert_msg(fabs(fdj - jac[b * n + j]) <= 1e-5 * (1.0 + fabs(fdj)),
-                              "jacobian[%zu][%s] %.9g fd %.9g", b, m->par[j].name, jac[b * n + j], fdj);
+                              "jacobian[%zu][%s] %.9g fd %.9g", b, m->par[j].name, jac[b * n + j],
+                              fdj);
             }
         }
         /* the analytic Hessian against central differences of the analytic gradient */

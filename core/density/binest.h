@@ -9,7 +9,8 @@
  *
  * What it cannot see is smoothing bias: resampling the empirical distribution leaves a KDE's
  * expectation at the KDE itself (the estimate is linear in the empirical measure), so the band is
- * centred on a biased estimate. The coverage study of core/density/density.h measures what that costs.
+ * centred on a biased estimate. The coverage study of core/density/density.h measures what that
+ * costs.
  *
  *   hf_binest est = {.kind = HF_BINEST_KDE, .bins = 20, .lo = 0, .hi = 1,
  *                    .rule = HF_KDE_SILVERMAN, .bw_value = 1, .reflect = true, .exact = true};
@@ -23,8 +24,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "core/error.h"
 #include "core/density/kde.h"
+#include "core/error.h"
 
 typedef enum hf_binest_kind {
     HF_BINEST_HISTOGRAM = 0, /* counts / n */

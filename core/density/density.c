@@ -15,14 +15,14 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#define DRAWS_MAX          4e9  /* multinomial counts are unsigned int */
-#define BOOT_MAX           100000
+#define DRAWS_MAX 4e9 /* multinomial counts are unsigned int */
+#define BOOT_MAX  100000
 /* Coverage counts the bins where the n training events expect at least this many entries: a
  * +-1 sigma interval means something there, while no band built from n events can know of a
  * bin that they never reach (sparse bins need Poisson intervals). */
-#define COVER_MIN_EVENTS   5.0
-#define SIM_EVENTS_MAX     1e7 /* the simulation strategy's largest N per rep (cost axis) */
-#define NOMINAL_1SIGMA     0.6826894921370859 /* erf(1 / sqrt 2) */
+#define COVER_MIN_EVENTS 5.0
+#define SIM_EVENTS_MAX   1e7 /* the simulation strategy's largest N per rep (cost axis) */
+#define NOMINAL_1SIGMA   0.6826894921370859 /* erf(1 / sqrt 2) */
 /* random streams per rep: training + generation, example generation, bootstrap, simulation */
 enum { STREAM_TRAIN = 0, STREAM_EXAMPLE = 1, STREAM_BOOT = 2, STREAM_SIM = 3 };
 /* L'Ecuyer's maximally equidistributed combined Tausworthe generator (Math. Comp. 65 (1996)
@@ -35,11 +35,11 @@ struct hf_density_exp {
     double *draws, *scales;
     size_t *binnings;
     double lo, hi;
-    double *p;     /* true probabilities at cfg.bins */
-    double **pbin; /* true probabilities per binning of the scan */
+    double *p;            /* true probabilities at cfg.bins */
+    double **pbin;        /* true probabilities per binning of the scan */
     unsigned char *cover; /* bins where coverage is counted: n p_b >= COVER_MIN_EVENTS */
     size_t npos;          /* how many */
-    bool exact;    /* KDE bin integrals exact (else binned) */
+    bool exact;           /* KDE bin integrals exact (else binned) */
     /* per-rep results, rep r at index r; `done` reps complete, room for `cap` */
     size_t done, cap;
     double *hist_mse;
@@ -58,7 +58,7 @@ struct hf_density_exp {
     unsigned *gen_bcov;         /* per rep and M: covered bins (plain, debiased) */
     size_t nsim;                /* cost axis: the simulation strategy's N grid */
     double *sim_events;
-    double *sim_mse;            /* nsim per rep */
+    double *sim_mse; /* nsim per rep */
 };
 
 void
@@ -638,8 +638,8 @@ worker_init(worker *w, hf_density_exp *e)
     w->tmp = malloc(mb * sizeof(double));
     w->gen = malloc(e->cfg.bins * sizeof(double));
     w->mn = malloc((e->cfg.bins + 1) * sizeof(unsigned));
-    if (w->rng == NULL || w->aux == NULL || w->x == NULL || w->cnt == NULL ||
-        w->tmp == NULL || w->gen == NULL || w->mn == NULL) {
+    if (w->rng == NULL || w->aux == NULL || w->x == NULL || w->cnt == NULL || w->tmp == NULL ||
+        w->gen == NULL || w->mn == NULL) {
         worker_release(w);
         return -1;
     }
@@ -1031,8 +1031,8 @@ example_bands(const hf_density_exp *e, hf_density_example *ex, size_t rep, gsl_r
     ex->debiased_sd = malloc(B * sizeof(double));
     if (ex->boot_sd == NULL || ex->debiased == NULL || ex->debiased_sd == NULL)
         return hf_error_nomem(err);
-    int rc = boot_bands(e, rep, ex->x, ex->kde, rng, ex->boot_sd, ex->debiased_sd, ex->debiased,
-                        err);
+    int rc =
+        boot_bands(e, rep, ex->x, ex->kde, rng, ex->boot_sd, ex->debiased_sd, ex->debiased, err);
     for (size_t b = 0; rc == 0 && b < B; b++) {
         double noise = sampling_var(ex->generated[b], ex->draws);
         ex->debiased[b] = ex->generated[b] - ex->debiased[b];

@@ -1,5 +1,5 @@
-/* core/density/density.h - the density-estimation lab: is a histogram of M events generated from a KDE
- * (trained on n true events) better than the histogram of the n true events themselves?
+/* core/density/density.h - the density-estimation lab: is a histogram of M events generated from a
+ * KDE (trained on n true events) better than the histogram of the n true events themselves?
  *
  * One experiment repeats, R times with independent seeded training sets: draw n events from the
  * truth, histogram them, fit a Gaussian KDE, histogram M events sampled from the KDE for every M
@@ -33,8 +33,8 @@
 #include <stddef.h>
 
 #include "core/density/density_truth.h"
-#include "core/error.h"
 #include "core/density/kde.h"
+#include "core/error.h"
 
 /* How a histogram of M generated events is drawn. EVENTS samples every event from the KDE
  * (O(1) each, hf_kde_sample); MULTINOMIAL draws the bin counts directly from Multinomial(M, q)
@@ -82,10 +82,10 @@ void hf_density_config_init(hf_density_config *cfg);
 
 /* One M of the grid. */
 typedef struct hf_density_draw {
-    double draws;              /* M */
-    double mse, mse_err;       /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
-    double sampling_variance;  /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
-    double coverage;           /* fraction of bins (n p_b >= 5) where g_b +- sqrt(g_b) covers M p_b */
+    double draws;             /* M */
+    double mse, mse_err;      /* E sum_b (g_b/M - p_b)^2 and its standard error over reps */
+    double sampling_variance; /* E sum_b (g_b/M - q_b)^2: the part more draws remove */
+    double coverage; /* fraction of bins (n p_b >= 5) where g_b +- sqrt(g_b) covers M p_b */
     /* with bootstrap (else NaN), for f_b = g_b/M: f_b +- sqrt(s_b^2 + f_b(1-f_b)/M) with s_b the
      * bootstrap spread (plain), and (f_b - beta_b) +- sqrt(d_b^2 + f_b(1-f_b)/M) with beta_b the
      * estimated smoothing bias and d_b the debiased KDE's spread (debiased) */
@@ -128,15 +128,15 @@ typedef struct hf_density_cost_point {
  * gain, however much compute follows. */
 typedef struct hf_density_cost {
     double c_sim, c_gen, c_train;
-    double t_start;                 /* c_train + n c_sim */
-    double floor, floor_err;        /* the generative strategy's MSE as t -> infinity */
-    double sampling_coef;           /* S_q */
+    double t_start;          /* c_train + n c_sim */
+    double floor, floor_err; /* the generative strategy's MSE as t -> infinity */
+    double sampling_coef;    /* S_q */
     size_t nsim, ngen;
-    hf_density_cost_point *sim;     /* measured at N = t / c_sim */
-    hf_density_cost_point *gen;     /* one per M of the draws grid */
-    double cross_lo, cross_hi;      /* NaN when the generative strategy is never ahead */
-    double max_saving, saving_mse;  /* the peak of t_sim - t_gen (s) and the MSE where it is */
-    double best_ratio, ratio_mse;   /* the peak of t_sim / t_gen and the MSE where it is */
+    hf_density_cost_point *sim;    /* measured at N = t / c_sim */
+    hf_density_cost_point *gen;    /* one per M of the draws grid */
+    double cross_lo, cross_hi;     /* NaN when the generative strategy is never ahead */
+    double max_saving, saving_mse; /* the peak of t_sim - t_gen (s) and the MSE where it is */
+    double best_ratio, ratio_mse;  /* the peak of t_sim / t_gen and the MSE where it is */
 } hf_density_cost;
 
 /* Fill cross_lo .. ratio_mse of c from c_sim, c_gen, t_start, floor, sampling_coef and
@@ -171,18 +171,18 @@ typedef struct hf_density_result {
     hf_density_binning *binning;
     /* bootstrap (boot > 0; else the arrays NULL and the rest NaN). Coverage counts the bins
      * with n p_b >= 5 (see core/density/density.c), for every interval alike. */
-    size_t boot;                /* members per rep */
-    double boot_variance;       /* mean over reps of sum_b s_b^2: estimates train_variance */
+    size_t boot;          /* members per rep */
+    double boot_variance; /* mean over reps of sum_b s_b^2: estimates train_variance */
     double boot_variance_err;
-    double debiased_variance;   /* the same for the debiased KDE's spread d_b */
+    double debiased_variance; /* the same for the debiased KDE's spread d_b */
     double debiased_variance_err;
-    double *boot_var_mean;      /* per bin: mean s_b^2 (bins), next to q_var */
-    double *debiased_var_mean;  /* per bin: mean d_b^2 */
-    double *bias_est_mean;      /* per bin: mean beta_b, next to the true bias q_mean - p */
-    double boot_coverage;       /* M -> inf: fraction of (rep, bin) with |q_b - p_b| <= s_b */
-    double debiased_coverage;   /* M -> inf: with |q_b - beta_b - p_b| <= d_b */
-    double nominal_coverage;    /* of a +-1 sigma interval, 0.6827 */
-    hf_density_cost *cost;      /* NULL when the cost axis is off */
+    double *boot_var_mean;     /* per bin: mean s_b^2 (bins), next to q_var */
+    double *debiased_var_mean; /* per bin: mean d_b^2 */
+    double *bias_est_mean;     /* per bin: mean beta_b, next to the true bias q_mean - p */
+    double boot_coverage;      /* M -> inf: fraction of (rep, bin) with |q_b - p_b| <= s_b */
+    double debiased_coverage;  /* M -> inf: with |q_b - beta_b - p_b| <= d_b */
+    double nominal_coverage;   /* of a +-1 sigma interval, 0.6827 */
+    hf_density_cost *cost;     /* NULL when the cost axis is off */
 } hf_density_result;
 
 typedef struct hf_density_exp hf_density_exp; /* opaque */

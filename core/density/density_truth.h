@@ -1,5 +1,5 @@
-/* core/density/density_truth.h - the true 1D distributions of the density lab: built-in shapes with exact
- * CDFs, a workspace template (binned truth) and a user sample (its empirical distribution).
+/* core/density/density_truth.h - the true 1D distributions of the density lab: built-in shapes with
+ * exact CDFs, a workspace template (binned truth) and a user sample (its empirical distribution).
  * A truth lives on a bounded range [lo, hi] (built-in shapes are truncated to it); immutable after
  * construction, so threads share it (each passes its own RNG to _sample). */
 #ifndef HF_DENSITY_TRUTH_H

@@ -1,5 +1,5 @@
-/* core/density/kde.c - Gaussian KDE: bandwidth rules, reflection at the edges of the range, exact and
- * binned (linear binning + FFT) bin integrals, and sampling. */
+/* core/density/kde.c - Gaussian KDE: bandwidth rules, reflection at the edges of the range, exact
+ * and binned (linear binning + FFT) bin integrals, and sampling. */
 #include "core/density/kde.h"
 
 #include <math.h>

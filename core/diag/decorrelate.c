@@ -1,5 +1,5 @@
-/* core/diag/decorrelate.c - splitting a parameter per channel/sample/group in the JSON document, and
- * the RFC 6902 diff that records the change as a patch (core/json/jsonpatch.h applies it). */
+/* core/diag/decorrelate.c - splitting a parameter per channel/sample/group in the JSON document,
+ * and the RFC 6902 diff that records the change as a patch (core/json/jsonpatch.h applies it). */
 #include "core/diag/decorrelate.h"
 
 #include <cjson/cJSON.h>

@@ -1,5 +1,5 @@
-/* core/diag/gof.h - goodness of fit: the saturated-model test statistic with per-channel and per-bin
- * parts, and the channel-compatibility test (one POI per channel against a common POI). */
+/* core/diag/gof.h - goodness of fit: the saturated-model test statistic with per-channel and
+ * per-bin parts, and the channel-compatibility test (one POI per channel against a common POI). */
 #ifndef HF_GOF_H
 #define HF_GOF_H
 
@@ -48,8 +48,8 @@ typedef struct hf_gof_compat {
     hf_gof_channel *ch;
 } hf_gof_compat;
 
-/* Channel compatibility: split m's POI into one parameter per channel (core/diag/decorrelate.h), refit
- * the observed data and compare with `common` (the fit of m, the model compiled from ws with
+/* Channel compatibility: split m's POI into one parameter per channel (core/diag/decorrelate.h),
+ * refit the observed data and compare with `common` (the fit of m, the model compiled from ws with
  * mopt). Returns 0, or -1 with err set. Release with hf_gof_compat_release. */
 int hf_gof_compatibility(const hf_workspace *ws, const hf_model_options *mopt, const hf_model *m,
                          const hf_fit_result *common, hf_gof_compat *out, hf_error *err);

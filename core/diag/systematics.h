@@ -1,5 +1,5 @@
-/* core/diag/systematics.h - two-point systematics: per parameter x channel x sample effects and flags,
- * and symmetrisation / pruning as transformations of the workspace's JSON document. */
+/* core/diag/systematics.h - two-point systematics: per parameter x channel x sample effects and
+ * flags, and symmetrisation / pruning as transformations of the workspace's JSON document. */
 #ifndef HF_SYSTEMATICS_H
 #define HF_SYSTEMATICS_H
 

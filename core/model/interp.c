@@ -16,7 +16,8 @@ hf_interp_code4_coef(double lo, double hi, double coef[6])
     double lnh = log(hi), lnl = log(lo);
     double S0 = 0.5 * (hi + lo) - 1.0, D0 = 0.5 * (hi - lo);
     double S1 = 0.5 * (hi * lnh + lo * lnl), D1 = 0.5 * (hi * lnh - lo * lnl);
-    double S2 = 0.5 * (hi * lnh * lnh + lo * lnl * lnl), D2 = 0.5 * (hi * lnh * lnh - lo * lnl * lnl);
+    double S2 = 0.5 * (hi * lnh * lnh + lo * lnl * lnl),
+           D2 = 0.5 * (hi * lnh * lnh - lo * lnl * lnl);
     double a6 = (8.0 * S0 - 5.0 * S1 + S2) / 8.0;
     double a4 = (S1 - 2.0 * S0 - 4.0 * a6) / 2.0;
     double a2 = S0 - a4 - a6;
@@ -30,7 +31,6 @@ hf_interp_code4_coef(double lo, double hi, double coef[6])
     coef[4] = a5;
     coef[5] = a6;
 }
-
 
 /* Additive deltas on a histogram bin: value = nom + delta(alpha). */
 static double
@@ -117,7 +117,8 @@ int
 hf_interp_parse(const char *name, hf_interp_code *code)
 {
     for (int i = 0; i < 5; i++) {
-        if (strcmp(name, names[i]) == 0 || (strlen(name) == 1 && name[0] == names[i][4] && i != 4)) {
+        if (strcmp(name, names[i]) == 0 ||
+            (strlen(name) == 1 && name[0] == names[i][4] && i != 4)) {
             *code = (hf_interp_code)i;
             return 0;
         }
@@ -134,4 +135,3 @@ hf_interp_name(hf_interp_code code)
 {
     return (unsigned)code < 5 ? names[code] : "?";
 }
-

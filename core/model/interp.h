@@ -1,4 +1,5 @@
-/* core/model/interp.h - HistFactory interpolation of two-point variations (pyhf codes 0, 1, 2, 4, 4p). */
+/* core/model/interp.h - HistFactory interpolation of two-point variations (pyhf codes 0, 1, 2, 4,
+ * 4p). */
 #ifndef HF_INTERP_H
 #define HF_INTERP_H
 
@@ -18,8 +19,8 @@ double hf_interp(hf_interp_code code, double nom, double down, double up, double
                  double *dval);
 
 /* The same with first and second derivatives (either pointer may be NULL). */
-double hf_interp2(hf_interp_code code, double nom, double down, double up, double alpha,
-                  double *d1, double *d2);
+double hf_interp2(hf_interp_code code, double nom, double down, double up, double alpha, double *d1,
+                  double *d2);
 
 /* The code4 polynomial coefficients (for hf_code4_eval) for factors lo and hi. */
 void hf_interp_code4_coef(double lo, double hi, double coef[6]);
