@@ -330,7 +330,7 @@ cmd_ranking(int argc, char **argv)
                 hf_cli_warn("%s: the POI's best fit %g is on its bound: refit impacts are 0 or "
                             "one-sided; ranked by the covariance impacts instead",
                             cli.ws_path, r.poi_value);
-            for (size_t k = 0; k < gr.ngroups && !cli.quiet; k++)
+            for (size_t k = 0; k < gr.ngroups && k < g.n && !cli.quiet; k++)
                 if (gr.g[k].npar == 0)
                     hf_cli_warn("--groups: group '%s' matches no free parameter", g.name[k]);
             if (plot != NULL)
