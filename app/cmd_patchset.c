@@ -1,6 +1,7 @@
-/* app/cmd_patchset.c - `hfscope patchset list|apply|run`: pyhf patchsets. `run` evaluates every
- * patch (signal point) on threads, streams one JSON line per patch as it finishes, resumes from
- * an existing output file and splits the work into shards for batch systems. */
+/* app/cmd_patchset.c - `hfscope patchset list|apply|run|merge`: pyhf patchsets. `run` evaluates
+ * every patch (signal point) on threads, streams one JSON line per patch as it finishes, resumes
+ * from an existing output file and splits the work into shards for batch systems; `merge` joins
+ * shard outputs and lists the points that are missing or failed. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include "app/cli.h"
 #include "core/infer/infer.h"
 #include "core/infer/limit.h"
+#include "core/infer/results.h"
 #include "core/json/digest.h"
 #include "core/json/patchset.h"
 #include "core/model/workspace.h"
@@ -26,7 +28,8 @@ static const char usage_text[] =
     "patchset list PATCHSET.json\n"
     "       hfscope patchset apply BKG.json PATCHSET.json NAME [-o SIGNAL.json]\n"
     "       hfscope patchset run BKG.json PATCHSET.json [--what cls|limit] [-j N]\n"
-    "                            [-o RESULTS.jsonl] [--shard I/N]";
+    "                            [-o RESULTS.jsonl] [--shard I/N]\n"
+    "       hfscope patchset merge RESULTS.jsonl... [-o MERGED.jsonl] [--patchset PATCHSET.json]";
 
 static double
 now_s(void)
@@ -101,25 +104,26 @@ do_list(hf_cli *cli)
 }
 
 /* pyhf's PatchSet.verify: the patchset's metadata.digests.sha256 must be the digest of the
- * background-only workspace it is applied to. Returns 0 or exit code 2 (message printed). */
+ * background-only workspace it is applied to. The digest goes to hex (when not NULL) for the
+ * provenance of results. Returns 0 or exit code 2 (message printed). */
 static int
-verify_digest(const hf_cli *cli, const char *bkg, const hf_patchset *ps, bool no_verify)
+verify_digest(const char *bkg, const hf_patchset *ps, bool no_verify, char *hex)
 {
-    if (no_verify || ps->digest_sha256 == NULL)
+    char mine[65];
+    if (hex == NULL && (no_verify || ps->digest_sha256 == NULL))
         return 0;
-    char hex[65];
+    hex = hex != NULL ? hex : mine;
     hf_error err = {0};
     if (hf_digest_sha256(bkg, hex, &err) < 0) {
         int rc = hf_cli_report(bkg, &err);
         hf_error_release(&err);
         return rc;
     }
-    if (strcmp(hex, ps->digest_sha256) != 0)
+    if (!no_verify && ps->digest_sha256 != NULL && strcmp(hex, ps->digest_sha256) != 0)
         return hf_cli_usage_error("%s:/metadata/digests/sha256: the patchset was made for another "
                                   "workspace (digest %.12s..., '%s' has %.12s...); "
                                   "--no-verify applies it anyway",
                                   ps->path, ps->digest_sha256, bkg, hex);
-    (void)cli;
     return 0;
 }
 
@@ -146,7 +150,7 @@ do_apply(hf_cli *cli, bool no_verify)
         rc = hf_cli_report(psp, &err);
         goto out;
     }
-    if ((rc = verify_digest(cli, bkg, ps, no_verify)) != 0)
+    if ((rc = verify_digest(bkg, ps, no_verify, NULL)) != 0)
         goto out;
     doc = hf_json_load_file(bkg, &err);
     if (doc == NULL) {
@@ -222,6 +226,8 @@ typedef struct runner {
     off_t written;   /* bytes of the output file ending in a complete line we wrote */
     bool progress;
     double t0;
+    const char *ws_sha256; /* provenance written on every line */
+    const char *options;
 } runner;
 
 /* Evaluate one patch into obj (the result fields); returns 0 or an exit code with obj's "error"
@@ -339,6 +345,20 @@ done:
     return rc;
 }
 
+/* When the point finished (unix time, ms) and what produced it: `merge` keeps the newest of
+ * conflicting lines and refuses lines of different workspaces, options or versions. */
+static void
+add_provenance(const runner *r, cJSON *obj)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    cJSON_AddNumberToObject(obj, "finished",
+                            (double)ts.tv_sec + round((double)ts.tv_nsec * 1e-6) * 1e-3);
+    cJSON_AddStringToObject(obj, "hfscope", HF_VERSION);
+    cJSON_AddStringToObject(obj, "workspace_sha256", r->ws_sha256);
+    cJSON_AddStringToObject(obj, "options", r->options);
+}
+
 static void *
 run_worker(void *arg)
 {
@@ -358,6 +378,7 @@ run_worker(void *arg)
             cJSON_AddItemToObject(obj, "values", cJSON_Duplicate(p->values, 1));
             rc = eval_patch(r, pi, obj);
             cJSON_AddNumberToObject(obj, "seconds", round((now_s() - t) * 1e4) / 1e4);
+            add_provenance(r, obj);
             line = cJSON_PrintUnformatted(obj);
             cJSON_Delete(obj);
         }
@@ -400,10 +421,26 @@ run_worker(void *arg)
     return NULL;
 }
 
+/* What differs between a line of an existing output and this run: NULL when nothing (or the
+ * line records no provenance, as lines written before it was recorded). */
+static const char *
+other_run(const cJSON *o, const runner *r)
+{
+    static const char *const key[3] = {"workspace_sha256", "options", "hfscope"};
+    static const char *const what[3] = {"workspace", "set of options", "hfscope version"};
+    const char *mine[3] = {r->ws_sha256, r->options, HF_VERSION};
+    for (int k = 0; k < 3; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key[k]);
+        if (cJSON_IsString(v) && strcmp(v->valuestring, mine[k]) != 0)
+            return what[k];
+    }
+    return NULL;
+}
+
 /* Names already finished in an existing output file (lines without "error"). A last line cut
  * short by an interrupted run is removed, so appending starts on a fresh line. */
 static int
-read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
+read_done(const char *path, const hf_patchset *ps, const runner *r, bool *done, size_t *ndone)
 {
     *ndone = 0;
     struct stat st; /* resume only from a regular file (never read /dev/full or a pipe) */
@@ -436,10 +473,20 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
     for (size_t i = 0; i < len; i++)
         if (buf[i] == '\n')
             good = i + 1;
+    size_t lineno = 0;
     for (size_t s = 0; s < good;) {
         char *nl = memchr(buf + s, '\n', good - s);
         *nl = '\0';
+        lineno++;
         cJSON *o = cJSON_Parse(buf + s);
+        const char *other = other_run(o, r);
+        if (other != NULL) {
+            cJSON_Delete(o);
+            free(buf);
+            return hf_cli_usage_error("%s:%zu: written by a run with another %s; write to "
+                                      "another -o file",
+                                      path, lineno, other);
+        }
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "patch");
         if (cJSON_IsString(name) && cJSON_GetObjectItemCaseSensitive(o, "error") == NULL) {
             int i = hf_patchset_find(ps, name->valuestring);
@@ -455,6 +502,35 @@ read_done(const char *path, const hf_patchset *ps, bool *done, size_t *ndone)
     if (good < len && truncate(path, (off_t)good) != 0)
         return hf_cli_usage_error("cannot repair '%s': %s", path, strerror(errno));
     return 0;
+}
+
+/* The options that change a line's numbers, in one canonical string (the provenance of every
+ * line; -j, --shard and -o do not change them). NULL on ENOMEM. */
+static char *
+run_options(const hf_cli *cli, bool limit, double mu, double cl, const char *ts, bool fast)
+{
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    if (f == NULL)
+        return NULL;
+    if (limit)
+        (void)fprintf(f, "what=limit cl=%.17g", cl);
+    else
+        (void)fprintf(f, "what=cls poi-value=%.17g", mu);
+    (void)fprintf(f, " test-stat=%s fast=%d", ts != NULL ? ts : "auto", fast ? 1 : 0);
+    if (cli->measurement != NULL)
+        (void)fprintf(f, " measurement=%s", cli->measurement);
+    if (cli->poi != NULL)
+        (void)fprintf(f, " poi=%s", cli->poi);
+    for (size_t i = 0; i < cli->nfix; i++)
+        (void)fprintf(f, " fix=%s=%.17g", cli->fix[i].name, cli->fix[i].value);
+    (void)fprintf(f, " interp=%d,%d", (int)cli->mopt.normsys_code, (int)cli->mopt.histosys_code);
+    if (fclose(f) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
 static int
@@ -489,6 +565,7 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     cJSON *bkg = NULL;
     hf_patchset *ps = NULL;
     bool *done = NULL;
+    char ws_hex[65], *options = NULL;
     runner r;
     memset(&r, 0, sizeof(r));
     pthread_t *tid = NULL;
@@ -497,7 +574,7 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
         rc = hf_cli_report(ps_path, &err);
         goto out;
     }
-    if ((rc = verify_digest(cli, bkg_path, ps, no_verify)) != 0)
+    if ((rc = verify_digest(bkg_path, ps, no_verify, ws_hex)) != 0)
         goto out;
     bkg = hf_json_load_file(bkg_path, &err);
     if (bkg == NULL) {
@@ -511,7 +588,13 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
         goto out;
     }
     size_t ndone = 0;
-    if (cli->output != NULL && (rc = read_done(cli->output, ps, done, &ndone)) != 0)
+    r.ws_sha256 = ws_hex;
+    r.options = options = run_options(cli, limit, mu, cl, ts, fast);
+    if (options == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    if (cli->output != NULL && (rc = read_done(cli->output, ps, &r, done, &ndone)) != 0)
         goto out;
     size_t nshard = 0, skipped = 0;
     for (size_t i = 0; i < ps->npatch; i++) {
@@ -612,7 +695,134 @@ out:
     free(tid);
     free(r.work);
     free(done);
+    free(options);
     cJSON_Delete(bkg);
+    hf_patchset_free(ps);
+    hf_error_release(&err);
+    return rc;
+}
+
+/* ---- merge ---- */
+
+/* "hfscope: error: FILE:LINE:POINTER: MESSAGE" for a results line; returns 2 */
+static int
+report_line(const char *file, const hf_error *err)
+{
+    const char *where = err->where != NULL ? err->where : "";
+    if (err->line > 0)
+        (void)fprintf(stderr, "hfscope: error: %s:%d:%s%s%s\n", file, err->line, where,
+                      *where ? ": " : " ", hf_error_msg(err));
+    else
+        return hf_cli_report(file, err);
+    return 2;
+}
+
+/* The points of ps with no line or a failed line, one per line on stdout ("missing NAME
+ * [values]", "failed NAME: why"); returns how many. */
+static size_t
+list_incomplete(const hf_results *rs, const hf_patchset *ps, size_t *nfailed)
+{
+    size_t bad = 0;
+    *nfailed = 0;
+    for (size_t i = 0; i < ps->npatch; i++) {
+        long k = hf_results_find(rs, ps->patch[i].name);
+        const hf_result *r = k >= 0 ? hf_results_get(rs, (size_t)k) : NULL;
+        if (r != NULL && r->error == NULL)
+            continue;
+        bad++;
+        if (r != NULL)
+            (*nfailed)++;
+        char *v = cJSON_PrintUnformatted(ps->patch[i].values);
+        if (r == NULL)
+            printf("missing %s %s\n", ps->patch[i].name, v != NULL ? v : "");
+        else
+            printf("failed %s %s: %s\n", ps->patch[i].name, v != NULL ? v : "", r->error);
+        free(v);
+    }
+    return bad;
+}
+
+/* The kept lines (in patchset order when there is one) written to path, or stdout. */
+static int
+write_merged(const hf_results *rs, const hf_patchset *ps, const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL)
+        return hf_cli_usage_error("out of memory");
+    size_t n = hf_results_count(rs);
+    for (size_t i = 0; i < (ps != NULL ? ps->npatch : n); i++) {
+        long k = ps != NULL ? hf_results_find(rs, ps->patch[i].name) : (long)i;
+        if (k >= 0)
+            (void)fprintf(f, "%s\n", hf_results_get(rs, (size_t)k)->text);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return hf_cli_usage_error("out of memory");
+    }
+    hf_error err = {0};
+    int rc = 0;
+    if (path != NULL) {
+        if (hf_write_file_atomic(path, buf, len, &err) < 0)
+            rc = hf_cli_report(NULL, &err);
+    } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
+        rc = hf_cli_usage_error("cannot write the merged results to stdout: %s", strerror(errno));
+    }
+    free(buf);
+    hf_error_release(&err);
+    return rc;
+}
+
+static int
+do_merge(hf_cli *cli, const char *ps_path)
+{
+    if (cli->npos < 1)
+        return hf_cli_usage_error("patchset merge: expected RESULTS.jsonl... (see hfscope "
+                                  "patchset merge --help)");
+    hf_error err = {0};
+    hf_patchset *ps = NULL;
+    hf_results *rs = hf_results_new();
+    int rc = 0;
+    if (rs == NULL) {
+        rc = hf_cli_usage_error("out of memory");
+        goto out;
+    }
+    for (int i = 0; i < cli->npos; i++)
+        if (hf_results_read(rs, cli->pos[i], &err) < 0) {
+            rc = report_line(cli->pos[i], &err);
+            goto out;
+        }
+    size_t nread = hf_results_count(rs), ndup = 0, nconf = 0, nfailed = 0, nbad = 0;
+    hf_results_merge(rs, &ndup, &nconf);
+    if (ps_path != NULL) {
+        const hf_result *bad = NULL;
+        if ((ps = hf_patchset_load(ps_path, &err)) == NULL) {
+            rc = hf_cli_report(ps_path, &err);
+            goto out;
+        }
+        if (hf_results_check_patchset(rs, ps, &bad, &err) < 0) {
+            rc = report_line(bad->file, &err);
+            goto out;
+        }
+        nbad = list_incomplete(rs, ps, &nfailed);
+        (void)fflush(stdout);
+    }
+    if ((rc = write_merged(rs, ps, cli->output)) != 0)
+        goto out;
+    if (!cli->quiet) {
+        (void)fprintf(stderr,
+                      "patchset merge: %zu lines read, %zu exact duplicates dropped, %zu "
+                      "conflicting lines replaced by newer ones, %zu points kept",
+                      nread, ndup, nconf, hf_results_count(rs));
+        if (ps != NULL)
+            (void)fprintf(stderr, "; of %zu patches %zu missing, %zu failed", ps->npatch,
+                          nbad - nfailed, nfailed);
+        (void)fputc('\n', stderr);
+    }
+    rc = nbad > 0 ? 1 : 0;
+out:
+    hf_results_free(rs);
     hf_patchset_free(ps);
     hf_error_release(&err);
     return rc;
@@ -628,16 +838,19 @@ cmd_patchset(int argc, char **argv)
                       "  list    the patches (signal points) and their values\n"
                       "  apply   write the workspace with one patch applied\n"
                       "  run     evaluate every patch (one JSON line each, resumable, shardable)\n"
+                      "  merge   join the outputs of run (shards); list missing or failed points\n"
                       "\n'hfscope patchset run --help' lists the options of run.\n",
                       usage_text);
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "list") != 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "run") != 0)
-        return hf_cli_usage_error("patchset: unknown subcommand '%s' (expected list, apply or run)",
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "run") != 0 &&
+        strcmp(sub, "merge") != 0)
+        return hf_cli_usage_error("patchset: unknown subcommand '%s' (expected list, apply, run "
+                                  "or merge)",
                                   sub);
     hf_cli cli;
-    const char *what = "cls", *shard = NULL, *ts = NULL;
+    const char *what = "cls", *shard = NULL, *ts = NULL, *merge_ps = NULL;
     double mu = 1.0, cl = 0.95;
     bool fast = false, no_verify = false;
     const hf_opt extra_run[] = {
@@ -651,16 +864,21 @@ cmd_patchset(int argc, char **argv)
          "apply even if the patchset's digest names another workspace"},
         {NULL, 0, 0, NULL, NULL}};
     const hf_opt none[] = {{NULL, 0, 0, NULL, NULL}};
+    const hf_opt extra_merge[] = {{"patchset", 0, HF_OPT_STRING, &merge_ps,
+                                   "list the patches missing or failed (exit 1 if any)"},
+                                  {NULL, 0, 0, NULL, NULL}};
     const hf_opt extra_apply[] = {{"no-verify", 0, HF_OPT_FLAG, &no_verify,
                                    "apply even if the patchset's digest names another workspace"},
                                   {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc - 1, argv + 1,
                           strcmp(sub, "run") == 0     ? extra_run
                           : strcmp(sub, "apply") == 0 ? extra_apply
+                          : strcmp(sub, "merge") == 0 ? extra_merge
                                                       : none,
                           strcmp(sub, "list") == 0    ? "patchset list [OPTIONS] PATCHSET.json"
                           : strcmp(sub, "apply") == 0 ? "patchset apply [OPTIONS] BKG.json "
                                                         "PATCHSET.json NAME"
+                          : strcmp(sub, "merge") == 0 ? "patchset merge [OPTIONS] RESULTS.jsonl..."
                                                       : "patchset run [OPTIONS] BKG.json "
                                                         "PATCHSET.json");
     if (rc != 0) {
@@ -672,6 +890,8 @@ cmd_patchset(int argc, char **argv)
         rc = do_list(&cli);
     else if (strcmp(sub, "apply") == 0)
         rc = do_apply(&cli, no_verify);
+    else if (strcmp(sub, "merge") == 0)
+        rc = do_merge(&cli, merge_ps);
     else
         rc = do_run(&cli, what, shard, mu, cl, ts, fast, no_verify);
     hf_cli_release(&cli);

@@ -75,7 +75,7 @@ done
 "$HF" patchset run -q "$BKG" "$tmp/grid.json" --what cls -j 1 -o "$tmp/r1.jsonl" || fail "run -j 1 exit $?"
 "$HF" patchset run -q "$BKG" "$tmp/grid.json" --what cls -j 2 -o "$tmp/r2.jsonl" || fail "run -j 2 exit $?"
 [ "$(wc -l <"$tmp/r1.jsonl")" -eq 8 ] || fail "run: $(wc -l <"$tmp/r1.jsonl") lines, expected 8"
-strip() { sed 's/,"seconds":[^,}]*//' "$1" | sort; }
+strip() { sed 's/,"seconds":[^,}]*//; s/,"finished":[^,}]*//' "$1" | sort; }
 strip "$tmp/r1.jsonl" >"$tmp/s1"; strip "$tmp/r2.jsonl" >"$tmp/s2"
 cmp -s "$tmp/s1" "$tmp/s2" || fail "run -j 1 and -j 2 differ"
 grep -q '"patch":"sig_5","values":\[5\]' "$tmp/r1.jsonl" || fail "run: no line for sig_5"

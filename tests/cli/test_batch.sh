@@ -1,0 +1,92 @@
+#!/bin/sh
+# tests/cli/test_batch.sh - `patchset merge` on a generated 110-point grid: four shards merged
+# equal a one-machine run point for point; points removed from a shard output are exactly the
+# ones the merge reports missing (exit 1); duplicates are dropped and the newest of conflicting
+# lines kept; results of two workspaces or two sets of options, a line that does not parse and a
+# patchset whose labels do not match its values give exit 2 naming the file and line (or
+# pointer); a resume into a file of other options is refused. Also `plot --what exclusion` on
+# the grid (two labels: the mass plane; one label: limits against the mass).
+cd "$(dirname "$0")/../.." || exit 1
+HF=${HF:-build/hfscope}
+REF=${HF_REFERENCE_DIR:-tests/reference}
+[ -x "$HF" ] || { echo "test_batch: $HF is not built" >&2; exit 1; }
+[ -d "$REF" ] || { echo "test_batch: no reference directory $REF" >&2; exit 77; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+nfail=0
+fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+BKG=$REF/pyhf_example_patchset/workspace.json
+. tests/slurm/grid.sh
+DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+[ ${#DIGEST} -eq 64 ] || { echo "test_batch: no digest in the reference patchset"; exit 1; }
+hf_grid "$DIGEST" 10 11 >"$tmp/grid.json"
+# the numbers of a line without its timing and time stamp
+strip() { sed 's/,"seconds":[^,}]*//; s/,"finished":[^,}]*//' "$@" | sort; }
+
+"$HF" patchset run -q "$BKG" "$tmp/grid.json" -j 2 -o "$tmp/one.jsonl" || fail "one-machine run exit $?"
+[ "$(grep -c . "$tmp/one.jsonl")" -eq 110 ] || fail "one-machine run: expected 110 lines"
+grep -q '"workspace_sha256":"'"$DIGEST"'"' "$tmp/one.jsonl" || fail "run: no workspace digest in the lines"
+grep -q '"options":"what=cls ' "$tmp/one.jsonl" || fail "run: no options in the lines"
+for i in 0 1 2 3; do
+    "$HF" patchset run -q "$BKG" "$tmp/grid.json" --shard $i/4 -o "$tmp/sh$i.jsonl" || fail "shard $i/4 exit $?"
+done
+"$HF" patchset merge "$tmp"/sh*.jsonl --patchset "$tmp/grid.json" -o "$tmp/m.jsonl" >"$tmp/out" 2>"$tmp/err" ||
+    fail "merge of complete shards exit $?: $(cat "$tmp/err")"
+[ ! -s "$tmp/out" ] || fail "merge of complete shards listed: $(cat "$tmp/out")"
+strip "$tmp/one.jsonl" >"$tmp/s1"; strip "$tmp/m.jsonl" >"$tmp/s2"
+cmp -s "$tmp/s1" "$tmp/s2" || fail "shards + merge differ from the one-machine run"
+# the merged file is in patchset order
+head -n 1 "$tmp/m.jsonl" | grep -q '"patch":"sig_100_0"' || fail "merge: not in patchset order"
+
+# three points removed from shard 2: exactly those are missing, exit 1
+sed -n '3p;7p;20p' "$tmp/sh2.jsonl" | grep -o '"patch":"[^"]*"' | cut -d'"' -f4 | sort >"$tmp/removed"
+sed '3d;7d;20d' "$tmp/sh2.jsonl" >"$tmp/cut.jsonl"
+"$HF" patchset merge -q "$tmp/sh0.jsonl" "$tmp/sh1.jsonl" "$tmp/cut.jsonl" "$tmp/sh3.jsonl" \
+    --patchset "$tmp/grid.json" -o "$tmp/m2.jsonl" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] || fail "merge with missing points: exit $rc"
+grep '^missing ' "$tmp/out" | cut -d' ' -f2 | sort >"$tmp/reported"
+cmp -s "$tmp/removed" "$tmp/reported" || fail "merge reported '$(cat "$tmp/reported")', removed '$(cat "$tmp/removed")'"
+[ "$(grep -c . "$tmp/m2.jsonl")" -eq 107 ] || fail "merge with missing points: expected 107 lines"
+# a failed point is listed as failed
+sed '5s/"poi":/"error":"fit did not converge","poi":/' "$tmp/sh1.jsonl" >"$tmp/f.jsonl"
+"$HF" patchset merge "$tmp/sh0.jsonl" "$tmp/f.jsonl" "$tmp/sh2.jsonl" "$tmp/sh3.jsonl" \
+    --patchset "$tmp/grid.json" -o "$tmp/m3.jsonl" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && [ "$(grep -c '^failed ' "$tmp/out")" -eq 1 ] && grep -q "1 failed" "$tmp/err" ||
+    fail "merge with a failed point: exit $rc, '$(cat "$tmp/out")'"
+
+# exact duplicates dropped; of two conflicting lines the newer one is kept (whatever the order)
+"$HF" patchset merge "$tmp"/sh*.jsonl "$tmp/sh0.jsonl" -o "$tmp/m4.jsonl" 2>"$tmp/err" || fail "merge with duplicates exit $?"
+grep -q "$(grep -c . "$tmp/sh0.jsonl") exact duplicates dropped" "$tmp/err" || fail "merge: $(cat "$tmp/err")"
+strip "$tmp/m4.jsonl" >"$tmp/s4"; cmp -s "$tmp/s1" "$tmp/s4" || fail "merge with duplicates changed the points"
+head -n 1 "$tmp/sh3.jsonl" | sed 's/"cls_obs":[^,]*/"cls_obs":0.5/; s/"finished":[0-9.]*/"finished":9999999999/' >"$tmp/new.jsonl"
+name=$(grep -o '"patch":"[^"]*"' "$tmp/new.jsonl")
+"$HF" patchset merge -q "$tmp/new.jsonl" "$tmp"/sh*.jsonl -o "$tmp/m5.jsonl" || fail "merge with a conflict exit $?"
+grep "$name" "$tmp/m5.jsonl" | grep -q '"cls_obs":0.5,' || fail "merge kept the older of two conflicting lines"
+
+# bad input: exit 2 and one line naming the file and line
+bad() { # bad WHAT EXPECTED-LOCATION ARGS...
+    what=$1; loc=$2; shift 2
+    "$HF" patchset merge "$@" -o "$tmp/bad.jsonl" >/dev/null 2>"$tmp/err"; rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^hfscope: error: $loc" "$tmp/err" ||
+        fail "$what: exit $rc, stderr '$(cat "$tmp/err")'"
+}
+sed '4s/"workspace_sha256":"[0-9a-f]*"/"workspace_sha256":"0123abcd"/' "$tmp/sh1.jsonl" >"$tmp/ws2.jsonl"
+bad "results of two workspaces" "$tmp/ws2.jsonl:4: .*workspace" "$tmp/sh0.jsonl" "$tmp/ws2.jsonl"
+sed '2s/"options":"what=cls poi-value=1 /"options":"what=cls poi-value=2 /' "$tmp/sh1.jsonl" >"$tmp/op2.jsonl"
+bad "results of two sets of options" "$tmp/op2.jsonl:2: .*options" "$tmp/sh0.jsonl" "$tmp/op2.jsonl"
+sed '6s/"hfscope":"[^"]*"/"hfscope":"0.0.1"/' "$tmp/sh1.jsonl" >"$tmp/v2.jsonl"
+bad "results of two versions" "$tmp/v2.jsonl:6: .*version" "$tmp/sh0.jsonl" "$tmp/v2.jsonl"
+{ head -n 4 "$tmp/sh1.jsonl"; head -n 1 "$tmp/sh1.jsonl" | cut -c1-40; } >"$tmp/cut2.jsonl"
+bad "a line that does not parse" "$tmp/cut2.jsonl:5: " "$tmp/sh0.jsonl" "$tmp/cut2.jsonl"
+sed '2s/"values":\[[0-9]*,/"values":[7,/' "$tmp/sh1.jsonl" >"$tmp/val.jsonl"
+bad "values not those of the patchset" "$tmp/val.jsonl:2:/values" "$tmp/val.jsonl" --patchset "$tmp/grid.json"
+sed 's/"values":\[100,0\]/"values":[100]/' "$tmp/grid.json" >"$tmp/badlab.json"
+bad "labels not matching values" "$tmp/badlab.json:/patches/0/metadata/values" "$tmp/sh0.jsonl" --patchset "$tmp/badlab.json"
+
+# a resume into a file written with other options is refused
+"$HF" patchset run -q "$BKG" "$tmp/grid.json" --poi-value 2 -o "$tmp/sh0.jsonl" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "sh0.jsonl:1: written by a run with another set of options" "$tmp/err" ||
+    fail "resume with other options: exit $rc, '$(cat "$tmp/err")'"
+
+[ $nfail -eq 0 ] || exit 1
+echo "test_batch: ok"
