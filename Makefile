@@ -10,9 +10,9 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 
-PKGS      = libcjson gsl cairo ncursesw
+PKGS      = libcjson gsl cairo ncursesw qhull_r
 TEST_PKGS = check
-DEBS      = libncurses-dev libcairo2-dev libcjson-dev libgsl-dev check pkg-config \
+DEBS      = libncurses-dev libcairo2-dev libcjson-dev libgsl-dev libqhull-dev check pkg-config \
             tmux poppler-utils fonts-dejavu-core
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -35,7 +35,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui asan bench demo install clean lint _check _demo
+.PHONY: sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui check-slurm asan bench demo install clean lint _check _demo
 
 all: $(BUILD)/hfscope
 
@@ -105,6 +105,11 @@ check-cli: $(BUILD)/hfscope
 
 check-tui: $(BUILD)/hfscope
 	@sh tests/tui/run.sh $(BUILD)/hfscope
+
+# A real Slurm (slurm-wlm, munge; installed when missing) on 127.0.0.1: needs root and minutes,
+# so not part of check. See tests/slurm/check_slurm.sh.
+check-slurm: $(BUILD)/hfscope
+	@sh tests/slurm/check_slurm.sh $(BUILD)/hfscope
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
