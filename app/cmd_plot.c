@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/plot_grid.h"
 #include "core/diag/systematics.h"
 #include "core/infer/infer.h"
 #include "core/infer/minos.h"
@@ -34,6 +35,7 @@ typedef struct staged {
 /* The command line of one run (options of every figure kind). */
 typedef struct plotargs {
     const char *what, *channel, *format, *size, *lumi, *par, *sort, *limits, *np, *cells, *minos;
+    const char *results, *patchset; /* exclusion, limits: a signal grid's results */
     bool all, prefit, postfit, logy, blind;
     int dpi, points;
     double threshold, width;
@@ -980,6 +982,23 @@ plot_brazil_or_limits(plotctx *pc)
     return pc->a.limits ? plot_limits(pc, pc->a.limits, pc->a.width) : plot_brazil(pc);
 }
 
+/* --what exclusion|limits: figures over a signal grid from results and a patchset, with no
+ * workspace (app/plot_grid.c). */
+static int
+plot_grid(plotctx *pc)
+{
+    hf_grid_args g;
+    memset(&g, 0, sizeof g);
+    g.what = pc->a.what;
+    g.results = pc->a.results ? pc->a.results : pc->a.limits;
+    g.patchset = pc->a.patchset;
+    g.output = pc->cli->output;
+    g.format = pc->a.format;
+    g.lumi = pc->a.lumi;
+    g.width = pc->a.width;
+    return hf_grid_plot(&g);
+}
+
 /* Every figure kind of --what, in the order of the help text (git's command table). */
 static const struct figure {
     const char *name;
@@ -993,6 +1012,8 @@ static const struct figure {
     {"brazil", plot_brazil_or_limits, false},
     {"templates", plot_templates, true},
     {"interp", plot_interp, true},
+    {"exclusion", plot_grid, false},
+    {"limits", plot_grid, false},
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
 
@@ -1063,6 +1084,8 @@ run(plotctx *pc, const struct figure *fig)
     hf_error err = {0};
     hf_palette *pal = NULL;
     char *created = NULL;
+    if (fig->run == plot_grid) /* no workspace: results and a patchset */
+        return plot_grid(pc);
     int rc = hf_cli_load(cli);
 
     if (rc == 0 && pc->a.channel && hf_model_find_channel(cli->model, pc->a.channel) < 0)
@@ -1106,7 +1129,7 @@ cmd_plot(int argc, char **argv)
     a->dpi = 150;
     const hf_opt extra[] = {
         {"what", 0, HF_OPT_STRING, &a->what,
-         "stack (default), pulls, corr, scan, brazil, templates or interp"},
+         "stack (default), pulls, corr, scan, brazil, templates, interp, exclusion or limits"},
         {"channel", 0, HF_OPT_STRING, &a->channel, "stack, templates, interp: only this channel"},
         {"all", 0, HF_OPT_FLAG, &a->all, "stack: every channel (the default)"},
         {"prefit", 0, HF_OPT_FLAG, &a->prefit, "stack: pre-fit yields and prior band (default)"},
@@ -1127,6 +1150,10 @@ cmd_plot(int argc, char **argv)
         {"threshold", 0, HF_OPT_DOUBLE, &a->threshold, "corr: prune below this |rho| (0.2)"},
         {"limits", 0, HF_OPT_STRING, &a->limits,
          "brazil: limits across signal points from `patchset run --what limit -o FILE`"},
+        {"results", 0, HF_OPT_STRING, &a->results,
+         "exclusion, limits: results of `patchset run` (merged or not)"},
+        {"patchset", 0, HF_OPT_STRING, &a->patchset,
+         "exclusion, limits: the patchset (its labels name the axes)"},
         {"cells", 0, HF_OPT_STRING, &a->cells,
          "WxH: draw with the terminal backend to stdout instead of writing files"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},

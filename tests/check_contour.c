@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "core/infer/contour.h"
+#include "render/plot_exclusion.h"
 Suite *contour_suite(void);
 
 /* the largest distance of a contour point from the ellipse (x/sx)^2 + (y/sy)^2 = R^2, in units of
@@ -85,6 +86,54 @@ START_TEST(test_circle_irregular)
 }
 END_TEST
 
+/* What the exclusion figure draws (hf_exclusion_contour: log CLs at log 0.05) on the grid of
+ * tests/slurm/grid.sh hf_circle_grid (m1 = 100..1500 step 100, m2 = 0..550 step 50, CLs =
+ * exp(-r^2), r = hypot((m1 - 100) / 500, m2 / 250)): within one grid spacing of the ellipse
+ * r = sqrt(ln 20), in each axis's spacing; and the figure builds. */
+START_TEST(test_exclusion_ellipse)
+{
+    enum { NX = 15, NY = 12, N = NX * NY };
+    double x[N], y[N], obs[N], exp5[5 * N];
+    for (int i = 0; i < NX; i++)
+        for (int j = 0; j < NY; j++) {
+            int k = i * NY + j;
+            x[k] = 100 + 100 * i;
+            y[k] = 50 * j;
+            double r2 = pow((x[k] - 100) / 500, 2) + pow(y[k] / 250, 2);
+            obs[k] = exp(-r2);
+            for (int e = 0; e < 5; e++)
+                exp5[5 * k + e] = exp(-r2 / pow(0.8 + 0.1 * e, 2));
+        }
+    hf_exclusion_data d = {0};
+    d.n = N;
+    d.x = x;
+    d.y = y;
+    d.obs = obs;
+    d.exp = exp5;
+    d.level = 0.05;
+    d.xlabel = "m1";
+    d.ylabel = "m2";
+    hf_contour c;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_exclusion_contour(&d, obs, 1, &c, &err), 0);
+    ck_assert_uint_eq(c.nline, 1);
+    ck_assert_uint_gt(c.line[0].n, 10);
+    double R = sqrt(log(20.0)), worst = 0;
+    for (size_t i = 0; i < c.line[0].n; i++) {
+        /* distance to the ellipse along the ray, in grid spacings of each axis */
+        double u = (c.line[0].x[i] - 100) / 500, v = c.line[0].y[i] / 250, r = hypot(u, v);
+        double du = (u - u * R / r) * 500 / 100, dv = (v - v * R / r) * 250 / 50;
+        worst = fmax(worst, hypot(du, dv));
+    }
+    ck_assert_msg(worst < 1.0, "contour %.3g grid spacings from the ellipse", worst);
+    hf_contour_release(&c);
+    hf_scene *s = hf_plot_exclusion(&d, &err);
+    ck_assert_ptr_nonnull(s);
+    hf_scene_free(s);
+    hf_error_release(&err);
+}
+END_TEST
+
 START_TEST(test_degenerate)
 {
     double x[4] = {0, 1, 2, 3}, y[4] = {0, 1, 2, 3}, z[4] = {0, 1, 2, 3};
@@ -112,6 +161,7 @@ contour_suite(void)
     tcase_add_test(tc, test_circle_units);
     tcase_add_test(tc, test_circle_irregular);
     tcase_add_test(tc, test_degenerate);
+    tcase_add_test(tc, test_exclusion_ellipse);
     suite_add_tcase(s, tc);
     return s;
 }

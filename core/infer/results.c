@@ -107,6 +107,24 @@ line_fail(hf_error *err, size_t line, const char *where, const char *what)
     return -1;
 }
 
+/* "outside_range": {"obs": "CLs stays above ...", "exp_m1": "CLs is below ..."} (the reasons
+ * patchset run writes for a null limit) */
+static void
+read_outside(const cJSON *o, hf_result *r)
+{
+    static const char *const key[6] = {"obs", "exp_m2", "exp_m1", "exp", "exp_p1", "exp_p2"};
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(o, "outside_range");
+    for (int k = 0; k < 6; k++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(out, key[k]);
+        if (!cJSON_IsString(v))
+            continue;
+        if (strncmp(v->valuestring, "CLs stays above", 15) == 0)
+            r->outside[k] = 1;
+        else if (strncmp(v->valuestring, "CLs is below", 12) == 0)
+            r->outside[k] = -1;
+    }
+}
+
 /* The result fields of a parsed line into r (r->text, file and line are set by the caller). */
 static int
 parse_fields(const cJSON *o, hf_result *r, hf_error *err)
@@ -151,6 +169,9 @@ parse_fields(const cJSON *o, hf_result *r, hf_error *err)
         r->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
         if (!get_numbers(o, "exp", r->exp, 5))
             return line_fail(err, r->line, "/exp", "'exp' must hold 5 numbers or nulls");
+        if (!get_numbers(o, "range", r->range, 2))
+            r->range[0] = r->range[1] = NAN;
+        read_outside(o, r);
     }
     if (!r->has_cls && !r->has_limit)
         return line_fail(err, r->line, "",

@@ -25,6 +25,9 @@ typedef struct hf_result {
     double cls_obs, cls_exp[5];
     bool has_limit; /* --what limit: obs and exp (-2..+2 sigma), NAN outside the range */
     double obs, exp[5];
+    double range[2]; /* the POI range searched (NAN if not recorded) */
+    signed char outside[6]; /* per NAN limit (obs, exp -2..+2): +1 CLs stays above 1 - cl up
+                               to range[1] (not excluded there), -1 below it already at range[0] */
     double finished;        /* unix time the point finished, NAN if not recorded */
     const char *version;    /* hfscope version, NULL if not recorded */
     const char *ws_sha256;  /* digest of the background-only workspace, NULL if not recorded */

@@ -88,5 +88,44 @@ bad "labels not matching values" "$tmp/badlab.json:/patches/0/metadata/values" "
 [ $rc -eq 2 ] && grep -q "sh0.jsonl:1: written by a run with another set of options" "$tmp/err" ||
     fail "resume with other options: exit $rc, '$(cat "$tmp/err")'"
 
+# exclusion figures: the mass plane from the merged results (limits and CLs), a known ellipse,
+# one label (limits against the mass), --what limits over the grid; bad input exits 2
+"$HF" patchset run -q "$BKG" "$tmp/grid.json" --what limit -j 2 -o "$tmp/lim.jsonl" || fail "run --what limit exit $?"
+"$HF" plot --what exclusion --results "$tmp/lim.jsonl" --patchset "$tmp/grid.json" -o "$tmp/excl.pdf" 2>"$tmp/err" ||
+    fail "exclusion from limits: exit $?, $(cat "$tmp/err")"
+[ -s "$tmp/excl.pdf" ] || fail "exclusion: no PDF"
+"$HF" plot --what exclusion --results "$tmp/m.jsonl" --patchset "$tmp/grid.json" -o "$tmp/exclcls.png" ||
+    fail "exclusion from CLs: exit $?"
+[ "$(head -c 4 "$tmp/exclcls.png" | tail -c 3)" = PNG ] || fail "exclusion: not a PNG"
+hf_circle_grid 15 12 "$tmp/circ.json" "$tmp/circ.jsonl"
+"$HF" plot --what exclusion --results "$tmp/circ.jsonl" --patchset "$tmp/circ.json" -o "$tmp/circ.svg" ||
+    fail "exclusion of the ellipse grid: exit $?"
+# (the contour's distance from the known ellipse is checked in numbers by check_contour and by
+# check_exclusion below; here: the figure is drawn)
+grep -c '<path' "$tmp/circ.svg" | awk '{ exit !($1 > 10) }' || fail "exclusion svg: too few paths"
+printf '{"metadata":{"description":"1d","digests":{"sha256":"%s"},"labels":["m_stop"],"references":{}},"version":"1.0.0","patches":[' "$DIGEST" >"$tmp/onel.json"
+for i in 0 1 2 3 4 5 6 7; do
+    m=$((200 + 100 * i)); s=$(awk -v m=$m 'BEGIN { printf "%.5f", 60 * exp(-(m - 200) / 350) }')
+    [ $i -gt 0 ] && printf ',' >>"$tmp/onel.json"
+    printf '{"metadata":{"name":"stop_%d","values":[%d]},"patch":[{"op":"replace","path":"/channels/0/samples/0/data","value":[%s,%s]}]}' \
+        $m $m "$s" "$s" >>"$tmp/onel.json"
+done
+printf ']}\n' >>"$tmp/onel.json"
+"$HF" patchset run -q "$BKG" "$tmp/onel.json" --what limit -o "$tmp/onel.jsonl" || fail "one-label run exit $?"
+"$HF" plot --what exclusion --results "$tmp/onel.jsonl" --patchset "$tmp/onel.json" -o "$tmp/onel.pdf" ||
+    fail "one-label exclusion exit $?"
+"$HF" plot --what limits --results "$tmp/lim.jsonl" --patchset "$tmp/grid.json" -o "$tmp/plots" --format svg ||
+    fail "--what limits exit $?"
+# categories named by values, never by (truncated) patch names
+grep -q '>sig_' "$tmp/plots/limits.svg" && fail "--what limits: patch names on the axis"
+plotbad() { # plotbad WHAT EXPECTED-LOCATION RESULTS PATCHSET
+    "$HF" plot --what exclusion --results "$3" --patchset "$4" -o "$tmp/bad.pdf" >/dev/null 2>"$tmp/err"; rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^hfscope: error: $2" "$tmp/err" &&
+        [ ! -e "$tmp/bad.pdf" ] || fail "plot $1: exit $rc, stderr '$(cat "$tmp/err")'"
+}
+plotbad "results of two workspaces" "$tmp/ws2.jsonl:4: .*workspace" "$tmp/ws2.jsonl" "$tmp/grid.json"
+plotbad "a line that does not parse" "$tmp/cut2.jsonl:5: " "$tmp/cut2.jsonl" "$tmp/grid.json"
+plotbad "labels not matching values" "$tmp/badlab.json:/patches/0/metadata/values" "$tmp/m.jsonl" "$tmp/badlab.json"
+
 [ $nfail -eq 0 ] || exit 1
 echo "test_batch: ok"
