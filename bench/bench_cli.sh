@@ -245,5 +245,54 @@ for f in atlas_susy_3Lresonance_2020_bkg.json:100 atlas_susy_2Ljets_2022_rjr_sr2
     fit_line "fit_${ws%_bkg.json}" "${f##*:}" "$(bkg_fit_s "$ws")" fit -q "$REF/bkgonly/$ws"
 done
 
+# batch (issue 18): `patchset run` points per second with -j 2 for --what cls and --what limit
+# over a 100-point grid of a published model: the ATLAS sbottom Region A background-only
+# workspace (tests/reference/atlas_sbottom_SRA_full) and its signal patch, the signal yields
+# scaled by 0.3, 0.33, ..., 3.27 (100 points, values [msb, mn2, mn1] made distinct). Beside it,
+# pyhf's published cost: about 1672 s for the 125 points of the 1Lbb analysis on one CPU core
+# (Heinrich et al., pyhf JOSS 2021 / the pyhf paper's ATLAS 1Lbb timing), i.e. 0.075 points/s.
+SB=$REF/atlas_sbottom_SRA_full
+if [ -f "$SB/patchset.json" ]; then
+    SB_DIR=$(mktemp -d /tmp/hfscope_bench_batch.XXXXXX)
+    tr -d '\n' <"$SB/patchset.json" | sed 's/  */ /g' | awk '
+    {
+        i = index($0, "\"patch\": ["); rest = substr($0, i + 10)
+        depth = 1; for (k = 1; k <= length(rest) && depth > 0; k++) {
+            c = substr(rest, k, 1); if (c == "[") depth++; else if (c == "]") depth--
+        }
+        ops = substr(rest, 1, k - 2)
+        d = index($0, "\"digests\""); dig = substr($0, d); sub(/}.*/, "}", dig)
+        printf "{\"metadata\": {\"description\": \"sbottom SRA, scaled signal\", %s, ", dig
+        printf "\"labels\": [\"msb\", \"mn2\", \"mn1\"], \"references\": {}}, \"version\": \"1.0.0\", \"patches\": ["
+        for (p = 0; p < 100; p++) {
+            f = 0.3 + 0.03 * p; out = ""; s = ops
+            while (match(s, /"data": \[[^]]*\]/)) {
+                out = out substr(s, 1, RSTART - 1); arr = substr(s, RSTART + 9, RLENGTH - 10)
+                n = split(arr, v, ","); t = ""
+                for (j = 1; j <= n; j++) t = t (j > 1 ? ", " : "") sprintf("%.8g", v[j] * f)
+                out = out "\"data\": [" t "]"; s = substr(s, RSTART + RLENGTH)
+            }
+            out = out s
+            printf "%s{\"metadata\": {\"name\": \"sbottom_%d_%d_60\", \"values\": [%d, %d, 60]}, \"patch\": [%s]}",
+                p ? ", " : "", 1000 + 50 * (p % 10), 500 + 50 * int(p / 10), 1000 + 50 * (p % 10), 500 + 50 * int(p / 10), out
+        }
+        print "]}"
+    }' >"$SB_DIR/grid.json"
+    for what in cls limit; do
+        t0=$(now_ms)
+        if "$BIN" patchset run -q "$SB/workspace.json" "$SB_DIR/grid.json" --what $what -j 2 \
+            -o "$SB_DIR/$what.jsonl"; then
+            t1=$(now_ms)
+            n=$(grep -c '"patch"' "$SB_DIR/$what.jsonl")
+            awk -v n="$n" -v ms=$((t1 - t0)) -v w=$what 'BEGIN {
+                r = 1e3 * n / (ms > 0 ? ms : 1)
+                printf "batch_sbottom_%s_j2: %.1f points/s (%d points of sbottom SRA, %d ms; pyhf published: 125 1Lbb points in about 1672 s on one core = %.3f points/s)\n", w, r, n, ms, 125 / 1672 }'
+        else
+            failed "batch_sbottom_${what}_j2"
+        fi
+    done
+    rm -rf "$SB_DIR"
+fi
+
 [ $nfailed -eq 0 ] || echo "bench_cli: $nfailed section(s) failed"
 [ $nfailed -eq 0 ]
