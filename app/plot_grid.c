@@ -17,7 +17,7 @@
 #include "app/cli.h"
 #include "core/infer/contour.h"
 #include "core/infer/results.h"
-#include "core/json/patch.h"
+#include "core/json/patchset.h"
 #include "render/plot_exclusion.h"
 #include "render/plot_scan.h"
 
