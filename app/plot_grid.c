@@ -94,18 +94,18 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
     if ((*rs = hf_results_new()) == NULL)
         return hf_cli_usage_error("out of memory");
     if (hf_results_read(*rs, a->results, &err) < 0) {
-        rc = err.line > 0 ? hf_cli_usage_error("%s:%d:%s%s%s", a->results, err.line,
-                                               err.where ? err.where : "",
-                                               err.where && *err.where ? ": " : " ",
-                                               hf_error_msg(&err))
-                          : hf_cli_report(a->results, &err);
+        rc = err.line > 0
+                 ? hf_cli_usage_error("%s:%d:%s%s%s", a->results, err.line,
+                                      err.where ? err.where : "",
+                                      err.where && *err.where ? ": " : " ", hf_error_msg(&err))
+                 : hf_cli_report(a->results, &err);
     } else if ((*ps = hf_patchset_load(a->patchset, &err)) == NULL) {
         rc = hf_cli_report(a->patchset, &err);
     } else {
         hf_results_merge(*rs, NULL, NULL);
         if (hf_results_check_patchset(*rs, *ps, &bad, &err) < 0)
-            rc = hf_cli_usage_error("%s:%d:%s: %s", bad->file, err.line,
-                                    err.where ? err.where : "", hf_error_msg(&err));
+            rc = hf_cli_usage_error("%s:%d:%s: %s", bad->file, err.line, err.where ? err.where : "",
+                                    hf_error_msg(&err));
     }
     if (rc == 0) {
         g->nlabels = (*ps)->labels != NULL ? (size_t)cJSON_GetArraySize((*ps)->labels) : 0;

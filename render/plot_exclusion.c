@@ -12,8 +12,8 @@
 #define CLAMP_MIN 1e-12 /* CLs of 0 (deep in the excluded region) before the log */
 
 int
-hf_exclusion_contour(const hf_exclusion_data *d, const double *v, size_t stride,
-                     hf_contour *out, hf_error *err)
+hf_exclusion_contour(const hf_exclusion_data *d, const double *v, size_t stride, hf_contour *out,
+                     hf_error *err)
 {
     double *z = malloc((d->n + 1) * sizeof(double));
     if (z == NULL)
@@ -29,8 +29,8 @@ hf_exclusion_contour(const hf_exclusion_data *d, const double *v, size_t stride,
 
 /* Every polyline of the contour of v as one line item (ink, dash, width). */
 static int
-add_contour(hf_scene *s, hf_panel *p, const hf_exclusion_data *d, const double *v,
-            size_t stride, hf_ink ink, hf_dash dash, hf_width width, hf_error *err)
+add_contour(hf_scene *s, hf_panel *p, const hf_exclusion_data *d, const double *v, size_t stride,
+            hf_ink ink, hf_dash dash, hf_width width, hf_error *err)
 {
     hf_contour c;
     if (hf_exclusion_contour(d, v, stride, &c, err) < 0)
@@ -76,8 +76,8 @@ add_markers(hf_scene *s, hf_panel *p, const hf_exclusion_data *d, hf_error *err)
                                          HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_GRID, 0)) ||
                     !hf_panel_add_legend(s, p, "not excluded", hf_ink_of(HF_ROLE_GRID, 0),
                                          HF_LEGEND_MARKER))) ||
-        (ne > 0 && (!hf_panel_add_points(s, p, ne, px, py, NULL, NULL, NULL, NULL,
-                                         HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_ACCENT, 0)) ||
+        (ne > 0 && (!hf_panel_add_points(s, p, ne, px, py, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                                         hf_ink_of(HF_ROLE_ACCENT, 0)) ||
                     !hf_panel_add_legend(s, p, hf_scene_printf(s, "excluded (%s)", what),
                                          hf_ink_of(HF_ROLE_ACCENT, 0), HF_LEGEND_MARKER))))
         rc = hf_error_nomem(err);
@@ -97,18 +97,22 @@ add_caption(hf_scene *s, hf_panel *p, const hf_exclusion_data *d)
         lines[n++] = d->label;
     if ((d->energy != NULL && *d->energy) || (d->lumi != NULL && *d->lumi)) {
         bool both = d->energy != NULL && *d->energy && d->lumi != NULL && *d->lumi;
-        lines[n++] = hf_scene_printf(s, "%s%s%s%s", d->energy != NULL && *d->energy ? "\xe2\x88\x9a" "s = " : "",
+        lines[n++] = hf_scene_printf(s, "%s%s%s%s",
+                                     d->energy != NULL && *d->energy ? "\xe2\x88\x9a"
+                                                                       "s = "
+                                                                     : "",
                                      d->energy != NULL ? d->energy : "", both ? ", " : "",
                                      d->lumi != NULL ? d->lumi : "");
     }
-    lines[n++] = hf_scene_printf(s, "%s at %g%% CL", d->is_limit ? "Upper limits on \xce\xbc" : "CLs at \xce\xbc = 1",
+    lines[n++] = hf_scene_printf(s, "%s at %g%% CL",
+                                 d->is_limit ? "Upper limits on \xce\xbc" : "CLs at \xce\xbc = 1",
                                  100 * (d->cl > 0 ? d->cl : 0.95));
     for (int k = 0; k < n; k++) {
-        hf_item *it = lines[k] ? hf_panel_add_text(s, p, HF_COORD_AXES, 0.03, 0.97 - 0.075 * k,
-                                                   lines[k], HF_HALIGN_LEFT, HF_VALIGN_TOP,
-                                                   k == 0 && d->label ? HF_TEXT_NORMAL
-                                                                      : HF_TEXT_SMALL)
-                               : NULL;
+        hf_item *it = lines[k]
+                          ? hf_panel_add_text(s, p, HF_COORD_AXES, 0.03, 0.97 - 0.075 * k, lines[k],
+                                              HF_HALIGN_LEFT, HF_VALIGN_TOP,
+                                              k == 0 && d->label ? HF_TEXT_NORMAL : HF_TEXT_SMALL)
+                          : NULL;
         if (it == NULL)
             return -1;
         it->u.text.bold = k == 0 && d->label != NULL && *d->label;
@@ -127,8 +131,7 @@ set_axes(hf_scene *s, hf_panel *p, const hf_exclusion_data *d)
     double dx = x1 > x0 ? x1 - x0 : 1, dy = y1 > y0 ? y1 - y0 : 1;
     /* room above the grid for the caption and the legend */
     return hf_panel_set_axis(s, &p->x, x0 - 0.03 * dx, x1 + 0.03 * dx, false, d->xlabel) < 0 ||
-                   hf_panel_set_axis(s, &p->y, y0 - 0.03 * dy, y1 + 0.45 * dy, false,
-                                     d->ylabel) < 0
+                   hf_panel_set_axis(s, &p->y, y0 - 0.03 * dy, y1 + 0.45 * dy, false, d->ylabel) < 0
                ? -1
                : 0;
 }
@@ -156,12 +159,15 @@ hf_plot_exclusion(const hf_exclusion_data *d, hf_error *err)
         add_markers(s, p, d, err) < 0)
         goto fail;
     hf_legend_entry *e;
-    if ((d->obs != NULL && !hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0),
-                                                HF_LEGEND_LINE)) ||
+    if ((d->obs != NULL &&
+         !hf_panel_add_legend(s, p, "Observed", hf_ink_of(HF_ROLE_OBSERVED, 0), HF_LEGEND_LINE)) ||
         !(e = hf_panel_add_legend(s, p, "Expected", expi, HF_LEGEND_LINE)))
         goto nomem;
     e->dash = HF_DASH_DASHED;
-    if (!(e = hf_panel_add_legend(s, p, "Expected \xc2\xb1" "1\xcf\x83", expi, HF_LEGEND_LINE)))
+    if (!(e = hf_panel_add_legend(s, p,
+                                  "Expected \xc2\xb1"
+                                  "1\xcf\x83",
+                                  expi, HF_LEGEND_LINE)))
         goto nomem;
     e->dash = HF_DASH_DOTTED;
     if (add_caption(s, p, d) < 0)

@@ -396,8 +396,8 @@ same_values(const hf_result *r, const cJSON *vals)
 }
 
 int
-hf_results_check_patchset(const hf_results *rs, const struct hf_patchset *ps,
-                          const hf_result **bad, hf_error *err)
+hf_results_check_patchset(const hf_results *rs, const struct hf_patchset *ps, const hf_result **bad,
+                          hf_error *err)
 {
     for (size_t i = 0; i < rs->n; i++) {
         const hf_result *r = &rs->r[i];

@@ -25,7 +25,7 @@ typedef struct hf_result {
     double cls_obs, cls_exp[5];
     bool has_limit; /* --what limit: obs and exp (-2..+2 sigma), NAN outside the range */
     double obs, exp[5];
-    double range[2]; /* the POI range searched (NAN if not recorded) */
+    double range[2];        /* the POI range searched (NAN if not recorded) */
     signed char outside[6]; /* per NAN limit (obs, exp -2..+2): +1 CLs stays above 1 - cl up
                                to range[1] (not excluded there), -1 below it already at range[0] */
     double finished;        /* unix time the point finished, NAN if not recorded */
