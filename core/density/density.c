@@ -274,12 +274,6 @@ hf_density_exp_done(const hf_density_exp *e)
     return e->done;
 }
 
-const hf_density_config *
-hf_density_exp_config(const hf_density_exp *e)
-{
-    return &e->cfg;
-}
-
 static int
 grow(void **p, size_t count, size_t size)
 {

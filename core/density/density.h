@@ -198,7 +198,6 @@ void hf_density_exp_free(hf_density_exp *e); /* NULL is fine */
 long hf_density_exp_run(hf_density_exp *e, size_t nreps, int jobs, const atomic_int *cancel,
                         hf_error *err);
 size_t hf_density_exp_done(const hf_density_exp *e);
-const hf_density_config *hf_density_exp_config(const hf_density_exp *e); /* draws etc. copied */
 /* Results over the reps done so far (needs >= 2). Call it from the thread that runs the
  * experiment (or between runs). Returns NULL with err; caller frees with _result_free. */
 hf_density_result *hf_density_exp_result(const hf_density_exp *e, hf_error *err);
