@@ -94,8 +94,21 @@ hf_cli_report(const char *file, const hf_error *err)
     return err->code == HF_EFIT ? 1 : 2;
 }
 
+/* Whether the common option `name` is offered: all when only is NULL, else those listed
+ * (NULL-terminated) and --help. */
+static bool
+common_offered(const char *const *only, const char *name)
+{
+    if (only == NULL || strcmp(name, "help") == 0)
+        return true;
+    for (; *only != NULL; only++)
+        if (strcmp(*only, name) == 0)
+            return true;
+    return false;
+}
+
 static void
-print_help(const char *command, const char *usage, const hf_opt *extra)
+print_help(const char *usage, const hf_opt *extra, const char *const *only)
 {
     printf("usage: hfscope %s\n\noptions:\n", usage);
     for (const hf_opt *o = extra; o != NULL && o->name != NULL; o++) {
@@ -105,13 +118,14 @@ print_help(const char *command, const char *usage, const hf_opt *extra)
         printf("  %-28s %s\n", left, o->help ? o->help : "");
     }
     for (size_t i = 0; i < NCOMMON; i++) {
+        if (!common_offered(only, common[i].name))
+            continue;
         char left[64];
         int c = common[i].val < 256 ? common[i].val : 0;
         snprintf(left, sizeof(left), "%s%c%s--%s%s", c ? "-" : "", c ? c : ' ', c ? ", " : "  ",
                  common[i].name, common[i].has_arg ? " X" : "");
         printf("  %-28s %s\n", left, common[i].help);
     }
-    (void)command;
 }
 
 static int
@@ -176,8 +190,27 @@ parse_fit_option(hf_cli *cli, int opt, const char *arg)
     return 0;
 }
 
+/* Append optarg to the repeatable option's list; 0, or 2 after an error was printed. */
+static int
+list_push(hf_optlist *l, const char *arg)
+{
+    const char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+    if (v == NULL)
+        return hf_cli_usage_error("out of memory");
+    l->v = v;
+    l->v[l->n++] = arg;
+    return 0;
+}
+
 int
 hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage)
+{
+    return hf_cli_parse_only(cli, argc, argv, extra, usage, NULL);
+}
+
+int
+hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
+                  const char *const *only)
 {
     memset(cli, 0, sizeof(*cli));
     cli->command = argv[0];
@@ -209,6 +242,8 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
         }
     }
     for (size_t i = 0; i < NCOMMON; i++) {
+        if (!common_offered(only, common[i].name))
+            continue;
         lo[k++] = (struct option){common[i].name, common[i].has_arg, NULL, common[i].val};
         if (common[i].val < 256) {
             so[s++] = (char)common[i].val;
@@ -237,6 +272,9 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
                 break;
             case HF_OPT_STRING:
                 *(const char **)x->target = optarg;
+                break;
+            case HF_OPT_LIST:
+                rc = list_push((hf_optlist *)x->target, optarg);
                 break;
             case HF_OPT_DOUBLE:
             case HF_OPT_INT:
@@ -316,7 +354,7 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
             cli->verbose = true;
             break;
         case 'h':
-            print_help(argv[0], usage, extra);
+            print_help(usage, extra, only);
             rc = -1;
             break;
         case ':':

@@ -14,12 +14,22 @@ struct cJSON;
 struct hf_scene;
 
 /* A command-specific option: --name (and -c when c != 0). kind selects what `target` points to. */
-typedef enum hf_optkind { HF_OPT_FLAG, HF_OPT_STRING, HF_OPT_DOUBLE, HF_OPT_INT } hf_optkind;
+typedef enum hf_optkind {
+    HF_OPT_FLAG,
+    HF_OPT_STRING,
+    HF_OPT_DOUBLE,
+    HF_OPT_INT,
+    HF_OPT_LIST /* repeatable string: target is an hf_optlist the command frees (free(l.v)) */
+} hf_optkind;
+typedef struct hf_optlist {
+    size_t n;
+    const char **v; /* borrowed from argv */
+} hf_optlist;
 typedef struct hf_opt {
     const char *name;
     int c;
     hf_optkind kind;
-    void *target; /* bool*, const char**, double*, int* */
+    void *target; /* bool*, const char**, double*, int*, hf_optlist* */
     const char *help;
 } hf_opt;
 
@@ -61,6 +71,10 @@ typedef struct hf_command {
  * a {NULL} entry). Prints usage and returns 2 on error, -1 when --help was printed (exit 0), 0 ok.
  * `usage` is the one-line synopsis after "hfscope ". */
 int hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage);
+/* hf_cli_parse offering only the common options named in `only` (NULL-terminated; --help is
+ * always offered): the others are rejected and left out of --help. */
+int hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
+                      const char *const *only);
 /* Load ws_path (applying --patch), compile with --measurement/--poi/--interp, apply --fix to the
  * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2. */
 int hf_cli_load(hf_cli *cli);

@@ -547,11 +547,17 @@ hf_digest_sha256(const char *path, char hex[65], hf_error *err)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         sb_put(&in, chunk, n);
     (void)fclose(f);
-    if (in.oom) {
-        free(in.p);
-        return hf_error_nomem(err);
-    }
-    canon c = {in.p != NULL ? in.p : "", (in.p != NULL ? in.p : "") + in.n, 0, false};
+    int rc = in.oom ? hf_error_nomem(err)
+                    : hf_digest_sha256_text(in.p != NULL ? in.p : "", in.n, path, hex, err);
+    free(in.p);
+    return rc;
+}
+
+/* hf_digest_sha256 of JSON text already in memory; `name` names it in the error. */
+int
+hf_digest_sha256_text(const char *text, size_t len, const char *name, char hex[65], hf_error *err)
+{
+    canon c = {text, text + len, 0, false};
     sbuf out = {0};
     canon_value(&c, &out);
     skip_ws(&c);
@@ -559,14 +565,13 @@ hf_digest_sha256(const char *path, char hex[65], hf_error *err)
     if (out.oom)
         rc = hf_error_nomem(err);
     else if (c.bad || c.s != c.end)
-        rc = hf_error_set(err, HF_EJSON, "", "'%s' is not valid JSON", path);
+        rc = hf_error_set(err, HF_EJSON, "", "'%s' is not valid JSON", name);
     else {
         sha256 s;
         sha_init(&s);
         sha_update(&s, out.p != NULL ? out.p : "", out.n);
         sha_hex(&s, hex);
     }
-    free(in.p);
     free(out.p);
     return rc;
 }
