@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,6 +109,53 @@ common_offered(const char *const *only, const char *name)
     return false;
 }
 
+/* Levenshtein distance of a and b, ignoring ASCII case (two-row dynamic programme). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    size_t *row = malloc((nb + 1) * sizeof(*row));
+    if (row == NULL)
+        return (size_t)-1;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            diag = up;
+        }
+    }
+    size_t d = row[nb];
+    free(row);
+    return d;
+}
+
+/* See cli.h: the same name in another case wins, then the smallest edit distance within a third
+ * of the name's length (at least 2). */
+const char *
+hf_cli_nearest(const char *name, const char *const *cands, size_t n)
+{
+    const char *best = NULL;
+    size_t bestd = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2;
+    for (size_t i = 0; i < n; i++) {
+        if (cands[i] == NULL)
+            continue;
+        if (strcasecmp(cands[i], name) == 0)
+            return cands[i];
+        size_t d = edit_distance(name, cands[i]);
+        if (d <= bestd && (best == NULL || d < bestd)) {
+            best = cands[i];
+            bestd = d;
+        }
+    }
+    return best;
+}
+
 static void
 print_help(const char *usage, const hf_opt *extra, const char *const *only)
 {
@@ -150,8 +199,17 @@ parse_interp(hf_cli *cli, const char *arg)
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         hf_interp_code code;
-        if (eq == NULL || hf_interp_parse(eq + 1, &code) < 0) {
+        if (eq == NULL) {
             rc = hf_cli_usage_error("--interp: expected normsys=CODE,histosys=CODE, got '%s'", tok);
+            break;
+        }
+        if (hf_interp_parse(eq + 1, &code) < 0) {
+            static const char *const codes[] = {"code0", "code1", "code2", "code4", "code4p"};
+            const char *near = hf_cli_nearest(eq + 1, codes, 5);
+            rc = hf_cli_usage_error("--interp: unknown code '%s'%s%s%s (codes: code0, code1, "
+                                    "code2, code4, code4p)",
+                                    eq + 1, near ? "; did you mean '" : "", near ? near : "",
+                                    near ? "'?" : "");
             break;
         }
         *eq = '\0';
@@ -160,7 +218,8 @@ parse_interp(hf_cli *cli, const char *arg)
         else if (strcmp(tok, "histosys") == 0)
             cli->mopt.histosys_code = code;
         else {
-            rc = hf_cli_usage_error("--interp: unknown modifier type '%s'", tok);
+            rc = hf_cli_usage_error("--interp: unknown modifier type '%s' (normsys or histosys)",
+                                    tok);
             break;
         }
     }
@@ -188,6 +247,30 @@ parse_fit_option(hf_cli *cli, int opt, const char *arg)
         cli->fit_strategy = HF_FIT_STRATEGY((int)v);
     }
     return 0;
+}
+
+/* "unknown option '--poix'; did you mean '--poi'?" */
+static int
+unknown_long(const char *arg, const char *command, const struct option *lo, size_t n)
+{
+    const char **names = calloc(n + 1, sizeof(*names));
+    const char *eq = strchr(arg, '=');
+    char *bare = strndup(arg + 2, eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+    const char *near = NULL;
+    if (names != NULL && bare != NULL && strncmp(arg, "--", 2) == 0) {
+        for (size_t i = 0; i < n; i++)
+            names[i] = lo[i].name;
+        near = hf_cli_nearest(bare, names, n);
+    }
+    int rc = near != NULL ? hf_cli_usage_error("unknown option '%s'; did you mean '--%s'? (see "
+                                               "hfscope %s --help)",
+                                               arg, near, command)
+                          : hf_cli_usage_error("unknown or incomplete option '%s' (see hfscope %s "
+                                               "--help)",
+                                               arg, command);
+    free(bare);
+    free((void *)names);
+    return rc;
 }
 
 /* Append optarg to the repeatable option's list; 0, or 2 after an error was printed. */
@@ -366,8 +449,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
                 rc = hf_cli_usage_error("unknown option '-%c' (see hfscope %s --help)", optopt,
                                         argv[0]);
             else
-                rc = hf_cli_usage_error("unknown or incomplete option '%s' (see hfscope %s --help)",
-                                        argv[optind - 1], argv[0]);
+                rc = unknown_long(argv[optind - 1], argv[0], lo, k);
             break;
         }
     }
@@ -437,6 +519,45 @@ hf_cli_fit_settings(const hf_cli *cli, hf_model *m)
     m->fit_log_ctx = NULL;
 }
 
+/* After an unknown --poi: the nearest modifier name and the normalisation factors (the usual
+ * POIs), on one line. */
+static void
+poi_hint(const hf_workspace *ws, const char *poi)
+{
+    size_t n = 0, cap = 0;
+    const char **names = NULL;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 64;
+                    const char **v = realloc((void *)names, cap * sizeof(*v));
+                    if (v == NULL) {
+                        free((void *)names);
+                        return;
+                    }
+                    names = v;
+                }
+                names[n++] = ws->chan[c].sample[s].mod[k].name;
+            }
+    const char *near = hf_cli_nearest(poi, names, n);
+    fprintf(stderr, "hfscope: hint: %s%s%snormalisation factors:", near ? "did you mean '" : "",
+            near ? near : "", near ? "'? " : "");
+    size_t shown = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+                const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
+                bool dup = false;
+                for (size_t i = 0; i < n && names[i] != m->name; i++)
+                    dup |= strcmp(names[i], m->name) == 0;
+                if (m->type == HF_MOD_NORMFACTOR && !dup && shown++ < 12)
+                    fprintf(stderr, " %s", m->name);
+            }
+    fputs(shown == 0 ? " none\n" : shown > 12 ? " ...\n" : "\n", stderr);
+    free((void *)names);
+}
+
 int
 hf_cli_load(hf_cli *cli)
 {
@@ -498,6 +619,8 @@ hf_cli_load(hf_cli *cli)
         rc = hf_cli_report(err.code == HF_EUSAGE && (err.where == NULL || !*err.where) ? NULL
                                                                                       : cli->ws_path,
                            &err);
+        if (cli->poi != NULL && err.code == HF_EUSAGE)
+            poi_hint(cli->ws, cli->poi);
         goto out;
     }
     if (cli->model->warning != NULL && !cli->quiet)

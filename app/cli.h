@@ -96,6 +96,9 @@ int hf_cli_fail(const hf_cli *cli, const hf_error *err);
 int hf_cli_report(const char *file, const hf_error *err);
 /* --range LO:HI (finite, LO < HI) into lo and hi: 0, or 2 after a usage error was printed. */
 int hf_cli_parse_range(const char *s, double *lo, double *hi);
+/* The candidate nearest to name (case-insensitive edit distance), or NULL when none is close:
+ * for "did you mean" hints. NULL entries of cands are skipped. */
+const char *hf_cli_nearest(const char *name, const char *const *cands, size_t n);
 /* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
 int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);

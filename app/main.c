@@ -1,7 +1,8 @@
 /* app/main.c - hfscope entry point: the subcommand table (app/commands.h), --help, --version. */
-#include <gsl/gsl_errno.h>
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,14 +23,18 @@ static void
 usage(FILE *f)
 {
     fputs("usage: hfscope [COMMAND] [OPTIONS] WORKSPACE.json\n"
-          "       hfscope WORKSPACE.json          open the explorer (an overview when not a terminal)\n"
+          "       hfscope WORKSPACE.json          open the explorer (an overview when not a "
+          "terminal)\n"
           "\ncommands:\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fputs("\nEvery command has --help. Common options: --json, -o PATH, --measurement NAME,\n"
-          "--poi NAME, --patch PS.json[:NAME], --fix NAME=VALUE, --interp normsys=code4,histosys=code4p,\n"
-          "-j N, --seed N, -q, -v. Exit codes: 0 ok, 1 computation failed, 2 usage or bad input.\n",
+          "--poi NAME, --patch PS.json[:NAME], --fix NAME=VALUE, --interp "
+          "normsys=code4,histosys=code4p,\n"
+          "-j N, --seed N, -q (no warnings), -v (more detail: iterations, timings).\n"
+          "'hfscope help CMD' is 'hfscope CMD --help'; -V or --version prints the version.\n"
+          "Exit codes: 0 ok, 1 computation failed, 2 usage or bad input.\n",
           f);
 }
 
@@ -40,6 +45,25 @@ find(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+/* "unknown command 'fitt'; did you mean 'fit'?" and the list of commands. */
+static int
+unknown_command(const char *name)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    const char *near = hf_cli_nearest(name, names, NCOMMANDS);
+    if (near != NULL)
+        fprintf(stderr, "hfscope: error: unknown command '%s'; did you mean '%s'?\n", name, near);
+    else
+        fprintf(stderr, "hfscope: error: unknown command '%s'\n", name);
+    fputs("hfscope: commands:", stderr);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(stderr, " %s", names[i]);
+    fputs(" (see hfscope --help)\n", stderr);
+    return 2;
 }
 
 /* A command's text went to stdout: a write error there (a full disk) fails the run. */
@@ -63,12 +87,21 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (strcmp(argv[1], "help") == 0 && argc > 2) {
+        /* hfscope help CMD = hfscope CMD --help */
+        const hf_command *c = find(argv[2]);
+        if (c == NULL)
+            return unknown_command(argv[2]);
+        char *hargv[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
+        return finish(c->run(2, hargv));
+    }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return 0;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+        strcmp(argv[1], "version") == 0) {
         printf("hfscope %s\n", HF_VERSION);
         return 0;
     }
@@ -86,5 +119,5 @@ main(int argc, char **argv)
         argv[0] = (char *)dflt->name;
         return finish(dflt->run(argc, argv));
     }
-    return hf_cli_usage_error("unknown command '%s' (see hfscope --help)", argv[1]);
+    return unknown_command(argv[1]);
 }
