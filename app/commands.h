@@ -22,4 +22,5 @@ CMD("sort", cmd_sort, "sort channels, samples, modifiers, measurements by name (
 CMD("rename", cmd_rename, "rename channels, samples, modifiers, measurements (pyhf rename)")
 CMD("prune", cmd_prune, "remove channels, samples, modifiers, types, measurements (pyhf prune)")
 CMD("combine", cmd_combine, "combine two workspaces, --join none|outer|left outer|right outer")
+CMD("lint", cmd_lint, "workspace lint: suspicious systematics, empty samples, unused parameters")
 CMD("report", cmd_report, "review report: every channel pre/post-fit, pulls, correlations, yields (PDF)")
