@@ -45,6 +45,8 @@ typedef struct plotctx {
     hf_cli *cli;
     plotargs a;
     const char *dir;
+    char *file; /* -o FILE.pdf|png|svg: the one figure's path (dir is then its directory) */
+    char *file_dir;
     hf_cairo_options copt;
     int nwritten;
     cJSON *files; /* --json: the paths written */
@@ -1028,6 +1030,34 @@ find_figure(const char *name)
     return NULL;
 }
 
+/* -o PATH: a directory when it ends in '/', is a directory or has no extension; one file when
+ * its extension is pdf, png or svg (the format then comes from it); else exit 2. */
+static int
+output_file_mode(plotctx *pc)
+{
+    const char *out = pc->cli->output;
+    const char *slash = strrchr(out, '/');
+    const char *base = slash ? slash + 1 : out;
+    const char *dot = strrchr(base, '.');
+    struct stat st;
+    hf_format f;
+
+    if (*base == '\0' || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) || !dot || dot == base)
+        return 0;
+    if (hf_format_parse(dot + 1, &f) < 0)
+        return hf_cli_usage_error("-o %s: '%s' is no figure format (pdf, png, svg); for a "
+                                  "directory write '%s/'",
+                                  out, dot + 1, out);
+    if (strcmp(pc->a.format, "pdf") != 0 && f != pc->copt.format)
+        return hf_cli_usage_error("-o %s and --format %s disagree", out, pc->a.format);
+    pc->copt.format = f;
+    pc->file = strdup(out);
+    pc->file_dir = slash ? strndup(out, (size_t)(slash - out) + (slash == out)) : strdup(".");
+    if (!pc->file || !pc->file_dir)
+        return hf_cli_usage_error("out of memory");
+    return 0;
+}
+
 /* Usage errors first, before any work or any file; 0 or the exit code. */
 static int
 check_args(plotctx *pc, const struct figure *fig)
@@ -1056,7 +1086,9 @@ check_args(plotctx *pc, const struct figure *fig)
     if (a->cells && hf_cells_parse_size(a->cells, &pc->cells_w, &pc->cells_h) < 0)
         return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", a->cells);
     if (!pc->cli->output && !a->cells)
-        return hf_cli_usage_error("plot: -o DIR is required");
+        return hf_cli_usage_error("plot: -o FILE.pdf|png|svg or -o DIR/ is required");
+    if (pc->cli->output && !a->cells && output_file_mode(pc) != 0)
+        return 2;
     return parse_size(a->size, &pc->a.width);
 }
 
@@ -1093,14 +1125,22 @@ run(plotctx *pc, const struct figure *fig)
     if (rc == 0 && !(pal = hf_palette_from_env(&err)))
         rc = hf_cli_report(NULL, &err);
     pc->copt.pal = pal;
-    if (rc == 0 && !pc->a.cells)
+    if (rc == 0 && !pc->a.cells && !pc->file)
         rc = ensure_dir(cli->output, &created);
-    pc->dir = cli->output;
+    pc->dir = pc->file ? pc->file_dir : cli->output;
     pc->copt.dpi = pc->a.dpi;
     if (rc == 0 && cli->json && !(pc->files = cJSON_CreateArray()))
         rc = hf_cli_usage_error("out of memory");
     if (rc == 0)
         rc = fig->run(pc);
+    if (rc == 0 && pc->file && pc->nst != 1)
+        rc = hf_cli_usage_error("-o %s: this figure makes %zu files; give a directory (-o DIR/)",
+                                pc->file, pc->nst);
+    if (rc == 0 && pc->file) {
+        free(pc->st[0].path);
+        pc->st[0].path = pc->file;
+        pc->file = NULL;
+    }
     if (rc == 0)
         rc = commit_staged(pc);
     release_staged(pc);
@@ -1163,7 +1203,7 @@ cmd_plot(int argc, char **argv)
                       "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
                       "interp [--np NAME] "
                       "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
-                      "-o DIR");
+                      "-o FILE.pdf|png|svg|DIR/");
     if (rc != 0) {
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;
@@ -1173,6 +1213,8 @@ cmd_plot(int argc, char **argv)
     rc = check_args(&pc, fig);
     if (rc == 0)
         rc = run(&pc, fig);
+    free(pc.file);
+    free(pc.file_dir);
     hf_cli_release(&cli);
     return rc;
 }

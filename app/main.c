@@ -2,9 +2,13 @@
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 
@@ -45,6 +49,95 @@ find(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+/* Commands that print text and take -o only for --json: main sends their text to -o PATH. The
+ * others use -o themselves (figures, workspaces, result files). */
+static const char *const text_commands[] = {"inspect", "view",         "fit",      "ranking",
+                                            "gof",     "constraints",  "nllshape", "cls",
+                                            "limit",   "significance", "scan"};
+
+/* The value of -o/--output in argv (NULL if none), and whether --json, --help or -v is there. */
+static const char *
+scan_args(int argc, char **argv, bool *json, bool *help, bool *verbose)
+{
+    const char *out = NULL;
+    *json = *help = *verbose = false;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+            out = argv[++i];
+        else if (strncmp(a, "--output=", 9) == 0)
+            out = a + 9;
+        else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0')
+            out = a + 2;
+        *json |= strcmp(a, "--json") == 0;
+        *help |= strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+        *verbose |= strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0;
+    }
+    return out;
+}
+
+/* Run c with its standard output going to a temporary file beside path, renamed to path when
+ * the command succeeds and removed otherwise: -o writes what the command would print, whole
+ * or not at all. */
+static int
+run_to_file(const hf_command *c, int argc, char **argv, const char *path)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 32);
+    if (tmp == NULL)
+        return hf_cli_usage_error("out of memory");
+    const char *slash = strrchr(path, '/');
+    int dl = slash != NULL ? (int)(slash - path + 1) : 0;
+    (void)snprintf(tmp, n + 32, "%.*s.%s.hfscope-XXXXXX", dl, path, path + dl);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return hf_cli_usage_error("cannot write '%s': %s", path, strerror(e));
+    }
+    (void)fflush(stdout);
+    int saved = dup(1);
+    if (saved < 0 || dup2(fd, 1) < 0) {
+        (void)close(fd);
+        (void)unlink(tmp);
+        free(tmp);
+        return hf_cli_usage_error("cannot redirect standard output: %s", strerror(errno));
+    }
+    (void)close(fd);
+    int rc = c->run(argc, argv);
+    bool bad = fflush(stdout) != 0 || ferror(stdout) || fsync(1) != 0;
+    (void)dup2(saved, 1);
+    (void)close(saved);
+    if (rc == 0 && bad)
+        rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
+    if (rc != 0)
+        (void)unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+/* One command: -o for the text commands, the time taken with -v. */
+static int
+run_command(const hf_command *c, int argc, char **argv)
+{
+    bool json, help, verbose, text = false;
+    const char *out = scan_args(argc, argv, &json, &help, &verbose);
+    for (size_t i = 0; i < sizeof(text_commands) / sizeof(text_commands[0]); i++)
+        text |= strcmp(text_commands[i], c->name) == 0;
+    struct timespec t0, t1;
+    (void)clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = text && out != NULL && !json && !help && strcmp(out, "-") != 0
+                 ? run_to_file(c, argc, argv, out)
+                 : c->run(argc, argv);
+    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (verbose && !help && strcmp(c->name, "tui") != 0)
+        fprintf(stderr, "hfscope: %s took %.3f s (exit %d)\n", c->name,
+                (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), rc);
+    return rc;
 }
 
 /* "unknown command 'fitt'; did you mean 'fit'?" and the list of commands. */
@@ -88,12 +181,19 @@ main(int argc, char **argv)
         return 2;
     }
     if (strcmp(argv[1], "help") == 0 && argc > 2) {
-        /* hfscope help CMD = hfscope CMD --help */
+        /* hfscope help CMD [SUB] = hfscope CMD [SUB] --help */
         const hf_command *c = find(argv[2]);
         if (c == NULL)
             return unknown_command(argv[2]);
-        char *hargv[] = {argv[2], (char *)(uintptr_t) "--help", NULL};
-        return finish(c->run(2, hargv));
+        char **hargv = calloc((size_t)argc, sizeof(*hargv));
+        if (hargv == NULL)
+            return hf_cli_usage_error("out of memory");
+        for (int i = 2; i < argc; i++)
+            hargv[i - 2] = argv[i];
+        hargv[argc - 2] = (char *)(uintptr_t) "--help";
+        int rc = finish(c->run(argc - 1, hargv));
+        free(hargv);
+        return rc;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
@@ -107,7 +207,7 @@ main(int argc, char **argv)
     }
     const hf_command *c = find(argv[1]);
     if (c != NULL)
-        return finish(c->run(argc - 1, argv + 1));
+        return finish(run_command(c, argc - 1, argv + 1));
     /* no command: a workspace (first non-option argument, options may come first) opens the
      * explorer */
     for (int i = 1; i < argc; i++) {

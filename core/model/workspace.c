@@ -30,13 +30,13 @@ read_file(const char *path, size_t *len, hf_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        hf_error_set(err, HF_EIO, "", "cannot open: %s", strerror(errno));
+        hf_error_set(err, HF_EIO, "", "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         (void)fclose(f);
-        hf_error_set(err, HF_EIO, "", "cannot read: is a directory");
+        hf_error_set(err, HF_EIO, "", "cannot read '%s': is a directory", path);
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -60,7 +60,7 @@ read_file(const char *path, size_t *len, hf_error *err)
         return NULL;
     }
     if (ferror(f)) {
-        hf_error_set(err, HF_EIO, "", "cannot read: %s", strerror(errno));
+        hf_error_set(err, HF_EIO, "", "cannot read '%s': %s", path, strerror(errno));
         (void)fclose(f);
         free(buf);
         return NULL;
