@@ -519,10 +519,10 @@ hf_cli_fit_settings(const hf_cli *cli, hf_model *m)
     m->fit_log_ctx = NULL;
 }
 
-/* After an unknown --poi: the nearest modifier name and the normalisation factors (the usual
- * POIs), on one line. */
+/* After an unknown --poi: "; did you mean 'X'? (normalisation factors: A B ...)" appended to
+ * err's message, so the error stays one line. */
 static void
-poi_hint(const hf_workspace *ws, const char *poi)
+poi_hint(const hf_workspace *ws, const char *poi, hf_error *err)
 {
     size_t n = 0, cap = 0;
     const char **names = NULL;
@@ -541,20 +541,36 @@ poi_hint(const hf_workspace *ws, const char *poi)
                 names[n++] = ws->chan[c].sample[s].mod[k].name;
             }
     const char *near = hf_cli_nearest(poi, names, n);
-    fprintf(stderr, "hfscope: hint: %s%s%snormalisation factors:", near ? "did you mean '" : "",
-            near ? near : "", near ? "'? " : "");
-    size_t shown = 0;
-    for (size_t c = 0; c < ws->nchan; c++)
-        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
-            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL) {
+        free((void *)names);
+        return;
+    }
+    fprintf(f, "%s%s%s%s (normalisation factors:", hf_error_msg(err), near ? "; did you mean '" : "",
+            near ? near : "", near ? "'?" : "");
+    const char *shown[13];
+    size_t nshown = 0;
+    for (size_t c = 0; c < ws->nchan && nshown < 13; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples && nshown < 13; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod && nshown < 13; k++) {
                 const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
-                bool dup = false;
-                for (size_t i = 0; i < n && names[i] != m->name; i++)
-                    dup |= strcmp(names[i], m->name) == 0;
-                if (m->type == HF_MOD_NORMFACTOR && !dup && shown++ < 12)
-                    fprintf(stderr, " %s", m->name);
+                bool dup = m->type != HF_MOD_NORMFACTOR;
+                for (size_t j = 0; j < nshown && !dup; j++)
+                    dup = strcmp(shown[j], m->name) == 0;
+                if (!dup)
+                    shown[nshown++] = m->name;
             }
-    fputs(shown == 0 ? " none\n" : shown > 12 ? " ...\n" : "\n", stderr);
+    for (size_t j = 0; j < nshown && j < 12; j++)
+        fprintf(f, " %s", shown[j]);
+    fputs(nshown == 0 ? " none)" : nshown > 12 ? " ...)" : ")", f);
+    if (fclose(f) == 0 && err != NULL) {
+        free(err->msg);
+        err->msg = buf;
+    } else {
+        free(buf);
+    }
     free((void *)names);
 }
 
@@ -616,11 +632,11 @@ hf_cli_load(hf_cli *cli)
         hf_cli_warn("%s: %zu more warnings like these", cli->ws_path, cli->ws->nwarn - 5);
     cli->model = hf_model_compile(cli->ws, &cli->mopt, &err);
     if (cli->model == NULL) {
+        if (cli->poi != NULL && err.code == HF_EUSAGE && strstr(hf_error_msg(&err), "POI") != NULL)
+            poi_hint(cli->ws, cli->poi, &err);
         rc = hf_cli_report(err.code == HF_EUSAGE && (err.where == NULL || !*err.where) ? NULL
                                                                                       : cli->ws_path,
                            &err);
-        if (cli->poi != NULL && err.code == HF_EUSAGE)
-            poi_hint(cli->ws, cli->poi);
         goto out;
     }
     if (cli->model->warning != NULL && !cli->quiet)

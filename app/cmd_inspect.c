@@ -1,5 +1,6 @@
 /* app/cmd_inspect.c - `hfscope inspect WS`: channels, samples, modifiers and parameters. */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,9 @@ inspect_json(const hf_cli *cli, const double *nu, const double *ys)
         cJSON_AddItemToArray(chans, jc);
         cJSON_AddStringToObject(jc, "name", m->chan[c]->name);
         cJSON_AddNumberToObject(jc, "nbins", (double)m->chan_nbins[c]);
-        cJSON_AddItemToObject(jc, "observed",
-                              cJSON_CreateDoubleArray(m->obs + m->chan_off[c], (int)m->chan_nbins[c]));
+        cJSON_AddItemToObject(
+            jc, "observed",
+            cJSON_CreateDoubleArray(m->obs + m->chan_off[c], (int)m->chan_nbins[c]));
         cJSON_AddItemToObject(jc, "expected_prefit",
                               cJSON_CreateDoubleArray(nu + m->chan_off[c], (int)m->chan_nbins[c]));
         cJSON *js = cJSON_AddArrayToObject(jc, "samples");
@@ -80,9 +82,10 @@ inspect_json(const hf_cli *cli, const double *nu, const double *ys)
         cJSON_AddItemToArray(pars, o);
         cJSON_AddStringToObject(o, "name", p->name);
         cJSON_AddStringToObject(o, "set", p->set);
-        char types[128];
-        type_list(p->types, types, sizeof(types));
-        cJSON_AddStringToObject(o, "modifier_types", types);
+        cJSON *types = cJSON_AddArrayToObject(o, "modifier_types");
+        for (int t = 0; types != NULL && t < HF_MOD_COUNT; t++)
+            if (p->types & (1u << t))
+                cJSON_AddItemToArray(types, cJSON_CreateString(hf_modtype_name((hf_modtype)t)));
         cJSON_AddNumberToObject(o, "init", m->init[j]);
         double b[2] = {p->lo, p->hi};
         cJSON_AddItemToObject(o, "bounds", cJSON_CreateDoubleArray(b, 2));
@@ -154,13 +157,83 @@ inspect_text(const hf_cli *cli, const double *nu)
     }
 }
 
+/* Print "KIND<TAB>NAME" once per name: what shell completion offers after --channel, --sample,
+ * --poi/--np/--par/--modifier/--fix, --measurement and --modifier-type. */
+static void
+print_unique(const char *kind, const char *name, const char ***seen, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*seen)[i], name) == 0)
+            return;
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 256;
+        const char **v = realloc((void *)*seen, nc * sizeof(*v));
+        if (v == NULL)
+            return; /* a repeated name is harmless */
+        *seen = v;
+        *cap = nc;
+    }
+    (*seen)[(*n)++] = name;
+    printf("%s\t%s\n", kind, name);
+}
+
+static int
+print_names(const char *path)
+{
+    hf_error err = {0};
+    hf_workspace *ws = hf_workspace_load(path, &err);
+    if (ws == NULL) {
+        int rc = hf_cli_report(path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    const char **seen = NULL;
+    size_t n = 0, cap = 0;
+    unsigned types = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        printf("channel\t%s\n", ws->chan[c].name);
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            print_unique("sample", ws->chan[c].sample[s].name, &seen, &n, &cap);
+    n = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
+                print_unique("parameter", ws->chan[c].sample[s].mod[k].name, &seen, &n, &cap);
+                types |= 1u << ws->chan[c].sample[s].mod[k].type;
+            }
+    for (size_t i = 0; i < ws->nmeas; i++)
+        printf("measurement\t%s\n", ws->meas[i].name);
+    for (int t = 0; t < HF_MOD_COUNT; t++)
+        if (types & (1u << t))
+            printf("type\t%s\n", hf_modtype_name((hf_modtype)t));
+    free((void *)seen);
+    hf_workspace_free(ws);
+    return 0;
+}
+
 int
 cmd_inspect(int argc, char **argv)
 {
     hf_cli cli;
-    int rc;
-    if (!hf_cli_open(&cli, argc, argv, NULL, "inspect [OPTIONS] WORKSPACE.json", &rc))
+    bool names = false;
+    const hf_opt opts[] = {{"names", 0, HF_OPT_FLAG, &names,
+                            "KIND<TAB>NAME lines: channels, samples, parameters, measurements, "
+                            "modifier types (for shell completion)"},
+                           {NULL, 0, HF_OPT_FLAG, NULL, NULL}};
+    int rc = hf_cli_parse(&cli, argc, argv, opts, "inspect [OPTIONS] WORKSPACE.json");
+    if (rc == 0 && names) {
+        rc = cli.ws_path != NULL ? print_names(cli.ws_path)
+                                 : hf_cli_usage_error("inspect: missing WORKSPACE.json");
+        hf_cli_release(&cli);
         return rc;
+    }
+    if (rc == 0)
+        rc = hf_cli_load(&cli);
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
     const hf_model *m = cli.model;
     double *nu = malloc((m->nbins + 1) * sizeof(double));
     double *ys = malloc((m->nys + 1) * sizeof(double));
