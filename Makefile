@@ -35,7 +35,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui check-slurm asan bench demo install clean lint _check _demo
+.PHONY: man sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui check-slurm asan bench demo install clean lint _check _demo
 
 all: $(BUILD)/hfscope
 
@@ -133,6 +133,11 @@ demo: deps
 
 _demo: $(BUILD)/hfscope
 	$(BUILD)/hfscope assets/demo/demo.json
+
+# The man page is generated from the command and option tables (hfscope --man); test_contract
+# checks that docs/hfscope.1 is current.
+man: $(BUILD)/hfscope
+	$(BUILD)/hfscope --man > docs/hfscope.1.tmp && mv docs/hfscope.1.tmp docs/hfscope.1
 
 install: $(BUILD)/hfscope
 	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(DATADIR)"

@@ -2,10 +2,10 @@
 #include "app/cli.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +16,9 @@
 
 #include "core/json/digest.h"
 #include "core/json/patchset.h"
+#include "core/model/workspace.h"
 #include "render/cairo.h"
 #include "render/scene.h"
-#include "core/model/workspace.h"
 
 static char *json_text(const cJSON *v);
 
@@ -60,6 +60,22 @@ static const struct {
     {"help", 0, 'h', "this help"},
 };
 #define NCOMMON (sizeof(common) / sizeof(common[0]))
+
+/* argv[0] of the program, for hints that print a command to run (app state, set once by main). */
+static const char *progname = "hfscope";
+
+void
+hf_cli_set_progname(const char *argv0)
+{
+    if (argv0 != NULL && *argv0 != '\0')
+        progname = argv0;
+}
+
+const char *
+hf_cli_progname(void)
+{
+    return progname;
+}
 
 void
 hf_cli_warn(const char *fmt, ...)
@@ -124,7 +140,8 @@ edit_distance(const char *a, const char *b)
         row[0] = i;
         for (size_t j = 1; j <= nb; j++) {
             size_t up = row[j];
-            size_t sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            size_t sub =
+                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
             size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
             row[j] = sub < best ? sub : best;
             diag = up;
@@ -196,7 +213,8 @@ parse_interp(hf_cli *cli, const char *arg)
     if (copy == NULL)
         return hf_cli_usage_error("out of memory");
     int rc = 0;
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         hf_interp_code code;
         if (eq == NULL) {
@@ -418,7 +436,8 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
             break;
         case OPT_SEED:
             if (parse_number(optarg, &v) < 0 || v < 0)
-                rc = hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", optarg);
+                rc =
+                    hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", optarg);
             else
                 cli->seed = (unsigned long)v;
             break;
@@ -471,8 +490,8 @@ warn_digest(const char *ws_path, const char *ps_path)
     hf_error err = {0};
     hf_patchset *ps = hf_patchset_load(ps_path, &err);
     char hex[65];
-    if (ps != NULL && ps->digest_sha256 != NULL &&
-        hf_digest_sha256(ws_path, hex, &err) == 0 && strcmp(hex, ps->digest_sha256) != 0)
+    if (ps != NULL && ps->digest_sha256 != NULL && hf_digest_sha256(ws_path, hex, &err) == 0 &&
+        strcmp(hex, ps->digest_sha256) != 0)
         hf_cli_warn("%s: patchset was made for another workspace (digest %.12s..., %s has "
                     "%.12s...); applied anyway",
                     ps_path, ps->digest_sha256, ws_path, hex);
@@ -548,8 +567,8 @@ poi_hint(const hf_workspace *ws, const char *poi, hf_error *err)
         free((void *)names);
         return;
     }
-    fprintf(f, "%s%s%s%s (normalisation factors:", hf_error_msg(err), near ? "; did you mean '" : "",
-            near ? near : "", near ? "'?" : "");
+    fprintf(f, "%s%s%s%s (normalisation factors:", hf_error_msg(err),
+            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     const char *shown[13];
     size_t nshown = 0;
     for (size_t c = 0; c < ws->nchan && nshown < 13; c++)
@@ -634,9 +653,9 @@ hf_cli_load(hf_cli *cli)
     if (cli->model == NULL) {
         if (cli->poi != NULL && err.code == HF_EUSAGE && strstr(hf_error_msg(&err), "POI") != NULL)
             poi_hint(cli->ws, cli->poi, &err);
-        rc = hf_cli_report(err.code == HF_EUSAGE && (err.where == NULL || !*err.where) ? NULL
-                                                                                      : cli->ws_path,
-                           &err);
+        rc = hf_cli_report(
+            err.code == HF_EUSAGE && (err.where == NULL || !*err.where) ? NULL : cli->ws_path,
+            &err);
         goto out;
     }
     if (cli->model->warning != NULL && !cli->quiet)

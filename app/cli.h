@@ -40,15 +40,15 @@ typedef struct hf_fixspec {
 
 typedef struct hf_cli {
     const char *command;
-    const char *ws_path;    /* first positional argument */
-    int npos;               /* positional arguments (ws_path is pos[0]) */
+    const char *ws_path; /* first positional argument */
+    int npos;            /* positional arguments (ws_path is pos[0]) */
     char **pos;
     bool json, quiet, verbose, ascii;
     const char *output;
     const char *measurement, *poi, *patch;
     size_t nfix;
     hf_fixspec *fix;
-    hf_model_options mopt;  /* measurement, poi and --interp codes */
+    hf_model_options mopt; /* measurement, poi and --interp codes */
     int jobs;
     unsigned long seed;
     /* --tolerance, --max-iter, --strategy (0 each when not given; strategy coded as
@@ -76,7 +76,8 @@ int hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const 
 int hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
                       const char *const *only);
 /* Load ws_path (applying --patch), compile with --measurement/--poi/--interp, apply --fix to the
- * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2. */
+ * model's suggested init/fixed. Prints warnings (unless -q) and errors; returns 0 or exit code 2.
+ */
 int hf_cli_load(hf_cli *cli);
 void hf_cli_release(hf_cli *cli);
 /* The fit settings of the command line (--tolerance, --max-iter, --strategy, --seed, and with -v
@@ -102,6 +103,9 @@ const char *hf_cli_nearest(const char *name, const char *const *cands, size_t n)
 /* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
 int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);
+/* The program as invoked (argv[0], e.g. "build/hfscope"), for hints that print a command. */
+void hf_cli_set_progname(const char *argv0);
+const char *hf_cli_progname(void);
 
 /* A --json document started with hfscope_version, command and workspace. */
 struct cJSON *hf_cli_json_doc(const hf_cli *cli);

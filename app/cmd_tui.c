@@ -49,8 +49,8 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
     }
     for (size_t i = 0; i < n; i++)
         printf("%s\n", lines[i]);
-    printf("\n(%s: printed the overview; run `hfscope tui %s` in a terminal to explore)\n", why,
-           cli->ws_path);
+    printf("\n(%s: printed the overview; run `%s tui %s` in a terminal to explore)\n", why,
+           hf_cli_progname(), cli->ws_path);
     tui_lines_free(lines, n);
     tui_state_release(t);
     free(t);

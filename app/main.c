@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/manpage.h"
 
 #define CMD(name, fn, summary) int fn(int argc, char **argv);
 #include "app/commands.h"
@@ -176,6 +177,7 @@ main(int argc, char **argv)
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C"); /* JSON and tables always use '.' */
     gsl_set_error_handler_off();
+    hf_cli_set_progname(argv[0]);
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -200,6 +202,8 @@ main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (strcmp(argv[1], "--man") == 0) /* hfscope(1), generated: make man */
+        return hf_manpage_write(stdout, commands, NCOMMANDS) == 0 ? finish(0) : 2;
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
         strcmp(argv[1], "version") == 0) {
         printf("hfscope %s\n", HF_VERSION);

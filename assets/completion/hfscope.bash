@@ -1,5 +1,7 @@
 # bash completion for hfscope. Commands and options are read from `hfscope --help` and
-# `hfscope COMMAND --help`, so this file never drifts from the program.
+# `hfscope COMMAND --help`, so this file never drifts from the program; the values of --channel,
+# --sample, --poi, --np, --par, --modifier, --fix, --measurement and --modifier-type are the
+# names in the workspace on the line (`hfscope inspect --names WS`).
 _hfscope()
 {
     local cur prev cmd i
@@ -13,6 +15,26 @@ _hfscope()
         esac
     done
     case $prev in
+    --channel|--sample|--poi|--np|--par|--modifier|--fix|--measurement|--modifier-type|-c|-s|-m|-t)
+        local ws w kind names
+        for w in "${COMP_WORDS[@]:1}"; do
+            case $w in *.json) if [[ -f $w ]]; then ws=$w; break; fi ;; esac
+        done
+        if [[ -n $ws ]]; then
+            case $prev in
+            --channel|-c) kind=channel ;;
+            --sample|-s) kind=sample ;;
+            --measurement) kind=measurement ;;
+            --modifier-type|-t) kind=type ;;
+            *) kind=parameter ;;
+            esac
+            names=$("${COMP_WORDS[0]}" inspect --names "$ws" 2>/dev/null |
+                awk -F'\t' -v k="$kind" '$1 == k {print $2}')
+            [[ $prev == --fix ]] && names=$(printf '%s=\n' $names)
+            COMPREPLY=($(compgen -W "$names" -- "$cur"))
+            return
+        fi
+        ;;
     -o|--output|--patch|--style|--binning|--groups|--events)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac

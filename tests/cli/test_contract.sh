@@ -86,5 +86,27 @@ for c in inspect fit digest sort lint "plot --what corr -o $tmp/x"; do
     "$HF" $c "$tmp/missing.json" 2>&1 | grep -q "missing.json" || fail "$c on a missing file does not name it"
 done
 
+# completion: commands, and the names of the workspace on the line (bash)
+"$HF" inspect --names "$W2" | grep -q "^channel	control$" || fail "inspect --names: no channel line"
+if command -v bash >/dev/null; then
+    got=$(HF="$HF" W2="$W2" bash -c '
+        . assets/completion/hfscope.bash
+        COMP_WORDS=("$HF" fit "$W2" --channel ""); COMP_CWORD=4; _hfscope; echo "${COMPREPLY[*]}"
+        COMP_WORDS=("$HF" fit "$W2" --poi m); _hfscope; echo "${COMPREPLY[*]}"
+        COMP_WORDS=("$HF" lin); COMP_CWORD=1; _hfscope; echo "${COMPREPLY[*]}"')
+    [ "$got" = "signal control
+mu
+lint" ] || fail "bash completion: $got"
+fi
+
+# the man page is generated from the same tables and is current
+"$HF" --man >"$tmp/man.1" || fail "--man exited $?"
+cmp -s "$tmp/man.1" docs/hfscope.1 || fail "docs/hfscope.1 is not what 'make man' writes (run make man)"
+for sect in COMMANDS "COMMON OPTIONS" EXAMPLES ENVIRONMENT "EXIT STATUS"; do
+    grep -q "^\.SH $sect" "$tmp/man.1" || fail "man page: no $sect section"
+done
+for v in HF_REFERENCE_DIR NO_COLOR HFSCOPE_PALETTE; do grep -q "$v" "$tmp/man.1" || fail "man: no $v"; done
+for c in $cmds; do grep -q "^\.SS $c\$" "$tmp/man.1" || fail "man page: no section for $c"; done
+
 [ $nfail -eq 0 ] || { echo "test_contract: $nfail failures"; exit 1; }
 echo "test_contract: ok ($nopt options)"
