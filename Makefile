@@ -88,7 +88,7 @@ _check_slow: $(BUILD)/check_main
 
 # The unit suites of one room of core/ (or of render/): make check-model, check-json, ...
 ROOM_SUITES_model   = linalg interp workspace reference
-ROOM_SUITES_json    = patch
+ROOM_SUITES_json    = patch tools
 ROOM_SUITES_infer   = infer
 ROOM_SUITES_diag    = syst diag
 ROOM_SUITES_density = density density_boot
