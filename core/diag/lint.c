@@ -315,8 +315,8 @@ check_near_names(lintctx *c)
     size_t n = 0, cap = 0;
     named *v = NULL;
     for (size_t i = 0; i < c->ws->nchan && !c->oom; i++)
-        for (size_t j = 0; j < c->ws->chan[i].nsamples; j++)
-            for (size_t k = 0; k < c->ws->chan[i].sample[j].nmod; k++) {
+        for (size_t j = 0; j < c->ws->chan[i].nsamples && !c->oom; j++)
+            for (size_t k = 0; k < c->ws->chan[i].sample[j].nmod && !c->oom; k++) {
                 const hf_ws_modifier *m = &c->ws->chan[i].sample[j].mod[k];
                 bool seen = false;
                 for (size_t q = 0; q < n && !seen; q++)
@@ -324,13 +324,14 @@ check_near_names(lintctx *c)
                 if (seen)
                     continue;
                 if (n == cap) {
-                    cap = cap ? 2 * cap : 64;
-                    named *nv = realloc(v, cap * sizeof(*nv));
+                    size_t nc = cap ? 2 * cap : 64;
+                    named *nv = realloc(v, nc * sizeof(*nv));
                     if (nv == NULL) {
                         c->oom = true;
                         break;
                     }
                     v = nv;
+                    cap = nc;
                 }
                 char *f = hf_arena_strdup(&c->out->arena, m->name);
                 if (f == NULL) {
