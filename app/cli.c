@@ -499,7 +499,60 @@ warn_digest(const char *ws_path, const char *ps_path)
     hf_error_release(&err);
 }
 
-/* Load, patch and compile. Prints the error line itself; returns 0 or 2. */
+/* "OPTION: no KIND named 'x'; did you mean 'y'? (KINDs: a, b, ...)" from n candidates, at most
+ * 12 listed. Returns 2. */
+static int
+unknown_name(const char *option, const char *kind, const char *name, const char *const *cands,
+             size_t n)
+{
+    const char *near = hf_cli_nearest(name, cands, n);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL)
+        return hf_cli_usage_error("%s: no %s named '%s'", option, kind, name);
+    fprintf(f, "%s: no %s named '%s'", option, kind, name);
+    if (near != NULL)
+        fprintf(f, "; did you mean '%s'?", near);
+    fprintf(f, " (%ss:", kind);
+    for (size_t i = 0; i < n && i < 12; i++)
+        fprintf(f, "%s %s", i ? "," : "", cands[i]);
+    fputs(n > 12 ? ", ...)" : ")", f);
+    int rc = fclose(f) == 0 ? hf_cli_usage_error("%s", buf)
+                            : hf_cli_usage_error("%s: no %s named '%s'", option, kind, name);
+    free(buf);
+    return rc;
+}
+
+/* See cli.h. */
+int
+hf_cli_unknown_channel(const hf_model *m, const char *option, const char *name)
+{
+    const char **v = calloc(m->nchan + 1, sizeof(*v));
+    if (v == NULL)
+        return hf_cli_usage_error("%s: no channel named '%s'", option, name);
+    for (size_t c = 0; c < m->nchan; c++)
+        v[c] = m->chan[c]->name;
+    int rc = unknown_name(option, "channel", name, v, m->nchan);
+    free((void *)v);
+    return rc;
+}
+
+/* See cli.h: every parameter name, per-bin ones as NAME[i], in pyhf order. */
+int
+hf_cli_unknown_param(const hf_model *m, const char *option, const char *name)
+{
+    const char **v = calloc(m->npar + 1, sizeof(*v));
+    if (v == NULL)
+        return hf_cli_usage_error("%s: no parameter named '%s'", option, name);
+    size_t n = 0;
+    for (size_t j = 0; j < m->npar; j++)
+        v[n++] = m->par[j].name;
+    int rc = unknown_name(option, "parameter", name, v, n);
+    free((void *)v);
+    return rc;
+}
+
 /* --fix NAME=VALUE on a compiled model: its init and fixed flags. Returns 0 or 2 (printed). */
 static int
 apply_fixes(const hf_cli *cli, hf_model *m)
@@ -507,7 +560,7 @@ apply_fixes(const hf_cli *cli, hf_model *m)
     for (size_t i = 0; i < cli->nfix; i++) {
         int j = hf_model_find_par(m, cli->fix[i].name);
         if (j < 0)
-            return hf_cli_usage_error("--fix: no parameter named '%s'", cli->fix[i].name);
+            return hf_cli_unknown_param(m, "--fix", cli->fix[i].name);
         hf_param *p = &m->par[j];
         if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi)
             return hf_cli_usage_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,

@@ -100,6 +100,10 @@ int hf_cli_parse_range(const char *s, double *lo, double *hi);
 /* The candidate nearest to name (case-insensitive edit distance), or NULL when none is close:
  * for "did you mean" hints. NULL entries of cands are skipped. */
 const char *hf_cli_nearest(const char *name, const char *const *cands, size_t n);
+/* An unknown channel or parameter name given to `option`: one line with the nearest name and
+ * the valid ones (the first 12). Return 2. */
+int hf_cli_unknown_channel(const hf_model *m, const char *option, const char *name);
+int hf_cli_unknown_param(const hf_model *m, const char *option, const char *name);
 /* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
 int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
 void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);

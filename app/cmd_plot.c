@@ -302,7 +302,7 @@ plot_stacks(plotctx *pc)
     if (channel) {
         int k = hf_model_find_channel(m, channel);
         if (k < 0)
-            return hf_cli_usage_error("%s: unknown channel '%s'", pc->cli->ws_path, channel);
+            return hf_cli_unknown_channel(m, "--channel", channel);
         c0 = (size_t)k;
         c1 = c0 + 1;
     }
@@ -1121,7 +1121,7 @@ run(plotctx *pc, const struct figure *fig)
     int rc = hf_cli_load(cli);
 
     if (rc == 0 && pc->a.channel && hf_model_find_channel(cli->model, pc->a.channel) < 0)
-        rc = hf_cli_usage_error("%s: unknown channel '%s'", cli->ws_path, pc->a.channel);
+        rc = hf_cli_unknown_channel(cli->model, "--channel", pc->a.channel);
     if (rc == 0 && !(pal = hf_palette_from_env(&err)))
         rc = hf_cli_report(NULL, &err);
     pc->copt.pal = pal;

@@ -20,7 +20,7 @@ resolve(const hf_model *m, const hf_fit_result *fr, const char *opt, const char 
 {
     *par = hf_model_find_par(m, name);
     if (*par < 0)
-        return hf_cli_usage_error("%s: no parameter named '%s'", opt, name);
+        return hf_cli_unknown_param(m, opt, name);
     const hf_param *p = &m->par[*par];
     if (range != NULL) {
         if (hf_cli_parse_range(range, lo, hi) != 0)

@@ -162,7 +162,7 @@ cmd_view(int argc, char **argv)
     if (channel != NULL) {
         int ci = hf_model_find_channel(cli.model, channel);
         if (ci < 0) {
-            rc = hf_cli_usage_error("--channel: no channel named '%s' in %s", channel, cli.ws_path);
+            rc = hf_cli_unknown_channel(cli.model, "--channel", channel);
             hf_cli_release(&cli);
             return rc;
         }

@@ -56,6 +56,9 @@ v=$("$HF" --version); [ "$("$HF" -V)" = "$v" ] && echo "$v" | grep -q '^hfscope 
 "$HF" fit --poix mu "$W" 2>&1 | grep -q "did you mean '--poi'" || fail "--poix"
 "$HF" fit --interp normsys=code3 "$W" 2>&1 | grep -q "unknown code 'code3'.*code4p" || fail "--interp code3"
 "$HF" fit --poi MU "$W" 2>&1 | grep -q "did you mean 'mu'" || fail "--poi MU"
+"$HF" view "$W2" --channel Signal 2>&1 | grep -q "did you mean 'signal'? (channels: control, signal)" || fail "view --channel Signal"
+"$HF" fit "$W2" --fix MU=1 2>&1 | grep -q "did you mean 'mu'?" || fail "--fix MU=1"
+"$HF" scan "$W2" --par coupled_histosis 2>&1 | grep -q "did you mean 'coupled_histosys'?" || fail "scan --par typo"
 "$HF" fit --poi nosuch "$W" 2>&1 | grep -q "normalisation factors: mu" || fail "--poi lists the normfactors"
 
 # -o for text output: the file holds what stdout would, nothing is left on failure
