@@ -221,7 +221,10 @@ cmd_inspect(int argc, char **argv)
                             "KIND<TAB>NAME lines: channels, samples, parameters, measurements, "
                             "modifier types (for shell completion)"},
                            {NULL, 0, HF_OPT_FLAG, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, opts, "inspect [OPTIONS] WORKSPACE.json");
+    /* no fit, no threads, no random numbers, no glyphs: those options are refused */
+    static const char *const common[] = {"json", "output", "measurement", "poi",     "patch",
+                                         "fix",  "interp", "quiet",       "verbose", NULL};
+    int rc = hf_cli_parse_only(&cli, argc, argv, opts, "inspect [OPTIONS] WORKSPACE.json", common);
     if (rc == 0 && names) {
         rc = cli.ws_path != NULL ? print_names(cli.ws_path)
                                  : hf_cli_usage_error("inspect: missing WORKSPACE.json");

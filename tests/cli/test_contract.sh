@@ -46,6 +46,7 @@ done
 [ $nopt -ge 100 ] || fail "only $nopt options checked"
 "$HF" fit --seed 1 --help >/dev/null 2>&1 || fail "fit accepts --seed"
 "$HF" digest --poi x --help >/dev/null 2>&1 && fail "digest must reject --poi (not in its --help)"
+"$HF" inspect --seed 1 "$W" >/dev/null 2>&1 && fail "inspect must reject --seed (no random numbers)"
 
 # version
 v=$("$HF" --version); [ "$("$HF" -V)" = "$v" ] && echo "$v" | grep -q '^hfscope [0-9]' || fail "-V / --version: $v"
