@@ -275,6 +275,13 @@ unknown_long(const char *arg, const char *command, const struct option *lo, size
     const char *eq = strchr(arg, '=');
     char *bare = strndup(arg + 2, eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2));
     const char *near = NULL;
+    for (size_t i = 0; bare != NULL && i < NCOMMON; i++)
+        if (strcmp(bare, common[i].name) == 0) {
+            free(bare);
+            free((void *)names);
+            return hf_cli_usage_error("'%s' has no meaning for %s (see hfscope %s --help)", arg,
+                                      command, command);
+        }
     if (names != NULL && bare != NULL && strncmp(arg, "--", 2) == 0) {
         for (size_t i = 0; i < n; i++)
             names[i] = lo[i].name;
