@@ -54,9 +54,9 @@ find(const char *name)
 
 /* Commands that print text and take -o only for --json: main sends their text to -o PATH. The
  * others use -o themselves (figures, workspaces, result files). */
-static const char *const text_commands[] = {"inspect", "view",         "fit",      "ranking",
-                                            "gof",     "constraints",  "nllshape", "cls",
-                                            "limit",   "significance", "scan"};
+static const char *const text_commands[] = {"inspect",      "fit",      "ranking", "gof",
+                                            "constraints",  "nllshape", "cls",     "limit",
+                                            "significance", "scan"};
 
 /* The value of -o/--output in argv (NULL if none), and whether --json, --help or -v is there. */
 static const char *
@@ -109,13 +109,15 @@ run_to_file(const hf_command *c, int argc, char **argv, const char *path)
     (void)close(fd);
     int rc = c->run(argc, argv);
     bool bad = fflush(stdout) != 0 || ferror(stdout) || fsync(1) != 0;
+    /* nothing captured: the command wrote PATH itself (or had nothing to say); leave PATH alone */
+    off_t size = lseek(1, 0, SEEK_END);
     (void)dup2(saved, 1);
     (void)close(saved);
     if (rc == 0 && bad)
         rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
+    if (rc == 0 && size > 0 && rename(tmp, path) != 0)
         rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
-    if (rc != 0)
+    if (rc != 0 || size <= 0)
         (void)unlink(tmp);
     free(tmp);
     return rc;

@@ -68,6 +68,8 @@ v=$("$HF" --version); [ "$("$HF" -V)" = "$v" ] && echo "$v" | grep -q '^hfscope 
 cmp -s "$tmp/fit.stdout" "$tmp/fit.txt" || fail "fit -o FILE differs from fit's output"
 [ -s "$tmp/fit.rest" ] && fail "fit -o FILE also printed to stdout"
 "$HF" inspect "$W" -o "$tmp/in.txt" && "$HF" inspect "$W" | cmp -s - "$tmp/in.txt" || fail "inspect -o"
+"$HF" view "$W2" --channel control -o "$tmp/v.txt" && "$HF" view "$W2" --channel control |
+    cmp -s - "$tmp/v.txt" || fail "view -o"
 "$HF" fit "$W" --poi nosuch -o "$tmp/none.txt" 2>/dev/null
 [ ! -e "$tmp/none.txt" ] && [ -z "$(ls -A "$tmp" | grep hfscope-)" ] || fail "failed fit -o left a file"
 "$HF" fit "$W" --json -o "$tmp/fit.json" && grep -q '"converged"' "$tmp/fit.json" || fail "fit --json -o"
