@@ -945,7 +945,7 @@ stage_file(const char *path, const void *data, size_t len, hf_error *err)
     ok = (f != NULL && fclose(f) == 0) && ok;
     if (!ok) {
         hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
-        remove(tmp);
+        (void)remove(tmp);
         free(tmp);
         return NULL;
     }
@@ -959,7 +959,7 @@ commit_file(char *tmp, const char *path, hf_error *err)
     int rc = 0;
     if (rename(tmp, path) != 0) {
         rc = hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
-        remove(tmp);
+        (void)remove(tmp);
     }
     free(tmp);
     return rc;
@@ -1017,11 +1017,11 @@ hf_cli_write_json_pair(const char *path1, const cJSON *v1, const char *path2, co
         s1 = NULL;
     }
     if (s1 != NULL) {
-        remove(s1);
+        (void)remove(s1);
         free(s1);
     }
     if (s2 != NULL) {
-        remove(s2);
+        (void)remove(s2);
         free(s2);
     }
     free(t1);
