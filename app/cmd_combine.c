@@ -1,5 +1,6 @@
 /* app/cmd_combine.c - `hfscope combine A B [--join MODE]`: pyhf's Workspace.combine. */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app/cli.h"
@@ -11,10 +12,15 @@ int
 cmd_combine(int argc, char **argv)
 {
     const char *outfile = NULL, *joinarg = "none";
-    const hf_opt opts[] = {{"join", 0, HF_OPT_STRING, &joinarg,
-                            "none (default), outer, 'left outer' or 'right outer' (pyhf's joins)"},
-                           {"output-file", 0, HF_OPT_STRING, &outfile, "same as -o (pyhf's name)"},
-                           {NULL, 0, HF_OPT_FLAG, NULL, NULL}};
+    bool merge = false, no_merge = false;
+    const hf_opt opts[] = {
+        {"join", 0, HF_OPT_STRING, &joinarg,
+         "none (default), outer, 'left outer' or 'right outer' (pyhf's joins)"},
+        {"merge-channels", 0, HF_OPT_FLAG, &merge,
+         "channels of one name: merge their samples (outer joins only)"},
+        {"no-merge-channels", 0, HF_OPT_FLAG, &no_merge, "do not merge channels (the default)"},
+        {"output-file", 0, HF_OPT_STRING, &outfile, "same as -o (pyhf's name)"},
+        {NULL, 0, HF_OPT_FLAG, NULL, NULL}};
     hf_cli cli;
     hf_wsedit_join join = HF_JOIN_NONE;
     cJSON *a = NULL, *b = NULL;
@@ -37,7 +43,7 @@ cmd_combine(int argc, char **argv)
             hf_cli_warn("--join '%s' is unsafe: items of the other workspace with a name already "
                         "taken are dropped without a check",
                         hf_wsedit_join_name(join));
-        cJSON *res = hf_wsedit_combine(a, b, join, &err);
+        cJSON *res = hf_wsedit_combine(a, b, join, merge && !no_merge, &err);
         if (res == NULL) {
             fprintf(stderr, "hfscope: error: combine %s %s: %s%s%s\n", cli.pos[0], cli.pos[1],
                     err.where != NULL ? err.where : "", err.where != NULL && *err.where ? ": " : "",

@@ -748,10 +748,43 @@ array_has_name(const cJSON *arr, const char *name)
     return false;
 }
 
-/* _join_items: a copy of the primary list (right for "right outer"), then each secondary item
- * unless (outer) an equal item is in the primary list or (left/right outer) its name is taken. */
+/* The first item of arr called name, NULL if none. */
 static cJSON *
-join_items(hf_wsedit_join join, const cJSON *left, const cJSON *right)
+find_named(cJSON *arr, const char *name)
+{
+    cJSON *x;
+    cJSON_ArrayForEach(x, arr)
+    {
+        if (strcmp(name_of(x, "name"), name) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static cJSON *join_items(hf_wsedit_join join, const cJSON *left, const cJSON *right,
+                         const char *deep);
+
+/* Deep merge (merge_channels): the secondary item's `deep` list joined "left outer" into the
+ * joined item of the same name. 0 or -1 (ENOMEM). */
+static int
+deep_merge(cJSON *into, const cJSON *from, const char *deep)
+{
+    cJSON *m = join_items(HF_JOIN_LEFT_OUTER, member(into, deep), member(from, deep), NULL);
+    if (m == NULL)
+        return -1;
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(into, deep, m)) {
+        cJSON_Delete(m);
+        return -1;
+    }
+    return 0;
+}
+
+/* _join_items: a copy of the primary list (right for "right outer"), then each secondary item:
+ * merged into the primary item of its name when `deep` is set (merge_channels), else added for
+ * join none, for outer unless an equal item is in the primary list, for left/right outer unless
+ * the primary list has its name. Names are those of the primary list, as pyhf's `keys`. */
+static cJSON *
+join_items(hf_wsedit_join join, const cJSON *left, const cJSON *right, const char *deep)
 {
     const cJSON *prim = join == HF_JOIN_RIGHT_OUTER ? right : left;
     const cJSON *sec = join == HF_JOIN_RIGHT_OUTER ? left : right;
@@ -761,10 +794,16 @@ join_items(hf_wsedit_join join, const cJSON *left, const cJSON *right)
     {
         if (out == NULL)
             break;
-        if (join == HF_JOIN_OUTER && array_has_equal(prim, it))
+        bool named = array_has_name(prim, name_of(it, "name"));
+        if (named && deep != NULL) {
+            if (deep_merge(find_named(out, name_of(it, "name")), it, deep) < 0) {
+                cJSON_Delete(out);
+                return NULL;
+            }
             continue;
-        if ((join == HF_JOIN_LEFT_OUTER || join == HF_JOIN_RIGHT_OUTER) &&
-            array_has_name(out, name_of(it, "name")))
+        }
+        if ((join == HF_JOIN_OUTER && array_has_equal(prim, it)) ||
+            ((join == HF_JOIN_LEFT_OUTER || join == HF_JOIN_RIGHT_OUTER) && named))
             continue;
         cJSON *d = cJSON_Duplicate(it, 1);
         if (d == NULL || !cJSON_AddItemToArray(out, d)) {
@@ -813,9 +852,10 @@ name_clash(const cJSON *a, const cJSON *b, bool common)
 
 /* _join_channels / _join_observations: the joined list, or NULL with err on a conflict. */
 static cJSON *
-join_named(hf_wsedit_join join, const cJSON *l, const cJSON *r, const char *what, hf_error *err)
+join_named(hf_wsedit_join join, const cJSON *l, const cJSON *r, const char *what, const char *deep,
+           hf_error *err)
 {
-    cJSON *out = join_items(join, l, r);
+    cJSON *out = join_items(join, l, r, deep);
     if (out == NULL) {
         hf_error_nomem(err);
         return NULL;
@@ -862,7 +902,7 @@ merge_measurement(const cJSON *joined, const char *name, hf_error *err)
                          name);
             return NULL;
         }
-        cJSON *j = join_items(HF_JOIN_OUTER, pars, member(cfg, "parameters"));
+        cJSON *j = join_items(HF_JOIN_OUTER, pars, member(cfg, "parameters"), NULL);
         cJSON_Delete(pars);
         pars = j;
         if (pars == NULL)
@@ -941,7 +981,7 @@ join_measurements(hf_wsedit_join join, const cJSON *l, const cJSON *r, hf_error 
             return NULL;
         }
     }
-    cJSON *joined = join_items(join, l, r);
+    cJSON *joined = join_items(join, l, r, NULL);
     if (joined == NULL) {
         hf_error_nomem(err);
         return NULL;
@@ -951,8 +991,15 @@ join_measurements(hf_wsedit_join join, const cJSON *l, const cJSON *r, hf_error 
 
 /* See wsedit.h. */
 cJSON *
-hf_wsedit_combine(const cJSON *left, const cJSON *right, hf_wsedit_join join, hf_error *err)
+hf_wsedit_combine(const cJSON *left, const cJSON *right, hf_wsedit_join join, bool merge_channels,
+                  hf_error *err)
 {
+    if (merge_channels && join == HF_JOIN_NONE) {
+        hf_error_set(err, HF_EUSAGE, "",
+                     "channels can only be merged with the 'outer', 'left "
+                     "outer' or 'right outer' join, not 'none'");
+        return NULL;
+    }
     const char *lv = name_of(left, "version"), *rv = name_of(right, "version");
     if (strcmp(lv, rv) != 0) {
         hf_error_set(err, HF_EUSAGE, "/version",
@@ -962,12 +1009,12 @@ hf_wsedit_combine(const cJSON *left, const cJSON *right, hf_wsedit_join join, hf
         return NULL;
     }
     cJSON *out = cJSON_CreateObject();
-    cJSON *ch =
-        join_named(join, member(left, "channels"), member(right, "channels"), "channels", err);
+    cJSON *ch = join_named(join, member(left, "channels"), member(right, "channels"), "channels",
+                           merge_channels ? "samples" : NULL, err);
     if (out == NULL || ch == NULL || !cJSON_AddItemToObject(out, "channels", ch))
         goto fail_ch;
     cJSON *ob = join_named(join, member(left, "observations"), member(right, "observations"),
-                           "observations", err);
+                           "observations", NULL, err);
     if (ob == NULL || !cJSON_AddItemToObject(out, "observations", ob))
         goto fail_ob;
     cJSON *me =

@@ -4,6 +4,7 @@
 #ifndef HF_WSEDIT_H
 #define HF_WSEDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -49,9 +50,11 @@ int hf_wsedit_sort(struct cJSON *doc, hf_error *err);
  * the workspace (pyhf's InvalidWorkspaceOperation; err->where points at the array searched). */
 struct cJSON *hf_wsedit_prune_rename(const struct cJSON *doc, const hf_wsedit_ops *ops,
                                      hf_error *err);
-/* Workspace.combine(left, right, join): a new document or NULL with err saying what conflicts. */
+/* Workspace.combine(left, right, join, merge_channels): a new document or NULL with err saying
+ * what conflicts. merge_channels (outer joins only) merges the samples of channels of one name
+ * (the primary channel's samples, then the other's whose names it lacks). */
 struct cJSON *hf_wsedit_combine(const struct cJSON *left, const struct cJSON *right,
-                                hf_wsedit_join join, hf_error *err);
+                                hf_wsedit_join join, bool merge_channels, hf_error *err);
 /* Python's == on two JSON values: objects regardless of key order, numbers by value. */
 int hf_wsedit_equal(const struct cJSON *a, const struct cJSON *b);
 

@@ -152,6 +152,13 @@ echo "$err" | grep -q "same measurements with incompatible POI: 'meas'" || fail 
 sed 's/"sigmas":\[0.02\]/"sigmas":[0.05]/' "$tmp/b3.json" >"$tmp/e.json"
 err=$("$HF" combine --join outer "$A" "$tmp/e.json" 2>&1 >/dev/null)
 echo "$err" | grep -q "measurement ('meas') with incompatible parameter configs: 'lumi'" || fail "combine parameter clash: $err"
+# --merge-channels (outer joins only): a channel of one name gets the other's new samples
+sed 's/"name":"sig","data":\[5.0,2\],"modifiers":\[{"name":"mu","type":"normfactor","data":null},{"name":"lumi","type":"lumi","data":null}\]/"name":"sig2","data":[5.0,2],"modifiers":[]/' "$A" >"$tmp/m.json"
+grep -q '"sig2"' "$tmp/m.json" || fail "test setup: no sig2"
+m=$("$HF" combine --join outer --merge-channels "$A" "$tmp/m.json" | tr -d ' \n')
+case $m in *'"name":"sig"'*'"name":"bkg"'*'"name":"sig2"'*) ;; *) fail "merge-channels: SR should hold sig, bkg, sig2" ;; esac
+"$HF" combine --merge-channels "$A" "$tmp/m.json" 2>&1 | grep -q "only be merged with the 'outer'" ||
+    fail "merge-channels with join none must fail"
 "$HF" combine --join inner "$A" "$A" 2>/dev/null; [ $? -eq 2 ] || fail "combine --join inner should exit 2"
 
 # --- bad input: exit 2, file and pointer (or line/column), nothing written
