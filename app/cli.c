@@ -316,6 +316,133 @@ hf_cli_parse(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char
     return hf_cli_parse_only(cli, argc, argv, extra, usage, NULL);
 }
 
+/* The getopt tables: every extra option, then the common ones offered. Returns the entries in
+ * lo; so gets the short options. */
+static size_t
+build_options(const hf_opt *extra, size_t nextra, const char *const *only, struct option *lo,
+              char *so)
+{
+    size_t k = 0, s = 0;
+    for (size_t i = 0; i < nextra; i++) {
+        lo[k++] = (struct option){extra[i].name, extra[i].kind == HF_OPT_FLAG ? 0 : 1, NULL,
+                                  OPT_EXTRA + (int)i};
+        if (extra[i].c) {
+            so[s++] = (char)extra[i].c;
+            if (extra[i].kind != HF_OPT_FLAG)
+                so[s++] = ':';
+        }
+    }
+    for (size_t i = 0; i < NCOMMON; i++) {
+        if (!common_offered(only, common[i].name))
+            continue;
+        lo[k++] = (struct option){common[i].name, common[i].has_arg, NULL, common[i].val};
+        if (common[i].val < 256) {
+            so[s++] = (char)common[i].val;
+            if (common[i].has_arg)
+                so[s++] = ':';
+        }
+    }
+    so[s] = '\0';
+    return k;
+}
+
+/* A command's own option: its target set from arg. 0, or 2 after a usage error. */
+static int
+set_extra(const hf_opt *x, const char *arg)
+{
+    double v;
+    switch (x->kind) {
+    case HF_OPT_FLAG:
+        *(bool *)x->target = true;
+        return 0;
+    case HF_OPT_STRING:
+        *(const char **)x->target = arg;
+        return 0;
+    case HF_OPT_LIST:
+        return list_push((hf_optlist *)x->target, arg);
+    case HF_OPT_DOUBLE:
+    case HF_OPT_INT:
+        if (parse_number(arg, &v) < 0 || (x->kind == HF_OPT_INT && v != (double)(int)v))
+            return hf_cli_usage_error("--%s: expected a number, got '%s'", x->name, arg);
+        if (x->kind == HF_OPT_DOUBLE)
+            *(double *)x->target = v;
+        else
+            *(int *)x->target = (int)v;
+        return 0;
+    }
+    return 0;
+}
+
+/* --fix NAME=VALUE appended to cli->fix (arg is split in place). 0, or 2. */
+static int
+add_fix(hf_cli *cli, char *arg)
+{
+    double v;
+    char *eq = strchr(arg, '=');
+    if (eq == NULL || eq == arg || parse_number(eq + 1, &v) < 0)
+        return hf_cli_usage_error("--fix: expected NAME=VALUE, got '%s'", arg);
+    hf_fixspec *f = realloc(cli->fix, (cli->nfix + 1) * sizeof(*f));
+    if (f == NULL)
+        return hf_cli_usage_error("out of memory");
+    *eq = '\0';
+    cli->fix = f;
+    cli->fix[cli->nfix++] = (hf_fixspec){arg, v};
+    return 0;
+}
+
+/* A common option c with its argument. 0, 2 after a usage error, or 1 when c is none of them. */
+static int
+set_common(hf_cli *cli, int c, char *arg)
+{
+    double v;
+    switch (c) {
+    case OPT_JSON:
+        cli->json = true;
+        return 0;
+    case 'o':
+        cli->output = arg;
+        return 0;
+    case OPT_MEAS:
+        cli->measurement = cli->mopt.measurement = arg;
+        return 0;
+    case OPT_POI:
+        cli->poi = cli->mopt.poi = arg;
+        return 0;
+    case OPT_PATCH:
+        cli->patch = arg;
+        return 0;
+    case OPT_FIX:
+        return add_fix(cli, arg);
+    case OPT_INTERP:
+        return parse_interp(cli, arg);
+    case 'j':
+        if (parse_number(arg, &v) < 0 || v < 1 || v > 1024 || v != (int)v)
+            return hf_cli_usage_error("--jobs: expected a positive integer, got '%s'", arg);
+        cli->jobs = (int)v;
+        return 0;
+    case OPT_SEED:
+        if (parse_number(arg, &v) < 0 || v < 0)
+            return hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", arg);
+        cli->seed = (unsigned long)v;
+        return 0;
+    case OPT_TOL:
+    case OPT_MAXIT:
+    case OPT_STRATEGY:
+        return parse_fit_option(cli, c, arg);
+    case OPT_ASCII:
+        cli->ascii = true;
+        return 0;
+    case 'q':
+        cli->quiet = true;
+        return 0;
+    case 'v':
+        cli->verbose = true;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 int
 hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
                   const char *const *only)
@@ -337,29 +464,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
         free(so);
         return hf_cli_usage_error("out of memory");
     }
-    size_t k = 0, s = 0;
-    so[s++] = '+'; /* stop at nothing: we permute manually below */
-    s = 0;
-    for (size_t i = 0; i < nextra; i++) {
-        lo[k++] = (struct option){extra[i].name, extra[i].kind == HF_OPT_FLAG ? 0 : 1, NULL,
-                                  OPT_EXTRA + (int)i};
-        if (extra[i].c) {
-            so[s++] = (char)extra[i].c;
-            if (extra[i].kind != HF_OPT_FLAG)
-                so[s++] = ':';
-        }
-    }
-    for (size_t i = 0; i < NCOMMON; i++) {
-        if (!common_offered(only, common[i].name))
-            continue;
-        lo[k++] = (struct option){common[i].name, common[i].has_arg, NULL, common[i].val};
-        if (common[i].val < 256) {
-            so[s++] = (char)common[i].val;
-            if (common[i].has_arg)
-                so[s++] = ':';
-        }
-    }
-    so[s] = '\0';
+    size_t k = build_options(extra, nextra, only, lo, so);
     int rc = 0;
     optind = 1;
     opterr = 0;
@@ -373,110 +478,19 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
                 if (extra[i].c == c)
                     x = &extra[i];
         if (x != NULL) {
-            double v;
-            switch (x->kind) {
-            case HF_OPT_FLAG:
-                *(bool *)x->target = true;
-                break;
-            case HF_OPT_STRING:
-                *(const char **)x->target = optarg;
-                break;
-            case HF_OPT_LIST:
-                rc = list_push((hf_optlist *)x->target, optarg);
-                break;
-            case HF_OPT_DOUBLE:
-            case HF_OPT_INT:
-                if (parse_number(optarg, &v) < 0 ||
-                    (x->kind == HF_OPT_INT && v != (double)(int)v)) {
-                    rc = hf_cli_usage_error("--%s: expected a number, got '%s'", x->name, optarg);
-                    break;
-                }
-                if (x->kind == HF_OPT_DOUBLE)
-                    *(double *)x->target = v;
-                else
-                    *(int *)x->target = (int)v;
-                break;
-            }
-            continue;
-        }
-        double v;
-        switch (c) {
-        case OPT_JSON:
-            cli->json = true;
-            break;
-        case 'o':
-            cli->output = optarg;
-            break;
-        case OPT_MEAS:
-            cli->measurement = cli->mopt.measurement = optarg;
-            break;
-        case OPT_POI:
-            cli->poi = cli->mopt.poi = optarg;
-            break;
-        case OPT_PATCH:
-            cli->patch = optarg;
-            break;
-        case OPT_FIX: {
-            char *eq = strchr(optarg, '=');
-            if (eq == NULL || eq == optarg || parse_number(eq + 1, &v) < 0) {
-                rc = hf_cli_usage_error("--fix: expected NAME=VALUE, got '%s'", optarg);
-                break;
-            }
-            hf_fixspec *f = realloc(cli->fix, (cli->nfix + 1) * sizeof(*f));
-            if (f == NULL) {
-                rc = hf_cli_usage_error("out of memory");
-                break;
-            }
-            *eq = '\0';
-            cli->fix = f;
-            cli->fix[cli->nfix++] = (hf_fixspec){optarg, v};
-            break;
-        }
-        case OPT_INTERP:
-            rc = parse_interp(cli, optarg);
-            break;
-        case 'j':
-            if (parse_number(optarg, &v) < 0 || v < 1 || v > 1024 || v != (int)v)
-                rc = hf_cli_usage_error("--jobs: expected a positive integer, got '%s'", optarg);
-            else
-                cli->jobs = (int)v;
-            break;
-        case OPT_SEED:
-            if (parse_number(optarg, &v) < 0 || v < 0)
-                rc =
-                    hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", optarg);
-            else
-                cli->seed = (unsigned long)v;
-            break;
-        case OPT_TOL:
-        case OPT_MAXIT:
-        case OPT_STRATEGY:
-            rc = parse_fit_option(cli, c, optarg);
-            break;
-        case OPT_ASCII:
-            cli->ascii = true;
-            break;
-        case 'q':
-            cli->quiet = true;
-            break;
-        case 'v':
-            cli->verbose = true;
-            break;
-        case 'h':
+            rc = set_extra(x, optarg);
+        } else if (c == 'h') {
             print_help(usage, extra, only);
             rc = -1;
-            break;
-        case ':':
+        } else if (c == ':') {
             rc = hf_cli_usage_error("option '%s' needs a value (see hfscope %s --help)",
                                     argv[optind - 1], argv[0]);
-            break;
-        default:
+        } else if ((rc = set_common(cli, c, optarg)) == 1) {
             if (optopt != 0 && optopt < 256 && optind > 0 && argv[optind - 1][1] != '-')
                 rc = hf_cli_usage_error("unknown option '-%c' (see hfscope %s --help)", optopt,
                                         argv[0]);
             else
                 rc = unknown_long(argv[optind - 1], argv[0], lo, k);
-            break;
         }
     }
     if (rc == 0) {
