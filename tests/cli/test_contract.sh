@@ -105,6 +105,12 @@ mu
 lint" ] || fail "bash completion: $got"
 fi
 
+# the overview's hint names a command that runs as printed (the program as invoked)
+hint=$("$HF" assets/demo/demo.json </dev/null 2>/dev/null | sed -n 's/.*run `\(.*\)` in a terminal.*/\1/p')
+[ -n "$hint" ] && [ "${hint%% *}" = "$HF" ] || fail "overview hint: '$hint'"
+# shellcheck disable=SC2086
+[ -n "$hint" ] && $hint </dev/null >/dev/null 2>&1 || fail "the hint '$hint' does not run"
+
 # the man page is generated from the same tables and is current
 "$HF" --man >"$tmp/man.1" || fail "--man exited $?"
 cmp -s "$tmp/man.1" docs/hfscope.1 || fail "docs/hfscope.1 is not what 'make man' writes (run make man)"
