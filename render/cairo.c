@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "render/axis.h"
+#include "render/labels.h"
 #include "render/layout.h"
 #include "render/utf8.h"
 
@@ -1051,72 +1052,55 @@ ellipsize_b(dc *c, const char *s, double font, double maxw)
     return ellipsize_w(c, s, font, true, maxw);
 }
 
-/* Category labels of ts cut to maxw points (ellipsize), kept distinct: when two different names
- * shorten to the same text (same head, same tail, the difference in the cut-out middle), every
- * name of that group is shown from a few characters before the group's first difference, with a
- * leading ellipsis ("…akes_SRee_eMLLa_h…cuts[0]"). Returns ts->n strings (NULL: draw the label
- * as it is; caller frees with free_labels), or NULL on ENOMEM. */
+/* Category labels of ts cut to maxw points, kept distinct: render/labels.h decides (the same rule
+ * as every other name list), measuring in points of this font. Returns ts->n strings (NULL: draw
+ * the label as it is; caller frees with free_labels), or NULL on ENOMEM. */
+typedef struct measure_ctx {
+    dc *c;
+    double font;
+} measure_ctx;
+
+static double
+measure_pt(void *ctx, const char *s)
+{
+    measure_ctx *m = ctx;
+
+    return text_w(m->c, s, m->font, false);
+}
+
 static char **
 short_labels(dc *c, const hf_tickset *ts, double font, double maxw)
 {
-    size_t n = ts->n, i, j, ng, *g = malloc((n ? n : 1) * sizeof *g);
+    size_t n = ts->n, i, k = 0, *at = malloc((n ? n : 1) * sizeof *at);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
     char **out = calloc(n ? n : 1, sizeof *out);
-    bool *done = calloc(n ? n : 1, sizeof *done);
+    measure_ctx mc = {c, font};
+    hf_labels_options o = {0};
+    hf_labels l = {0};
+    bool ok = at && names && out;
 
-    if (!out || !done || !g) {
+    for (i = 0; ok && i < n; i++)
+        if (ts->tick[i].label[0] && !is_pow_label(&ts->tick[i])) {
+            at[k] = i;
+            names[k++] = ts->tick[i].label;
+        }
+    o.max_width = maxw;
+    o.measure = measure_pt;
+    o.ctx = &mc;
+    if (ok && hf_labels_make(&l, names, k, &o) < 0)
+        ok = false;
+    for (i = 0; ok && i < k; i++)
+        if (l.shortened[i] && !(out[at[i]] = strdup(l.text[i])))
+            ok = false;
+    hf_labels_release(&l);
+    free(at);
+    free(names);
+    if (!ok) {
+        for (i = 0; out && i < n; i++)
+            free(out[i]);
         free(out);
-        free(done);
-        free(g);
         return NULL;
     }
-    for (i = 0; i < n; i++)
-        if (ts->tick[i].label[0] && !is_pow_label(&ts->tick[i]))
-            out[i] = ellipsize(c, ts->tick[i].label, font, maxw);
-    for (i = 0; i < n; i++) {
-        const char *si = ts->tick[i].label;
-        size_t pre = strlen(si);
-        if (!out[i] || done[i])
-            continue;
-        /* the group of different names that shortened to the same text; their common prefix */
-        ng = 0;
-        g[ng++] = i;
-        for (j = i + 1; j < n; j++) {
-            const char *sj = ts->tick[j].label;
-            size_t k = 0;
-            if (!out[j] || done[j] || strcmp(out[i], out[j]) != 0 || strcmp(si, sj) == 0)
-                continue;
-            while (k < pre && si[k] == sj[k])
-                k++;
-            pre = k;
-            g[ng++] = j;
-        }
-        if (ng == 1)
-            continue;
-        while (pre > 0 && ((unsigned char)si[pre] & 0xC0) == 0x80)
-            pre--; /* a character boundary */
-        for (j = 0; j < ng; j++) {
-            const char *sj = ts->tick[g[j]].label;
-            size_t from = pre, back = 6, len;
-            char *cut, *lab;
-            while (from > 0 && back > 0) { /* a few characters of context before the difference */
-                from--;
-                if (((unsigned char)sj[from] & 0xC0) != 0x80)
-                    back--;
-            }
-            len = strlen(sj + from) + 4;
-            if (!(lab = malloc(len)))
-                continue;
-            snprintf(lab, len, "%s%s", from > 0 ? "\xe2\x80\xa6" : "", sj + from);
-            cut = ellipsize(c, lab, font, maxw);
-            free(out[g[j]]);
-            out[g[j]] = cut ? cut : lab;
-            if (cut)
-                free(lab);
-            done[g[j]] = true;
-        }
-    }
-    free(done);
-    free(g);
     return out;
 }
 

@@ -14,6 +14,7 @@
 #include "core/stats.h"
 #include "render/axis.h"
 #include "render/cairo.h"
+#include "render/labels.h"
 #include "render/layout.h"
 #include "render/palette.h"
 #include "render/plot_corr.h"
@@ -21,6 +22,7 @@
 #include "render/plot_stack.h"
 #include "render/report.h"
 #include "render/tables.h"
+#include "render/utf8.h"
 
 Suite *render_suite(void);
 
@@ -1015,6 +1017,140 @@ START_TEST(test_layout_shared_geometry)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- labels */
+
+/* Whether the n texts of l are pairwise distinct (sorted copy, neighbours compared). */
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+assert_distinct(const hf_labels *l, const char *what, double maxw)
+{
+    const char **t = malloc((l->n ? l->n : 1) * sizeof *t);
+    size_t i;
+
+    ck_assert_ptr_nonnull(t);
+    for (i = 0; i < l->n; i++)
+        t[i] = l->text[i];
+    qsort(t, l->n, sizeof *t, cmp_str);
+    for (i = 1; i < l->n; i++)
+        ck_assert_msg(strcmp(t[i - 1], t[i]) != 0, "%s (max %g): two labels read '%s'", what, maxw,
+                      t[i]);
+    free(t);
+}
+
+/* Every name set of a real workspace (channels, samples, parameters), at several widths with
+ * and without the shared affixes: the labels never coincide, and each fits its width. */
+static void
+check_name_set(const char *const *names, size_t n, const char *what)
+{
+    static const double widths[] = {0, 40, 24, 16, 12, 8, 5};
+    size_t w, a, i;
+
+    for (w = 0; w < sizeof widths / sizeof widths[0]; w++)
+        for (a = 0; a < 2; a++) {
+            hf_labels_options o = {0};
+            hf_labels l;
+            o.max_width = widths[w];
+            o.drop_affixes = a == 1;
+            ck_assert_int_eq(hf_labels_make(&l, names, n, &o), 0);
+            assert_distinct(&l, what, widths[w]);
+            for (i = 0; i < n && widths[w] >= 12; i++)
+                ck_assert_msg(hf_utf8_width(l.text[i]) <= widths[w], "%s: '%s' wider than %g",
+                              what, l.text[i], widths[w]);
+            for (i = 0; i < n; i++)
+                ck_assert_int_eq(l.shortened[i], strcmp(l.text[i], names[i]) != 0);
+            hf_labels_release(&l);
+        }
+}
+
+START_TEST(test_labels_real_names_distinct)
+{
+    static const char *const files[] = {
+        "tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json",
+        "tests/reference/atlas_sbottom_SRA_full/workspace.json",
+        "tests/reference/atlas_tutorial_fullexample/workspace.json",
+        "tests/reference/atlas_1Lbb_CRs_bkgonly/workspace.json",
+        "tests/reference/atlas_1Lbb_simplified/workspace.json",
+        "tests/reference/pyhf_example_patchset/workspace.json",
+        "tests/reference/bkgonly/atlas_susy_3Lresonance_2020_bkg.json",
+        "tests/reference/bkgonly/atlas_susy_jets_2021_SR4j-1000_bkg.json",
+        "tests/reference/bkgonly/atlas_susy_2Ljets_2022_rjr_sr2l_low_bkg.json",
+        "tests/reference/bkgonly/atlas_susy_2Ljets_2022_ewk_high_bkg.json",
+        "tests/reference/bkgonly/atlas_susy_1Lbb_2020_bkg.json",
+    };
+    size_t f, i;
+
+    for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+        hf_error err = {0};
+        hf_workspace *ws = hf_workspace_load(files[f], &err);
+        hf_model *m = ws ? hf_model_compile(ws, NULL, &err) : NULL;
+        const char **nm;
+        size_t cap;
+        ck_assert_msg(m != NULL, "%s: %s", files[f], hf_error_msg(&err));
+        cap = m->nchan + m->nsamp + m->npar + 1;
+        nm = malloc(cap * sizeof *nm);
+        ck_assert_ptr_nonnull(nm);
+        for (i = 0; i < m->nchan; i++)
+            nm[i] = m->chan[i]->name;
+        check_name_set(nm, m->nchan, files[f]);
+        check_name_set(m->samp_name, m->nsamp, files[f]);
+        for (i = 0; i < m->npar; i++)
+            nm[i] = m->par[i].name;
+        check_name_set(nm, m->npar, files[f]);
+        free(nm);
+        hf_model_free(m);
+        hf_workspace_free(ws);
+        hf_error_release(&err);
+    }
+}
+END_TEST
+
+START_TEST(test_labels_affixes_and_equal_names)
+{
+    /* signal points that differ only inside a long shared frame: the masses must show */
+    static const char *const pts[] = {"sbottom_1300_850_60", "sbottom_1300_800_60",
+                                      "sbottom_1200_850_60", "sbottom_900_850_60"};
+    static const char *const same[] = {"CR", "CR", "SR"};
+    static const char *const chans[] = {"SRee_eMLLa_hghmet_cuts", "SRmm_eMLLb_lowmet_cuts"};
+    hf_labels_options o = {0};
+    hf_labels l;
+    char *note;
+
+    o.drop_affixes = true;
+    ck_assert_int_eq(hf_labels_make(&l, pts, 4, &o), 0);
+    ck_assert_str_eq(l.prefix, "sbottom_");
+    ck_assert_str_eq(l.suffix, "_60");
+    ck_assert_str_eq(l.text[0], "1300_850");
+    ck_assert_str_eq(l.text[3], "900_850");
+    note = hf_labels_affix_note(&l);
+    ck_assert_str_eq(note, "sbottom_\xe2\x80\xa6_60");
+    free(note);
+    hf_labels_release(&l);
+
+    o.max_width = 6; /* narrower than the masses: still four different labels */
+    ck_assert_int_eq(hf_labels_make(&l, pts, 4, &o), 0);
+    assert_distinct(&l, "points", 6);
+    hf_labels_release(&l);
+
+    ck_assert_int_eq(hf_labels_make(&l, same, 3, NULL), 0);
+    ck_assert_str_eq(l.text[0], "CR");
+    ck_assert_str_eq(l.text[1], "CR #2"); /* its position in the set */
+    ck_assert_str_eq(l.text[2], "SR");
+    ck_assert_uint_eq(l.nshort, 1);
+    hf_labels_release(&l);
+
+    o.max_width = 0;
+    ck_assert_int_eq(hf_labels_make(&l, chans, 2, &o), 0);
+    ck_assert_str_eq(l.suffix, "_cuts");
+    ck_assert_str_eq(l.text[0], "SRee_eMLLa_hghmet");
+    hf_labels_release(&l);
+}
+END_TEST
+
 Suite *
 render_suite(void)
 {
@@ -1024,6 +1160,11 @@ render_suite(void)
     tcase_add_test(tc, test_axis_linear_nice);
     tcase_add_test(tc, test_axis_log_decades);
     tcase_add_test(tc, test_layout_shared_geometry);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("labels");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_labels_real_names_distinct);
+    tcase_add_test(tc, test_labels_affixes_and_equal_names);
     suite_add_tcase(s, tc);
     tc = tcase_create("palette");
     tcase_add_test(tc, test_palette_file_matches_builtin);

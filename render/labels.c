@@ -1,0 +1,380 @@
+/* render/labels.c - display labels for a set of names: shared affixes dropped, long names cut in
+ * the middle, never two labels alike (render/labels.h). Used by the figure backends for category
+ * axes and legends, and by the explorer for its lists. */
+#include "render/labels.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/utf8.h"
+
+#define ELLIPSIS "\xe2\x80\xa6"
+#define CONTEXT 6 /* code points shown before a group's first difference */
+
+static bool
+is_sep(char c)
+{
+    return c == '_' || c == '-' || c == '.' || c == '/' || c == ':' || c == ' ';
+}
+
+static double
+measure(const hf_labels_options *o, const char *s)
+{
+    return o->measure ? o->measure(o->ctx, s) : (double)hf_utf8_width(s);
+}
+
+static bool
+fits(const hf_labels_options *o, const char *s)
+{
+    return !(o->max_width > 0) || measure(o, s) <= o->max_width + 1e-9;
+}
+
+/* Bytes of the prefix shared by every name, cut back to end just after a separator. */
+static size_t
+shared_prefix(const char *const *names, size_t n)
+{
+    size_t k = strlen(names[0]), i, j;
+
+    for (i = 1; i < n; i++) {
+        for (j = 0; j < k && names[i][j] == names[0][j]; j++)
+            ;
+        k = j;
+    }
+    while (k > 0 && !is_sep(names[0][k - 1]))
+        k--;
+    return k;
+}
+
+/* Bytes of the suffix shared by every name, starting at a separator, leaving pre bytes and at
+ * least one more in each name. */
+static size_t
+shared_suffix(const char *const *names, size_t n, size_t pre)
+{
+    size_t l0 = strlen(names[0]), k = l0, i, j, minl = l0;
+
+    for (i = 1; i < n; i++) {
+        size_t li = strlen(names[i]);
+        for (j = 0; j < k && j < li && names[i][li - 1 - j] == names[0][l0 - 1 - j]; j++)
+            ;
+        k = j;
+        minl = li < minl ? li : minl;
+    }
+    if (minl < pre + 1)
+        return 0;
+    if (k > minl - pre - 1)
+        k = minl - pre - 1;
+    while (k > 0 && !is_sep(names[0][l0 - k]))
+        k--;
+    return k;
+}
+
+/* s with its middle replaced by an ellipsis, as wide as o allows (at least one code point on
+ * each side); a malloc'ed copy of s when it fits. Binary search over the kept code points: the
+ * width grows with them. */
+static char *
+cut_middle(const hf_labels_options *o, const char *s)
+{
+    size_t len = strlen(s), nch = hf_utf8_width(s), lo = 2, hi, best = 2;
+    char *tmp = malloc(len + 4);
+
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, s, len + 1);
+    if (fits(o, s) || nch < 3)
+        return tmp;
+    hi = nch - 1;
+    while (lo <= hi) {
+        size_t keep = (lo + hi) / 2, head = hf_utf8_prefix(s, keep / 2);
+        size_t tail = len - hf_utf8_prefix(s, nch - (keep - keep / 2));
+        memcpy(tmp, s, head);
+        memcpy(tmp + head, ELLIPSIS, 3);
+        memcpy(tmp + head + 3, s + len - tail, tail + 1);
+        if (fits(o, tmp)) {
+            best = keep;
+            lo = keep + 1;
+        } else {
+            hi = keep - 1;
+        }
+    }
+    {
+        size_t head = hf_utf8_prefix(s, best / 2);
+        size_t tail = len - hf_utf8_prefix(s, nch - (best - best / 2));
+        memcpy(tmp, s, head);
+        memcpy(tmp + head, ELLIPSIS, 3);
+        memcpy(tmp + head + 3, s + len - tail, tail + 1);
+    }
+    return tmp;
+}
+
+typedef struct ent {
+    const char *text;
+    size_t i;
+} ent;
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+    const ent *x = a, *y = b;
+    int r = strcmp(x->text, y->text);
+
+    return r ? r : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/* Runs of equal texts: e sorted by text, then index. Returns the run length starting at k. */
+static size_t
+run_at(const ent *e, size_t n, size_t k)
+{
+    size_t j = k + 1;
+
+    while (j < n && strcmp(e[j].text, e[k].text) == 0)
+        j++;
+    return j - k;
+}
+
+static int
+sort_entries(ent *e, const hf_labels *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        e[i].text = l->text[i];
+        e[i].i = i;
+    }
+    qsort(e, l->n, sizeof *e, cmp_ent);
+    return 0;
+}
+
+/* s cut at its end to fit o (a trailing ellipsis); a malloc'ed copy of s when it fits. */
+static char *
+cut_end(const hf_labels_options *o, const char *s)
+{
+    size_t len = strlen(s), nch = hf_utf8_width(s), lo = 1, hi, best = 1;
+    char *tmp = malloc(len + 4);
+
+    if (!tmp)
+        return NULL;
+    memcpy(tmp, s, len + 1);
+    if (fits(o, s) || nch < 2)
+        return tmp;
+    hi = nch - 1;
+    while (lo <= hi) {
+        size_t keep = (lo + hi) / 2, head = hf_utf8_prefix(s, keep);
+        memcpy(tmp + head, ELLIPSIS, 4);
+        memcpy(tmp, s, head);
+        if (fits(o, tmp)) {
+            best = keep;
+            lo = keep + 1;
+        } else {
+            hi = keep - 1;
+        }
+    }
+    memcpy(tmp, s, hf_utf8_prefix(s, best));
+    memcpy(tmp + hf_utf8_prefix(s, best), ELLIPSIS, 4);
+    return tmp;
+}
+
+/* Step (3): every member of a run of equal texts (whose bases differ) shown from a few code
+ * points before the run's first difference; the first round keeps the tail (cut in the middle),
+ * later rounds keep the difference itself (cut at the end), each round on the smaller runs that
+ * still coincide, so their first difference moves right. */
+static int
+show_difference(hf_labels *l, const char *const *base, const ent *e, size_t g,
+                const hf_labels_options *o, bool keep_tail)
+{
+    const char *s0 = base[e[0].i];
+    size_t pre = strlen(s0), k, j;
+
+    for (k = 1; k < g; k++) {
+        const char *sk = base[e[k].i];
+        for (j = 0; j < pre && s0[j] == sk[j]; j++)
+            ;
+        pre = j;
+    }
+    while (pre > 0 && ((unsigned char)s0[pre] & 0xC0) == 0x80)
+        pre--;
+    for (k = 0; k < g; k++) {
+        const char *s = base[e[k].i];
+        size_t from = pre, back = keep_tail ? CONTEXT : 2, len;
+        char *lab, *cut;
+        while (from > 0 && back > 0) {
+            from--;
+            if (((unsigned char)s[from] & 0xC0) != 0x80)
+                back--;
+        }
+        len = strlen(s + from) + 4;
+        if (!(lab = malloc(len)))
+            return -1;
+        snprintf(lab, len, "%s%s", from > 0 ? ELLIPSIS : "", s + from);
+        cut = keep_tail ? cut_middle(o, lab) : cut_end(o, lab);
+        free(lab);
+        if (!cut)
+            return -1;
+        free(l->text[e[k].i]);
+        l->text[e[k].i] = cut;
+    }
+    return 0;
+}
+
+/* Step (4): " #k" on the second and later members of a run (name order), k the name's position
+ * in the set (1-based), so that numbers of different runs never meet; the text is cut so that the
+ * whole still fits. */
+static int
+number_run(hf_labels *l, const ent *e, size_t g, const hf_labels_options *o)
+{
+    size_t k;
+
+    for (k = 1; k < g; k++) {
+        hf_labels_options oo = *o;
+        char num[32], *t, *s;
+        size_t len;
+        snprintf(num, sizeof num, " #%zu", e[k].i + 1);
+        if (oo.max_width > 0)
+            oo.max_width = oo.max_width - measure(o, num);
+        if (!(t = cut_middle(&oo, l->text[e[k].i])))
+            return -1;
+        len = strlen(t) + sizeof num;
+        if (!(s = malloc(len))) {
+            free(t);
+            return -1;
+        }
+        snprintf(s, len, "%s%s", t, num);
+        free(t);
+        free(l->text[e[k].i]);
+        l->text[e[k].i] = s;
+    }
+    return 0;
+}
+
+#define DIFF_ROUNDS 6 /* rounds of step (3) before step (4) */
+
+/* Steps (3) and (4) until every text is distinct. " #k" separates any run of equal texts; a
+ * later clash of a numbered text with another is numbered again, so the loop ends. */
+static int
+separate(hf_labels *l, const char *const *base, const hf_labels_options *o)
+{
+    ent *e = malloc((l->n ? l->n : 1) * sizeof *e);
+    int round, rc = 0;
+
+    if (!e)
+        return -1;
+    for (round = 0; rc == 0 && round < DIFF_ROUNDS + 8; round++) {
+        size_t k = 0, g;
+        bool clash = false;
+        sort_entries(e, l);
+        for (k = 0; k < l->n && rc == 0; k += g) {
+            bool differ = false;
+            size_t j;
+            g = run_at(e, l->n, k);
+            if (g == 1)
+                continue;
+            clash = true;
+            for (j = 1; j < g && !differ; j++)
+                differ = strcmp(base[e[k].i], base[e[k + j].i]) != 0;
+            if (differ && round < DIFF_ROUNDS)
+                rc = show_difference(l, base, e + k, g, o, round == 0);
+            else
+                rc = number_run(l, e + k, g, o);
+        }
+        if (!clash)
+            break;
+    }
+    free(e);
+    return rc;
+}
+
+static int
+drop_affixes(hf_labels *l, const char *const *names, const hf_labels_options *o, char **base)
+{
+    size_t n = l->n, pre = 0, suf = 0, i, min = o->min_affix ? o->min_affix : 3;
+
+    if (o->drop_affixes && n >= 2) {
+        pre = shared_prefix(names, n);
+        if (pre < min)
+            pre = 0;
+        suf = shared_suffix(names, n, pre);
+        if (suf < min)
+            suf = 0;
+    }
+    l->prefix = malloc(pre + 1);
+    l->suffix = malloc(suf + 1);
+    if (!l->prefix || !l->suffix)
+        return -1;
+    memcpy(l->prefix, names[0], pre);
+    l->prefix[pre] = '\0';
+    memcpy(l->suffix, names[0] + strlen(names[0]) - suf, suf + 1);
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(names[i]) - pre - suf;
+        if (!(base[i] = malloc(len + 1)))
+            return -1;
+        memcpy(base[i], names[i] + pre, len);
+        base[i][len] = '\0';
+    }
+    return 0;
+}
+
+int
+hf_labels_make(hf_labels *l, const char *const *names, size_t n, const hf_labels_options *opt)
+{
+    hf_labels_options dflt = {0};
+    const hf_labels_options *o = opt ? opt : &dflt;
+    char **base;
+    size_t i;
+    int rc = -1;
+
+    memset(l, 0, sizeof *l);
+    l->n = n;
+    l->text = calloc(n ? n : 1, sizeof *l->text);
+    l->shortened = calloc(n ? n : 1, sizeof *l->shortened);
+    base = calloc(n ? n : 1, sizeof *base);
+    if (!l->text || !l->shortened || !base)
+        goto out;
+    if (drop_affixes(l, names, o, base) < 0)
+        goto out;
+    for (i = 0; i < n; i++)
+        if (!(l->text[i] = cut_middle(o, base[i])))
+            goto out;
+    if (separate(l, (const char *const *)base, o) < 0)
+        goto out;
+    for (i = 0; i < n; i++) {
+        l->shortened[i] = strcmp(l->text[i], names[i]) != 0;
+        l->nshort += l->shortened[i];
+    }
+    rc = 0;
+out:
+    for (i = 0; base && i < n; i++)
+        free(base[i]);
+    free(base);
+    return rc;
+}
+
+void
+hf_labels_release(hf_labels *l)
+{
+    size_t i;
+
+    if (!l)
+        return;
+    for (i = 0; l->text && i < l->n; i++)
+        free(l->text[i]);
+    free(l->text);
+    free(l->shortened);
+    free(l->prefix);
+    free(l->suffix);
+    memset(l, 0, sizeof *l);
+}
+
+char *
+hf_labels_affix_note(const hf_labels *l)
+{
+    size_t len;
+    char *s;
+
+    if (!l->prefix || !l->suffix || (!l->prefix[0] && !l->suffix[0]))
+        return NULL;
+    len = strlen(l->prefix) + strlen(l->suffix) + 8;
+    if (!(s = malloc(len)))
+        return NULL;
+    snprintf(s, len, "%s" ELLIPSIS "%s", l->prefix, l->suffix);
+    return s;
+}
