@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/figstyle.h"
 #include "app/plot_grid.h"
 #include "core/diag/systematics.h"
 #include "core/infer/infer.h"
@@ -34,7 +35,7 @@ typedef struct staged {
 
 /* The command line of one run (options of every figure kind). */
 typedef struct plotargs {
-    const char *what, *channel, *format, *size, *lumi, *par, *sort, *limits, *np, *cells, *minos;
+    const char *what, *channel, *format, *size, *par, *sort, *limits, *np, *cells, *minos;
     const char *results, *patchset; /* exclusion, limits: a signal grid's results */
     bool all, prefit, postfit, logy, blind;
     int dpi, points;
@@ -44,6 +45,7 @@ typedef struct plotargs {
 typedef struct plotctx {
     hf_cli *cli;
     plotargs a;
+    hf_figstyle fig; /* labels, signal, colours, binning (app/figstyle.h) */
     const char *dir;
     char *file; /* -o FILE.pdf|png|svg: the one figure's path (dir is then its directory) */
     char *file_dir;
@@ -289,7 +291,7 @@ do_fit(hf_cli *cli, hf_fit_result *r)
 static int
 plot_stacks(plotctx *pc)
 {
-    const char *channel = pc->a.channel, *lumi = pc->a.lumi;
+    const char *channel = pc->a.channel;
     bool postfit = pc->a.postfit, logy = pc->a.logy, blind = pc->a.blind;
     double width = pc->a.width;
     hf_model *m = pc->cli->model;
@@ -323,10 +325,10 @@ plot_stacks(plotctx *pc)
         hf_scene *s;
         char *nm = safe_name(m->chan[c]->name), *stem;
         hf_stack_options_init(&o);
+        hf_figstyle_stack(&pc->fig, m, c, &o);
         o.postfit = postfit;
         o.logy = logy;
         o.show_data = !blind;
-        o.lumi_label = lumi;
         o.width_in = width;
         s = hf_plot_stack(y, c, &o, &err);
         stem = nm ? malloc(strlen(nm) + 32) : NULL;
@@ -990,13 +992,17 @@ static int
 plot_grid(plotctx *pc)
 {
     hf_grid_args g;
+    char energy[32];
     memset(&g, 0, sizeof g);
+    snprintf(energy, sizeof energy, "%g", pc->fig.energy);
+    g.label = pc->fig.label;
+    g.energy = pc->fig.energy > 0 ? energy : NULL;
     g.what = pc->a.what;
     g.results = pc->a.results ? pc->a.results : pc->a.limits;
     g.patchset = pc->a.patchset;
     g.output = pc->cli->output;
     g.format = pc->a.format;
-    g.lumi = pc->a.lumi;
+    g.lumi = pc->fig.lumi;
     g.width = pc->a.width;
     return hf_grid_plot(&g);
 }
@@ -1125,6 +1131,10 @@ run(plotctx *pc, const struct figure *fig)
     if (rc == 0 && !(pal = hf_palette_from_env(&err)))
         rc = hf_cli_report(NULL, &err);
     pc->copt.pal = pal;
+    if (rc == 0)
+        rc = hf_figstyle_load(&pc->fig, cli->model);
+    if (rc == 0 && hf_figstyle_palette(&pc->fig, cli->model, pal) < 0)
+        rc = hf_cli_usage_error("out of memory");
     if (rc == 0 && !pc->a.cells && !pc->file)
         rc = ensure_dir(cli->output, &created);
     pc->dir = pc->file ? pc->file_dir : cli->output;
@@ -1150,6 +1160,7 @@ run(plotctx *pc, const struct figure *fig)
     if (rc == 0 && pc->files)
         rc = emit_json(pc);
     cJSON_Delete(pc->files);
+    hf_figstyle_release(&pc->fig);
     hf_palette_free(pal);
     hf_error_release(&err);
     return rc;
@@ -1180,7 +1191,21 @@ cmd_plot(int argc, char **argv)
         {"blind", 0, HF_OPT_FLAG, &a->blind, "stack: leave the data out (blinded regions)"},
         {"size", 0, HF_OPT_STRING, &a->size,
          "figure width: single (3.4 in), double (7 in) or inches"},
-        {"lumi", 0, HF_OPT_STRING, &a->lumi, "stack: luminosity label, e.g. '139 fb-1'"},
+        {"lumi", 0, HF_OPT_STRING, &pc.fig.lumi,
+         "stack: integrated luminosity in fb-1 (139 gives '139 fb⁻¹'), or a text"},
+        {"energy", 0, HF_OPT_DOUBLE, &pc.fig.energy, "stack: centre-of-mass energy in TeV"},
+        {"label", 0, HF_OPT_STRING, &pc.fig.label,
+         "stack: experiment label, e.g. 'ATLAS Internal' (first word bold)"},
+        {"signal", 0, HF_OPT_STRING, &pc.fig.signal,
+         "stack: signal samples stacked (stack, default) or as a dashed line (overlay)"},
+        {"signal-scale", 0, HF_OPT_DOUBLE, &pc.fig.signal_scale,
+         "stack: overlay the signal x this factor"},
+        {"style", 0, HF_OPT_STRING, &pc.fig.style_path,
+         "JSON style: label, energy, lumi, signal, signal_scale, colors per sample"},
+        {"binning", 0, HF_OPT_STRING, &pc.fig.binning_path,
+         "JSON bin edges per channel: {\"CH\": {\"edges\": [...], \"label\", \"unit\"}}"},
+        {"linear", 0, HF_OPT_FLAG, &pc.fig.linear,
+         "stack: linear y even when the yields span more than three decades"},
         {"par", 0, HF_OPT_STRING, &a->par, "scan: parameter (default: the POI)"},
         {"np", 0, HF_OPT_STRING, &a->np, "templates/interp: the two-point parameter"},
         {"points", 0, HF_OPT_INT, &a->points, "scan/brazil: number of points"},

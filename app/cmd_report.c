@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "app/figstyle.h"
 #include "core/model/fit.h"
 #include "core/model/yields.h"
 #include "render/cairo.h"
@@ -17,6 +18,20 @@
 #include "render/tables.h"
 
 int cmd_report(int argc, char **argv);
+
+typedef struct style_ctx {
+    const hf_figstyle *st;
+    const hf_model *m;
+} style_ctx;
+
+/* hf_report_options.stack_style: the shared figure options (app/figstyle.h) for channel c. */
+static void
+stack_style(void *ctx, size_t c, hf_stack_options *o)
+{
+    const style_ctx *sc = ctx;
+
+    hf_figstyle_stack(sc->st, sc->m, c, o);
+}
 
 /* Table format from a file name's extension; -1 if it has none we know. */
 static int
@@ -93,7 +108,9 @@ int
 cmd_report(int argc, char **argv)
 {
     hf_cli cli;
-    const char *lumi = NULL, *table = NULL, *cells_arg = NULL;
+    const char *table = NULL, *cells_arg = NULL;
+    hf_figstyle fig = {0};
+    style_ctx sctx = {&fig, NULL};
     int cells[2] = {0, 0};
     bool logy = false, nofit = false, blind = false;
     double threshold = 0;
@@ -101,7 +118,17 @@ cmd_report(int argc, char **argv)
     const hf_opt extra[] = {
         {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
         {"blind", 0, HF_OPT_FLAG, &blind, "stack plots without the data"},
-        {"lumi", 0, HF_OPT_STRING, &lumi, "luminosity label on the stack plots"},
+        {"lumi", 0, HF_OPT_STRING, &fig.lumi,
+         "integrated luminosity in fb-1 (139 gives '139 fb⁻¹'), or a text"},
+        {"energy", 0, HF_OPT_DOUBLE, &fig.energy, "centre-of-mass energy in TeV"},
+        {"label", 0, HF_OPT_STRING, &fig.label, "experiment label, e.g. 'ATLAS Internal'"},
+        {"signal", 0, HF_OPT_STRING, &fig.signal, "signal samples: stack (default) or overlay"},
+        {"signal-scale", 0, HF_OPT_DOUBLE, &fig.signal_scale, "overlay the signal x this"},
+        {"style", 0, HF_OPT_STRING, &fig.style_path,
+         "JSON style: label, energy, lumi, signal, signal_scale, colors per sample"},
+        {"binning", 0, HF_OPT_STRING, &fig.binning_path, "JSON bin edges per channel"},
+        {"linear", 0, HF_OPT_FLAG, &fig.linear,
+         "linear y even when the yields span more than three decades"},
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "correlations: prune below |rho| (0.2)"},
         {"table", 0, HF_OPT_STRING, &table, "also write the yield table (.md, .csv or .tex)"},
         {"no-fit", 0, HF_OPT_FLAG, &nofit, "pre-fit figures only (no fit)"},
@@ -130,6 +157,11 @@ cmd_report(int argc, char **argv)
         rc = hf_cli_load(&cli);
     if (rc == 0 && !(pal = hf_palette_from_env(&err)))
         rc = hf_cli_report(NULL, &err);
+    if (rc == 0)
+        rc = hf_figstyle_load(&fig, cli.model);
+    if (rc == 0 && hf_figstyle_palette(&fig, cli.model, pal) < 0)
+        rc = hf_cli_usage_error("out of memory");
+    sctx.m = cli.model;
     if (rc == 0 && !nofit) {
         hf_data d = hf_model_data(cli.model);
         if (hf_fit(cli.model, &d, NULL, &fr, &err) < 0) {
@@ -147,7 +179,8 @@ cmd_report(int argc, char **argv)
         rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
     if (rc == 0 && (cli.output || cells_arg)) {
         ro.source = cli.ws_path;
-        ro.lumi_label = lumi;
+        ro.stack_style = stack_style;
+        ro.style_ctx = &sctx;
         ro.logy = logy;
         ro.blind = blind;
         ro.corr_threshold = threshold;
@@ -183,6 +216,7 @@ cmd_report(int argc, char **argv)
         rc = 1; /* the report is written, but the fit in it did not succeed */
     if (have_fit)
         hf_fit_result_release(&fr);
+    hf_figstyle_release(&fig);
     hf_palette_free(pal);
     hf_error_release(&err);
     hf_cli_release(&cli);

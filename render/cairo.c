@@ -1236,6 +1236,28 @@ draw_y_axis(dc *c, const layout *L, const hf_panel *p)
     }
 }
 
+/* One line of a panel title at (x, y): bold (bold == 0), regular (bold == TITLE_PLAIN), or only
+ * its first `bold` bytes bold (the layout measured it all bold, so the mixed line is never
+ * wider). */
+#define TITLE_PLAIN ((size_t)-1)
+static void
+title_line(dc *c, double x, double y, const char *s, double f, size_t bold)
+{
+    size_t n = strlen(s);
+    char *head;
+
+    if (bold == 0 || bold >= n || !(head = malloc(bold + 1))) {
+        text_at(c, x, y, s, f, bold != TITLE_PLAIN, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+        return;
+    }
+    memcpy(head, s, bold);
+    head[bold] = '\0';
+    text_at(c, x, y, head, f, true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+    text_at(c, x + text_w(c, head, f, true), y, s + bold, f, false, HF_HALIGN_LEFT,
+            HF_VALIGN_BASELINE, 0);
+    free(head);
+}
+
 /* The panel title above the plot area: shrunk a little, then broken into the two lines the
  * layout reserved, then ellipsized; never clipped at the figure's edge. */
 static void
@@ -1263,13 +1285,12 @@ draw_title(dc *c, const layout *L, const hf_panel *p)
             e2 = text_w(c, p->title + resume, f, true) > room
                      ? ellipsize_b(c, p->title + resume, f, room)
                      : NULL;
-            text_at(c, tx, y - f * 1.2, e1 ? e1 : l1, f, true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE,
-                    0);
-            text_at(c, tx, y, e2 ? e2 : p->title + resume, f, true, HF_HALIGN_LEFT,
-                    HF_VALIGN_BASELINE, 0);
+            title_line(c, tx, y - f * 1.2, e1 ? e1 : l1, f, e1 ? 0 : p->title_bold);
+            title_line(c, tx, y, e2 ? e2 : p->title + resume, f,
+                       p->title_bold ? TITLE_PLAIN : 0); /* bold only at the start */
         } else {
             e1 = text_w(c, p->title, f, true) > room ? ellipsize_b(c, p->title, f, room) : NULL;
-            text_at(c, tx, y, e1 ? e1 : p->title, f, true, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
+            title_line(c, tx, y, e1 ? e1 : p->title, f, e1 ? 0 : p->title_bold);
         }
         free(l1);
         free(e1);

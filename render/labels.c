@@ -300,6 +300,9 @@ drop_affixes(hf_labels *l, const char *const *names, const hf_labels_options *o,
     l->suffix = malloc(suf + 1);
     if (!l->prefix || !l->suffix)
         return -1;
+    l->prefix[0] = l->suffix[0] = '\0';
+    if (n == 0)
+        return 0;
     memcpy(l->prefix, names[0], pre);
     l->prefix[pre] = '\0';
     memcpy(l->suffix, names[0] + strlen(names[0]) - suf, suf + 1);

@@ -22,6 +22,9 @@ struct hf_palette {
     hf_rgb map_lo, map_mid, map_hi;
     size_t nchannel;
     hf_rgb channel[MAXCHAN];
+    size_t nover;      /* per-sample colours of a style file, by global sample index */
+    hf_rgb *over;      /* nover; only in palettes the caller owns */
+    unsigned char *has_over;
 };
 
 #define RGB(h)                                                                                     \
@@ -47,6 +50,7 @@ static const hf_palette builtin = {
             [HF_ROLE_ACCENT] = RGB(0xe69f00),
             [HF_ROLE_GRID] = RGB(0xd9d9d9),
             [HF_ROLE_SERIES] = RGB(0x3f90da),
+            [HF_ROLE_SIGNAL] = RGB(0xee3377),
         },
     .accent = {RGB(0xe69f00), RGB(0x56b4e9), RGB(0xcc79a7), RGB(0xd55e00)},
     /* Petroff 10, then Paul Tol's "muted" scheme for samples 10..19 (its pale grey left out) */
@@ -82,6 +86,7 @@ static const struct {
     {"prefit", HF_ROLE_PREFIT},
     {"postfit", HF_ROLE_POSTFIT},
     {"grid", HF_ROLE_GRID},
+    {"signal", HF_ROLE_SIGNAL},
 };
 
 const hf_palette *
@@ -249,8 +254,34 @@ hf_palette_from_env(hf_error *err)
 void
 hf_palette_free(hf_palette *p)
 {
-    if (p != &builtin)
+    if (p && p != &builtin) {
+        free(p->over);
+        free(p->has_over);
         free(p);
+    }
+}
+
+/* A style file's colour for the sample of global index k (HF_ROLE_SAMPLE and HF_ROLE_SIGNAL inks
+ * of that index). 0, or -1 on ENOMEM. */
+int
+hf_palette_set_sample(hf_palette *p, size_t k, hf_rgb c)
+{
+    if (k >= p->nover) {
+        size_t n = k + 1;
+        hf_rgb *o = realloc(p->over, n * sizeof *o);
+        unsigned char *h;
+        if (!o)
+            return -1;
+        p->over = o;
+        if (!(h = realloc(p->has_over, n)))
+            return -1;
+        memset(h + p->nover, 0, n - p->nover);
+        p->has_over = h;
+        p->nover = n;
+    }
+    p->over[k] = c;
+    p->has_over[k] = 1;
+    return 0;
 }
 
 size_t
@@ -264,7 +295,12 @@ hf_palette_ink(const hf_palette *p, hf_ink ink)
 {
     size_t i = ink.index < 0 ? 0 : (size_t)ink.index;
 
+    if ((ink.role == HF_ROLE_SAMPLE || ink.role == HF_ROLE_SIGNAL) && i < p->nover &&
+        p->has_over[i])
+        return p->over[i];
     switch (ink.role) {
+    case HF_ROLE_SIGNAL:
+        return p->role[HF_ROLE_SIGNAL];
     case HF_ROLE_SAMPLE:
     case HF_ROLE_SERIES:
         return p->sample[i % p->nsample];

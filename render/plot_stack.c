@@ -27,6 +27,22 @@ ratio_step(double dev)
     return d < 0.2 ? 0.25 : d < 0.45 ? 0.5 : d < 0.9 ? 1.0 : 1.5;
 }
 
+/* The deviation from 1 that bin asks the ratio range to show: its relative band and the data's
+ * central ratio. Not the ends of the data's error bars (a bin with little data would widen every
+ * panel), and not n = 0 (its ratio 0 is an arrow when the range does not reach it). */
+static double
+bin_dev(double nu, double e, double n, bool show_data)
+{
+    double d;
+
+    if (!(nu > 0))
+        return 0;
+    d = e / nu;
+    if (show_data && n > 0)
+        d = fmax(d, fabs(n / nu - 1));
+    return d;
+}
+
 double
 hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data)
 {
@@ -34,16 +50,8 @@ hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data)
     size_t b, off = m->chan_off[c];
     double dev = 0;
 
-    for (b = 0; b < m->chan_nbins[c]; b++) {
-        double nu = y->nu[off + b], e = y->nu_err[off + b], n = m->obs[off + b], lo, hi;
-        if (!(nu > 0))
-            continue;
-        dev = fmax(dev, e / nu);
-        if (show_data && n > 0) {
-            hf_stats_garwood(n, 0.682689492137086, &lo, &hi);
-            dev = fmax(dev, fmax(fabs(lo / nu - 1), fabs(hi / nu - 1)));
-        }
-    }
+    for (b = 0; b < m->chan_nbins[c]; b++)
+        dev = fmax(dev, bin_dev(y->nu[off + b], y->nu_err[off + b], m->obs[off + b], show_data));
     return ratio_step(dev);
 }
 
@@ -61,12 +69,15 @@ hf_stack_is_signal(const hf_model *m, size_t k)
     const char *nm = m->samp_name[cs->samp];
     size_t t;
 
+    if (m->poi >= 0) {
+        for (t = cs->term0; t < cs->term0 + cs->nterm; t++)
+            if (m->term[t].type == HF_MOD_NORMFACTOR && m->term[t].par == (size_t)m->poi)
+                return true;
+        return false;
+    }
     for (; *nm; nm++)
         if ((nm[0] == 's' || nm[0] == 'S') && (nm[1] == 'i' || nm[1] == 'I') &&
             (nm[2] == 'g' || nm[2] == 'G'))
-            return true;
-    for (t = cs->term0; m->poi >= 0 && t < cs->term0 + cs->nterm; t++)
-        if (m->term[t].type == HF_MOD_NORMFACTOR && m->term[t].par == (size_t)m->poi)
             return true;
     return false;
 }
@@ -159,25 +170,30 @@ hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_erro
     return s;
 }
 
-/* The per-bin numbers of one channel's figure: the stack (samples in stacking order), data with
- * Garwood intervals, the band, and their ratios to the model; plus the ranges they need. */
+/* The per-bin numbers of one channel's figure: the stack (samples in stacking order), overlaid
+ * signals, data with Garwood intervals, the band, and their ratios to the model; plus the ranges
+ * they need. */
 typedef struct stackdata {
-    size_t nb, ns;
-    size_t *order;
-    double *buf; /* one block behind the nb-long arrays below */
-    double *edges, *vals, *xc, *dat, *elo, *ehi, *blo, *bhi, *rlo, *rhi, *rv, *relo, *rehi;
-    hf_ink *ink;
+    size_t nb, ns, nsig;
+    size_t *order, *sig; /* stack layers; overlaid signals (indices into m->cs) */
+    double *buf;         /* one block behind the nb-long arrays below */
+    double *edges, *vals, *sigv, *xc, *dat, *elo, *ehi, *blo, *bhi, *rlo, *rhi, *rv, *relo, *rehi;
+    hf_ink *ink, *sigink;
     const char **labels;
-    double ymax, ymin_pos, dev;
+    double ymax, ymin_pos, tot_min, tot_max, dev;
+    bool logy;
 } stackdata;
 
 static void
 stackdata_release(stackdata *d)
 {
     free(d->order);
+    free(d->sig);
     free(d->buf);
     free(d->vals);
+    free(d->sigv);
     free(d->ink);
+    free(d->sigink);
     free(d->labels);
 }
 
@@ -192,16 +208,79 @@ stackdata_alloc(stackdata *d, const hf_model *m, size_t nb)
     memset(d, 0, sizeof *d);
     d->nb = nb;
     d->order = malloc(ncs * sizeof *d->order);
+    d->sig = malloc(ncs * sizeof *d->sig);
     d->buf = malloc((nb + 1 + na * n) * sizeof *d->buf);
     d->vals = calloc(ncs * n, sizeof *d->vals);
+    d->sigv = calloc(ncs * n, sizeof *d->sigv);
     d->ink = malloc(ncs * sizeof *d->ink);
+    d->sigink = malloc(ncs * sizeof *d->sigink);
     d->labels = malloc(ncs * sizeof *d->labels);
-    if (!d->order || !d->buf || !d->vals || !d->ink || !d->labels)
+    if (!d->order || !d->sig || !d->buf || !d->vals || !d->sigv || !d->ink || !d->sigink ||
+        !d->labels)
         return -1;
     d->edges = d->buf;
     for (k = 0; k < na; k++)
         *arr[k] = d->buf + nb + 1 + k * n;
     return 0;
+}
+
+/* The stack layers and overlaid signals of channel c (overlay: signals leave the stack and the
+ * model total the band and ratio refer to). */
+static void
+stackdata_layers(stackdata *d, const hf_yields *y, size_t c, const hf_stack_options *opt)
+{
+    const hf_model *m = y->m;
+    size_t nb = d->nb, i, b, nall, ns = 0;
+    double k = opt->signal_scale > 0 ? opt->signal_scale : 1;
+
+    hf_stack_order(m, c, d->order, &nall);
+    d->nsig = 0;
+    for (i = 0; i < nall; i++) {
+        const hf_cs *cs = &m->cs[d->order[i]];
+        bool sig = hf_stack_is_signal(m, d->order[i]);
+        hf_ink ink = hf_ink_of(sig ? HF_ROLE_SIGNAL : HF_ROLE_SAMPLE, (int)cs->samp);
+        if (sig && opt->signal == HF_SIGNAL_OVERLAY) {
+            for (b = 0; b < nb; b++)
+                d->sigv[d->nsig * nb + b] = y->ys[cs->ys + b] * k;
+            d->sigink[d->nsig] = ink;
+            d->sig[d->nsig++] = d->order[i];
+            continue;
+        }
+        for (b = 0; b < nb; b++)
+            d->vals[ns * nb + b] = y->ys[cs->ys + b];
+        d->ink[ns] = ink;
+        d->labels[ns] = m->samp_name[cs->samp];
+        d->order[ns++] = d->order[i];
+    }
+    d->ns = ns;
+}
+
+/* The model total of bin b that the band and the ratio refer to: everything stacked. */
+static double
+stack_total(const stackdata *d, const hf_yields *y, size_t off, size_t b)
+{
+    double t = y->nu[off + b];
+    size_t i;
+
+    for (i = 0; i < d->nsig; i++) /* the signal's own yield, not the drawn x K */
+        t -= y->ys[y->m->cs[d->sig[i]].ys + b];
+    return t;
+}
+
+/* The uncertainty of stack_total: the model's, less the overlaid signals' own in quadrature
+ * (exact when their uncertainties are uncorrelated with the background's; an approximation when
+ * they share systematics). */
+static double
+stack_error(const stackdata *d, const hf_yields *y, size_t off, size_t b)
+{
+    double e2 = y->nu_err[off + b] * y->nu_err[off + b];
+    size_t i;
+
+    for (i = 0; i < d->nsig; i++) {
+        double es = y->ys_err[y->m->cs[d->sig[i]].ys + b];
+        e2 -= es * es;
+    }
+    return sqrt(fmax(e2, 0));
 }
 
 /* Fill d from the yields of channel c. */
@@ -211,22 +290,22 @@ stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_option
     const hf_model *m = y->m;
     size_t nb = d->nb, off = m->chan_off[c], i, b;
 
-    hf_stack_order(m, c, d->order, &d->ns);
+    stackdata_layers(d, y, c, opt);
     for (b = 0; b <= nb; b++)
-        d->edges[b] = (double)b;
-    for (i = 0; i < d->ns; i++) {
-        const hf_cs *cs = &m->cs[d->order[i]];
-        for (b = 0; b < nb; b++)
-            d->vals[i * nb + b] = y->ys[cs->ys + b];
-        d->ink[i] = hf_ink_of(HF_ROLE_SAMPLE, (int)cs->samp);
-        d->labels[i] = m->samp_name[cs->samp];
-    }
+        d->edges[b] = opt->edges ? opt->edges[b] : (double)b;
     d->ymax = 0;
-    d->ymin_pos = INFINITY;
+    d->ymin_pos = d->tot_min = INFINITY;
+    d->tot_max = 0;
     d->dev = 0;
+    for (i = 0; i < d->ns * nb; i++) /* log axes reach down to the smallest layer */
+        if (d->vals[i] > 0)
+            d->ymin_pos = fmin(d->ymin_pos, d->vals[i] * 0.5);
+    for (i = 0; i < d->nsig * nb; i++)
+        if (d->sigv[i] > 0)
+            d->ymin_pos = fmin(d->ymin_pos, d->sigv[i] * 0.5);
     for (b = 0; b < nb; b++) {
-        double nu = y->nu[off + b], e = y->nu_err[off + b], lo, hi;
-        d->xc[b] = b + 0.5;
+        double nu = stack_total(d, y, off, b), e = stack_error(d, y, off, b), lo, hi;
+        d->xc[b] = 0.5 * (d->edges[b] + d->edges[b + 1]);
         d->dat[b] = m->obs[off + b];
         hf_stats_garwood(d->dat[b], 0.682689492137086, &lo, &hi);
         d->elo[b] = d->dat[b] - lo;
@@ -234,31 +313,38 @@ stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_option
         d->blo[b] = nu - e;
         d->bhi[b] = nu + e;
         d->ymax = fmax(d->ymax, nu + e);
+        for (i = 0; i < d->nsig; i++)
+            d->ymax = fmax(d->ymax, d->sigv[i * nb + b]);
         if (opt->show_data)
             d->ymax = fmax(d->ymax, hi);
-        /* log scale: down to a few percent of the smallest total; tiny samples may drop off */
-        if (nu > 0)
+        if (nu > 0) {
             d->ymin_pos = fmin(d->ymin_pos, nu * 0.05);
-        if (opt->show_data && d->dat[b] > 0)
+            d->tot_min = fmin(d->tot_min, nu);
+            d->tot_max = fmax(d->tot_max, nu);
+        }
+        if (opt->show_data && d->dat[b] > 0) {
             d->ymin_pos = fmin(d->ymin_pos, d->dat[b] * 0.05);
+            d->tot_max = fmax(d->tot_max, d->dat[b]);
+        }
         if (nu > 0) {
             d->rv[b] = d->dat[b] / nu;
             d->relo[b] = d->elo[b] / nu;
             d->rehi[b] = d->ehi[b] / nu;
             d->rlo[b] = 1 - e / nu;
             d->rhi[b] = 1 + e / nu;
-            d->dev = fmax(d->dev, e / nu);
-            if (opt->show_data && d->dat[b] > 0)
-                d->dev = fmax(
-                    d->dev, fmax(fabs(d->rv[b] - d->relo[b] - 1), fabs(d->rv[b] + d->rehi[b] - 1)));
+            d->dev = fmax(d->dev, bin_dev(nu, e, d->dat[b], opt->show_data));
         } else {
             d->rv[b] = d->relo[b] = d->rehi[b] = d->rlo[b] = d->rhi[b] = NAN;
         }
     }
+    /* log scale when asked, or (auto) when the totals span more than three decades */
+    d->logy = opt->logy || (opt->auto_logy && d->tot_min > 0 && isfinite(d->tot_min) &&
+                            d->tot_max / d->tot_min > 1e3);
 }
 
 /* The y range of the main panel: the data and band up to `frac` of the height (the legend takes
- * the rest); log axes start a few decades under the maximum. */
+ * the rest); log axes start under the smallest stacked layer, so that every sample stays
+ * visible (at most eight decades under the maximum). */
 static void
 main_range(const stackdata *d, bool logy, double frac, double *ylo, double *yhi)
 {
@@ -269,8 +355,8 @@ main_range(const stackdata *d, bool logy, double frac, double *ylo, double *yhi)
         if (!isfinite(ymin_pos))
             ymin_pos = ymax * 1e-3;
         lmin = floor(log10(ymin_pos));
-        if (lmin < lmax - 6)
-            lmin = floor(lmax - 6); /* at most six decades under the maximum */
+        if (lmin < lmax - 8)
+            lmin = floor(lmax - 8);
         if (lmin > lmax - 1)
             lmin = floor(lmax - 1);
         *ylo = pow(10, lmin);
@@ -281,26 +367,68 @@ main_range(const stackdata *d, bool logy, double frac, double *ylo, double *yhi)
     }
 }
 
+/* The title line: experiment label (its first word bold), channel, fit state, energy and
+ * luminosity, extra line; parts joined by " · " so that a long title breaks between them. */
+static int
+stack_title(hf_scene *s, hf_panel *mp, const hf_model *m, size_t c, const hf_stack_options *opt)
+{
+    const char *ex = opt->experiment, *sep = " \xc2\xb7 ";
+    char *t = hf_scene_printf(
+        s, "%s%s%s%s%s%s%s%s%s", ex ? ex : "", ex ? sep : "", m->chan[c]->name, sep,
+        opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? sep : "",
+        opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? sep : "",
+        opt->extra_label ? opt->extra_label : "");
+
+    if (!t || hf_panel_set_title(s, mp, t) < 0)
+        return -1;
+    if (ex) {
+        size_t w = strcspn(ex, " ");
+        mp->title_bold = w > 0 ? w : strlen(ex);
+    }
+    return 0;
+}
+
+/* Overlaid signals: dashed lines, labelled "name ×K" when scaled. */
+static int
+overlay_signals(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m,
+                const hf_stack_options *opt)
+{
+    double k = opt->signal_scale > 0 ? opt->signal_scale : 1;
+    size_t i;
+
+    for (i = 0; i < d->nsig; i++) {
+        const char *nm = m->samp_name[m->cs[d->sig[i]].samp];
+        hf_item *it = hf_panel_add_hist(s, mp, d->nb, d->edges, d->sigv + i * d->nb, d->sigink[i]);
+        char *lab = k != 1 ? hf_scene_printf(s, "%s \xc3\x97%g", nm, k) : hf_scene_strdup(s, nm);
+        hf_legend_entry *e;
+        if (!it || !lab || !(e = hf_panel_add_legend(s, mp, lab, d->sigink[i], HF_LEGEND_LINE)))
+            return -1;
+        it->dash = HF_DASH_DASHED;
+        it->width = HF_WIDTH_THICK;
+        e->dash = HF_DASH_DASHED;
+    }
+    return 0;
+}
+
 /* The main panel: stack, band, data, the title line and the legend. 0 or -1 on ENOMEM. */
 static int
 main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, size_t c,
            const hf_stack_options *opt, double width_frac, double main_area)
 {
-    size_t nb = d->nb, ns = d->ns, nleg = ns + 2, maxc = 11, i; /* 11: "Uncertainty" */
+    size_t nb = d->nb, ns = d->ns, nleg = ns + d->nsig + 2, maxc = 11, i; /* "Uncertainty" */
     int cols = nleg > 12 ? 3 : nleg > 5 ? 2 : 1;
     double wpt = s->width_in * 72 * width_frac - 45, frac, ylo, yhi;
-    char *t;
 
     for (i = 0; i < ns; i++)
         maxc = strlen(d->labels[i]) > maxc ? strlen(d->labels[i]) : maxc;
     /* many samples: three columns keep the legend short */
     mp->legend_columns = nleg > 12 ? 3 : 0;
     frac = 1 - top_block_frac(wpt, main_area, nleg, maxc, cols, s->width_in >= 5) - 0.05;
-    main_range(d, opt->logy, frac, &ylo, &yhi);
-    if (hf_panel_set_axis(s, &mp->x, 0, (double)nb, false, NULL) < 0 ||
-        hf_panel_set_axis(s, &mp->y, ylo, yhi, opt->logy, "Events") < 0)
+    main_range(d, d->logy, frac, &ylo, &yhi);
+    if (hf_panel_set_axis(s, &mp->x, d->edges[0], d->edges[nb], false, NULL) < 0 ||
+        hf_panel_set_axis(s, &mp->y, ylo, yhi, d->logy, "Events") < 0)
         return -1;
-    mp->x.integer = true;
+    mp->x.integer = !opt->edges;
     mp->x.hide_labels = true;
     mp->y.no_min_label = true;
     mp->legend_pos = HF_LEGPOS_INSIDE_AUTO;
@@ -313,11 +441,7 @@ main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, siz
         return -1;
     /* channel, fit state and labels in the title line above the plot: the plot area's top
      * belongs to the legend alone, so the two can never collide */
-    t = hf_scene_printf(
-        s, "%s \xc2\xb7 %s%s%s%s%s", m->chan[c]->name, opt->postfit ? "post-fit" : "pre-fit",
-        opt->lumi_label ? " \xc2\xb7 " : "", opt->lumi_label ? opt->lumi_label : "",
-        opt->extra_label ? " \xc2\xb7 " : "", opt->extra_label ? opt->extra_label : "");
-    if (!t || hf_panel_set_title(s, mp, t) < 0)
+    if (stack_title(s, mp, m, c, opt) < 0)
         return -1;
     /* legend from the top of the stack down, as the eye reads it */
     if (opt->show_data &&
@@ -326,8 +450,35 @@ main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, siz
     for (i = ns; i-- > 0;)
         if (!hf_panel_add_legend(s, mp, d->labels[i], d->ink[i], HF_LEGEND_FILL))
             return -1;
+    if (overlay_signals(s, mp, d, m, opt) < 0)
+        return -1;
     if (!hf_panel_add_legend(s, mp, "Uncertainty", hf_ink_of(HF_ROLE_BAND, 0), HF_LEGEND_HATCH))
         return -1;
+    return 0;
+}
+
+/* Data ratios outside [r0, r1]: left out as points, drawn as an arrow at the edge they leave by
+ * with their value ("↑ 3.2", "↓ 0"), so that no bin of the panel is silently empty. */
+static int
+ratio_arrows(hf_scene *s, hf_panel *rp, const stackdata *d, double r0, double r1, double *rv)
+{
+    double pad = (r1 - r0) * 0.04;
+    size_t b;
+
+    for (b = 0; b < d->nb; b++) {
+        double v = d->rv[b];
+        bool up = v > r1, down = v < r0;
+        char *t;
+        hf_item *it;
+        rv[b] = up || down ? NAN : v;
+        if (!(up || down) || !isfinite(v))
+            continue;
+        t = hf_scene_printf(s, "%s %.2g", up ? "\xe2\x86\x91" : "\xe2\x86\x93", v);
+        if (!t || !(it = hf_panel_add_text(s, rp, HF_COORD_DATA, d->xc[b], up ? r1 - pad : r0 + pad,
+                                           t, HF_HALIGN_CENTER,
+                                           up ? HF_VALIGN_TOP : HF_VALIGN_BOTTOM, HF_TEXT_SMALL)))
+            return -1;
+    }
     return 0;
 }
 
@@ -339,22 +490,33 @@ ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_option
     double h = opt->ratio_half > 0 ? opt->ratio_half : ratio_step(d->dev);
     double r0 = 1 - h < 0 ? 0 : 1 - h, r1 = 1 + h;
     size_t nb = d->nb;
+    double *rv = malloc((nb ? nb : 1) * sizeof *rv);
+    int rc = -1;
 
-    if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, "Bin index") < 0 ||
-        hf_panel_set_axis(s, &rp->y, r0, r1, false,
-                          opt->show_data ? "Data / Model" : "1 \xc2\xb1 \xcf\x83 / model") < 0)
+    if (!rv)
         return -1;
-    rp->x.integer = true;
+    if (hf_panel_set_axis(s, &rp->x, d->edges[0], d->edges[nb], false,
+                          !opt->edges ? "Bin index" : opt->xlabel ? opt->xlabel : "Observable") <
+            0 ||
+        hf_panel_set_axis(s, &rp->y, r0, r1, false,
+                          opt->show_data ? (d->nsig ? "Data / Bkg." : "Data / Model")
+                                         : "1 \xc2\xb1 \xcf\x83 / model") < 0)
+        goto out;
+    rp->x.integer = !opt->edges;
     rp->y.no_max_label = true;
     if (!hf_panel_add_band(s, rp, nb, true, d->edges, d->rlo, d->rhi, HF_FILL_HATCH,
                            hf_ink_of(HF_ROLE_BAND, 0)) ||
         !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
-        return -1;
+        goto out;
     if (opt->show_data &&
-        !hf_panel_add_points(s, rp, nb, d->xc, d->rv, NULL, NULL, d->relo, d->rehi,
-                             HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0)))
-        return -1;
-    return 0;
+        (ratio_arrows(s, rp, d, r0, r1, rv) < 0 ||
+         !hf_panel_add_points(s, rp, nb, d->xc, rv, NULL, NULL, d->relo, d->rehi,
+                              HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0))))
+        goto out;
+    rc = 0;
+out:
+    free(rv);
+    return rc;
 }
 
 int

@@ -11,9 +11,21 @@
 #include "core/model/yields.h"
 #include "render/scene.h"
 
+/* How signal samples (hf_stack_is_signal) are drawn. */
+typedef enum hf_signal_mode {
+    HF_SIGNAL_STACK = 0, /* on top of the stack, in the signal colour */
+    HF_SIGNAL_OVERLAY    /* a dashed line over the background stack, x signal_scale */
+} hf_signal_mode;
+
 typedef struct hf_stack_options {
     bool postfit; /* labels only: the yields say which point is drawn */
     bool logy;
+    bool auto_logy;             /* log y when the bin totals span more than three decades */
+    hf_signal_mode signal;      /* stack (default) or overlay */
+    double signal_scale;        /* overlay: the signal drawn x this; 0: 1 */
+    const char *experiment;     /* "ATLAS Internal": first word bold, the rest regular; NULL */
+    const double *edges;        /* nbins + 1 bin edges of the observable; NULL: bin index */
+    const char *xlabel;         /* with edges: "m_ll [GeV]"; NULL: "Observable" */
     bool show_data;             /* default true via hf_stack_options_init */
     const char *lumi_label;     /* e.g. "13 TeV, 139 fb⁻¹"; NULL: none */
     const char *extra_label;    /* another line under the channel name; NULL: none */
@@ -27,16 +39,19 @@ void hf_stack_options_init(hf_stack_options *o);
  * total at the bottom, ties by name; signal samples (hf_stack_is_signal) above all the others.
  * Writes *n entries into order (size >= m->ncs). */
 void hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n);
-/* Whether m->cs[k] is a signal sample: its name contains "sig" (any case) or it carries the
- * POI's normfactor. */
+/* Whether m->cs[k] is a signal sample: it carries the POI's normfactor; in a model without a POI
+ * (background-only files), a name containing "sig" in any case. */
 bool hf_stack_is_signal(const hf_model *m, size_t k);
-/* The ratio half-range hf_plot_stack picks for channel c of y (0.25, 0.5, 1 or 1.5); the largest
- * of the pre- and post-fit values gives both figures of a channel the same ratio axis. */
+/* The ratio half-range hf_plot_stack picks for channel c of y (0.25, 0.5, 1 or 1.5), from the
+ * relative band and the data's central ratios (n = 0 bins left out: they get an arrow); the
+ * largest of the pre- and post-fit values gives both figures of a channel the same ratio axis. */
 double hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data);
 
 /* The stacked-histogram figure of channel c: main panel (stack, hatched band, data with Garwood
  * intervals, legend, channel and luminosity labels) over a ratio panel data/model with the
- * relative band. Samples take HF_ROLE_SAMPLE with their global sample index. NULL on ENOMEM. */
+ * relative band; ratios outside the panel's range are arrows at its edge labelled with their
+ * value. Samples take HF_ROLE_SAMPLE with their global sample index, signal samples
+ * HF_ROLE_SIGNAL. NULL on ENOMEM. */
 hf_scene *hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *opt, hf_error *err);
 /* The same two panels inside [x0, x1] x [y0, y1] (fractions) of an existing scene, e.g. pre- and
  * post-fit side by side on one report page. Returns 0, or -1 with err on ENOMEM. */

@@ -267,9 +267,12 @@ channel_page(const hf_model *m, const hf_yields *pre, const hf_yields *post, siz
         return NULL;
     }
     hf_stack_options_init(&so);
+    if (opt->stack_style)
+        opt->stack_style(opt->style_ctx, c, &so);
     so.logy = opt->logy;
     so.show_data = !opt->blind;
-    so.lumi_label = opt->lumi_label;
+    if (opt->lumi_label)
+        so.lumi_label = opt->lumi_label;
     so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
     if (post)
         so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));

@@ -18,6 +18,9 @@ typedef struct hf_report_options {
     bool logy;              /* stack plots on a log scale */
     bool blind;             /* stack plots without data */
     double corr_threshold;  /* 0: 0.2 */
+    /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
+    void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);
+    void *style_ctx;
 } hf_report_options;
 
 /* The report's pages in order, each a scene with its PDF outline entry (summary, one per

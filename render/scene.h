@@ -40,6 +40,8 @@ typedef enum hf_role {
     HF_ROLE_SERIES,   /* generic series: index cycles through the qualitative palette */
     HF_ROLE_CHANNEL,  /* a channel: index = pyhf channel index; a palette of its own, so that
                          channels never look like samples */
+    HF_ROLE_SIGNAL,   /* a signal sample (scaled by the POI): index = global sample index; one
+                         colour no background sample uses, unless a style file names the sample */
     HF_ROLE_COUNT
 } hf_role;
 
@@ -248,6 +250,8 @@ typedef enum hf_legend_pos {
 typedef struct hf_panel {
     double x0, y0, x1, y1; /* outer rectangle, fractions of the figure, y from the top */
     const char *title;     /* above the plot area, left-aligned; NULL: none */
+    size_t title_bold;     /* > 0: only the title's first title_bold bytes are bold (an
+                              experiment label: "ATLAS" bold, "Internal ..." regular); 0: all */
     hf_axis x, y;
     bool frame; /* draw the plot-area frame (false for text/table panels) */
     bool grid;  /* light grid lines at major ticks */

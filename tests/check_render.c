@@ -469,8 +469,12 @@ START_TEST(test_pixels_channel_stack)
     ck_assert_ptr_nonnull(px);
     hf_stack_order(f.m, 0, order, &n);
     ck_assert_uint_eq(n, 3);
+    /* backgrounds in their sample colours, the signal (scaled by the POI) in the signal colour */
     for (i = 0; i < 3; i++)
-        col[i] = rgb_u(hf_palette_ink(pal, hf_ink_of(HF_ROLE_SAMPLE, (int)f.m->cs[order[i]].samp)));
+        col[i] = rgb_u(hf_palette_ink(
+            pal, hf_ink_of(hf_stack_is_signal(f.m, order[i]) ? HF_ROLE_SIGNAL : HF_ROLE_SAMPLE,
+                           (int)f.m->cs[order[i]].samp)));
+    ck_assert(hf_stack_is_signal(f.m, order[2]) && !hf_stack_is_signal(f.m, order[0]));
     for (r = 0; r < h; r++)
         for (c = 0; c < w; c++) {
             unsigned v = px[r * w + c];
@@ -1134,6 +1138,10 @@ START_TEST(test_labels_affixes_and_equal_names)
     o.max_width = 6; /* narrower than the masses: still four different labels */
     ck_assert_int_eq(hf_labels_make(&l, pts, 4, &o), 0);
     assert_distinct(&l, "points", 6);
+    hf_labels_release(&l);
+
+    ck_assert_int_eq(hf_labels_make(&l, NULL, 0, &o), 0); /* an empty set */
+    ck_assert_uint_eq(l.n, 0);
     hf_labels_release(&l);
 
     ck_assert_int_eq(hf_labels_make(&l, same, 3, NULL), 0);

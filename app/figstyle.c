@@ -1,0 +1,422 @@
+/* app/figstyle.c - figure options shared by `plot` and `report`: experiment label, energy,
+ * luminosity, signal drawing, the --style file (per-sample colours) and the --binning sidecar
+ * (bin edges and the observable per channel). */
+#include "app/figstyle.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+
+#define SUP_MINUS_ONE "\xe2\x81\xbb\xc2\xb9" /* ⁻¹ */
+
+/* The whole file as a string (caller frees); NULL after printing the error. */
+static char *
+slurp(const char *opt, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+
+    if (!f) {
+        hf_cli_usage_error("%s %s: %s", opt, path, strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            char *nb = realloc(buf, cap = 2 * cap + 8192);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                hf_cli_usage_error("out of memory");
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, 4096, f);
+        n += r;
+        if (r < 4096)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        hf_cli_usage_error("%s %s: cannot read", opt, path);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Parse path as JSON; NULL after printing "path:LINE:COL: ..." for a syntax error. */
+static cJSON *
+parse_file(const char *opt, const char *path)
+{
+    size_t len = 0, i;
+    char *buf = slurp(opt, path, &len);
+    const char *end = NULL;
+    cJSON *root;
+    int line = 1, col = 1;
+
+    if (!buf)
+        return NULL;
+    root = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+    if (!root) {
+        for (i = 0; end && buf + i < end; i++, col++)
+            if (buf[i] == '\n') {
+                line++;
+                col = 0;
+            }
+        hf_cli_usage_error("%s:%d:%d: not valid JSON", path, line, col);
+    }
+    free(buf);
+    return root;
+}
+
+/* An RFC 6901 token for key: '~' -> "~0", '/' -> "~1" (caller frees). */
+static char *
+ptr_token(const char *key)
+{
+    size_t n = strlen(key), i, k = 0;
+    char *o = malloc(2 * n + 1);
+
+    if (!o)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        if (key[i] == '~' || key[i] == '/') {
+            o[k++] = '~';
+            o[k++] = key[i] == '~' ? '0' : '1';
+        } else {
+            o[k++] = key[i];
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
+/* One error line "path:/key[/sub]: msg" (exit code 2). */
+static int
+bad(const char *path, const char *key, const char *sub, const char *msg, const char *arg)
+{
+    char *t = key ? ptr_token(key) : NULL;
+    int rc = hf_cli_usage_error("%s:%s%s%s%s: %s%s%s", path, key ? "/" : "", t ? t : "",
+                                sub ? "/" : "", sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
+
+    free(t);
+    return rc;
+}
+
+static int
+parse_rgb(const char *s, hf_rgb *c)
+{
+    unsigned v;
+    char tail;
+
+    if (!s || strlen(s) != 7 || sscanf(s, "#%6x%c", &v, &tail) != 1)
+        return -1;
+    c->r = (v >> 16 & 0xff) / 255.0;
+    c->g = (v >> 8 & 0xff) / 255.0;
+    c->b = (v & 0xff) / 255.0;
+    return 0;
+}
+
+static int
+style_colors(hf_figstyle *st, const char *path, const cJSON *colors)
+{
+    const cJSON *it;
+    size_t n = (size_t)cJSON_GetArraySize(colors), k = 0;
+
+    if (!cJSON_IsObject(colors))
+        return bad(path, "colors", NULL, "expected an object {\"sample\": \"#rrggbb\"}", NULL);
+    st->color_name = calloc(n + 1, sizeof *st->color_name);
+    st->color = calloc(n + 1, sizeof *st->color);
+    if (!st->color_name || !st->color)
+        return hf_cli_usage_error("out of memory");
+    cJSON_ArrayForEach(it, colors)
+    {
+        if (!cJSON_IsString(it) || parse_rgb(it->valuestring, &st->color[k]) < 0) {
+            char *t = ptr_token(it->string);
+            int rc = bad(path, "colors", t, "expected a colour \"#rrggbb\"", NULL);
+            free(t);
+            return rc;
+        }
+        if (!(st->color_name[k] = strdup(it->string)))
+            return hf_cli_usage_error("out of memory");
+        st->ncolors = ++k;
+    }
+    return 0;
+}
+
+/* A string or number member as text (numbers with %g); NULL when absent; *rc on a bad type. */
+static char *
+member_text(const char *path, const cJSON *v, const char *key, int *rc)
+{
+    char buf[64];
+
+    if (!v)
+        return NULL;
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+        snprintf(buf, sizeof buf, "%g", v->valuedouble);
+        return strdup(buf);
+    }
+    *rc = bad(path, key, NULL, "expected a string or a number", NULL);
+    return NULL;
+}
+
+static int
+style_member(hf_figstyle *st, const char *path, const cJSON *it)
+{
+    const char *k = it->string;
+    int rc = 0;
+
+    if (strcmp(k, "label") == 0 || strcmp(k, "lumi") == 0 || strcmp(k, "signal") == 0) {
+        char *t = member_text(path, it, k, &rc);
+        char **dst = k[0] == 'l' && k[1] == 'a' ? &st->label_own
+                     : k[0] == 'l'              ? &st->lumi_own
+                                                : &st->signal_own;
+        if (rc)
+            return rc;
+        free(*dst);
+        *dst = t;
+    } else if (strcmp(k, "energy") == 0 || strcmp(k, "signal_scale") == 0) {
+        double *dst = k[0] == 'e' ? &st->energy : &st->signal_scale;
+        if (!cJSON_IsNumber(it) || !(it->valuedouble > 0) || !isfinite(it->valuedouble))
+            return bad(path, k, NULL, "expected a positive number", NULL);
+        if (!(*dst > 0)) /* the command line wins */
+            *dst = it->valuedouble;
+    } else if (strcmp(k, "colors") == 0) {
+        return style_colors(st, path, it);
+    } else {
+        return bad(path, k, NULL, "unknown key (label, energy, lumi, signal, signal_scale, colors)",
+                   NULL);
+    }
+    return 0;
+}
+
+static int
+load_style(hf_figstyle *st, const char *path)
+{
+    cJSON *root = parse_file("--style", path), *it;
+    int rc = 0;
+
+    if (!root)
+        return 2;
+    if (!cJSON_IsObject(root))
+        rc = hf_cli_usage_error("%s:: expected an object", path);
+    cJSON_ArrayForEach(it, root)
+    {
+        if (rc == 0)
+            rc = style_member(st, path, it);
+    }
+    cJSON_Delete(root);
+    if (rc == 0 && !st->label)
+        st->label = st->label_own;
+    if (rc == 0 && !st->lumi)
+        st->lumi = st->lumi_own;
+    if (rc == 0 && !st->signal)
+        st->signal = st->signal_own;
+    return rc;
+}
+
+/* One channel's entry of the binning file into b; 0 or the exit code. */
+static int
+binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_figbins *b)
+{
+    const cJSON *ed = cJSON_GetObjectItemCaseSensitive(e, "edges");
+    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(e, "label");
+    const cJSON *unit = cJSON_GetObjectItemCaseSensitive(e, "unit");
+    size_t n, i, want = m->chan_nbins[c] + 1;
+    char num[64];
+
+    if (!cJSON_IsObject(e))
+        return bad(path, e->string, NULL, "expected {\"edges\": [...], \"label\", \"unit\"}", NULL);
+    if (!cJSON_IsArray(ed))
+        return bad(path, e->string, "edges", "expected an array of numbers", NULL);
+    n = (size_t)cJSON_GetArraySize(ed);
+    if (n != want) {
+        snprintf(num, sizeof num, "%zu", n);
+        return bad(path, e->string, "edges",
+                   want == 2 ? "the channel has 1 bin, so 2 edges; got"
+                             : "wrong number of edges for the channel's bins + 1; got",
+                   num);
+    }
+    if ((lab && !cJSON_IsString(lab)) || (unit && !cJSON_IsString(unit)))
+        return bad(path, e->string, lab && !cJSON_IsString(lab) ? "label" : "unit",
+                   "expected a string", NULL);
+    b->edges = malloc(n * sizeof *b->edges);
+    b->channel = strdup(e->string);
+    if (!b->edges || !b->channel)
+        return hf_cli_usage_error("out of memory");
+    for (i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(ed, (int)i);
+        snprintf(num, sizeof num, "edges/%zu", i);
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+            return bad(path, e->string, num, "expected a number", NULL);
+        b->edges[i] = x->valuedouble;
+        if (i > 0 && !(b->edges[i] > b->edges[i - 1]))
+            return bad(path, e->string, num, "edges must increase", NULL);
+    }
+    b->nedges = n;
+    if (lab || unit) {
+        size_t len = (lab ? strlen(lab->valuestring) : 0) + (unit ? strlen(unit->valuestring) : 0);
+        if (!(b->xlabel = malloc(len + 8)))
+            return hf_cli_usage_error("out of memory");
+        snprintf(b->xlabel, len + 8, "%s%s%s%s", lab ? lab->valuestring : "Observable",
+                 unit ? " [" : "", unit ? unit->valuestring : "", unit ? "]" : "");
+    }
+    return 0;
+}
+
+static int
+load_binning(hf_figstyle *st, const char *path, const hf_model *m)
+{
+    cJSON *root = parse_file("--binning", path), *it;
+    int rc = 0;
+    size_t n, unknown = 0;
+
+    if (!root)
+        return 2;
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return hf_cli_usage_error("%s:: expected an object {\"CHANNEL\": {\"edges\": [...]}}", path);
+    }
+    n = (size_t)cJSON_GetArraySize(root);
+    if (!(st->bins = calloc(n + 1, sizeof *st->bins))) {
+        cJSON_Delete(root);
+        return hf_cli_usage_error("out of memory");
+    }
+    cJSON_ArrayForEach(it, root)
+    {
+        int c = hf_model_find_channel(m, it->string);
+        if (rc != 0)
+            break;
+        if (c < 0) { /* a binning for a whole analysis may name channels this file lacks */
+            unknown++;
+            continue;
+        }
+        rc = binning_entry(path, it, m, c, &st->bins[st->nbins]);
+        if (st->bins[st->nbins].channel)
+            st->nbins++;
+    }
+    cJSON_Delete(root);
+    if (rc == 0 && unknown)
+        hf_cli_warn("%s: %zu channels are not in the workspace and are ignored", path, unknown);
+    return rc;
+}
+
+/* "√s = 13 TeV, 139 fb⁻¹" from --energy and --lumi (a number means fb⁻¹; "fb-1" in a text
+ * gets its superscript). */
+static int
+make_lumi_text(hf_figstyle *st)
+{
+    char *end = NULL, lum[128] = "";
+    size_t len;
+
+    if (st->lumi) {
+        double v = strtod(st->lumi, &end);
+        const char *fb = strstr(st->lumi, "fb-1");
+        if (end != st->lumi && *end == '\0' && v > 0)
+            snprintf(lum, sizeof lum, "%g fb" SUP_MINUS_ONE, v);
+        else if (fb && strlen(st->lumi) < 100)
+            snprintf(lum, sizeof lum, "%.*sfb" SUP_MINUS_ONE "%s", (int)(fb - st->lumi), st->lumi,
+                     fb + 4);
+        else if (strlen(st->lumi) >= 100)
+            return hf_cli_usage_error("--lumi: expected a number (fb-1) or a short text");
+        else
+            snprintf(lum, sizeof lum, "%s", st->lumi);
+    }
+    if (!(st->energy > 0) && !lum[0])
+        return 0;
+    len = strlen(lum) + 64;
+    if (!(st->lumi_text = malloc(len)))
+        return hf_cli_usage_error("out of memory");
+    if (st->energy > 0)
+        snprintf(st->lumi_text, len, "\xe2\x88\x9as = %g TeV%s%s", st->energy, lum[0] ? ", " : "",
+                 lum);
+    else
+        snprintf(st->lumi_text, len, "%s", lum);
+    return 0;
+}
+
+int
+hf_figstyle_load(hf_figstyle *st, const hf_model *m)
+{
+    int rc = 0;
+
+    if (st->style_path)
+        rc = load_style(st, st->style_path);
+    if (rc == 0 && st->binning_path)
+        rc = load_binning(st, st->binning_path, m);
+    if (rc == 0 && st->signal && strcmp(st->signal, "stack") != 0 &&
+        strcmp(st->signal, "overlay") != 0)
+        rc = hf_cli_usage_error("--signal: expected stack or overlay, got '%s'", st->signal);
+    if (rc == 0 && (st->signal_scale < 0 || !isfinite(st->signal_scale)))
+        rc = hf_cli_usage_error("--signal-scale: expected a positive factor");
+    if (rc == 0 && (st->energy < 0 || !isfinite(st->energy)))
+        rc = hf_cli_usage_error("--energy: expected a positive number of TeV");
+    if (rc == 0)
+        rc = make_lumi_text(st);
+    return rc;
+}
+
+void
+hf_figstyle_stack(const hf_figstyle *st, const hf_model *m, size_t c, hf_stack_options *o)
+{
+    size_t i;
+
+    o->experiment = st->label && st->label[0] ? st->label : NULL;
+    o->lumi_label = st->lumi_text;
+    o->auto_logy = !st->linear;
+    o->signal = st->signal && strcmp(st->signal, "overlay") == 0 ? HF_SIGNAL_OVERLAY
+                                                                  : HF_SIGNAL_STACK;
+    o->signal_scale = st->signal_scale;
+    o->edges = NULL;
+    o->xlabel = NULL;
+    for (i = 0; i < st->nbins; i++)
+        if (strcmp(st->bins[i].channel, m->chan[c]->name) == 0) {
+            o->edges = st->bins[i].edges;
+            o->xlabel = st->bins[i].xlabel;
+        }
+}
+
+int
+hf_figstyle_palette(const hf_figstyle *st, const hf_model *m, hf_palette *pal)
+{
+    size_t i, k;
+
+    for (i = 0; i < st->ncolors; i++)
+        for (k = 0; k < m->nsamp; k++)
+            if (strcmp(st->color_name[i], m->samp_name[k]) == 0 &&
+                hf_palette_set_sample(pal, k, st->color[i]) < 0)
+                return -1;
+    return 0;
+}
+
+void
+hf_figstyle_release(hf_figstyle *st)
+{
+    size_t i;
+
+    free(st->label_own);
+    free(st->lumi_own);
+    free(st->signal_own);
+    free(st->lumi_text);
+    for (i = 0; i < st->ncolors; i++)
+        free(st->color_name[i]);
+    free(st->color_name);
+    free(st->color);
+    for (i = 0; st->bins && i < st->nbins + 1; i++) {
+        free(st->bins[i].channel);
+        free(st->bins[i].edges);
+        free(st->bins[i].xlabel);
+    }
+    free(st->bins);
+}
