@@ -350,6 +350,53 @@ plot_stacks(plotctx *pc)
     return rc;
 }
 
+/* The all-regions summary (render/plot_stack.h): one figure, pre- or post-fit. */
+static int
+plot_summary(plotctx *pc)
+{
+    hf_model *m = pc->cli->model;
+    bool postfit = pc->a.postfit;
+    hf_fit_result fr;
+    hf_stack_options o;
+    hf_yields *y;
+    hf_error err = {0};
+    hf_scene *s = NULL;
+    size_t *order = malloc((m->nchan ? m->nchan : 1) * sizeof *order), n;
+    int rc = 0;
+
+    if (!order)
+        return hf_cli_usage_error("out of memory");
+    memset(&fr, 0, sizeof fr);
+    if (postfit && (rc = do_fit(pc->cli, &fr)) != 0) {
+        free(order);
+        return rc;
+    }
+    y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err)
+                : hf_yields_compute(m, m->init, NULL, &err);
+    n = hf_summary_order(m, order);
+    hf_stack_options_init(&o);
+    hf_figstyle_stack(&pc->fig, m, 0, &o);
+    o.edges = NULL; /* slots are regions, not an observable */
+    o.xlabel = NULL;
+    o.postfit = postfit;
+    o.logy = pc->a.logy;
+    o.show_data = !pc->a.blind;
+    o.width_in = pc->a.width;
+    if (y)
+        s = hf_plot_summary(y, order, n, NULL, &o, &err);
+    if (!s)
+        rc = hf_cli_report(NULL, &err);
+    else
+        rc = emit(pc, s, postfit ? "summary_postfit" : "summary_prefit");
+    hf_scene_free(s);
+    hf_yields_free(y);
+    hf_error_release(&err);
+    if (postfit)
+        hf_fit_result_release(&fr);
+    free(order);
+    return rc;
+}
+
 /* --minos for the pulls figure: intervals of the named parameters (NAN elsewhere) into lo, hi
  * (npar). 0 or an exit code (error printed). */
 static int
@@ -1014,6 +1061,7 @@ static const struct figure {
     bool needs_np; /* --np NAME is required */
 } figures[] = {
     {"stack", plot_stacks, false},
+    {"summary", plot_summary, false},
     {"pulls", plot_pulls, false},
     {"corr", plot_corr, false},
     {"scan", plot_scan, false},
@@ -1180,7 +1228,8 @@ cmd_plot(int argc, char **argv)
     a->dpi = 150;
     const hf_opt extra[] = {
         {"what", 0, HF_OPT_STRING, &a->what,
-         "stack (default), pulls, corr, scan, brazil, templates, interp, exclusion or limits"},
+         "stack (default), summary, pulls, corr, scan, brazil, templates, interp, exclusion or "
+         "limits"},
         {"channel", 0, HF_OPT_STRING, &a->channel, "stack, templates, interp: only this channel"},
         {"all", 0, HF_OPT_FLAG, &a->all, "stack: every channel (the default)"},
         {"prefit", 0, HF_OPT_FLAG, &a->prefit, "stack: pre-fit yields and prior band (default)"},
@@ -1225,7 +1274,7 @@ cmd_plot(int argc, char **argv)
     };
 
     rc = hf_cli_parse(&cli, argc, argv, extra,
-                      "plot [OPTIONS] WORKSPACE.json --what stack|pulls|corr|scan|brazil|templates|"
+                      "plot [OPTIONS] WORKSPACE.json --what stack|summary|pulls|corr|scan|brazil|templates|"
                       "interp [--np NAME] "
                       "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
                       "-o FILE.pdf|png|svg|DIR/");

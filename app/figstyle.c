@@ -66,7 +66,7 @@ parse_file(const char *opt, const char *path)
 
     if (!buf)
         return NULL;
-    root = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+    root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1); /* with the NUL */
     if (!root) {
         for (i = 0; end && buf + i < end; i++, col++)
             if (buf[i] == '\n') {
@@ -242,11 +242,12 @@ binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_fig
         return bad(path, e->string, "edges", "expected an array of numbers", NULL);
     n = (size_t)cJSON_GetArraySize(ed);
     if (n != want) {
-        snprintf(num, sizeof num, "%zu", n);
-        return bad(path, e->string, "edges",
-                   want == 2 ? "the channel has 1 bin, so 2 edges; got"
-                             : "wrong number of edges for the channel's bins + 1; got",
-                   num);
+        char *t = ptr_token(e->string);
+        int rc = hf_cli_usage_error("%s:/%s/edges: channel '%s' has %zu bin%s, so %zu edges; got %zu",
+                                    path, t ? t : "", e->string, want - 1, want == 2 ? "" : "s",
+                                    want, n);
+        free(t);
+        return rc;
     }
     if ((lab && !cJSON_IsString(lab)) || (unit && !cJSON_IsString(unit)))
         return bad(path, e->string, lab && !cJSON_IsString(lab) ? "label" : "unit",
@@ -308,7 +309,8 @@ load_binning(hf_figstyle *st, const char *path, const hf_model *m)
     }
     cJSON_Delete(root);
     if (rc == 0 && unknown)
-        hf_cli_warn("%s: %zu channels are not in the workspace and are ignored", path, unknown);
+        hf_cli_warn("%s: %zu channel%s not in the workspace, ignored", path, unknown,
+                    unknown == 1 ? " is" : "s are");
     return rc;
 }
 

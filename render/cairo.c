@@ -1535,7 +1535,7 @@ struct hf_cairo_doc {
     FILE *f;
     cairo_surface_t *surf;
     size_t pages;
-    int outline_parent;
+    int outline_parent[2]; /* the last level-0 and level-1 entries */
     bool write_failed;
 };
 
@@ -1600,7 +1600,7 @@ hf_cairo_doc_open(const char *path, const hf_cairo_options *opt, hf_error *err)
             /* not fatal: the figure is still written, only with private permissions */
         }
     }
-    d->outline_parent = CAIRO_PDF_OUTLINE_ROOT;
+    d->outline_parent[0] = d->outline_parent[1] = CAIRO_PDF_OUTLINE_ROOT;
     return d;
 }
 
@@ -1632,6 +1632,22 @@ cairo_fail(hf_error *err, const hf_cairo_doc *d, cairo_status_t st)
 {
     return hf_error_set(err, d->write_failed ? HF_EIO : HF_EUSAGE, "", "cannot write \"%s\": %s",
                         d->path, d->write_failed ? strerror(errno) : cairo_status_to_string(st));
+}
+
+/* One outline entry for the current page, under the last entry one level up (closed: a long
+ * list of channels stays folded until the reader opens its region). */
+static void
+add_outline(hf_cairo_doc *d, const char *entry, int level)
+{
+    char link[32];
+    int lv = level < 0 ? 0 : level > 2 ? 2 : level, id;
+
+    snprintf(link, sizeof link, "page=%zu", d->pages);
+    id = cairo_pdf_surface_add_outline(d->surf,
+                                       lv == 0 ? CAIRO_PDF_OUTLINE_ROOT : d->outline_parent[lv - 1],
+                                       entry, link, 0);
+    if (lv < 2)
+        d->outline_parent[lv] = id;
 }
 
 int
@@ -1671,14 +1687,9 @@ hf_cairo_doc_add(hf_cairo_doc *d, const hf_scene *s, hf_error *err)
     draw_scene(cr, s, d->opt.pal);
     d->pages++;
     if (d->opt.format == HF_FORMAT_PDF && s->outline) {
-        char link[32];
-        int id;
-        snprintf(link, sizeof link, "page=%zu", d->pages);
-        id = cairo_pdf_surface_add_outline(
-            d->surf, s->outline_level > 0 ? d->outline_parent : CAIRO_PDF_OUTLINE_ROOT, s->outline,
-            link, 0);
-        if (s->outline_level == 0)
-            d->outline_parent = id;
+        add_outline(d, s->outline, s->outline_level);
+        for (size_t k = 0; k < s->nmore; k++)
+            add_outline(d, s->more[k].entry, s->more[k].level);
     }
     if (d->opt.format == HF_FORMAT_PDF)
         cairo_show_page(cr);

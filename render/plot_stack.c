@@ -8,6 +8,7 @@
 
 #include "core/stats.h"
 #include "render/axis.h"
+#include "render/labels.h"
 
 /* ---------------------------------------------------------------- figure */
 
@@ -283,16 +284,14 @@ stack_error(const stackdata *d, const hf_yields *y, size_t off, size_t b)
     return sqrt(fmax(e2, 0));
 }
 
-/* Fill d from the yields of channel c. */
+/* The per-bin part of d from each slot's stacked total tot, its uncertainty err and the observed
+ * count obs (NAN: blinded, no data drawn or compared); the layers are set already. */
 static void
-stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_options *opt)
+stackdata_bins(stackdata *d, const double *tot, const double *err, const double *obs,
+               const hf_stack_options *opt)
 {
-    const hf_model *m = y->m;
-    size_t nb = d->nb, off = m->chan_off[c], i, b;
+    size_t nb = d->nb, i, b;
 
-    stackdata_layers(d, y, c, opt);
-    for (b = 0; b <= nb; b++)
-        d->edges[b] = opt->edges ? opt->edges[b] : (double)b;
     d->ymax = 0;
     d->ymin_pos = d->tot_min = INFINITY;
     d->tot_max = 0;
@@ -304,35 +303,37 @@ stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_option
         if (d->sigv[i] > 0)
             d->ymin_pos = fmin(d->ymin_pos, d->sigv[i] * 0.5);
     for (b = 0; b < nb; b++) {
-        double nu = stack_total(d, y, off, b), e = stack_error(d, y, off, b), lo, hi;
+        double nu = tot[b], e = err[b], lo = NAN, hi = NAN;
+        bool show = opt->show_data && isfinite(obs[b]);
         d->xc[b] = 0.5 * (d->edges[b] + d->edges[b + 1]);
-        d->dat[b] = m->obs[off + b];
-        hf_stats_garwood(d->dat[b], 0.682689492137086, &lo, &hi);
-        d->elo[b] = d->dat[b] - lo;
-        d->ehi[b] = hi - d->dat[b];
+        d->dat[b] = show ? obs[b] : NAN;
+        if (show)
+            hf_stats_garwood(d->dat[b], 0.682689492137086, &lo, &hi);
+        d->elo[b] = show ? d->dat[b] - lo : 0;
+        d->ehi[b] = show ? hi - d->dat[b] : 0;
         d->blo[b] = nu - e;
         d->bhi[b] = nu + e;
         d->ymax = fmax(d->ymax, nu + e);
         for (i = 0; i < d->nsig; i++)
             d->ymax = fmax(d->ymax, d->sigv[i * nb + b]);
-        if (opt->show_data)
+        if (show)
             d->ymax = fmax(d->ymax, hi);
         if (nu > 0) {
             d->ymin_pos = fmin(d->ymin_pos, nu * 0.05);
             d->tot_min = fmin(d->tot_min, nu);
             d->tot_max = fmax(d->tot_max, nu);
         }
-        if (opt->show_data && d->dat[b] > 0) {
+        if (show && d->dat[b] > 0) {
             d->ymin_pos = fmin(d->ymin_pos, d->dat[b] * 0.05);
             d->tot_max = fmax(d->tot_max, d->dat[b]);
         }
         if (nu > 0) {
-            d->rv[b] = d->dat[b] / nu;
+            d->rv[b] = show ? d->dat[b] / nu : NAN;
             d->relo[b] = d->elo[b] / nu;
             d->rehi[b] = d->ehi[b] / nu;
             d->rlo[b] = 1 - e / nu;
             d->rhi[b] = 1 + e / nu;
-            d->dev = fmax(d->dev, bin_dev(nu, e, d->dat[b], opt->show_data));
+            d->dev = fmax(d->dev, bin_dev(nu, e, show ? d->dat[b] : 0, show));
         } else {
             d->rv[b] = d->relo[b] = d->rehi[b] = d->rlo[b] = d->rhi[b] = NAN;
         }
@@ -340,6 +341,29 @@ stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_option
     /* log scale when asked, or (auto) when the totals span more than three decades */
     d->logy = opt->logy || (opt->auto_logy && d->tot_min > 0 && isfinite(d->tot_min) &&
                             d->tot_max / d->tot_min > 1e3);
+}
+
+/* Fill d from the yields of channel c. 0, or -1 on ENOMEM. */
+static int
+stackdata_fill(stackdata *d, const hf_yields *y, size_t c, const hf_stack_options *opt)
+{
+    const hf_model *m = y->m;
+    size_t nb = d->nb, off = m->chan_off[c], b;
+    double *t = malloc(3 * (nb ? nb : 1) * sizeof *t);
+
+    if (!t)
+        return -1;
+    stackdata_layers(d, y, c, opt);
+    for (b = 0; b <= nb; b++)
+        d->edges[b] = opt->edges ? opt->edges[b] : (double)b;
+    for (b = 0; b < nb; b++) {
+        t[b] = stack_total(d, y, off, b);
+        t[nb + b] = stack_error(d, y, off, b);
+        t[2 * nb + b] = opt->blinded && opt->blinded[off + b] ? NAN : m->obs[off + b];
+    }
+    stackdata_bins(d, t, t + nb, t + 2 * nb, opt);
+    free(t);
+    return 0;
 }
 
 /* The y range of the main panel: the data and band up to `frac` of the height (the legend takes
@@ -370,11 +394,11 @@ main_range(const stackdata *d, bool logy, double frac, double *ylo, double *yhi)
 /* The title line: experiment label (its first word bold), channel, fit state, energy and
  * luminosity, extra line; parts joined by " · " so that a long title breaks between them. */
 static int
-stack_title(hf_scene *s, hf_panel *mp, const hf_model *m, size_t c, const hf_stack_options *opt)
+stack_title(hf_scene *s, hf_panel *mp, const char *name, const hf_stack_options *opt)
 {
     const char *ex = opt->experiment, *sep = " \xc2\xb7 ";
     char *t = hf_scene_printf(
-        s, "%s%s%s%s%s%s%s%s%s", ex ? ex : "", ex ? sep : "", m->chan[c]->name, sep,
+        s, "%s%s%s%s%s%s%s%s%s", ex ? ex : "", ex ? sep : "", name, sep,
         opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? sep : "",
         opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? sep : "",
         opt->extra_label ? opt->extra_label : "");
@@ -412,7 +436,7 @@ overlay_signals(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m
 
 /* The main panel: stack, band, data, the title line and the legend. 0 or -1 on ENOMEM. */
 static int
-main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, size_t c,
+main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, const char *name,
            const hf_stack_options *opt, double width_frac, double main_area)
 {
     size_t nb = d->nb, ns = d->ns, nleg = ns + d->nsig + 2, maxc = 11, i; /* "Uncertainty" */
@@ -441,7 +465,7 @@ main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, siz
         return -1;
     /* channel, fit state and labels in the title line above the plot: the plot area's top
      * belongs to the legend alone, so the two can never collide */
-    if (stack_title(s, mp, m, c, opt) < 0)
+    if (stack_title(s, mp, name, opt) < 0)
         return -1;
     /* legend from the top of the stack down, as the eye reads it */
     if (opt->show_data &&
@@ -537,14 +561,257 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     }
     if (c >= m->nchan)
         return hf_error_set(err, HF_EUSAGE, "", "no channel %zu", c);
-    if (stackdata_alloc(&d, m, m->chan_nbins[c]) == 0) {
-        stackdata_fill(&d, y, c, opt);
+    if (stackdata_alloc(&d, m, m->chan_nbins[c]) == 0 && stackdata_fill(&d, y, c, opt) == 0) {
         mp = hf_scene_add_panel(s, fx0, fy0, fx1, fy0 + (fy1 - fy0) * split);
         rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
-        if (mp && rp && main_panel(s, mp, &d, m, c, opt, fx1 - fx0, H * 72 * split - 20) == 0 &&
+        if (mp && rp && main_panel(s, mp, &d, m, m->chan[c]->name, opt, fx1 - fx0, H * 72 * split - 20) == 0 &&
             ratio_panel(s, rp, &d, opt) == 0)
             rc = 0;
     }
     stackdata_release(&d);
     return rc == 0 ? 0 : hf_error_nomem(err);
+}
+
+/* ---------------------------------------------------------------- all-regions summary */
+
+int
+hf_summary_group(const char *name)
+{
+    static const char pre[3][3] = {"CR", "VR", "SR"};
+    int g;
+
+    for (g = 0; g < 3; g++)
+        if ((name[0] == pre[g][0] || name[0] == pre[g][0] + 32) &&
+            (name[1] == pre[g][1] || name[1] == pre[g][1] + 32))
+            return g;
+    return 3;
+}
+
+size_t
+hf_summary_order(const hf_model *m, size_t *order)
+{
+    size_t n = 0, c;
+    int g;
+
+    for (g = 0; g <= 3; g++)
+        for (c = 0; c < m->nchan; c++)
+            if (hf_summary_group(m->chan[c]->name) == g)
+                order[n++] = c;
+    return n;
+}
+
+/* Layers of the summary: one per global sample present in the drawn channels, smallest total at
+ * the bottom, signals on top (or overlaid); slot0[c] is channel c's first slot (or SIZE_MAX). */
+static void
+summary_layers(stackdata *d, const hf_yields *y, const size_t *slot0, const hf_stack_options *opt)
+{
+    const hf_model *m = y->m;
+    size_t nb = d->nb, k, j, b, ns = 0;
+    double *tot = calloc(m->nsamp ? m->nsamp : 1, sizeof *tot);
+    size_t *rep = malloc((m->nsamp ? m->nsamp : 1) * sizeof *rep), *ord = d->order;
+    bool *sig = calloc(m->nsamp ? m->nsamp : 1, sizeof *sig), *have = calloc(m->nsamp + 1, 1);
+
+    d->ns = d->nsig = 0;
+    if (!tot || !rep || !sig || !have)
+        goto out;
+    for (k = 0; k < m->ncs; k++) {
+        const hf_cs *cs = &m->cs[k];
+        if (slot0[cs->chan] == (size_t)-1)
+            continue;
+        if (!have[cs->samp])
+            rep[cs->samp] = k;
+        have[cs->samp] = true;
+        sig[cs->samp] = sig[cs->samp] || hf_stack_is_signal(m, k);
+        for (b = 0; b < cs->nbins; b++)
+            tot[cs->samp] += y->ys[cs->ys + b];
+    }
+    for (k = 0; k < m->nsamp; k++) /* insertion sort: (signal, total, name) */
+        if (have[k]) {
+            for (j = ns; j > 0; j--) {
+                size_t q = ord[j - 1];
+                bool after = sig[q] != sig[k] ? sig[q] : tot[q] > tot[k];
+                if (!after)
+                    break;
+                ord[j] = q;
+            }
+            ord[j] = k;
+            ns++;
+        }
+    for (j = 0; j < ns; j++) {
+        size_t smp = ord[j];
+        bool ov = sig[smp] && opt->signal == HF_SIGNAL_OVERLAY;
+        double *dst = ov ? d->sigv + d->nsig * nb : d->vals + d->ns * nb;
+        hf_ink ink = hf_ink_of(sig[smp] ? HF_ROLE_SIGNAL : HF_ROLE_SAMPLE, (int)smp);
+        for (k = 0; k < m->ncs; k++) {
+            const hf_cs *cs = &m->cs[k];
+            if (cs->samp != smp || slot0[cs->chan] == (size_t)-1)
+                continue;
+            for (b = 0; b < cs->nbins; b++)
+                dst[slot0[cs->chan] + b] =
+                    y->ys[cs->ys + b] * (ov && opt->signal_scale > 0 ? opt->signal_scale : 1);
+        }
+        if (ov) {
+            d->sigink[d->nsig] = ink;
+            d->sig[d->nsig++] = rep[smp];
+        } else {
+            d->ink[d->ns] = ink;
+            d->labels[d->ns++] = m->samp_name[smp];
+        }
+    }
+out:
+    free(tot);
+    free(rep);
+    free(sig);
+    free(have);
+}
+
+/* Per-slot totals, uncertainties and data of the summary (overlaid signals taken out). */
+static int
+summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch,
+             const size_t *slot0, const hf_stack_options *opt)
+{
+    const hf_model *m = y->m;
+    size_t nb = d->nb, i, b, k, slot = 0;
+    double *t = malloc(3 * (nb ? nb : 1) * sizeof *t);
+
+    if (!t)
+        return -1;
+    summary_layers(d, y, slot0, opt);
+    for (i = 0; i < nch; i++)
+        for (b = 0; b < m->chan_nbins[chans[i]]; b++, slot++) {
+            size_t g = m->chan_off[chans[i]] + b;
+            double e2 = y->nu_err[g] * y->nu_err[g], tot = y->nu[g];
+            for (k = 0; k < d->nsig; k++) { /* the overlaid sample of this slot, if any */
+                size_t smp = m->cs[d->sig[k]].samp, q;
+                for (q = 0; q < m->ncs; q++)
+                    if (m->cs[q].samp == smp && m->cs[q].chan == chans[i]) {
+                        tot -= y->ys[m->cs[q].ys + b];
+                        e2 -= y->ys_err[m->cs[q].ys + b] * y->ys_err[m->cs[q].ys + b];
+                    }
+            }
+            t[slot] = tot;
+            t[nb + slot] = sqrt(fmax(e2, 0));
+            t[2 * nb + slot] = opt->blinded && opt->blinded[g] ? NAN : m->obs[g];
+        }
+    for (b = 0; b <= nb; b++)
+        d->edges[b] = (double)b;
+    stackdata_bins(d, t, t + nb, t + 2 * nb, opt);
+    free(t);
+    return 0;
+}
+
+/* Region names under the ratio panel (shared affixes dropped, "[b]" for the bins of multi-bin
+ * regions), dashed separators and group names (CR, VR, SR) where the group changes. */
+static int
+summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const size_t *chans,
+             size_t nch, size_t nb)
+{
+    static const char *gname[4] = {"CR", "VR", "SR", ""};
+    const char **names = malloc((nch ? nch : 1) * sizeof *names);
+    const char **lab = malloc((nb ? nb : 1) * sizeof *lab);
+    double *x = malloc((nb ? nb : 1) * sizeof *x);
+    hf_labels_options lo = {0};
+    hf_labels l = {0};
+    size_t i, b, slot = 0, gstart = 0;
+    char *note = NULL;
+    int rc = -1;
+
+    lo.drop_affixes = true;
+    if (!names || !lab || !x)
+        goto out;
+    for (i = 0; i < nch; i++)
+        names[i] = m->chan[chans[i]]->name;
+    if (hf_labels_make(&l, names, nch, &lo) < 0)
+        goto out;
+    for (i = 0; i < nch; i++) {
+        size_t nbc = m->chan_nbins[chans[i]];
+        int g = hf_summary_group(names[i]);
+        for (b = 0; b < nbc; b++, slot++) {
+            x[slot] = slot + 0.5;
+            lab[slot] = nbc == 1 ? l.text[i] : hf_scene_printf(s, "%s[%zu]", l.text[i], b);
+            if (!lab[slot])
+                goto out;
+        }
+        if (i + 1 == nch || hf_summary_group(names[i + 1]) != g) {
+            if (i + 1 < nch && (!hf_panel_add_rule(s, mp, true, (double)slot,
+                                                   hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED) ||
+                                !hf_panel_add_rule(s, rp, true, (double)slot,
+                                                   hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED)))
+                goto out;
+            if (gname[g][0] &&
+                !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot),
+                                   mp->y.max, gname[g], HF_HALIGN_CENTER, HF_VALIGN_TOP,
+                                   HF_TEXT_NORMAL))
+                goto out;
+            gstart = slot;
+        }
+    }
+    /* the dropped affixes go into the title: the names hang down to the axis label's place */
+    note = hf_labels_affix_note(&l);
+    if (note && !(mp->title = hf_scene_printf(s, "%s \xc2\xb7 regions %s", mp->title, note)))
+        goto out;
+    if (hf_panel_set_axis(s, &rp->x, 0, (double)nb, false, NULL) < 0 ||
+        hf_panel_axis_ticks(s, &rp->x, nb, x, lab) < 0)
+        goto out;
+    rp->x.categories = true;
+    rp->x.label_frac = 0.6; /* region names need more than the default 30% of a ratio panel */
+    rp->x.integer = false;
+    mp->x.integer = false;
+    rc = 0;
+out:
+    free(note);
+    hf_labels_release(&l);
+    free(names);
+    free(lab);
+    free(x);
+    return rc;
+}
+
+hf_scene *
+hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
+                const hf_stack_options *opt, hf_error *err)
+{
+    const hf_model *m = y->m;
+    hf_stack_options dflt;
+    size_t nb = 0, i, *slot0 = malloc((m->nchan ? m->nchan : 1) * sizeof *slot0);
+    double W, H, split = 0.5;
+    hf_scene *s = NULL;
+    hf_panel *mp, *rp;
+    stackdata d;
+    int rc = -1;
+
+    if (!opt) {
+        hf_stack_options_init(&dflt);
+        opt = &dflt;
+    }
+    memset(&d, 0, sizeof d);
+    if (!slot0)
+        goto out;
+    for (i = 0; i < m->nchan; i++)
+        slot0[i] = (size_t)-1;
+    for (i = 0; i < nch; i++) {
+        slot0[chans[i]] = nb;
+        nb += m->chan_nbins[chans[i]];
+    }
+    W = opt->width_in > 0 ? opt->width_in : HF_SCENE_DOUBLE_COLUMN;
+    H = opt->height_in > 0 ? opt->height_in : W * 0.75;
+    if (!(s = hf_scene_new(W, H)) || stackdata_alloc(&d, m, nb) < 0 ||
+        summary_fill(&d, y, chans, nch, slot0, opt) < 0)
+        goto out;
+    mp = hf_scene_add_panel(s, 0, 0, 1, split);
+    rp = hf_scene_add_panel(s, 0, split, 1, 1);
+    if (mp && rp &&
+        main_panel(s, mp, &d, m, title ? title : "All regions", opt, 1, H * 72 * split - 20) == 0 &&
+        ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb) == 0 &&
+        hf_scene_set_outline(s, title ? title : "All regions", 0) == 0)
+        rc = 0;
+out:
+    stackdata_release(&d);
+    free(slot0);
+    if (rc < 0) {
+        hf_scene_free(s);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    return s;
 }

@@ -26,6 +26,8 @@ typedef struct hf_stack_options {
     const char *experiment;     /* "ATLAS Internal": first word bold, the rest regular; NULL */
     const double *edges;        /* nbins + 1 bin edges of the observable; NULL: bin index */
     const char *xlabel;         /* with edges: "m_ll [GeV]"; NULL: "Observable" */
+    const bool *blinded;        /* per main bin of the model (m->nbins): no data drawn or
+                                   compared there; NULL: none */
     bool show_data;             /* default true via hf_stack_options_init */
     const char *lumi_label;     /* e.g. "13 TeV, 139 fb⁻¹"; NULL: none */
     const char *extra_label;    /* another line under the channel name; NULL: none */
@@ -57,5 +59,18 @@ hf_scene *hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *op
  * post-fit side by side on one report page. Returns 0, or -1 with err on ENOMEM. */
 int hf_plot_stack_into(hf_scene *s, double x0, double y0, double x1, double y1, const hf_yields *y,
                        size_t c, const hf_stack_options *opt, hf_error *err);
+
+/* The region group of a channel name: 0 CR, 1 VR, 2 SR (by its first two letters, any case),
+ * 3 anything else. */
+int hf_summary_group(const char *name);
+/* Every channel of m by group (CR, VR, SR, others), model order within a group, into order
+ * (m->nchan entries); returns the count. */
+size_t hf_summary_order(const hf_model *m, size_t *order);
+/* The all-regions summary: one x slot per bin of the channels chans[0..nch) in that order (one
+ * per region for one-bin regions), the stacked samples, the band, data and a ratio panel,
+ * region names under it (shared affixes dropped, noted in the axis label), dashed separators and
+ * CR/VR/SR names where the group changes. title: NULL gives "All regions". NULL on ENOMEM. */
+hf_scene *hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
+                          const hf_stack_options *opt, hf_error *err);
 
 #endif

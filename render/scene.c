@@ -81,6 +81,28 @@ hf_scene_set_outline(hf_scene *s, const char *entry, int level)
     return entry && !s->outline ? -1 : 0;
 }
 
+int
+hf_scene_add_outline(hf_scene *s, const char *entry, int level)
+{
+    hf_outline *nv;
+
+    if (!s->outline)
+        return hf_scene_set_outline(s, entry, level);
+    if (s->nmore == s->capmore) {
+        size_t nc = s->capmore ? 2 * s->capmore : 4;
+        if (!(nv = hf_arena_array(&s->arena, nc, sizeof *nv)))
+            return -1;
+        if (s->nmore)
+            memcpy(nv, s->more, s->nmore * sizeof *nv);
+        s->more = nv;
+        s->capmore = nc;
+    }
+    if (!(s->more[s->nmore].entry = hf_scene_strdup(s, entry)))
+        return -1;
+    s->more[s->nmore++].level = level;
+    return 0;
+}
+
 static const double *
 dupd(hf_scene *s, const double *v, size_t n)
 {

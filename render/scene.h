@@ -264,12 +264,20 @@ typedef struct hf_panel {
     bool square;        /* plot area as wide as high (colour maps: square cells when nx == ny) */
 } hf_panel;
 
+/* A further PDF outline entry of a page (a page holding two channels has two). */
+typedef struct hf_outline {
+    const char *entry;
+    int level; /* 0 top, 1 child of the last level-0 entry, 2 child of the last level-1 entry */
+} hf_outline;
+
 typedef struct hf_scene {
     hf_arena arena; /* owns every array and string of the scene */
     double width_in, height_in;
     const char *title;   /* figure title (top line); NULL: none */
     const char *outline; /* PDF outline (bookmark) entry for this page; NULL: none */
-    int outline_level;   /* 0 top level, 1 child of the previous level-0 entry */
+    int outline_level;   /* 0 top level, 1 child of the previous level-0 entry, 2 (see hf_outline) */
+    size_t nmore, capmore;
+    hf_outline *more;    /* entries after `outline`, in order, on the same page */
     size_t npanels, cappanels;
     hf_panel **panels;
 } hf_scene;
@@ -282,6 +290,8 @@ hf_scene *hf_scene_new(double width_in, double height_in);
 void hf_scene_free(hf_scene *s); /* NULL is fine */
 int hf_scene_set_title(hf_scene *s, const char *title);
 int hf_scene_set_outline(hf_scene *s, const char *entry, int level);
+/* One more outline entry for this page (the first one when it has none yet). 0, -1 on ENOMEM. */
+int hf_scene_add_outline(hf_scene *s, const char *entry, int level);
 char *hf_scene_strdup(hf_scene *s, const char *str); /* a copy owned by the scene */
 char *hf_scene_printf(hf_scene *s, const char *fmt, ...)
 #if defined(__GNUC__)
