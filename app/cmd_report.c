@@ -53,7 +53,7 @@ write_table(const char *path, const hf_model *m, const hf_fit_result *fit, hf_ta
     if (pre && fit && fit->cov)
         post = hf_yields_compute(m, fit->x, fit->cov, &err);
     if (pre && (!fit || !fit->cov || post))
-        txt = hf_yield_table(pre, post, f, &err);
+        txt = hf_yield_table(pre, post, NULL, f, &err);
     if (!txt || hf_write_file_atomic(path, txt, strlen(txt), &err) < 0)
         rc = hf_cli_report(NULL, &err);
     free(txt);

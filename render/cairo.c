@@ -1480,7 +1480,7 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
     c.cr = cr;
     c.pal = pal ? pal : hf_palette_builtin();
     /* text sizes for a figure printed at its true size: 8-9 pt in a single column */
-    if (s->width_in < 5) {
+    if ((s->font_width_in > 0 ? s->font_width_in : s->width_in) < 5) {
         c.fs[HF_TEXT_NORMAL] = 8.5;
         c.fs[HF_TEXT_SMALL] = 7.5;
         c.fs[HF_TEXT_LARGE] = 9.5;

@@ -767,15 +767,15 @@ out:
     return rc;
 }
 
-hf_scene *
-hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
-                const hf_stack_options *opt, hf_error *err)
+int
+hf_plot_summary_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1,
+                     const hf_yields *y, const size_t *chans, size_t nch, const char *title,
+                     const hf_stack_options *opt, hf_error *err)
 {
     const hf_model *m = y->m;
     hf_stack_options dflt;
     size_t nb = 0, i, *slot0 = malloc((m->nchan ? m->nchan : 1) * sizeof *slot0);
-    double W, H, split = 0.5;
-    hf_scene *s = NULL;
+    double H = s->height_in * (fy1 - fy0), split = 0.5, ym = fy0 + (fy1 - fy0) * split;
     hf_panel *mp, *rp;
     stackdata d;
     int rc = -1;
@@ -786,29 +786,39 @@ hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char 
     }
     memset(&d, 0, sizeof d);
     if (!slot0)
-        goto out;
+        return hf_error_nomem(err);
     for (i = 0; i < m->nchan; i++)
         slot0[i] = (size_t)-1;
     for (i = 0; i < nch; i++) {
         slot0[chans[i]] = nb;
         nb += m->chan_nbins[chans[i]];
     }
-    W = opt->width_in > 0 ? opt->width_in : HF_SCENE_DOUBLE_COLUMN;
-    H = opt->height_in > 0 ? opt->height_in : W * 0.75;
-    if (!(s = hf_scene_new(W, H)) || stackdata_alloc(&d, m, nb) < 0 ||
-        summary_fill(&d, y, chans, nch, slot0, opt) < 0)
-        goto out;
-    mp = hf_scene_add_panel(s, 0, 0, 1, split);
-    rp = hf_scene_add_panel(s, 0, split, 1, 1);
-    if (mp && rp &&
-        main_panel(s, mp, &d, m, title ? title : "All regions", opt, 1, H * 72 * split - 20) == 0 &&
-        ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb) == 0 &&
-        hf_scene_set_outline(s, title ? title : "All regions", 0) == 0)
+    if (stackdata_alloc(&d, m, nb) == 0 && summary_fill(&d, y, chans, nch, slot0, opt) == 0 &&
+        (mp = hf_scene_add_panel(s, fx0, fy0, fx1, ym)) != NULL &&
+        (rp = hf_scene_add_panel(s, fx0, ym, fx1, fy1)) != NULL &&
+        main_panel(s, mp, &d, m, title ? title : "All regions", opt, fx1 - fx0,
+                   H * 72 * split - 20) == 0 &&
+        ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb) == 0)
         rc = 0;
-out:
     stackdata_release(&d);
     free(slot0);
-    if (rc < 0) {
+    return rc == 0 ? 0 : hf_error_nomem(err);
+}
+
+hf_scene *
+hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
+                const hf_stack_options *opt, hf_error *err)
+{
+    double W = opt && opt->width_in > 0 ? opt->width_in : HF_SCENE_DOUBLE_COLUMN;
+    double H = opt && opt->height_in > 0 ? opt->height_in : W * 0.75;
+    hf_scene *s = hf_scene_new(W, H);
+
+    if (!s) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    if (hf_plot_summary_into(s, 0, 0, 1, 1, y, chans, nch, title, opt, err) < 0 ||
+        hf_scene_set_outline(s, title ? title : "All regions", 0) < 0) {
         hf_scene_free(s);
         hf_error_nomem(err);
         return NULL;

@@ -72,5 +72,10 @@ size_t hf_summary_order(const hf_model *m, size_t *order);
  * CR/VR/SR names where the group changes. title: NULL gives "All regions". NULL on ENOMEM. */
 hf_scene *hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
                           const hf_stack_options *opt, hf_error *err);
+/* The same two panels inside [x0, x1] x [y0, y1] (fractions) of an existing scene (a report
+ * page with the pre-fit summary above the post-fit one). 0, or -1 with err on ENOMEM. */
+int hf_plot_summary_into(hf_scene *s, double x0, double y0, double x1, double y1,
+                         const hf_yields *y, const size_t *chans, size_t nch, const char *title,
+                         const hf_stack_options *opt, hf_error *err);
 
 #endif

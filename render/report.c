@@ -12,6 +12,18 @@
 #include "render/plot_pulls.h"
 #include "render/tables.h"
 
+/* Whether any bin of channel c is blinded. */
+static bool
+chan_blinded(const hf_model *m, size_t c, const bool *blinded)
+{
+    size_t b;
+
+    for (b = 0; blinded && b < m->chan_nbins[c]; b++)
+        if (blinded[m->chan_off[c] + b])
+            return true;
+    return false;
+}
+
 typedef struct worst {
     size_t c;
     double post, pre; /* deviance / ndof */
@@ -48,7 +60,7 @@ text_table(hf_scene *s, double y0, double y1, const char *title, size_t nrows, s
 #define HF_SUMMARY_ROWS 14
 static size_t
 summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const char *source,
-             const char **kv)
+             bool blind_poi, const char **kv)
 {
     size_t k = 0;
 
@@ -81,7 +93,9 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
                hf_scene_printf(s, "NOT CONVERGED (status %d: %s), %d iterations, EDM %.2g",
                                fit->status, fit->message ? fit->message : "", fit->iter, fit->edm));
         KV("-2 ln L", hf_scene_printf(s, "%.6f", fit->twice_nll));
-        if (m->poi >= 0 && fit->converged)
+        if (m->poi >= 0 && blind_poi)
+            KV("POI best fit", hf_scene_printf(s, "%s = blinded", m->par[m->poi].name));
+        else if (m->poi >= 0 && fit->converged)
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
                                                fit->x[m->poi], fit->err[m->poi]));
         else if (m->poi >= 0) /* no minimum, no uncertainty */
@@ -97,26 +111,32 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
 /* The table of the channels that fit worst (post-fit deviance per bin, pre-fit when there is no
  * fit), at most 25 rows, from y0 down. Returns 0 or -1 on ENOMEM. */
 static int
-worst_table(hf_scene *s, double y0, const hf_model *m, const hf_yields *pre, const hf_yields *post)
+worst_table(hf_scene *s, double y0, const hf_model *m, const hf_yields *pre, const hf_yields *post,
+            const bool *blinded)
 {
     static const hf_halign a5[5] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT,
                                     HF_HALIGN_RIGHT, HF_HALIGN_RIGHT};
-    size_t nw = m->nchan < 25 ? m->nchan : 25, c, i;
+    size_t nw = 0, nall, c, i;
     worst *w = malloc((m->nchan ? m->nchan : 1) * sizeof *w);
-    const char **cells = malloc((nw + 1) * 5 * sizeof *cells);
+    const char **cells = malloc((m->nchan < 25 ? m->nchan + 1 : 26) * 5 * sizeof *cells);
     const hf_yields *y = post ? post : pre;
     char *t;
     int rc = -1;
 
     if (!w || !cells)
         goto out;
-    for (c = 0; c < m->nchan; c++) {
+    for (c = 0, nw = 0; c < m->nchan; c++) {
         double nb = (double)(m->chan_nbins[c] ? m->chan_nbins[c] : 1);
-        w[c].c = c;
-        w[c].pre = hf_yields_deviance(pre, c) / nb;
-        w[c].post = post ? hf_yields_deviance(post, c) / nb : w[c].pre;
+        if (chan_blinded(m, c, blinded))
+            continue; /* no deviance of blinded data */
+        w[nw].c = c;
+        w[nw].pre = hf_yields_deviance(pre, c) / nb;
+        w[nw].post = post ? hf_yields_deviance(post, c) / nb : w[nw].pre;
+        nw++;
     }
-    qsort(w, m->nchan, sizeof *w, cmp_worst);
+    qsort(w, nw, sizeof *w, cmp_worst);
+    nall = nw;
+    nw = nw < 25 ? nw : 25;
     cells[0] = "Channel";
     cells[1] = "Bins";
     cells[2] = "Deviance / bin post-fit";
@@ -139,7 +159,8 @@ worst_table(hf_scene *s, double y0, const hf_model *m, const hf_yields *pre, con
             goto out;
     }
     t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
-                        post ? "post-fit" : "pre-fit", m->nchan > nw ? " (top 25)" : "");
+                        post ? "post-fit" : "pre-fit",
+                        nall > nw ? " (top 25)" : nall < m->nchan ? " (unblinded)" : "");
     if (t &&
         text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5, true) == 0)
         rc = 0;
@@ -193,7 +214,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
         return NULL;
     if (hf_scene_set_title(s, "hfscope review report") < 0 ||
         hf_scene_set_outline(s, "Summary", 0) < 0 ||
-        (k = summary_rows(s, m, fit, opt->source, kv)) == 0)
+        (k = summary_rows(s, m, fit, opt->source, opt->blind_poi, kv)) == 0)
         goto fail;
     bottom = 0.03 + 0.022 * (double)k;
     worst_y = 0.07 + 0.022 * (double)k;
@@ -203,7 +224,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
         worst_y += 0.06;
     }
     if (text_table(s, 0.0, bottom, "Summary", k, 2, kv, a2, false) < 0 ||
-        worst_table(s, worst_y, m, pre, post) < 0)
+        worst_table(s, worst_y, m, pre, post, opt->blinded) < 0)
         goto fail;
     return s;
 fail:
@@ -253,39 +274,80 @@ push_all(pagelist *pl, hf_scene **pages, size_t n, hf_error *err)
     return rc;
 }
 
-/* Channel c: pre-fit left, post-fit right, one ratio range for both. NULL with err. */
-static hf_scene *
-channel_page(const hf_model *m, const hf_yields *pre, const hf_yields *post, size_t c,
-             const hf_report_options *opt, hf_error *err)
+#define PAGE_W HF_SCENE_DOUBLE_COLUMN
+#define PAGE_H 9.5
+#define SUMMARY_SLOTS 40 /* region slots per summary figure */
+
+/* The stack options of every figure of the report. */
+static void
+report_stack_options(const hf_report_options *opt, size_t c, hf_stack_options *so)
+{
+    hf_stack_options_init(so);
+    if (opt->stack_style)
+        opt->stack_style(opt->style_ctx, c, so);
+    if (opt->logy)
+        so->logy = true;
+    so->show_data = !opt->blind;
+    so->blinded = opt->blinded;
+    if (opt->lumi_label)
+        so->lumi_label = opt->lumi_label;
+}
+
+/* Channel c in [y0, y1] of page s: pre-fit left, post-fit right, one ratio range for both. */
+static int
+channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yields *pre,
+             const hf_yields *post, size_t c, const hf_report_options *opt, hf_error *err)
 {
     hf_stack_options so;
-    hf_scene *s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 3.9);
 
-    if (!s || hf_scene_set_outline(s, m->chan[c]->name, 0) < 0) {
-        hf_scene_free(s);
-        hf_error_nomem(err);
-        return NULL;
-    }
-    hf_stack_options_init(&so);
-    if (opt->stack_style)
-        opt->stack_style(opt->style_ctx, c, &so);
-    so.logy = opt->logy;
-    so.show_data = !opt->blind;
-    if (opt->lumi_label)
-        so.lumi_label = opt->lumi_label;
+    report_stack_options(opt, c, &so);
     so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
     if (post)
         so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));
     so.postfit = false;
-    if (hf_plot_stack_into(s, 0, 0, post ? 0.5 : 1, 1, pre, c, &so, err) < 0)
+    if (hf_plot_stack_into(s, 0, y0, post ? 0.5 : 1, y1, pre, c, &so, err) < 0)
+        return -1;
+    so.postfit = true;
+    if (post && hf_plot_stack_into(s, 0.5, y0, 1, y1, post, c, &so, err) < 0)
+        return -1;
+    return hf_scene_add_outline(s, m->chan[c]->name, 2) < 0 ? hf_error_nomem(err) : 0;
+}
+
+/* A summary page: channels chans[0..n) pre-fit on top, post-fit under it. */
+static hf_scene *
+summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chans, size_t n,
+                 const char *title, const hf_report_options *opt, hf_error *err)
+{
+    hf_scene *s = hf_scene_new(PAGE_W, PAGE_H);
+    hf_stack_options so;
+
+    if (!s) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    report_stack_options(opt, chans[0], &so);
+    so.edges = NULL;
+    so.xlabel = NULL;
+    if (hf_plot_summary_into(s, 0, 0, 1, post ? 0.5 : 0.6, pre, chans, n, title, &so, err) < 0)
         goto fail;
     so.postfit = true;
-    if (post && hf_plot_stack_into(s, 0.5, 0, 1, 1, post, c, &so, err) < 0)
+    if (post && hf_plot_summary_into(s, 0, 0.5, 1, 1, post, chans, n, title, &so, err) < 0)
         goto fail;
     return s;
 fail:
     hf_scene_free(s);
     return NULL;
+}
+
+/* How many of chans[0..n) fit one summary figure (at least one). */
+static size_t
+summary_chunk(const hf_model *m, const size_t *chans, size_t n)
+{
+    size_t k = 0, slots = 0;
+
+    while (k < n && (k == 0 || slots + m->chan_nbins[chans[k]] <= SUMMARY_SLOTS))
+        slots += m->chan_nbins[chans[k++]];
+    return k;
 }
 
 /* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. */
@@ -316,25 +378,247 @@ fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_re
     return push(pl, s, err);
 }
 
+/* A section of the contents page: its name and first page (0-based, before the contents). */
+typedef struct section {
+    const char *name;
+    size_t page;
+    int level;
+} section;
+
+#define MAX_SECTIONS 16
+
+typedef struct builder {
+    pagelist pl;
+    section sec[MAX_SECTIONS];
+    size_t nsec;
+    const hf_model *m;
+    const hf_yields *pre, *post;
+    const hf_report_options *opt;
+} builder;
+
+static void
+mark(builder *b, const char *name, int level)
+{
+    if (b->nsec < MAX_SECTIONS)
+        b->sec[b->nsec++] = (section){name, b->pl.n, level};
+}
+
+/* The all-regions summary figures (every channel, by group): the report's first figures. */
+static int
+all_regions(builder *b, hf_error *err)
+{
+    const hf_model *m = b->m;
+    size_t *order = malloc((m->nchan ? m->nchan : 1) * sizeof *order), n, i, k;
+    int rc = 0;
+
+    if (!order)
+        return hf_error_nomem(err);
+    n = hf_summary_order(m, order);
+    mark(b, "All regions", 0);
+    for (i = 0; i < n && rc == 0; i += k) {
+        hf_scene *s;
+        k = summary_chunk(m, order + i, n - i);
+        s = summary_fig_page(b->pre, b->post, order + i, k, "All regions", b->opt, err);
+        if (s && i == 0 && hf_scene_set_outline(s, "All regions", 0) < 0) {
+            hf_scene_free(s);
+            s = NULL;
+            hf_error_nomem(err);
+        }
+        rc = push(&b->pl, s, err);
+    }
+    free(order);
+    return rc;
+}
+
+/* One region group: its one-bin channels on summary figures, the others two to a page. */
+static int
+region_group(builder *b, int g, bool *first, hf_error *err)
+{
+    static const char *gname[4] = {"Control regions", "Validation regions", "Signal regions",
+                                   "Other channels"};
+    const hf_model *m = b->m;
+    size_t *one = malloc((m->nchan ? m->nchan : 1) * sizeof *one), *multi, n1 = 0, nm = 0, i, k;
+    int rc = 0;
+    bool head = true;
+
+    multi = one ? malloc((m->nchan ? m->nchan : 1) * sizeof *multi) : NULL;
+    if (!multi) {
+        free(one);
+        return hf_error_nomem(err);
+    }
+    for (i = 0; i < m->nchan; i++)
+        if (hf_summary_group(m->chan[i]->name) == g) {
+            if (m->chan_nbins[i] == 1)
+                one[n1++] = i;
+            else
+                multi[nm++] = i;
+        }
+    if (n1 + nm > 0)
+        mark(b, gname[g], 1);
+    for (i = 0; i < n1 + nm && rc == 0; i += k) {
+        hf_scene *s;
+        bool sum = i < n1;
+        size_t j;
+        k = sum ? summary_chunk(m, one + i, n1 - i) : (n1 + nm - i >= 2 ? 2 : 1);
+        if (sum)
+            s = summary_fig_page(b->pre, b->post, one + i, k, gname[g], b->opt, err);
+        else if (!(s = hf_scene_new(PAGE_W, PAGE_H)))
+            hf_error_nomem(err);
+        for (j = 0; s && !sum && j < k; j++)
+            if (channel_into(s, 0.5 * (double)j, 0.5 * (double)j + 0.5 - 0.02, m, b->pre,
+                             b->post, multi[i - n1 + j], b->opt, err) < 0) {
+                hf_scene_free(s);
+                s = NULL;
+            }
+        /* the outline: Regions > group > channel, in page order */
+        if (s && ((*first && hf_scene_add_outline(s, "Regions", 0) < 0) ||
+                  (head && hf_scene_add_outline(s, gname[g], 1) < 0))) {
+            hf_scene_free(s);
+            s = NULL;
+            hf_error_nomem(err);
+        }
+        for (j = 0; s && sum && j < k; j++)
+            if (hf_scene_add_outline(s, m->chan[one[i + j]]->name, 2) < 0) {
+                hf_scene_free(s);
+                s = NULL;
+                hf_error_nomem(err);
+            }
+        *first = head = false;
+        rc = push(&b->pl, s, err);
+    }
+    free(one);
+    free(multi);
+    return rc;
+}
+
+/* The page outline puts the page's own entries first: channel pages add their channels before
+ * the Regions/group entries, so those are moved to the front here. */
+static void
+outline_order(hf_scene *s)
+{
+    size_t i, j, n = s->nmore + 1;
+    hf_outline *all = malloc(n * sizeof *all), tmp;
+
+    if (!all || !s->outline) {
+        free(all);
+        return;
+    }
+    all[0] = (hf_outline){s->outline, s->outline_level};
+    memcpy(all + 1, s->more, s->nmore * sizeof *all);
+    for (i = 1; i < n; i++) /* stable by level: 0, then 1, then 2 */
+        for (j = i; j > 0 && all[j - 1].level > all[j].level; j--) {
+            tmp = all[j];
+            all[j] = all[j - 1];
+            all[j - 1] = tmp;
+        }
+    s->outline = all[0].entry;
+    s->outline_level = all[0].level;
+    memcpy(s->more, all + 1, s->nmore * sizeof *all);
+    free(all);
+}
+
+/* A scene of another size on the report's page: its panels keep their size in inches, placed at
+ * the top, centred (shrunk only when larger than the page), its text sizes kept. */
+static void
+page_fit(hf_scene *s)
+{
+    double w = s->width_in, h = s->height_in, f, fx, fy, x0;
+    size_t i;
+
+    if (w == PAGE_W && h == PAGE_H)
+        return;
+    f = fmin(1, fmin(PAGE_W / w, PAGE_H / h));
+    fx = w * f / PAGE_W;
+    fy = h * f / PAGE_H;
+    x0 = (1 - fx) / 2;
+    for (i = 0; i < s->npanels; i++) {
+        hf_panel *p = s->panels[i];
+        p->x0 = x0 + p->x0 * fx;
+        p->x1 = x0 + p->x1 * fx;
+        p->y0 *= fy;
+        p->y1 *= fy;
+    }
+    s->font_width_in = w;
+    s->width_in = PAGE_W;
+    s->height_in = PAGE_H;
+}
+
+/* The contents page: every section with its page number (the contents page is page 1). */
+static hf_scene *
+contents_page(const builder *b)
+{
+    static const hf_halign al[2] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT};
+    hf_scene *s = hf_scene_new(PAGE_W, PAGE_H);
+    const char **cells = malloc((b->nsec + 1) * 2 * sizeof *cells);
+    size_t i;
+
+    if (!s || !cells || hf_scene_set_title(s, "hfscope review report") < 0 ||
+        hf_scene_set_outline(s, "Contents", 0) < 0)
+        goto fail;
+    cells[0] = "Section";
+    cells[1] = "Page";
+    for (i = 0; i < b->nsec; i++) {
+        cells[2 * i + 2] = b->sec[i].level > 0 ? hf_scene_printf(s, "    %s", b->sec[i].name)
+                                               : b->sec[i].name;
+        cells[2 * i + 3] = hf_scene_printf(s, "%zu", b->sec[i].page + 2);
+        if (!cells[2 * i + 2] || !cells[2 * i + 3])
+            goto fail;
+    }
+    if (text_table(s, 0.05, 0.08 + 0.025 * (double)(b->nsec + 1), "Contents", b->nsec + 1, 2,
+                   cells, al, true) < 0)
+        goto fail;
+    free(cells);
+    return s;
+fail:
+    free(cells);
+    hf_scene_free(s);
+    return NULL;
+}
+
 static int
 build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
             const hf_yields *post, const hf_report_options *opt, hf_error *err)
 {
-    hf_scene **pages;
-    size_t c, n;
-    hf_scene *s = summary_page(m, fit, pre, post, opt);
+    builder b = {{NULL, 0, 0}, {{0}}, 0, m, pre, post, opt};
+    hf_scene **pages, *s = summary_page(m, fit, pre, post, opt);
+    size_t n, i;
+    bool first = true;
+    int g, rc = -1;
 
-    if (!s)
-        return hf_error_nomem(err);
-    if (push(pl, s, err) < 0)
-        return -1;
-    for (c = 0; c < m->nchan; c++)
-        if (push(pl, channel_page(m, pre, post, c, opt, err), err) < 0)
-            return -1;
-    if (fit && fit_pages(pl, m, fit, opt, err) < 0)
-        return -1;
-    pages = hf_yield_table_pages(pre, post, 0, &n, err);
-    return pages ? push_all(pl, pages, n, err) : -1;
+    mark(&b, "Summary", 0);
+    if (!s) {
+        hf_error_nomem(err);
+        goto out;
+    }
+    if (push(&b.pl, s, err) < 0 || all_regions(&b, err) < 0)
+        goto out;
+    for (g = 0; g <= 3; g++)
+        if (region_group(&b, g, &first, err) < 0)
+            goto out;
+    if (fit) {
+        mark(&b, "Pulls and correlations", 0);
+        if (fit_pages(&b.pl, m, fit, opt, err) < 0)
+            goto out;
+    }
+    mark(&b, "Yields", 0);
+    pages = hf_yield_table_pages(pre, post, opt->blinded, 0, &n, err);
+    if (!pages || push_all(&b.pl, pages, n, err) < 0)
+        goto out;
+    if (!(s = contents_page(&b)) || push(&b.pl, s, err) < 0) {
+        if (!s)
+            hf_error_nomem(err);
+        goto out;
+    }
+    memmove(b.pl.v + 1, b.pl.v, (b.pl.n - 1) * sizeof *b.pl.v); /* contents first */
+    b.pl.v[0] = s;
+    for (i = 0; i < b.pl.n; i++) {
+        page_fit(b.pl.v[i]);
+        outline_order(b.pl.v[i]);
+    }
+    rc = 0;
+out:
+    *pl = b.pl;
+    return rc;
 }
 
 hf_scene **

@@ -1,6 +1,7 @@
-/* render/report.h - the review report: a summary page, every channel's pre- and post-fit stack,
- * the pulls, the correlations and the yield table, as scenes with outline entries (one per
- * channel) so that a reviewer can jump straight to a channel in the PDF. */
+/* render/report.h - the review report: a contents page, a summary page, the all-regions summary
+ * figures, the regions (one-bin channels grouped onto summary figures, the others two to a page,
+ * pre- and post-fit side by side), the pulls, the correlations and the yield table, all on one
+ * page size (7 x 9.5 in), as scenes with a nested outline (regions, then channels). */
 #ifndef HF_REPORT_H
 #define HF_REPORT_H
 
@@ -17,6 +18,9 @@ typedef struct hf_report_options {
     const char *lumi_label; /* stack plots; NULL: none */
     bool logy;              /* stack plots on a log scale */
     bool blind;             /* stack plots without data */
+    const bool *blinded;    /* per main bin: no data shown or compared there (--blind with a
+                               threshold); NULL: none */
+    bool blind_poi;         /* the POI's fitted value and error print as "blinded" */
     double corr_threshold;  /* 0: 0.2 */
     /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
     void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);

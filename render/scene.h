@@ -273,6 +273,8 @@ typedef struct hf_outline {
 typedef struct hf_scene {
     hf_arena arena; /* owns every array and string of the scene */
     double width_in, height_in;
+    double font_width_in; /* > 0: choose text sizes as for a figure this wide (a figure placed on
+                             a larger page keeps its own); 0: width_in */
     const char *title;   /* figure title (top line); NULL: none */
     const char *outline; /* PDF outline (bookmark) entry for this page; NULL: none */
     int outline_level;   /* 0 top level, 1 child of the previous level-0 entry, 2 (see hf_outline) */

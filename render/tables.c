@@ -145,7 +145,7 @@ typedef struct trow {
 
 /* Rows of every channel: samples from the top of the stack, total, data. *n rows; caller frees. */
 static trow *
-make_rows(const hf_yields *pre, const hf_yields *post, size_t *n)
+make_rows(const hf_yields *pre, const hf_yields *post, const bool *blinded, size_t *n)
 {
     const hf_yields *any = pre ? pre : post;
     const hf_model *m = any->m;
@@ -183,7 +183,7 @@ make_rows(const hf_yields *pre, const hf_yields *post, size_t *n)
         rows[k].kind = 1;
         k++;
         for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++)
-            data += m->obs[b];
+            data += blinded && blinded[b] ? NAN : m->obs[b]; /* blinded: no count at all */
         rows[k].chan = m->chan[c]->name;
         rows[k].sample = "Data";
         rows[k].pre = rows[k].post = data;
@@ -199,14 +199,17 @@ make_rows(const hf_yields *pre, const hf_yields *post, size_t *n)
 static void
 fmt_data(double v, char *buf, size_t len)
 {
-    if (v == floor(v) && fabs(v) < 1e15)
+    if (isnan(v))
+        snprintf(buf, len, "blinded");
+    else if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, len, "%.0f", v);
     else
         snprintf(buf, len, "%.2f", v);
 }
 
 char *
-hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f, hf_error *err)
+hf_yield_table(const hf_yields *pre, const hf_yields *post, const bool *blinded, hf_table_format f,
+               hf_error *err)
 {
     sbuf b = {0};
     trow *rows;
@@ -218,7 +221,7 @@ hf_yield_table(const hf_yields *pre, const hf_yields *post, hf_table_format f, h
         hf_error_set(err, HF_EUSAGE, "", "no yields for the table");
         return NULL;
     }
-    rows = make_rows(pre, post, &n);
+    rows = make_rows(pre, post, blinded, &n);
     if (!rows) {
         hf_error_nomem(err);
         return NULL;
@@ -327,8 +330,8 @@ page_starts(const trow *rows, size_t n, size_t per, size_t *start)
 }
 
 hf_scene **
-hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_per_page,
-                     size_t *npages, hf_error *err)
+hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, const bool *blinded,
+                     size_t rows_per_page, size_t *npages, hf_error *err)
 {
     trow *rows;
     size_t n, per = rows_per_page ? rows_per_page : 42, pages = 0, pg, i, ncol, *start = NULL;
@@ -343,7 +346,7 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, size_t rows_pe
         hf_error_set(err, HF_EUSAGE, "", "no yields for the table");
         return NULL;
     }
-    rows = make_rows(pre, post, &n);
+    rows = make_rows(pre, post, blinded, &n);
     if (!rows)
         goto nomem;
     ncol = 2 + (pre != NULL) + (post != NULL);

@@ -842,9 +842,9 @@ START_TEST(test_yield_tables)
 
     load_small(&f);
     y = hf_yields_compute(f.m, f.m->init, NULL, &err);
-    md = hf_yield_table(y, NULL, HF_TABLE_MARKDOWN, &err);
-    csv = hf_yield_table(y, y, HF_TABLE_CSV, &err);
-    tex = hf_yield_table(y, NULL, HF_TABLE_LATEX, &err);
+    md = hf_yield_table(y, NULL, NULL, HF_TABLE_MARKDOWN, &err);
+    csv = hf_yield_table(y, y, NULL, HF_TABLE_CSV, &err);
+    tex = hf_yield_table(y, NULL, NULL, HF_TABLE_LATEX, &err);
     ck_assert_ptr_nonnull(md);
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(tex);
