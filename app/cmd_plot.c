@@ -37,7 +37,7 @@ typedef struct staged {
 typedef struct plotargs {
     const char *what, *channel, *format, *size, *par, *sort, *limits, *np, *cells, *minos;
     const char *results, *patchset; /* exclusion, limits: a signal grid's results */
-    bool all, prefit, postfit, logy, blind;
+    bool all, prefit, postfit, logy;
     int dpi, points;
     double threshold, width;
 } plotargs;
@@ -270,14 +270,16 @@ emit(plotctx *pc, hf_scene *s, const char *stem)
     return emit_pages(pc, &s, 1, stem);
 }
 
+/* The fit behind post-fit figures (background-only and without the blinded data when
+ * blinding: app/figstyle.h); 0 or the exit code. */
 static int
-do_fit(hf_cli *cli, hf_fit_result *r)
+do_fit(plotctx *pc, hf_fit_result *r)
 {
-    hf_data d = hf_model_data(cli->model);
+    hf_cli *cli = pc->cli;
     hf_error err = {0};
     int rc;
 
-    if (hf_fit(cli->model, &d, NULL, r, &err) < 0) {
+    if (hf_figstyle_fit(&pc->fig, cli->model, r, &err) < 0) {
         rc = hf_cli_report(cli->ws_path, &err);
         hf_error_release(&err);
         return rc;
@@ -288,11 +290,20 @@ do_fit(hf_cli *cli, hf_fit_result *r)
     return 0;
 }
 
+/* The title note of a blinded figure, NULL when not blinding. */
+static const char *
+blind_label(const plotctx *pc, bool postfit)
+{
+    if (!hf_figstyle_blinding(&pc->fig))
+        return NULL;
+    return postfit ? "blinded, background-only fit" : "blinded";
+}
+
 static int
 plot_stacks(plotctx *pc)
 {
     const char *channel = pc->a.channel;
-    bool postfit = pc->a.postfit, logy = pc->a.logy, blind = pc->a.blind;
+    bool postfit = pc->a.postfit, logy = pc->a.logy;
     double width = pc->a.width;
     hf_model *m = pc->cli->model;
     hf_fit_result fr;
@@ -309,7 +320,7 @@ plot_stacks(plotctx *pc)
         c1 = c0 + 1;
     }
     memset(&fr, 0, sizeof fr);
-    if (postfit && (rc = do_fit(pc->cli, &fr)) != 0)
+    if (postfit && (rc = do_fit(pc, &fr)) != 0)
         return rc;
     y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err)
                 : hf_yields_compute(m, m->init, NULL, &err);
@@ -328,7 +339,7 @@ plot_stacks(plotctx *pc)
         hf_figstyle_stack(&pc->fig, m, c, &o);
         o.postfit = postfit;
         o.logy = logy;
-        o.show_data = !blind;
+        o.extra_label = blind_label(pc, postfit);
         o.width_in = width;
         s = hf_plot_stack(y, c, &o, &err);
         stem = nm ? malloc(strlen(nm) + 32) : NULL;
@@ -367,7 +378,7 @@ plot_summary(plotctx *pc)
     if (!order)
         return hf_cli_usage_error("out of memory");
     memset(&fr, 0, sizeof fr);
-    if (postfit && (rc = do_fit(pc->cli, &fr)) != 0) {
+    if (postfit && (rc = do_fit(pc, &fr)) != 0) {
         free(order);
         return rc;
     }
@@ -380,7 +391,7 @@ plot_summary(plotctx *pc)
     o.xlabel = NULL;
     o.postfit = postfit;
     o.logy = pc->a.logy;
-    o.show_data = !pc->a.blind;
+    o.extra_label = blind_label(pc, postfit);
     o.width_in = pc->a.width;
     if (y)
         s = hf_plot_summary(y, order, n, NULL, &o, &err);
@@ -455,7 +466,7 @@ plot_pulls(plotctx *pc)
     }
     o.group = true;
     o.width_in = width;
-    if ((rc = do_fit(pc->cli, &fr)) != 0)
+    if ((rc = do_fit(pc, &fr)) != 0)
         return rc;
     const char *minos = pc->a.minos;
     size_t np = pc->cli->model->npar;
@@ -508,7 +519,7 @@ plot_corr(plotctx *pc)
     if (threshold > 0)
         o.threshold = threshold;
     o.width_in = width > 0 ? width : 0;
-    if ((rc = do_fit(pc->cli, &fr)) != 0)
+    if ((rc = do_fit(pc, &fr)) != 0)
         return rc;
     s = hf_plot_corr(pc->cli->model, &fr, &o, &err);
     rc = s ? emit(pc, s, "corr") : hf_cli_report(NULL, &err);
@@ -563,7 +574,7 @@ plot_syst(plotctx *pc, bool interp)
         goto out;
     }
     if (interp && !m->fixed[j]) {
-        if ((rc = do_fit(pc->cli, &fr)) != 0)
+        if ((rc = do_fit(pc, &fr)) != 0)
             goto out;
         hat = fr.x[j];
         sig = fr.err[j];
@@ -644,7 +655,7 @@ plot_scan(plotctx *pc)
                                         pc->cli->ws_path);
     if (m->fixed[j])
         return hf_cli_usage_error("parameter '%s' is fixed", m->par[j].name);
-    if ((rc = do_fit(pc->cli, &fr)) != 0)
+    if ((rc = do_fit(pc, &fr)) != 0)
         return rc;
     memset(&so, 0, sizeof so);
     so.par = j;
@@ -1181,6 +1192,15 @@ run(plotctx *pc, const struct figure *fig)
     pc->copt.pal = pal;
     if (rc == 0)
         rc = hf_figstyle_load(&pc->fig, cli->model);
+    if (rc == 0)
+        rc = hf_figstyle_blind(&pc->fig, cli->model);
+    if (rc == 0 && hf_figstyle_blinding(&pc->fig) &&
+        (strcmp(fig->name, "brazil") == 0 ||
+         (strcmp(fig->name, "scan") == 0 &&
+          (!pc->a.par || hf_model_find_par(cli->model, pc->a.par) == cli->model->poi))))
+        rc = hf_cli_usage_error("--what %s shows the fitted POI or the data's CLs: not with "
+                                "blinding",
+                                fig->name);
     if (rc == 0 && hf_figstyle_palette(&pc->fig, cli->model, pal) < 0)
         rc = hf_cli_usage_error("out of memory");
     if (rc == 0 && !pc->a.cells && !pc->file)
@@ -1237,7 +1257,13 @@ cmd_plot(int argc, char **argv)
         {"format", 0, HF_OPT_STRING, &a->format, "pdf (default), png or svg"},
         {"dpi", 0, HF_OPT_INT, &a->dpi, "PNG resolution (default 150)"},
         {"logy", 0, HF_OPT_FLAG, &a->logy, "stack: logarithmic y axis"},
-        {"blind", 0, HF_OPT_FLAG, &a->blind, "stack: leave the data out (blinded regions)"},
+        {"blind", 0, HF_OPT_FLAG, &pc.fig.blind,
+         "hide the data of bins whose signal is above --blind-threshold of the background "
+         "(control regions stay open); post-fit from a background-only fit"},
+        {"blind-threshold", 0, HF_OPT_DOUBLE, &pc.fig.blind_threshold,
+         "--blind: signal / background above which a bin is blinded (0.02)"},
+        {"blind-channels", 0, HF_OPT_STRING, &pc.fig.blind_channels,
+         "blind these channels entirely (names or shell patterns, comma-separated)"},
         {"size", 0, HF_OPT_STRING, &a->size,
          "figure width: single (3.4 in), double (7 in) or inches"},
         {"lumi", 0, HF_OPT_STRING, &pc.fig.lumi,

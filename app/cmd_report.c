@@ -43,7 +43,8 @@ table_format_of(const char *path, hf_table_format *f)
 }
 
 static int
-write_table(const char *path, const hf_model *m, const hf_fit_result *fit, hf_table_format f)
+write_table(const char *path, const hf_model *m, const hf_fit_result *fit, const bool *blinded,
+            hf_table_format f)
 {
     hf_error err = {0};
     hf_yields *pre = hf_yields_compute(m, m->init, NULL, &err), *post = NULL;
@@ -53,7 +54,7 @@ write_table(const char *path, const hf_model *m, const hf_fit_result *fit, hf_ta
     if (pre && fit && fit->cov)
         post = hf_yields_compute(m, fit->x, fit->cov, &err);
     if (pre && (!fit || !fit->cov || post))
-        txt = hf_yield_table(pre, post, NULL, f, &err);
+        txt = hf_yield_table(pre, post, blinded, f, &err);
     if (!txt || hf_write_file_atomic(path, txt, strlen(txt), &err) < 0)
         rc = hf_cli_report(NULL, &err);
     free(txt);
@@ -112,12 +113,18 @@ cmd_report(int argc, char **argv)
     hf_figstyle fig = {0};
     style_ctx sctx = {&fig, NULL};
     int cells[2] = {0, 0};
-    bool logy = false, nofit = false, blind = false;
+    bool logy = false, nofit = false;
     double threshold = 0;
     hf_table_format tf = HF_TABLE_MARKDOWN;
     const hf_opt extra[] = {
         {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
-        {"blind", 0, HF_OPT_FLAG, &blind, "stack plots without the data"},
+        {"blind", 0, HF_OPT_FLAG, &fig.blind,
+         "hide the data of bins whose signal is above --blind-threshold of the background "
+         "(control regions stay open), the POI's value; post-fit from a background-only fit"},
+        {"blind-threshold", 0, HF_OPT_DOUBLE, &fig.blind_threshold,
+         "--blind: signal / background above which a bin is blinded (0.02)"},
+        {"blind-channels", 0, HF_OPT_STRING, &fig.blind_channels,
+         "blind these channels entirely (names or shell patterns, comma-separated)"},
         {"lumi", 0, HF_OPT_STRING, &fig.lumi,
          "integrated luminosity in fb-1 (139 gives '139 fb⁻¹'), or a text"},
         {"energy", 0, HF_OPT_DOUBLE, &fig.energy, "centre-of-mass energy in TeV"},
@@ -161,10 +168,11 @@ cmd_report(int argc, char **argv)
         rc = hf_figstyle_load(&fig, cli.model);
     if (rc == 0 && hf_figstyle_palette(&fig, cli.model, pal) < 0)
         rc = hf_cli_usage_error("out of memory");
+    if (rc == 0)
+        rc = hf_figstyle_blind(&fig, cli.model);
     sctx.m = cli.model;
     if (rc == 0 && !nofit) {
-        hf_data d = hf_model_data(cli.model);
-        if (hf_fit(cli.model, &d, NULL, &fr, &err) < 0) {
+        if (hf_figstyle_fit(&fig, cli.model, &fr, &err) < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
         } else {
             have_fit = true;
@@ -176,13 +184,14 @@ cmd_report(int argc, char **argv)
     /* all or nothing: the table first (small, in memory until written), then the PDF; a PDF
      * that fails takes the table with it */
     if (rc == 0 && table)
-        rc = write_table(table, cli.model, have_fit ? &fr : NULL, tf);
+        rc = write_table(table, cli.model, have_fit ? &fr : NULL, fig.blinded, tf);
     if (rc == 0 && (cli.output || cells_arg)) {
         ro.source = cli.ws_path;
         ro.stack_style = stack_style;
         ro.style_ctx = &sctx;
         ro.logy = logy;
-        ro.blind = blind;
+        ro.blinded = fig.blinded;
+        ro.blind_poi = hf_figstyle_blinding(&fig);
         ro.corr_threshold = threshold;
         if (write_report(cli.output, cli.model, have_fit ? &fr : NULL, &ro, pal, cells, cli.ascii,
                          &err) < 0) {

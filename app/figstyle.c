@@ -5,12 +5,14 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/cli.h"
+#include "core/model/yields.h"
 
 #define SUP_MINUS_ONE "\xe2\x81\xbb\xc2\xb9" /* ⁻¹ */
 
@@ -380,6 +382,7 @@ hf_figstyle_stack(const hf_figstyle *st, const hf_model *m, size_t c, hf_stack_o
     o->signal = st->signal && strcmp(st->signal, "overlay") == 0 ? HF_SIGNAL_OVERLAY
                                                                   : HF_SIGNAL_STACK;
     o->signal_scale = st->signal_scale;
+    o->blinded = st->blinded;
     o->edges = NULL;
     o->xlabel = NULL;
     for (i = 0; i < st->nbins; i++)
@@ -402,11 +405,138 @@ hf_figstyle_palette(const hf_figstyle *st, const hf_model *m, hf_palette *pal)
     return 0;
 }
 
+bool
+hf_figstyle_blinding(const hf_figstyle *st)
+{
+    return st->blind || (st->blind_channels && st->blind_channels[0]);
+}
+
+/* The POI value of the background-only hypothesis: 0, or the POI's lower bound above it. */
+static double
+poi_bonly(const hf_model *m)
+{
+    return m->poi < 0 ? 0 : fmax(0, m->par[m->poi].lo);
+}
+
+/* --blind-channels: every bin of the channels whose names match an item; 0 or the exit code. */
+static int
+blind_named(hf_figstyle *st, const hf_model *m)
+{
+    char *list = st->blind_channels ? strdup(st->blind_channels) : NULL, *tok, *save = NULL;
+    int rc = 0;
+
+    if (st->blind_channels && !list)
+        return hf_cli_usage_error("out of memory");
+    for (tok = list ? strtok_r(list, ",", &save) : NULL; tok && rc == 0;
+         tok = strtok_r(NULL, ",", &save)) {
+        size_t c, b, hit = 0;
+        for (c = 0; c < m->nchan; c++)
+            if (fnmatch(tok, m->chan[c]->name, 0) == 0) {
+                hit++;
+                for (b = 0; b < m->chan_nbins[c]; b++)
+                    st->blinded[m->chan_off[c] + b] = true;
+            }
+        if (hit == 0)
+            rc = hf_cli_usage_error("--blind-channels: no channel matches '%s'", tok);
+    }
+    free(list);
+    return rc;
+}
+
+/* The expected signal and background of every main bin at pars (signal: the samples
+ * hf_stack_is_signal picks). sig and bkg have m->nbins entries. */
+static void
+sig_bkg(const hf_model *m, const hf_yields *y, double *sig, double *bkg)
+{
+    size_t k, b;
+
+    for (b = 0; b < m->nbins; b++) {
+        sig[b] = 0;
+        bkg[b] = y->nu[b];
+    }
+    for (k = 0; k < m->ncs; k++)
+        if (hf_stack_is_signal(m, k))
+            for (b = 0; b < m->cs[k].nbins; b++) {
+                sig[m->chan_off[m->cs[k].chan] + b] += y->ys[m->cs[k].ys + b];
+                bkg[m->chan_off[m->cs[k].chan] + b] -= y->ys[m->cs[k].ys + b];
+            }
+}
+
+int
+hf_figstyle_blind(hf_figstyle *st, const hf_model *m)
+{
+    double thr = st->blind_threshold > 0 ? st->blind_threshold : 0.02, *sig, *bkg, *pars;
+    hf_yields *y = NULL, *yb = NULL;
+    hf_error err = {0};
+    size_t c, b;
+    int rc = 0;
+
+    if (!hf_figstyle_blinding(st))
+        return 0;
+    if (st->blind_threshold < 0 || !isfinite(st->blind_threshold))
+        return hf_cli_usage_error("--blind-threshold: expected a positive fraction");
+    st->blinded = calloc(m->nbins + 1, sizeof *st->blinded);
+    st->fit_main = malloc((m->nbins + 1) * sizeof *st->fit_main);
+    sig = malloc(2 * (m->nbins + 1) * sizeof *sig);
+    pars = malloc((m->npar + 1) * sizeof *pars);
+    if (!st->blinded || !st->fit_main || !sig || !pars) {
+        free(sig);
+        free(pars);
+        return hf_cli_usage_error("out of memory");
+    }
+    bkg = sig + m->nbins + 1;
+    memcpy(pars, m->init, m->npar * sizeof *pars);
+    if (m->poi >= 0)
+        pars[m->poi] = poi_bonly(m);
+    if (!(y = hf_yields_compute(m, m->init, NULL, &err)) ||
+        !(yb = hf_yields_compute(m, pars, NULL, &err))) {
+        rc = hf_cli_report(NULL, &err);
+        goto out;
+    }
+    sig_bkg(m, y, sig, bkg);
+    for (c = 0; st->blind && c < m->nchan; c++) {
+        if (hf_summary_group(m->chan[c]->name) == 0)
+            continue; /* control regions stay open */
+        for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++)
+            if (sig[b] > 0 && (bkg[b] <= 0 || sig[b] > thr * bkg[b]))
+                st->blinded[b] = true;
+    }
+    rc = blind_named(st, m);
+    for (b = 0; b < m->nbins; b++) {
+        st->nblinded += st->blinded[b];
+        st->fit_main[b] = st->blinded[b] ? yb->nu[b] : m->obs[b];
+    }
+out:
+    hf_yields_free(y);
+    hf_yields_free(yb);
+    hf_error_release(&err);
+    free(sig);
+    free(pars);
+    return rc;
+}
+
+int
+hf_figstyle_fit(const hf_figstyle *st, const hf_model *m, hf_fit_result *r, hf_error *err)
+{
+    hf_data d = hf_model_data(m);
+    hf_fit_options o;
+
+    if (!hf_figstyle_blinding(st) || !st->fit_main)
+        return hf_fit(m, &d, NULL, r, err);
+    memset(&o, 0, sizeof o);
+    o.fix_index = m->poi; /* -1 without a POI */
+    o.fix_value = poi_bonly(m);
+    d.main = st->fit_main;
+    return hf_fit(m, &d, &o, r, err);
+}
+
 void
 hf_figstyle_release(hf_figstyle *st)
 {
     size_t i;
 
+    free(st->blinded);
+    free(st->fit_main);
     free(st->label_own);
     free(st->lumi_own);
     free(st->signal_own);

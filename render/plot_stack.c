@@ -45,14 +45,16 @@ bin_dev(double nu, double e, double n, bool show_data)
 }
 
 double
-hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data)
+hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data, const bool *blinded)
 {
     const hf_model *m = y->m;
     size_t b, off = m->chan_off[c];
     double dev = 0;
 
-    for (b = 0; b < m->chan_nbins[c]; b++)
-        dev = fmax(dev, bin_dev(y->nu[off + b], y->nu_err[off + b], m->obs[off + b], show_data));
+    for (b = 0; b < m->chan_nbins[c]; b++) {
+        bool show = show_data && !(blinded && blinded[off + b]);
+        dev = fmax(dev, bin_dev(y->nu[off + b], y->nu_err[off + b], m->obs[off + b], show));
+    }
     return ratio_step(dev);
 }
 
@@ -738,7 +740,7 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
                                 !hf_panel_add_rule(s, rp, true, (double)slot,
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED)))
                 goto out;
-            if (gname[g][0] &&
+            if (gname[g][0] && (gstart > 0 || i + 1 < nch) && /* one group: the title says it */
                 !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot),
                                    mp->y.max, gname[g], HF_HALIGN_CENTER, HF_VALIGN_TOP,
                                    HF_TEXT_NORMAL))

@@ -46,8 +46,9 @@ void hf_stack_order(const hf_model *m, size_t c, size_t *order, size_t *n);
 bool hf_stack_is_signal(const hf_model *m, size_t k);
 /* The ratio half-range hf_plot_stack picks for channel c of y (0.25, 0.5, 1 or 1.5), from the
  * relative band and the data's central ratios (n = 0 bins left out: they get an arrow); the
- * largest of the pre- and post-fit values gives both figures of a channel the same ratio axis. */
-double hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data);
+ * largest of the pre- and post-fit values gives both figures of a channel the same ratio axis.
+ * Blinded bins (blinded: per main bin, NULL: none) count with their band only. */
+double hf_stack_ratio_half(const hf_yields *y, size_t c, bool show_data, const bool *blinded);
 
 /* The stacked-histogram figure of channel c: main panel (stack, hatched band, data with Garwood
  * intervals, legend, channel and luminosity labels) over a ratio panel data/model with the

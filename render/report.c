@@ -301,13 +301,17 @@ channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yiel
     hf_stack_options so;
 
     report_stack_options(opt, c, &so);
-    so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data);
+    so.ratio_half = hf_stack_ratio_half(pre, c, so.show_data, so.blinded);
     if (post)
-        so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data));
+        so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data, so.blinded));
     so.postfit = false;
+    if (opt->blind_poi)
+        so.extra_label = "blinded";
     if (hf_plot_stack_into(s, 0, y0, post ? 0.5 : 1, y1, pre, c, &so, err) < 0)
         return -1;
     so.postfit = true;
+    if (opt->blind_poi)
+        so.extra_label = "blinded, background-only fit";
     if (post && hf_plot_stack_into(s, 0.5, y0, 1, y1, post, c, &so, err) < 0)
         return -1;
     return hf_scene_add_outline(s, m->chan[c]->name, 2) < 0 ? hf_error_nomem(err) : 0;
@@ -328,9 +332,18 @@ summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chan
     report_stack_options(opt, chans[0], &so);
     so.edges = NULL;
     so.xlabel = NULL;
+    for (size_t i = 0; i < n; i++) { /* pre- and post-fit share one ratio range */
+        so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(pre, chans[i], so.show_data, so.blinded));
+        if (post)
+            so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, chans[i], so.show_data, so.blinded));
+    }
+    if (opt->blind_poi)
+        so.extra_label = "blinded";
     if (hf_plot_summary_into(s, 0, 0, 1, post ? 0.5 : 0.6, pre, chans, n, title, &so, err) < 0)
         goto fail;
     so.postfit = true;
+    if (opt->blind_poi)
+        so.extra_label = "blinded, background-only fit";
     if (post && hf_plot_summary_into(s, 0, 0.5, 1, 1, post, chans, n, title, &so, err) < 0)
         goto fail;
     return s;
@@ -592,6 +605,7 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
     }
     if (push(&b.pl, s, err) < 0 || all_regions(&b, err) < 0)
         goto out;
+    mark(&b, "Regions", 0);
     for (g = 0; g <= 3; g++)
         if (region_group(&b, g, &first, err) < 0)
             goto out;

@@ -248,9 +248,11 @@ hf_yield_table(const hf_yields *pre, const hf_yields *post, const bool *blinded,
             sb_cell(&b, f, r->chan);
             sb_printf(&b, ",");
             sb_cell(&b, f, r->sample);
-            if (pre)
+            if (r->kind == 2 && isnan(r->pre)) /* blinded data: no number at all */
+                sb_printf(&b, "%s%s", pre ? ",blinded," : "", post ? ",blinded," : "");
+            else if (pre)
                 sb_printf(&b, ",%.10g,%.6g", r->pre, r->pre_e);
-            if (post)
+            if (post && !(r->kind == 2 && isnan(r->pre)))
                 sb_printf(&b, ",%.10g,%.6g", r->post, r->post_e);
             sb_printf(&b, "\n");
             prev = r->chan;
