@@ -1496,9 +1496,17 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     if (s->title) {
+        /* a long figure title shrinks (to 65%), then is cut in the middle: never clipped */
+        double f = c.fs[HF_TEXT_TITLE], room = W - 12, tw = text_w(&c, s->title, f, true);
+        char *cut = NULL;
+        if (tw > room) {
+            f = fmax(f * 0.65, f * room / tw);
+            cut = ellipsize_b(&c, s->title, f, room);
+        }
         set_ink(&c, hf_ink_of(HF_ROLE_FG, 0), 1);
-        text_at(&c, 6, 6 + c.fs[HF_TEXT_TITLE], s->title, c.fs[HF_TEXT_TITLE], true, HF_HALIGN_LEFT,
+        text_at(&c, 6, 6 + c.fs[HF_TEXT_TITLE], cut ? cut : s->title, f, true, HF_HALIGN_LEFT,
                 HF_VALIGN_BASELINE, 0);
+        free(cut);
         top0 = c.fs[HF_TEXT_TITLE] * 2;
     }
     if (s->npanels == 0)

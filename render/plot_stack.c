@@ -414,6 +414,18 @@ stack_title(hf_scene *s, hf_panel *mp, const char *name, const hf_stack_options 
     return 0;
 }
 
+/* Whether any bin of the figure shows data (not all blinded, not --blind without data). */
+static bool
+any_data(const stackdata *d)
+{
+    size_t b;
+
+    for (b = 0; b < d->nb; b++)
+        if (isfinite(d->dat[b]))
+            return true;
+    return false;
+}
+
 /* Overlaid signals: dashed lines, labelled "name ×K" when scaled. */
 static int
 overlay_signals(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m,
@@ -470,7 +482,7 @@ main_panel(hf_scene *s, hf_panel *mp, const stackdata *d, const hf_model *m, con
     if (stack_title(s, mp, name, opt) < 0)
         return -1;
     /* legend from the top of the stack down, as the eye reads it */
-    if (opt->show_data &&
+    if (any_data(d) &&
         !hf_panel_add_legend(s, mp, "Data", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
         return -1;
     for (i = ns; i-- > 0;)
@@ -525,8 +537,8 @@ ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_option
                           !opt->edges ? "Bin index" : opt->xlabel ? opt->xlabel : "Observable") <
             0 ||
         hf_panel_set_axis(s, &rp->y, r0, r1, false,
-                          opt->show_data ? (d->nsig ? "Data / Bkg." : "Data / Model")
-                                         : "1 \xc2\xb1 \xcf\x83 / model") < 0)
+                          any_data(d) ? (d->nsig ? "Data / Bkg." : "Data / Model")
+                                      : "1 \xc2\xb1 \xcf\x83 / model") < 0)
         goto out;
     rp->x.integer = !opt->edges;
     rp->y.no_max_label = true;

@@ -52,7 +52,7 @@ echo "$flat" | grep -q '"stage_reached":"random-restart"' || fail "fit --json: s
 [ $rc -eq 1 ] || fail "report --max-iter 1: exit $rc, expected 1"
 [ -s "$tmp/r.pdf" ] || fail "report --max-iter 1: no report written"
 if command -v pdftotext >/dev/null 2>&1; then
-    pdftotext -f 1 -l 1 "$tmp/r.pdf" "$tmp/r.txt"
+    pdftotext -f 2 -l 2 "$tmp/r.pdf" "$tmp/r.txt" # page 1: contents
     grep -q 'The fit did not converge' "$tmp/r.txt" || fail "report: the summary does not say the fit failed"
     grep -q 'Uncertainties are not available' "$tmp/r.txt" || fail "report: summary shows uncertainties"
     grep -q 'n/a' "$tmp/r.txt" || fail "report: the POI error is not n/a"
