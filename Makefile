@@ -10,7 +10,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 BUILD   ?= build
 
-PKGS      = libcjson gsl cairo ncursesw qhull_r
+PKGS      = libcjson gsl cairo ncursesw qhull_r zlib
 TEST_PKGS = check
 DEBS      = libncurses-dev libcairo2-dev libcjson-dev libgsl-dev libqhull-dev check pkg-config \
             tmux poppler-utils fonts-dejavu-core

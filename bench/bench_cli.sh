@@ -294,5 +294,39 @@ if [ -f "$SB/patchset.json" ]; then
     rm -rf "$SB_DIR"
 fi
 
+# referee figures (issue 14): `plot --all` of the 50 one-bin channels of
+# atlas_compressed_ewkinos_bkgonly at the default 150 DPI (target >= 50 PNG/s; PNGs are written
+# by render/cairo.c with zlib level 1 and the Sub filter), the all-regions summary figure, and
+# the blinded report of the sbottom signal point.
+EWK_FIG=$REF/atlas_compressed_ewkinos_bkgonly/workspace.json
+if [ -f "$EWK_FIG" ]; then
+    FD=$(mktemp -d /tmp/hfscope_bench_ref.XXXXXX)
+    t0=$(now_ms)
+    if "$BIN" plot -q "$EWK_FIG" --what stack --all --format png -o "$FD/png"; then
+        ms=$(( $(now_ms) - t0 ))
+        n=$(ls "$FD/png" | wc -l)
+        awk -v n="$n" -v ms="$ms" 'BEGIN {
+            printf "figures_png_ewkinos_150dpi: %.0f PNG/s (%d stacks in %d ms, load included)\n",
+                1e3 * n / (ms > 0 ? ms : 1), n, ms }'
+    else
+        failed figures_png_ewkinos_150dpi
+    fi
+    t0=$(now_ms)
+    if "$BIN" plot -q "$EWK_FIG" --what summary --format png -o "$FD/sum"; then
+        echo "summary_png_ewkinos: $(( $(now_ms) - t0 )) ms (50 regions, load included)"
+    else
+        failed summary_png_ewkinos
+    fi
+    SBW=$REF/atlas_sbottom_SRA_full
+    t0=$(now_ms)
+    if "$BIN" report -q --blind --patch "$SBW/patchset.json:sbottom_1300_850_60" \
+        "$SBW/workspace.json" -o "$FD/blind.pdf"; then
+        echo "report_blinded_sbottom: $(( $(now_ms) - t0 )) ms (background-only fit included)"
+    else
+        failed report_blinded_sbottom
+    fi
+    rm -rf "$FD"
+fi
+
 [ $nfailed -eq 0 ] || echo "bench_cli: $nfailed section(s) failed"
 [ $nfailed -eq 0 ]

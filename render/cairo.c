@@ -8,12 +8,14 @@
 #include <cairo.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "render/axis.h"
 #include "render/labels.h"
@@ -1559,6 +1561,127 @@ write_cb(void *closure, const unsigned char *data, unsigned int len)
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* ---------------------------------------------------------------- PNG */
+
+/* PNG (ISO/IEC 15948) written here rather than by cairo_surface_write_to_png_stream: libpng's
+ * default zlib level and adaptive filters took two thirds of `plot --all` in PNG. Figures are
+ * large flat areas, so the "Sub" filter and zlib level 1 give files of about the same size in a
+ * fraction of the time. RGB, 8 bits, non-interlaced, with a pHYs chunk for the print size. */
+static void
+be32(unsigned char *p, unsigned long v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static int
+png_chunk(hf_cairo_doc *d, const char *type, const unsigned char *data, size_t len)
+{
+    unsigned char hdr[8], crc[4];
+    unsigned long c = crc32(0, (const Bytef *)type, 4);
+
+    if (len > 0) /* crc32 with no buffer returns the initial value, not c */
+        c = crc32(c, data, (uInt)len);
+    be32(hdr, (unsigned long)len);
+    memcpy(hdr + 4, type, 4);
+    be32(crc, c);
+    if (write_cb(d, hdr, 8) != CAIRO_STATUS_SUCCESS ||
+        (len && write_cb(d, data, (unsigned)len) != CAIRO_STATUS_SUCCESS) ||
+        write_cb(d, crc, 4) != CAIRO_STATUS_SUCCESS)
+        return -1;
+    return 0;
+}
+
+/* One row of the ARGB32 (premultiplied, native-endian) image as filter byte 1 ("Sub") and RGB. */
+static void
+png_row(const unsigned char *src, int w, unsigned char *out)
+{
+    const uint32_t *px = (const uint32_t *)(const void *)src;
+    unsigned char prev[3] = {0, 0, 0};
+    int x, k;
+
+    out[0] = 1;
+    for (x = 0; x < w; x++) {
+        uint32_t p = px[x], a = p >> 24;
+        unsigned char rgb[3] = {(unsigned char)(p >> 16), (unsigned char)(p >> 8),
+                                (unsigned char)p};
+        for (k = 0; k < 3 && a != 255; k++) /* un-premultiply (figures are opaque) */
+            rgb[k] = a ? (unsigned char)((rgb[k] * 255u + a / 2) / a) : 255;
+        for (k = 0; k < 3; k++) {
+            out[1 + 3 * x + k] = (unsigned char)(rgb[k] - prev[k]);
+            prev[k] = rgb[k];
+        }
+    }
+}
+
+/* Flush the deflate output buffer as an IDAT chunk. */
+static int
+png_idat(hf_cairo_doc *d, z_stream *z, unsigned char *buf, size_t cap)
+{
+    size_t n = cap - z->avail_out;
+
+    z->next_out = buf;
+    z->avail_out = (uInt)cap;
+    return n ? png_chunk(d, "IDAT", buf, n) : 0;
+}
+
+static cairo_status_t
+write_png(hf_cairo_doc *d)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    int w = cairo_image_surface_get_width(d->surf), h = cairo_image_surface_get_height(d->surf);
+    int stride = cairo_image_surface_get_stride(d->surf), y, zr = Z_OK;
+    const unsigned char *img;
+    unsigned char ihdr[13], phys[9], *row, *out;
+    size_t rowlen = 1 + 3 * (size_t)w, cap = 1 << 16;
+    unsigned long ppm = (unsigned long)(d->opt.dpi / 0.0254 + 0.5);
+    z_stream z;
+    int rc = 0;
+
+    cairo_surface_flush(d->surf);
+    img = cairo_image_surface_get_data(d->surf);
+    row = malloc(rowlen);
+    out = malloc(cap);
+    memset(&z, 0, sizeof z);
+    if (!img || !row || !out || deflateInit(&z, 1) != Z_OK) {
+        free(row);
+        free(out);
+        return CAIRO_STATUS_NO_MEMORY;
+    }
+    be32(ihdr, (unsigned long)w);
+    be32(ihdr + 4, (unsigned long)h);
+    memcpy(ihdr + 8, "\x08\x02\x00\x00\x00", 5); /* 8 bit, RGB, deflate, filters, no interlace */
+    be32(phys, ppm);
+    be32(phys + 4, ppm);
+    phys[8] = 1; /* metres */
+    rc = write_cb(d, sig, 8) != CAIRO_STATUS_SUCCESS || png_chunk(d, "IHDR", ihdr, 13) < 0 ||
+                 png_chunk(d, "pHYs", phys, 9) < 0
+             ? -1
+             : 0;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    for (y = 0; y <= h && rc == 0; y++) {
+        if (y < h) {
+            png_row(img + (size_t)y * (size_t)stride, w, row);
+            z.next_in = row;
+            z.avail_in = (uInt)rowlen;
+        }
+        do {
+            zr = deflate(&z, y < h ? Z_NO_FLUSH : Z_FINISH);
+            if (z.avail_out == 0 || (y == h && zr == Z_STREAM_END))
+                rc = png_idat(d, &z, out, cap);
+        } while (rc == 0 && (z.avail_in > 0 || (y == h && zr == Z_OK)));
+    }
+    deflateEnd(&z);
+    free(row);
+    free(out);
+    if (rc == 0 && png_chunk(d, "IEND", NULL, 0) < 0)
+        rc = -1;
+    return rc == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 /* Returns a document writing to a temporary file next to path; NULL with err (HF_EIO naming
  * path, or ENOMEM). */
 hf_cairo_doc *
@@ -1720,7 +1843,7 @@ hf_cairo_doc_close(hf_cairo_doc *d, hf_error *err)
         return -1;
     }
     if (d->opt.format == HF_FORMAT_PNG)
-        st = cairo_surface_write_to_png_stream(d->surf, write_cb, d);
+        st = write_png(d);
     cairo_surface_finish(d->surf);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(d->surf);
