@@ -290,13 +290,11 @@ do_fit(plotctx *pc, hf_fit_result *r)
     return 0;
 }
 
-/* The title note of a blinded figure, NULL when not blinding. */
+/* The title note of a figure (blinding, a fixed POI), NULL when there is none. */
 static const char *
-blind_label(const plotctx *pc, bool postfit)
+blind_label(plotctx *pc, bool postfit)
 {
-    if (!hf_figstyle_blinding(&pc->fig))
-        return NULL;
-    return postfit ? "blinded, background-only fit" : "blinded";
+    return hf_figstyle_note(&pc->fig, pc->cli->model, postfit);
 }
 
 static int
@@ -1246,6 +1244,7 @@ cmd_plot(int argc, char **argv)
     a->what = "stack";
     a->format = "pdf";
     a->dpi = 150;
+    pc.fig.poi_value = NAN;
     const hf_opt extra[] = {
         {"what", 0, HF_OPT_STRING, &a->what,
          "stack (default), summary, pulls, corr, scan, brazil, templates, interp, exclusion or "
@@ -1260,6 +1259,8 @@ cmd_plot(int argc, char **argv)
         {"blind", 0, HF_OPT_FLAG, &pc.fig.blind,
          "hide the data of bins whose signal is above --blind-threshold of the background "
          "(control regions stay open); post-fit from a background-only fit"},
+        {"poi-value", 0, HF_OPT_DOUBLE, &pc.fig.poi_value,
+         "post-fit figures from a fit with the POI fixed at this value"},
         {"blind-threshold", 0, HF_OPT_DOUBLE, &pc.fig.blind_threshold,
          "--blind: signal / background above which a bin is blinded (0.02)"},
         {"blind-channels", 0, HF_OPT_STRING, &pc.fig.blind_channels,

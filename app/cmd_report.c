@@ -2,6 +2,7 @@
  * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; and/or the yield
  * table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ cmd_report(int argc, char **argv)
 {
     hf_cli cli;
     const char *table = NULL, *cells_arg = NULL;
-    hf_figstyle fig = {0};
+    hf_figstyle fig = {.poi_value = NAN};
     style_ctx sctx = {&fig, NULL};
     int cells[2] = {0, 0};
     bool logy = false, nofit = false;
@@ -121,6 +122,8 @@ cmd_report(int argc, char **argv)
         {"blind", 0, HF_OPT_FLAG, &fig.blind,
          "hide the data of bins whose signal is above --blind-threshold of the background "
          "(control regions stay open), the POI's value; post-fit from a background-only fit"},
+        {"poi-value", 0, HF_OPT_DOUBLE, &fig.poi_value,
+         "post-fit from a fit with the POI fixed at this value"},
         {"blind-threshold", 0, HF_OPT_DOUBLE, &fig.blind_threshold,
          "--blind: signal / background above which a bin is blinded (0.02)"},
         {"blind-channels", 0, HF_OPT_STRING, &fig.blind_channels,
@@ -192,6 +195,8 @@ cmd_report(int argc, char **argv)
         ro.logy = logy;
         ro.blinded = fig.blinded;
         ro.blind_poi = hf_figstyle_blinding(&fig);
+        ro.note_pre = hf_figstyle_note(&fig, cli.model, false);
+        ro.note_post = hf_figstyle_note(&fig, cli.model, true);
         ro.corr_threshold = threshold;
         if (write_report(cli.output, cli.model, have_fit ? &fr : NULL, &ro, pal, cells, cli.ascii,
                          &err) < 0) {

@@ -368,7 +368,37 @@ hf_figstyle_load(hf_figstyle *st, const hf_model *m)
         rc = hf_cli_usage_error("--energy: expected a positive number of TeV");
     if (rc == 0)
         rc = make_lumi_text(st);
+    if (rc == 0 && !isnan(st->poi_value)) {
+        if (m->poi < 0)
+            rc = hf_cli_usage_error("--poi-value: the model has no POI (use --poi NAME)");
+        else if (!(st->poi_value >= m->par[m->poi].lo && st->poi_value <= m->par[m->poi].hi))
+            rc = hf_cli_usage_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
+                                    st->poi_value, m->par[m->poi].name, m->par[m->poi].lo,
+                                    m->par[m->poi].hi);
+    }
     return rc;
+}
+
+const char *
+hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit)
+{
+    bool blind = hf_figstyle_blinding(st), fixed = postfit && !isnan(st->poi_value) && m->poi >= 0;
+    size_t len = 96 + (fixed ? strlen(m->par[m->poi].name) : 0);
+
+    char **note = &st->note[postfit];
+
+    free(*note);
+    *note = NULL;
+    if (!blind && !fixed)
+        return NULL;
+    if (!(*note = malloc(len)))
+        return NULL;
+    if (fixed)
+        snprintf(*note, len, "%s%s = %g (fixed)", blind ? "blinded, " : "", m->par[m->poi].name,
+                 st->poi_value);
+    else
+        snprintf(*note, len, "%s", postfit ? "blinded, background-only fit" : "blinded");
+    return *note;
 }
 
 void
@@ -521,12 +551,17 @@ hf_figstyle_fit(const hf_figstyle *st, const hf_model *m, hf_fit_result *r, hf_e
     hf_data d = hf_model_data(m);
     hf_fit_options o;
 
-    if (!hf_figstyle_blinding(st) || !st->fit_main)
-        return hf_fit(m, &d, NULL, r, err);
     memset(&o, 0, sizeof o);
-    o.fix_index = m->poi; /* -1 without a POI */
-    o.fix_value = poi_bonly(m);
-    d.main = st->fit_main;
+    o.fix_index = -1;
+    if (hf_figstyle_blinding(st) && st->fit_main) {
+        o.fix_index = m->poi; /* -1 without a POI */
+        o.fix_value = poi_bonly(m);
+        d.main = st->fit_main;
+    }
+    if (!isnan(st->poi_value) && m->poi >= 0) { /* a conditional fit at the chosen value */
+        o.fix_index = m->poi;
+        o.fix_value = st->poi_value;
+    }
     return hf_fit(m, &d, &o, r, err);
 }
 
@@ -537,6 +572,8 @@ hf_figstyle_release(hf_figstyle *st)
 
     free(st->blinded);
     free(st->fit_main);
+    free(st->note[0]);
+    free(st->note[1]);
     free(st->label_own);
     free(st->lumi_own);
     free(st->signal_own);

@@ -29,12 +29,14 @@ typedef struct hf_figstyle {
     bool blind;
     double blind_threshold;
     const char *blind_channels;
+    double poi_value; /* --poi-value: post-fit figures from a fit with the POI fixed here; NAN
+                         (set it before parsing): a free POI */
     /* owned */
     bool *blinded;      /* per main bin, NULL until hf_figstyle_blind found something to blind */
     size_t nblinded;    /* blinded bins */
     double *fit_main;   /* the main data a blinded fit sees: Asimov (background only) in the
                            blinded bins, the observed counts elsewhere */
-    char *label_own, *lumi_own, *signal_own, *lumi_text;
+    char *label_own, *lumi_own, *signal_own, *lumi_text, *note[2];
     size_t ncolors;
     char **color_name;
     hf_rgb *color;
@@ -61,6 +63,10 @@ int hf_figstyle_blind(hf_figstyle *st, const hf_model *m);
  * (the POI fixed at 0, or its lower bound) of the observed data with the blinded bins replaced
  * by the background-only expectation. 0 or -1 with err (as hf_fit). */
 int hf_figstyle_fit(const hf_figstyle *st, const hf_model *m, hf_fit_result *r, hf_error *err);
+/* The title note of a figure: "blinded", "background-only fit", "mu = 1 (fixed)", joined by
+ * commas; NULL when there is nothing to say. Owned by st, valid until the next call with the
+ * same postfit. */
+const char *hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit);
 void hf_figstyle_release(hf_figstyle *st);
 
 #endif

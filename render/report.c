@@ -95,6 +95,9 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
         KV("-2 ln L", hf_scene_printf(s, "%.6f", fit->twice_nll));
         if (m->poi >= 0 && blind_poi)
             KV("POI best fit", hf_scene_printf(s, "%s = blinded", m->par[m->poi].name));
+        else if (m->poi >= 0 && fit->fixed && fit->fixed[m->poi]) /* --poi-value */
+            KV("POI", hf_scene_printf(s, "%s = %g (fixed: a conditional fit)", m->par[m->poi].name,
+                                      fit->x[m->poi]));
         else if (m->poi >= 0 && fit->converged)
             KV("POI best fit", hf_scene_printf(s, "%s = %.4g \xc2\xb1 %.2g", m->par[m->poi].name,
                                                fit->x[m->poi], fit->err[m->poi]));
@@ -305,13 +308,11 @@ channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yiel
     if (post)
         so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data, so.blinded));
     so.postfit = false;
-    if (opt->blind_poi)
-        so.extra_label = "blinded";
+    so.extra_label = opt->note_pre;
     if (hf_plot_stack_into(s, 0, y0, post ? 0.5 : 1, y1, pre, c, &so, err) < 0)
         return -1;
     so.postfit = true;
-    if (opt->blind_poi)
-        so.extra_label = "blinded, background-only fit";
+    so.extra_label = opt->note_post;
     if (post && hf_plot_stack_into(s, 0.5, y0, 1, y1, post, c, &so, err) < 0)
         return -1;
     return hf_scene_add_outline(s, m->chan[c]->name, 2) < 0 ? hf_error_nomem(err) : 0;
@@ -337,13 +338,11 @@ summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chan
         if (post)
             so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, chans[i], so.show_data, so.blinded));
     }
-    if (opt->blind_poi)
-        so.extra_label = "blinded";
+    so.extra_label = opt->note_pre;
     if (hf_plot_summary_into(s, 0, 0, 1, post ? 0.5 : 0.6, pre, chans, n, title, &so, err) < 0)
         goto fail;
     so.postfit = true;
-    if (opt->blind_poi)
-        so.extra_label = "blinded, background-only fit";
+    so.extra_label = opt->note_post;
     if (post && hf_plot_summary_into(s, 0, 0.5, 1, 1, post, chans, n, title, &so, err) < 0)
         goto fail;
     return s;

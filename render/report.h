@@ -21,6 +21,8 @@ typedef struct hf_report_options {
     const bool *blinded;    /* per main bin: no data shown or compared there (--blind with a
                                threshold); NULL: none */
     bool blind_poi;         /* the POI's fitted value and error print as "blinded" */
+    const char *note_pre, *note_post; /* title notes of the pre- and post-fit figures ("blinded",
+                                         "mu = 1 (fixed)"); NULL: none */
     double corr_threshold;  /* 0: 0.2 */
     /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
     void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);

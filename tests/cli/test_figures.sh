@@ -62,6 +62,16 @@ PY
 awk '/Data/ && /blinded/ {n++} END {exit n > 0 ? 0 : 1}' "$tmp/b.txt" ||
     fail "the PDF's yield table does not say blinded"
 
+# --poi-value: post-fit from a conditional fit, titled as such; a value outside the bounds is
+# a usage error
+"$HF" report $PATCH "$SB/workspace.json" --poi-value 1 -o "$tmp/pv.pdf" >/dev/null 2>"$tmp/err" ||
+    fail "report --poi-value exit $?"
+pdftotext -layout "$tmp/pv.pdf" - | grep -q "post-fit · $poiname = 1 (fixed)" ||
+    fail "report --poi-value: post-fit figures are not titled with the fixed POI"
+"$HF" plot $PATCH "$SB/workspace.json" --postfit --poi-value 1e9 -o "$tmp/pv" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "plot --poi-value outside the bounds: exit $rc"
+
 # one page size, a contents page, the summary figure among the pages
 pdfinfo -f 1 -l 999 "$tmp/b.pdf" | awk '/^Page.*size/ {print $4, $6}' | sort -u >"$tmp/sizes"
 [ "$(wc -l <"$tmp/sizes")" -eq 1 ] || fail "report pages of $(wc -l <"$tmp/sizes") sizes"
