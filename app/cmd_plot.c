@@ -22,6 +22,7 @@
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
 #include "render/plot_scan.h"
+#include "render/plot_scan2d.h"
 #include "render/plot_stack.h"
 #include "render/plot_syst.h"
 
@@ -35,7 +36,7 @@ typedef struct staged {
 
 /* The command line of one run (options of every figure kind). */
 typedef struct plotargs {
-    const char *what, *channel, *format, *size, *par, *sort, *limits, *np, *cells, *minos;
+    const char *what, *channel, *format, *size, *par, *par2, *sort, *limits, *np, *cells, *minos;
     const char *results, *patchset; /* exclusion, limits: a signal grid's results */
     bool all, prefit, postfit, logy;
     int dpi, points;
@@ -627,8 +628,81 @@ out:
     return rc;
 }
 
+/* The scan range of parameter j: +-3 errors around the best fit, clipped to its bounds. */
+static void
+scan_range(const hf_model *m, const hf_fit_result *fr, int j, double *lo, double *hi)
+{
+    double e = fr->err[j] > 0 && isfinite(fr->err[j]) ? fr->err[j] : 1;
+
+    *lo = fmax(fr->x[j] - 3 * e, m->par[j].lo);
+    *hi = fmin(fr->x[j] + 3 * e, m->par[j].hi);
+}
+
+/* Two-parameter scan of --par and --par2 (core/infer/scan.c, 2-D grid of --points per axis,
+ * default 15): the 68.27% and 95% contours and the best fit (render/plot_scan2d.h). */
+static int
+plot_scan2(plotctx *pc, int j, int j2)
+{
+    hf_model *m = pc->cli->model;
+    hf_data d = hf_model_data(m);
+    hf_fit_result fr;
+    hf_scan_options so;
+    hf_scan_result sr;
+    hf_scan2d_data sd;
+    hf_error err = {0};
+    hf_scene *s = NULL;
+    char *a, *b, *stem;
+    int rc;
+
+    if ((rc = do_fit(pc, &fr)) != 0)
+        return rc;
+    memset(&so, 0, sizeof so);
+    so.par = j;
+    so.par2 = j2;
+    scan_range(m, &fr, j, &so.lo, &so.hi);
+    scan_range(m, &fr, j2, &so.lo2, &so.hi2);
+    so.n = so.n2 = pc->a.points >= 3 ? (size_t)pc->a.points : 15;
+    so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
+    hf_fit_result_release(&fr);
+    if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
+        rc = hf_cli_report(pc->cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    memset(&sd, 0, sizeof sd);
+    sd.xpar = m->par[j].name;
+    sd.ypar = m->par[j2].name;
+    sd.nx = sr.n;
+    sd.ny = sr.n2;
+    sd.x = sr.x;
+    sd.y = sr.y;
+    sd.dnll2 = sr.dnll2;
+    sd.bestx = sr.best[0];
+    sd.besty = sr.best[1];
+    sd.width_in = pc->a.width;
+    s = hf_plot_scan2d(&sd, &err);
+    a = safe_name(m->par[j].name);
+    b = safe_name(m->par[j2].name);
+    stem = a && b ? malloc(strlen(a) + strlen(b) + 16) : NULL;
+    if (!s)
+        rc = hf_cli_report(NULL, &err);
+    else if (!stem)
+        rc = hf_cli_usage_error("out of memory");
+    else {
+        snprintf(stem, strlen(a) + strlen(b) + 16, "scan_%s_%s", a, b);
+        rc = emit(pc, s, stem);
+    }
+    free(a);
+    free(b);
+    free(stem);
+    hf_scene_free(s);
+    hf_scan_result_release(&sr);
+    hf_error_release(&err);
+    return rc;
+}
+
 /* Profile scan of parameter j (core/infer/scan.c): +-3 errors around the best fit, clipped to the
- * parameter's bounds. */
+ * parameter's bounds; with --par2 the two-parameter scan. */
 static int
 plot_scan(plotctx *pc)
 {
@@ -653,6 +727,15 @@ plot_scan(plotctx *pc)
                                         pc->cli->ws_path);
     if (m->fixed[j])
         return hf_cli_usage_error("parameter '%s' is fixed", m->par[j].name);
+    if (pc->a.par2) {
+        int j2 = hf_model_find_par(m, pc->a.par2);
+        if (j2 < 0)
+            return hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, pc->a.par2);
+        if (m->fixed[j2] || j2 == j)
+            return hf_cli_usage_error("--par2 '%s': a free parameter other than --par",
+                                      m->par[j2].name);
+        return plot_scan2(pc, j, j2);
+    }
     if ((rc = do_fit(pc, &fr)) != 0)
         return rc;
     memset(&so, 0, sizeof so);
@@ -1195,7 +1278,8 @@ run(plotctx *pc, const struct figure *fig)
     if (rc == 0 && hf_figstyle_blinding(&pc->fig) &&
         (strcmp(fig->name, "brazil") == 0 ||
          (strcmp(fig->name, "scan") == 0 &&
-          (!pc->a.par || hf_model_find_par(cli->model, pc->a.par) == cli->model->poi))))
+          (!pc->a.par || hf_model_find_par(cli->model, pc->a.par) == cli->model->poi ||
+           (pc->a.par2 && hf_model_find_par(cli->model, pc->a.par2) == cli->model->poi)))))
         rc = hf_cli_usage_error("--what %s shows the fitted POI or the data's CLs: not with "
                                 "blinding",
                                 fig->name);
@@ -1283,6 +1367,8 @@ cmd_plot(int argc, char **argv)
         {"linear", 0, HF_OPT_FLAG, &pc.fig.linear,
          "stack: linear y even when the yields span more than three decades"},
         {"par", 0, HF_OPT_STRING, &a->par, "scan: parameter (default: the POI)"},
+        {"par2", 0, HF_OPT_STRING, &a->par2,
+         "scan: a second parameter: the 2-D scan with 68% and 95% contours"},
         {"np", 0, HF_OPT_STRING, &a->np, "templates/interp: the two-point parameter"},
         {"points", 0, HF_OPT_INT, &a->points, "scan/brazil: number of points"},
         {"sort", 0, HF_OPT_STRING, &a->sort, "pulls: model, name, pull or constraint"},

@@ -19,6 +19,7 @@
 #include "render/palette.h"
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
+#include "render/plot_scan2d.h"
 #include "render/plot_stack.h"
 #include "render/report.h"
 #include "render/tables.h"
@@ -1159,6 +1160,53 @@ START_TEST(test_labels_affixes_and_equal_names)
 }
 END_TEST
 
+/* The contours of -2 Delta ln L = (x/a)^2 + (y/b)^2 (a Gaussian with widths a, b) are ellipses of
+ * "radius" sqrt(level): every contour point lies on it to the grid's linear-interpolation error,
+ * and the levels are the chi2(2) quantiles. */
+START_TEST(test_scan2d_contours_ellipse)
+{
+    enum { N = 41 };
+    double gx[N], gy[N], v[N * N], *cx = malloc(6 * (N + 1) * (N + 1) * sizeof(double));
+    double *cy = malloc(6 * (N + 1) * (N + 1) * sizeof(double)), a = 2, b = 0.5;
+    hf_scan2d_data d = {0};
+    size_t i, j, n, npts = 0;
+    hf_error err = {0};
+    hf_scene *s;
+
+    ck_assert_ptr_nonnull(cx);
+    ck_assert_ptr_nonnull(cy);
+    for (i = 0; i < N; i++) {
+        gx[i] = -3 * a + 6 * a * (double)i / (N - 1);
+        gy[i] = -3 * b + 6 * b * (double)i / (N - 1);
+    }
+    for (i = 0; i < N; i++)
+        for (j = 0; j < N; j++)
+            v[i * N + j] = gx[i] * gx[i] / (a * a) + gy[j] * gy[j] / (b * b);
+    d.nx = d.ny = N;
+    d.x = gx;
+    d.y = gy;
+    d.dnll2 = v;
+    d.bestx = d.besty = 0;
+    ck_assert_double_eq_tol(hf_scan2d_level(0.95), gsl_cdf_chisq_Pinv(0.95, 2), 1e-9);
+    ck_assert_double_eq_tol(hf_scan2d_level(0.682689492137086),
+                            gsl_cdf_chisq_Pinv(0.682689492137086, 2), 1e-9);
+    n = hf_scan2d_contour(&d, hf_scan2d_level(0.95), cx, cy);
+    ck_assert_uint_gt(n, 60);
+    for (i = 0; i < n; i++)
+        if (isfinite(cx[i])) {
+            double r = sqrt(cx[i] * cx[i] / (a * a) + cy[i] * cy[i] / (b * b));
+            ck_assert_double_eq_tol(r, sqrt(hf_scan2d_level(0.95)), 0.02);
+            npts++;
+        }
+    ck_assert_uint_eq(npts, 2 * n / 3); /* two points and a break per segment */
+    s = hf_plot_scan2d(&d, &err);
+    ck_assert_ptr_nonnull(s);
+    hf_scene_free(s);
+    free(cx);
+    free(cy);
+}
+END_TEST
+
 Suite *
 render_suite(void)
 {
@@ -1173,6 +1221,7 @@ render_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_labels_real_names_distinct);
     tcase_add_test(tc, test_labels_affixes_and_equal_names);
+    tcase_add_test(tc, test_scan2d_contours_ellipse);
     suite_add_tcase(s, tc);
     tc = tcase_create("palette");
     tcase_add_test(tc, test_palette_file_matches_builtin);

@@ -60,6 +60,13 @@ done
 # upper limits across signal points (a hand-written file: four points, one failed), bad sizes
 case_ demo_limits "$DEMO" --what brazil --limits tests/render/limits.jsonl --cells 100x30
 case_ demo_cells_bad "$DEMO" --what stack --cells 5x5
+# referee figures: all regions in one figure, a labelled and overlaid signal, a 2-D scan
+case_ ewk_summary "$EWK" --what summary --cells 160x50
+case_ demo_summary_post "$DEMO" --what summary --postfit --label 'ATLAS Internal' --energy 13 \
+    --lumi 139 --cells 140x44
+case_ demo_stack_overlay "$DEMO" --what stack --channel SR_highMET --signal overlay \
+    --signal-scale 5 --cells 100x30
+case_ demo_scan2d "$DEMO" --what scan --par mu_sig --par2 mu_ttbar --points 9 --cells 100x30
 # the density lab's figures (small, fixed seed: the numbers are the same on every run)
 SMALL="--truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3 --seed 7"
 case_ density_camelback "" $SMALL --cells 100x30
