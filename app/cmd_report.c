@@ -112,6 +112,7 @@ cmd_report(int argc, char **argv)
     hf_cli cli;
     const char *table = NULL, *cells_arg = NULL;
     hf_figstyle fig = {.poi_value = NAN};
+    hf_gof gof = {0};
     style_ctx sctx = {&fig, NULL};
     int cells[2] = {0, 0};
     bool logy = false, nofit = false;
@@ -193,6 +194,15 @@ cmd_report(int argc, char **argv)
         ro.stack_style = stack_style;
         ro.style_ctx = &sctx;
         ro.logy = logy;
+        if (have_fit && !hf_figstyle_blinding(&fig)) { /* blinded: no statistic of the data */
+            hf_data d = hf_model_data(cli.model);
+            hf_error gerr = {0};
+            if (hf_gof_saturated(cli.model, &d, &fr, &gof, &gerr) == 0)
+                ro.gof = &gof;
+            else
+                hf_cli_warn("goodness of fit left out: %s", hf_error_msg(&gerr));
+            hf_error_release(&gerr);
+        }
         ro.blinded = fig.blinded;
         ro.blind_poi = hf_figstyle_blinding(&fig);
         ro.note_pre = hf_figstyle_note(&fig, cli.model, false);
@@ -230,6 +240,8 @@ cmd_report(int argc, char **argv)
         rc = 1; /* the report is written, but the fit in it did not succeed */
     if (have_fit)
         hf_fit_result_release(&fr);
+    if (ro.gof)
+        hf_gof_release(&gof);
     hf_figstyle_release(&fig);
     hf_palette_free(pal);
     hf_error_release(&err);

@@ -390,6 +390,74 @@ fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_re
     return push(pl, s, err);
 }
 
+typedef struct gofrow {
+    size_t c;
+    double diff;
+} gofrow;
+
+static int
+cmp_gofrow(const void *a, const void *b)
+{
+    const gofrow *x = a, *y = b;
+
+    return x->diff != y->diff ? (x->diff > y->diff ? -1 : 1) : (x->c > y->c) - (x->c < y->c);
+}
+
+/* The goodness-of-fit page: the saturated-model statistic, its degrees of freedom and p-value,
+ * then the channels by their part of it (at most 30, largest first). NULL on ENOMEM. */
+static hf_scene *
+gof_page(const hf_model *m, const hf_gof *g)
+{
+    static const hf_halign a2[2] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT};
+    static const hf_halign a3[3] = {HF_HALIGN_LEFT, HF_HALIGN_RIGHT, HF_HALIGN_RIGHT};
+    size_t n = g->nchan < 30 ? g->nchan : 30, i, b;
+    hf_scene *s = hf_scene_new(PAGE_W, PAGE_H);
+    gofrow *r = malloc((g->nchan + 1) * sizeof *r);
+    const char **kv = malloc(8 * sizeof *kv), **cells = malloc(3 * (n + 1) * sizeof *cells);
+
+    if (!s || !r || !kv || !cells || hf_scene_set_outline(s, "Goodness of fit", 0) < 0)
+        goto fail;
+    kv[0] = "Saturated-model statistic";
+    kv[1] = hf_scene_printf(s, "%.3f", g->twice_nll_diff);
+    kv[2] = "Degrees of freedom";
+    kv[3] = hf_scene_printf(s, "%zu", g->ndof);
+    kv[4] = "p-value (chi2)";
+    kv[5] = hf_scene_printf(s, "%.3g", g->p_value);
+    kv[6] = "Constraint terms' part";
+    kv[7] = hf_scene_printf(s, "%.3f", g->aux_diff);
+    for (i = 0; i < g->nchan; i++) {
+        r[i].c = i;
+        r[i].diff = g->chan_diff[i];
+    }
+    qsort(r, g->nchan, sizeof *r, cmp_gofrow);
+    cells[0] = "Channel";
+    cells[1] = "Bins";
+    cells[2] = "Part of the statistic";
+    for (i = 0; i < n; i++) {
+        b = r[i].c;
+        cells[3 * i + 3] = m->chan[b]->name;
+        cells[3 * i + 4] = hf_scene_printf(s, "%zu", m->chan_nbins[b]);
+        cells[3 * i + 5] = hf_scene_printf(s, "%.3f", r[i].diff);
+    }
+    if (!kv[1] || !kv[3] || !kv[5] || !kv[7] ||
+        text_table(s, 0.0, 0.14, "Goodness of fit (saturated model, Baker and Cousins 1984)", 4, 2,
+                   kv, a2, false) < 0 ||
+        text_table(s, 0.17, 0.21 + 0.022 * (double)(n + 1),
+                   g->nchan > n ? "Channels by their part (largest 30)" : "Channels by their part",
+                   n + 1, 3, cells, a3, true) < 0)
+        goto fail;
+    free(r);
+    free(kv);
+    free(cells);
+    return s;
+fail:
+    free(r);
+    free(kv);
+    free(cells);
+    hf_scene_free(s);
+    return NULL;
+}
+
 /* A section of the contents page: its name and first page (0-based, before the contents). */
 typedef struct section {
     const char *name;
@@ -611,6 +679,15 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
     if (fit) {
         mark(&b, "Pulls and correlations", 0);
         if (fit_pages(&b.pl, m, fit, opt, err) < 0)
+            goto out;
+    }
+    if (opt->gof) {
+        mark(&b, "Goodness of fit", 0);
+        if (!(s = gof_page(m, opt->gof))) {
+            hf_error_nomem(err);
+            goto out;
+        }
+        if (push(&b.pl, s, err) < 0)
             goto out;
     }
     mark(&b, "Yields", 0);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/diag/gof.h"
 #include "core/error.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
@@ -21,6 +22,8 @@ typedef struct hf_report_options {
     const bool *blinded;    /* per main bin: no data shown or compared there (--blind with a
                                threshold); NULL: none */
     bool blind_poi;         /* the POI's fitted value and error print as "blinded" */
+    const hf_gof *gof; /* the saturated-model goodness of fit of the report's fit: a page of its
+                          own; NULL: none (no fit, or blinded) */
     const char *note_pre, *note_post; /* title notes of the pre- and post-fit figures ("blinded",
                                          "mu = 1 (fixed)"); NULL: none */
     double corr_threshold;  /* 0: 0.2 */
