@@ -1152,16 +1152,11 @@ static const struct figure {
     int (*run)(plotctx *pc);
     bool needs_np; /* --np NAME is required */
 } figures[] = {
-    {"stack", plot_stacks, false},
-    {"summary", plot_summary, false},
-    {"pulls", plot_pulls, false},
-    {"corr", plot_corr, false},
-    {"scan", plot_scan, false},
-    {"brazil", plot_brazil_or_limits, false},
-    {"templates", plot_templates, true},
-    {"interp", plot_interp, true},
-    {"exclusion", plot_grid, false},
-    {"limits", plot_grid, false},
+    {"stack", plot_stacks, false},       {"summary", plot_summary, false},
+    {"pulls", plot_pulls, false},        {"corr", plot_corr, false},
+    {"scan", plot_scan, false},          {"brazil", plot_brazil_or_limits, false},
+    {"templates", plot_templates, true}, {"interp", plot_interp, true},
+    {"exclusion", plot_grid, false},     {"limits", plot_grid, false},
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
 
@@ -1386,11 +1381,12 @@ cmd_plot(int argc, char **argv)
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
 
-    rc = hf_cli_parse(&cli, argc, argv, extra,
-                      "plot [OPTIONS] WORKSPACE.json --what stack|summary|pulls|corr|scan|brazil|templates|"
-                      "interp [--np NAME] "
-                      "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
-                      "-o FILE.pdf|png|svg|DIR/");
+    rc = hf_cli_parse(
+        &cli, argc, argv, extra,
+        "plot [OPTIONS] WORKSPACE.json --what stack|summary|pulls|corr|scan|brazil|templates|"
+        "interp [--np NAME] "
+        "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
+        "-o FILE.pdf|png|svg|DIR/");
     if (rc != 0) {
         hf_cli_release(&cli);
         return rc < 0 ? 0 : rc;

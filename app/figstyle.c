@@ -107,25 +107,12 @@ static int
 bad(const char *path, const char *key, const char *sub, const char *msg, const char *arg)
 {
     char *t = key ? ptr_token(key) : NULL;
-    int rc = hf_cli_usage_error("%s:%s%s%s%s: %s%s%s", path, key ? "/" : "", t ? t : "",
-                                sub ? "/" : "", sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
+    int rc =
+        hf_cli_usage_error("%s:%s%s%s%s: %s%s%s", path, key ? "/" : "", t ? t : "", sub ? "/" : "",
+                           sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
 
     free(t);
     return rc;
-}
-
-static int
-parse_rgb(const char *s, hf_rgb *c)
-{
-    unsigned v;
-    char tail;
-
-    if (!s || strlen(s) != 7 || sscanf(s, "#%6x%c", &v, &tail) != 1)
-        return -1;
-    c->r = (v >> 16 & 0xff) / 255.0;
-    c->g = (v >> 8 & 0xff) / 255.0;
-    c->b = (v & 0xff) / 255.0;
-    return 0;
 }
 
 static int
@@ -142,7 +129,8 @@ style_colors(hf_figstyle *st, const char *path, const cJSON *colors)
         return hf_cli_usage_error("out of memory");
     cJSON_ArrayForEach(it, colors)
     {
-        if (!cJSON_IsString(it) || parse_rgb(it->valuestring, &st->color[k]) < 0) {
+        if (!cJSON_IsString(it) || strlen(it->valuestring) != 7 ||
+            hf_rgb_parse(it->valuestring, &st->color[k]) < 0) {
             char *t = ptr_token(it->string);
             int rc = bad(path, "colors", t, "expected a colour \"#rrggbb\"", NULL);
             free(t);
@@ -245,9 +233,9 @@ binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_fig
     n = (size_t)cJSON_GetArraySize(ed);
     if (n != want) {
         char *t = ptr_token(e->string);
-        int rc = hf_cli_usage_error("%s:/%s/edges: channel '%s' has %zu bin%s, so %zu edges; got %zu",
-                                    path, t ? t : "", e->string, want - 1, want == 2 ? "" : "s",
-                                    want, n);
+        int rc = hf_cli_usage_error(
+            "%s:/%s/edges: channel '%s' has %zu bin%s, so %zu edges; got %zu", path, t ? t : "",
+            e->string, want - 1, want == 2 ? "" : "s", want, n);
         free(t);
         return rc;
     }
@@ -289,7 +277,8 @@ load_binning(hf_figstyle *st, const char *path, const hf_model *m)
         return 2;
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return hf_cli_usage_error("%s:: expected an object {\"CHANNEL\": {\"edges\": [...]}}", path);
+        return hf_cli_usage_error("%s:: expected an object {\"CHANNEL\": {\"edges\": [...]}}",
+                                  path);
     }
     n = (size_t)cJSON_GetArraySize(root);
     if (!(st->bins = calloc(n + 1, sizeof *st->bins))) {
@@ -409,8 +398,8 @@ hf_figstyle_stack(const hf_figstyle *st, const hf_model *m, size_t c, hf_stack_o
     o->experiment = st->label && st->label[0] ? st->label : NULL;
     o->lumi_label = st->lumi_text;
     o->auto_logy = !st->linear;
-    o->signal = st->signal && strcmp(st->signal, "overlay") == 0 ? HF_SIGNAL_OVERLAY
-                                                                  : HF_SIGNAL_STACK;
+    o->signal =
+        st->signal && strcmp(st->signal, "overlay") == 0 ? HF_SIGNAL_OVERLAY : HF_SIGNAL_STACK;
     o->signal_scale = st->signal_scale;
     o->blinded = st->blinded;
     o->edges = NULL;

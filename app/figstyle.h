@@ -32,10 +32,10 @@ typedef struct hf_figstyle {
     double poi_value; /* --poi-value: post-fit figures from a fit with the POI fixed here; NAN
                          (set it before parsing): a free POI */
     /* owned */
-    bool *blinded;      /* per main bin, NULL until hf_figstyle_blind found something to blind */
-    size_t nblinded;    /* blinded bins */
-    double *fit_main;   /* the main data a blinded fit sees: Asimov (background only) in the
-                           blinded bins, the observed counts elsewhere */
+    bool *blinded;    /* per main bin, NULL until hf_figstyle_blind found something to blind */
+    size_t nblinded;  /* blinded bins */
+    double *fit_main; /* the main data a blinded fit sees: Asimov (background only) in the
+                         blinded bins, the observed counts elsewhere */
     char *label_own, *lumi_own, *signal_own, *lumi_text, *note[2];
     size_t ncolors;
     char **color_name;

@@ -1774,9 +1774,8 @@ add_outline(hf_cairo_doc *d, const char *entry, int level)
     int lv = level < 0 ? 0 : level > 2 ? 2 : level, id;
 
     snprintf(link, sizeof link, "page=%zu", d->pages);
-    id = cairo_pdf_surface_add_outline(d->surf,
-                                       lv == 0 ? CAIRO_PDF_OUTLINE_ROOT : d->outline_parent[lv - 1],
-                                       entry, link, 0);
+    id = cairo_pdf_surface_add_outline(
+        d->surf, lv == 0 ? CAIRO_PDF_OUTLINE_ROOT : d->outline_parent[lv - 1], entry, link, 0);
     if (lv < 2)
         d->outline_parent[lv] = id;
 }

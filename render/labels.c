@@ -10,7 +10,7 @@
 #include "render/utf8.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
-#define CONTEXT 6 /* code points shown before a group's first difference */
+#define CONTEXT  6 /* code points shown before a group's first difference */
 
 static bool
 is_sep(char c)
@@ -69,27 +69,37 @@ shared_suffix(const char *const *names, size_t n, size_t pre)
     return k;
 }
 
-/* s with its middle replaced by an ellipsis, as wide as o allows (at least one code point on
- * each side); a malloc'ed copy of s when it fits. Binary search over the kept code points: the
+/* s with n code points kept around an ellipsis into tmp: half before, half after it (middle),
+ * or all before it (at the end). */
+static void
+place(const char *s, size_t len, size_t nch, size_t keep, bool middle, char *tmp)
+{
+    size_t head = hf_utf8_prefix(s, middle ? keep / 2 : keep);
+    size_t tail = middle ? len - hf_utf8_prefix(s, nch - (keep - keep / 2)) : 0;
+
+    memcpy(tmp, s, head);
+    memcpy(tmp + head, ELLIPSIS, 3);
+    memcpy(tmp + head + 3, s + len - tail, tail + 1);
+}
+
+/* s cut to fit o: its middle replaced by an ellipsis (at least one code point on each side), or
+ * its end; a malloc'ed copy of s when it fits. Binary search over the kept code points: the
  * width grows with them. */
 static char *
-cut_middle(const hf_labels_options *o, const char *s)
+cut(const hf_labels_options *o, const char *s, bool middle)
 {
-    size_t len = strlen(s), nch = hf_utf8_width(s), lo = 2, hi, best = 2;
+    size_t len = strlen(s), nch = hf_utf8_width(s), lo = middle ? 2 : 1, hi, best = lo;
     char *tmp = malloc(len + 4);
 
     if (!tmp)
         return NULL;
     memcpy(tmp, s, len + 1);
-    if (fits(o, s) || nch < 3)
+    if (fits(o, s) || nch < lo + 1)
         return tmp;
     hi = nch - 1;
     while (lo <= hi) {
-        size_t keep = (lo + hi) / 2, head = hf_utf8_prefix(s, keep / 2);
-        size_t tail = len - hf_utf8_prefix(s, nch - (keep - keep / 2));
-        memcpy(tmp, s, head);
-        memcpy(tmp + head, ELLIPSIS, 3);
-        memcpy(tmp + head + 3, s + len - tail, tail + 1);
+        size_t keep = (lo + hi) / 2;
+        place(s, len, nch, keep, middle, tmp);
         if (fits(o, tmp)) {
             best = keep;
             lo = keep + 1;
@@ -97,14 +107,20 @@ cut_middle(const hf_labels_options *o, const char *s)
             hi = keep - 1;
         }
     }
-    {
-        size_t head = hf_utf8_prefix(s, best / 2);
-        size_t tail = len - hf_utf8_prefix(s, nch - (best - best / 2));
-        memcpy(tmp, s, head);
-        memcpy(tmp + head, ELLIPSIS, 3);
-        memcpy(tmp + head + 3, s + len - tail, tail + 1);
-    }
+    place(s, len, nch, best, middle, tmp);
     return tmp;
+}
+
+static char *
+cut_middle(const hf_labels_options *o, const char *s)
+{
+    return cut(o, s, true);
+}
+
+static char *
+cut_end(const hf_labels_options *o, const char *s)
+{
+    return cut(o, s, false);
 }
 
 typedef struct ent {
@@ -143,35 +159,6 @@ sort_entries(ent *e, const hf_labels *l)
     }
     qsort(e, l->n, sizeof *e, cmp_ent);
     return 0;
-}
-
-/* s cut at its end to fit o (a trailing ellipsis); a malloc'ed copy of s when it fits. */
-static char *
-cut_end(const hf_labels_options *o, const char *s)
-{
-    size_t len = strlen(s), nch = hf_utf8_width(s), lo = 1, hi, best = 1;
-    char *tmp = malloc(len + 4);
-
-    if (!tmp)
-        return NULL;
-    memcpy(tmp, s, len + 1);
-    if (fits(o, s) || nch < 2)
-        return tmp;
-    hi = nch - 1;
-    while (lo <= hi) {
-        size_t keep = (lo + hi) / 2, head = hf_utf8_prefix(s, keep);
-        memcpy(tmp + head, ELLIPSIS, 4);
-        memcpy(tmp, s, head);
-        if (fits(o, tmp)) {
-            best = keep;
-            lo = keep + 1;
-        } else {
-            hi = keep - 1;
-        }
-    }
-    memcpy(tmp, s, hf_utf8_prefix(s, best));
-    memcpy(tmp + hf_utf8_prefix(s, best), ELLIPSIS, 4);
-    return tmp;
 }
 
 /* Step (3): every member of a run of equal texts (whose bases differ) shown from a few code

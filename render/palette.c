@@ -22,8 +22,8 @@ struct hf_palette {
     hf_rgb map_lo, map_mid, map_hi;
     size_t nchannel;
     hf_rgb channel[MAXCHAN];
-    size_t nover;      /* per-sample colours of a style file, by global sample index */
-    hf_rgb *over;      /* nover; only in palettes the caller owns */
+    size_t nover; /* per-sample colours of a style file, by global sample index */
+    hf_rgb *over; /* nover; only in palettes the caller owns */
     unsigned char *has_over;
 };
 
@@ -95,8 +95,9 @@ hf_palette_builtin(void)
     return &builtin;
 }
 
-static int
-parse_hex(const char *s, hf_rgb *c)
+/* "#rrggbb" (followed by the end or white space) into c; 0 or -1. */
+int
+hf_rgb_parse(const char *s, hf_rgb *c)
 {
     unsigned v = 0;
     int i;
@@ -125,7 +126,7 @@ apply(hf_palette *p, const char *key, const char *val)
     size_t i;
     char *end;
 
-    if (parse_hex(val, &c) < 0)
+    if (hf_rgb_parse(val, &c) < 0)
         return -1;
     for (i = 0; i < sizeof role_keys / sizeof role_keys[0]; i++)
         if (strcmp(key, role_keys[i].key) == 0) {

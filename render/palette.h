@@ -29,6 +29,8 @@ const hf_palette *hf_palette_default(int *owned, hf_error *err);
 hf_palette *hf_palette_from_env(hf_error *err);
 void hf_palette_free(hf_palette *p); /* NULL is fine; never pass the built-in */
 
+/* "#rrggbb" (then the end or white space) into c; 0, or -1 when malformed. */
+int hf_rgb_parse(const char *s, hf_rgb *c);
 /* A style file's colour for the sample of global index k; 0, or -1 on ENOMEM. */
 int hf_palette_set_sample(hf_palette *p, size_t k, hf_rgb c);
 /* The colour of an ink. Sample/series indices cycle through the qualitative list. */

@@ -399,11 +399,10 @@ static int
 stack_title(hf_scene *s, hf_panel *mp, const char *name, const hf_stack_options *opt)
 {
     const char *ex = opt->experiment, *sep = " \xc2\xb7 ";
-    char *t = hf_scene_printf(
-        s, "%s%s%s%s%s%s%s%s%s", ex ? ex : "", ex ? sep : "", name, sep,
-        opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? sep : "",
-        opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? sep : "",
-        opt->extra_label ? opt->extra_label : "");
+    char *t = hf_scene_printf(s, "%s%s%s%s%s%s%s%s%s", ex ? ex : "", ex ? sep : "", name, sep,
+                              opt->postfit ? "post-fit" : "pre-fit", opt->lumi_label ? sep : "",
+                              opt->lumi_label ? opt->lumi_label : "", opt->extra_label ? sep : "",
+                              opt->extra_label ? opt->extra_label : "");
 
     if (!t || hf_panel_set_title(s, mp, t) < 0)
         return -1;
@@ -534,8 +533,9 @@ ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_option
     if (!rv)
         return -1;
     if (hf_panel_set_axis(s, &rp->x, d->edges[0], d->edges[nb], false,
-                          !opt->edges ? "Bin index" : opt->xlabel ? opt->xlabel : "Observable") <
-            0 ||
+                          !opt->edges   ? "Bin index"
+                          : opt->xlabel ? opt->xlabel
+                                        : "Observable") < 0 ||
         hf_panel_set_axis(s, &rp->y, r0, r1, false,
                           any_data(d) ? (d->nsig ? "Data / Bkg." : "Data / Model")
                                       : "1 \xc2\xb1 \xcf\x83 / model") < 0)
@@ -546,10 +546,9 @@ ratio_panel(hf_scene *s, hf_panel *rp, const stackdata *d, const hf_stack_option
                            hf_ink_of(HF_ROLE_BAND, 0)) ||
         !hf_panel_add_rule(s, rp, false, 1.0, hf_ink_of(HF_ROLE_REF, 0), HF_DASH_DASHED))
         goto out;
-    if (opt->show_data &&
-        (ratio_arrows(s, rp, d, r0, r1, rv) < 0 ||
-         !hf_panel_add_points(s, rp, nb, d->xc, rv, NULL, NULL, d->relo, d->rehi,
-                              HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0))))
+    if (opt->show_data && (ratio_arrows(s, rp, d, r0, r1, rv) < 0 ||
+                           !hf_panel_add_points(s, rp, nb, d->xc, rv, NULL, NULL, d->relo, d->rehi,
+                                                HF_MARKER_CIRCLE, hf_ink_of(HF_ROLE_DATA, 0))))
         goto out;
     rc = 0;
 out:
@@ -578,7 +577,8 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
     if (stackdata_alloc(&d, m, m->chan_nbins[c]) == 0 && stackdata_fill(&d, y, c, opt) == 0) {
         mp = hf_scene_add_panel(s, fx0, fy0, fx1, fy0 + (fy1 - fy0) * split);
         rp = hf_scene_add_panel(s, fx0, fy0 + (fy1 - fy0) * split, fx1, fy1);
-        if (mp && rp && main_panel(s, mp, &d, m, m->chan[c]->name, opt, fx1 - fx0, H * 72 * split - 20) == 0 &&
+        if (mp && rp &&
+            main_panel(s, mp, &d, m, m->chan[c]->name, opt, fx1 - fx0, H * 72 * split - 20) == 0 &&
             ratio_panel(s, rp, &d, opt) == 0)
             rc = 0;
     }
@@ -681,8 +681,8 @@ out:
 
 /* Per-slot totals, uncertainties and data of the summary (overlaid signals taken out). */
 static int
-summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch,
-             const size_t *slot0, const hf_stack_options *opt)
+summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch, const size_t *slot0,
+             const hf_stack_options *opt)
 {
     const hf_model *m = y->m;
     size_t nb = d->nb, i, b, k, slot = 0;
@@ -753,9 +753,8 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED)))
                 goto out;
             if (gname[g][0] && (gstart > 0 || i + 1 < nch) && /* one group: the title says it */
-                !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot),
-                                   mp->y.max, gname[g], HF_HALIGN_CENTER, HF_VALIGN_TOP,
-                                   HF_TEXT_NORMAL))
+                !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot), mp->y.max,
+                                   gname[g], HF_HALIGN_CENTER, HF_VALIGN_TOP, HF_TEXT_NORMAL))
                 goto out;
             gstart = slot;
         }

@@ -163,7 +163,9 @@ worst_table(hf_scene *s, double y0, const hf_model *m, const hf_yields *pre, con
     }
     t = hf_scene_printf(s, "Worst channels by %s Poisson deviance per bin%s",
                         post ? "post-fit" : "pre-fit",
-                        nall > nw ? " (top 25)" : nall < m->nchan ? " (unblinded)" : "");
+                        nall > nw         ? " (top 25)"
+                        : nall < m->nchan ? " (unblinded)"
+                                          : "");
     if (t &&
         text_table(s, y0, y0 + 0.03 + 0.022 * (double)(nw + 1), t, nw + 1, 5, cells, a5, true) == 0)
         rc = 0;
@@ -277,8 +279,8 @@ push_all(pagelist *pl, hf_scene **pages, size_t n, hf_error *err)
     return rc;
 }
 
-#define PAGE_W HF_SCENE_DOUBLE_COLUMN
-#define PAGE_H 9.5
+#define PAGE_W        HF_SCENE_DOUBLE_COLUMN
+#define PAGE_H        9.5
 #define SUMMARY_SLOTS 40 /* region slots per summary figure */
 
 /* The stack options of every figure of the report. */
@@ -334,9 +336,11 @@ summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chan
     so.edges = NULL;
     so.xlabel = NULL;
     for (size_t i = 0; i < n; i++) { /* pre- and post-fit share one ratio range */
-        so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(pre, chans[i], so.show_data, so.blinded));
+        so.ratio_half =
+            fmax(so.ratio_half, hf_stack_ratio_half(pre, chans[i], so.show_data, so.blinded));
         if (post)
-            so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, chans[i], so.show_data, so.blinded));
+            so.ratio_half =
+                fmax(so.ratio_half, hf_stack_ratio_half(post, chans[i], so.show_data, so.blinded));
     }
     so.extra_label = opt->note_pre;
     if (hf_plot_summary_into(s, 0, 0, 1, post ? 0.5 : 0.6, pre, chans, n, title, &so, err) < 0)
@@ -545,8 +549,8 @@ region_group(builder *b, int g, bool *first, hf_error *err)
         else if (!(s = hf_scene_new(PAGE_W, PAGE_H)))
             hf_error_nomem(err);
         for (j = 0; s && !sum && j < k; j++)
-            if (channel_into(s, 0.5 * (double)j, 0.5 * (double)j + 0.5 - 0.02, m, b->pre,
-                             b->post, multi[i - n1 + j], b->opt, err) < 0) {
+            if (channel_into(s, 0.5 * (double)j, 0.5 * (double)j + 0.5 - 0.02, m, b->pre, b->post,
+                             multi[i - n1 + j], b->opt, err) < 0) {
                 hf_scene_free(s);
                 s = NULL;
             }
@@ -638,14 +642,14 @@ contents_page(const builder *b)
     cells[0] = "Section";
     cells[1] = "Page";
     for (i = 0; i < b->nsec; i++) {
-        cells[2 * i + 2] = b->sec[i].level > 0 ? hf_scene_printf(s, "    %s", b->sec[i].name)
-                                               : b->sec[i].name;
+        cells[2 * i + 2] =
+            b->sec[i].level > 0 ? hf_scene_printf(s, "    %s", b->sec[i].name) : b->sec[i].name;
         cells[2 * i + 3] = hf_scene_printf(s, "%zu", b->sec[i].page + 2);
         if (!cells[2 * i + 2] || !cells[2 * i + 3])
             goto fail;
     }
-    if (text_table(s, 0.05, 0.08 + 0.025 * (double)(b->nsec + 1), "Contents", b->nsec + 1, 2,
-                   cells, al, true) < 0)
+    if (text_table(s, 0.05, 0.08 + 0.025 * (double)(b->nsec + 1), "Contents", b->nsec + 1, 2, cells,
+                   al, true) < 0)
         goto fail;
     free(cells);
     return s;

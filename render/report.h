@@ -26,7 +26,7 @@ typedef struct hf_report_options {
                           own; NULL: none (no fit, or blinded) */
     const char *note_pre, *note_post; /* title notes of the pre- and post-fit figures ("blinded",
                                          "mu = 1 (fixed)"); NULL: none */
-    double corr_threshold;  /* 0: 0.2 */
+    double corr_threshold;            /* 0: 0.2 */
     /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
     void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);
     void *style_ctx;

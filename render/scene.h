@@ -275,11 +275,11 @@ typedef struct hf_scene {
     double width_in, height_in;
     double font_width_in; /* > 0: choose text sizes as for a figure this wide (a figure placed on
                              a larger page keeps its own); 0: width_in */
-    const char *title;   /* figure title (top line); NULL: none */
-    const char *outline; /* PDF outline (bookmark) entry for this page; NULL: none */
-    int outline_level;   /* 0 top level, 1 child of the previous level-0 entry, 2 (see hf_outline) */
+    const char *title;    /* figure title (top line); NULL: none */
+    const char *outline;  /* PDF outline (bookmark) entry for this page; NULL: none */
+    int outline_level; /* 0 top level, 1 child of the previous level-0 entry, 2 (see hf_outline) */
     size_t nmore, capmore;
-    hf_outline *more;    /* entries after `outline`, in order, on the same page */
+    hf_outline *more; /* entries after `outline`, in order, on the same page */
     size_t npanels, cappanels;
     hf_panel **panels;
 } hf_scene;

@@ -24,10 +24,10 @@ void hf_format_pm(double v, double e, int latex, char *buf, size_t len);
 
 /* The table of every channel (rows: its samples in stack order from the top, then the total and
  * the data; "blinded" instead of the count of a channel with a blinded bin, blinded: per main
- * bin, NULL: none) with pre-fit and, when post is not NULL, post-fit columns. pre or post may be NULL
- * (not both). Returns a malloc'ed NUL-terminated string, NULL with err on ENOMEM. */
-char *hf_yield_table(const hf_yields *pre, const hf_yields *post, const bool *blinded, hf_table_format f,
-                     hf_error *err);
+ * bin, NULL: none) with pre-fit and, when post is not NULL, post-fit columns. pre or post may be
+ * NULL (not both). Returns a malloc'ed NUL-terminated string, NULL with err on ENOMEM. */
+char *hf_yield_table(const hf_yields *pre, const hf_yields *post, const bool *blinded,
+                     hf_table_format f, hf_error *err);
 
 /* The same table as report pages (at most rows_per_page rows each, 0: 42), outline entry
  * "Yields" on the first. Returns *npages scenes (caller frees each and the array). */

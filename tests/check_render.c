@@ -1064,8 +1064,8 @@ check_name_set(const char *const *names, size_t n, const char *what)
             ck_assert_int_eq(hf_labels_make(&l, names, n, &o), 0);
             assert_distinct(&l, what, widths[w]);
             for (i = 0; i < n && widths[w] >= 12; i++)
-                ck_assert_msg(hf_utf8_width(l.text[i]) <= widths[w], "%s: '%s' wider than %g",
-                              what, l.text[i], widths[w]);
+                ck_assert_msg(hf_utf8_width(l.text[i]) <= widths[w], "%s: '%s' wider than %g", what,
+                              l.text[i], widths[w]);
             for (i = 0; i < n; i++)
                 ck_assert_int_eq(l.shortened[i], strcmp(l.text[i], names[i]) != 0);
             hf_labels_release(&l);
