@@ -588,6 +588,10 @@ outline_order(hf_scene *s)
         return;
     }
     all[0] = (hf_outline){s->outline, s->outline_level};
+    if (s->nmore == 0) { /* one entry: nothing to order */
+        free(all);
+        return;
+    }
     memcpy(all + 1, s->more, s->nmore * sizeof *all);
     for (i = 1; i < n; i++) /* stable by level: 0, then 1, then 2 */
         for (j = i; j > 0 && all[j - 1].level > all[j].level; j--) {
