@@ -223,14 +223,23 @@ cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const ch
         return cond_fit_done(inf, s, x, tnll, what, err, r1);
     }
     /* two starts: the warm one is capped (a warm start that needs more is in a poor place, and
-     * the second start covers it); the second is the suggested init */
+     * the second start covers it); the second is the suggested init, made when the warm one
+     * failed or the segment between the two is not convex (hf_infer_second_start) */
     hf_error ea = {0}, eb = {0};
     int ra = fit_n(m, &s->d, inf->init, inf->poi, mu, inf->cancel, 150, x, tnll, what, &ea);
     double t2 = NAN;
-    inf->nfits++;
     int rb = -1;
-    if (ea.code != HF_ECANCELED && ea.code != HF_ENOMEM)
-        rb = fit_n(m, &s->d, NULL, inf->poi, mu, inf->cancel, 1000, s->warm, &t2, what, &eb);
+    if (ea.code != HF_ECANCELED && ea.code != HF_ENOMEM) {
+        memcpy(s->warm, m->init, np * sizeof(double));
+        s->warm[inf->poi] = mu;
+        int second = ra < 0 ? 1 : hf_infer_second_start(m, &s->d, x, s->warm);
+        if (second < 0)
+            rb = -1, eb.code = HF_ENOMEM;
+        else if (second) {
+            inf->nfits++;
+            rb = fit_n(m, &s->d, NULL, inf->poi, mu, inf->cancel, 1000, s->warm, &t2, what, &eb);
+        }
+    }
     int rc = 0;
     if (rb == 0 && (ra < 0 || t2 < *tnll - 1e-9)) {
         memcpy(x, s->warm, np * sizeof(double));
@@ -242,6 +251,39 @@ cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const ch
     hf_error_release(&ea);
     hf_error_release(&eb);
     return cond_fit_done(inf, s, x, tnll, what, err, rc);
+}
+
+/* Whether a fit started at x0 could end below the minimum xmin found from another start: the
+ * NLL restricted to the segment between them, f(t), is checked for the convexity it would have
+ * with a single valley, from one gradient at x0: f(xmin) >= f(x0) + g(x0)'(xmin - x0) (the
+ * tangent at x0 lies below f; Boyd & Vandenberghe eq. 3.2). With f(x0) < f(xmin) the start is
+ * lower already. Either failing means a ridge or a second valley between the starts: 1 (make the
+ * second start); 0 when the segment is consistent with one convex valley (both starts would end
+ * in the same minimum); -1 out of memory. A start where -log L is not finite gives 0 (a fit from
+ * there fails at once). The slack 1e-6 (1 + |f|) covers the minimum's tolerance. */
+int
+hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmin, const double *x0)
+{
+    size_t np = m->npar;
+    hf_eval *ev = hf_eval_new(m);
+    double *g = malloc((np ? np : 1) * sizeof(double));
+    if (ev == NULL || g == NULL) {
+        hf_eval_free(ev);
+        free(g);
+        return -1;
+    }
+    double fmin = hf_model_nll(ev, xmin, d);
+    double f0 = hf_model_nll_grad(ev, x0, d, g);
+    double slope = 0.0;
+    for (size_t j = 0; j < np; j++)
+        slope += g[j] * (xmin[j] - x0[j]);
+    hf_eval_free(ev);
+    free(g);
+    if (!isfinite(f0) || !isfinite(fmin))
+        return isfinite(f0);
+    if (f0 < fmin)
+        return 1;
+    return slope > (fmin - f0) + 1e-6 * (1.0 + fabs(fmin)) ? 1 : 0;
 }
 
 /* After a conditional fit (status rc): when its minimum lies below the unconditional one, redo

@@ -101,6 +101,7 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
         return 0;
     double lambda = 0.0;
     for (int attempt = 0; attempt < 30; attempt++) {
+        double shift = 0.0; /* lower bound on the further damping needed (0: unknown) */
         if (c->nloc > 0) {
             if (hf_fit_schur_solve(c, H, g, inact, lambda, p, edm) == 0)
                 return lambda;
@@ -123,7 +124,7 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
             ar[r] += lambda;
             v[r++] = -g[a];
         }
-        if (hf_chol_decomp(k, A) == 0) {
+        if (hf_chol_decomp_shift(k, A, &shift) == 0) {
             hf_chol_solve(k, A, v);
             double e = 0;
             r = 0;
@@ -137,8 +138,15 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
             return lambda;
         }
     damp:
-        /* Levenberg damping: start at twice the most negative diagonal element (so that an
-         * indefinite direction gets a curvature of its own size, not a near-zero one) */
+        /* Levenberg damping: start at the largest of twice the most negative diagonal element
+         * (so that an indefinite direction gets a curvature of its own size, not a near-zero
+         * one), twice the lower bound from the pivot that failed, and a quarter of the damping
+         * the last indefinite step needed (consecutive steps far from the minimum need similar
+         * amounts); then grow by 4 or by twice the new bound. Starting from the diagonal alone
+         * took up to 12 factorisations on compressed ewkinos; on 3L resonance (Schur path, no
+         * pivot bound) the memory cut the fit's instructions by 15%. */
+        if (!(shift < INFINITY))
+            return -1;
         if (lambda == 0.0) {
             /* the scale is the median diagonal magnitude: one stiff parameter (a staterror at
              * 1e-10 has curvature ~1e10) must not set the damping of all the others */
@@ -153,10 +161,11 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
             }
             qsort(v, q, sizeof(double), cmp_double);
             double med = v[q / 2] > 0 ? v[q / 2] : 1.0;
-            lambda = 2.0 * neg + 1e-6 * med;
+            lambda = fmax(fmax(2.0 * neg + 1e-6 * med, 2.0 * shift), 0.25 * c->damp_prev);
         } else {
-            lambda *= 4.0;
+            lambda = fmax(4.0 * lambda, lambda + 2.0 * shift);
         }
+        c->damp_prev = lambda;
     }
     return -1;
 }
@@ -382,6 +391,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
     out->status = 1;
     out->message = "maximum number of iterations reached";
     c->have_cov_h = 0;
+    c->damp_prev = 0.0;
     c->edm = INFINITY;
     double edm_hist[STALL_WINDOW];
     for (int i = 0; i < STALL_WINDOW; i++)

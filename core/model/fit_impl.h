@@ -22,6 +22,7 @@ typedef struct fitctx {
     unsigned char *kinked; /* parameter with a kink at 0 (codes 0/1) */
     double *sv, *yv;       /* BFGS step and gradient change */
     double f, edm, tol;
+    double damp_prev; /* the Levenberg damping that last made H + lambda I positive definite */
     int max_iter;
     int strategy;   /* 0, 1, 2 */
     int have_cov_h; /* H is the exact Hessian at x */

@@ -79,7 +79,8 @@ tri4(double *ri, const double *const y[4], size_t j, const double s[4])
 }
 
 /* Row i of L from column j on, one column at a time (the diagonal last). -1 when the pivot is
- * not positive. */
+ * not positive; the pivot's value (the Schur complement of the leading i x i block) is then left
+ * on the diagonal. */
 static inline int
 chol_row_tail(double *a, size_t n, size_t i, size_t j)
 {
@@ -88,6 +89,7 @@ chol_row_tail(double *a, size_t n, size_t i, size_t j)
         const double *rj = a + j * n;
         double s = ri[j] - dot(ri, rj, j);
         if (i == j) {
+            ri[i] = s;
             if (!(s > 0.0))
                 return -1;
             ri[i] = sqrt(s);
@@ -99,9 +101,10 @@ chol_row_tail(double *a, size_t n, size_t i, size_t j)
 }
 
 /* Banachiewicz order, two rows at a time: rows i and i + 1 need the same finished rows j < i,
- * so their columns below i are computed together in 2 x 4 tiles; then each row's tail. */
-int
-hf_chol_decomp(size_t n, double *a)
+ * so their columns below i are computed together in 2 x 4 tiles; then each row's tail. Returns
+ * n, or the row whose pivot was not positive. */
+static size_t
+decomp(size_t n, double *a)
 {
     size_t i = 0;
     for (; i + 2 <= n; i += 2) {
@@ -115,12 +118,45 @@ hf_chol_decomp(size_t n, double *a)
             tri4(ri, y, j, s);
             tri4(rz, y, j, t);
         }
-        if (chol_row_tail(a, n, i, j) != 0 || chol_row_tail(a, n, i + 1, j) != 0)
-            return -1;
+        if (chol_row_tail(a, n, i, j) != 0)
+            return i;
+        if (chol_row_tail(a, n, i + 1, j) != 0)
+            return i + 1;
     }
     if (i < n && chol_row_tail(a, n, i, 0) != 0)
-        return -1;
-    return 0;
+        return i;
+    return n;
+}
+
+int
+hf_chol_decomp(size_t n, double *a)
+{
+    return decomp(n, a) == n ? 0 : -1;
+}
+
+/* When pivot k fails with value s = c - b'B^-1 b <= 0 (B the leading k x k block, b its column
+ * k, c = A_kk), the vector v = (-B^-1 b, 1) has v'Av = s, so the smallest eigenvalue of A is at
+ * most s / |v|^2 and A + shift I needs shift > -s / |v|^2 (the lower bound More & Sorensen 1983
+ * update their safeguard with). Row k of a holds w = L_B^-1 b, so B^-1 b = L_B^-T w: one back
+ * substitution (k^2/2 multiply-adds, done in place in row k). */
+int
+hf_chol_decomp_shift(size_t n, double *a, double *shift)
+{
+    size_t k = decomp(n, a);
+    if (k == n) {
+        *shift = 0.0;
+        return 0;
+    }
+    double *rk = a + k * n, s = rk[k];
+    for (size_t i = k; i-- > 0;) {
+        double t = rk[i];
+        for (size_t m = i + 1; m < k; m++)
+            t -= a[m * n + i] * rk[m];
+        rk[i] = t / a[i * n + i];
+    }
+    double v2 = 1.0 + dot(rk, rk, k);
+    *shift = isfinite(s) && isfinite(v2) ? -s / v2 : INFINITY;
+    return -1;
 }
 
 void
