@@ -36,7 +36,8 @@ struct hf_infer {
     bool have_cond0; /* conditional fit at POI = 0 on the data (Asimov POI=0 source, q_0) */
     double *cond0_x;
     double cond0_tnll;
-    double *x, *init; /* scratch */
+    double *x, *init, *xo; /* scratch */
+    hf_eval *ev;            /* for the NLL at candidate starts */
     size_t nfits;
 };
 
@@ -72,6 +73,8 @@ hf_infer_free(hf_infer *inf)
     free(inf->cond0_x);
     free(inf->x);
     free(inf->init);
+    free(inf->xo);
+    hf_eval_free(inf->ev);
     free(inf);
 }
 
@@ -99,7 +102,10 @@ hf_infer_new(const hf_model *m, const hf_infer_options *opt, hf_error *err)
     inf->cond0_x = calloc(m->npar, sizeof(double));
     inf->x = calloc(m->npar, sizeof(double));
     inf->init = calloc(m->npar, sizeof(double));
-    if (inf->cond0_x == NULL || inf->x == NULL || inf->init == NULL ||
+    inf->xo = calloc(m->npar, sizeof(double));
+    inf->ev = hf_eval_new(m);
+    if (inf->cond0_x == NULL || inf->x == NULL || inf->init == NULL || inf->xo == NULL ||
+        inf->ev == NULL ||
         dataset_alloc(&inf->obs, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov0, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov1, m->nbins, m->npar) < 0) {
@@ -207,13 +213,15 @@ static int cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, con
  * When it lies below the unconditional minimum, the unconditional fit is redone from there, so q
  * never rests on a poor minimum. */
 static int
-cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const char *what,
-         hf_error *err)
+cond_fit(hf_infer *inf, dataset *s, double mu, const double *alt, double *x, double *tnll,
+         const char *what, hf_error *err)
 {
     const hf_model *m = inf->m;
     size_t np = m->npar;
     memcpy(inf->init, s->free_x, np * sizeof(double));
     inf->init[inf->poi] = mu;
+    if (alt != NULL && hf_model_nll(inf->ev, alt, &s->d) < hf_model_nll(inf->ev, inf->init, &s->d))
+        memcpy(inf->init, alt, np * sizeof(double));
     bool same = true; /* the warm start is the suggested init: nothing to add */
     for (size_t j = 0; j < np && same; j++)
         same = j == (size_t)inf->poi || inf->init[j] == m->init[j];
@@ -330,7 +338,7 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
     const double *gen;
     if (mu_a == 0.0) {
         if (!inf->have_cond0) {
-            if (cond_fit(inf, &inf->obs, 0.0, inf->cond0_x, &inf->cond0_tnll,
+            if (cond_fit(inf, &inf->obs, 0.0, NULL, inf->cond0_x, &inf->cond0_tnll,
                          "conditional fit to the data", err) < 0)
                 return -1;
             inf->have_cond0 = true;
@@ -338,7 +346,8 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
         gen = inf->cond0_x;
     } else {
         double t;
-        if (cond_fit(inf, &inf->obs, mu_a, inf->x, &t, "conditional fit to the data", err) < 0)
+        if (cond_fit(inf, &inf->obs, mu_a, NULL, inf->x, &t, "conditional fit to the data",
+                     err) < 0)
             return -1;
         gen = inf->x;
     }
@@ -411,17 +420,22 @@ hf_infer_hypotest(hf_infer *inf, double mu, bool with_obs, hf_hypotest *out, hf_
         return -1;
     double tc;
     dataset *a = &inf->asimov0;
-    if (cond_fit(inf, a, mu, inf->x, &tc, "conditional fit to the Asimov data", err) < 0)
+    /* the data first: its conditional minimum is a candidate start for the Asimov one (the
+     * Asimov data come from the data's fit at POI = 0, and the nuisance parameters respond to
+     * the POI alike); the start with the lower -log L is taken (compressed ewkinos: 12 instead
+     * of 18 iterations) */
+    if (with_obs) {
+        if (cond_fit(inf, &inf->obs, mu, NULL, inf->xo, &tc, "conditional fit to the data",
+                     err) < 0)
+            return -1;
+        out->q_obs = qmu_value(ts, tc, inf->obs.free_tnll, inf->obs.muhat, mu);
+        out->has_obs = true;
+    }
+    if (cond_fit(inf, a, mu, with_obs ? inf->xo : NULL, inf->x, &tc,
+                 "conditional fit to the Asimov data", err) < 0)
         return -1;
     out->qA = qmu_value(ts, tc, a->free_tnll, a->muhat, mu);
     out->muhat = inf->obs.muhat;
-    if (with_obs) {
-        if (cond_fit(inf, &inf->obs, mu, inf->x, &tc, "conditional fit to the data", err) < 0)
-            return -1;
-        out->q_obs = qmu_value(ts, tc, inf->obs.free_tnll, inf->obs.muhat, mu);
-        out->muhat = inf->obs.muhat;
-        out->has_obs = true;
-    }
     hf_infer_asymptotic(ts, out);
     if (!with_obs) {
         out->clsb = out->clb = out->cls = NAN;
@@ -449,7 +463,7 @@ hf_infer_discovery(hf_infer *inf, hf_discovery *out, hf_error *err)
     if (ensure_free(inf, &inf->obs, NULL, "unconditional fit to the data", err) < 0)
         return -1;
     if (!inf->have_cond0) {
-        if (cond_fit(inf, &inf->obs, 0.0, inf->cond0_x, &inf->cond0_tnll,
+        if (cond_fit(inf, &inf->obs, 0.0, NULL, inf->cond0_x, &inf->cond0_tnll,
                      "conditional fit to the data", err) < 0)
             return -1;
         inf->have_cond0 = true;
@@ -460,7 +474,8 @@ hf_infer_discovery(hf_infer *inf, hf_discovery *out, hf_error *err)
         return -1;
     double tc;
     dataset *a = &inf->asimov1;
-    if (cond_fit(inf, a, 0.0, inf->x, &tc, "conditional fit to the Asimov data", err) < 0)
+    if (cond_fit(inf, a, 0.0, inf->cond0_x, inf->x, &tc, "conditional fit to the Asimov data",
+                 err) < 0)
         return -1;
     out->q0A = qmu_value(HF_TEST_Q0, tc, a->free_tnll, a->muhat, 0.0);
     out->p0_obs = gsl_cdf_ugaussian_Q(sqrt(out->q0_obs));
