@@ -1,7 +1,8 @@
 /* tests/check_linalg.c - the hand-written Cholesky against its definition: L L' = A for random
  * symmetric positive definite matrices of every size around the 2 x 4 tiles (and a fit-sized
  * one), A x = b after the solve, A A^-1 = I, -1 for matrices that are not positive
- * definite, and the shift bound from the failed pivot against the smallest eigenvalue. */
+ * definite, the shift bound from the failed pivot against the smallest eigenvalue, and rank-one
+ * updates and downdates against fresh factorisations. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -145,6 +146,46 @@ START_TEST(test_cholesky_shift_bound)
 }
 END_TEST
 
+/* Rank-one update and downdate against a fresh factorisation of A + v v' and of A - w w' (w
+ * small enough that A - w w' stays positive definite), and a downdate that cannot stay positive
+ * definite is refused. */
+START_TEST(test_cholesky_rank1)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(rng, 13);
+    for (size_t n = 1; n <= 30; n++) {
+        for (int sigma = -1; sigma <= 1; sigma += 2) {
+            double *a = random_spd(n, rng), *l = malloc(n * n * sizeof(double));
+            double *v = malloc(n * sizeof(double)), *vc = malloc(n * sizeof(double));
+            ck_assert(l != NULL && v != NULL && vc != NULL);
+            for (size_t i = 0; i < n; i++)
+                v[i] = (2 * gsl_rng_uniform(rng) - 1) * (sigma > 0 ? 2.0 : 0.5);
+            memcpy(vc, v, n * sizeof(double));
+            memcpy(l, a, n * n * sizeof(double));
+            ck_assert_int_eq(hf_chol_decomp(n, l), 0);
+            ck_assert_int_eq(hf_chol_rank1(n, l, vc, sigma), 0);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < n; j++)
+                    a[i * n + j] += sigma * v[i] * v[j];
+            ck_assert_int_eq(hf_chol_decomp(n, a), 0);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j <= i; j++)
+                    ck_assert_msg(fabs(l[i * n + j] - a[i * n + j]) < 1e-12 * (double)n,
+                                  "n %zu sigma %d: L[%zu][%zu] %g, fresh %g", n, sigma, i, j,
+                                  l[i * n + j], a[i * n + j]);
+            free(a);
+            free(l);
+            free(v);
+            free(vc);
+        }
+    }
+    double a[4] = {1.0, 0.0, 0.0, 1.0}, w[2] = {0.0, 2.0}; /* I - w w' is indefinite */
+    ck_assert_int_eq(hf_chol_decomp(2, a), 0);
+    ck_assert_int_eq(hf_chol_rank1(2, a, w, -1), -1);
+    gsl_rng_free(rng);
+}
+END_TEST
+
 Suite *
 linalg_suite(void)
 {
@@ -153,6 +194,7 @@ linalg_suite(void)
     tcase_add_test(tc, test_cholesky_reconstructs);
     tcase_add_test(tc, test_cholesky_rejects_indefinite);
     tcase_add_test(tc, test_cholesky_shift_bound);
+    tcase_add_test(tc, test_cholesky_rank1);
     suite_add_tcase(s, tc);
     return s;
 }

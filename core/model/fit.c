@@ -44,6 +44,7 @@ hf_fit_hessian_free(fitctx *c, const double *x, double *H)
 {
     size_t nf = c->nf, n = c->n;
     c->nfev++;
+    c->lok = 0;
     double f = hf_model_hessian(c->ev, x, c->d, c->Hfull);
     if (!isfinite(f))
         return -1;
@@ -54,9 +55,11 @@ hf_fit_hessian_free(fitctx *c, const double *x, double *H)
 }
 
 /* BFGS update of the Hessian approximation (Nocedal & Wright eq. 6.19) for step s and gradient
- * change y over the free parameters; skipped when the curvature condition y's > 0 fails. */
-static void
-bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
+ * change y over the free parameters; skipped (returns 0) when the curvature condition y's > 0
+ * fails. Hs receives H s; *ys and *shs the two denominators. */
+static int
+bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs, double *ys_out,
+            double *shs_out)
 {
     double ys = 0, sHs = 0;
     for (size_t a = 0; a < nf; a++) {
@@ -67,14 +70,33 @@ bfgs_update(size_t nf, double *H, const double *s, const double *y, double *Hs)
         ys += y[a] * s[a];
         sHs += s[a] * t;
     }
+    *ys_out = ys;
+    *shs_out = sHs;
     if (ys <= 1e-12 * sqrt(sHs * sHs + 1e-300) || sHs <= 0)
-        return;
+        return 0;
     for (size_t a = 0; a < nf; a++) { /* the divisions out of the inner loop */
         double ya = y[a] / ys, ha = Hs[a] / sHs;
         double *row = H + a * nf;
         for (size_t b = 0; b < nf; b++)
             row[b] += ya * y[b] - ha * Hs[b];
     }
+    return 1;
+}
+
+/* The same BFGS update on the kept factor c->L (over the parameters in c->lmask): + y y'/y's,
+ * then - Hs Hs'/s'Hs, restricted to those parameters; a failed downdate drops the factor. xt
+ * and gt are free scratch here. */
+static void
+factor_update(fitctx *c, const double *Hs, double ys, double shs)
+{
+    size_t k = 0;
+    double *u = c->xt, *w = c->gt, fy = 1.0 / sqrt(ys), fh = 1.0 / sqrt(shs);
+    for (size_t a = 0; a < c->nf; a++)
+        if (!c->lmask[a]) {
+            u[k] = c->yv[a] * fy;
+            w[k++] = Hs[a] * fh;
+        }
+    c->lok = hf_chol_rank1(k, c->L, u, 1) == 0 && hf_chol_rank1(k, c->L, w, -1) == 0;
 }
 
 static int
@@ -99,6 +121,21 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
     *edm = 0;
     if (k == 0)
         return 0;
+    if (c->lok && c->nloc == 0 && memcmp(inact, c->lmask, nf) == 0) {
+        /* the factor kept through the BFGS updates: no factorisation */
+        size_t r = 0;
+        for (size_t a = 0; a < nf; a++)
+            if (!inact[a])
+                v[r++] = -g[a];
+        hf_chol_solve(k, c->L, v);
+        r = 0;
+        for (size_t a = 0; a < nf; a++)
+            if (!inact[a]) {
+                p[a] = v[r++];
+                *edm -= 0.5 * g[a] * p[a];
+            }
+        return 0;
+    }
     double lambda = 0.0;
     for (int attempt = 0; attempt < 30; attempt++) {
         double shift = 0.0; /* lower bound on the further damping needed (0: unknown) */
@@ -125,6 +162,11 @@ newton_step(fitctx *c, const double *H, const double *g, const unsigned char *in
             v[r++] = -g[a];
         }
         if (hf_chol_decomp_shift(k, A, &shift) == 0) {
+            if (lambda == 0.0 && c->L != NULL && H == c->H) { /* keep the factor of H */
+                memcpy(c->L, A, k * k * sizeof(double));
+                memcpy(c->lmask, inact, nf);
+                c->lok = 1;
+            }
             hf_chol_solve(k, A, v);
             double e = 0;
             r = 0;
@@ -267,6 +309,8 @@ ctx_release(fitctx *c)
     free(c->gA);
     free(c->gW);
     free(c->gz);
+    free(c->L);
+    free(c->lmask);
 }
 
 static int
@@ -284,6 +328,9 @@ ctx_alloc(fitctx *c, size_t n)
     c->Hfull = malloc(nn * nn * sizeof(double));
     c->inact = calloc(nn, 1);
     c->kinked = calloc(nn, 1);
+    c->L = malloc(nn * nn * sizeof(double));
+    c->lmask = calloc(nn, 1);
+    ok &= c->L != NULL && c->lmask != NULL;
     return ok && c->H && c->Hfull && c->inact && c->kinked ? 0 : -1;
 }
 
@@ -354,10 +401,13 @@ accept_step(fitctx *c, double ft)
         c->sv[a] = c->xt[j] - c->x[j];
         c->yv[a] = c->gt[j] - c->g[j];
     }
-    bfgs_update(nf, c->H, c->sv, c->yv, c->gp);
+    double ys = 0, shs = 0;
+    int upd = bfgs_update(nf, c->H, c->sv, c->yv, c->gp, &ys, &shs);
     c->have_cov_h = 0;
     memcpy(c->x, c->xt, c->n * sizeof(double));
     memcpy(c->g, c->gt, c->n * sizeof(double));
+    if (upd && c->lok)
+        factor_update(c, c->gp, ys, shs);
     double df = c->f - ft;
     c->f = ft;
     return df;
@@ -394,6 +444,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
     out->message = "maximum number of iterations reached";
     c->have_cov_h = 0;
     c->damp_prev = 0.0;
+    c->lok = 0;
     c->edm = INFINITY;
     double edm_hist[STALL_WINDOW], edm_last = INFINITY;
     for (int i = 0; i < STALL_WINDOW; i++)

@@ -23,6 +23,11 @@ typedef struct fitctx {
     double *sv, *yv;       /* BFGS step and gradient change */
     double f, edm, tol;
     double damp_prev; /* the Levenberg damping that last made H + lambda I positive definite */
+    /* the Cholesky factor of H over the parameters not held (lmask), kept up to date through
+     * the BFGS updates (two rank-one updates instead of a factorisation); lok 0: none */
+    double *L;
+    unsigned char *lmask;
+    int lok;
     int max_iter;
     int strategy;   /* 0, 1, 2 */
     int have_cov_h; /* H is the exact Hessian at x */

@@ -159,6 +159,27 @@ hf_chol_decomp_shift(size_t n, double *a, double *shift)
     return -1;
 }
 
+/* Rank-one update and downdate of a Cholesky factor by plane rotations (hyperbolic for the
+ * downdate): Golub & Van Loan 4th ed. section 6.5.4; the column loop as in LINPACK dchud. */
+int
+hf_chol_rank1(size_t n, double *l, double *v, int sigma)
+{
+    for (size_t k = 0; k < n; k++) {
+        double lkk = l[k * n + k], xk = v[k];
+        double r2 = lkk * lkk + (double)sigma * xk * xk;
+        if (!(r2 > 0.0) || !isfinite(r2))
+            return -1;
+        double r = sqrt(r2), c = r / lkk, s = xk / lkk;
+        l[k * n + k] = r;
+        for (size_t i = k + 1; i < n; i++) {
+            double lik = (l[i * n + k] + (double)sigma * s * v[i]) / c;
+            l[i * n + k] = lik;
+            v[i] = c * v[i] - s * lik;
+        }
+    }
+    return 0;
+}
+
 void
 hf_chol_solve(size_t n, const double *l, double *b)
 {

@@ -12,6 +12,10 @@ int hf_chol_decomp(size_t n, double *a);
 /* As hf_chol_decomp; on failure *shift is a lower bound on the s for which A + s I is positive
  * definite, from the pivot that failed (0 on success, INFINITY when A is not finite). */
 int hf_chol_decomp_shift(size_t n, double *a, double *shift);
+/* The factor of L L' + sigma v v' (sigma = +1 or -1) in place of L (lower triangle), O(n^2);
+ * v is destroyed. Returns 0, or -1 when a downdate leaves the matrix not positive definite (L is
+ * then garbage). */
+int hf_chol_rank1(size_t n, double *l, double *v, int sigma);
 /* Solve L L' x = b in place (b becomes x), with the factor from hf_chol_decomp. */
 void hf_chol_solve(size_t n, const double *l, double *b);
 /* The inverse of A from its factor: full symmetric n x n into inv. */
