@@ -611,7 +611,7 @@ random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
         stage_out o = {2, "-log L is not finite at the random start"};
         if (isfinite(c->f)) {
             if (newton_stage(c, &o, err) < 0 ||
-                (o.status != 0 && c->nf <= HF_FIT_TRUST_MAX && hf_fit_trust(c, 0, &o, err) < 0))
+                (o.status != 0 && hf_fit_trust(c, 0, &o, err) < 0))
                 return -1;
             consider(c, b, &o, HF_FIT_RANDOM);
         }

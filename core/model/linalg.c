@@ -139,6 +139,19 @@ hf_chol_decomp(size_t n, double *a)
  * most s / |v|^2 and A + shift I needs shift > -s / |v|^2 (the lower bound More & Sorensen 1983
  * update their safeguard with). Row k of a holds w = L_B^-1 b, so B^-1 b = L_B^-T w: one back
  * substitution (k^2/2 multiply-adds, done in place in row k). */
+static double
+failed_pivot(size_t n, double *a, size_t k)
+{
+    double *rk = a + k * n, s = rk[k];
+    for (size_t i = k; i-- > 0;) {
+        double t = rk[i];
+        for (size_t m = i + 1; m < k; m++)
+            t -= a[m * n + i] * rk[m];
+        rk[i] = t / a[i * n + i];
+    }
+    return s;
+}
+
 int
 hf_chol_decomp_shift(size_t n, double *a, double *shift)
 {
@@ -147,15 +160,24 @@ hf_chol_decomp_shift(size_t n, double *a, double *shift)
         *shift = 0.0;
         return 0;
     }
-    double *rk = a + k * n, s = rk[k];
-    for (size_t i = k; i-- > 0;) {
-        double t = rk[i];
-        for (size_t m = i + 1; m < k; m++)
-            t -= a[m * n + i] * rk[m];
-        rk[i] = t / a[i * n + i];
-    }
-    double v2 = 1.0 + dot(rk, rk, k);
+    double s = failed_pivot(n, a, k), v2 = 1.0 + dot(a + k * n, a + k * n, k);
     *shift = isfinite(s) && isfinite(v2) ? -s / v2 : INFINITY;
+    return -1;
+}
+
+/* The same vector v = (-B^-1 b, 1, 0, ...) as a direction: v'Av = s <= 0. */
+int
+hf_chol_decomp_dir(size_t n, double *a, double *v, double *curv)
+{
+    size_t k = decomp(n, a);
+    if (k == n)
+        return 0;
+    double s = failed_pivot(n, a, k);
+    const double *rk = a + k * n;
+    for (size_t i = 0; i < n; i++)
+        v[i] = i < k ? -rk[i] : i == k ? 1.0 : 0.0;
+    double v2 = 1.0 + dot(rk, rk, k);
+    *curv = isfinite(s) && isfinite(v2) ? s / v2 : -INFINITY;
     return -1;
 }
 
