@@ -32,6 +32,15 @@ for key in strategy stage stage_reached restarts stages flat_directions eigenval
 done
 tr -d '\n\t' <"$tmp/fit.json" | grep -q '"converged":true' || fail "fit --json: not converged"
 
+# 2b. constraints names the same flat direction, in text and in its JSON's fit block
+"$HF" constraints -q "$WS" >"$tmp/con.txt"; rc=$?
+[ $rc -eq 0 ] || fail "constraints: exit $rc"
+grep '^flat direction:' "$tmp/con.txt" | grep 'eff_A' | grep 'eff_D' | grep 'mu_SR' |
+    grep -q 'determined only in combination' || fail "constraints: the ABCD flat direction is not named"
+"$HF" constraints -q --json "$WS" | tr -d '\n\t ' >"$tmp/con.json"
+grep -q '"fit":{[^}]*"flat_directions":\[{"parameters":\[[^]]*"eff_A"' "$tmp/con.json" ||
+    fail "constraints --json: no flat direction with eff_A in the fit block"
+
 # 3. forced failure: one iteration per stage
 "$HF" fit -q --max-iter 1 "$WS" >"$tmp/bad.txt"; rc=$?
 [ $rc -eq 1 ] || fail "fit --max-iter 1: exit $rc, expected 1"
