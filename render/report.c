@@ -253,10 +253,29 @@ push_all(pagelist *pl, hf_scene **pages, size_t n, hf_error *err)
     return rc;
 }
 
+/* A fit that did not converge: one red line in the strip [x0, x1] x [y0, y0 + 0.03] of a page,
+ * at its right end or its left, saying that what the page shows has no uncertainties. */
+static int
+no_errors_note(hf_scene *s, double x0, double x1, double y0, bool right, const char *text)
+{
+    hf_panel *p = hf_scene_add_panel(s, x0, y0, x1, y0 + 0.03);
+    if (!p)
+        return -1;
+    p->frame = false;
+    p->x.hidden = p->y.hidden = true;
+    hf_item *it = hf_panel_add_text(s, p, HF_COORD_AXES, right ? 1.0 : 0.0, 0.5, text,
+                                    right ? HF_HALIGN_RIGHT : HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                                    HF_TEXT_SMALL);
+    if (!it)
+        return -1;
+    it->ink = hf_ink_of(HF_ROLE_ACCENT, 3);
+    return 0;
+}
+
 /* Channel c: pre-fit left, post-fit right, one ratio range for both. NULL with err. */
 static hf_scene *
 channel_page(const hf_model *m, const hf_yields *pre, const hf_yields *post, size_t c,
-             const hf_report_options *opt, hf_error *err)
+             const hf_report_options *opt, bool failed, hf_error *err)
 {
     hf_stack_options so;
     hf_scene *s = hf_scene_new(HF_SCENE_DOUBLE_COLUMN, 3.9);
@@ -279,13 +298,21 @@ channel_page(const hf_model *m, const hf_yields *pre, const hf_yields *post, siz
     so.postfit = true;
     if (post && hf_plot_stack_into(s, 0.5, 0, 1, 1, post, c, &so, err) < 0)
         goto fail;
+    /* on the post-fit half's axis-label line, left of the label (the titles fill the top) */
+    if (post && failed &&
+        no_errors_note(s, 0.54, 0.86, 0.93, false,
+                       "Fit not converged: no errors shown.") < 0) {
+        hf_error_nomem(err);
+        goto fail;
+    }
     return s;
 fail:
     hf_scene_free(s);
     return NULL;
 }
 
-/* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. */
+/* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. A
+ * fit that did not converge gets its pulls without error bars (errors NaN) and the note. */
 static int
 fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
           hf_error *err)
@@ -294,9 +321,25 @@ fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_re
     hf_corr_options cop;
     hf_scene **pages, *s;
     size_t n;
+    hf_fit_result nf = *fit;
 
     po.group = true;
-    pages = hf_plot_pulls(m, fit, &po, &n, err);
+    if (!fit->converged) {
+        nf.err = malloc((m->npar ? m->npar : 1) * sizeof(double));
+        if (!nf.err)
+            return hf_error_nomem(err);
+        for (size_t j = 0; j < m->npar; j++)
+            nf.err[j] = NAN;
+    }
+    pages = hf_plot_pulls(m, &nf, &po, &n, err);
+    if (nf.err != fit->err)
+        free(nf.err);
+    for (size_t i = 0; pages && !fit->converged && i < n; i++)
+        if (no_errors_note(pages[i], 0.0, 1.0, 0.0, true,
+                           "The fit did not converge: errors are not available.") < 0) {
+            hf_report_pages_free(pages, n);
+            return hf_error_nomem(err);
+        }
     if (pages && push_all(pl, pages, n, err) < 0)
         return -1;
     if (!pages && err->code == HF_ENOMEM)
@@ -326,7 +369,7 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
     if (push(pl, s, err) < 0)
         return -1;
     for (c = 0; c < m->nchan; c++)
-        if (push(pl, channel_page(m, pre, post, c, opt, err), err) < 0)
+        if (push(pl, channel_page(m, pre, post, c, opt, fit && !fit->converged, err), err) < 0)
             return -1;
     if (fit && fit_pages(pl, m, fit, opt, err) < 0)
         return -1;
@@ -348,9 +391,14 @@ hf_report_pages(const hf_model *m, const hf_fit_result *fit, const hf_report_opt
         opt = &dflt;
     if (fit && !fit->cov)
         fit = NULL;
+    /* a fit that did not converge has no uncertainties: its post-fit band is left empty */
+    double *zero = fit && !fit->converged ? calloc(m->npar * m->npar + 1, sizeof(double)) : NULL;
     pre = hf_yields_compute(m, m->init, NULL, err);
-    if (pre && (!fit || (post = hf_yields_compute(m, fit->x, fit->cov, err))))
+    if (fit && !fit->converged && !zero)
+        hf_error_nomem(err);
+    else if (pre && (!fit || (post = hf_yields_compute(m, fit->x, zero ? zero : fit->cov, err))))
         rc = build_pages(&pl, m, fit, pre, post, opt, err);
+    free(zero);
     hf_yields_free(pre);
     hf_yields_free(post);
     if (rc < 0) {

@@ -65,6 +65,12 @@ if command -v pdftotext >/dev/null 2>&1; then
     grep -q 'The fit did not converge' "$tmp/r.txt" || fail "report: the summary does not say the fit failed"
     grep -q 'Uncertainties are not available' "$tmp/r.txt" || fail "report: summary shows uncertainties"
     grep -q 'n/a' "$tmp/r.txt" || fail "report: the POI error is not n/a"
+    # the pulls pages and the post-fit halves of the channel pages say it too
+    pdftotext "$tmp/r.pdf" "$tmp/all.txt"
+    np=$(grep -c 'The fit did not converge: errors are' "$tmp/all.txt")
+    [ "$np" -ge 1 ] || fail "report: the pulls pages do not say the errors are not available"
+    grep -q 'Fit not converged: no errors shown' "$tmp/all.txt" ||
+        fail "report: the post-fit pages do not say their errors are not shown"
 fi
 "$HF" report -q --max-iter 1 --json "$WS" -o "$tmp/r2.pdf" >"$tmp/r.json" 2>/dev/null
 tr -d '\n\t' <"$tmp/r.json" | grep -q '"fit_converged":false' || fail "report --json: fit_converged"
