@@ -145,6 +145,7 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_con
     cJSON_AddBoolToObject(f, "converged", fit->converged);
     cJSON_AddNumberToObject(f, "status", fit->status);
     cJSON_AddNumberToObject(f, "twice_nll", fit->twice_nll);
+    hf_cli_json_flat(f, m, fit);
     cJSON *pars = cJSON_AddArrayToObject(doc, "parameters");
     cJSON *over = cJSON_AddArrayToObject(doc, "over_constrained");
     for (size_t i = 0; i < c->n; i++) {
@@ -195,8 +196,10 @@ static void
 print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c, bool all,
            bool expected)
 {
-    printf("fit%s: %s, 2NLL = %.4f\n\n", expected ? " to the Asimov data (expected)" : "",
+    printf("fit%s: %s, 2NLL = %.4f\n", expected ? " to the Asimov data (expected)" : "",
            fit->converged ? "converged" : "NOT converged", fit->twice_nll);
+    hf_cli_print_flat(stdout, m, fit); /* widths along these are set by their combination */
+    printf("\n");
     printf("%-36s %8s %8s %8s %6s %6s %6s  %s\n", "parameter", "pull", "post/pre", "cond/pre",
            "prior", "1st", "curv", "flags");
     size_t shown = 0;

@@ -219,6 +219,17 @@ bkg_fit_s() {
     tr -d '\n' <"$REF/bkgonly/reference.json" | sed 's/  */ /g' | sed "s/.*\"$1\"//" |
         grep -o '"fit_seconds": *[-0-9.eE+]*' | head -1 | sed 's/.*: *//'
 }
+# cpu_ms COMMAND...: the process's CPU time (perf task-clock), median of 3; empty without perf.
+# On a machine shared with other jobs wall times stretch, CPU time much less.
+cpu_ms() {
+    command -v perf >/dev/null 2>&1 || return 0
+    ts=""
+    for rep in 1 2 3; do
+        t=$(perf stat -x, -e task-clock "$BIN" "$@" 2>&1 >/dev/null | grep task-clock | cut -d, -f1)
+        ts="$ts $t"
+    done
+    echo $ts | tr ' ' '\n' | sort -g | sed -n 2p
+}
 fit_line() { # NAME TARGET_MS PYHF_S COMMAND...
     name=$1 target=$2 py=$3
     shift 3
@@ -227,8 +238,10 @@ fit_line() { # NAME TARGET_MS PYHF_S COMMAND...
         failed "$name"
         return
     fi
-    awk -v n="$name" -v ms="$ms" -v t="$target" -v p="$py" 'BEGIN {
+    cpu=$(cpu_ms "$@")
+    awk -v n="$name" -v ms="$ms" -v t="$target" -v p="$py" -v cpu="$cpu" 'BEGIN {
         printf "%s: %d ms whole process", n, ms
+        if (cpu != "") printf " (CPU %.1f ms)", cpu
         if (t != "-") printf " (target <= %s ms)", t
         if (p != "") printf ", pyhf %.1f s (%.0fx)", p, 1e3 * p / (ms > 0 ? ms : 1)
         printf "\n" }'

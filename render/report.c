@@ -298,10 +298,41 @@ report_stack_options(const hf_report_options *opt, size_t c, hf_stack_options *s
         so->lumi_label = opt->lumi_label;
 }
 
+/* A fit that did not converge: one red line in the strip [x0, x1] x [y0, y0 + 0.03] of a page,
+ * at its right end or its left, saying that what the page shows has no uncertainties. */
+static int
+no_errors_note(hf_scene *s, double x0, double x1, double y0, bool right, const char *text)
+{
+    hf_panel *p = hf_scene_add_panel(s, x0, y0, x1, y0 + 0.03);
+    if (!p)
+        return -1;
+    p->frame = false;
+    p->x.hidden = p->y.hidden = true;
+    hf_item *it = hf_panel_add_text(s, p, HF_COORD_AXES, right ? 1.0 : 0.0, 0.5, text,
+                                    right ? HF_HALIGN_RIGHT : HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                                    HF_TEXT_SMALL);
+    if (!it)
+        return -1;
+    it->ink = hf_ink_of(HF_ROLE_ACCENT, 3);
+    return 0;
+}
+
+/* The note of a post-fit figure in the strip [x0, x1] x [y0, y1] of a page when the fit did not
+ * converge: on its axis-label line, left of the label (the titles fill the top). */
+static int
+postfit_failed_note(hf_scene *s, double x0, double x1, double y0, double y1, hf_error *err)
+{
+    if (no_errors_note(s, x0 + 0.08 * (x1 - x0), x0 + 0.72 * (x1 - x0), y0 + 0.93 * (y1 - y0),
+                       false, "Fit not converged: no errors shown.") < 0)
+        return hf_error_nomem(err);
+    return 0;
+}
+
 /* Channel c in [y0, y1] of page s: pre-fit left, post-fit right, one ratio range for both. */
 static int
 channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yields *pre,
-             const hf_yields *post, size_t c, const hf_report_options *opt, hf_error *err)
+             const hf_yields *post, size_t c, const hf_report_options *opt, bool failed,
+             hf_error *err)
 {
     hf_stack_options so;
 
@@ -317,13 +348,15 @@ channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yiel
     so.extra_label = opt->note_post;
     if (post && hf_plot_stack_into(s, 0.5, y0, 1, y1, post, c, &so, err) < 0)
         return -1;
+    if (post && failed && postfit_failed_note(s, 0.5, 1, y0, y1, err) < 0)
+        return -1;
     return hf_scene_add_outline(s, m->chan[c]->name, 2) < 0 ? hf_error_nomem(err) : 0;
 }
 
 /* A summary page: channels chans[0..n) pre-fit on top, post-fit under it. */
 static hf_scene *
 summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chans, size_t n,
-                 const char *title, const hf_report_options *opt, hf_error *err)
+                 const char *title, const hf_report_options *opt, bool failed, hf_error *err)
 {
     hf_scene *s = hf_scene_new(PAGE_W, PAGE_H);
     hf_stack_options so;
@@ -349,6 +382,8 @@ summary_fig_page(const hf_yields *pre, const hf_yields *post, const size_t *chan
     so.extra_label = opt->note_post;
     if (post && hf_plot_summary_into(s, 0, 0.5, 1, 1, post, chans, n, title, &so, err) < 0)
         goto fail;
+    if (post && failed && postfit_failed_note(s, 0, 1, 0.5, 1, err) < 0)
+        goto fail;
     return s;
 fail:
     hf_scene_free(s);
@@ -366,7 +401,8 @@ summary_chunk(const hf_model *m, const size_t *chans, size_t n)
     return k;
 }
 
-/* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. */
+/* The pulls (a builder failure other than ENOMEM leaves them out) and the correlation page. A
+ * fit that did not converge gets its pulls without error bars (errors NaN) and the note. */
 static int
 fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
           hf_error *err)
@@ -376,8 +412,24 @@ fit_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_re
     hf_scene **pages, *s;
     size_t n;
 
+    hf_fit_result nf = *fit;
     po.group = true;
-    pages = hf_plot_pulls(m, fit, &po, &n, err);
+    if (!fit->converged) {
+        nf.err = malloc((m->npar ? m->npar : 1) * sizeof(double));
+        if (!nf.err)
+            return hf_error_nomem(err);
+        for (size_t j = 0; j < m->npar; j++)
+            nf.err[j] = NAN;
+    }
+    pages = hf_plot_pulls(m, &nf, &po, &n, err);
+    if (nf.err != fit->err)
+        free(nf.err);
+    for (size_t i = 0; pages && !fit->converged && i < n; i++)
+        if (no_errors_note(pages[i], 0.0, 1.0, 0.0, true,
+                           "The fit did not converge: errors are not available.") < 0) {
+            hf_report_pages_free(pages, n);
+            return hf_error_nomem(err);
+        }
     if (pages && push_all(pl, pages, n, err) < 0)
         return -1;
     if (!pages && err->code == HF_ENOMEM)
@@ -478,6 +530,7 @@ typedef struct builder {
     const hf_model *m;
     const hf_yields *pre, *post;
     const hf_report_options *opt;
+    bool failed; /* the fit did not converge: post-fit figures without uncertainties */
 } builder;
 
 static void
@@ -502,7 +555,8 @@ all_regions(builder *b, hf_error *err)
     for (i = 0; i < n && rc == 0; i += k) {
         hf_scene *s;
         k = summary_chunk(m, order + i, n - i);
-        s = summary_fig_page(b->pre, b->post, order + i, k, "All regions", b->opt, err);
+        s = summary_fig_page(b->pre, b->post, order + i, k, "All regions", b->opt, b->failed,
+                             err);
         if (s && i == 0 && hf_scene_set_outline(s, "All regions", 0) < 0) {
             hf_scene_free(s);
             s = NULL;
@@ -545,12 +599,12 @@ region_group(builder *b, int g, bool *first, hf_error *err)
         size_t j;
         k = sum ? summary_chunk(m, one + i, n1 - i) : (n1 + nm - i >= 2 ? 2 : 1);
         if (sum)
-            s = summary_fig_page(b->pre, b->post, one + i, k, gname[g], b->opt, err);
+            s = summary_fig_page(b->pre, b->post, one + i, k, gname[g], b->opt, b->failed, err);
         else if (!(s = hf_scene_new(PAGE_W, PAGE_H)))
             hf_error_nomem(err);
         for (j = 0; s && !sum && j < k; j++)
             if (channel_into(s, 0.5 * (double)j, 0.5 * (double)j + 0.5 - 0.02, m, b->pre, b->post,
-                             multi[i - n1 + j], b->opt, err) < 0) {
+                             multi[i - n1 + j], b->opt, b->failed, err) < 0) {
                 hf_scene_free(s);
                 s = NULL;
             }
@@ -667,7 +721,7 @@ static int
 build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
             const hf_yields *post, const hf_report_options *opt, hf_error *err)
 {
-    builder b = {{NULL, 0, 0}, {{0}}, 0, m, pre, post, opt};
+    builder b = {{NULL, 0, 0}, {{0}}, 0, m, pre, post, opt, fit && !fit->converged};
     hf_scene **pages, *s = summary_page(m, fit, pre, post, opt);
     size_t n, i;
     bool first = true;
@@ -734,8 +788,13 @@ hf_report_pages(const hf_model *m, const hf_fit_result *fit, const hf_report_opt
     if (fit && !fit->cov)
         fit = NULL;
     pre = hf_yields_compute(m, m->init, NULL, err);
-    if (pre && (!fit || (post = hf_yields_compute(m, fit->x, fit->cov, err))))
+    /* a fit that did not converge has no uncertainties: its post-fit band is left empty */
+    double *zero = fit && !fit->converged ? calloc(m->npar * m->npar + 1, sizeof(double)) : NULL;
+    if (fit && !fit->converged && !zero)
+        hf_error_nomem(err);
+    else if (pre && (!fit || (post = hf_yields_compute(m, fit->x, zero ? zero : fit->cov, err))))
         rc = build_pages(&pl, m, fit, pre, post, opt, err);
+    free(zero);
     hf_yields_free(pre);
     hf_yields_free(post);
     if (rc < 0) {

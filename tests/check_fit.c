@@ -2,7 +2,7 @@
  * degenerate pair of normfactors (converges, the pair is named, the minimum is the one of the
  * model with their product as one parameter), two valleys (strategy 2 finds the lower one, the
  * one a start in its basin finds), a forced failure (the result says so, at its last point), and
- * the trust region leaving a saddle with zero gradient; exact Poisson terms; the covariance by
+ * the trust region leaving a saddle with zero gradient (also above 300 free parameters); exact Poisson terms; the covariance by
  * blocks against a dense inverse. */
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -205,6 +205,60 @@ START_TEST(test_saddle)
 }
 END_TEST
 
+/* The same saddle beside 320 well-behaved parameters (one normsys per extra channel): above
+ * HF_FIT_TRUST_MAX free parameters the trust region steps without an eigen-decomposition (dogleg,
+ * or along the negative curvature of the failed Cholesky pivot) and must leave the saddle itself,
+ * before any random start. */
+START_TEST(test_saddle_large)
+{
+    enum { NEXTRA = 320 };
+    size_t cap = 4096 + NEXTRA * 400, len = 0;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "{\"channels\":[{\"name\":\"SR\",\"samples\":["
+                            "{\"name\":\"bkg\",\"data\":[100],\"modifiers\":["
+                            "{\"name\":\"alpha\",\"type\":\"normsys\","
+                            "\"data\":{\"hi\":1.5,\"lo\":1.5}},"
+                            "{\"name\":\"mu\",\"type\":\"normfactor\",\"data\":null}]}]}");
+    for (int i = 0; i < NEXTRA; i++)
+        len += (size_t)snprintf(buf + len, cap - len,
+                                ",{\"name\":\"C%d\",\"samples\":[{\"name\":\"b\",\"data\":[50],"
+                                "\"modifiers\":[{\"name\":\"n%d\",\"type\":\"normsys\","
+                                "\"data\":{\"hi\":1.1,\"lo\":0.9}}]}]}",
+                                i, i);
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "],\"observations\":[{\"name\":\"SR\",\"data\":[160]}");
+    for (int i = 0; i < NEXTRA; i++)
+        len += (size_t)snprintf(buf + len, cap - len, ",{\"name\":\"C%d\",\"data\":[%d]}", i,
+                                45 + i % 11);
+    len += (size_t)snprintf(buf + len, cap - len,
+                            "],\"measurements\":[{\"name\":\"m\",\"config\":{\"poi\":\"mu\","
+                            "\"parameters\":[{\"name\":\"mu\",\"fixed\":true,\"inits\":[1]}]}}],"
+                            "\"version\":\"1.0.0\"}");
+    ck_assert_uint_lt(len, cap);
+    synth s;
+    synth_load(&s, buf);
+    free(buf);
+    ck_assert_uint_gt(s.m->npar, 301);
+    int ia = hf_model_find_par(s.m, "alpha");
+    hf_data d = hf_model_data(s.m);
+    hf_error err = {0};
+    hf_fit_result r;
+    hf_fit_options o = {.fix_index = -1, .strategy = HF_FIT_STRATEGY(1)};
+    ck_assert_int_eq(hf_fit(s.m, &d, &o, &r, &err), 0);
+    ck_assert_msg(r.converged, "%s", r.message);
+    ck_assert(r.hesse_ok);
+    ck_assert_double_gt(fabs(r.x[ia]), 0.5);
+    ck_assert_int_eq(r.stage, HF_FIT_TRUST);
+    ck_assert_int_eq(r.restarts, 0);
+    /* the other parameters at their own minima: each channel alone, d(-log L)/dn_i = 0 */
+    ck_assert_double_lt(r.gradnorm, 1e-3);
+    hf_fit_result_release(&r);
+    synth_free(&s);
+}
+END_TEST
+
 /* One iteration per stage cannot converge: the result says so, keeps its last point, and lists
  * every stage it tried. */
 START_TEST(test_forced_failure)
@@ -341,6 +395,7 @@ fit_suite(void)
     tcase_add_test(tc, test_two_valleys);
     tcase_add_test(tc, test_random_seeded);
     tcase_add_test(tc, test_saddle);
+    tcase_add_test(tc, test_saddle_large);
     tcase_add_test(tc, test_forced_failure);
     tcase_add_test(tc, test_poisson_exact);
     tcase_add_test(tc, test_schur_covariance);

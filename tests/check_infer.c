@@ -662,6 +662,91 @@ START_TEST(test_scan_two_valleys)
 }
 END_TEST
 
+/* The conditional fit at mu from a start (NULL: the suggested init) into x; twice NLL. */
+static double
+cond_at(const hf_model *m, const hf_data *d, double mu, const double *start, double *x)
+{
+    hf_fit_options o = {.fix_index = m->poi, .fix_value = mu, .no_errors = true, .init = start};
+    hf_fit_result r;
+    hf_error err = {0};
+    ck_assert_int_eq(hf_fit(m, d, &o, &r, &err), 0);
+    ck_assert_msg(r.converged, "mu %g: %s", mu, r.message);
+    memcpy(x, r.x, m->npar * sizeof(double));
+    double t = r.twice_nll;
+    hf_fit_result_release(&r);
+    return t;
+}
+
+/* The second-start trigger (hf_infer_second_start): on the two-valley toy, following the warm
+ * start along mu (as --fast does) ends in the higher valley somewhere, and wherever the start
+ * from the suggested init ends lower, the trigger asks for it; on models with one valley it
+ * does not ask (the conditional fit at mu = 0 and 1 warm-started from the free fit). */
+START_TEST(test_second_start_trigger)
+{
+    refcase rc;
+    refcase_load(&rc, "toy_2bin_2channel_coupledhistosys", false);
+    const hf_model *m = rc.m;
+    hf_data d = hf_model_data(m);
+    size_t np = m->npar;
+    double *warm = malloc(np * sizeof(double)), *x0 = malloc(np * sizeof(double));
+    double *xi = malloc(np * sizeof(double));
+    ck_assert(warm != NULL && x0 != NULL && xi != NULL);
+    cond_at(m, &d, 0.0, NULL, warm);
+    int needed = 0;
+    for (int i = 1; i <= 12; i++) {
+        double mu = 0.25 * i;
+        memcpy(x0, warm, np * sizeof(double));
+        x0[m->poi] = mu;
+        double tw = cond_at(m, &d, mu, x0, warm);
+        double ti = cond_at(m, &d, mu, NULL, xi);
+        memcpy(x0, m->init, np * sizeof(double));
+        x0[m->poi] = mu;
+        int trig = hf_infer_second_start(m, &d, warm, x0);
+        ck_assert_int_ge(trig, 0);
+        if (ti < tw - 1e-3) {
+            needed++;
+            ck_assert_msg(trig == 1, "mu %g: the init start ends lower (%g < %g), not triggered",
+                          mu, ti, tw);
+        }
+    }
+    ck_assert_int_gt(needed, 0);
+    free(warm);
+    free(x0);
+    free(xi);
+    refcase_release(&rc);
+    static const char *const one_valley[] = {"toy_1bin_normsys", "atlas_tutorial_fullexample",
+                                             "atlas_1Lbb_simplified"};
+    for (size_t c = 0; c < sizeof(one_valley) / sizeof(one_valley[0]); c++) {
+        refcase_load(&rc, one_valley[c], false);
+        m = rc.m;
+        d = hf_model_data(m);
+        np = m->npar;
+        double *xf = malloc(np * sizeof(double)), *xc = malloc(np * sizeof(double));
+        double *s0 = malloc(np * sizeof(double));
+        ck_assert(xf != NULL && xc != NULL && s0 != NULL);
+        hf_fit_options o = {.fix_index = -1, .no_errors = true};
+        hf_fit_result r;
+        hf_error err = {0};
+        ck_assert_int_eq(hf_fit(m, &d, &o, &r, &err), 0);
+        memcpy(xf, r.x, np * sizeof(double));
+        hf_fit_result_release(&r);
+        for (int k = 0; k <= 1; k++) {
+            memcpy(s0, xf, np * sizeof(double));
+            s0[m->poi] = k;
+            cond_at(m, &d, k, s0, xc);
+            memcpy(s0, m->init, np * sizeof(double));
+            s0[m->poi] = k;
+            ck_assert_msg(hf_infer_second_start(m, &d, xc, s0) == 0, "%s mu %d: triggered",
+                          one_valley[c], k);
+        }
+        free(xf);
+        free(xc);
+        free(s0);
+        refcase_release(&rc);
+    }
+}
+END_TEST
+
 START_TEST(test_no_poi)
 {
     hf_workspace *ws;
@@ -696,6 +781,7 @@ infer_suite(void)
     tcase_add_test(tc2, test_scan_2d_profile);
     tcase_add_test(tc2, test_limit_grid_vs_brent);
     tcase_add_test(tc2, test_scan_two_valleys);
+    tcase_add_test(tc2, test_second_start_trigger);
     tcase_add_test(tc2, test_no_poi);
     suite_add_tcase(s, tc2);
     return s;

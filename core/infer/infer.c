@@ -20,7 +20,9 @@ typedef struct dataset {
     hf_data d;
     double *free_x;
     double free_tnll, muhat;
-    double *warm; /* scratch for a second start */
+    double *warm;   /* scratch for a second start */
+    double *last_x; /* the latest conditional minimum (any POI value), a candidate start */
+    bool have_last;
 } dataset;
 
 struct hf_infer {
@@ -36,7 +38,8 @@ struct hf_infer {
     bool have_cond0; /* conditional fit at POI = 0 on the data (Asimov POI=0 source, q_0) */
     double *cond0_x;
     double cond0_tnll;
-    double *x, *init; /* scratch */
+    double *x, *init, *xo, *x0; /* scratch */
+    hf_eval *ev;            /* for the NLL at candidate starts */
     size_t nfits;
 };
 
@@ -47,6 +50,7 @@ dataset_release(dataset *s)
     free(s->aux);
     free(s->free_x);
     free(s->warm);
+    free(s->last_x);
 }
 
 static int
@@ -56,9 +60,10 @@ dataset_alloc(dataset *s, size_t nbins, size_t npar)
     s->aux = calloc(npar, sizeof(double));
     s->free_x = calloc(npar, sizeof(double));
     s->warm = calloc(npar, sizeof(double));
+    s->last_x = calloc(npar, sizeof(double));
     s->d.main = s->main;
     s->d.aux = s->aux;
-    return s->main && s->aux && s->free_x && s->warm ? 0 : -1;
+    return s->main && s->aux && s->free_x && s->warm && s->last_x ? 0 : -1;
 }
 
 void
@@ -72,6 +77,9 @@ hf_infer_free(hf_infer *inf)
     free(inf->cond0_x);
     free(inf->x);
     free(inf->init);
+    free(inf->xo);
+    free(inf->x0);
+    hf_eval_free(inf->ev);
     free(inf);
 }
 
@@ -99,7 +107,11 @@ hf_infer_new(const hf_model *m, const hf_infer_options *opt, hf_error *err)
     inf->cond0_x = calloc(m->npar, sizeof(double));
     inf->x = calloc(m->npar, sizeof(double));
     inf->init = calloc(m->npar, sizeof(double));
-    if (inf->cond0_x == NULL || inf->x == NULL || inf->init == NULL ||
+    inf->xo = calloc(m->npar, sizeof(double));
+    inf->x0 = calloc(m->npar, sizeof(double));
+    inf->ev = hf_eval_new(m);
+    if (inf->cond0_x == NULL || inf->x == NULL || inf->init == NULL || inf->xo == NULL ||
+        inf->x0 == NULL || inf->ev == NULL ||
         dataset_alloc(&inf->obs, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov0, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov1, m->nbins, m->npar) < 0) {
@@ -199,6 +211,30 @@ ensure_free(hf_infer *inf, dataset *s, const double *start, const char *what, hf
 static int cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, const char *what,
                          hf_error *err, int rc);
 
+/* The warm start of a conditional fit at POI = mu into inf->init: of the unconditional minimum,
+ * the latest conditional one (both with the POI moved to mu) and alt (NULL: none), the one where
+ * -log L is lowest. In a limit search the latest conditional minimum is at a nearby POI value. */
+static void
+pick_start(hf_infer *inf, dataset *s, double mu, const double *alt)
+{
+    size_t np = inf->npar;
+    memcpy(inf->init, s->free_x, np * sizeof(double));
+    inf->init[inf->poi] = mu;
+    double best = hf_model_nll(inf->ev, inf->init, &s->d);
+    const double *cand[2] = {s->have_last ? s->last_x : NULL, alt};
+    for (int i = 0; i < 2; i++) {
+        if (cand[i] == NULL)
+            continue;
+        memcpy(inf->x0, cand[i], np * sizeof(double));
+        inf->x0[inf->poi] = mu;
+        double f = hf_model_nll(inf->ev, inf->x0, &s->d);
+        if (f < best) {
+            best = f;
+            memcpy(inf->init, inf->x0, np * sizeof(double));
+        }
+    }
+}
+
 /* Conditional fit of s at POI = mu, started from the unconditional fit of s with the POI moved
  * to mu (the warm start). Unless single_start, also from the suggested init with the POI at mu
  * (where pyhf starts every fit), keeping the lower minimum: profile likelihoods can have several
@@ -207,13 +243,12 @@ static int cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, con
  * When it lies below the unconditional minimum, the unconditional fit is redone from there, so q
  * never rests on a poor minimum. */
 static int
-cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const char *what,
-         hf_error *err)
+cond_fit(hf_infer *inf, dataset *s, double mu, const double *alt, double *x, double *tnll,
+         const char *what, hf_error *err)
 {
     const hf_model *m = inf->m;
     size_t np = m->npar;
-    memcpy(inf->init, s->free_x, np * sizeof(double));
-    inf->init[inf->poi] = mu;
+    pick_start(inf, s, mu, alt);
     bool same = true; /* the warm start is the suggested init: nothing to add */
     for (size_t j = 0; j < np && same; j++)
         same = j == (size_t)inf->poi || inf->init[j] == m->init[j];
@@ -222,26 +257,87 @@ cond_fit(hf_infer *inf, dataset *s, double mu, double *x, double *tnll, const ch
         int r1 = fit(m, &s->d, inf->init, inf->poi, mu, inf->cancel, x, tnll, what, err);
         return cond_fit_done(inf, s, x, tnll, what, err, r1);
     }
-    /* two starts: the warm one is capped (a warm start that needs more is in a poor place, and
-     * the second start covers it); the second is the suggested init */
+    /* more starts: the first is capped (a start that needs more is in a poor place, and the
+     * others cover it); each other candidate (the suggested init, the unconditional and the
+     * latest conditional minimum, alt; the POI at mu) is fitted too when the segment from the
+     * best minimum so far to it is not convex (hf_infer_second_start), the suggested init also
+     * when the first fit failed */
     hf_error ea = {0}, eb = {0};
     int ra = fit_n(m, &s->d, inf->init, inf->poi, mu, inf->cancel, 150, x, tnll, what, &ea);
-    double t2 = NAN;
-    inf->nfits++;
-    int rb = -1;
-    if (ea.code != HF_ECANCELED && ea.code != HF_ENOMEM)
-        rb = fit_n(m, &s->d, NULL, inf->poi, mu, inf->cancel, 1000, s->warm, &t2, what, &eb);
+    int ok = ra == 0;
+    for (int k = 0; k < 4 && ea.code != HF_ECANCELED && ea.code != HF_ENOMEM; k++) {
+        const double *src = k == 0   ? m->init
+                            : k == 1 ? s->free_x
+                            : k == 2 ? (s->have_last ? s->last_x : NULL)
+                                     : alt;
+        if (src == NULL)
+            continue;
+        memcpy(inf->x0, src, np * sizeof(double));
+        inf->x0[inf->poi] = mu;
+        if (memcmp(inf->x0, inf->init, np * sizeof(double)) == 0)
+            continue; /* the start already made */
+        int more = !ok ? k == 0 : hf_infer_second_start(m, &s->d, x, inf->x0);
+        if (more < 0) {
+            eb.code = HF_ENOMEM;
+            break;
+        }
+        if (!more)
+            continue;
+        double t2 = NAN;
+        inf->nfits++;
+        hf_error_release(&eb);
+        eb = (hf_error){0};
+        if (fit_n(m, &s->d, k == 0 ? NULL : inf->x0, inf->poi, mu, inf->cancel, k == 0 ? 1000 : 150,
+                  s->warm, &t2, what, &eb) == 0 &&
+            (!ok || t2 < *tnll - 1e-9)) {
+            memcpy(x, s->warm, np * sizeof(double));
+            *tnll = t2;
+            ok = 1;
+        }
+        if (eb.code == HF_ECANCELED || eb.code == HF_ENOMEM)
+            break;
+    }
     int rc = 0;
-    if (rb == 0 && (ra < 0 || t2 < *tnll - 1e-9)) {
-        memcpy(x, s->warm, np * sizeof(double));
-        *tnll = t2;
-    } else if (ra < 0 || (eb.code == HF_ECANCELED || eb.code == HF_ENOMEM)) {
+    if (!ok || eb.code == HF_ECANCELED || eb.code == HF_ENOMEM) {
         const hf_error *e = eb.code != HF_OK ? &eb : &ea;
         rc = hf_error_set(err, e->code, e->where, "%s", hf_error_msg(e));
     }
     hf_error_release(&ea);
     hf_error_release(&eb);
     return cond_fit_done(inf, s, x, tnll, what, err, rc);
+}
+
+/* Whether a fit started at x0 could end below the minimum xmin found from another start: the
+ * NLL restricted to the segment between them, f(t), is checked for the convexity it would have
+ * with a single valley, from one gradient at x0: f(xmin) >= f(x0) + g(x0)'(xmin - x0) (the
+ * tangent at x0 lies below f; Boyd & Vandenberghe eq. 3.2). With f(x0) < f(xmin) the start is
+ * lower already. Either failing means a ridge or a second valley between the starts: 1 (make the
+ * second start); 0 when the segment is consistent with one convex valley (both starts would end
+ * in the same minimum); -1 out of memory. A start where -log L is not finite gives 0 (a fit from
+ * there fails at once). The slack 1e-6 (1 + |f|) covers the minimum's tolerance. */
+int
+hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmin, const double *x0)
+{
+    size_t np = m->npar;
+    hf_eval *ev = hf_eval_new(m);
+    double *g = malloc((np ? np : 1) * sizeof(double));
+    if (ev == NULL || g == NULL) {
+        hf_eval_free(ev);
+        free(g);
+        return -1;
+    }
+    double fmin = hf_model_nll(ev, xmin, d);
+    double f0 = hf_model_nll_grad(ev, x0, d, g);
+    double slope = 0.0;
+    for (size_t j = 0; j < np; j++)
+        slope += g[j] * (xmin[j] - x0[j]);
+    hf_eval_free(ev);
+    free(g);
+    if (!isfinite(f0) || !isfinite(fmin))
+        return isfinite(f0);
+    if (f0 < fmin)
+        return 1;
+    return slope > (fmin - f0) + 1e-6 * (1.0 + fabs(fmin)) ? 1 : 0;
 }
 
 /* After a conditional fit (status rc): when its minimum lies below the unconditional one, redo
@@ -254,6 +350,8 @@ cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, const char *wh
     size_t np = m->npar;
     if (rc < 0)
         return -1;
+    memcpy(s->last_x, x, np * sizeof(double));
+    s->have_last = true;
     if (*tnll < s->free_tnll - 1e-7) {
         double t2;
         inf->nfits++;
@@ -288,7 +386,7 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
     const double *gen;
     if (mu_a == 0.0) {
         if (!inf->have_cond0) {
-            if (cond_fit(inf, &inf->obs, 0.0, inf->cond0_x, &inf->cond0_tnll,
+            if (cond_fit(inf, &inf->obs, 0.0, NULL, inf->cond0_x, &inf->cond0_tnll,
                          "conditional fit to the data", err) < 0)
                 return -1;
             inf->have_cond0 = true;
@@ -296,7 +394,8 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
         gen = inf->cond0_x;
     } else {
         double t;
-        if (cond_fit(inf, &inf->obs, mu_a, inf->x, &t, "conditional fit to the data", err) < 0)
+        if (cond_fit(inf, &inf->obs, mu_a, NULL, inf->x, &t, "conditional fit to the data",
+                     err) < 0)
             return -1;
         gen = inf->x;
     }
@@ -369,17 +468,22 @@ hf_infer_hypotest(hf_infer *inf, double mu, bool with_obs, hf_hypotest *out, hf_
         return -1;
     double tc;
     dataset *a = &inf->asimov0;
-    if (cond_fit(inf, a, mu, inf->x, &tc, "conditional fit to the Asimov data", err) < 0)
+    /* the data first: its conditional minimum is a candidate start for the Asimov one (the
+     * Asimov data come from the data's fit at POI = 0, and the nuisance parameters respond to
+     * the POI alike); the start with the lower -log L is taken (compressed ewkinos: 12 instead
+     * of 18 iterations) */
+    if (with_obs) {
+        if (cond_fit(inf, &inf->obs, mu, NULL, inf->xo, &tc, "conditional fit to the data",
+                     err) < 0)
+            return -1;
+        out->q_obs = qmu_value(ts, tc, inf->obs.free_tnll, inf->obs.muhat, mu);
+        out->has_obs = true;
+    }
+    if (cond_fit(inf, a, mu, with_obs ? inf->xo : NULL, inf->x, &tc,
+                 "conditional fit to the Asimov data", err) < 0)
         return -1;
     out->qA = qmu_value(ts, tc, a->free_tnll, a->muhat, mu);
     out->muhat = inf->obs.muhat;
-    if (with_obs) {
-        if (cond_fit(inf, &inf->obs, mu, inf->x, &tc, "conditional fit to the data", err) < 0)
-            return -1;
-        out->q_obs = qmu_value(ts, tc, inf->obs.free_tnll, inf->obs.muhat, mu);
-        out->muhat = inf->obs.muhat;
-        out->has_obs = true;
-    }
     hf_infer_asymptotic(ts, out);
     if (!with_obs) {
         out->clsb = out->clb = out->cls = NAN;
@@ -407,7 +511,7 @@ hf_infer_discovery(hf_infer *inf, hf_discovery *out, hf_error *err)
     if (ensure_free(inf, &inf->obs, NULL, "unconditional fit to the data", err) < 0)
         return -1;
     if (!inf->have_cond0) {
-        if (cond_fit(inf, &inf->obs, 0.0, inf->cond0_x, &inf->cond0_tnll,
+        if (cond_fit(inf, &inf->obs, 0.0, NULL, inf->cond0_x, &inf->cond0_tnll,
                      "conditional fit to the data", err) < 0)
             return -1;
         inf->have_cond0 = true;
@@ -418,7 +522,8 @@ hf_infer_discovery(hf_infer *inf, hf_discovery *out, hf_error *err)
         return -1;
     double tc;
     dataset *a = &inf->asimov1;
-    if (cond_fit(inf, a, 0.0, inf->x, &tc, "conditional fit to the Asimov data", err) < 0)
+    if (cond_fit(inf, a, 0.0, inf->cond0_x, inf->x, &tc, "conditional fit to the Asimov data",
+                 err) < 0)
         return -1;
     out->q0A = qmu_value(HF_TEST_Q0, tc, a->free_tnll, a->muhat, 0.0);
     out->p0_obs = gsl_cdf_ugaussian_Q(sqrt(out->q0_obs));

@@ -73,6 +73,12 @@ size_t hf_infer_nfits(const hf_infer *inf);
 int hf_infer_qmu(const hf_model *m, const hf_data *d, double mu, hf_teststat ts, const double *init,
                  atomic_int *cancel, double *q, double *muhat, double *free_x, hf_error *err);
 
+/* Whether a second fit from x0 is worth making after one from another start ended at xmin (both
+ * with the same parameters fixed): 1 when the NLL on the segment between them is not convex as
+ * one valley would make it (f(x0) below f(xmin), or the tangent at x0 above f(xmin)), 0 when it
+ * is, -1 out of memory. One NLL and one gradient evaluation. */
+int hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmin, const double *x0);
+
 /* Asymptotic p-values from the test statistics (pyhf AsymptoticCalculator): fills clsb, clb,
  * cls, the expected arrays and ts of h from h->q_obs and h->qA. */
 void hf_infer_asymptotic(hf_teststat ts, hf_hypotest *h);

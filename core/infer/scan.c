@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/infer/infer.h"
 #include "core/model/fit.h"
 
 typedef struct sctx {
@@ -86,21 +87,25 @@ chunk(void *arg)
             start[o->par] = r->x[i];
             if (r->n2)
                 start[o->par2] = y;
-            /* the warm start, and unless single_start the suggested init too: a profile can
-             * have two valleys, and following one branch along the grid misses the other
-             * (see infer.c) */
+            /* the warm start, and unless single_start the suggested init too when the segment
+             * between the two is not convex: a profile can have two valleys, and following one
+             * branch along the grid misses the other (see infer.c, hf_infer_second_start) */
             bool oka = false, okb = false;
             double ta = NAN, tb = NAN;
             if (point_fit(c, start, r->x[i], o->single_start ? 1000 : 150, &oka, &ta, xa) < 0)
                 break;
-            if (!o->single_start || !oka) {
-                memcpy(init2, m->init, np * sizeof(double));
-                init2[o->par] = r->x[i];
-                if (r->n2)
-                    init2[o->par2] = y;
-                if (point_fit(c, init2, r->x[i], 1000, &okb, &tb, xb) < 0)
-                    break;
+            memcpy(init2, m->init, np * sizeof(double));
+            init2[o->par] = r->x[i];
+            if (r->n2)
+                init2[o->par2] = y;
+            int second = !oka ? 1 : o->single_start ? 0 : hf_infer_second_start(m, c->d, xa, init2);
+            if (second < 0) {
+                hf_error_nomem(&c->err);
+                c->failed = 1;
+                break;
             }
+            if (second && point_fit(c, init2, r->x[i], 1000, &okb, &tb, xb) < 0)
+                break;
             bool useb = okb && (!oka || tb < ta);
             r->ok[k] = oka || okb;
             c->tnll[k] = useb ? tb : ta;

@@ -22,6 +22,12 @@ typedef struct fitctx {
     unsigned char *kinked; /* parameter with a kink at 0 (codes 0/1) */
     double *sv, *yv;       /* BFGS step and gradient change */
     double f, edm, tol;
+    double damp_prev; /* the Levenberg damping that last made H + lambda I positive definite */
+    /* the Cholesky factor of H over the parameters not held (lmask), kept up to date through
+     * the BFGS updates (two rank-one updates instead of a factorisation); lok 0: none */
+    double *L;
+    unsigned char *lmask;
+    int lok;
     int max_iter;
     int strategy;   /* 0, 1, 2 */
     int have_cov_h; /* H is the exact Hessian at x */
@@ -48,11 +54,14 @@ int hf_fit_hessian_free(fitctx *c, const double *x, double *H);
 void hf_fit_active_set(fitctx *c);
 double hf_fit_clamp(double v, double lo, double hi);
 /* The trust region's eigen-decomposition per step is affordable up to this many free parameters;
- * above, the stage is skipped (reported as such) and the random starts follow. */
+ * above, its step is a dogleg, or a step along the negative curvature the failed pivot of a
+ * Cholesky factorisation finds (fit_trust.c). */
+#ifndef HF_FIT_TRUST_MAX
 #define HF_FIT_TRUST_MAX 300
+#endif
 
 /* Trust-region iterations from c->x (exact Hessian, More-Sorensen step through the eigen-
- * decomposition), in variables scaled by the Hessian's diagonal: its running maximum (More's
+ * decomposition, or the large models' step), in variables scaled by the Hessian's diagonal: its running maximum (More's
  * choice), or with rescale its value at each iterate. Returns 0 (out filled) or -1 (err:
  * memory, cancellation). */
 int hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err);

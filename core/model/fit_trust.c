@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model/linalg.h"
+
 int
 hf_fit_eigen(size_t k, double *a, double *lam, double *q)
 {
@@ -90,6 +92,7 @@ typedef struct trwork {
     size_t *idx; /* free-parameter positions of the k not held */
     double *D;   /* nf scales */
     double *lam, *q, *gq, *cf, *s;
+    double *big; /* large models: the Cauchy point (in q's memory) */
 } trwork;
 
 static void
@@ -104,8 +107,8 @@ trwork_free(trwork *w)
     free(w->s);
 }
 
-/* Scaled, reduced Hessian into c->Hfull (k x k) and its eigen-decomposition; gq = Q' D^-1 g. */
-static int
+/* Scaled, reduced Hessian into c->Hfull (k x k) and gq = D^-1 g. */
+static void
 tr_model(fitctx *c, trwork *w, int rescale)
 {
     size_t nf = c->nf, k = 0;
@@ -119,8 +122,6 @@ tr_model(fitctx *c, trwork *w, int rescale)
         w->idx[k++] = a;
     }
     w->k = k;
-    if (k == 0)
-        return 0;
     double *A = c->Hfull;
     for (size_t r = 0; r < k; r++) {
         size_t a = w->idx[r];
@@ -129,12 +130,22 @@ tr_model(fitctx *c, trwork *w, int rescale)
             A[r * k + t] = c->H[a * nf + b] / (w->D[a] * w->D[b]);
         }
     }
-    if (hf_fit_eigen(k, A, w->lam, w->q) < 0)
+    for (size_t r = 0; r < k; r++)
+        w->gq[r] = c->gf[w->idx[r]] / w->D[w->idx[r]];
+}
+
+/* The eigen-decomposition of the scaled Hessian (destroys c->Hfull); gq becomes Q' D^-1 g. */
+static int
+tr_eigen(fitctx *c, trwork *w)
+{
+    size_t k = w->k;
+    if (hf_fit_eigen(k, c->Hfull, w->lam, w->q) < 0)
         return -1;
+    memcpy(w->cf, w->gq, k * sizeof(double));
     for (size_t i = 0; i < k; i++) {
         double s = 0;
         for (size_t r = 0; r < k; r++)
-            s += w->q[r * k + i] * c->gf[w->idx[r]] / w->D[w->idx[r]];
+            s += w->q[r * k + i] * w->cf[r];
         w->gq[i] = s;
     }
     return 0;
@@ -185,6 +196,166 @@ tr_trial(fitctx *c, trwork *w)
     return pred;
 }
 
+/* Large models: the trust-region step without an eigen-decomposition (GSL's takes seconds at 600
+ * parameters). The scaled Hessian A (c->Hfull) is factored: positive definite, the step is
+ * Powell's dogleg between the Cauchy point and the Newton step (Nocedal & Wright sec. 4.1);
+ * not, the failed pivot gives a direction v of negative curvature (v'Av = s < 0 with
+ * v = (-B^-1 b, 1), see core/model/linalg.c), and the step is the better, for the quadratic
+ * model, of the Cauchy step along -g and the step of length Delta along +-v (downhill). The
+ * latter leaves a saddle with zero gradient, as the "hard case" of More-Sorensen does. A Rayleigh
+ * quotient of v above -1e-9 (the scaled Hessian has a unit diagonal) counts as a flat direction,
+ * not a negative one: a ridge that makes A positive definite is added instead. */
+
+/* y = A x over k (row-major) */
+static void
+matvec(size_t k, const double *A, const double *x, double *y)
+{
+    for (size_t r = 0; r < k; r++) {
+        const double *ar = A + r * k;
+        double t = 0;
+        for (size_t q = 0; q < k; q++)
+            t += ar[q] * x[q];
+        y[r] = t;
+    }
+}
+
+static double
+dotk(size_t k, const double *x, const double *y)
+{
+    double s = 0;
+    for (size_t i = 0; i < k; i++)
+        s += x[i] * y[i];
+    return s;
+}
+
+/* m(s) = g's + s'As/2, with As into tmp */
+static double
+model_value(size_t k, const double *A, const double *g, const double *s, double *tmp)
+{
+    matvec(k, A, s, tmp);
+    return dotk(k, g, s) + 0.5 * dotk(k, s, tmp);
+}
+
+/* The Cauchy point: along -g to the model's minimum on that line within the radius. */
+static void
+cauchy(size_t k, const double *A, const double *g, double delta, double *s, double *tmp)
+{
+    double gg = dotk(k, g, g), gn = sqrt(gg);
+    matvec(k, A, g, tmp);
+    double gag = dotk(k, g, tmp), t = delta / (gn > 0 ? gn : 1.0);
+    if (gag > 0 && gg / gag < t)
+        t = gg / gag;
+    for (size_t i = 0; i < k; i++)
+        s[i] = -t * g[i];
+}
+
+/* Dogleg from the Cauchy point sc towards the Newton step sn, cut at |s| = delta. */
+static void
+dogleg(size_t k, const double *sc, const double *sn, double delta, double *s)
+{
+    double a = 0, b = 0, cc = 0;
+    for (size_t i = 0; i < k; i++) {
+        double d = sn[i] - sc[i];
+        a += d * d;
+        b += 2.0 * sc[i] * d;
+        cc += sc[i] * sc[i];
+    }
+    cc -= delta * delta;
+    double disc = b * b - 4.0 * a * cc, tau = a > 0 ? (-b + sqrt(disc > 0 ? disc : 0)) / (2 * a) : 0;
+    tau = tau < 0 ? 0 : tau > 1 ? 1 : tau;
+    for (size_t i = 0; i < k; i++)
+        s[i] = sc[i] + tau * (sn[i] - sc[i]);
+}
+
+/* The step into w->s; c->edm (with the ridge when one was needed), *neg. -1: A not finite. */
+static int
+tr_large_step(fitctx *c, trwork *w, double delta, int *neg)
+{
+    size_t k = w->k;
+    const double *A = c->Hfull, *g = w->gq;
+    double *L = c->L, *sn = w->cf, *tmp = w->lam, *s = w->s, curv = 0, ridge;
+    c->lok = 0; /* c->L is scratch here */
+    memcpy(L, A, k * k * sizeof(double));
+    *neg = 0;
+    if (hf_chol_decomp_dir(k, L, sn, &curv) != 0) {
+        if (!(curv > -INFINITY))
+            return -1;
+        if (curv < -1e-9) {
+            *neg = 1;
+            c->edm = INFINITY;
+            cauchy(k, A, g, delta, s, tmp);
+            double vn = sqrt(dotk(k, sn, sn)), sg = dotk(k, sn, g) > 0 ? -1.0 : 1.0;
+            for (size_t i = 0; i < k; i++)
+                sn[i] *= sg * delta / vn;
+            if (model_value(k, A, g, sn, tmp) < model_value(k, A, g, s, tmp))
+                memcpy(s, sn, k * sizeof(double));
+            return 0;
+        }
+        int ok = 0;
+        ridge = 2.0 * -curv + 1e-12;
+        for (int t = 0; t < 30 && !ok; t++, ridge *= 10.0) {
+            memcpy(L, A, k * k * sizeof(double));
+            for (size_t i = 0; i < k; i++)
+                L[i * k + i] += ridge;
+            ok = hf_chol_decomp(k, L) == 0;
+        }
+        if (!ok)
+            return -1;
+    }
+    for (size_t i = 0; i < k; i++)
+        sn[i] = -g[i];
+    hf_chol_solve(k, L, sn);
+    c->edm = -0.5 * dotk(k, g, sn);
+    if (sqrt(dotk(k, sn, sn)) <= delta) {
+        memcpy(s, sn, k * sizeof(double));
+        return 0;
+    }
+    double *sc = w->big;
+    cauchy(k, A, g, delta, sc, tmp);
+    if (sqrt(dotk(k, sc, sc)) >= delta * (1 - 1e-12))
+        memcpy(s, sc, k * sizeof(double));
+    else
+        dogleg(k, sc, sn, delta, s);
+    return 0;
+}
+
+/* Before the eigen-decomposition (k^3 with a large constant: 28e6 instructions at 111
+ * parameters): when the scaled Hessian is positive definite (a Cholesky factorisation, 50 times
+ * cheaper) and the Newton step lies inside the radius, that step is the trust-region step (the
+ * More-Sorensen multiplier is 0), and the EDM is the Newton one. 1 then (w->s, c->edm set), 0
+ * when the eigen-decomposition is needed. */
+static int
+tr_newton_inside(fitctx *c, trwork *w, double delta)
+{
+    size_t k = w->k;
+    double *L = c->L, *sn = w->s;
+    c->lok = 0; /* c->L is scratch here */
+    memcpy(L, c->Hfull, k * k * sizeof(double));
+    if (hf_chol_decomp(k, L) != 0)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        sn[i] = -w->gq[i];
+    hf_chol_solve(k, L, sn);
+    c->edm = -0.5 * dotk(k, w->gq, sn);
+    return c->edm < c->tol || sqrt(dotk(k, sn, sn)) <= delta;
+}
+
+/* Trial point from the scaled step w->s; the predicted decrease of the clipped step. */
+static double
+tr_large_trial(fitctx *c, trwork *w)
+{
+    size_t k = w->k;
+    memcpy(c->xt, c->x, c->n * sizeof(double));
+    for (size_t r = 0; r < k; r++) {
+        size_t a = w->idx[r], j = c->free_idx[a];
+        c->xt[j] = hf_fit_clamp(c->x[j] + w->s[r] / w->D[a], c->lo[j], c->hi[j]);
+        if (c->kinked[j] && c->x[j] * c->xt[j] < 0)
+            c->xt[j] = 0.0;
+        w->s[r] = (c->xt[j] - c->x[j]) * w->D[a];
+    }
+    return -model_value(k, c->Hfull, w->gq, w->s, w->lam);
+}
+
 static double
 norm(size_t k, const double *v)
 {
@@ -204,24 +375,37 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     }
     c->have_cov_h = 1;
     hf_fit_active_set(c);
-    if (tr_model(c, w, rescale) < 0)
-        return -1;
+    tr_model(c, w, rescale);
     if (w->k == 0) {
         c->edm = 0;
         *out = (stage_out){0, "converged (every free parameter at a bound)"};
         return 1;
     }
-    double flatg;
-    int neg;
-    c->edm = tr_edm(w, &flatg, &neg);
+    double flatg = 0, pred;
+    int neg = 0, large = c->nf > HF_FIT_TRUST_MAX, newton = !large && tr_newton_inside(c, w, *delta);
+    if (large) {
+        if (tr_large_step(c, w, *delta, &neg) < 0) {
+            *out = (stage_out){2, "-log L is not finite near the current point"};
+            return 1;
+        }
+    } else if (!newton) {
+        if (tr_eigen(c, w) < 0)
+            return -1;
+        c->edm = tr_edm(w, &flatg, &neg);
+    }
     if (c->opt->progress != NULL)
         c->opt->progress(c->opt->progress_ctx, c->iter - 1, c->f, c->edm);
     if (!neg && c->edm < c->tol && flatg < sqrt(c->tol)) {
         *out = (stage_out){0, "converged (EDM below tolerance)"};
         return 1;
     }
-    tr_coefficients(w->k, w->lam, w->gq, *delta, w->cf);
-    double pred = tr_trial(c, w), snorm = norm(w->k, w->s);
+    if (large || newton) {
+        pred = tr_large_trial(c, w);
+    } else {
+        tr_coefficients(w->k, w->lam, w->gq, *delta, w->cf);
+        pred = tr_trial(c, w);
+    }
+    double snorm = norm(w->k, w->s);
     if (!(pred > 1e-15 * (1.0 + fabs(c->f)))) {
         *out = c->edm < 1e3 * c->tol && !neg
                    ? (stage_out){0, "converged (no further decrease possible)"}
@@ -252,17 +436,14 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
 int
 hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err)
 {
-    if (c->nf > HF_FIT_TRUST_MAX) {
-        /* GSL's symmetric eigensolver takes seconds per step at 600 parameters */
-        *out = (stage_out){2, "trust region skipped (too many free parameters)"};
-        return 0;
-    }
     size_t nf = c->nf ? c->nf : 1;
     trwork w = {0};
     w.idx = malloc(nf * sizeof(size_t));
     w.D = calloc(nf, sizeof(double));
     w.lam = malloc(nf * sizeof(double));
-    w.q = malloc(nf * nf * sizeof(double));
+    /* the eigenvectors below HF_FIT_TRUST_MAX, the Cauchy point above */
+    w.q = malloc((c->nf > HF_FIT_TRUST_MAX ? nf : nf * nf) * sizeof(double));
+    w.big = w.q;
     w.gq = malloc(nf * sizeof(double));
     w.cf = malloc(nf * sizeof(double));
     w.s = malloc(nf * sizeof(double));

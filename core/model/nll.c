@@ -670,12 +670,17 @@ hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac)
     jacobian(m, pars, jac, 1);
 }
 
-/* Add c to H[p][q] and H[q][p] (once on the diagonal when p == q and same_term). */
+/* Add c to H[p][q] and H[q][p], kept in the upper triangle only (hf_model_hessian mirrors it at
+ * the end): on the diagonal once when p == q and same_term, twice for two terms of one
+ * parameter. */
 static inline void
 hadd(double *H, size_t np, size_t p, size_t q, double c, int same_term)
 {
-    H[p * np + q] += c;
-    if (!same_term)
+    if (p == q)
+        H[p * np + p] += same_term ? c : 2.0 * c;
+    else if (p < q)
+        H[p * np + q] += c;
+    else
         H[q * np + p] += c;
 }
 
@@ -744,7 +749,7 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
     const hf_model *m = ev->m;
     size_t np = m->npar;
     if (ev->jac == NULL) {
-        ev->jac = malloc((m->nbins * np + 1) * sizeof(double));
+        ev->jac = malloc((m->nbins * np + np + 1) * sizeof(double));
         ev->nz = malloc((np + 1) * sizeof(size_t));
         if (ev->jac == NULL || ev->nz == NULL)
             return NAN;
@@ -755,8 +760,10 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
     s += constraints(m, pars, d->aux, NULL, H);
     if (!isfinite(s))
         return s;
-    /* Gauss-Newton part over the nonzero columns of each Jacobian row */
+    /* Gauss-Newton part over the nonzero columns of each Jacobian row (ascending: the upper
+     * triangle is y >= x), the row's nonzeros gathered first */
     jacobian_fill(ev, pars, ev->jac, 0);
+    double *rv = ev->jac + m->nbins * np; /* scratch of np after the Jacobian */
     for (size_t b = 0; b < m->nbins; b++) {
         const double *row = ev->jac + b * np;
         double u = ev->nu[b] > 0 ? d->main[b] / (ev->nu[b] * ev->nu[b]) : 0.0;
@@ -764,17 +771,22 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
             continue;
         size_t nnz = 0;
         for (size_t j = 0; j < np; j++)
-            if (row[j] != 0.0)
+            if (row[j] != 0.0) {
+                rv[nnz] = row[j];
                 ev->nz[nnz++] = j;
+            }
         for (size_t x = 0; x < nnz; x++) {
-            double ux = u * row[ev->nz[x]];
+            double ux = u * rv[x];
             double *Hrow = H + ev->nz[x] * np;
-            for (size_t y = 0; y < nnz; y++)
-                Hrow[ev->nz[y]] += ux * row[ev->nz[y]];
+            for (size_t y = x; y < nnz; y++)
+                Hrow[ev->nz[y]] += ux * rv[y];
         }
     }
     for (size_t i = 0; i < m->ncs; i++)
         sample_hessian(ev, i, pars, H);
+    for (size_t p = 0; p < np; p++) /* the lower triangle from the upper */
+        for (size_t q = p + 1; q < np; q++)
+            H[q * np + p] = H[p * np + q];
     return s;
 }
 

@@ -32,6 +32,15 @@ for key in strategy stage stage_reached restarts stages flat_directions eigenval
 done
 tr -d '\n\t' <"$tmp/fit.json" | grep -q '"converged":true' || fail "fit --json: not converged"
 
+# 2b. constraints names the same flat direction, in text and in its JSON's fit block
+"$HF" constraints -q "$WS" >"$tmp/con.txt"; rc=$?
+[ $rc -eq 0 ] || fail "constraints: exit $rc"
+grep '^flat direction:' "$tmp/con.txt" | grep 'eff_A' | grep 'eff_D' | grep 'mu_SR' |
+    grep -q 'determined only in combination' || fail "constraints: the ABCD flat direction is not named"
+"$HF" constraints -q --json "$WS" | tr -d '\n\t ' >"$tmp/con.json"
+grep -q '"fit":{[^}]*"flat_directions":\[{"parameters":\[[^]]*"eff_A"' "$tmp/con.json" ||
+    fail "constraints --json: no flat direction with eff_A in the fit block"
+
 # 3. forced failure: one iteration per stage
 "$HF" fit -q --max-iter 1 "$WS" >"$tmp/bad.txt"; rc=$?
 [ $rc -eq 1 ] || fail "fit --max-iter 1: exit $rc, expected 1"
@@ -56,6 +65,12 @@ if command -v pdftotext >/dev/null 2>&1; then
     grep -q 'The fit did not converge' "$tmp/r.txt" || fail "report: the summary does not say the fit failed"
     grep -q 'Uncertainties are not available' "$tmp/r.txt" || fail "report: summary shows uncertainties"
     grep -q 'n/a' "$tmp/r.txt" || fail "report: the POI error is not n/a"
+    # the pulls pages and the post-fit halves of the channel pages say it too
+    pdftotext "$tmp/r.pdf" "$tmp/all.txt"
+    np=$(grep -c 'The fit did not converge: errors are' "$tmp/all.txt")
+    [ "$np" -ge 1 ] || fail "report: the pulls pages do not say the errors are not available"
+    grep -q 'Fit not converged: no errors shown' "$tmp/all.txt" ||
+        fail "report: the post-fit pages do not say their errors are not shown"
 fi
 "$HF" report -q --max-iter 1 --json "$WS" -o "$tmp/r2.pdf" >"$tmp/r.json" 2>/dev/null
 tr -d '\n\t' <"$tmp/r.json" | grep -q '"fit_converged":false' || fail "report --json: fit_converged"
