@@ -14,6 +14,7 @@
 #include "core/model/fit.h"
 #include "render/cairo.h"
 #include "render/plot_syst.h"
+#include "render/utf8.h"
 
 int cmd_constraints(int argc, char **argv);
 
@@ -192,6 +193,16 @@ flag_letters(unsigned flags, char out[HF_CFLAG_COUNT + 1])
     out[n] = '\0';
 }
 
+/* s, then spaces up to w display columns. */
+static void
+print_padded(const char *s, size_t w)
+{
+    size_t n = hf_utf8_width(s);
+    fputs(s, stdout);
+    for (; n < w; n++)
+        putchar(' ');
+}
+
 static void
 print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c, bool all,
            bool expected)
@@ -200,20 +211,29 @@ print_text(const hf_model *m, const hf_fit_result *fit, const hf_constraints *c,
            fit->converged ? "converged" : "NOT converged", fit->twice_nll);
     hf_cli_print_flat(stdout, m, fit); /* widths along these are set by their combination */
     printf("\n");
-    printf("%-36s %8s %8s %8s %6s %6s %6s  %s\n", "parameter", "pull", "post/pre", "cond/pre",
-           "prior", "1st", "curv", "flags");
+    /* the name column as wide as the longest name shown, so the numbers stay in columns */
+    size_t w = strlen("parameter");
+    for (size_t i = 0; i < c->n; i++)
+        if (all || c->p[i].flags != 0 || c->p[i].ratio <= 0.9)
+            w = w > hf_utf8_width(m->par[c->p[i].par].name)
+                    ? w
+                    : hf_utf8_width(m->par[c->p[i].par].name);
+    print_padded("parameter", w);
+    printf(" %8s %8s %8s %6s %6s %6s  %s\n", "pull", "post/pre", "cond/pre", "prior", "1st", "curv",
+           "flags");
     size_t shown = 0;
     for (size_t i = 0; i < c->n; i++) {
         const hf_constraints_par *p = &c->p[i];
         if (!all && p->flags == 0 && p->ratio > 0.9)
             continue; /* barely informed by the data: only with --all */
         shown++;
+        print_padded(m->par[p->par].name, w);
         double t = p->info > 0 ? 100 / p->info : NAN;
         char fl[HF_CFLAG_COUNT + 1];
         flag_letters(p->flags, fl);
-        printf("%-36s %+8.3f %8.3f %8.3f %5.0f%% %5.0f%% %5.0f%%  %s\n", m->par[p->par].name,
-               p->pull, p->ratio, p->conditional_sigma / p->prefit_sigma, t * p->info_prior,
-               t * p->info_first, t * p->info_curv, fl);
+        printf(" %+8.3f %8.3f %8.3f %5.0f%% %5.0f%% %5.0f%%  %s\n", p->pull, p->ratio,
+               p->conditional_sigma / p->prefit_sigma, t * p->info_prior, t * p->info_first,
+               t * p->info_curv, fl);
     }
     printf("(post/pre: the fit's width over the prior's; cond/pre: 1/sqrt(H_jj), the width with\n"
            " every other parameter fixed; prior, 1st and curv: parts of the observed information\n"
