@@ -14,46 +14,6 @@
 #include "core/model/fit_impl.h"
 #include "core/model/linalg.h"
 
-double
-hf_fit_clamp(double v, double lo, double hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-double
-hf_fit_fgrad(fitctx *c, const double *x, double *g)
-{
-    c->nfev++;
-    return hf_model_nll_grad(c->ev, x, c->d, g);
-}
-
-/* d(-log L)/d theta_j from the left at theta_j = 0 (a kink of interpolation codes 0 and 1):
- * the gradient a hair below zero, where the alpha < 0 branch applies. */
-static double
-left_derivative(fitctx *c, size_t j)
-{
-    memcpy(c->xt, c->x, c->n * sizeof(double));
-    c->xt[j] = -1e-12;
-    hf_fit_fgrad(c, c->xt, c->gm);
-    return c->gm[j];
-}
-
-/* The exact (analytic) Hessian of -log L restricted to the free parameters (nf x nf). */
-int
-hf_fit_hessian_free(fitctx *c, const double *x, double *H)
-{
-    size_t nf = c->nf, n = c->n;
-    c->nfev++;
-    c->lok = 0;
-    double f = hf_model_hessian(c->ev, x, c->d, c->Hfull);
-    if (!isfinite(f))
-        return -1;
-    for (size_t a = 0; a < nf; a++)
-        for (size_t b = 0; b < nf; b++)
-            H[a * nf + b] = c->Hfull[c->free_idx[a] * n + c->free_idx[b]];
-    return 0;
-}
-
 /* BFGS update of the Hessian approximation (Nocedal & Wright eq. 6.19) for step s and gradient
  * change y over the free parameters; skipped (returns 0) when the curvature condition y's > 0
  * fails. Hs receives H s; *ys and *shs the two denominators. */
@@ -334,27 +294,6 @@ ctx_alloc(fitctx *c, size_t n)
     return ok && c->H && c->Hfull && c->inact && c->kinked ? 0 : -1;
 }
 
-void
-hf_fit_active_set(fitctx *c)
-{
-    for (size_t a = 0; a < c->nf; a++) {
-        size_t j = c->free_idx[a];
-        c->gf[a] = c->g[j];
-        /* active bound: the gradient pushes the parameter outwards */
-        c->inact[a] =
-            (c->x[j] <= c->lo[j] && c->gf[a] > 0) || (c->x[j] >= c->hi[j] && c->gf[a] < 0);
-        if (c->kinked[j] && c->x[j] == 0.0) {
-            /* on a kink (codes 0/1 at alpha = 0): g is the right derivative; take the left one
-             * too. Both pointing inwards: the coordinate is optimal there, hold it. */
-            double gl = left_derivative(c, j);
-            if (c->gf[a] >= 0 && gl <= 0)
-                c->inact[a] = 1;
-            else if (c->gf[a] > 0 && gl > 0)
-                c->gf[a] = gl; /* it will move left: the left branch's slope applies */
-        }
-    }
-}
-
 /* Backtracking line search on the projected step c->p from x (Armijo); if the Newton direction
  * gives no decrease even with a fresh Hessian, a scaled steepest-descent direction is tried.
  * On success xt, gt, *ft hold the new point. */
@@ -610,8 +549,7 @@ random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
         c->f = hf_fit_fgrad(c, c->x, c->g);
         stage_out o = {2, "-log L is not finite at the random start"};
         if (isfinite(c->f)) {
-            if (newton_stage(c, &o, err) < 0 ||
-                (o.status != 0 && hf_fit_trust(c, 0, &o, err) < 0))
+            if (newton_stage(c, &o, err) < 0 || (o.status != 0 && hf_fit_trust(c, 0, &o, err) < 0))
                 return -1;
             consider(c, b, &o, HF_FIT_RANDOM);
         }
@@ -830,4 +768,3 @@ hf_fit_correlation(const hf_fit_result *res)
         }
     return r;
 }
-

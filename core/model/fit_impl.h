@@ -1,5 +1,8 @@
-/* core/model/fit_impl.h - private to the fit (fit.c: Newton stage, covariance, the driver;
- * fit_trust.c: trust region, random starts, flat directions). Not for other modules. */
+/* core/model/fit_impl.h - private to the fit. fit.c: the driver, the Newton stage, the
+ * covariance; fit_flat.c: flat directions; fit_trust.c: trust region, random starts and the
+ * eigen-decomposition; fit_schur.c: elimination of per-bin parameters; fit_ctx.c: what they all
+ * evaluate (-log L, gradient, Hessian, active set). Calls go down that list, never back. Not
+ * for other modules. */
 #ifndef HF_FIT_IMPL_H
 #define HF_FIT_IMPL_H
 
@@ -61,9 +64,9 @@ double hf_fit_clamp(double v, double lo, double hi);
 #endif
 
 /* Trust-region iterations from c->x (exact Hessian, More-Sorensen step through the eigen-
- * decomposition, or the large models' step), in variables scaled by the Hessian's diagonal: its running maximum (More's
- * choice), or with rescale its value at each iterate. Returns 0 (out filled) or -1 (err:
- * memory, cancellation). */
+ * decomposition, or the large models' step), in variables scaled by the Hessian's diagonal: its
+ * running maximum (More's choice), or with rescale its value at each iterate. Returns 0 (out
+ * filled) or -1 (err: memory, cancellation). */
 int hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err);
 /* Eigen-decomposition of the k x k symmetric a (destroyed): ascending values into lam, vectors
  * as columns of q (row-major k x k). 0 or -1 (memory). */
