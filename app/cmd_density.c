@@ -719,212 +719,228 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
     return density_to_workspace(cli, &w);
 }
 
-int
-cmd_density(int argc, char **argv)
+/* The command's options: the common ones into cli, its own into o. Returns hf_cli_parse's code. */
+static int
+parse_options(hf_cli *cli, opts *o, int argc, char **argv)
 {
-    hf_cli cli = {0};
-    opts o = {.n = -1, .bins = -1, .reps = -1, .example_draws = -1};
     const hf_opt extra[] = {
-        {"truth", 0, HF_OPT_STRING, &o.truth,
+        {"truth", 0, HF_OPT_STRING, &o->truth,
          "built-in truth: gaussian, exponential, camelback (default), falling, edge"},
-        {"template", 0, HF_OPT_STRING, &o.template_spec,
+        {"template", 0, HF_OPT_STRING, &o->template_spec,
          "CHANNEL[/SAMPLE]: a nominal template of WORKSPACE.json as the truth"},
-        {"events", 0, HF_OPT_STRING, &o.events,
+        {"events", 0, HF_OPT_STRING, &o->events,
          "FILE[:COL]: a column (number or header name) of a text/CSV file as the truth"},
-        {"sample", 0, HF_OPT_STRING, &o.sample,
+        {"sample", 0, HF_OPT_STRING, &o->sample,
          "with --to-workspace: the sample to replace; otherwise the same as --events"},
-        {"to-workspace", 0, HF_OPT_STRING, &o.to_ws,
+        {"to-workspace", 0, HF_OPT_STRING, &o->to_ws,
          "WS: replace --channel/--sample's template by a generated one with its bootstrap band "
          "(-o OUT.json)"},
-        {"channel", 0, HF_OPT_STRING, &o.channel, "with --to-workspace: the channel"},
-        {"modifier", 0, HF_OPT_STRING, &o.modifier,
+        {"channel", 0, HF_OPT_STRING, &o->channel, "with --to-workspace: the channel"},
+        {"modifier", 0, HF_OPT_STRING, &o->modifier,
          "with --to-workspace: staterror (default) or shapesys for the band"},
-        {"band", 0, HF_OPT_STRING, &o.band,
+        {"band", 0, HF_OPT_STRING, &o->band,
          "with --to-workspace: debiased (default) or plain bootstrap band"},
-        {"patch-out", 0, HF_OPT_STRING, &o.patch_out,
+        {"patch-out", 0, HF_OPT_STRING, &o->patch_out,
          "with --to-workspace: where the RFC 6902 patch goes (default OUT.patch.json)"},
-        {"range", 0, HF_OPT_STRING, &o.range, "LO:HI for --sample (default: its min and max)"},
-        {"n", 0, HF_OPT_DOUBLE, &o.n, "training events per repetition (default 100)"},
-        {"bins", 0, HF_OPT_INT, &o.bins, "histogram bins on the truth's range (default 20)"},
-        {"draws", 0, HF_OPT_STRING, &o.draws,
+        {"range", 0, HF_OPT_STRING, &o->range, "LO:HI for --sample (default: its min and max)"},
+        {"n", 0, HF_OPT_DOUBLE, &o->n, "training events per repetition (default 100)"},
+        {"bins", 0, HF_OPT_INT, &o->bins, "histogram bins on the truth's range (default 20)"},
+        {"draws", 0, HF_OPT_STRING, &o->draws,
          "generated events M: A:B[:PER_DECADE] log grid or a list (default 10:1e6)"},
-        {"reps", 0, HF_OPT_INT, &o.reps, "repetitions (independent training sets, default 200)"},
-        {"bandwidth", 0, HF_OPT_STRING, &o.bandwidth,
+        {"reps", 0, HF_OPT_INT, &o->reps, "repetitions (independent training sets, default 200)"},
+        {"bandwidth", 0, HF_OPT_STRING, &o->bandwidth,
          "silverman (default), scott, isj, RULE*FACTOR, or a number"},
-        {"no-reflect", 0, HF_OPT_FLAG, &o.no_reflect, "do not fold the KDE at the range edges"},
-        {"sampling", 0, HF_OPT_STRING, &o.sampling,
+        {"no-reflect", 0, HF_OPT_FLAG, &o->no_reflect, "do not fold the KDE at the range edges"},
+        {"sampling", 0, HF_OPT_STRING, &o->sampling,
          "events (default: sample each event) or multinomial (same law, O(bins))"},
-        {"kde", 0, HF_OPT_STRING, &o.kde, "bin integrals: auto (default), exact or binned (FFT)"},
-        {"example-draws", 0, HF_OPT_DOUBLE, &o.example_draws,
+        {"kde", 0, HF_OPT_STRING, &o->kde, "bin integrals: auto (default), exact or binned (FFT)"},
+        {"example-draws", 0, HF_OPT_DOUBLE, &o->example_draws,
          "M of the generated histogram in the example figure (default 10 n)"},
-        {"format", 0, HF_OPT_STRING, &o.format, "figure format with -o: png (default), pdf, svg"},
-        {"bootstrap", 0, HF_OPT_INT, &o.boot,
+        {"format", 0, HF_OPT_STRING, &o->format, "figure format with -o: png (default), pdf, svg"},
+        {"bootstrap", 0, HF_OPT_INT, &o->boot,
          "B: bootstrap ensembles of B KDEs per repetition (>= 2; 50 is typical)"},
-        {"cost-sim", 0, HF_OPT_DOUBLE, &o.cost_sim, "C1: seconds per simulated event (cost axis)"},
-        {"cost-gen", 0, HF_OPT_DOUBLE, &o.cost_gen, "C2: seconds per generated event"},
-        {"cost-train", 0, HF_OPT_DOUBLE, &o.cost_train, "C0: one-time training cost, seconds"},
-        {"cells", 0, HF_OPT_STRING, &o.cells,
+        {"cost-sim", 0, HF_OPT_DOUBLE, &o->cost_sim, "C1: seconds per simulated event (cost axis)"},
+        {"cost-gen", 0, HF_OPT_DOUBLE, &o->cost_gen, "C2: seconds per generated event"},
+        {"cost-train", 0, HF_OPT_DOUBLE, &o->cost_train, "C0: one-time training cost, seconds"},
+        {"cells", 0, HF_OPT_STRING, &o->cells,
          "WxH: also draw the figures as text, W x H characters (e.g. 110x32)"},
         {NULL, 0, 0, NULL, NULL}};
-    int rc = hf_cli_parse(&cli, argc, argv, extra,
-                          "density [--truth NAME | --template CH[/SAMPLE] WORKSPACE.json | "
-                          "--sample FILE[:COL]] [OPTIONS] [-o DIR]");
-    if (rc != 0) {
-        hf_cli_release(&cli);
-        return rc < 0 ? 0 : rc;
+    return hf_cli_parse(cli, argc, argv, extra,
+                        "density [--truth NAME | --template CH[/SAMPLE] WORKSPACE.json | "
+                        "--sample FILE[:COL]] [OPTIONS] [-o DIR]");
+}
+
+/* --sampling and --kde: names onto the config's enums. Returns the exit code. */
+static int
+parse_methods(const opts *o, hf_density_config *cfg)
+{
+    if (o->sampling != NULL) {
+        if (strcmp(o->sampling, "events") == 0)
+            cfg->sampling = HF_DENSITY_EVENTS;
+        else if (strcmp(o->sampling, "multinomial") == 0)
+            cfg->sampling = HF_DENSITY_MULTINOMIAL;
+        else
+            return hf_cli_usage_error("--sampling: expected events or multinomial, got '%s'",
+                                      o->sampling);
     }
+    if (o->kde != NULL) {
+        if (strcmp(o->kde, "auto") == 0)
+            cfg->kde = HF_DENSITY_KDE_AUTO;
+        else if (strcmp(o->kde, "exact") == 0)
+            cfg->kde = HF_DENSITY_KDE_EXACT;
+        else if (strcmp(o->kde, "binned") == 0)
+            cfg->kde = HF_DENSITY_KDE_BINNED;
+        else
+            return hf_cli_usage_error("--kde: expected auto, exact or binned, got '%s'", o->kde);
+    }
+    return 0;
+}
+
+/* The options shared by the lab and --to-workspace, checked and copied into cfg; *draws gets
+ * the parsed --draws (the caller frees it). Returns the exit code. */
+static int
+make_config(const hf_cli *cli, const opts *o, hf_density_config *cfg, double **draws)
+{
+    hf_density_config_init(cfg);
+    cfg->seed = cli->seed;
+    cfg->reflect = !o->no_reflect;
+    if (o->boot != 0 && (o->boot < 2 || o->boot > 100000))
+        return hf_cli_usage_error("--bootstrap: expected 2 to 100000 members, got %d", o->boot);
+    cfg->boot = (size_t)o->boot;
+    if (!(o->cost_sim >= 0 && o->cost_gen >= 0 && o->cost_train >= 0) ||
+        !isfinite(o->cost_sim + o->cost_gen + o->cost_train) ||
+        ((o->cost_sim > 0) != (o->cost_gen > 0)) || (o->cost_train > 0 && !(o->cost_sim > 0)))
+        return hf_cli_usage_error("--cost-sim and --cost-gen (and --cost-train) go together, as "
+                                  "finite seconds > 0 (training >= 0)");
+    cfg->cost_sim = o->cost_sim;
+    cfg->cost_gen = o->cost_gen;
+    cfg->cost_train = o->cost_train;
+
+    if (o->reps != -1 && o->reps < 2)
+        return hf_cli_usage_error("--reps: expected at least 2, got %d", o->reps);
+    if (o->n != -1 && (!(o->n >= 2 && o->n <= 1e9) || o->n != floor(o->n)))
+        return hf_cli_usage_error("--n: expected an integer >= 2, got %g", o->n);
+    if (o->bins != -1 && (o->bins < 2 || o->bins > 100000))
+        return hf_cli_usage_error("--bins: expected 2 to 100000, got %d", o->bins);
+    int rc;
+    if (o->bandwidth != NULL && (rc = parse_bandwidth(o->bandwidth, cfg)) != 0)
+        return rc;
+    if ((rc = parse_methods(o, cfg)) != 0)
+        return rc;
+    if (o->draws != NULL) {
+        hf_error err = {0};
+        *draws = hf_density_parse_draws(o->draws, &cfg->ndraws, &err);
+        if (*draws == NULL) {
+            rc = hf_cli_report(NULL, &err);
+            hf_error_release(&err);
+            return rc;
+        }
+        cfg->draws = *draws;
+    }
+    return 0;
+}
+
+/* The lab's own defaults, and the options that belong to --to-workspace only. Returns the exit
+ * code. */
+static int
+check_lab_options(const hf_cli *cli, opts *o)
+{
+    if (o->reps == -1)
+        o->reps = 200;
+    if (o->format == NULL)
+        o->format = "png";
+    if (o->events != NULL && o->sample != NULL)
+        return hf_cli_usage_error("--sample FILE is the old name of --events: give one of them");
+    if (o->events == NULL)
+        o->events = o->sample; /* --sample FILE, as before --events existed */
+    if (o->channel != NULL || o->modifier != NULL || o->band != NULL || o->patch_out != NULL)
+        return hf_cli_usage_error("--channel, --modifier, --band and --patch-out go with "
+                                  "--to-workspace");
+    if (cli->ws_path != NULL && o->template_spec == NULL)
+        return hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
+    return 0;
+}
+
+/* The bins and n the truth suggests when the options do not set them. */
+static void
+size_experiment(const hf_cli *cli, const opts *o, const hf_density_truth *t, hf_density_config *cfg)
+{
+    cfg->bins = o->bins > 0                            ? (size_t)o->bins
+                : hf_density_truth_natural_bins(t) > 0 ? hf_density_truth_natural_bins(t)
+                                                       : 20;
+    if (o->n > 0)
+        cfg->n = (size_t)o->n;
+    else if (hf_density_truth_neff(t) >= 2) {
+        /* a template's staterror says how many MC events stand behind it */
+        cfg->n = (size_t)floor(hf_density_truth_neff(t) + 0.5);
+        if (!cli->quiet)
+            fprintf(stderr, "hfscope: n = %zu, the effective MC events of %s (from staterror)\n",
+                    cfg->n, hf_density_truth_name(t));
+    }
+    if (o->sample_size > 0 && 10 * cfg->n > o->sample_size && !cli->quiet)
+        hf_cli_warn("--n %zu is more than a tenth of the %zu sample values: training sets overlap "
+                    "and the amplification is measured against the sample itself",
+                    cfg->n, o->sample_size);
+}
+
+/* The result as JSON on stdout, its fields at the top level like every command's
+ * (../shared/DESIGN.md). Returns the exit code. */
+static int
+emit_json(const hf_cli *cli, const hf_density_truth *t, const hf_density_result *r, const opts *o)
+{
+    cJSON *doc = hf_cli_json_doc(cli);
+    cJSON *d = json_result(t, r, o);
+    if (doc == NULL || d == NULL) {
+        cJSON_Delete(doc);
+        cJSON_Delete(d);
+        return hf_cli_usage_error("out of memory");
+    }
+    while (d->child != NULL) {
+        cJSON *it = cJSON_DetachItemViaPointer(d, d->child);
+        cJSON_AddItemToObject(doc, it->string, it);
+    }
+    cJSON_Delete(d);
+    return hf_cli_json_emit(doc, NULL);
+}
+
+/* The lab itself: the truth, the repetitions, then figures, JSON or text. Returns the exit
+ * code. */
+static int
+run_lab(hf_cli *cli, opts *o, hf_density_config *cfg)
+{
     hf_density_truth *t = NULL;
     hf_density_exp *e = NULL;
     hf_density_result *r = NULL;
     hf_density_example *ex = NULL;
-    double *draws = NULL;
     hf_error err = {0};
-    hf_density_config cfg;
-    hf_density_config_init(&cfg);
-    cfg.seed = cli.seed;
-    cfg.reflect = !o.no_reflect;
-    if (o.boot != 0 && (o.boot < 2 || o.boot > 100000)) {
-        rc = hf_cli_usage_error("--bootstrap: expected 2 to 100000 members, got %d", o.boot);
+    int rc = check_lab_options(cli, o);
+    if (rc != 0 || (t = make_truth(cli, o, &rc)) == NULL)
         goto out;
-    }
-    cfg.boot = (size_t)o.boot;
-    if (!(o.cost_sim >= 0 && o.cost_gen >= 0 && o.cost_train >= 0) ||
-        !isfinite(o.cost_sim + o.cost_gen + o.cost_train) ||
-        ((o.cost_sim > 0) != (o.cost_gen > 0)) || (o.cost_train > 0 && !(o.cost_sim > 0))) {
-        rc = hf_cli_usage_error("--cost-sim and --cost-gen (and --cost-train) go together, as "
-                                "finite seconds > 0 (training >= 0)");
-        goto out;
-    }
-    cfg.cost_sim = o.cost_sim;
-    cfg.cost_gen = o.cost_gen;
-    cfg.cost_train = o.cost_train;
-
-    if (o.reps != -1 && o.reps < 2) {
-        rc = hf_cli_usage_error("--reps: expected at least 2, got %d", o.reps);
-        goto out;
-    }
-    if (o.n != -1 && (!(o.n >= 2 && o.n <= 1e9) || o.n != floor(o.n))) {
-        rc = hf_cli_usage_error("--n: expected an integer >= 2, got %g", o.n);
-        goto out;
-    }
-    if (o.bins != -1 && (o.bins < 2 || o.bins > 100000)) {
-        rc = hf_cli_usage_error("--bins: expected 2 to 100000, got %d", o.bins);
-        goto out;
-    }
-    if (o.bandwidth != NULL && (rc = parse_bandwidth(o.bandwidth, &cfg)) != 0)
-        goto out;
-    if (o.sampling != NULL) {
-        if (strcmp(o.sampling, "events") == 0)
-            cfg.sampling = HF_DENSITY_EVENTS;
-        else if (strcmp(o.sampling, "multinomial") == 0)
-            cfg.sampling = HF_DENSITY_MULTINOMIAL;
-        else {
-            rc = hf_cli_usage_error("--sampling: expected events or multinomial, got '%s'",
-                                    o.sampling);
-            goto out;
-        }
-    }
-    if (o.kde != NULL) {
-        if (strcmp(o.kde, "auto") == 0)
-            cfg.kde = HF_DENSITY_KDE_AUTO;
-        else if (strcmp(o.kde, "exact") == 0)
-            cfg.kde = HF_DENSITY_KDE_EXACT;
-        else if (strcmp(o.kde, "binned") == 0)
-            cfg.kde = HF_DENSITY_KDE_BINNED;
-        else {
-            rc = hf_cli_usage_error("--kde: expected auto, exact or binned, got '%s'", o.kde);
-            goto out;
-        }
-    }
-    if (o.draws != NULL) {
-        draws = hf_density_parse_draws(o.draws, &cfg.ndraws, &err);
-        if (draws == NULL) {
-            rc = hf_cli_report(NULL, &err);
-            goto out;
-        }
-        cfg.draws = draws;
-    }
-    if (o.to_ws != NULL) {
-        rc = run_to_workspace(&cli, &o, &cfg);
-        goto out;
-    }
-    if (o.reps == -1)
-        o.reps = 200;
-    if (o.format == NULL)
-        o.format = "png";
-    if (o.events != NULL && o.sample != NULL) {
-        rc = hf_cli_usage_error("--sample FILE is the old name of --events: give one of them");
-        goto out;
-    }
-    if (o.events == NULL)
-        o.events = o.sample; /* --sample FILE, as before --events existed */
-    if (o.channel != NULL || o.modifier != NULL || o.band != NULL || o.patch_out != NULL) {
-        rc = hf_cli_usage_error("--channel, --modifier, --band and --patch-out go with "
-                                "--to-workspace");
-        goto out;
-    }
-    if (cli.ws_path != NULL && o.template_spec == NULL) {
-        rc = hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
-        goto out;
-    }
-    if ((t = make_truth(&cli, &o, &rc)) == NULL)
-        goto out;
-    if (hf_density_truth_note(t) != NULL && !cli.quiet)
+    if (hf_density_truth_note(t) != NULL && !cli->quiet)
         hf_cli_warn("%s: %s", hf_density_truth_name(t), hf_density_truth_note(t));
-    cfg.bins = o.bins > 0                             ? (size_t)o.bins
-               : hf_density_truth_natural_bins(t) > 0 ? hf_density_truth_natural_bins(t)
-                                                      : 20;
-    if (o.n > 0)
-        cfg.n = (size_t)o.n;
-    else if (hf_density_truth_neff(t) >= 2) {
-        /* a template's staterror says how many MC events stand behind it */
-        cfg.n = (size_t)floor(hf_density_truth_neff(t) + 0.5);
-        if (!cli.quiet)
-            fprintf(stderr, "hfscope: n = %zu, the effective MC events of %s (from staterror)\n",
-                    cfg.n, hf_density_truth_name(t));
-    }
-    if (o.sample_size > 0 && 10 * cfg.n > o.sample_size && !cli.quiet)
-        hf_cli_warn("--n %zu is more than a tenth of the %zu sample values: training sets overlap "
-                    "and the amplification is measured against the sample itself",
-                    cfg.n, o.sample_size);
-    if ((e = hf_density_exp_new(t, &cfg, &err)) == NULL) {
-        rc = hf_cli_report(NULL, &err);
-        goto out;
-    }
-    if (hf_density_exp_run(e, (size_t)o.reps, cli.jobs, NULL, &err) < 0 ||
+    size_experiment(cli, o, t, cfg);
+    if ((e = hf_density_exp_new(t, cfg, &err)) == NULL ||
+        hf_density_exp_run(e, (size_t)o->reps, cli->jobs, NULL, &err) < 0 ||
         (r = hf_density_exp_result(e, &err)) == NULL) {
         rc = hf_cli_report(NULL, &err);
         goto out;
     }
-    if (cli.output != NULL || (o.cells != NULL && !cli.json)) {
-        double m = o.example_draws > 0 ? o.example_draws : 10.0 * (double)cfg.n;
+    if (cli->output != NULL || (o->cells != NULL && !cli->json)) {
+        double m = o->example_draws > 0 ? o->example_draws : 10.0 * (double)cfg->n;
         if ((ex = hf_density_exp_example(e, 0, m, &err)) == NULL) {
             rc = hf_cli_report(NULL, &err);
             goto out;
         }
     }
-    if (cli.output != NULL && (rc = write_figures(cli.output, o.format, t, r, ex, cli.quiet)) != 0)
+    if (cli->output != NULL &&
+        (rc = write_figures(cli->output, o->format, t, r, ex, cli->quiet)) != 0)
         goto out;
-    if (cli.json) {
-        cJSON *doc = hf_cli_json_doc(&cli);
-        cJSON *d = json_result(t, r, &o);
-        if (doc == NULL || d == NULL) {
-            cJSON_Delete(doc);
-            cJSON_Delete(d);
-            rc = hf_cli_usage_error("out of memory");
-            goto out;
-        }
-        /* the fields at the top level, like every command's (../shared/DESIGN.md) */
-        while (d->child != NULL) {
-            cJSON *it = cJSON_DetachItemViaPointer(d, d->child);
-            cJSON_AddItemToObject(doc, it->string, it);
-        }
-        cJSON_Delete(d);
-        rc = hf_cli_json_emit(doc, NULL);
+    if (cli->json) {
+        rc = emit_json(cli, t, r, o);
     } else {
         print_text(t, r);
-        if (o.cells != NULL)
-            rc = print_cells(o.cells, cli.ascii, t, r, ex);
+        if (o->cells != NULL)
+            rc = print_cells(o->cells, cli->ascii, t, r, ex);
     }
 out:
     hf_error_release(&err);
@@ -932,6 +948,24 @@ out:
     hf_density_result_free(r);
     hf_density_exp_free(e);
     hf_density_truth_free(t);
+    return rc;
+}
+
+int
+cmd_density(int argc, char **argv)
+{
+    hf_cli cli = {0};
+    opts o = {.n = -1, .bins = -1, .reps = -1, .example_draws = -1};
+    int rc = parse_options(&cli, &o, argc, argv);
+    if (rc != 0) {
+        hf_cli_release(&cli);
+        return rc < 0 ? 0 : rc;
+    }
+    double *draws = NULL;
+    hf_density_config cfg;
+    rc = make_config(&cli, &o, &cfg, &draws);
+    if (rc == 0)
+        rc = o.to_ws != NULL ? run_to_workspace(&cli, &o, &cfg) : run_lab(&cli, &o, &cfg);
     free(draws);
     hf_cli_release(&cli);
     return rc;
