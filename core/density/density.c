@@ -342,18 +342,25 @@ max_bins(const hf_density_exp *e)
     return m;
 }
 
+/* Count y into cnt, nb equal bins of width 1/inv on [lo, hi]; a y outside is dropped and hi
+ * falls in the last bin. */
+static void
+bin_add(double *cnt, size_t nb, double lo, double hi, double inv, double y)
+{
+    if (!(y >= lo && y <= hi))
+        return;
+    size_t b = (size_t)((y - lo) * inv);
+    cnt[b < nb ? b : nb - 1] += 1.0;
+}
+
 /* Histogram of x[0..n) in nb equal bins on [lo, hi] into cnt (points outside are dropped). */
 static void
 histogram(const double *x, size_t n, double lo, double hi, size_t nb, double *cnt)
 {
     double inv = (double)nb / (hi - lo);
     memset(cnt, 0, nb * sizeof(double));
-    for (size_t i = 0; i < n; i++) {
-        if (!(x[i] >= lo && x[i] <= hi))
-            continue;
-        size_t b = (size_t)((x[i] - lo) * inv);
-        cnt[b < nb ? b : nb - 1] += 1.0;
-    }
+    for (size_t i = 0; i < n; i++)
+        bin_add(cnt, nb, lo, hi, inv, x[i]);
 }
 
 static int
@@ -416,20 +423,19 @@ boot_bands(const hf_density_exp *e, size_t r, const double *x, const double *q, 
     return 0;
 }
 
-/* One repetition: fills slot r of every per-rep array. */
-static int
-run_rep(worker *w, size_t r)
+/* The bootstrap bands of one rep (NULL when there are none): the plain and the debiased
+ * estimator's variance, and the debiased one's bias estimate beta. */
+typedef struct rep_bands {
+    const double *var, *dvar, *beta;
+} rep_bands;
+
+/* Rep r's histogram of its n true events: its MSE and coverage. */
+static void
+rep_true_hist(worker *w, size_t r)
 {
     hf_density_exp *e = w->e;
-    const hf_density_config *c = &e->cfg;
-    size_t n = c->n, B = c->bins;
+    size_t n = e->cfg.n, B = e->cfg.bins;
     const double *p = e->p;
-    double h = train(e, w->rng, r, w->x, e->hr + 3 * r, e->isj_fb + r, &w->err);
-    if (isnan(h))
-        return -1;
-    e->h[r] = h;
-
-    /* the histogram of the n true events */
     histogram(w->x, n, e->lo, e->hi, B, w->cnt);
     double mse = 0;
     unsigned cov = 0;
@@ -441,37 +447,73 @@ run_rep(worker *w, size_t r)
     }
     e->hist_mse[r] = mse;
     e->hist_cov[r] = cov;
+}
 
-    /* the KDE's bin integrals: the M -> inf limit of generated histograms */
-    hf_kde k = {.x = w->x, .n = n, .h = h, .lo = e->lo, .hi = e->hi, .reflect = c->reflect};
-    double *q = e->q + r * B;
-    if (kde_probs(e, &k, B, q, &w->err) != 0)
+/* The bootstrap bands of rep r's KDE (bin integrals q): the spread over resamples of the
+ * training set of the KDE itself (plain) and of its bias-corrected form (debiased, centred on
+ * q - beta), with their coverage. Fills *bands. Returns 0 or -1. */
+static int
+rep_boot(worker *w, size_t r, const double *q, rep_bands *bands)
+{
+    hf_density_exp *e = w->e;
+    size_t B = e->cfg.bins;
+    const double *p = e->p;
+    double *var = e->boot_var + 2 * r * B, *dvar = var + B, *bias = e->boot_bias + r * B;
+    if (boot_bands(e, r, w->x, q, w->aux, var, dvar, bias, &w->err) != 0)
         return -1;
-    double sqq = 0;
-    for (size_t b = 0; b < B; b++)
-        sqq += q[b] * (1.0 - q[b]);
-    e->sumqq[r] = sqq;
-
-    /* the bootstrap bands of this rep's KDE: the spread over resamples of the training set of
-     * the KDE itself (plain) and of its bias-corrected form (debiased, centred on q - beta) */
-    const double *bv = NULL, *dv = NULL, *beta = NULL;
-    if (c->boot > 0) {
-        double *var = e->boot_var + 2 * r * B, *dvar = var + B, *bias = e->boot_bias + r * B;
-        if (boot_bands(e, r, w->x, q, w->aux, var, dvar, bias, &w->err) != 0)
-            return -1;
-        unsigned bc = 0, dc = 0;
-        for (size_t b = 0; b < B; b++) {
-            bc += e->cover[b] && fabs(q[b] - p[b]) <= sqrt(var[b]);
-            dc += e->cover[b] && fabs(q[b] - bias[b] - p[b]) <= sqrt(dvar[b]);
-        }
-        e->boot_cov[2 * r] = bc;
-        e->boot_cov[2 * r + 1] = dc;
-        bv = var;
-        dv = dvar;
-        beta = bias;
+    unsigned bc = 0, dc = 0;
+    for (size_t b = 0; b < B; b++) {
+        bc += e->cover[b] && fabs(q[b] - p[b]) <= sqrt(var[b]);
+        dc += e->cover[b] && fabs(q[b] - bias[b] - p[b]) <= sqrt(dvar[b]);
     }
+    e->boot_cov[2 * r] = bc;
+    e->boot_cov[2 * r + 1] = dc;
+    *bands = (rep_bands){.var = var, .dvar = dvar, .beta = bias};
+    return 0;
+}
 
-    /* histograms of M generated events, nested: each M adds events to the previous one */
+/* Rep r's generated histogram after M events: its MSE against the truth, its spread around the
+ * KDE, and its coverage (Poisson, and the bootstrap bands with its own noise added). */
+static void
+rep_gen_score(worker *w, size_t r, size_t m, const double *q, const rep_bands *bands)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
+    const double *p = e->p, *g = w->gen;
+    double M = e->draws[m];
+    double ms = 0, sv = 0;
+    unsigned gc = 0, bc = 0, dc = 0;
+    for (size_t b = 0; b < B; b++) {
+        double est = g[b] / M, d = est - p[b], s = est - q[b], noise = sampling_var(est, M);
+        ms += d * d;
+        sv += s * s;
+        if (!e->cover[b])
+            continue;
+        gc += fabs(g[b] - M * p[b]) <= sqrt(g[b]);
+        /* the bootstrap bands with the generated histogram's own (Poisson) noise added */
+        if (bands != NULL) {
+            bc += fabs(d) <= sqrt(bands->var[b] + noise);
+            dc += fabs(d - bands->beta[b]) <= sqrt(bands->dvar[b] + noise);
+        }
+    }
+    e->gen_mse[r * c->ndraws + m] = ms;
+    e->gen_sv[r * c->ndraws + m] = sv;
+    e->gen_cov[r * c->ndraws + m] = gc;
+    if (bands != NULL) {
+        e->gen_bcov[2 * (r * c->ndraws + m)] = bc;
+        e->gen_bcov[2 * (r * c->ndraws + m) + 1] = dc;
+    }
+}
+
+/* Histograms of M events generated from rep r's KDE k (bin integrals q), nested: each M adds
+ * events to the previous one. */
+static void
+rep_generated(worker *w, size_t r, const hf_kde *k, const double *q, const rep_bands *bands)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
     double *g = w->gen;
     memset(g, 0, B * sizeof(double));
     double done = 0, inv = (double)B / (e->hi - e->lo), lo = e->lo, hi = e->hi;
@@ -482,13 +524,8 @@ run_rep(worker *w, size_t r)
         double M = e->draws[m];
         size_t add = (size_t)(M - done);
         if (c->sampling == HF_DENSITY_EVENTS) {
-            for (size_t i = 0; i < add; i++) {
-                double y = hf_kde_sample(&k, w->rng);
-                if (!(y >= lo && y <= hi))
-                    continue;
-                size_t b = (size_t)((y - lo) * inv);
-                g[b < B ? b : B - 1] += 1.0;
-            }
+            for (size_t i = 0; i < add; i++)
+                bin_add(g, B, lo, hi, inv, hf_kde_sample(k, w->rng));
         } else {
             /* the same distribution in O(bins): Multinomial(add, q, outside) */
             w->tmp[B] = qout > 0 ? qout : 0.0;
@@ -498,61 +535,51 @@ run_rep(worker *w, size_t r)
                 g[b] += w->mn[b];
         }
         done = M;
-        double ms = 0, sv = 0;
-        unsigned gc = 0, bc = 0, dc = 0;
-        for (size_t b = 0; b < B; b++) {
-            double est = g[b] / M, d = est - p[b], s = est - q[b], noise = sampling_var(est, M);
-            ms += d * d;
-            sv += s * s;
-            if (!e->cover[b])
-                continue;
-            gc += fabs(g[b] - M * p[b]) <= sqrt(g[b]);
-            /* the bootstrap bands with the generated histogram's own (Poisson) noise added */
-            if (bv != NULL) {
-                bc += fabs(d) <= sqrt(bv[b] + noise);
-                dc += fabs(d - beta[b]) <= sqrt(dv[b] + noise);
-            }
-        }
-        e->gen_mse[r * c->ndraws + m] = ms;
-        e->gen_sv[r * c->ndraws + m] = sv;
-        e->gen_cov[r * c->ndraws + m] = gc;
-        if (bv != NULL) {
-            e->gen_bcov[2 * (r * c->ndraws + m)] = bc;
-            e->gen_bcov[2 * (r * c->ndraws + m) + 1] = dc;
-        }
+        rep_gen_score(w, r, m, q, bands);
     }
+}
 
-    /* cost axis: histograms of N simulated (true) events, nested like the generated ones */
-    if (e->nsim > 0) {
-        gsl_rng_set(w->aux, rep_seed(c->seed, r, STREAM_SIM));
-        memset(g, 0, B * sizeof(double));
-        done = 0;
-        for (size_t m = 0; m < e->nsim; m++) {
-            double N = e->sim_events[m];
-            size_t add = (size_t)(N - done);
-            if (c->sampling == HF_DENSITY_EVENTS) {
-                for (size_t i = 0; i < add; i++) {
-                    double y = hf_density_truth_sample_one(e->truth, w->aux);
-                    if (!(y >= lo && y <= hi))
-                        continue;
-                    size_t b = (size_t)((y - lo) * inv);
-                    g[b < B ? b : B - 1] += 1.0;
-                }
-            } else {
-                memcpy(w->tmp, p, B * sizeof(double));
-                gsl_ran_multinomial(w->aux, B, (unsigned)add, w->tmp, w->mn);
-                for (size_t b = 0; b < B; b++)
-                    g[b] += w->mn[b];
-            }
-            done = N;
-            double ms = 0;
+/* The cost axis: histograms of N simulated (true) events, nested like the generated ones. */
+static void
+rep_simulated(worker *w, size_t r)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
+    const double *p = e->p;
+    double *g = w->gen;
+    double done = 0, inv = (double)B / (e->hi - e->lo), lo = e->lo, hi = e->hi;
+    gsl_rng_set(w->aux, rep_seed(c->seed, r, STREAM_SIM));
+    memset(g, 0, B * sizeof(double));
+    for (size_t m = 0; m < e->nsim; m++) {
+        double N = e->sim_events[m];
+        size_t add = (size_t)(N - done);
+        if (c->sampling == HF_DENSITY_EVENTS) {
+            for (size_t i = 0; i < add; i++)
+                bin_add(g, B, lo, hi, inv, hf_density_truth_sample_one(e->truth, w->aux));
+        } else {
+            memcpy(w->tmp, p, B * sizeof(double));
+            gsl_ran_multinomial(w->aux, B, (unsigned)add, w->tmp, w->mn);
             for (size_t b = 0; b < B; b++)
-                ms += (g[b] / N - p[b]) * (g[b] / N - p[b]);
-            e->sim_mse[r * e->nsim + m] = ms;
+                g[b] += w->mn[b];
         }
+        done = N;
+        double ms = 0;
+        for (size_t b = 0; b < B; b++)
+            ms += (g[b] / N - p[b]) * (g[b] / N - p[b]);
+        e->sim_mse[r * e->nsim + m] = ms;
     }
+}
 
-    /* bandwidth scan */
+/* The bandwidth scan: rep r's KDE k (bin integrals q) with its bandwidth times each scale.
+ * Returns 0 or -1. */
+static int
+rep_bandwidth_scan(worker *w, size_t r, hf_kde k, const double *q)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
+    double h = k.h;
     for (size_t s = 0; s < c->nscales; s++) {
         double *qs = e->scan_q + (r * c->nscales + s) * B;
         if (e->scales[s] == 1.0) {
@@ -563,16 +590,24 @@ run_rep(worker *w, size_t r)
         if (kde_probs(e, &k, B, qs, &w->err) != 0)
             return -1;
     }
-    k.h = h;
+    return 0;
+}
 
-    /* binning scan */
+/* The binning scan: rep r's histogram and KDE k (bin integrals q on the main binning) against
+ * the truth in each other binning. Returns 0 or -1. */
+static int
+rep_binning_scan(worker *w, size_t r, const hf_kde *k, const double *q)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t n = c->n;
     for (size_t i = 0; i < c->nbinnings; i++) {
         size_t nb = e->binnings[i];
         const double *pb = e->pbin[i];
         histogram(w->x, n, e->lo, e->hi, nb, w->cnt);
         const double *qb = q;
-        if (nb != B) {
-            if (kde_probs(e, &k, nb, w->tmp, &w->err) != 0)
+        if (nb != c->bins) {
+            if (kde_probs(e, k, nb, w->tmp, &w->err) != 0)
                 return -1;
             qb = w->tmp;
         }
@@ -585,6 +620,40 @@ run_rep(worker *w, size_t r)
         e->bin_hist[r * c->nbinnings + i] = mh;
         e->bin_kde[r * c->nbinnings + i] = mk;
     }
+    return 0;
+}
+
+/* One repetition: fills slot r of every per-rep array. */
+static int
+run_rep(worker *w, size_t r)
+{
+    hf_density_exp *e = w->e;
+    const hf_density_config *c = &e->cfg;
+    size_t B = c->bins;
+    double h = train(e, w->rng, r, w->x, e->hr + 3 * r, e->isj_fb + r, &w->err);
+    if (isnan(h))
+        return -1;
+    e->h[r] = h;
+    rep_true_hist(w, r);
+
+    /* the KDE's bin integrals: the M -> inf limit of generated histograms */
+    hf_kde k = {.x = w->x, .n = c->n, .h = h, .lo = e->lo, .hi = e->hi, .reflect = c->reflect};
+    double *q = e->q + r * B;
+    if (kde_probs(e, &k, B, q, &w->err) != 0)
+        return -1;
+    double sqq = 0;
+    for (size_t b = 0; b < B; b++)
+        sqq += q[b] * (1.0 - q[b]);
+    e->sumqq[r] = sqq;
+
+    rep_bands bands;
+    if (c->boot > 0 && rep_boot(w, r, q, &bands) != 0)
+        return -1;
+    rep_generated(w, r, &k, q, c->boot > 0 ? &bands : NULL);
+    if (e->nsim > 0)
+        rep_simulated(w, r);
+    if (rep_bandwidth_scan(w, r, k, q) != 0 || rep_binning_scan(w, r, &k, q) != 0)
+        return -1;
     return 0;
 }
 
