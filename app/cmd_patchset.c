@@ -533,6 +533,140 @@ run_options(const hf_cli *cli, bool limit, double mu, double cl, const char *ts,
     return s;
 }
 
+/* run's own options: --what into *limit, --shard into *si of *sn, --test-stat and --cl checked.
+ * Returns the exit code. */
+static int
+check_run_options(const char *what, const char *shard, double cl, const char *ts, bool *limit,
+                  long *si, long *sn)
+{
+    if (strcmp(what, "cls") == 0)
+        *limit = false;
+    else if (strcmp(what, "limit") == 0)
+        *limit = true;
+    else
+        return hf_cli_usage_error("--what: expected cls or limit, got '%s'", what);
+    *si = 0;
+    *sn = 1;
+    if (shard != NULL) {
+        char *end;
+        *si = strtol(shard, &end, 10);
+        if (end == shard || *end != '/' || (*sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' ||
+            *si < 0 || *si >= *sn)
+            return hf_cli_usage_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
+    }
+    if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 && strcmp(ts, "auto") != 0)
+        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", ts);
+    if (!(cl > 0.0 && cl < 1.0))
+        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
+    return 0;
+}
+
+/* Queue the patches of shard si of sn that are not done yet into r->work; *nshard counts the
+ * shard's patches, *skipped those already done. */
+static void
+plan_work(runner *r, const bool *done, long si, long sn, size_t *nshard, size_t *skipped)
+{
+    *nshard = 0;
+    *skipped = 0;
+    for (size_t i = 0; i < r->ps->npatch; i++) {
+        if ((long)(i % (size_t)sn) != si)
+            continue;
+        (*nshard)++;
+        if (done[i])
+            (*skipped)++;
+        else
+            r->work[r->nwork++] = i;
+    }
+}
+
+/* What run knows of its -o file before it writes, to undo a failed write. */
+typedef struct run_output {
+    bool existed; /* the file was there before */
+    bool regular; /* a regular file (never truncate or remove a device) */
+} run_output;
+
+/* r->out: stdout, or -o opened for appending, with r->written at its end. Returns the exit
+ * code. */
+static int
+open_output(const hf_cli *cli, runner *r, run_output *o)
+{
+    struct stat st;
+    r->out = stdout;
+    o->existed = cli->output != NULL && stat(cli->output, &st) == 0;
+    o->regular = o->existed && S_ISREG(st.st_mode);
+    if (cli->output == NULL)
+        return 0;
+    if ((r->out = fopen(cli->output, "ab")) == NULL)
+        return hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+    if (!o->existed && fstat(fileno(r->out), &st) == 0 && S_ISREG(st.st_mode))
+        o->regular = true;
+    r->written = o->regular && fseeko(r->out, 0, SEEK_END) == 0 ? ftello(r->out) : 0;
+    if (r->written < 0)
+        r->written = 0;
+    return 0;
+}
+
+/* Evaluate r's work on up to `jobs` threads (this one included). Returns the exit code. */
+static int
+run_threads(runner *r, int jobs)
+{
+    atomic_init(&r->next, 0);
+    pthread_mutex_init(&r->lock, NULL);
+    int nt = jobs < 1 ? 1 : jobs;
+    if ((size_t)nt > r->nwork)
+        nt = r->nwork > 0 ? (int)r->nwork : 1;
+    pthread_t *tid = calloc((size_t)nt, sizeof(*tid));
+    bool *threaded = calloc((size_t)nt, sizeof(bool));
+    if (tid == NULL || threaded == NULL) {
+        free(tid);
+        free(threaded);
+        pthread_mutex_destroy(&r->lock);
+        return hf_cli_usage_error("out of memory");
+    }
+    for (int t = 1; t < nt; t++)
+        threaded[t] = pthread_create(&tid[t], NULL, run_worker, r) == 0;
+    run_worker(r);
+    for (int t = 1; t < nt; t++)
+        if (threaded[t])
+            pthread_join(tid[t], NULL);
+    free(tid);
+    free(threaded);
+    pthread_mutex_destroy(&r->lock);
+    return 0;
+}
+
+/* Close (or flush) r->out. On a write error the output goes back to its last complete line, and
+ * a file this run created is removed when it holds nothing. Returns the exit code. */
+static int
+close_output(const hf_cli *cli, runner *r, const run_output *o)
+{
+    if (r->out != stdout) {
+        FILE *f = r->out;
+        r->out = NULL;
+        errno = 0;
+        if (fclose(f) != 0 && !r->write_failed) {
+            r->write_failed = true;
+            r->write_errno = errno != 0 ? errno : EIO;
+        }
+    } else if (fflush(stdout) != 0 && !r->write_failed) {
+        r->write_failed = true;
+        r->write_errno = errno != 0 ? errno : EIO;
+    }
+    if (!r->write_failed)
+        return 0;
+    if (cli->output != NULL && o->regular) {
+        if (r->written == 0 && !o->existed)
+            (void)unlink(cli->output);
+        else
+            (void)truncate(cli->output, r->written);
+    }
+    if (r->progress)
+        (void)fputc('\n', stderr);
+    return hf_cli_usage_error("cannot write the results to '%s': %s",
+                              cli->output != NULL ? cli->output : "stdout",
+                              strerror(r->write_errno));
+}
+
 static int
 do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, const char *ts,
        bool fast, bool no_verify)
@@ -540,35 +674,19 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     if (cli->npos != 2)
         return hf_cli_usage_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
                                   "patchset --help)");
-    bool limit;
-    if (strcmp(what, "cls") == 0)
-        limit = false;
-    else if (strcmp(what, "limit") == 0)
-        limit = true;
-    else
-        return hf_cli_usage_error("--what: expected cls or limit, got '%s'", what);
+    bool limit = false;
     long si = 0, sn = 1;
-    if (shard != NULL) {
-        char *end;
-        si = strtol(shard, &end, 10);
-        if (end == shard || *end != '/' || (sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' ||
-            si < 0 || si >= sn)
-            return hf_cli_usage_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
-    }
-    if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 && strcmp(ts, "auto") != 0)
-        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", ts);
-    if (!(cl > 0.0 && cl < 1.0))
-        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
+    int rc = check_run_options(what, shard, cl, ts, &limit, &si, &sn);
+    if (rc != 0)
+        return rc;
     const char *bkg_path = cli->pos[0], *ps_path = cli->pos[1];
     hf_error err = {0};
-    int rc = 0;
     cJSON *bkg = NULL;
     hf_patchset *ps = NULL;
     bool *done = NULL;
     char ws_hex[65], *options = NULL;
     runner r;
     memset(&r, 0, sizeof(r));
-    pthread_t *tid = NULL;
     ps = hf_patchset_load(ps_path, &err);
     if (ps == NULL) {
         rc = hf_cli_report(ps_path, &err);
@@ -596,37 +714,15 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     }
     if (cli->output != NULL && (rc = read_done(cli->output, ps, &r, done, &ndone)) != 0)
         goto out;
-    size_t nshard = 0, skipped = 0;
-    for (size_t i = 0; i < ps->npatch; i++) {
-        if ((long)(i % (size_t)sn) != si)
-            continue;
-        nshard++;
-        if (done[i])
-            skipped++;
-        else
-            r.work[r.nwork++] = i;
-    }
-    r.out = stdout;
-    /* On a write error the output goes back to its last complete line, and a file this run
-     * created is removed when it holds nothing (regular files only, never a device). */
-    struct stat st;
-    bool existed = cli->output != NULL && stat(cli->output, &st) == 0;
-    bool regular = existed && S_ISREG(st.st_mode);
-    if (cli->output != NULL && (r.out = fopen(cli->output, "ab")) == NULL) {
-        rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+    size_t nshard, skipped;
+    r.ps = ps;
+    plan_work(&r, done, si, sn, &nshard, &skipped);
+    run_output ro;
+    if ((rc = open_output(cli, &r, &ro)) != 0)
         goto out;
-    }
-    if (cli->output != NULL) {
-        if (!existed && fstat(fileno(r.out), &st) == 0 && S_ISREG(st.st_mode))
-            regular = true;
-        r.written = regular && fseeko(r.out, 0, SEEK_END) == 0 ? ftello(r.out) : 0;
-        if (r.written < 0)
-            r.written = 0;
-    }
     r.cli = cli;
     r.bkg = bkg;
     r.bkg_path = bkg_path;
-    r.ps = ps;
     r.limit = limit;
     r.mu = mu;
     r.cl = cl;
@@ -634,54 +730,11 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     r.fast = fast;
     r.progress = !cli->quiet && isatty(2) && cli->output != NULL;
     r.t0 = now_s();
-    atomic_init(&r.next, 0);
-    pthread_mutex_init(&r.lock, NULL);
-    int nt = cli->jobs < 1 ? 1 : cli->jobs;
-    if ((size_t)nt > r.nwork)
-        nt = r.nwork > 0 ? (int)r.nwork : 1;
-    tid = calloc((size_t)nt, sizeof(*tid));
-    bool *threaded = calloc((size_t)nt, sizeof(bool));
-    if (tid == NULL || threaded == NULL) {
-        free(threaded);
-        pthread_mutex_destroy(&r.lock);
-        rc = hf_cli_usage_error("out of memory");
+    if ((rc = run_threads(&r, cli->jobs)) != 0)
         goto out;
-    }
-    for (int t = 1; t < nt; t++)
-        threaded[t] = pthread_create(&tid[t], NULL, run_worker, &r) == 0;
-    run_worker(&r);
-    for (int t = 1; t < nt; t++)
-        if (threaded[t])
-            pthread_join(tid[t], NULL);
-    free(threaded);
-    pthread_mutex_destroy(&r.lock);
     double el = now_s() - r.t0;
-    if (r.out != stdout) {
-        FILE *f = r.out;
-        r.out = NULL;
-        errno = 0;
-        if (fclose(f) != 0 && !r.write_failed) {
-            r.write_failed = true;
-            r.write_errno = errno != 0 ? errno : EIO;
-        }
-    } else if (fflush(stdout) != 0 && !r.write_failed) {
-        r.write_failed = true;
-        r.write_errno = errno != 0 ? errno : EIO;
-    }
-    if (r.write_failed) {
-        if (cli->output != NULL && regular) {
-            if (r.written == 0 && !existed)
-                (void)unlink(cli->output);
-            else
-                (void)truncate(cli->output, r.written);
-        }
-        if (r.progress)
-            (void)fputc('\n', stderr);
-        rc = hf_cli_usage_error("cannot write the results to '%s': %s",
-                                cli->output != NULL ? cli->output : "stdout",
-                                strerror(r.write_errno));
+    if ((rc = close_output(cli, &r, &ro)) != 0)
         goto out;
-    }
     if (!cli->quiet)
         (void)fprintf(stderr,
                       "%spatchset run: %zu evaluated, %zu already in the output, %zu failed "
@@ -692,7 +745,6 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
 out:
     if (r.out != NULL && r.out != stdout && fclose(r.out) != 0 && rc == 0)
         rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
-    free(tid);
     free(r.work);
     free(done);
     free(options);
