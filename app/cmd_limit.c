@@ -59,132 +59,161 @@ print_limit(const char *label, double v, int why)
         printf("  %-9s %.5g\n", label, v);
 }
 
+/* The command's options. */
+typedef struct limit_opts {
+    double cl, rtol;    /* --cl, --rtol */
+    bool fast;          /* --fast */
+    const char *tsname; /* --test-stat */
+    const char *range;  /* --range */
+    int grid;           /* --grid */
+    hf_teststat ts;     /* from --test-stat */
+} limit_opts;
+
+/* The POI and the options checked against the model, into *lo. Returns the exit code. */
+static int
+check_options(hf_cli *cli, limit_opts *o, hf_limit_options *lo)
+{
+    int rc;
+    const hf_model *m = cli->model;
+    if (!hf_cli_need_poi(cli, "limit", &rc))
+        return rc;
+    if (hf_teststat_parse(o->tsname, m, &o->ts) < 0 || o->ts == HF_TEST_Q0)
+        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", o->tsname);
+    if (!(o->cl > 0.0 && o->cl < 1.0))
+        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", o->cl);
+    if (o->range != NULL && (rc = hf_cli_parse_range(o->range, &lo->lo, &lo->hi)) != 0)
+        return rc;
+    if (o->grid < 0 || o->grid == 1)
+        return hf_cli_usage_error("--grid: expected at least 2 points, got %d", o->grid);
+    const hf_param *poi = &m->par[m->poi];
+    if (o->range != NULL && (lo->lo < poi->lo || lo->hi > poi->hi))
+        return hf_cli_usage_error("--range %s leaves the bounds [%g, %g] of '%s'", o->range,
+                                  poi->lo, poi->hi, poi->name);
+    lo->cl = o->cl;
+    lo->rtol = o->rtol;
+    lo->grid = (size_t)o->grid;
+    return 0;
+}
+
+/* A limit outside the range is a computation that did not succeed (exit 1): *why says which,
+ * why, and which way to move the range (NULL when every limit is inside). Returns the exit
+ * code. */
+static int
+outside_range_note(const hf_limit_result *res, char **why)
+{
+    int nmissing = 0, lowest = 0, highest = 0;
+    *why = NULL;
+    for (int t = 0; t < 6; t++) {
+        double v = t == 0 ? res->obs : res->exp[t - 1];
+        if (isnan(v)) {
+            nmissing++;
+            lowest |= res->why[t] == 1;
+            highest |= res->why[t] != 1;
+        }
+    }
+    if (nmissing == 0)
+        return 0;
+    const char *hint = lowest && highest ? "widen --range on both sides"
+                       : lowest          ? "lower the start of --range"
+                                         : "raise the end of --range (or the POI's upper bound)";
+    int len = snprintf(NULL, 0, WHY_FMT, nmissing, res->lo, res->hi, hint);
+    *why = len > 0 ? malloc((size_t)len + 1) : NULL;
+    if (*why == NULL)
+        return hf_cli_usage_error("out of memory");
+    (void)snprintf(*why, (size_t)len + 1, WHY_FMT, nmissing, res->lo, res->hi, hint);
+    return 0;
+}
+
+/* The limits as JSON (stdout or -o), with the hypothesis tests for --grid or -v. Returns the
+ * exit code. */
+static int
+emit_json(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res, const char *why)
+{
+    const hf_param *poi = &cli->model->par[cli->model->poi];
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (doc == NULL)
+        return hf_cli_usage_error("out of memory");
+    cJSON_AddStringToObject(doc, "poi", poi->name);
+    cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(o->ts));
+    cJSON_AddNumberToObject(doc, "cl", res->cl);
+    cJSON_AddNumberToObject(doc, "obs", res->obs);
+    cJSON_AddItemToObject(doc, "exp", cJSON_CreateDoubleArray(res->exp, 5));
+    double r2[2] = {res->lo, res->hi};
+    cJSON_AddItemToObject(doc, "range", cJSON_CreateDoubleArray(r2, 2));
+    cJSON_AddStringToObject(doc, "method", o->grid > 1 ? "grid" : "brent");
+    cJSON_AddNumberToObject(doc, "hypotests", (double)res->npoints);
+    if (why != NULL) {
+        cJSON_AddStringToObject(doc, "error", why);
+        cJSON *miss = cJSON_AddObjectToObject(doc, "outside_range");
+        for (int t = 0; miss != NULL && t < 6; t++)
+            if (isnan(t == 0 ? res->obs : res->exp[t - 1]))
+                cJSON_AddStringToObject(miss, LIMIT_KEY[t], why_text(res->why[t]));
+    }
+    if (o->grid > 1 || cli->verbose) {
+        cJSON *pts = cJSON_AddArrayToObject(doc, "points");
+        for (size_t i = 0; pts != NULL && i < res->npoints; i++) {
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddItemToArray(pts, p);
+            cJSON_AddNumberToObject(p, "poi_value", res->points[i].mu);
+            cJSON_AddNumberToObject(p, "cls_obs", res->points[i].cls_obs);
+            cJSON_AddItemToObject(p, "cls_exp", cJSON_CreateDoubleArray(res->points[i].cls_exp, 5));
+        }
+    }
+    return hf_cli_json_emit(doc, cli->output);
+}
+
+/* The limits as text on stdout. */
+static void
+print_text(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res)
+{
+    const hf_param *poi = &cli->model->par[cli->model->poi];
+    printf("%g%% CL upper limits on %s (CLs, %s, %s; %zu hypothesis tests)\n", 100 * res->cl,
+           poi->name, hf_teststat_name(o->ts), o->grid > 1 ? "grid" : "Brent", res->npoints);
+    for (int t = 0; t < 6; t++)
+        print_limit(LIMIT_NAME[t], t == 0 ? res->obs : res->exp[t - 1], res->why[t]);
+}
+
 int
 cmd_limit(int argc, char **argv)
 {
     hf_cli cli;
-    double cl = 0.95, rtol = 0.0;
-    bool fast = false;
-    const char *tsname = NULL, *range = NULL;
-    int grid = 0;
+    limit_opts o = {.cl = 0.95};
     const hf_opt extra[] = {
-        {"cl", 0, HF_OPT_DOUBLE, &cl, "confidence level (default 0.95)"},
-        {"test-stat", 0, HF_OPT_STRING, &tsname,
+        {"cl", 0, HF_OPT_DOUBLE, &o.cl, "confidence level (default 0.95)"},
+        {"test-stat", 0, HF_OPT_STRING, &o.tsname,
          "qtilde or q (default: qtilde when the POI is bounded below at 0, else q)"},
-        {"range", 0, HF_OPT_STRING, &range, "LO:HI search range (default: the POI bounds)"},
-        {"grid", 0, HF_OPT_INT, &grid,
+        {"range", 0, HF_OPT_STRING, &o.range, "LO:HI search range (default: the POI bounds)"},
+        {"grid", 0, HF_OPT_INT, &o.grid,
          "N: test N equidistant points over the range, then refine each crossing (Brent)"},
-        {"rtol", 0, HF_OPT_DOUBLE, &rtol, "relative tolerance of the root finding (1e-5)"},
-        {"fast", 0, HF_OPT_FLAG, &fast,
+        {"rtol", 0, HF_OPT_DOUBLE, &o.rtol, "relative tolerance of the root finding (1e-5)"},
+        {"fast", 0, HF_OPT_FLAG, &o.fast,
          "one start per conditional fit (the warm one): faster, may miss a second valley"},
         {NULL, 0, 0, NULL, NULL}};
     int rc;
     if (!hf_cli_open(&cli, argc, argv, extra, "limit [OPTIONS] WORKSPACE.json", &rc))
         return rc;
-    const hf_model *m = cli.model;
     hf_error err = {0};
     hf_infer *inf = NULL;
     hf_limit_result res;
     memset(&res, 0, sizeof(res));
     hf_limit_options lo = {0};
-    hf_teststat ts;
     char *why = NULL;
-    if (!hf_cli_need_poi(&cli, "limit", &rc))
+    if ((rc = check_options(&cli, &o, &lo)) != 0)
         goto out;
-    if (hf_teststat_parse(tsname, m, &ts) < 0 || ts == HF_TEST_Q0) {
-        rc = hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", tsname);
-        goto out;
-    }
-    if (!(cl > 0.0 && cl < 1.0)) {
-        rc = hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
-        goto out;
-    }
-    if (range != NULL && (rc = hf_cli_parse_range(range, &lo.lo, &lo.hi)) != 0)
-        goto out;
-    if (grid < 0 || grid == 1) {
-        rc = hf_cli_usage_error("--grid: expected at least 2 points, got %d", grid);
-        goto out;
-    }
-    const hf_param *poi = &m->par[m->poi];
-    if (range != NULL && (lo.lo < poi->lo || lo.hi > poi->hi)) {
-        rc = hf_cli_usage_error("--range %s leaves the bounds [%g, %g] of '%s'", range, poi->lo,
-                                poi->hi, poi->name);
-        goto out;
-    }
-    lo.cl = cl;
-    lo.rtol = rtol;
-    lo.grid = (size_t)grid;
     hf_infer_options io = {0};
-    io.test_stat = ts;
-    io.single_start = fast;
-    inf = hf_infer_new(m, &io, &err);
+    io.test_stat = o.ts;
+    io.single_start = o.fast;
+    inf = hf_infer_new(cli.model, &io, &err);
     if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
         rc = report_failure(&cli, &err, res.lo, res.hi);
         goto out;
     }
-    /* A limit outside the range is a computation that did not succeed (exit 1): say which,
-     * why, and which way to move the range. */
-    int nmissing = 0, lowest = 0, highest = 0;
-    for (int t = 0; t < 6; t++) {
-        double v = t == 0 ? res.obs : res.exp[t - 1];
-        if (isnan(v)) {
-            nmissing++;
-            lowest |= res.why[t] == 1;
-            highest |= res.why[t] != 1;
-        }
-    }
-    if (nmissing > 0) {
-        const char *hint = lowest && highest ? "widen --range on both sides"
-                           : lowest          ? "lower the start of --range"
-                                    : "raise the end of --range (or the POI's upper bound)";
-        int len = snprintf(NULL, 0, WHY_FMT, nmissing, res.lo, res.hi, hint);
-        why = len > 0 ? malloc((size_t)len + 1) : NULL;
-        if (why == NULL) {
-            rc = hf_cli_usage_error("out of memory");
-            goto out;
-        }
-        (void)snprintf(why, (size_t)len + 1, WHY_FMT, nmissing, res.lo, res.hi, hint);
-    }
-    if (cli.json) {
-        cJSON *doc = hf_cli_json_doc(&cli);
-        if (doc == NULL) {
-            rc = hf_cli_usage_error("out of memory");
-            goto out;
-        }
-        cJSON_AddStringToObject(doc, "poi", poi->name);
-        cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(ts));
-        cJSON_AddNumberToObject(doc, "cl", res.cl);
-        cJSON_AddNumberToObject(doc, "obs", res.obs);
-        cJSON_AddItemToObject(doc, "exp", cJSON_CreateDoubleArray(res.exp, 5));
-        double r2[2] = {res.lo, res.hi};
-        cJSON_AddItemToObject(doc, "range", cJSON_CreateDoubleArray(r2, 2));
-        cJSON_AddStringToObject(doc, "method", grid > 1 ? "grid" : "brent");
-        cJSON_AddNumberToObject(doc, "hypotests", (double)res.npoints);
-        if (why != NULL) {
-            cJSON_AddStringToObject(doc, "error", why);
-            cJSON *miss = cJSON_AddObjectToObject(doc, "outside_range");
-            for (int t = 0; miss != NULL && t < 6; t++)
-                if (isnan(t == 0 ? res.obs : res.exp[t - 1]))
-                    cJSON_AddStringToObject(miss, LIMIT_KEY[t], why_text(res.why[t]));
-        }
-        if (grid > 1 || cli.verbose) {
-            cJSON *pts = cJSON_AddArrayToObject(doc, "points");
-            for (size_t i = 0; pts != NULL && i < res.npoints; i++) {
-                cJSON *o = cJSON_CreateObject();
-                cJSON_AddItemToArray(pts, o);
-                cJSON_AddNumberToObject(o, "poi_value", res.points[i].mu);
-                cJSON_AddNumberToObject(o, "cls_obs", res.points[i].cls_obs);
-                cJSON_AddItemToObject(o, "cls_exp",
-                                      cJSON_CreateDoubleArray(res.points[i].cls_exp, 5));
-            }
-        }
-        rc = hf_cli_json_emit(doc, cli.output);
-    } else {
-        printf("%g%% CL upper limits on %s (CLs, %s, %s; %zu hypothesis tests)\n", 100 * res.cl,
-               poi->name, hf_teststat_name(ts), grid > 1 ? "grid" : "Brent", res.npoints);
-        for (int t = 0; t < 6; t++)
-            print_limit(LIMIT_NAME[t], t == 0 ? res.obs : res.exp[t - 1], res.why[t]);
-    }
+    if ((rc = outside_range_note(&res, &why)) != 0)
+        goto out;
+    if (cli.json)
+        rc = emit_json(&cli, &o, &res, why);
+    else
+        print_text(&cli, &o, &res);
     if (why != NULL) {
         (void)fflush(stdout);
         hf_error e = {0};
