@@ -46,6 +46,69 @@ interval(const double v[2])
     return cJSON_CreateDoubleArray(v, 2); /* NAN ends print as null */
 }
 
+/* The scan as JSON (stdout or -o); n2 is NULL for a 1D scan. Returns the exit code. */
+static int
+emit_json(const hf_cli *cli, const hf_scan_result *sr, const char *n1, const char *n2)
+{
+    size_t ncol = sr->n2 ? sr->n2 : 1;
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (doc == NULL)
+        return hf_cli_usage_error("out of memory");
+    cJSON_AddStringToObject(doc, "parameter", n1);
+    if (n2 != NULL)
+        cJSON_AddStringToObject(doc, "parameter2", n2);
+    cJSON_AddNumberToObject(doc, "twice_nll_min", sr->twice_nll_min);
+    cJSON_AddItemToObject(doc, "best_fit", cJSON_CreateDoubleArray(sr->best, n2 ? 2 : 1));
+    cJSON *pts = cJSON_AddArrayToObject(doc, "points");
+    for (size_t i = 0; pts != NULL && i < sr->n; i++)
+        for (size_t j = 0; j < ncol; j++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToArray(pts, o);
+            cJSON_AddNumberToObject(o, "value", sr->x[i]);
+            if (n2 != NULL)
+                cJSON_AddNumberToObject(o, "value2", sr->y[j]);
+            cJSON_AddNumberToObject(o, "delta_twice_nll", sr->dnll2[i * ncol + j]);
+        }
+    if (n2 == NULL) {
+        cJSON_AddItemToObject(doc, "interval_68", interval(sr->int68));
+        cJSON_AddItemToObject(doc, "interval_95", interval(sr->int95));
+    }
+    return hf_cli_json_emit(doc, cli->output);
+}
+
+/* "68% interval: [lo, hi]", with a note when an end is not crossed inside the range */
+static void
+print_interval(const char *label, const double v[2])
+{
+    printf("%s interval: [%.5g, %.5g]%s\n", label, v[0], v[1],
+           isnan(v[0]) || isnan(v[1]) ? "  (nan: not crossed inside the range)" : "");
+}
+
+/* A 1D scan of parameter n1 as text on stdout. */
+static void
+print_text_1d(const hf_scan_result *sr, const char *n1)
+{
+    printf("profile likelihood scan of %s (%zu points); best fit %.5g, 2NLL min %.4f\n", n1, sr->n,
+           sr->best[0], sr->twice_nll_min);
+    printf("%14s %14s\n", n1, "-2 delta lnL");
+    for (size_t i = 0; i < sr->n; i++)
+        printf("%14.6g %14.6g\n", sr->x[i], sr->dnll2[i]);
+    print_interval("68%", sr->int68);
+    print_interval("95%", sr->int95);
+}
+
+/* A 2D scan of parameters n1 and n2 as text on stdout. */
+static void
+print_text_2d(const hf_scan_result *sr, const char *n1, const char *n2)
+{
+    printf("2D profile likelihood scan of %s x %s (%zu x %zu points); best fit (%.5g, %.5g)\n", n1,
+           n2, sr->n, sr->n2, sr->best[0], sr->best[1]);
+    printf("%14s %14s %14s\n", n1, n2, "-2 delta lnL");
+    for (size_t i = 0; i < sr->n; i++)
+        for (size_t j = 0; j < sr->n2; j++)
+            printf("%14.6g %14.6g %14.6g\n", sr->x[i], sr->y[j], sr->dnll2[i * sr->n2 + j]);
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
@@ -117,52 +180,12 @@ cmd_scan(int argc, char **argv)
     if (nbad > 0 && !cli.quiet)
         hf_cli_warn("%s: %zu scan points did not converge (null in the output)", cli.ws_path, nbad);
     const char *n1 = m->par[so.par].name, *n2 = so.par2 >= 0 ? m->par[so.par2].name : NULL;
-    if (cli.json) {
-        cJSON *doc = hf_cli_json_doc(&cli);
-        if (doc == NULL) {
-            rc = hf_cli_usage_error("out of memory");
-            goto out;
-        }
-        cJSON_AddStringToObject(doc, "parameter", n1);
-        if (n2 != NULL)
-            cJSON_AddStringToObject(doc, "parameter2", n2);
-        cJSON_AddNumberToObject(doc, "twice_nll_min", sr.twice_nll_min);
-        cJSON_AddItemToObject(doc, "best_fit", cJSON_CreateDoubleArray(sr.best, n2 ? 2 : 1));
-        cJSON *pts = cJSON_AddArrayToObject(doc, "points");
-        for (size_t i = 0; pts != NULL && i < sr.n; i++)
-            for (size_t j = 0; j < ncol; j++) {
-                cJSON *o = cJSON_CreateObject();
-                cJSON_AddItemToArray(pts, o);
-                cJSON_AddNumberToObject(o, "value", sr.x[i]);
-                if (n2 != NULL)
-                    cJSON_AddNumberToObject(o, "value2", sr.y[j]);
-                cJSON_AddNumberToObject(o, "delta_twice_nll", sr.dnll2[i * ncol + j]);
-            }
-        if (n2 == NULL) {
-            cJSON_AddItemToObject(doc, "interval_68", interval(sr.int68));
-            cJSON_AddItemToObject(doc, "interval_95", interval(sr.int95));
-        }
-        rc = hf_cli_json_emit(doc, cli.output);
-    } else if (n2 == NULL) {
-        printf("profile likelihood scan of %s (%zu points); best fit %.5g, 2NLL min %.4f\n", n1,
-               sr.n, sr.best[0], sr.twice_nll_min);
-        printf("%14s %14s\n", n1, "-2 delta lnL");
-        for (size_t i = 0; i < sr.n; i++)
-            printf("%14.6g %14.6g\n", sr.x[i], sr.dnll2[i]);
-        printf("68%% interval: [%.5g, %.5g]%s\n", sr.int68[0], sr.int68[1],
-               isnan(sr.int68[0]) || isnan(sr.int68[1]) ? "  (nan: not crossed inside the range)"
-                                                        : "");
-        printf("95%% interval: [%.5g, %.5g]%s\n", sr.int95[0], sr.int95[1],
-               isnan(sr.int95[0]) || isnan(sr.int95[1]) ? "  (nan: not crossed inside the range)"
-                                                        : "");
-    } else {
-        printf("2D profile likelihood scan of %s x %s (%zu x %zu points); best fit (%.5g, %.5g)\n",
-               n1, n2, sr.n, sr.n2, sr.best[0], sr.best[1]);
-        printf("%14s %14s %14s\n", n1, n2, "-2 delta lnL");
-        for (size_t i = 0; i < sr.n; i++)
-            for (size_t j = 0; j < sr.n2; j++)
-                printf("%14.6g %14.6g %14.6g\n", sr.x[i], sr.y[j], sr.dnll2[i * sr.n2 + j]);
-    }
+    if (cli.json)
+        rc = emit_json(&cli, &sr, n1, n2);
+    else if (n2 == NULL)
+        print_text_1d(&sr, n1);
+    else
+        print_text_2d(&sr, n1, n2);
     if (rc == 0 && nbad > 0)
         rc = 1;
 out:
