@@ -124,24 +124,159 @@ compare_text(const hf_model *ma, const hf_fit_result *fa, const hf_model *mb,
     printf("%-36s %21.4f   %21.4f\n", "2NLL", fa->twice_nll, fb->twice_nll);
 }
 
+/* One run: the options, the overview, the changed workspace and the fits before and after. */
+typedef struct syst_run {
+    const char *symm, *patch_out; /* --symmetrize, --patch-out */
+    double prune;                 /* --prune */
+    bool compare;                 /* --compare */
+    bool transform;               /* symmetrise or prune */
+    hf_systematics s;             /* the overview */
+    hf_systematics_transform tr;  /* the change and its counts */
+    cJSON *newdoc, *patch;        /* the changed workspace and its RFC 6902 patch */
+    hf_fit_result fa;             /* the fit before */
+    bool have_a;
+    hf_docfit after; /* the fit after */
+} syst_run;
+
+/* The changed workspace and its patch, written to -o and --patch-out: both or neither.
+ * Returns the exit code. */
+static int
+apply_transform(const hf_cli *cli, syst_run *r, hf_error *err)
+{
+    if ((r->newdoc = hf_systematics_apply(cli->ws->doc, &r->tr, err)) == NULL)
+        return hf_cli_report(cli->ws_path, err);
+    if (r->patch_out != NULL && (r->patch = hf_decorrelate_diff(cli->ws->doc, r->newdoc)) == NULL) {
+        hf_error_nomem(err);
+        return hf_cli_report(cli->ws_path, err);
+    }
+    int wrc = cli->output != NULL && r->patch_out != NULL
+                  ? hf_cli_write_json_pair(cli->output, r->newdoc, r->patch_out, r->patch, err)
+              : cli->output != NULL  ? hf_cli_write_json(cli->output, r->newdoc, err)
+              : r->patch_out != NULL ? hf_cli_write_json(r->patch_out, r->patch, err)
+                                     : 0;
+    if (wrc < 0)
+        return hf_cli_report(cli->output != NULL ? cli->output : r->patch_out, err);
+    return 0;
+}
+
+/* --compare: fit the workspace before and after the change. Returns the exit code. */
+static int
+compare_fits(hf_cli *cli, syst_run *r, hf_error *err)
+{
+    hf_data d = hf_model_data(cli->model);
+    if (hf_fit(cli->model, &d, NULL, &r->fa, err) < 0)
+        return hf_cli_report(cli->ws_path, err);
+    r->have_a = true;
+    const char *p2 = cli->output ? cli->output : cli->ws_path;
+    int frc = hf_cli_fit_doc(cli, r->newdoc, p2, &cli->mopt, &r->after, err);
+    if (frc != 0)
+        return frc < 0 ? hf_cli_report(p2, err) : frc;
+    return 0;
+}
+
+/* The overview, the change and the comparison as JSON on stdout. Returns the exit code. */
+static int
+emit_json(const hf_cli *cli, const syst_run *r, hf_error *err)
+{
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (doc == NULL) {
+        hf_error_nomem(err);
+        return hf_cli_report(cli->ws_path, err);
+    }
+    cJSON_AddItemToObject(doc, "systematics", overview_json(cli->model, &r->s));
+    if (r->transform) {
+        cJSON *t = cJSON_AddObjectToObject(doc, "transform");
+        cJSON_AddStringToObject(t, "symmetrize", r->symm ? r->symm : "none");
+        cJSON_AddNumberToObject(t, "prune", r->prune);
+        cJSON_AddNumberToObject(t, "symmetrized", (double)r->tr.nsymmetrized);
+        cJSON_AddNumberToObject(t, "pruned", (double)r->tr.npruned);
+        cJSON_AddNumberToObject(t, "parameters_removed", (double)r->tr.nparams_removed);
+        if (cli->output)
+            cJSON_AddStringToObject(t, "output", cli->output);
+        if (r->patch_out)
+            cJSON_AddStringToObject(t, "patch", r->patch_out);
+        if (r->have_a && r->after.have_fit)
+            cJSON_AddItemToObject(doc, "comparison",
+                                  compare_json(cli->model, &r->fa, r->after.m, &r->after.fit));
+    }
+    return hf_cli_json_emit(doc, NULL);
+}
+
+/* The overview, the change and the comparison as text on stdout. */
+static void
+print_text(const hf_cli *cli, const syst_run *r)
+{
+    overview_text(cli->model, &r->s);
+    if (!r->transform)
+        return;
+    printf("\nsymmetrised %zu and pruned %zu modifiers (%zu parameters removed)\n",
+           r->tr.nsymmetrized, r->tr.npruned, r->tr.nparams_removed);
+    if (cli->output)
+        printf("wrote %s\n", cli->output);
+    if (r->patch_out)
+        printf("wrote %s (%d operations)\n", r->patch_out, cJSON_GetArraySize(r->patch));
+    if (r->have_a && r->after.have_fit)
+        compare_text(cli->model, &r->fa, r->after.m, &r->after.fit);
+}
+
+/* Analyse, change, compare and show. Returns the exit code. */
+static int
+run_systematics(hf_cli *cli, syst_run *r, const hf_systematics_options *so)
+{
+    hf_error err = {0};
+    int rc = 0;
+    if (hf_systematics_analyze(cli->model, so, &r->s, &err) < 0)
+        rc = hf_cli_report(cli->ws_path, &err);
+    else if (r->transform && (rc = apply_transform(cli, r, &err)) == 0 && r->compare)
+        rc = compare_fits(cli, r, &err);
+    if (rc == 0) {
+        if (cli->json)
+            rc = emit_json(cli, r, &err);
+        else
+            print_text(cli, r);
+    }
+    if (rc == 0 &&
+        ((r->have_a && !r->fa.converged) || (r->after.have_fit && !r->after.fit.converged)))
+        rc = 1;
+    hf_error_release(&err);
+    return rc;
+}
+
+/* --symmetrize into *mode; a change (symmetrise or prune) needs somewhere to go. Returns the
+ * exit code. */
+static int
+check_transform(const hf_cli *cli, syst_run *r, hf_symmetrize *mode)
+{
+    if (r->symm != NULL && hf_systematics_parse_symmetrize(r->symm, mode) < 0)
+        return hf_cli_usage_error("--symmetrize must be one-sided, two-sided or max, not \"%s\"",
+                                  r->symm);
+    r->transform = *mode != HF_SYMM_NONE || r->prune > 0;
+    if (r->transform && cli->output == NULL && r->patch_out == NULL)
+        return hf_cli_usage_error(
+            "--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
+    return 0;
+}
+
 int
 cmd_systematics(int argc, char **argv)
 {
     hf_cli cli = {0};
-    const char *np = NULL, *channel = NULL, *symm = NULL, *patch_out = NULL;
-    double tiny = 1e-3, large = 0.5, prune = 0;
-    bool only_one_sided = false, compare = false;
+    syst_run r = {0};
+    const char *np = NULL, *channel = NULL;
+    double tiny = 1e-3, large = 0.5;
+    bool only_one_sided = false;
     const hf_opt extra[] = {
         {"np", 0, HF_OPT_STRING, &np, "only this parameter"},
         {"channel", 0, HF_OPT_STRING, &channel, "only this channel"},
         {"tiny", 0, HF_OPT_DOUBLE, &tiny, "relative effect below which an entry is tiny (0.001)"},
         {"large", 0, HF_OPT_DOUBLE, &large, "relative effect above which an entry is large (0.5)"},
-        {"symmetrize", 0, HF_OPT_STRING, &symm, "one-sided|two-sided|max: symmetrise variations"},
+        {"symmetrize", 0, HF_OPT_STRING, &r.symm, "one-sided|two-sided|max: symmetrise variations"},
         {"only-one-sided", 0, HF_OPT_FLAG, &only_one_sided,
          "symmetrise only variations flagged one-sided"},
-        {"prune", 0, HF_OPT_DOUBLE, &prune, "drop normsys/histosys with relative effect below X"},
-        {"patch-out", 0, HF_OPT_STRING, &patch_out, "write the RFC 6902 patch of the change here"},
-        {"compare", 0, HF_OPT_FLAG, &compare, "fit before and after the change, side by side"},
+        {"prune", 0, HF_OPT_DOUBLE, &r.prune, "drop normsys/histosys with relative effect below X"},
+        {"patch-out", 0, HF_OPT_STRING, &r.patch_out,
+         "write the RFC 6902 patch of the change here"},
+        {"compare", 0, HF_OPT_FLAG, &r.compare, "fit before and after the change, side by side"},
         {NULL, 0, 0, NULL, NULL}};
     int rc = hf_cli_parse(&cli, argc, argv, extra,
                           "systematics [--np NAME] [--channel NAME] [--symmetrize MODE] "
@@ -151,119 +286,21 @@ cmd_systematics(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     hf_symmetrize mode = HF_SYMM_NONE;
-    if (symm != NULL && hf_systematics_parse_symmetrize(symm, &mode) < 0) {
-        hf_cli_release(&cli);
-        return hf_cli_usage_error("--symmetrize must be one-sided, two-sided or max, not \"%s\"",
-                                  symm);
+    if ((rc = check_transform(&cli, &r, &mode)) == 0 && (rc = hf_cli_load(&cli)) == 0) {
+        hf_systematics_options so = {.tiny = tiny, .large = large, .np = np, .channel = channel};
+        r.tr = (hf_systematics_transform){.symmetrize = mode,
+                                          .prune = r.prune,
+                                          .np = np,
+                                          .channel = channel,
+                                          .only_one_sided = only_one_sided};
+        rc = run_systematics(&cli, &r, &so);
     }
-    bool transform = mode != HF_SYMM_NONE || prune > 0;
-    if (transform && cli.output == NULL && patch_out == NULL) {
-        hf_cli_release(&cli);
-        return hf_cli_usage_error(
-            "--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
-    }
-    if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
-        return rc;
-    }
-    hf_error err = {0};
-    hf_systematics s = {0};
-    cJSON *newdoc = NULL, *patch = NULL;
-    hf_fit_result fa = {0};
-    hf_docfit after = {0};
-    bool have_a = false;
-    hf_systematics_options so = {.tiny = tiny, .large = large, .np = np, .channel = channel};
-    hf_systematics_transform tr = {.symmetrize = mode,
-                                   .prune = prune,
-                                   .np = np,
-                                   .channel = channel,
-                                   .only_one_sided = only_one_sided};
-    if (hf_systematics_analyze(cli.model, &so, &s, &err) < 0) {
-        rc = hf_cli_report(cli.ws_path, &err);
-        goto done;
-    }
-    if (transform) {
-        if ((newdoc = hf_systematics_apply(cli.ws->doc, &tr, &err)) == NULL) {
-            rc = hf_cli_report(cli.ws_path, &err);
-            goto done;
-        }
-        if (patch_out != NULL && (patch = hf_decorrelate_diff(cli.ws->doc, newdoc)) == NULL) {
-            hf_error_nomem(&err);
-            rc = hf_cli_report(cli.ws_path, &err);
-            goto done;
-        }
-        /* the workspace and the patch: both or neither */
-        int wrc = cli.output != NULL && patch_out != NULL
-                      ? hf_cli_write_json_pair(cli.output, newdoc, patch_out, patch, &err)
-                  : cli.output != NULL ? hf_cli_write_json(cli.output, newdoc, &err)
-                  : patch_out != NULL  ? hf_cli_write_json(patch_out, patch, &err)
-                                       : 0;
-        if (wrc < 0) {
-            rc = hf_cli_report(cli.output != NULL ? cli.output : patch_out, &err);
-            goto done;
-        }
-        if (compare) {
-            hf_data d = hf_model_data(cli.model);
-            if (hf_fit(cli.model, &d, NULL, &fa, &err) < 0) {
-                rc = hf_cli_report(cli.ws_path, &err);
-                goto done;
-            }
-            have_a = true;
-            const char *p2 = cli.output ? cli.output : cli.ws_path;
-            int frc = hf_cli_fit_doc(&cli, newdoc, p2, &cli.mopt, &after, &err);
-            if (frc != 0) {
-                rc = frc < 0 ? hf_cli_report(p2, &err) : frc;
-                goto done;
-            }
-        }
-    }
-    if (cli.json) {
-        cJSON *doc = hf_cli_json_doc(&cli);
-        if (doc == NULL) {
-            hf_error_nomem(&err);
-            rc = hf_cli_report(cli.ws_path, &err);
-            goto done;
-        }
-        cJSON_AddItemToObject(doc, "systematics", overview_json(cli.model, &s));
-        if (transform) {
-            cJSON *t = cJSON_AddObjectToObject(doc, "transform");
-            cJSON_AddStringToObject(t, "symmetrize", symm ? symm : "none");
-            cJSON_AddNumberToObject(t, "prune", prune);
-            cJSON_AddNumberToObject(t, "symmetrized", (double)tr.nsymmetrized);
-            cJSON_AddNumberToObject(t, "pruned", (double)tr.npruned);
-            cJSON_AddNumberToObject(t, "parameters_removed", (double)tr.nparams_removed);
-            if (cli.output)
-                cJSON_AddStringToObject(t, "output", cli.output);
-            if (patch_out)
-                cJSON_AddStringToObject(t, "patch", patch_out);
-            if (have_a && after.have_fit)
-                cJSON_AddItemToObject(doc, "comparison",
-                                      compare_json(cli.model, &fa, after.m, &after.fit));
-        }
-        rc = hf_cli_json_emit(doc, NULL);
-    } else {
-        overview_text(cli.model, &s);
-        if (transform) {
-            printf("\nsymmetrised %zu and pruned %zu modifiers (%zu parameters removed)\n",
-                   tr.nsymmetrized, tr.npruned, tr.nparams_removed);
-            if (cli.output)
-                printf("wrote %s\n", cli.output);
-            if (patch_out)
-                printf("wrote %s (%d operations)\n", patch_out, cJSON_GetArraySize(patch));
-            if (have_a && after.have_fit)
-                compare_text(cli.model, &fa, after.m, &after.fit);
-        }
-    }
-    if (rc == 0 && ((have_a && !fa.converged) || (after.have_fit && !after.fit.converged)))
-        rc = 1;
-done:
-    if (have_a)
-        hf_fit_result_release(&fa);
-    hf_docfit_release(&after);
-    cJSON_Delete(newdoc);
-    cJSON_Delete(patch);
-    hf_systematics_release(&s);
-    hf_error_release(&err);
+    if (r.have_a)
+        hf_fit_result_release(&r.fa);
+    hf_docfit_release(&r.after);
+    cJSON_Delete(r.newdoc);
+    cJSON_Delete(r.patch);
+    hf_systematics_release(&r.s);
     hf_cli_release(&cli);
     return rc;
 }
