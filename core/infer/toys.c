@@ -1,6 +1,6 @@
-/* core/infer/toys.c - toy-based CLs (pyhf v0.7 infer.calculators.ToyCalculator): toys from the model
- * at the suggested init with POI = mu and POI = 0, main counts Poisson, auxiliary data from the
- * constraint pdfs (Gaussian around theta with width sigma; Poisson with mean tau * gamma);
+/* core/infer/toys.c - toy-based CLs (pyhf v0.7 infer.calculators.ToyCalculator): toys from the
+ * model at the suggested init with POI = mu and POI = 0, main counts Poisson, auxiliary data from
+ * the constraint pdfs (Gaussian around theta with width sigma; Poisson with mean tau * gamma);
  * empirical p-values P(q >= q_obs); expected band from the CLs of the b-only toys at the
  * normal percentiles (numpy.percentile, linear). Threads pull toy indices from one counter;
  * every toy seeds its own GSL generator, so any -j gives identical numbers. */
@@ -180,6 +180,62 @@ cls_error(double clsb, size_t nsb, double clb, size_t nb, double *e_sb, double *
 }
 
 /* See toys.h. */
+/* Run the toys on `threads` threads (tid has room for them), or on this one if none starts. */
+static void
+run_workers(tctx *c, pthread_t *tid, int threads)
+{
+    int started = 0;
+
+    pthread_mutex_init(&c->lock, NULL);
+    for (int t = 0; t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, worker, c) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(c);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&c->lock);
+}
+
+/* CLs+b, CLb, CLs and the expected band with their binomial errors from the test statistics
+ * res->q_sb and res->q_b (ntoys each; NaN for a failed toy). Scratch: sorted_sb, sorted_b,
+ * cls_b (ntoys each). */
+static void
+summarise(hf_toys_result *res, size_t ntoys, double *sorted_sb, double *sorted_b, double *cls_b)
+{
+    for (size_t i = 0; i < 2 * ntoys; i++)
+        res->nfailed += isnan(i < ntoys ? res->q_sb[i] : res->q_b[i - ntoys]);
+    size_t nsb = sorted_finite(res->q_sb, ntoys, sorted_sb);
+    size_t nb = sorted_finite(res->q_b, ntoys, sorted_b);
+    res->clsb = tail(sorted_sb, nsb, res->q_obs);
+    res->clb = tail(sorted_b, nb, res->q_obs);
+    res->cls = res->clb > 0.0 ? res->clsb / res->clb : NAN;
+    /* expected: CLs if the observation were each b-only toy, then its percentiles */
+    size_t nb_ok = 0;
+    for (size_t i = 0; i < nb; i++) {
+        double qb = sorted_b[i];
+        double sb = tail(sorted_sb, nsb, qb), b = tail(sorted_b, nb, qb);
+        cls_b[nb_ok++] = b > 0.0 ? sb / b : 1.0;
+    }
+    qsort(cls_b, nb_ok, sizeof(double), cmp_double);
+    cls_error(res->clsb, nsb, res->clb, nb, &res->clsb_err, &res->clb_err, &res->cls_err);
+    for (int k = 0; k < 5; k++) {
+        double pk = 100.0 * gsl_cdf_ugaussian_P(HF_BAND_SIGMA[k]);
+        res->cls_exp[k] = percentile(cls_b, nb_ok, pk);
+        /* CLs of a b toy falls as its q grows: the pk-th CLs percentile is the CLs at the
+         * (100 - pk)-th percentile of q_b, whose tails give the binomial error */
+        double qk = percentile(sorted_b, nb, 100.0 - pk), e_sb, e_b;
+        double sbk = tail(sorted_sb, nsb, qk), bk = tail(sorted_b, nb, qk);
+        cls_error(sbk, nsb, bk, nb, &e_sb, &e_b, &res->cls_exp_err[k]);
+        if (!(res->cls_exp[k] > 0.0) || !(sbk > 0.0) || !(bk > 0.0))
+            res->cls_exp[k] = res->cls_exp_err[k] = NAN;
+        else /* the relative error there, applied to the percentile itself */
+            res->cls_exp_err[k] *= res->cls_exp[k] / (sbk / bk);
+    }
+}
+
 int
 hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_options *opt,
                  hf_toys_result *res, hf_error *err)
@@ -234,18 +290,7 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     c.gen_b = gen_b;
     hf_infer_asimov(m, gen_sb, c.nu_sb, c.aux_sb);
     hf_infer_asimov(m, gen_b, c.nu_b, c.aux_b);
-    pthread_mutex_init(&c.lock, NULL);
-    int started = 0;
-    for (int t = 0; t < o.threads; t++) {
-        if (pthread_create(&tid[t], NULL, worker, &c) != 0)
-            break;
-        started++;
-    }
-    if (started == 0)
-        worker(&c);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&c.lock);
+    run_workers(&c, tid, o.threads);
     if (c.failed) {
         hf_error_set(err, c.err.code, "", "%s", hf_error_msg(&c.err));
         hf_error_release(&c.err);
@@ -261,35 +306,7 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
         goto out;
     }
     memcpy(res->q_b, res->q_sb + o.ntoys, o.ntoys * sizeof(double));
-    for (size_t i = 0; i < 2 * o.ntoys; i++)
-        res->nfailed += isnan(i < o.ntoys ? res->q_sb[i] : res->q_b[i - o.ntoys]);
-    size_t nsb = sorted_finite(res->q_sb, o.ntoys, sorted_sb);
-    size_t nb = sorted_finite(res->q_b, o.ntoys, sorted_b);
-    res->clsb = tail(sorted_sb, nsb, res->q_obs);
-    res->clb = tail(sorted_b, nb, res->q_obs);
-    res->cls = res->clb > 0.0 ? res->clsb / res->clb : NAN;
-    /* expected: CLs if the observation were each b-only toy, then its percentiles */
-    size_t nb_ok = 0;
-    for (size_t i = 0; i < nb; i++) {
-        double qb = sorted_b[i];
-        double sb = tail(sorted_sb, nsb, qb), b = tail(sorted_b, nb, qb);
-        cls_b[nb_ok++] = b > 0.0 ? sb / b : 1.0;
-    }
-    qsort(cls_b, nb_ok, sizeof(double), cmp_double);
-    cls_error(res->clsb, nsb, res->clb, nb, &res->clsb_err, &res->clb_err, &res->cls_err);
-    for (int k = 0; k < 5; k++) {
-        double pk = 100.0 * gsl_cdf_ugaussian_P(HF_BAND_SIGMA[k]);
-        res->cls_exp[k] = percentile(cls_b, nb_ok, pk);
-        /* CLs of a b toy falls as its q grows: the pk-th CLs percentile is the CLs at the
-         * (100 - pk)-th percentile of q_b, whose tails give the binomial error */
-        double qk = percentile(sorted_b, nb, 100.0 - pk), e_sb, e_b;
-        double sbk = tail(sorted_sb, nsb, qk), bk = tail(sorted_b, nb, qk);
-        cls_error(sbk, nsb, bk, nb, &e_sb, &e_b, &res->cls_exp_err[k]);
-        if (!(res->cls_exp[k] > 0.0) || !(sbk > 0.0) || !(bk > 0.0))
-            res->cls_exp[k] = res->cls_exp_err[k] = NAN;
-        else /* the relative error there, applied to the percentile itself */
-            res->cls_exp_err[k] *= res->cls_exp[k] / (sbk / bk);
-    }
+    summarise(res, o.ntoys, sorted_sb, sorted_b, cls_b);
     rc = 0;
 out:
     if (rc < 0)
