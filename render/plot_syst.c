@@ -159,27 +159,200 @@ hf_plot_syst_interp(const hf_model *m, size_t par, size_t cs, double theta_hat, 
     return hf_plot_syst_interp_n(m, par, cs, theta_hat, sigma, 6, err);
 }
 
+static const hf_interp_code interp_codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
+                                              HF_INTERP_CODE4, HF_INTERP_CODE4P};
+static const hf_dash interp_dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED,
+                                        HF_DASH_SOLID, HF_DASH_DASHED};
+#define NCODE (sizeof(interp_codes) / sizeof(interp_codes[0]))
+
+/* What every panel of the interpolation figure shares. */
+typedef struct interp_fig {
+    const hf_model *m;
+    size_t par, cs, nb, cols, rows;
+    const double *nom, *up, *dn, *ax;
+    double *ys; /* scratch: NCODE x NALPHA yields */
+    unsigned types;
+    bool total, strip; /* one panel of the summed yield; the legend in a strip of its own */
+    const char *sub;   /* the summed panel's title */
+    double top, theta_hat, sigma;
+} interp_fig;
+
+/* The yields of bin b (or of their sum) along alpha for every code into f->ys, the templates into
+ * t3 (down, nominal, up), and the range of the curves into lo, hi. */
+static void
+interp_curves(const interp_fig *f, size_t b, double t3[3], double *lo, double *hi)
+{
+    t3[0] = f->dn[b];
+    t3[1] = f->nom[b];
+    t3[2] = f->up[b];
+    if (f->total) {
+        t3[0] = t3[1] = t3[2] = 0;
+        for (size_t i = 0; i < f->nb; i++) {
+            t3[0] += f->dn[i];
+            t3[1] += f->nom[i];
+            t3[2] += f->up[i];
+        }
+    }
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t q = 0; q < NCODE; q++)
+        for (size_t i = 0; i < NALPHA; i++) {
+            double y = 0;
+            if (f->total)
+                for (size_t bb = 0; bb < f->nb; bb++)
+                    y +=
+                        hf_systematics_yield_at(f->m, f->par, f->cs, bb, interp_codes[q], f->ax[i]);
+            else
+                y = hf_systematics_yield_at(f->m, f->par, f->cs, b, interp_codes[q], f->ax[i]);
+            f->ys[q * NALPHA + i] = y;
+            if (isfinite(y)) {
+                *lo = fmin(*lo, y);
+                *hi = fmax(*hi, y);
+            }
+        }
+    if (!isfinite(*lo)) {
+        *lo = 0;
+        *hi = 1;
+    }
+}
+
+/* The best fit and its +-1 sigma band on panel p (legend entry on the first panel). */
+static int
+interp_best_fit(hf_scene *s, hf_panel *p, const interp_fig *f, size_t k)
+{
+    hf_item *sp = NULL;
+    if (isfinite(f->sigma) && f->sigma > 0 &&
+        !(sp = hf_panel_add_span(s, p, true, f->theta_hat - f->sigma, f->theta_hat + f->sigma,
+                                 hf_ink_of(HF_ROLE_BAND1, 0))))
+        return -1;
+    if (sp != NULL)
+        sp->alpha = 0.35;
+    /* the foreground ink: the accent is code1's orange in the series palette */
+    if (!hf_panel_add_rule(s, p, true, f->theta_hat, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID))
+        return -1;
+    /* "best fit", not a combining circumflex over theta: fonts drop it (seen in PNG) */
+    if (k == 0 && (!hf_panel_add_legend(s, p, "best fit " PM " " SIGMA, hf_ink_of(HF_ROLE_BAND1, 0),
+                                        HF_LEGEND_SHADE)))
+        return -1;
+    return 0;
+}
+
+/* The curves of every code on panel p, the model's own codes thick (legend on the first). */
+static int
+interp_lines(hf_scene *s, hf_panel *p, const interp_fig *f, size_t k)
+{
+    const hf_model *m = f->m;
+    for (size_t q = 0; q < NCODE; q++) {
+        hf_item *it = hf_panel_add_line(s, p, NALPHA, f->ax, &f->ys[q * NALPHA],
+                                        hf_ink_of(HF_ROLE_SERIES, (int)q), interp_dashes[q]);
+        if (it == NULL)
+            return -1;
+        /* the codes the model applies to this parameter's modifier types */
+        bool used = ((f->types & (1u << HF_MOD_HISTOSYS)) && interp_codes[q] == m->histosys_code) ||
+                    ((f->types & (1u << HF_MOD_NORMSYS)) && interp_codes[q] == m->normsys_code);
+        if (used)
+            it->width = HF_WIDTH_THICK;
+        if (k == 0) {
+            const char *ln = used
+                                 ? hf_scene_printf(s, "%s (model)", hf_interp_name(interp_codes[q]))
+                                 : hf_interp_name(interp_codes[q]);
+            hf_legend_entry *le =
+                ln ? hf_panel_add_legend(s, p, ln, hf_ink_of(HF_ROLE_SERIES, (int)q),
+                                         HF_LEGEND_LINE)
+                   : NULL;
+            if (le == NULL)
+                return -1;
+            le->dash = interp_dashes[q];
+        }
+    }
+    return 0;
+}
+
+/* Panel k of the figure: bin b (or the sum), its curves, templates and best fit. */
+static int
+interp_panel(hf_scene *s, const interp_fig *f, size_t k, size_t b)
+{
+    static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
+    static const char *const alab[7] = {MINUS "3", MINUS "2", MINUS "1", "0", "1", "2", "3"};
+    size_t col = k % f->cols, row = k / f->cols;
+    double h = (1.0 - f->top) / (double)f->rows, lo, hi, t3[3];
+    hf_panel *p =
+        hf_scene_add_panel(s, (double)col / (double)f->cols, f->top + (double)row * h,
+                           (double)(col + 1) / (double)f->cols, f->top + (double)(row + 1) * h);
+    if (p == NULL)
+        return -1;
+    interp_curves(f, b, t3, &lo, &hi);
+    double pad = fmax((hi - lo) * 0.08, 1e-6 * fmax(1.0, fabs(hi)));
+    lo -= pad;
+    hi += pad + (k == 0 && !f->strip ? (hi - lo) * 0.45 : 0); /* legend room in the panel */
+    const char *pt = f->total ? f->sub : hf_scene_printf(s, "bin %zu", b);
+    if (pt == NULL || hf_panel_set_title(s, p, pt) < 0 ||
+        hf_panel_set_axis(s, &p->x, -3, 3, false, row + 1 == f->rows ? ALPHA : NULL) < 0 ||
+        hf_panel_set_axis(s, &p->y, lo, hi, false, col == 0 ? "Yield" : NULL) < 0 ||
+        hf_panel_axis_ticks(s, &p->x, 7, atick, alab) < 0)
+        return -1;
+    /* the legend: the first panel's, above the grid with the strip */
+    if (isfinite(f->theta_hat) && interp_best_fit(s, p, f, k) < 0)
+        return -1;
+    if (interp_lines(s, p, f, k) < 0)
+        return -1;
+    double px3[3] = {-1, 0, 1};
+    if (!hf_panel_add_points(s, p, 3, px3, t3, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
+                             hf_ink_of(HF_ROLE_DATA, 0)))
+        return -1;
+    if (k == 0) {
+        if (!hf_panel_add_legend(s, p, "templates", hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER))
+            return -1;
+        p->legend_pos = f->strip ? HF_LEGPOS_ABOVE : HF_LEGPOS_TOP_LEFT;
+        p->legend_columns = f->strip ? 4 : 2;
+    }
+    return 0;
+}
+
+/* The figure's title (and outline entry) for nshow of its nb bins. */
+static int
+interp_titles(hf_scene *s, const interp_fig *f, size_t nshow)
+{
+    const hf_model *m = f->m;
+    const hf_cs *c = &m->cs[f->cs];
+    const char *title =
+        hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[f->par].name,
+                        m->chan[c->chan]->name, m->samp_name[c->samp]);
+    if (title == NULL || hf_scene_set_outline(s, title, 1) < 0)
+        return -1;
+    if (!f->total && nshow < f->nb) /* short: the page title has one line */
+        title = hf_scene_printf(s, "%s " DOT " %s " DOT " %s, %zu of %zu bins", m->par[f->par].name,
+                                m->chan[c->chan]->name, m->samp_name[c->samp], nshow, f->nb);
+    return title == NULL || hf_scene_set_title(s, title) < 0 ? -1 : 0;
+}
+
 /* As hf_plot_syst_interp with at most maxpanels bin panels; 1 draws the summed yield of all
  * bins (a terminal pane has room for one legible panel). */
 hf_scene *
 hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat, double sigma,
                       size_t maxpanels, hf_error *err)
 {
-    static const hf_interp_code codes[] = {HF_INTERP_CODE0, HF_INTERP_CODE1, HF_INTERP_CODE2,
-                                           HF_INTERP_CODE4, HF_INTERP_CODE4P};
-    static const hf_dash dashes[] = {HF_DASH_DOTTED, HF_DASH_DASHED, HF_DASH_DOTTED, HF_DASH_SOLID,
-                                     HF_DASH_DASHED};
-    const size_t ncode = sizeof(codes) / sizeof(codes[0]);
     const hf_cs *c = &m->cs[cs];
     size_t nb = c->nbins;
-    double *buf = malloc((3 * nb + 2 * nb + NALPHA * (ncode + 1) + 8) * sizeof(*buf));
+    double *buf = malloc((3 * nb + 2 * nb + NALPHA * (NCODE + 1) + 8) * sizeof(*buf));
     hf_scene *s = NULL;
     if (buf == NULL)
         return fail(NULL, err);
     double *nom = buf, *up = buf + nb, *dn = buf + 2 * nb, *wb = buf + 3 * nb;
-    double *ax = buf + 5 * nb, *ys = ax + NALPHA;
-    unsigned types = hf_systematics_templates(m, par, cs, nom, up, dn);
-    if (types == 0) {
+    double *ax = buf + 5 * nb;
+    interp_fig f = {.m = m,
+                    .par = par,
+                    .cs = cs,
+                    .nb = nb,
+                    .nom = nom,
+                    .up = up,
+                    .dn = dn,
+                    .ax = ax,
+                    .ys = ax + NALPHA,
+                    .theta_hat = theta_hat,
+                    .sigma = sigma};
+    f.types = hf_systematics_templates(m, par, cs, nom, up, dn);
+    if (f.types == 0) {
         free(buf);
         hf_error_set(err, HF_EUSAGE, "", "\"%s\" has no normsys or histosys on %s/%s",
                      m->par[par].name, m->chan[c->chan]->name, m->samp_name[c->samp]);
@@ -187,142 +360,37 @@ hf_plot_syst_interp_n(const hf_model *m, size_t par, size_t cs, double theta_hat
     }
     /* a normsys alone scales every bin by the same factor: one panel of the summed yield says
      * all there is, six panels of the same curve would not */
-    bool normsys = types == (1u << HF_MOD_NORMSYS);
-    bool total = (normsys || maxpanels <= 1) && nb > 1;
+    bool normsys = f.types == (1u << HF_MOD_NORMSYS);
+    f.total = (normsys || maxpanels <= 1) && nb > 1;
     size_t maxp = maxpanels < 1 ? 1 : maxpanels;
     for (size_t b = 0; b < nb; b++) {
         wb[2 * b] = fabs(up[b] - nom[b]) + fabs(dn[b] - nom[b]);
         wb[2 * b + 1] = (double)b;
     }
     qsort(wb, nb, 2 * sizeof(double), by_weight_desc);
-    size_t nshow = total ? 1 : nb < maxp ? nb : maxp;
+    size_t nshow = f.total ? 1 : nb < maxp ? nb : maxp;
     qsort(wb, nshow, 2 * sizeof(double), by_bin);
-    size_t cols = nshow <= 1 ? 1 : nshow <= 4 ? 2 : 3, rows = (nshow + cols - 1) / cols;
+    f.cols = nshow <= 1 ? 1 : nshow <= 4 ? 2 : 3;
+    f.rows = (nshow + f.cols - 1) / f.cols;
     for (size_t i = 0; i < NALPHA; i++)
         ax[i] = -3.0 + 6.0 * (double)i / (NALPHA - 1);
 
     /* several panels: the legend gets a strip of its own across the figure, at the size of the
      * other text, instead of being squeezed into the first panel */
-    bool strip = !total && nshow > 1;
-    double H = 2.3 * (double)rows + (strip ? 0.15 + 0.55 : 0.5);
-    s = hf_scene_new(total ? 5.0 : HF_SCENE_DOUBLE_COLUMN, H);
+    f.strip = !f.total && nshow > 1;
+    double H = 2.3 * (double)f.rows + (f.strip ? 0.15 + 0.55 : 0.5);
+    f.top = (f.strip ? 0.15 + 0.55 : 0.5) / H; /* the strip: above the first panel */
+    s = hf_scene_new(f.total ? 5.0 : HF_SCENE_DOUBLE_COLUMN, H);
     if (s == NULL)
         goto nomem;
-    const char *title =
-        hf_scene_printf(s, "Interpolation of %s " DOT " %s " DOT " %s", m->par[par].name,
-                        m->chan[c->chan]->name, m->samp_name[c->samp]);
-    const char *sub =
-        total ? hf_scene_printf(s, "sum of %zu bins%s", nb, normsys ? " (normsys: one factor)" : "")
-        : nshow < nb ? ""
-                     : NULL;
-    if (title == NULL || hf_scene_set_outline(s, title, 1) < 0)
+    f.sub = f.total ? hf_scene_printf(s, "sum of %zu bins%s", nb,
+                                      normsys ? " (normsys: one factor)" : "")
+                    : NULL;
+    if ((f.total && f.sub == NULL) || interp_titles(s, &f, nshow) < 0)
         goto nomem;
-    if (sub != NULL && !total) /* short: the page title has one line */
-        title = hf_scene_printf(s, "%s " DOT " %s " DOT " %s, %zu of %zu bins", m->par[par].name,
-                                m->chan[c->chan]->name, m->samp_name[c->samp], nshow, nb);
-    if (title == NULL || hf_scene_set_title(s, title) < 0)
-        goto nomem;
-    double top = (strip ? 0.15 + 0.55 : 0.5) / H; /* the strip: above the first panel */
-    static const double atick[7] = {-3, -2, -1, 0, 1, 2, 3};
-    static const char *const alab[7] = {MINUS "3", MINUS "2", MINUS "1", "0", "1", "2", "3"};
-    for (size_t k = 0; k < nshow; k++) {
-        size_t b = (size_t)wb[2 * k + 1];
-        size_t col = k % cols, row = k / cols;
-        double h = (1.0 - top) / (double)rows;
-        hf_panel *p =
-            hf_scene_add_panel(s, (double)col / (double)cols, top + (double)row * h,
-                               (double)(col + 1) / (double)cols, top + (double)(row + 1) * h);
-        if (p == NULL)
+    for (size_t k = 0; k < nshow; k++)
+        if (interp_panel(s, &f, k, (size_t)wb[2 * k + 1]) < 0)
             goto nomem;
-        double lo = INFINITY, hi = -INFINITY;
-        double t3[3] = {dn[b], nom[b], up[b]};
-        if (total) {
-            t3[0] = t3[1] = t3[2] = 0;
-            for (size_t i = 0; i < nb; i++) {
-                t3[0] += dn[i];
-                t3[1] += nom[i];
-                t3[2] += up[i];
-            }
-        }
-        for (size_t q = 0; q < ncode; q++)
-            for (size_t i = 0; i < NALPHA; i++) {
-                double y = 0;
-                if (total)
-                    for (size_t bb = 0; bb < nb; bb++)
-                        y += hf_systematics_yield_at(m, par, cs, bb, codes[q], ax[i]);
-                else
-                    y = hf_systematics_yield_at(m, par, cs, b, codes[q], ax[i]);
-                ys[q * NALPHA + i] = y;
-                if (isfinite(y)) {
-                    lo = fmin(lo, y);
-                    hi = fmax(hi, y);
-                }
-            }
-        if (!isfinite(lo)) {
-            lo = 0;
-            hi = 1;
-        }
-        double pad = fmax((hi - lo) * 0.08, 1e-6 * fmax(1.0, fabs(hi)));
-        lo -= pad;
-        hi += pad + (k == 0 && !strip ? (hi - lo) * 0.45 : 0); /* legend room in the panel */
-        hf_panel *lp = p; /* the legend: the first panel's, above the grid with strip */
-        const char *pt = total ? sub : hf_scene_printf(s, "bin %zu", b);
-        if (pt == NULL || hf_panel_set_title(s, p, pt) < 0 ||
-            hf_panel_set_axis(s, &p->x, -3, 3, false, row + 1 == rows ? ALPHA : NULL) < 0 ||
-            hf_panel_set_axis(s, &p->y, lo, hi, false, col == 0 ? "Yield" : NULL) < 0 ||
-            hf_panel_axis_ticks(s, &p->x, 7, atick, alab) < 0)
-            goto nomem;
-        if (isfinite(theta_hat)) {
-            hf_item *sp = NULL;
-            if (isfinite(sigma) && sigma > 0 &&
-                !(sp = hf_panel_add_span(s, p, true, theta_hat - sigma, theta_hat + sigma,
-                                         hf_ink_of(HF_ROLE_BAND1, 0))))
-                goto nomem;
-            if (sp != NULL)
-                sp->alpha = 0.35;
-            /* the foreground ink: the accent is code1's orange in the series palette */
-            if (!hf_panel_add_rule(s, p, true, theta_hat, hf_ink_of(HF_ROLE_FG, 0), HF_DASH_SOLID))
-                goto nomem;
-            /* "best fit", not a combining circumflex over theta: fonts drop it (seen in PNG) */
-            if (k == 0 && (!hf_panel_add_legend(s, lp, "best fit " PM " " SIGMA,
-                                                hf_ink_of(HF_ROLE_BAND1, 0), HF_LEGEND_SHADE)))
-                goto nomem;
-        }
-        for (size_t q = 0; q < ncode; q++) {
-            hf_item *it = hf_panel_add_line(s, p, NALPHA, ax, &ys[q * NALPHA],
-                                            hf_ink_of(HF_ROLE_SERIES, (int)q), dashes[q]);
-            if (it == NULL)
-                goto nomem;
-            /* the codes the model applies to this parameter's modifier types */
-            bool used = ((types & (1u << HF_MOD_HISTOSYS)) && codes[q] == m->histosys_code) ||
-                        ((types & (1u << HF_MOD_NORMSYS)) && codes[q] == m->normsys_code);
-            if (used)
-                it->width = HF_WIDTH_THICK;
-            if (k == 0) {
-                const char *ln = used ? hf_scene_printf(s, "%s (model)", hf_interp_name(codes[q]))
-                                      : hf_interp_name(codes[q]);
-                hf_legend_entry *le =
-                    ln ? hf_panel_add_legend(s, lp, ln, hf_ink_of(HF_ROLE_SERIES, (int)q),
-                                             HF_LEGEND_LINE)
-                       : NULL;
-                if (le == NULL)
-                    goto nomem;
-                le->dash = dashes[q];
-            }
-        }
-        double px3[3] = {-1, 0, 1};
-        if (!hf_panel_add_points(s, p, 3, px3, t3, NULL, NULL, NULL, NULL, HF_MARKER_CIRCLE,
-                                 hf_ink_of(HF_ROLE_DATA, 0)))
-            goto nomem;
-        if (k == 0) {
-            hf_legend_entry *le = hf_panel_add_legend(s, lp, "templates",
-                                                      hf_ink_of(HF_ROLE_DATA, 0), HF_LEGEND_MARKER);
-            if (le == NULL)
-                goto nomem;
-            p->legend_pos = strip ? HF_LEGPOS_ABOVE : HF_LEGPOS_TOP_LEFT;
-            p->legend_columns = strip ? 4 : 2;
-        }
-    }
     free(buf);
     return s;
 nomem:
