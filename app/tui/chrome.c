@@ -154,11 +154,13 @@ tui_put_str(struct tui *t, int y, int x, int maxw, const char *s, attr_t a, shor
     return n;
 }
 
-/* Like put_str, padding with blanks to exactly w columns. */
+/* Like put_str, padding with blanks to exactly w columns; text cut at w ends in an ellipsis. */
 void
 tui_put_field(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
     int n = tui_put_str(t, y, x, w, s, a, pair);
+    if (n == w && w > 1 && s != NULL && hf_utf8_width(s) > (size_t)w)
+        tui_put_cp(t, y, x + w - 1, t->ascii ? '~' : 0x2026, a, pair);
     for (; n < w; n++)
         tui_put_cp(t, y, x + n, ' ', a, pair);
 }
@@ -183,6 +185,73 @@ tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short 
             u++;
     }
     tui_put_str(t, y, x + head + 1, tail, u, a, pair);
+}
+
+static const char *
+chan_name_of(const void *m, size_t i)
+{
+    return ((const hf_model *)m)->chan[i]->name;
+}
+
+static const char *
+par_name_of(const void *m, size_t i)
+{
+    return ((const hf_model *)m)->par[i].name;
+}
+
+/* Name i of nm in w columns as its label (names.c), padded with blanks. */
+static void
+put_label(struct tui *t, int y, int x, int w, const tui_names *nm, size_t i, attr_t a, short pair)
+{
+    const tui_label *lb = &nm->lab[i];
+    const uint32_t *cp = nm->cp[i];
+    int len = nm->len[i], n = 0;
+    uint32_t ell = t->ascii ? '~' : 0x2026;
+    if (lb->h < 0) {
+        for (; n < len && n < w; n++)
+            tui_put_cp(t, y, x + n, cp[n] < 32 ? ' ' : cp[n], a, pair);
+    } else {
+        for (int k = 0; k < lb->h && n < w; k++, n++)
+            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
+        if (n < w)
+            tui_put_cp(t, y, x + n++, ell, a, pair);
+        for (int k = lb->o; k < lb->o + lb->m && k < len && n < w; k++, n++)
+            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
+        if (lb->m > 0 && lb->o + lb->m < len && n < w)
+            tui_put_cp(t, y, x + n++, ell, a, pair);
+        for (int k = len - lb->tl; k < len && n < w; k++, n++)
+            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
+    }
+    for (; n < w; n++)
+        tui_put_cp(t, y, x + n, ' ', a, pair);
+}
+
+/* Channel ci's name in w columns, told apart from every other channel's (names.c). */
+void
+tui_put_chan(struct tui *t, int y, int x, int w, size_t ci, attr_t a, short pair)
+{
+    if (w < 1)
+        return;
+    if (tui_names_fit(&t->chan_names, chan_name_of, t->m, t->m->nchan, w) < 0 &&
+        t->chan_names.cp == NULL) {
+        tui_put_name(t, y, x, w, t->m->chan[ci]->name, a, pair);
+        return;
+    }
+    put_label(t, y, x, w, &t->chan_names, ci, a, pair);
+}
+
+/* Parameter p's name in w columns, told apart from every other parameter's (names.c). */
+void
+tui_put_par(struct tui *t, int y, int x, int w, size_t p, attr_t a, short pair)
+{
+    if (w < 1)
+        return;
+    if (tui_names_fit(&t->par_names, par_name_of, t->m, t->m->npar, w) < 0 &&
+        t->par_names.cp == NULL) {
+        tui_put_name(t, y, x, w, t->m->par[p].name, a, pair);
+        return;
+    }
+    put_label(t, y, x, w, &t->par_names, p, a, pair);
 }
 
 /* Right-aligned in w columns. */
@@ -227,6 +296,8 @@ tui_box(struct tui *t, int y, int x, int h, int w, const char *title, bool focus
     if (title != NULL && w > 6) {
         tui_put_cp(t, y, x + 1, ' ', at, 0);
         int n = tui_put_str(t, y, x + 2, w - 5, title, at | A_BOLD, 0);
+        if (n == w - 5 && hf_utf8_width(title) > (size_t)n) /* cut: say so */
+            tui_put_cp(t, y, x + 1 + n, a ? '~' : 0x2026, at | A_BOLD, 0);
         tui_put_cp(t, y, x + 2 + n, ' ', at, 0);
     }
 }
@@ -481,9 +552,14 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
     if (t->prompt_kind != TUI_PROMPT_NONE) {
         char buf[400];
         snprintf(buf, sizeof(buf), " %s%s",
-                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: " : "export to: ", t->prompt);
+                 t->prompt_kind == TUI_PROMPT_FILTER   ? "filter: "
+                 : t->prompt_kind == TUI_PROMPT_GOTO ? "go to (Tab completes): "
+                                                     : "export to: ",
+                 t->prompt);
         int n = tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
         tui_put_cp(t, y, n, t->ascii ? '_' : 0x2588, A_REVERSE, 0);
+        if (t->prompt_kind == TUI_PROMPT_GOTO && n + 4 < W)
+            tui_put_field(t, y, n + 3, W - n - 3, t->goto_hint, A_REVERSE, 0);
         return;
     }
     if (t->msg[0] != '\0' && (t->msg_error || tui_now() < t->msg_until)) {
@@ -491,10 +567,19 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
         snprintf(buf, sizeof(buf), " %s", t->msg);
         short pr = tui_accent_if(t, t->msg_error, 0);
         tui_put_str(t, y, 0, W - rw, buf, (t->msg_error ? A_BOLD : A_NORMAL) | A_REVERSE, pr);
-    } else {
+    } else { /* the selected row's full name (lists cut names), then the key hints */
+        const char *name = tui_selected_name(t);
+        int n = 0;
+        if (name != NULL) {
+            n = 1 + (int)hf_utf8_width(name) + 2;
+            if (n > W - rw)
+                n = W - rw;
+            tui_put_cp(t, y, 0, ' ', A_REVERSE, 0);
+            tui_put_field(t, y, 1, n - 1, name, A_REVERSE | A_BOLD, 0);
+        }
         char hints[512];
-        hints_of(t, hints, sizeof(hints), W - rw - 1);
-        tui_put_str(t, y, 0, W - rw, hints, A_REVERSE, 0);
+        hints_of(t, hints, sizeof(hints), W - rw - 1 - n);
+        tui_put_str(t, y, n, W - rw - n, hints, A_REVERSE, 0);
     }
     if (W > rw + 20)
         tui_put_str(t, y, W - rw, rw, right, A_REVERSE, 0);

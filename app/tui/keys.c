@@ -13,7 +13,7 @@
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define LISTS   (V(OVERVIEW) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
 #define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
@@ -60,7 +60,19 @@ static const tui_binding keytab[] = {
     {{KEY_NPAGE, ' '}, "PgDn/PgUp Space", NULL, LISTS, TUI_ACT_PAGEDOWN, 0, "page down / up", NULL},
     {{KEY_PPAGE}, NULL, NULL, LISTS, TUI_ACT_PAGEUP, 0, NULL, NULL},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
-     TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels)", "open"},
+     TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels); in a links list: go there",
+     "open"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(OVERVIEW), TUI_ACT_ENTER, 0,
+     "Overview: go to the selected channel or parameter", "go"},
+    {{'c'}, "c", NULL, V(CHANNELS) | V(PARAMS) | V(SLIDER) | V(SYST), TUI_ACT_LINKS, 0,
+     "links: channels constraining the parameter (prior, first order, curvature) / parameters moving the channel",
+     "links"},
+    {{KEY_BACKSPACE, 127, 8}, "Backspace", NULL, TUI_VANY, TUI_ACT_BACK, 0,
+     "go back to the last place (like a browser)", "back"},
+    {{':'}, ":", NULL, TUI_VANY, TUI_ACT_GOTO, 0,
+     "go to a channel or parameter by name (Tab completes)", "go-to"},
+    {{'F'}, "F", NULL, V(PARAMS), TUI_ACT_FLAGGED, 0,
+     "only flagged parameters (OC PULL BOUND CURV 1SIDE HESSE) / all", "flagged"},
     {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
      "open a systematic (templates, interpolation, sources, decorrelation) / back", "open"},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), TUI_ACT_ENTER, 0,
@@ -192,7 +204,7 @@ tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
 static int
 list_rows(const struct tui *t)
 {
-    int r = t->lines - 4; /* top, bottom, list header, frame */
+    int r = t->lines - 5; /* top and status lines, the list's frame and header */
     return r > 1 ? r : 1;
 }
 
@@ -206,6 +218,82 @@ sort_step(struct tui *t, tui_list *l, int d)
     static const char *const pcol[] = {"pyhf order", "value", "error", "|pull|", "constraint"};
     tui_message(t, false, "sorted by %s%s", (l == &t->chl ? ccol : pcol)[l->sort_col],
                 l->sort_inv ? " (inverted)" : "");
+}
+
+/* The go-to prompt's candidates: channels, then parameters, whose names match the prompt
+ * (substring matches before subsequences). *best: the first (channel c, or nchan + p), else
+ * (size_t)-1; returns how many match. With complete, the prompt grows to the longest common
+ * prefix of the names that start with it. */
+static size_t
+goto_complete(struct tui *t, bool complete)
+{
+    const hf_model *m = t->m;
+    size_t n = 0, best = (size_t)-1, len = 0;
+    int best_score = 2;
+    const char *lcp = NULL;
+    size_t hl = 0;
+    t->goto_hint[0] = '\0';
+    for (size_t i = 0; i < m->nchan + m->npar; i++) {
+        const char *name = i < m->nchan ? m->chan[i]->name : m->par[i - m->nchan].name;
+        int score;
+        if (!tui_fuzzy_match(name, t->prompt, &score))
+            continue;
+        if (strcmp(name, t->prompt) == 0)
+            score = -1; /* an exact name wins */
+        n++;
+        if (score < best_score) {
+            best_score = score;
+            best = i;
+        }
+        if (strncmp(name, t->prompt, t->prompt_len) == 0) {
+            if (lcp == NULL) {
+                lcp = name;
+                len = strlen(name);
+            } else {
+                size_t k = 0;
+                while (k < len && lcp[k] == name[k])
+                    k++;
+                len = k;
+            }
+        }
+        if (n <= 4 && hl < sizeof(t->goto_hint)) {
+            int w = snprintf(t->goto_hint + hl, sizeof(t->goto_hint) - hl, "%s%s",
+                             n > 1 ? ", " : "", name);
+            hl = w > 0 ? hl + (size_t)w : hl;
+        }
+    }
+    if (complete && lcp != NULL && len > t->prompt_len && len < sizeof(t->prompt)) {
+        memcpy(t->prompt, lcp, len);
+        t->prompt[len] = '\0';
+        t->prompt_len = len;
+    }
+    if (n > 4 && hl < sizeof(t->goto_hint))
+        snprintf(t->goto_hint + hl, sizeof(t->goto_hint) - hl, ", ... (%zu)", n);
+    return best == (size_t)-1 ? 0 : (best + 1);
+}
+
+/* Enter in the go-to prompt: the exact name, else the best match. */
+static unsigned
+goto_enter(struct tui *t)
+{
+    size_t b = goto_complete(t, false);
+    if (b == 0) {
+        tui_message(t, true, "no channel or parameter matches '%s'", t->prompt);
+        return TUI_DIRTY_ALL;
+    }
+    b--;
+    return b < t->m->nchan ? tui_jump_chan(t, b) : tui_jump_par(t, b - t->m->nchan);
+}
+
+/* c: the links of the selected parameter or channel. */
+static unsigned
+links(struct tui *t)
+{
+    bool chan = t->view == TUI_V_CHANNELS || (t->view == TUI_V_SLIDER && t->focus == 1);
+    tui_list *l = tui_focused_list(t);
+    if ((l != NULL && l->nvis == 0) || (chan ? t->m->nchan : t->m->npar) == 0)
+        return 0;
+    return tui_links_open(t, chan, chan ? tui_current_channel(t) : tui_current_param(t));
 }
 
 /* Keys typed into the status-line prompt (search filter or export path). */
@@ -222,9 +310,15 @@ prompt_key(struct tui *t, int ch)
         t->prompt_kind = TUI_PROMPT_NONE;
         return TUI_DIRTY_ALL;
     }
+    if (t->prompt_kind == TUI_PROMPT_GOTO && ch == '\t') {
+        goto_complete(t, true);
+        return TUI_DIRTY_ALL;
+    }
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
         tui_prompt kind = t->prompt_kind;
         t->prompt_kind = TUI_PROMPT_NONE;
+        if (kind == TUI_PROMPT_GOTO)
+            return goto_enter(t);
         if (kind == TUI_PROMPT_EXPORT) {
             if (t->prompt_len > 0)
                 tui_export(t, t->prompt);
@@ -255,6 +349,8 @@ prompt_key(struct tui *t, int ch)
         l->filter = strdup(t->prompt);
         tui_list_rebuild(t, l);
     }
+    if (t->prompt_kind == TUI_PROMPT_GOTO)
+        goto_complete(t, false);
     return TUI_DIRTY_ALL;
 }
 
@@ -426,11 +522,27 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         return escape(t);
     case TUI_ACT_TAB:
     case TUI_ACT_BTAB:
-        return tui_goto(
+        return tui_nav_goto(
             t,
             (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS));
     case TUI_ACT_VIEW:
-        return tui_goto(t, (tui_view_id)arg);
+        return tui_nav_goto(t, (tui_view_id)arg);
+    case TUI_ACT_LINKS:
+        return links(t);
+    case TUI_ACT_BACK:
+        return tui_nav_back(t);
+    case TUI_ACT_GOTO:
+        t->prompt_kind = TUI_PROMPT_GOTO;
+        t->prompt[0] = '\0';
+        t->prompt_len = 0;
+        goto_complete(t, false);
+        return TUI_DIRTY_STATUS;
+    case TUI_ACT_FLAGGED:
+        t->flagged_only = !t->flagged_only;
+        tui_syst_prepare(t);
+        tui_list_rebuild(t, &t->parl);
+        tui_message(t, false, "%s", t->flagged_only ? "flagged parameters only (F: all)" : "all parameters");
+        return TUI_DIRTY_ALL;
     case TUI_ACT_LOGY:
         t->logy = !t->logy;
         return TUI_DIRTY_MAIN;

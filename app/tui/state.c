@@ -393,6 +393,8 @@ tui_state_release(struct tui *t)
     list_release(&t->corrl);
     list_release(&t->systl);
     tui_syst_release(&t->syst);
+    tui_names_release(&t->chan_names);
+    tui_names_release(&t->par_names);
     for (size_t i = 0; i < t->nlog; i++)
         free(t->log[i]);
     free(t->log);
@@ -441,10 +443,19 @@ rank(const struct tui *t, size_t *idx, tui_sortkey *ks, size_t n, int key)
 /* The overview as lines of text (caller frees each and the array). Returns the count, or
  * (size_t)-1 on ENOMEM. `top` limits each ranking. */
 size_t
-tui_overview_lines(const struct tui *t, char ***out, size_t top)
+tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **targets)
 {
     const hf_model *m = t->m;
     tui_lines v = {0};
+    /* targets[line]: the channel (c) or parameter (nchan + p) a ranking line names, else -1 */
+    size_t cap = 3 * top + 64, *tg = targets != NULL ? malloc(cap * sizeof(*tg)) : NULL;
+    for (size_t i = 0; tg != NULL && i < cap; i++)
+        tg[i] = (size_t)-1;
+#define TARGET(code)                                                                               \
+    do {                                                                                           \
+        if (tg != NULL && v.n > 0 && v.n - 1 < cap)                                                \
+            tg[v.n - 1] = (code);                                                                  \
+    } while (0)
     size_t nsfree = 0, ncons = 0;
     for (size_t p = 0; p < m->npar; p++) {
         nsfree += !m->fixed[p];
@@ -504,6 +515,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                           m->chan[idx[k]]->name, chi2, c->nbins,
                           chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
                           t->have_fit ? c->post : c->pre);
+            TARGET(idx[k]);
         }
         if (t->have_fit) {
             size_t n = 0;
@@ -519,6 +531,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                 double r, pull = tui_pull(t, idx[k], &r);
                 tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name,
                               pull, r, fabs(pull) > 1 ? "   PULLED" : "");
+                TARGET(m->nchan + idx[k]);
             }
             tui_lines_add(&v, "%s", "");
             tui_lines_add(
@@ -531,12 +544,22 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                 double r, pull = tui_pull(t, idx[k], &r);
                 tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name,
                               r, pull, r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+                TARGET(m->nchan + idx[k]);
             }
         }
     }
+#undef TARGET
     free(idx);
     free(ks);
-    return tui_lines_finish(&v, out);
+    size_t n = tui_lines_finish(&v, out);
+    if (targets != NULL) {
+        if (n == (size_t)-1 || tg == NULL || n > cap) {
+            free(tg);
+            tg = NULL;
+        }
+        *targets = tg;
+    }
+    return n;
 }
 
 /* ---- detail overlay text ---- */

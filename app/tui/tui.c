@@ -35,7 +35,7 @@ tui_key(struct tui *t, int ch)
     int arg;
     if (tui_key_modal(t, ch, &dirty) || !tui_key_lookup(t, ch, &act, &arg, &dirty))
         return dirty;
-    const struct tui_view *v = tui_view_of(t->view);
+    const struct tui_view *v = tui_view_current(t);
     if (v->key != NULL && v->key(t, act, &dirty))
         return dirty;
     return tui_key_global(t, act, arg);
@@ -61,7 +61,7 @@ frame(struct tui *t, unsigned dirty)
     if (dirty & TUI_DIRTY_TOP)
         tui_chrome_top(t);
     if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
-        const struct tui_view *v = tui_view_of(t->view);
+        const struct tui_view *v = tui_view_current(t);
         if (!t->laid_out || t->laid_view != t->view) {
             v->layout(t, (tui_rect){1, 0, t->lines - 2, t->cols});
             t->laid_out = true;

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/cli.h"
 #include "core/diag/constraints.h"
@@ -103,7 +104,12 @@ typedef enum tui_action {
     TUI_ACT_HELP,
     TUI_ACT_QUIT,
     TUI_ACT_QUITNOW,
-    TUI_ACT_DECOR
+    TUI_ACT_DECOR,
+    TUI_ACT_LINKS,   /* c: the channels constraining a parameter / parameters moving a channel */
+    TUI_ACT_BACK,    /* Backspace: back to the last place */
+    TUI_ACT_GOTO,    /* ':' go to a channel or parameter by name */
+    TUI_ACT_FLAGGED, /* F: only flagged parameters */
+    TUI_ACT_MINOS    /* m: MINOS interval of the selected parameter */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -124,7 +130,12 @@ typedef struct tui_panes {
 #define TUI_VANY     0xffffu
 
 /* What the status-line prompt asks for. */
-typedef enum tui_prompt { TUI_PROMPT_NONE = 0, TUI_PROMPT_FILTER, TUI_PROMPT_EXPORT } tui_prompt;
+typedef enum tui_prompt {
+    TUI_PROMPT_NONE = 0,
+    TUI_PROMPT_FILTER,
+    TUI_PROMPT_EXPORT,
+    TUI_PROMPT_GOTO
+} tui_prompt;
 
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
 
@@ -146,6 +157,22 @@ typedef struct tui_list {
     bool sort_inv;
     char *filter; /* case-insensitive substring; NULL or "" = all */
 } tui_list;
+
+/* How a name is shown in a column (names.c): head h code points, an ellipsis, then m code points
+ * from o and a second ellipsis when the window stops before the end, then the last tl; h < 0:
+ * the whole name. */
+typedef struct tui_label {
+    int h, o, m, tl;
+} tui_label;
+
+/* The labels of a set of names (channels or parameters) at one column width. */
+typedef struct tui_names {
+    size_t n;
+    uint32_t **cp; /* decoded names */
+    int *len;      /* their lengths in code points */
+    tui_label *lab;
+    int w; /* the width lab was made for */
+} tui_names;
 
 /* Per-channel summary numbers, for the Channels list and the Overview. */
 typedef struct tui_chan {
@@ -270,6 +297,32 @@ typedef struct tui_syst {
     size_t ndof;
 } tui_syst;
 
+/* Links between views (links.c): on a parameter, the channels whose data constrain it (its
+ * observed information split into first order and curvature per channel, with the prior); on
+ * a channel, the parameters that move it most. A list drawn in place of the view's own. */
+typedef struct tui_links {
+    bool open;
+    bool of_chan;      /* the subject is a channel (rows: parameters), else a parameter */
+    size_t subject;    /* channel or parameter index */
+    tui_view_id home;  /* the view it was opened from */
+    size_t norder;     /* rows, ranked (largest first) */
+    size_t *order;     /* row items: channels or parameters */
+    double *first, *curv, *score; /* per item (nchan or npar) */
+    double prior, total;          /* the subject parameter's prior part and H_jj */
+    char *explain;                /* hf_constraints_explain, or NULL */
+    tui_list list;                /* the rows as a list: filter, selection, scroll */
+} tui_links;
+
+/* A place in the explorer to go back to (Backspace). */
+typedef struct tui_place {
+    tui_view_id view;
+    size_t chan, par; /* selected channel and parameter (model indices), (size_t)-1: none */
+    bool links, links_of_chan;
+    size_t links_subject, links_sel;
+} tui_place;
+
+#define TUI_HISTORY 64
+
 typedef enum tui_fitstate {
     TUI_FIT_IDLE = 0,
     TUI_FIT_RUNNING,
@@ -363,6 +416,13 @@ struct tui {
     bool quit;
     bool reload; /* R pressed: tui.c reloads between frames */
     tui_colours colours;
+    tui_names chan_names, par_names; /* row labels (names.c), at the width last drawn */
+    tui_links links;
+    tui_place hist[TUI_HISTORY];
+    size_t nhist;
+    bool flagged_only; /* Params: only parameters with a flag */
+    char goto_hint[256]; /* the go-to prompt's candidates */
+    size_t ov_sel;       /* Overview: the selected line (one with a target) */
 };
 
 /* session.c: helpers below everything else in app/tui */
@@ -394,6 +454,35 @@ size_t tui_current_channel(const struct tui *t);
 size_t tui_current_param(const struct tui *t);
 hf_scene **tui_one_page(hf_scene *s, size_t *n);
 
+/* names.c */
+int tui_names_fit(tui_names *nm, const char *(*name)(const void *, size_t), const void *ctx,
+                  size_t n, int w);
+void tui_names_release(tui_names *nm);
+bool tui_fuzzy_match(const char *name, const char *pat, int *score);
+const char *tui_selected_name(const struct tui *t);
+
+/* links.c */
+unsigned tui_links_open(struct tui *t, bool of_chan, size_t subject);
+void tui_links_close(struct tui *t);
+unsigned tui_nav_goto(struct tui *t, tui_view_id v);
+void tui_links_release(tui_links *k);
+void tui_nav_push(struct tui *t);
+unsigned tui_nav_back(struct tui *t);
+void tui_list_select(struct tui *t, tui_list *l, size_t item);
+unsigned tui_jump_chan(struct tui *t, size_t c);
+unsigned tui_jump_par(struct tui *t, size_t p);
+unsigned tui_par_flags(const struct tui *t, size_t p);
+const char *tui_par_flag_text(unsigned flags, char *buf, size_t n);
+/* flags of tui_par_flags */
+enum {
+    TUI_F_OC = 1u << 0,
+    TUI_F_PULL = 1u << 1,
+    TUI_F_BOUND = 1u << 2,
+    TUI_F_CURV = 1u << 3,
+    TUI_F_1SIDE = 1u << 4,
+    TUI_F_HESSE = 1u << 5
+};
+
 /* state.c: model-derived data and the session's life cycle */
 void tui_update_live(struct tui *t);
 void tui_set_fit(struct tui *t, hf_fit_result *res);
@@ -402,7 +491,7 @@ void tui_drop_cfit(struct tui *t);
 int tui_start_fit(struct tui *t, bool from_live);
 int tui_state_init(struct tui *t, hf_cli *cli);
 void tui_state_release(struct tui *t);
-size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
+size_t tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **targets);
 size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
 bool tui_slider_key(struct tui *t, tui_action act, unsigned *dirty);
 unsigned tui_goto(struct tui *t, tui_view_id v);

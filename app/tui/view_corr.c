@@ -71,7 +71,7 @@ draw(struct tui *t)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         tui_put_field(t, ry, x + 1, 2, sel ? TUI_G("▸", ">") : "", at, 0);
-        tui_put_name(t, ry, x + 3, lw - 4, t->m->par[pi].name, at, 0);
+        tui_put_par(t, ry, x + 3, lw - 4, pi, at, 0);
         for (int cc = 0; cc < ncolvis; cc++) {
             size_t kc = coloff + (size_t)cc;
             int cx = hx + 2 * cc;

@@ -40,14 +40,14 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
 {
     tui_list *l = &t->parl;
     char title[160];
-    snprintf(title, sizeof(title), "Parameters %zu/%zu%sover-constrained below %.2f (t/T)%s%s",
-             l->nvis, l->n, tui_sep(t), t->oc_threshold, l->filter && *l->filter ? "  /" : "",
-             l->filter && *l->filter ? l->filter : "");
+    snprintf(title, sizeof(title), "Parameters %zu/%zu%s%sover-constrained below %.2f (t/T)%s%s",
+             l->nvis, l->n, t->flagged_only ? " flagged" : "", tui_sep(t), t->oc_threshold,
+             l->filter && *l->filter ? "  /" : "", l->filter && *l->filter ? l->filter : "");
     tui_box(t, y, x, h, w, title, true);
     int iw = w - 2, rows = h - 3;
     if (iw < 20 || rows < 1)
         return;
-    int valw = 11, errw = 9, pullw = 7, conw = 7, flagw = 9;
+    int valw = 11, errw = 9, pullw = 7, conw = 7, flagw = iw >= 110 ? 15 : 9;
     int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
     int namew = iw - 2 - valw - errw - pullw - 1 - barw - conw - flagw; /* 1: gap before bar */
     if (namew < 10) {
@@ -98,9 +98,10 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         double ratio, pull = tui_pull(t, p, &ratio);
-        bool oc = !isnan(ratio) && ratio<t->oc_threshold, pulled = fabs(pull)> 1;
+        unsigned flags = tui_par_flags(t, p);
+        bool oc = flags & TUI_F_OC, pulled = flags & TUI_F_PULL;
         tui_put_field(t, ry, xx, 2, sel ? TUI_G("▸", ">") : (t->moved[p] ? "*" : ""), at, 0);
-        tui_put_name(t, ry, xx + 2, namew, pp->name, at | (oc || pulled ? A_BOLD : 0), 0);
+        tui_put_par(t, ry, xx + 2, namew, p, at | (oc || pulled ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%.4g", tui_best(t)[p]);
         tui_put_right(t, ry, cx, valw, v, at, 0);
         if (t->have_fit && !t->fit.fixed[p])
@@ -122,11 +123,11 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
             snprintf(v, sizeof(v), "%.2f", ratio);
         tui_put_right(t, ry, rx, conw, v, at, tui_accent_if(t, oc, 1));
         if (flagw) {
-            char f[32];
-            snprintf(f, sizeof(f), "%s%s", oc ? "OC " : "", pulled ? "PULL" : "");
+            char f[64];
+            tui_par_flag_text(flags, f, sizeof(f));
             tui_put_cp(t, ry, rx + conw, ' ', at, 0);
             tui_put_field(t, ry, rx + conw + 1, flagw - 1, f, at | A_BOLD,
-                          tui_accent_if(t, oc || pulled, 0));
+                          tui_accent_if(t, flags != 0, 0));
         }
     }
 }
@@ -135,6 +136,11 @@ static void
 draw(struct tui *t)
 {
     tui_rect b = t->panes.body;
+    unsigned gen = t->syst.con_gen;
+    bool had = t->syst.have_con;
+    tui_syst_prepare(t); /* the flags BOUND, CURV, 1SIDE come from the constraint analysis */
+    if (t->flagged_only && (gen != t->syst.con_gen || had != t->syst.have_con))
+        tui_list_rebuild(t, &t->parl);
     draw_param_table(t, b.y, b.x, b.h, b.w);
 }
 

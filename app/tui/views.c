@@ -14,3 +14,11 @@ tui_view_of(tui_view_id id)
 {
     return (unsigned)id < TUI_NVIEWS ? views[id] : views[TUI_V_OVERVIEW];
 }
+
+const struct tui_view *
+tui_view_current(const struct tui *t)
+{
+    if (t->links.open && t->links.home == t->view)
+        return &tui_view_links;
+    return tui_view_of(t->view);
+}
