@@ -71,6 +71,8 @@ static const tui_binding keytab[] = {
      "go back to the last place (like a browser)", "back"},
     {{':'}, ":", NULL, TUI_VANY, TUI_ACT_GOTO, 0,
      "go to a channel or parameter by name (Tab completes)", "go-to"},
+    {{'m'}, "m", NULL, V(PARAMS), TUI_ACT_MINOS, 0,
+     "MINOS interval of the selected parameter (on the worker thread; shown as error)", "minos"},
     {{'F'}, "F", NULL, V(PARAMS), TUI_ACT_FLAGGED, 0,
      "only flagged parameters (OC PULL BOUND CURV 1SIDE HESSE) / all", "flagged"},
     {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
@@ -450,9 +452,9 @@ escape(struct tui *t)
     if (t->syst.dstate == TUI_DECOR_RUNNING) {
         tui_worker_cancel(t->worker);
         tui_message(t, false, "cancelling the split fit");
-    } else if (t->fit_state == TUI_FIT_RUNNING) {
+    } else if (t->fit_state == TUI_FIT_RUNNING || t->minos_running) {
         tui_worker_cancel(t->worker);
-        tui_message(t, false, "cancelling the fit");
+        tui_message(t, false, "cancelling the %s", t->minos_running ? "MINOS scan" : "fit");
     } else if (l != NULL && l->filter != NULL) {
         free(l->filter);
         l->filter = NULL;
@@ -550,7 +552,8 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         tui_start_fit(t, false);
         return TUI_DIRTY_ALL;
     case TUI_ACT_CANCEL:
-        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING) {
+        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING ||
+            t->minos_running) {
             tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the fit");
         } else {

@@ -282,3 +282,71 @@ tui_links_open(struct tui *t, bool of_chan, size_t subject)
     t->laid_out = false;
     return TUI_DIRTY_ALL;
 }
+
+/* ---- MINOS ---- */
+
+/* m: the MINOS interval of parameter p on the worker thread (the best fit stays put: no other
+ * fit can start while the worker is busy). */
+unsigned
+tui_minos_start(struct tui *t, size_t p)
+{
+    if (!t->have_fit || t->fit.fixed[p]) {
+        tui_message(t, true, "%s", t->have_fit ? "MINOS: the parameter is fixed"
+                                               : "MINOS needs the best fit (f starts one)");
+        return TUI_DIRTY_STATUS;
+    }
+    if (t->minos_running || t->fit_state == TUI_FIT_RUNNING || t->cfit_running ||
+        t->syst.dstate == TUI_DECOR_RUNNING ||
+        tui_worker_submit_minos(t->worker, t->m, &t->fit, p) < 0) {
+        tui_message(t, true, "MINOS: the worker is busy");
+        return TUI_DIRTY_STATUS;
+    }
+    t->minos_running = true;
+    tui_message(t, false, "MINOS for %s running (x cancels)", t->m->par[p].name);
+    tui_log(t, "MINOS for %s started", t->m->par[p].name);
+    return TUI_DIRTY_STATUS;
+}
+
+/* The worker's MINOS result: kept for the Parameters view while the best fit stays. */
+void
+tui_minos_done(struct tui *t, int rc, const hf_minos_result *res, const hf_error *err)
+{
+    t->minos_running = false;
+    if (rc < 0) {
+        tui_message(t, true, "MINOS: %s", hf_error_msg(err));
+        tui_log(t, "MINOS: %s", hf_error_msg(err));
+        return;
+    }
+    size_t n = t->m->npar;
+    if (t->minos == NULL || t->minos_gen != t->fit_gen) {
+        free(t->minos);
+        t->minos = malloc((n ? n : 1) * sizeof(*t->minos));
+        if (t->minos == NULL) {
+            tui_message(t, true, "MINOS: out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            t->minos[i].par = (size_t)-1;
+        t->minos_gen = t->fit_gen;
+    }
+    t->minos[res->par] = *res;
+    char lo[48] = "n/a", hi[48] = "n/a";
+    if (res->lower.valid)
+        snprintf(lo, sizeof(lo), "%+.4g%s", res->lower.offset,
+                 res->lower.at_limit ? " (at the bound)" : "");
+    if (res->upper.valid)
+        snprintf(hi, sizeof(hi), "%+.4g%s", res->upper.offset,
+                 res->upper.at_limit ? " (at the bound)" : "");
+    tui_message(t, false, "MINOS %s: %s %s (HESSE %.4g)", t->m->par[res->par].name, lo, hi,
+                t->fit.err[res->par]);
+    tui_log(t, "MINOS %s: lower %s, upper %s", t->m->par[res->par].name, lo, hi);
+}
+
+/* The MINOS interval of p at the current best fit, NULL when not computed. */
+const hf_minos_result *
+tui_minos_of(const struct tui *t, size_t p)
+{
+    if (t->minos == NULL || t->minos_gen != t->fit_gen || !t->have_fit)
+        return NULL;
+    return t->minos[p].par == p ? &t->minos[p] : NULL;
+}

@@ -393,6 +393,8 @@ tui_state_release(struct tui *t)
     list_release(&t->corrl);
     list_release(&t->systl);
     tui_syst_release(&t->syst);
+    free(t->minos);
+    tui_links_release(&t->links);
     tui_names_release(&t->chan_names);
     tui_names_release(&t->par_names);
     for (size_t i = 0; i < t->nlog; i++)

@@ -220,6 +220,11 @@ apply_result(struct tui *t, tui_result *r)
         }
         return dirty;
     }
+    if (r->kind == TUI_RESULT_MINOS) {
+        tui_minos_done(t, r->u.minos.rc, &r->u.minos.res, &r->u.minos.err);
+        tui_result_release(r);
+        return TUI_DIRTY_ALL;
+    }
     if (r->job == TUI_JOB_SPLIT_FIT)
         tui_syst_fit_done(t, r->u.fit.rc, &r->u.fit.res, &r->u.fit.err); /* takes res */
     else

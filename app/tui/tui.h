@@ -26,6 +26,7 @@
 #include "core/diag/constraints.h"
 #include "core/diag/decorrelate.h"
 #include "core/diag/systematics.h"
+#include "core/infer/minos.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
@@ -185,10 +186,15 @@ typedef struct tui_chan {
 typedef enum tui_job_kind {
     TUI_JOB_FIT = 0,   /* the explorer's global fit */
     TUI_JOB_SPLIT_FIT, /* the Systematics screen's refit of a decorrelated (split) model */
-    TUI_JOB_COND_FIT   /* a slider refit holding the moved parameters fixed */
+    TUI_JOB_COND_FIT,  /* a slider refit holding the moved parameters fixed */
+    TUI_JOB_MINOS      /* the MINOS interval of one parameter around the best fit */
 } tui_job_kind;
 
-typedef enum tui_result_kind { TUI_RESULT_PROGRESS = 0, TUI_RESULT_FIT } tui_result_kind;
+typedef enum tui_result_kind {
+    TUI_RESULT_PROGRESS = 0,
+    TUI_RESULT_FIT,
+    TUI_RESULT_MINOS
+} tui_result_kind;
 
 typedef struct tui_result {
     tui_result_kind kind;
@@ -204,6 +210,11 @@ typedef struct tui_result {
             hf_fit_result res; /* owned by whoever took the result */
             hf_error err;
         } fit;
+        struct {
+            int rc; /* hf_minos's return */
+            hf_minos_result res;
+            hf_error err;
+        } minos;
     } u;
 } tui_result;
 
@@ -422,6 +433,10 @@ struct tui {
     size_t nhist;
     bool flagged_only; /* Params: only parameters with a flag */
     char goto_hint[256]; /* the go-to prompt's candidates */
+    /* MINOS intervals at the best fit of generation minos_gen (npar; par (size_t)-1: none) */
+    hf_minos_result *minos;
+    unsigned minos_gen;
+    bool minos_running;
     size_t ov_sel;       /* Overview: the selected line (one with a target) */
 };
 
@@ -472,6 +487,9 @@ void tui_list_select(struct tui *t, tui_list *l, size_t item);
 unsigned tui_jump_chan(struct tui *t, size_t c);
 unsigned tui_jump_par(struct tui *t, size_t p);
 unsigned tui_par_flags(const struct tui *t, size_t p);
+unsigned tui_minos_start(struct tui *t, size_t p);
+void tui_minos_done(struct tui *t, int rc, const hf_minos_result *res, const hf_error *err);
+const hf_minos_result *tui_minos_of(const struct tui *t, size_t p);
 const char *tui_par_flag_text(unsigned flags, char *buf, size_t n);
 /* flags of tui_par_flags */
 enum {
@@ -537,6 +555,8 @@ void tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error
 tui_worker *tui_worker_start(void);
 int tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const double *init,
                       const bool *fixed);
+int tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best,
+                            size_t par);
 void tui_worker_cancel(tui_worker *w);
 int tui_worker_fd(const tui_worker *w);
 bool tui_worker_take(tui_worker *w, tui_result *out);

@@ -47,7 +47,7 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
     int iw = w - 2, rows = h - 3;
     if (iw < 20 || rows < 1)
         return;
-    int valw = 11, errw = 9, pullw = 7, conw = 7, flagw = iw >= 110 ? 15 : 9;
+    int valw = 11, errw = t->minos != NULL && t->minos_gen == t->fit_gen ? 14 : 9, pullw = 7, conw = 7, flagw = iw >= 110 ? 15 : 9;
     int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
     int namew = iw - 2 - valw - errw - pullw - 1 - barw - conw - flagw; /* 1: gap before bar */
     if (namew < 10) {
@@ -62,7 +62,7 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
     int cx = xx + 2 + namew;
     snprintf(v, sizeof(v), "value%s", tui_sort_mark(t, l, 1));
     tui_put_right(t, yy, cx, valw, v, A_BOLD | A_UNDERLINE, 0);
-    snprintf(v, sizeof(v), "error%s", tui_sort_mark(t, l, 2));
+    snprintf(v, sizeof(v), "%s%s", errw > 9 ? "error/MINOS" : "error", tui_sort_mark(t, l, 2));
     tui_put_right(t, yy, cx + valw, errw, v, A_BOLD | A_UNDERLINE, 0);
     snprintf(v, sizeof(v), "pull%s", tui_sort_mark(t, l, 3));
     tui_put_right(t, yy, cx + valw + errw, pullw, v, A_BOLD | A_UNDERLINE, 0);
@@ -104,7 +104,12 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
         tui_put_par(t, ry, xx + 2, namew, p, at | (oc || pulled ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%.4g", tui_best(t)[p]);
         tui_put_right(t, ry, cx, valw, v, at, 0);
-        if (t->have_fit && !t->fit.fixed[p])
+        const hf_minos_result *mr = tui_minos_of(t, p);
+        if (mr != NULL) /* MINOS: signed offsets, n/a where no crossing was found */
+            snprintf(v, sizeof(v), "%s%.2g/%s%.2g", mr->lower.valid ? "" : "?",
+                     mr->lower.valid ? mr->lower.offset : 0.0, mr->upper.valid ? "+" : "?",
+                     mr->upper.valid ? mr->upper.offset : 0.0);
+        else if (t->have_fit && !t->fit.fixed[p])
             snprintf(v, sizeof(v), "%.3g", t->fit.err[p]);
         else
             snprintf(v, sizeof(v), "%s", t->m->fixed[p] ? "fixed" : "-");
@@ -152,6 +157,9 @@ key(struct tui *t, tui_action act, unsigned *dirty)
     switch (act) {
     case TUI_ACT_ENTER:
         *dirty = t->parl.nvis == 0 ? 0 : tui_open_detail(t, tui_current_param(t));
+        return true;
+    case TUI_ACT_MINOS:
+        *dirty = t->parl.nvis == 0 ? 0 : tui_minos_start(t, tui_current_param(t));
         return true;
     case TUI_ACT_FIT: /* from the sliders' values, as in the Slider */
         tui_start_fit(t, true);

@@ -29,6 +29,8 @@ struct tui_worker {
     const hf_model *job_m;
     double *init; /* job input (npar of job_m), owned */
     bool *fixed;
+    const hf_fit_result *best; /* MINOS: the best fit (the UI keeps it while the job runs) */
+    size_t par;
     double t_start, last_wake;
     tui_result q[QCAP];
     size_t qhead, qlen;
@@ -88,6 +90,19 @@ progress(void *ctx, int iter, double nll, double edm)
     pthread_mutex_unlock(&w->mu);
 }
 
+/* A MINOS job (entered and left with mu unlocked, returns with mu locked). */
+static void
+run_minos(tui_worker *w, const hf_model *m, const hf_data *d)
+{
+    hf_minos_options o = {0};
+    o.cancel = &w->cancel;
+    tui_result r = {.kind = TUI_RESULT_MINOS, .job = TUI_JOB_MINOS};
+    r.u.minos.rc = hf_minos(m, d, w->best, w->par, &o, &r.u.minos.res, &r.u.minos.err);
+    pthread_mutex_lock(&w->mu);
+    post_locked(w, &r);
+    wake_locked(w);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -109,6 +124,10 @@ worker_main(void *arg)
 
         /* The model is immutable and hf_fit has no globals: no lock needed while it runs. */
         hf_data d = hf_model_data(m);
+        if (job == TUI_JOB_MINOS) {
+            run_minos(w, m, &d);
+            continue;
+        }
         hf_fit_options opt = {0};
         opt.init = init;
         opt.fixed = fixed;
@@ -200,6 +219,30 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
     return 0;
 }
 
+/* Queue the MINOS interval of parameter par around best (which the UI keeps unchanged until the
+ * result is taken). Returns -1 when busy (NULL worker included). */
+int
+tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best, size_t par)
+{
+    if (w == NULL)
+        return -1;
+    pthread_mutex_lock(&w->mu);
+    if (w->busy) {
+        pthread_mutex_unlock(&w->mu);
+        return -1;
+    }
+    atomic_store(&w->cancel, 0);
+    w->job_m = m;
+    w->job = TUI_JOB_MINOS;
+    w->best = best;
+    w->par = par;
+    w->pending = w->busy = true;
+    w->t_start = now();
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
 /* Ask a running fit to stop (hf_fit checks the flag between iterations). */
 void
 tui_worker_cancel(tui_worker *w)
@@ -228,7 +271,7 @@ tui_worker_take(tui_worker *w, tui_result *out)
         *out = w->q[w->qhead];
         w->qhead = (w->qhead + 1) % QCAP;
         w->qlen--;
-        if (out->kind == TUI_RESULT_FIT)
+        if (out->kind != TUI_RESULT_PROGRESS)
             w->busy = false;
     } else {
         char buf[64];
@@ -246,6 +289,8 @@ tui_result_release(tui_result *r)
     if (r->kind == TUI_RESULT_FIT) {
         hf_fit_result_release(&r->u.fit.res);
         hf_error_release(&r->u.fit.err);
+    } else if (r->kind == TUI_RESULT_MINOS) {
+        hf_error_release(&r->u.minos.err);
     }
 }
 
