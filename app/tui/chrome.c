@@ -427,16 +427,23 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
                      t->fit_nll, t->fit_secs);
         break;
     }
-    case TUI_FIT_DONE:
+    case TUI_FIT_DONE: { /* flat directions (hf_fit_flat) are named in the Overview */
+        char flat[32] = "";
+        if (t->fit.nflat > 0)
+            snprintf(flat, sizeof(flat), "%zu flat ", t->fit.nflat);
         if (t->m->poi >= 0)
-            snprintf(fit, nf, "fit: ok %s=%.3g%s%.2g ", t->m->par[t->m->poi].name,
+            snprintf(fit, nf, "fit: ok %s%s=%.3g%s%.2g ", flat, t->m->par[t->m->poi].name,
                      t->fit.x[t->m->poi], TUI_G("±", "+-"), t->fit.err[t->m->poi]);
         else
-            snprintf(fit, nf, "fit: ok 2NLL %.6g ", t->fit.twice_nll);
+            snprintf(fit, nf, "fit: ok %s2NLL %.6g ", flat, t->fit.twice_nll);
         break;
+    }
     case TUI_FIT_FAILED:
         if (t->fit_msg != NULL && strcmp(t->fit_msg, "cancelled") == 0)
             snprintf(fit, nf, "fit: cancelled (f restarts) ");
+        else if (t->have_fit) /* a result that did not converge: its stage, errors n/a */
+            snprintf(fit, nf, "fit: FAILED at %s (%s), errors n/a ",
+                     hf_fit_stage_name(t->fit.reached), t->fit_msg ? t->fit_msg : "?");
         else
             snprintf(fit, nf, "fit: failed (%s) ", t->fit_msg ? t->fit_msg : "?");
         break;
@@ -450,10 +457,10 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
         snprintf(fit_s, ns, "%s it %d ", t->cfit_running ? "cond. fit" : "fit", t->fit_iter);
         break;
     case TUI_FIT_DONE:
-        snprintf(fit_s, ns, "fit: ok ");
+        snprintf(fit_s, ns, "fit: ok%s ", t->fit.nflat > 0 ? ", flat" : "");
         break;
     case TUI_FIT_FAILED:
-        snprintf(fit_s, ns, "fit: failed ");
+        snprintf(fit_s, ns, "fit: %s ", t->have_fit ? "FAILED, errors n/a" : "failed");
         break;
     }
 }

@@ -442,6 +442,39 @@ rank(const struct tui *t, size_t *idx, tui_sortkey *ks, size_t n, int key)
         idx[k] = ks[k].i;
 }
 
+/* The fit's lines of the overview: status, stage, POI, flat directions (hf_fit_flat_describe);
+ * a fit that did not converge shows its errors as n/a, its stage, gradient norm and EDM. */
+static void
+fit_lines(const struct tui *t, tui_lines *v)
+{
+    const hf_model *m = t->m;
+    const hf_fit_result *f = &t->fit;
+    if (f->converged)
+        tui_lines_add(v, "Fit          converged (status %d, %d iterations, %s), twice NLL %.6f",
+                      f->status, f->iter, hf_fit_stage_name(f->stage), f->twice_nll);
+    else
+        tui_lines_add(v,
+                      "Fit          NOT converged: %s (status %d), reached %s after %d iterations; "
+                      "twice NLL %.6f at the last point, gradient norm %.3g, EDM %.3g",
+                      f->message ? f->message : "no reason given", f->status,
+                      hf_fit_stage_name(f->reached), f->iter, f->twice_nll, f->gradnorm, f->edm);
+    if (m->poi >= 0) {
+        if (f->converged)
+            tui_lines_add(v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, f->x[m->poi],
+                          f->err[m->poi]);
+        else
+            tui_lines_add(v, "POI          %s = %.4f +- n/a (the fit did not converge)",
+                          m->par[m->poi].name, f->x[m->poi]);
+    }
+    if (f->restarts > 0)
+        tui_lines_add(v, "Restarts     %d random starts (seed %lu)", f->restarts, f->seed);
+    for (size_t k = 0; k < f->nflat; k++) {
+        char buf[512];
+        hf_fit_flat_describe(m, &f->flat[k], buf, sizeof(buf));
+        tui_lines_add(v, "%s%s", k == 0 ? "Flat         " : "             ", buf);
+    }
+}
+
 /* The overview as lines of text (caller frees each and the array). Returns the count, or
  * (size_t)-1 on ENOMEM. `top` limits each ranking. */
 size_t
@@ -475,12 +508,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **target
         tui_lines_add(&v, "Warning      %s", m->warning);
     tui_lines_add(&v, "%s", "");
     if (t->have_fit) {
-        tui_lines_add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
-                      t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
-                      t->fit.twice_nll);
-        if (m->poi >= 0)
-            tui_lines_add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name,
-                          t->fit.x[m->poi], t->fit.err[m->poi]);
+        fit_lines(t, &v);
     } else if (t->fit_state == TUI_FIT_FAILED) {
         tui_lines_add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
     } else if (t->fit_state == TUI_FIT_RUNNING) {

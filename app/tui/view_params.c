@@ -109,6 +109,8 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
             snprintf(v, sizeof(v), "%s%.2g/%s%.2g", mr->lower.valid ? "" : "?",
                      mr->lower.valid ? mr->lower.offset : 0.0, mr->upper.valid ? "+" : "?",
                      mr->upper.valid ? mr->upper.offset : 0.0);
+        else if (t->have_fit && !t->fit.fixed[p] && !t->fit.converged)
+            snprintf(v, sizeof(v), "n/a"); /* a fit that did not converge has no errors */
         else if (t->have_fit && !t->fit.fixed[p])
             snprintf(v, sizeof(v), "%.3g", t->fit.err[p]);
         else
