@@ -5,13 +5,15 @@ start "$HF" tui "$DEMO"
 wait_for 'j/k move'
 keys '?'
 wait_for 'Key bindings'
-for k in 'toggle pre-fit / post-fit' 'export the current plot' 'this help' \
-    'bootstrap bands on/off'; do
-    screen | grep -qF -- "$k" || fail "help lacks '$k'"
-done
+screen >"$TMPD/help.txt"
 # the last lines are below the fold at 40 rows: j scrolls
-keys j j j j
+keys j j j j j j j j j j j j j j
 wait_for 'quit at once'
+screen >>"$TMPD/help.txt"
+for k in 'toggle pre-fit / post-fit' 'export the current plot' 'this help' \
+    'bootstrap bands on/off' 'go back to the last place' 'go to a channel or parameter'; do
+    grep -qF -- "$k" "$TMPD/help.txt" || fail "help lacks '$k'"
+done
 keys Escape
 wait_gone 'Key bindings'
 keys F1

@@ -66,7 +66,7 @@ views() {
     keys Escape k 5 Right Right j Left; snap "demo_$1_slider_moved.txt" '2 moved'
     keys r; wait_long '0 moved'; gone_long 'sliders reset'
     keys 8 Enter; snap "demo_$1_syst_templates.txt" 'channel/sample'
-    keys Tab Tab; snap "demo_$1_syst_sources.txt" 'Where the information comes from'
+    keys Tab Tab; snap "demo_$1_syst_sources.txt" '% of H; first order'
     keys Tab Tab q; wait_long 'two-point parameters' # back on templates for the next open
 }
 
