@@ -40,7 +40,7 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
         hf_error_release(&err);
     }
     char **lines = NULL;
-    size_t n = tui_overview_lines(t, &lines, 8);
+    size_t n = tui_overview_lines(t, &lines, 8, NULL);
     if (n == (size_t)-1) {
         tui_state_release(t);
         free(t);
