@@ -400,8 +400,8 @@ tui_draw_stack(struct tui *t, tui_rect r)
 
 /* ---- top and status lines ---- */
 
-static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
-                                                   "Slider",   "Density",  "Log",    "Syst"};
+static const char *const view_names[TUI_NVIEWS] = {
+    "Overview", "Channels", "Params", "Corr", "Slider", "Density", "Log", "Syst", "Regions"};
 
 /* The fit state for the top line's right end: long (fit) and short (fit_s, narrow terminals). */
 static void

@@ -13,7 +13,7 @@
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(OVERVIEW) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define LISTS   (V(OVERVIEW) | V(REGIONS) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
 #define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
@@ -39,8 +39,9 @@ static const tui_binding keytab[] = {
     {{KEY_SRIGHT}, "Shift-← →", "Shift-Left Right", V(SLIDER) | V(PARAMS), TUI_ACT_BIGRIGHT, 0,
      "move the selected parameter by 1 sigma", NULL},
     {{KEY_SLEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), TUI_ACT_BIGLEFT, 0, NULL, NULL},
-    {{KEY_RIGHT}, "← →", "Left Right", V(CORR), TUI_ACT_RIGHT, 0, "move the heat-map column", NULL},
-    {{KEY_LEFT}, NULL, NULL, V(CORR), TUI_ACT_LEFT, 0, NULL, NULL},
+    {{KEY_RIGHT}, "← →", "Left Right", V(CORR) | V(REGIONS), TUI_ACT_RIGHT, 0,
+     "move the heat-map column (Regions: to the next column)", NULL},
+    {{KEY_LEFT}, NULL, NULL, V(CORR) | V(REGIONS), TUI_ACT_LEFT, 0, NULL, NULL},
     {{KEY_LEFT}, NULL, NULL, V(SYST), TUI_ACT_LEFT, 0, NULL, NULL}, /* back: see Enter → below */
     {{KEY_RIGHT}, "← →", "Left Right", V(DENSITY), TUI_ACT_RIGHT, 0,
      "change the selected density-lab setting (restarts the experiment)", "change"},
@@ -62,8 +63,8 @@ static const tui_binding keytab[] = {
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
      TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels); in a links list: go there",
      "open"},
-    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(OVERVIEW), TUI_ACT_ENTER, 0,
-     "Overview: go to the selected channel or parameter", "go"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(OVERVIEW) | V(REGIONS), TUI_ACT_ENTER, 0,
+     "Overview, Regions: go to the selected channel or parameter", "go"},
     {{'c'}, "c", NULL, V(CHANNELS) | V(PARAMS) | V(SLIDER) | V(SYST), TUI_ACT_LINKS, 0,
      "links: channels constraining the parameter (prior, first order, curvature) / parameters moving the channel",
      "links"},
@@ -84,8 +85,8 @@ static const tui_binding keytab[] = {
     {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, TUI_ACT_TAB, 0,
      "next / previous view (Slider: pane; an open systematic: its panes)", "view"},
     {{KEY_BTAB}, NULL, NULL, TUI_VANY, TUI_ACT_BTAB, 0, NULL, NULL},
-    {{'1'}, "1 … 8", "1 ... 8", TUI_VANY, TUI_ACT_VIEW, TUI_V_OVERVIEW,
-     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics",
+    {{'1'}, "1 … 9", "1 ... 9", TUI_VANY, TUI_ACT_VIEW, TUI_V_OVERVIEW,
+     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics, Regions",
      NULL},
     {{'2'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_CHANNELS, NULL, NULL},
     {{'3'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_PARAMS, NULL, NULL},
@@ -94,6 +95,7 @@ static const tui_binding keytab[] = {
     {{'6'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_DENSITY, NULL, NULL},
     {{'7'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_LOG, NULL, NULL},
     {{'8'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_SYST, NULL, NULL},
+    {{'9'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_REGIONS, NULL, NULL},
     {{'/'}, "/", NULL, FILTERS, TUI_ACT_SEARCH, 0,
      "filter the list by name (Enter keeps, Esc clears)", "filter"},
     {{'n'}, "n/N", NULL, FILTERS, TUI_ACT_NEXT, 0,

@@ -202,6 +202,8 @@ const char *
 tui_selected_name(const struct tui *t)
 {
     const tui_list *l = tui_focused_list((struct tui *)t);
+    if (t->view == TUI_V_REGIONS && t->reg_chan < t->m->nchan)
+        return t->m->chan[t->reg_chan]->name;
     if (l == NULL || l->nvis == 0 || l->sel >= l->nvis)
         return t->view == TUI_V_SYST && t->syst.detail ? t->m->par[t->syst.par].name : NULL;
     return row_name(t, l, l->idx[l->sel]);

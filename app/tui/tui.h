@@ -54,7 +54,8 @@ typedef enum tui_view_id {
     TUI_V_SLIDER,
     TUI_V_DENSITY,
     TUI_V_LOG,
-    TUI_V_SYST, /* key 8: after the original seven, so their numbers stay */
+    TUI_V_SYST,    /* key 8: after the original seven, so their numbers stay */
+    TUI_V_REGIONS, /* key 9: every region at a glance */
     TUI_NVIEWS
 } tui_view_id;
 
@@ -438,6 +439,8 @@ struct tui {
     unsigned minos_gen;
     bool minos_running;
     size_t ov_sel;       /* Overview: the selected line (one with a target) */
+    size_t reg_sel;      /* Regions: the selected region (position in the grouped order) */
+    size_t reg_chan;     /* Regions: its channel (set when drawn) */
 };
 
 /* session.c: helpers below everything else in app/tui */
