@@ -558,6 +558,11 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
     int rw = (int)strlen(right);
     if (t->prompt_kind != TUI_PROMPT_NONE) {
         char buf[400];
+        if (t->prompt_kind == TUI_PROMPT_OVERWRITE) {
+            snprintf(buf, sizeof(buf), " %s exists: overwrite it? (y/n)", t->prompt);
+            tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
+            return;
+        }
         snprintf(buf, sizeof(buf), " %s%s",
                  t->prompt_kind == TUI_PROMPT_FILTER   ? "filter: "
                  : t->prompt_kind == TUI_PROMPT_GOTO ? "go to (Tab completes): "

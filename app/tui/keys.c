@@ -9,7 +9,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
@@ -129,6 +131,8 @@ static const tui_binding keytab[] = {
     {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, TUI_ACT_QUIT, 0,
      "close the overlay or the open systematic, or quit", "quit"},
     {{'Q', CTRL('c')}, "Q Ctrl-C", NULL, TUI_VANY, TUI_ACT_QUITNOW, 0, "quit at once", NULL},
+    {{CTRL('z')}, "Ctrl-Z", NULL, TUI_VANY, TUI_ACT_SUSPEND, 0,
+     "suspend to the shell (fg resumes)", NULL},
 };
 /* clang-format on */
 
@@ -314,6 +318,14 @@ prompt_key(struct tui *t, int ch)
         t->prompt_kind = TUI_PROMPT_NONE;
         return TUI_DIRTY_ALL;
     }
+    if (t->prompt_kind == TUI_PROMPT_OVERWRITE) { /* y writes over the file, anything else not */
+        t->prompt_kind = TUI_PROMPT_NONE;
+        if (ch == 'y' || ch == 'Y')
+            tui_export(t, t->prompt);
+        else
+            tui_message(t, false, "not exported: %s exists", t->prompt);
+        return TUI_DIRTY_ALL;
+    }
     if (t->prompt_kind == TUI_PROMPT_GOTO && ch == '\t') {
         goto_complete(t, true);
         return TUI_DIRTY_ALL;
@@ -323,7 +335,9 @@ prompt_key(struct tui *t, int ch)
         t->prompt_kind = TUI_PROMPT_NONE;
         if (kind == TUI_PROMPT_GOTO)
             return goto_enter(t);
-        if (kind == TUI_PROMPT_EXPORT) {
+        if (kind == TUI_PROMPT_EXPORT && t->prompt_len > 0 && access(t->prompt, F_OK) == 0) {
+            t->prompt_kind = TUI_PROMPT_OVERWRITE; /* ask before writing over a file */
+        } else if (kind == TUI_PROMPT_EXPORT) {
             if (t->prompt_len > 0)
                 tui_export(t, t->prompt);
         } else if (kind == TUI_PROMPT_FILTER && l != NULL && l->nvis == 0) {
@@ -574,6 +588,13 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         t->reload = true;
         return TUI_DIRTY_ALL;
     case TUI_ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_SUSPEND: /* raw mode: the terminal sends ^Z as a key; stop as the shell would */
+        def_prog_mode();
+        endwin();
+        raise(SIGSTOP);
+        reset_prog_mode(); /* after fg: the screen as it was */
         clearok(curscr, TRUE);
         return TUI_DIRTY_ALL;
     case TUI_ACT_HELP:

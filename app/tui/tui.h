@@ -111,7 +111,8 @@ typedef enum tui_action {
     TUI_ACT_BACK,    /* Backspace: back to the last place */
     TUI_ACT_GOTO,    /* ':' go to a channel or parameter by name */
     TUI_ACT_FLAGGED, /* F: only flagged parameters */
-    TUI_ACT_MINOS    /* m: MINOS interval of the selected parameter */
+    TUI_ACT_MINOS,   /* m: MINOS interval of the selected parameter */
+    TUI_ACT_SUSPEND  /* Ctrl-Z: back to the shell until fg */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -136,7 +137,8 @@ typedef enum tui_prompt {
     TUI_PROMPT_NONE = 0,
     TUI_PROMPT_FILTER,
     TUI_PROMPT_EXPORT,
-    TUI_PROMPT_GOTO
+    TUI_PROMPT_GOTO,
+    TUI_PROMPT_OVERWRITE /* the export file exists: y overwrites it */
 } tui_prompt;
 
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
