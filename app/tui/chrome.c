@@ -226,32 +226,32 @@ put_label(struct tui *t, int y, int x, int w, const tui_names *nm, size_t i, att
         tui_put_cp(t, y, x + n, ' ', a, pair);
 }
 
+/* Name i of the set nm (n names, name(m, i)) in w columns, told apart from the others. */
+static void
+put_named(struct tui *t, int y, int x, int w, tui_names *nm,
+          const char *(*name)(const void *, size_t), size_t n, size_t i, attr_t a, short pair)
+{
+    if (w < 1)
+        return;
+    if (tui_names_fit(nm, name, t->m, n, w) < 0 && nm->cp == NULL) { /* ENOMEM: head…tail */
+        tui_put_name(t, y, x, w, name(t->m, i), a, pair);
+        return;
+    }
+    put_label(t, y, x, w, nm, i, a, pair);
+}
+
 /* Channel ci's name in w columns, told apart from every other channel's (names.c). */
 void
 tui_put_chan(struct tui *t, int y, int x, int w, size_t ci, attr_t a, short pair)
 {
-    if (w < 1)
-        return;
-    if (tui_names_fit(&t->chan_names, chan_name_of, t->m, t->m->nchan, w) < 0 &&
-        t->chan_names.cp == NULL) {
-        tui_put_name(t, y, x, w, t->m->chan[ci]->name, a, pair);
-        return;
-    }
-    put_label(t, y, x, w, &t->chan_names, ci, a, pair);
+    put_named(t, y, x, w, &t->chan_names, chan_name_of, t->m->nchan, ci, a, pair);
 }
 
 /* Parameter p's name in w columns, told apart from every other parameter's (names.c). */
 void
 tui_put_par(struct tui *t, int y, int x, int w, size_t p, attr_t a, short pair)
 {
-    if (w < 1)
-        return;
-    if (tui_names_fit(&t->par_names, par_name_of, t->m, t->m->npar, w) < 0 &&
-        t->par_names.cp == NULL) {
-        tui_put_name(t, y, x, w, t->m->par[p].name, a, pair);
-        return;
-    }
-    put_label(t, y, x, w, &t->par_names, p, a, pair);
+    put_named(t, y, x, w, &t->par_names, par_name_of, t->m->npar, p, a, pair);
 }
 
 /* Right-aligned in w columns. */
@@ -564,7 +564,7 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
             return;
         }
         snprintf(buf, sizeof(buf), " %s%s",
-                 t->prompt_kind == TUI_PROMPT_FILTER   ? "filter: "
+                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: "
                  : t->prompt_kind == TUI_PROMPT_GOTO ? "go to (Tab completes): "
                                                      : "export to: ",
                  t->prompt);

@@ -7,15 +7,17 @@
 
 #include <curses.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(OVERVIEW) | V(REGIONS) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define LISTS                                                                                      \
+    (V(OVERVIEW) | V(REGIONS) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) |       \
+     V(LOG) | V(SYST))
 #define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
@@ -559,7 +561,8 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         t->flagged_only = !t->flagged_only;
         tui_syst_prepare(t);
         tui_list_rebuild(t, &t->parl);
-        tui_message(t, false, "%s", t->flagged_only ? "flagged parameters only (F: all)" : "all parameters");
+        tui_message(t, false, "%s",
+                    t->flagged_only ? "flagged parameters only (F: all)" : "all parameters");
         return TUI_DIRTY_ALL;
     case TUI_ACT_LOGY:
         t->logy = !t->logy;

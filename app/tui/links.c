@@ -154,26 +154,29 @@ tui_nav_goto(struct tui *t, tui_view_id v)
     return tui_goto(t, v);
 }
 
+/* Go to view v with item selected in its list l, remembering where the user was. */
+static unsigned
+jump(struct tui *t, tui_view_id v, tui_list *l, size_t item)
+{
+    tui_nav_push(t);
+    tui_links_close(t);
+    tui_goto(t, v);
+    tui_list_select(t, l, item);
+    return TUI_DIRTY_ALL;
+}
+
 /* Go to channel c's stack (Channels view). */
 unsigned
 tui_jump_chan(struct tui *t, size_t c)
 {
-    tui_nav_push(t);
-    tui_links_close(t);
-    tui_goto(t, TUI_V_CHANNELS);
-    tui_list_select(t, &t->chl, c);
-    return TUI_DIRTY_ALL;
+    return jump(t, TUI_V_CHANNELS, &t->chl, c);
 }
 
 /* Go to parameter p's row of the Parameters view. */
 unsigned
 tui_jump_par(struct tui *t, size_t p)
 {
-    tui_nav_push(t);
-    tui_links_close(t);
-    tui_goto(t, TUI_V_PARAMS);
-    tui_list_select(t, &t->parl, p);
-    return TUI_DIRTY_ALL;
+    return jump(t, TUI_V_PARAMS, &t->parl, p);
 }
 
 /* ---- links ---- */
@@ -291,8 +294,9 @@ unsigned
 tui_minos_start(struct tui *t, size_t p)
 {
     if (!t->have_fit || t->fit.fixed[p]) {
-        tui_message(t, true, "%s", t->have_fit ? "MINOS: the parameter is fixed"
-                                               : "MINOS needs the best fit (f starts one)");
+        tui_message(t, true, "%s",
+                    t->have_fit ? "MINOS: the parameter is fixed"
+                                : "MINOS needs the best fit (f starts one)");
         return TUI_DIRTY_STATUS;
     }
     if (t->minos_running || t->fit_state == TUI_FIT_RUNNING || t->cfit_running ||

@@ -365,9 +365,8 @@ source_rows(const struct tui *t, tui_lines *v, int width, size_t i)
         if (f1[ch] != 0 || cv[ch] != 0)
             idx[k++] = ch;
     for (size_t x = 1; x < k; x++) /* insertion sort by |first + curvature| */
-        for (size_t y = x; y > 0 && fabs(f1[idx[y - 1]] + cv[idx[y - 1]]) <
-                                        fabs(f1[idx[y]] + cv[idx[y]]);
-             y--) {
+        for (size_t y = x;
+             y > 0 && fabs(f1[idx[y - 1]] + cv[idx[y - 1]]) < fabs(f1[idx[y]] + cv[idx[y]]); y--) {
             size_t tmp = idx[y];
             idx[y] = idx[y - 1];
             idx[y - 1] = tmp;
@@ -394,8 +393,9 @@ source_rows(const struct tui *t, tui_lines *v, int width, size_t i)
         if (t->ascii)
             for (char *q = b2; *q; q++)
                 *q = *q == '#' ? '=' : *q;
-        tui_lines_add(v, "  %s %6.1f%% %6.1f%%  %s%s", clip(m->chan[ch]->name, namew, t->ascii, nm, sizeof(nm)),
-                      100 * f1[ch] / H, 100 * cv[ch] / H, b1, b2);
+        tui_lines_add(v, "  %s %6.1f%% %6.1f%%  %s%s",
+                      clip(m->chan[ch]->name, namew, t->ascii, nm, sizeof(nm)), 100 * f1[ch] / H,
+                      100 * cv[ch] / H, b1, b2);
         shown++;
     }
     if (k > shown)
@@ -424,8 +424,8 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     char a[32], b[32], fl[160] = "";
     double H = c->info > 0 ? c->info : 1;
     for (unsigned k = 0, len = 0; k < HF_CFLAG_COUNT; k++) { /* the JSON names of the flags */
-        int w = c->flags & (1u << k) ? snprintf(fl + len, sizeof(fl) - len, "%s%s",
-                                                len ? " " : "", hf_constraints_flag_name(k))
+        int w = c->flags & (1u << k) ? snprintf(fl + len, sizeof(fl) - len, "%s%s", len ? " " : "",
+                                                hf_constraints_flag_name(k))
                                      : 0;
         len = w > 0 && (size_t)w < sizeof(fl) - len ? len + (unsigned)w : len;
     }
@@ -436,9 +436,11 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
         tui_lines_add(v, "%s", ex);
     free(ex);
     tui_lines_add(v, "%s", "");
-    tui_lines_add(v, "Observed information H = %.4g at the best fit: prior %.1f%%, first order "
-                     "%.1f%%, template curvature %.1f%%",
-                  c->info, 100 * c->info_prior / H, 100 * c->info_first / H, 100 * c->info_curv / H);
+    tui_lines_add(v,
+                  "Observed information H = %.4g at the best fit: prior %.1f%%, first order "
+                  "%.1f%%, template curvature %.1f%%",
+                  c->info, 100 * c->info_prior / H, 100 * c->info_first / H,
+                  100 * c->info_curv / H);
     tui_lines_add(v, "Width with every other parameter fixed 1/sqrt(H) = %.3g; marginal %s = %.3g",
                   c->conditional_sigma, sig, c->postfit_sigma);
     for (size_t k = 0; k < c->npartners; k++)
@@ -464,7 +466,8 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
     }
     free(src);
     tui_lines_add(v, "%s", "");
-    tui_lines_add(v, "Constrained by (channels with at least 10%% of H): %s", ns ? list : "(the prior)");
+    tui_lines_add(v, "Constrained by (channels with at least 10%% of H): %s",
+                  ns ? list : "(the prior)");
     tui_lines_add(v, "c lists these channels; Enter there opens a channel's stack.");
 }
 

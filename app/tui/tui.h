@@ -316,11 +316,11 @@ typedef struct tui_syst {
  * a channel, the parameters that move it most. A list drawn in place of the view's own. */
 typedef struct tui_links {
     bool open;
-    bool of_chan;      /* the subject is a channel (rows: parameters), else a parameter */
-    size_t subject;    /* channel or parameter index */
-    tui_view_id home;  /* the view it was opened from */
-    size_t norder;     /* rows, ranked (largest first) */
-    size_t *order;     /* row items: channels or parameters */
+    bool of_chan;     /* the subject is a channel (rows: parameters), else a parameter */
+    size_t subject;   /* channel or parameter index */
+    tui_view_id home; /* the view it was opened from */
+    size_t norder;    /* rows, ranked (largest first) */
+    size_t *order;    /* row items: channels or parameters */
     double *first, *curv, *score; /* per item (nchan or npar) */
     double prior, total;          /* the subject parameter's prior part and H_jj */
     char *explain;                /* hf_constraints_explain, or NULL */
@@ -434,15 +434,15 @@ struct tui {
     tui_links links;
     tui_place hist[TUI_HISTORY];
     size_t nhist;
-    bool flagged_only; /* Params: only parameters with a flag */
+    bool flagged_only;   /* Params: only parameters with a flag */
     char goto_hint[256]; /* the go-to prompt's candidates */
     /* MINOS intervals at the best fit of generation minos_gen (npar; par (size_t)-1: none) */
     hf_minos_result *minos;
     unsigned minos_gen;
     bool minos_running;
-    size_t ov_sel;       /* Overview: the selected line (one with a target) */
-    size_t reg_sel;      /* Regions: the selected region (position in the grouped order) */
-    size_t reg_chan;     /* Regions: its channel (set when drawn) */
+    size_t ov_sel;   /* Overview: the selected line (one with a target) */
+    size_t reg_sel;  /* Regions: the selected region (position in the grouped order) */
+    size_t reg_chan; /* Regions: its channel (set when drawn) */
 };
 
 /* session.c: helpers below everything else in app/tui */

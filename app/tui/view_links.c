@@ -64,9 +64,9 @@ draw_list(struct tui *t, tui_rect r)
     tui_list *l = &k->list;
     const char *subj = k->of_chan ? t->m->chan[k->subject]->name : t->m->par[k->subject].name;
     char title[512];
-    snprintf(title, sizeof(title), "%s %s%s%s%s", k->of_chan ? "Parameters moving" : "Constraints of",
-             subj, l->filter && *l->filter ? "  /" : "", l->filter ? l->filter : "",
-             tui_sep(t));
+    snprintf(title, sizeof(title), "%s %s%s%s%s",
+             k->of_chan ? "Parameters moving" : "Constraints of", subj,
+             l->filter && *l->filter ? "  /" : "", l->filter ? l->filter : "", tui_sep(t));
     snprintf(title + strlen(title), sizeof(title) - strlen(title), "%zu/%zu", l->nvis, l->n);
     tui_box(t, r.y, r.x, r.h, r.w, title, true);
     int iw = r.w - 2, xx = r.x + 1, rows = r.h - 3 - HEAD;

@@ -47,7 +47,8 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
     int iw = w - 2, rows = h - 3;
     if (iw < 20 || rows < 1)
         return;
-    int valw = 11, errw = t->minos != NULL && t->minos_gen == t->fit_gen ? 14 : 9, pullw = 7, conw = 7, flagw = iw >= 110 ? 15 : 9;
+    int valw = 11, errw = t->minos != NULL && t->minos_gen == t->fit_gen ? 14 : 9, pullw = 7,
+        conw = 7, flagw = iw >= 110 ? 15 : 9;
     int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
     int namew = iw - 2 - valw - errw - pullw - 1 - barw - conw - flagw; /* 1: gap before bar */
     if (namew < 10) {

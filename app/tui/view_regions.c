@@ -14,8 +14,8 @@
 
 enum { COLW_MIN = 38, PULLW = 6, STRIP = 11 };
 
-static const char *const group_name[4] = {"Control regions", "Validation regions",
-                                          "Signal regions", "Other regions"};
+static const char *const group_name[4] = {"Control regions", "Validation regions", "Signal regions",
+                                          "Other regions"};
 
 static int
 group_of(const char *name)
@@ -73,7 +73,8 @@ strip(struct tui *t, int y, int x, int w, size_t c, attr_t at)
             continue;
         int i = (int)lround(fmin(fmax(r[k], 0), 2) / 2 * (w - 1));
         uint32_t g = k == 0 ? TUI_G(0x25CB, 'o') : TUI_G(0x25CF, '*');
-        tui_put_cp(t, y, x + i, g, at | (k ? A_BOLD : 0), tui_accent_if(t, r[k] < 0.5 || r[k] > 1.5, 0));
+        tui_put_cp(t, y, x + i, g, at | (k ? A_BOLD : 0),
+                   tui_accent_if(t, r[k] < 0.5 || r[k] > 1.5, 0));
     }
 }
 
@@ -122,8 +123,8 @@ draw(struct tui *t)
     t->reg_chan = nc ? (size_t)fl[at] : 0; /* the status line names it */
     char title[160];
     snprintf(title, sizeof(title),
-             "Regions %zu%sscreen %zu/%zu%s(n-%s)/%s%s %s pre %s post, data/model 0..2",
-             nc, tui_sep(t), first / page + 1, (n + page - 1) / page, tui_sep(t), TUI_G("ν", "nu"),
+             "Regions %zu%sscreen %zu/%zu%s(n-%s)/%s%s %s pre %s post, data/model 0..2", nc,
+             tui_sep(t), first / page + 1, (n + page - 1) / page, tui_sep(t), TUI_G("ν", "nu"),
              TUI_G("√ν", "sqrt(nu)"), t->have_fit ? " post-fit" : " pre-fit", TUI_G("○", "o"),
              TUI_G("●", "*"));
     tui_box(t, b.y, b.x, b.h, b.w, title, true);

@@ -149,6 +149,40 @@ worker_main(void *arg)
     return NULL;
 }
 
+/* A job's input: the model, a fit's start and fixed mask (owned from here on) or MINOS's best
+ * fit and parameter. */
+typedef struct tui_job_in {
+    tui_job_kind job;
+    const hf_model *m;
+    double *init;
+    bool *fixed;
+    const hf_fit_result *best;
+    size_t par;
+} tui_job_in;
+
+/* Hand the job to the thread, unless it is busy (-1; in stays the caller's). */
+static int
+submit(tui_worker *w, const tui_job_in *in)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->busy) {
+        pthread_mutex_unlock(&w->mu);
+        return -1;
+    }
+    atomic_store(&w->cancel, 0);
+    w->job_m = in->m;
+    w->job = in->job;
+    w->init = in->init;
+    w->fixed = in->fixed;
+    w->best = in->best;
+    w->par = in->par;
+    w->pending = w->busy = true;
+    w->t_start = now();
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
 /* Start the thread. Returns the worker, or NULL when it could not be created (the UI then runs
  * without fits and says so). */
 tui_worker *
@@ -200,22 +234,12 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
     }
     memcpy(x, init, n * sizeof(*x));
     memcpy(f, fixed, n * sizeof(*f));
-    pthread_mutex_lock(&w->mu);
-    if (w->busy) {
-        pthread_mutex_unlock(&w->mu);
+    tui_job_in in = {job, m, x, f, NULL, 0};
+    if (submit(w, &in) < 0) {
         free(x);
         free(f);
         return -1;
     }
-    atomic_store(&w->cancel, 0);
-    w->job_m = m;
-    w->job = job;
-    w->init = x;
-    w->fixed = f;
-    w->pending = w->busy = true;
-    w->t_start = now();
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
     return 0;
 }
 
@@ -224,23 +248,8 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
 int
 tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best, size_t par)
 {
-    if (w == NULL)
-        return -1;
-    pthread_mutex_lock(&w->mu);
-    if (w->busy) {
-        pthread_mutex_unlock(&w->mu);
-        return -1;
-    }
-    atomic_store(&w->cancel, 0);
-    w->job_m = m;
-    w->job = TUI_JOB_MINOS;
-    w->best = best;
-    w->par = par;
-    w->pending = w->busy = true;
-    w->t_start = now();
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    return 0;
+    tui_job_in in = {TUI_JOB_MINOS, m, NULL, NULL, best, par};
+    return w == NULL ? -1 : submit(w, &in);
 }
 
 /* Ask a running fit to stop (hf_fit checks the flag between iterations). */
