@@ -78,6 +78,9 @@ static const tui_binding keytab[] = {
      "go to a channel or parameter by name (Tab completes)", NULL},
     {{'m'}, "m", NULL, V(PARAMS), TUI_ACT_MINOS, 0,
      "MINOS interval of the selected parameter (on the worker thread; shown as error)", "minos"},
+    {{'s'}, "s", NULL, V(PARAMS), TUI_ACT_SHAPE, 0,
+     "the NLL shape of the selected parameter beside the list (FastScan, on the worker thread)",
+     "shape"},
     {{'F'}, "F", NULL, V(PARAMS), TUI_ACT_FLAGGED, 0,
      "only flagged parameters (OC PULL BOUND CURV 1SIDE HESSE) / all", "flagged"},
     {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
@@ -470,9 +473,12 @@ escape(struct tui *t)
     if (t->syst.dstate == TUI_DECOR_RUNNING) {
         tui_worker_cancel(t->worker);
         tui_message(t, false, "cancelling the split fit");
-    } else if (t->fit_state == TUI_FIT_RUNNING || t->minos_running) {
+    } else if (t->fit_state == TUI_FIT_RUNNING || t->minos_running || t->shape_running) {
         tui_worker_cancel(t->worker);
-        tui_message(t, false, "cancelling the %s", t->minos_running ? "MINOS scan" : "fit");
+        tui_message(t, false, "cancelling the %s",
+                    t->minos_running   ? "MINOS scan"
+                    : t->shape_running ? "NLL shapes"
+                                       : "fit");
     } else if (l != NULL && l->filter != NULL) {
         free(l->filter);
         l->filter = NULL;
@@ -572,7 +578,7 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         return TUI_DIRTY_ALL;
     case TUI_ACT_CANCEL:
         if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING ||
-            t->minos_running) {
+            t->minos_running || t->shape_running) {
             tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the fit");
         } else {

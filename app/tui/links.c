@@ -354,3 +354,45 @@ tui_minos_of(const struct tui *t, size_t p)
         return NULL;
     return t->minos[p].par == p ? &t->minos[p] : NULL;
 }
+
+/* ---- NLL shapes ---- */
+
+/* The NLL shapes of every parameter at the best fit, on the worker thread (once per fit). */
+unsigned
+tui_shape_start(struct tui *t)
+{
+    if (!t->have_fit || t->fit.cov == NULL) {
+        tui_message(t, true, "the NLL shape needs the best fit with errors (f starts one)");
+        return TUI_DIRTY_STATUS;
+    }
+    if ((t->have_shape && t->shape_gen == t->fit_gen) || t->shape_running)
+        return 0;
+    if (t->minos_running || t->fit_state == TUI_FIT_RUNNING || t->cfit_running ||
+        t->syst.dstate == TUI_DECOR_RUNNING ||
+        tui_worker_submit_shape(t->worker, t->m, &t->fit) < 0) {
+        tui_message(t, true, "NLL shape: the worker is busy");
+        return TUI_DIRTY_STATUS;
+    }
+    t->shape_running = true;
+    tui_log(t, "NLL shapes started");
+    return TUI_DIRTY_ALL;
+}
+
+/* The worker's shapes (res is taken over). */
+void
+tui_shape_done(struct tui *t, int rc, hf_nllshape *res, const hf_error *err)
+{
+    t->shape_running = false;
+    if (rc < 0) {
+        tui_message(t, true, "NLL shape: %s", hf_error_msg(err));
+        tui_log(t, "NLL shape: %s", hf_error_msg(err));
+        return;
+    }
+    if (t->have_shape)
+        hf_nllshape_release(&t->shape);
+    t->shape = *res;
+    memset(res, 0, sizeof(*res));
+    t->have_shape = true;
+    t->shape_gen = t->fit_gen;
+    tui_log(t, "NLL shapes of %zu parameters", t->shape.ncurves);
+}

@@ -394,6 +394,8 @@ tui_state_release(struct tui *t)
     list_release(&t->systl);
     tui_syst_release(&t->syst);
     free(t->minos);
+    if (t->have_shape)
+        hf_nllshape_release(&t->shape);
     tui_links_release(&t->links);
     tui_names_release(&t->chan_names);
     tui_names_release(&t->par_names);

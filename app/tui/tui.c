@@ -220,6 +220,11 @@ apply_result(struct tui *t, tui_result *r)
         }
         return dirty;
     }
+    if (r->kind == TUI_RESULT_NLLSHAPE) {
+        tui_shape_done(t, r->u.shape.rc, &r->u.shape.res, &r->u.shape.err); /* takes res */
+        tui_result_release(r);
+        return TUI_DIRTY_ALL;
+    }
     if (r->kind == TUI_RESULT_MINOS) {
         tui_minos_done(t, r->u.minos.rc, &r->u.minos.res, &r->u.minos.err);
         tui_result_release(r);

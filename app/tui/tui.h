@@ -25,6 +25,7 @@
 #include "app/cli.h"
 #include "core/diag/constraints.h"
 #include "core/diag/decorrelate.h"
+#include "core/diag/nllshape.h"
 #include "core/diag/systematics.h"
 #include "core/infer/minos.h"
 #include "core/model/fit.h"
@@ -112,7 +113,8 @@ typedef enum tui_action {
     TUI_ACT_GOTO,    /* ':' go to a channel or parameter by name */
     TUI_ACT_FLAGGED, /* F: only flagged parameters */
     TUI_ACT_MINOS,   /* m: MINOS interval of the selected parameter */
-    TUI_ACT_SUSPEND  /* Ctrl-Z: back to the shell until fg */
+    TUI_ACT_SUSPEND, /* Ctrl-Z: back to the shell until fg */
+    TUI_ACT_SHAPE    /* s: the NLL shape pane of the Parameters view */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -190,13 +192,15 @@ typedef enum tui_job_kind {
     TUI_JOB_FIT = 0,   /* the explorer's global fit */
     TUI_JOB_SPLIT_FIT, /* the Systematics screen's refit of a decorrelated (split) model */
     TUI_JOB_COND_FIT,  /* a slider refit holding the moved parameters fixed */
-    TUI_JOB_MINOS      /* the MINOS interval of one parameter around the best fit */
+    TUI_JOB_MINOS,     /* the MINOS interval of one parameter around the best fit */
+    TUI_JOB_NLLSHAPE   /* the likelihood's shape along every parameter (hf_nllshape) */
 } tui_job_kind;
 
 typedef enum tui_result_kind {
     TUI_RESULT_PROGRESS = 0,
     TUI_RESULT_FIT,
-    TUI_RESULT_MINOS
+    TUI_RESULT_MINOS,
+    TUI_RESULT_NLLSHAPE
 } tui_result_kind;
 
 typedef struct tui_result {
@@ -218,6 +222,11 @@ typedef struct tui_result {
             hf_minos_result res;
             hf_error err;
         } minos;
+        struct {
+            int rc;          /* hf_nllshape_compute's return */
+            hf_nllshape res; /* owned by whoever took the result */
+            hf_error err;
+        } shape;
     } u;
 } tui_result;
 
@@ -440,6 +449,10 @@ struct tui {
     hf_minos_result *minos;
     unsigned minos_gen;
     bool minos_running;
+    /* NLL shapes at the best fit of generation shape_gen (s in the Parameters view) */
+    hf_nllshape shape;
+    bool have_shape, shape_running, shape_pane;
+    unsigned shape_gen;
     size_t ov_sel;   /* Overview: the selected line (one with a target) */
     size_t reg_sel;  /* Regions: the selected region (position in the grouped order) */
     size_t reg_chan; /* Regions: its channel (set when drawn) */
@@ -495,6 +508,8 @@ unsigned tui_par_flags(const struct tui *t, size_t p);
 unsigned tui_minos_start(struct tui *t, size_t p);
 void tui_minos_done(struct tui *t, int rc, const hf_minos_result *res, const hf_error *err);
 const hf_minos_result *tui_minos_of(const struct tui *t, size_t p);
+unsigned tui_shape_start(struct tui *t);
+void tui_shape_done(struct tui *t, int rc, hf_nllshape *res, const hf_error *err);
 const char *tui_par_flag_text(unsigned flags, char *buf, size_t n);
 /* flags of tui_par_flags */
 enum {
@@ -560,6 +575,7 @@ void tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error
 tui_worker *tui_worker_start(void);
 int tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const double *init,
                       const bool *fixed);
+int tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best);
 int tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best,
                             size_t par);
 void tui_worker_cancel(tui_worker *w);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "render/plot_nllshape.h"
 #include "render/plot_pulls.h"
 
 /* A pull bar over [-3, 3]: whisker for the constraint, marker at the pull. */
@@ -51,9 +52,16 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
         conw = 7, flagw = iw >= 110 ? 15 : 9;
     int barw = iw >= 100 ? 25 : iw >= 80 ? 13 : 0;
     int namew = iw - 2 - valw - errw - pullw - 1 - barw - conw - flagw; /* 1: gap before bar */
-    if (namew < 10) {
+    /* a narrow table (beside the NLL shape) gives up the flags, then the value, before the names
+     * go below MINNAME cells: a parameter is found by its name */
+    enum { MINNAME = 16 };
+    if (namew < MINNAME) {
+        namew += flagw;
         flagw = 0;
-        namew += 9;
+    }
+    if (namew < MINNAME) {
+        namew += valw;
+        valw = 0;
     }
     int xx = x + 1, yy = y + 1;
     char v[64];
@@ -140,16 +148,60 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
     }
 }
 
+/* The NLL-shape pane: the selected parameter's conditional curve beside the Hessian parabola. */
+static void
+draw_shape(struct tui *t, tui_rect r)
+{
+    size_t p = tui_current_param(t);
+    const hf_nllshape_curve *c =
+        t->have_shape && t->shape_gen == t->fit_gen ? hf_nllshape_find(&t->shape, p) : NULL;
+    char title[256], fl[128] = "";
+    for (unsigned k = 0, len = 0; c != NULL && k < HF_NLLSHAPE_NFLAGS; k++) {
+        int w = c->flags & (1u << k) ? snprintf(fl + len, sizeof(fl) - len, "%s%s",
+                                                len ? ", " : ": ", hf_nllshape_flag_name(k))
+                                     : 0;
+        len = w > 0 && (size_t)w < sizeof(fl) - len ? len + (unsigned)w : len;
+    }
+    snprintf(title, sizeof(title), "NLL shape of %s%s", t->m->par[p].name, fl);
+    if (c == NULL) {
+        tui_box(t, r.y, r.x, r.h, r.w, title, false);
+        tui_blank(t, r.y + 1, r.x + 1, r.h - 2, r.w - 2);
+        tui_put_str(t, r.y + 1, r.x + 2, r.w - 4,
+                    t->shape_running  ? "computing (x cancels)..."
+                    : !t->have_fit    ? "needs the best fit (f)"
+                    : t->fit.fixed[p] ? "the parameter is fixed"
+                                      : "not computed (s again)",
+                    A_NORMAL, 0);
+        return;
+    }
+    hf_error err = {0};
+    hf_scene *s = hf_plot_nllshape_curve(t->m, c, &err);
+    hf_error_release(&err);
+    tui_box(t, r.y, r.x, r.h, r.w, title, false);
+    tui_draw_scene(t, r.y, r.x, r.h, r.w, s, "no figure (out of memory)");
+}
+
+static void
+layout(struct tui *t, tui_rect body)
+{
+    if (t->shape_pane)
+        tui_split(t, body, body.w * 11 / 20, body.w * 11 / 20);
+    else
+        tui_layout_whole(t, body);
+}
+
 static void
 draw(struct tui *t)
 {
-    tui_rect b = t->panes.body;
+    tui_rect b = t->shape_pane ? t->panes.left : t->panes.body;
     unsigned gen = t->syst.con_gen;
     bool had = t->syst.have_con;
     tui_syst_prepare(t); /* the flags BOUND, CURV, 1SIDE come from the constraint analysis */
     if (t->flagged_only && (gen != t->syst.con_gen || had != t->syst.have_con))
         tui_list_rebuild(t, &t->parl);
     draw_param_table(t, b.y, b.x, b.h, b.w);
+    if (t->shape_pane)
+        draw_shape(t, t->panes.main);
 }
 
 static bool
@@ -160,6 +212,11 @@ key(struct tui *t, tui_action act, unsigned *dirty)
     switch (act) {
     case TUI_ACT_ENTER:
         *dirty = t->parl.nvis == 0 ? 0 : tui_open_detail(t, tui_current_param(t));
+        return true;
+    case TUI_ACT_SHAPE: /* the pane on/off; its curves once per fit */
+        t->shape_pane = !t->shape_pane;
+        t->laid_out = false;
+        *dirty = TUI_DIRTY_ALL | (t->shape_pane ? tui_shape_start(t) : 0);
         return true;
     case TUI_ACT_MINOS:
         *dirty = t->parl.nvis == 0 ? 0 : tui_minos_start(t, tui_current_param(t));
@@ -191,7 +248,7 @@ scenes(struct tui *t, size_t *n)
 }
 
 const struct tui_view tui_view_params = {
-    .layout = tui_layout_whole,
+    .layout = layout,
     .draw = draw,
     .key = key,
     .scenes = scenes,

@@ -103,6 +103,19 @@ run_minos(tui_worker *w, const hf_model *m, const hf_data *d)
     wake_locked(w);
 }
 
+/* An NLL-shape job (entered with mu unlocked, returns with mu locked). */
+static void
+run_shape(tui_worker *w, const hf_model *m, const hf_data *d)
+{
+    hf_nllshape_options o = {0};
+    o.cancel = &w->cancel;
+    tui_result r = {.kind = TUI_RESULT_NLLSHAPE, .job = TUI_JOB_NLLSHAPE};
+    r.u.shape.rc = hf_nllshape_compute(m, d, w->best, &o, &r.u.shape.res, &r.u.shape.err);
+    pthread_mutex_lock(&w->mu);
+    post_locked(w, &r);
+    wake_locked(w);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -126,6 +139,10 @@ worker_main(void *arg)
         hf_data d = hf_model_data(m);
         if (job == TUI_JOB_MINOS) {
             run_minos(w, m, &d);
+            continue;
+        }
+        if (job == TUI_JOB_NLLSHAPE) {
+            run_shape(w, m, &d);
             continue;
         }
         hf_fit_options opt = {0};
@@ -252,6 +269,15 @@ tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *b
     return w == NULL ? -1 : submit(w, &in);
 }
 
+/* Queue the NLL shapes of every free parameter around best (kept unchanged by the UI until the
+ * result is taken). Returns -1 when busy (NULL worker included). */
+int
+tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best)
+{
+    tui_job_in in = {TUI_JOB_NLLSHAPE, m, NULL, NULL, best, 0};
+    return w == NULL ? -1 : submit(w, &in);
+}
+
 /* Ask a running fit to stop (hf_fit checks the flag between iterations). */
 void
 tui_worker_cancel(tui_worker *w)
@@ -300,6 +326,9 @@ tui_result_release(tui_result *r)
         hf_error_release(&r->u.fit.err);
     } else if (r->kind == TUI_RESULT_MINOS) {
         hf_error_release(&r->u.minos.err);
+    } else if (r->kind == TUI_RESULT_NLLSHAPE) {
+        hf_nllshape_release(&r->u.shape.res);
+        hf_error_release(&r->u.shape.err);
     }
 }
 

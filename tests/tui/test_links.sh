@@ -2,7 +2,7 @@
 # Navigation between views (issue 15): Parameters, /JET_EffectiveNP_4, Enter, c, Enter lands on
 # the stack of the channel that carries most of that parameter's observed information (largest
 # |first order + curvature| in `hfscope constraints --json`); Backspace goes back to the links,
-# again to the parameter; `:` goes to a channel by name; the Overview's entries open with Enter.
+# again to the parameter; m gives its MINOS interval as `fit --minos` does, s its NLL shape; `:` goes to a channel by name; the Overview's entries open with Enter.
 . tests/tui/lib.sh
 command -v python3 >/dev/null 2>&1 || exit 77
 WS=$ROOT/tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json
@@ -33,6 +33,19 @@ wait_for "Constraints of $P"
 keys BSpace
 wait_for '┌ Parameters'
 screen | tail -1 | grep -qF " $P " || fail "back on Parameters, but $P is not selected"
+# m: MINOS on the worker thread gives the interval of `hfscope fit --minos` (same numbers)
+cli=$("$HF" fit --minos "$P" "$WS" | awk -v p="$P" '$1 == p && /MINOS/ { print $(NF-2), $NF }')
+[ -n "$cli" ] || fail "no MINOS interval from fit --minos"
+keys m
+wait_for "MINOS $P: "
+tui=$(screen | tail -1 | sed -E "s/.*MINOS $P: ([-+0-9.e]+) ([-+0-9.e]+) .*/\1 \2/")
+[ "$tui" = "$cli" ] || fail "MINOS in the explorer '$tui', fit --minos '$cli'"
+# s: the NLL-shape pane of the selected parameter
+keys s
+wait_for "NLL shape of $P"
+wait_for 'Hessian'
+keys s
+wait_gone "NLL shape of $P"
 # go to a channel by name, with Tab completing the unique prefix
 keys : C R t o p _ M L L _ l Tab
 wait_for 'CRtop_MLL_lowmet_cuts'
