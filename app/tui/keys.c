@@ -157,26 +157,53 @@ lookup(const struct tui *t, int ch)
     return NULL;
 }
 
-/* The help overlay's lines, generated from the table (static storage, rebuilt each call; the
- * table is constant, so the lines are too). Returns the count. */
+/* The help overlay's lines for the current view, generated from the table: the bindings that
+ * work in it, each help text wrapped at word boundaries to the terminal's width (continuation
+ * lines under the text). Static storage, rebuilt each call. Returns the count. */
 size_t
 tui_help_lines(const struct tui *t, const char ***out)
 {
-    static char buf[NKEYS][160];
-    static const char *lines[NKEYS + 2];
-    size_t n = 0;
-    lines[n++] = "Key bindings (from the key table; also in docs/tui.md)";
+    enum { LAB = 18, PERKEY = 4 };
+    static char buf[NKEYS * PERKEY][192];
+    static const char *lines[NKEYS * PERKEY + 3];
+    static char head[96];
+    static const char *const vname[TUI_NVIEWS] = {"Overview", "Channels", "Parameters",
+                                                  "Correlations", "Slider", "Density lab",
+                                                  "Log", "Systematics", "Regions"};
+    size_t n = 0, nb = 0;
+    int room = t->cols - 8 - 2 - LAB; /* the overlay's frame and margins, the key column */
+    room = room < 20 ? 20 : room > 150 ? 150 : room;
+    snprintf(head, sizeof(head), "Keys in %s (all views: docs/tui.md)", vname[t->view]);
+    lines[n++] = head;
     lines[n++] = "";
-    for (size_t i = 0; i < NKEYS; i++) {
+    for (size_t i = 0; i < NKEYS && nb + PERKEY <= NKEYS * PERKEY; i++) {
         const tui_binding *b = &keytab[i];
-        if (b->help == NULL)
+        if (b->help == NULL || !(b->views & TUI_VMASK(t->view)))
             continue;
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
-        /* pad by code points, not bytes, so UTF-8 arrows line up */
-        size_t cps = hf_utf8_width(lab);
-        int pad = cps < 18 ? (int)(18 - cps) : 1;
-        snprintf(buf[i], sizeof(buf[i]), "  %s%*s%s", lab, pad, "", b->help);
-        lines[n++] = buf[i];
+        const char *h = b->help;
+        for (int part = 0; part < PERKEY && *h != '\0'; part++) {
+            size_t len = strlen(h), cut = len;
+            if (hf_utf8_width(h) > (size_t)room) { /* the last blank within room code points */
+                size_t cp = 0, k = 0, blank = 0;
+                for (; h[k] != '\0' && cp < (size_t)room; k++) {
+                    if (((unsigned char)h[k] & 0xc0) != 0x80)
+                        cp++;
+                    if (h[k] == ' ')
+                        blank = k;
+                }
+                cut = part == PERKEY - 1 ? len : blank > 0 ? blank : k;
+            }
+            /* pad by code points, not bytes, so UTF-8 arrows line up */
+            size_t cps = part == 0 ? hf_utf8_width(lab) : 0;
+            int pad = cps < LAB ? (int)(LAB - cps) : 1;
+            snprintf(buf[nb], sizeof(buf[nb]), "  %s%*s%.*s", part == 0 ? lab : "", pad, "",
+                     (int)cut, h);
+            lines[n++] = buf[nb++];
+            h += cut;
+            while (*h == ' ')
+                h++;
+        }
     }
     *out = lines;
     return n;

@@ -60,7 +60,7 @@ views() {
     keys 7; snap "demo_$1_7_log.txt" '┌ Log'
     keys 8; snap "demo_$1_8_syst.txt" '┌ Systematics'
     keys 9; snap "demo_$1_9_regions.txt" '┌ Regions'
-    keys 2 '?'; snap "demo_$1_help.txt" 'Key bindings'
+    keys 2 '?'; snap "demo_$1_help.txt" 'Keys in '
     keys q e; snap "demo_$1_export.txt" 'export to:'
     keys Escape; wait_gone 'export to'
     keys 3 j Enter; snap "demo_$1_detail.txt" 'Details (j/k'
