@@ -530,6 +530,8 @@ tui_chrome_top(struct tui *t)
         }
         x = lw;
     }
+    for (int v = 0; v < TUI_NVIEWS; v++)
+        t->tab_x0[v] = t->tab_x1[v] = -1; /* not drawn: not clickable */
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
         char tab[32];
         snprintf(tab, sizeof(tab), "%d %s", v + 1, view_names[v]);
@@ -541,7 +543,9 @@ tui_chrome_top(struct tui *t)
         if (!full_tabs && !cur) /* narrow: the number only, full name for the current */
             snprintf(tab, sizeof(tab), "%d", v + 1);
         tui_put_cp(t, 0, x++, ' ', bar, 0);
+        t->tab_x0[v] = x;
         x += tui_put_str(t, 0, x, room - 1, tab, a, 0);
+        t->tab_x1[v] = x;
         if (x < avail)
             tui_put_cp(t, 0, x++, ' ', bar, 0);
     }

@@ -256,12 +256,18 @@ take_results(struct tui *t)
     return dirty;
 }
 
-/* A mouse event: a click selects a list row, the wheel scrolls. */
+/* A mouse event: a click on a tab opens its view, on a list row selects it; the wheel scrolls. */
 static void
 mouse(struct tui *t)
 {
     MEVENT ev;
-    if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
+    if (getmouse(&ev) != OK)
+        return;
+    if ((ev.bstate & BUTTON1_CLICKED) && ev.y == 0) { /* a tab of the top line */
+        for (int v = 0; v < TUI_NVIEWS; v++)
+            if (t->tab_x0[v] >= 0 && ev.x >= t->tab_x0[v] - 1 && ev.x <= t->tab_x1[v])
+                t->dirty |= tui_nav_goto(t, (tui_view_id)v);
+    } else if (ev.bstate & BUTTON1_CLICKED) {
         tui_list *l = tui_focused_list(t);
         int row = ev.y - 3; /* list rows start under the box top and the header */
         if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {
