@@ -110,7 +110,7 @@ cmd_tui(int argc, char **argv)
     o.reload_ctx = &rctx;
     o.no_fit = no_fit;
     o.mouse = !no_mouse; /* on by default (htop); --mouse is kept for old scripts */
-    (void)mouse;
+    o.mouse_set = mouse || no_mouse;
     o.bench = bench;
     /* --bench draws into /dev/null, so it needs no terminal */
     if (!bench && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))

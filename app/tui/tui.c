@@ -396,6 +396,8 @@ tui_run(hf_cli *cli, const tui_opts *o)
     t->no_fit = o->no_fit || o->bench;
     t->mouse = o->mouse;
     t->view = TUI_V_CHANNELS;
+    if (!o->bench)
+        tui_config_load(t, o->mouse_set);
 
     FILE *devnull = NULL;
     SCREEN *scr = NULL;
@@ -450,6 +452,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         t->dirty = TUI_DIRTY_ALL;
         loop(t, cli, o);
         endwin();
+        tui_config_save(t);
     }
     if (scr != NULL)
         delscreen(scr);

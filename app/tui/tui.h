@@ -495,6 +495,10 @@ void tui_names_release(tui_names *nm);
 bool tui_fuzzy_match(const char *name, const char *pat, int *score);
 const char *tui_selected_name(const struct tui *t);
 
+/* config.c */
+void tui_config_load(struct tui *t, bool mouse_set);
+void tui_config_save(struct tui *t);
+
 /* links.c */
 unsigned tui_links_open(struct tui *t, bool of_chan, size_t subject);
 void tui_links_close(struct tui *t);
@@ -607,6 +611,7 @@ typedef struct tui_opts {
     bool bench;  /* draw into /dev/null, time the first screen and redraws, print the numbers */
     bool no_fit; /* no fit at start */
     bool mouse;
+    bool mouse_set; /* --mouse or --no-mouse given: wins over the settings file */
     double t_start; /* tui_now() when the command started */
     /* R: parse and load the workspace again into *out (errors printed to stderr); 0 or exit code */
     int (*reload)(hf_cli *out, void *ctx);
