@@ -16,12 +16,10 @@
 static char *
 join(const char *a, const char *b)
 {
-    size_t na = strlen(a), nb = strlen(b);
-    char *s = malloc(na + nb + 1);
-    if (s != NULL) {
-        memcpy(s, a, na);
-        memcpy(s + na, b, nb + 1);
-    }
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (s != NULL)
+        (void)snprintf(s, n, "%s%s", a, b);
     return s;
 }
 
@@ -114,7 +112,7 @@ tui_config_load(struct tui *t, bool mouse_set)
         if (!apply(t, k, v, mouse_set))
             tui_log(t, "%s:%d: unknown setting or value '%s = %s'; skipped", path, ln, k, v);
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to lose */
     tui_log(t, "settings from %s", path);
     free(path);
     tui_list_rebuild(t, &t->chl);

@@ -629,7 +629,7 @@ tui_key_global(struct tui *t, tui_action act, int arg)
     case TUI_ACT_SUSPEND: /* raw mode: the terminal sends ^Z as a key; stop as the shell would */
         def_prog_mode();
         endwin();
-        raise(SIGSTOP);
+        (void)raise(SIGSTOP);
         reset_prog_mode(); /* after fg: the screen as it was */
         clearok(curscr, TRUE);
         return TUI_DIRTY_ALL;

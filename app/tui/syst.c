@@ -392,7 +392,8 @@ source_rows(const struct tui *t, tui_lines *v, int width, size_t i)
                 q[2] = (char)0x92;
         if (t->ascii)
             for (char *q = b2; *q; q++)
-                *q = *q == '#' ? '=' : *q;
+                if (*q == '#')
+                    *q = '=';
         tui_lines_add(v, "  %s %6.1f%% %6.1f%%  %s%s",
                       clip(m->chan[ch]->name, namew, t->ascii, nm, sizeof(nm)), 100 * f1[ch] / H,
                       100 * cv[ch] / H, b1, b2);
