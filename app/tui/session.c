@@ -202,6 +202,9 @@ const char *
 tui_selected_name(const struct tui *t)
 {
     const tui_list *l = tui_focused_list((struct tui *)t);
+    if (t->view == TUI_V_OVERVIEW && t->ov_target < t->m->nchan + t->m->npar)
+        return t->ov_target < t->m->nchan ? t->m->chan[t->ov_target]->name
+                                          : t->m->par[t->ov_target - t->m->nchan].name;
     if (t->view == TUI_V_REGIONS && t->reg_chan < t->m->nchan)
         return t->m->chan[t->reg_chan]->name;
     if (l == NULL || l->nvis == 0 || l->sel >= l->nvis)

@@ -543,10 +543,11 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **target
         for (size_t k = 0; k < m->nchan && k < top; k++) {
             const tui_chan *c = &t->chan[idx[k]];
             double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
-            tui_lines_add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
-                          m->chan[idx[k]]->name, chi2, c->nbins,
-                          chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
-                          t->have_fit ? c->post : c->pre);
+            /* the numbers first, the name last: a narrow screen cuts the name's end, never a
+             * number, and the status line shows the selected entry's name in full */
+            tui_lines_add(&v, "  %8.2f / %-3zu = %6.2f  data %9.1f  model %9.1f  %s", chi2,
+                          c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
+                          t->have_fit ? c->post : c->pre, m->chan[idx[k]]->name);
             TARGET(idx[k]);
         }
         if (t->have_fit) {
@@ -561,8 +562,8 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **target
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name,
-                              pull, r, fabs(pull) > 1 ? "   PULLED" : "");
+                tui_lines_add(&v, "  pull %+6.2f  constraint %5.2f  %-6s  %s", pull, r,
+                              fabs(pull) > 1 ? "PULLED" : "", m->par[idx[k]].name);
                 TARGET(m->nchan + idx[k]);
             }
             tui_lines_add(&v, "%s", "");
@@ -574,8 +575,8 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **target
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name,
-                              r, pull, r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+                tui_lines_add(&v, "  constraint %5.2f  pull %+6.2f  %-2s  %s", r, pull,
+                              r < t->oc_threshold ? "OC" : "", m->par[idx[k]].name);
                 TARGET(m->nchan + idx[k]);
             }
         }

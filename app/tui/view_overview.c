@@ -55,6 +55,7 @@ draw(struct tui *t)
     tui_text_pane(t, b.y, b.x, b.h, b.w,
                   sel == (size_t)-1 ? "Overview" : "Overview (j/k select, Enter goes there)", lines,
                   n, top);
+    t->ov_target = sel != (size_t)-1 ? tg[sel] : (size_t)-1; /* the status line names it */
     if (sel != (size_t)-1 && sel >= top && sel - top < rows)
         tui_put_field(t, b.y + 1 + (int)(sel - top), b.x + 1, b.w - 2, lines[sel], A_REVERSE, 0);
     tui_lines_free(lines, n);

@@ -54,8 +54,10 @@ wait_for ' CRtop_MLL_lowmet_cuts  '
 # the Overview: the first ranking entry opens
 keys 1
 wait_for 'Enter goes there'
-sel=$(screen | grep -F 'Worst-fitting' -A1 | tail -1 | sed -E 's/^│ +([^ ]+) .*/\1/')
+wait_gone 'MINOS ' # the status line names the selected entry once the last message is gone
+sel=$(screen | tail -1 | awk '{ print $1 }')
 keys Enter
-wait_for "$sel · "
+wait_for '2 Channels'
+screen | tail -1 | grep -qF " $sel " || fail "Enter on the Overview did not open $sel"
 keys Q
 wait_for 'EXIT 0'
