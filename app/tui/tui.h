@@ -456,6 +456,7 @@ struct tui {
     size_t ov_sel;    /* Overview: the selected line (one with a target) */
     size_t reg_sel;   /* Regions: the selected region (position in the grouped order) */
     size_t reg_chan;  /* Regions: its channel (set when drawn) */
+    bool reg_grid;    /* Regions: the grid of small stacks instead of the list */
     size_t ov_target; /* Overview: the selected entry's channel c or parameter nchan + p */
     int tab_x0[TUI_NVIEWS], tab_x1[TUI_NVIEWS]; /* the top line's tabs (columns), for clicks */
 };

@@ -101,6 +101,49 @@ cell(struct tui *t, int y, int x, int w, long e, bool sel)
     tui_put_cp(t, y, x + w - 1, ' ', A_NORMAL, 0);
 }
 
+/* The grid of small stacks (s): as many regions as fit, each pre-fit and post-fit side by side,
+ * in the grouped order, paged with the selection (n/p, the page keys). */
+enum { CELL_W = 26, CELL_H = 9 };
+
+static int
+grid_cols(const struct tui *t)
+{
+    int c = (t->panes.body.w - 2) / (2 * CELL_W);
+    return c < 1 ? 1 : c;
+}
+
+static int
+grid_rows(const struct tui *t)
+{
+    int r = (t->panes.body.h - 2) / CELL_H;
+    return r < 1 ? 1 : r;
+}
+
+static void
+draw_grid(struct tui *t, const long *fl, const size_t *pos, size_t nc)
+{
+    tui_rect b = t->panes.body;
+    int C = grid_cols(t), R = grid_rows(t), cw = (b.w - 2) / (2 * C), ch = (b.h - 2) / R;
+    size_t page = (size_t)C * (size_t)R, first = t->reg_sel / page * page;
+    char title[160];
+    snprintf(title, sizeof(title), "Regions %zu%sstacks %zu-%zu%spre-fit %s post-fit (s: list)", nc,
+             tui_sep(t), first + 1, first + page < nc ? first + page : nc, tui_sep(t),
+             TUI_G("│", "|"));
+    tui_box(t, b.y, b.x, b.h, b.w, title, true);
+    tui_blank(t, b.y + 1, b.x + 1, b.h - 2, b.w - 2);
+    for (size_t k = 0; k < page && first + k < nc; k++) {
+        size_t c = (size_t)fl[pos[first + k]];
+        int y = b.y + 1 + (int)(k / (size_t)C) * ch, x = b.x + 1 + (int)(k % (size_t)C) * 2 * cw;
+        for (int side = 0; side < 2; side++) {
+            tui_point pt = side == 0 || !t->have_fit ? TUI_PT_PRE : TUI_PT_POST;
+            bool sel = first + k == t->reg_sel;
+            tui_box(t, y, x + side * cw, ch, cw, side ? "" : t->m->chan[c]->name, sel);
+            hf_scene *s = tui_stack_scene(t, c, pt, (cw - 2) / 10.0, (ch - 2) / 5.0);
+            tui_draw_scene(t, y, x + side * cw, ch, cw, s, "no figure");
+        }
+    }
+}
+
 static void
 draw(struct tui *t)
 {
@@ -115,6 +158,15 @@ draw(struct tui *t)
         return;
     }
     size_t n = flow(t, fl, pos);
+    if (t->reg_grid) {
+        if (t->reg_sel >= nc)
+            t->reg_sel = nc ? nc - 1 : 0;
+        t->reg_chan = nc ? (size_t)fl[pos[t->reg_sel]] : 0;
+        draw_grid(t, fl, pos, nc);
+        free(fl);
+        free(pos);
+        return;
+    }
     int R = rows_of(t), C = cols_of(t), colw = (b.w - 2) / C;
     size_t page = (size_t)R * (size_t)C;
     if (t->reg_sel >= nc)
@@ -150,7 +202,8 @@ draw(struct tui *t)
 static bool
 key(struct tui *t, tui_action act, unsigned *dirty)
 {
-    size_t nc = t->m->nchan, page = (size_t)rows_of(t) * (size_t)cols_of(t);
+    size_t nc = t->m->nchan, page = t->reg_grid ? (size_t)grid_rows(t) * (size_t)grid_cols(t)
+                                                : (size_t)rows_of(t) * (size_t)cols_of(t);
     long d = 0;
     *dirty = TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
     switch (act) {
@@ -164,18 +217,24 @@ key(struct tui *t, tui_action act, unsigned *dirty)
         break;
     case TUI_ACT_RIGHT:
     case TUI_ACT_HALFDOWN:
-        d = rows_of(t);
+        d = t->reg_grid ? 1 : rows_of(t);
         break;
     case TUI_ACT_LEFT:
     case TUI_ACT_HALFUP:
-        d = -rows_of(t);
+        d = t->reg_grid ? -1 : -rows_of(t);
         break;
     case TUI_ACT_PAGEDOWN:
+    case TUI_ACT_SORTR: /* n in the Regions view */
         d = (long)page;
         break;
     case TUI_ACT_PAGEUP:
+    case TUI_ACT_SORTL: /* p */
         d = -(long)page;
         break;
+    case TUI_ACT_SHAPE: /* s: the list or the grid of small stacks */
+        t->reg_grid = !t->reg_grid;
+        *dirty = TUI_DIRTY_ALL;
+        return true;
     case TUI_ACT_TOP:
         d = -(long)nc;
         break;
