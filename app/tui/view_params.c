@@ -79,7 +79,7 @@ draw_param_table(struct tui *t, int y, int x, int h, int w)
     if (barw) { /* tick labels at the bar's own positions (see pull_bar) */
         tui_put_field(t, yy, bx, barw, "", A_BOLD, 0);
         for (int k = -3; k <= 3; k += barw >= 25 ? 1 : 3) {
-            char lab[8];
+            char lab[16];
             snprintf(lab, sizeof(lab), k > 0 ? "+%d" : "%d", k);
             int c = (int)lround((k + 3) * (barw - 1) / 6.0) - (k < 0 ? 1 : k > 0 ? 1 : 0);
             if (k == -3)
