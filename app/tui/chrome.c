@@ -199,33 +199,6 @@ par_name_of(const void *m, size_t i)
     return ((const hf_model *)m)->par[i].name;
 }
 
-/* Name i of nm in w columns as its label (names.c), padded with blanks. */
-static void
-put_label(struct tui *t, int y, int x, int w, const tui_names *nm, size_t i, attr_t a, short pair)
-{
-    const tui_label *lb = &nm->lab[i];
-    const uint32_t *cp = nm->cp[i];
-    int len = nm->len[i], n = 0;
-    uint32_t ell = t->ascii ? '~' : 0x2026;
-    if (lb->h < 0) {
-        for (; n < len && n < w; n++)
-            tui_put_cp(t, y, x + n, cp[n] < 32 ? ' ' : cp[n], a, pair);
-    } else {
-        for (int k = 0; k < lb->h && n < w; k++, n++)
-            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
-        if (n < w)
-            tui_put_cp(t, y, x + n++, ell, a, pair);
-        for (int k = lb->o; k < lb->o + lb->m && k < len && n < w; k++, n++)
-            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
-        if (lb->m > 0 && lb->o + lb->m < len && n < w)
-            tui_put_cp(t, y, x + n++, ell, a, pair);
-        for (int k = len - lb->tl; k < len && n < w; k++, n++)
-            tui_put_cp(t, y, x + n, cp[k] < 32 ? ' ' : cp[k], a, pair);
-    }
-    for (; n < w; n++)
-        tui_put_cp(t, y, x + n, ' ', a, pair);
-}
-
 /* Name i of the set nm (n names, name(m, i)) in w columns, told apart from the others. */
 static void
 put_named(struct tui *t, int y, int x, int w, tui_names *nm,
@@ -233,11 +206,11 @@ put_named(struct tui *t, int y, int x, int w, tui_names *nm,
 {
     if (w < 1)
         return;
-    if (tui_names_fit(nm, name, t->m, n, w) < 0 && nm->cp == NULL) { /* ENOMEM: head…tail */
+    if (tui_names_fit(nm, name, t->m, n, w) < 0) { /* ENOMEM: head…tail */
         tui_put_name(t, y, x, w, name(t->m, i), a, pair);
         return;
     }
-    put_label(t, y, x, w, nm, i, a, pair);
+    tui_put_field(t, y, x, w, nm->l.text[i], a, pair); /* a label wider than w ends in … */
 }
 
 /* Channel ci's name in w columns, told apart from every other channel's (names.c). */

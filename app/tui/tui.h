@@ -32,6 +32,7 @@
 #include "core/model/model.h"
 #include "core/model/workspace.h"
 #include "render/cells.h"
+#include "render/labels.h"
 #include "render/palette.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
@@ -164,20 +165,12 @@ typedef struct tui_list {
     char *filter; /* case-insensitive substring; NULL or "" = all */
 } tui_list;
 
-/* How a name is shown in a column (names.c): head h code points, an ellipsis, then m code points
- * from o and a second ellipsis when the window stops before the end, then the last tl; h < 0:
- * the whole name. */
-typedef struct tui_label {
-    int h, o, m, tl;
-} tui_label;
-
-/* The labels of a set of names (channels or parameters) at one column width. */
+/* The labels of a set of names (channels or parameters) at one column width (names.c). */
 typedef struct tui_names {
     size_t n;
-    uint32_t **cp; /* decoded names */
-    int *len;      /* their lengths in code points */
-    tui_label *lab;
-    int w; /* the width lab was made for */
+    int w;      /* the width the labels were made for */
+    bool valid; /* l holds them */
+    hf_labels l;
 } tui_names;
 
 /* Per-channel summary numbers, for the Channels list and the Overview. */
