@@ -40,7 +40,7 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
         hf_error_release(&err);
     }
     char **lines = NULL;
-    size_t n = tui_overview_lines(t, &lines, 8);
+    size_t n = tui_overview_lines(t, &lines, 8, NULL);
     if (n == (size_t)-1) {
         tui_state_release(t);
         free(t);
@@ -79,13 +79,15 @@ cmd_tui(int argc, char **argv)
 {
     tui_opts o = {0};
     o.t_start = tui_now();
-    bool no_fit = false, mouse = false;
+    bool no_fit = false, mouse = false, no_mouse = false;
     /* hidden: `make bench` times the first screen and redraws without a terminal */
     const char *be = getenv("HFSCOPE_BENCH");
     bool bench = be != NULL && be[0] != '\0' && strcmp(be, "0") != 0;
     const hf_opt extra[] = {
         {"no-fit", 0, HF_OPT_FLAG, &no_fit, "do not fit at start (press f to fit)"},
-        {"mouse", 0, HF_OPT_FLAG, &mouse, "click to select, wheel to scroll"},
+        {"mouse", 0, HF_OPT_FLAG, &mouse, "the mouse (the default): click, wheel"},
+        {"no-mouse", 0, HF_OPT_FLAG, &no_mouse,
+         "leave the mouse to the terminal (text selection); no clicks"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
     };
     hf_cli cli = {0};
@@ -107,7 +109,8 @@ cmd_tui(int argc, char **argv)
     o.reload = reload_cb;
     o.reload_ctx = &rctx;
     o.no_fit = no_fit;
-    o.mouse = mouse;
+    o.mouse = !no_mouse; /* on by default (htop); --mouse is kept for old scripts */
+    o.mouse_set = mouse || no_mouse;
     o.bench = bench;
     /* --bench draws into /dev/null, so it needs no terminal */
     if (!bench && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))

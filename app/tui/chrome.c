@@ -154,11 +154,13 @@ tui_put_str(struct tui *t, int y, int x, int maxw, const char *s, attr_t a, shor
     return n;
 }
 
-/* Like put_str, padding with blanks to exactly w columns. */
+/* Like put_str, padding with blanks to exactly w columns; text cut at w ends in an ellipsis. */
 void
 tui_put_field(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair)
 {
     int n = tui_put_str(t, y, x, w, s, a, pair);
+    if (n == w && w > 1 && s != NULL && hf_utf8_width(s) > (size_t)w)
+        tui_put_cp(t, y, x + w - 1, t->ascii ? '~' : 0x2026, a, pair);
     for (; n < w; n++)
         tui_put_cp(t, y, x + n, ' ', a, pair);
 }
@@ -183,6 +185,46 @@ tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short 
             u++;
     }
     tui_put_str(t, y, x + head + 1, tail, u, a, pair);
+}
+
+static const char *
+chan_name_of(const void *m, size_t i)
+{
+    return ((const hf_model *)m)->chan[i]->name;
+}
+
+static const char *
+par_name_of(const void *m, size_t i)
+{
+    return ((const hf_model *)m)->par[i].name;
+}
+
+/* Name i of the set nm (n names, name(m, i)) in w columns, told apart from the others. */
+static void
+put_named(struct tui *t, int y, int x, int w, tui_names *nm,
+          const char *(*name)(const void *, size_t), size_t n, size_t i, attr_t a, short pair)
+{
+    if (w < 1)
+        return;
+    if (tui_names_fit(nm, name, t->m, n, w) < 0) { /* ENOMEM: head…tail */
+        tui_put_name(t, y, x, w, name(t->m, i), a, pair);
+        return;
+    }
+    tui_put_field(t, y, x, w, nm->l.text[i], a, pair); /* a label wider than w ends in … */
+}
+
+/* Channel ci's name in w columns, told apart from every other channel's (names.c). */
+void
+tui_put_chan(struct tui *t, int y, int x, int w, size_t ci, attr_t a, short pair)
+{
+    put_named(t, y, x, w, &t->chan_names, chan_name_of, t->m->nchan, ci, a, pair);
+}
+
+/* Parameter p's name in w columns, told apart from every other parameter's (names.c). */
+void
+tui_put_par(struct tui *t, int y, int x, int w, size_t p, attr_t a, short pair)
+{
+    put_named(t, y, x, w, &t->par_names, par_name_of, t->m->npar, p, a, pair);
 }
 
 /* Right-aligned in w columns. */
@@ -227,6 +269,8 @@ tui_box(struct tui *t, int y, int x, int h, int w, const char *title, bool focus
     if (title != NULL && w > 6) {
         tui_put_cp(t, y, x + 1, ' ', at, 0);
         int n = tui_put_str(t, y, x + 2, w - 5, title, at | A_BOLD, 0);
+        if (n == w - 5 && hf_utf8_width(title) > (size_t)n) /* cut: say so */
+            tui_put_cp(t, y, x + 1 + n, a ? '~' : 0x2026, at | A_BOLD, 0);
         tui_put_cp(t, y, x + 2 + n, ' ', at, 0);
     }
 }
@@ -329,8 +373,8 @@ tui_draw_stack(struct tui *t, tui_rect r)
 
 /* ---- top and status lines ---- */
 
-static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
-                                                   "Slider",   "Density",  "Log",    "Syst"};
+static const char *const view_names[TUI_NVIEWS] = {
+    "Overview", "Channels", "Params", "Corr", "Slider", "Density", "Log", "Syst", "Regions"};
 
 /* The fit state for the top line's right end: long (fit) and short (fit_s, narrow terminals). */
 static void
@@ -356,16 +400,23 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
                      t->fit_nll, t->fit_secs);
         break;
     }
-    case TUI_FIT_DONE:
+    case TUI_FIT_DONE: { /* flat directions (hf_fit_flat) are named in the Overview */
+        char flat[32] = "";
+        if (t->fit.nflat > 0)
+            snprintf(flat, sizeof(flat), "%zu flat ", t->fit.nflat);
         if (t->m->poi >= 0)
-            snprintf(fit, nf, "fit: ok %s=%.3g%s%.2g ", t->m->par[t->m->poi].name,
+            snprintf(fit, nf, "fit: ok %s%s=%.3g%s%.2g ", flat, t->m->par[t->m->poi].name,
                      t->fit.x[t->m->poi], TUI_G("±", "+-"), t->fit.err[t->m->poi]);
         else
-            snprintf(fit, nf, "fit: ok 2NLL %.6g ", t->fit.twice_nll);
+            snprintf(fit, nf, "fit: ok %s2NLL %.6g ", flat, t->fit.twice_nll);
         break;
+    }
     case TUI_FIT_FAILED:
         if (t->fit_msg != NULL && strcmp(t->fit_msg, "cancelled") == 0)
             snprintf(fit, nf, "fit: cancelled (f restarts) ");
+        else if (t->have_fit) /* a result that did not converge: its stage, errors n/a */
+            snprintf(fit, nf, "fit: FAILED at %s (%s), errors n/a ",
+                     hf_fit_stage_name(t->fit.reached), t->fit_msg ? t->fit_msg : "?");
         else
             snprintf(fit, nf, "fit: failed (%s) ", t->fit_msg ? t->fit_msg : "?");
         break;
@@ -379,10 +430,10 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
         snprintf(fit_s, ns, "%s it %d ", t->cfit_running ? "cond. fit" : "fit", t->fit_iter);
         break;
     case TUI_FIT_DONE:
-        snprintf(fit_s, ns, "fit: ok ");
+        snprintf(fit_s, ns, "fit: ok%s ", t->fit.nflat > 0 ? ", flat" : "");
         break;
     case TUI_FIT_FAILED:
-        snprintf(fit_s, ns, "fit: failed ");
+        snprintf(fit_s, ns, "fit: %s ", t->have_fit ? "FAILED, errors n/a" : "failed");
         break;
     }
 }
@@ -452,6 +503,8 @@ tui_chrome_top(struct tui *t)
         }
         x = lw;
     }
+    for (int v = 0; v < TUI_NVIEWS; v++)
+        t->tab_x0[v] = t->tab_x1[v] = -1; /* not drawn: not clickable */
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
         char tab[32];
         snprintf(tab, sizeof(tab), "%d %s", v + 1, view_names[v]);
@@ -463,7 +516,9 @@ tui_chrome_top(struct tui *t)
         if (!full_tabs && !cur) /* narrow: the number only, full name for the current */
             snprintf(tab, sizeof(tab), "%d", v + 1);
         tui_put_cp(t, 0, x++, ' ', bar, 0);
+        t->tab_x0[v] = x;
         x += tui_put_str(t, 0, x, room - 1, tab, a, 0);
+        t->tab_x1[v] = x;
         if (x < avail)
             tui_put_cp(t, 0, x++, ' ', bar, 0);
     }
@@ -480,10 +535,20 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
     int rw = (int)strlen(right);
     if (t->prompt_kind != TUI_PROMPT_NONE) {
         char buf[400];
+        if (t->prompt_kind == TUI_PROMPT_OVERWRITE) {
+            snprintf(buf, sizeof(buf), " %s exists: overwrite it? (y/n)", t->prompt);
+            tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
+            return;
+        }
         snprintf(buf, sizeof(buf), " %s%s",
-                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: " : "export to: ", t->prompt);
+                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: "
+                 : t->prompt_kind == TUI_PROMPT_GOTO ? "go to (Tab completes): "
+                                                     : "export to: ",
+                 t->prompt);
         int n = tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
         tui_put_cp(t, y, n, t->ascii ? '_' : 0x2588, A_REVERSE, 0);
+        if (t->prompt_kind == TUI_PROMPT_GOTO && n + 4 < W)
+            tui_put_field(t, y, n + 3, W - n - 3, t->goto_hint, A_REVERSE, 0);
         return;
     }
     if (t->msg[0] != '\0' && (t->msg_error || tui_now() < t->msg_until)) {
@@ -491,10 +556,19 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
         snprintf(buf, sizeof(buf), " %s", t->msg);
         short pr = tui_accent_if(t, t->msg_error, 0);
         tui_put_str(t, y, 0, W - rw, buf, (t->msg_error ? A_BOLD : A_NORMAL) | A_REVERSE, pr);
-    } else {
+    } else { /* the selected row's full name (lists cut names), then the key hints */
+        const char *name = tui_selected_name(t);
+        int n = 0;
+        if (name != NULL) {
+            n = 1 + (int)hf_utf8_width(name) + 2;
+            if (n > W - rw)
+                n = W - rw;
+            tui_put_cp(t, y, 0, ' ', A_REVERSE, 0);
+            tui_put_field(t, y, 1, n - 1, name, A_REVERSE | A_BOLD, 0);
+        }
         char hints[512];
-        hints_of(t, hints, sizeof(hints), W - rw - 1);
-        tui_put_str(t, y, 0, W - rw, hints, A_REVERSE, 0);
+        hints_of(t, hints, sizeof(hints), W - rw - 1 - n);
+        tui_put_str(t, y, n, W - rw - n, hints, A_REVERSE, 0);
     }
     if (W > rw + 20)
         tui_put_str(t, y, W - rw, rw, right, A_REVERSE, 0);

@@ -26,6 +26,8 @@ void tui_put_cp(struct tui *t, int y, int x, uint32_t cp, attr_t a, short pair);
 int tui_put_str(struct tui *t, int y, int x, int maxw, const char *s, attr_t a, short pair);
 void tui_put_field(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair);
 void tui_put_name(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair);
+void tui_put_chan(struct tui *t, int y, int x, int w, size_t ci, attr_t a, short pair);
+void tui_put_par(struct tui *t, int y, int x, int w, size_t p, attr_t a, short pair);
 void tui_put_right(struct tui *t, int y, int x, int w, const char *s, attr_t a, short pair);
 void tui_blank(struct tui *t, int y, int x, int h, int w);
 void tui_box(struct tui *t, int y, int x, int h, int w, const char *title, bool focus);

@@ -39,7 +39,7 @@ tui_export(struct tui *t, const char *path)
         tui_message(t, true, "export: '%s' needs a .png, .pdf or .svg extension", path);
         return -1;
     }
-    const struct tui_view *v = tui_view_of(t->view);
+    const struct tui_view *v = tui_view_current(t);
     size_t npages = 0;
     hf_scene **pages = v->scenes != NULL ? v->scenes(t, &npages) : NULL;
     if (pages == NULL || npages == 0) {

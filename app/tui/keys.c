@@ -7,13 +7,17 @@
 
 #include <curses.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CTRL(c) ((c)&0x1f)
 #define V(x)    TUI_VMASK(TUI_V_##x)
-#define LISTS   (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) | V(LOG) | V(SYST))
+#define LISTS                                                                                      \
+    (V(OVERVIEW) | V(REGIONS) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) |       \
+     V(LOG) | V(SYST))
 #define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
@@ -39,8 +43,9 @@ static const tui_binding keytab[] = {
     {{KEY_SRIGHT}, "Shift-← →", "Shift-Left Right", V(SLIDER) | V(PARAMS), TUI_ACT_BIGRIGHT, 0,
      "move the selected parameter by 1 sigma", NULL},
     {{KEY_SLEFT}, NULL, NULL, V(SLIDER) | V(PARAMS), TUI_ACT_BIGLEFT, 0, NULL, NULL},
-    {{KEY_RIGHT}, "← →", "Left Right", V(CORR), TUI_ACT_RIGHT, 0, "move the heat-map column", NULL},
-    {{KEY_LEFT}, NULL, NULL, V(CORR), TUI_ACT_LEFT, 0, NULL, NULL},
+    {{KEY_RIGHT}, "← →", "Left Right", V(CORR) | V(REGIONS), TUI_ACT_RIGHT, 0,
+     "move the heat-map column (Regions: to the next column)", NULL},
+    {{KEY_LEFT}, NULL, NULL, V(CORR) | V(REGIONS), TUI_ACT_LEFT, 0, NULL, NULL},
     {{KEY_LEFT}, NULL, NULL, V(SYST), TUI_ACT_LEFT, 0, NULL, NULL}, /* back: see Enter → below */
     {{KEY_RIGHT}, "← →", "Left Right", V(DENSITY), TUI_ACT_RIGHT, 0,
      "change the selected density-lab setting (restarts the experiment)", "change"},
@@ -60,7 +65,28 @@ static const tui_binding keytab[] = {
     {{KEY_NPAGE, ' '}, "PgDn/PgUp Space", NULL, LISTS, TUI_ACT_PAGEDOWN, 0, "page down / up", NULL},
     {{KEY_PPAGE}, NULL, NULL, LISTS, TUI_ACT_PAGEUP, 0, NULL, NULL},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER),
-     TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels)", "open"},
+     TUI_ACT_ENTER, 0, "details of the selection (samples, affected channels); in a links list: go there",
+     "open"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(OVERVIEW) | V(REGIONS), TUI_ACT_ENTER, 0,
+     "Overview, Regions: go to the selected channel or parameter", "go"},
+    {{'c'}, "c", NULL, V(CHANNELS) | V(PARAMS) | V(SLIDER) | V(SYST), TUI_ACT_LINKS, 0,
+     "links: channels constraining the parameter (prior, first order, curvature) / parameters moving the channel",
+     "links"},
+    {{KEY_BACKSPACE, 127, 8}, "Backspace", NULL, TUI_VANY, TUI_ACT_BACK, 0,
+     "go back to the last place (like a browser)", NULL},
+    {{':'}, ":", NULL, TUI_VANY, TUI_ACT_GOTO, 0,
+     "go to a channel or parameter by name (Tab completes)", NULL},
+    {{'m'}, "m", NULL, V(PARAMS), TUI_ACT_MINOS, 0,
+     "MINOS interval of the selected parameter (on the worker thread; shown as error)", "minos"},
+    {{'s'}, "s", NULL, V(REGIONS), TUI_ACT_SHAPE, 0,
+     "Regions: the list / a grid of small stacks, pre-fit and post-fit side by side", "stacks"},
+    {{'n'}, "n/p", NULL, V(REGIONS), TUI_ACT_SORTR, 0, "Regions: next / previous screen", NULL},
+    {{'p'}, NULL, NULL, V(REGIONS), TUI_ACT_SORTL, 0, NULL, NULL},
+    {{'s'}, "s", NULL, V(PARAMS), TUI_ACT_SHAPE, 0,
+     "the NLL shape of the selected parameter beside the list (FastScan, on the worker thread)",
+     "shape"},
+    {{'F'}, "F", NULL, V(PARAMS), TUI_ACT_FLAGGED, 0,
+     "only flagged parameters (OC PULL BOUND CURV 1SIDE HESSE) / all", "flagged"},
     {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
      "open a systematic (templates, interpolation, sources, decorrelation) / back", "open"},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), TUI_ACT_ENTER, 0,
@@ -70,8 +96,8 @@ static const tui_binding keytab[] = {
     {{'\t'}, "Tab/Shift-Tab", NULL, TUI_VANY, TUI_ACT_TAB, 0,
      "next / previous view (Slider: pane; an open systematic: its panes)", "view"},
     {{KEY_BTAB}, NULL, NULL, TUI_VANY, TUI_ACT_BTAB, 0, NULL, NULL},
-    {{'1'}, "1 … 8", "1 ... 8", TUI_VANY, TUI_ACT_VIEW, TUI_V_OVERVIEW,
-     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics",
+    {{'1'}, "1 … 9", "1 ... 9", TUI_VANY, TUI_ACT_VIEW, TUI_V_OVERVIEW,
+     "Overview, Channels, Parameters, Correlations, Slider, Density lab, Log, Systematics, Regions",
      NULL},
     {{'2'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_CHANNELS, NULL, NULL},
     {{'3'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_PARAMS, NULL, NULL},
@@ -80,6 +106,7 @@ static const tui_binding keytab[] = {
     {{'6'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_DENSITY, NULL, NULL},
     {{'7'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_LOG, NULL, NULL},
     {{'8'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_SYST, NULL, NULL},
+    {{'9'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_REGIONS, NULL, NULL},
     {{'/'}, "/", NULL, FILTERS, TUI_ACT_SEARCH, 0,
      "filter the list by name (Enter keeps, Esc clears)", "filter"},
     {{'n'}, "n/N", NULL, FILTERS, TUI_ACT_NEXT, 0,
@@ -113,6 +140,8 @@ static const tui_binding keytab[] = {
     {{'q', KEY_F(10)}, "q F10", NULL, TUI_VANY, TUI_ACT_QUIT, 0,
      "close the overlay or the open systematic, or quit", "quit"},
     {{'Q', CTRL('c')}, "Q Ctrl-C", NULL, TUI_VANY, TUI_ACT_QUITNOW, 0, "quit at once", NULL},
+    {{CTRL('z')}, "Ctrl-Z", NULL, TUI_VANY, TUI_ACT_SUSPEND, 0,
+     "suspend to the shell (fg resumes)", NULL},
 };
 /* clang-format on */
 
@@ -132,26 +161,53 @@ lookup(const struct tui *t, int ch)
     return NULL;
 }
 
-/* The help overlay's lines, generated from the table (static storage, rebuilt each call; the
- * table is constant, so the lines are too). Returns the count. */
+/* The help overlay's lines for the current view, generated from the table: the bindings that
+ * work in it, each help text wrapped at word boundaries to the terminal's width (continuation
+ * lines under the text). Static storage, rebuilt each call. Returns the count. */
 size_t
 tui_help_lines(const struct tui *t, const char ***out)
 {
-    static char buf[NKEYS][160];
-    static const char *lines[NKEYS + 2];
-    size_t n = 0;
-    lines[n++] = "Key bindings (from the key table; also in docs/tui.md)";
+    enum { LAB = 18, PERKEY = 4 };
+    static char buf[NKEYS * PERKEY][192];
+    static const char *lines[NKEYS * PERKEY + 3];
+    static char head[96];
+    static const char *const vname[TUI_NVIEWS] = {"Overview",     "Channels",    "Parameters",
+                                                  "Correlations", "Slider",      "Density lab",
+                                                  "Log",          "Systematics", "Regions"};
+    size_t n = 0, nb = 0;
+    int room = t->cols - 8 - 2 - LAB; /* the overlay's frame and margins, the key column */
+    room = room < 20 ? 20 : room > 150 ? 150 : room;
+    snprintf(head, sizeof(head), "Keys in %s (all views: docs/tui.md)", vname[t->view]);
+    lines[n++] = head;
     lines[n++] = "";
-    for (size_t i = 0; i < NKEYS; i++) {
+    for (size_t i = 0; i < NKEYS && nb + PERKEY <= NKEYS * PERKEY; i++) {
         const tui_binding *b = &keytab[i];
-        if (b->help == NULL)
+        if (b->help == NULL || !(b->views & TUI_VMASK(t->view)))
             continue;
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
-        /* pad by code points, not bytes, so UTF-8 arrows line up */
-        size_t cps = hf_utf8_width(lab);
-        int pad = cps < 18 ? (int)(18 - cps) : 1;
-        snprintf(buf[i], sizeof(buf[i]), "  %s%*s%s", lab, pad, "", b->help);
-        lines[n++] = buf[i];
+        const char *h = b->help;
+        for (int part = 0; part < PERKEY && *h != '\0'; part++) {
+            size_t len = strlen(h), cut = len;
+            if (hf_utf8_width(h) > (size_t)room) { /* the last blank within room code points */
+                size_t cp = 0, k = 0, blank = 0;
+                for (; h[k] != '\0' && cp < (size_t)room; k++) {
+                    if (((unsigned char)h[k] & 0xc0) != 0x80)
+                        cp++;
+                    if (h[k] == ' ')
+                        blank = k;
+                }
+                cut = part == PERKEY - 1 ? len : blank > 0 ? blank : k;
+            }
+            /* pad by code points, not bytes, so UTF-8 arrows line up */
+            size_t cps = part == 0 ? hf_utf8_width(lab) : 0;
+            int pad = cps < LAB ? (int)(LAB - cps) : 1;
+            snprintf(buf[nb], sizeof(buf[nb]), "  %s%*s%.*s", part == 0 ? lab : "", pad, "",
+                     (int)cut, h);
+            lines[n++] = buf[nb++];
+            h += cut;
+            while (*h == ' ')
+                h++;
+        }
     }
     *out = lines;
     return n;
@@ -192,7 +248,7 @@ tui_hints(const struct tui *t, char *buf, size_t n, int maxcols)
 static int
 list_rows(const struct tui *t)
 {
-    int r = t->lines - 4; /* top, bottom, list header, frame */
+    int r = t->lines - 5; /* top and status lines, the list's frame and header */
     return r > 1 ? r : 1;
 }
 
@@ -206,6 +262,82 @@ sort_step(struct tui *t, tui_list *l, int d)
     static const char *const pcol[] = {"pyhf order", "value", "error", "|pull|", "constraint"};
     tui_message(t, false, "sorted by %s%s", (l == &t->chl ? ccol : pcol)[l->sort_col],
                 l->sort_inv ? " (inverted)" : "");
+}
+
+/* The go-to prompt's candidates: channels, then parameters, whose names match the prompt
+ * (substring matches before subsequences). *best: the first (channel c, or nchan + p), else
+ * (size_t)-1; returns how many match. With complete, the prompt grows to the longest common
+ * prefix of the names that start with it. */
+static size_t
+goto_complete(struct tui *t, bool complete)
+{
+    const hf_model *m = t->m;
+    size_t n = 0, best = (size_t)-1, len = 0;
+    int best_score = 2;
+    const char *lcp = NULL;
+    size_t hl = 0;
+    t->goto_hint[0] = '\0';
+    for (size_t i = 0; i < m->nchan + m->npar; i++) {
+        const char *name = i < m->nchan ? m->chan[i]->name : m->par[i - m->nchan].name;
+        int score;
+        if (!tui_fuzzy_match(name, t->prompt, &score))
+            continue;
+        if (strcmp(name, t->prompt) == 0)
+            score = -1; /* an exact name wins */
+        n++;
+        if (score < best_score) {
+            best_score = score;
+            best = i;
+        }
+        if (strncmp(name, t->prompt, t->prompt_len) == 0) {
+            if (lcp == NULL) {
+                lcp = name;
+                len = strlen(name);
+            } else {
+                size_t k = 0;
+                while (k < len && lcp[k] == name[k])
+                    k++;
+                len = k;
+            }
+        }
+        if (n <= 4 && hl < sizeof(t->goto_hint)) {
+            int w = snprintf(t->goto_hint + hl, sizeof(t->goto_hint) - hl, "%s%s",
+                             n > 1 ? ", " : "", name);
+            hl = w > 0 ? hl + (size_t)w : hl;
+        }
+    }
+    if (complete && lcp != NULL && len > t->prompt_len && len < sizeof(t->prompt)) {
+        memcpy(t->prompt, lcp, len);
+        t->prompt[len] = '\0';
+        t->prompt_len = len;
+    }
+    if (n > 4 && hl < sizeof(t->goto_hint))
+        snprintf(t->goto_hint + hl, sizeof(t->goto_hint) - hl, ", ... (%zu)", n);
+    return best == (size_t)-1 ? 0 : (best + 1);
+}
+
+/* Enter in the go-to prompt: the exact name, else the best match. */
+static unsigned
+goto_enter(struct tui *t)
+{
+    size_t b = goto_complete(t, false);
+    if (b == 0) {
+        tui_message(t, true, "no channel or parameter matches '%s'", t->prompt);
+        return TUI_DIRTY_ALL;
+    }
+    b--;
+    return b < t->m->nchan ? tui_jump_chan(t, b) : tui_jump_par(t, b - t->m->nchan);
+}
+
+/* c: the links of the selected parameter or channel. */
+static unsigned
+links(struct tui *t)
+{
+    bool chan = t->view == TUI_V_CHANNELS || (t->view == TUI_V_SLIDER && t->focus == 1);
+    tui_list *l = tui_focused_list(t);
+    if ((l != NULL && l->nvis == 0) || (chan ? t->m->nchan : t->m->npar) == 0)
+        return 0;
+    return tui_links_open(t, chan, chan ? tui_current_channel(t) : tui_current_param(t));
 }
 
 /* Keys typed into the status-line prompt (search filter or export path). */
@@ -222,10 +354,26 @@ prompt_key(struct tui *t, int ch)
         t->prompt_kind = TUI_PROMPT_NONE;
         return TUI_DIRTY_ALL;
     }
+    if (t->prompt_kind == TUI_PROMPT_OVERWRITE) { /* y writes over the file, anything else not */
+        t->prompt_kind = TUI_PROMPT_NONE;
+        if (ch == 'y' || ch == 'Y')
+            tui_export(t, t->prompt);
+        else
+            tui_message(t, false, "not exported: %s exists", t->prompt);
+        return TUI_DIRTY_ALL;
+    }
+    if (t->prompt_kind == TUI_PROMPT_GOTO && ch == '\t') {
+        goto_complete(t, true);
+        return TUI_DIRTY_ALL;
+    }
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
         tui_prompt kind = t->prompt_kind;
         t->prompt_kind = TUI_PROMPT_NONE;
-        if (kind == TUI_PROMPT_EXPORT) {
+        if (kind == TUI_PROMPT_GOTO)
+            return goto_enter(t);
+        if (kind == TUI_PROMPT_EXPORT && t->prompt_len > 0 && access(t->prompt, F_OK) == 0) {
+            t->prompt_kind = TUI_PROMPT_OVERWRITE; /* ask before writing over a file */
+        } else if (kind == TUI_PROMPT_EXPORT) {
             if (t->prompt_len > 0)
                 tui_export(t, t->prompt);
         } else if (kind == TUI_PROMPT_FILTER && l != NULL && l->nvis == 0) {
@@ -255,6 +403,8 @@ prompt_key(struct tui *t, int ch)
         l->filter = strdup(t->prompt);
         tui_list_rebuild(t, l);
     }
+    if (t->prompt_kind == TUI_PROMPT_GOTO)
+        goto_complete(t, false);
     return TUI_DIRTY_ALL;
 }
 
@@ -354,9 +504,12 @@ escape(struct tui *t)
     if (t->syst.dstate == TUI_DECOR_RUNNING) {
         tui_worker_cancel(t->worker);
         tui_message(t, false, "cancelling the split fit");
-    } else if (t->fit_state == TUI_FIT_RUNNING) {
+    } else if (t->fit_state == TUI_FIT_RUNNING || t->minos_running || t->shape_running) {
         tui_worker_cancel(t->worker);
-        tui_message(t, false, "cancelling the fit");
+        tui_message(t, false, "cancelling the %s",
+                    t->minos_running   ? "MINOS scan"
+                    : t->shape_running ? "NLL shapes"
+                                       : "fit");
     } else if (l != NULL && l->filter != NULL) {
         free(l->filter);
         l->filter = NULL;
@@ -426,11 +579,28 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         return escape(t);
     case TUI_ACT_TAB:
     case TUI_ACT_BTAB:
-        return tui_goto(
+        return tui_nav_goto(
             t,
             (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS));
     case TUI_ACT_VIEW:
-        return tui_goto(t, (tui_view_id)arg);
+        return tui_nav_goto(t, (tui_view_id)arg);
+    case TUI_ACT_LINKS:
+        return links(t);
+    case TUI_ACT_BACK:
+        return tui_nav_back(t);
+    case TUI_ACT_GOTO:
+        t->prompt_kind = TUI_PROMPT_GOTO;
+        t->prompt[0] = '\0';
+        t->prompt_len = 0;
+        goto_complete(t, false);
+        return TUI_DIRTY_STATUS;
+    case TUI_ACT_FLAGGED:
+        t->flagged_only = !t->flagged_only;
+        tui_syst_prepare(t);
+        tui_list_rebuild(t, &t->parl);
+        tui_message(t, false, "%s",
+                    t->flagged_only ? "flagged parameters only (F: all)" : "all parameters");
+        return TUI_DIRTY_ALL;
     case TUI_ACT_LOGY:
         t->logy = !t->logy;
         return TUI_DIRTY_MAIN;
@@ -438,7 +608,8 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         tui_start_fit(t, false);
         return TUI_DIRTY_ALL;
     case TUI_ACT_CANCEL:
-        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING) {
+        if (t->fit_state == TUI_FIT_RUNNING || t->syst.dstate == TUI_DECOR_RUNNING ||
+            t->minos_running || t->shape_running) {
             tui_worker_cancel(t->worker);
             tui_message(t, false, "cancelling the fit");
         } else {
@@ -457,6 +628,13 @@ tui_key_global(struct tui *t, tui_action act, int arg)
         t->reload = true;
         return TUI_DIRTY_ALL;
     case TUI_ACT_REDRAW:
+        clearok(curscr, TRUE);
+        return TUI_DIRTY_ALL;
+    case TUI_ACT_SUSPEND: /* raw mode: the terminal sends ^Z as a key; stop as the shell would */
+        def_prog_mode();
+        endwin();
+        (void)raise(SIGSTOP);
+        reset_prog_mode(); /* after fg: the screen as it was */
         clearok(curscr, TRUE);
         return TUI_DIRTY_ALL;
     case TUI_ACT_HELP:

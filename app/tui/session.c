@@ -96,6 +96,10 @@ tui_param_step(const struct tui *t, size_t p)
 static const char *
 row_name(const struct tui *t, const tui_list *l, size_t i)
 {
+    if (l == &t->links.list) { /* rows in rank order: channels of a parameter or the reverse */
+        size_t it = t->links.order[i];
+        return t->links.of_chan ? t->m->par[it].name : t->m->chan[it]->name;
+    }
     if (l == &t->chl)
         return t->m->chan[i]->name;
     return t->m->par[i].name;
@@ -168,20 +172,44 @@ cmp_down(const void *a, const void *b)
     return cmp_key(a, b, true);
 }
 
-/* Case-insensitive substring test (strcasestr is a GNU extension). */
-static bool
-ci_contains(const char *hay, const char *needle)
+/* Fuzzy match (fzf, ctrlp): every character of pat appears in name in order, case-insensitive.
+ * *score ranks the matches: 0 when pat is a substring of name, 1 for a plain subsequence. */
+bool
+tui_fuzzy_match(const char *name, const char *pat, int *score)
 {
-    size_t n = strlen(needle);
-    for (; *hay != '\0'; hay++) {
+    size_t n = strlen(pat);
+    *score = 0;
+    if (n == 0)
+        return true;
+    for (const char *h = name; *h != '\0'; h++) {
         size_t k = 0;
-        while (k < n && hay[k] != '\0' &&
-               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
+        while (k < n && h[k] != '\0' &&
+               tolower((unsigned char)h[k]) == tolower((unsigned char)pat[k]))
             k++;
         if (k == n)
             return true;
     }
-    return n == 0;
+    *score = 1;
+    const char *q = pat;
+    for (const char *h = name; *h != '\0' && *q != '\0'; h++)
+        if (tolower((unsigned char)*h) == tolower((unsigned char)*q))
+            q++;
+    return *q == '\0';
+}
+
+/* The full name of the selected row of the focused list (the status line shows it), or NULL. */
+const char *
+tui_selected_name(const struct tui *t)
+{
+    const tui_list *l = tui_focused_list((struct tui *)t);
+    if (t->view == TUI_V_OVERVIEW && t->ov_target < t->m->nchan + t->m->npar)
+        return t->ov_target < t->m->nchan ? t->m->chan[t->ov_target]->name
+                                          : t->m->par[t->ov_target - t->m->nchan].name;
+    if (t->view == TUI_V_REGIONS && t->reg_chan < t->m->nchan)
+        return t->m->chan[t->reg_chan]->name;
+    if (l == NULL || l->nvis == 0 || l->sel >= l->nvis)
+        return t->view == TUI_V_SYST && t->syst.detail ? t->m->par[t->syst.par].name : NULL;
+    return row_name(t, l, l->idx[l->sel]);
 }
 
 static bool
@@ -207,16 +235,22 @@ tui_list_rebuild(struct tui *t, tui_list *l)
             continue;
         if (l == &t->systl && !tui_syst_keep(t, i))
             continue;
-        if (l->filter != NULL && l->filter[0] != '\0' && !ci_contains(row_name(t, l, i), l->filter))
+        if (l == &t->parl && t->flagged_only && tui_par_flags(t, i) == 0)
             continue;
+        int score = 0;
+        if (l->filter != NULL && !tui_fuzzy_match(row_name(t, l, i), l->filter, &score))
+            continue;
+        l->keys[l->nvis].i = i;
+        l->keys[l->nvis].k = score;
         l->idx[l->nvis++] = i;
     }
+
     if (l != &t->corrl) {
         bool ch = l == &t->chl;
         for (size_t k = 0; k < l->nvis; k++) {
             size_t i = l->idx[k];
-            l->keys[k].i = i;
-            l->keys[k].k = l->sort_col == 0 ? 0.0
+            l->keys[k].i = i; /* natural order: substring matches of the filter first */
+            l->keys[k].k = l->sort_col == 0 ? l->keys[k].k
                            : ch             ? chan_key(t, i, l->sort_col)
                                             : par_key(t, i, l->sort_col);
         }
@@ -265,6 +299,8 @@ tui_list_clamp(tui_list *l, int rows)
 tui_list *
 tui_focused_list(struct tui *t)
 {
+    if (t->links.open && t->view == t->links.home)
+        return &t->links.list;
     switch (t->view) {
     case TUI_V_CHANNELS:
         return &t->chl;
@@ -285,6 +321,11 @@ tui_focused_list(struct tui *t)
 size_t
 tui_current_channel(const struct tui *t)
 {
+    const tui_links *k = &t->links;
+    if (k->open && t->view == k->home && k->of_chan)
+        return k->subject;
+    if (k->open && t->view == k->home && k->list.nvis > 0)
+        return k->order[k->list.idx[k->list.sel]];
     return t->chl.nvis > 0 ? t->chl.idx[t->chl.sel] : 0;
 }
 
@@ -293,6 +334,11 @@ tui_current_channel(const struct tui *t)
 size_t
 tui_current_param(const struct tui *t)
 {
+    const tui_links *k = &t->links;
+    if (k->open && t->view == k->home && !k->of_chan)
+        return k->subject;
+    if (k->open && t->view == k->home && k->list.nvis > 0)
+        return k->order[k->list.idx[k->list.sel]];
     if (t->view == TUI_V_CORR)
         return t->corrl.nvis > 0 ? t->corrl.idx[t->corrl.sel] : 0;
     if (t->view == TUI_V_SYST)

@@ -393,6 +393,12 @@ tui_state_release(struct tui *t)
     list_release(&t->corrl);
     list_release(&t->systl);
     tui_syst_release(&t->syst);
+    free(t->minos);
+    if (t->have_shape)
+        hf_nllshape_release(&t->shape);
+    tui_links_release(&t->links);
+    tui_names_release(&t->chan_names);
+    tui_names_release(&t->par_names);
     for (size_t i = 0; i < t->nlog; i++)
         free(t->log[i]);
     free(t->log);
@@ -438,13 +444,55 @@ rank(const struct tui *t, size_t *idx, tui_sortkey *ks, size_t n, int key)
         idx[k] = ks[k].i;
 }
 
+/* The fit's lines of the overview: status, stage, POI, flat directions (hf_fit_flat_describe);
+ * a fit that did not converge shows its errors as n/a, its stage, gradient norm and EDM. */
+static void
+fit_lines(const struct tui *t, tui_lines *v)
+{
+    const hf_model *m = t->m;
+    const hf_fit_result *f = &t->fit;
+    if (f->converged)
+        tui_lines_add(v, "Fit          converged (status %d, %d iterations, %s), twice NLL %.6f",
+                      f->status, f->iter, hf_fit_stage_name(f->stage), f->twice_nll);
+    else
+        tui_lines_add(v,
+                      "Fit          NOT converged: %s (status %d), reached %s after %d iterations; "
+                      "twice NLL %.6f at the last point, gradient norm %.3g, EDM %.3g",
+                      f->message ? f->message : "no reason given", f->status,
+                      hf_fit_stage_name(f->reached), f->iter, f->twice_nll, f->gradnorm, f->edm);
+    if (m->poi >= 0) {
+        if (f->converged)
+            tui_lines_add(v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, f->x[m->poi],
+                          f->err[m->poi]);
+        else
+            tui_lines_add(v, "POI          %s = %.4f +- n/a (the fit did not converge)",
+                          m->par[m->poi].name, f->x[m->poi]);
+    }
+    if (f->restarts > 0)
+        tui_lines_add(v, "Restarts     %d random starts (seed %lu)", f->restarts, f->seed);
+    for (size_t k = 0; k < f->nflat; k++) {
+        char buf[512];
+        hf_fit_flat_describe(m, &f->flat[k], buf, sizeof(buf));
+        tui_lines_add(v, "%s%s", k == 0 ? "Flat         " : "             ", buf);
+    }
+}
+
 /* The overview as lines of text (caller frees each and the array). Returns the count, or
  * (size_t)-1 on ENOMEM. `top` limits each ranking. */
 size_t
-tui_overview_lines(const struct tui *t, char ***out, size_t top)
+tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **targets)
 {
     const hf_model *m = t->m;
     tui_lines v = {0};
+    /* targets[line]: the channel (c) or parameter (nchan + p) a ranking line names, else -1 */
+    size_t cap = 3 * top + 64, *tg = targets != NULL ? malloc(cap * sizeof(*tg)) : NULL;
+    for (size_t i = 0; tg != NULL && i < cap; i++)
+        tg[i] = (size_t)-1;
+#define TARGET(code)                                                                               \
+    do {                                                                                           \
+        if (tg != NULL && v.n > 0 && v.n - 1 < cap)                                                \
+            tg[v.n - 1] = (code);                                                                  \
+    } while (0)
     size_t nsfree = 0, ncons = 0;
     for (size_t p = 0; p < m->npar; p++) {
         nsfree += !m->fixed[p];
@@ -462,12 +510,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
         tui_lines_add(&v, "Warning      %s", m->warning);
     tui_lines_add(&v, "%s", "");
     if (t->have_fit) {
-        tui_lines_add(&v, "Fit          %s (status %d, %d iterations), twice NLL %.6f",
-                      t->fit.converged ? "converged" : "NOT converged", t->fit.status, t->fit.iter,
-                      t->fit.twice_nll);
-        if (m->poi >= 0)
-            tui_lines_add(&v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name,
-                          t->fit.x[m->poi], t->fit.err[m->poi]);
+        fit_lines(t, &v);
     } else if (t->fit_state == TUI_FIT_FAILED) {
         tui_lines_add(&v, "Fit          failed: %s", t->fit_msg ? t->fit_msg : "unknown reason");
     } else if (t->fit_state == TUI_FIT_RUNNING) {
@@ -500,10 +543,12 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
         for (size_t k = 0; k < m->nchan && k < top; k++) {
             const tui_chan *c = &t->chan[idx[k]];
             double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
-            tui_lines_add(&v, "  %-32s %8.2f / %-3zu = %6.2f   data %10.1f   model %10.1f",
-                          m->chan[idx[k]]->name, chi2, c->nbins,
-                          chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
-                          t->have_fit ? c->post : c->pre);
+            /* the numbers first, the name last: a narrow screen cuts the name's end, never a
+             * number, and the status line shows the selected entry's name in full */
+            tui_lines_add(&v, "  %8.2f / %-3zu = %6.2f  data %9.1f  model %9.1f  %s", chi2,
+                          c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
+                          t->have_fit ? c->post : c->pre, m->chan[idx[k]]->name);
+            TARGET(idx[k]);
         }
         if (t->have_fit) {
             size_t n = 0;
@@ -517,8 +562,9 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s pull %+6.2f   constraint %5.2f%s", m->par[idx[k]].name,
-                              pull, r, fabs(pull) > 1 ? "   PULLED" : "");
+                tui_lines_add(&v, "  pull %+6.2f  constraint %5.2f  %-6s  %s", pull, r,
+                              fabs(pull) > 1 ? "PULLED" : "", m->par[idx[k]].name);
+                TARGET(m->nchan + idx[k]);
             }
             tui_lines_add(&v, "%s", "");
             tui_lines_add(
@@ -529,14 +575,24 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top)
                 tui_lines_add(&v, "  (no constrained parameter)");
             for (size_t k = 0; k < n && k < top; k++) {
                 double r, pull = tui_pull(t, idx[k], &r);
-                tui_lines_add(&v, "  %-32s constraint %5.2f   pull %+6.2f%s", m->par[idx[k]].name,
-                              r, pull, r < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
+                tui_lines_add(&v, "  constraint %5.2f  pull %+6.2f  %-2s  %s", r, pull,
+                              r < t->oc_threshold ? "OC" : "", m->par[idx[k]].name);
+                TARGET(m->nchan + idx[k]);
             }
         }
     }
+#undef TARGET
     free(idx);
     free(ks);
-    return tui_lines_finish(&v, out);
+    size_t n = tui_lines_finish(&v, out);
+    if (targets != NULL) {
+        if (n == (size_t)-1 || tg == NULL || n > cap) {
+            free(tg);
+            tg = NULL;
+        }
+        *targets = tg;
+    }
+    return n;
 }
 
 /* ---- detail overlay text ---- */

@@ -345,6 +345,65 @@ clip(const char *s, int w, bool ascii, char *buf, size_t n)
     return buf;
 }
 
+/* The part of the sources pane under the header: the channels ranked by their part of H_jj
+ * (first order + curvature), each with both parts in % of H_jj and a bar: first order solid,
+ * curvature shaded (its sign in the number: negative where the data exceed the model). */
+static void
+source_rows(const struct tui *t, tui_lines *v, int width, size_t i)
+{
+    const hf_model *m = t->m;
+    const hf_constraints *c = &t->syst.con;
+    size_t p = c->p[i].par, nc = c->info.nchan;
+    const double *f1 = c->info.chan_first + p * nc, *cv = c->info.chan_curv + p * nc;
+    double H = c->p[i].info > 0 ? c->p[i].info : 1;
+    size_t *idx = malloc((nc ? nc : 1) * sizeof(*idx)), k = 0;
+    if (idx == NULL) {
+        v->nomem = true;
+        return;
+    }
+    for (size_t ch = 0; ch < nc; ch++)
+        if (f1[ch] != 0 || cv[ch] != 0)
+            idx[k++] = ch;
+    for (size_t x = 1; x < k; x++) /* insertion sort by |first + curvature| */
+        for (size_t y = x;
+             y > 0 && fabs(f1[idx[y - 1]] + cv[idx[y - 1]]) < fabs(f1[idx[y]] + cv[idx[y]]); y--) {
+            size_t tmp = idx[y];
+            idx[y] = idx[y - 1];
+            idx[y - 1] = tmp;
+        }
+    int namew = width - 40 < 12 ? 12 : width - 40 > 40 ? 40 : width - 40;
+    int barw = width - namew - 22 > 20 ? 20 : width - namew - 22;
+    tui_lines_add(v, "  %-*s %7s %7s  (%% of H; first order %s, curvature %s)", namew, "channel",
+                  "1st", "curv", t->ascii ? "#" : "█", t->ascii ? "=" : "▒");
+    size_t shown = 0;
+    double rest = 0;
+    for (size_t x = 0; x < k; x++) {
+        size_t ch = idx[x];
+        if (shown >= 12) {
+            rest += f1[ch] + cv[ch];
+            continue;
+        }
+        char nm[512], b1[256], b2[256];
+        share_bar(f1[ch] / H, barw, t->ascii, b1, sizeof(b1));
+        share_bar(fabs(cv[ch]) / H, barw, t->ascii, b2, sizeof(b2));
+        for (char *q = b2; !t->ascii && *q; q++) /* the curvature bar shaded: ▒ for █ */
+            if ((unsigned char)q[0] == 0xe2 && (unsigned char)q[1] == 0x96 &&
+                (unsigned char)q[2] == 0x88)
+                q[2] = (char)0x92;
+        if (t->ascii)
+            for (char *q = b2; *q; q++)
+                if (*q == '#')
+                    *q = '=';
+        tui_lines_add(v, "  %s %6.1f%% %6.1f%%  %s%s",
+                      clip(m->chan[ch]->name, namew, t->ascii, nm, sizeof(nm)), 100 * f1[ch] / H,
+                      100 * cv[ch] / H, b1, b2);
+        shown++;
+    }
+    if (k > shown)
+        tui_lines_add(v, "  (%zu more, %.1f%% of H together)", k - shown, 100 * rest / H);
+    free(idx);
+}
+
 static void
 sources_lines(const struct tui *t, tui_lines *v, int width)
 {
@@ -363,79 +422,54 @@ sources_lines(const struct tui *t, tui_lines *v, int width)
         return;
     }
     const hf_constraints_par *c = &s->con.p[i];
-    char a[32], b[32], bar[256];
-    tui_lines_add(v, "%s   pull %s   post/pre-fit %s %s%s", m->par[p].name,
-                  num(c->pull, 'p', a, 32), sig, num(c->ratio, 'R', b, 32),
-                  c->ratio < t->oc_threshold ? "   OVER-CONSTRAINED" : "");
-    tui_lines_add(v, "Fisher information I = %.4g at the best fit; the prior alone gives %.4g",
-                  c->fisher, c->fisher_aux);
+    char a[32], b[32], fl[160] = "";
+    double H = c->info > 0 ? c->info : 1;
+    for (unsigned k = 0, len = 0; k < HF_CFLAG_COUNT; k++) { /* the JSON names of the flags */
+        int w = c->flags & (1u << k) ? snprintf(fl + len, sizeof(fl) - len, "%s%s", len ? " " : "",
+                                                hf_constraints_flag_name(k))
+                                     : 0;
+        len = w > 0 && (size_t)w < sizeof(fl) - len ? len + (unsigned)w : len;
+    }
+    tui_lines_add(v, "%s   pull %s   post/pre-fit %s %s   flags: %s", m->par[p].name,
+                  num(c->pull, 'p', a, 32), sig, num(c->ratio, 'R', b, 32), fl[0] ? fl : "none");
+    char *ex = hf_constraints_explain(m, &s->con, i);
+    if (ex != NULL)
+        tui_lines_add(v, "%s", ex);
+    free(ex);
     tui_lines_add(v, "%s", "");
-    tui_lines_add(v, "Where the information comes from (shares of I):");
-    /* largest share first, the prior in its place among them */
-    size_t nc = s->con.nchan;
-    size_t *idx = malloc((nc + 1) * sizeof(*idx));
-    if (idx == NULL) {
+    tui_lines_add(v,
+                  "Observed information H = %.4g at the best fit: prior %.1f%%, first order "
+                  "%.1f%%, template curvature %.1f%%",
+                  c->info, 100 * c->info_prior / H, 100 * c->info_first / H,
+                  100 * c->info_curv / H);
+    tui_lines_add(v, "Width with every other parameter fixed 1/sqrt(H) = %.3g; marginal %s = %.3g",
+                  c->conditional_sigma, sig, c->postfit_sigma);
+    for (size_t k = 0; k < c->npartners; k++)
+        tui_lines_add(v, "  shares it with %s (rho %+.2f; %s %.3g with it fixed)",
+                      m->par[c->partner[k]].name, c->partner_rho[k], sig, c->partner_sigma[k]);
+    tui_lines_add(v, "%s", "");
+    source_rows(t, v, width, i);
+    size_t *src = malloc((s->con.nchan ? s->con.nchan : 1) * sizeof(*src));
+    if (src == NULL) {
         v->nomem = true;
         return;
     }
-    const double *sh = s->con.chan_share + i * nc;
-    size_t k = 0;
-    for (size_t ch = 0; ch <= nc; ch++)
-        idx[k++] = ch;             /* nc stands for the prior */
-    for (size_t x = 1; x < k; x++) /* insertion sort: nothing next to drawing the lines */
-        for (size_t y = x; y > 0; y--) {
-            double sa = idx[y - 1] == nc ? c->aux_share : sh[idx[y - 1]];
-            double sb = idx[y] == nc ? c->aux_share : sh[idx[y]];
-            if (sa >= sb)
-                break;
-            size_t tmp = idx[y];
-            idx[y] = idx[y - 1];
-            idx[y - 1] = tmp;
-        }
-    size_t shown = 0, rest = 0;
-    double rest_share = 0;
-    /* the name column as wide as the longest name (up to what leaves a 10-cell bar) */
-    int namew = 17;
-    for (size_t ch = 0; ch < nc; ch++)
-        namew = (int)hf_utf8_width(m->chan[ch]->name) > namew
-                    ? (int)hf_utf8_width(m->chan[ch]->name)
-                    : namew;
-    namew = namew > width - 23 ? width - 23 : namew;
-    namew = namew < 12 ? 12 : namew;
-    int barw = width - namew - 13 < 30 ? width - namew - 13 : 30;
-    for (size_t x = 0; x < k; x++) {
-        double f = idx[x] == nc ? c->aux_share : sh[idx[x]];
-        const char *name = idx[x] == nc ? "prior (auxiliary)" : m->chan[idx[x]]->name;
-        char nm[512];
-        if (shown >= 12 || (f < 0.001 && shown >= 3)) {
-            rest++;
-            rest_share += f;
-            continue;
-        }
-        tui_lines_add(v, "  %s %6.1f%%  %s", clip(name, namew, t->ascii, nm, sizeof(nm)), 100 * f,
-                      share_bar(f, barw, t->ascii, bar, 256));
-        shown++;
-    }
-    if (rest)
-        tui_lines_add(v, "  (%zu more, %.1f%% together)", rest, 100 * rest_share);
-    free(idx);
-    size_t src[64], ns = hf_constraints_sources(&s->con, i, 0.1, src);
+    size_t ns = hf_constraints_info_sources(&s->con, i, 0.1, src);
     char list[512];
     size_t len = 0;
     list[0] = '\0';
-    for (size_t x = 0; x < ns && x < 64; x++) {
+    for (size_t x = 0; x < ns; x++) {
         int w =
             snprintf(list + len, sizeof(list) - len, "%s%s", x ? ", " : "", m->chan[src[x]]->name);
         if (w < 0 || (size_t)w >= sizeof(list) - len)
             break;
         len += (size_t)w;
     }
+    free(src);
     tui_lines_add(v, "%s", "");
-    tui_lines_add(v, "Constrained by (channels with at least 10%%): %s", ns ? list : "(the prior)");
-    tui_lines_add(
-        v, "Shares are diagonal: a parameter correlated with others can hold a large data share");
-    tui_lines_add(
-        v, "and still keep most of its prior width; the %s ratio measures the constraint.", sig);
+    tui_lines_add(v, "Constrained by (channels with at least 10%% of H): %s",
+                  ns ? list : "(the prior)");
+    tui_lines_add(v, "c lists these channels; Enter there opens a channel's stack.");
 }
 
 /* Value, error, pull and post/pre ratio of parameter name in model m fitted by f. */

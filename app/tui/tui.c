@@ -35,7 +35,7 @@ tui_key(struct tui *t, int ch)
     int arg;
     if (tui_key_modal(t, ch, &dirty) || !tui_key_lookup(t, ch, &act, &arg, &dirty))
         return dirty;
-    const struct tui_view *v = tui_view_of(t->view);
+    const struct tui_view *v = tui_view_current(t);
     if (v->key != NULL && v->key(t, act, &dirty))
         return dirty;
     return tui_key_global(t, act, arg);
@@ -61,7 +61,7 @@ frame(struct tui *t, unsigned dirty)
     if (dirty & TUI_DIRTY_TOP)
         tui_chrome_top(t);
     if (dirty & (TUI_DIRTY_LEFT | TUI_DIRTY_MAIN)) {
-        const struct tui_view *v = tui_view_of(t->view);
+        const struct tui_view *v = tui_view_current(t);
         if (!t->laid_out || t->laid_view != t->view) {
             v->layout(t, (tui_rect){1, 0, t->lines - 2, t->cols});
             t->laid_out = true;
@@ -220,6 +220,16 @@ apply_result(struct tui *t, tui_result *r)
         }
         return dirty;
     }
+    if (r->kind == TUI_RESULT_NLLSHAPE) {
+        tui_shape_done(t, r->u.shape.rc, &r->u.shape.res, &r->u.shape.err); /* takes res */
+        tui_result_release(r);
+        return TUI_DIRTY_ALL;
+    }
+    if (r->kind == TUI_RESULT_MINOS) {
+        tui_minos_done(t, r->u.minos.rc, &r->u.minos.res, &r->u.minos.err);
+        tui_result_release(r);
+        return TUI_DIRTY_ALL;
+    }
     if (r->job == TUI_JOB_SPLIT_FIT)
         tui_syst_fit_done(t, r->u.fit.rc, &r->u.fit.res, &r->u.fit.err); /* takes res */
     else
@@ -246,12 +256,18 @@ take_results(struct tui *t)
     return dirty;
 }
 
-/* A mouse event: a click selects a list row, the wheel scrolls. */
+/* A mouse event: a click on a tab opens its view, on a list row selects it; the wheel scrolls. */
 static void
 mouse(struct tui *t)
 {
     MEVENT ev;
-    if (getmouse(&ev) == OK && (ev.bstate & BUTTON1_CLICKED)) {
+    if (getmouse(&ev) != OK)
+        return;
+    if ((ev.bstate & BUTTON1_CLICKED) && ev.y == 0) { /* a tab of the top line */
+        for (int v = 0; v < TUI_NVIEWS; v++)
+            if (t->tab_x0[v] >= 0 && ev.x >= t->tab_x0[v] - 1 && ev.x <= t->tab_x1[v])
+                t->dirty |= tui_nav_goto(t, (tui_view_id)v);
+    } else if (ev.bstate & BUTTON1_CLICKED) {
         tui_list *l = tui_focused_list(t);
         int row = ev.y - 3; /* list rows start under the box top and the header */
         if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {
@@ -380,6 +396,8 @@ tui_run(hf_cli *cli, const tui_opts *o)
     t->no_fit = o->no_fit || o->bench;
     t->mouse = o->mouse;
     t->view = TUI_V_CHANNELS;
+    if (!o->bench)
+        tui_config_load(t, o->mouse_set);
 
     FILE *devnull = NULL;
     SCREEN *scr = NULL;
@@ -434,6 +452,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         t->dirty = TUI_DIRTY_ALL;
         loop(t, cli, o);
         endwin();
+        tui_config_save(t);
     }
     if (scr != NULL)
         delscreen(scr);

@@ -20,15 +20,19 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/cli.h"
 #include "core/diag/constraints.h"
 #include "core/diag/decorrelate.h"
+#include "core/diag/nllshape.h"
 #include "core/diag/systematics.h"
+#include "core/infer/minos.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
 #include "render/cells.h"
+#include "render/labels.h"
 #include "render/palette.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
@@ -52,7 +56,8 @@ typedef enum tui_view_id {
     TUI_V_SLIDER,
     TUI_V_DENSITY,
     TUI_V_LOG,
-    TUI_V_SYST, /* key 8: after the original seven, so their numbers stay */
+    TUI_V_SYST,    /* key 8: after the original seven, so their numbers stay */
+    TUI_V_REGIONS, /* key 9: every region at a glance */
     TUI_NVIEWS
 } tui_view_id;
 
@@ -103,7 +108,14 @@ typedef enum tui_action {
     TUI_ACT_HELP,
     TUI_ACT_QUIT,
     TUI_ACT_QUITNOW,
-    TUI_ACT_DECOR
+    TUI_ACT_DECOR,
+    TUI_ACT_LINKS,   /* c: the channels constraining a parameter / parameters moving a channel */
+    TUI_ACT_BACK,    /* Backspace: back to the last place */
+    TUI_ACT_GOTO,    /* ':' go to a channel or parameter by name */
+    TUI_ACT_FLAGGED, /* F: only flagged parameters */
+    TUI_ACT_MINOS,   /* m: MINOS interval of the selected parameter */
+    TUI_ACT_SUSPEND, /* Ctrl-Z: back to the shell until fg */
+    TUI_ACT_SHAPE    /* s: the NLL shape pane of the Parameters view */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -124,7 +136,13 @@ typedef struct tui_panes {
 #define TUI_VANY     0xffffu
 
 /* What the status-line prompt asks for. */
-typedef enum tui_prompt { TUI_PROMPT_NONE = 0, TUI_PROMPT_FILTER, TUI_PROMPT_EXPORT } tui_prompt;
+typedef enum tui_prompt {
+    TUI_PROMPT_NONE = 0,
+    TUI_PROMPT_FILTER,
+    TUI_PROMPT_EXPORT,
+    TUI_PROMPT_GOTO,
+    TUI_PROMPT_OVERWRITE /* the export file exists: y overwrites it */
+} tui_prompt;
 
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
 
@@ -147,6 +165,14 @@ typedef struct tui_list {
     char *filter; /* case-insensitive substring; NULL or "" = all */
 } tui_list;
 
+/* The labels of a set of names (channels or parameters) at one column width (names.c). */
+typedef struct tui_names {
+    size_t n;
+    int w;      /* the width the labels were made for */
+    bool valid; /* l holds them */
+    hf_labels l;
+} tui_names;
+
 /* Per-channel summary numbers, for the Channels list and the Overview. */
 typedef struct tui_chan {
     size_t nbins;
@@ -158,10 +184,17 @@ typedef struct tui_chan {
 typedef enum tui_job_kind {
     TUI_JOB_FIT = 0,   /* the explorer's global fit */
     TUI_JOB_SPLIT_FIT, /* the Systematics screen's refit of a decorrelated (split) model */
-    TUI_JOB_COND_FIT   /* a slider refit holding the moved parameters fixed */
+    TUI_JOB_COND_FIT,  /* a slider refit holding the moved parameters fixed */
+    TUI_JOB_MINOS,     /* the MINOS interval of one parameter around the best fit */
+    TUI_JOB_NLLSHAPE   /* the likelihood's shape along every parameter (hf_nllshape) */
 } tui_job_kind;
 
-typedef enum tui_result_kind { TUI_RESULT_PROGRESS = 0, TUI_RESULT_FIT } tui_result_kind;
+typedef enum tui_result_kind {
+    TUI_RESULT_PROGRESS = 0,
+    TUI_RESULT_FIT,
+    TUI_RESULT_MINOS,
+    TUI_RESULT_NLLSHAPE
+} tui_result_kind;
 
 typedef struct tui_result {
     tui_result_kind kind;
@@ -177,6 +210,16 @@ typedef struct tui_result {
             hf_fit_result res; /* owned by whoever took the result */
             hf_error err;
         } fit;
+        struct {
+            int rc; /* hf_minos's return */
+            hf_minos_result res;
+            hf_error err;
+        } minos;
+        struct {
+            int rc;          /* hf_nllshape_compute's return */
+            hf_nllshape res; /* owned by whoever took the result */
+            hf_error err;
+        } shape;
     } u;
 } tui_result;
 
@@ -269,6 +312,32 @@ typedef struct tui_syst {
     double dnll, tension, tension_p;
     size_t ndof;
 } tui_syst;
+
+/* Links between views (links.c): on a parameter, the channels whose data constrain it (its
+ * observed information split into first order and curvature per channel, with the prior); on
+ * a channel, the parameters that move it most. A list drawn in place of the view's own. */
+typedef struct tui_links {
+    bool open;
+    bool of_chan;     /* the subject is a channel (rows: parameters), else a parameter */
+    size_t subject;   /* channel or parameter index */
+    tui_view_id home; /* the view it was opened from */
+    size_t norder;    /* rows, ranked (largest first) */
+    size_t *order;    /* row items: channels or parameters */
+    double *first, *curv, *score; /* per item (nchan or npar) */
+    double prior, total;          /* the subject parameter's prior part and H_jj */
+    char *explain;                /* hf_constraints_explain, or NULL */
+    tui_list list;                /* the rows as a list: filter, selection, scroll */
+} tui_links;
+
+/* A place in the explorer to go back to (Backspace). */
+typedef struct tui_place {
+    tui_view_id view;
+    size_t chan, par; /* selected channel and parameter (model indices), (size_t)-1: none */
+    bool links, links_of_chan;
+    size_t links_subject, links_sel;
+} tui_place;
+
+#define TUI_HISTORY 64
 
 typedef enum tui_fitstate {
     TUI_FIT_IDLE = 0,
@@ -363,6 +432,26 @@ struct tui {
     bool quit;
     bool reload; /* R pressed: tui.c reloads between frames */
     tui_colours colours;
+    tui_names chan_names, par_names; /* row labels (names.c), at the width last drawn */
+    tui_links links;
+    tui_place hist[TUI_HISTORY];
+    size_t nhist;
+    bool flagged_only;   /* Params: only parameters with a flag */
+    char goto_hint[256]; /* the go-to prompt's candidates */
+    /* MINOS intervals at the best fit of generation minos_gen (npar; par (size_t)-1: none) */
+    hf_minos_result *minos;
+    unsigned minos_gen;
+    bool minos_running;
+    /* NLL shapes at the best fit of generation shape_gen (s in the Parameters view) */
+    hf_nllshape shape;
+    bool have_shape, shape_running, shape_pane;
+    unsigned shape_gen;
+    size_t ov_sel;    /* Overview: the selected line (one with a target) */
+    size_t reg_sel;   /* Regions: the selected region (position in the grouped order) */
+    size_t reg_chan;  /* Regions: its channel (set when drawn) */
+    bool reg_grid;    /* Regions: the grid of small stacks instead of the list */
+    size_t ov_target; /* Overview: the selected entry's channel c or parameter nchan + p */
+    int tab_x0[TUI_NVIEWS], tab_x1[TUI_NVIEWS]; /* the top line's tabs (columns), for clicks */
 };
 
 /* session.c: helpers below everything else in app/tui */
@@ -394,6 +483,44 @@ size_t tui_current_channel(const struct tui *t);
 size_t tui_current_param(const struct tui *t);
 hf_scene **tui_one_page(hf_scene *s, size_t *n);
 
+/* names.c */
+int tui_names_fit(tui_names *nm, const char *(*name)(const void *, size_t), const void *ctx,
+                  size_t n, int w);
+void tui_names_release(tui_names *nm);
+bool tui_fuzzy_match(const char *name, const char *pat, int *score);
+const char *tui_selected_name(const struct tui *t);
+
+/* config.c */
+void tui_config_load(struct tui *t, bool mouse_set);
+void tui_config_save(struct tui *t);
+
+/* links.c */
+unsigned tui_links_open(struct tui *t, bool of_chan, size_t subject);
+void tui_links_close(struct tui *t);
+unsigned tui_nav_goto(struct tui *t, tui_view_id v);
+void tui_links_release(tui_links *k);
+void tui_nav_push(struct tui *t);
+unsigned tui_nav_back(struct tui *t);
+void tui_list_select(struct tui *t, tui_list *l, size_t item);
+unsigned tui_jump_chan(struct tui *t, size_t c);
+unsigned tui_jump_par(struct tui *t, size_t p);
+unsigned tui_par_flags(const struct tui *t, size_t p);
+unsigned tui_minos_start(struct tui *t, size_t p);
+void tui_minos_done(struct tui *t, int rc, const hf_minos_result *res, const hf_error *err);
+const hf_minos_result *tui_minos_of(const struct tui *t, size_t p);
+unsigned tui_shape_start(struct tui *t);
+void tui_shape_done(struct tui *t, int rc, hf_nllshape *res, const hf_error *err);
+const char *tui_par_flag_text(unsigned flags, char *buf, size_t n);
+/* flags of tui_par_flags */
+enum {
+    TUI_F_OC = 1u << 0,
+    TUI_F_PULL = 1u << 1,
+    TUI_F_BOUND = 1u << 2,
+    TUI_F_CURV = 1u << 3,
+    TUI_F_1SIDE = 1u << 4,
+    TUI_F_HESSE = 1u << 5
+};
+
 /* state.c: model-derived data and the session's life cycle */
 void tui_update_live(struct tui *t);
 void tui_set_fit(struct tui *t, hf_fit_result *res);
@@ -402,7 +529,7 @@ void tui_drop_cfit(struct tui *t);
 int tui_start_fit(struct tui *t, bool from_live);
 int tui_state_init(struct tui *t, hf_cli *cli);
 void tui_state_release(struct tui *t);
-size_t tui_overview_lines(const struct tui *t, char ***out, size_t top);
+size_t tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **targets);
 size_t tui_detail_lines(const struct tui *t, size_t p, char ***out);
 bool tui_slider_key(struct tui *t, tui_action act, unsigned *dirty);
 unsigned tui_goto(struct tui *t, tui_view_id v);
@@ -448,6 +575,9 @@ void tui_syst_fit_done(struct tui *t, int rc, hf_fit_result *res, const hf_error
 tui_worker *tui_worker_start(void);
 int tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const double *init,
                       const bool *fixed);
+int tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best);
+int tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best,
+                            size_t par);
 void tui_worker_cancel(tui_worker *w);
 int tui_worker_fd(const tui_worker *w);
 bool tui_worker_take(tui_worker *w, tui_result *out);
@@ -476,6 +606,7 @@ typedef struct tui_opts {
     bool bench;  /* draw into /dev/null, time the first screen and redraws, print the numbers */
     bool no_fit; /* no fit at start */
     bool mouse;
+    bool mouse_set; /* --mouse or --no-mouse given: wins over the settings file */
     double t_start; /* tui_now() when the command started */
     /* R: parse and load the workspace again into *out (errors printed to stderr); 0 or exit code */
     int (*reload)(hf_cli *out, void *ctx);

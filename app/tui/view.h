@@ -20,10 +20,13 @@ struct tui_view {
 };
 
 extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params, tui_view_corr,
-    tui_view_slider, tui_view_density, tui_view_log, tui_view_syst;
+    tui_view_slider, tui_view_density, tui_view_log, tui_view_syst, tui_view_links,
+    tui_view_regions;
 
 /* views.c */
 const struct tui_view *tui_view_of(tui_view_id id);
+/* the view drawn now: the links (view_links.c) over the view that opened them, else the view */
+const struct tui_view *tui_view_current(const struct tui *t);
 
 /* view_channels.c: the channel list, also the Slider's lower pane */
 void tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus);

@@ -9,7 +9,7 @@
 /* The list's columns: the selection mark, the name (at least MIN_NAME when the numbers take the
  * room), then right-aligned numbers: bins, data, expected and deviance per bin, or on a narrow
  * list bins and the deviance (in the data column's width). FRAME: the box's two sides. */
-enum { MARK = 2, MIN_NAME = 10, FRAME = 2 };
+enum { MARK = 2, MIN_NAME = 24, FRAME = 2 };
 enum { COL_BINS = 5, COL_DATA = 8, COL_EXP = 9, COL_DEV = 7 };
 #define NUMS_ALL   (COL_BINS + COL_DATA + COL_EXP + COL_DEV)
 #define NUMS_BRIEF (COL_BINS + COL_DATA)
@@ -77,7 +77,7 @@ tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
         bool sel = k == l->sel;
         attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
         tui_put_field(t, ry, xx, MARK, sel ? TUI_G("▸", ">") : "", at, 0);
-        tui_put_name(t, ry, xx + MARK, namew, t->m->chan[ci]->name, at, 0);
+        tui_put_chan(t, ry, xx + MARK, namew, ci, at, 0);
         double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
         snprintf(b, sizeof(b), "%zu", s->nbins);
         snprintf(c, sizeof(c), "%.7g", s->data);
@@ -93,7 +93,8 @@ layout(struct tui *t, tui_rect body)
 {
     int W = body.w, name = (int)t->max_chan_name;
     int full = name + MARK + NUMS_ALL + FRAME, brief = name + MARK + NUMS_BRIEF + FRAME;
-    int lw = W - full >= FIG_FULL ? full : W - brief >= FIG_BRIEF ? brief : W * 2 / 5;
+    /* long names: the list takes all but FIG_BRIEF columns, so that names stay apart */
+    int lw = W - full >= FIG_FULL ? full : W - brief >= FIG_BRIEF ? brief : W - FIG_BRIEF;
     tui_split(t, body, lw, W * 11 / 20);
 }
 

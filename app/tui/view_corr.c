@@ -10,6 +10,52 @@
 
 #include "render/plot_corr.h"
 
+enum { INFO = 3 };
+
+/* Under the heat map: the cursor column's full name, the selected row's strongest correlations
+ * and the legend of the cells (the colour scale, or the characters without colour). */
+static void
+info_lines(struct tui *t, int y, int x, int w, size_t rowp, size_t colp)
+{
+    size_t n = t->m->npar, best[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    char buf[512];
+    snprintf(buf, sizeof(buf), "column: %s", t->m->par[colp].name);
+    tui_put_field(t, y, x, w, buf, A_NORMAL, 0);
+    for (size_t j = 0; j < n; j++) { /* the three largest |rho| with the row, but itself */
+        if (j == rowp || t->fit.fixed[j])
+            continue;
+        double a = fabs(t->corr[rowp * n + j]);
+        for (int k = 0; k < 3; k++)
+            if (best[k] == (size_t)-1 || a > fabs(t->corr[rowp * n + best[k]])) {
+                for (int m = 2; m > k; m--)
+                    best[m] = best[m - 1];
+                best[k] = j;
+                break;
+            }
+    }
+    size_t len = (size_t)snprintf(buf, sizeof(buf), "strongest:");
+    for (int k = 0; k < 3 && best[k] != (size_t)-1 && len < sizeof(buf); k++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %+.2f %s%s",
+                                t->corr[rowp * n + best[k]], t->m->par[best[k]].name,
+                                k < 2 ? "," : "");
+    tui_put_field(t, y + 1, x, w, buf, A_NORMAL, 0);
+    if (!t->mono && !t->ascii) { /* the colour scale from -1 to +1 */
+        int cw = w - 12 > 21 ? 21 : w - 12;
+        tui_put_field(t, y + 2, x, w, "-1", A_NORMAL, 0);
+        for (int i = 0; i < cw; i++) {
+            int lev = (int)lround((double)i / (cw - 1) * (HF_CELL_MAPLEVELS - 1));
+            short pr = tui_pair(t, -1, tui_ink_colour(t, hf_ink_of(HF_CELL_NOINK, 0), lev));
+            tui_put_cp(t, y + 2, x + 3 + i, ' ', A_NORMAL, pr);
+        }
+        tui_put_str(t, y + 2, x + 4 + cw, 3, "+1", A_NORMAL, 0);
+    } else {
+        tui_put_field(t, y + 2, x, w,
+                      TUI_G("ρ>0 . + * #  ρ<0 . - = %  (|ρ| .25 .5 .75 1)",
+                            "rho>0 . + * #  rho<0 . - = %  (|rho| .25 .5 .75 1)"),
+                      A_NORMAL, 0);
+    }
+}
+
 static void
 draw(struct tui *t)
 {
@@ -20,7 +66,8 @@ draw(struct tui *t)
     snprintf(title, sizeof(title), "%zu params%s%s %.2f", l->nvis, tui_sep(t),
              TUI_G("|ρ| ≥", "|rho| >="), t->corr_threshold);
     tui_box(t, y, x, h, lw, title, true);
-    int rows = h - 3;
+    int rows = h - 3, info = rows >= 12 ? INFO : 0; /* the last rows: column, strongest, legend */
+    rows -= info;
     if (!t->have_fit || t->corr == NULL || l->nvis == 0) {
         tui_blank(t, y + 1, x + 1, h - 2, lw - 2);
         tui_blank(t, y + 1, x + lw + 1, h - 2, w - lw - 2);
@@ -38,8 +85,9 @@ draw(struct tui *t)
     size_t n = t->m->npar;
     size_t rowp = l->idx[l->sel], colp = l->idx[t->corr_col];
     char rt[256];
-    snprintf(rt, sizeof(rt), "%s(%s, %s) = %+.3f", TUI_G("ρ", "rho"), t->m->par[rowp].name,
-             t->m->par[colp].name, t->corr[rowp * n + colp]);
+    /* the value first: a long name never pushes it out of the title */
+    snprintf(rt, sizeof(rt), "%s = %+.3f: %s %s %s", TUI_G("ρ", "rho"), t->corr[rowp * n + colp],
+             t->m->par[rowp].name, TUI_G("×", "x"), t->m->par[colp].name);
     tui_box(t, y, x + lw, h, w - lw, rt, false);
     int hx = x + lw + 1, hw = w - lw - 2;
     int ncolvis = hw / 2;
@@ -71,7 +119,7 @@ draw(struct tui *t)
         bool sel = k == l->sel;
         attr_t at = sel ? A_REVERSE : A_NORMAL;
         tui_put_field(t, ry, x + 1, 2, sel ? TUI_G("▸", ">") : "", at, 0);
-        tui_put_name(t, ry, x + 3, lw - 4, t->m->par[pi].name, at, 0);
+        tui_put_par(t, ry, x + 3, lw - 4, pi, at, 0);
         for (int cc = 0; cc < ncolvis; cc++) {
             size_t kc = coloff + (size_t)cc;
             int cx = hx + 2 * cc;
@@ -104,6 +152,10 @@ draw(struct tui *t)
         }
         for (int c = 2 * ncolvis; c < hw; c++)
             tui_put_cp(t, ry, hx + c, ' ', A_NORMAL, 0);
+    }
+    if (info) {
+        tui_blank(t, y + 2 + rows, x + 1, info, lw - 2);
+        info_lines(t, y + 2 + rows, hx, hw, rowp, colp);
     }
 }
 

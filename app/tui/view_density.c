@@ -87,6 +87,17 @@ key(struct tui *t, tui_action act, unsigned *dirty)
         *dirty = TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
         return true;
     }
+    case TUI_ACT_TOP: /* the first / last setting (g/G, Home/End, the page keys) */
+    case TUI_ACT_PAGEUP:
+    case TUI_ACT_HALFUP:
+    case TUI_ACT_BOTTOM:
+    case TUI_ACT_PAGEDOWN:
+    case TUI_ACT_HALFDOWN:
+        t->dens.sel = act == TUI_ACT_TOP || act == TUI_ACT_PAGEUP || act == TUI_ACT_HALFUP
+                          ? 0
+                          : TUI_DENS_NSET - 1;
+        *dirty = TUI_DIRTY_LEFT | TUI_DIRTY_MAIN;
+        return true;
     case TUI_ACT_LEFT:
     case TUI_ACT_RIGHT:
         if (tui_dens_adjust(t, t->dens.sel, act == TUI_ACT_RIGHT ? 1 : -1))

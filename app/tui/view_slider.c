@@ -46,7 +46,7 @@ draw_slider_params(struct tui *t, int y, int x, int h, int w, bool focus)
         bool sel = k == l->sel;
         attr_t at = sel ? (focus ? A_REVERSE : A_REVERSE | A_DIM) : A_NORMAL;
         tui_put_field(t, ry, xx, 2, sel ? TUI_G("▸", ">") : t->moved[p] ? "*" : "", at, 0);
-        tui_put_name(t, ry, xx + 2, namew, t->m->par[p].name, at | (t->moved[p] ? A_BOLD : 0), 0);
+        tui_put_par(t, ry, xx + 2, namew, p, at | (t->moved[p] ? A_BOLD : 0), 0);
         char v[32];
         snprintf(v, sizeof(v), "%.4g", t->live[p]);
         tui_put_right(t, ry, xx + 2 + namew, valw, v, at | (t->moved[p] ? A_BOLD : 0), 0);

@@ -81,7 +81,7 @@ draw_syst_list(struct tui *t, int y, int x, int h, int w)
         double ratio, pull = tui_pull(t, p, &ratio);
         bool oc = !isnan(ratio) && ratio<t->oc_threshold, pulled = fabs(pull)> 1;
         tui_put_field(t, ry, xx, 2, sel ? TUI_G("▸", ">") : "", at, 0);
-        tui_put_name(t, ry, xx + 2, namew, t->m->par[p].name, at | (oc ? A_BOLD : 0), 0);
+        tui_put_par(t, ry, xx + 2, namew, p, at | (oc ? A_BOLD : 0), 0);
         snprintf(v, sizeof(v), "%zu", t->syst.count[p]);
         tui_put_right(t, ry, cx, nw, v, at, 0);
         snprintf(v, sizeof(v), "%.1f%%", 100 * t->syst.norm[p]);

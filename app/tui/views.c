@@ -6,6 +6,7 @@ static const struct tui_view *const views[TUI_NVIEWS] = {
     [TUI_V_PARAMS] = &tui_view_params,     [TUI_V_CORR] = &tui_view_corr,
     [TUI_V_SLIDER] = &tui_view_slider,     [TUI_V_DENSITY] = &tui_view_density,
     [TUI_V_LOG] = &tui_view_log,           [TUI_V_SYST] = &tui_view_syst,
+    [TUI_V_REGIONS] = &tui_view_regions,
 };
 
 /* The module of view id (the Overview for an id out of range). */
@@ -13,4 +14,12 @@ const struct tui_view *
 tui_view_of(tui_view_id id)
 {
     return (unsigned)id < TUI_NVIEWS ? views[id] : views[TUI_V_OVERVIEW];
+}
+
+const struct tui_view *
+tui_view_current(const struct tui *t)
+{
+    if (t->links.open && t->links.home == t->view)
+        return &tui_view_links;
+    return tui_view_of(t->view);
 }

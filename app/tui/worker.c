@@ -29,6 +29,8 @@ struct tui_worker {
     const hf_model *job_m;
     double *init; /* job input (npar of job_m), owned */
     bool *fixed;
+    const hf_fit_result *best; /* MINOS: the best fit (the UI keeps it while the job runs) */
+    size_t par;
     double t_start, last_wake;
     tui_result q[QCAP];
     size_t qhead, qlen;
@@ -88,6 +90,32 @@ progress(void *ctx, int iter, double nll, double edm)
     pthread_mutex_unlock(&w->mu);
 }
 
+/* A MINOS job (entered and left with mu unlocked, returns with mu locked). */
+static void
+run_minos(tui_worker *w, const hf_model *m, const hf_data *d)
+{
+    hf_minos_options o = {0};
+    o.cancel = &w->cancel;
+    tui_result r = {.kind = TUI_RESULT_MINOS, .job = TUI_JOB_MINOS};
+    r.u.minos.rc = hf_minos(m, d, w->best, w->par, &o, &r.u.minos.res, &r.u.minos.err);
+    pthread_mutex_lock(&w->mu);
+    post_locked(w, &r);
+    wake_locked(w);
+}
+
+/* An NLL-shape job (entered with mu unlocked, returns with mu locked). */
+static void
+run_shape(tui_worker *w, const hf_model *m, const hf_data *d)
+{
+    hf_nllshape_options o = {0};
+    o.cancel = &w->cancel;
+    tui_result r = {.kind = TUI_RESULT_NLLSHAPE, .job = TUI_JOB_NLLSHAPE};
+    r.u.shape.rc = hf_nllshape_compute(m, d, w->best, &o, &r.u.shape.res, &r.u.shape.err);
+    pthread_mutex_lock(&w->mu);
+    post_locked(w, &r);
+    wake_locked(w);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -109,6 +137,14 @@ worker_main(void *arg)
 
         /* The model is immutable and hf_fit has no globals: no lock needed while it runs. */
         hf_data d = hf_model_data(m);
+        if (job == TUI_JOB_MINOS) {
+            run_minos(w, m, &d);
+            continue;
+        }
+        if (job == TUI_JOB_NLLSHAPE) {
+            run_shape(w, m, &d);
+            continue;
+        }
         hf_fit_options opt = {0};
         opt.init = init;
         opt.fixed = fixed;
@@ -128,6 +164,40 @@ worker_main(void *arg)
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
+}
+
+/* A job's input: the model, a fit's start and fixed mask (owned from here on) or MINOS's best
+ * fit and parameter. */
+typedef struct tui_job_in {
+    tui_job_kind job;
+    const hf_model *m;
+    double *init;
+    bool *fixed;
+    const hf_fit_result *best;
+    size_t par;
+} tui_job_in;
+
+/* Hand the job to the thread, unless it is busy (-1; in stays the caller's). */
+static int
+submit(tui_worker *w, const tui_job_in *in)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->busy) {
+        pthread_mutex_unlock(&w->mu);
+        return -1;
+    }
+    atomic_store(&w->cancel, 0);
+    w->job_m = in->m;
+    w->job = in->job;
+    w->init = in->init;
+    w->fixed = in->fixed;
+    w->best = in->best;
+    w->par = in->par;
+    w->pending = w->busy = true;
+    w->t_start = now();
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return 0;
 }
 
 /* Start the thread. Returns the worker, or NULL when it could not be created (the UI then runs
@@ -181,23 +251,31 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
     }
     memcpy(x, init, n * sizeof(*x));
     memcpy(f, fixed, n * sizeof(*f));
-    pthread_mutex_lock(&w->mu);
-    if (w->busy) {
-        pthread_mutex_unlock(&w->mu);
+    tui_job_in in = {job, m, x, f, NULL, 0};
+    if (submit(w, &in) < 0) {
         free(x);
         free(f);
         return -1;
     }
-    atomic_store(&w->cancel, 0);
-    w->job_m = m;
-    w->job = job;
-    w->init = x;
-    w->fixed = f;
-    w->pending = w->busy = true;
-    w->t_start = now();
-    pthread_cond_signal(&w->cv);
-    pthread_mutex_unlock(&w->mu);
     return 0;
+}
+
+/* Queue the MINOS interval of parameter par around best (which the UI keeps unchanged until the
+ * result is taken). Returns -1 when busy (NULL worker included). */
+int
+tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best, size_t par)
+{
+    tui_job_in in = {TUI_JOB_MINOS, m, NULL, NULL, best, par};
+    return w == NULL ? -1 : submit(w, &in);
+}
+
+/* Queue the NLL shapes of every free parameter around best (kept unchanged by the UI until the
+ * result is taken). Returns -1 when busy (NULL worker included). */
+int
+tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best)
+{
+    tui_job_in in = {TUI_JOB_NLLSHAPE, m, NULL, NULL, best, 0};
+    return w == NULL ? -1 : submit(w, &in);
 }
 
 /* Ask a running fit to stop (hf_fit checks the flag between iterations). */
@@ -228,7 +306,7 @@ tui_worker_take(tui_worker *w, tui_result *out)
         *out = w->q[w->qhead];
         w->qhead = (w->qhead + 1) % QCAP;
         w->qlen--;
-        if (out->kind == TUI_RESULT_FIT)
+        if (out->kind != TUI_RESULT_PROGRESS)
             w->busy = false;
     } else {
         char buf[64];
@@ -246,6 +324,11 @@ tui_result_release(tui_result *r)
     if (r->kind == TUI_RESULT_FIT) {
         hf_fit_result_release(&r->u.fit.res);
         hf_error_release(&r->u.fit.err);
+    } else if (r->kind == TUI_RESULT_MINOS) {
+        hf_error_release(&r->u.minos.err);
+    } else if (r->kind == TUI_RESULT_NLLSHAPE) {
+        hf_nllshape_release(&r->u.shape.res);
+        hf_error_release(&r->u.shape.err);
     }
 }
 

@@ -57,5 +57,10 @@ done
 # b again: bootstrap off, back to the MSE figure
 keys b
 wait_for 'bootstrap  off'
+# G and g: the last and the first setting
+keys G
+wait_for '▸ figure '
+keys g
+wait_for '▸ truth '
 keys x q
 wait_for 'EXIT 0'

@@ -4,19 +4,24 @@
 start "$HF" tui "$DEMO"
 wait_for 'j/k move'
 keys '?'
-wait_for 'Key bindings'
-for k in 'toggle pre-fit / post-fit' 'export the current plot' 'this help' \
-    'bootstrap bands on/off'; do
-    screen | grep -qF -- "$k" || fail "help lacks '$k'"
-done
+wait_for 'Keys in Channels'
+screen >"$TMPD/help.txt"
 # the last lines are below the fold at 40 rows: j scrolls
-keys j j j j
+keys j j j j j j j j j j j j j j
 wait_for 'quit at once'
+screen >>"$TMPD/help.txt"
+for k in 'toggle pre-fit / post-fit' 'export the current plot' 'this help' \
+    'go back to the last place' 'go to a channel or parameter'; do
+    grep -qF -- "$k" "$TMPD/help.txt" || fail "help lacks '$k'"
+done
 keys Escape
-wait_gone 'Key bindings'
-keys F1
-wait_for 'Key bindings'
+wait_gone 'Keys in Channels'
+# per view: the Density lab's help has its own keys, not the Channels' pre/post toggle
+keys 6 F1
+wait_for 'Keys in Density lab'
+screen | grep -qF 'bootstrap bands on/off' || fail "the Density lab's help lacks b"
+screen | grep -qF 'toggle pre-fit / post-fit' && fail "the Density lab's help lists p"
 keys q
-wait_gone 'Key bindings'
+wait_gone 'Keys in Density lab'
 keys q
 wait_for 'EXIT 0'

@@ -4,7 +4,7 @@
 start "$HF" tui --no-fit "$DEMO"
 wait_for 'j/k move'
 keys '?'
-wait_for 'Key bindings'
+wait_for 'Keys in '
 overlay Help | golden help_utf8.txt
 keys q a '?'
 wait_for 'j/k Down/Up'

@@ -13,7 +13,7 @@ T="tmux -L hftui$$-2 -f /dev/null" # a fresh server: reusing a socket just kille
 start "$HF" "$DEMO"
 wait_for 'j/k move'
 keys '?'
-wait_for 'Key bindings'
+wait_for 'Keys in '
 keys Q
 wait_for 'EXIT 0'
 modes_ok

@@ -33,10 +33,10 @@ for w in code0 code1 code2 code4 code4p 'best fit'; do
 done
 keys Tab
 wait_for 'Constrained by'
-screen | grep -qF 'Constrained by (channels with at least 10%): CR_zjets' ||
+screen | grep -qF 'Constrained by (channels with at least 10% of H): CR_zjets' ||
     fail "the sources pane does not name CR_zjets alone"
-# the largest share is listed first
-first=$(screen | awk '/Where the information comes from/ { getline; print $2; exit }')
+# the channel with the largest part of the observed information is listed first
+first=$(screen | awk '/% of H; first order/ { getline; print $2; exit }')
 [ "$first" = CR_zjets ] || fail "largest share: '$first', expected CR_zjets"
 keys d
 wait_for 'Tension: 2 dNLL'

@@ -14,9 +14,9 @@ check() { # COLS LINES: resize, then check the top line
     done
     sleep 0.2
     top=$(screen | sed -n 1p)
-    printf '%s\n' "$top" | grep -qE "^ ($name|atlas_s[a-zA-Z_]*…[a-z_]*\\.json) " ||
+    printf '%s\n' "$top" | grep -qE "^ ($name|atlas_[a-zA-Z_]*…[a-z_]*\\.json) " ||
         fail "$1x$2: no file name at the start of '$top'"
-    for v in 1 2 3 4 5 6 7 8; do
+    for v in 1 2 3 4 5 6 7 8 9; do
         printf '%s\n' "$top" | grep -qE " $v( [A-Z][a-z]+)? " || fail "$1x$2: tab $v missing: '$top'"
     done
     printf '%s\n' "$top" | grep -qF 'fit' || fail "$1x$2: no fit state: '$top'"

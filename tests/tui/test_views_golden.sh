@@ -59,14 +59,15 @@ views() {
     keys 6; snap "demo_$1_6_density.txt" '┌ Density lab'
     keys 7; snap "demo_$1_7_log.txt" '┌ Log'
     keys 8; snap "demo_$1_8_syst.txt" '┌ Systematics'
-    keys 2 '?'; snap "demo_$1_help.txt" 'Key bindings'
+    keys 9; snap "demo_$1_9_regions.txt" '┌ Regions'
+    keys 2 '?'; snap "demo_$1_help.txt" 'Keys in '
     keys q e; snap "demo_$1_export.txt" 'export to:'
     keys Escape; wait_gone 'export to'
     keys 3 j Enter; snap "demo_$1_detail.txt" 'Details (j/k'
     keys Escape k 5 Right Right j Left; snap "demo_$1_slider_moved.txt" '2 moved'
     keys r; wait_long '0 moved'; gone_long 'sliders reset'
     keys 8 Enter; snap "demo_$1_syst_templates.txt" 'channel/sample'
-    keys Tab Tab; snap "demo_$1_syst_sources.txt" 'Where the information comes from'
+    keys Tab Tab; snap "demo_$1_syst_sources.txt" '% of H; first order'
     keys Tab Tab q; wait_long 'two-point parameters' # back on templates for the next open
 }
 
@@ -92,6 +93,9 @@ $T resize-window -x 80 -y 24
 wait_long 'fit: ok'
 keys 2; snap ewkinos_80x24_2_channels.txt 'Channels '
 keys 3; snap ewkinos_80x24_3_params.txt '┌ Parameters '
+keys c; snap ewkinos_80x24_3_links.txt '┌ Constraints of'
+keys Escape 9; snap ewkinos_80x24_9_regions.txt 'screen 1/2'
+keys 3
 # sorted: Parameters by |pull|, then inverted; Channels by chi2/n
 keys '<' '<'; wait_long 'pull▼'; gone_long 'sorted by'
 snap ewkinos_80x24_3_params_sort_pull.txt 'pull▼'
