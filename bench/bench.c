@@ -52,7 +52,7 @@ median(double *v, int n)
 }
 
 /* Median over `reps` batches of the per-call time of `calls` calls. */
-#define TIME_MEDIAN(out, reps, calls, stmt)                                                         \
+#define TIME_MEDIAN(out, reps, calls, stmt)                                                        \
     do {                                                                                           \
         double t_[32];                                                                             \
         for (int r_ = 0; r_ < (reps); r_++) {                                                      \
@@ -91,8 +91,8 @@ bench_bootstrap(void)
     }
     for (int i = 0; i < N; i++)
         x[i] = hf_density_truth_sample_one(t, rng);
-    printf("bootstrap ensembles: B = %d KDEs of n = %d events, %d bins (target < 1000 ms)\n", B,
-           N, BINS);
+    printf("bootstrap ensembles: B = %d KDEs of n = %d events, %d bins (target < 1000 ms)\n", B, N,
+           BINS);
     for (int rule = HF_KDE_SCOTT; rule <= HF_KDE_ISJ; rule++)
         for (int debias = 0; debias < 2; debias++) {
             hf_binest est = {.kind = HF_BINEST_KDE,

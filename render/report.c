@@ -555,8 +555,7 @@ all_regions(builder *b, hf_error *err)
     for (i = 0; i < n && rc == 0; i += k) {
         hf_scene *s;
         k = summary_chunk(m, order + i, n - i);
-        s = summary_fig_page(b->pre, b->post, order + i, k, "All regions", b->opt, b->failed,
-                             err);
+        s = summary_fig_page(b->pre, b->post, order + i, k, "All regions", b->opt, b->failed, err);
         if (s && i == 0 && hf_scene_set_outline(s, "All regions", 0) < 0) {
             hf_scene_free(s);
             s = NULL;

@@ -2,8 +2,8 @@
  * degenerate pair of normfactors (converges, the pair is named, the minimum is the one of the
  * model with their product as one parameter), two valleys (strategy 2 finds the lower one, the
  * one a start in its basin finds), a forced failure (the result says so, at its last point), and
- * the trust region leaving a saddle with zero gradient (also above 300 free parameters); exact Poisson terms; the covariance by
- * blocks against a dense inverse. */
+ * the trust region leaving a saddle with zero gradient (also above 300 free parameters); exact
+ * Poisson terms; the covariance by blocks against a dense inverse. */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <gsl/gsl_linalg.h>

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model/fit.h"
 #include "core/infer/infer.h"
 #include "core/infer/limit.h"
-#include "core/model/model.h"
-#include "core/json/patchset.h"
 #include "core/infer/scan.h"
 #include "core/infer/toys.h"
+#include "core/json/patchset.h"
+#include "core/model/fit.h"
+#include "core/model/model.h"
 #include "core/model/workspace.h"
 #include "tests/test_util.h"
 

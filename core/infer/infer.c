@@ -1,5 +1,5 @@
-/* core/infer/infer.c - test statistics from conditional and unconditional fits (warm-started), Asimov
- * data and asymptotic p-values. Method: Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554
+/* core/infer/infer.c - test statistics from conditional and unconditional fits (warm-started),
+ * Asimov data and asymptotic p-values. Method: Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554
  * (eqs. 12-16 for q_mu, q~_mu, q_0; sec. 3.2 for Asimov data); conventions and the q~ formula in
  * the sqrt form follow pyhf v0.7 (infer/calculators.py AsymptoticCalculator, test_statistics.py).
  */
@@ -39,7 +39,7 @@ struct hf_infer {
     double *cond0_x;
     double cond0_tnll;
     double *x, *init, *xo, *x0; /* scratch */
-    hf_eval *ev;            /* for the NLL at candidate starts */
+    hf_eval *ev;                /* for the NLL at candidate starts */
     size_t nfits;
 };
 
@@ -111,8 +111,7 @@ hf_infer_new(const hf_model *m, const hf_infer_options *opt, hf_error *err)
     inf->x0 = calloc(m->npar, sizeof(double));
     inf->ev = hf_eval_new(m);
     if (inf->cond0_x == NULL || inf->x == NULL || inf->init == NULL || inf->xo == NULL ||
-        inf->x0 == NULL || inf->ev == NULL ||
-        dataset_alloc(&inf->obs, m->nbins, m->npar) < 0 ||
+        inf->x0 == NULL || inf->ev == NULL || dataset_alloc(&inf->obs, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov0, m->nbins, m->npar) < 0 ||
         dataset_alloc(&inf->asimov1, m->nbins, m->npar) < 0) {
         hf_infer_free(inf);
@@ -394,8 +393,8 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
         gen = inf->cond0_x;
     } else {
         double t;
-        if (cond_fit(inf, &inf->obs, mu_a, NULL, inf->x, &t, "conditional fit to the data",
-                     err) < 0)
+        if (cond_fit(inf, &inf->obs, mu_a, NULL, inf->x, &t, "conditional fit to the data", err) <
+            0)
             return -1;
         gen = inf->x;
     }
@@ -473,8 +472,8 @@ hf_infer_hypotest(hf_infer *inf, double mu, bool with_obs, hf_hypotest *out, hf_
      * the POI alike); the start with the lower -log L is taken (compressed ewkinos: 12 instead
      * of 18 iterations) */
     if (with_obs) {
-        if (cond_fit(inf, &inf->obs, mu, NULL, inf->xo, &tc, "conditional fit to the data",
-                     err) < 0)
+        if (cond_fit(inf, &inf->obs, mu, NULL, inf->xo, &tc, "conditional fit to the data", err) <
+            0)
             return -1;
         out->q_obs = qmu_value(ts, tc, inf->obs.free_tnll, inf->obs.muhat, mu);
         out->has_obs = true;

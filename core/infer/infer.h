@@ -77,7 +77,8 @@ int hf_infer_qmu(const hf_model *m, const hf_data *d, double mu, hf_teststat ts,
  * with the same parameters fixed): 1 when the NLL on the segment between them is not convex as
  * one valley would make it (f(x0) below f(xmin), or the tangent at x0 above f(xmin)), 0 when it
  * is, -1 out of memory. One NLL and one gradient evaluation. */
-int hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmin, const double *x0);
+int hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmin,
+                          const double *x0);
 
 /* Asymptotic p-values from the test statistics (pyhf AsymptoticCalculator): fills clsb, clb,
  * cls, the expected arrays and ts of h from h->q_obs and h->qA. */

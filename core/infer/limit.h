@@ -1,5 +1,6 @@
-/* core/infer/limit.h - CLs upper limits on the POI: observed and expected (-2..+2 sigma) by root finding
- * on CLs(mu) - alpha (GSL Brent), or from a grid of hypothesis tests refined at each crossing. */
+/* core/infer/limit.h - CLs upper limits on the POI: observed and expected (-2..+2 sigma) by root
+ * finding on CLs(mu) - alpha (GSL Brent), or from a grid of hypothesis tests refined at each
+ * crossing. */
 #ifndef HF_LIMIT_H
 #define HF_LIMIT_H
 

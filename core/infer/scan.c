@@ -1,5 +1,5 @@
-/* core/infer/scan.c - profile likelihood scans (Wilks: -2 delta ln L ~ chi2, so 1D intervals at 1 and
- * chi2_1^-1(0.95) = 3.84; Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554, sec. 2). Points
+/* core/infer/scan.c - profile likelihood scans (Wilks: -2 delta ln L ~ chi2, so 1D intervals at 1
+ * and chi2_1^-1(0.95) = 3.84; Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554, sec. 2). Points
  * are split into contiguous chunks, one per thread; inside a chunk each fit starts from the
  * previous point (warm start), the first from the global best fit. */
 #include "core/infer/scan.h"

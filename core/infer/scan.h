@@ -1,5 +1,5 @@
-/* core/infer/scan.h - profile likelihood scans of one or two parameters: twice the NLL difference to
- * the global minimum over a grid (every other free parameter profiled), and 1D intervals from
+/* core/infer/scan.h - profile likelihood scans of one or two parameters: twice the NLL difference
+ * to the global minimum over a grid (every other free parameter profiled), and 1D intervals from
  * the crossings of 1 (68.3%) and 3.84 (95%). */
 #ifndef HF_SCAN_H
 #define HF_SCAN_H

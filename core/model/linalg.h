@@ -1,5 +1,5 @@
-/* core/model/linalg.h - dense Cholesky factorisation, solve and inverse for the fit's small symmetric
- * matrices (row-major n x n). Hand-written because GSL's reference CBLAS made its blocked
+/* core/model/linalg.h - dense Cholesky factorisation, solve and inverse for the fit's small
+ * symmetric matrices (row-major n x n). Hand-written because GSL's reference CBLAS made its blocked
  * Cholesky the fit's bottleneck (see docs/design.md). */
 #ifndef HF_LINALG_H
 #define HF_LINALG_H

@@ -1,5 +1,5 @@
-/* core/model/model.h - a workspace compiled for one measurement into flat arrays (structure of arrays):
- * expected yields, log-likelihood with every constant, analytic gradient and Jacobian.
+/* core/model/model.h - a workspace compiled for one measurement into flat arrays (structure of
+ * arrays): expected yields, log-likelihood with every constant, analytic gradient and Jacobian.
  * Immutable after hf_model_compile, so threads share it; scratch space lives in hf_eval. */
 #ifndef HF_MODEL_H
 #define HF_MODEL_H
@@ -15,16 +15,16 @@ typedef enum hf_constraint { HF_CON_NONE = 0, HF_CON_GAUSS, HF_CON_POISSON } hf_
 
 /* One scalar parameter, in pyhf order (parameter sets sorted by name, components in bin order). */
 typedef struct hf_param {
-    const char *name;   /* pyhf name: "mu", "staterror_SR[3]" */
-    const char *set;    /* parameter-set name: "staterror_SR" */
-    int component;      /* index within a per-bin set, -1 for a scalar set */
-    size_t set_index;   /* index into m->set */
+    const char *name; /* pyhf name: "mu", "staterror_SR[3]" */
+    const char *set;  /* parameter-set name: "staterror_SR" */
+    int component;    /* index within a per-bin set, -1 for a scalar set */
+    size_t set_index; /* index into m->set */
     double init, lo, hi;
     bool fixed;
     hf_constraint con;
-    double aux;   /* nominal auxiliary datum (gauss: mean; poisson: tau) */
-    double sigma; /* gauss width; poisson: 1/sqrt(tau) (the relative prior width) */
-    double tau;   /* poisson scale factor */
+    double aux;     /* nominal auxiliary datum (gauss: mean; poisson: tau) */
+    double sigma;   /* gauss width; poisson: 1/sqrt(tau) (the relative prior width) */
+    double tau;     /* poisson scale factor */
     double lognorm; /* gauss: log(sigma) + log(sqrt(2 pi)), the constant of -log N */
     unsigned types; /* bit (1u << hf_modtype) for each modifier type that uses it */
 } hf_param;
@@ -49,16 +49,16 @@ typedef struct hf_cs {
     size_t chan, samp; /* channel index (pyhf order), sample index (global pyhf order) */
     size_t off;        /* first main bin of the channel */
     size_t nbins;
-    size_t ys;          /* offset of this entry in by-sample arrays (size m->nys) */
-    const double *nom;  /* nominal yields */
+    size_t ys;         /* offset of this entry in by-sample arrays (size m->nys) */
+    const double *nom; /* nominal yields */
     const hf_ws_sample *src;
     size_t term0, nterm; /* terms m->term[term0 .. term0+nterm) */
     size_t nscal, nbinf; /* of which scalar factors first, then per-bin factors, then additive */
 } hf_cs;
 
 typedef struct hf_model_options {
-    const char *measurement; /* NULL: the first */
-    const char *poi;         /* NULL: the measurement's */
+    const char *measurement;      /* NULL: the first */
+    const char *poi;              /* NULL: the measurement's */
     hf_interp_code normsys_code;  /* default HF_INTERP_CODE4 */
     hf_interp_code histosys_code; /* default HF_INTERP_CODE4P */
 } hf_model_options;
@@ -77,7 +77,7 @@ typedef struct hf_model {
     const char **samp_name; /* global sample list, sorted */
 
     size_t ncs;
-    hf_cs *cs; /* ordered by channel, then sample */
+    hf_cs *cs;  /* ordered by channel, then sample */
     size_t nys; /* length of by-sample arrays: sum of cs nbins */
     size_t nterm;
     hf_term *term;
@@ -88,13 +88,13 @@ typedef struct hf_model {
     hf_parset *set;
     int poi; /* parameter index, -1 when the model has no POI */
 
-    double *obs;     /* observed main data (nbins) */
-    double *aux;     /* nominal auxiliary data per parameter (npar; 0 where unconstrained) */
-    size_t ncon;     /* number of constrained parameters (pyhf n_aux) */
-    double *init;    /* suggested init (npar) */
-    bool *fixed;     /* suggested fixed (npar) */
+    double *obs;  /* observed main data (nbins) */
+    double *aux;  /* nominal auxiliary data per parameter (npar; 0 where unconstrained) */
+    size_t ncon;  /* number of constrained parameters (pyhf n_aux) */
+    double *init; /* suggested init (npar) */
+    bool *fixed;  /* suggested fixed (npar) */
 
-    char *warning;   /* one line when the measurement's POI is missing, else NULL */
+    char *warning; /* one line when the measurement's POI is missing, else NULL */
 
     /* Fit settings asked for on the command line (--tolerance, --max-iter, --strategy, --seed),
      * like the suggested init: tolerance and iterations, when set, win over hf_fit_options;
