@@ -221,7 +221,7 @@ covariance(fitctx *c, const double *H, hf_fit_result *res)
         for (size_t a = 0; a < nf; a++)
             L[a * nf + a] += 1e-9 * tr / (double)nf;
         ok = hf_chol_decomp(nf, L) == 0;
-        if (res->status == 0)
+        if (res->status == HF_FIT_CONVERGED)
             res->message = "minimum found, but the Hessian there is not positive definite "
                            "(errors approximate)";
     }
@@ -379,7 +379,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
 {
     const hf_fit_options *opt = c->opt;
     int need = 1;
-    out->status = 1;
+    out->status = HF_FIT_MAX_ITER;
     out->message = "maximum number of iterations reached";
     c->have_cov_h = 0;
     c->damp_prev = 0.0;
@@ -393,7 +393,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
             return hf_error_set(err, HF_ECANCELED, "", "fit canceled");
         c->iter++;
         if (need && hf_fit_hessian_free(c, c->x, c->H) < 0) {
-            *out = (stage_out){2, "-log L is not finite near the current point"};
+            *out = (stage_out){HF_FIT_NO_DECREASE, "-log L is not finite near the current point"};
             return 0;
         }
         c->have_cov_h = need; /* H is fresh at x */
@@ -401,7 +401,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
         hf_fit_active_set(c);
         double lambda = newton_step(c, c->H, c->gf, c->inact, c->p, &c->edm);
         if (lambda < 0) {
-            *out = (stage_out){3, "Hessian could not be made positive definite"};
+            *out = (stage_out){HF_FIT_NOT_POSDEF, "Hessian could not be made positive definite"};
             return 0;
         }
         if (lambda > 0) /* indefinite (far from the minimum): take a fresh Hessian next time */
@@ -422,7 +422,7 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
                 c->iter--;
                 continue;
             }
-            *out = (stage_out){0, "converged (EDM below tolerance)"};
+            *out = (stage_out){HF_FIT_CONVERGED, "converged (EDM below tolerance)"};
             return 0;
         }
         double ft = INFINITY;
@@ -433,20 +433,20 @@ newton_stage(fitctx *c, stage_out *out, hf_error *err)
             }
             /* no decrease along the Newton direction: at the numerical floor of -log L? */
             if (c->edm < 1e3 * c->tol)
-                *out = (stage_out){0, "converged (no further decrease possible)"};
+                *out = (stage_out){HF_FIT_CONVERGED, "converged (no further decrease possible)"};
             else
-                *out = (stage_out){2, "line search failed"};
+                *out = (stage_out){HF_FIT_NO_DECREASE, "line search failed"};
             return 0;
         }
         double df = accept_step(c, ft);
         if (c->nloc > 0) /* BFGS fills the local block: the elimination needs the exact one */
             need = 1;
         if (df >= 0 && df < 1e-14 * (1.0 + fabs(c->f)) && c->edm < 1e3 * c->tol) {
-            *out = (stage_out){0, "converged (-log L stationary)"};
+            *out = (stage_out){HF_FIT_CONVERGED, "converged (-log L stationary)"};
             return 0;
         }
         if (stalled(c, edm_hist, it)) {
-            *out = (stage_out){1, "stalled (EDM falling too slowly)"};
+            *out = (stage_out){HF_FIT_MAX_ITER, "stalled (EDM falling too slowly)"};
             return 0;
         }
     }
@@ -464,7 +464,7 @@ typedef struct best {
 static void
 consider(fitctx *c, best *b, const stage_out *o, hf_fit_stage stage)
 {
-    int conv = o->status == 0, bconv = b->set && b->out.status == 0;
+    int conv = o->status == HF_FIT_CONVERGED, bconv = b->set && b->out.status == HF_FIT_CONVERGED;
     if (!isfinite(c->f) || (b->set && (bconv > conv || (bconv == conv && !(c->f < b->f)))))
         return;
     memcpy(b->x, c->x, c->n * sizeof(double));
@@ -549,7 +549,8 @@ random_starts(fitctx *c, best *b, hf_fit_result *res, int count, hf_error *err)
         c->f = hf_fit_fgrad(c, c->x, c->g);
         stage_out o = {2, "-log L is not finite at the random start"};
         if (isfinite(c->f)) {
-            if (newton_stage(c, &o, err) < 0 || (o.status != 0 && hf_fit_trust(c, 0, &o, err) < 0))
+            if (newton_stage(c, &o, err) < 0 ||
+                (o.status != HF_FIT_CONVERGED && hf_fit_trust(c, 0, &o, err) < 0))
                 return -1;
             consider(c, b, &o, HF_FIT_RANDOM);
         }
@@ -572,14 +573,14 @@ run_stages(fitctx *c, best *b, hf_fit_result *res, hf_error *err)
     static const hf_fit_stage later[] = {HF_FIT_TRUST, HF_FIT_RESCALED};
     int done = 0;
     for (size_t s = 0; s < 2 && !done; s++) {
-        if (b->out.status == 0) {
+        if (b->out.status == HF_FIT_CONVERGED) {
             restore(c, b);
             done = c->opt->no_errors ? 1 : !not_a_minimum(c);
         }
         if (!done && run_stage(c, b, res, later[s], err) < 0)
             return -1;
     }
-    if ((b->out.status != 0 || res->strategy == 2) &&
+    if ((b->out.status != HF_FIT_CONVERGED || res->strategy == 2) &&
         random_starts(c, b, res, res->strategy == 2 ? 8 : 4, err) < 0)
         return -1;
     return 0;
@@ -692,7 +693,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     c.edm = INFINITY;
     int rc = 0;
     if (!isfinite(c.f)) {
-        res->status = 2;
+        res->status = HF_FIT_NO_DECREASE;
         res->message = "-log L is not finite at the initial values";
     } else {
         rc = run_stages(&c, &b, res, err);
@@ -708,7 +709,7 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
     res->twice_nll = 2.0 * c.f;
     res->edm = c.edm;
     res->iter = c.iter;
-    res->converged = res->status == 0;
+    res->converged = res->status == HF_FIT_CONVERGED;
     gradient_norm(&c, res);
     if (rc == 0 && !opt->no_errors && isfinite(c.f)) {
         rc = errors_at_minimum(&c, res) < 0 ? hf_error_nomem(err) : 0;

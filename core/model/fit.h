@@ -9,6 +9,14 @@
 
 #include "core/model/model.h"
 
+/* How a fit (or one of its stages) ended; the numbers are part of the JSON output. */
+typedef enum hf_fit_status {
+    HF_FIT_CONVERGED = 0,
+    HF_FIT_MAX_ITER = 1,    /* iteration limit reached, or stalled (EDM falling too slowly) */
+    HF_FIT_NO_DECREASE = 2, /* line search or trust region failed; -log L not finite */
+    HF_FIT_NOT_POSDEF = 3,  /* the Hessian could not be made positive definite */
+} hf_fit_status;
+
 typedef struct hf_fit_options {
     const double *init; /* start values (npar), NULL: the model's suggested init */
     const bool *fixed;  /* fixed mask (npar), NULL: the model's suggested fixed */
@@ -48,7 +56,7 @@ const char *hf_fit_stage_name(hf_fit_stage s);
 typedef struct hf_fit_attempt {
     hf_fit_stage stage;
     int iter;
-    int status;         /* as hf_fit_result.status */
+    hf_fit_status status;
     double twice_nll;   /* where the stage ended */
     unsigned long seed; /* random starts: the seed of this start, else 0 */
 } hf_fit_attempt;
@@ -66,7 +74,7 @@ typedef struct hf_fit_flat {
 
 typedef struct hf_fit_result {
     bool converged;
-    int status; /* 0 converged, 1 max iterations, 2 line search failed, 3 hessian not positive */
+    hf_fit_status status;
     const char *message;
     int iter, nfev;
     size_t npar;

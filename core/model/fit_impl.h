@@ -47,7 +47,7 @@ typedef struct fitctx {
 
 /* One stage's outcome. */
 typedef struct stage_out {
-    int status;
+    hf_fit_status status;
     const char *message;
 } stage_out;
 

@@ -370,7 +370,7 @@ static int
 tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
 {
     if (hf_fit_hessian_free(c, c->x, c->H) < 0) {
-        *out = (stage_out){2, "-log L is not finite near the current point"};
+        *out = (stage_out){HF_FIT_NO_DECREASE, "-log L is not finite near the current point"};
         return 1;
     }
     c->have_cov_h = 1;
@@ -378,7 +378,7 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     tr_model(c, w, rescale);
     if (w->k == 0) {
         c->edm = 0;
-        *out = (stage_out){0, "converged (every free parameter at a bound)"};
+        *out = (stage_out){HF_FIT_CONVERGED, "converged (every free parameter at a bound)"};
         return 1;
     }
     double flatg = 0, pred;
@@ -386,7 +386,7 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
         newton = !large && tr_newton_inside(c, w, *delta);
     if (large) {
         if (tr_large_step(c, w, *delta, &neg) < 0) {
-            *out = (stage_out){2, "-log L is not finite near the current point"};
+            *out = (stage_out){HF_FIT_NO_DECREASE, "-log L is not finite near the current point"};
             return 1;
         }
     } else if (!newton) {
@@ -397,7 +397,7 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     if (c->opt->progress != NULL)
         c->opt->progress(c->opt->progress_ctx, c->iter - 1, c->f, c->edm);
     if (!neg && c->edm < c->tol && flatg < sqrt(c->tol)) {
-        *out = (stage_out){0, "converged (EDM below tolerance)"};
+        *out = (stage_out){HF_FIT_CONVERGED, "converged (EDM below tolerance)"};
         return 1;
     }
     if (large || newton) {
@@ -409,8 +409,8 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     double snorm = norm(w->k, w->s);
     if (!(pred > 1e-15 * (1.0 + fabs(c->f)))) {
         *out = c->edm < 1e3 * c->tol && !neg
-                   ? (stage_out){0, "converged (no further decrease possible)"}
-                   : (stage_out){2, "trust region: no decrease predicted"};
+                   ? (stage_out){HF_FIT_CONVERGED, "converged (no further decrease possible)"}
+                   : (stage_out){HF_FIT_NO_DECREASE, "trust region: no decrease predicted"};
         return 1;
     }
     double ft = hf_fit_fgrad(c, c->xt, c->gt);
@@ -427,8 +427,8 @@ tr_iterate(fitctx *c, trwork *w, int rescale, double *delta, stage_out *out)
     }
     if (*delta < 1e-12) {
         *out = c->edm < 1e3 * c->tol && !neg
-                   ? (stage_out){0, "converged (no further decrease possible)"}
-                   : (stage_out){2, "trust region collapsed"};
+                   ? (stage_out){HF_FIT_CONVERGED, "converged (no further decrease possible)"}
+                   : (stage_out){HF_FIT_NO_DECREASE, "trust region collapsed"};
         return 1;
     }
     return 0;
@@ -452,7 +452,7 @@ hf_fit_trust(fitctx *c, int rescale, stage_out *out, hf_error *err)
         trwork_free(&w);
         return hf_error_nomem(err);
     }
-    *out = (stage_out){1, "maximum number of iterations reached"};
+    *out = (stage_out){HF_FIT_MAX_ITER, "maximum number of iterations reached"};
     double delta = 1.0; /* one prior width, roughly, in the scaled variables */
     int rc = 0;
     for (int it = 0; it < c->max_iter; it++) {
