@@ -106,6 +106,64 @@ write_report(const char *path, const hf_model *m, const hf_fit_result *fit,
     return rc;
 }
 
+/* {"hfscope_version", "command", "workspace", "output", "table", "fit_converged"} */
+static int
+emit_json(hf_cli *cli, const char *table, const hf_fit_result *fit)
+{
+    cJSON *doc = hf_cli_json_doc(cli);
+    if (!doc)
+        return 0;
+    if (cli->output)
+        cJSON_AddStringToObject(doc, "output", cli->output);
+    else
+        cJSON_AddNullToObject(doc, "output");
+    if (table)
+        cJSON_AddStringToObject(doc, "table", table);
+    else
+        cJSON_AddNullToObject(doc, "table");
+    if (fit)
+        cJSON_AddBoolToObject(doc, "fit_converged", fit->converged);
+    else
+        cJSON_AddNullToObject(doc, "fit_converged");
+    return hf_cli_json_emit(doc, NULL);
+}
+
+/* The report's options from the command line (the goodness of fit into gof unless blinded),
+ * then its pages to cli->output (or terminal cells). Returns the exit code. */
+static int
+report_pages(hf_cli *cli, hf_figstyle *fig, style_ctx *sctx, const hf_fit_result *fit, hf_gof *gof,
+             hf_report_options *ro, const hf_palette *pal, const int cells[2], bool logy,
+             double threshold)
+{
+    hf_error err = {0};
+    int rc = 0;
+
+    ro->source = cli->ws_path;
+    ro->stack_style = stack_style;
+    ro->style_ctx = sctx;
+    ro->logy = logy;
+    if (fit && !hf_figstyle_blinding(fig)) { /* blinded: no statistic of the data */
+        hf_data d = hf_model_data(cli->model);
+        hf_error gerr = {0};
+        if (hf_gof_saturated(cli->model, &d, fit, gof, &gerr) == 0)
+            ro->gof = gof;
+        else
+            hf_cli_warn("goodness of fit left out: %s", hf_error_msg(&gerr));
+        hf_error_release(&gerr);
+    }
+    ro->blinded = fig->blinded;
+    ro->blind_poi = hf_figstyle_blinding(fig);
+    ro->note_pre = hf_figstyle_note(fig, cli->model, false);
+    ro->note_post = hf_figstyle_note(fig, cli->model, true);
+    ro->corr_threshold = threshold;
+    if (write_report(cli->output, cli->model, fit, ro, pal, cells, cli->ascii, &err) < 0)
+        rc = hf_cli_report(NULL, &err);
+    else if (!cli->quiet && !cli->json && cells[0] == 0)
+        printf("%s\n", cli->output);
+    hf_error_release(&err);
+    return rc;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -190,52 +248,13 @@ cmd_report(int argc, char **argv)
     if (rc == 0 && table)
         rc = write_table(table, cli.model, have_fit ? &fr : NULL, fig.blinded, tf);
     if (rc == 0 && (cli.output || cells_arg)) {
-        ro.source = cli.ws_path;
-        ro.stack_style = stack_style;
-        ro.style_ctx = &sctx;
-        ro.logy = logy;
-        if (have_fit && !hf_figstyle_blinding(&fig)) { /* blinded: no statistic of the data */
-            hf_data d = hf_model_data(cli.model);
-            hf_error gerr = {0};
-            if (hf_gof_saturated(cli.model, &d, &fr, &gof, &gerr) == 0)
-                ro.gof = &gof;
-            else
-                hf_cli_warn("goodness of fit left out: %s", hf_error_msg(&gerr));
-            hf_error_release(&gerr);
-        }
-        ro.blinded = fig.blinded;
-        ro.blind_poi = hf_figstyle_blinding(&fig);
-        ro.note_pre = hf_figstyle_note(&fig, cli.model, false);
-        ro.note_post = hf_figstyle_note(&fig, cli.model, true);
-        ro.corr_threshold = threshold;
-        if (write_report(cli.output, cli.model, have_fit ? &fr : NULL, &ro, pal, cells, cli.ascii,
-                         &err) < 0) {
-            rc = hf_cli_report(NULL, &err);
-            if (table)
-                unlink(table);
-        } else if (!cli.quiet && !cli.json && !cells_arg) {
-            printf("%s\n", cli.output);
-        }
+        rc = report_pages(&cli, &fig, &sctx, have_fit ? &fr : NULL, &gof, &ro, pal, cells, logy,
+                          threshold);
+        if (rc != 0 && table)
+            unlink(table);
     }
-    if (rc == 0 && cli.json) {
-        /* {"hfscope_version", "command", "workspace", "output", "table", "fit_converged"} */
-        cJSON *doc = hf_cli_json_doc(&cli);
-        if (doc) {
-            if (cli.output)
-                cJSON_AddStringToObject(doc, "output", cli.output);
-            else
-                cJSON_AddNullToObject(doc, "output");
-            if (table)
-                cJSON_AddStringToObject(doc, "table", table);
-            else
-                cJSON_AddNullToObject(doc, "table");
-            if (have_fit)
-                cJSON_AddBoolToObject(doc, "fit_converged", fr.converged);
-            else
-                cJSON_AddNullToObject(doc, "fit_converged");
-            rc = hf_cli_json_emit(doc, NULL);
-        }
-    }
+    if (rc == 0 && cli.json)
+        rc = emit_json(&cli, table, have_fit ? &fr : NULL);
     if (rc == 0 && have_fit && !fr.converged)
         rc = 1; /* the report is written, but the fit in it did not succeed */
     if (have_fit)
