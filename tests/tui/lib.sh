@@ -29,12 +29,12 @@ start() {
 
 screen() { $T capture-pane -p; }
 
-# wait_for STRING: poll the pane for a fixed string for 5 s; print the pane on failure.
+# wait_for STRING: poll the pane for a fixed string for 15 s (a loaded machine is slow); print the pane on failure.
 wait_for() {
     i=0
     until screen | grep -qF -- "$1"; do
         i=$((i + 1))
-        if [ "$i" -gt 100 ]; then
+        if [ "$i" -gt 300 ]; then
             echo "timed out waiting for: $1"
             screen
             exit 1
@@ -48,8 +48,8 @@ wait_gone() {
     i=0
     while screen | grep -qF -- "$1"; do
         i=$((i + 1))
-        if [ "$i" -gt 100 ]; then
-            echo "still on screen after 5 s: $1"
+        if [ "$i" -gt 300 ]; then
+            echo "still on screen after 15 s: $1"
             screen
             exit 1
         fi
