@@ -17,9 +17,10 @@
 #include "core/model/workspace.h"
 #include "tests/test_util.h"
 
-/* A patch can nest a workspace deeper than any file cJSON parses (two 900-level values, one added
- * inside the other): the loader refuses it with the pointer of the first container past
- * HF_JSON_MAX_DEPTH, without recursing. */
+/* A patch that would nest a workspace deeper than any file cJSON parses (two 900-level values,
+ * one added inside the other) stops at that operation; the same nesting built by hand is refused
+ * by the loader with the pointer of the first container past HF_JSON_MAX_DEPTH, without
+ * recursing. */
 START_TEST(test_patch_nests_past_limit)
 {
     enum { D = 900 };
@@ -43,7 +44,16 @@ START_TEST(test_patch_nests_past_limit)
     hf_error err = {0};
     cJSON *doc = hf_json_load_file(wsp, &err), *jops = cJSON_Parse(ops);
     ck_assert(doc != NULL && jops != NULL);
-    ck_assert_int_eq(hf_jsonpatch_apply(doc, jops, NULL, NULL, &err), 0);
+    ck_assert_int_eq(hf_jsonpatch_apply(doc, jops, NULL, NULL, &err), -1);
+    ck_assert_str_eq(err.where, "/1");
+    ck_assert_ptr_nonnull(strstr(err.msg, "deeper than 1000"));
+    hf_error_release(&err);
+    /* operation 0 was applied: put the second value in by hand */
+    cJSON *inner = cJSON_GetObjectItemCaseSensitive(doc, "deep");
+    for (int i = 0; i < D - 1; i++)
+        inner = inner->child;
+    ck_assert(cJSON_IsArray(inner) && inner->child == NULL);
+    cJSON_AddItemToArray(inner, cJSON_Duplicate(cJSON_GetArrayItem(jops, 1)->child->next->next, 1));
     ck_assert_ptr_null(hf_workspace_from_json(doc, wsp, &err));
     ck_assert_int_eq(err.code, HF_EJSON);
     ck_assert_ptr_nonnull(strstr(err.msg, "deeper than 1000"));
@@ -299,6 +309,14 @@ static const struct {
     /* an array is a bare RFC 6902 patch: its elements must be operations */
     {"not_object.json", NULL, "/0", "an operation must be an object"},
     {"scalar.json", NULL, "", "must be a JSON object"},
+    /* hostile patches (issue 20): a 40-fold doubling stopped by the budget, a chain copied into
+     * its own deepest array stopped by the nesting limit (before cJSON_Duplicate recurses), a
+     * repeated key inside an operation, and \u0000 inside a path and an op name */
+    {"doubling.json", NULL, "/patches/0/patch/", "the patch adds more than"},
+    {"deep_chain.json", NULL, "/patches/0/patch/1", "nest deeper than 1000"},
+    {"duplicate_key_op.json", NULL, "/patches/0/patch/0/op", "duplicate key 'op'"},
+    {"nul_in_path.json", NULL, "", "\\u0000 (NUL) in a string at line 18"},
+    {"nul_in_op.json", NULL, "", "\\u0000 (NUL) in a string at line 17"},
 };
 
 START_TEST(test_bad_patches)
@@ -314,7 +332,11 @@ START_TEST(test_bad_patches)
         ck_assert_msg(rc == -1, "%s: applied without error", path);
         ck_assert_msg(err.code == HF_ESCHEMA || err.code == HF_EUSAGE || err.code == HF_EJSON,
                       "%s: code %d", path, err.code);
-        ck_assert_msg(strcmp(err.where != NULL ? err.where : "", bad[i].where) == 0,
+        /* a pointer ending in '/' is a prefix: the operation index the budget stops at */
+        size_t wl = strlen(bad[i].where);
+        int prefix = wl > 0 && bad[i].where[wl - 1] == '/';
+        const char *got = err.where != NULL ? err.where : "";
+        ck_assert_msg(prefix ? strncmp(got, bad[i].where, wl) == 0 : strcmp(got, bad[i].where) == 0,
                       "%s: pointer '%s', want '%s' (%s)", path, err.where, bad[i].where,
                       hf_error_msg(&err));
         ck_assert_msg(strstr(hf_error_msg(&err), bad[i].msg) != NULL, "%s: '%s' lacks '%s'", path,

@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/model/workspace.h"
 
 /* ---- RFC 6901 pointers ---- */
 
@@ -115,6 +118,8 @@ typedef struct opctx {
     size_t index;      /* operation index */
     const char *op, *path;
     hf_error *err;
+    size_t nodes, bytes;         /* added by the patch so far */
+    hf_jsonpatch_limits lim;     /* how much it may add */
 } opctx;
 
 static int HF_PRINTF(2, 3) op_fail(const opctx *c, const char *fmt, ...)
@@ -295,6 +300,76 @@ str_member(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The size of v: nodes, bytes of keys and strings, and nesting (a scalar 0, [] 1). Walked with
+ * a stack of HF_JSON_MAX_DEPTH + 1 frames and no recursion: a deeper value stops the walk with
+ * *depth past the limit. -1 when the stack cannot be allocated. */
+static int
+measure(const cJSON *v, size_t *nodes, size_t *bytes, size_t *depth)
+{
+    const cJSON **stack = malloc((HF_JSON_MAX_DEPTH + 1) * sizeof(*stack));
+    if (stack == NULL)
+        return -1;
+    size_t n = 0, b = 0, d = 0, top = 0;
+    const cJSON *it = v;
+    for (;;) {
+        n++;
+        b += it->string != NULL ? strlen(it->string) : 0;
+        b += cJSON_IsString(it) && it->valuestring != NULL ? strlen(it->valuestring) : 0;
+        if ((cJSON_IsArray(it) || cJSON_IsObject(it)) && top + 1 > d)
+            d = top + 1;
+        if ((cJSON_IsArray(it) || cJSON_IsObject(it)) && it->child != NULL) {
+            if (top == HF_JSON_MAX_DEPTH) {
+                d = HF_JSON_MAX_DEPTH + 1;
+                break;
+            }
+            stack[top++] = it;
+            it = it->child;
+            continue;
+        }
+        while (it != v && it->next == NULL && top > 0)
+            it = stack[--top];
+        if (it == v)
+            break;
+        it = it->next;
+    }
+    free(stack);
+    *nodes = n;
+    *bytes = b;
+    *depth = d;
+    return 0;
+}
+
+/* Nesting of the container that will hold a value added at ptr: the number of its tokens. */
+static size_t
+ptr_depth(const char *ptr)
+{
+    size_t d = 0;
+    for (; *ptr != '\0'; ptr++)
+        d += *ptr == '/';
+    return d;
+}
+
+/* May v be placed at ptr? Within HF_JSON_MAX_DEPTH, and, when it is a new copy (grows), within
+ * what the patch may still add. Checked before cJSON_Duplicate, which recurses. */
+static int
+budget(opctx *c, const cJSON *v, const char *ptr, int grows)
+{
+    size_t n, b, d;
+    if (measure(v, &n, &b, &d) < 0)
+        return hf_error_nomem(c->err);
+    if (ptr_depth(ptr) + d > HF_JSON_MAX_DEPTH)
+        return op_fail(c, "the result would nest deeper than %d arrays and objects", HF_JSON_MAX_DEPTH);
+    if (!grows)
+        return 0;
+    if (n > c->lim.max_nodes - c->nodes || b > c->lim.max_bytes - c->bytes)
+        return op_fail(c, "the patch adds more than %zu values or %zu bytes of text "
+                          "(HFSCOPE_PATCH_MAX_NODES, HFSCOPE_PATCH_MAX_BYTES)",
+                       c->lim.max_nodes, c->lim.max_bytes);
+    c->nodes += n;
+    c->bytes += b;
+    return 0;
+}
+
 /* Check the shape of one operation; returns its kind (0..5) or -1 with err set. */
 static int
 check_op(const opctx *c0, const cJSON *op)
@@ -335,26 +410,25 @@ check_op(const opctx *c0, const cJSON *op)
     return kind;
 }
 
+/* Apply one checked operation of kind `kind` (see check_op). */
 static int
-apply_one(const opctx *c0, cJSON *doc, const cJSON *op)
+apply_kind(opctx *c, int kind, cJSON *doc, const cJSON *op)
 {
-    int kind = check_op(c0, op);
-    if (kind < 0)
-        return -1;
-    opctx c = *c0;
-    c.op = str_member(op, "op");
-    c.path = str_member(op, "path");
+    c->op = str_member(op, "op");
+    c->path = str_member(op, "path");
     const char *from = str_member(op, "from");
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
     switch (kind) {
     case 0: { /* add */
+        if (budget(c, value, c->path, 1) < 0)
+            return -1;
         cJSON *v = cJSON_Duplicate(value, 1);
         if (v == NULL)
-            return hf_error_nomem(c.err);
-        return do_add(&c, doc, c.path, v);
+            return hf_error_nomem(c->err);
+        return do_add(c, doc, c->path, v);
     }
     case 1: { /* remove */
-        cJSON *v = do_detach(&c, doc, c.path);
+        cJSON *v = do_detach(c, doc, c->path);
         if (v == NULL)
             return -1;
         cJSON_Delete(v);
@@ -362,59 +436,78 @@ apply_one(const opctx *c0, cJSON *doc, const cJSON *op)
     }
     case 2: { /* replace */
         loc l;
-        loc_status st = locate(doc, c.path, &l);
+        loc_status st = locate(doc, c->path, &l);
         if (st != LOC_OK)
-            return loc_fail(&c, st, c.path);
+            return loc_fail(c, st, c->path);
         int rc = 0;
         cJSON *v = NULL;
         if (l.target == NULL)
-            rc = op_fail(&c, "path '%s' does not exist", c.path);
+            rc = op_fail(c, "path '%s' does not exist", c->path);
+        else if (budget(c, value, c->path, 1) < 0)
+            rc = -1;
         else if ((v = cJSON_Duplicate(value, 1)) == NULL)
-            rc = hf_error_nomem(c.err);
+            rc = hf_error_nomem(c->err);
         else if (l.parent == NULL)
             replace_root(doc, v);
         else
-            rc = replace_in(&c, l.parent, l.last, l.target, v);
+            rc = replace_in(c, l.parent, l.last, l.target, v);
         free(l.last);
         return rc;
     }
     case 3: { /* move */
-        if (strcmp(from, c.path) == 0)
-            return do_get(&c, doc, from) == NULL ? -1 : 0;
+        if (strcmp(from, c->path) == 0)
+            return do_get(c, doc, from) == NULL ? -1 : 0;
         size_t fl = strlen(from);
-        if (strncmp(c.path, from, fl) == 0 && c.path[fl] == '/')
-            return op_fail(&c, "cannot move '%s' into its own child", from);
-        cJSON *v = do_detach(&c, doc, from);
+        if (strncmp(c->path, from, fl) == 0 && c->path[fl] == '/')
+            return op_fail(c, "cannot move '%s' into its own child", from);
+        cJSON *t = do_get(c, doc, from);
+        if (t == NULL || budget(c, t, c->path, 0) < 0)
+            return -1;
+        cJSON *v = do_detach(c, doc, from);
         if (v == NULL)
             return -1;
-        return do_add(&c, doc, c.path, v);
+        return do_add(c, doc, c->path, v);
     }
     case 4: { /* copy */
-        cJSON *t = do_get(&c, doc, from);
-        if (t == NULL)
+        cJSON *t = do_get(c, doc, from);
+        if (t == NULL || budget(c, t, c->path, 1) < 0)
             return -1;
         cJSON *v = cJSON_Duplicate(t, 1);
         if (v == NULL)
-            return hf_error_nomem(c.err);
-        return do_add(&c, doc, c.path, v);
+            return hf_error_nomem(c->err);
+        return do_add(c, doc, c->path, v);
     }
     default: { /* test */
-        cJSON *t = do_get(&c, doc, c.path);
+        cJSON *t = do_get(c, doc, c->path);
         if (t == NULL)
             return -1;
         if (!cJSON_Compare(t, value, 1))
-            return op_fail(&c, "test failed: the value differs");
+            return op_fail(c, "test failed: the value differs");
         return 0;
     }
     }
 }
 
+
+static int
+apply_one(opctx *c0, cJSON *doc, const cJSON *op)
+{
+    int kind = check_op(c0, op);
+    if (kind < 0)
+        return -1;
+    opctx c = *c0;
+    int rc = apply_kind(&c, kind, doc, op);
+    c0->nodes = c.nodes;
+    c0->bytes = c.bytes;
+    return rc;
+}
 /* Apply the operations in order; see jsonpatch.h. */
 int
 hf_jsonpatch_apply(cJSON *doc, const cJSON *ops, const char *where, const char *label,
                    hf_error *err)
 {
-    opctx c = {where != NULL ? where : "", label, 0, "?", "", err};
+    opctx c = {where != NULL ? where : "", label, 0, "?", "", err, 0, 0, {0, 0}};
+    hf_jsonpatch_limits_default(&c.lim);
     if (doc == NULL)
         return hf_error_set(err, HF_EUSAGE, "", "no document to patch");
     if (!cJSON_IsArray(ops)) {
@@ -437,7 +530,7 @@ hf_jsonpatch_apply(cJSON *doc, const cJSON *ops, const char *where, const char *
 int
 hf_jsonpatch_check(const cJSON *ops, const char *where, const char *label, hf_error *err)
 {
-    opctx c = {where != NULL ? where : "", label, 0, "?", "", err};
+    opctx c = {where != NULL ? where : "", label, 0, "?", "", err, 0, 0, {0, 0}};
     const cJSON *op;
     cJSON_ArrayForEach(op, ops)
     {
@@ -446,4 +539,22 @@ hf_jsonpatch_check(const cJSON *ops, const char *where, const char *label, hf_er
         c.index++;
     }
     return 0;
+}
+
+/* The limits of one patch: the defaults of jsonpatch.h, or positive whole numbers from the
+ * environment. */
+void
+hf_jsonpatch_limits_default(hf_jsonpatch_limits *lim)
+{
+    const char *names[2] = {"HFSCOPE_PATCH_MAX_NODES", "HFSCOPE_PATCH_MAX_BYTES"};
+    size_t *out[2] = {&lim->max_nodes, &lim->max_bytes};
+    lim->max_nodes = HF_JSONPATCH_MAX_NODES;
+    lim->max_bytes = HF_JSONPATCH_MAX_BYTES;
+    for (int i = 0; i < 2; i++) {
+        const char *e = getenv(names[i]);
+        char *end = NULL;
+        unsigned long long v = e != NULL ? strtoull(e, &end, 10) : 0;
+        if (e != NULL && end != e && *end == '\0' && v > 0 && v <= SIZE_MAX)
+            *out[i] = (size_t)v;
+    }
 }

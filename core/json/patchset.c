@@ -106,6 +106,8 @@ hf_patchset_from_json(cJSON *doc, const char *path, hf_error *err)
         hf_error_set(err, HF_ESCHEMA, "", "a patchset must be a JSON object");
         goto fail;
     }
+    if (hf_json_check_keys(doc, err) < 0)
+        goto fail;
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
     if (meta != NULL && !cJSON_IsObject(meta)) {
         hf_error_set(err, HF_ESCHEMA, "/metadata", "'metadata' must be an object");
@@ -247,7 +249,8 @@ hf_patchset_apply_named(cJSON *doc, const char *patchset_path, const char *name,
     if (cJSON_IsArray(pdoc)) { /* a bare RFC 6902 patch, as decorrelate and density write */
         int rc = name != NULL && name[0] != '\0'
                      ? hf_error_set(err, HF_EUSAGE, "", "a bare JSON patch has no named patches")
-                     : hf_jsonpatch_apply(doc, pdoc, "", NULL, err);
+                 : hf_json_check_keys(pdoc, err) < 0 ? -1
+                                                     : hf_jsonpatch_apply(doc, pdoc, "", NULL, err);
         cJSON_Delete(pdoc);
         return rc;
     }

@@ -477,6 +477,46 @@ compile_terms(hf_model *m, size_t nref, hf_error *err)
     return 0;
 }
 
+/* The pointer of the modifier behind r (indexes only, so a fixed buffer holds it). */
+static void
+modref_pointer(const hf_model *m, const modref *r, char *buf, size_t n)
+{
+    const hf_cs *e = &m->cs[r->cs];
+    snprintf(buf, n, "/channels/%zu/samples/%zu/modifiers/%zu", m->chan[e->chan]->jindex,
+             e->src->jindex, r->mod->jindex);
+}
+
+/* Parameter names must be unique, or --fix, --poi and the results are ambiguous: a per-bin set
+ * "st" names its parameters "st[0]", "st[1]", ..., which a modifier called "st[1]" would repeat.
+ * The error names both modifiers. */
+static int
+check_param_names(hf_model *m, const modref *refs, const setorder *order, hf_error *err)
+{
+    hf_nameset seen;
+    hf_nameset_init(&seen);
+    int rc = 0;
+    for (size_t si = 0; si < m->nset && rc == 0; si++) {
+        for (size_t k = 0; k < m->set[si].n && rc == 0; k++) {
+            size_t prev = 0;
+            int r = hf_nameset_add(&seen, m->par[m->set[si].first + k].name, si, &prev);
+            if (r < 0) {
+                rc = hf_error_nomem(err);
+            } else if (r == 0) {
+                char a[96], b[96];
+                modref_pointer(m, &refs[order[prev].ref0], a, sizeof(a));
+                modref_pointer(m, &refs[order[si].ref0], b, sizeof(b));
+                rc = hf_error_set(err, HF_EMODEL, b,
+                                  "parameter '%s' of modifier '%s' has the name of a parameter "
+                                  "of modifier '%s' (%s)",
+                                  m->par[m->set[si].first + k].name, m->set[si].name,
+                                  m->set[prev].name, a);
+            }
+        }
+    }
+    hf_nameset_release(&seen);
+    return rc;
+}
+
 static int
 compile_params(hf_model *m, hf_error *err)
 {
@@ -540,6 +580,8 @@ compile_params(hf_model *m, hf_error *err)
     m->nset = nset;
     m->npar = npar;
     int rc = compile_sets(m, refs, order, err);
+    if (rc == 0)
+        rc = check_param_names(m, refs, order, err);
     free(order);
     if (rc == 0)
         rc = compile_terms(m, nref, err);

@@ -71,6 +71,95 @@ read_file(const char *path, size_t *len, hf_error *err)
     return buf;
 }
 
+/* Line and column (1-based) of byte stop of buf. */
+static void
+line_col(const char *buf, const char *stop, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = buf; p < stop; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static int
+text_error(hf_error *err, const char *buf, const char *at, const char *what)
+{
+    int line, col;
+    line_col(buf, at, &line, &col);
+    if (what != NULL)
+        hf_error_set(err, HF_EJSON, "", "invalid JSON: %s at line %d column %d", what, line, col);
+    else
+        hf_error_set(err, HF_EJSON, "", "invalid JSON at line %d column %d", line, col);
+    if (err != NULL) {
+        err->line = line;
+        err->column = col;
+    }
+    return -1;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629 table 3-7: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), 0 if malformed. s is NUL-terminated. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* What cJSON lets through silently: bytes that are not UTF-8 (RFC 8259 section 8.1 requires it;
+ * cJSON copies them), NUL bytes, and the escape \u0000 inside a string, where cJSON's C strings
+ * end (so "a\u0000b" would load as "a"). The scan follows strings and their escapes, so "\\u0000"
+ * (a backslash, then u0000) is not taken for one. -1 with line and column on the first. */
+static int
+check_text(const char *buf, size_t len, hf_error *err)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    int in_string = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\0')
+            return text_error(err, buf, buf + i, "NUL byte");
+        if (s[i] >= 0x80) {
+            size_t n = utf8_seq(s + i);
+            if (n == 0)
+                return text_error(err, buf, buf + i, "malformed UTF-8");
+            i += n;
+            continue;
+        }
+        if (s[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && s[i] == '\\' && i + 1 < len) {
+            if (s[i + 1] == 'u' && i + 6 <= len && memcmp(s + i + 2, "0000", 4) == 0)
+                return text_error(err, buf, buf + i, "\\u0000 (NUL) in a string");
+            i += 2;
+            continue;
+        }
+        i++;
+    }
+    return 0;
+}
+
 /* Parse a JSON file; syntax errors carry line and column (taken from cJSON's end pointer). */
 cJSON *
 hf_json_load_file(const char *path, hf_error *err)
@@ -87,48 +176,16 @@ hf_json_load_file(const char *path, hf_error *err)
         hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
         return NULL;
     }
-    const char *nul = memchr(buf, '\0', len);
-    if (nul != NULL) {
-        int line = 1, col = 1;
-        for (const char *p = buf; p < nul; p++) {
-            if (*p == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
+    if (check_text(buf, len, err) < 0) {
         free(buf);
-        hf_error_set(err, HF_EJSON, "", "invalid JSON: NUL byte at line %d column %d", line, col);
-        if (err != NULL) {
-            err->line = line;
-            err->column = col;
-        }
         return NULL;
     }
     const char *end = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
     cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     if (doc == NULL) {
-        int line = 1, col = 1;
-        const char *stop = end != NULL ? end : buf + len;
-        for (const char *p = buf; p < stop && p < buf + len; p++) {
-            if (*p == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        int at_end = stop >= buf + len;
-        hf_error_set(err, HF_EJSON, "",
-                     at_end ? "invalid JSON: unexpected end of file at line %d column %d"
-                            : "invalid JSON at line %d column %d",
-                     line, col);
-        if (err != NULL) {
-            err->line = line;
-            err->column = col;
-        }
+        const char *stop = end != NULL && end < buf + len ? end : buf + len;
+        text_error(err, buf, stop, stop >= buf + len ? "unexpected end of file" : NULL);
     }
     free(buf);
     return doc;
@@ -645,14 +702,23 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
         config_numbers(L, jp, "sigmas", &p->sigmas, &p->nsigmas) < 0 ||
         config_numbers(L, jp, "factors", &p->factors, &p->nfactors) < 0)
         return -1;
-    for (size_t i = 0; i < p->nsigmas; i++) {
-        if (p->sigmas[i] <= 0) {
-            size_t m = hf_jsonpath_push_key(&L->jp, "sigmas");
-            hf_jsonpath_push_index(&L->jp, i);
-            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "sigma must be positive, found %g",
-                         p->sigmas[i]);
-            hf_jsonpath_pop(&L->jp, m);
-            return -1;
+    /* widths of Gaussian constraints and Poisson factors tau (the shapesys constraint
+     * Pois(tau | tau gamma) needs tau > 0) */
+    const struct {
+        const char *key, *what;
+        const double *x;
+        size_t n;
+    } pos[] = {{"sigmas", "sigma", p->sigmas, p->nsigmas},
+               {"factors", "factor", p->factors, p->nfactors}};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < pos[k].n; i++) {
+            if (pos[k].x[i] <= 0) {
+                size_t m = hf_jsonpath_push_key(&L->jp, pos[k].key);
+                hf_jsonpath_push_index(&L->jp, i);
+                fail(L, HF_ESCHEMA, "%s must be positive, found %g", pos[k].what, pos[k].x[i]);
+                hf_jsonpath_pop(&L->jp, m);
+                return -1;
+            }
         }
     }
     const cJSON *fx = cJSON_GetObjectItemCaseSensitive(jp, "fixed");
@@ -979,7 +1045,7 @@ walk_enter(loader *L, walk *w, const cJSON *v)
 /* JSON allows duplicate keys, but which one a reader takes is unspecified (cJSON: the first):
  * a workspace with one is ambiguous, so it is an error at the second occurrence. The walk is
  * depth-first in document order with its own stack (no recursion, so no stack overflow from
- * deep input), and rejects nesting deeper than HF_JSON_MAX_DEPTH. root is an object. */
+ * deep input), and rejects nesting deeper than HF_JSON_MAX_DEPTH. root is an array or object. */
 static int
 check_duplicate_keys(loader *L, const cJSON *root)
 {
@@ -1003,6 +1069,18 @@ check_duplicate_keys(loader *L, const cJSON *root)
         }
     }
     free(w.f);
+    return rc;
+}
+
+/* The duplicate-key and nesting walk for any document (patchsets and bare patches too). */
+int
+hf_json_check_keys(const cJSON *root, hf_error *err)
+{
+    if (!cJSON_IsObject(root) && !cJSON_IsArray(root))
+        return 0;
+    loader L = {.err = err};
+    int rc = check_duplicate_keys(&L, root);
+    loader_release(&L);
     return rc;
 }
 

@@ -92,6 +92,9 @@ hf_workspace *hf_workspace_load(const char *path, hf_error *err);
 hf_workspace *hf_workspace_from_json(struct cJSON *doc, const char *path, hf_error *err);
 /* Read a file and parse it as JSON (line/column in err on syntax errors). */
 struct cJSON *hf_json_load_file(const char *path, hf_error *err);
+/* Reject a repeated key in any object of doc (the reader's choice between them is unspecified)
+ * and nesting deeper than HF_JSON_MAX_DEPTH: -1 with the pointer of the offender. */
+int hf_json_check_keys(const struct cJSON *doc, hf_error *err);
 void hf_workspace_free(hf_workspace *ws);
 
 const hf_ws_measurement *hf_workspace_measurement(const hf_workspace *ws, const char *name);
