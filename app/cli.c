@@ -931,6 +931,23 @@ is_special(const char *path)
     return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
+/* Write len bytes of data to f and close it, checking the write, the flush, (for a regular file)
+ * the fsync that makes the data durable before a rename, and the close: 0, or -1 with errno of
+ * the first failure. */
+static int
+write_close(FILE *f, const void *data, size_t len, bool sync)
+{
+    int e = 0;
+    if (fwrite(data, 1, len, f) != len || fflush(f) != 0)
+        e = errno != 0 ? errno : EIO;
+    else if (sync && fsync(fileno(f)) != 0)
+        e = errno;
+    if (fclose(f) != 0 && e == 0)
+        e = errno != 0 ? errno : EIO;
+    errno = e;
+    return e != 0 ? -1 : 0;
+}
+
 static int
 write_special(const char *path, const void *data, size_t len, hf_error *err)
 {
@@ -938,9 +955,7 @@ write_special(const char *path, const void *data, size_t len, hf_error *err)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return hf_error_set(err, HF_EIO, "", "cannot write '%s': is a directory", path);
     FILE *f = fopen(path, "wb");
-    int ok = f != NULL && fwrite(data, 1, len, f) == len;
-    ok = (f != NULL && fclose(f) == 0) && ok;
-    if (!ok)
+    if (f == NULL || write_close(f, data, len, false) < 0)
         return hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
     return 0;
 }
@@ -955,9 +970,7 @@ stage_file(const char *path, const void *data, size_t len, hf_error *err)
         return hf_error_nomem(err), NULL;
     snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    int ok = f != NULL && fwrite(data, 1, len, f) == len;
-    ok = (f != NULL && fclose(f) == 0) && ok;
-    if (!ok) {
+    if (f == NULL || write_close(f, data, len, true) < 0) {
         hf_error_set(err, HF_EIO, "", "cannot write '%s': %s", path, strerror(errno));
         (void)remove(tmp);
         free(tmp);

@@ -1547,6 +1547,7 @@ struct hf_cairo_doc {
     size_t pages;
     int outline_parent[2]; /* the last level-0 and level-1 entries */
     bool write_failed;
+    int write_errno; /* errno of the first failed write */
 };
 
 static cairo_status_t
@@ -1554,8 +1555,11 @@ write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
     hf_cairo_doc *d = closure;
 
+    if (d->write_failed)
+        return CAIRO_STATUS_WRITE_ERROR;
     if (fwrite(data, 1, len, d->f) != len) {
         d->write_failed = true;
+        d->write_errno = errno != 0 ? errno : EIO;
         return CAIRO_STATUS_WRITE_ERROR;
     }
     return CAIRO_STATUS_SUCCESS;
@@ -1762,7 +1766,8 @@ static int
 cairo_fail(hf_error *err, const hf_cairo_doc *d, cairo_status_t st)
 {
     return hf_error_set(err, d->write_failed ? HF_EIO : HF_EUSAGE, "", "cannot write \"%s\": %s",
-                        d->path, d->write_failed ? strerror(errno) : cairo_status_to_string(st));
+                        d->path,
+                        d->write_failed ? strerror(d->write_errno) : cairo_status_to_string(st));
 }
 
 /* One outline entry for the current page, under the last entry one level up (closed: a long
@@ -1848,8 +1853,15 @@ hf_cairo_doc_close(hf_cairo_doc *d, hf_error *err)
         st = cairo_surface_status(d->surf);
     cairo_surface_destroy(d->surf);
     d->surf = NULL;
+    /* cairo_surface_finish does not report a failed write of the PDF/SVG stream in the
+     * surface status: write_cb's own record decides (a full disk must not give a cut PDF) */
+    if (st == CAIRO_STATUS_SUCCESS && d->write_failed)
+        st = CAIRO_STATUS_WRITE_ERROR;
     if (st != CAIRO_STATUS_SUCCESS)
         rc = cairo_fail(err, d, st);
+    /* flush and fsync before the rename, so a crash cannot leave an empty file in its place */
+    if (rc == 0 && (fflush(d->f) != 0 || fsync(fileno(d->f)) != 0))
+        rc = hf_error_set(err, HF_EIO, "", "cannot write \"%s\": %s", d->path, strerror(errno));
     if (fclose(d->f) != 0 && rc == 0)
         rc = hf_error_set(err, HF_EIO, "", "cannot write \"%s\": %s", d->path, strerror(errno));
     d->f = NULL;
