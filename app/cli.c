@@ -19,6 +19,7 @@
 #include "core/model/workspace.h"
 #include "render/cairo.h"
 #include "render/scene.h"
+#include "render/utf8.h"
 
 static char *json_text(const cJSON *v);
 
@@ -77,14 +78,24 @@ hf_cli_progname(void)
     return progname;
 }
 
+/* One line on stderr: prefix, then fmt with the names it holds escaped for the terminal (a
+ * workspace's names may carry ESC, CR or LF; render/utf8.h). */
+static void
+put_line(const char *prefix, const char *fmt, va_list ap)
+{
+    char *text = hf_vformat(fmt, ap);
+    char *esc = text != NULL ? hf_utf8_escape(text) : NULL;
+    fprintf(stderr, "%s%s\n", prefix, esc != NULL ? esc : "out of memory");
+    free(esc);
+    free(text);
+}
+
 void
 hf_cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("hfscope: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    put_line("hfscope: warning: ", fmt, ap);
     va_end(ap);
 }
 
@@ -93,9 +104,7 @@ hf_cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("hfscope: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    put_line("hfscope: error: ", fmt, ap);
     va_end(ap);
     return 2;
 }
@@ -105,10 +114,9 @@ hf_cli_report(const char *file, const hf_error *err)
 {
     const char *where = err->where != NULL ? err->where : "";
     if (file != NULL && *file)
-        fprintf(stderr, "hfscope: error: %s:%s%s%s\n", file, where, *where ? ": " : " ",
-                hf_error_msg(err));
+        hf_cli_usage_error("%s:%s%s%s", file, where, *where ? ": " : " ", hf_error_msg(err));
     else
-        fprintf(stderr, "hfscope: error: %s%s%s\n", where, *where ? ": " : "", hf_error_msg(err));
+        hf_cli_usage_error("%s%s%s", where, *where ? ": " : "", hf_error_msg(err));
     return err->code == HF_EFIT ? 1 : 2;
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "core/model/model.h"
+#include "render/utf8.h"
 
 int cmd_inspect(int argc, char **argv);
 
@@ -45,6 +46,7 @@ inspect_json(const hf_cli *cli, const double *nu, const double *ys)
     cJSON_AddNumberToObject(doc, "npars", (double)m->npar);
     cJSON_AddNumberToObject(doc, "n_aux", (double)m->ncon);
     cJSON *chans = cJSON_AddArrayToObject(doc, "channels");
+    size_t i = 0; /* m->cs is ordered by channel: one pass over it for all channels */
     for (size_t c = 0; c < m->nchan; c++) {
         cJSON *jc = cJSON_CreateObject();
         cJSON_AddItemToArray(chans, jc);
@@ -56,10 +58,8 @@ inspect_json(const hf_cli *cli, const double *nu, const double *ys)
         cJSON_AddItemToObject(jc, "expected_prefit",
                               cJSON_CreateDoubleArray(nu + m->chan_off[c], (int)m->chan_nbins[c]));
         cJSON *js = cJSON_AddArrayToObject(jc, "samples");
-        for (size_t i = 0; i < m->ncs; i++) {
+        for (; i < m->ncs && m->cs[i].chan == c; i++) {
             const hf_cs *e = &m->cs[i];
-            if (e->chan != c)
-                continue;
             cJSON *o = cJSON_CreateObject();
             cJSON_AddItemToArray(js, o);
             cJSON_AddStringToObject(o, "name", m->samp_name[e->samp]);
@@ -106,29 +106,35 @@ static void
 inspect_text(const hf_cli *cli, const double *nu)
 {
     const hf_model *m = cli->model;
-    printf("workspace   %s (version %s)\n", cli->ws_path, cli->ws->version);
-    printf("measurement %s   POI %s   interpolation normsys=%s histosys=%s\n", m->meas->name,
-           m->poi >= 0 ? m->par[m->poi].name : "(none)", hf_interp_name(m->normsys_code),
+    char *path = hf_utf8_escape(cli->ws_path), *meas = hf_utf8_escape(m->meas->name),
+         *poi = hf_utf8_escape(m->poi >= 0 ? m->par[m->poi].name : "(none)");
+    printf("workspace   %s (version %s)\n", path != NULL ? path : "?", cli->ws->version);
+    printf("measurement %s   POI %s   interpolation normsys=%s histosys=%s\n",
+           meas != NULL ? meas : "?", poi != NULL ? poi : "?", hf_interp_name(m->normsys_code),
            hf_interp_name(m->histosys_code));
+    free(path);
+    free(meas);
+    free(poi);
     printf("%zu channels, %zu bins, %zu samples, %zu parameters (%zu constrained)\n\n", m->nchan,
            m->nbins, m->nsamp, m->npar, m->ncon);
     printf("%-36s %5s %8s %12s %12s  %s\n", "channel", "bins", "samples", "observed", "expected",
            "samples (modifiers)");
+    size_t i = 0; /* m->cs is ordered by channel: one pass over it for all channels */
     for (size_t c = 0; c < m->nchan; c++) {
         double o = 0, e = 0;
         for (size_t b = 0; b < m->chan_nbins[c]; b++) {
             o += m->obs[m->chan_off[c] + b];
             e += nu[m->chan_off[c] + b];
         }
-        printf("%-36s %5zu %8zu %12.1f %12.2f  ", m->chan[c]->name, m->chan_nbins[c],
+        char *name = hf_utf8_escape(m->chan[c]->name);
+        printf("%-36s %5zu %8zu %12.1f %12.2f  ", name != NULL ? name : "?", m->chan_nbins[c],
                m->chan[c]->nsamples, o, e);
-        int first = 1;
-        for (size_t i = 0; i < m->ncs; i++)
-            if (m->cs[i].chan == c) {
-                printf("%s%s(%zu)", first ? "" : " ", m->samp_name[m->cs[i].samp],
-                       m->cs[i].src->nmod);
-                first = 0;
-            }
+        free(name);
+        for (int first = 1; i < m->ncs && m->cs[i].chan == c; i++, first = 0) {
+            char *sn = hf_utf8_escape(m->samp_name[m->cs[i].samp]);
+            printf("%s%s(%zu)", first ? "" : " ", sn != NULL ? sn : "?", m->cs[i].src->nmod);
+            free(sn);
+        }
         printf("\n");
     }
     printf("\n%-44s %-22s %9s %19s %6s %s\n", "parameter", "modifiers", "init", "bounds", "fixed",
@@ -147,11 +153,13 @@ inspect_text(const hf_cli *cli, const double *nu)
         else
             snprintf(con, sizeof(con), "%s", (int)j == m->poi ? "free (POI)" : "free");
         size_t nset = m->set[p->set_index].n;
+        char *esc = hf_utf8_escape(p->component == 0 && !cli->verbose ? p->set : p->name);
         char name[256];
         if (p->component == 0 && !cli->verbose)
-            snprintf(name, sizeof(name), "%.200s[0..%zu]", p->set, nset - 1);
+            snprintf(name, sizeof(name), "%.200s[0..%zu]", esc != NULL ? esc : "?", nset - 1);
         else
-            snprintf(name, sizeof(name), "%.240s", p->name);
+            snprintf(name, sizeof(name), "%.240s", esc != NULL ? esc : "?");
+        free(esc);
         printf("%-44s %-22s %9.4g %19s %6s %s\n", name, types, m->init[j], bounds,
                m->fixed[j] ? "yes" : "", con);
     }

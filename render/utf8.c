@@ -1,6 +1,10 @@
 /* render/utf8.c - UTF-8 encoding, decoding and the width of labels in character cells. */
 #include "render/utf8.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 /* UTF-8 of one code point into buf (5 bytes suffice); returns the bytes written. */
 size_t
 hf_utf8_encode(uint32_t cp, char *buf)
@@ -83,4 +87,59 @@ hf_utf8_prefix(const char *s, size_t n)
         n--;
     }
     return (size_t)(p - s);
+}
+
+/* A control character for a terminal: C0 (with ESC, CR, LF, TAB), DEL, C1 (U+0080..U+009F, which
+ * some terminals take as CSI and OSC), and the bidirectional overrides and isolates (U+202A..E,
+ * U+2066..9, which reorder what follows them on the line). */
+static int
+is_terminal_control(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The escape of one code point (or of one malformed byte b when cp is U+FFFD from a bad byte)
+ * into buf (11 bytes); its length. */
+static size_t
+escape_one(uint32_t cp, const char *at, size_t used, char *buf)
+{
+    if (used == 1 && (unsigned char)at[0] >= 0x80) /* a byte that is not UTF-8 */
+        return (size_t)snprintf(buf, 11, "\\x%02x", (unsigned char)at[0]);
+    if (cp <= 0xFF)
+        return (size_t)snprintf(buf, 11, "\\x%02x", (unsigned)cp);
+    return (size_t)snprintf(buf, 11, "\\u%04x", (unsigned)cp);
+}
+
+/* s made safe to print on a terminal: see utf8.h. */
+char *
+hf_utf8_escape(const char *s)
+{
+    size_t n = 0;
+    char tmp[11];
+    for (const char *p = s; *p != '\0';) {
+        const char *at = p;
+        uint32_t cp = hf_utf8_decode(&p);
+        size_t used = (size_t)(p - at);
+        int bad = cp == 0xFFFD && used == 1 && (unsigned char)at[0] >= 0x80;
+        n += bad || is_terminal_control(cp) ? escape_one(cp, at, used, tmp) : used;
+    }
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    char *q = out;
+    for (const char *p = s; *p != '\0';) {
+        const char *at = p;
+        uint32_t cp = hf_utf8_decode(&p);
+        size_t used = (size_t)(p - at);
+        int bad = cp == 0xFFFD && used == 1 && (unsigned char)at[0] >= 0x80;
+        if (bad || is_terminal_control(cp)) {
+            q += escape_one(cp, at, used, q);
+        } else {
+            memcpy(q, at, used);
+            q += used;
+        }
+    }
+    *q = '\0';
+    return out;
 }

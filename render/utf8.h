@@ -15,5 +15,10 @@ uint32_t hf_utf8_decode(const char **s);
 size_t hf_utf8_width(const char *s);
 /* Bytes taken by the first n code points of s (all of s when it has fewer). */
 size_t hf_utf8_prefix(const char *s, size_t n);
+/* A copy of s safe to print on a terminal (the caller frees it; NULL on ENOMEM): control
+ * characters (C0 such as ESC, CR and LF, DEL, C1) and bytes that are not UTF-8 become "\x1b",
+ * bidirectional overrides "\u202e", so the text cannot move the cursor, recolour or retitle the
+ * terminal. Everything else is copied as it is. */
+char *hf_utf8_escape(const char *s);
 
 #endif
