@@ -35,6 +35,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
+.PHONY: fuzz _fuzz _fuzz_seeds valgrind oom _oom
 .PHONY: man sync-reference all deps check check-unit check-slow _check_slow check-cli check-tui check-slurm asan bench demo install clean lint _check _demo
 
 all: $(BUILD)/hfscope
@@ -151,6 +152,59 @@ install: $(BUILD)/hfscope
 	install -m 644 assets/completion/_hfscope "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_hfscope"
 	@echo "installed $(DESTDIR)$(BINDIR)/hfscope"; case ":$$PATH:" in *":$(BINDIR):"*) ;; \
 	  *) echo "note: $(BINDIR) is not on your PATH; add it: export PATH=\"$(BINDIR):\$$PATH\"";; esac
+
+# libFuzzer harnesses (tests/fuzz/): clang from Debian, ASan and UBSan, FUZZ_SECONDS per target.
+# The corpus grows in build/fuzz/corpus/T; seeds are tests/fuzz/seed_*, tests/bad, tests/bad_patch
+# and the small reference workspaces. A crash leaves build/fuzz/crash-T-*: make it a tests/bad file.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = load patch patchset cli
+FUZZ_SEEDS_load     = $(BUILD)/seed_load tests/bad
+FUZZ_SEEDS_patch    = tests/fuzz/seed_patch tests/bad_patch
+FUZZ_SEEDS_patchset = $(BUILD)/seed_patchset tests/bad_patch
+FUZZ_SEEDS_cli      = tests/fuzz/seed_cli
+fuzz:
+	@command -v clang >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+	  >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang >/dev/null || exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang WERROR= \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=fuzzer,address,undefined" _fuzz
+
+_fuzz: $(FUZZ_TARGETS:%=_fuzz_run_%)
+
+_fuzz_seeds:
+	@mkdir -p $(BUILD)/seed_load $(BUILD)/seed_patchset
+	@for f in $$(find tests/reference -name '*.json' -size -64k ! -name 'patchset*'); do \
+	  cp "$$f" $(BUILD)/seed_load/$$(echo "$$f" | tr / _); done
+	@for f in $$(find tests/reference -name 'patchset*.json' -size -256k); do \
+	  cp "$$f" $(BUILD)/seed_patchset/$$(echo "$$f" | tr / _); done
+
+# one target for FUZZ_SECONDS on its corpus and seeds; the first crash stops make
+_fuzz_run_%: $(BUILD)/fuzz_% _fuzz_seeds
+	@mkdir -p $(BUILD)/corpus/$*
+	@echo "fuzz $*: $(FUZZ_SECONDS) s"
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	  $(BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=3 \
+	  -print_final_stats=1 -artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* \
+	  $(FUZZ_SEEDS_$*) 2>$(BUILD)/fuzz_$*.log || { tail -60 $(BUILD)/fuzz_$*.log; exit 1; }
+	@grep -E 'DONE|files found' $(BUILD)/fuzz_$*.log
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/app/cli.o $(BUILD)/libhf.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/app/cli.o $(BUILD)/libhf.a $(LDLIBS)
+
+# The CLI tests under valgrind (memcheck, leaks as errors; tests/valgrind.supp for the libraries'
+# one-time allocations). Each run logs to build/valgrind/vg.PID.log; any non-empty log fails.
+VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+           --error-exitcode=99 --suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: $(BUILD)/hfscope
+	@command -v valgrind >/dev/null || { echo "make valgrind: install valgrind"; exit 2; }
+	@mkdir -p $(BUILD)/valgrind && rm -f $(BUILD)/valgrind/vg.*.log
+	@printf '#!/bin/sh\nexec %s --log-file=%s/vg.%%%%p.log %s "$$@"\n' "$(VALGRIND)" \
+	  "$(CURDIR)/$(BUILD)/valgrind" "$(CURDIR)/$(BUILD)/hfscope" >$(BUILD)/valgrind/hfscope
+	@chmod +x $(BUILD)/valgrind/hfscope
+	@sh tests/cli/run.sh $(BUILD)/valgrind/hfscope; rc=$$?; \
+	bad=$$(find $(BUILD)/valgrind -name 'vg.*.log' -size +0); \
+	if [ -n "$$bad" ]; then echo "valgrind: errors in $$bad"; head -50 $$bad; exit 1; fi; exit $$rc
 
 # clang-format over every C file of the project, clang-tidy (.clang-tidy) over core, render and app.
 LINT_SRC = $(sort $(wildcard core/*.[ch] core/*/*.[ch] render/*.[ch] app/*.[ch] app/tui/*.[ch] \

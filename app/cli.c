@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -370,7 +371,9 @@ set_extra(const hf_opt *x, const char *arg)
         return list_push((hf_optlist *)x->target, arg);
     case HF_OPT_DOUBLE:
     case HF_OPT_INT:
-        if (parse_number(arg, &v) < 0 || (x->kind == HF_OPT_INT && v != (double)(int)v))
+        /* the range first: converting a double beyond int's range is undefined */
+        if (parse_number(arg, &v) < 0 ||
+            (x->kind == HF_OPT_INT && !(v >= INT_MIN && v <= INT_MAX && v == floor(v))))
             return hf_cli_usage_error("--%s: expected a number, got '%s'", x->name, arg);
         if (x->kind == HF_OPT_DOUBLE)
             *(double *)x->target = v;
@@ -429,7 +432,7 @@ set_common(hf_cli *cli, int c, char *arg)
         cli->jobs = (int)v;
         return 0;
     case OPT_SEED:
-        if (parse_number(arg, &v) < 0 || v < 0)
+        if (parse_number(arg, &v) < 0 || !(v >= 0 && v <= (double)ULONG_MAX / 2))
             return hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", arg);
         cli->seed = (unsigned long)v;
         return 0;
@@ -474,7 +477,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
     }
     size_t k = build_options(extra, nextra, only, lo, so);
     int rc = 0;
-    optind = 1;
+    optind = 0; /* GNU getopt: 0 starts afresh, even after a parse that stopped inside "-qv" */
     opterr = 0;
     int c, li;
     while (rc == 0 && (c = getopt_long(argc, argv, so, lo, &li)) != -1) {

@@ -160,6 +160,29 @@ check_text(const char *buf, size_t len, hf_error *err)
     return 0;
 }
 
+/* Parse len bytes of JSON text at buf (buf[len] must be NUL); see workspace.h. */
+cJSON *
+hf_json_parse(const char *buf, size_t len, hf_error *err)
+{
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+        i++;
+    if (i == len) {
+        hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
+        return NULL;
+    }
+    if (check_text(buf, len, err) < 0)
+        return NULL;
+    const char *end = NULL;
+    /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
+    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    if (doc == NULL) {
+        const char *stop = end != NULL && end < buf + len ? end : buf + len;
+        text_error(err, buf, stop, stop >= buf + len ? "unexpected end of file" : NULL);
+    }
+    return doc;
+}
+
 /* Parse a JSON file; syntax errors carry line and column (taken from cJSON's end pointer). */
 cJSON *
 hf_json_load_file(const char *path, hf_error *err)
@@ -168,25 +191,7 @@ hf_json_load_file(const char *path, hf_error *err)
     char *buf = read_file(path, &len, err);
     if (buf == NULL)
         return NULL;
-    size_t i = 0;
-    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
-        i++;
-    if (i == len) {
-        free(buf);
-        hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
-        return NULL;
-    }
-    if (check_text(buf, len, err) < 0) {
-        free(buf);
-        return NULL;
-    }
-    const char *end = NULL;
-    /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
-    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-    if (doc == NULL) {
-        const char *stop = end != NULL && end < buf + len ? end : buf + len;
-        text_error(err, buf, stop, stop >= buf + len ? "unexpected end of file" : NULL);
-    }
+    cJSON *doc = hf_json_parse(buf, len, err);
     free(buf);
     return doc;
 }

@@ -90,7 +90,10 @@ typedef struct hf_workspace {
 hf_workspace *hf_workspace_load(const char *path, hf_error *err);
 /* Validate an already-parsed document; takes ownership of doc (also on failure). */
 hf_workspace *hf_workspace_from_json(struct cJSON *doc, const char *path, hf_error *err);
-/* Read a file and parse it as JSON (line/column in err on syntax errors). */
+/* Parse len bytes of JSON text (buf[len] must be '\0'): UTF-8 only, no NUL byte and no \u0000
+ * in a string (cJSON would cut the string there); line/column in err on every error. */
+struct cJSON *hf_json_parse(const char *buf, size_t len, hf_error *err);
+/* Read a file and parse it as JSON (hf_json_parse). */
 struct cJSON *hf_json_load_file(const char *path, hf_error *err);
 /* Reject a repeated key in any object of doc (the reader's choice between them is unspecified)
  * and nesting deeper than HF_JSON_MAX_DEPTH: -1 with the pointer of the offender. */

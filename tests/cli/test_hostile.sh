@@ -75,5 +75,12 @@ if [ -f "$BKG" ]; then
     [ $rc -le 2 ] || fail "patchset run deep_chain: exit $rc (crash?)"
 fi
 
+# integer options beyond int's range are usage errors, not undefined conversions (found by
+# tests/fuzz/fuzz_cli.c; its input is tests/fuzz/seed_cli/regress_int_overflow)
+"$HF" cls --toys 1e300 "$tmp/utf.json" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "toys: expected a number" "$tmp/err" || fail "--toys 1e300: exit $rc"
+"$HF" fit --seed 1e300 "$tmp/utf.json" >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "seed" "$tmp/err" || fail "--seed 1e300: exit $rc"
+
 [ $nfail -eq 0 ] && echo "test_hostile: ok"
 [ $nfail -eq 0 ]
