@@ -192,6 +192,22 @@ _fuzz_run_%: $(BUILD)/fuzz_% _fuzz_seeds
 $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/app/cli.o $(BUILD)/libhf.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/app/cli.o $(BUILD)/libhf.a $(LDLIBS)
 
+# Allocation-failure sweep (tests/oom/oom_sweep.c) under ASan and LeakSanitizer: load, compile,
+# fit and one figure with the n-th allocation failing, for every n. OOM_WS picks the workspace.
+OOM_WS ?= tests/reference/toy_2bin_2channel_coupledhistosys/workspace.json
+oom: deps
+	@$(MAKE) --no-print-directory BUILD=build/oom \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" _oom
+
+_oom: $(BUILD)/oom_sweep
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	  $(BUILD)/oom_sweep $(OOM_WS) $(BUILD)/oom.pdf
+
+$(BUILD)/oom_sweep: $(BUILD)/tests/oom/oom_sweep.o $(BUILD)/libhf.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+	  -o $@ $< $(BUILD)/libhf.a $(LDLIBS)
+
 # The CLI tests under valgrind (memcheck, leaks as errors; tests/valgrind.supp for the libraries'
 # one-time allocations). Each run logs to build/valgrind/vg.PID.log; any non-empty log fails.
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \

@@ -748,9 +748,11 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
 {
     const hf_model *m = ev->m;
     size_t np = m->npar;
-    if (ev->jac == NULL) {
-        ev->jac = malloc((m->nbins * np + np + 1) * sizeof(double));
-        ev->nz = malloc((np + 1) * sizeof(size_t));
+    if (ev->jac == NULL || ev->nz == NULL) { /* either may be left from a failed first try */
+        if (ev->jac == NULL)
+            ev->jac = malloc((m->nbins * np + np + 1) * sizeof(double));
+        if (ev->nz == NULL)
+            ev->nz = malloc((np + 1) * sizeof(size_t));
         if (ev->jac == NULL || ev->nz == NULL)
             return NAN;
     }

@@ -160,6 +160,163 @@ check_text(const char *buf, size_t len, hf_error *err)
     return 0;
 }
 
+/* ---- a syntax check that allocates nothing, to tell cJSON's out-of-memory from bad JSON ---- */
+
+typedef struct scan {
+    const char *p, *end;
+    int depth;
+} scan;
+
+static void
+skip_ws(scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+        s->p++;
+}
+
+static int
+hex4(const char *p, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+        if (d == 16)
+            return -1;
+        *v = *v * 16 + d;
+    }
+    return 0;
+}
+
+/* A string at s->p (on its opening quote): escapes as RFC 8259, \u surrogates paired as cJSON
+ * requires, no raw control characters. */
+static int
+scan_string(scan *s)
+{
+    for (s->p++; s->p < s->end; s->p++) {
+        unsigned char c = (unsigned char)*s->p;
+        if (c == '"') {
+            s->p++;
+            return 0;
+        }
+        if (c < 0x20)
+            return -1;
+        if (c != '\\')
+            continue;
+        if (++s->p >= s->end)
+            return -1;
+        if (*s->p != 'u') {
+            if (strchr("\"\\/bfnrt", *s->p) == NULL || *s->p == '\0')
+                return -1;
+            continue;
+        }
+        unsigned v, w;
+        if (s->end - s->p < 5 || hex4(s->p + 1, &v) < 0)
+            return -1;
+        s->p += 4;
+        if (v >= 0xDC00 && v <= 0xDFFF)
+            return -1;
+        if (v >= 0xD800 && v <= 0xDBFF) {
+            if (s->end - s->p < 7 || s->p[1] != '\\' || s->p[2] != 'u' || hex4(s->p + 3, &w) < 0 ||
+                w < 0xDC00 || w > 0xDFFF)
+                return -1;
+            s->p += 6;
+        }
+    }
+    return -1;
+}
+
+static int
+scan_number(scan *s)
+{
+    const char *p = s->p;
+    if (p < s->end && *p == '-')
+        p++;
+    if (p >= s->end || !(*p >= '0' && *p <= '9'))
+        return -1;
+    while (p < s->end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
+                          *p == '+' || *p == '-'))
+        p++;
+    s->p = p;
+    return 0;
+}
+
+static int scan_value(scan *s);
+
+/* An array or object at s->p, within cJSON's nesting limit. */
+static int
+scan_container(scan *s)
+{
+    char close = *s->p == '[' ? ']' : '}';
+    if (++s->depth > HF_JSON_MAX_DEPTH)
+        return -1;
+    s->p++;
+    skip_ws(s);
+    if (s->p < s->end && *s->p == close) {
+        s->p++;
+        s->depth--;
+        return 0;
+    }
+    for (;;) {
+        if (close == '}') {
+            if (s->p >= s->end || *s->p != '"' || scan_string(s) < 0)
+                return -1;
+            skip_ws(s);
+            if (s->p >= s->end || *s->p++ != ':')
+                return -1;
+        }
+        if (scan_value(s) < 0)
+            return -1;
+        skip_ws(s);
+        if (s->p >= s->end)
+            return -1;
+        if (*s->p == close) {
+            s->p++;
+            s->depth--;
+            return 0;
+        }
+        if (*s->p++ != ',')
+            return -1;
+        skip_ws(s);
+    }
+}
+
+static int
+scan_value(scan *s)
+{
+    skip_ws(s);
+    if (s->p >= s->end)
+        return -1;
+    static const char *const words[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(s->end - s->p) >= n && memcmp(s->p, words[i], n) == 0) {
+            s->p += n;
+            return 0;
+        }
+    }
+    if (*s->p == '"')
+        return scan_string(s);
+    if (*s->p == '[' || *s->p == '{')
+        return scan_container(s);
+    return scan_number(s);
+}
+
+/* Is buf[0..len) one JSON value (with white space around it) that cJSON accepts? Recursion is
+ * bounded by HF_JSON_MAX_DEPTH. */
+static int
+well_formed(const char *buf, size_t len)
+{
+    scan s = {buf, buf + len, 0};
+    if (scan_value(&s) < 0)
+        return 0;
+    skip_ws(&s);
+    return s.p == s.end;
+}
+
 /* Parse len bytes of JSON text at buf (buf[len] must be NUL); see workspace.h. */
 cJSON *
 hf_json_parse(const char *buf, size_t len, hf_error *err)
@@ -176,6 +333,10 @@ hf_json_parse(const char *buf, size_t len, hf_error *err)
     const char *end = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
     cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    if (doc == NULL && well_formed(buf, len)) { /* cJSON says NULL for both */
+        hf_error_nomem(err);
+        return NULL;
+    }
     if (doc == NULL) {
         const char *stop = end != NULL && end < buf + len ? end : buf + len;
         text_error(err, buf, stop, stop >= buf + len ? "unexpected end of file" : NULL);
