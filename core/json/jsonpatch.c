@@ -5,8 +5,8 @@
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,8 +118,8 @@ typedef struct opctx {
     size_t index;      /* operation index */
     const char *op, *path;
     hf_error *err;
-    size_t nodes, bytes;         /* added by the patch so far */
-    hf_jsonpatch_limits lim;     /* how much it may add */
+    size_t nodes, bytes;     /* added by the patch so far */
+    hf_jsonpatch_limits lim; /* how much it may add */
 } opctx;
 
 static int HF_PRINTF(2, 3) op_fail(const opctx *c, const char *fmt, ...)
@@ -358,12 +358,14 @@ budget(opctx *c, const cJSON *v, const char *ptr, int grows)
     if (measure(v, &n, &b, &d) < 0)
         return hf_error_nomem(c->err);
     if (ptr_depth(ptr) + d > HF_JSON_MAX_DEPTH)
-        return op_fail(c, "the result would nest deeper than %d arrays and objects", HF_JSON_MAX_DEPTH);
+        return op_fail(c, "the result would nest deeper than %d arrays and objects",
+                       HF_JSON_MAX_DEPTH);
     if (!grows)
         return 0;
     if (n > c->lim.max_nodes - c->nodes || b > c->lim.max_bytes - c->bytes)
-        return op_fail(c, "the patch adds more than %zu values or %zu bytes of text "
-                          "(HFSCOPE_PATCH_MAX_NODES, HFSCOPE_PATCH_MAX_BYTES)",
+        return op_fail(c,
+                       "the patch adds more than %zu values or %zu bytes of text "
+                       "(HFSCOPE_PATCH_MAX_NODES, HFSCOPE_PATCH_MAX_BYTES)",
                        c->lim.max_nodes, c->lim.max_bytes);
     c->nodes += n;
     c->bytes += b;
@@ -487,7 +489,6 @@ apply_kind(opctx *c, int kind, cJSON *doc, const cJSON *op)
     }
     }
 }
-
 
 static int
 apply_one(opctx *c0, cJSON *doc, const cJSON *op)
