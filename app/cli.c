@@ -1050,9 +1050,10 @@ hf_cli_write_json_pair(const char *path1, const cJSON *v1, const char *path2, co
         /* both written: only a rename is left to fail */
         rc = commit_file(s2, path2, err);
         s2 = NULL;
-        if (rc == 0)
+        if (rc == 0) {
             rc = commit_file(s1, path1, err);
-        s1 = NULL;
+            s1 = NULL;
+        } /* else s1 is removed below (it used to be left behind) */
     }
     if (s1 != NULL) {
         (void)remove(s1);

@@ -1755,7 +1755,7 @@ hf_cairo_doc_abort(hf_cairo_doc *d)
         cairo_surface_destroy(d->surf);
     }
     if (d->f)
-        fclose(d->f);
+        (void)fclose(d->f); /* the document is being discarded */
     unlink(d->tmp);
     free(d->path);
     free(d->tmp);

@@ -306,7 +306,9 @@ str_member(const cJSON *o, const char *key)
 static int
 measure(const cJSON *v, size_t *nodes, size_t *bytes, size_t *depth)
 {
-    const cJSON **stack = malloc((HF_JSON_MAX_DEPTH + 1) * sizeof(*stack));
+    struct frame {
+        const cJSON *v;
+    } *stack = malloc((HF_JSON_MAX_DEPTH + 1) * sizeof(*stack));
     if (stack == NULL)
         return -1;
     size_t n = 0, b = 0, d = 0, top = 0;
@@ -322,12 +324,12 @@ measure(const cJSON *v, size_t *nodes, size_t *bytes, size_t *depth)
                 d = HF_JSON_MAX_DEPTH + 1;
                 break;
             }
-            stack[top++] = it;
+            stack[top++].v = it;
             it = it->child;
             continue;
         }
         while (it != v && it->next == NULL && top > 0)
-            it = stack[--top];
+            it = stack[--top].v;
         if (it == v)
             break;
         it = it->next;

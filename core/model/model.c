@@ -477,20 +477,27 @@ compile_terms(hf_model *m, size_t nref, hf_error *err)
     return 0;
 }
 
-/* The pointer of the modifier behind r (indexes only, so a fixed buffer holds it). */
+/* The pointer of the first modifier called name in the workspace (indexes only, so a fixed
+ * buffer holds it); only for an error, so a scan. */
 static void
-modref_pointer(const hf_model *m, const modref *r, char *buf, size_t n)
+modifier_pointer(const hf_workspace *ws, const char *name, char *buf, size_t n)
 {
-    const hf_cs *e = &m->cs[r->cs];
-    snprintf(buf, n, "/channels/%zu/samples/%zu/modifiers/%zu", m->chan[e->chan]->jindex,
-             e->src->jindex, r->mod->jindex);
+    snprintf(buf, n, "/channels");
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t k = 0; k < ws->chan[c].nsamples; k++)
+            for (size_t q = 0; q < ws->chan[c].sample[k].nmod; q++)
+                if (strcmp(ws->chan[c].sample[k].mod[q].name, name) == 0) {
+                    snprintf(buf, n, "/channels/%zu/samples/%zu/modifiers/%zu", ws->chan[c].jindex,
+                             ws->chan[c].sample[k].jindex, ws->chan[c].sample[k].mod[q].jindex);
+                    return;
+                }
 }
 
 /* Parameter names must be unique, or --fix, --poi and the results are ambiguous: a per-bin set
  * "st" names its parameters "st[0]", "st[1]", ..., which a modifier called "st[1]" would repeat.
  * The error names both modifiers. */
 static int
-check_param_names(hf_model *m, const modref *refs, const setorder *order, hf_error *err)
+check_param_names(hf_model *m, hf_error *err)
 {
     hf_nameset seen;
     hf_nameset_init(&seen);
@@ -503,8 +510,8 @@ check_param_names(hf_model *m, const modref *refs, const setorder *order, hf_err
                 rc = hf_error_nomem(err);
             } else if (r == 0) {
                 char a[96], b[96];
-                modref_pointer(m, &refs[order[prev].ref0], a, sizeof(a));
-                modref_pointer(m, &refs[order[si].ref0], b, sizeof(b));
+                modifier_pointer(m->ws, m->set[prev].name, a, sizeof(a));
+                modifier_pointer(m->ws, m->set[si].name, b, sizeof(b));
                 rc = hf_error_set(err, HF_EMODEL, b,
                                   "parameter '%s' of modifier '%s' has the name of a parameter "
                                   "of modifier '%s' (%s)",
@@ -581,7 +588,7 @@ compile_params(hf_model *m, hf_error *err)
     m->npar = npar;
     int rc = compile_sets(m, refs, order, err);
     if (rc == 0)
-        rc = check_param_names(m, refs, order, err);
+        rc = check_param_names(m, err);
     free(order);
     if (rc == 0)
         rc = compile_terms(m, nref, err);

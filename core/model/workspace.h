@@ -96,8 +96,9 @@ struct cJSON *hf_json_parse(const char *buf, size_t len, hf_error *err);
 /* Read a file and parse it as JSON (hf_json_parse). */
 struct cJSON *hf_json_load_file(const char *path, hf_error *err);
 /* Reject a repeated key in any object of doc (the reader's choice between them is unspecified)
- * and nesting deeper than HF_JSON_MAX_DEPTH: -1 with the pointer of the offender. */
-int hf_json_check_keys(const struct cJSON *doc, hf_error *err);
+ * and nesting deeper than HF_JSON_MAX_DEPTH anywhere in root: -1 with the pointer of the
+ * offender. */
+int hf_json_check_keys(const struct cJSON *root, hf_error *err);
 void hf_workspace_free(hf_workspace *ws);
 
 const hf_ws_measurement *hf_workspace_measurement(const hf_workspace *ws, const char *name);
