@@ -215,7 +215,7 @@ VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indire
 valgrind: $(BUILD)/hfscope
 	@command -v valgrind >/dev/null || { echo "make valgrind: install valgrind"; exit 2; }
 	@mkdir -p $(BUILD)/valgrind && rm -f $(BUILD)/valgrind/vg.*.log
-	@printf '#!/bin/sh\nexec %s --log-file=%s/vg.%%%%p.log %s "$$@"\n' "$(VALGRIND)" \
+	@printf '#!/bin/sh\nexec %s --log-file=%s/vg.%%p.log %s "$$@"\n' "$(VALGRIND)" \
 	  "$(CURDIR)/$(BUILD)/valgrind" "$(CURDIR)/$(BUILD)/hfscope" >$(BUILD)/valgrind/hfscope
 	@chmod +x $(BUILD)/valgrind/hfscope
 	@sh tests/cli/run.sh $(BUILD)/valgrind/hfscope; rc=$$?; \
