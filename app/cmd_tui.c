@@ -9,6 +9,7 @@
 #include "app/cli.h"
 #include "app/tui/tui.h"
 #include "core/model/fit.h"
+#include "render/utf8.h"
 
 int cmd_tui(int argc, char **argv);
 
@@ -47,8 +48,11 @@ text_overview(hf_cli *cli, bool no_fit, const char *why)
         fprintf(stderr, "hfscope: error: out of memory\n");
         return 1;
     }
-    for (size_t i = 0; i < n; i++)
-        printf("%s\n", lines[i]);
+    for (size_t i = 0; i < n; i++) { /* names in the lines: no ESC or CR to the terminal */
+        char *esc = hf_utf8_escape(lines[i]);
+        printf("%s\n", esc != NULL ? esc : "(out of memory)");
+        free(esc);
+    }
     printf("\n(%s: printed the overview; run `%s tui %s` in a terminal to explore)\n", why,
            hf_cli_progname(), cli->ws_path);
     tui_lines_free(lines, n);

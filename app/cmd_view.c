@@ -14,6 +14,7 @@
 #include "render/cells.h"
 #include "render/palette.h"
 #include "render/plot_stack.h"
+#include "render/utf8.h"
 
 int cmd_view(int argc, char **argv);
 
@@ -177,13 +178,14 @@ cmd_view(int argc, char **argv)
     if (y != NULL) {
         bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
         char *text = draw(y, c, postfit, logy, width, height, color, ascii);
-        if (text == NULL) {
+        char *name = hf_utf8_escape(cli.model->chan[c]->name); /* no ESC or CR to the terminal */
+        if (text == NULL || name == NULL) {
             fprintf(stderr, "hfscope: error: out of memory\n");
             rc = 1;
         } else {
-            rc =
-                emit(&cli, cli.model->chan[c]->name, postfit ? "post-fit" : "pre-fit", ascii, text);
+            rc = emit(&cli, name, postfit ? "post-fit" : "pre-fit", ascii, text);
         }
+        free(name);
         free(text);
         hf_yields_free(y);
     }

@@ -33,6 +33,12 @@ grep -qF 'sig\x9b31m' "$tmp/out" || fail "inspect: C1 control not escaped"
 "$HF" inspect --json "$tmp/ctl.json" >"$tmp/out.json" || fail "inspect --json: exit $?"
 grep -qF '"SR\u001b[2J\r\n\u0007x"' "$tmp/out.json" || fail "inspect --json: name not exact"
 grep -q "$ESC" "$tmp/out.json" && fail "inspect --json prints a raw ESC"
+# view's title line and the overview printed when stdout is not a terminal: escaped too
+"$HF" view "$tmp/ctl.json" >"$tmp/out" 2>&1 || fail "view: exit $?"
+grep -q "$ESC" "$tmp/out" && fail "view prints a raw ESC"
+grep -qF 'SR\x1b[2J' "$tmp/out" || fail "view: the title does not show the escaped name"
+"$HF" "$tmp/ctl.json" </dev/null >"$tmp/out" 2>&1 || fail "overview: exit $?"
+grep -q "$ESC" "$tmp/out" && fail "the overview prints a raw ESC"
 # an error line naming such a name: escaped too
 {
     printf '{"channels":[{"name":"A\\u001b]0;pwned\\u0007","samples":[{"name":"s","data":[1.0],"modifiers":[]}]},'
