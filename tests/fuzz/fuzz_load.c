@@ -8,20 +8,15 @@
 
 #include "core/model/model.h"
 #include "core/model/workspace.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 1);
-    if (buf == NULL)
-        return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
     hf_error err = {0};
-    cJSON *doc = hf_json_parse(buf, size, &err);
-    free(buf);
+    cJSON *doc = fuzz_parse(data, size, &err);
     hf_workspace *ws = doc != NULL ? hf_workspace_from_json(doc, "fuzz.json", &err) : NULL;
     hf_model *m = ws != NULL ? hf_model_compile(ws, NULL, &err) : NULL;
     if (m != NULL) {

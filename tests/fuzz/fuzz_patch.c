@@ -9,6 +9,7 @@
 #include "core/json/jsonpatch.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,14 +26,8 @@ static const char base[] =
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 1);
-    if (buf == NULL)
-        return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
     hf_error err = {0};
-    cJSON *ops = hf_json_parse(buf, size, &err);
-    free(buf);
+    cJSON *ops = fuzz_parse(data, size, &err);
     cJSON *doc = ops != NULL ? cJSON_Parse(base) : NULL;
     if (doc != NULL && hf_json_check_keys(ops, &err) == 0 &&
         hf_jsonpatch_apply(doc, ops, "", "fuzz", &err) == 0) {

@@ -7,6 +7,7 @@
 
 #include "core/json/patchset.h"
 #include "core/model/workspace.h"
+#include "tests/fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,14 +21,8 @@ static const char base[] =
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 1);
-    if (buf == NULL)
-        return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
     hf_error err = {0};
-    cJSON *pdoc = hf_json_parse(buf, size, &err);
-    free(buf);
+    cJSON *pdoc = fuzz_parse(data, size, &err);
     hf_patchset *ps = pdoc != NULL ? hf_patchset_from_json(pdoc, "fuzz.json", &err) : NULL;
     if (ps != NULL) {
         for (size_t i = 0; i < ps->npatch; i++)
