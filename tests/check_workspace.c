@@ -71,6 +71,46 @@ START_TEST(test_bad_pointer_escaped)
 }
 END_TEST
 
+/* The raw-text checks of hf_json_parse: \u0000 inside a string is refused (cJSON would cut the
+ * string there) but an escaped backslash before "u0000" is not one; bytes must be UTF-8 (RFC 3629
+ * table: overlong forms and surrogates refused); errors carry line and column. */
+START_TEST(test_text_checks)
+{
+    static const struct {
+        const char *text, *msg; /* msg NULL: must parse */
+        int line, column;
+    } cases[] = {
+        {"{\"a\": \"x\\\\u0000y\"}", NULL, 0, 0},
+        {"{\"a\": \"caf\xc3\xa9 \xf0\x9f\x98\x80\"}", NULL, 0, 0},
+        {"{\"a\": \"x\\u0000y\"}", "\\u0000 (NUL) in a string", 1, 9},
+        {"{\"a\": \"\\\\\\u0000\"}", "\\u0000 (NUL) in a string", 1, 10},
+        {"{\"a\":\n \"\\u0000\"}", "\\u0000 (NUL) in a string", 2, 3},
+        {"{\"a\": \"\xff\"}", "malformed UTF-8", 1, 8},
+        {"{\"a\": \"\xc0\xaf\"}", "malformed UTF-8", 1, 8},
+        {"{\"a\": \"\xed\xa0\x80\"}", "malformed UTF-8", 1, 8},
+        {"{\"a\": \"\xf4\x90\x80\x80\"}", "malformed UTF-8", 1, 8},
+        {"{\"\xe2\x82\": 1}", "malformed UTF-8", 1, 3},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hf_error err = {0};
+        cJSON *doc = hf_json_parse(cases[i].text, strlen(cases[i].text), &err);
+        if (cases[i].msg == NULL) {
+            ck_assert_msg(doc != NULL, "case %zu: %s", i, hf_error_msg(&err));
+            if (i == 0) /* the name keeps all eight characters */
+                ck_assert_str_eq(cJSON_GetObjectItem(doc, "a")->valuestring, "x\\u0000y");
+        } else {
+            ck_assert_msg(doc == NULL, "case %zu parsed", i);
+            ck_assert_msg(strstr(hf_error_msg(&err), cases[i].msg) != NULL, "case %zu: '%s'", i,
+                          hf_error_msg(&err));
+            ck_assert_msg(err.line == cases[i].line && err.column == cases[i].column,
+                          "case %zu: line %d column %d", i, err.line, err.column);
+        }
+        cJSON_Delete(doc);
+        hf_error_release(&err);
+    }
+}
+END_TEST
+
 /* Every row of tests/bad/messages.tsv (FILE, POINTER, MESSAGE from the loader that kept its
  * pointer up to date while walking): loading and compiling FILE now gives exactly that pointer,
  * built only for the error, and that message. */
@@ -296,6 +336,7 @@ workspace_suite(void)
     tcase_add_test(tc, test_warnings_and_missing_poi);
     tcase_add_test(tc, test_bad_pointer_escaped);
     tcase_add_test(tc, test_bad_corpus_messages);
+    tcase_add_test(tc, test_text_checks);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("large");
     tcase_add_test(big, test_many_channels_load);
