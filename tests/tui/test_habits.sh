@@ -29,12 +29,14 @@ keys -l "$(printf '\033[M#')${cx}!"
 wait_for '3 Params'
 keys 2
 # Ctrl-Z: the process stops (state T) with the screen given back, SIGCONT redraws it
+# (through /proc: a minimal system has no ps or pgrep)
 shell=$($T display -p '#{pane_pid}')
-pid=$(pgrep -P "$shell" | head -1)
+pid=$(cat /proc/"$shell"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -1)
 [ -n "$pid" ] || fail "no explorer process"
+state() { sed 's/.*) //' /proc/"$pid"/stat | cut -d' ' -f1; }
 keys C-z
 i=0
-until [ "$(ps -o stat= -p "$pid" | cut -c1)" = T ]; do
+until [ "$(state)" = T ]; do
     i=$((i + 1)); [ $i -le 100 ] || fail "Ctrl-Z did not stop the explorer"; sleep 0.05
 done
 wait_gone 'Channels '
