@@ -92,10 +92,12 @@ safe_name(const char *s)
         char ch = s[i];
         bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                   (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
-        if (!ok)
+        if (!ok) {
             changed = true;
+            ch = '_';
+        }
         if (i < SAFE_MAX)
-            o[i] = ok ? ch : '_';
+            o[i] = ch;
     }
     if (n == 0) /* (names always follow a prefix such as stack_, so "." and ".." are fine) */
         changed = true;
@@ -945,7 +947,7 @@ read_limits(const char *path, limpt **pts, size_t *n, size_t *nerr, char **poi)
         cJSON_Delete(o);
     }
     free(line);
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to lose on close */
     if (rc == 0 && *n == 0)
         rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
     return rc;

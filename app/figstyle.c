@@ -33,7 +33,7 @@ slurp(const char *opt, const char *path, size_t *len)
             char *nb = realloc(buf, cap = 2 * cap + 8192);
             if (!nb) {
                 free(buf);
-                fclose(f);
+                (void)fclose(f);
                 hf_cli_usage_error("out of memory");
                 return NULL;
             }
@@ -46,11 +46,11 @@ slurp(const char *opt, const char *path, size_t *len)
     }
     if (ferror(f)) {
         free(buf);
-        fclose(f);
+        (void)fclose(f);
         hf_cli_usage_error("%s %s: cannot read", opt, path);
         return NULL;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only stream */
     buf[n] = '\0';
     *len = n;
     return buf;

@@ -107,7 +107,7 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
             rc = hf_cli_usage_error("%s:%d:%s: %s", bad->file, err.line, err.where ? err.where : "",
                                     hf_error_msg(&err));
     }
-    if (rc == 0) {
+    if (rc == 0 && *ps != NULL) { /* (every branch that leaves *ps NULL has set rc) */
         g->nlabels = (*ps)->labels != NULL ? (size_t)cJSON_GetArraySize((*ps)->labels) : 0;
         if (g->nlabels < 1 || g->nlabels > 2)
             rc = hf_cli_usage_error("%s:/metadata/labels: --what %s needs a patchset with one or "
@@ -284,7 +284,7 @@ hf_grid_plot(const hf_grid_args *a)
     memset(&g, 0, sizeof g);
     hf_error err = {0};
     int rc = load_grid(a, &rs, &ps, &g);
-    if (rc == 0) {
+    if (rc == 0 && ps != NULL) { /* load_grid returns 0 only with ps loaded */
         hf_scene *s = g.nlabels == 2 && strcmp(a->what, "exclusion") == 0
                           ? mass_plane(a, ps, &g, &err)
                           : brazil_over_values(a, ps, &g, &err);

@@ -135,7 +135,7 @@ linear_ticks(const hf_axis *ax, int target, hf_tickset *ts)
         nsub = 1;
     for (k = k0 - 1; k <= k1; k++) {
         int j;
-        v = k * step;
+        v = (double)k * step;
         if (k >= k0) {
             hf_tick *t = push(ts, v, true);
             if (t)

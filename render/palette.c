@@ -186,7 +186,7 @@ hf_palette_load(const char *path, hf_error *err)
     }
     p = malloc(sizeof *p);
     if (!p) {
-        fclose(f);
+        (void)fclose(f);
         hf_error_nomem(err);
         return NULL;
     }
@@ -211,12 +211,12 @@ hf_palette_load(const char *path, hf_error *err)
             err->line = lineno;
             free(line);
             free(p);
-            fclose(f);
+            (void)fclose(f);
             return NULL;
         }
     }
     free(line);
-    fclose(f);
+    (void)fclose(f); /* read-only stream */
     return p;
 }
 

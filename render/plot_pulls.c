@@ -372,7 +372,7 @@ hf_plot_pulls(const hf_model *m, const hf_fit_result *fit, const hf_pulls_option
     /* an upper bound; the loop stops when every row is placed */
     pages = (ncon + per - 1) / per + (nfree + per - 1) / per + 1;
     W = opt->width_in > 0 ? opt->width_in : fmin(7.0, fmax(3.4, est_name_in(m, rows, n) + 2.4));
-    out = calloc(pages, sizeof *out);
+    out = calloc(pages, sizeof(hf_scene *));
     if (!out)
         goto nomem;
     {
@@ -388,11 +388,11 @@ hf_plot_pulls(const hf_model *m, const hf_fit_result *fit, const hf_pulls_option
                     nf = 0; /* all of them or none: they go to the next pages */
             }
             rows_here = nc + nf;
-            H = rows_here * 0.155 + head + 0.55 * ((nc > 0) + (nf > 0));
+            H = (double)rows_here * 0.155 + head + 0.55 * ((nc > 0) + (nf > 0));
             out[pg] = hf_scene_new(W, H);
             if (!out[pg])
                 goto nomem;
-            f1 = nf == 0 ? 1.0 : nc == 0 ? 0.0 : (nc * 0.155 + 0.75) / H;
+            f1 = nf == 0 ? 1.0 : nc == 0 ? 0.0 : ((double)nc * 0.155 + 0.75) / H;
             if (nc > 0 && pull_panel(out[pg], m, rows, ci, ci + nc, 0, f1, true) < 0)
                 goto nomem;
             if (nf > 0 && free_panel(out[pg], m, rows, fi, fi + nf, f1, 1) < 0)

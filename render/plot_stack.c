@@ -741,7 +741,7 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
         size_t nbc = m->chan_nbins[chans[i]];
         int g = hf_summary_group(names[i]);
         for (b = 0; b < nbc; b++, slot++) {
-            x[slot] = slot + 0.5;
+            x[slot] = (double)slot + 0.5;
             lab[slot] = nbc == 1 ? l.text[i] : hf_scene_printf(s, "%s[%zu]", l.text[i], b);
             if (!lab[slot])
                 goto out;

@@ -250,7 +250,7 @@ push(pagelist *pl, hf_scene *s, hf_error *err)
         return -1; /* err set by the builder */
     if (pl->n == pl->cap) {
         size_t nc = pl->cap ? 2 * pl->cap : 16;
-        hf_scene **nv = realloc(pl->v, nc * sizeof *nv);
+        hf_scene **nv = realloc(pl->v, nc * sizeof(hf_scene *));
         if (!nv) {
             hf_scene_free(s);
             return hf_error_nomem(err);
@@ -760,7 +760,7 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
             hf_error_nomem(err);
         goto out;
     }
-    memmove(b.pl.v + 1, b.pl.v, (b.pl.n - 1) * sizeof *b.pl.v); /* contents first */
+    memmove(b.pl.v + 1, b.pl.v, (b.pl.n - 1) * sizeof(hf_scene *)); /* contents first */
     b.pl.v[0] = s;
     for (i = 0; i < b.pl.n; i++) {
         page_fit(b.pl.v[i]);

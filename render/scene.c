@@ -124,7 +124,7 @@ hf_scene_add_panel(hf_scene *s, double x0, double y0, double x1, double y1)
 
     if (s->npanels == s->cappanels) {
         size_t cap = s->cappanels ? 2 * s->cappanels : 4;
-        hf_panel **np = realloc(s->panels, cap * sizeof *np);
+        hf_panel **np = realloc(s->panels, cap * sizeof(hf_panel *));
         if (!np)
             return NULL;
         s->panels = np;

@@ -356,7 +356,7 @@ hf_yield_table_pages(const hf_yields *pre, const hf_yields *post, const bool *bl
     if (!start)
         goto nomem;
     pages = page_starts(rows, n, per, start);
-    out = calloc(pages, sizeof *out);
+    out = calloc(pages, sizeof(hf_scene *));
     cell = malloc((per + 1) * ncol * sizeof *cell);
     rule = calloc(per + 1, sizeof *rule);
     buf = malloc((per + 1) * 2 * 96);

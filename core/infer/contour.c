@@ -54,7 +54,7 @@ triangulate(double *xy, size_t m, size_t **tri, size_t *ntri, hf_error *err)
                 size_t *nt = realloc(*tri, 3 * cap * sizeof(size_t));
                 if (nt == NULL) {
                     ret = hf_error_nomem(err);
-                    continue;
+                    break;
                 }
                 *tri = nt;
             }
@@ -178,11 +178,12 @@ join(const seg *sg, size_t nseg, hf_contour *out, hf_error *err)
         rc = hf_error_nomem(err);
         goto done;
     }
-    for (size_t i = 0; i < 2 * nseg; i++) {
-        ends[i].key = sg[i / 2].key[i % 2];
-        ends[i].at = i;
-        partner[i] = -1;
-    }
+    for (size_t s = 0; s < nseg; s++) /* (per segment, the bound of the walks below) */
+        for (size_t k = 0; k < 2; k++) {
+            ends[2 * s + k].key = sg[s].key[k];
+            ends[2 * s + k].at = 2 * s + k;
+            partner[2 * s + k] = -1;
+        }
     qsort(ends, 2 * nseg, sizeof(endref), cmp_end);
     for (size_t i = 0; i + 1 < 2 * nseg; i++)
         if (ends[i].key == ends[i + 1].key) {

@@ -121,7 +121,7 @@ pays(fitctx *c, const size_t *bin)
     }
     unsigned perbin =
         (1u << HF_MOD_STATERROR) | (1u << HF_MOD_SHAPESYS) | (1u << HF_MOD_SHAPEFACTOR);
-    double cost = (double)k * k * k / 3.0;
+    double cost = (double)k * (double)k * (double)k / 3.0;
     for (size_t b = 0; b < m->nbins; b++) {
         double q = 0;
         for (size_t i = 0; i < m->ncs; i++) {
@@ -143,7 +143,7 @@ pays(fitctx *c, const size_t *bin)
     free(fpos);
     free(stamp);
     free(mloc);
-    return cost < 0.25 * (double)nf * nf * nf / 3.0;
+    return cost < 0.25 * (double)nf * (double)nf * (double)nf / 3.0;
 }
 
 int
