@@ -184,7 +184,7 @@ wrap_text(const char *s, int width, int maxl, size_t *st, size_t *len, bool *mor
                 *more = true;
             break;
         }
-        size_t start = pos, cut = pos, brk = 0;
+        size_t start = pos, cut, brk = 0;
         int col = 0;
         const char *q = s + pos;
         while (*q != '\0' && col < width) {
@@ -1290,7 +1290,7 @@ draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserv
         }
         /* annotations last, so that they see what is drawn under them (and skip it) */
         for (size_t k = 0; k < 2 * p->nitems; k++) {
-            const hf_item *it = &p->items[k % p->nitems];
+            const hf_item *it = &p->items[k < p->nitems ? k : k - p->nitems];
             if ((it->kind == HF_ITEM_TEXT) != (k >= p->nitems))
                 continue;
             switch (it->kind) {

@@ -79,7 +79,8 @@ place(const char *s, size_t len, size_t nch, size_t keep, bool middle, char *tmp
 
     memcpy(tmp, s, head);
     memcpy(tmp + head, ELLIPSIS, 3);
-    memcpy(tmp + head + 3, s + len - tail, tail + 1);
+    memcpy(tmp + head + 3, s + len - tail, tail);
+    tmp[head + 3 + tail] = '\0';
 }
 
 /* s cut to fit o: its middle replaced by an ellipsis (at least one code point on each side), or

@@ -32,7 +32,7 @@ static int
 add_contour(hf_scene *s, hf_panel *p, const hf_exclusion_data *d, const double *v, size_t stride,
             hf_ink ink, hf_dash dash, hf_width width, hf_error *err)
 {
-    hf_contour c;
+    hf_contour c = {0};
     if (hf_exclusion_contour(d, v, stride, &c, err) < 0)
         return -1;
     int rc = 0;

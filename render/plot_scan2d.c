@@ -111,12 +111,11 @@ add_contour(hf_scene *s, hf_panel *p, const hf_scan2d_data *d, double cl, const 
 {
     size_t n = hf_scan2d_contour(d, hf_scan2d_level(cl), x, y);
     hf_item *it;
-    hf_legend_entry *e;
 
     if (n == 0)
         return 0;
     if (!(it = hf_panel_add_line(s, p, n, x, y, ink, HF_DASH_SOLID)) ||
-        !(e = hf_panel_add_legend(s, p, label, ink, HF_LEGEND_LINE)))
+        hf_panel_add_legend(s, p, label, ink, HF_LEGEND_LINE) == NULL)
         return -1;
     it->width = HF_WIDTH_THICK;
     return 0;

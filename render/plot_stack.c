@@ -506,14 +506,13 @@ ratio_arrows(hf_scene *s, hf_panel *rp, const stackdata *d, double r0, double r1
         double v = d->rv[b];
         bool up = v > r1, down = v < r0;
         char *t;
-        hf_item *it;
         rv[b] = up || down ? NAN : v;
         if (!(up || down) || !isfinite(v))
             continue;
         t = hf_scene_printf(s, "%s %.2g", up ? "\xe2\x86\x91" : "\xe2\x86\x93", v);
-        if (!t || !(it = hf_panel_add_text(s, rp, HF_COORD_DATA, d->xc[b], up ? r1 - pad : r0 + pad,
-                                           t, HF_HALIGN_CENTER,
-                                           up ? HF_VALIGN_TOP : HF_VALIGN_BOTTOM, HF_TEXT_SMALL)))
+        if (!t || hf_panel_add_text(s, rp, HF_COORD_DATA, d->xc[b], up ? r1 - pad : r0 + pad, t,
+                                    HF_HALIGN_CENTER, up ? HF_VALIGN_TOP : HF_VALIGN_BOTTOM,
+                                    HF_TEXT_SMALL) == NULL)
             return -1;
     }
     return 0;
@@ -686,7 +685,7 @@ summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch, 
 {
     const hf_model *m = y->m;
     size_t nb = d->nb, i, b, k, slot = 0;
-    double *t = malloc(3 * (nb ? nb : 1) * sizeof *t);
+    double *t = calloc(3 * (nb ? nb : 1), sizeof *t); /* (zeroed: every slot is set below) */
 
     if (!t)
         return -1;

@@ -115,12 +115,10 @@ sb_cell(sbuf *b, hf_table_format f, const char *s)
     }
     if (f == HF_TABLE_LATEX) {
         for (q = s; *q; q++) {
-            if (strchr("_&%#$", *q))
+            if (strchr("_&%#${}", *q)) /* *q != '\0' here */
                 sb_printf(b, "\\%c", *q);
             else if (*q == '\\')
                 sb_printf(b, "\\textbackslash{}");
-            else if (*q == '{' || *q == '}')
-                sb_printf(b, "\\%c", *q);
             else if (*q == '^' || *q == '~')
                 sb_printf(b, "\\%c{}", *q);
             else
@@ -151,7 +149,7 @@ make_rows(const hf_yields *pre, const hf_yields *post, const bool *blinded, size
     const hf_model *m = any->m;
     size_t c, i, k = 0, ns;
     size_t *order = malloc((m->ncs ? m->ncs : 1) * sizeof *order);
-    trow *rows = malloc((m->ncs + 2 * m->nchan + 1) * sizeof *rows);
+    trow *rows = calloc(m->ncs + 2 * m->nchan + 1, sizeof *rows); /* (zeroed: rows past *n too) */
 
     *n = 0;
     if (!order || !rows) {
