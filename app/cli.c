@@ -101,7 +101,7 @@ hf_cli_warn(const char *fmt, ...)
 }
 
 int
-hf_cli_usage_error(const char *fmt, ...)
+hf_cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -111,13 +111,19 @@ hf_cli_usage_error(const char *fmt, ...)
 }
 
 int
+hf_cli_nomem(void)
+{
+    return hf_cli_error("out of memory");
+}
+
+int
 hf_cli_report(const char *file, const hf_error *err)
 {
     const char *where = err->where != NULL ? err->where : "";
     if (file != NULL && *file)
-        hf_cli_usage_error("%s:%s%s%s", file, where, *where ? ": " : " ", hf_error_msg(err));
+        hf_cli_error("%s:%s%s%s", file, where, *where ? ": " : " ", hf_error_msg(err));
     else
-        hf_cli_usage_error("%s%s%s", where, *where ? ": " : "", hf_error_msg(err));
+        hf_cli_error("%s%s%s", where, *where ? ": " : "", hf_error_msg(err));
     return err->code == HF_EFIT ? 1 : 2;
 }
 
@@ -220,23 +226,23 @@ parse_interp(hf_cli *cli, const char *arg)
 {
     char *copy = strdup(arg);
     if (copy == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     int rc = 0;
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         hf_interp_code code;
         if (eq == NULL) {
-            rc = hf_cli_usage_error("--interp: expected normsys=CODE,histosys=CODE, got '%s'", tok);
+            rc = hf_cli_error("--interp: expected normsys=CODE,histosys=CODE, got '%s'", tok);
             break;
         }
         if (hf_interp_parse(eq + 1, &code) < 0) {
             static const char *const codes[] = {"code0", "code1", "code2", "code4", "code4p"};
             const char *near = hf_cli_nearest(eq + 1, codes, 5);
-            rc = hf_cli_usage_error("--interp: unknown code '%s'%s%s%s (codes: code0, code1, "
-                                    "code2, code4, code4p)",
-                                    eq + 1, near ? "; did you mean '" : "", near ? near : "",
-                                    near ? "'?" : "");
+            rc = hf_cli_error("--interp: unknown code '%s'%s%s%s (codes: code0, code1, "
+                              "code2, code4, code4p)",
+                              eq + 1, near ? "; did you mean '" : "", near ? near : "",
+                              near ? "'?" : "");
             break;
         }
         *eq = '\0';
@@ -245,8 +251,7 @@ parse_interp(hf_cli *cli, const char *arg)
         else if (strcmp(tok, "histosys") == 0)
             cli->mopt.histosys_code = code;
         else {
-            rc = hf_cli_usage_error("--interp: unknown modifier type '%s' (normsys or histosys)",
-                                    tok);
+            rc = hf_cli_error("--interp: unknown modifier type '%s' (normsys or histosys)", tok);
             break;
         }
     }
@@ -262,15 +267,15 @@ parse_fit_option(hf_cli *cli, int opt, const char *arg)
     int ok = parse_number(arg, &v) == 0;
     if (opt == OPT_TOL) {
         if (!ok || !(v > 0))
-            return hf_cli_usage_error("--tolerance: expected a positive number, got '%s'", arg);
+            return hf_cli_error("--tolerance: expected a positive number, got '%s'", arg);
         cli->fit_tol = v;
     } else if (opt == OPT_MAXIT) {
         if (!ok || v < 1 || v > 1e6 || v != (int)v)
-            return hf_cli_usage_error("--max-iter: expected a positive integer, got '%s'", arg);
+            return hf_cli_error("--max-iter: expected a positive integer, got '%s'", arg);
         cli->fit_max_iter = (int)v;
     } else {
         if (!ok || (v != 0 && v != 1 && v != 2))
-            return hf_cli_usage_error("--strategy: expected 0, 1 or 2, got '%s'", arg);
+            return hf_cli_error("--strategy: expected 0, 1 or 2, got '%s'", arg);
         cli->fit_strategy = HF_FIT_STRATEGY((int)v);
     }
     return 0;
@@ -288,20 +293,20 @@ unknown_long(const char *arg, const char *command, const struct option *lo, size
         if (strcmp(bare, common[i].name) == 0) {
             free(bare);
             free((void *)names);
-            return hf_cli_usage_error("'%s' has no meaning for %s (see hfscope %s --help)", arg,
-                                      command, command);
+            return hf_cli_error("'%s' has no meaning for %s (see hfscope %s --help)", arg, command,
+                                command);
         }
     if (names != NULL && bare != NULL && strncmp(arg, "--", 2) == 0) {
         for (size_t i = 0; i < n; i++)
             names[i] = lo[i].name;
         near = hf_cli_nearest(bare, names, n);
     }
-    int rc = near != NULL ? hf_cli_usage_error("unknown option '%s'; did you mean '--%s'? (see "
-                                               "hfscope %s --help)",
-                                               arg, near, command)
-                          : hf_cli_usage_error("unknown or incomplete option '%s' (see hfscope %s "
-                                               "--help)",
-                                               arg, command);
+    int rc = near != NULL ? hf_cli_error("unknown option '%s'; did you mean '--%s'? (see "
+                                         "hfscope %s --help)",
+                                         arg, near, command)
+                          : hf_cli_error("unknown or incomplete option '%s' (see hfscope %s "
+                                         "--help)",
+                                         arg, command);
     free(bare);
     free((void *)names);
     return rc;
@@ -313,7 +318,7 @@ list_push(hf_optlist *l, const char *arg)
 {
     const char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
     if (v == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     l->v = v;
     l->v[l->n++] = arg;
     return 0;
@@ -374,7 +379,7 @@ set_extra(const hf_opt *x, const char *arg)
         /* the range first: converting a double beyond int's range is undefined */
         if (parse_number(arg, &v) < 0 ||
             (x->kind == HF_OPT_INT && !(v >= INT_MIN && v <= INT_MAX && v == floor(v))))
-            return hf_cli_usage_error("--%s: expected a number, got '%s'", x->name, arg);
+            return hf_cli_error("--%s: expected a number, got '%s'", x->name, arg);
         if (x->kind == HF_OPT_DOUBLE)
             *(double *)x->target = v;
         else
@@ -391,10 +396,10 @@ add_fix(hf_cli *cli, char *arg)
     double v;
     char *eq = strchr(arg, '=');
     if (eq == NULL || eq == arg || parse_number(eq + 1, &v) < 0)
-        return hf_cli_usage_error("--fix: expected NAME=VALUE, got '%s'", arg);
+        return hf_cli_error("--fix: expected NAME=VALUE, got '%s'", arg);
     hf_fixspec *f = realloc(cli->fix, (cli->nfix + 1) * sizeof(*f));
     if (f == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     *eq = '\0';
     cli->fix = f;
     cli->fix[cli->nfix++] = (hf_fixspec){arg, v};
@@ -428,12 +433,12 @@ set_common(hf_cli *cli, int c, char *arg)
         return parse_interp(cli, arg);
     case 'j':
         if (parse_number(arg, &v) < 0 || v < 1 || v > 1024 || v != (int)v)
-            return hf_cli_usage_error("--jobs: expected a positive integer, got '%s'", arg);
+            return hf_cli_error("--jobs: expected a positive integer, got '%s'", arg);
         cli->jobs = (int)v;
         return 0;
     case OPT_SEED:
         if (parse_number(arg, &v) < 0 || !(v >= 0 && v <= (double)ULONG_MAX / 2))
-            return hf_cli_usage_error("--seed: expected a non-negative integer, got '%s'", arg);
+            return hf_cli_error("--seed: expected a non-negative integer, got '%s'", arg);
         cli->seed = (unsigned long)v;
         return 0;
     case OPT_TOL:
@@ -473,7 +478,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
     if (lo == NULL || so == NULL || cli->pos == NULL) {
         free(lo);
         free(so);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     size_t k = build_options(extra, nextra, only, lo, so);
     int rc = 0;
@@ -494,12 +499,11 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
             print_help(usage, extra, only);
             rc = -1;
         } else if (c == ':') {
-            rc = hf_cli_usage_error("option '%s' needs a value (see hfscope %s --help)",
-                                    argv[optind - 1], argv[0]);
+            rc = hf_cli_error("option '%s' needs a value (see hfscope %s --help)", argv[optind - 1],
+                              argv[0]);
         } else if ((rc = set_common(cli, c, optarg)) == 1) {
             if (optopt != 0 && optopt < 256 && optind > 0 && argv[optind - 1][1] != '-')
-                rc = hf_cli_usage_error("unknown option '-%c' (see hfscope %s --help)", optopt,
-                                        argv[0]);
+                rc = hf_cli_error("unknown option '-%c' (see hfscope %s --help)", optopt, argv[0]);
             else
                 rc = unknown_long(argv[optind - 1], argv[0], lo, k);
         }
@@ -542,7 +546,7 @@ unknown_name(const char *option, const char *kind, const char *name, const char 
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (f == NULL)
-        return hf_cli_usage_error("%s: no %s named '%s'", option, kind, name);
+        return hf_cli_error("%s: no %s named '%s'", option, kind, name);
     fprintf(f, "%s: no %s named '%s'", option, kind, name);
     if (near != NULL)
         fprintf(f, "; did you mean '%s'?", near);
@@ -550,8 +554,8 @@ unknown_name(const char *option, const char *kind, const char *name, const char 
     for (size_t i = 0; i < n && i < 12; i++)
         fprintf(f, "%s %s", i ? "," : "", cands[i]);
     fputs(n > 12 ? ", ...)" : ")", f);
-    int rc = fclose(f) == 0 ? hf_cli_usage_error("%s", buf)
-                            : hf_cli_usage_error("%s: no %s named '%s'", option, kind, name);
+    int rc = fclose(f) == 0 ? hf_cli_error("%s", buf)
+                            : hf_cli_error("%s: no %s named '%s'", option, kind, name);
     free(buf);
     return rc;
 }
@@ -562,7 +566,7 @@ hf_cli_unknown_channel(const hf_model *m, const char *option, const char *name)
 {
     const char **v = calloc(m->nchan + 1, sizeof(*v));
     if (v == NULL)
-        return hf_cli_usage_error("%s: no channel named '%s'", option, name);
+        return hf_cli_error("%s: no channel named '%s'", option, name);
     for (size_t c = 0; c < m->nchan; c++)
         v[c] = m->chan[c]->name;
     int rc = unknown_name(option, "channel", name, v, m->nchan);
@@ -576,7 +580,7 @@ hf_cli_unknown_param(const hf_model *m, const char *option, const char *name)
 {
     const char **v = calloc(m->npar + 1, sizeof(*v));
     if (v == NULL)
-        return hf_cli_usage_error("%s: no parameter named '%s'", option, name);
+        return hf_cli_error("%s: no parameter named '%s'", option, name);
     size_t n = 0;
     for (size_t j = 0; j < m->npar; j++)
         v[n++] = m->par[j].name;
@@ -595,8 +599,8 @@ apply_fixes(const hf_cli *cli, hf_model *m)
             return hf_cli_unknown_param(m, "--fix", cli->fix[i].name);
         hf_param *p = &m->par[j];
         if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi)
-            return hf_cli_usage_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
-                                      cli->fix[i].value, p->lo, p->hi);
+            return hf_cli_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
+                                cli->fix[i].value, p->lo, p->hi);
         m->init[j] = cli->fix[i].value;
         m->fixed[j] = true;
     }
@@ -682,8 +686,8 @@ int
 hf_cli_load(hf_cli *cli)
 {
     if (cli->ws_path == NULL)
-        return hf_cli_usage_error("%s: missing WORKSPACE.json (see hfscope %s --help)",
-                                  cli->command, cli->command);
+        return hf_cli_error("%s: missing WORKSPACE.json (see hfscope %s --help)", cli->command,
+                            cli->command);
     hf_error err = {0};
     int rc = 0;
     cJSON *doc = hf_json_load_file(cli->ws_path, &err);
@@ -695,7 +699,7 @@ hf_cli_load(hf_cli *cli)
         char *spec = strdup(cli->patch);
         if (spec == NULL) {
             cJSON_Delete(doc);
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             goto out;
         }
         char *colon = strrchr(spec, ':');
@@ -771,9 +775,9 @@ hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc)
 {
     if (cli->model->poi >= 0)
         return true;
-    *rc = hf_cli_usage_error("%s: the model has no parameter of interest: '%s' needs one (pick "
-                             "one with --poi NAME)",
-                             cli->ws_path, command);
+    *rc = hf_cli_error("%s: the model has no parameter of interest: '%s' needs one (pick "
+                       "one with --poi NAME)",
+                       cli->ws_path, command);
     return false;
 }
 
@@ -828,7 +832,7 @@ hf_cli_parse_range(const char *s, double *lo, double *hi)
         if (end != t && *end == '\0' && *hi > *lo && isfinite(*lo) && isfinite(*hi))
             return 0;
     }
-    return hf_cli_usage_error("--range: expected LO:HI with LO < HI, got '%s'", s);
+    return hf_cli_error("--range: expected LO:HI with LO < HI, got '%s'", s);
 }
 
 int
@@ -1072,17 +1076,17 @@ int
 hf_cli_json_emit(cJSON *doc, const char *path)
 {
     if (doc == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     char *text = cJSON_Print(doc);
     cJSON_Delete(doc);
     if (text == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     int rc = 0;
     if (path == NULL) {
         fputs(text, stdout);
         fputc('\n', stdout);
         if (fflush(stdout) != 0 || ferror(stdout))
-            rc = hf_cli_usage_error("cannot write to standard output: %s", strerror(errno));
+            rc = hf_cli_error("cannot write to standard output: %s", strerror(errno));
     } else {
         hf_error err = {0};
         size_t len = strlen(text);
@@ -1102,7 +1106,7 @@ hf_cli_save_scene(const char *path, hf_scene *s, hf_error *err)
     hf_cairo_options co = {0};
     if (dot == NULL || hf_format_parse(dot + 1, &co.format) < 0) {
         hf_scene_free(s);
-        return hf_cli_usage_error("--plot %s: the name must end in .pdf, .png or .svg", path);
+        return hf_cli_error("--plot %s: the name must end in .pdf, .png or .svg", path);
     }
     hf_cairo_doc *d = s != NULL ? hf_cairo_doc_open(path, &co, err) : NULL;
     int rc = 0;

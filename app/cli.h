@@ -104,8 +104,10 @@ const char *hf_cli_nearest(const char *name, const char *const *cands, size_t n)
  * the valid ones (the first 12). Return 2. */
 int hf_cli_unknown_channel(const hf_model *m, const char *option, const char *name);
 int hf_cli_unknown_param(const hf_model *m, const char *option, const char *name);
-/* One-line usage error "hfscope: error: ..." on stderr; returns 2. */
-int hf_cli_usage_error(const char *fmt, ...) HF_PRINTF(1, 2);
+/* One error line "hfscope: error: ..." on stderr (usage or bad input); returns 2. */
+int hf_cli_error(const char *fmt, ...) HF_PRINTF(1, 2);
+/* "hfscope: error: out of memory" on stderr; returns 2. */
+int hf_cli_nomem(void);
 void hf_cli_warn(const char *fmt, ...) HF_PRINTF(1, 2);
 /* The program as invoked (argv[0], e.g. "build/hfscope"), for hints that print a command. */
 void hf_cli_set_progname(const char *argv0);

@@ -144,7 +144,7 @@ emit_json(const hf_cli *cli, const cls_opts *o, const cls_result *res)
     const hf_param *poi = &cli->model->par[cli->model->poi];
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     cJSON_AddStringToObject(doc, "poi", poi->name);
     cJSON_AddNumberToObject(doc, "poi_value", o->mu);
     cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(o->ts));
@@ -215,13 +215,13 @@ check_options(hf_cli *cli, cls_opts *o)
     if (!hf_cli_need_poi(cli, "cls", &rc))
         return rc;
     if (hf_teststat_parse(o->tsname, m, &o->ts) < 0 || o->ts == HF_TEST_Q0)
-        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", o->tsname);
+        return hf_cli_error("--test-stat: expected qtilde or q, got '%s'", o->tsname);
     if (o->ntoys < 0)
-        return hf_cli_usage_error("--toys: expected a positive number, got %d", o->ntoys);
+        return hf_cli_error("--toys: expected a positive number, got %d", o->ntoys);
     const hf_param *poi = &m->par[m->poi];
     if (o->mu < poi->lo || o->mu > poi->hi)
-        return hf_cli_usage_error("--poi-value %g is outside the bounds [%g, %g] of '%s'", o->mu,
-                                  poi->lo, poi->hi, poi->name);
+        return hf_cli_error("--poi-value %g is outside the bounds [%g, %g] of '%s'", o->mu, poi->lo,
+                            poi->hi, poi->name);
     return 0;
 }
 

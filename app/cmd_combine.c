@@ -28,11 +28,11 @@ cmd_combine(int argc, char **argv)
         hf_cli_parse_only(&cli, argc, argv, opts,
                           "combine [--join MODE] [-o OUT.json] A.json B.json", hf_wstool_common);
     if (rc == 0 && cli.npos != 2)
-        rc = hf_cli_usage_error("combine: expected two workspaces (see hfscope combine --help)");
+        rc = hf_cli_error("combine: expected two workspaces (see hfscope combine --help)");
     if (rc == 0 && hf_wsedit_join_parse(joinarg, &join) < 0)
-        rc = hf_cli_usage_error("--join: '%s' is not one of none, outer, 'left outer', "
-                                "'right outer'",
-                                joinarg);
+        rc = hf_cli_error("--join: '%s' is not one of none, outer, 'left outer', "
+                          "'right outer'",
+                          joinarg);
     if (rc == 0)
         a = hf_wstool_load(cli.pos[0], &rc);
     if (a != NULL)

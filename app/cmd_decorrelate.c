@@ -271,7 +271,7 @@ cmd_decorrelate(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     if (d.np == NULL)
-        rc = hf_cli_usage_error("decorrelate needs --np NAME");
+        rc = hf_cli_error("decorrelate needs --np NAME");
     else if ((rc = hf_cli_load(&cli)) == 0 && (rc = parse_by(&d)) == 0)
         rc = run_decorrelate(&cli, &d);
     hf_docfit_release(&d.split);

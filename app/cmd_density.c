@@ -47,7 +47,7 @@ parse_bandwidth(const char *s, hf_density_config *cfg)
     double v = strtod(s, &end);
     if (end != s && *end == '\0') {
         if (!(v > 0) || !isfinite(v))
-            return hf_cli_usage_error("--bandwidth: %s is not a positive number", s);
+            return hf_cli_error("--bandwidth: %s is not a positive number", s);
         cfg->rule = HF_KDE_FIXED;
         cfg->bw_value = v;
         return 0;
@@ -56,18 +56,18 @@ parse_bandwidth(const char *s, hf_density_config *cfg)
     size_t len = star != NULL ? (size_t)(star - s) : strlen(s);
     char *name = strndup(s, len);
     if (name == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     int bad = hf_kde_rule_parse(name, &cfg->rule) != 0;
     free(name);
     if (bad)
-        return hf_cli_usage_error("--bandwidth: expected silverman, scott, isj, RULE*FACTOR or a "
-                                  "number, got '%s'",
-                                  s);
+        return hf_cli_error("--bandwidth: expected silverman, scott, isj, RULE*FACTOR or a "
+                            "number, got '%s'",
+                            s);
     cfg->bw_value = 1.0;
     if (star != NULL) {
         v = strtod(star + 1, &end);
         if (end == star + 1 || *end != '\0' || !(v > 0) || !isfinite(v))
-            return hf_cli_usage_error("--bandwidth: bad factor in '%s'", s);
+            return hf_cli_error("--bandwidth: bad factor in '%s'", s);
         cfg->bw_value = v;
     }
     return 0;
@@ -110,7 +110,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
 {
     char *path = strdup(spec);
     if (path == NULL)
-        return hf_cli_usage_error("out of memory"), NULL;
+        return hf_cli_nomem(), NULL;
     const char *col = NULL;
     FILE *f = fopen(path, "r");
     char *colon = strrchr(path, ':');
@@ -120,7 +120,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
         f = fopen(path, "r");
     }
     if (f == NULL) {
-        hf_cli_usage_error("%s: cannot open: %s", path, strerror(errno));
+        hf_cli_error("%s: cannot open: %s", path, strerror(errno));
         free(path);
         return NULL;
     }
@@ -159,7 +159,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
                 if (strcmp(field[i], col) == 0)
                     colno = (long)i;
             if (colno < 0) {
-                hf_cli_usage_error("%s:%zu: no column named '%s'", path, lineno, col);
+                hf_cli_error("%s:%zu: no column named '%s'", path, lineno, col);
                 ok = 0;
                 break;
             }
@@ -167,7 +167,7 @@ read_sample(const char *spec, size_t *nout, char **path_out)
             continue;
         }
         if ((size_t)colno >= nf) {
-            hf_cli_usage_error("%s:%zu: no column %ld", path, lineno, colno + 1);
+            hf_cli_error("%s:%zu: no column %ld", path, lineno, colno + 1);
             ok = 0;
             break;
         }
@@ -178,8 +178,8 @@ read_sample(const char *spec, size_t *nout, char **path_out)
                 header_done = 1;
                 continue;
             }
-            hf_cli_usage_error("%s:%zu: column %ld: '%s' is not a finite number", path, lineno,
-                               colno + 1, field[colno]);
+            hf_cli_error("%s:%zu: column %ld: '%s' is not a finite number", path, lineno, colno + 1,
+                         field[colno]);
             ok = 0;
             break;
         }
@@ -197,16 +197,16 @@ read_sample(const char *spec, size_t *nout, char **path_out)
         x[n++] = v;
     }
     if (nomem)
-        hf_cli_usage_error("%s: out of memory", path);
+        hf_cli_error("%s: out of memory", path);
     if (ok && ferror(f)) {
-        hf_cli_usage_error("%s: read error", path);
+        hf_cli_error("%s: read error", path);
         ok = 0;
     }
     (void)fclose(f); /* read-only stream: nothing to lose */
     free(line);
     free(field);
     if (ok && n < 2) {
-        hf_cli_usage_error("%s: fewer than 2 values", path);
+        hf_cli_error("%s: fewer than 2 values", path);
         ok = 0;
     }
     if (!ok) {
@@ -227,7 +227,7 @@ make_truth(hf_cli *cli, opts *o, int *rc)
     int sources = (o->truth != NULL) + (o->template_spec != NULL) + (o->events != NULL);
     *rc = 0;
     if (sources > 1) {
-        *rc = hf_cli_usage_error("density: give one of --truth, --template, --sample");
+        *rc = hf_cli_error("density: give one of --truth, --template, --sample");
         return NULL;
     }
     if (o->template_spec != NULL) {
@@ -602,7 +602,7 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
     int w, h;
     char tail;
     if (sscanf(spec, "%dx%d%c", &w, &h, &tail) != 2 || w < 40 || h < 12 || w > 1000 || h > 1000)
-        return hf_cli_usage_error("--cells: expected WxH with W >= 40, H >= 12, got '%s'", spec);
+        return hf_cli_error("--cells: expected WxH with W >= 40, H >= 12, got '%s'", spec);
     hf_density_figure figs[HF_DENSITY_FIG_COUNT];
     size_t nfig = figure_list(r, figs);
     for (size_t f = 0; f < nfig; f++) {
@@ -616,7 +616,7 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
         hf_cells_free(g);
         hf_scene_free(s);
         if (txt == NULL)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         printf("\n%s", txt);
         free(txt);
     }
@@ -631,10 +631,10 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
 {
     hf_format fmt;
     if (hf_format_parse(fmt_name, &fmt) != 0)
-        return hf_cli_usage_error("--format: expected png, pdf or svg, got '%s'", fmt_name);
+        return hf_cli_error("--format: expected png, pdf or svg, got '%s'", fmt_name);
     bool made = mkdir(dir, 0777) == 0;
     if (!made && errno != EEXIST)
-        return hf_cli_usage_error("%s: cannot create directory: %s", dir, strerror(errno));
+        return hf_cli_error("%s: cannot create directory: %s", dir, strerror(errno));
     hf_error err = {0};
     hf_density_figure figs[HF_DENSITY_FIG_COUNT];
     size_t nfig = figure_list(r, figs);
@@ -647,7 +647,7 @@ write_figures(const char *dir, const char *fmt_name, const hf_density_truth *t,
         size_t len = strlen(dir) + 64;
         if (s == NULL || (paths[i] = malloc(len)) == NULL) {
             hf_scene_free(s);
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             break;
         }
         snprintf(paths[i], len, "%s/density_%s.%s", dir, hf_plot_density_name(figs[i]),
@@ -677,8 +677,8 @@ static int
 run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
 {
     if (cli->ws_path != NULL || o->template_spec != NULL || o->truth != NULL || o->events != NULL)
-        return hf_cli_usage_error("--to-workspace takes the workspace itself: no other workspace, "
-                                  "--template, --truth or --events");
+        return hf_cli_error("--to-workspace takes the workspace itself: no other workspace, "
+                            "--template, --truth or --events");
     /* the experiment's options have no meaning here: say so rather than ignore them */
     const char *lab = o->bins != -1                                             ? "--bins"
                       : o->reps != -1                                           ? "--reps"
@@ -692,9 +692,9 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
                       : cli->patch != NULL                                      ? "--patch"
                                                                                 : NULL;
     if (lab != NULL)
-        return hf_cli_usage_error("%s does not go with --to-workspace", lab);
+        return hf_cli_error("%s does not go with --to-workspace", lab);
     if (cfg->draws != NULL && cfg->ndraws != 1)
-        return hf_cli_usage_error("--to-workspace: --draws is one number M");
+        return hf_cli_error("--to-workspace: --draws is one number M");
     density_ws_opts w = {.channel = o->channel,
                          .sample = o->sample,
                          .patch_out = o->patch_out,
@@ -709,12 +709,11 @@ run_to_workspace(hf_cli *cli, const opts *o, const hf_density_config *cfg)
     if (o->band != NULL && strcmp(o->band, "plain") == 0)
         w.debias = false;
     else if (o->band != NULL && strcmp(o->band, "debiased") != 0)
-        return hf_cli_usage_error("--band: expected debiased or plain, got '%s'", o->band);
+        return hf_cli_error("--band: expected debiased or plain, got '%s'", o->band);
     if (o->modifier != NULL && strcmp(o->modifier, "shapesys") == 0)
         w.modifier = HF_DENSITY_SHAPESYS;
     else if (o->modifier != NULL && strcmp(o->modifier, "staterror") != 0)
-        return hf_cli_usage_error("--modifier: expected staterror or shapesys, got '%s'",
-                                  o->modifier);
+        return hf_cli_error("--modifier: expected staterror or shapesys, got '%s'", o->modifier);
     cli->ws_path = o->to_ws;
     return density_to_workspace(cli, &w);
 }
@@ -780,8 +779,8 @@ parse_methods(const opts *o, hf_density_config *cfg)
         else if (strcmp(o->sampling, "multinomial") == 0)
             cfg->sampling = HF_DENSITY_MULTINOMIAL;
         else
-            return hf_cli_usage_error("--sampling: expected events or multinomial, got '%s'",
-                                      o->sampling);
+            return hf_cli_error("--sampling: expected events or multinomial, got '%s'",
+                                o->sampling);
     }
     if (o->kde != NULL) {
         if (strcmp(o->kde, "auto") == 0)
@@ -791,7 +790,7 @@ parse_methods(const opts *o, hf_density_config *cfg)
         else if (strcmp(o->kde, "binned") == 0)
             cfg->kde = HF_DENSITY_KDE_BINNED;
         else
-            return hf_cli_usage_error("--kde: expected auto, exact or binned, got '%s'", o->kde);
+            return hf_cli_error("--kde: expected auto, exact or binned, got '%s'", o->kde);
     }
     return 0;
 }
@@ -805,23 +804,23 @@ make_config(const hf_cli *cli, const opts *o, hf_density_config *cfg, double **d
     cfg->seed = cli->seed;
     cfg->reflect = !o->no_reflect;
     if (o->boot != 0 && (o->boot < 2 || o->boot > 100000))
-        return hf_cli_usage_error("--bootstrap: expected 2 to 100000 members, got %d", o->boot);
+        return hf_cli_error("--bootstrap: expected 2 to 100000 members, got %d", o->boot);
     cfg->boot = (size_t)o->boot;
     if (!(o->cost_sim >= 0 && o->cost_gen >= 0 && o->cost_train >= 0) ||
         !isfinite(o->cost_sim + o->cost_gen + o->cost_train) ||
         ((o->cost_sim > 0) != (o->cost_gen > 0)) || (o->cost_train > 0 && !(o->cost_sim > 0)))
-        return hf_cli_usage_error("--cost-sim and --cost-gen (and --cost-train) go together, as "
-                                  "finite seconds > 0 (training >= 0)");
+        return hf_cli_error("--cost-sim and --cost-gen (and --cost-train) go together, as "
+                            "finite seconds > 0 (training >= 0)");
     cfg->cost_sim = o->cost_sim;
     cfg->cost_gen = o->cost_gen;
     cfg->cost_train = o->cost_train;
 
     if (o->reps != -1 && o->reps < 2)
-        return hf_cli_usage_error("--reps: expected at least 2, got %d", o->reps);
+        return hf_cli_error("--reps: expected at least 2, got %d", o->reps);
     if (o->n != -1 && (!(o->n >= 2 && o->n <= 1e9) || o->n != floor(o->n)))
-        return hf_cli_usage_error("--n: expected an integer >= 2, got %g", o->n);
+        return hf_cli_error("--n: expected an integer >= 2, got %g", o->n);
     if (o->bins != -1 && (o->bins < 2 || o->bins > 100000))
-        return hf_cli_usage_error("--bins: expected 2 to 100000, got %d", o->bins);
+        return hf_cli_error("--bins: expected 2 to 100000, got %d", o->bins);
     int rc;
     if (o->bandwidth != NULL && (rc = parse_bandwidth(o->bandwidth, cfg)) != 0)
         return rc;
@@ -850,14 +849,14 @@ check_lab_options(const hf_cli *cli, opts *o)
     if (o->format == NULL)
         o->format = "png";
     if (o->events != NULL && o->sample != NULL)
-        return hf_cli_usage_error("--sample FILE is the old name of --events: give one of them");
+        return hf_cli_error("--sample FILE is the old name of --events: give one of them");
     if (o->events == NULL)
         o->events = o->sample; /* --sample FILE, as before --events existed */
     if (o->channel != NULL || o->modifier != NULL || o->band != NULL || o->patch_out != NULL)
-        return hf_cli_usage_error("--channel, --modifier, --band and --patch-out go with "
-                                  "--to-workspace");
+        return hf_cli_error("--channel, --modifier, --band and --patch-out go with "
+                            "--to-workspace");
     if (cli->ws_path != NULL && o->template_spec == NULL)
-        return hf_cli_usage_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
+        return hf_cli_error("density: a workspace needs --template CHANNEL[/SAMPLE]");
     return 0;
 }
 
@@ -893,7 +892,7 @@ emit_json(const hf_cli *cli, const hf_density_truth *t, const hf_density_result 
     if (doc == NULL || d == NULL) {
         cJSON_Delete(doc);
         cJSON_Delete(d);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     while (d->child != NULL) {
         cJSON *it = cJSON_DetachItemViaPointer(d, d->child);

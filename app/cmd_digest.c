@@ -29,11 +29,11 @@ cmd_digest(int argc, char **argv)
     if (rc != 0)
         goto out;
     if (cli.npos != 1) {
-        rc = hf_cli_usage_error("digest: expected one workspace (see hfscope digest --help)");
+        rc = hf_cli_error("digest: expected one workspace (see hfscope digest --help)");
         goto out;
     }
     if (strcmp(alg, "sha256") != 0) {
-        rc = hf_cli_usage_error("digest: unknown algorithm '%s' (hfscope knows: sha256)", alg);
+        rc = hf_cli_error("digest: unknown algorithm '%s' (hfscope knows: sha256)", alg);
         goto out;
     }
     hf_error err = {0};

@@ -56,7 +56,7 @@ run_minos(const hf_cli *cli, const hf_data *d, const hf_fit_result *r, const cha
             if (ms->sel[j])
                 (void)hf_minos(m, d, r, j, NULL, &ms->res[j], &err);
     if (err.code == HF_EUSAGE)
-        rc = hf_cli_usage_error("--minos: %s", hf_error_msg(&err));
+        rc = hf_cli_error("--minos: %s", hf_error_msg(&err));
     else if (err.code != HF_OK)
         rc = hf_cli_report(cli->ws_path, &err);
     hf_error_release(&err);
@@ -209,12 +209,12 @@ cmd_fit(int argc, char **argv)
     if (!isnan(poi_value)) {
         if (m->poi < 0) {
             hf_cli_release(&cli);
-            return hf_cli_usage_error("--poi-value: the model has no POI (use --poi NAME)");
+            return hf_cli_error("--poi-value: the model has no POI (use --poi NAME)");
         }
         const hf_param *p = &m->par[m->poi];
         if (!isfinite(poi_value) || poi_value < p->lo || poi_value > p->hi) {
-            int rc2 = hf_cli_usage_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
-                                         poi_value, p->name, p->lo, p->hi);
+            int rc2 = hf_cli_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
+                                   poi_value, p->name, p->lo, p->hi);
             hf_cli_release(&cli);
             return rc2;
         }

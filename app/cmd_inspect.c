@@ -235,7 +235,7 @@ cmd_inspect(int argc, char **argv)
     int rc = hf_cli_parse_only(&cli, argc, argv, opts, "inspect [OPTIONS] WORKSPACE.json", common);
     if (rc == 0 && names) {
         rc = cli.ws_path != NULL ? print_names(cli.ws_path)
-                                 : hf_cli_usage_error("inspect: missing WORKSPACE.json");
+                                 : hf_cli_error("inspect: missing WORKSPACE.json");
         hf_cli_release(&cli);
         return rc;
     }
@@ -249,7 +249,7 @@ cmd_inspect(int argc, char **argv)
     double *nu = malloc((m->nbins + 1) * sizeof(double));
     double *ys = malloc((m->nys + 1) * sizeof(double));
     if (nu == NULL || ys == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
     } else {
         hf_model_expected(m, m->init, nu, ys);
         if (cli.json)

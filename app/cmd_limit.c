@@ -78,17 +78,17 @@ check_options(hf_cli *cli, limit_opts *o, hf_limit_options *lo)
     if (!hf_cli_need_poi(cli, "limit", &rc))
         return rc;
     if (hf_teststat_parse(o->tsname, m, &o->ts) < 0 || o->ts == HF_TEST_Q0)
-        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", o->tsname);
+        return hf_cli_error("--test-stat: expected qtilde or q, got '%s'", o->tsname);
     if (!(o->cl > 0.0 && o->cl < 1.0))
-        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", o->cl);
+        return hf_cli_error("--cl: expected a level between 0 and 1, got %g", o->cl);
     if (o->range != NULL && (rc = hf_cli_parse_range(o->range, &lo->lo, &lo->hi)) != 0)
         return rc;
     if (o->grid < 0 || o->grid == 1)
-        return hf_cli_usage_error("--grid: expected at least 2 points, got %d", o->grid);
+        return hf_cli_error("--grid: expected at least 2 points, got %d", o->grid);
     const hf_param *poi = &m->par[m->poi];
     if (o->range != NULL && (lo->lo < poi->lo || lo->hi > poi->hi))
-        return hf_cli_usage_error("--range %s leaves the bounds [%g, %g] of '%s'", o->range,
-                                  poi->lo, poi->hi, poi->name);
+        return hf_cli_error("--range %s leaves the bounds [%g, %g] of '%s'", o->range, poi->lo,
+                            poi->hi, poi->name);
     lo->cl = o->cl;
     lo->rtol = o->rtol;
     lo->grid = (size_t)o->grid;
@@ -119,7 +119,7 @@ outside_range_note(const hf_limit_result *res, char **why)
     int len = snprintf(NULL, 0, WHY_FMT, nmissing, res->lo, res->hi, hint);
     *why = len > 0 ? malloc((size_t)len + 1) : NULL;
     if (*why == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     (void)snprintf(*why, (size_t)len + 1, WHY_FMT, nmissing, res->lo, res->hi, hint);
     return 0;
 }
@@ -132,7 +132,7 @@ emit_json(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res, co
     const hf_param *poi = &cli->model->par[cli->model->poi];
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     cJSON_AddStringToObject(doc, "poi", poi->name);
     cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(o->ts));
     cJSON_AddNumberToObject(doc, "cl", res->cl);

@@ -90,7 +90,7 @@ cmd_lint(int argc, char **argv)
     }
     if (cli.npos != 1) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("lint: expected one workspace (see hfscope lint --help)");
+        return hf_cli_error("lint: expected one workspace (see hfscope lint --help)");
     }
     hf_error err = {0};
     hf_lint l = {0};
@@ -105,7 +105,7 @@ cmd_lint(int argc, char **argv)
         } else {
             char *text = lint_text(&cli, &l);
             if (text == NULL)
-                rc = hf_cli_usage_error("out of memory");
+                rc = hf_cli_nomem();
             else if (cli.output != NULL &&
                      hf_write_file_atomic(cli.output, text, strlen(text), &err) < 0)
                 rc = hf_cli_report(cli.output, &err);

@@ -124,7 +124,7 @@ print_cells(const char *spec, hf_scene *s)
     int w, h;
     if (hf_cells_parse_size(spec, &w, &h) < 0) {
         hf_scene_free(s);
-        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", spec);
+        return hf_cli_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", spec);
     }
     hf_cellgrid *g = hf_cells_new(w, h);
     char *txt = NULL;
@@ -135,7 +135,7 @@ print_cells(const char *spec, hf_scene *s)
     hf_cells_free(g);
     hf_scene_free(s);
     if (txt == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     printf("%s", txt);
     free(txt);
     return 0;
@@ -155,23 +155,23 @@ check_args(const hf_model *m, const hf_fit_result *fit, shape_args *a)
 {
     a->sel = -1;
     if (a->points < 3 || a->points > 100001)
-        return hf_cli_usage_error("--points: expected 3 .. 100001, got %d", a->points);
+        return hf_cli_error("--points: expected 3 .. 100001, got %d", a->points);
     if (!(a->range > 0) || !isfinite(a->range))
-        return hf_cli_usage_error("--range: expected a positive number of sigmas");
+        return hf_cli_error("--range: expected a positive number of sigmas");
     if (a->np == NULL) {
         if (a->profile)
-            return hf_cli_usage_error("--profile needs --np NAME");
+            return hf_cli_error("--profile needs --np NAME");
         return 0;
     }
     a->sel = hf_model_find_par(m, a->np);
     if (a->sel < 0) {
         const char *near = hf_minos_nearest(m, a->np);
-        return near ? hf_cli_usage_error("--np: no parameter named '%s' (did you mean '%s'?)",
-                                         a->np, near)
-                    : hf_cli_usage_error("--np: no parameter named '%s'", a->np);
+        return near
+                   ? hf_cli_error("--np: no parameter named '%s' (did you mean '%s'?)", a->np, near)
+                   : hf_cli_error("--np: no parameter named '%s'", a->np);
     }
     if (fit->fixed[a->sel])
-        return hf_cli_usage_error("--np: '%s' is fixed", a->np);
+        return hf_cli_error("--np: '%s' is fixed", a->np);
     return 0;
 }
 

@@ -45,8 +45,8 @@ static int
 do_list(hf_cli *cli)
 {
     if (cli->npos != 1)
-        return hf_cli_usage_error("patchset list: expected PATCHSET.json (see hfscope patchset "
-                                  "--help)");
+        return hf_cli_error("patchset list: expected PATCHSET.json (see hfscope patchset "
+                            "--help)");
     hf_error err = {0};
     hf_patchset *ps = hf_patchset_load(cli->pos[0], &err);
     if (ps == NULL) {
@@ -59,7 +59,7 @@ do_list(hf_cli *cli)
         cJSON *doc = hf_cli_json_doc(cli);
         if (doc == NULL) {
             hf_patchset_free(ps);
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         }
         cJSON_DeleteItemFromObject(doc, "workspace");
         cJSON_AddStringToObject(doc, "patchset", cli->pos[0]);
@@ -120,10 +120,10 @@ verify_digest(const char *bkg, const hf_patchset *ps, bool no_verify, char *hex)
         return rc;
     }
     if (!no_verify && ps->digest_sha256 != NULL && strcmp(hex, ps->digest_sha256) != 0)
-        return hf_cli_usage_error("%s:/metadata/digests/sha256: the patchset was made for another "
-                                  "workspace (digest %.12s..., '%s' has %.12s...); "
-                                  "--no-verify applies it anyway",
-                                  ps->path, ps->digest_sha256, bkg, hex);
+        return hf_cli_error("%s:/metadata/digests/sha256: the patchset was made for another "
+                            "workspace (digest %.12s..., '%s' has %.12s...); "
+                            "--no-verify applies it anyway",
+                            ps->path, ps->digest_sha256, bkg, hex);
     return 0;
 }
 
@@ -133,8 +133,8 @@ static int
 do_apply(hf_cli *cli, bool no_verify)
 {
     if (cli->npos != 3)
-        return hf_cli_usage_error("patchset apply: expected BKG.json PATCHSET.json NAME (see "
-                                  "hfscope patchset --help)");
+        return hf_cli_error("patchset apply: expected BKG.json PATCHSET.json NAME (see "
+                            "hfscope patchset --help)");
     const char *bkg = cli->pos[0], *psp = cli->pos[1], *name = cli->pos[2];
     hf_error err = {0};
     int rc = 0;
@@ -164,7 +164,7 @@ do_apply(hf_cli *cli, bool no_verify)
     /* the result must load as a workspace: check a copy, since loading takes the document */
     cJSON *copy = cJSON_Duplicate(doc, 1);
     if (copy == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     hf_workspace *ws = hf_workspace_from_json(copy, bkg, &err);
@@ -176,7 +176,7 @@ do_apply(hf_cli *cli, bool no_verify)
     hf_workspace_free(ws);
     char *text = cJSON_Print(doc);
     if (text == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     size_t len = strlen(text);
@@ -184,7 +184,7 @@ do_apply(hf_cli *cli, bool no_verify)
         char *t2 = realloc(text, len + 2);
         if (t2 == NULL) {
             free(text);
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             goto out;
         }
         text = t2;
@@ -448,8 +448,7 @@ read_done(const char *path, const hf_patchset *ps, const runner *r, bool *done, 
         return 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return errno == ENOENT ? 0
-                               : hf_cli_usage_error("cannot read '%s': %s", path, strerror(errno));
+        return errno == ENOENT ? 0 : hf_cli_error("cannot read '%s': %s", path, strerror(errno));
     char *buf = NULL;
     size_t cap = 0, len = 0;
     char chunk[65536];
@@ -461,7 +460,7 @@ read_done(const char *path, const hf_patchset *ps, const runner *r, bool *done, 
             if (nb == NULL) {
                 free(buf);
                 (void)fclose(f);
-                return hf_cli_usage_error("out of memory");
+                return hf_cli_nomem();
             }
             buf = nb;
         }
@@ -483,9 +482,9 @@ read_done(const char *path, const hf_patchset *ps, const runner *r, bool *done, 
         if (other != NULL) {
             cJSON_Delete(o);
             free(buf);
-            return hf_cli_usage_error("%s:%zu: written by a run with another %s; write to "
-                                      "another -o file",
-                                      path, lineno, other);
+            return hf_cli_error("%s:%zu: written by a run with another %s; write to "
+                                "another -o file",
+                                path, lineno, other);
         }
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "patch");
         if (cJSON_IsString(name) && cJSON_GetObjectItemCaseSensitive(o, "error") == NULL) {
@@ -500,7 +499,7 @@ read_done(const char *path, const hf_patchset *ps, const runner *r, bool *done, 
     }
     free(buf);
     if (good < len && truncate(path, (off_t)good) != 0)
-        return hf_cli_usage_error("cannot repair '%s': %s", path, strerror(errno));
+        return hf_cli_error("cannot repair '%s': %s", path, strerror(errno));
     return 0;
 }
 
@@ -544,7 +543,7 @@ check_run_options(const char *what, const char *shard, double cl, const char *ts
     else if (strcmp(what, "limit") == 0)
         *limit = true;
     else
-        return hf_cli_usage_error("--what: expected cls or limit, got '%s'", what);
+        return hf_cli_error("--what: expected cls or limit, got '%s'", what);
     *si = 0;
     *sn = 1;
     if (shard != NULL) {
@@ -552,12 +551,12 @@ check_run_options(const char *what, const char *shard, double cl, const char *ts
         *si = strtol(shard, &end, 10);
         if (end == shard || *end != '/' || (*sn = strtol(end + 1, &end, 10)) < 1 || *end != '\0' ||
             *si < 0 || *si >= *sn)
-            return hf_cli_usage_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
+            return hf_cli_error("--shard: expected I/N with 0 <= I < N, got '%s'", shard);
     }
     if (ts != NULL && strcmp(ts, "qtilde") != 0 && strcmp(ts, "q") != 0 && strcmp(ts, "auto") != 0)
-        return hf_cli_usage_error("--test-stat: expected qtilde or q, got '%s'", ts);
+        return hf_cli_error("--test-stat: expected qtilde or q, got '%s'", ts);
     if (!(cl > 0.0 && cl < 1.0))
-        return hf_cli_usage_error("--cl: expected a level between 0 and 1, got %g", cl);
+        return hf_cli_error("--cl: expected a level between 0 and 1, got %g", cl);
     return 0;
 }
 
@@ -597,7 +596,7 @@ open_output(const hf_cli *cli, runner *r, run_output *o)
     if (cli->output == NULL)
         return 0;
     if ((r->out = fopen(cli->output, "ab")) == NULL)
-        return hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+        return hf_cli_error("cannot write '%s': %s", cli->output, strerror(errno));
     if (!o->existed && fstat(fileno(r->out), &st) == 0 && S_ISREG(st.st_mode))
         o->regular = true;
     r->written = o->regular && fseeko(r->out, 0, SEEK_END) == 0 ? ftello(r->out) : 0;
@@ -621,7 +620,7 @@ run_threads(runner *r, int jobs)
         free(tid);
         free(threaded);
         pthread_mutex_destroy(&r->lock);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     for (int t = 1; t < nt; t++)
         threaded[t] = pthread_create(&tid[t], NULL, run_worker, r) == 0;
@@ -662,9 +661,8 @@ close_output(const hf_cli *cli, runner *r, const run_output *o)
     }
     if (r->progress)
         (void)fputc('\n', stderr);
-    return hf_cli_usage_error("cannot write the results to '%s': %s",
-                              cli->output != NULL ? cli->output : "stdout",
-                              strerror(r->write_errno));
+    return hf_cli_error("cannot write the results to '%s': %s",
+                        cli->output != NULL ? cli->output : "stdout", strerror(r->write_errno));
 }
 
 static int
@@ -672,8 +670,8 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
        bool fast, bool no_verify)
 {
     if (cli->npos != 2)
-        return hf_cli_usage_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
-                                  "patchset --help)");
+        return hf_cli_error("patchset run: expected BKG.json PATCHSET.json (see hfscope "
+                            "patchset --help)");
     bool limit = false;
     long si = 0, sn = 1;
     int rc = check_run_options(what, shard, cl, ts, &limit, &si, &sn);
@@ -702,14 +700,14 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     done = calloc(ps->npatch, sizeof(bool));
     r.work = malloc(ps->npatch * sizeof(size_t));
     if (done == NULL || r.work == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     size_t ndone = 0;
     r.ws_sha256 = ws_hex;
     r.options = options = run_options(cli, limit, mu, cl, ts, fast);
     if (options == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     if (cli->output != NULL && (rc = read_done(cli->output, ps, &r, done, &ndone)) != 0)
@@ -744,7 +742,7 @@ do_run(hf_cli *cli, const char *what, const char *shard, double mu, double cl, c
     rc = r.worst;
 out:
     if (r.out != NULL && r.out != stdout && fclose(r.out) != 0 && rc == 0)
-        rc = hf_cli_usage_error("cannot write '%s': %s", cli->output, strerror(errno));
+        rc = hf_cli_error("cannot write '%s': %s", cli->output, strerror(errno));
     free(r.work);
     free(done);
     free(options);
@@ -802,7 +800,7 @@ write_merged(const hf_results *rs, const hf_patchset *ps, const char *path)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (f == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     size_t n = hf_results_count(rs);
     for (size_t i = 0; i < (ps != NULL ? ps->npatch : n); i++) {
         long k = ps != NULL ? hf_results_find(rs, ps->patch[i].name) : (long)i;
@@ -811,7 +809,7 @@ write_merged(const hf_results *rs, const hf_patchset *ps, const char *path)
     }
     if (fclose(f) != 0) {
         free(buf);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     hf_error err = {0};
     int rc = 0;
@@ -819,7 +817,7 @@ write_merged(const hf_results *rs, const hf_patchset *ps, const char *path)
         if (hf_write_file_atomic(path, buf, len, &err) < 0)
             rc = hf_cli_report(NULL, &err);
     } else if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-        rc = hf_cli_usage_error("cannot write the merged results to stdout: %s", strerror(errno));
+        rc = hf_cli_error("cannot write the merged results to stdout: %s", strerror(errno));
     }
     free(buf);
     hf_error_release(&err);
@@ -830,14 +828,14 @@ static int
 do_merge(hf_cli *cli, const char *ps_path)
 {
     if (cli->npos < 1)
-        return hf_cli_usage_error("patchset merge: expected RESULTS.jsonl... (see hfscope "
-                                  "patchset merge --help)");
+        return hf_cli_error("patchset merge: expected RESULTS.jsonl... (see hfscope "
+                            "patchset merge --help)");
     hf_error err = {0};
     hf_patchset *ps = NULL;
     hf_results *rs = hf_results_new();
     int rc = 0;
     if (rs == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     for (int i = 0; i < cli->npos; i++)
@@ -898,9 +896,9 @@ cmd_patchset(int argc, char **argv)
     const char *sub = argv[1];
     if (strcmp(sub, "list") != 0 && strcmp(sub, "apply") != 0 && strcmp(sub, "run") != 0 &&
         strcmp(sub, "merge") != 0)
-        return hf_cli_usage_error("patchset: unknown subcommand '%s' (expected list, apply, run "
-                                  "or merge)",
-                                  sub);
+        return hf_cli_error("patchset: unknown subcommand '%s' (expected list, apply, run "
+                            "or merge)",
+                            sub);
     hf_cli cli;
     const char *what = "cls", *shard = NULL, *ts = NULL, *merge_ps = NULL;
     double mu = 1.0, cl = 0.95;

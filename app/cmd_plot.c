@@ -155,7 +155,7 @@ print_cells(const plotctx *pc, hf_scene *const *pages, size_t npages, const char
             hf_cells_scene_text(pages[i], pc->cells_w, pc->cells_h,
                                 pc->cli->ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE, nc && *nc);
         if (!txt)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         printf("== %s %zu/%zu\n%s", stem, i + 1, npages, txt);
         free(txt);
     }
@@ -177,12 +177,12 @@ emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
     if (pc->nst == pc->cst) {
         staged *ns = realloc(pc->st, (2 * pc->cst + 8) * sizeof *ns);
         if (!ns)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         pc->st = ns;
         pc->cst = 2 * pc->cst + 8;
     }
     if (!(u = unique_stem(pc, stem)))
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     n = strlen(pc->dir) + strlen(u) + 64;
     path = malloc(n);
     stage = malloc(n);
@@ -190,7 +190,7 @@ emit_pages(plotctx *pc, hf_scene *const *pages, size_t npages, const char *stem)
         free(u);
         free(path);
         free(stage);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     snprintf(path, n, "%s/%s.%s", pc->dir, u, ext);
     snprintf(stage, n, "%s/.hfscope-stage-%ld-%zu.%s", pc->dir, (long)getpid(), pc->nst, ext);
@@ -238,7 +238,7 @@ commit_staged(plotctx *pc)
             int e = errno;
             for (j = 0; j < i; j++)
                 unlink(pc->st[j].path);
-            return hf_cli_usage_error("cannot write \"%s\": %s", pc->st[i].path, strerror(e));
+            return hf_cli_error("cannot write \"%s\": %s", pc->st[i].path, strerror(e));
         }
     for (i = 0; i < pc->nst; i++) {
         pc->nwritten++;
@@ -345,7 +345,7 @@ plot_stacks(plotctx *pc)
         s = hf_plot_stack(y, c, &o, &err);
         stem = nm ? malloc(strlen(nm) + 32) : NULL;
         if (!s || !stem) {
-            rc = s ? hf_cli_usage_error("out of memory") : hf_cli_report(NULL, &err);
+            rc = s ? hf_cli_nomem() : hf_cli_report(NULL, &err);
         } else {
             snprintf(stem, strlen(nm) + 32, "stack_%s_%s%s", nm, postfit ? "postfit" : "prefit",
                      logy ? "_log" : "");
@@ -377,7 +377,7 @@ plot_summary(plotctx *pc)
     int rc = 0;
 
     if (!order)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     memset(&fr, 0, sizeof fr);
     if (postfit && (rc = do_fit(pc, &fr)) != 0) {
         free(order);
@@ -432,7 +432,7 @@ pulls_minos(const hf_cli *cli, const hf_fit_result *fr, const char *spec, double
             }
         }
     if (err.code == HF_EUSAGE)
-        rc = hf_cli_usage_error("--minos: %s", hf_error_msg(&err));
+        rc = hf_cli_error("--minos: %s", hf_error_msg(&err));
     else if (err.code != HF_OK)
         rc = hf_cli_report(cli->ws_path, &err);
     hf_error_release(&err);
@@ -462,8 +462,7 @@ plot_pulls(plotctx *pc)
         else if (strcmp(sort, "constraint") == 0)
             o.sort = HF_PULL_SORT_CONSTRAINT;
         else
-            return hf_cli_usage_error("--sort: unknown order '%s' (model, name, pull, constraint)",
-                                      sort);
+            return hf_cli_error("--sort: unknown order '%s' (model, name, pull, constraint)", sort);
     }
     o.group = true;
     o.width_in = width;
@@ -550,9 +549,9 @@ plot_syst(plotctx *pc, bool interp)
     int j, rc = 0;
 
     if (!np)
-        return hf_cli_usage_error("--what %s needs --np NAME", what);
+        return hf_cli_error("--what %s needs --np NAME", what);
     if ((j = hf_model_find_par(m, np)) < 0)
-        return hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, np);
+        return hf_cli_error("%s: unknown parameter '%s'", pc->cli->ws_path, np);
     for (c = 0; c < m->ncs; c++)
         maxb = m->cs[c].nbins > maxb ? m->cs[c].nbins : maxb;
     pages = calloc(m->ncs + 1, sizeof(hf_scene *));
@@ -560,7 +559,7 @@ plot_syst(plotctx *pc, bool interp)
     tmp = malloc(3 * maxb * sizeof *tmp);
     pn = safe_name(np);
     if (!pages || !cs || !tmp || !pn) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     int only = channel ? hf_model_find_channel(m, channel) : -1; /* checked by cmd_plot */
@@ -569,9 +568,9 @@ plot_syst(plotctx *pc, bool interp)
             hf_systematics_templates(m, (size_t)j, c, tmp, tmp + maxb, tmp + 2 * maxb) != 0)
             cs[n++] = c;
     if (n == 0) {
-        rc = hf_cli_usage_error("%s: parameter '%s' has no normsys or histosys modifier%s%s",
-                                pc->cli->ws_path, np, channel ? " in channel " : "",
-                                channel ? channel : "");
+        rc = hf_cli_error("%s: parameter '%s' has no normsys or histosys modifier%s%s",
+                          pc->cli->ws_path, np, channel ? " in channel " : "",
+                          channel ? channel : "");
         goto out;
     }
     if (interp && !m->fixed[j]) {
@@ -597,7 +596,7 @@ plot_syst(plotctx *pc, bool interp)
         size_t len = strlen(what) + strlen(pn) + 2;
         char *stem = malloc(len);
         if (!stem) {
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             goto out;
         }
         snprintf(stem, len, "%s_%s", what, pn);
@@ -610,7 +609,7 @@ plot_syst(plotctx *pc, bool interp)
         size_t len = strlen(what) + strlen(pn) + (ch ? strlen(ch) : 0) + (sa ? strlen(sa) : 0) + 4;
         char *stem = ch && sa ? malloc(len) : NULL;
         if (!stem) {
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
         } else {
             snprintf(stem, len, "%s_%s_%s_%s", what, pn, ch, sa);
             rc = emit(pc, pages[i], stem);
@@ -689,7 +688,7 @@ plot_scan2(plotctx *pc, int j, int j2)
     if (!s)
         rc = hf_cli_report(NULL, &err);
     else if (!stem)
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
     else {
         snprintf(stem, strlen(a) + strlen(b) + 16, "scan_%s_%s", a, b);
         rc = emit(pc, s, stem);
@@ -724,18 +723,17 @@ plot_scan(plotctx *pc)
 
     j = par ? hf_model_find_par(m, par) : m->poi;
     if (j < 0)
-        return par ? hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, par)
-                   : hf_cli_usage_error("%s: the model has no POI: choose one with --par NAME",
-                                        pc->cli->ws_path);
+        return par ? hf_cli_error("%s: unknown parameter '%s'", pc->cli->ws_path, par)
+                   : hf_cli_error("%s: the model has no POI: choose one with --par NAME",
+                                  pc->cli->ws_path);
     if (m->fixed[j])
-        return hf_cli_usage_error("parameter '%s' is fixed", m->par[j].name);
+        return hf_cli_error("parameter '%s' is fixed", m->par[j].name);
     if (pc->a.par2) {
         int j2 = hf_model_find_par(m, pc->a.par2);
         if (j2 < 0)
-            return hf_cli_usage_error("%s: unknown parameter '%s'", pc->cli->ws_path, pc->a.par2);
+            return hf_cli_error("%s: unknown parameter '%s'", pc->cli->ws_path, pc->a.par2);
         if (m->fixed[j2] || j2 == j)
-            return hf_cli_usage_error("--par2 '%s': a free parameter other than --par",
-                                      m->par[j2].name);
+            return hf_cli_error("--par2 '%s': a free parameter other than --par", m->par[j2].name);
         return plot_scan2(pc, j, j2);
     }
     if ((rc = do_fit(pc, &fr)) != 0)
@@ -796,9 +794,9 @@ plot_brazil(plotctx *pc)
     hf_scene *s = NULL;
 
     if (m->poi < 0)
-        return hf_cli_usage_error("%s: --what brazil needs a POI (the model has none; use --poi "
-                                  "NAME)",
-                                  pc->cli->ws_path);
+        return hf_cli_error("%s: --what brazil needs a POI (the model has none; use --poi "
+                            "NAME)",
+                            pc->cli->ws_path);
     inf = hf_infer_new(m, NULL, &err);
     if (!inf) {
         rc = hf_cli_report(pc->cli->ws_path, &err);
@@ -820,7 +818,7 @@ plot_brazil(plotctx *pc)
     obs = malloc((size_t)npts * sizeof *obs);
     ex = malloc((size_t)npts * 5 * sizeof *ex);
     if (!x || !obs || !ex) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     for (i = 0; i < npts; i++) {
@@ -894,21 +892,21 @@ read_limit_line(cJSON *o, const char *path, size_t lineno, limpt **pts, size_t *
         return 0;
     }
     if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5)
-        return hf_cli_usage_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
-                                  "of patchset run --what limit)",
-                                  path, lineno);
+        return hf_cli_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
+                            "of patchset run --what limit)",
+                            path, lineno);
     if (*n == *ncap) {
         size_t nc = *ncap ? 2 * *ncap : 16;
         limpt *np = realloc(*pts, nc * sizeof *np);
         if (!np)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         *pts = np;
         *ncap = nc;
     }
     pt = &(*pts)[*n];
     memset(pt, 0, sizeof *pt);
     if (!(pt->name = strdup(nm->valuestring)))
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     (*n)++;
     pt->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
     for (k = 0; k < 5; k++) {
@@ -934,14 +932,14 @@ read_limits(const char *path, limpt **pts, size_t *n, size_t *nerr, char **poi)
     int rc = 0;
 
     if (!f)
-        return hf_cli_usage_error("--limits %s: %s", path, strerror(errno));
+        return hf_cli_error("--limits %s: %s", path, strerror(errno));
     while (rc == 0 && getline(&line, &cap, f) >= 0) {
         cJSON *o;
         lineno++;
         if (line[strspn(line, " \t\r\n")] == '\0')
             continue;
         if (!(o = cJSON_Parse(line)))
-            rc = hf_cli_usage_error("%s:%zu: not a JSON object", path, lineno);
+            rc = hf_cli_error("%s:%zu: not a JSON object", path, lineno);
         else
             rc = read_limit_line(o, path, lineno, pts, n, &ncap, nerr, poi);
         cJSON_Delete(o);
@@ -949,7 +947,7 @@ read_limits(const char *path, limpt **pts, size_t *n, size_t *nerr, char **poi)
     free(line);
     (void)fclose(f); /* read-only: nothing to lose on close */
     if (rc == 0 && *n == 0)
-        rc = hf_cli_usage_error("--limits %s: no limits in the file", path);
+        rc = hf_cli_error("--limits %s: no limits in the file", path);
     return rc;
 }
 
@@ -968,7 +966,7 @@ plot_limit_points(plotctx *pc, limpt *pts, size_t n, const char *poi, double wid
     int rc;
 
     if (!ylabel) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     for (i = 0; i < n; i++) {
@@ -1037,10 +1035,10 @@ ensure_dir(const char *dir, char **created)
 
     *created = NULL;
     if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : hf_cli_usage_error("-o %s: not a directory", dir);
+        return S_ISDIR(st.st_mode) ? 0 : hf_cli_error("-o %s: not a directory", dir);
     tmp = strdup(dir);
     if (!tmp)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (p = tmp + 1; rc == 0; p++) {
         if (*p != '/' && *p != '\0')
             continue;
@@ -1050,11 +1048,11 @@ ensure_dir(const char *dir, char **created)
             *p = '\0';
             made = mkdir(tmp, 0777) == 0;
             if (!made && errno != EEXIST)
-                rc = hf_cli_usage_error("-o %s: cannot create directory: %s", dir, strerror(errno));
+                rc = hf_cli_error("-o %s: cannot create directory: %s", dir, strerror(errno));
             else if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
-                rc = hf_cli_usage_error("-o %s: %s is not a directory", dir, tmp);
+                rc = hf_cli_error("-o %s: %s is not a directory", dir, tmp);
             else if (made && !*created && !(*created = strdup(tmp)))
-                rc = hf_cli_usage_error("out of memory");
+                rc = hf_cli_nomem();
             *p = c;
             if (c == '\0')
                 break;
@@ -1101,9 +1099,9 @@ parse_size(const char *s, double *w)
     else {
         *w = strtod(s, &end);
         if (*end || !(*w >= 1 && *w <= 40))
-            return hf_cli_usage_error("--size: expected single, double or inches in [1, 40], "
-                                      "got '%s'",
-                                      s);
+            return hf_cli_error("--size: expected single, double or inches in [1, 40], "
+                                "got '%s'",
+                                s);
     }
     return 0;
 }
@@ -1188,16 +1186,16 @@ output_file_mode(plotctx *pc)
     if (*base == '\0' || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) || !dot || dot == base)
         return 0;
     if (hf_format_parse(dot + 1, &f) < 0)
-        return hf_cli_usage_error("-o %s: '%s' is no figure format (pdf, png, svg); for a "
-                                  "directory write '%s/'",
-                                  out, dot + 1, out);
+        return hf_cli_error("-o %s: '%s' is no figure format (pdf, png, svg); for a "
+                            "directory write '%s/'",
+                            out, dot + 1, out);
     if (strcmp(pc->a.format, "pdf") != 0 && f != pc->copt.format)
-        return hf_cli_usage_error("-o %s and --format %s disagree", out, pc->a.format);
+        return hf_cli_error("-o %s and --format %s disagree", out, pc->a.format);
     pc->copt.format = f;
     pc->file = strdup(out);
     pc->file_dir = slash ? strndup(out, (size_t)(slash - out) + (slash == out)) : strdup(".");
     if (!pc->file || !pc->file_dir)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     return 0;
 }
 
@@ -1208,28 +1206,27 @@ check_args(plotctx *pc, const struct figure *fig)
     const plotargs *a = &pc->a;
 
     if (hf_format_parse(a->format, &pc->copt.format) < 0)
-        return hf_cli_usage_error("--format: unknown format '%s' (pdf, png, svg)", a->format);
+        return hf_cli_error("--format: unknown format '%s' (pdf, png, svg)", a->format);
     if (!fig) {
         char names[128] = "";
         size_t i;
         for (i = 0; i < NFIGURES; i++) /* the table's names: a short, fixed list */
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
                      figures[i].name);
-        return hf_cli_usage_error("--what: unknown figure '%s' (%s)", a->what, names);
+        return hf_cli_error("--what: unknown figure '%s' (%s)", a->what, names);
     }
     if (fig->needs_np && !a->np)
-        return hf_cli_usage_error("--what %s needs --np NAME", a->what);
+        return hf_cli_error("--what %s needs --np NAME", a->what);
     if (a->prefit && a->postfit)
-        return hf_cli_usage_error("--prefit and --postfit exclude each other");
+        return hf_cli_error("--prefit and --postfit exclude each other");
     if (a->channel && a->all)
-        return hf_cli_usage_error("--channel and --all exclude each other");
+        return hf_cli_error("--channel and --all exclude each other");
     if (a->dpi < 10 || a->dpi > 1200)
-        return hf_cli_usage_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)",
-                                  a->dpi);
+        return hf_cli_error("--dpi: expected 10..1200, got %d (use pdf or svg for print)", a->dpi);
     if (a->cells && hf_cells_parse_size(a->cells, &pc->cells_w, &pc->cells_h) < 0)
-        return hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", a->cells);
+        return hf_cli_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", a->cells);
     if (!pc->cli->output && !a->cells)
-        return hf_cli_usage_error("plot: -o FILE.pdf|png|svg or -o DIR/ is required");
+        return hf_cli_error("plot: -o FILE.pdf|png|svg or -o DIR/ is required");
     if (pc->cli->output && !a->cells && output_file_mode(pc) != 0)
         return 2;
     return parse_size(a->size, &pc->a.width);
@@ -1277,22 +1274,22 @@ run(plotctx *pc, const struct figure *fig)
          (strcmp(fig->name, "scan") == 0 &&
           (!pc->a.par || hf_model_find_par(cli->model, pc->a.par) == cli->model->poi ||
            (pc->a.par2 && hf_model_find_par(cli->model, pc->a.par2) == cli->model->poi)))))
-        rc = hf_cli_usage_error("--what %s shows the fitted POI or the data's CLs: not with "
-                                "blinding",
-                                fig->name);
+        rc = hf_cli_error("--what %s shows the fitted POI or the data's CLs: not with "
+                          "blinding",
+                          fig->name);
     if (rc == 0 && hf_figstyle_palette(&pc->fig, cli->model, pal) < 0)
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
     if (rc == 0 && !pc->a.cells && !pc->file)
         rc = ensure_dir(cli->output, &created);
     pc->dir = pc->file ? pc->file_dir : cli->output;
     pc->copt.dpi = pc->a.dpi;
     if (rc == 0 && cli->json && !(pc->files = cJSON_CreateArray()))
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
     if (rc == 0)
         rc = fig->run(pc);
     if (rc == 0 && pc->file && pc->nst != 1)
-        rc = hf_cli_usage_error("-o %s: this figure makes %zu files; give a directory (-o DIR/)",
-                                pc->file, pc->nst);
+        rc = hf_cli_error("-o %s: this figure makes %zu files; give a directory (-o DIR/)",
+                          pc->file, pc->nst);
     if (rc == 0 && pc->file) {
         free(pc->st[0].path);
         pc->st[0].path = pc->file;

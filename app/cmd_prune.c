@@ -26,9 +26,9 @@ check_types(const hf_optlist *l)
             if (strcmp(l->v[i], hf_modtype_name((hf_modtype)t)) == 0)
                 break;
         if (t == HF_MOD_COUNT)
-            return hf_cli_usage_error("--modifier-type: '%s' is not one of histosys, lumi, "
-                                      "normfactor, normsys, shapefactor, shapesys, staterror",
-                                      l->v[i]);
+            return hf_cli_error("--modifier-type: '%s' is not one of histosys, lumi, "
+                                "normfactor, normsys, shapefactor, shapesys, staterror",
+                                l->v[i]);
     }
     return 0;
 }
@@ -54,7 +54,7 @@ cmd_prune(int argc, char **argv)
                                "[--modifier-type TYPE] [--measurement NAME] [-o OUT.json] WS.json",
                                hf_wstool_common);
     if (rc == 0 && cli.npos != 1)
-        rc = hf_cli_usage_error("prune: expected one workspace (see hfscope prune --help)");
+        rc = hf_cli_error("prune: expected one workspace (see hfscope prune --help)");
     if (rc == 0)
         rc = check_types(&ty);
     if (rc == 0)

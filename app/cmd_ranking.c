@@ -118,28 +118,28 @@ groups_parse(groups *g, const hf_model *m, const char *spec)
 {
     g->of = malloc((m->npar + 1) * sizeof(int));
     if (g->of == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (size_t j = 0; j < m->npar; j++)
         g->of[j] = -1;
     size_t len = strlen(spec);
     if (len > 5 && strcmp(spec + len - 5, ".json") == 0)
         return groups_from_file(g, m, spec);
     char *copy = strdup(spec);
-    int rc = copy == NULL ? hf_cli_usage_error("out of memory") : 0;
+    int rc = copy == NULL ? hf_cli_nomem() : 0;
     for (char *s1 = NULL, *grp = copy ? strtok_r(copy, ";", &s1) : NULL; grp && rc == 0;
          grp = strtok_r(NULL, ";", &s1)) {
         char *eq = strchr(grp, '=');
         if (eq == NULL || eq == grp || eq[1] == '\0') {
-            rc = hf_cli_usage_error("--groups: expected NAME=PATTERN[,PATTERN...] or FILE.json, "
-                                    "got '%s'",
-                                    grp);
+            rc = hf_cli_error("--groups: expected NAME=PATTERN[,PATTERN...] or FILE.json, "
+                              "got '%s'",
+                              grp);
             break;
         }
         *eq = '\0';
         for (char *s2 = NULL, *pat = strtok_r(eq + 1, ",", &s2); pat && rc == 0;
              pat = strtok_r(NULL, ",", &s2))
             if (group_add(g, m, grp, pat) < 0)
-                rc = hf_cli_usage_error("out of memory");
+                rc = hf_cli_nomem();
     }
     free(copy);
     return rc;

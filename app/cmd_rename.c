@@ -29,7 +29,7 @@ cmd_rename(int argc, char **argv)
                                "[--modifier OLD:NEW] [--measurement OLD:NEW] [-o OUT.json] WS.json",
                                hf_wstool_common);
     if (rc == 0 && cli.npos != 1)
-        rc = hf_cli_usage_error("rename: expected one workspace (see hfscope rename --help)");
+        rc = hf_cli_error("rename: expected one workspace (see hfscope rename --help)");
     if (rc == 0)
         rc = hf_wstool_pairs(&ch, "channel", &ops.rename_channels);
     if (rc == 0)

@@ -217,11 +217,11 @@ cmd_report(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     }
     if (cells_arg && hf_cells_parse_size(cells_arg, &cells[0], &cells[1]) < 0)
-        rc = hf_cli_usage_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells_arg);
+        rc = hf_cli_error("--cells: expected WIDTHxHEIGHT in 10..1000, got '%s'", cells_arg);
     else if (!cli.output && !table && !cells_arg)
-        rc = hf_cli_usage_error("report: -o REPORT.pdf (or --table FILE) is required");
+        rc = hf_cli_error("report: -o REPORT.pdf (or --table FILE) is required");
     else if (table && table_format_of(table, &tf) < 0)
-        rc = hf_cli_usage_error("--table %s: unknown extension (use .md, .csv or .tex)", table);
+        rc = hf_cli_error("--table %s: unknown extension (use .md, .csv or .tex)", table);
     if (rc == 0)
         rc = hf_cli_load(&cli);
     if (rc == 0 && !(pal = hf_palette_from_env(&err)))
@@ -229,7 +229,7 @@ cmd_report(int argc, char **argv)
     if (rc == 0)
         rc = hf_figstyle_load(&fig, cli.model);
     if (rc == 0 && hf_figstyle_palette(&fig, cli.model, pal) < 0)
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
     if (rc == 0)
         rc = hf_figstyle_blind(&fig, cli.model);
     sctx.m = cli.model;

@@ -26,8 +26,8 @@ resolve(const hf_model *m, const hf_fit_result *fr, const char *opt, const char 
         if (hf_cli_parse_range(range, lo, hi) != 0)
             return 2;
         if (*lo < p->lo || *hi > p->hi)
-            return hf_cli_usage_error("range %s leaves the bounds [%g, %g] of '%s'", range, p->lo,
-                                      p->hi, p->name);
+            return hf_cli_error("range %s leaves the bounds [%g, %g] of '%s'", range, p->lo, p->hi,
+                                p->name);
         return 0;
     }
     double x = fr->x[*par], e = fr->err != NULL ? fr->err[*par] : 0.0;
@@ -36,7 +36,7 @@ resolve(const hf_model *m, const hf_fit_result *fr, const char *opt, const char 
     *lo = fmax(p->lo, x - 3 * e);
     *hi = fmin(p->hi, x + 3 * e);
     if (!(*hi > *lo))
-        return hf_cli_usage_error("cannot choose a range for '%s': give --range", p->name);
+        return hf_cli_error("cannot choose a range for '%s': give --range", p->name);
     return 0;
 }
 
@@ -53,7 +53,7 @@ emit_json(const hf_cli *cli, const hf_scan_result *sr, const char *n1, const cha
     size_t ncol = sr->n2 ? sr->n2 : 1;
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     cJSON_AddStringToObject(doc, "parameter", n1);
     if (n2 != NULL)
         cJSON_AddStringToObject(doc, "parameter2", n2);
@@ -140,14 +140,14 @@ cmd_scan(int argc, char **argv)
     if (npts2 == 0)
         npts2 = npts;
     if (npts < 2 || npts2 < 2 || npts > 100000 || npts2 > 100000) {
-        rc = hf_cli_usage_error("--points: expected 2 to 100000 points");
+        rc = hf_cli_error("--points: expected 2 to 100000 points");
         goto out;
     }
     if (parname == NULL) {
         if (m->poi < 0) {
-            rc = hf_cli_usage_error("%s: the model has no parameter of interest: name the "
-                                    "parameter to scan with --par NAME",
-                                    cli.ws_path);
+            rc = hf_cli_error("%s: the model has no parameter of interest: name the "
+                              "parameter to scan with --par NAME",
+                              cli.ws_path);
             goto out;
         }
         parname = m->par[m->poi].name;
@@ -163,7 +163,7 @@ cmd_scan(int argc, char **argv)
         (rc = resolve(m, &fr, "--par2", par2name, range2, &so.par2, &so.lo2, &so.hi2)) != 0)
         goto out;
     if (so.par2 == so.par) {
-        rc = hf_cli_usage_error("--par2: the second parameter must differ from the first");
+        rc = hf_cli_error("--par2: the second parameter must differ from the first");
         goto out;
     }
     so.n = (size_t)npts;

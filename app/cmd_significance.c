@@ -32,7 +32,7 @@ cmd_significance(int argc, char **argv)
     if (cli.json) {
         cJSON *doc = hf_cli_json_doc(&cli);
         if (doc == NULL) {
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             goto out;
         }
         cJSON_AddStringToObject(doc, "poi", poi);

@@ -17,7 +17,7 @@ cmd_sort(int argc, char **argv)
     int rc =
         hf_cli_parse_only(&cli, argc, argv, opts, "sort [-o OUT.json] WS.json", hf_wstool_common);
     if (rc == 0 && cli.npos != 1)
-        rc = hf_cli_usage_error("sort: expected one workspace (see hfscope sort --help)");
+        rc = hf_cli_error("sort: expected one workspace (see hfscope sort --help)");
     cJSON *doc = rc == 0 ? hf_wstool_load(cli.ws_path, &rc) : NULL;
     if (doc != NULL) {
         hf_error err = {0};

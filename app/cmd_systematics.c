@@ -248,12 +248,11 @@ static int
 check_transform(const hf_cli *cli, syst_run *r, hf_symmetrize *mode)
 {
     if (r->symm != NULL && hf_systematics_parse_symmetrize(r->symm, mode) < 0)
-        return hf_cli_usage_error("--symmetrize must be one-sided, two-sided or max, not \"%s\"",
-                                  r->symm);
+        return hf_cli_error("--symmetrize must be one-sided, two-sided or max, not \"%s\"",
+                            r->symm);
     r->transform = *mode != HF_SYMM_NONE || r->prune > 0;
     if (r->transform && cli->output == NULL && r->patch_out == NULL)
-        return hf_cli_usage_error(
-            "--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
+        return hf_cli_error("--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
     return 0;
 }
 

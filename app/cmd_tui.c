@@ -102,8 +102,8 @@ cmd_tui(int argc, char **argv)
     }
     if (cli.json || cli.output != NULL) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("tui: no --json or -o output (see `hfscope inspect --json` and "
-                                  "`hfscope fit --json`)");
+        return hf_cli_error("tui: no --json or -o output (see `hfscope inspect --json` and "
+                            "`hfscope fit --json`)");
     }
     if ((rc = hf_cli_load(&cli)) != 0) {
         hf_cli_release(&cli);

@@ -138,12 +138,11 @@ cmd_view(int argc, char **argv)
     }
     if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 && strcmp(color, "never") != 0) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("--color: expected auto, always or never, got '%s'", color);
+        return hf_cli_error("--color: expected auto, always or never, got '%s'", color);
     }
     if (cli.json) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error(
-            "view: no --json output (the figure is text; see `hfscope plot`)");
+        return hf_cli_error("view: no --json output (the figure is text; see `hfscope plot`)");
     }
     if (width == 0) {
         const char *cols = getenv("COLUMNS");
@@ -151,7 +150,7 @@ cmd_view(int argc, char **argv)
     }
     if (width < 30 || width > 1000 || (height != 0 && (height < 8 || height > 500))) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("--width must be 30..1000 and --height 8..500");
+        return hf_cli_error("--width must be 30..1000 and --height 8..500");
     }
     if (height == 0)
         height = width * 3 / 10 < 12 ? 12 : width * 3 / 10;
@@ -171,7 +170,7 @@ cmd_view(int argc, char **argv)
     }
     if (cli.model->nchan == 0) {
         hf_cli_release(&cli);
-        return hf_cli_usage_error("%s has no channel", cli.ws_path);
+        return hf_cli_error("%s has no channel", cli.ws_path);
     }
     rc = 0;
     hf_yields *y = yields(&cli, postfit, &rc);

@@ -130,9 +130,9 @@ int
 density_to_workspace(hf_cli *cli, const density_ws_opts *o)
 {
     if (o->channel == NULL || o->sample == NULL)
-        return hf_cli_usage_error("--to-workspace needs --channel C and --sample S");
+        return hf_cli_error("--to-workspace needs --channel C and --sample S");
     if (cli->output == NULL)
-        return hf_cli_usage_error("--to-workspace needs -o OUT.json");
+        return hf_cli_error("--to-workspace needs -o OUT.json");
     int rc = hf_cli_load(cli);
     if (rc != 0)
         return rc;
@@ -162,8 +162,8 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
     else if (hf_density_truth_neff(truth) >= 2)
         cfg.n = (size_t)floor(hf_density_truth_neff(truth) + 0.5);
     else {
-        rc = hf_cli_usage_error("%s/%s has no staterror to tell its MC events: give --n",
-                                o->channel, o->sample);
+        rc = hf_cli_error("%s/%s has no staterror to tell its MC events: give --n", o->channel,
+                          o->sample);
         goto out;
     }
     cfg.draws = o->draws > 0 ? o->draws : 100.0 * (double)cfg.n;
@@ -172,7 +172,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
         goto out;
     }
     if ((doc = cJSON_Duplicate(cli->ws->doc, 1)) == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     if (hf_density_template_apply(doc, o->channel, o->sample, g, o->modifier, &err) != 0) {
@@ -194,7 +194,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
     }
     ppath = o->patch_out ? strdup(o->patch_out) : hf_cli_patch_path(cli->output);
     if (ppath == NULL || (patch = hf_decorrelate_diff(cli->ws->doc, doc)) == NULL) {
-        rc = hf_cli_usage_error("out of memory");
+        rc = hf_cli_nomem();
         goto out;
     }
     if (hf_cli_write_json_pair(cli->output, doc, ppath, patch, &err) < 0) {
@@ -204,7 +204,7 @@ density_to_workspace(hf_cli *cli, const density_ws_opts *o)
     if (cli->json) {
         cJSON *j = hf_cli_json_doc(cli);
         if (j == NULL) {
-            rc = hf_cli_usage_error("out of memory");
+            rc = hf_cli_nomem();
             goto out;
         }
         cJSON_AddItemToObject(j, "template", template_json(g, o, modname));

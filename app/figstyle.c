@@ -25,7 +25,7 @@ slurp(const char *opt, const char *path, size_t *len)
     size_t cap = 0, n = 0;
 
     if (!f) {
-        hf_cli_usage_error("%s %s: %s", opt, path, strerror(errno));
+        hf_cli_error("%s %s: %s", opt, path, strerror(errno));
         return NULL;
     }
     for (;;) {
@@ -34,7 +34,7 @@ slurp(const char *opt, const char *path, size_t *len)
             if (!nb) {
                 free(buf);
                 (void)fclose(f);
-                hf_cli_usage_error("out of memory");
+                hf_cli_nomem();
                 return NULL;
             }
             buf = nb;
@@ -47,7 +47,7 @@ slurp(const char *opt, const char *path, size_t *len)
     if (ferror(f)) {
         free(buf);
         (void)fclose(f);
-        hf_cli_usage_error("%s %s: cannot read", opt, path);
+        hf_cli_error("%s %s: cannot read", opt, path);
         return NULL;
     }
     (void)fclose(f); /* read-only stream */
@@ -75,7 +75,7 @@ parse_file(const char *opt, const char *path)
                 line++;
                 col = 0;
             }
-        hf_cli_usage_error("%s:%d:%d: not valid JSON", path, line, col);
+        hf_cli_error("%s:%d:%d: not valid JSON", path, line, col);
     }
     free(buf);
     return root;
@@ -107,9 +107,8 @@ static int
 bad(const char *path, const char *key, const char *sub, const char *msg, const char *arg)
 {
     char *t = key ? ptr_token(key) : NULL;
-    int rc =
-        hf_cli_usage_error("%s:%s%s%s%s: %s%s%s", path, key ? "/" : "", t ? t : "", sub ? "/" : "",
-                           sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
+    int rc = hf_cli_error("%s:%s%s%s%s: %s%s%s", path, key ? "/" : "", t ? t : "", sub ? "/" : "",
+                          sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
 
     free(t);
     return rc;
@@ -126,7 +125,7 @@ style_colors(hf_figstyle *st, const char *path, const cJSON *colors)
     st->color_name = calloc(n + 1, sizeof *st->color_name);
     st->color = calloc(n + 1, sizeof *st->color);
     if (!st->color_name || !st->color)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     cJSON_ArrayForEach(it, colors)
     {
         if (!cJSON_IsString(it) || strlen(it->valuestring) != 7 ||
@@ -137,7 +136,7 @@ style_colors(hf_figstyle *st, const char *path, const cJSON *colors)
             return rc;
         }
         if (!(st->color_name[k] = strdup(it->string)))
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         st->ncolors = ++k;
     }
     return 0;
@@ -200,7 +199,7 @@ load_style(hf_figstyle *st, const char *path)
     if (!root)
         return 2;
     if (!cJSON_IsObject(root))
-        rc = hf_cli_usage_error("%s:: expected an object", path);
+        rc = hf_cli_error("%s:: expected an object", path);
     cJSON_ArrayForEach(it, root)
     {
         if (rc == 0)
@@ -233,9 +232,8 @@ binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_fig
     n = (size_t)cJSON_GetArraySize(ed);
     if (n != want) {
         char *t = ptr_token(e->string);
-        int rc = hf_cli_usage_error(
-            "%s:/%s/edges: channel '%s' has %zu bin%s, so %zu edges; got %zu", path, t ? t : "",
-            e->string, want - 1, want == 2 ? "" : "s", want, n);
+        int rc = hf_cli_error("%s:/%s/edges: channel '%s' has %zu bin%s, so %zu edges; got %zu",
+                              path, t ? t : "", e->string, want - 1, want == 2 ? "" : "s", want, n);
         free(t);
         return rc;
     }
@@ -245,7 +243,7 @@ binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_fig
     b->edges = malloc(n * sizeof *b->edges);
     b->channel = strdup(e->string);
     if (!b->edges || !b->channel)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (i = 0; i < n; i++) {
         const cJSON *x = cJSON_GetArrayItem(ed, (int)i);
         snprintf(num, sizeof num, "edges/%zu", i);
@@ -259,7 +257,7 @@ binning_entry(const char *path, const cJSON *e, const hf_model *m, int c, hf_fig
     if (lab || unit) {
         size_t len = (lab ? strlen(lab->valuestring) : 0) + (unit ? strlen(unit->valuestring) : 0);
         if (!(b->xlabel = malloc(len + 8)))
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         snprintf(b->xlabel, len + 8, "%s%s%s%s", lab ? lab->valuestring : "Observable",
                  unit ? " [" : "", unit ? unit->valuestring : "", unit ? "]" : "");
     }
@@ -277,13 +275,12 @@ load_binning(hf_figstyle *st, const char *path, const hf_model *m)
         return 2;
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return hf_cli_usage_error("%s:: expected an object {\"CHANNEL\": {\"edges\": [...]}}",
-                                  path);
+        return hf_cli_error("%s:: expected an object {\"CHANNEL\": {\"edges\": [...]}}", path);
     }
     n = (size_t)cJSON_GetArraySize(root);
     if (!(st->bins = calloc(n + 1, sizeof *st->bins))) {
         cJSON_Delete(root);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     cJSON_ArrayForEach(it, root)
     {
@@ -322,7 +319,7 @@ make_lumi_text(hf_figstyle *st)
             snprintf(lum, sizeof lum, "%.*sfb" SUP_MINUS_ONE "%s", (int)(fb - st->lumi), st->lumi,
                      fb + 4);
         else if (strlen(st->lumi) >= 100)
-            return hf_cli_usage_error("--lumi: expected a number (fb-1) or a short text");
+            return hf_cli_error("--lumi: expected a number (fb-1) or a short text");
         else
             snprintf(lum, sizeof lum, "%s", st->lumi);
     }
@@ -330,7 +327,7 @@ make_lumi_text(hf_figstyle *st)
         return 0;
     len = strlen(lum) + 64;
     if (!(st->lumi_text = malloc(len)))
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     if (st->energy > 0)
         snprintf(st->lumi_text, len, "\xe2\x88\x9as = %g TeV%s%s", st->energy, lum[0] ? ", " : "",
                  lum);
@@ -350,20 +347,20 @@ hf_figstyle_load(hf_figstyle *st, const hf_model *m)
         rc = load_binning(st, st->binning_path, m);
     if (rc == 0 && st->signal && strcmp(st->signal, "stack") != 0 &&
         strcmp(st->signal, "overlay") != 0)
-        rc = hf_cli_usage_error("--signal: expected stack or overlay, got '%s'", st->signal);
+        rc = hf_cli_error("--signal: expected stack or overlay, got '%s'", st->signal);
     if (rc == 0 && (st->signal_scale < 0 || !isfinite(st->signal_scale)))
-        rc = hf_cli_usage_error("--signal-scale: expected a positive factor");
+        rc = hf_cli_error("--signal-scale: expected a positive factor");
     if (rc == 0 && (st->energy < 0 || !isfinite(st->energy)))
-        rc = hf_cli_usage_error("--energy: expected a positive number of TeV");
+        rc = hf_cli_error("--energy: expected a positive number of TeV");
     if (rc == 0)
         rc = make_lumi_text(st);
     if (rc == 0 && !isnan(st->poi_value)) {
         if (m->poi < 0)
-            rc = hf_cli_usage_error("--poi-value: the model has no POI (use --poi NAME)");
+            rc = hf_cli_error("--poi-value: the model has no POI (use --poi NAME)");
         else if (!(st->poi_value >= m->par[m->poi].lo && st->poi_value <= m->par[m->poi].hi))
-            rc = hf_cli_usage_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
-                                    st->poi_value, m->par[m->poi].name, m->par[m->poi].lo,
-                                    m->par[m->poi].hi);
+            rc = hf_cli_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
+                              st->poi_value, m->par[m->poi].name, m->par[m->poi].lo,
+                              m->par[m->poi].hi);
     }
     return rc;
 }
@@ -445,7 +442,7 @@ blind_named(hf_figstyle *st, const hf_model *m)
     int rc = 0;
 
     if (st->blind_channels && !list)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (tok = list ? strtok_r(list, ",", &save) : NULL; tok && rc == 0;
          tok = strtok_r(NULL, ",", &save)) {
         size_t c, b, hit = 0;
@@ -456,7 +453,7 @@ blind_named(hf_figstyle *st, const hf_model *m)
                     st->blinded[m->chan_off[c] + b] = true;
             }
         if (hit == 0)
-            rc = hf_cli_usage_error("--blind-channels: no channel matches '%s'", tok);
+            rc = hf_cli_error("--blind-channels: no channel matches '%s'", tok);
     }
     free(list);
     return rc;
@@ -493,7 +490,7 @@ hf_figstyle_blind(hf_figstyle *st, const hf_model *m)
     if (!hf_figstyle_blinding(st))
         return 0;
     if (st->blind_threshold < 0 || !isfinite(st->blind_threshold))
-        return hf_cli_usage_error("--blind-threshold: expected a positive fraction");
+        return hf_cli_error("--blind-threshold: expected a positive fraction");
     st->blinded = calloc(m->nbins + 1, sizeof *st->blinded);
     st->fit_main = malloc((m->nbins + 1) * sizeof *st->fit_main);
     sig = malloc(2 * (m->nbins + 1) * sizeof *sig);
@@ -501,7 +498,7 @@ hf_figstyle_blind(hf_figstyle *st, const hf_model *m)
     if (!st->blinded || !st->fit_main || !sig || !pars) {
         free(sig);
         free(pars);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     bkg = sig + m->nbins + 1;
     memcpy(pars, m->init, m->npar * sizeof *pars);

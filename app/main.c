@@ -88,7 +88,7 @@ run_to_file(const hf_command *c, int argc, char **argv, const char *path)
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
     if (tmp == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     const char *slash = strrchr(path, '/');
     int dl = slash != NULL ? (int)(slash - path + 1) : 0;
     (void)snprintf(tmp, n + 32, "%.*s.%s.hfscope-XXXXXX", dl, path, path + dl);
@@ -96,7 +96,7 @@ run_to_file(const hf_command *c, int argc, char **argv, const char *path)
     if (fd < 0) {
         int e = errno;
         free(tmp);
-        return hf_cli_usage_error("cannot write '%s': %s", path, strerror(e));
+        return hf_cli_error("cannot write '%s': %s", path, strerror(e));
     }
     (void)fflush(stdout);
     int saved = dup(1);
@@ -104,7 +104,7 @@ run_to_file(const hf_command *c, int argc, char **argv, const char *path)
         (void)close(fd);
         (void)unlink(tmp);
         free(tmp);
-        return hf_cli_usage_error("cannot redirect standard output: %s", strerror(errno));
+        return hf_cli_error("cannot redirect standard output: %s", strerror(errno));
     }
     (void)close(fd);
     int rc = c->run(argc, argv);
@@ -114,9 +114,9 @@ run_to_file(const hf_command *c, int argc, char **argv, const char *path)
     (void)dup2(saved, 1);
     (void)close(saved);
     if (rc == 0 && bad)
-        rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
+        rc = hf_cli_error("cannot write '%s': %s", path, strerror(errno));
     if (rc == 0 && size > 0 && rename(tmp, path) != 0)
-        rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
+        rc = hf_cli_error("cannot write '%s': %s", path, strerror(errno));
     if (rc != 0 || size <= 0)
         (void)unlink(tmp);
     free(tmp);
@@ -191,7 +191,7 @@ main(int argc, char **argv)
             return unknown_command(argv[2]);
         char **hargv = calloc((size_t)argc, sizeof(*hargv));
         if (hargv == NULL)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         for (int i = 2; i < argc; i++)
             hargv[i - 2] = argv[i];
         hargv[argc - 2] = (char *)(uintptr_t) "--help";

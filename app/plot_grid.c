@@ -61,7 +61,7 @@ fill_points(const hf_results *rs, gridpts *g)
     g->exp = calloc(5 * m + 1, sizeof(double));
     g->name = calloc(m + 1, sizeof(char *));
     if (!g->x || !g->y || !g->obs || !g->exp || !g->name)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (size_t i = 0; i < m; i++) {
         const hf_result *r = hf_results_get(rs, i);
         if (i == 0)
@@ -92,29 +92,28 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
     int rc = 0;
     const hf_result *bad = NULL;
     if ((*rs = hf_results_new()) == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     if (hf_results_read(*rs, a->results, &err) < 0) {
         rc = err.line > 0
-                 ? hf_cli_usage_error("%s:%d:%s%s%s", a->results, err.line,
-                                      err.where ? err.where : "",
-                                      err.where && *err.where ? ": " : " ", hf_error_msg(&err))
+                 ? hf_cli_error("%s:%d:%s%s%s", a->results, err.line, err.where ? err.where : "",
+                                err.where && *err.where ? ": " : " ", hf_error_msg(&err))
                  : hf_cli_report(a->results, &err);
     } else if ((*ps = hf_patchset_load(a->patchset, &err)) == NULL) {
         rc = hf_cli_report(a->patchset, &err);
     } else {
         hf_results_merge(*rs, NULL, NULL);
         if (hf_results_check_patchset(*rs, *ps, &bad, &err) < 0)
-            rc = hf_cli_usage_error("%s:%d:%s: %s", bad->file, err.line, err.where ? err.where : "",
-                                    hf_error_msg(&err));
+            rc = hf_cli_error("%s:%d:%s: %s", bad->file, err.line, err.where ? err.where : "",
+                              hf_error_msg(&err));
     }
     if (rc == 0 && *ps != NULL) { /* (every branch that leaves *ps NULL has set rc) */
         g->nlabels = (*ps)->labels != NULL ? (size_t)cJSON_GetArraySize((*ps)->labels) : 0;
         if (g->nlabels < 1 || g->nlabels > 2)
-            rc = hf_cli_usage_error("%s:/metadata/labels: --what %s needs a patchset with one or "
-                                    "two labels (it has %zu)",
-                                    a->patchset, a->what, g->nlabels);
+            rc = hf_cli_error("%s:/metadata/labels: --what %s needs a patchset with one or "
+                              "two labels (it has %zu)",
+                              a->patchset, a->what, g->nlabels);
         else if (hf_results_count(*rs) == 0)
-            rc = hf_cli_usage_error("%s: no results", a->results);
+            rc = hf_cli_error("%s: no results", a->results);
         else
             rc = fill_points(*rs, g);
     }
@@ -247,7 +246,7 @@ save(const hf_grid_args *a, hf_scene *s)
         hf_scene_free(s);
         free(path);
         free(tmp);
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     }
     if (file)
         snprintf(path, len, "%s", a->output);
@@ -257,9 +256,9 @@ save(const hf_grid_args *a, hf_scene *s)
     snprintf(tmp, len + 32, "%.*s.tmp%ld%s", (int)(ext - path), path, (long)getpid(), ext);
     if (!file && mkdir(a->output, 0777) != 0 && errno != EEXIST) {
         hf_scene_free(s);
-        rc = hf_cli_usage_error("-o %s: cannot create directory: %s", a->output, strerror(errno));
+        rc = hf_cli_error("-o %s: cannot create directory: %s", a->output, strerror(errno));
     } else if ((rc = hf_cli_save_scene(tmp, s, &err)) == 0 && rename(tmp, path) != 0) {
-        rc = hf_cli_usage_error("cannot write '%s': %s", path, strerror(errno));
+        rc = hf_cli_error("cannot write '%s': %s", path, strerror(errno));
     } /* hf_cli_save_scene frees the scene */
     if (rc != 0)
         (void)unlink(tmp);
@@ -273,11 +272,11 @@ int
 hf_grid_plot(const hf_grid_args *a)
 {
     if (a->results == NULL || a->patchset == NULL)
-        return hf_cli_usage_error("--what %s needs --results RESULTS.jsonl and --patchset "
-                                  "PATCHSET.json",
-                                  a->what);
+        return hf_cli_error("--what %s needs --results RESULTS.jsonl and --patchset "
+                            "PATCHSET.json",
+                            a->what);
     if (a->output == NULL)
-        return hf_cli_usage_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
+        return hf_cli_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
     hf_results *rs = NULL;
     hf_patchset *ps = NULL;
     gridpts g;

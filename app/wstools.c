@@ -21,7 +21,7 @@ slurp(const char *path, size_t *len)
     bool in = strcmp(path, "-") == 0;
     FILE *f = in ? stdin : fopen(path, "rb");
     if (f == NULL) {
-        hf_cli_usage_error("cannot open '%s': %s", path, strerror(errno));
+        hf_cli_error("cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     char *buf = NULL;
@@ -34,7 +34,7 @@ slurp(const char *path, size_t *len)
                 free(buf);
                 if (!in)
                     (void)fclose(f);
-                hf_cli_usage_error("out of memory reading '%s'", path);
+                hf_cli_error("out of memory reading '%s'", path);
                 return NULL;
             }
             buf = b;
@@ -49,7 +49,7 @@ slurp(const char *path, size_t *len)
         (void)fclose(f);
     if (bad) {
         free(buf);
-        hf_cli_usage_error("cannot read '%s'", path);
+        hf_cli_error("cannot read '%s'", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -100,7 +100,7 @@ hf_wstool_emit(const cJSON *doc, const char *out, const char *command)
 {
     char *text = hf_wsedit_print(doc);
     if (text == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     hf_error err = {0};
     hf_workspace *ws = hf_workspace_from_json(cJSON_Parse(text), "result", &err);
     int rc = 0;
@@ -129,14 +129,14 @@ hf_wstool_pairs(const hf_optlist *l, const char *option, hf_wsedit_names *out)
     out->from = calloc(l->n + 1, sizeof(*out->from));
     out->to = calloc(l->n + 1, sizeof(*out->to));
     if (out->from == NULL || out->to == NULL)
-        return hf_cli_usage_error("out of memory");
+        return hf_cli_nomem();
     for (size_t i = 0; i < l->n; i++) {
         const char *colon = strchr(l->v[i], ':');
         if (colon == NULL || colon == l->v[i] || colon[1] == '\0')
-            return hf_cli_usage_error("--%s: expected OLD:NEW, got '%s'", option, l->v[i]);
+            return hf_cli_error("--%s: expected OLD:NEW, got '%s'", option, l->v[i]);
         char *from = strndup(l->v[i], (size_t)(colon - l->v[i]));
         if (from == NULL)
-            return hf_cli_usage_error("out of memory");
+            return hf_cli_nomem();
         out->from[out->n] = from;
         out->to[out->n++] = colon + 1;
     }
