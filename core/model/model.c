@@ -1,7 +1,8 @@
-/* core/model/model.c - compile a workspace into the flat model of core/model/model.h, following pyhf 0.7's
- * rules: parameter sets sorted by name, channels and samples sorted by name, staterror combined
- * per channel (sigma_b = sqrt(sum_s delta_sb^2) / sum_s nu0_sb, zero sigma => fixed), shapesys
- * Poisson constraints with tau_b = (nu0_b / delta_b)^2 (bins with nu0 or delta 0 fixed, tau 1). */
+/* core/model/model.c - compile a workspace into the flat model of core/model/model.h, following
+ * pyhf 0.7's rules: parameter sets sorted by name, channels and samples sorted by name, staterror
+ * combined per channel (sigma_b = sqrt(sum_s delta_sb^2) / sum_s nu0_sb, zero sigma => fixed),
+ * shapesys Poisson constraints with tau_b = (nu0_b / delta_b)^2 (bins with nu0 or delta 0 fixed,
+ * tau 1). */
 #include "core/model/model.h"
 
 #include <math.h>
@@ -29,7 +30,8 @@ cmp_str(const void *a, const void *b)
 static int
 cmp_chan(const void *a, const void *b)
 {
-    const hf_ws_channel *x = *(const hf_ws_channel *const *)a, *y = *(const hf_ws_channel *const *)b;
+    const hf_ws_channel *x = *(const hf_ws_channel *const *)a,
+                        *y = *(const hf_ws_channel *const *)b;
     return strcmp(x->name, y->name);
 }
 
@@ -204,8 +206,8 @@ compile_layout(hf_model *m, hf_error *err)
             hf_cs *e = &m->cs[m->ncs++];
             e->chan = c;
             e->src = sorted[s];
-            const char **found = bsearch(&sorted[s]->name, m->samp_name, m->nsamp, sizeof(char *),
-                                         cmp_str);
+            const char **found =
+                bsearch(&sorted[s]->name, m->samp_name, m->nsamp, sizeof(char *), cmp_str);
             e->samp = (size_t)(found - m->samp_name);
             e->off = off;
             e->nbins = ch->nbins;
@@ -250,8 +252,11 @@ apply_config(hf_model *m, const hf_ws_parconfig *pc, size_t first, size_t size, 
     const struct {
         const char *key;
         size_t n;
-    } lens[] = {{"inits", pc->ninits}, {"bounds", pc->nbounds}, {"auxdata", pc->naux},
-                {"sigmas", pc->nsigmas}, {"factors", pc->nfactors}};
+    } lens[] = {{"inits", pc->ninits},
+                {"bounds", pc->nbounds},
+                {"auxdata", pc->naux},
+                {"sigmas", pc->nsigmas},
+                {"factors", pc->nfactors}};
     for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
         if (lens[i].n != 0 && lens[i].n != size)
             return config_error(err, m->meas, pc, lens[i].key, lens[i].n, size);
@@ -547,8 +552,8 @@ compile_params(hf_model *m, hf_error *err)
      * by first appearance walking channels, samples and modifiers in sorted order (staterror:
      * by name). A set shared by histosys and normsys sits with histosys. */
     static const int builder_rank[HF_MOD_COUNT] = {
-        [HF_MOD_HISTOSYS] = 0, [HF_MOD_LUMI] = 1,      [HF_MOD_NORMFACTOR] = 2,
-        [HF_MOD_NORMSYS] = 3,  [HF_MOD_SHAPEFACTOR] = 4, [HF_MOD_SHAPESYS] = 5,
+        [HF_MOD_HISTOSYS] = 0,  [HF_MOD_LUMI] = 1,        [HF_MOD_NORMFACTOR] = 2,
+        [HF_MOD_NORMSYS] = 3,   [HF_MOD_SHAPEFACTOR] = 4, [HF_MOD_SHAPESYS] = 5,
         [HF_MOD_STATERROR] = 6,
     };
     size_t nset = 0, npar = 0;
@@ -579,8 +584,8 @@ compile_params(hf_model *m, hf_error *err)
         for (size_t q = i; q < j; q++)
             if (builder_rank[refs[q].mod->type] == rank && refs[q].cs < first_cs)
                 first_cs = refs[q].cs;
-        order[ns++] = (setorder){i, j - i, rank, rank == builder_rank[HF_MOD_STATERROR] ? 0 : first_cs,
-                                refs[i].name};
+        order[ns++] = (setorder){
+            i, j - i, rank, rank == builder_rank[HF_MOD_STATERROR] ? 0 : first_cs, refs[i].name};
         i = j;
     }
     qsort(order, nset, sizeof(*order), cmp_setorder);
@@ -639,8 +644,8 @@ set_poi(hf_model *m, const char *name, int strict, hf_error *err)
     if (i < 0) {
         if (strict)
             return hf_error_set(err, HF_EUSAGE, "", "no parameter named '%s' for the POI", name);
-#define POI_WARNING                                                                             \
-    "measurement '%s' names POI '%s', which is not a parameter of the model: continuing "       \
+#define POI_WARNING                                                                                \
+    "measurement '%s' names POI '%s', which is not a parameter of the model: continuing "          \
     "without a POI (use --poi NAME)"
         int n = snprintf(NULL, 0, POI_WARNING, m->meas->name, name);
         m->warning = malloc((size_t)n + 1);

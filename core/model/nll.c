@@ -1,5 +1,5 @@
-/* core/model/nll.c - expected yields, -log L with every constant, its analytic gradient and Hessian,
- * and the Jacobian d nu / d theta, for a compiled hf_model.
+/* core/model/nll.c - expected yields, -log L with every constant, its analytic gradient and
+ * Hessian, and the Jacobian d nu / d theta, for a compiled hf_model.
  *
  *   nu_cb = sum_s ( prod_k kappa_k ) * ( prod_m gamma_m,b ) * ( nu0_sb + sum_h delta_h,sb )
  *   -log L = sum_b [ nu_b - n_b ln nu_b + lgamma(n_b + 1) ] + sum_j -log c_j(a_j | theta_j)
@@ -34,20 +34,20 @@ struct hf_eval {
      * in the hot loops would pull a cache line per term) */
     size_t *tpar;
     unsigned char *ttype;
-    double *hS, *hA; /* code4p per histosys term and bin: (d+ + d-)/2 and (d+ - d-)/16 */
-    double *hg;    /* npar x 3: code4p g(a), g'(a), g''(a) of each histosys parameter */
+    double *hS, *hA;   /* code4p per histosys term and bin: (d+ + d-)/2 and (d+ - d-)/16 */
+    double *hg;        /* npar x 3: code4p g(a), g'(a), g''(a) of each histosys parameter */
     double *pre, *suf; /* prefix/suffix products, max terms per sample + 1 */
     double *jac;       /* nbins x npar, allocated on the first Hessian */
     size_t *nz;        /* npar: nonzero columns of one Jacobian row */
     /* code-4 normsys terms grouped by parameter, coefficients as structure of arrays, so one
      * parameter's terms are evaluated in one contiguous, vectorisable loop */
-    size_t nns;        /* normsys terms */
-    size_t *ns_first;  /* npar + 1: terms of parameter j are [ns_first[j], ns_first[j+1]) */
-    size_t *ns_term;   /* global term index of each */
-    double *ns_c;      /* 6 x nns: coefficient i of term t at ns_c[i * nns + t] */
-    double *ns_l;      /* 2 x nns: log lo, log hi */
-    double *lg_data;   /* copy of the main data whose Stirling parts are cached */
-    double *lg_val;    /* S(n_b) = lgamma(n_b + 1) - n_b ln n_b + n_b for lg_data */
+    size_t nns;       /* normsys terms */
+    size_t *ns_first; /* npar + 1: terms of parameter j are [ns_first[j], ns_first[j+1]) */
+    size_t *ns_term;  /* global term index of each */
+    double *ns_c;     /* 6 x nns: coefficient i of term t at ns_c[i * nns + t] */
+    double *ns_l;     /* 2 x nns: log lo, log hi */
+    double *lg_data;  /* copy of the main data whose Stirling parts are cached */
+    double *lg_val;   /* S(n_b) = lgamma(n_b + 1) - n_b ln n_b + n_b for lg_data */
     int lg_valid;
 };
 
@@ -92,8 +92,8 @@ group_normsys(hf_eval *ev)
 /* Code-4 value 1 + sum c_i a^(i+1) and derivative of terms q and q + 1 (the scalar tail of
  * normsys_code4 writes the same expressions). */
 static inline v2d
-code4_val2(const double *const c[6], size_t q, double a, double a2, double a3, double a4,
-           double a5, double a6)
+code4_val2(const double *const c[6], size_t q, double a, double a2, double a3, double a4, double a5,
+           double a6)
 {
     return 1.0 + (load2(c[0] + q) * a + load2(c[1] + q) * a2) +
            (load2(c[2] + q) * a3 + load2(c[3] + q) * a4) +
@@ -101,8 +101,7 @@ code4_val2(const double *const c[6], size_t q, double a, double a2, double a3, d
 }
 
 static inline v2d
-code4_der2(const double *const c[6], size_t q, double a, double a2, double a3, double a4,
-           double a5)
+code4_der2(const double *const c[6], size_t q, double a, double a2, double a3, double a4, double a5)
 {
     return (load2(c[0] + q) + 2.0 * load2(c[1] + q) * a) +
            (3.0 * load2(c[2] + q) * a2 + 4.0 * load2(c[3] + q) * a3) +
@@ -208,9 +207,10 @@ hf_eval_new(const hf_model *m)
     ev->hS = malloc((nh + 1) * sizeof(double));
     ev->hA = malloc((nh + 1) * sizeof(double));
     ev->hg = malloc((3 * m->npar + 1) * sizeof(double));
-    if (!ev->hg || !ev->hS || !ev->hA || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb || !ev->sumb || !ev->scal || !ev->tval || !ev->tder ||
-        !ev->tder2 || !ev->hder || !ev->hder2 || !ev->hoff || !ev->tpar || !ev->ttype || !ev->pre || !ev->suf ||
-        !ev->lg_data || !ev->lg_val) {
+    if (!ev->hg || !ev->hS || !ev->hA || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb ||
+        !ev->sumb || !ev->scal || !ev->tval || !ev->tder || !ev->tder2 || !ev->hder || !ev->hder2 ||
+        !ev->hoff || !ev->tpar || !ev->ttype || !ev->pre || !ev->suf || !ev->lg_data ||
+        !ev->lg_val) {
         hf_eval_free(ev);
         return NULL;
     }
@@ -529,7 +529,6 @@ hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d)
     forward(m, ev, pars, ev->nu, NULL, D_NONE);
     return poisson(ev, ev->nu, d->main, NULL) + constraints(m, pars, d->aux, NULL, NULL);
 }
-
 
 /* "All but one" products of the scalar factors of sample e: pre[k] * suf[k+1]. */
 static void
