@@ -1,7 +1,8 @@
 /* app/tui/links.c - the explorer's navigation: the links between a parameter and the channels
- * that constrain it (and between a channel and the parameters that move it), the parameter flags
- * shown beside them, jumps to a channel or a parameter, and the history Backspace walks back
- * through (a browser's back button). State only: view_links.c draws the links.
+ * that constrain it (and between a channel and the parameters that move it), jumps to a channel
+ * or a parameter, and the history Backspace walks back through (a browser's back button). State
+ * only: view_links.c draws the links; the parameter flags shown beside them and the release of
+ * the links' memory live in session.c, below state.c's life cycle.
  *
  * The links come from the observed information at the best fit (core/diag/constraints.h): for a
  * parameter p and a channel c, first = sum over c's bins of (n/nu^2)(d nu/d theta_p)^2 and curv =
@@ -15,56 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- flags ---- */
-
-/* The flags of parameter p: OC and PULL from the live thresholds, BOUND from its value, CURV,
- * 1SIDE and HESSE from the constraint analysis at the best fit (hf_constraints_compute). */
-unsigned
-tui_par_flags(const struct tui *t, size_t p)
-{
-    unsigned f = 0;
-    double ratio, pull = tui_pull(t, p, &ratio);
-    if (!isnan(ratio) && ratio < t->oc_threshold)
-        f |= TUI_F_OC;
-    if (fabs(pull) > 1)
-        f |= TUI_F_PULL;
-    if (t->have_fit && !t->fit.fixed[p]) { /* within 1e-6 of a bound, relative to the range */
-        const hf_param *pp = &t->m->par[p];
-        double range = pp->hi - pp->lo, x = t->fit.x[p];
-        if (isfinite(range) && range > 0 &&
-            (x - pp->lo <= 1e-6 * range || pp->hi - x <= 1e-6 * range))
-            f |= TUI_F_BOUND;
-    }
-    const tui_syst *s = &t->syst;
-    size_t i = s->have_con && s->con_gen == t->fit_gen ? s->con_idx[p] : (size_t)-1;
-    if (i != (size_t)-1) {
-        unsigned cf = s->con.p[i].flags;
-        f |= cf & HF_CFLAG_AT_BOUND ? TUI_F_BOUND : 0;
-        f |= cf & HF_CFLAG_CURVATURE ? TUI_F_CURV : 0;
-        f |= cf & HF_CFLAG_ONE_SIDED ? TUI_F_1SIDE : 0;
-        f |= cf & HF_CFLAG_HESSE ? TUI_F_HESSE : 0;
-    }
-    return f;
-}
-
-/* "OC PULL BOUND CURV 1SIDE HESSE" for the bits set, into buf. */
-const char *
-tui_par_flag_text(unsigned flags, char *buf, size_t n)
-{
-    static const char *const name[] = {"OC", "PULL", "BOUND", "CURV", "1SIDE", "HESSE"};
-    size_t len = 0;
-    buf[0] = '\0';
-    for (unsigned k = 0; k < sizeof(name) / sizeof(name[0]); k++) {
-        if (!(flags & (1u << k)))
-            continue;
-        int w = snprintf(buf + len, n - len, "%s%s", len ? " " : "", name[k]);
-        if (w < 0 || (size_t)w >= n - len)
-            break;
-        len += (size_t)w;
-    }
-    return buf;
-}
 
 /* ---- selection and history ---- */
 
@@ -180,20 +131,6 @@ tui_jump_par(struct tui *t, size_t p)
 }
 
 /* ---- links ---- */
-
-void
-tui_links_release(tui_links *k)
-{
-    free(k->order);
-    free(k->first);
-    free(k->curv);
-    free(k->score);
-    free(k->explain);
-    free(k->list.idx);
-    free(k->list.keys);
-    free(k->list.filter);
-    memset(k, 0, sizeof(*k));
-}
 
 void
 tui_links_close(struct tui *t)

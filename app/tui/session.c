@@ -1,6 +1,7 @@
 /* app/tui/session.c - the session's plain helpers, below everything else in app/tui: the clock,
- * the log and the status message, lines of text, the best-fit point and pulls, and the filtered,
- * sorted lists with their selection. Calls nothing else in app/tui. */
+ * the log and the status message, lines of text, the best-fit point and pulls, the filtered,
+ * sorted lists with their selection, the parameter flags, and the release of the links' memory.
+ * Calls nothing else in app/tui. */
 #include "app/tui/tui.h"
 
 #include <ctype.h>
@@ -409,4 +410,71 @@ tui_one_page(hf_scene *s, size_t *n)
     pages[0] = s;
     *n = 1;
     return pages;
+}
+
+/* ---- parameter flags (the Parameters view, its filter F, the links) ---- */
+
+/* The flags of parameter p: OC and PULL from the live thresholds, BOUND from its value, CURV,
+ * 1SIDE and HESSE from the constraint analysis at the best fit (hf_constraints_compute). */
+unsigned
+tui_par_flags(const struct tui *t, size_t p)
+{
+    unsigned f = 0;
+    double ratio, pull = tui_pull(t, p, &ratio);
+    if (!isnan(ratio) && ratio < t->oc_threshold)
+        f |= TUI_F_OC;
+    if (fabs(pull) > 1)
+        f |= TUI_F_PULL;
+    if (t->have_fit && !t->fit.fixed[p]) { /* within 1e-6 of a bound, relative to the range */
+        const hf_param *pp = &t->m->par[p];
+        double range = pp->hi - pp->lo, x = t->fit.x[p];
+        if (isfinite(range) && range > 0 &&
+            (x - pp->lo <= 1e-6 * range || pp->hi - x <= 1e-6 * range))
+            f |= TUI_F_BOUND;
+    }
+    const tui_syst *s = &t->syst;
+    size_t i = s->have_con && s->con_gen == t->fit_gen ? s->con_idx[p] : (size_t)-1;
+    if (i != (size_t)-1) {
+        unsigned cf = s->con.p[i].flags;
+        f |= cf & HF_CFLAG_AT_BOUND ? TUI_F_BOUND : 0;
+        f |= cf & HF_CFLAG_CURVATURE ? TUI_F_CURV : 0;
+        f |= cf & HF_CFLAG_ONE_SIDED ? TUI_F_1SIDE : 0;
+        f |= cf & HF_CFLAG_HESSE ? TUI_F_HESSE : 0;
+    }
+    return f;
+}
+
+/* "OC PULL BOUND CURV 1SIDE HESSE" for the bits set, into buf. */
+const char *
+tui_par_flag_text(unsigned flags, char *buf, size_t n)
+{
+    static const char *const name[] = {"OC", "PULL", "BOUND", "CURV", "1SIDE", "HESSE"};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned k = 0; k < sizeof(name) / sizeof(name[0]); k++) {
+        if (!(flags & (1u << k)))
+            continue;
+        int w = snprintf(buf + len, n - len, "%s%s", len ? " " : "", name[k]);
+        if (w < 0 || (size_t)w >= n - len)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
+
+/* ---- links (links.c fills them; freed here so that the life cycle in state.c needs nothing
+ * above this file) ---- */
+
+void
+tui_links_release(tui_links *k)
+{
+    free(k->order);
+    free(k->first);
+    free(k->curv);
+    free(k->score);
+    free(k->explain);
+    free(k->list.idx);
+    free(k->list.keys);
+    free(k->list.filter);
+    memset(k, 0, sizeof(*k));
 }
