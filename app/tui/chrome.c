@@ -4,6 +4,9 @@
  * render/cells grids to the screen (tmux: only tty_draw_line touches the terminal). Calls nothing
  * in app/tui above the state; the loop (tui.c) hands it the key hints and the help text. */
 #include "app/tui/chrome.h"
+#include "app/tui/names.h"
+#include "app/tui/plot.h"
+#include "app/tui/state.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 #include <curses.h>
 #include <stdint.h>
 
-#include "app/tui/tui.h"
+#include "app/tui/session.h"
 #include "render/cells.h"
 
 /* The Unicode glyph, or its ASCII stand-in in ASCII mode (needs `t` in scope). */

@@ -5,7 +5,8 @@
  * per line, '#' comments; unknown keys and bad values are skipped (the file is a convenience,
  * not an input: a line the explorer cannot use is logged, never fatal). Written through a
  * temporary file and a rename when the explorer quits. */
-#include "app/tui/tui.h"
+#include "app/tui/config.h"
+#include "app/tui/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* app/tui/density.c - the Density lab view's experiment thread and settings, without curses:
  * one pthread runs core/density/density.h in batches of repetitions and hands a result snapshot
  * (and one repetition's example) to the UI after each batch, so the figures fill in live. */
-#include "app/tui/tui.h"
+#include "app/tui/density.h"
+#include "app/tui/session.h"
 
 #include <fcntl.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* app/tui/export.c - e: the current view's figure pages (its scenes callback) written through the
  * Cairo backend, the format from the file name's extension. */
+#include "app/tui/export.h"
 #include "app/tui/view.h"
 
 #include <stdlib.h>

@@ -3,7 +3,14 @@
  * from it, so they cannot drift from what the keys do. Also the keys no view takes: the prompt,
  * the overlays, and the global actions (lists, view changes, fit, export, quit). Keys change
  * state only; the loop paints. */
-#include "app/tui/tui.h"
+#include "app/tui/keys.h"
+#include "app/tui/export.h"
+#include "app/tui/links.h"
+#include "app/tui/plot.h"
+#include "app/tui/session.h"
+#include "app/tui/state.h"
+#include "app/tui/syst.h"
+#include "app/tui/worker.h"
 
 #include <curses.h>
 #include <math.h>

@@ -10,7 +10,11 @@
  * ranked by |first + curv|; a channel's parameters by sqrt(first) * sigma_p, the shift of the
  * channel (in units of its statistical error, to first order) when p moves by its post-fit
  * error. */
-#include "app/tui/tui.h"
+#include "app/tui/links.h"
+#include "app/tui/session.h"
+#include "app/tui/state.h"
+#include "app/tui/syst.h"
+#include "app/tui/worker.h"
 
 #include <math.h>
 #include <stdio.h>

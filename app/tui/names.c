@@ -3,7 +3,8 @@
  * shares dropped, long names cut in the middle, never two labels alike). Cached per set and
  * width: the lists ask at every frame, the labels change only with the column's width. The full
  * name of the selected row is in the status line in any case. */
-#include "app/tui/tui.h"
+#include "app/tui/names.h"
+#include "app/tui/session.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,9 @@
 /* app/tui/plot.c - the figures behind the explorer's plots, without curses: yields with
  * uncertainty bands pre-fit, post-fit and at the slider's values, the stack scene of a channel
  * (render/plot_stack.h), and the export prompt's default file name. */
-#include "app/tui/tui.h"
+#include "app/tui/plot.h"
+#include "app/tui/session.h"
+#include "app/tui/syst.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * the log and the status message, lines of text, the best-fit point and pulls, the filtered,
  * sorted lists with their selection, the parameter flags, and the release of the links' memory.
  * Calls nothing else in app/tui. */
-#include "app/tui/tui.h"
+#include "app/tui/session.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -2,7 +2,13 @@
  * post-fit and at the slider's values, per-channel summaries, the fit results taken over from the
  * worker, starting fits, moving sliders, the session's life cycle, and the overview and detail
  * text (shared by the Overview screen and the non-terminal overview). */
-#include "app/tui/tui.h"
+#include "app/tui/state.h"
+#include "app/tui/density.h"
+#include "app/tui/names.h"
+#include "app/tui/plot.h"
+#include "app/tui/session.h"
+#include "app/tui/syst.h"
+#include "app/tui/worker.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -2,7 +2,9 @@
  * (core/diag/systematics.h) with their flags, the constraint sources at the best fit
  * (core/diag/constraints.h), the detail's figures (render/plot_syst.h) and text, and the
  * decorrelate-and-refit job (core/diag/decorrelate.h, fitted on the worker thread). */
-#include "app/tui/tui.h"
+#include "app/tui/syst.h"
+#include "app/tui/session.h"
+#include "app/tui/worker.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -1,7 +1,15 @@
 /* app/tui/tui.c - the explorer's session: terminal setup and teardown, the main loop
  * (input -> state -> redraw, one thread owning curses) and the hidden --bench mode. */
+#include "app/tui/tui.h"
 #include "app/tui/chrome.h"
+#include "app/tui/config.h"
+#include "app/tui/density.h"
+#include "app/tui/keys.h"
+#include "app/tui/links.h"
+#include "app/tui/state.h"
+#include "app/tui/syst.h"
 #include "app/tui/view.h"
+#include "app/tui/worker.h"
 
 #include <langinfo.h>
 #include <poll.h>
@@ -14,7 +22,7 @@
 #define MIN_LINES 20
 
 /* A new terminal size: the current view is laid out again before the next frame. */
-void
+static void
 tui_layout(struct tui *t, int cols, int lines)
 {
     t->cols = cols;
@@ -27,7 +35,7 @@ tui_layout(struct tui *t, int cols, int lines)
 
 /* One key: the prompt and overlays first, then the current view, then the global keys. Returns
  * the panes to redraw. */
-unsigned
+static unsigned
 tui_key(struct tui *t, int ch)
 {
     unsigned dirty = 0;
@@ -83,7 +91,7 @@ frame(struct tui *t, unsigned dirty)
  * goes to a temporary file and its first line becomes the status message. On failure the old
  * model stays. */
 static void
-reload(struct tui *t, hf_cli *owner, const tui_opts *o)
+reload_workspace(struct tui *t, hf_cli *owner, const tui_opts *o)
 {
     t->reload = false;
     if (o->reload == NULL)
@@ -317,7 +325,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
         while (!t->quit && !t->reload && (ch = getch()) != ERR)
             input(t, ch);
         if (t->reload) {
-            reload(t, owner, o);
+            reload_workspace(t, owner, o);
             t->dirty |= TUI_DIRTY_ALL;
         }
         t->dirty |= take_results(t);

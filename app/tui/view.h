@@ -5,7 +5,7 @@
 #ifndef HF_TUI_VIEW_H
 #define HF_TUI_VIEW_H
 
-#include "app/tui/tui.h"
+#include "app/tui/session.h"
 
 struct tui_view {
     /* fill t->panes (and t->left_w) for the body between the top and status lines */

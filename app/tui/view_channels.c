@@ -2,6 +2,8 @@
  * (pre-fit, post-fit with p); Enter shows the channel's samples. The list is also the Slider's
  * lower pane. */
 #include "app/tui/chrome.h"
+#include "app/tui/plot.h"
+#include "app/tui/state.h"
 #include "app/tui/view.h"
 
 #include <stdio.h>

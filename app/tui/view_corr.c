@@ -2,6 +2,7 @@
  * their correlation heat map, a cursor column moved with left/right. Its figure is
  * render/plot_corr.h at the same threshold. */
 #include "app/tui/chrome.h"
+#include "app/tui/state.h"
 #include "app/tui/view.h"
 
 #include <math.h>

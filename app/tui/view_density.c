@@ -1,6 +1,7 @@
 /* app/tui/view_density.c - view 6: the density lab's settings and its figure, filled in live by
  * the experiment thread (density.c); left/right change a setting and restart the experiment. */
 #include "app/tui/chrome.h"
+#include "app/tui/density.h"
 #include "app/tui/view.h"
 
 #include <stdio.h>

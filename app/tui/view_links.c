@@ -4,6 +4,8 @@
  * stack of the selected channel; on a channel, the parameters that move it most beside its
  * stack. Enter jumps to the row's channel or parameter; Esc closes; Backspace goes back. */
 #include "app/tui/chrome.h"
+#include "app/tui/links.h"
+#include "app/tui/plot.h"
 #include "app/tui/view.h"
 
 #include <math.h>

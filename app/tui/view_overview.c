@@ -3,6 +3,8 @@
  * lines are selectable (j/k) and Enter goes to the channel's stack or the parameter's row. */
 #include "app/tui/view.h"
 #include "app/tui/chrome.h"
+#include "app/tui/links.h"
+#include "app/tui/state.h"
 
 #include <stdlib.h>
 

@@ -2,6 +2,9 @@
  * when wide), post/pre-fit width and flags; left/right move it as in the Slider. Its figure is
  * the pull plot (render/plot_pulls.h), sorted like the list. */
 #include "app/tui/chrome.h"
+#include "app/tui/links.h"
+#include "app/tui/state.h"
+#include "app/tui/syst.h"
 #include "app/tui/view.h"
 
 #include <math.h>

@@ -5,6 +5,8 @@
  * and post-fit (filled) markers. At 80x24 two columns of 20 rows show 40 regions a screen.
  * j/k and the page keys move, Enter opens the region's stack. */
 #include "app/tui/chrome.h"
+#include "app/tui/links.h"
+#include "app/tui/plot.h"
 #include "app/tui/view.h"
 
 #include <ctype.h>

@@ -3,6 +3,8 @@
  * at the slider's values, recomputed at each step (state.c). A refit starts from the sliders and
  * may hold the moved ones (a conditional fit). */
 #include "app/tui/chrome.h"
+#include "app/tui/plot.h"
+#include "app/tui/state.h"
 #include "app/tui/view.h"
 
 #include <math.h>

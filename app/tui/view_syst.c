@@ -3,6 +3,7 @@
  * templates, the interpolation, the constraint sources, or decorrelate-and-refit (d), Tab
  * cycling the panes. The data and the figures are syst.c's. */
 #include "app/tui/chrome.h"
+#include "app/tui/syst.h"
 #include "app/tui/view.h"
 
 #include <math.h>

@@ -3,7 +3,8 @@
  * results (tui_result: progress, coalesced, and the finished fit) to a small queue, then wakes
  * the loop through an eventfd-like pipe the loop poll()s beside stdin. It never calls into the
  * UI and never sees struct tui: the loop takes the results (tui_worker_take) and applies them. */
-#include "app/tui/tui.h"
+#include "app/tui/worker.h"
+#include "app/tui/session.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
