@@ -890,10 +890,10 @@ draw_cells(dc *c, const layout *L, const hf_panel *p, const hf_item *it)
             hf_rgb col;
             if (!isfinite(v))
                 continue;
-            x0 = px(L, &p->x, ce->x0 + i * dx);
-            x1 = px(L, &p->x, ce->x0 + (i + 1) * dx);
-            y0 = py(L, &p->y, ce->y0 + j * dy);
-            y1 = py(L, &p->y, ce->y0 + (j + 1) * dy);
+            x0 = px(L, &p->x, ce->x0 + (double)i * dx);
+            x1 = px(L, &p->x, ce->x0 + (double)(i + 1) * dx);
+            y0 = py(L, &p->y, ce->y0 + (double)j * dy);
+            y1 = py(L, &p->y, ce->y0 + (double)(j + 1) * dy);
             col = hf_palette_map(c->pal, (v - ce->vmin) / range);
             cairo_set_source_rgb(cr, col.r, col.g, col.b);
             /* a hair of overlap hides antialiasing seams between cells */
@@ -1029,12 +1029,11 @@ ellipsize_w(dc *c, const char *s, double font, bool bold, double maxw)
     tmp = malloc(len + 4);
     if (!tmp)
         return NULL;
+    memcpy(tmp, "\xe2\x80\xa6", 4); /* nothing fits: the ellipsis alone */
     for (keep = nch > 1 ? nch - 1 : 1; keep > 1; keep--) {
         size_t head = hf_utf8_prefix(s, (keep + 1) / 2);
         size_t tail = len - hf_utf8_prefix(s, nch - keep / 2);
-        memcpy(tmp, s, head);
-        memcpy(tmp + head, "\xe2\x80\xa6", 3);
-        memcpy(tmp + head + 3, s + len - tail, tail + 1);
+        snprintf(tmp, len + 4, "%.*s\xe2\x80\xa6%s", (int)head, s, s + len - tail);
         if (text_w(c, tmp, font, bold) <= maxw)
             break;
     }
