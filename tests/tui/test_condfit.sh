@@ -13,7 +13,7 @@ keys 1
 wait_for 'Most pulled'
 over0=$(screen | sed -n 2,30p)
 keys 3
-wait_for 'jet_energy_resolution'
+wait_for "┌ Parameters"; wait_for "jet_energy_resolution"
 pars0=$(screen | grep -F 'jet_energy_resolution' | head -1)
 keys 5
 wait_for '· slider'
@@ -38,7 +38,7 @@ wait_for 'Slider       conditional fit: jet_energy_resolution held at'
 [ "$(screen | grep -v -e '^│Slider ' -e 'conditional; not the best fit' | sed -n 2,30p)" = \
     "$over0" ] || fail "the Overview's global fit changed"
 keys 3
-wait_for 'jet_energy_resolution'
+wait_for "┌ Parameters"; wait_for "jet_energy_resolution"
 [ "$(screen | grep -F 'jet_energy_resolution' | head -1)" = "$pars0" ] ||
     fail "the Parameters row changed"
 keys 5
