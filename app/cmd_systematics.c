@@ -253,6 +253,11 @@ check_transform(const hf_cli *cli, syst_run *r, hf_symmetrize *mode)
     r->transform = *mode != HF_SYMM_NONE || r->prune > 0;
     if (r->transform && cli->output == NULL && r->patch_out == NULL)
         return hf_cli_error("--symmetrize/--prune need -o NEW.json or --patch-out PATCH.json");
+    /* -o is where the changed workspace goes: without a change it would be silently unused */
+    if (!r->transform && cli->output != NULL)
+        return hf_cli_error("-o %s: systematics writes a changed workspace there, which needs "
+                            "--symmetrize or --prune; without them it prints to standard output",
+                            cli->output);
     return 0;
 }
 

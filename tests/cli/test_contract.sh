@@ -120,5 +120,11 @@ done
 for v in HF_REFERENCE_DIR NO_COLOR HFSCOPE_PALETTE; do grep -q "$v" "$tmp/man.1" || fail "man: no $v"; done
 for c in $cmds; do grep -q "^\.SS $c\$" "$tmp/man.1" || fail "man page: no section for $c"; done
 
+# -o that a command would leave unused is an error, not silence: systematics writes a changed
+# workspace there only with --symmetrize or --prune
+"$HF" systematics assets/demo/demo.json -o "$tmp/syst.txt" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && [ ! -e "$tmp/syst.txt" ] && grep -q -- "--symmetrize or --prune" "$tmp/err" ||
+    fail "systematics -o without a change: $(cat "$tmp/err")"
+
 [ $nfail -eq 0 ] || { echo "test_contract: $nfail failures"; exit 1; }
 echo "test_contract: ok ($nopt options)"
