@@ -49,6 +49,9 @@ struct hf_eval {
     double *lg_data;  /* copy of the main data whose Stirling parts are cached */
     double *lg_val;   /* S(n_b) = lgamma(n_b + 1) - n_b ln n_b + n_b for lg_data */
     int lg_valid;
+    double *la_data; /* copy of the auxiliary data whose Stirling parts are cached */
+    double *la_val;  /* S(a_j) for la_data (Poisson-constrained parameters; 0 elsewhere) */
+    int la_valid;
 };
 
 /* Build the by-parameter view of the normsys terms (counting sort on the parameter). */
@@ -204,13 +207,15 @@ hf_eval_new(const hf_model *m)
     ev->suf = malloc((maxt + 1) * sizeof(double));
     ev->lg_data = malloc((m->nbins + 1) * sizeof(double));
     ev->lg_val = malloc((m->nbins + 1) * sizeof(double));
+    ev->la_data = malloc((m->npar + 1) * sizeof(double));
+    ev->la_val = malloc((m->npar + 1) * sizeof(double));
     ev->hS = malloc((nh + 1) * sizeof(double));
     ev->hA = malloc((nh + 1) * sizeof(double));
     ev->hg = malloc((3 * m->npar + 1) * sizeof(double));
     if (!ev->hg || !ev->hS || !ev->hA || group_normsys(ev) < 0 || !ev->nu || !ev->w || !ev->fb ||
         !ev->sumb || !ev->scal || !ev->tval || !ev->tder || !ev->tder2 || !ev->hder || !ev->hder2 ||
         !ev->hoff || !ev->tpar || !ev->ttype || !ev->pre || !ev->suf || !ev->lg_data ||
-        !ev->lg_val) {
+        !ev->lg_val || !ev->la_data || !ev->la_val) {
         hf_eval_free(ev);
         return NULL;
     }
@@ -261,6 +266,8 @@ hf_eval_free(hf_eval *ev)
     free(ev->nz);
     free(ev->lg_data);
     free(ev->lg_val);
+    free(ev->la_data);
+    free(ev->la_val);
     free(ev->hS);
     free(ev->hA);
     free(ev->hg);
@@ -303,16 +310,35 @@ deviance_part(double n, double lam)
         return lam;
     double u = (lam - n) / n, v;
     if (fabs(u) < 0.01) { /* u - log1p(u) = sum_k>=2 (-u)^k / k: alternating, |u|^12/12 < 1e-24 */
-        double t = u * u, acc = 0.0;
-        for (int k = 2; k <= 12; k++) {
-            acc += (k % 2 == 0 ? t : -t) / k;
-            t *= u;
-        }
-        v = acc;
+        /* Horner in u with the constants 1/k folded at compile time (no divisions per bin) */
+        v = u * u *
+            (1.0 / 2 -
+             u * (1.0 / 3 -
+                  u * (1.0 / 4 -
+                       u * (1.0 / 5 -
+                            u * (1.0 / 6 -
+                                 u * (1.0 / 7 -
+                                      u * (1.0 / 8 -
+                                           u * (1.0 / 9 -
+                                                u * (1.0 / 10 - u * (1.0 / 11 - u / 12))))))))));
     } else {
         v = u - log1p(u);
     }
     return n * v;
+}
+
+/* S(a_j) of the auxiliary data of the Poisson constraints, cached as lgamma_main does. */
+static const double *
+stirling_aux(hf_eval *ev, const double *aux)
+{
+    const hf_model *m = ev->m;
+    if (!ev->la_valid || memcmp(ev->la_data, aux, m->npar * sizeof(double)) != 0) {
+        memcpy(ev->la_data, aux, m->npar * sizeof(double));
+        for (size_t j = 0; j < m->npar; j++)
+            ev->la_val[j] = m->par[j].con == HF_CON_POISSON ? stirling_part(aux[j]) : 0.0;
+        ev->la_valid = 1;
+    }
+    return ev->la_val;
 }
 
 /* S(n_b) for the main data, recomputed only when the data change (fits evaluate the same data
@@ -436,7 +462,8 @@ forward(const hf_model *m, hf_eval *ev, const double *pars, double *nu, double *
 /* Constraint part of -log L; gradient added into grad and the diagonal Hessian into hess
  * (npar x npar) when non-NULL. */
 static double
-constraints(const hf_model *m, const double *pars, const double *aux, double *grad, double *hess)
+constraints(const hf_model *m, const double *pars, const double *aux, const double *saux,
+            double *grad, double *hess)
 {
     double s = 0.0;
     for (size_t j = 0; j < m->npar; j++) {
@@ -452,7 +479,7 @@ constraints(const hf_model *m, const double *pars, const double *aux, double *gr
         } else if (p->con == HF_CON_POISSON) {
             /* Pois(a | theta tau) with continuous a (pyhf), without cancellation (see above) */
             double lam = pars[j] * p->tau, a = aux[j];
-            t = lam > 0 || a <= 0 ? deviance_part(a, lam) + stirling_part(a) : INFINITY;
+            t = lam > 0 || a <= 0 ? deviance_part(a, lam) + saux[j] : INFINITY;
             if (grad != NULL)
                 grad[j] += p->tau - (a > 0 ? a / pars[j] : 0.0);
             if (hess != NULL && a > 0)
@@ -527,7 +554,8 @@ hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d)
 {
     const hf_model *m = ev->m;
     forward(m, ev, pars, ev->nu, NULL, D_NONE);
-    return poisson(ev, ev->nu, d->main, NULL) + constraints(m, pars, d->aux, NULL, NULL);
+    return poisson(ev, ev->nu, d->main, NULL) +
+           constraints(m, pars, d->aux, stirling_aux(ev, d->aux), NULL, NULL);
 }
 
 /* "All but one" products of the scalar factors of sample e: pre[k] * suf[k+1]. */
@@ -570,7 +598,7 @@ hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *gra
     forward(m, ev, pars, ev->nu, NULL, D_FIRST);
     double s = poisson(ev, ev->nu, d->main, ev->w);
     memset(grad, 0, m->npar * sizeof(double));
-    s += constraints(m, pars, d->aux, grad, NULL);
+    s += constraints(m, pars, d->aux, stirling_aux(ev, d->aux), grad, NULL);
     if (!isfinite(s))
         return s;
     for (size_t i = 0; i < m->ncs; i++) {
@@ -758,7 +786,7 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
     forward(m, ev, pars, ev->nu, NULL, D_SECOND);
     double s = poisson(ev, ev->nu, d->main, ev->w);
     memset(H, 0, np * np * sizeof(double));
-    s += constraints(m, pars, d->aux, NULL, H);
+    s += constraints(m, pars, d->aux, stirling_aux(ev, d->aux), NULL, H);
     if (!isfinite(s))
         return s;
     /* Gauss-Newton part over the nonzero columns of each Jacobian row (ascending: the upper
