@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
+
 const double HF_BAND_SIGMA[5] = {-2.0, -1.0, 0.0, 1.0, 2.0};
 
 /* One data set with its unconditional fit and a warm start for conditional fits. */
@@ -491,16 +493,6 @@ hf_infer_hypotest(hf_infer *inf, double mu, bool with_obs, hf_hypotest *out, hf_
     return 0;
 }
 
-double
-hf_infer_p_to_z(double p)
-{
-    if (p >= 1.0)
-        return -INFINITY;
-    if (p <= 0.0)
-        return INFINITY;
-    return gsl_cdf_ugaussian_Qinv(p);
-}
-
 /* q_0 on the data and on the POI = 1 Asimov data; p0 = Phi(-sqrt(q0)) (CCGV eq. 53) and the
  * median expected p0 = Phi(-sqrt(q0_A)) (pyhf hypotest with test_stat "q0"). */
 int
@@ -527,8 +519,8 @@ hf_infer_discovery(hf_infer *inf, hf_discovery *out, hf_error *err)
     out->q0A = qmu_value(HF_TEST_Q0, tc, a->free_tnll, a->muhat, 0.0);
     out->p0_obs = gsl_cdf_ugaussian_Q(sqrt(out->q0_obs));
     out->p0_exp = gsl_cdf_ugaussian_Q(sqrt(out->q0A));
-    out->z_obs = hf_infer_p_to_z(out->p0_obs);
-    out->z_exp = hf_infer_p_to_z(out->p0_exp);
+    out->z_obs = hf_stats_p_to_z(out->p0_obs);
+    out->z_exp = hf_stats_p_to_z(out->p0_exp);
     return 0;
 }
 

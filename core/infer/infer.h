@@ -93,7 +93,4 @@ hf_teststat hf_infer_default_teststat(const hf_model *m);
 int hf_teststat_parse(const char *name, const hf_model *m, hf_teststat *ts);
 const char *hf_teststat_name(hf_teststat ts);
 
-/* Normal quantiles for the CLI: Z = Phi^-1(1 - p). */
-double hf_infer_p_to_z(double p);
-
 #endif
