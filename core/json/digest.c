@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json/strbuf.h"
+
 /* SHA-256, FIPS 180-4. */
 typedef struct sha256 {
     uint32_t h[8];
@@ -110,41 +112,6 @@ sha_hex(sha256 *s, char hex[65])
         (void)snprintf(hex + 8 * i, 9, "%08x", (unsigned)s->h[i]);
 }
 
-/* A growing byte buffer. */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
-static void
-sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (np == NULL) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void
-sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
 typedef struct canon {
     const char *s, *end;
     int depth;
@@ -173,40 +140,40 @@ hexval(int ch)
 /* Python json.dumps(ensure_ascii=False) form of one code point: quote, backslash and control
  * characters escaped, everything else as UTF-8. */
 static void
-emit_cp(sbuf *out, uint32_t cp)
+emit_cp(hf_strbuf *out, uint32_t cp)
 {
     char tmp[16];
     switch (cp) {
     case '"':
-        sb_str(out, "\\\"");
+        hf_strbuf_str(out, "\\\"");
         return;
     case '\\':
-        sb_str(out, "\\\\");
+        hf_strbuf_str(out, "\\\\");
         return;
     case '\n':
-        sb_str(out, "\\n");
+        hf_strbuf_str(out, "\\n");
         return;
     case '\r':
-        sb_str(out, "\\r");
+        hf_strbuf_str(out, "\\r");
         return;
     case '\t':
-        sb_str(out, "\\t");
+        hf_strbuf_str(out, "\\t");
         return;
     case '\b':
-        sb_str(out, "\\b");
+        hf_strbuf_str(out, "\\b");
         return;
     case '\f':
-        sb_str(out, "\\f");
+        hf_strbuf_str(out, "\\f");
         return;
     default:
         break;
     }
     if (cp >= 0x20 && cp < 0x80) {
         tmp[0] = (char)cp;
-        sb_put(out, tmp, 1);
+        hf_strbuf_put(out, tmp, 1);
     } else if (cp < 0x20) {
         (void)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
-        sb_str(out, tmp);
+        hf_strbuf_str(out, tmp);
     } else { /* ensure_ascii=False: the character itself, encoded as UTF-8 */
         size_t k = 0;
         if (cp < 0x800) {
@@ -220,17 +187,17 @@ emit_cp(sbuf *out, uint32_t cp)
             tmp[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
         }
         tmp[k++] = (char)(0x80 | (cp & 0x3f));
-        sb_put(out, tmp, k);
+        hf_strbuf_put(out, tmp, k);
     }
 }
 
 /* A JSON string token: canonical form to out, and (for keys) the code points as UTF-32-ish
  * sort key to key (4 bytes per code point, big-endian, so memcmp sorts by code point). */
 static void
-canon_string(canon *c, sbuf *out, sbuf *key)
+canon_string(canon *c, hf_strbuf *out, hf_strbuf *key)
 {
     c->s++; /* opening quote */
-    sb_str(out, "\"");
+    hf_strbuf_str(out, "\"");
     while (c->s < c->end && *c->s != '"') {
         uint32_t cp;
         unsigned char ch = (unsigned char)*c->s;
@@ -297,7 +264,7 @@ canon_string(canon *c, sbuf *out, sbuf *key)
         emit_cp(out, cp);
         if (key != NULL) {
             char k4[4] = {(char)(cp >> 24), (char)(cp >> 16), (char)(cp >> 8), (char)cp};
-            sb_put(key, k4, 4);
+            hf_strbuf_put(key, k4, 4);
         }
     }
     if (c->s >= c->end) {
@@ -305,14 +272,14 @@ canon_string(canon *c, sbuf *out, sbuf *key)
         return;
     }
     c->s++;
-    sb_str(out, "\"");
+    hf_strbuf_str(out, "\"");
 }
 
 /* A JSON number token as Python would print it: ints as written (without a sign on zero),
  * floats as repr(float(token)): the shortest digits that round-trip, fixed notation with ".0"
  * for decimal exponents -4..15, else d.ddde+XX (CPython float_repr_style "short"). */
 static void
-canon_number(canon *c, sbuf *out)
+canon_number(canon *c, hf_strbuf *out)
 {
     const char *t = c->s;
     bool isfloat = false;
@@ -332,14 +299,14 @@ canon_number(canon *c, sbuf *out)
     if (!isfloat) {
         const char *digits = tok[0] == '-' ? tok + 1 : tok;
         if (strspn(digits, "0") == strlen(digits)) /* -0 and 0 */
-            sb_str(out, "0");
+            hf_strbuf_str(out, "0");
         else
-            sb_str(out, tok);
+            hf_strbuf_str(out, tok);
         return;
     }
     double x = strtod(tok, NULL);
     if (!isfinite(x)) {
-        sb_str(out, x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN");
+        hf_strbuf_str(out, x > 0 ? "Infinity" : x < 0 ? "-Infinity" : "NaN");
         return;
     }
     char e[40];
@@ -395,11 +362,11 @@ canon_number(canon *c, sbuf *out)
             buf[k++] = '0';
         }
     }
-    sb_put(out, buf, k);
+    hf_strbuf_put(out, buf, k);
 }
 
 typedef struct member {
-    sbuf key, text; /* sort key (code points) and "key":value */
+    hf_strbuf key, text; /* sort key (code points) and "key":value */
 } member;
 
 static int
@@ -413,10 +380,10 @@ cmp_member(const void *a, const void *b)
     return (x->key.n > y->key.n) - (x->key.n < y->key.n);
 }
 
-static void canon_value(canon *c, sbuf *out);
+static void canon_value(canon *c, hf_strbuf *out);
 
 static void
-canon_object(canon *c, sbuf *out)
+canon_object(canon *c, hf_strbuf *out)
 {
     c->s++;
     member *m = NULL;
@@ -424,7 +391,7 @@ canon_object(canon *c, sbuf *out)
     skip_ws(c);
     if (c->s < c->end && *c->s == '}') {
         c->s++;
-        sb_str(out, "{}");
+        hf_strbuf_str(out, "{}");
         return;
     }
     while (!c->bad) {
@@ -451,7 +418,7 @@ canon_object(canon *c, sbuf *out)
             break;
         }
         c->s++;
-        sb_str(&m[nm - 1].text, ": ");
+        hf_strbuf_str(&m[nm - 1].text, ": ");
         canon_value(c, &m[nm - 1].text);
         skip_ws(c);
         if (c->s < c->end && *c->s == ',') {
@@ -466,21 +433,21 @@ canon_object(canon *c, sbuf *out)
     }
     if (!c->bad && m != NULL)
         qsort(m, nm, sizeof(*m), cmp_member);
-    sb_str(out, "{");
+    hf_strbuf_str(out, "{");
     for (size_t i = 0; i < nm; i++) {
         if (i > 0)
-            sb_str(out, ", ");
-        sb_put(out, m[i].text.p != NULL ? m[i].text.p : "", m[i].text.n);
+            hf_strbuf_str(out, ", ");
+        hf_strbuf_put(out, m[i].text.p != NULL ? m[i].text.p : "", m[i].text.n);
         out->oom |= m[i].key.oom || m[i].text.oom;
         free(m[i].key.p);
         free(m[i].text.p);
     }
-    sb_str(out, "}");
+    hf_strbuf_str(out, "}");
     free(m);
 }
 
 static void
-canon_value(canon *c, sbuf *out)
+canon_value(canon *c, hf_strbuf *out)
 {
     skip_ws(c);
     if (c->s >= c->end || ++c->depth > 1000) {
@@ -492,14 +459,14 @@ canon_value(canon *c, sbuf *out)
         canon_object(c, out);
     } else if (ch == '[') {
         c->s++;
-        sb_str(out, "[");
+        hf_strbuf_str(out, "[");
         skip_ws(c);
         if (c->s < c->end && *c->s == ']') {
             c->s++;
         } else {
             for (bool first = true; !c->bad; first = false) {
                 if (!first)
-                    sb_str(out, ", ");
+                    hf_strbuf_str(out, ", ");
                 canon_value(c, out);
                 skip_ws(c);
                 if (c->s < c->end && *c->s == ',') {
@@ -513,18 +480,18 @@ canon_value(canon *c, sbuf *out)
                 c->bad = true;
             }
         }
-        sb_str(out, "]");
+        hf_strbuf_str(out, "]");
     } else if (ch == '"') {
         canon_string(c, out, NULL);
     } else if (c->end - c->s >= 4 && memcmp(c->s, "true", 4) == 0) {
         c->s += 4;
-        sb_str(out, "true");
+        hf_strbuf_str(out, "true");
     } else if (c->end - c->s >= 5 && memcmp(c->s, "false", 5) == 0) {
         c->s += 5;
-        sb_str(out, "false");
+        hf_strbuf_str(out, "false");
     } else if (c->end - c->s >= 4 && memcmp(c->s, "null", 4) == 0) {
         c->s += 4;
-        sb_str(out, "null");
+        hf_strbuf_str(out, "null");
     } else {
         canon_number(c, out);
     }
@@ -541,11 +508,11 @@ hf_digest_sha256(const char *path, char hex[65], hf_error *err)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return hf_error_set(err, HF_EIO, "", "cannot read '%s': %s", path, strerror(errno));
-    sbuf in = {0};
+    hf_strbuf in = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sb_put(&in, chunk, n);
+        hf_strbuf_put(&in, chunk, n);
     (void)fclose(f);
     int rc = in.oom ? hf_error_nomem(err)
                     : hf_digest_sha256_text(in.p != NULL ? in.p : "", in.n, path, hex, err);
@@ -558,7 +525,7 @@ int
 hf_digest_sha256_text(const char *text, size_t len, const char *name, char hex[65], hf_error *err)
 {
     canon c = {text, text + len, 0, false};
-    sbuf out = {0};
+    hf_strbuf out = {0};
     canon_value(&c, &out);
     skip_ws(&c);
     int rc = 0;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json/strbuf.h"
+
 /* ---- parsing with number tokens kept ---- */
 
 /* The next number token at or after *p outside strings; advances *p past it. NULL if none. */
@@ -121,45 +123,11 @@ hf_wsedit_parse(const char *text, size_t len, hf_error *err)
 
 /* ---- printing as Python's json.dumps(indent=4, sort_keys=True) ---- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
 static void
-sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->n + n + 1 > cap)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (q == NULL) {
-            b->oom = true;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void
-sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void
-sb_indent(sbuf *b, int depth)
+sb_indent(hf_strbuf *b, int depth)
 {
     for (int i = 0; i < depth; i++)
-        sb_put(b, "    ", 4);
+        hf_strbuf_put(b, "    ", 4);
 }
 
 /* Decode one UTF-8 sequence at s (n bytes left); returns its length (1 for a stray byte). */
@@ -180,11 +148,11 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 /* A string as json.dumps(ensure_ascii=True) writes it: printable ASCII as is, the short escapes,
  * everything else as \uXXXX (UTF-16 surrogate pairs above U+FFFF). */
 static void
-put_string(sbuf *b, const char *s)
+put_string(hf_strbuf *b, const char *s)
 {
     static const char *const shortesc[] = {
         ['\b'] = "\\b", ['\t'] = "\\t", ['\n'] = "\\n", ['\f'] = "\\f", ['\r'] = "\\r"};
-    sb_put(b, "\"", 1);
+    hf_strbuf_put(b, "\"", 1);
     const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
@@ -192,13 +160,13 @@ put_string(sbuf *b, const char *s)
         if (u[i] == '"' || u[i] == '\\') {
             tmp[0] = '\\';
             tmp[1] = (char)u[i];
-            sb_put(b, tmp, 2);
+            hf_strbuf_put(b, tmp, 2);
             i++;
         } else if (u[i] >= 0x20 && u[i] < 0x7f) {
-            sb_put(b, (const char *)u + i, 1);
+            hf_strbuf_put(b, (const char *)u + i, 1);
             i++;
         } else if (u[i] < sizeof(shortesc) / sizeof(shortesc[0]) && shortesc[u[i]] != NULL) {
-            sb_str(b, shortesc[u[i]]);
+            hf_strbuf_str(b, shortesc[u[i]]);
             i++;
         } else {
             uint32_t cp;
@@ -210,10 +178,10 @@ put_string(sbuf *b, const char *s)
             } else {
                 (void)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
             }
-            sb_str(b, tmp);
+            hf_strbuf_str(b, tmp);
         }
     }
-    sb_put(b, "\"", 1);
+    hf_strbuf_put(b, "\"", 1);
 }
 
 typedef struct keyed {
@@ -230,14 +198,14 @@ cmp_key(const void *a, const void *b)
     return r != 0 ? r : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static void put_value(sbuf *b, const cJSON *v, int depth);
+static void put_value(hf_strbuf *b, const cJSON *v, int depth);
 
 static void
-put_object(sbuf *b, const cJSON *v, int depth)
+put_object(hf_strbuf *b, const cJSON *v, int depth)
 {
     size_t n = (size_t)cJSON_GetArraySize(v);
     if (n == 0) {
-        sb_str(b, "{}");
+        hf_strbuf_str(b, "{}");
         return;
     }
     keyed *kids = malloc(n * sizeof(*kids));
@@ -249,47 +217,47 @@ put_object(sbuf *b, const cJSON *v, int depth)
     for (const cJSON *c = v->child; c != NULL && k < n; c = c->next, k++)
         kids[k] = (keyed){c, k};
     qsort(kids, k, sizeof(*kids), cmp_key);
-    sb_str(b, "{\n");
+    hf_strbuf_str(b, "{\n");
     for (size_t i = 0; i < k; i++) {
         sb_indent(b, depth + 1);
         put_string(b, kids[i].item->string != NULL ? kids[i].item->string : "");
-        sb_str(b, ": ");
+        hf_strbuf_str(b, ": ");
         put_value(b, kids[i].item, depth + 1);
-        sb_str(b, i + 1 < k ? ",\n" : "\n");
+        hf_strbuf_str(b, i + 1 < k ? ",\n" : "\n");
     }
     sb_indent(b, depth);
-    sb_str(b, "}");
+    hf_strbuf_str(b, "}");
     free(kids);
 }
 
 static void
-put_value(sbuf *b, const cJSON *v, int depth)
+put_value(hf_strbuf *b, const cJSON *v, int depth)
 {
     if (cJSON_IsRaw(v)) {
-        sb_str(b, v->valuestring);
+        hf_strbuf_str(b, v->valuestring);
     } else if (cJSON_IsNumber(v)) {
         char tmp[40];
         (void)snprintf(tmp, sizeof(tmp), "%.17g", v->valuedouble);
-        sb_str(b, tmp);
+        hf_strbuf_str(b, tmp);
     } else if (cJSON_IsString(v)) {
         put_string(b, v->valuestring);
     } else if (cJSON_IsBool(v)) {
-        sb_str(b, cJSON_IsTrue(v) ? "true" : "false");
+        hf_strbuf_str(b, cJSON_IsTrue(v) ? "true" : "false");
     } else if (cJSON_IsNull(v)) {
-        sb_str(b, "null");
+        hf_strbuf_str(b, "null");
     } else if (cJSON_IsArray(v)) {
         if (v->child == NULL) {
-            sb_str(b, "[]");
+            hf_strbuf_str(b, "[]");
             return;
         }
-        sb_str(b, "[\n");
+        hf_strbuf_str(b, "[\n");
         for (const cJSON *c = v->child; c != NULL; c = c->next) {
             sb_indent(b, depth + 1);
             put_value(b, c, depth + 1);
-            sb_str(b, c->next != NULL ? ",\n" : "\n");
+            hf_strbuf_str(b, c->next != NULL ? ",\n" : "\n");
         }
         sb_indent(b, depth);
-        sb_str(b, "]");
+        hf_strbuf_str(b, "]");
     } else if (cJSON_IsObject(v)) {
         put_object(b, v, depth);
     }
@@ -299,9 +267,9 @@ put_value(sbuf *b, const cJSON *v, int depth)
 char *
 hf_wsedit_print(const cJSON *doc)
 {
-    sbuf b = {0};
+    hf_strbuf b = {0};
     put_value(&b, doc, 0);
-    sb_str(&b, "\n");
+    hf_strbuf_str(&b, "\n");
     if (b.oom) {
         free(b.p);
         return NULL;
@@ -820,7 +788,7 @@ join_items(hf_wsedit_join join, const cJSON *left, const cJSON *right, const cha
 static char *
 name_clash(const cJSON *a, const cJSON *b, bool common)
 {
-    sbuf s = {0};
+    hf_strbuf s = {0};
     const cJSON *x, *y;
     cJSON_ArrayForEach(x, a)
     {
@@ -837,10 +805,10 @@ name_clash(const cJSON *a, const cJSON *b, bool common)
                 hit |= strcmp(name_of(y, "name"), n) == 0;
         if (hit) {
             if (s.n > 0)
-                sb_str(&s, ", ");
-            sb_str(&s, "'");
-            sb_str(&s, n);
-            sb_str(&s, "'");
+                hf_strbuf_str(&s, ", ");
+            hf_strbuf_str(&s, "'");
+            hf_strbuf_str(&s, n);
+            hf_strbuf_str(&s, "'");
         }
     }
     if (s.oom) {
