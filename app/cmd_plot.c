@@ -741,8 +741,7 @@ plot_scan(plotctx *pc)
     memset(&so, 0, sizeof so);
     so.par = j;
     so.par2 = -1;
-    so.lo = fmax(fr.x[j] - 3 * (fr.err[j] > 0 ? fr.err[j] : 1), m->par[j].lo);
-    so.hi = fmin(fr.x[j] + 3 * (fr.err[j] > 0 ? fr.err[j] : 1), m->par[j].hi);
+    scan_range(m, &fr, j, &so.lo, &so.hi);
     so.n = npts >= 3 ? (size_t)npts : 21;
     so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
     hf_fit_result_release(&fr);
