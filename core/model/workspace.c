@@ -738,22 +738,47 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
     return 0;
 }
 
+/* The required top-level array `key` of root ("an array of <what>"), its name pushed on the
+ * path (*mark: where to pop back to). NULL with L->err set. */
+static const cJSON *
+top_array(loader *L, const cJSON *root, const char *key, const char *what, size_t *mark)
+{
+    const cJSON *a = member(L, root, key, 1);
+    if (a == NULL)
+        return NULL;
+    *mark = hf_jsonpath_push_key(&L->jp, key);
+    char desc[48];
+    (void)snprintf(desc, sizeof desc, "an array of %s", what);
+    return expect(L, a, cJSON_IsArray(a), desc) < 0 ? NULL : a;
+}
+
+/* Arena room for the *n (> 0) elements of array a, of `size` bytes each; NULL with L->err set
+ * ("the workspace has no <what>" when a is empty). */
+static void *
+top_array_alloc(loader *L, const cJSON *a, size_t size, const char *what, size_t *n)
+{
+    *n = (size_t)cJSON_GetArraySize(a);
+    if (*n == 0) {
+        hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "the workspace has no %s", what);
+        return NULL;
+    }
+    void *v = hf_arena_array(&L->ws->arena, *n, size);
+    if (v == NULL)
+        hf_error_nomem(L->err);
+    return v;
+}
+
 static int
 load_channels(loader *L, const cJSON *root)
 {
-    const cJSON *chans = member(L, root, "channels", 1);
+    size_t mark;
+    const cJSON *chans = top_array(L, root, "channels", "channels", &mark);
     if (chans == NULL)
         return -1;
-    size_t mark = hf_jsonpath_push_key(&L->jp, "channels");
-    if (expect(L, chans, cJSON_IsArray(chans), "an array of channels") < 0)
-        return -1;
     hf_workspace *ws = L->ws;
-    ws->nchan = (size_t)cJSON_GetArraySize(chans);
-    if (ws->nchan == 0)
-        return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "the workspace has no channels");
-    ws->chan = hf_arena_array(&ws->arena, ws->nchan, sizeof(*ws->chan));
+    ws->chan = top_array_alloc(L, chans, sizeof(*ws->chan), "channels", &ws->nchan);
     if (ws->chan == NULL)
-        return hf_error_nomem(L->err);
+        return -1;
     size_t i = 0;
     const cJSON *jc;
     cJSON_ArrayForEach(jc, chans)
@@ -780,11 +805,9 @@ load_channels(loader *L, const cJSON *root)
 static int
 load_observations(loader *L, const cJSON *root)
 {
-    const cJSON *obs = member(L, root, "observations", 1);
+    size_t mark;
+    const cJSON *obs = top_array(L, root, "observations", "observations", &mark);
     if (obs == NULL)
-        return -1;
-    size_t mark = hf_jsonpath_push_key(&L->jp, "observations");
-    if (expect(L, obs, cJSON_IsArray(obs), "an array of observations") < 0)
         return -1;
     hf_workspace *ws = L->ws;
     size_t i = 0;
@@ -948,19 +971,14 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
 static int
 load_measurements(loader *L, const cJSON *root)
 {
-    const cJSON *ms = member(L, root, "measurements", 1);
+    size_t mark;
+    const cJSON *ms = top_array(L, root, "measurements", "measurements", &mark);
     if (ms == NULL)
         return -1;
-    size_t mark = hf_jsonpath_push_key(&L->jp, "measurements");
-    if (expect(L, ms, cJSON_IsArray(ms), "an array of measurements") < 0)
-        return -1;
     hf_workspace *ws = L->ws;
-    ws->nmeas = (size_t)cJSON_GetArraySize(ms);
-    if (ws->nmeas == 0)
-        return hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "the workspace has no measurements");
-    ws->meas = hf_arena_array(&ws->arena, ws->nmeas, sizeof(*ws->meas));
+    ws->meas = top_array_alloc(L, ms, sizeof(*ws->meas), "measurements", &ws->nmeas);
     if (ws->meas == NULL)
-        return hf_error_nomem(L->err);
+        return -1;
     size_t i = 0;
     const cJSON *jm;
     cJSON_ArrayForEach(jm, ms)
