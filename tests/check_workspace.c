@@ -90,6 +90,13 @@ START_TEST(test_text_checks)
         {"{\"a\": \"\xed\xa0\x80\"}", "malformed UTF-8", 1, 8},
         {"{\"a\": \"\xf4\x90\x80\x80\"}", "malformed UTF-8", 1, 8},
         {"{\"\xe2\x82\": 1}", "malformed UTF-8", 1, 3},
+        /* the fast pass reads eight bytes at a time: problems past a word of clean text, and
+         * sequences that straddle two words */
+        {"{\"abcdefghijklmnop\": \"q\xc3\xa9r\xe2\x82\xac\xf0\x9f\x98\x80s\"}", NULL, 0, 0},
+        {"{\"abcdefghijklmnop\": \"qrstu\xc3\xa9\xc3\"}", "malformed UTF-8", 1, 30},
+        {"{\"abcdefghijklmnopqrstuvw\": \"\xf0\x9f\x98\"}", "malformed UTF-8", 1, 30},
+        {"{\"abcdefghijklmnop\": \"\\\\\\\\u0000\"}", NULL, 0, 0},
+        {"{\"abcdefghijklmnop\": \"\\\\\\\\\\u0000\"}", "\\u0000 (NUL) in a string", 1, 27},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         hf_error err = {0};

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model/workspace.h"
+#include "core/json/jsontext.h"
 
 /* ---- RFC 6901 pointers ---- */
 

@@ -13,7 +13,7 @@ struct cJSON;
  * times. The defaults allow 2^20 values (about 80 MB of cJSON nodes) and 64 MiB of keys and
  * strings, far above any published signal patch; HFSCOPE_PATCH_MAX_NODES and
  * HFSCOPE_PATCH_MAX_BYTES in the environment replace them. Every patched document also stays
- * within HF_JSON_MAX_DEPTH (core/model/workspace.h). */
+ * within HF_JSON_MAX_DEPTH (core/json/jsontext.h). */
 #define HF_JSONPATCH_MAX_NODES ((size_t)1 << 20)
 #define HF_JSONPATCH_MAX_BYTES ((size_t)1 << 26)
 typedef struct hf_jsonpatch_limits {

@@ -9,12 +9,9 @@
 
 #include "core/arena.h"
 #include "core/error.h"
+#include "core/json/jsontext.h"
 
 struct cJSON;
-
-/* The deepest nesting of arrays and objects a workspace may have: cJSON's own parse limit
- * (CJSON_NESTING_LIMIT), so a document built by patching is held to what a file may hold. */
-#define HF_JSON_MAX_DEPTH 1000
 
 typedef enum hf_modtype {
     HF_MOD_NORMFACTOR = 0,
@@ -90,15 +87,6 @@ typedef struct hf_workspace {
 hf_workspace *hf_workspace_load(const char *path, hf_error *err);
 /* Validate an already-parsed document; takes ownership of doc (also on failure). */
 hf_workspace *hf_workspace_from_json(struct cJSON *doc, const char *path, hf_error *err);
-/* Parse len bytes of JSON text (buf[len] must be '\0'): UTF-8 only, no NUL byte and no \u0000
- * in a string (cJSON would cut the string there); line/column in err on every error. */
-struct cJSON *hf_json_parse(const char *buf, size_t len, hf_error *err);
-/* Read a file and parse it as JSON (hf_json_parse). */
-struct cJSON *hf_json_load_file(const char *path, hf_error *err);
-/* Reject a repeated key in any object of doc (the reader's choice between them is unspecified)
- * and nesting deeper than HF_JSON_MAX_DEPTH anywhere in root: -1 with the pointer of the
- * offender. */
-int hf_json_check_keys(const struct cJSON *root, hf_error *err);
 void hf_workspace_free(hf_workspace *ws);
 
 const hf_ws_measurement *hf_workspace_measurement(const hf_workspace *ws, const char *name);
