@@ -1024,13 +1024,13 @@ json_text(const cJSON *v)
     if (str == NULL)
         return NULL;
     size_t n = strlen(str);
-    char *t = realloc(str, n + 2);
-    if (t == NULL) {
-        free(str);
-        return NULL;
+    char *t = malloc(n + 2); /* cJSON's text is cJSON's to free (core/json/jsonalloc.h) */
+    if (t != NULL) {
+        memcpy(t, str, n);
+        t[n] = '\n';
+        t[n + 1] = '\0';
     }
-    t[n] = '\n';
-    t[n + 1] = '\0';
+    cJSON_free(str);
     return t;
 }
 
@@ -1095,7 +1095,7 @@ hf_cli_json_emit(cJSON *doc, const char *path)
             rc = hf_cli_report(NULL, &err);
         hf_error_release(&err);
     }
-    free(text);
+    cJSON_free(text);
     return rc;
 }
 

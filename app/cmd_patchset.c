@@ -181,21 +181,14 @@ do_apply(hf_cli *cli, bool no_verify)
     }
     size_t len = strlen(text);
     if (cli->output != NULL) {
-        char *t2 = realloc(text, len + 2);
-        if (t2 == NULL) {
-            free(text);
-            rc = hf_cli_nomem();
-            goto out;
-        }
-        text = t2;
-        text[len] = '\n';
+        text[len] = '\n'; /* over the NUL: the file gets the text and a newline */
         if (hf_write_file_atomic(cli->output, text, len + 1, &err) < 0)
             rc = hf_cli_report(NULL, &err);
     } else {
         (void)fputs(text, stdout);
         (void)fputc('\n', stdout);
     }
-    free(text);
+    cJSON_free(text);
 out:
     cJSON_Delete(doc);
     hf_patchset_free(ps);
@@ -398,7 +391,7 @@ run_worker(void *arg)
         }
         if (r->write_failed) {
             pthread_mutex_unlock(&r->lock);
-            free(line);
+            cJSON_free(line);
             continue;
         }
         r->done++;
@@ -416,7 +409,7 @@ run_worker(void *arg)
                           el > 0 ? (double)r->done / el : 0.0);
         }
         pthread_mutex_unlock(&r->lock);
-        free(line);
+        cJSON_free(line);
     }
     return NULL;
 }
@@ -787,7 +780,7 @@ list_incomplete(const hf_results *rs, const hf_patchset *ps, size_t *nfailed)
             printf("missing %s %s\n", ps->patch[i].name, v != NULL ? v : "");
         else
             printf("failed %s %s: %s\n", ps->patch[i].name, v != NULL ? v : "", r->error);
-        free(v);
+        cJSON_free(v);
     }
     return bad;
 }

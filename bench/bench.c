@@ -411,6 +411,7 @@ loader_spawn(char *const argv[], char *out, size_t outsz)
 static int
 loader_parse_only(const char *path)
 {
+    cJSON_InitHooks(NULL); /* cJSON's own allocator (libhf installs pools, core/json/jsonalloc.h) */
     double t0 = cpu_now();
     size_t len = 0;
     char *buf = loader_slurp(path, &len);

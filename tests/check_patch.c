@@ -128,7 +128,7 @@ run_ops(const char *doc_text, const char *ops_text, const char *want, char **whe
         ck_assert_ptr_nonnull(w);
         char *got = cJSON_PrintUnformatted(doc);
         ck_assert_msg(cJSON_Compare(doc, w, 1), "ops %s gave %s, want %s", ops_text, got, want);
-        free(got);
+        cJSON_free(got);
         cJSON_Delete(w);
     } else {
         ck_assert_int_eq(rc, -1);

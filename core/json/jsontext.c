@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/json/jsonalloc.h"
 #include "core/json/jsonptr.h"
 #include "core/json/nameset.h"
 
@@ -378,7 +379,9 @@ hf_json_parse(const char *buf, size_t len, hf_error *err)
         return NULL;
     const char *end = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
+    hf_json_pool *pool = hf_json_pool_open(len);
     cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    hf_json_pool_close(pool);
     if (doc == NULL && well_formed(buf, len)) { /* cJSON says NULL for both */
         hf_error_nomem(err);
         return NULL;

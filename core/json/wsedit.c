@@ -52,7 +52,7 @@ keep_numbers(cJSON *v, const char **p, const char *end)
             const char *t = next_number(p, end, &n);
             if (t == NULL)
                 return -1;
-            char *raw = malloc(n + 1);
+            char *raw = cJSON_malloc(n + 1); /* cJSON_Delete frees it */
             if (raw == NULL)
                 return -1;
             memcpy(raw, t, n);

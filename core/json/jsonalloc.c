@@ -1,0 +1,138 @@
+/* core/json/jsonalloc.c - cJSON's allocator: pools for parses, malloc for the rest.
+ *
+ * Every allocation carries one word in front: the pool it was cut from, or NULL for malloc. A
+ * parse of 0.9 MB makes about 100,000 nodes and key strings; cut from a pool they cost a pointer
+ * bump instead of a malloc each (cJSON's parse takes about a quarter less time), and freeing the
+ * tree costs a decrement each. Under AddressSanitizer there are no pools: every node is its own
+ * malloc, so ASan sees each one. */
+#include "core/json/jsonalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HF_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HF_ASAN 1
+#endif
+#endif
+
+typedef struct chunk {
+    struct chunk *prev;
+} chunk;
+
+struct hf_json_pool {
+    chunk *chunks;  /* newest first */
+    char *p, *end;  /* the free part of the newest chunk */
+    size_t next;    /* size of the next chunk */
+    size_t live;    /* allocations not yet freed */
+    bool open;      /* still the thread's current pool */
+};
+
+enum { WORD = sizeof(void *) };
+
+static _Thread_local hf_json_pool *current;
+
+static void
+pool_release(hf_json_pool *P)
+{
+    for (chunk *c = P->chunks, *prev; c != NULL; c = prev) {
+        prev = c->prev;
+        free(c);
+    }
+    free(P);
+}
+
+/* A new chunk for at least need bytes; -1 when malloc fails. */
+static int
+pool_grow(hf_json_pool *P, size_t need)
+{
+    size_t size = P->next > need + sizeof(chunk) ? P->next : need + sizeof(chunk);
+    chunk *c = malloc(size);
+    if (c == NULL)
+        return -1;
+    c->prev = P->chunks;
+    P->chunks = c;
+    P->p = (char *)(c + 1);
+    P->end = (char *)c + size;
+    P->next = size < SIZE_MAX / 2 ? 2 * size : size;
+    return 0;
+}
+
+static void *
+json_malloc(size_t n)
+{
+    hf_json_pool *P = current;
+    if (n > SIZE_MAX - 2 * WORD)
+        return NULL;
+    size_t need = (n + WORD + WORD - 1) / WORD * WORD; /* the tag word, the size rounded up */
+    void **h;
+    if (P != NULL) {
+        if ((size_t)(P->end - P->p) < need && pool_grow(P, need) < 0)
+            return NULL;
+        h = (void **)(void *)P->p;
+        P->p += need;
+        P->live++;
+    } else {
+        h = malloc(n + WORD);
+        if (h == NULL)
+            return NULL;
+    }
+    *h = P;
+    return h + 1;
+}
+
+static void
+json_free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    void **h = (void **)ptr - 1;
+    hf_json_pool *P = *h;
+    if (P == NULL) {
+        free(h);
+        return;
+    }
+    if (--P->live == 0 && !P->open)
+        pool_release(P);
+}
+
+/* Before main: no cJSON allocation may predate the hooks (its free would read a tag that is not
+ * there). */
+__attribute__((constructor)) static void
+install_hooks(void)
+{
+    cJSON_Hooks hooks = {json_malloc, json_free};
+    cJSON_InitHooks(&hooks);
+}
+
+hf_json_pool *
+hf_json_pool_open(size_t text_len)
+{
+#ifdef HF_ASAN
+    (void)text_len;
+    return NULL;
+#endif
+    hf_json_pool *P = calloc(1, sizeof(*P));
+    if (P == NULL)
+        return NULL;
+    /* cJSON makes about four bytes of nodes and strings per byte of workspace text */
+    P->next = text_len < SIZE_MAX / 8 ? 4 * text_len + 4096 : SIZE_MAX / 2;
+    P->open = true;
+    current = P;
+    return P;
+}
+
+void
+hf_json_pool_close(hf_json_pool *P)
+{
+    if (P == NULL)
+        return;
+    current = NULL;
+    P->open = false;
+    if (P->live == 0)
+        pool_release(P);
+}

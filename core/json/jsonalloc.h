@@ -1,0 +1,22 @@
+/* core/json/jsonalloc.h - cJSON's allocator in hfscope. A parse fills a pool: its nodes and
+ * strings are cut from a few large chunks instead of one malloc each, and the pool goes back to
+ * the system when the last of them is freed. Everything else cJSON allocates (documents built
+ * by hand, copies, printed text) comes from malloc. Installed before main (a constructor), so
+ * every cJSON allocation of the process passes through it: memory that cJSON hands out
+ * (cJSON_Print's text, valuestring) is freed with cJSON_free and allocated with cJSON_malloc,
+ * never with free/malloc. A document and its nodes belong to one thread at a time, as cJSON
+ * requires anyway. */
+#ifndef HF_JSONALLOC_H
+#define HF_JSONALLOC_H
+
+#include <stddef.h>
+
+typedef struct hf_json_pool hf_json_pool;
+
+/* Send this thread's cJSON allocations to a new pool sized for about text_len bytes of JSON
+ * text, until hf_json_pool_close. NULL (allocations then go to malloc) when memory is short. */
+hf_json_pool *hf_json_pool_open(size_t text_len);
+/* Stop filling pool (NULL is a no-op); it is released now if nothing of it is alive. */
+void hf_json_pool_close(hf_json_pool *pool);
+
+#endif
