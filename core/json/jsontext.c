@@ -432,7 +432,7 @@ first_duplicate(hf_nameset *set, const cJSON *v, int *oom)
     if (n <= HF_NAMESET_SMALL) {
         for (const cJSON *it = v->child; it != NULL; it = it->next)
             for (const cJSON *q = v->child; q != it; q = q->next)
-                if (strcmp(q->string, it->string) == 0)
+                if (q->string[0] == it->string[0] && strcmp(q->string, it->string) == 0)
                     return it;
         return NULL;
     }

@@ -1,5 +1,5 @@
 /* core/json/nameset.h - a set of borrowed NUL-terminated names, each with a value (an index):
- * linear scan up to HF_NAMESET_SMALL names, an open-addressing hash table (FNV-1a) beyond, so
+ * linear scan up to HF_NAMESET_SMALL names, an open-addressing hash table (hash_name) beyond, so
  * uniqueness checks and look-ups by name stay linear in the input. */
 #ifndef HF_NAMESET_H
 #define HF_NAMESET_H

@@ -83,11 +83,24 @@ json_type(const cJSON *v)
     return "an object";
 }
 
+/* cJSON_GetObjectItemCaseSensitive, with the first characters compared before strcmp is called:
+ * most keys a lookup passes differ there (a modifier's "name", "type", "data"). */
+static const cJSON *
+find_key(const cJSON *obj, const char *key)
+{
+    if (obj == NULL)
+        return NULL;
+    for (const cJSON *it = obj->child; it != NULL; it = it->next)
+        if (it->string != NULL && it->string[0] == key[0] && strcmp(it->string, key) == 0)
+            return it;
+    return NULL;
+}
+
 /* Look up key in obj (pushing it on the pointer); required: error when missing. */
 static const cJSON *
 member(loader *L, const cJSON *obj, const char *key, int required)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *v = find_key(obj, key);
     if (v == NULL && required)
         hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "missing required key '%s'", key);
     return v;
@@ -194,7 +207,7 @@ static int
 parse_modtype(const char *s, hf_modtype *t)
 {
     for (int i = 0; i < HF_MOD_COUNT; i++) {
-        if (strcmp(s, modnames[i]) == 0) {
+        if (s[0] == modnames[i][0] && strcmp(s, modnames[i]) == 0) {
             *t = (hf_modtype)i;
             return 0;
         }
@@ -219,7 +232,7 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
         hf_jsonpath_pop(&L->jp, mark);
         return -1;
     }
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(jm, "data");
+    const cJSON *d = find_key(jm, "data");
     size_t mark = hf_jsonpath_push_key(&L->jp, "data");
     int rc = 0;
     switch (m->type) {
@@ -534,7 +547,7 @@ load_observations(loader *L, const cJSON *root)
 static int
 config_numbers(loader *L, const cJSON *jp, const char *key, const double **out, size_t *n)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(jp, key);
+    const cJSON *v = find_key(jp, key);
     if (v == NULL)
         return 0;
     size_t mark = hf_jsonpath_push_key(&L->jp, key);
@@ -577,7 +590,7 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
             }
         }
     }
-    const cJSON *fx = cJSON_GetObjectItemCaseSensitive(jp, "fixed");
+    const cJSON *fx = find_key(jp, "fixed");
     if (fx != NULL) {
         size_t m = hf_jsonpath_push_key(&L->jp, "fixed");
         if (expect(L, fx, cJSON_IsBool(fx), "a boolean") < 0)
@@ -586,7 +599,7 @@ load_parconfig(loader *L, const cJSON *jp, hf_ws_parconfig *p)
         p->has_fixed = true;
         hf_jsonpath_pop(&L->jp, m);
     }
-    const cJSON *bd = cJSON_GetObjectItemCaseSensitive(jp, "bounds");
+    const cJSON *bd = find_key(jp, "bounds");
     if (bd != NULL) {
         size_t m = hf_jsonpath_push_key(&L->jp, "bounds");
         if (expect(L, bd, cJSON_IsArray(bd) && cJSON_GetArraySize(bd) > 0,
@@ -831,7 +844,7 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
     if (load_channels(&L, doc) < 0 || load_observations(&L, doc) < 0 ||
         load_measurements(&L, doc) < 0 || check_modifier_names(&L) < 0)
         goto done;
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "version");
+    const cJSON *ver = find_key(doc, "version");
     if (ver == NULL) {
         hf_error_set(err, HF_ESCHEMA, "", "missing required key 'version'");
         goto done;
