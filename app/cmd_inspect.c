@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "core/json/nameset.h"
 #include "core/model/model.h"
 #include "render/utf8.h"
 
@@ -167,22 +168,12 @@ inspect_text(const hf_cli *cli, const double *nu)
 
 /* Print "KIND<TAB>NAME" once per name: what shell completion offers after --channel, --sample,
  * --poi/--np/--par/--modifier/--fix, --measurement and --modifier-type. */
+/* Print "KIND<TAB>NAME" the first time name is met (seen: the names printed so far, hashed). */
 static void
-print_unique(const char *kind, const char *name, const char ***seen, size_t *n, size_t *cap)
+print_unique(const char *kind, const char *name, hf_nameset *seen)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*seen)[i], name) == 0)
-            return;
-    if (*n == *cap) {
-        size_t nc = *cap ? 2 * *cap : 256;
-        const char **v = realloc((void *)*seen, nc * sizeof(*v));
-        if (v == NULL)
-            return; /* a repeated name is harmless */
-        *seen = v;
-        *cap = nc;
-    }
-    (*seen)[(*n)++] = name;
-    printf("%s\t%s\n", kind, name);
+    if (hf_nameset_add(seen, name, 0, NULL) != 0) /* new, or no memory: a repeat is harmless */
+        printf("%s\t%s\n", kind, name);
 }
 
 static int
@@ -195,19 +186,18 @@ print_names(const char *path)
         hf_error_release(&err);
         return rc;
     }
-    const char **seen = NULL;
-    size_t n = 0, cap = 0;
+    hf_nameset seen = {0};
     unsigned types = 0;
     for (size_t c = 0; c < ws->nchan; c++)
         printf("channel\t%s\n", ws->chan[c].name);
     for (size_t c = 0; c < ws->nchan; c++)
         for (size_t s = 0; s < ws->chan[c].nsamples; s++)
-            print_unique("sample", ws->chan[c].sample[s].name, &seen, &n, &cap);
-    n = 0;
+            print_unique("sample", ws->chan[c].sample[s].name, &seen);
+    hf_nameset_reset(&seen);
     for (size_t c = 0; c < ws->nchan; c++)
         for (size_t s = 0; s < ws->chan[c].nsamples; s++)
             for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
-                print_unique("parameter", ws->chan[c].sample[s].mod[k].name, &seen, &n, &cap);
+                print_unique("parameter", ws->chan[c].sample[s].mod[k].name, &seen);
                 types |= 1u << ws->chan[c].sample[s].mod[k].type;
             }
     for (size_t i = 0; i < ws->nmeas; i++)
@@ -215,7 +205,7 @@ print_names(const char *path)
     for (int t = 0; t < HF_MOD_COUNT; t++)
         if (types & (1u << t))
             printf("type\t%s\n", hf_modtype_name((hf_modtype)t));
-    free((void *)seen);
+    hf_nameset_release(&seen);
     hf_workspace_free(ws);
     return 0;
 }
