@@ -25,11 +25,11 @@ typedef struct chunk {
 } chunk;
 
 struct hf_json_pool {
-    chunk *chunks;  /* newest first */
-    char *p, *end;  /* the free part of the newest chunk */
-    size_t next;    /* size of the next chunk */
-    size_t live;    /* allocations not yet freed */
-    bool open;      /* still the thread's current pool */
+    chunk *chunks; /* newest first */
+    char *p, *end; /* the free part of the newest chunk */
+    size_t next;   /* size of the next chunk */
+    size_t live;   /* allocations not yet freed */
+    bool open;     /* still the thread's current pool */
 };
 
 enum { WORD = sizeof(void *) };
@@ -115,7 +115,7 @@ hf_json_pool_open(size_t text_len)
 #ifdef HF_ASAN
     (void)text_len;
     return NULL;
-#endif
+#else
     hf_json_pool *P = calloc(1, sizeof(*P));
     if (P == NULL)
         return NULL;
@@ -124,6 +124,7 @@ hf_json_pool_open(size_t text_len)
     P->open = true;
     current = P;
     return P;
+#endif
 }
 
 void

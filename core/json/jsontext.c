@@ -406,7 +406,6 @@ hf_json_load_file(const char *path, hf_error *err)
     return doc;
 }
 
-
 /* ---- repeated keys and nesting depth, over the parsed tree ---- */
 
 /* The walk's context: the path (built only for an error), a scratch name set, the error. */
@@ -552,4 +551,3 @@ hf_json_check_keys(const cJSON *root, hf_error *err)
     hf_nameset_release(&L.names);
     return rc;
 }
-
