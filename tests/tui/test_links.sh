@@ -25,8 +25,10 @@ wait_for "/$P"
 keys c
 wait_for "Constraints of $P"
 keys Enter
-wait_for " $want  "
+# the links list shows the name too: wait for the Channels view's own frame, not the name
+wait_for '┌ Channels'
 screen | head -1 | grep -qF '2 Channels' || fail "not on the Channels view"
+wait_for " $want  "
 screen | tail -1 | grep -qF " $want " || fail "status line does not name $want"
 keys BSpace
 wait_for "Constraints of $P"
