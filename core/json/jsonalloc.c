@@ -32,7 +32,7 @@ struct hf_json_pool {
     bool open;     /* still the thread's current pool */
 };
 
-enum { WORD = sizeof(void *) };
+#define WORD sizeof(void *)
 
 static _Thread_local hf_json_pool *current;
 
