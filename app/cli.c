@@ -731,6 +731,39 @@ apply_masks(hf_cli *cli, hf_model *m)
     return rc;
 }
 
+int
+hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned)
+{
+    hf_model *m = cli->model;
+    hf_fit_options o = {.fix_index = m->poi, .no_errors = true};
+    hf_fit_result r;
+    hf_error err = {0};
+    double *nu;
+
+    *d = hf_model_data(m);
+    *owned = NULL;
+    if (!hf_cli_blinding(cli) || m->poi < 0)
+        return 0;
+    o.fix_value = m->par[m->poi].lo > 0 ? m->par[m->poi].lo : 0;
+    if (hf_fit(m, d, &o, &r, &err) < 0) { /* m->mask: the blinded bins are out */
+        int rc = hf_cli_report(cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    if (!(nu = malloc((m->nbins + 1) * sizeof *nu))) {
+        hf_fit_result_release(&r);
+        return hf_cli_nomem();
+    }
+    hf_model_expected(m, r.x, nu, NULL);
+    hf_fit_result_release(&r);
+    for (size_t b = 0; b < m->nbins; b++)
+        if (!cli->blinded[b])
+            nu[b] = m->obs[b];
+    m->mask = cli->nmasked > 0 ? cli->masked : NULL; /* the blinded bins count again */
+    d->main = *owned = nu;
+    return 0;
+}
+
 /* The channels of m with a flagged bin, into a JSON array. */
 static struct cJSON *
 flagged_channels(const hf_model *m, const bool *flags)
@@ -795,7 +828,7 @@ hf_cli_print_masks(FILE *out, const hf_cli *cli)
         print_flagged(out, cli->model, cli->masked, cli->nmasked, "not in the fit (--mask)");
     if (hf_cli_blinding(cli))
         print_flagged(out, cli->model, cli->blinded, cli->nblinded,
-                      "blinded (not shown, not in the fit)");
+                      "blinded (their data neither shown nor used)");
 }
 
 /* -v: "hfscope: fit: STAGE: N iterations, twice_nll X: MESSAGE" on stderr */

@@ -108,6 +108,13 @@ void hf_cli_json_blinded(struct cJSON *o, const char *key);
 void hf_cli_json_masks(struct cJSON *doc, const hf_cli *cli);
 /* One line per kind: "not in the fit (--mask): A, B" and "blinded: C (3 bins)", when any. */
 void hf_cli_print_masks(FILE *out, const hf_cli *cli);
+/* Blinding for the tests (cls, limit, significance): the blinded bins go back into the
+ * likelihood holding the expectation of a background-only fit to the other bins (POI at 0, or
+ * its lower bound), so expected results use every bin while no count of a blinded bin enters;
+ * observed results are then meaningless and print as "blinded". d gets that data, or without
+ * blinding the observed data; *owned is what the caller frees (NULL without blinding).
+ * Returns 0 or the exit code. */
+int hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned);
 /* For commands that need a POI: true, or false with a usage error printed and *rc = 2. */
 bool hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc);
 /* A computation that failed: the error line and, with --json, a document saying why
