@@ -806,16 +806,22 @@ static void
 print_flagged(FILE *out, const hf_model *m, const bool *flags, size_t n, const char *label)
 {
     const char *sep = ": ";
+    size_t shown = 0, more = 0;
     fputs(label, out);
     for (size_t c = 0; c < m->nchan; c++) {
         bool any = false;
         for (size_t b = 0; b < m->chan_nbins[c]; b++)
             any = any || flags[m->chan_off[c] + b];
-        if (any) {
+        if (any && shown == 8) /* the JSON output lists them all */
+            more++;
+        else if (any) {
             fprintf(out, "%s%s", sep, m->chan[c]->name);
             sep = ", ";
+            shown++;
         }
     }
+    if (more > 0)
+        fprintf(out, " and %zu more channel%s", more, more == 1 ? "" : "s");
     fprintf(out, "%s(%zu bin%s)\n", *sep == ',' ? " " : ": none ", n, n == 1 ? "" : "s");
 }
 

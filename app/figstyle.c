@@ -382,19 +382,19 @@ make_note(hf_figstyle *st, const hf_model *m, bool postfit, bool masked_chan, in
         return NULL;
     (*note)[0] = '\0';
 #define PART(...) n += (size_t)snprintf(*note + n, len - n, __VA_ARGS__)
+    const char *open = blind && anymask ? "unblinded, unmasked" : blind ? "unblinded" : "unmasked";
     if (blind)
         PART("blinded");
-    if (masked_chan)
+    if (masked_chan && !(postfit && st->asimov))
         PART("%snot in fit", n ? ", " : "");
     if (postfit && st->asimov)
         PART("%sfit to Asimov data (no bin left to fit)", n ? ", " : "");
     else if (fixed)
-        PART("%s%s = %g fixed", n ? ", " : "", m->par[m->poi].name, st->poi_value);
-    else if (postfit && blind)
-        PART("%sbackground-only fit", n ? ", " : "");
-    if (postfit && !st->asimov && (blind || anymask))
-        PART("%sfit to %s bins only", n ? ", " : "",
-             blind && anymask ? "unblinded, unmasked" : blind ? "unblinded" : "unmasked");
+        PART("%s%s = %g (fixed)%s%s%s", n ? ", " : "", m->par[m->poi].name, st->poi_value,
+             blind || anymask ? ", fit to " : "", blind || anymask ? open : "",
+             blind || anymask ? " bins" : "");
+    else if (postfit && (blind || anymask))
+        PART("%s%sfit to %s bins", n ? ", " : "", blind ? "background-only " : "", open);
 #undef PART
     return *note;
 }

@@ -585,7 +585,7 @@ tui_overview_lines(const struct tui *t, char ***out, size_t top, size_t **target
             double chi2 = t->have_fit ? c->chi2_post : c->chi2_pre;
             /* the numbers first, the name last: a narrow screen cuts the name's end, never a
              * number, and the status line shows the selected entry's name in full */
-            tui_lines_add(&v, "  %8.2f / %-3zu = %6.2f  data %9.4g  model %9.1f  %s", chi2,
+            tui_lines_add(&v, "  %8.2f / %-3zu = %6.2f  data %9.1f  model %9.1f  %s", chi2,
                           c->nbins, chi2 / (double)(c->nbins ? c->nbins : 1), c->data,
                           t->have_fit ? c->post : c->pre, m->chan[idx[k]]->name);
             TARGET(idx[k]);
