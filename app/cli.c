@@ -637,8 +637,8 @@ apply_fixes(const hf_cli *cli, hf_model *m)
 /* The commands that honour the blinding options (their output hides the POI's value and the
  * blinded data); any other refuses them rather than print what they hide. */
 static const char *const blind_aware[] = {
-    "fit", "cls", "limit", "significance", "scan", "ranking", "constraints",
-    "gof", "nllshape", "plot", "report", "view", "tui", NULL,
+    "fit", "cls",      "limit", "significance", "scan", "ranking", "constraints",
+    "gof", "nllshape", "plot",  "report",       "view", "tui",     NULL,
 };
 
 bool

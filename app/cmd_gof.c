@@ -24,7 +24,7 @@ bin_array(const hf_model *m, const hf_gof *g, size_t c)
     cJSON *a = cJSON_CreateArray();
     for (size_t b = m->chan_off[c]; a != NULL && b < m->chan_off[c] + m->chan_nbins[c]; b++)
         cJSON_AddItemToArray(a, m->mask != NULL && m->mask[b] ? cJSON_CreateNull()
-                                                               : cJSON_CreateNumber(g->bin_diff[b]));
+                                                              : cJSON_CreateNumber(g->bin_diff[b]));
     return a;
 }
 

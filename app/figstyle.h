@@ -30,11 +30,11 @@ typedef struct hf_figstyle {
                          (set it before parsing): a free POI */
     /* blinding and masks (docs/figures.md), from the command line's (app/cli.h, borrowed):
      * --blind, --blind-threshold, --blind-channels, --mask, --fit-regions */
-    bool blind;           /* blinding asked for: the POI's value prints as "blinded" */
-    const bool *blinded;  /* per main bin, NULL without blinding */
-    size_t nblinded;      /* blinded bins */
-    const bool *masked;   /* per main bin: not in the fit (--mask, --fit-regions); NULL: none */
-    bool asimov;          /* nothing is left in the fit: post-fit figures fit the Asimov data */
+    bool blind;          /* blinding asked for: the POI's value prints as "blinded" */
+    const bool *blinded; /* per main bin, NULL without blinding */
+    size_t nblinded;     /* blinded bins */
+    const bool *masked;  /* per main bin: not in the fit (--mask, --fit-regions); NULL: none */
+    bool asimov;         /* nothing is left in the fit: post-fit figures fit the Asimov data */
     /* owned */
     double *asimov_main; /* that Asimov data (background only), NULL when not needed */
     char *label_own, *lumi_own, *signal_own, *lumi_text, *note[2];

@@ -93,10 +93,11 @@ static void
 help_roff(FILE *f, const char *help)
 {
     static const char *const common[] = {
-        "--json ",   "--output ",    "--measurement ", "--poi ",     "--patch ", "--fix ",
-        "--interp ", "--jobs ",      "--seed ",        "--ascii ",   "--quiet ", "--verbose ",
-        "--help ",   "--tolerance ", "--max-iter ",    "--strategy ", "--mask ", "--fit-regions ",
-        "--blind ",  "--blind-threshold ", "--blind-channels "};
+        "--json ",          "--output ",  "--measurement ", "--poi ",       "--patch ",
+        "--fix ",           "--interp ",  "--jobs ",        "--seed ",      "--ascii ",
+        "--quiet ",         "--verbose ", "--help ",        "--tolerance ", "--max-iter ",
+        "--strategy ",      "--mask ",    "--fit-regions ", "--blind ",     "--blind-threshold ",
+        "--blind-channels "};
     char accepted[512] = "";
     for (const char *p = help; *p != '\0';) {
         const char *e = strchr(p, '\n');

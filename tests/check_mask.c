@@ -72,8 +72,8 @@ START_TEST(test_mask_nothing_is_reference)
         double masked = hf_model_nll(ev, pars, &d);
         double want = -tu_get(blk, "logpdf")->valuedouble;
         ck_assert_msg(masked == plain, "%s: %.17g masked, %.17g not", blocks[i], masked, plain);
-        ck_assert_msg(fabs(masked - want) <= 1e-9 * fabs(want), "%s: %.12g, pyhf %.12g",
-                      blocks[i], masked, want);
+        ck_assert_msg(fabs(masked - want) <= 1e-9 * fabs(want), "%s: %.12g, pyhf %.12g", blocks[i],
+                      masked, want);
         free(pars);
     }
     hf_eval_free(ev);
@@ -227,8 +227,8 @@ check_pruned(const char *name, const char *prefix)
         ck_assert_msg(fabs(r.x[k] - rp.x[j]) <= 1e-6 * fmax(1.0, fabs(rp.x[j])),
                       "%s: %s masked %.10g, pruned %.10g", name, p->par[j].name, r.x[k], rp.x[j]);
         ck_assert_msg(fabs(r.err[k] - rp.err[j]) <= 1e-5 * fmax(1e-3, rp.err[j]),
-                      "%s: error of %s masked %.10g, pruned %.10g", name, p->par[j].name,
-                      r.err[k], rp.err[j]);
+                      "%s: error of %s masked %.10g, pruned %.10g", name, p->par[j].name, r.err[k],
+                      rp.err[j]);
     }
     ck_assert_uint_gt(compared, 0);
     /* a masked bin's per-bin gamma sits at its prior, its error the prior width */

@@ -343,7 +343,8 @@ tui_state_init(struct tui *t, hf_cli *cli)
     t->cli = *cli;
     t->m = m;
     /* --blind: the explorer's fits hold the POI at its suggested value, so nothing it shows
-     * (fit, slider, export) carries its fitted value; the model's mask keeps the blinded bins out */
+     * (fit, slider, export) carries its fitted value; the model's mask keeps the blinded bins out
+     */
     if (hf_cli_blinding(cli) && m->poi >= 0)
         cli->model->fixed[m->poi] = true;
     t->data = hf_model_data(m);
