@@ -744,7 +744,7 @@ hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned)
     *owned = NULL;
     if (!hf_cli_blinding(cli) || m->poi < 0)
         return 0;
-    o.fix_value = m->par[m->poi].lo > 0 ? m->par[m->poi].lo : 0;
+    o.fix_value = hf_blind_poi_bonly(m);
     if (hf_fit(m, d, &o, &r, &err) < 0) { /* m->mask: the blinded bins are out */
         int rc = hf_cli_report(cli->ws_path, &err);
         hf_error_release(&err);

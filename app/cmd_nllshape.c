@@ -189,7 +189,7 @@ run(hf_cli *cli, shape_args *a)
     /* blinding: a background-only fit, the POI fixed (no curve of it, nothing of its value) */
     hf_fit_options fo = {.fix_index = hf_cli_blinding(cli) ? m->poi : -1};
     if (fo.fix_index >= 0)
-        fo.fix_value = m->par[m->poi].lo > 0 ? m->par[m->poi].lo : 0;
+        fo.fix_value = hf_blind_poi_bonly(m);
     if (prof == NULL)
         rc = hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
     else if (hf_fit(m, &d, &fo, &fit, &err) < 0)

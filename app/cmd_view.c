@@ -35,7 +35,7 @@ yields(hf_cli *cli, bool postfit, int *rc)
          * unblinded bins (the model's mask), as `plot --blind` makes */
         hf_fit_options o = {.fix_index = hf_cli_blinding(cli) ? m->poi : -1};
         if (o.fix_index >= 0)
-            o.fix_value = m->par[m->poi].lo > 0 ? m->par[m->poi].lo : 0;
+            o.fix_value = hf_blind_poi_bonly(m);
         if (hf_fit(m, &d, &o, &res, &err) == 0) {
             if (!res.converged)
                 hf_cli_warn("%s: the fit did not converge (%s)", cli->ws_path,

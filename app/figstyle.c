@@ -448,13 +448,6 @@ hf_figstyle_palette(const hf_figstyle *st, const hf_model *m, hf_palette *pal)
     return 0;
 }
 
-/* The POI value of the background-only hypothesis: 0, or the POI's lower bound above it. */
-static double
-poi_bonly(const hf_model *m)
-{
-    return m->poi < 0 ? 0 : fmax(0, m->par[m->poi].lo);
-}
-
 bool
 hf_figstyle_blinding(const hf_figstyle *st)
 {
@@ -484,7 +477,7 @@ hf_figstyle_blind(hf_figstyle *st, const hf_cli *cli)
     }
     memcpy(pars, m->init, m->npar * sizeof *pars);
     if (m->poi >= 0)
-        pars[m->poi] = poi_bonly(m);
+        pars[m->poi] = hf_blind_poi_bonly(m);
     hf_eval_expected(ev, pars, st->asimov_main, NULL);
     hf_eval_free(ev);
     free(pars);
@@ -503,7 +496,7 @@ hf_figstyle_fit(hf_figstyle *st, hf_model *m, hf_fit_result *r, hf_error *err)
     o.fix_index = -1;
     if (st->blind && m->poi >= 0) {
         o.fix_index = m->poi;
-        o.fix_value = poi_bonly(m);
+        o.fix_value = hf_blind_poi_bonly(m);
     }
     if (!isnan(st->poi_value) && m->poi >= 0) { /* a conditional fit at the chosen value */
         o.fix_index = m->poi;

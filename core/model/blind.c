@@ -56,10 +56,11 @@ hf_blind_channels(const hf_model *m, const char *list, bool *flags, hf_error *er
     return rc;
 }
 
-/* The POI value of the background-only hypothesis: 0, or the POI's lower bound above it. */
-static double
-poi_bonly(const hf_model *m)
+double
+hf_blind_poi_bonly(const hf_model *m)
 {
+    if (m->poi < 0)
+        return 0;
     double lo = m->par[m->poi].lo;
     return lo > 0 ? lo : 0;
 }
@@ -86,7 +87,7 @@ blind_by_signal(const hf_model *m, double thr, bool *blinded)
      * POI's lower bound is 0) minus what signal remains there */
     memcpy(pars, m->init, m->npar * sizeof *pars);
     if (m->poi >= 0)
-        pars[m->poi] = poi_bonly(m);
+        pars[m->poi] = hf_blind_poi_bonly(m);
     hf_eval_expected(ev, pars, nu, ys);
     for (size_t k = 0; k < m->ncs; k++)
         if (hf_blind_is_signal(m, k))

@@ -19,6 +19,9 @@ typedef struct hf_blind_options {
     const char *channels; /* --blind-channels: names or shell patterns, comma-separated; NULL */
 } hf_blind_options;
 
+/* The POI's value of the background-only hypothesis: 0, or the POI's lower bound when above
+ * (0 without a POI). */
+double hf_blind_poi_bonly(const hf_model *m);
 /* Whether (channel, sample) entry k of m is signal: scaled by a normfactor that is the POI
  * (without a POI: the sample name contains "sig", any case). */
 bool hf_blind_is_signal(const hf_model *m, size_t k);
