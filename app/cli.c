@@ -486,6 +486,8 @@ set_common(hf_cli *cli, int c, char *arg)
     }
 }
 
+static int check_mask_options(const hf_cli *cli);
+
 int
 hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
                   const char *const *only)
@@ -539,6 +541,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
         for (int i = optind; i < argc; i++)
             cli->pos[cli->npos++] = argv[i];
         cli->ws_path = cli->npos > 0 ? cli->pos[0] : NULL;
+        rc = check_mask_options(cli);
     }
     free(lo);
     free(so);
@@ -634,12 +637,28 @@ apply_fixes(const hf_cli *cli, hf_model *m)
     return 0;
 }
 
-/* The commands that honour the blinding options (their output hides the POI's value and the
- * blinded data); any other refuses them rather than print what they hide. */
+/* The commands that honour the blinding and mask options (their output hides the POI's value
+ * and the blinded data; their fits use the model's mask); any other refuses them rather than
+ * print what they hide or fit what they were told to leave out. */
 static const char *const blind_aware[] = {
     "fit", "cls",      "limit", "significance", "scan", "ranking", "constraints",
     "gof", "nllshape", "plot",  "report",       "view", "tui",     NULL,
 };
+
+/* After parsing: blinding or masks asked of a command that does not honour them. 0 or 2. */
+static int
+check_mask_options(const hf_cli *cli)
+{
+    bool blinding = hf_cli_blinding(cli) || cli->blind.threshold > 0;
+    if (cli->mask.n == 0 && cli->fit_regions.n == 0 && !blinding)
+        return 0;
+    for (size_t i = 0; blind_aware[i] != NULL; i++)
+        if (strcmp(blind_aware[i], cli->command) == 0)
+            return 0;
+    return hf_cli_error("%s: '%s' does not support it; use a command that does (fit, cls, "
+                        "limit, plot, report, view, ...)",
+                        blinding ? "--blind" : "--mask/--fit-regions", cli->command);
+}
 
 bool
 hf_cli_blinding(const hf_cli *cli)
@@ -695,13 +714,6 @@ apply_masks(hf_cli *cli, hf_model *m)
 
     if (cli->mask.n == 0 && cli->fit_regions.n == 0 && !blinding)
         return 0;
-    for (size_t i = 0; blinding && i < sizeof blind_aware / sizeof *blind_aware; i++)
-        if (blind_aware[i] == NULL)
-            return hf_cli_error("--blind: '%s' does not hide what blinding hides; use a command "
-                                "that does (fit, plot, report, view, ...)",
-                                cli->command);
-        else if (strcmp(blind_aware[i], cli->command) == 0)
-            break;
     cli->masked = calloc(nb, sizeof(bool));
     cli->blinded = calloc(nb, sizeof(bool));
     cli->fit_mask = calloc(nb, sizeof(bool));

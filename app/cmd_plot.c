@@ -1255,6 +1255,10 @@ run(plotctx *pc, const struct figure *fig)
     hf_error err = {0};
     hf_palette *pal = NULL;
     char *created = NULL;
+    if (fig->run == plot_grid && (hf_cli_blinding(cli) || cli->mask.n || cli->fit_regions.n))
+        return hf_cli_error("--what %s draws results already computed: blind or mask when "
+                            "computing them (patchset run reads neither)",
+                            fig->name);
     if (fig->run == plot_grid) /* no workspace: results and a patchset */
         return plot_grid(pc);
     int rc = hf_cli_load(cli);
