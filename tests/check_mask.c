@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json/patchset.h"
 #include "core/json/wsedit.h"
 #include "core/model/blind.h"
 #include "core/model/fit.h"
@@ -298,6 +299,69 @@ START_TEST(test_mask_idle)
 }
 END_TEST
 
+/* The blinding rule against its definition, computed here from the per-sample yields: a bin
+ * outside the CR channels is blinded when its signal (at init) exceeds the threshold times the
+ * background (every other sample at the POI's background-only value); raising the threshold
+ * past the largest ratio blinds nothing; an unknown channel pattern is a usage error naming it. */
+START_TEST(test_blind_rule)
+{
+    cJSON *doc = load_doc("atlas_sbottom_SRA_full");
+    if (doc == NULL)
+        return;
+    char *pspath = tu_refpath("atlas_sbottom_SRA_full", "patchset.json");
+    hf_error err = {0};
+    ck_assert_msg(hf_patchset_apply_named(doc, pspath, NULL, &err) == 0, "%s", hf_error_msg(&err));
+    free(pspath);
+    hf_workspace *ws;
+    hf_model *m = compile_doc(doc, &ws);
+    ck_assert_int_ge(m->poi, 0);
+    size_t nb = m->nbins;
+    double *ys = malloc(m->nys * sizeof(double)), *nu = malloc(nb * sizeof(double));
+    double *sig = calloc(nb, sizeof(double)), *bkg = calloc(nb, sizeof(double));
+    hf_model_expected(m, m->init, nu, ys);
+    for (size_t k = 0; k < m->ncs; k++)
+        for (size_t b = 0; b < m->cs[k].nbins; b++) {
+            bool s = hf_blind_is_signal(m, k);
+            (s ? sig : bkg)[m->cs[k].off + b] += ys[m->cs[k].ys + b];
+            if (s) /* the signal sample is scaled by the POI's normfactor */
+                ck_assert(strstr(m->samp_name[m->cs[k].samp], "sbottom") != NULL);
+        }
+    bool *bl = calloc(nb, sizeof(bool));
+    hf_blind_options o = {.by_signal = true};
+    long n = hf_blind_bins(m, &o, bl, &err);
+    long want = 0;
+    double top = 0;
+    for (size_t c = 0; c < m->nchan; c++)
+        for (size_t b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
+            bool cr = strncmp(m->chan[c]->name, "CR", 2) == 0;
+            bool expect = !cr && sig[b] > HF_BLIND_THRESHOLD * bkg[b];
+            ck_assert_msg(bl[b] == expect, "%s bin %zu: s %g b %g", m->chan[c]->name,
+                          b - m->chan_off[c], sig[b], bkg[b]);
+            want += expect;
+            if (!cr && bkg[b] > 0 && sig[b] / bkg[b] > top)
+                top = sig[b] / bkg[b];
+        }
+    ck_assert_int_eq(n, want);
+    ck_assert_int_gt(n, 0); /* the test can fail: the signal region is blinded */
+    memset(bl, 0, nb * sizeof(bool));
+    o.threshold = 1.01 * top;
+    ck_assert_int_eq(hf_blind_bins(m, &o, bl, &err), 0);
+    o.channels = "VR*,nosuch";
+    ck_assert_int_eq(hf_blind_bins(m, &o, bl, &err), -1);
+    ck_assert_int_eq(err.code, HF_EUSAGE);
+    ck_assert_str_eq(err.where, "nosuch");
+    hf_error_release(&err);
+    free(ys);
+    free(nu);
+    free(sig);
+    free(bkg);
+    free(bl);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+    cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *
 mask_suite(void)
 {
@@ -308,6 +372,7 @@ mask_suite(void)
     tcase_add_test(tc, test_mask_gradient_fd);
     tcase_add_test(tc, test_mask_equals_pruned);
     tcase_add_test(tc, test_mask_idle);
+    tcase_add_test(tc, test_blind_rule);
     suite_add_tcase(s, tc);
     return s;
 }
