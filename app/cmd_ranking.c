@@ -186,6 +186,25 @@ groups_json(cJSON *doc, const groups *g, const hf_ranking_groups *gr)
     }
 }
 
+/* --blind: the expected impacts, on the Asimov data of the initial values (the POI at its
+ * suggested value) in every bin but the masked ones: nothing of the data enters, so neither the
+ * POI's value nor whether it sits on a bound can be read off. *buf (caller frees) holds the data.
+ * 0 or the exit code. */
+static int
+blind_asimov(hf_cli *cli, hf_data *d, double **buf)
+{
+    hf_model *m = cli->model;
+    *buf = malloc((m->nbins + m->npar + 1) * sizeof(double));
+    if (*buf == NULL)
+        return hf_cli_nomem();
+    hf_model_expected(m, m->init, *buf, NULL);
+    hf_model_expected_aux(m, m->init, *buf + m->nbins);
+    d->main = *buf;
+    d->aux = *buf + m->nbins;
+    m->mask = cli->nmasked > 0 ? cli->masked : NULL; /* the blinded bins count, as Asimov */
+    return 0;
+}
+
 static int
 emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ranking *r, int top,
           const groups *g, const hf_ranking_groups *gr)
@@ -198,6 +217,7 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ran
     if (hf_cli_blinding(cli)) {
         hf_cli_json_blinded(doc, "poi_value");
         cJSON_AddNullToObject(doc, "poi_error");
+        cJSON_AddStringToObject(doc, "data", "asimov"); /* expected impacts */
     } else {
         cJSON_AddNumberToObject(doc, "poi_value", r->poi_value);
         cJSON_AddNumberToObject(doc, "poi_error", r->poi_error);
@@ -248,8 +268,8 @@ print_text(const hf_cli *cli, const hf_ranking *r, int top)
     const hf_model *m = cli->model;
     hf_cli_print_masks(stdout, cli);
     if (hf_cli_blinding(cli))
-        printf("POI %s = blinded; %zu refits (%zu parameters with a refit that did not "
-               "converge)\n\n",
+        printf("POI %s = blinded: expected impacts, on the Asimov data of the initial values; "
+               "%zu refits (%zu parameters with a refit that did not converge)\n\n",
                m->par[r->poi].name, r->nfits, r->nfailed);
     else
         printf("POI %s = %.4f +- %.4f; %zu refits (%zu parameters with a refit that did not "
@@ -322,9 +342,13 @@ cmd_ranking(int argc, char **argv)
     hf_data d = hf_model_data(m);
     hf_fit_result fit = {0};
     hf_error err = {0};
-    if (gspec != NULL && hf_cli_blinding(&cli))
-        rc = hf_cli_error("--groups: the breakdown is of the POI's error: not with blinding");
-    if (rc != 0 || (gspec != NULL && (rc = groups_parse(&g, m, gspec)) != 0)) {
+    double *asimov = NULL;
+    if (hf_cli_blinding(&cli) && (rc = blind_asimov(&cli, &d, &asimov)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
+    if (gspec != NULL && (rc = groups_parse(&g, m, gspec)) != 0) {
+        free(asimov);
         groups_release(&g);
         hf_cli_release(&cli);
         return rc;
@@ -368,6 +392,7 @@ cmd_ranking(int argc, char **argv)
         hf_ranking_groups_release(&gr);
         hf_fit_result_release(&fit);
     }
+    free(asimov);
     groups_release(&g);
     hf_error_release(&err);
     hf_cli_release(&cli);
