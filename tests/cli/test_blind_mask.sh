@@ -2,7 +2,8 @@
 # tests/cli/test_blind_mask.sh - blinding in the commands that print the POI, and masked fits:
 # a blinded `fit` (text and JSON) holds no value of the POI, neither the unblinded fit's nor the
 # blinded fit's own (the fit with the blinded channels masked gives it); its other parameters are
-# that masked fit's; cls, limit, significance print no observed result; `--mask` of a channel
+# that masked fit's; cls, limit, significance print no observed result, ranking gives
+# expected impacts; `--mask` of a channel
 # equals the fit of the workspace pruned of it; an unknown --mask name exits 2 with the nearest
 # name; a command that cannot hide what blinding hides refuses --blind.
 cd "$(dirname "$0")/../.." || exit 1
@@ -71,6 +72,14 @@ for k in ("p0_obs", "z_obs", "q0_obs", "muhat"):
     assert sig[k] is None, k
 assert sig["z_exp"] > 0
 assert lim["obs"] is None and lim["blinded"] is True and lim["exp"][2] > 0
+PY
+"$HF" ranking --json --blind --no-prefit $WS -q >"$tmp/rk.json" 2>"$tmp/err" ||
+    fail "ranking --blind exit $?"
+python3 - "$tmp/rk.json" <<'PY' || fail "ranking --blind prints the POI or uses the data"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["poi_value"] is None and d["poi_error"] is None and d["data"] == "asimov", d
+assert all(p["pull"] is None or abs(p["pull"]) < 1e-6 for p in d["parameters"]), "pulls on Asimov"
 PY
 "$HF" scan --blind $WS -q >/dev/null 2>"$tmp/err"
 rc=$?
