@@ -102,7 +102,7 @@ _check_slow: $(BUILD)/check_main
 	CK_INCLUDE_TAGS=slow CK_VERBOSITY=$${CK_VERBOSITY:-normal} CK_DEFAULT_TIMEOUT=300 $(BUILD)/check_main
 
 # The unit suites of one room of core/ (or of render/): make check-model, check-json, ...
-ROOM_SUITES_model   = linalg fit interp workspace reference
+ROOM_SUITES_model   = linalg fit mask interp workspace reference
 ROOM_SUITES_json    = patch tools
 ROOM_SUITES_infer   = infer contour
 ROOM_SUITES_diag    = syst diag

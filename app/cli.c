@@ -36,6 +36,11 @@ enum {
     OPT_TOL,
     OPT_MAXIT,
     OPT_STRATEGY,
+    OPT_MASK,
+    OPT_FITREG,
+    OPT_BLIND,
+    OPT_BLINDTHR,
+    OPT_BLINDCH,
     OPT_EXTRA = 2000
 };
 
@@ -56,6 +61,13 @@ static const struct {
     {"tolerance", 1, OPT_TOL, "fits: converged when the EDM is below X (default 1e-9)"},
     {"max-iter", 1, OPT_MAXIT, "fits: at most N iterations per stage (default 200)"},
     {"strategy", 1, OPT_STRATEGY, "fits: 0 fast, 1 fall back when stuck (default), 2 careful"},
+    {"mask", 1, OPT_MASK, "fits leave out the channels CH,... (names or shell patterns)"},
+    {"fit-regions", 1, OPT_FITREG, "fits see only the channels matching PATTERN,... ('CR*')"},
+    {"blind", 0, OPT_BLIND,
+     "hide the POI's value and the data of bins whose signal is above --blind-threshold of the "
+     "background (control regions stay open)"},
+    {"blind-threshold", 1, OPT_BLINDTHR, "--blind: signal / background above which (0.02)"},
+    {"blind-channels", 1, OPT_BLINDCH, "blind these channels entirely (names or patterns)"},
     {"ascii", 0, OPT_ASCII, "ASCII glyphs only"},
     {"quiet", 0, 'q', "no warnings"},
     {"verbose", 0, 'v', "more detail"},
@@ -445,6 +457,21 @@ set_common(hf_cli *cli, int c, char *arg)
     case OPT_MAXIT:
     case OPT_STRATEGY:
         return parse_fit_option(cli, c, arg);
+    case OPT_MASK:
+        return list_push(&cli->mask, arg);
+    case OPT_FITREG:
+        return list_push(&cli->fit_regions, arg);
+    case OPT_BLIND:
+        cli->blind.by_signal = true;
+        return 0;
+    case OPT_BLINDTHR:
+        if (parse_number(arg, &v) < 0 || !(v > 0 && isfinite(v)))
+            return hf_cli_error("--blind-threshold: expected a positive fraction, got '%s'", arg);
+        cli->blind.threshold = v;
+        return 0;
+    case OPT_BLINDCH:
+        cli->blind.channels = arg;
+        return 0;
     case OPT_ASCII:
         cli->ascii = true;
         return 0;
@@ -458,6 +485,8 @@ set_common(hf_cli *cli, int c, char *arg)
         return 1;
     }
 }
+
+static int check_mask_options(const hf_cli *cli);
 
 int
 hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
@@ -512,6 +541,7 @@ hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const
         for (int i = optind; i < argc; i++)
             cli->pos[cli->npos++] = argv[i];
         cli->ws_path = cli->npos > 0 ? cli->pos[0] : NULL;
+        rc = check_mask_options(cli);
     }
     free(lo);
     free(so);
@@ -605,6 +635,218 @@ apply_fixes(const hf_cli *cli, hf_model *m)
         m->fixed[j] = true;
     }
     return 0;
+}
+
+/* The commands that honour the blinding and mask options (their output hides the POI's value
+ * and the blinded data; their fits use the model's mask); any other refuses them rather than
+ * print what they hide or fit what they were told to leave out. */
+static const char *const blind_aware[] = {
+    "fit", "cls",      "limit", "significance", "scan", "ranking", "constraints",
+    "gof", "nllshape", "plot",  "report",       "view", "tui",     NULL,
+};
+
+/* After parsing: blinding or masks asked of a command that does not honour them. 0 or 2. */
+static int
+check_mask_options(const hf_cli *cli)
+{
+    bool blinding = hf_cli_blinding(cli) || cli->blind.threshold > 0;
+    if (cli->mask.n == 0 && cli->fit_regions.n == 0 && !blinding)
+        return 0;
+    for (size_t i = 0; blind_aware[i] != NULL; i++)
+        if (strcmp(blind_aware[i], cli->command) == 0)
+            return 0;
+    return hf_cli_error("%s: '%s' does not support it; use a command that does (fit, cls, "
+                        "limit, plot, report, view, ...)",
+                        blinding ? "--blind" : "--mask/--fit-regions", cli->command);
+}
+
+bool
+hf_cli_blinding(const hf_cli *cli)
+{
+    return cli->blind.by_signal || (cli->blind.channels != NULL && cli->blind.channels[0]);
+}
+
+bool
+hf_cli_par_blinded(const hf_cli *cli, size_t j)
+{
+    return hf_cli_blinding(cli) && cli->model != NULL && cli->model->poi >= 0 &&
+           j == (size_t)cli->model->poi;
+}
+
+/* The channels matching the items of l into flags (--mask, --fit-regions); 0 or 2 after the
+ * error was printed (an item matching no channel: the nearest name). */
+static int
+mark_channels(const hf_model *m, const char *option, const hf_optlist *l, bool *flags)
+{
+    hf_error err = {0};
+    int rc = 0;
+    for (size_t i = 0; i < l->n && rc == 0; i++)
+        if (hf_blind_channels(m, l->v[i], flags, &err) < 0)
+            rc = err.code == HF_EUSAGE ? hf_cli_unknown_channel(m, option, err.where)
+                                       : hf_cli_nomem();
+    hf_error_release(&err);
+    return rc;
+}
+
+/* The blinded bins (hf_blind_bins); 0 or 2 after the error was printed. */
+static int
+mark_blinded(hf_cli *cli, const hf_model *m)
+{
+    hf_error err = {0};
+    long n = hf_blind_bins(m, &cli->blind, cli->blinded, &err);
+    int rc = 0;
+    if (n < 0)
+        rc = err.code == HF_EUSAGE ? hf_cli_unknown_channel(m, "--blind-channels", err.where)
+                                   : hf_cli_nomem();
+    hf_error_release(&err);
+    return rc;
+}
+
+/* --mask, --fit-regions and blinding onto the compiled model: cli->masked, cli->blinded and
+ * their union cli->fit_mask, which becomes m->mask. 0 or 2 after the error was printed. */
+static int
+apply_masks(hf_cli *cli, hf_model *m)
+{
+    bool blinding = hf_cli_blinding(cli);
+    size_t nb = m->nbins + 1;
+    bool *keep = NULL;
+    int rc = 0;
+
+    if (cli->mask.n == 0 && cli->fit_regions.n == 0 && !blinding)
+        return 0;
+    cli->masked = calloc(nb, sizeof(bool));
+    cli->blinded = calloc(nb, sizeof(bool));
+    cli->fit_mask = calloc(nb, sizeof(bool));
+    keep = calloc(nb, sizeof(bool));
+    if (!cli->masked || !cli->blinded || !cli->fit_mask || !keep) {
+        free(keep);
+        return hf_cli_nomem();
+    }
+    rc = mark_channels(m, "--mask", &cli->mask, cli->masked);
+    if (rc == 0 && cli->fit_regions.n > 0 &&
+        (rc = mark_channels(m, "--fit-regions", &cli->fit_regions, keep)) == 0)
+        for (size_t b = 0; b < m->nbins; b++)
+            cli->masked[b] = cli->masked[b] || !keep[b];
+    if (rc == 0 && blinding)
+        rc = mark_blinded(cli, m);
+    free(keep);
+    for (size_t b = 0; rc == 0 && b < m->nbins; b++) {
+        cli->fit_mask[b] = cli->masked[b] || cli->blinded[b];
+        cli->nmasked += cli->masked[b];
+        cli->nblinded += cli->blinded[b];
+        cli->nfitted += !cli->fit_mask[b];
+    }
+    m->mask = cli->fit_mask;
+    if (rc == 0 && cli->nfitted == 0 && !cli->quiet)
+        hf_cli_warn("%s: every bin is masked or blinded: fits see only the constraints",
+                    cli->ws_path);
+    return rc;
+}
+
+int
+hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned)
+{
+    hf_model *m = cli->model;
+    hf_fit_options o = {.fix_index = m->poi, .no_errors = true};
+    hf_fit_result r;
+    hf_error err = {0};
+    double *nu;
+
+    *d = hf_model_data(m);
+    *owned = NULL;
+    if (!hf_cli_blinding(cli) || m->poi < 0)
+        return 0;
+    o.fix_value = hf_blind_poi_bonly(m);
+    if (hf_fit(m, d, &o, &r, &err) < 0) { /* m->mask: the blinded bins are out */
+        int rc = hf_cli_report(cli->ws_path, &err);
+        hf_error_release(&err);
+        return rc;
+    }
+    if (!(nu = malloc((m->nbins + 1) * sizeof *nu))) {
+        hf_fit_result_release(&r);
+        return hf_cli_nomem();
+    }
+    hf_model_expected(m, r.x, nu, NULL);
+    hf_fit_result_release(&r);
+    for (size_t b = 0; b < m->nbins; b++)
+        if (!cli->blinded[b])
+            nu[b] = m->obs[b];
+    m->mask = cli->nmasked > 0 ? cli->masked : NULL; /* the blinded bins count again */
+    d->main = *owned = nu;
+    return 0;
+}
+
+/* The channels of m with a flagged bin, into a JSON array. */
+static struct cJSON *
+flagged_channels(const hf_model *m, const bool *flags)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t c = 0; a != NULL && c < m->nchan; c++) {
+        bool any = false;
+        for (size_t b = 0; b < m->chan_nbins[c]; b++)
+            any = any || flags[m->chan_off[c] + b];
+        if (any)
+            cJSON_AddItemToArray(a, cJSON_CreateString(m->chan[c]->name));
+    }
+    return a;
+}
+
+void
+hf_cli_json_blinded(struct cJSON *o, const char *key)
+{
+    cJSON_AddNullToObject(o, key);
+    if (!cJSON_HasObjectItem(o, "blinded"))
+        cJSON_AddBoolToObject(o, "blinded", true);
+}
+
+void
+hf_cli_json_masks(struct cJSON *doc, const hf_cli *cli)
+{
+    if (cli->model == NULL || cli->fit_mask == NULL)
+        return;
+    if (cli->nmasked > 0)
+        cJSON_AddItemToObject(doc, "masked_channels", flagged_channels(cli->model, cli->masked));
+    if (hf_cli_blinding(cli)) {
+        cJSON_AddBoolToObject(doc, "blinded", true);
+        cJSON_AddItemToObject(doc, "blinded_channels", flagged_channels(cli->model, cli->blinded));
+        cJSON_AddNumberToObject(doc, "blinded_bins", (double)cli->nblinded);
+    }
+}
+
+/* "LABEL: A, B (N bins)" for the channels with a flagged bin. */
+static void
+print_flagged(FILE *out, const hf_model *m, const bool *flags, size_t n, const char *label)
+{
+    const char *sep = ": ";
+    size_t shown = 0, more = 0;
+    fputs(label, out);
+    for (size_t c = 0; c < m->nchan; c++) {
+        bool any = false;
+        for (size_t b = 0; b < m->chan_nbins[c]; b++)
+            any = any || flags[m->chan_off[c] + b];
+        if (any && shown == 8) /* the JSON output lists them all */
+            more++;
+        else if (any) {
+            fprintf(out, "%s%s", sep, m->chan[c]->name);
+            sep = ", ";
+            shown++;
+        }
+    }
+    if (more > 0)
+        fprintf(out, " and %zu more channel%s", more, more == 1 ? "" : "s");
+    fprintf(out, "%s(%zu bin%s)\n", *sep == ',' ? " " : ": none ", n, n == 1 ? "" : "s");
+}
+
+void
+hf_cli_print_masks(FILE *out, const hf_cli *cli)
+{
+    if (cli->model == NULL || cli->fit_mask == NULL)
+        return;
+    if (cli->nmasked > 0)
+        print_flagged(out, cli->model, cli->masked, cli->nmasked, "not in the fit (--mask)");
+    if (hf_cli_blinding(cli))
+        print_flagged(out, cli->model, cli->blinded, cli->nblinded,
+                      "blinded (their data neither shown nor used)");
 }
 
 /* -v: "hfscope: fit: STAGE: N iterations, twice_nll X: MESSAGE" on stderr */
@@ -751,6 +993,8 @@ hf_cli_load(hf_cli *cli)
         hf_cli_warn("%s: %s", cli->ws_path, cli->model->warning);
     hf_cli_fit_settings(cli, cli->model);
     rc = apply_fixes(cli, cli->model);
+    if (rc == 0)
+        rc = apply_masks(cli, cli->model);
 out:
     hf_error_release(&err);
     return rc;
@@ -801,6 +1045,11 @@ hf_cli_release(hf_cli *cli)
 {
     hf_model_free(cli->model);
     hf_workspace_free(cli->ws);
+    free(cli->masked);
+    free(cli->blinded);
+    free(cli->fit_mask);
+    free((void *)cli->mask.v);
+    free((void *)cli->fit_regions.v);
     free(cli->fix);
     free(cli->pos);
     memset(cli, 0, sizeof(*cli));

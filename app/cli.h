@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/model/blind.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 
@@ -56,9 +57,17 @@ typedef struct hf_cli {
     double fit_tol;
     int fit_max_iter;
     int fit_strategy;
+    /* --mask CH,... and --fit-regions PATTERN,... (repeatable; names or shell patterns), and
+     * blinding: --blind (by_signal), --blind-threshold, --blind-channels (docs/inference.md) */
+    hf_optlist mask, fit_regions;
+    hf_blind_options blind;
     /* loaded by hf_cli_load */
     hf_workspace *ws;
     hf_model *model;
+    /* per main bin, NULL when not asked: masked (--mask, --fit-regions: drawn "not in fit"),
+     * blinded (no data shown, compared or fitted), and fit_mask, their union: the model's mask */
+    bool *masked, *blinded, *fit_mask;
+    size_t nmasked, nblinded, nfitted; /* bins masked, blinded, left in the fit */
 } hf_cli;
 
 typedef struct hf_command {
@@ -87,6 +96,25 @@ void hf_cli_fit_settings(const hf_cli *cli, hf_model *m);
  * exit code (0 after --help) and cli is already released. */
 bool hf_cli_open(hf_cli *cli, int argc, char **argv, const hf_opt *extra, const char *usage,
                  int *rc);
+/* Whether the command line asked for blinding (--blind or --blind-channels): the POI's fitted
+ * value and error then print as "blinded" (JSON: null and "blinded": true). */
+bool hf_cli_blinding(const hf_cli *cli);
+/* Whether parameter j's value and error must print as "blinded" (the POI when blinding). */
+bool hf_cli_par_blinded(const hf_cli *cli, size_t j);
+/* key: null, and "blinded": true beside it, into the JSON object o. */
+void hf_cli_json_blinded(struct cJSON *o, const char *key);
+/* "masked_channels" (names), "fit_regions" and "blinded_channels" (channels with a blinded bin)
+ * into a --json document, when there are any. */
+void hf_cli_json_masks(struct cJSON *doc, const hf_cli *cli);
+/* One line per kind: "not in the fit (--mask): A, B" and "blinded: C (3 bins)", when any. */
+void hf_cli_print_masks(FILE *out, const hf_cli *cli);
+/* Blinding for the tests (cls, limit, significance): the blinded bins go back into the
+ * likelihood holding the expectation of a background-only fit to the other bins (POI at 0, or
+ * its lower bound), so expected results use every bin while no count of a blinded bin enters;
+ * observed results are then meaningless and print as "blinded". d gets that data, or without
+ * blinding the observed data; *owned is what the caller frees (NULL without blinding).
+ * Returns 0 or the exit code. */
+int hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned);
 /* For commands that need a POI: true, or false with a usage error printed and *rc = 2. */
 bool hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc);
 /* A computation that failed: the error line and, with --json, a document saying why

@@ -43,6 +43,8 @@ typedef struct cls_opts {
     const char *tsname; /* --test-stat */
     hf_teststat ts;     /* from it */
     int ntoys;          /* --toys; 0: asymptotic */
+    hf_data data;       /* the data tested (blinding: hf_cli_blind_data) */
+    bool blind;         /* observed results print as "blinded" */
 } cls_opts;
 
 /* One test's outcome; the Monte Carlo errors are NAN for the asymptotic formulae or where the
@@ -68,7 +70,7 @@ run_toys(hf_cli *cli, const cls_opts *o, cls_result *res, hf_error *err)
     if (isatty(2) && !cli->quiet)
         to.progress = progress;
     hf_toys_result tr;
-    if (hf_toys_hypotest(cli->model, NULL, o->mu, &to, &tr, err) < 0)
+    if (hf_toys_hypotest(cli->model, &o->data, o->mu, &to, &tr, err) < 0)
         return hf_cli_fail(cli, err);
     res->cls = tr.cls;
     res->clsb = tr.clsb;
@@ -94,6 +96,7 @@ run_asymptotic(hf_cli *cli, const cls_opts *o, cls_result *res, hf_error *err)
     hf_infer_options io = {0};
     io.test_stat = o->ts;
     io.single_start = o->fast;
+    io.data = &o->data;
     hf_infer *inf = hf_infer_new(cli->model, &io, err);
     hf_hypotest h;
     if (inf == NULL || hf_infer_hypotest(inf, o->mu, true, &h, err) < 0) {
@@ -149,15 +152,23 @@ emit_json(const hf_cli *cli, const cls_opts *o, const cls_result *res)
     cJSON_AddNumberToObject(doc, "poi_value", o->mu);
     cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(o->ts));
     cJSON_AddStringToObject(doc, "calculator", o->ntoys > 0 ? "toys" : "asymptotic");
-    cJSON_AddNumberToObject(doc, "cls_obs", res->cls);
+    const char *obs[] = {"cls_obs", "clsb_obs", "clb_obs", "q_obs"};
+    const char *obs_err[] = {"cls_obs_err", "clsb_obs_err", "clb_obs_err"};
+    double v[] = {res->cls, res->clsb, res->clb, res->q_obs};
+    double v_err[] = {res->cls_err, res->clsb_err, res->clb_err};
+    hf_cli_json_masks(doc, cli);
+    for (int k = 0; k < 4; k++)
+        if (o->blind)
+            hf_cli_json_blinded(doc, obs[k]);
+        else
+            cJSON_AddNumberToObject(doc, obs[k], v[k]);
     cJSON_AddItemToObject(doc, "cls_exp", cJSON_CreateDoubleArray(res->cls_exp, 5));
-    cJSON_AddNumberToObject(doc, "clsb_obs", res->clsb);
-    cJSON_AddNumberToObject(doc, "clb_obs", res->clb);
-    cJSON_AddNumberToObject(doc, "q_obs", res->q_obs);
     if (o->ntoys > 0) {
-        cJSON_AddNumberToObject(doc, "cls_obs_err", res->cls_err);
-        cJSON_AddNumberToObject(doc, "clsb_obs_err", res->clsb_err);
-        cJSON_AddNumberToObject(doc, "clb_obs_err", res->clb_err);
+        for (int k = 0; k < 3; k++)
+            if (o->blind)
+                cJSON_AddNullToObject(doc, obs_err[k]);
+            else
+                cJSON_AddNumberToObject(doc, obs_err[k], v_err[k]);
         cJSON_AddItemToObject(doc, "cls_exp_err", cJSON_CreateDoubleArray(res->cls_exp_err, 5));
         if (res->nunres > 0)
             cJSON_AddStringToObject(doc, "note", res->note);
@@ -180,10 +191,14 @@ print_text(const hf_cli *cli, const cls_opts *o, const cls_result *res)
     char buf[5][48];
     printf("CLs test of %s = %g (%s, %s)\n", poi->name, o->mu, hf_teststat_name(o->ts),
            o->ntoys > 0 ? "toys" : "asymptotic");
-    if (o->ntoys > 0) {
+    hf_cli_print_masks(stdout, cli);
+    if (o->blind)
+        printf("  observed  blinded (expected: background-only fit to the unblinded bins)\n");
+    if (o->ntoys > 0 && !o->blind)
         printf("  observed  CLs = %s   CLs+b = %.4g +- %.2g   CLb = %.4g +- %.2g\n",
                fmt_err(buf[0], sizeof(buf[0]), res->cls, res->cls_err), res->clsb, res->clsb_err,
                res->clb, res->clb_err);
+    if (o->ntoys > 0) {
         printf("  expected  CLs:");
         for (int k = 0; k < 5; k++)
             printf("  %s %s", BAND_LABEL[k],
@@ -194,13 +209,15 @@ print_text(const hf_cli *cli, const cls_opts *o, const cls_result *res)
         if (res->nunres > 0)
             printf("  note: %s\n", res->note);
     } else {
-        printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", res->cls, res->clsb,
-               res->clb);
+        if (!o->blind)
+            printf("  observed  CLs = %.6g   CLs+b = %.6g   CLb = %.6g\n", res->cls, res->clsb,
+                   res->clb);
         printf("  expected  CLs:  -2s %.4g  -1s %.4g  median %.4g  +1s %.4g  +2s %.4g\n",
                res->cls_exp[0], res->cls_exp[1], res->cls_exp[2], res->cls_exp[3], res->cls_exp[4]);
     }
-    printf("  %s = %g is %s at 95%% CL (CLs %s 0.05)\n", poi->name, o->mu,
-           res->cls < 0.05 ? "excluded" : "not excluded", res->cls < 0.05 ? "<" : ">=");
+    if (!o->blind)
+        printf("  %s = %g is %s at 95%% CL (CLs %s 0.05)\n", poi->name, o->mu,
+               res->cls < 0.05 ? "excluded" : "not excluded", res->cls < 0.05 ? "<" : ">=");
     if (cli->verbose)
         printf("  %.2f ms\n", 1e3 * res->secs);
 }
@@ -243,12 +260,17 @@ cmd_cls(int argc, char **argv)
         return rc;
     hf_error err = {0};
     cls_result res;
-    if ((rc = check_options(&cli, &o)) == 0 && (rc = run_test(&cli, &o, &res, &err)) == 0) {
+    double *blind_main = NULL;
+    o.blind = hf_cli_blinding(&cli);
+    if ((rc = check_options(&cli, &o)) == 0 &&
+        (rc = hf_cli_blind_data(&cli, &o.data, &blind_main)) == 0 &&
+        (rc = run_test(&cli, &o, &res, &err)) == 0) {
         if (cli.json)
             rc = emit_json(&cli, &o, &res);
         else
             print_text(&cli, &o, &res);
     }
+    free(blind_main);
     hf_error_release(&err);
     hf_cli_release(&cli);
     return rc;

@@ -134,6 +134,8 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_con
           double source, size_t *idx, const timing *tm, bool expected)
 {
     cJSON *doc = hf_cli_json_doc(cli);
+    if (doc != NULL)
+        hf_cli_json_masks(doc, cli);
     if (doc == NULL)
         return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
     if (cli->verbose) {
@@ -327,8 +329,10 @@ cmd_constraints(int argc, char **argv)
                 rc = write_plot(plot, m, &c, threshold);
             if (rc == 0 && cli.json)
                 rc = emit_json(&cli, m, &fit, &c, source, idx, &tm, expected);
-            else if (rc == 0)
+            else if (rc == 0) {
+                hf_cli_print_masks(stdout, &cli);
                 print_text(m, &fit, &c, all, expected);
+            }
             if (cli.verbose && !cli.json)
                 (void)fprintf(stderr, "hfscope: fit %.1f ms, constraint analysis %.3f ms\n",
                               1e3 * tm.fit, 1e3 * tm.analysis);

@@ -63,6 +63,21 @@ run_minos(const hf_cli *cli, const hf_data *d, const hf_fit_result *r, const cha
     return rc;
 }
 
+/* The POI when blinding: neither value, error nor interval; what is not data stays. */
+static void
+blinded_par_json(cJSON *o, const hf_model *m, const hf_fit_result *r, size_t j)
+{
+    const hf_param *p = &m->par[j];
+    double b[2] = {p->lo, p->hi};
+    hf_cli_json_blinded(o, "value");
+    cJSON_AddNullToObject(o, "error");
+    cJSON_AddNumberToObject(o, "init", m->init[j]);
+    cJSON_AddItemToObject(o, "bounds", cJSON_CreateDoubleArray(b, 2));
+    cJSON_AddBoolToObject(o, "fixed", r->fixed[j]);
+    cJSON_AddBoolToObject(o, "constrained", false);
+    cJSON_AddNullToObject(o, "prefit_error");
+}
+
 static cJSON *
 fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *ms)
 {
@@ -80,6 +95,7 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
     cJSON_AddNumberToObject(doc, "function_calls", r->nfev);
     hf_cli_json_fit_stages(doc, r);
     hf_cli_json_flat(doc, m, r);
+    hf_cli_json_masks(doc, cli);
     if (m->poi >= 0)
         cJSON_AddStringToObject(doc, "poi", m->par[m->poi].name);
     else
@@ -90,6 +106,10 @@ fit_json(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(pars, o);
         cJSON_AddStringToObject(o, "name", p->name);
+        if (hf_cli_par_blinded(cli, j)) {
+            blinded_par_json(o, m, r, j);
+            continue;
+        }
         cJSON_AddNumberToObject(o, "value", r->x[j]);
         if (r->converged)
             cJSON_AddNumberToObject(o, "error", r->err[j]);
@@ -148,6 +168,7 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
                "available\n",
                hf_fit_stage_name(r->reached));
     hf_cli_print_flat(stdout, m, r);
+    hf_cli_print_masks(stdout, cli);
     printf(fabs(r->twice_nll) < 1e12 ? "twice_nll = %.6f\n\n" : "twice_nll = %.6e\n\n",
            r->twice_nll);
     printf("%-48s %12s %10s %8s %8s\n", "parameter", "value", "error", "pull", "constr");
@@ -162,6 +183,11 @@ fit_text(const hf_cli *cli, const hf_fit_result *r, bool corr, const minos_set *
         }
         if (r->converged)
             snprintf(e, sizeof(e), "%.4g", r->err[j]);
+        if (hf_cli_par_blinded(cli, j)) {
+            printf("%-48.48s %12s %10s %8s %8s%s  POI\n", p->name, "blinded", "blinded", "", "",
+                   r->fixed[j] ? "  fixed" : "");
+            continue;
+        }
         printf("%-48.48s %12.6g %10s %8s %8s%s%s", p->name, r->x[j], e, pull, cst,
                r->fixed[j] ? "  fixed" : "", (int)j == m->poi ? "  POI" : "");
         if (ms->sel != NULL && ms->sel[j]) {

@@ -17,6 +17,17 @@ num(double v)
     return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
+/* Channel c's per-bin contributions, null where a bin is not in the fit (masked, blinded). */
+static cJSON *
+bin_array(const hf_model *m, const hf_gof *g, size_t c)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t b = m->chan_off[c]; a != NULL && b < m->chan_off[c] + m->chan_nbins[c]; b++)
+        cJSON_AddItemToArray(a, m->mask != NULL && m->mask[b] ? cJSON_CreateNull()
+                                                              : cJSON_CreateNumber(g->bin_diff[b]));
+    return a;
+}
+
 static int
 emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_gof *g,
           const hf_gof_compat *cc, bool bins)
@@ -24,6 +35,7 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_gof
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
         return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
+    hf_cli_json_masks(doc, cli);
     cJSON *f = cJSON_AddObjectToObject(doc, "fit");
     cJSON_AddBoolToObject(f, "converged", fit->converged);
     cJSON_AddNumberToObject(f, "twice_nll", fit->twice_nll);
@@ -40,9 +52,7 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_gof
         cJSON_AddNumberToObject(o, "twice_nll_diff", g->chan_diff[c]);
         cJSON_AddNumberToObject(o, "nbins", (double)m->chan_nbins[c]);
         if (bins)
-            cJSON_AddItemToObject(
-                o, "bins",
-                cJSON_CreateDoubleArray(&g->bin_diff[m->chan_off[c]], (int)m->chan_nbins[c]));
+            cJSON_AddItemToObject(o, "bins", bin_array(m, g, c));
     }
     if (cc != NULL) {
         cJSON *o = cJSON_AddObjectToObject(doc, "compatibility");
@@ -67,18 +77,25 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_gof
 }
 
 static void
-print_text(const hf_model *m, const hf_gof *g, const hf_gof_compat *cc, bool bins)
+print_text(const hf_cli *cli, const hf_gof *g, const hf_gof_compat *cc, bool bins)
 {
+    const hf_model *m = cli->model;
+    hf_cli_print_masks(stdout, cli);
     printf("saturated model: 2 dNLL = %.4f, ndof = %zu, p-value = %.4g\n", g->twice_nll_diff,
            g->ndof, g->p_value);
     printf("\n%-32s %6s %12s %10s\n", "channel", "bins", "2 dNLL", "per bin");
     for (size_t c = 0; c < m->nchan; c++) {
         printf("%-32s %6zu %12.4f %10.3f\n", m->chan[c]->name, m->chan_nbins[c], g->chan_diff[c],
                g->chan_diff[c] / (double)(m->chan_nbins[c] ? m->chan_nbins[c] : 1));
-        if (bins)
-            for (size_t b = 0; b < m->chan_nbins[c]; b++)
-                printf("    bin %-3zu  n = %-10g 2 dNLL = %.4f\n", b, m->obs[m->chan_off[c] + b],
-                       g->bin_diff[m->chan_off[c] + b]);
+        for (size_t b = 0; bins && b < m->chan_nbins[c]; b++) {
+            size_t k = m->chan_off[c] + b;
+            if (cli->blinded != NULL && cli->blinded[k])
+                printf("    bin %-3zu  blinded\n", b);
+            else if (m->mask != NULL && m->mask[k])
+                printf("    bin %-3zu  n = %-10g not in fit\n", b, m->obs[k]);
+            else
+                printf("    bin %-3zu  n = %-10g 2 dNLL = %.4f\n", b, m->obs[k], g->bin_diff[k]);
+        }
     }
     printf("%-32s %6s %12.4f\n", "(constraint terms)", "", g->aux_diff);
     if (cc != NULL) {
@@ -120,7 +137,11 @@ cmd_gof(int argc, char **argv)
         if (hf_gof_saturated(m, &d, &fit, &g, &err) < 0) {
             rc = hf_cli_report(cli.ws_path, &err);
         } else {
-            if (!no_compat && m->poi >= 0) {
+            if (!no_compat && m->poi >= 0 && m->mask != NULL && !cli.quiet)
+                hf_cli_warn("%s: channel compatibility left out with --mask, --fit-regions or "
+                            "blinding",
+                            cli.ws_path);
+            if (!no_compat && m->poi >= 0 && m->mask == NULL) {
                 if (hf_gof_compatibility(cli.ws, &cli.mopt, m, &fit, &cc, &err) == 0) {
                     have_cc = true;
                 } else {
@@ -133,7 +154,7 @@ cmd_gof(int argc, char **argv)
             if (cli.json)
                 rc = emit_json(&cli, m, &fit, &g, have_cc ? &cc : NULL, bins);
             else
-                print_text(m, &g, have_cc ? &cc : NULL, bins);
+                print_text(&cli, &g, have_cc ? &cc : NULL, bins);
             if (rc == 0 && !fit.converged)
                 rc = 1;
         }

@@ -136,7 +136,11 @@ emit_json(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res, co
     cJSON_AddStringToObject(doc, "poi", poi->name);
     cJSON_AddStringToObject(doc, "test_stat", hf_teststat_name(o->ts));
     cJSON_AddNumberToObject(doc, "cl", res->cl);
-    cJSON_AddNumberToObject(doc, "obs", res->obs);
+    hf_cli_json_masks(doc, cli);
+    if (hf_cli_blinding(cli))
+        hf_cli_json_blinded(doc, "obs");
+    else
+        cJSON_AddNumberToObject(doc, "obs", res->obs);
     cJSON_AddItemToObject(doc, "exp", cJSON_CreateDoubleArray(res->exp, 5));
     double r2[2] = {res->lo, res->hi};
     cJSON_AddItemToObject(doc, "range", cJSON_CreateDoubleArray(r2, 2));
@@ -155,7 +159,10 @@ emit_json(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res, co
             cJSON *p = cJSON_CreateObject();
             cJSON_AddItemToArray(pts, p);
             cJSON_AddNumberToObject(p, "poi_value", res->points[i].mu);
-            cJSON_AddNumberToObject(p, "cls_obs", res->points[i].cls_obs);
+            if (hf_cli_blinding(cli))
+                cJSON_AddNullToObject(p, "cls_obs");
+            else
+                cJSON_AddNumberToObject(p, "cls_obs", res->points[i].cls_obs);
             cJSON_AddItemToObject(p, "cls_exp", cJSON_CreateDoubleArray(res->points[i].cls_exp, 5));
         }
     }
@@ -169,7 +176,11 @@ print_text(const hf_cli *cli, const limit_opts *o, const hf_limit_result *res)
     const hf_param *poi = &cli->model->par[cli->model->poi];
     printf("%g%% CL upper limits on %s (CLs, %s, %s; %zu hypothesis tests)\n", 100 * res->cl,
            poi->name, hf_teststat_name(o->ts), o->grid > 1 ? "grid" : "Brent", res->npoints);
-    for (int t = 0; t < 6; t++)
+    hf_cli_print_masks(stdout, cli);
+    if (hf_cli_blinding(cli))
+        printf("  %-9s blinded (expected: background-only fit to the unblinded bins)\n",
+               LIMIT_NAME[0]);
+    for (int t = hf_cli_blinding(cli); t < 6; t++)
         print_limit(LIMIT_NAME[t], t == 0 ? res->obs : res->exp[t - 1], res->why[t]);
 }
 
@@ -198,16 +209,22 @@ cmd_limit(int argc, char **argv)
     memset(&res, 0, sizeof(res));
     hf_limit_options lo = {0};
     char *why = NULL;
-    if ((rc = check_options(&cli, &o, &lo)) != 0)
+    double *blind_main = NULL;
+    hf_data data;
+    if ((rc = check_options(&cli, &o, &lo)) != 0 ||
+        (rc = hf_cli_blind_data(&cli, &data, &blind_main)) != 0)
         goto out;
     hf_infer_options io = {0};
     io.test_stat = o.ts;
     io.single_start = o.fast;
+    io.data = &data;
     inf = hf_infer_new(cli.model, &io, &err);
     if (inf == NULL || hf_limit_compute(inf, &lo, &res, &err) < 0) {
         rc = report_failure(&cli, &err, res.lo, res.hi);
         goto out;
     }
+    if (hf_cli_blinding(&cli))
+        res.obs = 0; /* not shown: whether it was found in the range says nothing either */
     if ((rc = outside_range_note(&res, &why)) != 0)
         goto out;
     if (cli.json)
@@ -223,6 +240,7 @@ cmd_limit(int argc, char **argv)
         rc = rc != 0 ? rc : 1;
     }
 out:
+    free(blind_main);
     free(why);
     hf_limit_result_release(&res);
     hf_infer_free(inf);

@@ -41,6 +41,7 @@ emit_json(const hf_cli *cli, const hf_nllshape *sh, const shape_args *a)
     cJSON *doc = hf_cli_json_doc(cli);
     if (doc == NULL)
         return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
+    hf_cli_json_masks(doc, cli);
     cJSON_AddNumberToObject(doc, "range_sigma", a->range);
     cJSON *pars = cJSON_AddArrayToObject(doc, "parameters");
     for (size_t i = 0; i < sh->ncurves; i++) {
@@ -185,9 +186,13 @@ run(hf_cli *cli, shape_args *a)
     hf_error err = {0};
     bool *prof = calloc(m->npar + 1, sizeof(bool));
     int rc = 0;
+    /* blinding: a background-only fit, the POI fixed (no curve of it, nothing of its value) */
+    hf_fit_options fo = {.fix_index = hf_cli_blinding(cli) ? m->poi : -1};
+    if (fo.fix_index >= 0)
+        fo.fix_value = hf_blind_poi_bonly(m);
     if (prof == NULL)
         rc = hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
-    else if (hf_fit(m, &d, NULL, &fit, &err) < 0)
+    else if (hf_fit(m, &d, &fo, &fit, &err) < 0)
         rc = hf_cli_report(cli->ws_path, &err);
     else if ((rc = check_args(m, &fit, a)) == 0) {
         if (a->profile)
@@ -204,8 +209,10 @@ run(hf_cli *cli, shape_args *a)
                 rc = print_cells(a->cells, figure(m, &sh, a, &err));
             else if (rc == 0 && cli->json)
                 rc = emit_json(cli, &sh, a);
-            else if (rc == 0)
+            else if (rc == 0) {
+                hf_cli_print_masks(stdout, cli);
                 print_text(m, &sh, a);
+            }
             if (rc == 0 && !fit.converged)
                 rc = 1;
         }

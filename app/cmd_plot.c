@@ -340,7 +340,7 @@ plot_stacks(plotctx *pc)
         hf_figstyle_stack(&pc->fig, m, c, &o);
         o.postfit = postfit;
         o.logy = logy;
-        o.extra_label = blind_label(pc, postfit);
+        o.extra_label = hf_figstyle_note_channel(&pc->fig, m, c, postfit);
         o.width_in = width;
         s = hf_plot_stack(y, c, &o, &err);
         stem = nm ? malloc(strlen(nm) + 32) : NULL;
@@ -1255,6 +1255,10 @@ run(plotctx *pc, const struct figure *fig)
     hf_error err = {0};
     hf_palette *pal = NULL;
     char *created = NULL;
+    if (fig->run == plot_grid && (hf_cli_blinding(cli) || cli->mask.n || cli->fit_regions.n))
+        return hf_cli_error("--what %s draws results already computed: blind or mask when "
+                            "computing them (patchset run reads neither)",
+                            fig->name);
     if (fig->run == plot_grid) /* no workspace: results and a patchset */
         return plot_grid(pc);
     int rc = hf_cli_load(cli);
@@ -1267,7 +1271,7 @@ run(plotctx *pc, const struct figure *fig)
     if (rc == 0)
         rc = hf_figstyle_load(&pc->fig, cli->model);
     if (rc == 0)
-        rc = hf_figstyle_blind(&pc->fig, cli->model);
+        rc = hf_figstyle_blind(&pc->fig, cli);
     if (rc == 0 && hf_figstyle_blinding(&pc->fig) &&
         (strcmp(fig->name, "brazil") == 0 ||
          (strcmp(fig->name, "scan") == 0 &&
@@ -1333,15 +1337,8 @@ cmd_plot(int argc, char **argv)
         {"format", 0, HF_OPT_STRING, &a->format, "pdf (default), png or svg"},
         {"dpi", 0, HF_OPT_INT, &a->dpi, "PNG resolution (default 150)"},
         {"logy", 0, HF_OPT_FLAG, &a->logy, "stack: logarithmic y axis"},
-        {"blind", 0, HF_OPT_FLAG, &pc.fig.blind,
-         "hide the data of bins whose signal is above --blind-threshold of the background "
-         "(control regions stay open); post-fit from a background-only fit"},
         {"poi-value", 0, HF_OPT_DOUBLE, &pc.fig.poi_value,
          "post-fit figures from a fit with the POI fixed at this value"},
-        {"blind-threshold", 0, HF_OPT_DOUBLE, &pc.fig.blind_threshold,
-         "--blind: signal / background above which a bin is blinded (0.02)"},
-        {"blind-channels", 0, HF_OPT_STRING, &pc.fig.blind_channels,
-         "blind these channels entirely (names or shell patterns, comma-separated)"},
         {"size", 0, HF_OPT_STRING, &a->size,
          "figure width: single (3.4 in), double (7 in) or inches"},
         {"lumi", 0, HF_OPT_STRING, &pc.fig.lumi,

@@ -186,6 +186,25 @@ groups_json(cJSON *doc, const groups *g, const hf_ranking_groups *gr)
     }
 }
 
+/* --blind: the expected impacts, on the Asimov data of the initial values (the POI at its
+ * suggested value) in every bin but the masked ones: nothing of the data enters, so neither the
+ * POI's value nor whether it sits on a bound can be read off. *buf (caller frees) holds the data.
+ * 0 or the exit code. */
+static int
+blind_asimov(hf_cli *cli, hf_data *d, double **buf)
+{
+    hf_model *m = cli->model;
+    *buf = malloc((m->nbins + m->npar + 1) * sizeof(double));
+    if (*buf == NULL)
+        return hf_cli_nomem();
+    hf_model_expected(m, m->init, *buf, NULL);
+    hf_model_expected_aux(m, m->init, *buf + m->nbins);
+    d->main = *buf;
+    d->aux = *buf + m->nbins;
+    m->mask = cli->nmasked > 0 ? cli->masked : NULL; /* the blinded bins count, as Asimov */
+    return 0;
+}
+
 static int
 emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ranking *r, int top,
           const groups *g, const hf_ranking_groups *gr)
@@ -194,8 +213,15 @@ emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ran
     if (doc == NULL)
         return hf_cli_report(cli->ws_path, &(hf_error){.code = HF_ENOMEM});
     cJSON_AddStringToObject(doc, "poi", m->par[r->poi].name);
-    cJSON_AddNumberToObject(doc, "poi_value", r->poi_value);
-    cJSON_AddNumberToObject(doc, "poi_error", r->poi_error);
+    hf_cli_json_masks(doc, cli);
+    if (hf_cli_blinding(cli)) {
+        hf_cli_json_blinded(doc, "poi_value");
+        cJSON_AddNullToObject(doc, "poi_error");
+        cJSON_AddStringToObject(doc, "data", "asimov"); /* expected impacts */
+    } else {
+        cJSON_AddNumberToObject(doc, "poi_value", r->poi_value);
+        cJSON_AddNumberToObject(doc, "poi_error", r->poi_error);
+    }
     cJSON_AddNumberToObject(doc, "twice_nll", fit->twice_nll);
     cJSON_AddNumberToObject(doc, "refits", (double)r->nfits);
     cJSON_AddNumberToObject(doc, "refits_not_converged", (double)r->nfailed);
@@ -237,11 +263,18 @@ groups_text(const groups *g, const hf_ranking_groups *gr)
 }
 
 static void
-print_text(const hf_model *m, const hf_ranking *r, int top)
+print_text(const hf_cli *cli, const hf_ranking *r, int top)
 {
-    printf("POI %s = %.4f +- %.4f; %zu refits (%zu parameters with a refit that did not "
-           "converge)\n\n",
-           m->par[r->poi].name, r->poi_value, r->poi_error, r->nfits, r->nfailed);
+    const hf_model *m = cli->model;
+    hf_cli_print_masks(stdout, cli);
+    if (hf_cli_blinding(cli))
+        printf("POI %s = blinded: expected impacts, on the Asimov data of the initial values; "
+               "%zu refits (%zu parameters with a refit that did not converge)\n\n",
+               m->par[r->poi].name, r->nfits, r->nfailed);
+    else
+        printf("POI %s = %.4f +- %.4f; %zu refits (%zu parameters with a refit that did not "
+               "converge)\n\n",
+               m->par[r->poi].name, r->poi_value, r->poi_error, r->nfits, r->nfailed);
     if (r->method == HF_RANKING_COVARIANCE)
         printf(
             "the POI's best fit is on its bound, so refit impacts are 0 or one-sided: sorted by\n"
@@ -309,7 +342,13 @@ cmd_ranking(int argc, char **argv)
     hf_data d = hf_model_data(m);
     hf_fit_result fit = {0};
     hf_error err = {0};
+    double *asimov = NULL;
+    if (hf_cli_blinding(&cli) && (rc = blind_asimov(&cli, &d, &asimov)) != 0) {
+        hf_cli_release(&cli);
+        return rc;
+    }
     if (gspec != NULL && (rc = groups_parse(&g, m, gspec)) != 0) {
+        free(asimov);
         groups_release(&g);
         hf_cli_release(&cli);
         return rc;
@@ -326,7 +365,11 @@ cmd_ranking(int argc, char **argv)
             (g.n > 0 && hf_ranking_groups_compute(m, &d, &fit, g.of, g.n, &gr, &err) < 0)) {
             rc = hf_cli_report(cli.ws_path, &err);
         } else {
-            if (r.method == HF_RANKING_COVARIANCE && !cli.quiet)
+            if (r.method == HF_RANKING_COVARIANCE && !cli.quiet && hf_cli_blinding(&cli))
+                hf_cli_warn("%s: the POI's best fit is on its bound: ranked by the covariance "
+                            "impacts",
+                            cli.ws_path);
+            else if (r.method == HF_RANKING_COVARIANCE && !cli.quiet)
                 hf_cli_warn("%s: the POI's best fit %g is on its bound: refit impacts are 0 or "
                             "one-sided; ranked by the covariance impacts instead",
                             cli.ws_path, r.poi_value);
@@ -338,7 +381,7 @@ cmd_ranking(int argc, char **argv)
             if (rc == 0 && cli.json)
                 rc = emit_json(&cli, m, &fit, &r, top, &g, &gr);
             else if (rc == 0) {
-                print_text(m, &r, top);
+                print_text(&cli, &r, top);
                 if (g.n > 0)
                     groups_text(&g, &gr);
             }
@@ -349,6 +392,7 @@ cmd_ranking(int argc, char **argv)
         hf_ranking_groups_release(&gr);
         hf_fit_result_release(&fit);
     }
+    free(asimov);
     groups_release(&g);
     hf_error_release(&err);
     hf_cli_release(&cli);

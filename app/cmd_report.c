@@ -178,15 +178,8 @@ cmd_report(int argc, char **argv)
     hf_table_format tf = HF_TABLE_MARKDOWN;
     const hf_opt extra[] = {
         {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
-        {"blind", 0, HF_OPT_FLAG, &fig.blind,
-         "hide the data of bins whose signal is above --blind-threshold of the background "
-         "(control regions stay open), the POI's value; post-fit from a background-only fit"},
         {"poi-value", 0, HF_OPT_DOUBLE, &fig.poi_value,
          "post-fit from a fit with the POI fixed at this value"},
-        {"blind-threshold", 0, HF_OPT_DOUBLE, &fig.blind_threshold,
-         "--blind: signal / background above which a bin is blinded (0.02)"},
-        {"blind-channels", 0, HF_OPT_STRING, &fig.blind_channels,
-         "blind these channels entirely (names or shell patterns, comma-separated)"},
         {"lumi", 0, HF_OPT_STRING, &fig.lumi,
          "integrated luminosity in fb-1 (139 gives '139 fb⁻¹'), or a text"},
         {"energy", 0, HF_OPT_DOUBLE, &fig.energy, "centre-of-mass energy in TeV"},
@@ -231,7 +224,7 @@ cmd_report(int argc, char **argv)
     if (rc == 0 && hf_figstyle_palette(&fig, cli.model, pal) < 0)
         rc = hf_cli_nomem();
     if (rc == 0)
-        rc = hf_figstyle_blind(&fig, cli.model);
+        rc = hf_figstyle_blind(&fig, &cli);
     sctx.m = cli.model;
     if (rc == 0 && !nofit) {
         if (hf_figstyle_fit(&fig, cli.model, &fr, &err) < 0) {

@@ -57,6 +57,7 @@ emit_json(const hf_cli *cli, const hf_scan_result *sr, const char *n1, const cha
     cJSON_AddStringToObject(doc, "parameter", n1);
     if (n2 != NULL)
         cJSON_AddStringToObject(doc, "parameter2", n2);
+    hf_cli_json_masks(doc, cli);
     cJSON_AddNumberToObject(doc, "twice_nll_min", sr->twice_nll_min);
     cJSON_AddItemToObject(doc, "best_fit", cJSON_CreateDoubleArray(sr->best, n2 ? 2 : 1));
     cJSON *pts = cJSON_AddArrayToObject(doc, "points");
@@ -162,6 +163,12 @@ cmd_scan(int argc, char **argv)
     if (par2name != NULL &&
         (rc = resolve(m, &fr, "--par2", par2name, range2, &so.par2, &so.lo2, &so.hi2)) != 0)
         goto out;
+    if (hf_cli_blinding(&cli) && (hf_cli_par_blinded(&cli, (size_t)so.par) ||
+                                  (so.par2 >= 0 && hf_cli_par_blinded(&cli, (size_t)so.par2)))) {
+        rc = hf_cli_error("scan: a scan of the POI shows its fitted value: not with blinding "
+                          "(scan another parameter with --par NAME)");
+        goto out;
+    }
     if (so.par2 == so.par) {
         rc = hf_cli_error("--par2: the second parameter must differ from the first");
         goto out;
@@ -180,6 +187,8 @@ cmd_scan(int argc, char **argv)
     if (nbad > 0 && !cli.quiet)
         hf_cli_warn("%s: %zu scan points did not converge (null in the output)", cli.ws_path, nbad);
     const char *n1 = m->par[so.par].name, *n2 = so.par2 >= 0 ? m->par[so.par2].name : NULL;
+    if (!cli.json)
+        hf_cli_print_masks(stdout, &cli);
     if (cli.json)
         rc = emit_json(&cli, &sr, n1, n2);
     else if (n2 == NULL)

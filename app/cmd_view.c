@@ -31,7 +31,12 @@ yields(hf_cli *cli, bool postfit, int *rc)
     } else {
         hf_data d = hf_model_data(m);
         hf_fit_result res = {0};
-        if (hf_fit(m, &d, NULL, &res, &err) == 0) {
+        /* blinding: a background-only fit (the POI fixed at 0, or its lower bound) of the
+         * unblinded bins (the model's mask), as `plot --blind` makes */
+        hf_fit_options o = {.fix_index = hf_cli_blinding(cli) ? m->poi : -1};
+        if (o.fix_index >= 0)
+            o.fix_value = hf_blind_poi_bonly(m);
+        if (hf_fit(m, &d, &o, &res, &err) == 0) {
             if (!res.converged)
                 hf_cli_warn("%s: the fit did not converge (%s)", cli->ws_path,
                             res.message ? res.message : "?");
@@ -49,6 +54,27 @@ yields(hf_cli *cli, bool postfit, int *rc)
     return y;
 }
 
+/* "post-fit", with what the fit left out: "post-fit, background-only fit to unblinded bins",
+ * "pre-fit, blinded", "post-fit, not in fit" (every bin of c masked). */
+static const char *
+point_label(const hf_cli *cli, size_t c, bool postfit)
+{
+    const hf_model *m = cli->model;
+    bool masked = cli->masked != NULL && m->chan_nbins[c] > 0, blinded = false;
+    for (size_t b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
+        masked = masked && cli->masked[b];
+        blinded = blinded || (cli->blinded != NULL && cli->blinded[b]);
+    }
+    if (!postfit)
+        return blinded ? "pre-fit, blinded" : "pre-fit";
+    if (masked)
+        return "post-fit, not in fit";
+    if (hf_cli_blinding(cli))
+        return blinded ? "post-fit, blinded, background-only fit to unblinded bins"
+                       : "post-fit, background-only fit to unblinded bins";
+    return cli->fit_mask != NULL ? "post-fit, fit to unmasked bins" : "post-fit";
+}
+
 /* Print (or write to -o, through a temporary file and a rename) "NAME · POINT" and the text. */
 static int
 emit(const hf_cli *cli, const char *name, const char *point, bool ascii, const char *text)
@@ -59,7 +85,7 @@ emit(const hf_cli *cli, const char *name, const char *point, bool ascii, const c
         fputs(text, stdout);
         return 0;
     }
-    size_t hl = strlen(name) + 32, tl = strlen(text);
+    size_t hl = strlen(name) + strlen(point) + 32, tl = strlen(text);
     char *all = malloc(hl + tl + 1);
     if (all == NULL) {
         fprintf(stderr, "hfscope: error: out of memory\n");
@@ -79,8 +105,8 @@ emit(const hf_cli *cli, const char *name, const char *point, bool ascii, const c
 /* The stack of channel c as text at width x height cells (about ten cells an inch across and five
  * down, as in the explorer); NULL on ENOMEM. */
 static char *
-draw(const hf_yields *y, size_t c, bool postfit, bool logy, int width, int height,
-     const char *color, bool ascii)
+draw(const hf_cli *cli, const hf_yields *y, size_t c, bool postfit, bool logy, int width,
+     int height, const char *color, bool ascii)
 {
     const char *nc = getenv("NO_COLOR");
     bool use_colour =
@@ -92,6 +118,7 @@ draw(const hf_yields *y, size_t c, bool postfit, bool logy, int width, int heigh
     o.logy = logy;
     o.width_in = width / 10.0;
     o.height_in = height / 5.0;
+    o.blinded = cli->blinded; /* no data, ratio or deviance there (core/model/blind.h) */
     hf_error err = {0};
     hf_scene *s = hf_plot_stack(y, c, &o, &err);
     hf_error_release(&err);
@@ -176,13 +203,13 @@ cmd_view(int argc, char **argv)
     hf_yields *y = yields(&cli, postfit, &rc);
     if (y != NULL) {
         bool ascii = cli.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
-        char *text = draw(y, c, postfit, logy, width, height, color, ascii);
+        char *text = draw(&cli, y, c, postfit, logy, width, height, color, ascii);
         char *name = hf_utf8_escape(cli.model->chan[c]->name); /* no ESC or CR to the terminal */
         if (text == NULL || name == NULL) {
             fprintf(stderr, "hfscope: error: out of memory\n");
             rc = 1;
         } else {
-            rc = emit(&cli, name, postfit ? "post-fit" : "pre-fit", ascii, text);
+            rc = emit(&cli, name, point_label(&cli, c, postfit), ascii, text);
         }
         free(name);
         free(text);

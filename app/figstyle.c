@@ -5,7 +5,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,26 +364,54 @@ hf_figstyle_load(hf_figstyle *st, const hf_model *m)
     return rc;
 }
 
-const char *
-hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit)
+/* The note into st->note[slot]: the parts that apply, joined by commas (masked_chan: the figure
+ * is of a masked channel). */
+static const char *
+make_note(hf_figstyle *st, const hf_model *m, bool postfit, bool masked_chan, int slot)
 {
     bool blind = hf_figstyle_blinding(st), fixed = postfit && !isnan(st->poi_value) && m->poi >= 0;
-    size_t len = 96 + (fixed ? strlen(m->par[m->poi].name) : 0);
-
-    char **note = &st->note[postfit];
+    bool anymask = st->masked != NULL && postfit;
+    size_t len = 160 + (fixed ? strlen(m->par[m->poi].name) : 0), n = 0;
+    char **note = &st->note[slot];
 
     free(*note);
     *note = NULL;
-    if (!blind && !fixed)
+    if (!blind && !fixed && !masked_chan && !anymask)
         return NULL;
     if (!(*note = malloc(len)))
         return NULL;
-    if (fixed)
-        snprintf(*note, len, "%s%s = %g (fixed)", blind ? "blinded, " : "", m->par[m->poi].name,
-                 st->poi_value);
-    else
-        snprintf(*note, len, "%s", postfit ? "blinded, background-only fit" : "blinded");
+    (*note)[0] = '\0';
+#define PART(...) n += (size_t)snprintf(*note + n, len - n, __VA_ARGS__)
+    const char *open = blind && anymask ? "unblinded, unmasked" : blind ? "unblinded" : "unmasked";
+    if (blind)
+        PART("blinded");
+    if (masked_chan && !(postfit && st->asimov))
+        PART("%snot in fit", n ? ", " : "");
+    if (postfit && st->asimov)
+        PART("%sfit to Asimov data (no bin left to fit)", n ? ", " : "");
+    else if (fixed)
+        PART("%s%s = %g (fixed)%s%s%s", n ? ", " : "", m->par[m->poi].name, st->poi_value,
+             blind || anymask ? ", fit to " : "", blind || anymask ? open : "",
+             blind || anymask ? " bins" : "");
+    else if (postfit && (blind || anymask))
+        PART("%s%sfit to %s bins", n ? ", " : "", blind ? "background-only " : "", open);
+#undef PART
     return *note;
+}
+
+const char *
+hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit)
+{
+    return make_note(st, m, postfit, false, postfit);
+}
+
+const char *
+hf_figstyle_note_channel(hf_figstyle *st, const hf_model *m, size_t c, bool postfit)
+{
+    bool all = st->masked != NULL && m->chan_nbins[c] > 0;
+    for (size_t b = 0; all && b < m->chan_nbins[c]; b++)
+        all = st->masked[m->chan_off[c] + b];
+    return make_note(st, m, postfit, all, postfit);
 }
 
 void
@@ -424,131 +451,64 @@ hf_figstyle_palette(const hf_figstyle *st, const hf_model *m, hf_palette *pal)
 bool
 hf_figstyle_blinding(const hf_figstyle *st)
 {
-    return st->blind || (st->blind_channels && st->blind_channels[0]);
-}
-
-/* The POI value of the background-only hypothesis: 0, or the POI's lower bound above it. */
-static double
-poi_bonly(const hf_model *m)
-{
-    return m->poi < 0 ? 0 : fmax(0, m->par[m->poi].lo);
-}
-
-/* --blind-channels: every bin of the channels whose names match an item; 0 or the exit code. */
-static int
-blind_named(hf_figstyle *st, const hf_model *m)
-{
-    char *list = st->blind_channels ? strdup(st->blind_channels) : NULL, *tok, *save = NULL;
-    int rc = 0;
-
-    if (st->blind_channels && !list)
-        return hf_cli_nomem();
-    for (tok = list ? strtok_r(list, ",", &save) : NULL; tok && rc == 0;
-         tok = strtok_r(NULL, ",", &save)) {
-        size_t c, b, hit = 0;
-        for (c = 0; c < m->nchan; c++)
-            if (fnmatch(tok, m->chan[c]->name, 0) == 0) {
-                hit++;
-                for (b = 0; b < m->chan_nbins[c]; b++)
-                    st->blinded[m->chan_off[c] + b] = true;
-            }
-        if (hit == 0)
-            rc = hf_cli_error("--blind-channels: no channel matches '%s'", tok);
-    }
-    free(list);
-    return rc;
-}
-
-/* The expected signal and background of every main bin at pars (signal: the samples
- * hf_stack_is_signal picks). sig and bkg have m->nbins entries. */
-static void
-sig_bkg(const hf_model *m, const hf_yields *y, double *sig, double *bkg)
-{
-    size_t k, b;
-
-    for (b = 0; b < m->nbins; b++) {
-        sig[b] = 0;
-        bkg[b] = y->nu[b];
-    }
-    for (k = 0; k < m->ncs; k++)
-        if (hf_stack_is_signal(m, k))
-            for (b = 0; b < m->cs[k].nbins; b++) {
-                sig[m->chan_off[m->cs[k].chan] + b] += y->ys[m->cs[k].ys + b];
-                bkg[m->chan_off[m->cs[k].chan] + b] -= y->ys[m->cs[k].ys + b];
-            }
+    return st->blind;
 }
 
 int
-hf_figstyle_blind(hf_figstyle *st, const hf_model *m)
+hf_figstyle_blind(hf_figstyle *st, const hf_cli *cli)
 {
-    double thr = st->blind_threshold > 0 ? st->blind_threshold : 0.02, *sig, *bkg, *pars;
-    hf_yields *y = NULL, *yb = NULL;
-    hf_error err = {0};
-    size_t c, b;
-    int rc = 0;
+    const hf_model *m = cli->model;
 
-    if (!hf_figstyle_blinding(st))
+    st->blind = hf_cli_blinding(cli);
+    st->blinded = st->blind ? cli->blinded : NULL;
+    st->nblinded = cli->nblinded;
+    st->masked = cli->nmasked > 0 ? cli->masked : NULL;
+    st->asimov = cli->fit_mask != NULL && cli->nfitted == 0;
+    if (!st->asimov)
         return 0;
-    if (st->blind_threshold < 0 || !isfinite(st->blind_threshold))
-        return hf_cli_error("--blind-threshold: expected a positive fraction");
-    st->blinded = calloc(m->nbins + 1, sizeof *st->blinded);
-    st->fit_main = malloc((m->nbins + 1) * sizeof *st->fit_main);
-    sig = malloc(2 * (m->nbins + 1) * sizeof *sig);
-    pars = malloc((m->npar + 1) * sizeof *pars);
-    if (!st->blinded || !st->fit_main || !sig || !pars) {
-        free(sig);
+    /* nothing left to fit: the Asimov data of the background-only point, every bin unmasked */
+    double *pars = malloc((m->npar + 1) * sizeof *pars);
+    st->asimov_main = malloc((m->nbins + 1) * sizeof *st->asimov_main);
+    hf_eval *ev = hf_eval_new(m);
+    if (pars == NULL || st->asimov_main == NULL || ev == NULL) {
         free(pars);
+        hf_eval_free(ev);
         return hf_cli_nomem();
     }
-    bkg = sig + m->nbins + 1;
     memcpy(pars, m->init, m->npar * sizeof *pars);
     if (m->poi >= 0)
-        pars[m->poi] = poi_bonly(m);
-    if (!(y = hf_yields_compute(m, m->init, NULL, &err)) ||
-        !(yb = hf_yields_compute(m, pars, NULL, &err))) {
-        rc = hf_cli_report(NULL, &err);
-        goto out;
-    }
-    sig_bkg(m, y, sig, bkg);
-    for (c = 0; st->blind && c < m->nchan; c++) {
-        if (hf_summary_group(m->chan[c]->name) == 0)
-            continue; /* control regions stay open */
-        for (b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++)
-            if (sig[b] > 0 && (bkg[b] <= 0 || sig[b] > thr * bkg[b]))
-                st->blinded[b] = true;
-    }
-    rc = blind_named(st, m);
-    for (b = 0; b < m->nbins; b++) {
-        st->nblinded += st->blinded[b];
-        st->fit_main[b] = st->blinded[b] ? yb->nu[b] : m->obs[b];
-    }
-out:
-    hf_yields_free(y);
-    hf_yields_free(yb);
-    hf_error_release(&err);
-    free(sig);
+        pars[m->poi] = hf_blind_poi_bonly(m);
+    hf_eval_expected(ev, pars, st->asimov_main, NULL);
+    hf_eval_free(ev);
     free(pars);
-    return rc;
+    return 0;
 }
 
 int
-hf_figstyle_fit(const hf_figstyle *st, const hf_model *m, hf_fit_result *r, hf_error *err)
+hf_figstyle_fit(hf_figstyle *st, hf_model *m, hf_fit_result *r, hf_error *err)
 {
     hf_data d = hf_model_data(m);
     hf_fit_options o;
+    const bool *mask = m->mask; /* the Asimov fit sees every bin: the mask set aside */
+    int rc;
 
     memset(&o, 0, sizeof o);
     o.fix_index = -1;
-    if (hf_figstyle_blinding(st) && st->fit_main) {
-        o.fix_index = m->poi; /* -1 without a POI */
-        o.fix_value = poi_bonly(m);
-        d.main = st->fit_main;
+    if (st->blind && m->poi >= 0) {
+        o.fix_index = m->poi;
+        o.fix_value = hf_blind_poi_bonly(m);
     }
     if (!isnan(st->poi_value) && m->poi >= 0) { /* a conditional fit at the chosen value */
         o.fix_index = m->poi;
         o.fix_value = st->poi_value;
     }
-    return hf_fit(m, &d, &o, r, err);
+    if (st->asimov && st->asimov_main != NULL) {
+        d.main = st->asimov_main;
+        m->mask = NULL;
+    }
+    rc = hf_fit(m, &d, &o, r, err);
+    m->mask = mask;
+    return rc;
 }
 
 void
@@ -556,8 +516,7 @@ hf_figstyle_release(hf_figstyle *st)
 {
     size_t i;
 
-    free(st->blinded);
-    free(st->fit_main);
+    free(st->asimov_main);
     free(st->note[0]);
     free(st->note[1]);
     free(st->label_own);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app/cli.h"
 #include "core/error.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
@@ -25,17 +26,17 @@ typedef struct hf_figstyle {
     const char *label, *lumi, *signal, *style_path, *binning_path;
     double energy, signal_scale;
     bool linear;
-    /* blinding (docs/figures.md): --blind, --blind-threshold R, --blind-channels CH,... */
-    bool blind;
-    double blind_threshold;
-    const char *blind_channels;
     double poi_value; /* --poi-value: post-fit figures from a fit with the POI fixed here; NAN
                          (set it before parsing): a free POI */
+    /* blinding and masks (docs/figures.md), from the command line's (app/cli.h, borrowed):
+     * --blind, --blind-threshold, --blind-channels, --mask, --fit-regions */
+    bool blind;          /* blinding asked for: the POI's value prints as "blinded" */
+    const bool *blinded; /* per main bin, NULL without blinding */
+    size_t nblinded;     /* blinded bins */
+    const bool *masked;  /* per main bin: not in the fit (--mask, --fit-regions); NULL: none */
+    bool asimov;         /* nothing is left in the fit: post-fit figures fit the Asimov data */
     /* owned */
-    bool *blinded;    /* per main bin, NULL until hf_figstyle_blind found something to blind */
-    size_t nblinded;  /* blinded bins */
-    double *fit_main; /* the main data a blinded fit sees: Asimov (background only) in the
-                         blinded bins, the observed counts elsewhere */
+    double *asimov_main; /* that Asimov data (background only), NULL when not needed */
     char *label_own, *lumi_own, *signal_own, *lumi_text, *note[2];
     size_t ncolors;
     char **color_name;
@@ -54,19 +55,21 @@ void hf_figstyle_stack(const hf_figstyle *st, const hf_model *m, size_t c, hf_st
 int hf_figstyle_palette(const hf_figstyle *st, const hf_model *m, hf_palette *pal);
 /* Whether the command line asked for blinding (then the POI's value prints as "blinded"). */
 bool hf_figstyle_blinding(const hf_figstyle *st);
-/* The blinded bins of m: with --blind every bin whose expected signal (samples scaled by the
- * POI, at the initial parameters) is above blind_threshold (0.02) of the expected background,
- * outside control regions (names starting with CR); every bin of the --blind-channels (names or
- * shell patterns). 0, or the exit code after printing the error (an unknown channel). */
-int hf_figstyle_blind(hf_figstyle *st, const hf_model *m);
-/* The fit behind post-fit figures: the ordinary fit, or when blinding, a background-only fit
- * (the POI fixed at 0, or its lower bound) of the observed data with the blinded bins replaced
- * by the background-only expectation. 0 or -1 with err (as hf_fit). */
-int hf_figstyle_fit(const hf_figstyle *st, const hf_model *m, hf_fit_result *r, hf_error *err);
+/* Take the blinded and masked bins of the command line (core/model/blind.h decides them; cli's
+ * model carries them as its fit mask). 0, or the exit code. */
+int hf_figstyle_blind(hf_figstyle *st, const hf_cli *cli);
+/* The fit behind post-fit figures: the ordinary fit of the bins left in the fit (the model's
+ * mask: neither masked nor blinded), with the POI fixed at the background-only value (0, or its
+ * lower bound) when blinding, at --poi-value when given; the Asimov data (background only) when
+ * no bin is left. 0 or -1 with err (as hf_fit). */
+int hf_figstyle_fit(hf_figstyle *st, hf_model *m, hf_fit_result *r, hf_error *err);
 /* The title note of a figure: "blinded", "background-only fit", "mu = 1 (fixed)", joined by
  * commas; NULL when there is nothing to say. Owned by st, valid until the next call with the
  * same postfit. */
 const char *hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit);
+/* hf_figstyle_note for a figure of channel c alone: "not in fit" added when every bin of c is
+ * masked (its post-fit yields are then a prediction of the fit to the other channels). */
+const char *hf_figstyle_note_channel(hf_figstyle *st, const hf_model *m, size_t c, bool postfit);
 void hf_figstyle_release(hf_figstyle *st);
 
 #endif

@@ -93,9 +93,11 @@ static void
 help_roff(FILE *f, const char *help)
 {
     static const char *const common[] = {
-        "--json ",   "--output ",    "--measurement ", "--poi ",     "--patch ", "--fix ",
-        "--interp ", "--jobs ",      "--seed ",        "--ascii ",   "--quiet ", "--verbose ",
-        "--help ",   "--tolerance ", "--max-iter ",    "--strategy "};
+        "--json ",          "--output ",  "--measurement ", "--poi ",       "--patch ",
+        "--fix ",           "--interp ",  "--jobs ",        "--seed ",      "--ascii ",
+        "--quiet ",         "--verbose ", "--help ",        "--tolerance ", "--max-iter ",
+        "--strategy ",      "--mask ",    "--fit-regions ", "--blind ",     "--blind-threshold ",
+        "--blind-channels "};
     char accepted[512] = "";
     for (const char *p = help; *p != '\0';) {
         const char *e = strchr(p, '\n');
@@ -159,6 +161,15 @@ static const char tail[] =
     ".TP\n.BI \\-\\-seed \" N\"\nrandom seed (also of a fit's random restarts)\n"
     ".TP\n.BI \\-\\-tolerance \" X\", \\-\\-max\\-iter \" N\", \\-\\-strategy \" 0|1|2\"\n"
     "fit convergence, iterations per stage, and the fallbacks (see hfscope fit \\-\\-help)\n"
+    ".TP\n.BI \\-\\-mask \" CH,...\", \\-\\-fit\\-regions \" PATTERN,...\"\n"
+    "fits leave out the named channels, or see only the matching ones (names or shell patterns, "
+    "e.g. 'CR*'): their bins drop out of the likelihood, constraints stay; masked channels are "
+    "drawn post-fit as predictions, titled \"not in fit\" (docs/inference.md)\n"
+    ".TP\n.B \\-\\-blind\n"
+    "with \\-\\-blind\\-threshold R (0.02) and \\-\\-blind\\-channels CH,...: bins whose "
+    "signal is above R of the background (control regions stay open) and the named channels show "
+    "no data and are left out of the fits; the POI's value and error print as \"blinded\" "
+    "(docs/figures.md). Commands that cannot hide these refuse it\n"
     ".TP\n.B \\-\\-ascii\nASCII glyphs only\n"
     ".TP\n.B \\-q, \\-\\-quiet\nno warnings\n"
     ".TP\n.B \\-v, \\-\\-verbose\nmore detail: one line per fit stage and the time a command "

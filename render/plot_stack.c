@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model/blind.h"
 #include "core/stats.h"
 #include "render/axis.h"
 #include "render/labels.h"
@@ -68,21 +69,7 @@ typedef struct ordkey {
 bool
 hf_stack_is_signal(const hf_model *m, size_t k)
 {
-    const hf_cs *cs = &m->cs[k];
-    const char *nm = m->samp_name[cs->samp];
-    size_t t;
-
-    if (m->poi >= 0) {
-        for (t = cs->term0; t < cs->term0 + cs->nterm; t++)
-            if (m->term[t].type == HF_MOD_NORMFACTOR && m->term[t].par == (size_t)m->poi)
-                return true;
-        return false;
-    }
-    for (; *nm; nm++)
-        if ((nm[0] == 's' || nm[0] == 'S') && (nm[1] == 'i' || nm[1] == 'I') &&
-            (nm[2] == 'g' || nm[2] == 'G'))
-            return true;
-    return false;
+    return hf_blind_is_signal(m, k); /* one decision for figures and blinding */
 }
 
 static int

@@ -2,6 +2,7 @@
  * is defined in tests/check_<module>.c. */
 SUITE(linalg_suite)
 SUITE(fit_suite)
+SUITE(mask_suite)
 SUITE(interp_suite)
 SUITE(workspace_suite)
 SUITE(reference_suite)

@@ -407,7 +407,9 @@ fit_texts(const struct tui *t, char *fit, size_t nf, char *fit_s, size_t ns)
         char flat[32] = "";
         if (t->fit.nflat > 0)
             snprintf(flat, sizeof(flat), "%zu flat ", t->fit.nflat);
-        if (t->m->poi >= 0)
+        if (t->m->poi >= 0 && hf_cli_blinding(&t->cli))
+            snprintf(fit, nf, "fit: ok %s%s blinded ", flat, t->m->par[t->m->poi].name);
+        else if (t->m->poi >= 0)
             snprintf(fit, nf, "fit: ok %s%s=%.3g%s%.2g ", flat, t->m->par[t->m->poi].name,
                      t->fit.x[t->m->poi], TUI_G("±", "+-"), t->fit.err[t->m->poi]);
         else

@@ -105,6 +105,7 @@ tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, do
     hf_stack_options_init(&o);
     o.postfit = pt != TUI_PT_PRE;
     o.logy = t->logy;
+    o.blinded = t->cli.blinded; /* --blind: no data, ratio or deviance there */
     o.width_in = width_in;
     o.height_in = height_in;
     hf_error err = {0};

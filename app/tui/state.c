@@ -20,6 +20,27 @@
 
 #include "core/stats.h"
 
+/* --blind: a channel with a blinded bin shows no data total (NAN: "blinded"), and its
+ * deviance sums the open bins only. */
+static void
+blind_chan(tui_chan *s, const double *n, const double *pre, const double *post, const bool *bl)
+{
+    double d0 = 0, d1 = 0;
+    bool any = false;
+    for (size_t b = 0; b < s->nbins; b++) {
+        any = any || bl[b];
+        if (!bl[b]) {
+            d0 += hf_stats_deviance_sum(n + b, pre + b, 1);
+            d1 += hf_stats_deviance_sum(n + b, post + b, 1);
+        }
+    }
+    if (!any)
+        return;
+    s->data = NAN;
+    s->chi2_pre = d0;
+    s->chi2_post = d1;
+}
+
 static void
 chan_stats(struct tui *t)
 {
@@ -37,6 +58,8 @@ chan_stats(struct tui *t)
         /* the Poisson deviance (core/stats.h), about chi2 with nb degrees of freedom */
         s->chi2_pre = hf_stats_deviance_sum(m->obs + off, t->nu_pre + off, nb);
         s->chi2_post = hf_stats_deviance_sum(m->obs + off, t->nu_post + off, nb);
+        if (t->cli.blinded != NULL)
+            blind_chan(s, m->obs + off, t->nu_pre + off, t->nu_post + off, t->cli.blinded + off);
     }
 }
 
@@ -175,7 +198,11 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     }
     t->refit_live = false;
     tui_update_live(t);
-    if (t->m->poi >= 0)
+    if (t->m->poi >= 0 && hf_cli_blinding(&t->cli))
+        tui_log(t, "fit: %s after %d iterations, twice_nll %.6g, %s blinded",
+                t->fit.converged ? "converged" : "not converged", t->fit.iter, t->fit.twice_nll,
+                t->m->par[t->m->poi].name);
+    else if (t->m->poi >= 0)
         tui_log(t, "fit: %s after %d iterations, twice_nll %.6g, %s = %.4g +- %.2g",
                 t->fit.converged ? "converged" : "not converged", t->fit.iter, t->fit.twice_nll,
                 t->m->par[t->m->poi].name, t->fit.x[t->m->poi], t->fit.err[t->m->poi]);
@@ -315,6 +342,11 @@ tui_state_init(struct tui *t, hf_cli *cli)
     const hf_model *m = cli->model;
     t->cli = *cli;
     t->m = m;
+    /* --blind: the explorer's fits hold the POI at its suggested value, so nothing it shows
+     * (fit, slider, export) carries its fitted value; the model's mask keeps the blinded bins out
+     */
+    if (hf_cli_blinding(cli) && m->poi >= 0)
+        cli->model->fixed[m->poi] = true;
     t->data = hf_model_data(m);
     const char *slash = strrchr(cli->ws_path, '/');
     t->file_label = slash != NULL ? slash + 1 : cli->ws_path;
@@ -467,7 +499,10 @@ fit_lines(const struct tui *t, tui_lines *v)
                       f->message ? f->message : "no reason given", f->status,
                       hf_fit_stage_name(f->reached), f->iter, f->twice_nll, f->gradnorm, f->edm);
     if (m->poi >= 0) {
-        if (f->converged)
+        if (hf_cli_blinding(&t->cli))
+            tui_lines_add(v, "POI          %s = blinded (held at %g in the explorer's fits)",
+                          m->par[m->poi].name, m->init[m->poi]);
+        else if (f->converged)
             tui_lines_add(v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, f->x[m->poi],
                           f->err[m->poi]);
         else
@@ -653,7 +688,10 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
                       m->fixed[p] ? "   FIXED" : "");
         if (t->have_fit) {
             double r, pull = tui_pull(t, p, &r);
-            tui_lines_add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
+            if (hf_cli_par_blinded(&t->cli, p))
+                tui_lines_add(&v, "Best fit     blinded");
+            else
+                tui_lines_add(&v, "Best fit     %.6g +- %.4g", t->fit.x[p], t->fit.err[p]);
             if (!isnan(pull))
                 tui_lines_add(&v, "Pull         %+.3f   post/pre sigma %.3f%s%s", pull, r,
                               fabs(pull) > 1 ? "   PULLED" : "",

@@ -6,6 +6,7 @@
 #include "app/tui/state.h"
 #include "app/tui/view.h"
 
+#include <math.h>
 #include <stdio.h>
 
 /* The list's columns: the selection mark, the name (at least MIN_NAME when the numbers take the
@@ -82,7 +83,7 @@ tui_draw_channel_list(struct tui *t, tui_rect pane, bool focus)
         tui_put_chan(t, ry, xx + MARK, namew, ci, at, 0);
         double dev = (post ? s->chi2_post : s->chi2_pre) / (double)(s->nbins ? s->nbins : 1);
         snprintf(b, sizeof(b), "%zu", s->nbins);
-        snprintf(c, sizeof(c), "%.7g", s->data);
+        snprintf(c, sizeof(c), isnan(s->data) ? "blinded" : "%.7g", s->data);
         snprintf(d, sizeof(d), "%.1f", post ? s->post : s->pre);
         snprintf(e, sizeof(e), "%.2f", dev);
         if (nums || some) /* a deviance above 2 per bin in the accent colour */

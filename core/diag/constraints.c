@@ -75,6 +75,8 @@ obsinfo_fill(hf_obsinfo *o, const hf_model *m, const hf_data *d, const double *x
     size_t np = m->npar;
     for (size_t c = 0; c < m->nchan; c++)
         for (size_t b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
+            if (m->mask != NULL && m->mask[b])
+                continue; /* out of the fit (core/model/model.h): no data term */
             double u = nu[b] > 0 ? d->main[b] / (nu[b] * nu[b]) : 0.0;
             const double *row = jac + b * np;
             for (size_t j = 0; j < np; j++) {
@@ -88,6 +90,8 @@ obsinfo_fill(hf_obsinfo *o, const hf_model *m, const hf_data *d, const double *x
         const hf_cs *e = &m->cs[i];
         for (size_t b = 0; b < e->nbins; b++) {
             size_t gb = e->off + b;
+            if (m->mask != NULL && m->mask[gb])
+                continue;
             double w = nu[gb] > 0 ? 1.0 - d->main[gb] / nu[gb] : nu[gb] == 0 && d->main[gb] == 0;
             const double *row = d2 + (e->ys + b) * np;
             for (size_t j = 0; j < np; j++) {

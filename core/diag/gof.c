@@ -26,8 +26,13 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
     }
     hf_model_expected(m, fit->x, nu, NULL);
     double total = 0;
+    long nfit = (long)m->nbins;
     for (size_t c = 0; c < m->nchan; c++) {
         for (size_t b = m->chan_off[c]; b < m->chan_off[c] + m->chan_nbins[c]; b++) {
+            if (m->mask != NULL && m->mask[b]) { /* not in the fit: no term, no degree */
+                nfit--;
+                continue;
+            }
             out->bin_diff[b] = hf_stats_poisson_deviance(d->main[b], nu[b]);
             out->chan_diff[c] += out->bin_diff[b];
         }
@@ -52,7 +57,7 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
     }
     total += out->aux_diff;
     out->twice_nll_diff = total;
-    long dof = (long)m->nbins + (long)nfree_con - (long)nfree;
+    long dof = nfit + (long)nfree_con - (long)nfree;
     out->ndof = dof > 0 ? (size_t)dof : 0;
     out->p_value = hf_stats_chi2_pvalue(total, out->ndof);
     return 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/model/blind.h"
 #include "core/model/fit_impl.h"
 #include "core/model/linalg.h"
 
@@ -631,16 +632,17 @@ settings(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
     res->seed = opt->seed ? opt->seed : m->fit_seed ? m->fit_seed : 42;
 }
 
-/* Start values, fixed mask, free list and kinks. */
+/* Start values, fixed mask, free list and kinks. idle (NULL: none): parameters a masked fit
+ * cannot see (hf_blind_idle_params), held at their start values as fixed ones. */
 static void
-setup(fitctx *c, const hf_fit_options *opt, hf_fit_result *res)
+setup(fitctx *c, const hf_fit_options *opt, const bool *idle, hf_fit_result *res)
 {
     const hf_model *m = c->m;
     size_t n = c->n;
     for (size_t j = 0; j < n; j++) {
         c->lo[j] = m->par[j].lo;
         c->hi[j] = m->par[j].hi;
-        res->fixed[j] = opt->fixed != NULL ? opt->fixed[j] : m->fixed[j];
+        res->fixed[j] = (opt->fixed != NULL ? opt->fixed[j] : m->fixed[j]) || (idle && idle[j]);
         c->x[j] = opt->init != NULL ? opt->init[j] : m->init[j];
     }
     if (opt->fix_index >= 0 && (size_t)opt->fix_index < n) {
@@ -682,7 +684,16 @@ hf_fit(const hf_model *m, const hf_data *d, const hf_fit_options *opt, hf_fit_re
         return hf_error_nomem(err);
     }
     settings(&c, opt, res);
-    setup(&c, opt, res);
+    bool *idle = m->mask != NULL ? malloc(nn * sizeof(bool)) : NULL;
+    if (m->mask != NULL && (idle == NULL || hf_blind_idle_params(m, idle) < 0)) {
+        free(idle);
+        ctx_release(&c);
+        free(b.x);
+        hf_fit_result_release(res);
+        return hf_error_nomem(err);
+    }
+    setup(&c, opt, idle, res);
+    free(idle);
     if (hf_fit_schur_setup(&c) < 0) {
         ctx_release(&c);
         free(b.x);

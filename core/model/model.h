@@ -107,6 +107,11 @@ typedef struct hf_model {
     /* -v: one line per fit stage (as hf_fit_options.log), used where the options give none */
     void (*fit_log)(void *ctx, const char *stage, int iter, double twice_nll, const char *message);
     void *fit_log_ctx;
+    /* Main bins left out of the Poisson term of -log L (--mask, --fit-regions, blinded bins):
+     * nbins flags, borrowed (the caller keeps them alive while the model is used), NULL: every
+     * bin counts. Constraint terms stay; the fit holds the parameters this leaves without a say
+     * (core/model/blind.h). Set before evaluating, as the fit settings above. */
+    const bool *mask;
 } hf_model;
 
 /* Data the likelihood is evaluated on: main counts (nbins) and auxiliary data (npar, one per
@@ -138,7 +143,8 @@ void hf_model_expected(const hf_model *m, const double *pars, double *nu, double
 void hf_eval_expected(hf_eval *ev, const double *pars, double *nu, double *ys);
 /* Expected auxiliary data at pars (npar): the Asimov aux (gauss: theta, poisson: theta*tau). */
 void hf_model_expected_aux(const hf_model *m, const double *pars, double *aux);
-/* -log L including every constant (logpdf = -result). Returns +inf where nu <= 0 with n > 0. */
+/* -log L including every constant (logpdf = -result). Returns +inf where nu <= 0 with n > 0.
+ * Bins of m->mask are left out of this and every derivative below. */
 double hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d);
 /* -log L and its gradient (npar entries; fixed parameters get their gradient too). */
 double hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *grad);

@@ -8,7 +8,8 @@
  * d2(-log L)/d nu_b^2 = u_b = n_b / nu_b^2:
  *   H = sum_b u_b (grad nu_b)(grad nu_b)' + sum_b w_b hess(nu_b) + hess(constraints).
  * hess(nu_b) is assembled term pair by term pair of each (channel, sample); products of factors
- * are formed "all but one (two)", so a factor at zero is handled exactly. */
+ * are formed "all but one (two)", so a factor at zero is handled exactly. Masked bins
+ * (m->mask) have no Poisson term: w_b = u_b = 0 there, so they drop out of every derivative. */
 #include "core/model/model.h"
 
 #include <math.h>
@@ -499,9 +500,15 @@ poisson(hf_eval *ev, const double *nu, const double *n, double *w)
 {
     const hf_model *m = ev->m;
     const double *lg = lgamma_main(ev, n);
+    const bool *mask = m->mask;
     double s = 0.0;
     for (size_t b = 0; b < m->nbins; b++) {
         double t;
+        if (mask != NULL && mask[b]) { /* out of the fit: no term, no derivative */
+            if (w != NULL)
+                w[b] = 0.0;
+            continue;
+        }
         if (nu[b] > 0) {
             t = deviance_part(n[b], nu[b]) + lg[b];
             if (w != NULL)
@@ -796,7 +803,7 @@ hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
     for (size_t b = 0; b < m->nbins; b++) {
         const double *row = ev->jac + b * np;
         double u = ev->nu[b] > 0 ? d->main[b] / (ev->nu[b] * ev->nu[b]) : 0.0;
-        if (u == 0.0)
+        if (u == 0.0 || (m->mask != NULL && m->mask[b]))
             continue;
         size_t nnz = 0;
         for (size_t j = 0; j < np; j++)
