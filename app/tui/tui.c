@@ -13,6 +13,7 @@
 
 #include <langinfo.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,41 @@
 
 #define MIN_COLS  60
 #define MIN_LINES 20
+
+/* The signal that asked the explorer to end (SIGINT, SIGTERM, SIGHUP), 0 while none did: the
+ * handler only records it; the loop sees it within one poll (EINTR, else its 50 ms timeout when
+ * another thread took the signal) and leaves through the normal path, which restores the
+ * terminal. The exit status is then 128 + the signal, as a shell reports a killed job. */
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Install the handlers before newterm(), so that ncurses keeps them instead of its own (it only
+ * takes signals still at SIG_DFL); no SA_RESTART, so poll() returns at once. */
+static void
+catch_stop_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        (void)sigaction(sigs[i], &sa, NULL);
+}
+
+/* Back to the default dispositions once the terminal is restored. */
+static void
+release_stop_signals(void)
+{
+    (void)signal(SIGINT, SIG_DFL);
+    (void)signal(SIGTERM, SIG_DFL);
+    (void)signal(SIGHUP, SIG_DFL);
+}
 
 /* A new terminal size: the current view is laid out again before the next frame. */
 static void
@@ -315,14 +351,14 @@ static void
 loop(struct tui *t, hf_cli *owner, const tui_opts *o)
 {
     timeout(0);
-    while (!t->quit) {
+    while (!t->quit && stop_signal == 0) {
         /* a descriptor of -1 is skipped by poll: no worker or no density thread */
         struct pollfd pfd[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
                                 {.fd = tui_worker_fd(t->worker), .events = POLLIN},
                                 {.fd = tui_dens_fd(&t->dens), .events = POLLIN}};
         (void)poll(pfd, 3, 50); /* EINTR (SIGWINCH): getch reports KEY_RESIZE */
         int ch;
-        while (!t->quit && !t->reload && (ch = getch()) != ERR)
+        while (!t->quit && stop_signal == 0 && !t->reload && (ch = getch()) != ERR)
             input(t, ch);
         if (t->reload) {
             reload_workspace(t, owner, o);
@@ -409,6 +445,9 @@ tui_run(hf_cli *cli, const tui_opts *o)
 
     FILE *devnull = NULL;
     SCREEN *scr = NULL;
+    stop_signal = 0;
+    if (!o->bench)
+        catch_stop_signals();
     if (o->bench) {
         devnull = fopen("/dev/null", "w+");
         if (devnull == NULL) {
@@ -429,6 +468,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         }
     } else if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
         /* initscr() would exit() here; newterm lets the caller print the overview instead */
+        release_stop_signals();
         tui_state_release(t);
         return TUI_NO_TERMINAL;
     }
@@ -470,5 +510,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
     tui_dens_stop(&t->dens);
     tui_colors_release(t);
     tui_state_release(t);
-    return 0;
+    if (!o->bench)
+        release_stop_signals();
+    return stop_signal != 0 ? 128 + stop_signal : 0;
 }
