@@ -44,7 +44,10 @@ rule_text(hf_scene *s, const hf_density_result *r)
     return hf_kde_rule_name(r->rule);
 }
 
-/* The caption: a frameless panel along the bottom with two lines of text. */
+/* The caption: a frameless panel along the bottom with two lines of text, each whole
+ * sentences, so that a line never ends mid-sentence. Line 2 goes in first: a text backend that
+ * wraps line 1 onto the rows below it (cells.c) then stops at line 2 and marks the cut with an
+ * ellipsis instead of covering line 2. */
 static int
 add_caption(hf_scene *s, const char *line1, const char *line2)
 {
@@ -54,9 +57,9 @@ add_caption(hf_scene *s, const char *line1, const char *line2)
     p->frame = false;
     p->x.hidden = true;
     p->y.hidden = true;
-    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.75, line1, HF_HALIGN_LEFT,
+    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.25, line2, HF_HALIGN_LEFT,
                              HF_VALIGN_MIDDLE, HF_TEXT_SMALL) &&
-                   hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.25, line2, HF_HALIGN_LEFT,
+                   hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.75, line1, HF_HALIGN_LEFT,
                                      HF_VALIGN_MIDDLE, HF_TEXT_SMALL)
                ? 0
                : -1;
@@ -492,92 +495,143 @@ fig_bandwidth(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
         !hf_panel_add_points(s, q, nb, bx, bf, NULL, NULL, bef, bef, HF_MARKER_SQUARE, main))
         return -1;
     return add_caption(s,
-                       "Above 1 the KDE beats a histogram of its own n training events. Too wide "
-                       "a kernel adds bias,",
-                       "too narrow keeps the noise. Vertical lines: mean bandwidth of each rule. "
-                       "Right: other binnings.");
+                       "Above 1 the KDE beats a histogram of its n training events. Too wide a "
+                       "kernel adds bias; too narrow, noise.",
+                       "Vertical lines: the mean bandwidth of each rule. Right: the same KDE with "
+                       "other binnings.");
 }
 
-/* Truth, training histogram, KDE and a generated histogram of one repetition, as densities. */
+/* One repetition's layers as densities on a common grid: the truth, the training histogram,
+ * the KDE and the generated histogram, with the largest value over all of them. */
+typedef struct example_data {
+    size_t B, NP;
+    double *edges, *tr, *gen, *ty; /* per bin */
+    double *cx, *ct, *ck;          /* truth and KDE curves at NP points */
+    double ymax;
+} example_data;
+
 static int
-fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
-            const hf_density_example *ex)
+example_data_fill(hf_scene *s, const hf_density_truth *t, const hf_density_example *ex,
+                  example_data *d)
 {
-    if (ex == NULL)
-        return -1;
     size_t B = ex->bins, NP = 400;
     double w = (ex->hi - ex->lo) / (double)B;
-    double *edges = bin_edges(s, ex->lo, ex->hi, B);
-    double *tr = hf_arena_array(&s->arena, B, sizeof(double));
-    double *gen = hf_arena_array(&s->arena, B, sizeof(double));
-    double *cx = hf_arena_array(&s->arena, NP, sizeof(double));
-    double *ct = hf_arena_array(&s->arena, NP, sizeof(double));
-    double *ck = hf_arena_array(&s->arena, NP, sizeof(double));
-    double *ty = hf_arena_array(&s->arena, B, sizeof(double));
-    if (edges == NULL || tr == NULL || gen == NULL || cx == NULL || ct == NULL || ck == NULL ||
-        ty == NULL)
+    d->B = B;
+    d->NP = NP;
+    d->edges = bin_edges(s, ex->lo, ex->hi, B);
+    d->tr = hf_arena_array(&s->arena, B, sizeof(double));
+    d->gen = hf_arena_array(&s->arena, B, sizeof(double));
+    d->ty = hf_arena_array(&s->arena, B, sizeof(double));
+    d->cx = hf_arena_array(&s->arena, NP, sizeof(double));
+    d->ct = hf_arena_array(&s->arena, NP, sizeof(double));
+    d->ck = hf_arena_array(&s->arena, NP, sizeof(double));
+    if (d->edges == NULL || d->tr == NULL || d->gen == NULL || d->ty == NULL || d->cx == NULL ||
+        d->ct == NULL || d->ck == NULL)
         return -1;
-    double ymax = 0;
+    d->ymax = 0;
     for (size_t b = 0; b < B; b++) {
-        tr[b] = ex->train[b] / w;
-        gen[b] = ex->generated[b] / w;
-        ty[b] = ex->truth[b] / w;
-        ymax = fmax(ymax, fmax(tr[b], fmax(gen[b], ty[b])));
+        d->tr[b] = ex->train[b] / w;
+        d->gen[b] = ex->generated[b] / w;
+        d->ty[b] = ex->truth[b] / w;
+        d->ymax = fmax(d->ymax, fmax(d->tr[b], fmax(d->gen[b], d->ty[b])));
     }
     for (size_t i = 0; i < NP; i++) {
         /* sample points just inside the range so step edges of a binned truth show */
-        cx[i] = ex->lo + (ex->hi - ex->lo) * ((double)i + 0.5) / (double)NP;
-        ct[i] = hf_density_truth_pdf(t, cx[i]);
-        ck[i] = hf_kde_pdf(&ex->kde_fn, cx[i]);
-        ymax = fmax(ymax, fmax(ct[i], ck[i]));
+        d->cx[i] = ex->lo + (ex->hi - ex->lo) * ((double)i + 0.5) / (double)NP;
+        d->ct[i] = hf_density_truth_pdf(t, d->cx[i]);
+        d->ck[i] = hf_kde_pdf(&ex->kde_fn, d->cx[i]);
+        d->ymax = fmax(d->ymax, fmax(d->ct[i], d->ck[i]));
     }
-    if (hf_scene_set_title(s, hf_scene_printf(s, "One training set and what is made from it: %s",
-                                              hf_density_truth_name(t))) < 0)
-        return -1;
-    hf_panel *p = hf_scene_add_panel(s, 0, 0, 1, PANEL_BOTTOM);
-    if (p == NULL || hf_panel_set_axis(s, &p->x, ex->lo, ex->hi, false, "x") < 0 ||
-        hf_panel_set_axis(s, &p->y, 0, ymax * 1.75, false, "probability density") < 0 ||
-        hf_panel_set_title(s, p,
-                           hf_scene_printf(s,
-                                           "repetition 1 of %zu: n = %zu true events, KDE h = "
-                                           "%.3g, M = %.0f generated events",
-                                           r->reps, ex->n, ex->h, ex->draws)) < 0)
+    if (!(d->ymax > 0))
+        d->ymax = 1;
+    return 0;
+}
+
+/* Layer l of the example in panel p (x0..x1, y0..y1 of the figure): the layer's own curve or
+ * steps, with the truth as a dotted reference when `ref` (one layer alone; in the small panels
+ * two curves in one cell would garble both at terminal resolution). The y range is the data's
+ * (all layers share it, so panels compare by eye); no legend: the title names the curves. */
+static int
+example_panel(hf_scene *s, const hf_density_example *ex, const example_data *d,
+              hf_density_layer l, const double box[4], bool xlabel, bool ylabel, bool with_truth)
+{
+    hf_panel *p = hf_scene_add_panel(s, box[0], box[1], box[2], box[3]);
+    with_truth = with_truth && l != HF_DENSITY_LAYER_TRUTH;
+    const char *ref = with_truth ? ", truth dotted" : "";
+    const char *title =
+        l == HF_DENSITY_LAYER_TRUTH ? "truth"
+        : l == HF_DENSITY_LAYER_TRAINING
+            ? hf_scene_printf(s, "histogram of the n = %zu training events%s", ex->n, ref)
+        : l == HF_DENSITY_LAYER_KDE
+            ? hf_scene_printf(s, "KDE trained on them, h = %.3g%s", ex->h, ref)
+            : hf_scene_printf(s, "histogram of M = %.0f events from the KDE%s", ex->draws, ref);
+    if (p == NULL || title == NULL ||
+        hf_panel_set_axis(s, &p->x, ex->lo, ex->hi, false, xlabel ? "x" : "") < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, d->ymax * 1.08, false,
+                          ylabel ? "probability density" : "") < 0 ||
+        hf_panel_set_title(s, p, title) < 0)
         return -1;
     hf_ink truth = hf_ink_of(HF_ROLE_FG, 0), trn = hf_ink_of(HF_ROLE_SERIES, 2);
     hf_ink kde = hf_ink_of(HF_ROLE_SERIES, 1), g = hf_ink_of(HF_ROLE_SERIES, 0);
-    hf_item *it = hf_panel_add_hist(s, p, B, edges, tr, trn);
+    hf_item *it = NULL;
+    switch (l) {
+    case HF_DENSITY_LAYER_TRAINING:
+        it = hf_panel_add_hist(s, p, d->B, d->edges, d->tr, trn);
+        break;
+    case HF_DENSITY_LAYER_KDE:
+        it = hf_panel_add_line(s, p, d->NP, d->cx, d->ck, kde, HF_DASH_SOLID);
+        break;
+    case HF_DENSITY_LAYER_GENERATED:
+        it = hf_panel_add_hist(s, p, d->B, d->edges, d->gen, g);
+        break;
+    default:
+        it = hf_panel_add_line(s, p, d->NP, d->cx, d->ct, truth, HF_DASH_SOLID);
+        break;
+    }
     if (it == NULL)
         return -1;
     it->width = HF_WIDTH_THICK;
-    it = hf_panel_add_hist(s, p, B, edges, gen, g);
-    if (it == NULL)
+    if (with_truth && hf_panel_add_line(s, p, d->NP, d->cx, d->ct, truth, HF_DASH_DOTTED) == NULL)
         return -1;
-    it->dash = HF_DASH_DASHED;
-    it->width = HF_WIDTH_THICK;
-    it = hf_panel_add_line(s, p, NP, cx, ck, kde, HF_DASH_SOLID);
-    if (it == NULL)
+    return 0;
+}
+
+/* Truth, training histogram, KDE and a generated histogram of one repetition, as densities:
+ * four small panels on one y range (layer 0) or one of them large. Four curves on top of each
+ * other cannot be told apart at terminal resolution. */
+static int
+fig_example(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
+            const hf_density_example *ex, hf_density_layer layer)
+{
+    example_data d;
+    if (ex == NULL || example_data_fill(s, t, ex, &d) < 0)
         return -1;
-    it->width = HF_WIDTH_THICK;
-    it = hf_panel_add_line(s, p, NP, cx, ct, truth, HF_DASH_DOTTED);
-    if (it == NULL)
+    if (hf_scene_set_title(s, hf_scene_printf(s, "One training set and what is made from it: %s",
+                                              hf_density_truth_name(t))) < 0)
         return -1;
-    it->width = HF_WIDTH_THICK;
-    if (!legend(s, p, "truth", truth, HF_LEGEND_LINE, HF_DASH_DOTTED, HF_MARKER_NONE) ||
-        !legend(s, p, hf_scene_printf(s, "histogram of the n = %zu training events", ex->n), trn,
-                HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
-        !legend(s, p, "KDE trained on them", kde, HF_LEGEND_LINE, HF_DASH_SOLID, HF_MARKER_NONE) ||
-        !legend(s, p,
-                hf_scene_printf(s, "histogram of M = %.0f events sampled from the KDE", ex->draws),
-                g, HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE))
-        return -1;
-    p->legend_pos = HF_LEGPOS_TOP_RIGHT;
+    if (layer > HF_DENSITY_LAYER_ALL && layer < HF_DENSITY_LAYER_COUNT) {
+        const double box[4] = {0, 0, 1, PANEL_BOTTOM};
+        if (example_panel(s, ex, &d, layer, box, true, true, true) < 0)
+            return -1;
+    } else {
+        double h = PANEL_BOTTOM / 2;
+        for (int k = 0; k < 4; k++) {
+            int col = k % 2, row = k / 2;
+            const double box[4] = {0.5 * col, h * row, 0.5 * (col + 1), h * (row + 1)};
+            if (example_panel(s, ex, &d, (hf_density_layer)(HF_DENSITY_LAYER_TRUTH + k), box,
+                              row == 1, false, false) < 0)
+                return -1;
+        }
+    }
+    const char *label = hf_density_truth_label(t);
     return add_caption(s,
                        "The generated histogram follows the KDE, not the truth: more samples "
-                       "cannot undo the smoothing",
-                       hf_scene_printf(s, "or the KDE's dependence on its training set. Truth: %s.",
-                                       strlen(hf_density_truth_label(t)) <= 50
-                                           ? hf_density_truth_label(t)
-                                           : hf_density_truth_name(t)));
+                       "cannot undo the smoothing.",
+                       hf_scene_printf(s,
+                                       "Nor its dependence on the training set, here repetition "
+                                       "1 of %zu. Truth: %s.",
+                                       r->reps,
+                                       strlen(label) <= 50 ? label : hf_density_truth_name(t)));
 }
 
 /* The figure when the experiment has no data for it: the title, a hint where the plot would be,
@@ -648,8 +702,9 @@ cost_caption(hf_scene *s, const hf_density_cost *c)
 {
     const char *lead = "Lower is better at equal compute t. The generative strategy is";
     if (!isfinite(c->cross_lo))
-        return add_caption(s, hf_scene_printf(s, "%s never ahead: it starts at t_start,", lead),
-                           "then levels off at its floor, the KDE's error, which simulation "
+        return add_caption(s,
+                           hf_scene_printf(s, "%s never ahead: it starts late, at t_start.", lead),
+                           "It then levels off at its floor, the KDE's error, which simulation "
                            "reaches first.");
     const char *line1 = isfinite(c->cross_hi)
                             ? hf_scene_printf(s, "%s ahead for %.3g s < t < %.3g s only.", lead,
@@ -667,11 +722,17 @@ cost_caption(hf_scene *s, const hf_density_cost *c)
 /* MSE against the compute spent, for simulating true events and for training a KDE on n of them
  * and generating from it. */
 static int
-fig_cost(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
+fig_cost(hf_scene *s, const hf_density_truth *t, const hf_density_result *r, bool tui)
 {
     const char *title =
         hf_scene_printf(s, "Simulate or generate? Equal compute: %s", hf_density_truth_name(t));
     const hf_density_cost *c = r->cost;
+    if (c == NULL && tui)
+        return no_data(s, title, "press c for the cost axis",
+                       "MSE against compute: simulating every event, or simulating n, training "
+                       "a KDE and generating from it.",
+                       "The cost setting (left/right) says how much cheaper a generated event "
+                       "is than a simulated one.");
     if (c == NULL)
         return no_data(
             s, title, "run with --cost-sim and --cost-gen for the cost axis",
@@ -812,7 +873,7 @@ draws_ticks(hf_scene *s, hf_axis *ax, const hf_density_result *r, size_t ng)
 /* Per M, the share of bins whose +-1 sigma interval covers the truth: naive sqrt(g), the plain
  * bootstrap band, the debiased band; M -> inf for the two bands at the right. */
 static int
-fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
+fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r, bool tui)
 {
     bool boot = r->boot > 0;
     size_t nd = r->ndraws, ng = nd + (boot ? 1 : 0);
@@ -871,7 +932,9 @@ fig_coverage(hf_scene *s, const hf_density_truth *t, const hf_density_result *r)
         !legend(s, p, hf_scene_printf(s, "nominal %.1f%%", 100 * r->nominal_coverage), ref,
                 HF_LEGEND_LINE, HF_DASH_DASHED, HF_MARKER_NONE))
         return -1;
-    if (!boot && hint(s, p, 0.72, "run with --bootstrap B for the bootstrap bands") < 0)
+    if (!boot && hint(s, p, 0.72,
+                      tui ? "press b for the bootstrap bands"
+                          : "run with --bootstrap B for the bootstrap bands") < 0)
         return -1;
     return add_caption(s,
                        "Share of (repetition, bin) pairs whose interval contains the true "
@@ -965,7 +1028,7 @@ bootstrap_pulls(hf_scene *s, const hf_density_example *ex, hf_ink pl, hf_ink db)
  * the bands' pulls per bin. */
 static int
 fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r,
-              const hf_density_example *ex)
+              const hf_density_example *ex, bool tui)
 {
     if (ex == NULL)
         return -1;
@@ -1006,7 +1069,9 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
             return -1;
     } else {
         it = hf_panel_add_hist(s, p, B, edges, ex->generated, pl);
-        if (it == NULL || hint(s, p, 0.72, "run with --bootstrap B for the bands") < 0)
+        if (it == NULL || hint(s, p, 0.72,
+                               tui ? "press b for the bands"
+                                   : "run with --bootstrap B for the bands") < 0)
             return -1;
         it->width = HF_WIDTH_THICK;
     }
@@ -1025,9 +1090,10 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
         return -1;
     if (!boot)
         return add_caption(s,
-                           "Without a bootstrap the generated histogram has only its own " SQRT
-                           "(g)/M as error, which misses",
-                           "the KDE's dependence on its training set: see the coverage figure.");
+                           "Without a bootstrap the generated histogram's only error is its own " SQRT
+                           "(g)/M.",
+                           "That misses the KDE's dependence on its training set: see the coverage "
+                           "figure.");
     if (bootstrap_pulls(s, ex, pl, db) < 0)
         return -1;
     return add_caption(s,
@@ -1037,11 +1103,30 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
                        "68% of the pulls lie within " PLUSMINUS_TEXT "1.");
 }
 
-/* A new scene for figure f (see the header). Returns NULL on ENOMEM; caller frees. */
+const char *
+hf_plot_density_layer_name(hf_density_layer l)
+{
+    static const char *const names[] = {"all", "truth", "training", "KDE", "generated"};
+    return (unsigned)l < HF_DENSITY_LAYER_COUNT ? names[l] : "?";
+}
+
+/* A new scene for figure f as the CLI shows it (see the header). Returns NULL on ENOMEM;
+ * caller frees. */
 hf_scene *
 hf_plot_density(hf_density_figure f, const hf_density_truth *t, const hf_density_result *r,
                 const hf_density_example *ex)
 {
+    return hf_plot_density_opt(f, t, r, ex, NULL);
+}
+
+/* A new scene for figure f for o's reader (o NULL: the CLI, every layer). Returns NULL on
+ * ENOMEM; caller frees. */
+hf_scene *
+hf_plot_density_opt(hf_density_figure f, const hf_density_truth *t, const hf_density_result *r,
+                    const hf_density_example *ex, const hf_plot_density_opts *o)
+{
+    bool tui = o != NULL && o->reader == HF_DENSITY_FOR_TUI;
+    hf_density_layer layer = o != NULL ? o->layer : HF_DENSITY_LAYER_ALL;
     hf_scene *s = hf_scene_new(W_IN, H_IN);
     if (s == NULL)
         return NULL;
@@ -1057,16 +1142,16 @@ hf_plot_density(hf_density_figure f, const hf_density_truth *t, const hf_density
         rc = fig_bandwidth(s, t, r);
         break;
     case HF_DENSITY_FIG_EXAMPLE:
-        rc = fig_example(s, t, r, ex);
+        rc = fig_example(s, t, r, ex, layer);
         break;
     case HF_DENSITY_FIG_COST:
-        rc = fig_cost(s, t, r);
+        rc = fig_cost(s, t, r, tui);
         break;
     case HF_DENSITY_FIG_COVERAGE:
-        rc = fig_coverage(s, t, r);
+        rc = fig_coverage(s, t, r, tui);
         break;
     case HF_DENSITY_FIG_BOOTSTRAP:
-        rc = fig_bootstrap(s, t, r, ex);
+        rc = fig_bootstrap(s, t, r, ex, tui);
         break;
     case HF_DENSITY_FIG_COUNT:
         break;

@@ -19,6 +19,25 @@ typedef enum hf_density_figure {
     HF_DENSITY_FIG_COUNT
 } hf_density_figure;
 
+/* Who reads the figure: the hints for missing data name the command's options (CLI) or the
+ * explorer's keys (TUI). */
+typedef enum hf_density_reader { HF_DENSITY_FOR_CLI = 0, HF_DENSITY_FOR_TUI } hf_density_reader;
+
+/* The example figure's layers: all four in small panels (0), or one of them large. */
+typedef enum hf_density_layer {
+    HF_DENSITY_LAYER_ALL = 0,
+    HF_DENSITY_LAYER_TRUTH,
+    HF_DENSITY_LAYER_TRAINING, /* histogram of the n training events */
+    HF_DENSITY_LAYER_KDE,
+    HF_DENSITY_LAYER_GENERATED, /* histogram of M events generated from the KDE */
+    HF_DENSITY_LAYER_COUNT
+} hf_density_layer;
+
+typedef struct hf_plot_density_opts {
+    hf_density_reader reader;
+    hf_density_layer layer;
+} hf_plot_density_opts;
+
 /* "mse", "decomposition", "bandwidth", "example", "cost", "coverage", "bootstrap" (file names:
  * density_<name>.png). */
 const char *hf_plot_density_name(hf_density_figure f);
@@ -28,5 +47,11 @@ const char *hf_plot_density_name(hf_density_figure f);
  * NULL; caller frees with hf_scene_free. */
 hf_scene *hf_plot_density(hf_density_figure f, const hf_density_truth *t,
                           const hf_density_result *r, const hf_density_example *ex);
+/* The same with options (NULL: the CLI's, every layer). */
+hf_scene *hf_plot_density_opt(hf_density_figure f, const hf_density_truth *t,
+                              const hf_density_result *r, const hf_density_example *ex,
+                              const hf_plot_density_opts *o);
+/* "all", "truth", "training", "KDE", "generated". */
+const char *hf_plot_density_layer_name(hf_density_layer l);
 
 #endif

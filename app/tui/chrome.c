@@ -547,8 +547,9 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
         }
         snprintf(buf, sizeof(buf), " %s%s",
                  t->prompt_kind == TUI_PROMPT_FILTER ? "filter: "
-                 : t->prompt_kind == TUI_PROMPT_GOTO ? "go to (Tab completes): "
-                                                     : "export to: ",
+                 : t->prompt_kind == TUI_PROMPT_GOTO   ? "go to (Tab completes): "
+                 : t->prompt_kind == TUI_PROMPT_EVENTS ? "events, FILE[:COL] or CHANNEL[/SAMPLE]: "
+                                                       : "export to: ",
                  t->prompt);
         int n = tui_put_str(t, y, 0, W - 1, buf, A_REVERSE | A_BOLD, 0);
         tui_put_cp(t, y, n, t->ascii ? '_' : 0x2588, A_REVERSE, 0);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/density_events.h"
 #include "core/density/density.h"
 #include "core/density/density_truth.h"
 #include "render/plot_density.h"
@@ -48,6 +49,36 @@ wake(tui_dens *d)
     (void)rc;
 }
 
+/* The job's truth: the user's events (FILE[:COL]), a channel's template (all samples or one), or
+ * a built-in density. NULL with err set. */
+static hf_density_truth *
+job_truth(const tui_dens_job *job, hf_error *err)
+{
+    if (job->events != NULL) {
+        size_t n = 0;
+        char *path = NULL;
+        double *x = hf_density_events_read(job->events, &n, &path, err);
+        hf_density_truth *t = x != NULL ? hf_density_truth_sample(path, x, n, 0, 0, err) : NULL;
+        free(x);
+        free(path);
+        return t;
+    }
+    if (job->channel != NULL)
+        return hf_density_truth_template(job->m, job->channel, job->sample, err);
+    return hf_density_truth_builtin(hf_density_truth_names[job->truth], err);
+}
+
+/* Under mu: the figures borrow the truth, so the last job's lives until the first snapshot of
+ * the next one replaces it. */
+static void
+publish_truth(tui_dens *d, hf_density_truth *truth)
+{
+    if (d->truth != truth) {
+        hf_density_truth_free(d->truth);
+        d->truth = truth;
+    }
+}
+
 static void *
 dens_main(void *arg)
 {
@@ -62,16 +93,16 @@ dens_main(void *arg)
         d->running = true;
         d->done_reps = 0;
         tui_dens_job job = d->job;
-        /* the UI may change or free its copy of the channel name while this job runs */
+        /* the UI may change or free its copies of the names while this job runs */
         job.channel = d->job.channel != NULL ? strdup(d->job.channel) : NULL;
+        job.sample = d->job.sample != NULL ? strdup(d->job.sample) : NULL;
+        job.events = d->job.events != NULL ? strdup(d->job.events) : NULL;
         free(d->msg);
         d->msg = NULL;
         pthread_mutex_unlock(&d->mu);
 
         hf_error err = {0};
-        hf_density_truth *truth =
-            job.channel != NULL ? hf_density_truth_template(job.m, job.channel, NULL, &err)
-                                : hf_density_truth_builtin(hf_density_truth_names[job.truth], &err);
+        hf_density_truth *truth = job_truth(&job, &err);
         hf_density_config cfg;
         hf_density_config_init(&cfg);
         cfg.n = job.n;
@@ -96,6 +127,7 @@ dens_main(void *arg)
             hf_density_example *ex = hf_density_exp_example(e, 0, 1e4, &err);
             pthread_mutex_lock(&d->mu);
             free_results(d);
+            publish_truth(d, truth);
             d->res = r;
             d->ex = ex;
             d->done_reps = hf_density_exp_done(e);
@@ -106,9 +138,11 @@ dens_main(void *arg)
                 break;
         }
         pthread_mutex_lock(&d->mu);
-        /* the figures borrow the truth: it lives until the next job replaces it */
-        hf_density_truth_free(d->truth);
-        d->truth = truth;
+        publish_truth(d, truth);
+        if (truth == NULL) { /* no figure of another truth beside this job's settings */
+            free_results(d);
+            d->done_reps = 0;
+        }
         d->fresh = true;
         wake(d);
         if (err.code != HF_OK)
@@ -120,6 +154,8 @@ dens_main(void *arg)
         hf_density_exp_free(e);
         hf_error_release(&err);
         free(job.channel);
+        free(job.sample);
+        free(job.events);
         pthread_mutex_lock(&d->mu);
     }
     pthread_mutex_unlock(&d->mu);
@@ -220,6 +256,8 @@ tui_dens_stop(tui_dens *d)
     hf_density_truth_free(d->truth);
     free(d->msg);
     free(d->job.channel);
+    free(d->job.sample);
+    free(d->job.events);
     pthread_cond_destroy(&d->cv);
     pthread_mutex_destroy(&d->mu);
     close(d->wake[0]);
@@ -253,8 +291,9 @@ tui_dens_scene(tui_dens *d)
     hf_scene *s = NULL;
     pthread_mutex_lock(&d->mu);
     bool needs_ex = d->figure == HF_DENSITY_FIG_EXAMPLE || d->figure == HF_DENSITY_FIG_BOOTSTRAP;
+    hf_plot_density_opts o = {.reader = HF_DENSITY_FOR_TUI, .layer = (hf_density_layer)d->layer};
     if (d->res != NULL && d->truth != NULL && (!needs_ex || d->ex != NULL))
-        s = hf_plot_density((hf_density_figure)d->figure, d->truth, d->res, d->ex);
+        s = hf_plot_density_opt((hf_density_figure)d->figure, d->truth, d->res, d->ex, &o);
     pthread_mutex_unlock(&d->mu);
     return s;
 }
@@ -277,7 +316,12 @@ tui_dens_setting(const struct tui *t, int k, char *buf, size_t n)
     const tui_dens_job *j = &t->dens.job;
     switch (k) {
     case 0:
-        if (j->channel != NULL)
+        if (j->events != NULL) /* the file's name: the directories would push it out */
+            snprintf(buf, n, "truth      events %s",
+                     strrchr(j->events, '/') != NULL ? strrchr(j->events, '/') + 1 : j->events);
+        else if (j->channel != NULL && j->sample != NULL)
+            snprintf(buf, n, "truth      %s/%s", j->channel, j->sample);
+        else if (j->channel != NULL)
             snprintf(buf, n, "truth      channel %s", j->channel);
         else
             snprintf(buf, n, "truth      %s", hf_density_truth_names[j->truth]);
@@ -325,11 +369,14 @@ adjust(struct tui *t, int k, int dir)
         ntruth = 1; /* never: the core lists five built-in truths */
     switch (k) {
     case 0: {
-        /* built-in truths, then the selected channel's summed template */
-        int pos = j->channel != NULL ? (int)ntruth : j->truth;
+        /* built-in truths, then the selected channel's summed template (own events and one
+         * sample's template, set through the prompt, count as that position) */
+        int pos = j->channel != NULL || j->events != NULL ? (int)ntruth : j->truth;
         pos = (pos + dir + (int)ntruth + 1) % ((int)ntruth + 1);
         free(j->channel);
-        j->channel = NULL;
+        free(j->sample);
+        free(j->events);
+        j->channel = j->sample = j->events = NULL;
         if (pos == (int)ntruth && t->m->nchan > 0) {
             j->channel = strdup(t->m->chan[tui_current_channel(t)]->name);
             j->m = t->m;
@@ -457,6 +504,97 @@ tui_dens_status(tui_dens *d, char *buf, size_t n)
     else if (d->msg != NULL)
         snprintf(buf, n, "failed: %s", d->msg);
     else
-        snprintf(buf, n, "running...");
+        snprintf(buf, n, "running %zu/%zu reps", d->done_reps, d->job.reps);
     pthread_mutex_unlock(&d->mu);
+}
+
+/* What the figure pane says while it has no figure: the same count as the status, or why. */
+void
+tui_dens_placeholder(tui_dens *d, char *buf, size_t n)
+{
+    pthread_mutex_lock(&d->mu);
+    if (!d->submitted)
+        snprintf(buf, n, "Enter starts the experiment");
+    else if (d->msg != NULL)
+        snprintf(buf, n, "no figure: %s", d->msg);
+    else if (d->running || d->pending)
+        snprintf(buf, n, "running %zu/%zu reps: the figure appears after the first %d", d->done_reps,
+                 d->job.reps, BATCH);
+    else
+        snprintf(buf, n, "no figure (out of memory)");
+    pthread_mutex_unlock(&d->mu);
+}
+
+/* v: the example figure's layers in small panels, then one at a time (and the example figure
+ * if another one is shown). */
+void
+tui_dens_layer(struct tui *t)
+{
+    tui_dens *d = &t->dens;
+    if (d->figure != HF_DENSITY_FIG_EXAMPLE)
+        d->figure = HF_DENSITY_FIG_EXAMPLE;
+    else
+        d->layer = (d->layer + 1) % HF_DENSITY_LAYER_COUNT;
+    tui_message(t, false, "example figure: %s",
+                d->layer == HF_DENSITY_LAYER_ALL
+                    ? "every layer in its own panel (v: one at a time)"
+                    : hf_plot_density_layer_name((hf_density_layer)d->layer));
+}
+
+/* Enter in the events prompt: spec is CHANNEL[/SAMPLE] of the workspace (channel names may
+ * contain '/', so each split is tried, as `hfscope density --template` does) or FILE[:COL].
+ * The thread reads the file; a failure shows in the status line. Returns the panes to redraw. */
+unsigned
+tui_dens_events(struct tui *t, const char *spec)
+{
+    if (spec[0] == '\0')
+        return TUI_DIRTY_ALL;
+    const hf_model *m = t->m;
+    size_t c = 0, len = 0;
+    for (; c < m->nchan; c++) {
+        len = strlen(m->chan[c]->name);
+        if (strncmp(spec, m->chan[c]->name, len) == 0 && (spec[len] == '\0' || spec[len] == '/'))
+            break;
+    }
+    char *ch = c < m->nchan ? strdup(m->chan[c]->name) : NULL;
+    char *sample = ch != NULL && spec[len] == '/' ? strdup(spec + len + 1) : NULL;
+    char *events = ch == NULL ? strdup(spec) : NULL;
+    if ((ch == NULL && events == NULL) || (spec[len] == '/' && ch != NULL && sample == NULL)) {
+        free(ch);
+        free(sample);
+        free(events);
+        tui_message(t, true, "out of memory");
+        return TUI_DIRTY_ALL;
+    }
+    pthread_mutex_lock(&t->dens.mu);
+    tui_dens_job *j = &t->dens.job;
+    free(j->channel);
+    free(j->sample);
+    free(j->events);
+    j->channel = ch;
+    j->sample = sample;
+    j->events = events;
+    j->m = m;
+    pthread_mutex_unlock(&t->dens.mu);
+    tui_dens_submit(&t->dens);
+    tui_message(t, false, "density lab: %s %s", ch != NULL ? "template of" : "events from", spec);
+    return TUI_DIRTY_ALL;
+}
+
+/* o: the events prompt, filled with the current choice or the selected channel's name. */
+void
+tui_dens_events_prompt(struct tui *t)
+{
+    const tui_dens_job *j = &t->dens.job;
+    if (j->events != NULL)
+        snprintf(t->prompt, sizeof(t->prompt), "%s", j->events);
+    else if (j->channel != NULL)
+        snprintf(t->prompt, sizeof(t->prompt), "%s%s%s", j->channel, j->sample ? "/" : "",
+                 j->sample ? j->sample : "");
+    else if (t->m->nchan > 0)
+        snprintf(t->prompt, sizeof(t->prompt), "%s", t->m->chan[tui_current_channel(t)]->name);
+    else
+        t->prompt[0] = '\0';
+    t->prompt_len = strlen(t->prompt);
+    t->prompt_kind = TUI_PROMPT_EVENTS;
 }

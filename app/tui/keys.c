@@ -4,6 +4,7 @@
  * the overlays, and the global actions (lists, view changes, fit, export, quit). Keys change
  * state only; the loop paints. */
 #include "app/tui/keys.h"
+#include "app/tui/density.h"
 #include "app/tui/export.h"
 #include "app/tui/links.h"
 #include "app/tui/plot.h"
@@ -129,6 +130,8 @@ static const tui_binding keytab[] = {
     {{'b'}, "b c", NULL, V(DENSITY), TUI_ACT_DENSBOOT, 0,
      "density lab: bootstrap bands on/off / cost view (MSE against compute)", "bootstrap"},
     {{'c'}, NULL, NULL, V(DENSITY), TUI_ACT_DENSCOST, 0, NULL, "cost"},
+    {{'v'}, "v", NULL, V(DENSITY), TUI_ACT_DENSLAYER, 0, "density lab: the example figure's layers in small panels / one at a time", "layers"},
+    {{'o'}, "o", NULL, V(DENSITY), TUI_ACT_DENSEVENTS, 0, "density lab: your own events, a file FILE[:COL] or a channel CH[/SAMPLE] (prompt)", "events"},
     {{'t'}, "t/T", NULL, V(PARAMS) | V(CORR) | V(SYST), TUI_ACT_THRDOWN, 0,
      "lower / raise the threshold (over-constrained; correlation pruning)", "threshold"},
     {{'T'}, NULL, NULL, V(PARAMS) | V(CORR) | V(SYST), TUI_ACT_THRUP, 0, NULL, NULL},
@@ -378,6 +381,8 @@ prompt_key(struct tui *t, int ch)
         t->prompt_kind = TUI_PROMPT_NONE;
         if (kind == TUI_PROMPT_GOTO)
             return goto_enter(t);
+        if (kind == TUI_PROMPT_EVENTS)
+            return tui_dens_events(t, t->prompt);
         if (kind == TUI_PROMPT_EXPORT && t->prompt_len > 0 && access(t->prompt, F_OK) == 0) {
             t->prompt_kind = TUI_PROMPT_OVERWRITE; /* ask before writing over a file */
         } else if (kind == TUI_PROMPT_EXPORT) {

@@ -122,7 +122,9 @@ typedef enum tui_action {
     TUI_ACT_FLAGGED, /* F: only flagged parameters */
     TUI_ACT_MINOS,   /* m: MINOS interval of the selected parameter */
     TUI_ACT_SUSPEND, /* Ctrl-Z: back to the shell until fg */
-    TUI_ACT_SHAPE    /* s: the NLL shape pane of the Parameters view */
+    TUI_ACT_SHAPE,     /* s: the NLL shape pane of the Parameters view */
+    TUI_ACT_DENSLAYER, /* v: the density lab's example figure, one layer at a time */
+    TUI_ACT_DENSEVENTS /* o: the density lab's own events (a prompt) */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -148,7 +150,8 @@ typedef enum tui_prompt {
     TUI_PROMPT_FILTER,
     TUI_PROMPT_EXPORT,
     TUI_PROMPT_GOTO,
-    TUI_PROMPT_OVERWRITE /* the export file exists: y overwrites it */
+    TUI_PROMPT_OVERWRITE, /* the export file exists: y overwrites it */
+    TUI_PROMPT_EVENTS     /* the density lab's own events: FILE[:COL] or CHANNEL[/SAMPLE] */
 } tui_prompt;
 
 typedef enum tui_overlay { TUI_OV_NONE = 0, TUI_OV_HELP, TUI_OV_DETAIL, TUI_OV_PROMPT } tui_overlay;
@@ -241,6 +244,8 @@ struct hf_density_truth;
 typedef struct tui_dens_job {
     int truth;     /* index into hf_density_truth_names, unless channel is set */
     char *channel; /* a channel's summed nominal template as the truth */
+    char *sample;  /* with channel: that sample's template only (NULL: the sum) */
+    char *events;  /* FILE[:COL]: the user's own events as the truth (before channel) */
     const hf_model *m;
     size_t n, bins, reps;
     int rule;          /* hf_kde_rule */
@@ -268,6 +273,7 @@ typedef struct tui_dens {
     /* UI only */
     int figure; /* hf_density_figure */
     int sel;    /* selected setting */
+    int layer;  /* example figure: 0 every layer in small panels, 1-4 one layer */
 } tui_dens;
 
 #define TUI_DENS_NSET 8

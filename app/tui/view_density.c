@@ -36,7 +36,7 @@ draw(struct tui *t)
         "events' own histogram?",
         "",
         "left/right change a setting, Enter restarts, x cancels, e exports; b bootstrap "
-        "bands, c cost view.",
+        "bands, c cost view, v the example's layers, o your own events (a file or a channel).",
         "(Butter et al., SciPost Phys. 10, 139)",
     };
     int ry = y + 1 + TUI_DENS_NSET, tw = lw - 2;
@@ -64,8 +64,9 @@ draw(struct tui *t)
     for (; ry < y + h - 1; ry++)
         tui_put_field(t, ry, x + 1, tw, "", A_NORMAL, 0);
     tui_box(t, y, x + lw, h, w - lw, status, false);
-    tui_draw_scene(t, y, x + lw, h, w - lw, tui_dens_scene(&t->dens),
-                   "waiting for the first repetitions...");
+    char none[160];
+    tui_dens_placeholder(&t->dens, none, sizeof(none));
+    tui_draw_scene(t, y, x + lw, h, w - lw, tui_dens_scene(&t->dens), none);
 }
 
 static void
@@ -113,6 +114,14 @@ key(struct tui *t, tui_action act, unsigned *dirty)
     case TUI_ACT_CANCEL:
         tui_dens_cancel(&t->dens);
         tui_message(t, false, "cancelling the density experiment");
+        return true;
+    case TUI_ACT_DENSLAYER:
+        tui_dens_layer(t);
+        *dirty = TUI_DIRTY_LEFT | TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
+        return true;
+    case TUI_ACT_DENSEVENTS:
+        tui_dens_events_prompt(t);
+        *dirty = TUI_DIRTY_STATUS;
         return true;
     case TUI_ACT_DENSBOOT:
     case TUI_ACT_DENSCOST:
