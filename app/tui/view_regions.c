@@ -2,7 +2,8 @@
  * One row per channel, grouped CR, VR, SR and other by the name's prefix, in columns that fill
  * the screen top to bottom: the name, the pull of the total count (n - nu) / sqrt(nu) at the best
  * fit (pre-fit without one) and a ratio strip data / model over [0, 2] with the pre-fit (open)
- * and post-fit (filled) markers. At 80x24 two columns of 20 rows show 40 regions a screen.
+ * and post-fit (filled) markers, a ratio above 2 as an arrow at the end (with its value where
+ * there is room); the selected region's counts and ratios in the bottom border. At 80x24 two columns of 20 rows show 40 regions a screen.
  * j/k and the page keys move, Enter opens the region's stack. */
 #include "app/tui/chrome.h"
 #include "app/tui/links.h"
@@ -61,7 +62,9 @@ cols_of(const struct tui *t)
     return c < 1 ? 1 : c;
 }
 
-/* The ratio strip of channel c in w cells: [0, 2] with 1 marked, pre-fit o, post-fit * */
+/* The ratio strip of channel c in w cells: [0, 2] with 1 marked, pre-fit o, post-fit *. A ratio
+ * above 2 is an arrow at the right end (open for pre-fit, filled for post-fit) with its value
+ * in the cells before it, unless a marker sits there (then the arrow alone says "off scale"). */
 static void
 strip(struct tui *t, int y, int x, int w, size_t c, attr_t at)
 {
@@ -70,14 +73,49 @@ strip(struct tui *t, int y, int x, int w, size_t c, attr_t at)
         tui_put_cp(t, y, x + i, i == (w - 1) / 2 ? TUI_G(0x2502, '|') : TUI_G(0x00B7, '.'), at, 0);
     double r[2] = {s->pre > 0 ? s->data / s->pre : NAN,
                    t->have_fit && s->post > 0 ? s->data / s->post : NAN};
+    int cell_of[2] = {-1, -1};
+    double over = NAN; /* the value to print: post-fit's when both are off scale */
     for (int k = 0; k < 2; k++) {
         if (isnan(r[k]))
             continue;
-        int i = (int)lround(fmin(fmax(r[k], 0), 2) / 2 * (w - 1));
-        uint32_t g = k == 0 ? TUI_G(0x25CB, 'o') : TUI_G(0x25CF, '*');
+        bool off = r[k] > 2;
+        int i = off ? w - 1 : (int)lround(fmax(r[k], 0) / 2 * (w - 1));
+        cell_of[k] = i;
+        uint32_t g = k == 0 ? (off ? TUI_G(0x25B9, '>') : TUI_G(0x25CB, 'o'))
+                            : (off ? TUI_G(0x25B8, '>') : TUI_G(0x25CF, '*'));
         tui_put_cp(t, y, x + i, g, at | (k ? A_BOLD : 0),
                    tui_accent_if(t, r[k] < 0.5 || r[k] > 1.5, 0));
+        if (off)
+            over = r[k];
     }
+    if (isnan(over))
+        return;
+    char v[16];
+    int n = snprintf(v, sizeof(v), over < 9.95 ? "%.1f" : over < 999.5 ? "%.0f" : ">999", over);
+    int from = w - 1 - n;
+    for (int k = 0; k < 2; k++)
+        if (cell_of[k] >= from && cell_of[k] < w - 1)
+            return;
+    if (from > (w - 1) / 2) /* right of the 1 line, which stays */
+        tui_put_str(t, y, x + from, n, v, at, tui_accent_if(t, true, 0));
+}
+
+/* The selected region's numbers in the box's bottom border: the counts and both ratios, exact
+ * where the strip can only say "off scale". */
+static void
+readout(struct tui *t, tui_rect b, size_t c)
+{
+    const tui_chan *s = &t->chan[c];
+    char buf[160];
+    int n = snprintf(buf, sizeof(buf), " data %.6g  pre-fit %.4g, ratio %.3g", s->data, s->pre,
+                     s->pre > 0 ? s->data / s->pre : NAN);
+    if (t->have_fit && n > 0 && (size_t)n < sizeof(buf))
+        snprintf(buf + n, sizeof(buf) - (size_t)n, "  post-fit %.4g, ratio %.3g ", s->post,
+                 s->post > 0 ? s->data / s->post : NAN);
+    else if (n > 0 && (size_t)n + 1 < sizeof(buf))
+        snprintf(buf + n, sizeof(buf) - (size_t)n, " ");
+    if (b.w > 6)
+        tui_put_str(t, b.y + b.h - 1, b.x + 2, b.w - 4, buf, A_NORMAL, 0);
 }
 
 static void
@@ -197,6 +235,8 @@ draw(struct tui *t)
         else
             tui_put_field(t, y, x, colw, "", A_NORMAL, 0);
     }
+    if (nc > 0)
+        readout(t, b, t->reg_chan);
     free(fl);
     free(pos);
 }
