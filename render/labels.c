@@ -204,6 +204,267 @@ show_difference(hf_labels *l, const char *const *base, const ent *e, size_t g,
     return 0;
 }
 
+/* The tokens of s: maximal runs between separators; tok[2k] their starts, tok[2k + 1] their
+ * lengths. Returns the count (at most strlen(s) / 2 + 1, the size of tok / 2). */
+static size_t
+tokens(const char *s, size_t *tok)
+{
+    size_t n = 0, i = 0;
+
+    while (s[i] != '\0') {
+        while (s[i] != '\0' && is_sep(s[i]))
+            i++;
+        if (s[i] == '\0')
+            break;
+        tok[2 * n] = i;
+        while (s[i] != '\0' && !is_sep(s[i]))
+            i++;
+        tok[2 * n + 1] = i - tok[2 * n];
+        n++;
+    }
+    return n;
+}
+
+/* Whether s has a token equal to the len bytes at t. */
+static bool
+has_token(const char *s, const char *t, size_t len)
+{
+    while (*s != '\0') {
+        const char *q = s;
+        while (*q != '\0' && !is_sep(*q))
+            q++;
+        if ((size_t)(q - s) == len && memcmp(s, t, len) == 0)
+            return true;
+        s = *q != '\0' ? q + 1 : q;
+    }
+    return false;
+}
+
+/* s with the tokens not kept replaced by one ellipsis per gap (separators next to a gap go with
+ * it) into out (strlen(s) + 3 * ntok + 1 bytes). */
+static void
+join_kept(const char *s, const size_t *tok, size_t ntok, const bool *keep, char *out)
+{
+    size_t o = 0, k;
+    bool gap = false, any = false;
+
+    for (k = 0; k < ntok; k++) {
+        if (!keep[k]) {
+            gap = true;
+            continue;
+        }
+        if (gap) {
+            memcpy(out + o, ELLIPSIS, 3);
+            o += 3;
+        } else if (any) { /* the original separators between two kept tokens */
+            size_t from = tok[2 * (k - 1)] + tok[2 * (k - 1) + 1];
+            memcpy(out + o, s + from, tok[2 * k] - from);
+            o += tok[2 * k] - from;
+        }
+        memcpy(out + o, s + tok[2 * k], tok[2 * k + 1]);
+        o += tok[2 * k + 1];
+        gap = false;
+        any = true;
+    }
+    if (gap) {
+        memcpy(out + o, ELLIPSIS, 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+/* Whether token a of s says less than token b: found in more names of the set, else longer,
+ * else later (the tail holds bin numbers). */
+static bool
+less_telling(const size_t *tok, const size_t *freq, size_t a, size_t b)
+{
+    if (freq[a] != freq[b])
+        return freq[a] > freq[b];
+    if (tok[2 * a + 1] != tok[2 * b + 1])
+        return tok[2 * a + 1] > tok[2 * b + 1];
+    return a > b;
+}
+
+/* Whether token k of s (at sk) equals token j of name m (tokens tm). */
+static bool
+tok_eq(const char *s, const size_t *tok, size_t k, const char *m, const size_t *tm, size_t j)
+{
+    return tok[2 * k + 1] == tm[2 * j + 1] && memcmp(s + tok[2 * k], m + tm[2 * j], tm[2 * j + 1]) == 0;
+}
+
+/* Whether name m (its nm tokens tm) could be what the kept tokens of s stand for: the runs of
+ * kept tokens appear in m in order, contiguous, with anything between them where s has a gap,
+ * and at m's start (end) when s keeps its first (last) token. Earliest placement of each run is
+ * optimal for the ones before the last; the last is placed at m's end when s keeps its end. */
+static bool
+pattern_matches(const char *s, const size_t *tok, size_t ntok, const bool *keep, const char *m,
+                const size_t *tm, size_t nm)
+{
+    size_t k = 0, pos = 0, lim = nm;
+
+    if (ntok > 0 && keep[ntok - 1]) { /* the final run sits at m's end */
+        size_t r = ntok;
+        while (r > 0 && keep[r - 1])
+            r--;
+        if (ntok - r > nm)
+            return false;
+        for (size_t q = r; q < ntok; q++)
+            if (!tok_eq(s, tok, q, m, tm, nm - (ntok - q)))
+                return false;
+        lim = nm - (ntok - r);
+        if (r == 0)
+            return lim == 0;
+        ntok = r; /* the rest before it, within m's first lim tokens */
+    }
+    while (k < ntok) {
+        if (!keep[k]) {
+            k++;
+            continue;
+        }
+        size_t e = k;
+        while (e < ntok && keep[e])
+            e++;
+        bool anchored = k == 0, found = false;
+        for (size_t at = pos; at + (e - k) <= lim && !found; at++) {
+            size_t q = k;
+            while (q < e && tok_eq(s, tok, q, m, tm, at + q - k))
+                q++;
+            found = q == e;
+            if (found)
+                pos = at + (e - k);
+            if (anchored)
+                break;
+        }
+        if (!found)
+            return false;
+        k = e;
+    }
+    return true;
+}
+
+/* Whether the kept tokens of s (name self of the n names) stand for no other name. */
+static bool
+pattern_unique(const char *s, const size_t *tok, size_t ntok, const bool *keep,
+               const char *const *base, size_t n, size_t self, size_t *tm)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j == self || strcmp(base[j], s) == 0)
+            continue;
+        size_t nm = tokens(base[j], tm);
+        if (pattern_matches(s, tok, ntok, keep, base[j], tm, nm))
+            return false;
+    }
+    return true;
+}
+
+/* The next token of s to drop: the most common one (shared with other names) whose removal
+ * leaves a pattern that stands for s alone, else the most common one. ntok when none is shared. */
+static size_t
+next_drop(const char *s, const size_t *tok, size_t ntok, bool *keep, const size_t *freq,
+          const char *const *base, size_t n, size_t self, size_t *tm)
+{
+    bool *tried = calloc(ntok + 1, sizeof *tried);
+    size_t pick = ntok, first = ntok;
+
+    if (tried == NULL)
+        return ntok;
+    for (;;) {
+        size_t best = ntok;
+        for (size_t k = 0; k < ntok; k++)
+            if (keep[k] && !tried[k] && freq[k] > 1 &&
+                (best == ntok || less_telling(tok, freq, k, best)))
+                best = k;
+        if (best == ntok)
+            break;
+        if (first == ntok)
+            first = best;
+        tried[best] = true;
+        keep[best] = false;
+        bool ok = pattern_unique(s, tok, ntok, keep, base, n, self, tm);
+        keep[best] = true;
+        if (ok) {
+            pick = best;
+            break;
+        }
+    }
+    free(tried);
+    return pick < ntok ? pick : first;
+}
+
+/* One name of a run (base[self] of the n names): its tokens that other names share dropped, the
+ * most common first, as long as what is left still stands for this name alone, until it fits
+ * (then cut in the middle if it still does not): the tokens left tell it apart. NULL on ENOMEM. */
+static char *
+distinct_tokens(const char *const *base, size_t n, size_t self, const hf_labels_options *o)
+{
+    const char *s = base[self];
+    size_t len = strlen(s), maxlen = len, *tok = malloc((len / 2 + 2) * 2 * sizeof *tok), ntok, k;
+    size_t *freq = NULL, *tm = NULL;
+    bool *keep = NULL;
+    char *out = NULL, *res = NULL;
+
+    for (k = 0; k < n; k++)
+        maxlen = strlen(base[k]) > maxlen ? strlen(base[k]) : maxlen;
+    if (tok == NULL)
+        return NULL;
+    ntok = tokens(s, tok);
+    keep = malloc((ntok + 1) * sizeof *keep);
+    freq = malloc((ntok + 1) * sizeof *freq);
+    tm = malloc((maxlen / 2 + 2) * 2 * sizeof *tm);
+    out = malloc(len + 3 * ntok + 4);
+    if (keep == NULL || freq == NULL || tm == NULL || out == NULL)
+        goto done;
+    for (k = 0; k < ntok; k++) {
+        keep[k] = true;
+        freq[k] = 0;
+        for (size_t j = 0; j < n; j++)
+            freq[k] += has_token(base[j], s + tok[2 * k], tok[2 * k + 1]);
+    }
+    join_kept(s, tok, ntok, keep, out);
+    while (!fits(o, out)) {
+        size_t best = next_drop(s, tok, ntok, keep, freq, base, n, self, tm);
+        if (best == ntok)
+            break;
+        keep[best] = false;
+        join_kept(s, tok, ntok, keep, out);
+    }
+    res = cut_middle(o, out);
+done:
+    free(tok);
+    free(keep);
+    free(freq);
+    free(tm);
+    free(out);
+    return res;
+}
+
+/* Step (3'): every member of a run of equal texts (whose bases differ) as its base with the
+ * tokens other names share dropped, most common first ("Ztt…SRee_eMLLe…low" for a parameter of
+ * one background in one region): what tells the name apart, in its own order. */
+static int
+show_tokens(hf_labels *l, const char *const *base, const ent *e, size_t g,
+            const hf_labels_options *o)
+{
+    size_t k;
+    char **t = calloc(g, sizeof *t);
+
+    if (t == NULL)
+        return -1;
+    for (k = 0; k < g; k++)
+        if ((t[k] = distinct_tokens(base, l->n, e[k].i, o)) == NULL) {
+            while (k > 0)
+                free(t[--k]);
+            free(t);
+            return -1;
+        }
+    for (k = 0; k < g; k++) {
+        free(l->text[e[k].i]);
+        l->text[e[k].i] = t[k];
+    }
+    free(t);
+    return 0;
+}
+
 /* Step (4): " #k" on the second and later members of a run (name order), k the name's position
  * in the set (1-based), so that numbers of different runs never meet; the text is cut so that the
  * whole still fits. */
@@ -234,7 +495,8 @@ number_run(hf_labels *l, const ent *e, size_t g, const hf_labels_options *o)
     return 0;
 }
 
-#define DIFF_ROUNDS 6 /* rounds of step (3) before step (4) */
+#define TOKEN_ROUNDS 2 /* rounds of step (3') */
+#define DIFF_ROUNDS  8 /* rounds of steps (3') and (3) before step (4) */
 
 /* Steps (3) and (4) until every text is distinct. " #k" separates any run of equal texts; a
  * later clash of a numbered text with another is numbered again, so the loop ends. */
@@ -259,8 +521,10 @@ separate(hf_labels *l, const char *const *base, const hf_labels_options *o)
             clash = true;
             for (j = 1; j < g && !differ; j++)
                 differ = strcmp(base[e[k].i], base[e[k + j].i]) != 0;
-            if (differ && round < DIFF_ROUNDS)
-                rc = show_difference(l, base, e + k, g, o, round == 0);
+            if (differ && round < TOKEN_ROUNDS)
+                rc = show_tokens(l, base, e + k, g, o);
+            else if (differ && round < DIFF_ROUNDS)
+                rc = show_difference(l, base, e + k, g, o, round == TOKEN_ROUNDS);
             else
                 rc = number_run(l, e + k, g, o);
         }

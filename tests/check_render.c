@@ -1114,6 +1114,57 @@ START_TEST(test_labels_real_names_distinct)
 }
 END_TEST
 
+/* Narrow lists (the explorer's constraint sources, 20-odd columns): names that a plain middle
+ * cut leaves alike are told apart by the tokens that differ, not by a number. */
+START_TEST(test_labels_narrow_tokens)
+{
+    static const char *const pair[] = {"Ztt_zeroEstimate_UL_SRee_eMLLe_lowmet_deltaM_low",
+                                       "top_zeroEstimate_UL_SRee_eMLLe_lowmet_deltaM_low",
+                                       "top_zeroEstimate_UL_SRmm_eMLLe_lowmet_deltaM_low"};
+    static const double widths[] = {20, 24};
+    hf_labels_options o = {0};
+    hf_labels l;
+    hf_error err = {0};
+    hf_workspace *ws;
+    hf_model *m;
+    const char **nm;
+    size_t i, w;
+
+    o.max_width = 16;
+    ck_assert_int_eq(hf_labels_make(&l, pair, 3, &o), 0);
+    assert_distinct(&l, "pair", 16);
+    for (i = 0; i < 3; i++) {
+        ck_assert_msg(strstr(l.text[i], " #") == NULL, "'%s' numbered", l.text[i]);
+        ck_assert_msg(hf_utf8_width(l.text[i]) <= 16, "'%s' wider than 16", l.text[i]);
+    }
+    ck_assert_ptr_nonnull(strstr(l.text[0], "Ztt")); /* what differs is kept */
+    ck_assert_ptr_nonnull(strstr(l.text[2], "SRmm"));
+    hf_labels_release(&l);
+
+    ws = hf_workspace_load("tests/reference/atlas_compressed_ewkinos_bkgonly/workspace.json", &err);
+    m = ws ? hf_model_compile(ws, NULL, &err) : NULL;
+    ck_assert_msg(m != NULL, "%s", hf_error_msg(&err));
+    nm = malloc((m->npar + 1) * sizeof *nm);
+    ck_assert_ptr_nonnull(nm);
+    for (i = 0; i < m->npar; i++)
+        nm[i] = m->par[i].name;
+    for (w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        o.max_width = widths[w];
+        o.drop_affixes = true;
+        ck_assert_int_eq(hf_labels_make(&l, nm, m->npar, &o), 0);
+        assert_distinct(&l, "ewkinos parameters", widths[w]);
+        for (i = 0; i < m->npar; i++)
+            ck_assert_msg(strstr(l.text[i], " #") == NULL, "%g: '%s' numbered (%s)", widths[w],
+                          l.text[i], nm[i]);
+        hf_labels_release(&l);
+    }
+    free(nm);
+    hf_model_free(m);
+    hf_workspace_free(ws);
+    hf_error_release(&err);
+}
+END_TEST
+
 START_TEST(test_labels_affixes_and_equal_names)
 {
     /* signal points that differ only inside a long shared frame: the masses must show */
@@ -1221,6 +1272,7 @@ render_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_labels_real_names_distinct);
     tcase_add_test(tc, test_labels_affixes_and_equal_names);
+    tcase_add_test(tc, test_labels_narrow_tokens);
     tcase_add_test(tc, test_scan2d_contours_ellipse);
     suite_add_tcase(s, tc);
     tc = tcase_create("palette");
