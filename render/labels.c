@@ -162,7 +162,7 @@ sort_entries(ent *e, const hf_labels *l)
     return 0;
 }
 
-/* Step (3): every member of a run of equal texts (whose bases differ) shown from a few code
+/* Step (4): every member of a run of equal texts (whose bases differ) shown from a few code
  * points before the run's first difference; the first round keeps the tail (cut in the middle),
  * later rounds keep the difference itself (cut at the end), each round on the smaller runs that
  * still coincide, so their first difference moves right. */
@@ -438,7 +438,7 @@ done:
     return res;
 }
 
-/* Step (3'): every member of a run of equal texts (whose bases differ) as its base with the
+/* Step (3): every member of a run of equal texts (whose bases differ) as its base with the
  * tokens other names share dropped, most common first ("Ztt…SRee_eMLLe…low" for a parameter of
  * one background in one region): what tells the name apart, in its own order. */
 static int
@@ -465,7 +465,7 @@ show_tokens(hf_labels *l, const char *const *base, const ent *e, size_t g,
     return 0;
 }
 
-/* Step (4): " #k" on the second and later members of a run (name order), k the name's position
+/* Step (5): " #k" on the second and later members of a run (name order), k the name's position
  * in the set (1-based), so that numbers of different runs never meet; the text is cut so that the
  * whole still fits. */
 static int
@@ -495,10 +495,10 @@ number_run(hf_labels *l, const ent *e, size_t g, const hf_labels_options *o)
     return 0;
 }
 
-#define TOKEN_ROUNDS 2 /* rounds of step (3') */
-#define DIFF_ROUNDS  8 /* rounds of steps (3') and (3) before step (4) */
+#define TOKEN_ROUNDS 2 /* rounds of step (3) */
+#define DIFF_ROUNDS  8 /* rounds of steps (3) and (4) before step (5) */
 
-/* Steps (3) and (4) until every text is distinct. " #k" separates any run of equal texts; a
+/* Steps (3) to (5) until every text is distinct. " #k" separates any run of equal texts; a
  * later clash of a numbered text with another is numbered again, so the loop ends. */
 static int
 separate(hf_labels *l, const char *const *base, const hf_labels_options *o)

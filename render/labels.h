@@ -35,8 +35,10 @@ typedef struct hf_labels {
  * shared suffix starting at one, each at least min_affix bytes, are dropped unless that leaves
  * some name empty; (2) a label wider than max_width keeps its head and tail around an ellipsis
  * (U+2026), the tail favoured (it holds bin numbers and cut names); (3) texts that still coincide
- * are shown from a few characters before their group's first difference, then cut again; (4) what
- * still coincides gets " #k" in name order. */
+ * drop the tokens (runs between separators) other names share, the most common first and, where
+ * possible, only as far as the rest still stands for that name alone, each gap an ellipsis; (4)
+ * texts that still coincide are shown from a few characters before their group's first
+ * difference, then cut again; (5) what still coincides gets " #k" in name order. */
 int hf_labels_make(hf_labels *l, const char *const *names, size_t n, const hf_labels_options *o);
 void hf_labels_release(hf_labels *l);
 
