@@ -289,7 +289,8 @@ less_telling(const size_t *tok, const size_t *freq, size_t a, size_t b)
 static bool
 tok_eq(const char *s, const size_t *tok, size_t k, const char *m, const size_t *tm, size_t j)
 {
-    return tok[2 * k + 1] == tm[2 * j + 1] && memcmp(s + tok[2 * k], m + tm[2 * j], tm[2 * j + 1]) == 0;
+    return tok[2 * k + 1] == tm[2 * j + 1] &&
+           memcmp(s + tok[2 * k], m + tm[2 * j], tm[2 * j + 1]) == 0;
 }
 
 /* Whether name m (its nm tokens tm) could be what the kept tokens of s stand for: the runs of

@@ -552,8 +552,8 @@ example_data_fill(hf_scene *s, const hf_density_truth *t, const hf_density_examp
  * two curves in one cell would garble both at terminal resolution). The y range is the data's
  * (all layers share it, so panels compare by eye); no legend: the title names the curves. */
 static int
-example_panel(hf_scene *s, const hf_density_example *ex, const example_data *d,
-              hf_density_layer l, const double box[4], bool xlabel, bool ylabel, bool with_truth)
+example_panel(hf_scene *s, const hf_density_example *ex, const example_data *d, hf_density_layer l,
+              const double box[4], bool xlabel, bool ylabel, bool with_truth)
 {
     hf_panel *p = hf_scene_add_panel(s, box[0], box[1], box[2], box[3]);
     with_truth = with_truth && l != HF_DENSITY_LAYER_TRUTH;
@@ -567,8 +567,8 @@ example_panel(hf_scene *s, const hf_density_example *ex, const example_data *d,
             : hf_scene_printf(s, "histogram of M = %.0f events from the KDE%s", ex->draws, ref);
     if (p == NULL || title == NULL ||
         hf_panel_set_axis(s, &p->x, ex->lo, ex->hi, false, xlabel ? "x" : "") < 0 ||
-        hf_panel_set_axis(s, &p->y, 0, d->ymax * 1.08, false,
-                          ylabel ? "probability density" : "") < 0 ||
+        hf_panel_set_axis(s, &p->y, 0, d->ymax * 1.08, false, ylabel ? "probability density" : "") <
+            0 ||
         hf_panel_set_title(s, p, title) < 0)
         return -1;
     hf_ink truth = hf_ink_of(HF_ROLE_FG, 0), trn = hf_ink_of(HF_ROLE_SERIES, 2);
@@ -1069,9 +1069,9 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
             return -1;
     } else {
         it = hf_panel_add_hist(s, p, B, edges, ex->generated, pl);
-        if (it == NULL || hint(s, p, 0.72,
-                               tui ? "press b for the bands"
-                                   : "run with --bootstrap B for the bands") < 0)
+        if (it == NULL ||
+            hint(s, p, 0.72,
+                 tui ? "press b for the bands" : "run with --bootstrap B for the bands") < 0)
             return -1;
         it->width = HF_WIDTH_THICK;
     }
@@ -1089,11 +1089,10 @@ fig_bootstrap(hf_scene *s, const hf_density_truth *t, const hf_density_result *r
                          HF_DASH_SOLID, HF_MARKER_NONE)))
         return -1;
     if (!boot)
-        return add_caption(s,
-                           "Without a bootstrap the generated histogram's only error is its own " SQRT
-                           "(g)/M.",
-                           "That misses the KDE's dependence on its training set: see the coverage "
-                           "figure.");
+        return add_caption(
+            s, "Without a bootstrap the generated histogram's only error is its own " SQRT "(g)/M.",
+            "That misses the KDE's dependence on its training set: see the coverage "
+            "figure.");
     if (bootstrap_pulls(s, ex, pl, db) < 0)
         return -1;
     return add_caption(s,

@@ -546,7 +546,7 @@ tui_chrome_status(struct tui *t, tui_hints_fn *hints_of)
             return;
         }
         snprintf(buf, sizeof(buf), " %s%s",
-                 t->prompt_kind == TUI_PROMPT_FILTER ? "filter: "
+                 t->prompt_kind == TUI_PROMPT_FILTER   ? "filter: "
                  : t->prompt_kind == TUI_PROMPT_GOTO   ? "go to (Tab completes): "
                  : t->prompt_kind == TUI_PROMPT_EVENTS ? "events, FILE[:COL] or CHANNEL[/SAMPLE]: "
                                                        : "export to: ",

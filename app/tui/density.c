@@ -518,8 +518,8 @@ tui_dens_placeholder(tui_dens *d, char *buf, size_t n)
     else if (d->msg != NULL)
         snprintf(buf, n, "no figure: %s", d->msg);
     else if (d->running || d->pending)
-        snprintf(buf, n, "running %zu/%zu reps: the figure appears after the first %d", d->done_reps,
-                 d->job.reps, BATCH);
+        snprintf(buf, n, "running %zu/%zu reps: the figure appears after the first %d",
+                 d->done_reps, d->job.reps, BATCH);
     else
         snprintf(buf, n, "no figure (out of memory)");
     pthread_mutex_unlock(&d->mu);

@@ -17,8 +17,8 @@ bool tui_dens_toggle_boot(struct tui *t); /* b: bootstrap bands on/off */
 bool tui_dens_cost_view(struct tui *t);   /* c: the cost axis and its figure */
 void tui_dens_status(tui_dens *d, char *buf, size_t n);
 void tui_dens_placeholder(tui_dens *d, char *buf, size_t n);
-void tui_dens_layer(struct tui *t);                       /* v */
-void tui_dens_events_prompt(struct tui *t);               /* o */
+void tui_dens_layer(struct tui *t);                        /* v */
+void tui_dens_events_prompt(struct tui *t);                /* o */
 unsigned tui_dens_events(struct tui *t, const char *spec); /* Enter in o's prompt */
 
 #endif

@@ -122,9 +122,10 @@ typedef enum tui_action {
     TUI_ACT_FLAGGED, /* F: only flagged parameters */
     TUI_ACT_MINOS,   /* m: MINOS interval of the selected parameter */
     TUI_ACT_SUSPEND, /* Ctrl-Z: back to the shell until fg */
-    TUI_ACT_SHAPE,     /* s: the NLL shape pane of the Parameters view */
-    TUI_ACT_DENSLAYER, /* v: the density lab's example figure, one layer at a time */
-    TUI_ACT_DENSEVENTS /* o: the density lab's own events (a prompt) */
+    TUI_ACT_SHAPE,   /* s: the NLL shape pane of the Parameters view */
+    /* v, o: the density lab's example figure one layer at a time; its own events (a prompt) */
+    TUI_ACT_DENSLAYER,
+    TUI_ACT_DENSEVENTS
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */

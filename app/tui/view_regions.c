@@ -3,8 +3,9 @@
  * the screen top to bottom: the name, the pull of the total count (n - nu) / sqrt(nu) at the best
  * fit (pre-fit without one) and a ratio strip data / model over [0, 2] with the pre-fit (open)
  * and post-fit (filled) markers, a ratio above 2 as an arrow at the end (with its value where
- * there is room); the selected region's counts and ratios in the bottom border. At 80x24 two columns of 20 rows show 40 regions a screen.
- * j/k and the page keys move, Enter opens the region's stack. */
+ * there is room); the selected region's counts and ratios in the bottom border. At 80x24 two
+ * columns of 20 rows show 40 regions a screen. j/k and the page keys move, Enter opens the region's
+ * stack. */
 #include "app/tui/chrome.h"
 #include "app/tui/links.h"
 #include "app/tui/plot.h"
