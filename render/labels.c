@@ -225,21 +225,6 @@ tokens(const char *s, size_t *tok)
     return n;
 }
 
-/* Whether s has a token equal to the len bytes at t. */
-static bool
-has_token(const char *s, const char *t, size_t len)
-{
-    while (*s != '\0') {
-        const char *q = s;
-        while (*q != '\0' && !is_sep(*q))
-            q++;
-        if ((size_t)(q - s) == len && memcmp(s, t, len) == 0)
-            return true;
-        s = *q != '\0' ? q + 1 : q;
-    }
-    return false;
-}
-
 /* s with the tokens not kept replaced by one ellipsis per gap (separators next to a gap go with
  * it) into out (strlen(s) + 3 * ntok + 1 bytes). */
 static void
@@ -343,16 +328,59 @@ pattern_matches(const char *s, const size_t *tok, size_t ntok, const bool *keep,
     return true;
 }
 
-/* Whether the kept tokens of s (name self of the n names) stand for no other name. */
+/* The tokens of every name of the set, made once per run of clashing texts: name j's are
+ * tok[2 off[j] ...] (cnt[j] of them). */
+typedef struct tokset {
+    size_t *tok, *off, *cnt;
+} tokset;
+
+static int
+tokset_make(tokset *ts, const char *const *base, size_t n)
+{
+    size_t total = 0, j;
+
+    for (j = 0; j < n; j++)
+        total += strlen(base[j]) / 2 + 1;
+    ts->tok = malloc((total + 1) * 2 * sizeof *ts->tok);
+    ts->off = malloc((n + 1) * sizeof *ts->off);
+    ts->cnt = malloc((n + 1) * sizeof *ts->cnt);
+    if (ts->tok == NULL || ts->off == NULL || ts->cnt == NULL)
+        return -1;
+    for (total = 0, j = 0; j < n; j++) {
+        ts->off[j] = total;
+        ts->cnt[j] = tokens(base[j], ts->tok + 2 * total);
+        total += ts->cnt[j];
+    }
+    return 0;
+}
+
+static void
+tokset_free(tokset *ts)
+{
+    free(ts->tok);
+    free(ts->off);
+    free(ts->cnt);
+}
+
+/* Whether the kept tokens of s (name self) stand for no other name. Only names with every kept
+ * token can match, so only those with the rarest kept one are tried: who[k * n ...] lists the
+ * freq[k] names that have token k. */
 static bool
 pattern_unique(const char *s, const size_t *tok, size_t ntok, const bool *keep,
-               const char *const *base, size_t n, size_t self, size_t *tm)
+               const char *const *base, size_t n, size_t self, const tokset *ts, const size_t *freq,
+               const size_t *who)
 {
-    for (size_t j = 0; j < n; j++) {
+    size_t rare = ntok;
+    for (size_t k = 0; k < ntok; k++)
+        if (keep[k] && (rare == ntok || freq[k] < freq[rare]))
+            rare = k;
+    if (rare == ntok) /* nothing kept: "…" stands for every name */
+        return n < 2;
+    for (size_t c = 0; c < freq[rare]; c++) {
+        size_t j = who[rare * n + c];
         if (j == self || strcmp(base[j], s) == 0)
             continue;
-        size_t nm = tokens(base[j], tm);
-        if (pattern_matches(s, tok, ntok, keep, base[j], tm, nm))
+        if (pattern_matches(s, tok, ntok, keep, base[j], ts->tok + 2 * ts->off[j], ts->cnt[j]))
             return false;
     }
     return true;
@@ -362,7 +390,7 @@ pattern_unique(const char *s, const size_t *tok, size_t ntok, const bool *keep,
  * leaves a pattern that stands for s alone, else the most common one. ntok when none is shared. */
 static size_t
 next_drop(const char *s, const size_t *tok, size_t ntok, bool *keep, const size_t *freq,
-          const char *const *base, size_t n, size_t self, size_t *tm)
+          const size_t *who, const char *const *base, size_t n, size_t self, const tokset *ts)
 {
     bool *tried = calloc(ntok + 1, sizeof *tried);
     size_t pick = ntok, first = ntok;
@@ -381,7 +409,7 @@ next_drop(const char *s, const size_t *tok, size_t ntok, bool *keep, const size_
             first = best;
         tried[best] = true;
         keep[best] = false;
-        bool ok = pattern_unique(s, tok, ntok, keep, base, n, self, tm);
+        bool ok = pattern_unique(s, tok, ntok, keep, base, n, self, ts, freq, who);
         keep[best] = true;
         if (ok) {
             pick = best;
@@ -396,34 +424,32 @@ next_drop(const char *s, const size_t *tok, size_t ntok, bool *keep, const size_
  * most common first, as long as what is left still stands for this name alone, until it fits
  * (then cut in the middle if it still does not): the tokens left tell it apart. NULL on ENOMEM. */
 static char *
-distinct_tokens(const char *const *base, size_t n, size_t self, const hf_labels_options *o)
+distinct_tokens(const char *const *base, size_t n, size_t self, const tokset *ts,
+                const hf_labels_options *o)
 {
     const char *s = base[self];
-    size_t len = strlen(s), maxlen = len, *tok = malloc((len / 2 + 2) * 2 * sizeof *tok), ntok, k;
-    size_t *freq = NULL, *tm = NULL;
-    bool *keep = NULL;
-    char *out = NULL, *res = NULL;
+    size_t len = strlen(s), *tok = ts->tok + 2 * ts->off[self], ntok = ts->cnt[self], k;
+    size_t *freq = malloc((ntok + 1) * sizeof *freq), *who = malloc((ntok * n + 1) * sizeof *who);
+    bool *keep = malloc((ntok + 1) * sizeof *keep);
+    char *out = malloc(len + 3 * ntok + 4), *res = NULL;
 
-    for (k = 0; k < n; k++)
-        maxlen = strlen(base[k]) > maxlen ? strlen(base[k]) : maxlen;
-    if (tok == NULL)
-        return NULL;
-    ntok = tokens(s, tok);
-    keep = malloc((ntok + 1) * sizeof *keep);
-    freq = malloc((ntok + 1) * sizeof *freq);
-    tm = malloc((maxlen / 2 + 2) * 2 * sizeof *tm);
-    out = malloc(len + 3 * ntok + 4);
-    if (keep == NULL || freq == NULL || tm == NULL || out == NULL)
+    if (keep == NULL || freq == NULL || who == NULL || out == NULL)
         goto done;
-    for (k = 0; k < ntok; k++) {
+    for (k = 0; k < ntok; k++) { /* the names that have token k */
         keep[k] = true;
         freq[k] = 0;
-        for (size_t j = 0; j < n; j++)
-            freq[k] += has_token(base[j], s + tok[2 * k], tok[2 * k + 1]);
+        for (size_t j = 0; j < n; j++) {
+            const size_t *tj = ts->tok + 2 * ts->off[j];
+            size_t q = 0;
+            while (q < ts->cnt[j] && !tok_eq(s, tok, k, base[j], tj, q))
+                q++;
+            if (q < ts->cnt[j])
+                who[k * n + freq[k]++] = j;
+        }
     }
     join_kept(s, tok, ntok, keep, out);
     while (!fits(o, out)) {
-        size_t best = next_drop(s, tok, ntok, keep, freq, base, n, self, tm);
+        size_t best = next_drop(s, tok, ntok, keep, freq, who, base, n, self, ts);
         if (best == ntok)
             break;
         keep[best] = false;
@@ -431,10 +457,9 @@ distinct_tokens(const char *const *base, size_t n, size_t self, const hf_labels_
     }
     res = cut_middle(o, out);
 done:
-    free(tok);
     free(keep);
     free(freq);
-    free(tm);
+    free(who);
     free(out);
     return res;
 }
@@ -448,16 +473,22 @@ show_tokens(hf_labels *l, const char *const *base, const ent *e, size_t g,
 {
     size_t k;
     char **t = calloc(g, sizeof *t);
+    tokset ts = {0};
 
-    if (t == NULL)
+    if (t == NULL || tokset_make(&ts, base, l->n) < 0) {
+        free(t);
+        tokset_free(&ts);
         return -1;
+    }
     for (k = 0; k < g; k++)
-        if ((t[k] = distinct_tokens(base, l->n, e[k].i, o)) == NULL) {
+        if ((t[k] = distinct_tokens(base, l->n, e[k].i, &ts, o)) == NULL) {
             while (k > 0)
                 free(t[--k]);
             free(t);
+            tokset_free(&ts);
             return -1;
         }
+    tokset_free(&ts);
     for (k = 0; k < g; k++) {
         free(l->text[e[k].i]);
         l->text[e[k].i] = t[k];
