@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "app/figstyle.h"
 #include "app/plot_grid.h"
+#include "app/regions.h"
 #include "core/diag/systematics.h"
 #include "core/infer/infer.h"
 #include "core/infer/minos.h"
@@ -38,6 +39,7 @@ typedef struct staged {
 typedef struct plotargs {
     const char *what, *channel, *format, *size, *par, *par2, *sort, *limits, *np, *cells, *minos;
     const char *results, *patchset; /* exclusion, limits: a signal grid's results */
+    const char *groups;             /* summary: --groups FILE.json or 'NAME=PAT;...' */
     bool all, prefit, postfit, logy;
     int dpi, points;
     double threshold, width;
@@ -362,7 +364,8 @@ plot_stacks(plotctx *pc)
     return rc;
 }
 
-/* The all-regions summary (render/plot_stack.h): one figure, pre- or post-fit. */
+/* The all-regions summary (render/plot_stack.h): one figure, pre- or post-fit, the regions
+ * grouped by --groups (app/regions.h) or CR/VR/SR. */
 static int
 plot_summary(plotctx *pc)
 {
@@ -370,41 +373,43 @@ plot_summary(plotctx *pc)
     bool postfit = pc->a.postfit;
     hf_fit_result fr;
     hf_stack_options o;
-    hf_yields *y;
+    hf_summary_groups g;
+    hf_yields *y = NULL;
     hf_error err = {0};
     hf_scene *s = NULL;
     size_t *order = malloc((m->nchan ? m->nchan : 1) * sizeof *order), n;
-    int rc = 0;
+    int rc = order ? hf_regions_load(pc->a.groups, m, &g) : hf_cli_nomem();
 
-    if (!order)
-        return hf_cli_nomem();
     memset(&fr, 0, sizeof fr);
-    if (postfit && (rc = do_fit(pc, &fr)) != 0) {
-        free(order);
-        return rc;
+    if (rc == 0 && postfit)
+        rc = do_fit(pc, &fr);
+    if (rc == 0) {
+        y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err)
+                    : hf_yields_compute(m, m->init, NULL, &err);
+        n = hf_summary_groups_order(&g, order);
+        hf_stack_options_init(&o);
+        hf_figstyle_stack(&pc->fig, m, 0, &o);
+        o.edges = NULL; /* slots are regions, not an observable */
+        o.xlabel = NULL;
+        o.postfit = postfit;
+        o.logy = pc->a.logy;
+        o.extra_label = blind_label(pc, postfit);
+        o.width_in = pc->a.width;
+        o.groups = &g;
+        if (y)
+            s = hf_plot_summary(y, order, n, NULL, &o, &err);
+        if (!s)
+            rc = hf_cli_report(NULL, &err);
+        else
+            rc = emit(pc, s, postfit ? "summary_postfit" : "summary_prefit");
     }
-    y = postfit ? hf_yields_compute(m, fr.x, fr.cov, &err)
-                : hf_yields_compute(m, m->init, NULL, &err);
-    n = hf_summary_order(m, order);
-    hf_stack_options_init(&o);
-    hf_figstyle_stack(&pc->fig, m, 0, &o);
-    o.edges = NULL; /* slots are regions, not an observable */
-    o.xlabel = NULL;
-    o.postfit = postfit;
-    o.logy = pc->a.logy;
-    o.extra_label = blind_label(pc, postfit);
-    o.width_in = pc->a.width;
-    if (y)
-        s = hf_plot_summary(y, order, n, NULL, &o, &err);
-    if (!s)
-        rc = hf_cli_report(NULL, &err);
-    else
-        rc = emit(pc, s, postfit ? "summary_postfit" : "summary_prefit");
     hf_scene_free(s);
     hf_yields_free(y);
     hf_error_release(&err);
-    if (postfit)
+    if (postfit && fr.x)
         hf_fit_result_release(&fr);
+    if (order)
+        hf_summary_groups_release(&g);
     free(order);
     return rc;
 }
@@ -1356,6 +1361,9 @@ cmd_plot(int argc, char **argv)
          "JSON bin edges per channel: {\"CH\": {\"edges\": [...], \"label\", \"unit\"}}"},
         {"linear", 0, HF_OPT_FLAG, &pc.fig.linear,
          "stack: linear y even when the yields span more than three decades"},
+        {"groups", 0, HF_OPT_STRING, &a->groups,
+         "summary: region groups, GROUPS.json ({\"CR\": [\"CR*\"], ...}) or "
+         "'NAME=PAT,PAT;NAME2=PAT' (glob patterns on channel names, in order)"},
         {"par", 0, HF_OPT_STRING, &a->par, "scan: parameter (default: the POI)"},
         {"par2", 0, HF_OPT_STRING, &a->par2,
          "scan: a second parameter: the 2-D scan with 68% and 95% contours"},

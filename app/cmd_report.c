@@ -1,6 +1,7 @@
 /* app/cmd_report.c - `hfscope report WS -o report.pdf`: the review report (summary, every
- * channel pre/post-fit, pulls, correlations, yields) as one PDF with an outline; and/or the yield
- * table as Markdown, CSV or LaTeX (--table FILE.md|.csv|.tex). */
+ * channel pre/post-fit, pulls, correlations, ranking, goodness of fit, upper limit, yields) as one
+ * PDF with an outline; and/or the yield table as Markdown, CSV or LaTeX (--table
+ * FILE.md|.csv|.tex). */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,10 @@
 
 #include "app/cli.h"
 #include "app/figstyle.h"
+#include "app/regions.h"
+#include "core/diag/ranking.h"
+#include "core/infer/infer.h"
+#include "core/infer/limit.h"
 #include "core/model/fit.h"
 #include "core/model/yields.h"
 #include "render/cairo.h"
@@ -128,15 +133,211 @@ emit_json(hf_cli *cli, const char *table, const hf_fit_result *fit)
     return hf_cli_json_emit(doc, NULL);
 }
 
+/* The pages computed for the report beyond the fit: the ranking and the upper limit, or why
+ * each is left out (one line on the summary page), and the region groups. */
+typedef struct extras {
+    bool no_ranking, no_limit; /* --no-ranking, --no-limit */
+    const char *groups;        /* --groups */
+    hf_summary_groups g;
+    hf_ranking rank;
+    hf_limit_result lim;
+    bool have_rank, have_lim;
+    char *rank_note, *lim_note;
+    hf_limit_point *curve; /* the limit page's figure: hypothesis tests on a regular grid */
+    size_t ncurve;
+} extras;
+
+/* Refits of the ranking page: the parameters with the largest covariance impact |C(POI, j)| /
+ * sigma_j (the linear response of the POI), at most RANK_CANDIDATES of them, 4 fits each; the
+ * page shows the top 20 by their refit impacts. `hfscope ranking` refits every parameter. */
+#define RANK_CANDIDATES 30
+
+/* The ranking page's note: what was refitted (numbers only: a fixed buffer is enough). */
+static char *
+rank_note(size_t n, size_t nall)
+{
+    char buf[160];
+
+    if (n < nall)
+        (void)snprintf(buf, sizeof buf,
+                       "refit impacts of the %zu parameters with the largest covariance impact "
+                       "(of %zu)",
+                       n, nall);
+    else
+        (void)snprintf(buf, sizeof buf, "refit impacts of all %zu parameters", n);
+    return strdup(buf);
+}
+
+/* The select mask of the ranking's candidates (npar); returns how many of how many (*nall). */
+static size_t
+rank_select(const hf_model *m, const hf_fit_result *fit, bool *sel, size_t *nall)
+{
+    size_t np = m->npar, j, k, p = (size_t)m->poi, n = 0;
+    double *imp = malloc((np + 1) * sizeof *imp);
+
+    *nall = 0;
+    for (j = 0; j < np; j++) {
+        double v = fit->cov[j * np + j];
+        sel[j] = false;
+        if (imp)
+            imp[j] = j == p || fit->fixed[j] || !(v > 0) ? -1 : fabs(fit->cov[p * np + j]) / sqrt(v);
+        *nall += j != p && !fit->fixed[j];
+    }
+    for (k = 0; imp && k < RANK_CANDIDATES; k++) { /* the largest, one at a time */
+        size_t best = np;
+        for (j = 0; j < np; j++)
+            if (!sel[j] && imp[j] >= 0 && (best == np || imp[j] > imp[best]))
+                best = j;
+        if (best == np)
+            break;
+        sel[best] = true;
+        n++;
+    }
+    free(imp);
+    return n;
+}
+
+/* The ranking page's impacts around an unconditional fit of the data (fit when it is one, else
+ * a new fit), or the note why it is left out. 0, or an exit code (out of memory). */
+static int
+report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, extras *x)
+{
+    const hf_model *m = cli->model;
+    hf_data d = hf_model_data(m);
+    hf_fit_result free_fit = {0};
+    hf_error err = {0};
+    bool *sel = NULL;
+    size_t n = 0, nall = 0;
+    const char *why = m->poi < 0           ? "left out: the model has no POI"
+                      : x->no_ranking      ? "left out (--no-ranking)"
+                      : !fit               ? "left out: no fit (--no-fit)"
+                      : hf_figstyle_blinding(fig) ? "left out: blinded (impacts need a fit of the "
+                                                    "data with a free POI)"
+                                                  : NULL;
+
+    if (!why && fit->fixed[m->poi]) { /* --poi-value: the impacts need the free fit */
+        if (hf_fit(m, &d, NULL, &free_fit, &err) < 0)
+            why = "left out: the fit with a free POI failed";
+        fit = &free_fit;
+    }
+    if (!why && (!fit->converged || !fit->cov))
+        why = "left out: the fit did not converge";
+    if (!why && !(sel = calloc(m->npar + 1, sizeof *sel)))
+        return hf_cli_nomem();
+    if (!why && (n = rank_select(m, fit, sel, &nall)) == 0)
+        why = "left out: no parameter to rank";
+    if (!why) {
+        hf_ranking_options ro = {.jobs = cli->jobs, .select = sel};
+        if (hf_ranking_compute(m, &d, fit, &ro, &x->rank, &err) < 0) {
+            hf_cli_warn("ranking left out: %s", hf_error_msg(&err));
+            why = "left out: a refit failed";
+        } else {
+            x->have_rank = true;
+        }
+    }
+    x->rank_note = why ? strdup(why) : rank_note(n, nall);
+    free(sel);
+    hf_fit_result_release(&free_fit);
+    hf_error_release(&err);
+    return x->rank_note ? 0 : hf_cli_nomem();
+}
+
+#define CURVE_POINTS 12 /* hypothesis tests of the limit page's figure */
+
+/* The limit page's figure: CURVE_POINTS hypothesis tests from 0 to 1.3 times the largest limit
+ * found (within the POI's bounds), the observed CLs left out when blinding. Its failure only
+ * leaves the figure to the search's own tests. */
+static void
+limit_curve(hf_infer *inf, const hf_model *m, bool blind, extras *x)
+{
+    const hf_param *poi = &m->par[m->poi];
+    double top = isfinite(x->lim.exp[4]) ? x->lim.exp[4] : x->lim.hi, lo = fmax(poi->lo, 0);
+    hf_error err = {0};
+    size_t i;
+
+    if (!blind && isfinite(x->lim.obs))
+        top = fmax(top, x->lim.obs);
+    top = fmin(1.3 * top, poi->hi);
+    if (!(top > lo) || !(x->curve = calloc(CURVE_POINTS, sizeof *x->curve)))
+        return;
+    for (i = 0; i < CURVE_POINTS; i++) {
+        hf_hypotest h;
+        double mu = lo + (top - lo) * (double)(i + 1) / CURVE_POINTS;
+        if (hf_infer_hypotest(inf, mu, !blind, &h, &err) < 0)
+            break;
+        x->curve[i].mu = mu;
+        x->curve[i].has_obs = h.has_obs;
+        x->curve[i].cls_obs = h.has_obs ? h.cls : NAN;
+        memcpy(x->curve[i].cls_exp, h.cls_exp, sizeof h.cls_exp);
+    }
+    x->ncurve = i == CURVE_POINTS ? i : 0;
+    hf_error_release(&err);
+}
+
+/* The upper limit as `hfscope limit` finds it (95% CL, CLs, the default test statistic, Brent),
+ * on the data `hfscope limit --blind` uses when blinding (hf_cli_blind_data: the page then shows
+ * expected limits only), or the note why it is left out. 0, or an exit code. */
+static int
+report_limit(hf_cli *cli, const hf_figstyle *fig, bool nofit, extras *x)
+{
+    const hf_model *m = cli->model;
+    hf_data d;
+    double *owned = NULL;
+    hf_infer_options io = {0};
+    hf_limit_options lo = {0};
+    hf_error err = {0};
+    hf_infer *inf = NULL;
+    int rc = 0;
+    const char *why = m->poi < 0   ? "left out: the model has no POI"
+                      : x->no_limit ? "left out (--no-limit)"
+                      : nofit       ? "left out: no fit (--no-fit)"
+                                    : NULL;
+
+    if (!why && (rc = hf_cli_blind_data(cli, &d, &owned)) != 0)
+        return rc;
+    if (!why) {
+        io.test_stat = hf_infer_default_teststat(m);
+        io.data = &d;
+        if (!(inf = hf_infer_new(m, &io, &err)) || hf_limit_compute(inf, &lo, &x->lim, &err) < 0) {
+            hf_cli_warn("upper limit left out: %s", hf_error_msg(&err));
+            why = "left out: a fit of the limit search failed";
+        } else {
+            x->have_lim = true;
+            limit_curve(inf, m, hf_figstyle_blinding(fig), x);
+        }
+    }
+    if (why && !(x->lim_note = strdup(why)))
+        rc = hf_cli_nomem();
+    hf_infer_free(inf);
+    free(owned);
+    hf_error_release(&err);
+    return rc;
+}
+
 /* The report's options from the command line (the goodness of fit into gof unless blinded),
  * then its pages to cli->output (or terminal cells). Returns the exit code. */
 static int
 report_pages(hf_cli *cli, hf_figstyle *fig, style_ctx *sctx, const hf_fit_result *fit, hf_gof *gof,
              hf_report_options *ro, const hf_palette *pal, const int cells[2], bool logy,
-             double threshold)
+             double threshold, extras *x)
 {
     hf_error err = {0};
-    int rc = 0;
+    int rc = report_ranking(cli, fig, fit, x);
+
+    if (rc == 0)
+        rc = report_limit(cli, fig, !fit, x);
+    if (rc != 0)
+        return rc;
+    ro->groups = &x->g;
+    ro->ranking = x->have_rank ? &x->rank : NULL;
+    ro->limit = x->have_lim ? &x->lim : NULL;
+    ro->limit_curve = x->ncurve ? x->curve : NULL;
+    ro->nlimit_curve = x->ncurve;
+    ro->ranking_note = x->rank_note;
+    ro->limit_note = x->lim_note;
+    ro->test_stat = cli->model->poi >= 0
+                        ? hf_teststat_name(hf_infer_default_teststat(cli->model))
+                        : NULL;
 
     ro->source = cli->ws_path;
     ro->stack_style = stack_style;
@@ -176,6 +377,7 @@ cmd_report(int argc, char **argv)
     bool logy = false, nofit = false;
     double threshold = 0;
     hf_table_format tf = HF_TABLE_MARKDOWN;
+    extras x = {0};
     const hf_opt extra[] = {
         {"logy", 0, HF_OPT_FLAG, &logy, "stack plots on a logarithmic y axis"},
         {"poi-value", 0, HF_OPT_DOUBLE, &fig.poi_value,
@@ -194,6 +396,13 @@ cmd_report(int argc, char **argv)
         {"threshold", 0, HF_OPT_DOUBLE, &threshold, "correlations: prune below |rho| (0.2)"},
         {"table", 0, HF_OPT_STRING, &table, "also write the yield table (.md, .csv or .tex)"},
         {"no-fit", 0, HF_OPT_FLAG, &nofit, "pre-fit figures only (no fit)"},
+        {"groups", 0, HF_OPT_STRING, &x.groups,
+         "region groups of the summary figures: GROUPS.json ({\"CR\": [\"CR*\"], ...}) or "
+         "'NAME=PAT,PAT;NAME2=PAT' (glob patterns on channel names, in order)"},
+        {"no-ranking", 0, HF_OPT_FLAG, &x.no_ranking,
+         "leave out the ranking page (refits of up to 30 parameters, 4 each)"},
+        {"no-limit", 0, HF_OPT_FLAG, &x.no_limit,
+         "leave out the upper-limit page (a CLs limit search)"},
         {"cells", 0, HF_OPT_STRING, &cells_arg,
          "WxH: draw the pages with the terminal backend to stdout instead of a PDF"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},
@@ -225,6 +434,8 @@ cmd_report(int argc, char **argv)
         rc = hf_cli_nomem();
     if (rc == 0)
         rc = hf_figstyle_blind(&fig, &cli);
+    if (rc == 0)
+        rc = hf_regions_load(x.groups, cli.model, &x.g);
     sctx.m = cli.model;
     if (rc == 0 && !nofit) {
         if (hf_figstyle_fit(&fig, cli.model, &fr, &err) < 0) {
@@ -242,7 +453,7 @@ cmd_report(int argc, char **argv)
         rc = write_table(table, cli.model, have_fit ? &fr : NULL, fig.blinded, tf);
     if (rc == 0 && (cli.output || cells_arg)) {
         rc = report_pages(&cli, &fig, &sctx, have_fit ? &fr : NULL, &gof, &ro, pal, cells, logy,
-                          threshold);
+                          threshold, &x);
         if (rc != 0 && table)
             unlink(table);
     }
@@ -254,6 +465,12 @@ cmd_report(int argc, char **argv)
         hf_fit_result_release(&fr);
     if (ro.gof)
         hf_gof_release(&gof);
+    hf_summary_groups_release(&x.g);
+    hf_ranking_release(&x.rank);
+    hf_limit_result_release(&x.lim);
+    free(x.curve);
+    free(x.rank_note);
+    free(x.lim_note);
     hf_figstyle_release(&fig);
     hf_palette_free(pal);
     hf_error_release(&err);

@@ -10,6 +10,7 @@
 #include "core/stats.h"
 #include "render/axis.h"
 #include "render/labels.h"
+#include "render/plot_summary.h"
 
 /* ---------------------------------------------------------------- figure */
 
@@ -700,13 +701,27 @@ summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch, 
     return 0;
 }
 
-/* Region names under the ratio panel (shared affixes dropped, "[b]" for the bins of multi-bin
- * regions), dashed separators and group names (CR, VR, SR) where the group changes. */
-static int
-summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const size_t *chans,
-             size_t nch, size_t nb)
+/* The group of channel c: opt's groups, or CR/VR/SR by name. */
+static size_t
+group_of(const hf_model *m, size_t c, const hf_stack_options *opt)
+{
+    return opt->groups ? opt->groups->of[c] : (size_t)hf_summary_group(m->chan[c]->name);
+}
+
+static const char *
+group_label(size_t g, const hf_stack_options *opt)
 {
     static const char *gname[4] = {"CR", "VR", "SR", ""};
+
+    return opt->groups ? hf_summary_groups_label(opt->groups, g) : gname[g < 3 ? g : 3];
+}
+
+/* Region names under the ratio panel (shared affixes dropped, "[b]" for the bins of multi-bin
+ * regions), dashed separators and group names (CR, VR, SR or opt's) where the group changes. */
+static int
+summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const size_t *chans,
+             size_t nch, size_t nb, const hf_stack_options *opt)
+{
     const char **names = malloc((nch ? nch : 1) * sizeof *names);
     const char **lab = malloc((nb ? nb : 1) * sizeof *lab);
     double *x = malloc((nb ? nb : 1) * sizeof *x);
@@ -724,23 +739,23 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
     if (hf_labels_make(&l, names, nch, &lo) < 0)
         goto out;
     for (i = 0; i < nch; i++) {
-        size_t nbc = m->chan_nbins[chans[i]];
-        int g = hf_summary_group(names[i]);
+        size_t nbc = m->chan_nbins[chans[i]], g = group_of(m, chans[i], opt);
+        const char *gl = group_label(g, opt);
         for (b = 0; b < nbc; b++, slot++) {
             x[slot] = (double)slot + 0.5;
             lab[slot] = nbc == 1 ? l.text[i] : hf_scene_printf(s, "%s[%zu]", l.text[i], b);
             if (!lab[slot])
                 goto out;
         }
-        if (i + 1 == nch || hf_summary_group(names[i + 1]) != g) {
+        if (i + 1 == nch || group_of(m, chans[i + 1], opt) != g) {
             if (i + 1 < nch && (!hf_panel_add_rule(s, mp, true, (double)slot,
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED) ||
                                 !hf_panel_add_rule(s, rp, true, (double)slot,
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED)))
                 goto out;
-            if (gname[g][0] && (gstart > 0 || i + 1 < nch) && /* one group: the title says it */
+            if (gl[0] && (gstart > 0 || i + 1 < nch) && /* one group: the title says it */
                 !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot), mp->y.max,
-                                   gname[g], HF_HALIGN_CENTER, HF_VALIGN_TOP, HF_TEXT_NORMAL))
+                                   gl, HF_HALIGN_CENTER, HF_VALIGN_TOP, HF_TEXT_NORMAL))
                 goto out;
             gstart = slot;
         }
@@ -797,7 +812,7 @@ hf_plot_summary_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1
         (rp = hf_scene_add_panel(s, fx0, ym, fx1, fy1)) != NULL &&
         main_panel(s, mp, &d, m, title ? title : "All regions", opt, fx1 - fx0,
                    H * 72 * split - 20) == 0 &&
-        ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb) == 0)
+        ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb, opt) == 0)
         rc = 0;
     stackdata_release(&d);
     free(slot0);

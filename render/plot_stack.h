@@ -33,6 +33,9 @@ typedef struct hf_stack_options {
     const char *extra_label;    /* another line under the channel name; NULL: none */
     double width_in, height_in; /* 0: single column 3.4 x 3.4 */
     double ratio_half;          /* ratio range 1 +- this; 0: from this figure's data */
+    /* summary: the region groups (render/plot_summary.h) that separate and name the slots;
+       NULL: CR, VR, SR by name */
+    const struct hf_summary_groups *groups;
 } hf_stack_options;
 
 void hf_stack_options_init(hf_stack_options *o);
@@ -70,7 +73,7 @@ size_t hf_summary_order(const hf_model *m, size_t *order);
 /* The all-regions summary: one x slot per bin of the channels chans[0..nch) in that order (one
  * per region for one-bin regions), the stacked samples, the band, data and a ratio panel,
  * region names under it (shared affixes dropped, noted in the axis label), dashed separators and
- * CR/VR/SR names where the group changes. title: NULL gives "All regions". NULL on ENOMEM. */
+ * the group names (opt->groups, or CR/VR/SR) where the group changes. title: NULL gives "All regions". NULL on ENOMEM. */
 hf_scene *hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
                           const hf_stack_options *opt, hf_error *err);
 /* The same two panels inside [x0, x1] x [y0, y1] (fractions) of an existing scene (a report

@@ -10,7 +10,12 @@
 
 #include "render/plot_corr.h"
 #include "render/plot_pulls.h"
+#include "render/plot_scan.h"
+#include "render/plot_syst.h"
 #include "render/tables.h"
+
+#define MINUS_SIGN "\xe2\x88\x92" /* U+2212 */
+#define SIGMA_SIGN "\xcf\x83"     /* U+03C3 */
 
 /* Whether any bin of channel c is blinded. */
 static bool
@@ -55,13 +60,41 @@ text_table(hf_scene *s, double y0, double y1, const char *title, size_t nrows, s
     return hf_panel_add_table(s, p, nrows, ncols, cells, align, header) ? 0 : -1;
 }
 
+/* A limit for a table: "0.3910", or why it is missing. */
+static const char *
+limit_text(hf_scene *s, const hf_limit_result *l, double v, int why)
+{
+    if (!isnan(v))
+        return hf_scene_printf(s, "%.5g", v);
+    return hf_scene_printf(s, why == 1 ? "below %g (excluded at the lower end of the search)"
+                                       : "above %g (not excluded at the upper end of the search)",
+                           why == 1 ? l->lo : l->hi);
+}
+
+/* The summary page's upper-limit line: observed and expected (expected only when blinded). */
+static const char *
+limit_line(hf_scene *s, const hf_model *m, const hf_limit_result *l, bool blind)
+{
+    const char *e = limit_text(s, l, l->exp[2], l->why[3]), *o = limit_text(s, l, l->obs, l->why[0]);
+
+    if (!e || !o)
+        return NULL;
+    if (blind)
+        return hf_scene_printf(s, "%s: expected %s (%g%% CL, CLs; observed blinded)",
+                               m->par[m->poi].name, e, 100 * l->cl);
+    return hf_scene_printf(s, "%s: observed %s, expected %s (%g%% CL, CLs)", m->par[m->poi].name,
+                           o, e, 100 * l->cl);
+}
+
 /* Summary rows (key, value) written into kv (room for HF_SUMMARY_ROWS pairs); returns the
  * row count, or 0 on ENOMEM. */
 #define HF_SUMMARY_ROWS 14
 static size_t
-summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const char *source,
-             bool blind_poi, const char **kv)
+summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit,
+             const hf_report_options *opt, const char **kv)
 {
+    const char *source = opt->source;
+    bool blind_poi = opt->blind_poi;
     size_t k = 0;
 
 #define KV(key, val)                                                                               \
@@ -107,6 +140,12 @@ summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const cha
     } else {
         KV("Fit", hf_scene_strdup(s, "not run: pre-fit figures only"));
     }
+    if (opt->ranking_note)
+        KV("Ranking", opt->ranking_note);
+    if (opt->limit)
+        KV("Upper limit", limit_line(s, m, opt->limit, blind_poi));
+    else if (opt->limit_note)
+        KV("Upper limit", opt->limit_note);
 #undef KV
     return k;
 }
@@ -219,7 +258,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
         return NULL;
     if (hf_scene_set_title(s, "hfscope review report") < 0 ||
         hf_scene_set_outline(s, "Summary", 0) < 0 ||
-        (k = summary_rows(s, m, fit, opt->source, opt->blind_poi, kv)) == 0)
+        (k = summary_rows(s, m, fit, opt, kv)) == 0)
         goto fail;
     bottom = 0.03 + 0.022 * (double)k;
     worst_y = 0.07 + 0.022 * (double)k;
@@ -296,6 +335,7 @@ report_stack_options(const hf_report_options *opt, size_t c, hf_stack_options *s
     so->blinded = opt->blinded;
     if (opt->lumi_label)
         so->lumi_label = opt->lumi_label;
+    so->groups = opt->groups;
 }
 
 /* A fit that did not converge: one red line in the strip [x0, x1] x [y0, y0 + 0.03] of a page,
@@ -521,7 +561,7 @@ typedef struct section {
     int level;
 } section;
 
-#define MAX_SECTIONS 16
+#define MAX_SECTIONS 32 /* the contents page holds this many rows */
 
 typedef struct builder {
     pagelist pl;
@@ -550,7 +590,7 @@ all_regions(builder *b, hf_error *err)
 
     if (!order)
         return hf_error_nomem(err);
-    n = hf_summary_order(m, order);
+    n = hf_summary_groups_order(b->opt->groups, order);
     mark(b, "All regions", 0);
     for (i = 0; i < n && rc == 0; i += k) {
         hf_scene *s;
@@ -569,10 +609,10 @@ all_regions(builder *b, hf_error *err)
 
 /* One region group: its one-bin channels on summary figures, the others two to a page. */
 static int
-region_group(builder *b, int g, bool *first, hf_error *err)
+region_group(builder *b, size_t g, bool *first, hf_error *err)
 {
-    static const char *gname[4] = {"Control regions", "Validation regions", "Signal regions",
-                                   "Other channels"};
+    const hf_summary_groups *gr = b->opt->groups;
+    const char *gname = hf_summary_groups_title(gr, g);
     const hf_model *m = b->m;
     size_t *one = malloc((m->nchan ? m->nchan : 1) * sizeof *one), *multi, n1 = 0, nm = 0, i, k;
     int rc = 0;
@@ -584,21 +624,21 @@ region_group(builder *b, int g, bool *first, hf_error *err)
         return hf_error_nomem(err);
     }
     for (i = 0; i < m->nchan; i++)
-        if (hf_summary_group(m->chan[i]->name) == g) {
+        if (gr->of[i] == g) {
             if (m->chan_nbins[i] == 1)
                 one[n1++] = i;
             else
                 multi[nm++] = i;
         }
     if (n1 + nm > 0)
-        mark(b, gname[g], 1);
+        mark(b, gname, 1);
     for (i = 0; i < n1 + nm && rc == 0; i += k) {
         hf_scene *s;
         bool sum = i < n1;
         size_t j;
         k = sum ? summary_chunk(m, one + i, n1 - i) : (n1 + nm - i >= 2 ? 2 : 1);
         if (sum)
-            s = summary_fig_page(b->pre, b->post, one + i, k, gname[g], b->opt, b->failed, err);
+            s = summary_fig_page(b->pre, b->post, one + i, k, gname, b->opt, b->failed, err);
         else if (!(s = hf_scene_new(PAGE_W, PAGE_H)))
             hf_error_nomem(err);
         for (j = 0; s && !sum && j < k; j++)
@@ -609,7 +649,7 @@ region_group(builder *b, int g, bool *first, hf_error *err)
             }
         /* the outline: Regions > group > channel, in page order */
         if (s && ((*first && hf_scene_add_outline(s, "Regions", 0) < 0) ||
-                  (head && hf_scene_add_outline(s, gname[g], 1) < 0))) {
+                  (head && hf_scene_add_outline(s, gname, 1) < 0))) {
             hf_scene_free(s);
             s = NULL;
             hf_error_nomem(err);
@@ -684,6 +724,120 @@ page_fit(hf_scene *s)
     s->height_in = PAGE_H;
 }
 
+/* A line of small text across the page at y (fractions of the page). */
+static int
+page_note(hf_scene *s, double y, const char *text)
+{
+    hf_panel *p = hf_scene_add_panel(s, 0.04, y, 0.96, y + 0.03);
+
+    if (!p || !text)
+        return -1;
+    p->frame = false;
+    p->x.hidden = p->y.hidden = true;
+    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.5, text, HF_HALIGN_LEFT,
+                             HF_VALIGN_MIDDLE, HF_TEXT_SMALL)
+               ? 0
+               : -1;
+}
+
+/* The ranking page: the ranking figure of the top 20 (render/plot_syst.h: impacts on the top
+ * axis, pulls below; it prints no fitted POI value) on top of the page, what was ranked under
+ * it. NULL with err. */
+static hf_scene *
+ranking_page(const hf_model *m, const hf_report_options *opt, hf_error *err)
+{
+    hf_scene *s = hf_plot_syst_ranking(m, opt->ranking, 20, err);
+
+    if (!s)
+        return NULL;
+    page_fit(s);
+    if (hf_scene_set_outline(s, "Ranking", 0) < 0 ||
+        (opt->ranking_note && page_note(s, 0.94, opt->ranking_note) < 0)) {
+        hf_scene_free(s);
+        hf_error_nomem(err);
+        return NULL;
+    }
+    return s;
+}
+
+/* The limit page's table: the limits (observed left out when blinded) and how they were found. */
+static int
+limit_table(hf_scene *s, double y0, const hf_model *m, const hf_limit_result *l,
+            const hf_report_options *opt)
+{
+    static const hf_halign a2[2] = {HF_HALIGN_LEFT, HF_HALIGN_LEFT};
+    static const char *const nm[5] = {"Expected " MINUS_SIGN "2" SIGMA_SIGN,
+                                      "Expected " MINUS_SIGN "1" SIGMA_SIGN, "Expected (median)",
+                                      "Expected +1" SIGMA_SIGN, "Expected +2" SIGMA_SIGN};
+    const char *kv[2 * 9];
+    size_t k = 0, i;
+
+    kv[2 * k] = "Observed";
+    kv[2 * k++ + 1] = opt->blind_poi ? "blinded" : limit_text(s, l, l->obs, l->why[0]);
+    for (i = 0; i < 5; i++) {
+        kv[2 * k] = nm[i];
+        kv[2 * k++ + 1] = limit_text(s, l, l->exp[i], l->why[i + 1]);
+    }
+    kv[2 * k] = "Method";
+    kv[2 * k++ + 1] =
+        hf_scene_printf(s, "CLs, asymptotic, %s; %zu hypothesis tests over [%g, %g]",
+                        opt->test_stat ? opt->test_stat : "default test statistic", l->npoints,
+                        l->lo, l->hi);
+    for (i = 0; i < k; i++)
+        if (!kv[2 * i + 1])
+            return -1;
+    char *t = hf_scene_printf(s, "%g%% CL upper limits on %s", 100 * l->cl, m->par[m->poi].name);
+    return t ? text_table(s, y0, y0 + 0.03 + 0.022 * (double)k, t, k, 2, kv, a2, false) : -1;
+}
+
+/* The upper-limit page: CLs against the POI over the hypothesis tests the search ran (observed,
+ * expected and the +-1, +-2 sigma bands, the 1 - CL line; expected only when blinded), then the
+ * table of the limits. NULL with err. */
+static hf_scene *
+limit_page(const hf_model *m, const hf_report_options *opt, hf_error *err)
+{
+    const hf_limit_result *l = opt->limit;
+    const hf_limit_point *pt = opt->limit_curve ? opt->limit_curve : l->points;
+    size_t n = opt->limit_curve ? opt->nlimit_curve : l->npoints, i;
+    double *buf = malloc((7 * n + 1) * sizeof *buf);
+    hf_brazil_data bd = {0};
+    hf_scene *s = NULL;
+
+    if (!buf) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        buf[i] = pt[i].mu;
+        buf[n + i] = pt[i].has_obs ? pt[i].cls_obs : NAN;
+        memcpy(buf + 2 * n + 5 * i, pt[i].cls_exp, 5 * sizeof(double));
+    }
+    bd.n = n;
+    bd.x = buf;
+    bd.obs = opt->blind_poi ? NULL : buf + n;
+    bd.exp = buf + 2 * n;
+    bd.xlabel = m->par[m->poi].name;
+    bd.ylabel = "CLs";
+    bd.level = 1 - l->cl;
+    bd.level_label = "1 " MINUS_SIGN " CL";
+    bd.logy = true;
+    bd.width_in = 6.0;
+    if (n >= 2 && (s = hf_plot_brazil(&bd, err)) != NULL) {
+        page_fit(s);
+        if (hf_scene_set_outline(s, "Upper limit", 0) < 0 ||
+            hf_scene_set_title(s, "Upper limit: CLs against the POI") < 0 ||
+            limit_table(s, s->panels[s->npanels - 1]->y1 + 0.05, m, l, opt) < 0) {
+            hf_scene_free(s);
+            s = NULL;
+            hf_error_nomem(err);
+        }
+    } else if (n < 2) {
+        hf_error_set(err, HF_EUSAGE, "", "too few hypothesis tests to draw");
+    }
+    free(buf);
+    return s;
+}
+
 /* The contents page: every section with its page number (the contents page is page 1). */
 static hf_scene *
 contents_page(const builder *b)
@@ -722,9 +876,9 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
 {
     builder b = {{NULL, 0, 0}, {{0}}, 0, m, pre, post, opt, fit && !fit->converged};
     hf_scene **pages, *s = summary_page(m, fit, pre, post, opt);
-    size_t n, i;
+    size_t n, i, g;
     bool first = true;
-    int g, rc = -1;
+    int rc = -1;
 
     mark(&b, "Summary", 0);
     if (!s) {
@@ -734,12 +888,17 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
     if (push(&b.pl, s, err) < 0 || all_regions(&b, err) < 0)
         goto out;
     mark(&b, "Regions", 0);
-    for (g = 0; g <= 3; g++)
+    for (g = 0; g <= opt->groups->n; g++)
         if (region_group(&b, g, &first, err) < 0)
             goto out;
     if (fit) {
         mark(&b, "Pulls and correlations", 0);
         if (fit_pages(&b.pl, m, fit, opt, err) < 0)
+            goto out;
+    }
+    if (opt->ranking) {
+        mark(&b, "Ranking", 0);
+        if (push(&b.pl, ranking_page(m, opt, err), err) < 0)
             goto out;
     }
     if (opt->gof) {
@@ -749,6 +908,11 @@ build_pages(pagelist *pl, const hf_model *m, const hf_fit_result *fit, const hf_
             goto out;
         }
         if (push(&b.pl, s, err) < 0)
+            goto out;
+    }
+    if (opt->limit && m->poi >= 0) {
+        mark(&b, "Upper limit", 0);
+        if (push(&b.pl, limit_page(m, opt, err), err) < 0)
             goto out;
     }
     mark(&b, "Yields", 0);
@@ -776,14 +940,22 @@ hf_scene **
 hf_report_pages(const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
                 size_t *npages, hf_error *err)
 {
-    hf_report_options dflt = {0};
+    hf_report_options o = {0};
+    hf_summary_groups dg = {0};
     hf_yields *pre = NULL, *post = NULL;
     pagelist pl = {0};
     int rc = -1;
 
     *npages = 0;
-    if (!opt)
-        opt = &dflt;
+    if (opt)
+        o = *opt;
+    if (!o.groups && hf_summary_groups_default(&dg, m) < 0) {
+        hf_error_nomem(err);
+        return NULL;
+    }
+    if (!o.groups)
+        o.groups = &dg;
+    opt = &o;
     if (fit && !fit->cov)
         fit = NULL;
     pre = hf_yields_compute(m, m->init, NULL, err);
@@ -796,6 +968,7 @@ hf_report_pages(const hf_model *m, const hf_fit_result *fit, const hf_report_opt
     free(zero);
     hf_yields_free(pre);
     hf_yields_free(post);
+    hf_summary_groups_release(&dg);
     if (rc < 0) {
         hf_report_pages_free(pl.v, pl.n);
         return NULL;
