@@ -859,171 +859,30 @@ out:
     return rc;
 }
 
-typedef struct limpt {
-    char *name;
-    double key[4]; /* the first signal-point values, for the order along the x axis */
-    double obs, exp[5];
-} limpt;
-
-static int
-cmp_limpt(const void *a, const void *b)
-{
-    const limpt *x = a, *y = b;
-    int k;
-
-    for (k = 0; k < 4; k++)
-        if (x->key[k] != y->key[k])
-            return x->key[k] < y->key[k] ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-/* One line of a `patchset run --what limit` file into pts (grown as needed); *poi gets the
- * first POI name seen. 0, or the exit code of a usage error. */
-static int
-read_limit_line(cJSON *o, const char *path, size_t lineno, limpt **pts, size_t *n, size_t *ncap,
-                size_t *nerr, char **poi)
-{
-    cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "patch");
-    cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "obs");
-    cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "exp");
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "values");
-    cJSON *pp = cJSON_GetObjectItemCaseSensitive(o, "poi");
-    limpt *pt;
-    int k;
-
-    if (cJSON_GetObjectItemCaseSensitive(o, "error")) {
-        (*nerr)++; /* a point that failed: left out, counted in a warning */
-        return 0;
-    }
-    if (!cJSON_IsString(nm) || !cJSON_IsArray(e) || cJSON_GetArraySize(e) != 5)
-        return hf_cli_error("%s:%zu: expected \"patch\" and a 5-element \"exp\" (the output "
-                            "of patchset run --what limit)",
-                            path, lineno);
-    if (*n == *ncap) {
-        size_t nc = *ncap ? 2 * *ncap : 16;
-        limpt *np = realloc(*pts, nc * sizeof *np);
-        if (!np)
-            return hf_cli_nomem();
-        *pts = np;
-        *ncap = nc;
-    }
-    pt = &(*pts)[*n];
-    memset(pt, 0, sizeof *pt);
-    if (!(pt->name = strdup(nm->valuestring)))
-        return hf_cli_nomem();
-    (*n)++;
-    pt->obs = cJSON_IsNumber(ob) ? ob->valuedouble : NAN;
-    for (k = 0; k < 5; k++) {
-        cJSON *x = cJSON_GetArrayItem(e, k);
-        pt->exp[k] = cJSON_IsNumber(x) ? x->valuedouble : NAN;
-    }
-    for (k = 0; k < 4; k++) {
-        cJSON *x = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, k) : NULL;
-        pt->key[k] = cJSON_IsNumber(x) ? x->valuedouble : 0;
-    }
-    if (!*poi && cJSON_IsString(pp))
-        *poi = strdup(pp->valuestring);
-    return 0;
-}
-
-/* Every limit of a `patchset run --what limit` JSON-lines file; 0 or the exit code. */
-static int
-read_limits(const char *path, limpt **pts, size_t *n, size_t *nerr, char **poi)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, ncap = 0, lineno = 0;
-    int rc = 0;
-
-    if (!f)
-        return hf_cli_error("--limits %s: %s", path, strerror(errno));
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        cJSON *o;
-        lineno++;
-        if (line[strspn(line, " \t\r\n")] == '\0')
-            continue;
-        if (!(o = cJSON_Parse(line)))
-            rc = hf_cli_error("%s:%zu: not a JSON object", path, lineno);
-        else
-            rc = read_limit_line(o, path, lineno, pts, n, &ncap, nerr, poi);
-        cJSON_Delete(o);
-    }
-    free(line);
-    (void)fclose(f); /* read-only: nothing to lose on close */
-    if (rc == 0 && *n == 0)
-        rc = hf_cli_error("--limits %s: no limits in the file", path);
-    return rc;
-}
-
-/* The Brazil figure of n limits (sorted), one category per signal point. */
-static int
-plot_limit_points(plotctx *pc, limpt *pts, size_t n, const char *poi, double width)
-{
-    double *x = malloc((n + 1) * sizeof *x), *obs = malloc((n + 1) * sizeof *obs);
-    double *ex = malloc((n + 1) * 5 * sizeof *ex);
-    const char **lab = malloc((n + 1) * sizeof *lab);
-    char *ylabel = x && obs && ex && lab ? malloc(strlen(poi) + 32) : NULL;
-    hf_error err = {0};
-    hf_brazil_data bd;
-    hf_scene *s;
-    size_t i;
-    int rc;
-
-    if (!ylabel) {
-        rc = hf_cli_nomem();
-        goto out;
-    }
-    for (i = 0; i < n; i++) {
-        x[i] = (double)i;
-        obs[i] = pts[i].obs;
-        memcpy(ex + 5 * i, pts[i].exp, sizeof pts[i].exp);
-        lab[i] = pts[i].name;
-    }
-    snprintf(ylabel, strlen(poi) + 32, "95%% CL upper limit on %s", poi);
-    memset(&bd, 0, sizeof bd);
-    bd.n = n;
-    bd.x = x;
-    bd.labels = lab;
-    bd.obs = obs;
-    bd.exp = ex;
-    bd.xlabel = "Signal point";
-    bd.ylabel = ylabel;
-    bd.level = 1.0; /* limits below 1 exclude the nominal signal */
-    bd.level_label = "nominal signal";
-    bd.width_in = width;
-    s = hf_plot_brazil(&bd, &err);
-    rc = s ? emit(pc, s, "limits") : hf_cli_report(NULL, &err);
-    hf_scene_free(s);
-out:
-    free(ylabel);
-    free(x);
-    free(obs);
-    free(ex);
-    free(lab);
-    hf_error_release(&err);
-    return rc;
-}
-
-/* Upper limits across signal points from a `patchset run --what limit` JSON-lines file: one
- * category per patch (ordered by its signal-point values), observed and the expected band. */
+/* Upper limits across signal points from a `patchset run --what limit` JSON-lines file: the
+ * figure of `--what limits` (app/plot_grid.c) without a patchset, over the points' values (one
+ * value: a real axis; more: one category per point, named by its values). */
 static int
 plot_limits(plotctx *pc, const char *path, double width)
 {
-    limpt *pts = NULL;
-    size_t n = 0, nerr = 0, i;
-    char *poi = NULL;
-    int rc = read_limits(path, &pts, &n, &nerr, &poi);
+    hf_grid_args g;
+    hf_scene *s = NULL;
+    char energy[32];
+    int rc;
 
-    if (rc == 0 && pts) { /* read_limits fails without a limit */
-        if (nerr)
-            hf_cli_warn("%s: %zu signal points failed and are left out", path, nerr);
-        qsort(pts, n, sizeof *pts, cmp_limpt);
-        rc = plot_limit_points(pc, pts, n, poi ? poi : "POI", width);
-    }
-    for (i = 0; pts && i < n; i++)
-        free(pts[i].name);
-    free(pts);
-    free(poi);
+    memset(&g, 0, sizeof g);
+    snprintf(energy, sizeof energy, "%g", pc->fig.energy);
+    g.energy = pc->fig.energy > 0 ? energy : NULL;
+    g.what = "limits";
+    g.results = path;
+    g.patchset = pc->a.patchset; /* optional: names the axis */
+    g.label = pc->fig.label;
+    g.lumi = pc->fig.lumi;
+    g.width = width;
+    rc = hf_grid_scene(&g, &s);
+    if (rc == 0)
+        rc = emit(pc, s, "limits");
+    hf_scene_free(s);
     return rc;
 }
 

@@ -27,6 +27,7 @@ typedef struct gridpts {
     bool is_limit;
     double *x, *y, *obs, *exp; /* exp: 5 per point */
     const char **name;
+    const hf_result **res; /* the point's results line (its values) */
 } gridpts;
 
 static void
@@ -37,6 +38,7 @@ gridpts_release(gridpts *g)
     free(g->obs);
     free(g->exp);
     free(g->name);
+    free(g->res);
 }
 
 /* Limit k (0 observed, 1..5 expected) of r; a null limit outside the POI range becomes the end
@@ -60,7 +62,8 @@ fill_points(const hf_results *rs, gridpts *g)
     g->obs = calloc(m + 1, sizeof(double));
     g->exp = calloc(5 * m + 1, sizeof(double));
     g->name = calloc(m + 1, sizeof(char *));
-    if (!g->x || !g->y || !g->obs || !g->exp || !g->name)
+    g->res = calloc(m + 1, sizeof(hf_result *));
+    if (!g->x || !g->y || !g->obs || !g->exp || !g->name || !g->res)
         return hf_cli_nomem();
     for (size_t i = 0; i < m; i++) {
         const hf_result *r = hf_results_get(rs, i);
@@ -69,7 +72,9 @@ fill_points(const hf_results *rs, gridpts *g)
         const double *o = g->is_limit ? &r->obs : &r->cls_obs;
         const double *e = g->is_limit ? r->exp : r->cls_exp;
         bool ok = r->error == NULL && (g->is_limit ? r->has_limit : r->has_cls) &&
-                  !isnan(r->values[0]) && (g->nlabels < 2 || !isnan(r->values[1]));
+                  r->nvalues >= g->nlabels;
+        for (size_t k = 0; ok && k < g->nlabels; k++)
+            ok = !isnan(r->values[k]);
         if (!ok || (isnan(e[2]) && (!g->is_limit || r->outside[3] == 0))) {
             g->nskip++;
             continue;
@@ -79,12 +84,14 @@ fill_points(const hf_results *rs, gridpts *g)
         g->obs[g->n] = g->is_limit ? limit_or_end(r, 0) : *o;
         for (int k = 0; k < 5; k++)
             g->exp[5 * g->n + (size_t)k] = g->is_limit ? limit_or_end(r, k + 1) : e[k];
+        g->res[g->n] = r;
         g->name[g->n++] = r->patch;
     }
     return 0;
 }
 
-/* Results and patchset read, merged, checked; 0 or the exit code (message printed). */
+/* Results and patchset read, merged, checked; 0 or the exit code (message printed). Without a
+ * patchset (`limits` only) the first line's values count as the labels, unnamed. */
 static int
 load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
 {
@@ -98,25 +105,29 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
                  ? hf_cli_error("%s:%d:%s%s%s", a->results, err.line, err.where ? err.where : "",
                                 err.where && *err.where ? ": " : " ", hf_error_msg(&err))
                  : hf_cli_report(a->results, &err);
-    } else if ((*ps = hf_patchset_load(a->patchset, &err)) == NULL) {
+    } else if (a->patchset && (*ps = hf_patchset_load(a->patchset, &err)) == NULL) {
         rc = hf_cli_report(a->patchset, &err);
     } else {
         hf_results_merge(*rs, NULL, NULL);
-        if (hf_results_check_patchset(*rs, *ps, &bad, &err) < 0)
+        if (*ps && hf_results_check_patchset(*rs, *ps, &bad, &err) < 0)
             rc = hf_cli_error("%s:%d:%s: %s", bad->file, err.line, err.where ? err.where : "",
                               hf_error_msg(&err));
     }
-    if (rc == 0 && *ps != NULL) { /* (every branch that leaves *ps NULL has set rc) */
+    if (rc == 0 && hf_results_count(*rs) == 0)
+        rc = hf_cli_error("%s: no results", a->results);
+    else if (rc == 0 && *ps == NULL)
+        g->nlabels = hf_results_get(*rs, 0)->nvalues;
+    else if (rc == 0)
         g->nlabels = (*ps)->labels != NULL ? (size_t)cJSON_GetArraySize((*ps)->labels) : 0;
-        if (g->nlabels < 1 || g->nlabels > 2)
-            rc = hf_cli_error("%s:/metadata/labels: --what %s needs a patchset with one or "
-                              "two labels (it has %zu)",
-                              a->patchset, a->what, g->nlabels);
-        else if (hf_results_count(*rs) == 0)
-            rc = hf_cli_error("%s: no results", a->results);
-        else
-            rc = fill_points(*rs, g);
-    }
+    if (rc == 0 && *ps == NULL && g->nlabels == 0)
+        rc = hf_cli_error("%s:1:/values: --what %s needs the signal points' values", a->results,
+                          a->what);
+    else if (rc == 0 && (g->nlabels < 1 || (g->nlabels > 2 && *ps)))
+        rc = hf_cli_error("%s:/metadata/labels: --what %s needs a patchset with one or "
+                          "two labels (it has %zu)",
+                          a->patchset, a->what, g->nlabels);
+    else if (rc == 0)
+        rc = fill_points(*rs, g);
     if (rc == 0 && g->nskip > 0)
         hf_cli_warn("%s: %zu points failed or have no finite expected value and are left out",
                     a->results, g->nskip);
@@ -127,11 +138,35 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
 static const char *
 label_of(const hf_patchset *ps, int k)
 {
-    const cJSON *l = cJSON_GetArrayItem(ps->labels, k);
+    const cJSON *l = ps ? cJSON_GetArrayItem(ps->labels, k) : NULL;
     return cJSON_IsString(l) ? l->valuestring : "";
 }
 
-/* One label, or `limits` over two: the Brazil figure against the values. */
+/* The order of two points by their first k values. */
+static int
+values_cmp(const hf_result *a, const hf_result *b, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (a->values[i] != b->values[i])
+            return a->values[i] < b->values[i] ? -1 : 1;
+    return 0;
+}
+
+/* "300, 50": the first k values of a point (caller frees; NULL on ENOMEM). */
+static char *
+values_label(const hf_result *r, size_t k)
+{
+    size_t len = 26 * k + 1, at = 0; /* %g of a double: at most 24 bytes with ", " */
+    char *t = malloc(len);
+
+    for (size_t i = 0; t && i < k; i++)
+        at += (size_t)snprintf(t + at, len - at, "%s%g", i ? ", " : "", r->values[i]);
+    if (t && k == 0)
+        t[0] = '\0';
+    return t;
+}
+
+/* One label, or `limits` over more: the Brazil figure against the values. */
 static hf_scene *
 brazil_over_values(const hf_grid_args *a, const hf_patchset *ps, gridpts *g, hf_error *err)
 {
@@ -148,11 +183,11 @@ brazil_over_values(const hf_grid_args *a, const hf_patchset *ps, gridpts *g, hf_
     }
     for (size_t i = 0; i < n; i++)
         ord[i] = i;
-    /* insertion sort by (x, y): grids are hundreds to thousands of points */
+    /* insertion sort by the values in order: grids are hundreds to thousands of points */
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
             size_t p = ord[j - 1], q = ord[j];
-            if (g->x[p] < g->x[q] || (g->x[p] == g->x[q] && g->y[p] <= g->y[q]))
+            if (values_cmp(g->res[p], g->res[q], g->nlabels) <= 0)
                 break;
             ord[j - 1] = q;
             ord[j] = p;
@@ -162,20 +197,18 @@ brazil_over_values(const hf_grid_args *a, const hf_patchset *ps, gridpts *g, hf_
         x[k] = g->nlabels > 1 ? (double)k : g->x[i];
         obs[k] = g->obs[i];
         memcpy(ex + 5 * k, g->exp + 5 * i, 5 * sizeof(double));
-        if (g->nlabels > 1) {
-            size_t len = 64;
-            if ((own[k] = malloc(len)) == NULL) {
-                hf_error_nomem(err);
-                goto out;
-            }
-            snprintf(own[k], len, "%g, %g", g->x[i], g->y[i]);
-            lab[k] = own[k];
+        if (g->nlabels > 1 && (lab[k] = own[k] = values_label(g->res[i], g->nlabels)) == NULL) {
+            hf_error_nomem(err);
+            goto out;
         }
     }
     char ylabel[160], xlabel[160], title[200];
     snprintf(ylabel, sizeof ylabel, "%s",
              g->is_limit ? "95% CL upper limit on \xce\xbc" : "CLs at \xce\xbc = 1");
-    if (g->nlabels > 1)
+    if (!ps) /* `plot --what brazil --limits FILE`: values without names */
+        snprintf(xlabel, sizeof xlabel, "%s",
+                 g->nlabels > 1 ? "signal point (values)" : "signal-point value");
+    else if (g->nlabels > 1)
         snprintf(xlabel, sizeof xlabel, "(%.70s, %.70s)", label_of(ps, 0), label_of(ps, 1));
     else
         snprintf(xlabel, sizeof xlabel, "%.150s", label_of(ps, 0));
@@ -268,26 +301,48 @@ save(const hf_grid_args *a, hf_scene *s)
     return rc;
 }
 
-int
-hf_grid_plot(const hf_grid_args *a)
+/* The inputs every grid figure needs: 0 or 2 after the error line. */
+static int
+need_inputs(const hf_grid_args *a)
 {
-    if (a->results == NULL || a->patchset == NULL)
+    if (a->results == NULL || (a->patchset == NULL && strcmp(a->what, "limits") != 0))
         return hf_cli_error("--what %s needs --results RESULTS.jsonl and --patchset "
                             "PATCHSET.json",
                             a->what);
-    if (a->output == NULL)
-        return hf_cli_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
+    return 0;
+}
+
+int
+hf_grid_plot(const hf_grid_args *a)
+{
+    hf_scene *s = NULL;
+    int rc = need_inputs(a);
+
+    if (rc == 0 && a->output == NULL)
+        rc = hf_cli_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
+    if (rc == 0)
+        rc = hf_grid_scene(a, &s);
+    return rc == 0 ? save(a, s) : rc;
+}
+
+int
+hf_grid_scene(const hf_grid_args *a, hf_scene **out)
+{
+    *out = NULL;
+    int rc0 = need_inputs(a);
+    if (rc0 != 0)
+        return rc0;
     hf_results *rs = NULL;
     hf_patchset *ps = NULL;
     gridpts g;
     memset(&g, 0, sizeof g);
     hf_error err = {0};
     int rc = load_grid(a, &rs, &ps, &g);
-    if (rc == 0 && ps != NULL) { /* load_grid returns 0 only with ps loaded */
-        hf_scene *s = g.nlabels == 2 && strcmp(a->what, "exclusion") == 0
-                          ? mass_plane(a, ps, &g, &err)
-                          : brazil_over_values(a, ps, &g, &err);
-        rc = s != NULL ? save(a, s) : hf_cli_report(a->results, &err);
+    if (rc == 0) {
+        *out = g.nlabels == 2 && strcmp(a->what, "exclusion") == 0
+                   ? mass_plane(a, ps, &g, &err)
+                   : brazil_over_values(a, ps, &g, &err);
+        rc = *out != NULL ? 0 : hf_cli_report(a->results, &err);
     }
     gridpts_release(&g);
     hf_results_free(rs);
