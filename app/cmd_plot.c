@@ -1233,11 +1233,13 @@ cmd_plot(int argc, char **argv)
          "pulls: MINOS bars of NAME[,NAME...] or all (profile-likelihood intervals)"},
         {"threshold", 0, HF_OPT_DOUBLE, &a->threshold, "corr: prune below this |rho| (0.2)"},
         {"limits", 0, HF_OPT_STRING, &a->limits,
-         "brazil: limits across signal points from `patchset run --what limit -o FILE`"},
+         "brazil: limits across signal points from `patchset run --what limit -o FILE`, over "
+         "the points' values (as --what limits; --patchset names the axis)"},
         {"results", 0, HF_OPT_STRING, &a->results,
          "exclusion, limits: results of `patchset run` (merged or not)"},
         {"patchset", 0, HF_OPT_STRING, &a->patchset,
-         "exclusion, limits: the patchset (its labels name the axes)"},
+         "exclusion, limits (brazil --limits: optional): the patchset (its labels name the "
+         "axes)"},
         {"cells", 0, HF_OPT_STRING, &a->cells,
          "WxH: draw with the terminal backend to stdout instead of writing files"},
         {NULL, 0, HF_OPT_FLAG, NULL, NULL},

@@ -180,6 +180,7 @@ static const char tail[] =
     "hfscope limit ws.json \\-\\-json \\-o limit.json\n"
     "hfscope plot ws.json \\-\\-what corr \\-o corr.png\n"
     "hfscope plot ws.json \\-\\-what stack \\-\\-all \\-o figs/\n"
+    "hfscope report ws.json \\-\\-groups 'CR=CR*;SR=SR*' \\-o report.pdf\n"
     "hfscope lint ws.json \\-v\n"
     "hfscope digest ws.json                 # sha256:... as pyhf digest prints it\n"
     "hfscope prune ws.json \\-\\-channel CR_old \\-o pruned.json\n"
