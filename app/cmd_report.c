@@ -147,6 +147,17 @@ typedef struct extras {
     size_t ncurve;
 } extras;
 
+static void
+extras_release(extras *x)
+{
+    hf_summary_groups_release(&x->g);
+    hf_ranking_release(&x->rank);
+    hf_limit_result_release(&x->lim);
+    free(x->curve);
+    free(x->rank_note);
+    free(x->lim_note);
+}
+
 /* Refits of the ranking page: the parameters with the largest covariance impact |C(POI, j)| /
  * sigma_j (the linear response of the POI), at most RANK_CANDIDATES of them, 4 fits each; the
  * page shows the top 20 by their refit impacts. `hfscope ranking` refits every parameter. */
@@ -180,7 +191,8 @@ rank_select(const hf_model *m, const hf_fit_result *fit, bool *sel, size_t *nall
         double v = fit->cov[j * np + j];
         sel[j] = false;
         if (imp)
-            imp[j] = j == p || fit->fixed[j] || !(v > 0) ? -1 : fabs(fit->cov[p * np + j]) / sqrt(v);
+            imp[j] =
+                j == p || fit->fixed[j] || !(v > 0) ? -1 : fabs(fit->cov[p * np + j]) / sqrt(v);
         *nall += j != p && !fit->fixed[j];
     }
     for (k = 0; imp && k < RANK_CANDIDATES; k++) { /* the largest, one at a time */
@@ -208,9 +220,9 @@ report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, ex
     hf_error err = {0};
     bool *sel = NULL;
     size_t n = 0, nall = 0;
-    const char *why = m->poi < 0           ? "left out: the model has no POI"
-                      : x->no_ranking      ? "left out (--no-ranking)"
-                      : !fit               ? "left out: no fit (--no-fit)"
+    const char *why = m->poi < 0                  ? "left out: the model has no POI"
+                      : x->no_ranking             ? "left out (--no-ranking)"
+                      : !fit                      ? "left out: no fit (--no-fit)"
                       : hf_figstyle_blinding(fig) ? "left out: blinded (impacts need a fit of the "
                                                     "data with a free POI)"
                                                   : NULL;
@@ -288,7 +300,7 @@ report_limit(hf_cli *cli, const hf_figstyle *fig, bool nofit, extras *x)
     hf_error err = {0};
     hf_infer *inf = NULL;
     int rc = 0;
-    const char *why = m->poi < 0   ? "left out: the model has no POI"
+    const char *why = m->poi < 0    ? "left out: the model has no POI"
                       : x->no_limit ? "left out (--no-limit)"
                       : nofit       ? "left out: no fit (--no-fit)"
                                     : NULL;
@@ -335,9 +347,8 @@ report_pages(hf_cli *cli, hf_figstyle *fig, style_ctx *sctx, const hf_fit_result
     ro->nlimit_curve = x->ncurve;
     ro->ranking_note = x->rank_note;
     ro->limit_note = x->lim_note;
-    ro->test_stat = cli->model->poi >= 0
-                        ? hf_teststat_name(hf_infer_default_teststat(cli->model))
-                        : NULL;
+    ro->test_stat =
+        cli->model->poi >= 0 ? hf_teststat_name(hf_infer_default_teststat(cli->model)) : NULL;
 
     ro->source = cli->ws_path;
     ro->stack_style = stack_style;
@@ -465,12 +476,7 @@ cmd_report(int argc, char **argv)
         hf_fit_result_release(&fr);
     if (ro.gof)
         hf_gof_release(&gof);
-    hf_summary_groups_release(&x.g);
-    hf_ranking_release(&x.rank);
-    hf_limit_result_release(&x.lim);
-    free(x.curve);
-    free(x.rank_note);
-    free(x.lim_note);
+    extras_release(&x);
     hf_figstyle_release(&fig);
     hf_palette_free(pal);
     hf_error_release(&err);

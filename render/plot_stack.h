@@ -73,7 +73,8 @@ size_t hf_summary_order(const hf_model *m, size_t *order);
 /* The all-regions summary: one x slot per bin of the channels chans[0..nch) in that order (one
  * per region for one-bin regions), the stacked samples, the band, data and a ratio panel,
  * region names under it (shared affixes dropped, noted in the axis label), dashed separators and
- * the group names (opt->groups, or CR/VR/SR) where the group changes. title: NULL gives "All regions". NULL on ENOMEM. */
+ * the group names (opt->groups, or CR/VR/SR) where the group changes. title: NULL gives "All
+ * regions". NULL on ENOMEM. */
 hf_scene *hf_plot_summary(const hf_yields *y, const size_t *chans, size_t nch, const char *title,
                           const hf_stack_options *opt, hf_error *err);
 /* The same two panels inside [x0, x1] x [y0, y1] (fractions) of an existing scene (a report

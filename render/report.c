@@ -66,8 +66,9 @@ limit_text(hf_scene *s, const hf_limit_result *l, double v, int why)
 {
     if (!isnan(v))
         return hf_scene_printf(s, "%.5g", v);
-    return hf_scene_printf(s, why == 1 ? "below %g (excluded at the lower end of the search)"
-                                       : "above %g (not excluded at the upper end of the search)",
+    return hf_scene_printf(s,
+                           why == 1 ? "below %g (excluded at the lower end of the search)"
+                                    : "above %g (not excluded at the upper end of the search)",
                            why == 1 ? l->lo : l->hi);
 }
 
@@ -75,23 +76,24 @@ limit_text(hf_scene *s, const hf_limit_result *l, double v, int why)
 static const char *
 limit_line(hf_scene *s, const hf_model *m, const hf_limit_result *l, bool blind)
 {
-    const char *e = limit_text(s, l, l->exp[2], l->why[3]), *o = limit_text(s, l, l->obs, l->why[0]);
+    const char *e = limit_text(s, l, l->exp[2], l->why[3]),
+               *o = limit_text(s, l, l->obs, l->why[0]);
 
     if (!e || !o)
         return NULL;
     if (blind)
         return hf_scene_printf(s, "%s: expected %s (%g%% CL, CLs; observed blinded)",
                                m->par[m->poi].name, e, 100 * l->cl);
-    return hf_scene_printf(s, "%s: observed %s, expected %s (%g%% CL, CLs)", m->par[m->poi].name,
-                           o, e, 100 * l->cl);
+    return hf_scene_printf(s, "%s: observed %s, expected %s (%g%% CL, CLs)", m->par[m->poi].name, o,
+                           e, 100 * l->cl);
 }
 
 /* Summary rows (key, value) written into kv (room for HF_SUMMARY_ROWS pairs); returns the
  * row count, or 0 on ENOMEM. */
 #define HF_SUMMARY_ROWS 14
 static size_t
-summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit,
-             const hf_report_options *opt, const char **kv)
+summary_rows(hf_scene *s, const hf_model *m, const hf_fit_result *fit, const hf_report_options *opt,
+             const char **kv)
 {
     const char *source = opt->source;
     bool blind_poi = opt->blind_poi;
@@ -257,8 +259,7 @@ summary_page(const hf_model *m, const hf_fit_result *fit, const hf_yields *pre,
     if (!s)
         return NULL;
     if (hf_scene_set_title(s, "hfscope review report") < 0 ||
-        hf_scene_set_outline(s, "Summary", 0) < 0 ||
-        (k = summary_rows(s, m, fit, opt, kv)) == 0)
+        hf_scene_set_outline(s, "Summary", 0) < 0 || (k = summary_rows(s, m, fit, opt, kv)) == 0)
         goto fail;
     bottom = 0.03 + 0.022 * (double)k;
     worst_y = 0.07 + 0.022 * (double)k;
@@ -734,8 +735,8 @@ page_note(hf_scene *s, double y, const char *text)
         return -1;
     p->frame = false;
     p->x.hidden = p->y.hidden = true;
-    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.5, text, HF_HALIGN_LEFT,
-                             HF_VALIGN_MIDDLE, HF_TEXT_SMALL)
+    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.5, text, HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
+                             HF_TEXT_SMALL)
                ? 0
                : -1;
 }
@@ -779,10 +780,9 @@ limit_table(hf_scene *s, double y0, const hf_model *m, const hf_limit_result *l,
         kv[2 * k++ + 1] = limit_text(s, l, l->exp[i], l->why[i + 1]);
     }
     kv[2 * k] = "Method";
-    kv[2 * k++ + 1] =
-        hf_scene_printf(s, "CLs, asymptotic, %s; %zu hypothesis tests over [%g, %g]",
-                        opt->test_stat ? opt->test_stat : "default test statistic", l->npoints,
-                        l->lo, l->hi);
+    kv[2 * k++ + 1] = hf_scene_printf(s, "CLs, asymptotic, %s; %zu hypothesis tests over [%g, %g]",
+                                      opt->test_stat ? opt->test_stat : "default test statistic",
+                                      l->npoints, l->lo, l->hi);
     for (i = 0; i < k; i++)
         if (!kv[2 * i + 1])
             return -1;

@@ -28,22 +28,22 @@ typedef struct hf_report_options {
     bool blind_poi;         /* the POI's fitted value and error print as "blinded" */
     const hf_gof *gof; /* the saturated-model goodness of fit of the report's fit: a page of its
                           own; NULL: none (no fit, or blinded) */
-    const char *note_pre, *note_post; /* title notes of the pre- and post-fit figures ("blinded",
-                                         "mu = 1 (fixed)"); NULL: none */
-    double corr_threshold;            /* 0: 0.2 */
-    const hf_summary_groups *groups; /* region groups of the summary figures and the Regions
-                                        section; NULL: CR, VR, SR by name */
-    const hf_ranking *ranking;       /* impacts on the POI (core/diag/ranking.h): a page with the
-                                        top 20; NULL: none */
-    const hf_limit_result *limit;    /* the CLs upper limit on the POI: a page (CLs against the
-                                        POI and the limits); NULL: none */
+    const char *note_pre, *note_post;  /* title notes of the pre- and post-fit figures ("blinded",
+                                          "mu = 1 (fixed)"); NULL: none */
+    double corr_threshold;             /* 0: 0.2 */
+    const hf_summary_groups *groups;   /* region groups of the summary figures and the Regions
+                                          section; NULL: CR, VR, SR by name */
+    const hf_ranking *ranking;         /* impacts on the POI (core/diag/ranking.h): a page with the
+                                          top 20; NULL: none */
+    const hf_limit_result *limit;      /* the CLs upper limit on the POI: a page (CLs against the
+                                          POI and the limits); NULL: none */
     const hf_limit_point *limit_curve; /* the figure's hypothesis tests (a regular grid); NULL:
                                           the limit search's own */
     size_t nlimit_curve;
-    const char *ranking_note;        /* the summary page's Ranking line: what was ranked, or why
-                                        the page is left out; NULL: no line */
-    const char *limit_note;          /* the same for the upper limit (when limit is NULL) */
-    const char *test_stat;           /* the limit's test statistic ("qtilde"); NULL: not said */
+    const char *ranking_note; /* the summary page's Ranking line: what was ranked, or why
+                                 the page is left out; NULL: no line */
+    const char *limit_note;   /* the same for the upper limit (when limit is NULL) */
+    const char *test_stat;    /* the limit's test statistic ("qtilde"); NULL: not said */
     /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
     void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);
     void *style_ctx;
