@@ -163,19 +163,20 @@ extras_release(extras *x)
  * page shows the top 20 by their refit impacts. `hfscope ranking` refits every parameter. */
 #define RANK_CANDIDATES 30
 
-/* The ranking page's note: what was refitted (numbers only: a fixed buffer is enough). */
+/* The ranking page's note: what was ranked and how (numbers only: a fixed buffer is enough). */
 static char *
-rank_note(size_t n, size_t nall)
+rank_note(size_t n, size_t nall, bool cov)
 {
-    char buf[160];
+    const char *how =
+        cov ? "covariance impacts (the POI's best fit is on its bound)" : "refit impacts";
+    char buf[200];
 
     if (n < nall)
         (void)snprintf(buf, sizeof buf,
-                       "refit impacts of the %zu parameters with the largest covariance impact "
-                       "(of %zu)",
+                       "%s of the %zu parameters with the largest covariance impact (of %zu)", how,
                        n, nall);
     else
-        (void)snprintf(buf, sizeof buf, "refit impacts of all %zu parameters", n);
+        (void)snprintf(buf, sizeof buf, "%s of all %zu parameters", how, n);
     return strdup(buf);
 }
 
@@ -247,7 +248,7 @@ report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, ex
             x->have_rank = true;
         }
     }
-    x->rank_note = why ? strdup(why) : rank_note(n, nall);
+    x->rank_note = why ? strdup(why) : rank_note(n, nall, x->rank.method == HF_RANKING_COVARIANCE);
     free(sel);
     hf_fit_result_release(&free_fit);
     hf_error_release(&err);
