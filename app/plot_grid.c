@@ -138,8 +138,10 @@ load_grid(const hf_grid_args *a, hf_results **rs, hf_patchset **ps, gridpts *g)
 static const char *
 label_of(const hf_patchset *ps, int k)
 {
-    const cJSON *l = ps ? cJSON_GetArrayItem(ps->labels, k) : NULL;
-    return cJSON_IsString(l) ? l->valuestring : "";
+    if (ps == NULL) /* `brazil --limits` without a patchset: unnamed values */
+        return "";
+    const cJSON *l = cJSON_GetArrayItem(ps->labels, k);
+    return l != NULL && cJSON_IsString(l) ? l->valuestring : "";
 }
 
 /* The order of two points by their first k values. */
@@ -318,10 +320,11 @@ hf_grid_plot(const hf_grid_args *a)
     hf_scene *s = NULL;
     int rc = need_inputs(a);
 
-    if (rc == 0 && a->output == NULL)
-        rc = hf_cli_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
-    if (rc == 0)
-        rc = hf_grid_scene(a, &s);
+    if (rc != 0)
+        return rc;
+    if (a->output == NULL)
+        return hf_cli_error("--what %s needs -o FILE.pdf|png|svg (or -o DIR)", a->what);
+    rc = hf_grid_scene(a, &s);
     return rc == 0 ? save(a, s) : rc;
 }
 
