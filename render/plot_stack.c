@@ -701,6 +701,15 @@ summary_fill(stackdata *d, const hf_yields *y, const size_t *chans, size_t nch, 
     return 0;
 }
 
+/* The data y 3% of the axis under its top (in log units on a log axis). */
+static double
+under_top(const hf_axis *a)
+{
+    if (a->log && a->min > 0)
+        return pow(10, log10(a->max) - 0.03 * (log10(a->max) - log10(a->min)));
+    return a->max - 0.03 * (a->max - a->min);
+}
+
 /* The group of channel c: opt's groups, or CR/VR/SR by name. */
 static size_t
 group_of(const hf_model *m, size_t c, const hf_stack_options *opt)
@@ -717,7 +726,9 @@ group_label(size_t g, const hf_stack_options *opt)
 }
 
 /* Region names under the ratio panel (shared affixes dropped, "[b]" for the bins of multi-bin
- * regions), dashed separators and group names (CR, VR, SR or opt's) where the group changes. */
+ * regions), dashed separators and group names (CR, VR, SR or opt's) where the group changes,
+ * a little under the frame. (The legend's placement does not see them: counted there, two labels
+ * in the top corners pushed the legend onto the data, which is worse.) */
 static int
 summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const size_t *chans,
              size_t nch, size_t nb, const hf_stack_options *opt)
@@ -754,8 +765,9 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED)))
                 goto out;
             if (gl[0] && (gstart > 0 || i + 1 < nch) && /* one group: the title says it */
-                !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot), mp->y.max,
-                                   gl, HF_HALIGN_CENTER, HF_VALIGN_TOP, HF_TEXT_NORMAL))
+                !hf_panel_add_text(s, mp, HF_COORD_DATA, 0.5 * (double)(gstart + slot),
+                                   under_top(&mp->y), gl, HF_HALIGN_CENTER, HF_VALIGN_TOP,
+                                   HF_TEXT_NORMAL))
                 goto out;
             gstart = slot;
         }
