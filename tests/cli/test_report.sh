@@ -65,13 +65,16 @@ pdftotext -layout "$tmp/p.pdf" "$tmp/p.txt"
 [ "$(grep -c "left out: the model has no POI" "$tmp/p.txt")" -eq 2 ] ||
     fail "no-POI report: no note for both pages"
 
-# --- blinded: the limit page shows expected limits only
+# --- blinded: the limit page shows expected limits only, those of `limit --blind`
 "$HF" report "$DEMO" --blind -o "$tmp/b.pdf" -q 2>"$tmp/err" || fail "report --blind exit $?"
 pdftotext -layout "$tmp/b.pdf" "$tmp/b.txt"
 grep -qE "^ *Observed +blinded\$" "$tmp/b.txt" || fail "blinded limit page shows no 'blinded'"
 grep -qF "$obs" "$tmp/b.txt" && fail "blinded report holds the observed limit $obs"
 grep -q "left out: blinded" "$tmp/b.txt" || fail "blinded report: no ranking note"
-grep -qE "^ *Expected \(median\) +[0-9.]+\$" "$tmp/b.txt" || fail "blinded: no expected limit"
+"$HF" limit --blind --json "$DEMO" >"$tmp/blim.json" 2>"$tmp/err" || fail "limit --blind exit $?"
+bmed=$(limval "$tmp/blim.json" 2)
+grep -qE "^ *Expected \(median\) +$bmed\$" "$tmp/b.txt" ||
+    fail "blinded limit page lacks limit --blind's median $bmed"
 
 # --- --groups: the order given, then "other"; separators between groups
 "$HF" plot "$EWK" --what summary --groups 'Signal=SR*;Control=CR*' --cells 160x50 \
