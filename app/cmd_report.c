@@ -163,18 +163,18 @@ extras_release(extras *x)
  * page shows the top 20 by their refit impacts. `hfscope ranking` refits every parameter. */
 #define RANK_CANDIDATES 30
 
-/* The ranking page's note: what was ranked and how (numbers only: a fixed buffer is enough). */
+/* The ranking page's note: what was ranked and how, short enough for one line of the page (numbers
+ * only: a fixed buffer is enough). */
 static char *
 rank_note(size_t n, size_t nall, bool cov)
 {
-    const char *how =
-        cov ? "covariance impacts (the POI's best fit is on its bound)" : "refit impacts";
+    const char *how = cov ? "covariance impacts (the POI is on its bound)" : "refit impacts";
     char buf[200];
 
     if (n < nall)
         (void)snprintf(buf, sizeof buf,
-                       "%s of the %zu parameters with the largest covariance impact (of %zu)", how,
-                       n, nall);
+                       "%s of the %zu of %zu parameters largest in covariance impact", how, n,
+                       nall);
     else
         (void)snprintf(buf, sizeof buf, "%s of all %zu parameters", how, n);
     return strdup(buf);
