@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
-#include "core/infer/infer.h"
-#include "core/infer/limit.h"
+#include "core/infer/point.h"
 #include "core/infer/results.h"
 #include "core/json/digest.h"
 #include "core/json/patchset.h"
@@ -223,117 +222,85 @@ typedef struct runner {
     const char *options;
 } runner;
 
-/* Evaluate one patch into obj (the result fields); returns 0 or an exit code with obj's "error"
- * set. */
+/* The command line's fit settings and --fix on a patched model (hf_point_options.setup). */
+static int
+setup_model(hf_model *m, void *ctx, hf_error *err)
+{
+    const hf_cli *cli = ctx;
+    hf_cli_fit_settings(cli, m);
+    for (size_t i = 0; i < cli->nfix; i++) {
+        int j = hf_model_find_par(m, cli->fix[i].name);
+        if (j < 0)
+            return hf_error_set(err, HF_EUSAGE, "", "--fix: no parameter named '%s'",
+                                cli->fix[i].name);
+        m->init[j] = cli->fix[i].value;
+        m->fixed[j] = true;
+    }
+    return 0;
+}
+
+/* The limits of a point into obj: "cl", "obs", "exp", "range", and "outside_range" saying why a
+ * limit is null (as `limit --json`; not an "error", so a resume keeps the line). */
+static void
+add_limits(const hf_point_result *res, cJSON *obj)
+{
+    cJSON_AddNumberToObject(obj, "cl", res->cl);
+    cJSON_AddNumberToObject(obj, "obs", res->obs);
+    cJSON_AddItemToObject(obj, "exp", cJSON_CreateDoubleArray(res->exp, 5));
+    double r2[2] = {res->lo, res->hi};
+    cJSON_AddItemToObject(obj, "range", cJSON_CreateDoubleArray(r2, 2));
+    static const char *const key[6] = {"obs", "exp_m2", "exp_m1", "exp", "exp_p1", "exp_p2"};
+    cJSON *miss = NULL;
+    for (int t = 0; t < 6; t++) {
+        if (!isnan(t == 0 ? res->obs : res->exp[t - 1]))
+            continue;
+        if (miss == NULL && (miss = cJSON_AddObjectToObject(obj, "outside_range")) == NULL)
+            break;
+        cJSON_AddStringToObject(
+            miss, key[t],
+            res->why[t] == 1 ? "CLs is below 1 - cl already at the lower end of the range"
+                             : "CLs stays above 1 - cl up to the upper end of the range");
+    }
+}
+
+/* Evaluate one patch (core/infer/point.h) into obj (the result fields); returns 0 or an exit
+ * code with obj's "error" set. */
 static int
 eval_patch(runner *r, size_t pi, cJSON *obj)
 {
+    hf_point_options o = {0};
+    o.mopt = &r->cli->mopt;
+    o.setup = setup_model;
+    o.setup_ctx = r->cli;
+    o.test_stat = r->tsname;
+    o.fast = r->fast;
+    o.limit = r->limit;
+    o.mu = r->mu;
+    o.cl = r->cl;
+    hf_point_result res;
     hf_error err = {0};
-    hf_workspace *ws = NULL;
-    hf_model *m = NULL;
-    hf_infer *inf = NULL;
-    int rc = 0;
-    cJSON *doc = cJSON_Duplicate(r->bkg, 1);
-    if (doc == NULL) {
-        hf_error_nomem(&err);
-        rc = 2;
-        goto fail;
+    int rc = hf_point_eval(r->bkg, r->bkg_path, r->ps, pi, &o, &res, &err) < 0
+                 ? (res.computing && err.code == HF_EFIT ? 1 : 2)
+                 : 0;
+    if (rc == 0 || res.computing) {
+        cJSON_AddStringToObject(obj, "poi", res.poi);
+        cJSON_AddStringToObject(obj, "test_stat", res.test_stat);
     }
-    if (hf_patchset_apply(r->ps, pi, doc, &err) < 0) {
-        cJSON_Delete(doc);
-        rc = 2;
-        goto fail;
+    if (res.has_limit) {
+        add_limits(&res, obj);
+    } else if (res.has_cls) {
+        cJSON_AddNumberToObject(obj, "poi_value", res.mu);
+        cJSON_AddNumberToObject(obj, "cls_obs", res.cls);
+        cJSON_AddItemToObject(obj, "cls_exp", cJSON_CreateDoubleArray(res.cls_exp, 5));
+        cJSON_AddNumberToObject(obj, "clsb_obs", res.clsb);
+        cJSON_AddNumberToObject(obj, "clb_obs", res.clb);
     }
-    ws = hf_workspace_from_json(doc, r->bkg_path, &err);
-    if (ws == NULL) {
-        rc = 2;
-        goto fail;
+    if (rc != 0) {
+        if (err.where != NULL && *err.where)
+            cJSON_AddStringToObject(obj, "error_pointer", err.where);
+        cJSON_AddStringToObject(obj, "error", hf_error_msg(&err));
     }
-    m = hf_model_compile(ws, &r->cli->mopt, &err);
-    if (m == NULL) {
-        rc = 2;
-        goto fail;
-    }
-    hf_cli_fit_settings(r->cli, m);
-    for (size_t i = 0; i < r->cli->nfix; i++) {
-        int j = hf_model_find_par(m, r->cli->fix[i].name);
-        if (j < 0) {
-            hf_error_set(&err, HF_EUSAGE, "", "--fix: no parameter named '%s'",
-                         r->cli->fix[i].name);
-            rc = 2;
-            goto fail;
-        }
-        m->init[j] = r->cli->fix[i].value;
-        m->fixed[j] = true;
-    }
-    if (m->poi < 0) {
-        hf_error_set(&err, HF_EUSAGE, "",
-                     "the patched model has no parameter of interest (pick one with --poi NAME)");
-        rc = 2;
-        goto fail;
-    }
-    hf_infer_options io = {0};
-    io.single_start = r->fast;
-    if (hf_teststat_parse(r->tsname, m, &io.test_stat) < 0 || io.test_stat == HF_TEST_Q0) {
-        hf_error_set(&err, HF_EUSAGE, "", "unknown test statistic '%s'", r->tsname);
-        rc = 2;
-        goto fail;
-    }
-    inf = hf_infer_new(m, &io, &err);
-    if (inf == NULL) {
-        rc = 2;
-        goto fail;
-    }
-    cJSON_AddStringToObject(obj, "poi", m->par[m->poi].name);
-    cJSON_AddStringToObject(obj, "test_stat", hf_teststat_name(io.test_stat));
-    if (r->limit) {
-        hf_limit_options lo = {0};
-        lo.cl = r->cl;
-        hf_limit_result res;
-        if (hf_limit_compute(inf, &lo, &res, &err) < 0) {
-            rc = err.code == HF_EFIT ? 1 : 2;
-            goto fail;
-        }
-        cJSON_AddNumberToObject(obj, "cl", res.cl);
-        cJSON_AddNumberToObject(obj, "obs", res.obs);
-        cJSON_AddItemToObject(obj, "exp", cJSON_CreateDoubleArray(res.exp, 5));
-        double r2[2] = {res.lo, res.hi};
-        cJSON_AddItemToObject(obj, "range", cJSON_CreateDoubleArray(r2, 2));
-        /* a null limit: why (as `limit --json`); not an "error", so a resume keeps the line */
-        static const char *const key[6] = {"obs", "exp_m2", "exp_m1", "exp", "exp_p1", "exp_p2"};
-        cJSON *miss = NULL;
-        for (int t = 0; t < 6; t++) {
-            if (!isnan(t == 0 ? res.obs : res.exp[t - 1]))
-                continue;
-            if (miss == NULL && (miss = cJSON_AddObjectToObject(obj, "outside_range")) == NULL)
-                break;
-            cJSON_AddStringToObject(
-                miss, key[t],
-                res.why[t] == 1 ? "CLs is below 1 - cl already at the lower end of the range"
-                                : "CLs stays above 1 - cl up to the upper end of the range");
-        }
-        hf_limit_result_release(&res);
-    } else {
-        hf_hypotest h;
-        if (hf_infer_hypotest(inf, r->mu, true, &h, &err) < 0) {
-            rc = err.code == HF_EFIT ? 1 : 2;
-            goto fail;
-        }
-        cJSON_AddNumberToObject(obj, "poi_value", r->mu);
-        cJSON_AddNumberToObject(obj, "cls_obs", h.cls);
-        cJSON_AddItemToObject(obj, "cls_exp", cJSON_CreateDoubleArray(h.cls_exp, 5));
-        cJSON_AddNumberToObject(obj, "clsb_obs", h.clsb);
-        cJSON_AddNumberToObject(obj, "clb_obs", h.clb);
-    }
-    goto done;
-fail:
-    if (err.where != NULL && *err.where)
-        cJSON_AddStringToObject(obj, "error_pointer", err.where);
-    cJSON_AddStringToObject(obj, "error", hf_error_msg(&err));
-done:
-    hf_infer_free(inf);
-    hf_model_free(m);
-    hf_workspace_free(ws);
+    hf_point_result_release(&res);
     hf_error_release(&err);
     return rc;
 }
