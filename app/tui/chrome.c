@@ -377,7 +377,8 @@ tui_draw_stack(struct tui *t, tui_rect r)
 /* ---- top and status lines ---- */
 
 static const char *const view_names[TUI_NVIEWS] = {
-    "Overview", "Channels", "Params", "Corr", "Slider", "Density", "Log", "Syst", "Regions"};
+    "Overview", "Channels", "Params", "Corr", "Slider", "Density", "Log", "Syst", "Regions",
+    "Points"};
 
 /* The fit state for the top line's right end: long (fit) and short (fit_s, narrow terminals). */
 static void
@@ -455,6 +456,8 @@ tui_chrome_top(struct tui *t)
     /* the tabs: full names, or numbers with the current view's name */
     int tabs_full = 0, tabs_short = 0;
     for (int v = 0; v < TUI_NVIEWS; v++) {
+        if (v == TUI_V_POINTS && t->points == NULL) /* the Points tab only with a patchset */
+            continue;
         tabs_full += (int)strlen(view_names[v]) + 4;
         tabs_short += (int)t->view == v ? (int)strlen(view_names[v]) + 4 : 3;
     }
@@ -512,14 +515,16 @@ tui_chrome_top(struct tui *t)
         t->tab_x0[v] = t->tab_x1[v] = -1; /* not drawn: not clickable */
     for (int v = 0; v < TUI_NVIEWS && x < avail; v++) {
         char tab[32];
-        snprintf(tab, sizeof(tab), "%d %s", v + 1, view_names[v]);
+        if (v == TUI_V_POINTS && t->points == NULL)
+            continue;
+        snprintf(tab, sizeof(tab), "%d %s", (v + 1) % 10, view_names[v]);
         int room = avail - x;
         if (room < 2)
             break;
         bool cur = (int)t->view == v;
         attr_t a = cur ? (A_BOLD | A_UNDERLINE) : A_REVERSE;
         if (!full_tabs && !cur) /* narrow: the number only, full name for the current */
-            snprintf(tab, sizeof(tab), "%d", v + 1);
+            snprintf(tab, sizeof(tab), "%d", (v + 1) % 10);
         tui_put_cp(t, 0, x++, ' ', bar, 0);
         t->tab_x0[v] = x;
         x += tui_put_str(t, 0, x, room - 1, tab, a, 0);

@@ -25,7 +25,7 @@
 #define V(x)    TUI_VMASK(TUI_V_##x)
 #define LISTS                                                                                      \
     (V(OVERVIEW) | V(REGIONS) | V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(DENSITY) |       \
-     V(LOG) | V(SYST))
+     V(LOG) | V(SYST) | V(POINTS))
 #define FILTERS (V(CHANNELS) | V(PARAMS) | V(CORR) | V(SLIDER) | V(SYST))
 #define PLOTS   (V(CHANNELS) | V(SLIDER))
 
@@ -97,6 +97,14 @@ static const tui_binding keytab[] = {
      "only flagged parameters (OC PULL BOUND CURV 1SIDE HESSE) / all", "flagged"},
     {{'\n', '\r', KEY_ENTER, KEY_RIGHT}, "Enter → ←", "Enter Right Left", V(SYST), TUI_ACT_ENTER, 0,
      "open a systematic (templates, interpolation, sources, decorrelation) / back", "open"},
+    {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(POINTS), TUI_ACT_ENTER, 0,
+     "Points: apply the point's patch and open its stacks (Backspace: back to the points)",
+     "stacks"},
+    {{'l'}, "l", NULL, V(POINTS), TUI_ACT_PTLIMIT, 0,
+     "Points: compute the upper limits on mu too (points on screen first) / stop", "limits"},
+    {{'m'}, "m", NULL, V(POINTS), TUI_ACT_PTMAP, 0,
+     "Points: the list / the mass plane of the first two labels with the CLs = 0.05 contours",
+     "map"},
     {{'\n', '\r', KEY_ENTER}, "Enter", NULL, V(DENSITY), TUI_ACT_ENTER, 0,
      "start the density experiment again (a new seed)", "restart"},
     {{27}, "Esc", NULL, TUI_VANY, TUI_ACT_ESC, 0,
@@ -115,6 +123,8 @@ static const tui_binding keytab[] = {
     {{'7'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_LOG, NULL, NULL},
     {{'8'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_SYST, NULL, NULL},
     {{'9'}, NULL, NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_REGIONS, NULL, NULL},
+    {{'0'}, "0", NULL, TUI_VANY, TUI_ACT_VIEW, TUI_V_POINTS,
+     "Points: the signal points of --patchset (CLs, limits, the mass plane)", NULL},
     {{'/'}, "/", NULL, FILTERS, TUI_ACT_SEARCH, 0,
      "filter the list by name (Enter keeps, Esc clears)", "filter"},
     {{'n'}, "n/N", NULL, FILTERS, TUI_ACT_NEXT, 0,
@@ -141,7 +151,7 @@ static const tui_binding keytab[] = {
      "fit in the background (Slider: from the slider's values)", "fit"},
     {{'x'}, "x", NULL, TUI_VANY, TUI_ACT_CANCEL, 0,
      "cancel the running fit (Density lab: the experiment)", NULL},
-    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY) | V(SYST), TUI_ACT_EXPORT, 0,
+    {{'e'}, "e", NULL, PLOTS | V(PARAMS) | V(CORR) | V(DENSITY) | V(SYST) | V(POINTS), TUI_ACT_EXPORT, 0,
      "export the current plot (.png .pdf .svg) through Cairo", "export"},
     {{'a'}, "a", NULL, TUI_VANY, TUI_ACT_ASCII, 0, "switch Unicode / ASCII glyphs", NULL},
     {{'R'}, "R", NULL, TUI_VANY, TUI_ACT_RELOAD, 0, "reload the workspace from disk (and refit)", NULL},
@@ -183,7 +193,8 @@ tui_help_lines(const struct tui *t, const char ***out)
     static char head[96];
     static const char *const vname[TUI_NVIEWS] = {"Overview",     "Channels",    "Parameters",
                                                   "Correlations", "Slider",      "Density lab",
-                                                  "Log",          "Systematics", "Regions"};
+                                                  "Log",          "Systematics", "Regions",
+                                                  "Points"};
     size_t n = 0, nb = 0;
     int room = t->cols - 8 - 2 - LAB; /* the overlay's frame and margins, the key column */
     room = room < 20 ? 20 : room > 150 ? 150 : room;
@@ -590,11 +601,16 @@ tui_key_global(struct tui *t, tui_action act, int arg)
     case TUI_ACT_ESC:
         return escape(t);
     case TUI_ACT_TAB:
-    case TUI_ACT_BTAB:
-        return tui_nav_goto(
-            t,
-            (tui_view_id)(((int)t->view + (act == TUI_ACT_TAB ? 1 : TUI_NVIEWS - 1)) % TUI_NVIEWS));
+    case TUI_ACT_BTAB: {
+        int nv = t->points != NULL ? TUI_NVIEWS : TUI_V_POINTS; /* Points only with a patchset */
+        int cur = (int)t->view < nv ? (int)t->view : nv - 1;
+        return tui_nav_goto(t, (tui_view_id)((cur + (act == TUI_ACT_TAB ? 1 : nv - 1)) % nv));
+    }
     case TUI_ACT_VIEW:
+        if (arg == TUI_V_POINTS && t->points == NULL) {
+            tui_message(t, false, "no patchset: start with --patchset PS.json to browse points");
+            return TUI_DIRTY_STATUS;
+        }
         return tui_nav_goto(t, (tui_view_id)arg);
     case TUI_ACT_LINKS:
         return links(t);

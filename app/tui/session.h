@@ -35,6 +35,7 @@
 #include "core/diag/nllshape.h"
 #include "core/diag/systematics.h"
 #include "core/infer/minos.h"
+#include "core/infer/point.h"
 #include "core/model/fit.h"
 #include "core/model/model.h"
 #include "core/model/workspace.h"
@@ -65,6 +66,7 @@ typedef enum tui_view_id {
     TUI_V_LOG,
     TUI_V_SYST,    /* key 8: after the original seven, so their numbers stay */
     TUI_V_REGIONS, /* key 9: every region at a glance */
+    TUI_V_POINTS,  /* key 0: the signal points of a patchset (only with --patchset/--results) */
     TUI_NVIEWS
 } tui_view_id;
 
@@ -125,7 +127,9 @@ typedef enum tui_action {
     TUI_ACT_SHAPE,   /* s: the NLL shape pane of the Parameters view */
     /* v, o: the density lab's example figure one layer at a time; its own events (a prompt) */
     TUI_ACT_DENSLAYER,
-    TUI_ACT_DENSEVENTS
+    TUI_ACT_DENSEVENTS,
+    TUI_ACT_PTLIMIT, /* l in Points: compute the upper limits too */
+    TUI_ACT_PTMAP    /* m in Points: the list / the mass-plane map */
 } tui_action;
 
 /* A screen rectangle (rows y..y+h, columns x..x+w). */
@@ -197,15 +201,29 @@ typedef enum tui_job_kind {
     TUI_JOB_SPLIT_FIT, /* the Systematics screen's refit of a decorrelated (split) model */
     TUI_JOB_COND_FIT,  /* a slider refit holding the moved parameters fixed */
     TUI_JOB_MINOS,     /* the MINOS interval of one parameter around the best fit */
-    TUI_JOB_NLLSHAPE   /* the likelihood's shape along every parameter (hf_nllshape) */
+    TUI_JOB_NLLSHAPE,  /* the likelihood's shape along every parameter (hf_nllshape) */
+    TUI_JOB_POINT      /* one signal point of a patchset: CLs or limits (hf_point_eval) */
 } tui_job_kind;
 
 typedef enum tui_result_kind {
     TUI_RESULT_PROGRESS = 0,
     TUI_RESULT_FIT,
     TUI_RESULT_MINOS,
-    TUI_RESULT_NLLSHAPE
+    TUI_RESULT_NLLSHAPE,
+    TUI_RESULT_POINT
 } tui_result_kind;
+
+/* A point job: patch pi of ps on the background-only document bkg (all kept unchanged by the UI
+ * until the result is taken or the worker stopped). The worker sets opt.cancel. */
+typedef struct tui_point_job {
+    const struct cJSON *bkg;
+    const char *bkg_path;
+    const struct hf_patchset *ps;
+    size_t pi;
+    hf_point_options opt;
+    double delay; /* seconds the worker waits first: HFSCOPE_TEST_POINT_DELAY, for the tests
+                     that watch points fill in (0 otherwise) */
+} tui_point_job;
 
 typedef struct tui_result {
     tui_result_kind kind;
@@ -226,6 +244,14 @@ typedef struct tui_result {
             hf_minos_result res;
             hf_error err;
         } minos;
+        struct {
+            size_t pi;
+            bool limit;
+            int rc;              /* hf_point_eval's return */
+            double secs;         /* evaluation time */
+            hf_point_result res; /* owned by whoever took the result */
+            hf_error err;
+        } point;
         struct {
             int rc;          /* hf_nllshape_compute's return */
             hf_nllshape res; /* owned by whoever took the result */
@@ -466,6 +492,8 @@ struct tui {
     bool reg_grid;    /* Regions: the grid of small stacks instead of the list */
     size_t ov_target; /* Overview: the selected entry's channel c or parameter nchan + p */
     int tab_x0[TUI_NVIEWS], tab_x1[TUI_NVIEWS]; /* the top line's tabs (columns), for clicks */
+    struct tui_points *points; /* the patchset browser (points.h), NULL without --patchset; owned
+                                  by cmd_tui.c, kept across reloads */
 };
 
 /* session.c: helpers below everything else in app/tui */

@@ -6,6 +6,7 @@
 #include "app/tui/density.h"
 #include "app/tui/keys.h"
 #include "app/tui/links.h"
+#include "app/tui/points.h"
 #include "app/tui/state.h"
 #include "app/tui/syst.h"
 #include "app/tui/view.h"
@@ -160,6 +161,8 @@ reload_workspace(struct tui *t, hf_cli *owner, const tui_opts *o)
         if ((t->worker = tui_worker_start()) == NULL)
             tui_log(t, "no worker thread: fits are unavailable");
         tui_message(t, true, "reload failed: %s", first[0] ? first : "see the log");
+        tui_log(t, "reload failed: %s", first[0] ? first : "(no message)");
+        tui_points_attach(t, true, false);
         return;
     }
     /* keep what the user chose and the log; everything model-derived is rebuilt (the density
@@ -200,6 +203,7 @@ reload_workspace(struct tui *t, hf_cli *owner, const tui_opts *o)
     t->too_small = keep.too_small;
     t->laid_out = false; /* the names' widths may have changed */
     t->colours = keep.colours;
+    t->points = keep.points;
     if ((t->worker = tui_worker_start()) == NULL)
         tui_log(t, "no worker thread: fits are unavailable");
     if (!t->no_fit)
@@ -207,6 +211,7 @@ reload_workspace(struct tui *t, hf_cli *owner, const tui_opts *o)
     if (tui_dens_start(&t->dens) < 0)
         tui_log(t, "no density-lab thread");
     tui_message(t, false, "reloaded %s%s%s", owner->ws_path, first[0] ? ": " : "", first);
+    tui_points_attach(t, true, true);
 }
 
 /* A finished fit of the explorer's model: the global one (TUI_JOB_FIT) or a conditional one
@@ -268,6 +273,11 @@ apply_result(struct tui *t, tui_result *r)
         tui_shape_done(t, r->u.shape.rc, &r->u.shape.res, &r->u.shape.err); /* takes res */
         tui_result_release(r);
         return TUI_DIRTY_ALL;
+    }
+    if (r->kind == TUI_RESULT_POINT) {
+        dirty = tui_points_result(t, r);
+        tui_result_release(r);
+        return dirty;
     }
     if (r->kind == TUI_RESULT_MINOS) {
         tui_minos_done(t, r->u.minos.rc, &r->u.minos.res, &r->u.minos.err);
@@ -365,6 +375,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
             t->dirty |= TUI_DIRTY_ALL;
         }
         t->dirty |= take_results(t);
+        t->dirty |= tui_points_pump(t);
         t->dirty |= tui_dens_poll(t);
         /* an expiring status message needs one more paint */
         if (t->msg[0] != '\0' && !t->msg_error && tui_now() >= t->msg_until) {
@@ -440,6 +451,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
     t->no_fit = o->no_fit || o->bench;
     t->mouse = o->mouse;
     t->view = TUI_V_CHANNELS;
+    t->points = o->points;
     if (!o->bench)
         tui_config_load(t, o->mouse_set);
 
@@ -493,6 +505,7 @@ tui_run(hf_cli *cli, const tui_opts *o)
         tui_start_fit(t, false);
     if (tui_dens_start(&t->dens) < 0)
         tui_log(t, "no density-lab thread");
+    tui_points_attach(t, false, true);
 
     if (o->bench) {
         bench(t, o->t_start);

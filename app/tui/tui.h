@@ -20,6 +20,7 @@ typedef struct tui_opts {
     /* R: parse and load the workspace again into *out (errors printed to stderr); 0 or exit code */
     int (*reload)(hf_cli *out, void *ctx);
     void *reload_ctx;
+    struct tui_points *points; /* the patchset browser (points.h), NULL: none; the caller's */
 } tui_opts;
 /* tui_run's return when the terminal cannot be driven (TERM unknown): print the overview. */
 #define TUI_NO_TERMINAL (-1)

@@ -21,7 +21,7 @@ struct tui_view {
 
 extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params, tui_view_corr,
     tui_view_slider, tui_view_density, tui_view_log, tui_view_syst, tui_view_links,
-    tui_view_regions;
+    tui_view_regions, tui_view_points;
 
 /* views.c */
 const struct tui_view *tui_view_of(tui_view_id id);

@@ -1,4 +1,4 @@
-/* app/tui/views.c - the views in key order (1 ... 8). */
+/* app/tui/views.c - the views in key order (1 ... 9, then 0: Points). */
 #include "app/tui/view.h"
 
 static const struct tui_view *const views[TUI_NVIEWS] = {
@@ -6,7 +6,7 @@ static const struct tui_view *const views[TUI_NVIEWS] = {
     [TUI_V_PARAMS] = &tui_view_params,     [TUI_V_CORR] = &tui_view_corr,
     [TUI_V_SLIDER] = &tui_view_slider,     [TUI_V_DENSITY] = &tui_view_density,
     [TUI_V_LOG] = &tui_view_log,           [TUI_V_SYST] = &tui_view_syst,
-    [TUI_V_REGIONS] = &tui_view_regions,
+    [TUI_V_REGIONS] = &tui_view_regions,   [TUI_V_POINTS] = &tui_view_points,
 };
 
 /* The module of view id (the Overview for an id out of range). */

@@ -1,6 +1,7 @@
 /* app/tui/worker.c - the fit thread (btop's runner): one pthread, a mutex, a condition variable
  * and one job at a time. A job is typed (tui_job_kind); the thread runs hf_fit and posts typed
- * results (tui_result: progress, coalesced, and the finished fit) to a small queue, then wakes
+ * results (tui_result: progress, coalesced, and the finished fit; or a signal point of a
+ * patchset, hf_point_eval) to a small queue, then wakes
  * the loop through an eventfd-like pipe the loop poll()s beside stdin. It never calls into the
  * UI and never sees struct tui: the loop takes the results (tui_worker_take) and applies them. */
 #include "app/tui/worker.h"
@@ -32,6 +33,7 @@ struct tui_worker {
     bool *fixed;
     const hf_fit_result *best; /* MINOS: the best fit (the UI keeps it while the job runs) */
     size_t par;
+    tui_point_job point; /* TUI_JOB_POINT's input */
     double t_start, last_wake;
     tui_result q[QCAP];
     size_t qhead, qlen;
@@ -117,6 +119,28 @@ run_shape(tui_worker *w, const hf_model *m, const hf_data *d)
     wake_locked(w);
 }
 
+/* A signal point of a patchset (entered with mu unlocked, returns with mu locked). */
+static void
+run_point(tui_worker *w)
+{
+    tui_point_job j = w->point; /* the UI does not change it while the job runs */
+    j.opt.cancel = &w->cancel;
+    tui_result r = {.kind = TUI_RESULT_POINT, .job = TUI_JOB_POINT};
+    r.u.point.pi = j.pi;
+    r.u.point.limit = j.opt.limit;
+    if (j.delay > 0) {
+        struct timespec ts = {(time_t)j.delay, (long)((j.delay - (double)(time_t)j.delay) * 1e9)};
+        (void)nanosleep(&ts, NULL);
+    }
+    double t0 = now();
+    r.u.point.rc =
+        hf_point_eval(j.bkg, j.bkg_path, j.ps, j.pi, &j.opt, &r.u.point.res, &r.u.point.err);
+    r.u.point.secs = now() - t0;
+    pthread_mutex_lock(&w->mu);
+    post_locked(w, &r);
+    wake_locked(w);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -136,6 +160,10 @@ worker_main(void *arg)
         w->fixed = NULL;
         pthread_mutex_unlock(&w->mu);
 
+        if (job == TUI_JOB_POINT) {
+            run_point(w);
+            continue;
+        }
         /* The model is immutable and hf_fit has no globals: no lock needed while it runs. */
         hf_data d = hf_model_data(m);
         if (job == TUI_JOB_MINOS) {
@@ -176,6 +204,7 @@ typedef struct tui_job_in {
     bool *fixed;
     const hf_fit_result *best;
     size_t par;
+    const tui_point_job *point;
 } tui_job_in;
 
 /* Hand the job to the thread, unless it is busy (-1; in stays the caller's). */
@@ -194,6 +223,8 @@ submit(tui_worker *w, const tui_job_in *in)
     w->fixed = in->fixed;
     w->best = in->best;
     w->par = in->par;
+    if (in->point != NULL)
+        w->point = *in->point;
     w->pending = w->busy = true;
     w->t_start = now();
     pthread_cond_signal(&w->cv);
@@ -252,7 +283,7 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
     }
     memcpy(x, init, n * sizeof(*x));
     memcpy(f, fixed, n * sizeof(*f));
-    tui_job_in in = {job, m, x, f, NULL, 0};
+    tui_job_in in = {job, m, x, f, NULL, 0, NULL};
     if (submit(w, &in) < 0) {
         free(x);
         free(f);
@@ -266,7 +297,7 @@ tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const doub
 int
 tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best, size_t par)
 {
-    tui_job_in in = {TUI_JOB_MINOS, m, NULL, NULL, best, par};
+    tui_job_in in = {TUI_JOB_MINOS, m, NULL, NULL, best, par, NULL};
     return w == NULL ? -1 : submit(w, &in);
 }
 
@@ -275,7 +306,16 @@ tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *b
 int
 tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best)
 {
-    tui_job_in in = {TUI_JOB_NLLSHAPE, m, NULL, NULL, best, 0};
+    tui_job_in in = {TUI_JOB_NLLSHAPE, m, NULL, NULL, best, 0, NULL};
+    return w == NULL ? -1 : submit(w, &in);
+}
+
+/* Queue the evaluation of one signal point (job copied; what it points to stays unchanged until
+ * the result is taken or the worker stopped). Returns -1 when busy (NULL worker included). */
+int
+tui_worker_submit_point(tui_worker *w, const tui_point_job *job)
+{
+    tui_job_in in = {TUI_JOB_POINT, NULL, NULL, NULL, NULL, 0, job};
     return w == NULL ? -1 : submit(w, &in);
 }
 
@@ -330,6 +370,9 @@ tui_result_release(tui_result *r)
     } else if (r->kind == TUI_RESULT_NLLSHAPE) {
         hf_nllshape_release(&r->u.shape.res);
         hf_error_release(&r->u.shape.err);
+    } else if (r->kind == TUI_RESULT_POINT) {
+        hf_point_result_release(&r->u.point.res);
+        hf_error_release(&r->u.point.err);
     }
 }
 

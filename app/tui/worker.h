@@ -11,6 +11,7 @@ int tui_worker_submit(tui_worker *w, tui_job_kind job, const hf_model *m, const 
 int tui_worker_submit_shape(tui_worker *w, const hf_model *m, const hf_fit_result *best);
 int tui_worker_submit_minos(tui_worker *w, const hf_model *m, const hf_fit_result *best,
                             size_t par);
+int tui_worker_submit_point(tui_worker *w, const tui_point_job *job);
 void tui_worker_cancel(tui_worker *w);
 int tui_worker_fd(const tui_worker *w);
 bool tui_worker_take(tui_worker *w, tui_result *out);
