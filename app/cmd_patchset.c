@@ -256,10 +256,10 @@ add_limits(const hf_point_result *res, cJSON *obj)
             continue;
         if (miss == NULL && (miss = cJSON_AddObjectToObject(obj, "outside_range")) == NULL)
             break;
-        cJSON_AddStringToObject(
-            miss, key[t],
-            res->why[t] == 1 ? "CLs is below 1 - cl already at the lower end of the range"
-                             : "CLs stays above 1 - cl up to the upper end of the range");
+        cJSON_AddStringToObject(miss, key[t],
+                                res->why[t] == 1
+                                    ? "CLs is below 1 - cl already at the lower end of the range"
+                                    : "CLs stays above 1 - cl up to the upper end of the range");
     }
 }
 

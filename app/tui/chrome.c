@@ -376,9 +376,9 @@ tui_draw_stack(struct tui *t, tui_rect r)
 
 /* ---- top and status lines ---- */
 
-static const char *const view_names[TUI_NVIEWS] = {
-    "Overview", "Channels", "Params", "Corr", "Slider", "Density", "Log", "Syst", "Regions",
-    "Points"};
+static const char *const view_names[TUI_NVIEWS] = {"Overview", "Channels", "Params", "Corr",
+                                                   "Slider",   "Density",  "Log",    "Syst",
+                                                   "Regions",  "Points"};
 
 /* The fit state for the top line's right end: long (fit) and short (fit_s, narrow terminals). */
 static void

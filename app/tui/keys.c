@@ -191,10 +191,9 @@ tui_help_lines(const struct tui *t, const char ***out)
     static char buf[NKEYS * PERKEY][192];
     static const char *lines[NKEYS * PERKEY + 3];
     static char head[96];
-    static const char *const vname[TUI_NVIEWS] = {"Overview",     "Channels",    "Parameters",
-                                                  "Correlations", "Slider",      "Density lab",
-                                                  "Log",          "Systematics", "Regions",
-                                                  "Points"};
+    static const char *const vname[TUI_NVIEWS] = {
+        "Overview",    "Channels", "Parameters",  "Correlations", "Slider",
+        "Density lab", "Log",      "Systematics", "Regions",      "Points"};
     size_t n = 0, nb = 0;
     int room = t->cols - 8 - 2 - LAB; /* the overlay's frame and margins, the key column */
     room = room < 20 ? 20 : room > 150 ? 150 : room;

@@ -24,8 +24,7 @@ dupstr(const char *s)
 
 /* The point's values as numbers (NAN for a string) and as text. -1 on ENOMEM. */
 static int
-point_values(struct tui_points *p, tui_pt *pt, const cJSON *values, const double *nums,
-             size_t nnum)
+point_values(struct tui_points *p, tui_pt *pt, const cJSON *values, const double *nums, size_t nnum)
 {
     pt->values = malloc((p->nlabels + 1) * sizeof(double));
     pt->valtext = calloc(p->nlabels + 1, sizeof(char *));
@@ -73,7 +72,7 @@ from_patchset(struct tui_points *p)
         const cJSON *l = nl > 0 ? cJSON_GetArrayItem(ps->labels, (int)k) : NULL;
         char buf[32];
         snprintf(buf, sizeof(buf), "value %zu", k + 1);
-        if ((p->labels[k] = dupstr(cJSON_IsString(l) ? l->valuestring : buf)) == NULL)
+        if ((p->labels[k] = dupstr(l != NULL && cJSON_IsString(l) ? l->valuestring : buf)) == NULL)
             return -1;
     }
     p->n = ps->npatch;
@@ -179,8 +178,8 @@ read_results(struct tui_points *p, const char *path, const char *ws_hex)
     if (other != NULL) {
         size_t len = strlen(path) + 160;
         if ((p->note = malloc(len)) != NULL)
-            snprintf(p->note, len,
-                     "%s: results of another workspace (digest %.12s...): not shown", path, other);
+            snprintf(p->note, len, "%s: results of another workspace (digest %.12s...): not shown",
+                     path, other);
         goto out;
     }
     if (p->ps == NULL && from_results(p, rs) < 0) {
@@ -438,8 +437,8 @@ patched_channel(const struct tui *t, const struct tui_points *p, size_t i)
         long c;
         if (!cJSON_IsString(path) || sscanf(path->valuestring, "/channels/%ld", &c) != 1 || c < 0)
             continue;
-        const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p->bkg, "channels"),
-                                             (int)c);
+        const cJSON *ch =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p->bkg, "channels"), (int)c);
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(ch, "name");
         int k = cJSON_IsString(name) ? hf_model_find_channel(t->m, name->valuestring) : -1;
         if (k >= 0)
@@ -479,8 +478,7 @@ opened(struct tui *t, struct tui_points *p)
     if (t->m->nchan > 0)
         tui_list_select(t, &t->chl, patched_channel(t, p, i));
     tui_log(t, "point %s: the patched workspace is loaded", p->pt[i].name);
-    tui_message(t, false, "point %s: its stacks (Backspace: back to the points)",
-                p->pt[i].name);
+    tui_message(t, false, "point %s: its stacks (Backspace: back to the points)", p->pt[i].name);
 }
 
 unsigned
@@ -634,7 +632,7 @@ tui_points_print(struct tui_points *p, bool limits, FILE *out)
         (void)fprintf(stderr, "hfscope: error: %s\n", p->error);
         return 2;
     }
-    (void)fprintf(out, "points: %zu  (name, %s", p->n, p->nlabels ? "" : "");
+    (void)fprintf(out, "points: %zu  (name, ", p->n);
     for (size_t k = 0; k < p->nlabels; k++)
         (void)fprintf(out, "%s, ", p->labels[k]);
     (void)fprintf(out, "CLs obs, CLs exp at mu = %g%s)\n", p->mu,

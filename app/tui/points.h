@@ -24,9 +24,9 @@ typedef enum tui_pt_state {
 } tui_pt_state;
 
 typedef struct tui_pt {
-    const char *name;  /* the patch name (borrowed from the patchset or the results) */
-    double *values;    /* nlabels, NAN for a value that is not a number */
-    char **valtext;    /* nlabels, as written in the patchset */
+    const char *name; /* the patch name (borrowed from the patchset or the results) */
+    double *values;   /* nlabels, NAN for a value that is not a number */
+    char **valtext;   /* nlabels, as written in the patchset */
     tui_pt_state cls_state, lim_state;
     double cls, cls_exp[5]; /* CLs at mu (observed; expected -2..+2 sigma) */
     double obs, exp[5];     /* upper limits on mu, NAN outside the range searched */

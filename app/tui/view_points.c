@@ -34,7 +34,7 @@ num_text(const struct tui *t, tui_pt_state st, double v, char *buf, size_t n)
         return "failed";
     default:
         if (isnan(v))
-            return "n/a"; /* a limit outside the POI range searched */
+            return "n/a";            /* a limit outside the POI range searched */
         snprintf(buf, n, "%.3g", v); /* 8 columns at most: "1.23e-05" */
         return buf;
     }
@@ -113,8 +113,7 @@ detail(struct tui *t, const struct tui_points *p, int y, int x, int w)
 
 /* The header and the row of point i (i == (size_t)-1: the header) at (y, x), namew wide. */
 static void
-list_row(struct tui *t, struct tui_points *p, size_t i, int y, int x, int namew, int nval,
-         bool sel)
+list_row(struct tui *t, struct tui_points *p, size_t i, int y, int x, int namew, int nval, bool sel)
 {
     attr_t at = i == (size_t)-1 ? (A_BOLD | A_UNDERLINE) : sel ? A_REVERSE : A_NORMAL;
     char b[6][32];
@@ -136,7 +135,8 @@ list_row(struct tui *t, struct tui_points *p, size_t i, int y, int x, int namew,
         tui_put_right(t, y, cx + 1, COL_NUM - 1, v[k], at, 0);
     const char *st = pt ? status_text(p, i) : "status";
     bool bad = pt != NULL && strcmp(st, "failed") == 0;
-    tui_put_right(t, y, cx + 1, COL_STATUS - 1, st, at | (bad ? A_BOLD : 0), tui_accent_if(t, bad, 0));
+    tui_put_right(t, y, cx + 1, COL_STATUS - 1, st, at | (bad ? A_BOLD : 0),
+                  tui_accent_if(t, bad, 0));
 }
 
 static void
@@ -553,9 +553,15 @@ scenes(struct tui *t, size_t *n)
             for (int k = 0; k < 5; k++)
                 e[5 * i + (size_t)k] = ok ? p->pt[i].cls_exp[k] : NAN;
         }
-        hf_exclusion_data d = {.n = p->n, .x = x, .y = y, .obs = o, .exp = e,
-                               .level = EXCL_LEVEL, .xlabel = p->labels[0],
-                               .ylabel = p->labels[1], .cl = 0.95};
+        hf_exclusion_data d = {.n = p->n,
+                               .x = x,
+                               .y = y,
+                               .obs = o,
+                               .exp = e,
+                               .level = EXCL_LEVEL,
+                               .xlabel = p->labels[0],
+                               .ylabel = p->labels[1],
+                               .cl = 0.95};
         hf_error err = {0};
         s = hf_plot_exclusion(&d, &err);
         if (s == NULL)
