@@ -321,6 +321,7 @@ tui_points_free(struct tui_points *p)
     for (size_t i = 0; i < p->nfix; i++)
         free((char *)p->fix[i].name);
     free(p->fix);
+    hf_labels_release(&p->names);
     hf_contour_release(&p->cexp);
     hf_contour_release(&p->cobs);
     cJSON_Delete(p->bkg);

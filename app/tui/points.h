@@ -13,6 +13,7 @@
 #include "core/infer/contour.h"
 #include "core/infer/results.h"
 #include "core/json/patchset.h"
+#include "render/labels.h"
 
 /* What is known of one number of a point (CLs, or the limits). */
 typedef enum tui_pt_state {
@@ -68,6 +69,8 @@ struct tui_points {
     hf_contour cexp, cobs; /* the map's CLs = 0.05 contours at generation cgen */
     bool have_contour;
     unsigned cgen;
+    hf_labels names; /* the name column's labels (render/labels.h) at width names_w */
+    int names_w;     /* 0: not made */
 };
 
 /* The browser's settings as given on the command line; borrowed strings from argv. */

@@ -68,7 +68,12 @@ title_of(const struct tui *t, const struct tui_points *p, const char *what, char
         done += p->pt[i].cls_state == TUI_PT_DONE;
         failed += p->pt[i].cls_state == TUI_PT_FAILED || p->pt[i].lim_state == TUI_PT_FAILED;
     }
+    size_t lims = 0;
+    for (size_t i = 0; i < p->n; i++)
+        lims += p->pt[i].lim_state == TUI_PT_DONE;
     int len = snprintf(buf, n, "%s %zu%sCLs %zu/%zu", what, p->n, tui_sep(t), done, p->n);
+    if ((p->want_limits || lims > 0) && len > 0 && (size_t)len < n)
+        len += snprintf(buf + len, n - (size_t)len, "%slimits %zu/%zu", tui_sep(t), lims, p->n);
     if (failed > 0 && len > 0 && (size_t)len < n)
         len += snprintf(buf + len, n - (size_t)len, "%sfailed %zu", tui_sep(t), failed);
     if (p->inflight >= 0 && len > 0 && (size_t)len < n)
@@ -111,6 +116,29 @@ detail(struct tui *t, const struct tui_points *p, int y, int x, int w)
 
 /* ---- the list ---- */
 
+/* The name column's labels at width w (the figures' rule, render/labels.h: the prefix and suffix
+ * every name shares dropped, a long name cut in the middle, no two alike); the detail line under
+ * the list has the selected name in full. */
+static void
+point_labels(struct tui_points *p, int w)
+{
+    if (p->names_w == w)
+        return;
+    hf_labels_release(&p->names);
+    p->names_w = 0;
+    const char **names = malloc((p->n + 1) * sizeof(*names));
+    if (names == NULL)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        names[i] = p->pt[i].name;
+    hf_labels_options o = {.max_width = w, .drop_affixes = true};
+    if (hf_labels_make(&p->names, names, p->n, &o) == 0)
+        p->names_w = w;
+    else
+        hf_labels_release(&p->names);
+    free((void *)names);
+}
+
 /* The header and the row of point i (i == (size_t)-1: the header) at (y, x), namew wide. */
 static void
 list_row(struct tui *t, struct tui_points *p, size_t i, int y, int x, int namew, int nval, bool sel)
@@ -120,7 +148,10 @@ list_row(struct tui *t, struct tui_points *p, size_t i, int y, int x, int namew,
     const tui_pt *pt = i == (size_t)-1 ? NULL : &p->pt[i];
     bool open = pt != NULL && (long)i == p->opened; /* the point the session has loaded */
     tui_put_field(t, y, x, MARK, sel ? TUI_G("▸", ">") : open ? "*" : "", at, 0);
-    tui_put_field(t, y, x + MARK, namew, pt ? pt->name : "point", at, 0);
+    const char *name = pt == NULL                              ? "point"
+                       : p->names_w == namew && i < p->names.n ? p->names.text[i]
+                                                               : pt->name;
+    tui_put_field(t, y, x + MARK, namew, name, at, 0);
     int cx = x + MARK + namew;
     for (int k = 0; k < nval; k++, cx += COL_VAL)
         tui_put_right(t, y, cx + 1, COL_VAL - 1, pt ? pt->valtext[k] : p->labels[k], at, 0);
@@ -156,6 +187,7 @@ draw_list(struct tui *t, struct tui_points *p, tui_rect r)
     if (namew < 4)
         namew = 4;
     p->rows = rows;
+    point_labels(p, namew);
     if (p->sel >= p->n)
         p->sel = p->n ? p->n - 1 : 0;
     if (p->sel < p->top)

@@ -22,21 +22,22 @@ TUI_ENV="NO_COLOR=1 HFSCOPE_TEST_POINT_DELAY=0.2" start "$HF" tui "$BKG" --patch
 $T resize-window -x 80 -y 24
 wait_for 'Points 110'
 wait_for 'pending'
-# the first screen fills in: its last row (sig_200_250 at 80x24) gets the run's number
+# the first screen fills in: its last row (sig_200_250 at 80x24, shown as 200_250: the prefix
+# all names share is dropped) gets the run's number
 v=$(value sig_200_250 cls_obs %.3g)
-wait_for "sig_200_250"
+wait_for " 200_250 "
 i=0
-until screen | grep 'sig_200_250' | grep -qF -- " $v "; do
+until screen | grep ' 200_250 ' | grep -qF -- " $v "; do
     i=$((i + 1)); [ $i -le 300 ] || fail "sig_200_250 never showed CLs $v"; sleep 0.05
 done
-screen | grep 'sig_1000_' >/dev/null && fail "the first screen should not reach sig_1000_"
+screen | grep ' 1000_' >/dev/null && fail "the first screen should not reach sig_1000_"
 # four pages down: still pending, then computed while shown
 keys NPage NPage NPage NPage
-wait_for 'sig_800_'
-screen | grep 'sig_800_' | grep -q pending || fail "points four pages down should be pending"
+wait_for ' 800_'
+screen | grep ' 800_' | grep -q pending || fail "points four pages down should be pending"
 wait_gone 'pending'
 wait_gone 'running'
-sel=$(screen | grep '▸' | awk '{ print $2 }')
+sel=$(screen | sed -n 's/^│\(sig_[0-9_]*\) .*/\1/p' | head -1) # the detail line: the full name
 [ -n "$sel" ] || fail "no selected point"
 o=$(value "$sel" cls_obs %.4g)
 e=$(printf '%s' "$(grep "\"patch\":\"$sel\"" "$TMPD/run.jsonl" | grep -o '"cls_exp":\[[^]]*' |
@@ -50,7 +51,7 @@ wait_for 'signal'
 screen | head -1 | grep -qF "workspace.json + $sel" || fail "the top line should name the point"
 keys BSpace
 wait_for 'Points 110'
-screen | grep '▸' | grep -qF "$sel" || fail "back on the Points view, $sel stays selected"
+screen | grep -qF "│$sel " || fail "back on the Points view, $sel stays selected"
 # the map: excluded and allowed points, the expected contour
 keys m
 wait_for 'Mass plane m1 vs m2'
