@@ -204,6 +204,8 @@ tui_help_lines(const struct tui *t, const char ***out)
         const tui_binding *b = &keytab[i];
         if (b->help == NULL || !(b->views & TUI_VMASK(t->view)))
             continue;
+        if (b->act == TUI_ACT_VIEW && b->arg == TUI_V_POINTS && t->points == NULL)
+            continue; /* the Points view exists only with a patchset */
         const char *lab = t->ascii && b->alabel != NULL ? b->alabel : b->label;
         const char *h = b->help;
         for (int part = 0; part < PERKEY && *h != '\0'; part++) {

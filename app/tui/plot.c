@@ -167,6 +167,8 @@ tui_default_export_name(const struct tui *t, char *buf, size_t n)
                  par, ch, sa);
     } else if (t->view == TUI_V_SYST) {
         snprintf(buf, n, "hfscope_constraints.png");
+    } else if (t->view == TUI_V_POINTS) {
+        snprintf(buf, n, "hfscope_exclusion.png");
     } else {
         snprintf(buf, n, "hfscope_%s.png", t->view == TUI_V_CORR ? "correlations" : "pulls");
     }

@@ -318,12 +318,13 @@ static void
 axes(struct tui *t, const struct tui_points *p, const mapframe *f, int x, int w)
 {
     char a[32], b[32];
-    snprintf(a, sizeof(a), "%g", f->y1);
-    snprintf(b, sizeof(b), "%g", f->y0);
-    tui_put_right(t, f->py, x, f->px - x - 1, a, A_NORMAL, 0);
-    tui_put_right(t, f->py + f->ph - 1, x, f->px - x - 1, b, A_NORMAL, 0);
-    if (p->nlabels >= 2)
+    if (p->nlabels >= 2) { /* one label: the row has no y */
+        snprintf(a, sizeof(a), "%g", f->y1);
+        snprintf(b, sizeof(b), "%g", f->y0);
+        tui_put_right(t, f->py, x, f->px - x - 1, a, A_NORMAL, 0);
+        tui_put_right(t, f->py + f->ph - 1, x, f->px - x - 1, b, A_NORMAL, 0);
         tui_put_field(t, f->py + f->ph / 2, x, f->px - x - 1, p->labels[1], A_BOLD, 0);
+    }
     int yy = f->py + f->ph;
     tui_put_field(t, yy, x, w, "", A_NORMAL, 0);
     snprintf(a, sizeof(a), "%g", f->x0);
@@ -340,13 +341,17 @@ legend(struct tui *t, const struct tui_points *p, int y, int x, int w)
 {
     char buf[512];
     size_t ne = p->cexp.nline, no = p->cobs.nline;
-    snprintf(buf, sizeof(buf),
-             "%s excluded %s allowed %s pending %s running %s failed  CLs=0.05: %s exp %s obs%s",
-             TUI_G("■", "#"), TUI_G("□", "o"), TUI_G("·", "."), TUI_G("◌", "~"), TUI_G("✗", "x"),
-             TUI_G("┄", "+"), TUI_G("━", "*"),
-             p->nlabels < 2 ? " (one label: no contour)"
-             : ne + no == 0 ? " (no contour yet)"
-                            : "");
+    int k = snprintf(buf, sizeof(buf), "%s excluded %s allowed %s pending %s running %s failed  ",
+                     TUI_G("■", "#"), TUI_G("□", "o"), TUI_G("·", "."), TUI_G("◌", "~"),
+                     TUI_G("✗", "x"));
+    if (k > 0 && (size_t)k < sizeof(buf))
+        snprintf(buf + k, sizeof(buf) - (size_t)k, "%s%s%s%s%s",
+                 p->nlabels < 2 ? "one label: no contour" : "CLs=0.05: ",
+                 p->nlabels < 2 ? "" : TUI_G("┄", "+"), p->nlabels < 2 ? "" : " exp ",
+                 p->nlabels < 2 ? "" : TUI_G("━", "*"),
+                 p->nlabels < 2 ? ""
+                 : ne + no == 0 ? " obs (none yet)"
+                                : " obs");
     tui_put_field(t, y, x, w, buf, A_NORMAL, 0);
 }
 
