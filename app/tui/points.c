@@ -290,7 +290,7 @@ tui_points_new(const hf_cli *cli, const tui_points_args *a, int *rc)
             hf_error_release(&err);
         }
         if (*rc == 0)
-            *rc = read_results(p, a->results, p->error != NULL ? NULL : hex);
+            *rc = read_results(p, a->results, hex);
     }
     if (*rc != 0) {
         tui_points_free(p);
