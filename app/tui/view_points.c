@@ -100,11 +100,11 @@ detail(struct tui *t, const struct tui_points *p, int y, int x, int w)
     if (pt->error != NULL)
         snprintf(line, sizeof(line), "failed: %s", pt->error);
     else if (pt->cls_state == TUI_PT_DONE)
-        snprintf(line, sizeof(line),
-                 "CLs obs %.4g, exp %.4g [-1s %.4g, +1s %.4g]%s%s (Enter: its stacks)", pt->cls,
+        snprintf(line, sizeof(line), "CLs obs %.4g, exp %.4g [-1s %.4g, +1s %.4g]%s%s%s", pt->cls,
                  pt->cls_exp[2], pt->cls_exp[1], pt->cls_exp[3],
                  pt->secs > 0 && !t->test_mode ? "; " : "",
-                 pt->secs > 0 && !t->test_mode ? "computed here" : "");
+                 pt->secs > 0 && !t->test_mode ? "computed here" : "",
+                 p->bkg != NULL ? " (Enter: its stacks)" : "");
     else
         snprintf(line, sizeof(line), "%s",
                  p->bkg == NULL ? (p->error != NULL ? p->error : "no patchset: results only")
