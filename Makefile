@@ -215,7 +215,7 @@ oom: deps
 	  LDFLAGS="-fsanitize=address,undefined" _oom
 
 _oom: $(BUILD)/oom_sweep
-	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
 	  $(BUILD)/oom_sweep $(OOM_WS) $(BUILD)/oom.pdf
 
 $(BUILD)/oom_sweep: $(BUILD)/tests/oom/oom_sweep.o $(BUILD)/libhf.a

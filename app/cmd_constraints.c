@@ -297,10 +297,12 @@ cmd_constraints(int argc, char **argv)
         /* Asimov data at the suggested init: expected counts and auxiliary data */
         amain = malloc((m->nbins + 1) * sizeof(double));
         aaux = malloc((m->npar + 1) * sizeof(double));
-        if (amain != NULL && aaux != NULL) {
-            hf_model_expected(m, m->init, amain, NULL);
+        if (amain != NULL && aaux != NULL && hf_model_expected(m, m->init, amain, NULL) == 0) {
             hf_model_expected_aux(m, m->init, aaux);
             d = (hf_data){.main = amain, .aux = aaux};
+        } else {
+            free(amain);
+            amain = NULL;
         }
     }
     hf_fit_result fit = {0};

@@ -238,10 +238,9 @@ cmd_inspect(int argc, char **argv)
     const hf_model *m = cli.model;
     double *nu = malloc((m->nbins + 1) * sizeof(double));
     double *ys = malloc((m->nys + 1) * sizeof(double));
-    if (nu == NULL || ys == NULL) {
+    if (nu == NULL || ys == NULL || hf_model_expected(m, m->init, nu, ys) < 0) {
         rc = hf_cli_nomem();
     } else {
-        hf_model_expected(m, m->init, nu, ys);
         if (cli.json)
             rc = hf_cli_json_emit(inspect_json(&cli, nu, ys), cli.output);
         else

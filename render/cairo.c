@@ -56,6 +56,7 @@ typedef struct dc {
     const hf_palette *pal;
     double fs[4]; /* font sizes by hf_textsize */
     double lw;    /* normal line width */
+    bool oom;     /* an allocation failed: the figure is incomplete (draw_scene fails) */
 } dc;
 
 typedef struct layout {
@@ -370,8 +371,10 @@ title_fit(dc *c, const char *t, double room, double f0, bool prefer2, double *f,
         return 1;
     }
     buf = malloc(n + 1);
-    if (!buf)
+    if (!buf) {
+        c->oom = true;
         return 1;
+    }
     for (i = 1; i + 1 < n; i++) {
         size_t r;
         double w1, w2;
@@ -403,6 +406,8 @@ title_fit(dc *c, const char *t, double room, double f0, bool prefer2, double *f,
             l1[*cut] = '\0';
             wl = fmax(wl, text_w(c, l1, f0, true));
             free(l1);
+        } else {
+            c->oom = true;
         }
         if (wl > room)
             *f = fmax(f0 * 0.7, f0 * room / wl * 0.98);
@@ -532,6 +537,7 @@ draw_stack(dc *c, const layout *L, const hf_panel *p, const hf_item *it)
     if (!lo || !hi) {
         free(lo);
         free(hi);
+        c->oom = true;
         return;
     }
     for (b = 0; b < st->nbins; b++)
@@ -926,8 +932,10 @@ draw_table(dc *c, const layout *L, const hf_item *it)
     if (t->ncols == 0 || t->nrows == 0)
         return;
     colw = calloc(t->ncols, sizeof *colw);
-    if (!colw)
+    if (!colw) {
+        c->oom = true;
         return;
+    }
     for (r = 0; r < t->nrows; r++)
         for (k = 0; k < t->ncols; k++) {
             const char *s = t->cell[r * t->ncols + k];
@@ -1027,8 +1035,10 @@ ellipsize_w(dc *c, const char *s, double font, bool bold, double maxw)
         return NULL;
     nch = hf_utf8_width(s);
     tmp = malloc(len + 4);
-    if (!tmp)
+    if (!tmp) {
+        c->oom = true;
         return NULL;
+    }
     memcpy(tmp, "\xe2\x80\xa6", 4); /* nothing fits: the ellipsis alone */
     for (keep = nch > 1 ? nch - 1 : 1; keep > 1; keep--) {
         size_t head = hf_utf8_prefix(s, (keep + 1) / 2);
@@ -1100,6 +1110,7 @@ short_labels(dc *c, const hf_tickset *ts, double font, double maxw)
         for (i = 0; out && i < n; i++)
             free(out[i]);
         free(out);
+        c->oom = true;
         return NULL;
     }
     return out;
@@ -1248,6 +1259,7 @@ title_line(dc *c, double x, double y, const char *s, double f, size_t bold)
     char *head;
 
     if (bold == 0 || bold >= n || !(head = malloc(bold + 1))) {
+        c->oom |= bold != 0 && bold < n;
         text_at(c, x, y, s, f, bold != TITLE_PLAIN, HF_HALIGN_LEFT, HF_VALIGN_BASELINE, 0);
         return;
     }
@@ -1279,7 +1291,9 @@ draw_title(dc *c, const layout *L, const hf_panel *p)
                             text_w(c, p->title, c->fs[HF_TEXT_LARGE], true));
             cut = resume = n;
         }
-        if (lines == 2 && (l1 = malloc(cut + 1)) != NULL) {
+        if (lines == 2 && !(l1 = malloc(cut + 1)))
+            c->oom = true;
+        if (lines == 2 && l1 != NULL) {
             memcpy(l1, p->title, cut);
             l1[cut] = '\0';
             e1 = text_w(c, l1, f, true) > room ? ellipsize_b(c, l1, f, room) : NULL;
@@ -1468,11 +1482,12 @@ draw_panel(dc *c, layout *L, const hf_panel *p)
     draw_legend(c, L, p);
 }
 
-/* Draw scene s on cr whose user units are points. */
-static void
+/* Draw scene s on cr whose user units are points. Returns 0, or -1 when an allocation failed
+ * (the figure is incomplete). */
+static int
 draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
 {
-    dc c;
+    dc c = {0};
     double W = s->width_in * PT_PER_IN, H = s->height_in * PT_PER_IN, top0 = 0;
     layout *L;
     hf_rect *outer = NULL, *area = NULL;
@@ -1511,16 +1526,18 @@ draw_scene(cairo_t *cr, const hf_scene *s, const hf_palette *pal)
         top0 = c.fs[HF_TEXT_TITLE] * 2;
     }
     if (s->npanels == 0)
-        return;
+        return c.oom ? -1 : 0;
     L = calloc(s->npanels, sizeof *L);
     if (!L)
-        return;
+        return -1;
     for (i = 0; i < s->npanels; i++)
         layout_panel(&c, s, s->panels[i], &L[i], W, H, top0);
     /* panels in one column share left/right margins so their plot areas line up */
     if (!(outer = malloc(s->npanels * sizeof *outer)) ||
-        !(area = malloc(s->npanels * sizeof *area)))
+        !(area = malloc(s->npanels * sizeof *area))) {
+        c.oom = true;
         goto out;
+    }
     for (i = 0; i < s->npanels; i++) {
         outer[i] = L[i].outer;
         area[i] = L[i].area;
@@ -1534,6 +1551,7 @@ out:
     free(outer);
     free(area);
     free(L);
+    return c.oom ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- documents */
@@ -1764,6 +1782,8 @@ hf_cairo_doc_abort(hf_cairo_doc *d)
 static int
 cairo_fail(hf_error *err, const hf_cairo_doc *d, cairo_status_t st)
 {
+    if (st == CAIRO_STATUS_NO_MEMORY && !d->write_failed)
+        return hf_error_nomem(err);
     return hf_error_set(err, d->write_failed ? HF_EIO : HF_EUSAGE, "", "cannot write \"%s\": %s",
                         d->path,
                         d->write_failed ? strerror(d->write_errno) : cairo_status_to_string(st));
@@ -1818,7 +1838,7 @@ hf_cairo_doc_add(hf_cairo_doc *d, const hf_scene *s, hf_error *err)
     cr = cairo_create(d->surf);
     if (d->opt.format == HF_FORMAT_PNG)
         cairo_scale(cr, d->opt.dpi / PT_PER_IN, d->opt.dpi / PT_PER_IN);
-    draw_scene(cr, s, d->opt.pal);
+    int drawn = draw_scene(cr, s, d->opt.pal);
     d->pages++;
     if (d->opt.format == HF_FORMAT_PDF && s->outline) {
         add_outline(d, s->outline, s->outline_level);
@@ -1831,7 +1851,7 @@ hf_cairo_doc_add(hf_cairo_doc *d, const hf_scene *s, hf_error *err)
     cairo_destroy(cr);
     if (st != CAIRO_STATUS_SUCCESS)
         return cairo_fail(err, d, st);
-    return 0;
+    return drawn < 0 ? hf_error_nomem(err) : 0;
 }
 
 int
@@ -1901,10 +1921,10 @@ hf_cairo_render_pixels(const hf_scene *s, const hf_palette *pal, double dpi, int
     }
     cr = cairo_create(surf);
     cairo_scale(cr, dpi / PT_PER_IN, dpi / PT_PER_IN);
-    draw_scene(cr, s, pal);
+    int drawn = draw_scene(cr, s, pal);
     cairo_destroy(cr);
     cairo_surface_flush(surf);
-    px_out = malloc((size_t)w * (size_t)h * sizeof *px_out);
+    px_out = drawn < 0 ? NULL : malloc((size_t)w * (size_t)h * sizeof *px_out);
     if (px_out) {
         data = cairo_image_surface_get_data(surf);
         stride = cairo_image_surface_get_stride(surf);

@@ -172,9 +172,9 @@ START_TEST(test_curvature_finite_difference)
     for (size_t j = 0; j < np; j++) {
         double x0 = x[j];
         x[j] = x0 + h;
-        hf_model_jacobian_by_sample(m, x, jp);
+        ck_assert_int_eq(hf_model_jacobian_by_sample(m, x, jp), 0);
         x[j] = x0 - h;
-        hf_model_jacobian_by_sample(m, x, jm);
+        ck_assert_int_eq(hf_model_jacobian_by_sample(m, x, jm), 0);
         x[j] = x0;
         for (size_t r = 0; r < ny; r++) {
             double fd = (jp[r * np + j] - jm[r * np + j]) / (2 * h);

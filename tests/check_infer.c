@@ -299,7 +299,7 @@ pyhf_start_is_local(const hf_model *m, double mu)
     ck_assert_int_eq(hf_fit(m, &d, &fo, &g, &err), 0);
     double *main = malloc(m->nbins * sizeof(double)), *aux = malloc(m->npar * sizeof(double));
     ck_assert(main != NULL && aux != NULL);
-    hf_infer_asimov(m, g.x, main, aux);
+    ck_assert_int_eq(hf_infer_asimov(m, g.x, main, aux), 0);
     hf_data asimov = {main, aux};
     fo.fix_value = mu;
     ck_assert_int_eq(hf_fit(m, &asimov, &fo, &a, &err), 0);

@@ -211,7 +211,7 @@ check_expected(const hf_model *m, cJSON *block, const char *what)
     ck_assert_uint_eq(np, m->npar);
     double *nu = malloc(m->nbins * sizeof(double));
     ck_assert_ptr_nonnull(nu);
-    hf_model_expected(m, pars, nu, NULL);
+    ck_assert_int_eq(hf_model_expected(m, pars, nu, NULL), 0);
     cJSON *exp = tu_get(block, "expected_data_main");
     for (size_t c = 0; c < m->nchan; c++) {
         size_t nb;

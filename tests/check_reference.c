@@ -98,7 +98,7 @@ check_block(refcase *rc, cJSON *blk, const char *label)
     double *want = tu_numbers(tu_get(blk, "expected_data_main"), &nm);
     ck_assert_uint_eq(nm, m->nbins);
     double *nu = malloc(m->nbins * sizeof(double)), *ys = malloc(m->nys * sizeof(double));
-    hf_model_expected(m, pars, nu, ys);
+    ck_assert_int_eq(hf_model_expected(m, pars, nu, ys), 0);
     for (size_t b = 0; b < nm; b++)
         assert_rel(nu[b], want[b], 1e-9, 1e-12, label, b);
     /* per sample: reference is channel -> sample -> bins, pyhf order, absent samples zero */
@@ -423,7 +423,20 @@ START_TEST(test_reference_gradient)
         double *jac = malloc(m->nbins * n * sizeof(double));
         double *nu1 = malloc(m->nbins * sizeof(double)), *nu2 = malloc(m->nbins * sizeof(double));
         hf_model_nll_grad(ev, x, &d, g);
-        hf_model_jacobian(m, x, jac);
+        ck_assert_int_eq(hf_model_jacobian(m, x, jac), 0);
+        /* the forms on an evaluator used before (no allocation) give the same numbers */
+        size_t nj = (m->nys > m->nbins ? m->nys : m->nbins) * n;
+        double *jev = malloc((nj + 1) * sizeof(double)), *jone = malloc((nj + 1) * sizeof(double));
+        hf_eval_jacobian(ev, x, jev);
+        ck_assert(memcmp(jev, jac, m->nbins * n * sizeof(double)) == 0);
+        hf_eval_jacobian_by_sample(ev, x, jev);
+        ck_assert_int_eq(hf_model_jacobian_by_sample(m, x, jone), 0);
+        ck_assert(memcmp(jev, jone, m->nys * n * sizeof(double)) == 0);
+        hf_eval_expected(ev, x, jev, NULL);
+        ck_assert_int_eq(hf_model_expected(m, x, jone, NULL), 0);
+        ck_assert(memcmp(jev, jone, m->nbins * sizeof(double)) == 0);
+        free(jev);
+        free(jone);
         memcpy(xt, x, n * sizeof(double));
         for (size_t j = 0; j < n; j++) {
             /* h = 1e-4: -log L is ~300 on the largest model, so smaller steps lose digits */
@@ -431,10 +444,10 @@ START_TEST(test_reference_gradient)
             double lo = x[j] - h < m->par[j].lo ? x[j] : x[j] - h; /* one-sided at a bound */
             xt[j] = x[j] + h;
             double f1 = hf_model_nll(ev, xt, &d);
-            hf_model_expected(m, xt, nu1, NULL);
+            ck_assert_int_eq(hf_model_expected(m, xt, nu1, NULL), 0);
             xt[j] = lo;
             double f2 = hf_model_nll(ev, xt, &d);
-            hf_model_expected(m, xt, nu2, NULL);
+            ck_assert_int_eq(hf_model_expected(m, xt, nu2, NULL), 0);
             xt[j] = x[j];
             h = 0.5 * (x[j] + h - lo);
             double fd = (f1 - f2) / (2 * h);

@@ -308,9 +308,9 @@ fd_sigma(const hf_model *m, const double *x, const double *cov, double *sig_nu, 
         double h = 1e-5 * fmax(1, fabs(x[j]));
         memcpy(xp, x, np * sizeof *xp);
         xp[j] = x[j] + h;
-        hf_model_expected(m, xp, a, ya);
+        ck_assert_int_eq(hf_model_expected(m, xp, a, ya), 0);
         xp[j] = x[j] - h;
-        hf_model_expected(m, xp, bb, yb);
+        ck_assert_int_eq(hf_model_expected(m, xp, bb, yb), 0);
         for (b = 0; b < m->nbins; b++)
             J[b * np + j] = (a[b] - bb[b]) / (2 * h);
         for (b = 0; b < m->nys; b++)

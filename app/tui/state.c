@@ -183,7 +183,7 @@ tui_set_fit(struct tui *t, hf_fit_result *res)
     free(t->fit_msg);
     t->fit_msg =
         t->fit.converged ? NULL : strdup(t->fit.message ? t->fit.message : "not converged");
-    hf_model_expected(t->m, t->fit.x, t->nu_post, t->ys_post);
+    hf_eval_expected(t->live_ev, t->fit.x, t->nu_post, t->ys_post);
     chan_stats(t);
     if (tui_yields_postfit(t) < 0)
         tui_log(t, "post-fit uncertainty band unavailable (out of memory)");
@@ -369,7 +369,7 @@ tui_state_init(struct tui *t, hf_cli *cli)
         return -1;
     memcpy(t->init, m->init, m->npar * sizeof(double));
     memcpy(t->live, m->init, m->npar * sizeof(double));
-    hf_model_expected(m, t->init, t->nu_pre, t->ys_pre);
+    hf_eval_expected(t->live_ev, t->init, t->nu_pre, t->ys_pre);
     memcpy(t->nu_post, t->nu_pre, m->nbins * sizeof(double));
     memcpy(t->ys_post, t->ys_pre, m->nys * sizeof(double));
     if (tui_yields_prefit(t) < 0)

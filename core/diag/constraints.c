@@ -124,10 +124,10 @@ hf_obsinfo_compute(const hf_model *m, const hf_data *d, const double *x, bool bi
     double *d2 = malloc((m->nys * m->npar + 1) * sizeof(double));
     int rc = obsinfo_alloc(out, m, bins);
     if (rc == 0 && nu != NULL && jac != NULL && d2 != NULL) {
-        hf_model_expected(m, x, nu, NULL);
-        hf_model_jacobian(m, x, jac);
-        rc = hf_model_curvature_by_sample(m, x, d2);
-        if (rc == 0)
+        if (hf_model_expected(m, x, nu, NULL) < 0 || hf_model_jacobian(m, x, jac) < 0 ||
+            hf_model_curvature_by_sample(m, x, d2) < 0)
+            rc = -1;
+        else
             obsinfo_fill(out, m, d, x, nu, jac, d2);
     } else {
         rc = -1;
@@ -191,13 +191,16 @@ fisher_all(const hf_model *m, const hf_fit_result *fit, hf_constraints *out)
 {
     double *nu = malloc((m->nbins ? m->nbins : 1) * sizeof(*nu));
     double *jac = malloc((m->nbins * m->npar + 1) * sizeof(*jac));
-    if (nu == NULL || jac == NULL) {
+    hf_eval *ev = hf_eval_new(m);
+    if (nu == NULL || jac == NULL || ev == NULL) {
         free(nu);
         free(jac);
+        hf_eval_free(ev);
         return -1;
     }
-    hf_model_expected(m, fit->x, nu, NULL);
-    hf_model_jacobian(m, fit->x, jac);
+    hf_eval_expected(ev, fit->x, nu, NULL);
+    hf_eval_jacobian(ev, fit->x, jac);
+    hf_eval_free(ev);
     for (size_t k = 0; k < out->n; k++)
         fisher_entry(m, fit->x, nu, jac, out->p[k].par, &out->p[k], &out->chan_share[k * m->nchan],
                      out->bin_share != NULL ? &out->bin_share[k * m->nbins] : NULL);

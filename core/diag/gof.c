@@ -19,12 +19,12 @@ hf_gof_saturated(const hf_model *m, const hf_data *d, const hf_fit_result *fit, 
     out->chan_diff = calloc(m->nchan + 1, sizeof(double));
     out->bin_diff = calloc(m->nbins + 1, sizeof(double));
     double *nu = malloc((m->nbins + 1) * sizeof(*nu));
-    if (out->chan_diff == NULL || out->bin_diff == NULL || nu == NULL) {
+    if (out->chan_diff == NULL || out->bin_diff == NULL || nu == NULL ||
+        hf_model_expected(m, fit->x, nu, NULL) < 0) {
         free(nu);
         hf_gof_release(out);
         return hf_error_nomem(err);
     }
-    hf_model_expected(m, fit->x, nu, NULL);
     double total = 0;
     long nfit = (long)m->nbins;
     for (size_t c = 0; c < m->nchan; c++) {

@@ -214,7 +214,8 @@ hf_nllshape_compute(const hf_model *m, const hf_data *d, const hf_fit_result *fi
     double *H = malloc((np * np + 1) * sizeof(double));
     out->c = calloc(nfree + 1, sizeof(*out->c));
     int rc = 0;
-    if (c.ev == NULL || c.x == NULL || H == NULL || out->c == NULL) {
+    if (c.ev == NULL || c.x == NULL || H == NULL || out->c == NULL ||
+        hf_eval_reserve_hessian(c.ev) < 0) {
         rc = hf_error_nomem(err);
         goto done;
     }

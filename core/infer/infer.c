@@ -368,11 +368,13 @@ cond_fit_done(hf_infer *inf, dataset *s, double *x, double *tnll, const char *wh
 }
 
 /* Expected data at pars (pyhf Model.expected_data: main and auxiliary). */
-void
+int
 hf_infer_asimov(const hf_model *m, const double *pars, double *main, double *aux)
 {
-    hf_model_expected(m, pars, main, NULL);
+    if (hf_model_expected(m, pars, main, NULL) < 0)
+        return -1;
     hf_model_expected_aux(m, pars, aux);
+    return 0;
 }
 
 /* The Asimov data set of POI = mu_a: nuisance parameters profiled on the data at mu_a
@@ -400,16 +402,14 @@ ensure_asimov(hf_infer *inf, dataset *s, double mu_a, hf_error *err)
             return -1;
         gen = inf->x;
     }
-    hf_infer_asimov(inf->m, gen, s->main, s->aux);
+    /* hf_infer_asimov on the evaluator made once: nothing to allocate */
+    hf_eval_expected(inf->ev, gen, s->main, NULL);
+    hf_model_expected_aux(inf->m, gen, s->aux);
     s->ready = true;
     /* Every Poisson and constraint term of Asimov data peaks at the generating point (n = nu,
      * aux = expected aux), so that point is the unconditional minimum: no fit needed (pyhf
      * fits it anyway and lands there to its tolerance). */
-    hf_eval *ev = hf_eval_new(inf->m);
-    if (ev == NULL)
-        return hf_error_nomem(err);
-    double tnll = 2.0 * hf_model_nll(ev, gen, &s->d);
-    hf_eval_free(ev);
+    double tnll = 2.0 * hf_model_nll(inf->ev, gen, &s->d);
     if (!isfinite(tnll))
         return ensure_free(inf, s, gen, "unconditional fit to the Asimov data", err);
     memcpy(s->free_x, gen, inf->npar * sizeof(double));

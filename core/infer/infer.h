@@ -84,8 +84,9 @@ int hf_infer_second_start(const hf_model *m, const hf_data *d, const double *xmi
  * cls, the expected arrays and ts of h from h->q_obs and h->qA. */
 void hf_infer_asymptotic(hf_teststat ts, hf_hypotest *h);
 
-/* Expected main and aux data at pars (Asimov data set): main (nbins), aux (npar). */
-void hf_infer_asimov(const hf_model *m, const double *pars, double *main, double *aux);
+/* Expected main and aux data at pars (Asimov data set): main (nbins), aux (npar). Returns 0, or
+ * -1 when out of memory. */
+int hf_infer_asimov(const hf_model *m, const double *pars, double *main, double *aux);
 
 /* pyhf's choice: q~ when the POI is bounded below at 0, q otherwise (model must have a POI). */
 hf_teststat hf_infer_default_teststat(const hf_model *m);

@@ -288,8 +288,11 @@ hf_toys_hypotest(const hf_model *m, const hf_data *d0, double mu, const hf_toys_
     gen_b[m->poi] = 0.0;
     c.gen_sb = gen_sb;
     c.gen_b = gen_b;
-    hf_infer_asimov(m, gen_sb, c.nu_sb, c.aux_sb);
-    hf_infer_asimov(m, gen_b, c.nu_b, c.aux_b);
+    if (hf_infer_asimov(m, gen_sb, c.nu_sb, c.aux_sb) < 0 ||
+        hf_infer_asimov(m, gen_b, c.nu_b, c.aux_b) < 0) {
+        hf_error_nomem(err);
+        goto out;
+    }
     run_workers(&c, tid, o.threads);
     if (c.failed) {
         hf_error_set(err, c.err.code, "", "%s", hf_error_msg(&c.err));

@@ -282,7 +282,7 @@ ctx_alloc(fitctx *c, size_t n)
     c->free_idx = malloc(nn * sizeof(size_t));
     double **v[] = {&c->lo, &c->hi, &c->x,  &c->g,  &c->xt, &c->gt,
                     &c->p,  &c->gp, &c->gm, &c->gf, &c->sv, &c->yv};
-    int ok = c->ev != NULL && c->free_idx != NULL;
+    int ok = c->ev != NULL && hf_eval_reserve_hessian(c->ev) == 0 && c->free_idx != NULL;
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         ok &= (*v[i] = malloc(nn * sizeof(double))) != NULL;
     c->H = malloc(nn * nn * sizeof(double));

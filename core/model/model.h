@@ -137,8 +137,9 @@ typedef struct hf_eval hf_eval;
 hf_eval *hf_eval_new(const hf_model *m);
 void hf_eval_free(hf_eval *ev);
 
-/* Expected main data nu (nbins) and optionally per-sample yields ys (m->nys, NULL to skip). */
-void hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys);
+/* Expected main data nu (nbins) and optionally per-sample yields ys (m->nys, NULL to skip).
+ * Returns 0, or -1 when out of memory (its scratch evaluator), leaving nu and ys unset. */
+int hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys);
 /* The same with an evaluator of m made once (hf_eval_new): allocates nothing per call. */
 void hf_eval_expected(hf_eval *ev, const double *pars, double *nu, double *ys);
 /* Expected auxiliary data at pars (npar): the Asimov aux (gauss: theta, poisson: theta*tau). */
@@ -149,12 +150,17 @@ double hf_model_nll(hf_eval *ev, const double *pars, const hf_data *d);
 /* -log L and its gradient (npar entries; fixed parameters get their gradient too). */
 double hf_model_nll_grad(hf_eval *ev, const double *pars, const hf_data *d, double *grad);
 /* Exact Hessian of -log L (npar x npar, row-major), analytic (second derivatives of every
- * modifier and interpolation code); returns -log L. */
+ * modifier and interpolation code); returns -log L, NaN when out of memory: its scratch is made
+ * on the first call unless hf_eval_reserve_hessian made it (0, or -1 when out of memory). */
+int hf_eval_reserve_hessian(hf_eval *ev);
 double hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *hess);
-/* Jacobian d nu_b / d theta_j, row-major nbins x npar. */
-void hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
-/* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). */
-void hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac);
+/* Jacobian d nu_b / d theta_j, row-major nbins x npar. Returns 0, or -1 when out of memory. */
+int hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
+/* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). 0 or -1. */
+int hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac);
+/* The two with an evaluator of m made once: allocate nothing per call. */
+void hf_eval_jacobian(hf_eval *ev, const double *pars, double *jac);
+void hf_eval_jacobian_by_sample(hf_eval *ev, const double *pars, double *jac);
 /* Diagonal second derivatives d2 nu / d theta_j^2 of the per-sample yields: m->nys x npar,
  * row-major (the curvature of the interpolated templates; with the Jacobian it rebuilds the
  * Hessian diagonal exactly). Returns 0, or -1 when out of memory. */

@@ -527,17 +527,15 @@ poisson(hf_eval *ev, const double *nu, const double *n, double *w)
     return s;
 }
 
-void
+int
 hf_model_expected(const hf_model *m, const double *pars, double *nu, double *ys)
 {
     hf_eval *ev = hf_eval_new(m);
-    if (ev == NULL) {
-        for (size_t b = 0; b < m->nbins; b++)
-            nu[b] = NAN;
-        return;
-    }
+    if (ev == NULL)
+        return -1;
     forward(m, ev, pars, nu, ys, D_NONE);
     hf_eval_free(ev);
+    return 0;
 }
 
 /* hf_model_expected with the caller's evaluator: no allocation (the explorer's slider step). */
@@ -677,31 +675,43 @@ jacobian_fill(hf_eval *ev, const double *pars, double *jac, int by_sample)
     }
 }
 
-static void
+void
+hf_eval_jacobian(hf_eval *ev, const double *pars, double *jac)
+{
+    forward(ev->m, ev, pars, ev->nu, NULL, D_FIRST);
+    jacobian_fill(ev, pars, jac, 0);
+}
+
+void
+hf_eval_jacobian_by_sample(hf_eval *ev, const double *pars, double *jac)
+{
+    forward(ev->m, ev, pars, ev->nu, NULL, D_FIRST);
+    jacobian_fill(ev, pars, jac, 1);
+}
+
+/* The one-shot forms: an evaluator for one call. */
+static int
 jacobian(const hf_model *m, const double *pars, double *jac, int by_sample)
 {
     hf_eval *ev = hf_eval_new(m);
-    if (ev == NULL) {
-        size_t rows = by_sample ? m->nys : m->nbins;
-        for (size_t i = 0; i < rows * m->npar; i++)
-            jac[i] = NAN;
-        return;
-    }
+    if (ev == NULL)
+        return -1;
     forward(m, ev, pars, ev->nu, NULL, D_FIRST);
     jacobian_fill(ev, pars, jac, by_sample);
     hf_eval_free(ev);
+    return 0;
 }
 
-void
+int
 hf_model_jacobian(const hf_model *m, const double *pars, double *jac)
 {
-    jacobian(m, pars, jac, 0);
+    return jacobian(m, pars, jac, 0);
 }
 
-void
+int
 hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac)
 {
-    jacobian(m, pars, jac, 1);
+    return jacobian(m, pars, jac, 1);
 }
 
 /* Add c to H[p][q] and H[q][p], kept in the upper triangle only (hf_model_hessian mirrors it at
@@ -777,19 +787,27 @@ sample_hessian(hf_eval *ev, size_t i, const double *pars, double *H)
     }
 }
 
+/* The Hessian's scratch (a Jacobian and a row's nonzeros) is made on first use, as only the fit
+ * and the diagnostics need it; either may be left from a failed first try. */
+int
+hf_eval_reserve_hessian(hf_eval *ev)
+{
+    const hf_model *m = ev->m;
+    size_t np = m->npar;
+    if (ev->jac == NULL)
+        ev->jac = malloc((m->nbins * np + np + 1) * sizeof(double));
+    if (ev->nz == NULL)
+        ev->nz = malloc((np + 1) * sizeof(size_t));
+    return ev->jac == NULL || ev->nz == NULL ? -1 : 0;
+}
+
 double
 hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, double *H)
 {
     const hf_model *m = ev->m;
     size_t np = m->npar;
-    if (ev->jac == NULL || ev->nz == NULL) { /* either may be left from a failed first try */
-        if (ev->jac == NULL)
-            ev->jac = malloc((m->nbins * np + np + 1) * sizeof(double));
-        if (ev->nz == NULL)
-            ev->nz = malloc((np + 1) * sizeof(size_t));
-        if (ev->jac == NULL || ev->nz == NULL)
-            return NAN;
-    }
+    if (hf_eval_reserve_hessian(ev) < 0)
+        return NAN;
     forward(m, ev, pars, ev->nu, NULL, D_SECOND);
     double s = poisson(ev, ev->nu, d->main, ev->w);
     memset(H, 0, np * np * sizeof(double));

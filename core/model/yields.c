@@ -86,6 +86,7 @@ hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_e
     size_t np = m->npar ? m->npar : 1, nb = m->nbins ? m->nbins : 1, ny = m->nys ? m->nys : 1;
     double *jac = NULL, *jys = NULL, *var = NULL, *row = NULL;
     size_t *idx = NULL;
+    hf_eval *ev = NULL;
     size_t b, k, c, j;
 
     if (!y)
@@ -105,14 +106,17 @@ hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_e
     row = malloc(np * sizeof *row);
     idx = malloc(np * sizeof *idx);
     var = cov ? NULL : hf_yields_prior_variances(m);
+    ev = hf_eval_new(m);
     if (!y->pars || !y->nu || !y->nu_err || !y->ys || !y->ys_err || !y->cs_tot || !y->cs_err ||
-        !y->chan_tot || !y->chan_err || !jac || !jys || !row || !idx || (!cov && !var))
+        !y->chan_tot || !y->chan_err || !jac || !jys || !row || !idx || (!cov && !var) || !ev)
         goto nomem;
     if (m->npar)
         memcpy(y->pars, pars, m->npar * sizeof *pars);
-    hf_model_expected(m, pars, y->nu, y->ys);
-    hf_model_jacobian(m, pars, jac);
-    hf_model_jacobian_by_sample(m, pars, jys);
+    hf_eval_expected(ev, pars, y->nu, y->ys);
+    hf_eval_jacobian(ev, pars, jac);
+    hf_eval_jacobian_by_sample(ev, pars, jys);
+    hf_eval_free(ev);
+    ev = NULL;
 
     for (b = 0; b < m->nbins; b++)
         y->nu_err[b] = sqrt0(quad(jac + b * m->npar, m->npar, cov, var, idx));
@@ -145,6 +149,7 @@ hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_e
     free(idx);
     return y;
 nomem:
+    hf_eval_free(ev);
     free(jac);
     free(jys);
     free(var);
