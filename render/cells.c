@@ -136,9 +136,7 @@ text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigne
     if (utf8 == NULL)
         return 0;
     while (*utf8 != '\0') {
-        uint32_t cp = hf_utf8_decode(&utf8);
-        if (cp < 32)
-            cp = ' ';
+        uint32_t cp = hf_utf8_cell(hf_utf8_decode(&utf8));
         if (g->glyphs == HF_GLYPHS_ASCII && cp > 126)
             cp = ascii_of(cp);
         if (cp == 0x0302 || (cp >= 0x0300 && cp < 0x0370 && g->glyphs != HF_GLYPHS_ASCII))
@@ -1479,7 +1477,7 @@ hf_cells_to_text(const hf_cellgrid *g, const hf_palette *pal)
                 }
             }
             char u[5];
-            sb_put(&b, u, hf_utf8_encode(c->cp, u));
+            sb_put(&b, u, hf_utf8_encode(hf_utf8_cell(c->cp), u));
         }
         if (pal != NULL && (cur_fg >= 0 || cur_bg >= 0 || cur_attr))
             sb_put(&b, "\033[0m", 4);

@@ -89,14 +89,18 @@ hf_utf8_prefix(const char *s, size_t n)
     return (size_t)(p - s);
 }
 
-/* A control character for a terminal: C0 (with ESC, CR, LF, TAB), DEL, C1 (U+0080..U+009F, which
- * some terminals take as CSI and OSC), and the bidirectional overrides and isolates (U+202A..E,
- * U+2066..9, which reorder what follows them on the line). */
-static int
-is_terminal_control(uint32_t cp)
+/* See utf8.h. */
+int
+hf_utf8_is_control(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069);
+}
+
+uint32_t
+hf_utf8_cell(uint32_t cp)
+{
+    return hf_utf8_is_control(cp) ? 0xFFFD : cp;
 }
 
 /* The escape of one code point (or of one malformed byte b when cp is U+FFFD from a bad byte)
@@ -122,7 +126,7 @@ hf_utf8_escape(const char *s)
         uint32_t cp = hf_utf8_decode(&p);
         size_t used = (size_t)(p - at);
         int bad = cp == 0xFFFD && used == 1 && (unsigned char)at[0] >= 0x80;
-        n += bad || is_terminal_control(cp) ? escape_one(cp, at, used, tmp) : used;
+        n += bad || hf_utf8_is_control(cp) ? escape_one(cp, at, used, tmp) : used;
     }
     char *out = malloc(n + 1);
     if (out == NULL)
@@ -133,7 +137,7 @@ hf_utf8_escape(const char *s)
         uint32_t cp = hf_utf8_decode(&p);
         size_t used = (size_t)(p - at);
         int bad = cp == 0xFFFD && used == 1 && (unsigned char)at[0] >= 0x80;
-        if (bad || is_terminal_control(cp)) {
+        if (bad || hf_utf8_is_control(cp)) {
             q += escape_one(cp, at, used, q);
         } else {
             memcpy(q, at, used);

@@ -15,10 +15,18 @@ uint32_t hf_utf8_decode(const char **s);
 size_t hf_utf8_width(const char *s);
 /* Bytes taken by the first n code points of s (all of s when it has fewer). */
 size_t hf_utf8_prefix(const char *s, size_t n);
+/* Whether cp must not reach a terminal as it is: C0 controls (ESC, CR, LF, TAB, ...), DEL, C1
+ * (U+0080..U+009F, which some terminals take as CSI and OSC), and the bidirectional overrides
+ * and isolates (U+202A..E, U+2066..9, which reorder what follows them on the line). */
+int hf_utf8_is_control(uint32_t cp);
 /* A copy of s safe to print on a terminal (the caller frees it; NULL on ENOMEM): control
- * characters (C0 such as ESC, CR and LF, DEL, C1) and bytes that are not UTF-8 become "\x1b",
- * bidirectional overrides "\u202e", so the text cannot move the cursor, recolour or retitle the
- * terminal. Everything else is copied as it is. */
+ * characters (hf_utf8_is_control) and bytes that are not UTF-8 become "\x1b", bidirectional
+ * overrides "\u202e", so the text cannot move the cursor, recolour or retitle the terminal.
+ * Everything else is copied as it is. */
 char *hf_utf8_escape(const char *s);
+/* The code point to put in one terminal cell for cp: U+FFFD (as the decoder gives for bytes that
+ * are not UTF-8) for a control character, which hf_utf8_escape would spell out but a cell has no
+ * room for; cp itself otherwise. The cell grid and the explorer pass every cell through it. */
+uint32_t hf_utf8_cell(uint32_t cp);
 
 #endif

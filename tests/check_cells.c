@@ -306,6 +306,58 @@ START_TEST(test_text_does_not_garble_data)
 }
 END_TEST
 
+/* A name with ESC (a colour escape), C1 CSI (U+009B, in UTF-8 C2 9B), CR, LF and DEL: in the
+ * cells and in the grid's text each control is one U+FFFD cell, so no control byte (C0 but the
+ * line ends, DEL, or a C1 sequence C2 80..9F) reaches the terminal; the printable characters
+ * stay in their columns. The cells replace exactly the code points hf_utf8_escape spells out. */
+START_TEST(test_text_controls_are_sanitised)
+{
+    const char *name = "a\033[31mb\xc2\x9b"
+                       "2Jc\rd\ne\x7f"
+                       "f";
+    const uint32_t want[] = {'a', 0xFFFD, '[',    '3', '1',    'm', 'b',    0xFFFD, '2',
+                             'J', 'c',    0xFFFD, 'd', 0xFFFD, 'e', 0xFFFD, 'f'};
+    size_t n = sizeof(want) / sizeof(want[0]);
+    hf_cellgrid *g = hf_cells_new(30, 2);
+    ck_assert_int_eq(hf_cells_text(g, 0, 0, name, hf_ink_of(HF_ROLE_FG, 0), 0), (int)n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(hf_cells_at(g, (int)i, 0)->cp, want[i]);
+    /* a control put into a cell directly is sanitised on the way out too */
+    hf_cells_at(g, 0, 1)->cp = 0x1b;
+    hf_cells_at(g, 1, 1)->cp = 0x9b;
+    char *text = hf_cells_to_text(g, NULL);
+    ck_assert_ptr_nonnull(text);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        ck_assert_msg(*p >= 0x20 || *p == '\n', "control byte 0x%02x in the text", *p);
+        ck_assert_msg(*p != 0x7f, "DEL in the text");
+        ck_assert_msg(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f), "C1 in the text");
+    }
+    ck_assert_ptr_nonnull(strstr(text, "a\xef\xbf\xbd[31mb\xef\xbf\xbd"
+                                       "2Jc\xef\xbf\xbd"
+                                       "d\xef\xbf\xbd"
+                                       "e\xef\xbf\xbd"
+                                       "f\n\xef\xbf\xbd\xef\xbf\xbd\n"));
+    free(text);
+    /* in the 7-bit set a control is '?' as any other non-ASCII code point */
+    hf_cells_clear(g);
+    g->glyphs = HF_GLYPHS_ASCII;
+    hf_cells_text(g, 0, 0, "\x7f\xc2\x85x", hf_ink_of(HF_ROLE_FG, 0), 0);
+    ck_assert_uint_eq(hf_cells_at(g, 0, 0)->cp, '?');
+    ck_assert_uint_eq(hf_cells_at(g, 1, 0)->cp, '?');
+    ck_assert_uint_eq(hf_cells_at(g, 2, 0)->cp, 'x');
+    hf_cells_free(g);
+    /* one rule for the cells and the escaped text */
+    for (uint32_t cp = 1; cp < 0x2200; cp++) {
+        char buf[8] = {0};
+        hf_utf8_encode(cp, buf);
+        char *e = hf_utf8_escape(buf);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_msg((strcmp(e, buf) != 0) == (hf_utf8_cell(cp) != cp), "U+%04X", (unsigned)cp);
+        free(e);
+    }
+}
+END_TEST
+
 Suite *
 cells_suite(void)
 {
@@ -324,6 +376,7 @@ cells_suite(void)
     tcase_add_test(tc, test_tiny_grids_do_not_crash);
     tcase_add_test(tc, test_colour_text_has_sgr);
     tcase_add_test(tc, test_text_does_not_garble_data);
+    tcase_add_test(tc, test_text_controls_are_sanitised);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -136,6 +136,7 @@ tui_put_cp(struct tui *t, int y, int x, uint32_t cp, attr_t a, short pair)
 {
     if (x < 0 || y < 0 || x >= t->cols || y >= t->lines)
         return;
+    cp = hf_utf8_cell(cp);
     if (t->ascii && cp > 126)
         cp = '?';
     wchar_t wc[2] = {(wchar_t)cp, 0};
@@ -151,7 +152,7 @@ tui_put_str(struct tui *t, int y, int x, int maxw, const char *s, attr_t a, shor
     int n = 0;
     while (s != NULL && *s != '\0' && n < maxw) {
         uint32_t cp = hf_utf8_decode(&s);
-        tui_put_cp(t, y, x + n, cp < 32 ? ' ' : cp, a, pair);
+        tui_put_cp(t, y, x + n, cp, a, pair);
         n++;
     }
     return n;
