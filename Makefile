@@ -176,10 +176,12 @@ FUZZ_SEEDS_load     = $(BUILD)/seed_load tests/bad
 FUZZ_SEEDS_patch    = tests/fuzz/seed_patch tests/bad_patch
 FUZZ_SEEDS_patchset = $(BUILD)/seed_patchset tests/bad_patch
 FUZZ_SEEDS_cli      = tests/fuzz/seed_cli
-fuzz:
+# clang's libFuzzer runtime is in libclang-rt-dev, which clang only recommends: asked for by name.
+fuzz: deps
 	@command -v clang >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
-	  >/dev/null 2>&1 || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang >/dev/null || exit 1; }
+	  >/dev/null 2>&1 || { echo "make fuzz: installing clang libclang-rt-dev"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang libclang-rt-dev >/dev/null || exit 1; }
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang WERROR= STATIC=0 \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=fuzzer,address,undefined" _fuzz
@@ -193,15 +195,19 @@ _fuzz_seeds:
 	@for f in $$(find tests/reference -name 'patchset*.json' -size -256k); do \
 	  cp "$$f" $(BUILD)/seed_patchset/$$(echo "$$f" | tr / _); done
 
-# one target for FUZZ_SECONDS on its corpus and seeds; the first crash stops make
+# one target for FUZZ_SECONDS on its corpus and seeds; the first crash stops make. An input that
+# takes over 60 s or 2 GB is a failure too (libFuzzer's timeout and rss limit).
 _fuzz_run_%: $(BUILD)/fuzz_% _fuzz_seeds
 	@mkdir -p $(BUILD)/corpus/$*
 	@echo "fuzz $*: $(FUZZ_SECONDS) s"
-	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp \
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
 	  $(BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=3 \
+	  -timeout=60 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=$(BUILD)/crash-$*- $(BUILD)/corpus/$* \
 	  $(FUZZ_SEEDS_$*) 2>$(BUILD)/fuzz_$*.log || { tail -60 $(BUILD)/fuzz_$*.log; exit 1; }
 	@grep -E 'DONE|files found' $(BUILD)/fuzz_$*.log
+	@echo "fuzz $*: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz_$*.log)" \
+	  "executions, no crash"
 
 $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/app/cli.o $(BUILD)/libhf.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/app/cli.o $(BUILD)/libhf.a $(LDLIBS)

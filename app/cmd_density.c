@@ -476,10 +476,9 @@ print_cells(const char *spec, bool ascii, const hf_density_truth *t, const hf_de
         hf_scene *s = hf_plot_density(figs[f], t, r, ex);
         hf_cellgrid *g = hf_cells_new(w, h);
         char *txt = NULL;
-        if (s != NULL && g != NULL) {
-            hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
+        if (s != NULL && g != NULL &&
+            hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE) == 0)
             txt = hf_cells_to_text(g, NULL);
-        }
         hf_cells_free(g);
         hf_scene_free(s);
         if (txt == NULL)

@@ -129,10 +129,8 @@ print_cells(const char *spec, hf_scene *s)
     }
     hf_cellgrid *g = hf_cells_new(w, h);
     char *txt = NULL;
-    if (s != NULL && g != NULL) {
-        hf_cells_draw(g, s, HF_GLYPHS_BRAILLE);
+    if (s != NULL && g != NULL && hf_cells_draw(g, s, HF_GLYPHS_BRAILLE) == 0)
         txt = hf_cells_to_text(g, NULL);
-    }
     hf_cells_free(g);
     hf_scene_free(s);
     if (txt == NULL)

@@ -131,8 +131,8 @@ draw(const hf_cli *cli, const hf_yields *y, size_t c, bool postfit, bool logy, i
     hf_error_release(&err);
     if (g != NULL && s != NULL) {
         g->mono = !use_colour;
-        hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE);
-        text = hf_cells_to_text(g, pal);
+        if (hf_cells_draw(g, s, ascii ? HF_GLYPHS_ASCII : HF_GLYPHS_BRAILLE) == 0)
+            text = hf_cells_to_text(g, pal);
     }
     if (owned)
         hf_palette_free((hf_palette *)pal);
@@ -206,8 +206,7 @@ cmd_view(int argc, char **argv)
         char *text = draw(&cli, y, c, postfit, logy, width, height, color, ascii);
         char *name = hf_utf8_escape(cli.model->chan[c]->name); /* no ESC or CR to the terminal */
         if (text == NULL || name == NULL) {
-            fprintf(stderr, "hfscope: error: out of memory\n");
-            rc = 1;
+            rc = hf_cli_nomem();
         } else {
             rc = emit(&cli, name, point_label(&cli, c, postfit), ascii, text);
         }

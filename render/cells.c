@@ -230,8 +230,10 @@ text_wrapped(hf_cellgrid *g, int x, int y, int width, int maxl, const char *utf8
     int n = wrap_text(utf8, width, maxl, st, len, &more);
     for (int k = 0; k < n; k++) {
         char *line = malloc(len[k] + 1);
-        if (line == NULL)
+        if (line == NULL) {
+            g->oom = true;
             return k;
+        }
         memcpy(line, utf8 + st[k], len[k]);
         line[len[k]] = '\0';
         bool last = more && k == n - 1;
@@ -588,6 +590,7 @@ static void
 draw_stack(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_stack *st)
 {
     double *tops = malloc((st->nlayers ? st->nlayers : 1) * sizeof(*tops));
+    g->oom |= tops == NULL;
     if (tops == NULL || st->nbins == 0)
         goto out;
     for (size_t k = 0; k < st->nlayers; k++) /* patterns by layer, bottom first */
@@ -928,8 +931,10 @@ draw_table(hf_cellgrid *g, const geom *gm, const hf_table *t)
 {
     size_t nc = t->ncols;
     int *w = calloc(nc ? nc : 1, sizeof(*w));
-    if (w == NULL)
+    if (w == NULL) {
+        g->oom = true;
         return;
+    }
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t c = 0; c < nc; c++) {
             const char *s = t->cell[r * nc + c];
@@ -1284,6 +1289,7 @@ draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserv
         if (d.bits == NULL || d.ink == NULL) {
             free(d.bits);
             free(d.ink);
+            g->oom = true;
             return;
         }
         /* annotations last, so that they see what is drawn under them (and skip it) */
@@ -1354,18 +1360,19 @@ draw_pass(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs, const int *reserv
 /* Draw the scene over the whole grid (cleared first). An automatically placed legend that would
  * hide data moves out of the plot to its right, when the plot stays wide enough; panels over the
  * same columns (a ratio panel under the main one) give up the same width, so they line up. */
-void
+int
 hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
 {
     size_t n = s->npanels;
     int *cov = n > 0 ? calloc(n, sizeof(int)) : NULL, *res = n > 0 ? calloc(n, sizeof(int)) : NULL;
     bool *out = n > 0 ? calloc(n, sizeof(bool)) : NULL;
+    g->oom = false;
     draw_pass(g, s, glyphs, NULL, NULL, cov);
     if (cov == NULL || res == NULL || out == NULL) {
         free(cov);
         free(res);
         free(out);
-        return;
+        return n > 0 || g->oom ? -1 : 0;
     }
     bool again = false;
     for (size_t i = 0; i < n; i++) {
@@ -1395,6 +1402,7 @@ hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs)
     free(cov);
     free(res);
     free(out);
+    return g->oom ? -1 : 0;
 }
 
 /* ---- text output ---- */
@@ -1515,8 +1523,7 @@ hf_cells_scene_text(const hf_scene *s, int w, int h, hf_glyphs glyphs, bool mono
     if (!g)
         return NULL;
     g->mono = mono;
-    hf_cells_draw(g, s, glyphs);
-    txt = hf_cells_to_text(g, NULL);
+    txt = hf_cells_draw(g, s, glyphs) < 0 ? NULL : hf_cells_to_text(g, NULL);
     hf_cells_free(g);
     return txt;
 }

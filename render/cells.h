@@ -48,6 +48,7 @@ typedef struct hf_cellgrid {
     hf_ink pat_ink[HF_CELL_NPAT];
     int pat_slot[HF_CELL_NPAT];
     int npat;
+    bool oom; /* internal: an allocation failed while drawing (hf_cells_draw fails) */
 } hf_cellgrid;
 
 /* A w x h grid of empty cells (w, h >= 1), NULL on ENOMEM. Free with hf_cells_free. */
@@ -62,8 +63,9 @@ hf_cell *hf_cells_at(hf_cellgrid *g, int x, int y); /* NULL outside */
 int hf_cells_text(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigned attr);
 
 /* Draw scene s over the whole grid with the glyph set (the grid's glyphs field is set too).
- * Panels map their figure fractions onto the grid; margins leave room for tick labels. */
-void hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs);
+ * Panels map their figure fractions onto the grid; margins leave room for tick labels. Returns 0,
+ * or -1 when out of memory (the grid then holds an incomplete figure: do not show it). */
+int hf_cells_draw(hf_cellgrid *g, const hf_scene *s, hf_glyphs glyphs);
 
 /* The grid as UTF-8 text, one line per row with trailing blanks removed. With pal != NULL,
  * colours as xterm-256 SGR escapes. Returns a malloc'ed string (caller frees), NULL on ENOMEM. */

@@ -339,7 +339,10 @@ tui_draw_scene(struct tui *t, int y, int x, int h, int w, hf_scene *s, const cha
         g->glyphs = glyphs(t);
         hf_cells_text(g, 1, 1, none, hf_ink_of(HF_ROLE_FG, 0), 0);
     } else {
-        hf_cells_draw(g, s, glyphs(t));
+        if (hf_cells_draw(g, s, glyphs(t)) < 0) { /* an incomplete figure is not shown */
+            hf_cells_clear(g);
+            hf_cells_text(g, 1, 1, "out of memory", hf_ink_of(HF_ROLE_FG, 0), 0);
+        }
         hf_scene_free(s);
     }
     blit(t, g, y + 1, x + 1);

@@ -1,15 +1,15 @@
 /* tests/oom/oom_sweep.c - allocation-failure injection (sqlite's discipline): run load, compile,
- * fit, post-fit yields and one figure with the n-th allocation failing, for every n up to the
- * total the run makes. Each n runs in its own child process and must end in one of two ways:
- * success with the very output of the run without failures (the fit's numbers, the yields and
- * the PDF, compared byte for byte but for its creation date), or an HF_ENOMEM error, "out of
- * memory" (the CLI's exit 2). Anything else fails the sweep: a success with other output (a
- * fallback that changed the numbers, or NaN filled in), another error, a crash, or a leak
- * (built with ASan, LeakSanitizer checks each child at its exit and fails it with exit 23).
- * The failing allocator wraps malloc, calloc, realloc and strdup of libhf (-Wl,--wrap) and is
- * cJSON's allocator (cJSON_InitHooks); GSL's and cairo's own allocations are not counted.
- * Usage: oom_sweep WORKSPACE.json OUT.pdf [FIRST [LAST]]; OOM_VERBOSE=1 names every n that
- * succeeded through a fallback. */
+ * fit, post-fit yields and one figure (as terminal cells and as PDF) with the n-th allocation
+ * failing, for every n up to the total the run makes. Each n runs in its own child process and
+ * must end in one of two ways: success with the very output of the run without failures (the
+ * fit's numbers, the yields, the cells text and the PDF, byte for byte but for the PDF's creation
+ * date), or an HF_ENOMEM error, "out of memory" (the CLI's exit 2). Anything else fails the sweep:
+ * a success with other output (a fallback that changed the numbers, or NaN filled in), another
+ * error, a crash, or a leak (built with ASan, LeakSanitizer checks each child at its exit and
+ * fails it with exit 23). The failing allocator wraps malloc, calloc, realloc and strdup of libhf
+ * (-Wl,--wrap) and is cJSON's allocator (cJSON_InitHooks); GSL's and cairo's own allocations are
+ * not counted. Usage: oom_sweep WORKSPACE.json OUT.pdf [FIRST [LAST]]; OOM_VERBOSE=1 names every
+ * n that succeeded through a fallback, OOM_TRACE=1 prints where each failed allocation was made. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -24,6 +24,7 @@
 #include "core/model/workspace.h"
 #include "core/model/yields.h"
 #include "render/cairo.h"
+#include "render/cells.h"
 #include "render/plot_stack.h"
 #include "render/scene.h"
 
@@ -144,11 +145,12 @@ put_pdf(outbuf *b, const char *path)
     return 0;
 }
 
-/* The run's output: the fit as the CLI reports it, the yields, the figure. */
+/* The run's output: the fit as the CLI reports it, the yields, the figure in cells and as PDF. */
 static int
 summarise(outbuf *b, const hf_model *m, const hf_fit_result *fr, const hf_yields *y,
-          const char *pdf)
+          const char *cells, const char *pdf)
 {
+    put(b, cells, strlen(cells) + 1);
     int head[] = {fr->converged, (int)fr->status, fr->iter,          fr->nfev,
                   fr->hesse_ok,  (int)fr->stage,  (int)fr->nattempt, (int)fr->nflat};
     put(b, head, sizeof(head));
@@ -179,6 +181,7 @@ pipeline(const char *ws_path, const char *pdf, hf_error *err, outbuf *out)
     hf_model *m = NULL;
     hf_yields *y = NULL;
     hf_scene *s = NULL;
+    char *cells = NULL;
     hf_fit_result fr;
     memset(&fr, 0, sizeof(fr));
     int have_fit = 0;
@@ -196,13 +199,18 @@ pipeline(const char *ws_path, const char *pdf, hf_error *err, outbuf *out)
     o.postfit = 1;
     if ((s = hf_plot_stack(y, 0, &o, err)) == NULL)
         goto done;
+    if ((cells = hf_cells_scene_text(s, 100, 30, HF_GLYPHS_BRAILLE, false)) == NULL) {
+        hf_error_nomem(err);
+        goto done;
+    }
     hf_cairo_options co = {0};
     co.format = HF_FORMAT_PDF;
     rc = hf_cairo_write(s, pdf, &co, err);
     fail_at = -1;
-    if (rc == 0 && out != NULL && summarise(out, m, &fr, y, pdf) < 0)
+    if (rc == 0 && out != NULL && summarise(out, m, &fr, y, cells, pdf) < 0)
         rc = hf_error_set(err, HF_EIO, "", "cannot read back '%s'", pdf);
 done:
+    free(cells);
     hf_scene_free(s);
     hf_yields_free(y);
     if (have_fit)
