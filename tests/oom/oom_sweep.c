@@ -7,10 +7,10 @@
  * a success with other output (a fallback that changed the numbers, or NaN filled in), another
  * error, a crash, or a leak (built with ASan, LeakSanitizer checks each child at its exit and
  * fails it with exit 23). The failing allocator wraps malloc, calloc, realloc and strdup of libhf
- * (-Wl,--wrap) and is cJSON's allocator (cJSON_InitHooks); GSL's and cairo's own allocations are
- * not counted. Usage: oom_sweep WORKSPACE.json OUT.pdf [FIRST [LAST]]; OOM_VERBOSE=1 names every
- * n that succeeded through a fallback, OOM_TRACE=1 prints where each failed allocation was made. */
-#include <cjson/cJSON.h>
+ * (-Wl,--wrap), cJSON's nodes included (its hooks, core/json/jsonalloc.c, call malloc; without
+ * pools under ASan); GSL's and cairo's own allocations are not counted.
+ * Usage: oom_sweep WORKSPACE.json OUT.pdf [FIRST [LAST]]; OOM_VERBOSE=1 names every n that
+ * succeeded through a fallback, OOM_TRACE=1 prints where each failed allocation was made. */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -317,8 +317,6 @@ main(int argc, char **argv)
         return 2;
     }
     gsl_set_error_handler_off();
-    cJSON_Hooks hooks = {__wrap_malloc, free};
-    cJSON_InitHooks(&hooks);
     long first = argc > 3 ? atol(argv[3]) : 1, last = argc > 4 ? atol(argv[4]) : -1;
     hf_error err = {0};
     /* a clean run first: the output to match and the total to sweep over */
