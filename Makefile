@@ -209,6 +209,8 @@ _fuzz_run_%: $(BUILD)/fuzz_% _fuzz_seeds
 	@echo "fuzz $*: $$(sed -n 's/^stat::number_of_executed_units: *//p' $(BUILD)/fuzz_$*.log)" \
 	  "executions, no crash"
 
+# kept between runs (make would delete them as intermediates of _fuzz_run_%)
+.PRECIOUS: $(BUILD)/fuzz_% $(BUILD)/tests/fuzz/fuzz_%.o
 $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/app/cli.o $(BUILD)/libhf.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/app/cli.o $(BUILD)/libhf.a $(LDLIBS)
 

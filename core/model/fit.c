@@ -270,6 +270,7 @@ ctx_release(fitctx *c)
     free(c->gA);
     free(c->gW);
     free(c->gz);
+    free(c->smem);
     free(c->L);
     free(c->lmask);
 }

@@ -42,6 +42,7 @@ typedef struct fitctx {
     size_t nloc, ngroup, gmax;
     unsigned char *loc;
     size_t *spos, *sidx, *gstart, *glist, *cols;
+    size_t *smem; /* gmax: one group's members, the Newton step's scratch (made at setup) */
     double *schur, *srhs, *gA, *gW, *gz;
 } fitctx;
 

@@ -184,7 +184,8 @@ hf_fit_schur_setup(fitctx *c)
     c->gA = malloc((g * g + 1) * sizeof(double));
     c->gW = malloc((g * (ns + 1) + 1) * sizeof(double));
     c->gz = malloc((g + 1) * sizeof(double));
-    return c->sidx && c->schur && c->srhs && c->cols && c->gA && c->gW && c->gz ? 0 : -1;
+    c->smem = malloc((g + 1) * sizeof(size_t));
+    return c->sidx && c->schur && c->srhs && c->cols && c->gA && c->gW && c->gz && c->smem ? 0 : -1;
 }
 
 /* The shared parameters not held (all of them when inact is NULL) in order: c->sidx, c->spos. */
@@ -327,18 +328,13 @@ hf_fit_schur_solve(fitctx *c, const double *H, const double *g, const unsigned c
                    double lambda, double *p, double *edm)
 {
     size_t nf = c->nf, k = shared_list(c, inact);
-    size_t *mem = malloc((c->gmax + 1) * sizeof(size_t));
-    if (mem == NULL)
+    size_t *mem = c->smem; /* made at setup: a Newton step allocates nothing */
+    if (schur_form(c, H, g, inact, lambda, k, mem) != 0 || hf_chol_decomp(k, c->schur) != 0)
         return 1;
-    if (schur_form(c, H, g, inact, lambda, k, mem) != 0 || hf_chol_decomp(k, c->schur) != 0) {
-        free(mem);
-        return 1;
-    }
     hf_chol_solve(k, c->schur, c->srhs);
     for (size_t a = 0; a < nf; a++)
         p[a] = inact[a] ? 0.0 : !c->loc[a] ? c->srhs[c->spos[a]] : 0.0;
     local_steps(c, H, g, inact, lambda, k, mem, p);
-    free(mem);
     double e = 0;
     for (size_t a = 0; a < nf; a++)
         e -= 0.5 * g[a] * p[a];
