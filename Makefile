@@ -231,7 +231,9 @@ $(BUILD)/oom_sweep: $(BUILD)/tests/oom/oom_sweep.o $(BUILD)/libhf.a
 	  -o $@ $< $(BUILD)/libhf.a $(LDLIBS)
 
 # The CLI tests under valgrind (memcheck, leaks as errors; tests/valgrind.supp for the libraries'
-# one-time allocations). Each run logs to build/valgrind/vg.PID.log; any non-empty log fails.
+# one-time allocations). Each run logs to build/valgrind/vg.PID.log; any non-empty log fails. A run
+# under a file-size limit (test_patch's full disk, ulimit -f) goes without valgrind, which could not
+# write its log; HF_ARGV0 is the path the program sees as argv[0] (valgrind's, not the wrapper's).
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
            --error-exitcode=99 --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind:
@@ -240,10 +242,11 @@ valgrind:
 _valgrind: $(BUILD)/hfscope
 	@command -v valgrind >/dev/null || { echo "make valgrind: install valgrind"; exit 2; }
 	@mkdir -p $(BUILD)/valgrind && rm -f $(BUILD)/valgrind/vg.*.log
-	@printf '#!/bin/sh\nexec %s --log-file=%s/vg.%%p.log %s "$$@"\n' "$(VALGRIND)" \
-	  "$(CURDIR)/$(BUILD)/valgrind" "$(CURDIR)/$(BUILD)/hfscope" >$(BUILD)/valgrind/hfscope
+	@printf '#!/bin/sh\n[ "$$(ulimit -f)" = unlimited ] || exec %s "$$@"\nexec %s --log-file=%s/vg.%%p.log %s "$$@"\n' \
+	  "$(CURDIR)/$(BUILD)/hfscope" "$(VALGRIND)" "$(CURDIR)/$(BUILD)/valgrind" "$(CURDIR)/$(BUILD)/hfscope" \
+	  >$(BUILD)/valgrind/hfscope
 	@chmod +x $(BUILD)/valgrind/hfscope
-	@sh tests/cli/run.sh $(BUILD)/valgrind/hfscope; rc=$$?; \
+	@HF_ARGV0="$(CURDIR)/$(BUILD)/hfscope" sh tests/cli/run.sh $(BUILD)/valgrind/hfscope; rc=$$?; \
 	bad=$$(find $(BUILD)/valgrind -name 'vg.*.log' -size +0); \
 	if [ -n "$$bad" ]; then echo "valgrind: errors in $$bad"; head -50 $$bad; exit 1; fi; exit $$rc
 

@@ -107,7 +107,7 @@ fi
 
 # the overview's hint names a command that runs as printed (the program as invoked)
 hint=$("$HF" assets/demo/demo.json </dev/null 2>/dev/null | sed -n 's/.*run `\(.*\)` in a terminal.*/\1/p')
-[ -n "$hint" ] && [ "${hint%% *}" = "$HF" ] || fail "overview hint: '$hint'"
+[ -n "$hint" ] && [ "${hint%% *}" = "${HF_ARGV0:-$HF}" ] || fail "overview hint: '$hint'"
 # shellcheck disable=SC2086
 [ -n "$hint" ] && $hint </dev/null >/dev/null 2>&1 || fail "the hint '$hint' does not run"
 
