@@ -762,11 +762,11 @@ hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned)
         hf_error_release(&err);
         return rc;
     }
-    if (!(nu = malloc((m->nbins + 1) * sizeof *nu))) {
+    if (!(nu = malloc((m->nbins + 1) * sizeof *nu)) || hf_model_expected(m, r.x, nu, NULL) < 0) {
+        free(nu);
         hf_fit_result_release(&r);
         return hf_cli_nomem();
     }
-    hf_model_expected(m, r.x, nu, NULL);
     hf_fit_result_release(&r);
     for (size_t b = 0; b < m->nbins; b++)
         if (!cli->blinded[b])

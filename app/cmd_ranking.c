@@ -195,9 +195,12 @@ blind_asimov(hf_cli *cli, hf_data *d, double **buf)
 {
     hf_model *m = cli->model;
     *buf = malloc((m->nbins + m->npar + 1) * sizeof(double));
+    if (*buf != NULL && hf_model_expected(m, m->init, *buf, NULL) < 0) {
+        free(*buf);
+        *buf = NULL;
+    }
     if (*buf == NULL)
         return hf_cli_nomem();
-    hf_model_expected(m, m->init, *buf, NULL);
     hf_model_expected_aux(m, m->init, *buf + m->nbins);
     d->main = *buf;
     d->aux = *buf + m->nbins;
