@@ -623,15 +623,29 @@ hf_cli_unknown_param(const hf_model *m, const char *option, const char *name)
 static int
 apply_fixes(const hf_cli *cli, hf_model *m)
 {
-    for (size_t i = 0; i < cli->nfix; i++) {
-        int j = hf_model_find_par(m, cli->fix[i].name);
-        if (j < 0)
+    for (size_t i = 0; i < cli->nfix; i++) /* an unknown name gets the nearest one */
+        if (hf_model_find_par(m, cli->fix[i].name) < 0)
             return hf_cli_unknown_param(m, "--fix", cli->fix[i].name);
-        hf_param *p = &m->par[j];
-        if (cli->fix[i].value < p->lo || cli->fix[i].value > p->hi)
-            return hf_cli_error("--fix: %s=%g is outside its bounds [%g, %g]", p->name,
-                                cli->fix[i].value, p->lo, p->hi);
-        m->init[j] = cli->fix[i].value;
+    hf_error err = {0};
+    int rc = hf_cli_fix_params(m, cli->fix, cli->nfix, &err) < 0
+                 ? hf_cli_error("%s", hf_error_msg(&err))
+                 : 0;
+    hf_error_release(&err);
+    return rc;
+}
+
+int
+hf_cli_fix_params(hf_model *m, const hf_fixspec *fix, size_t n, hf_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int j = hf_model_find_par(m, fix[i].name);
+        if (j < 0)
+            return hf_error_set(err, HF_EUSAGE, "", "--fix: no parameter named '%s'", fix[i].name);
+        const hf_param *p = &m->par[j];
+        if (fix[i].value < p->lo || fix[i].value > p->hi)
+            return hf_error_set(err, HF_EUSAGE, "", "--fix: %s=%g is outside its bounds [%g, %g]",
+                                p->name, fix[i].value, p->lo, p->hi);
+        m->init[j] = fix[i].value;
         m->fixed[j] = true;
     }
     return 0;

@@ -132,6 +132,9 @@ const char *hf_cli_nearest(const char *name, const char *const *cands, size_t n)
  * the valid ones (the first 12). Return 2. */
 int hf_cli_unknown_channel(const hf_model *m, const char *option, const char *name);
 int hf_cli_unknown_param(const hf_model *m, const char *option, const char *name);
+/* Fix each parameter of fix[0..n) at its value in m (init and fixed): -1 with err (HF_EUSAGE)
+ * for a name m lacks or a value outside the parameter's bounds. */
+int hf_cli_fix_params(hf_model *m, const hf_fixspec *fix, size_t n, hf_error *err);
 /* One error line "hfscope: error: ..." on stderr (usage or bad input); returns 2. */
 int hf_cli_error(const char *fmt, ...) HF_PRINTF(1, 2);
 /* "hfscope: error: out of memory" on stderr; returns 2. */

@@ -228,15 +228,7 @@ setup_model(hf_model *m, void *ctx, hf_error *err)
 {
     const hf_cli *cli = ctx;
     hf_cli_fit_settings(cli, m);
-    for (size_t i = 0; i < cli->nfix; i++) {
-        int j = hf_model_find_par(m, cli->fix[i].name);
-        if (j < 0)
-            return hf_error_set(err, HF_EUSAGE, "", "--fix: no parameter named '%s'",
-                                cli->fix[i].name);
-        m->init[j] = cli->fix[i].value;
-        m->fixed[j] = true;
-    }
-    return 0;
+    return hf_cli_fix_params(m, cli->fix, cli->nfix, err);
 }
 
 /* The limits of a point into obj: "cl", "obs", "exp", "range", and "outside_range" saying why a

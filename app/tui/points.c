@@ -363,15 +363,7 @@ setup_model(hf_model *m, void *ctx, hf_error *err)
     m->fit_max_iter = p->fit_max_iter;
     m->fit_strategy = p->fit_strategy;
     m->fit_seed = p->seed;
-    for (size_t i = 0; i < p->nfix; i++) {
-        int j = hf_model_find_par(m, p->fix[i].name);
-        if (j < 0)
-            return hf_error_set(err, HF_EUSAGE, "", "--fix: no parameter named '%s'",
-                                p->fix[i].name);
-        m->init[j] = p->fix[i].value;
-        m->fixed[j] = true;
-    }
-    return 0;
+    return hf_cli_fix_params(m, p->fix, p->nfix, err);
 }
 
 /* The job of point i: CLs at p->mu or (limit) the limits at p->cl, with `patchset run`'s
