@@ -726,7 +726,11 @@ tui_detail_lines(const struct tui *t, size_t p, char ***out)
         size_t c = tui_current_channel(t);
         const tui_chan *s = &t->chan[c];
         tui_lines_add(&v, "Channel      %s", m->chan[c]->name);
-        tui_lines_add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
+        if (isnan(s->data)) /* --blind: a blinded bin in it */
+            tui_lines_add(&v, "Bins         %zu   data blinded (deviances over the open bins)",
+                          s->nbins);
+        else
+            tui_lines_add(&v, "Bins         %zu   data %.1f", s->nbins, s->data);
         tui_lines_add(&v, "Pre-fit      %.2f   deviance %.2f / %zu", s->pre, s->chi2_pre, s->nbins);
         if (t->have_fit)
             tui_lines_add(&v, "Post-fit     %.2f   deviance %.2f / %zu", s->post, s->chi2_post,
