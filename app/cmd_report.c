@@ -26,7 +26,7 @@
 int cmd_report(int argc, char **argv);
 
 typedef struct style_ctx {
-    const hf_figstyle *st;
+    hf_figstyle *st;
     const hf_model *m;
 } style_ctx;
 
@@ -37,6 +37,15 @@ stack_style(void *ctx, size_t c, hf_stack_options *o)
     const style_ctx *sc = ctx;
 
     hf_figstyle_stack(sc->st, sc->m, c, o);
+}
+
+/* hf_report_options.stack_note: channel c's title note ("not in fit" when masked). */
+static const char *
+stack_note(void *ctx, size_t c, bool postfit)
+{
+    const style_ctx *sc = ctx;
+
+    return hf_figstyle_note_channel(sc->st, sc->m, c, postfit);
 }
 
 /* Table format from a file name's extension; -1 if it has none we know. */
@@ -353,6 +362,7 @@ report_pages(hf_cli *cli, hf_figstyle *fig, style_ctx *sctx, const hf_fit_result
 
     ro->source = cli->ws_path;
     ro->stack_style = stack_style;
+    ro->stack_note = stack_note;
     ro->style_ctx = sctx;
     ro->logy = logy;
     if (fit && !hf_figstyle_blinding(fig)) { /* blinded: no statistic of the data */

@@ -411,7 +411,7 @@ hf_figstyle_note_channel(hf_figstyle *st, const hf_model *m, size_t c, bool post
     bool all = st->masked != NULL && m->chan_nbins[c] > 0;
     for (size_t b = 0; all && b < m->chan_nbins[c]; b++)
         all = st->masked[m->chan_off[c] + b];
-    return make_note(st, m, postfit, all, postfit);
+    return make_note(st, m, postfit, all, 2 + postfit);
 }
 
 void
@@ -517,8 +517,8 @@ hf_figstyle_release(hf_figstyle *st)
     size_t i;
 
     free(st->asimov_main);
-    free(st->note[0]);
-    free(st->note[1]);
+    for (size_t k = 0; k < sizeof(st->note) / sizeof(st->note[0]); k++)
+        free(st->note[k]);
     free(st->label_own);
     free(st->lumi_own);
     free(st->signal_own);

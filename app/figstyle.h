@@ -37,7 +37,7 @@ typedef struct hf_figstyle {
     bool asimov;         /* nothing is left in the fit: post-fit figures fit the Asimov data */
     /* owned */
     double *asimov_main; /* that Asimov data (background only), NULL when not needed */
-    char *label_own, *lumi_own, *signal_own, *lumi_text, *note[2];
+    char *label_own, *lumi_own, *signal_own, *lumi_text, *note[4];
     size_t ncolors;
     char **color_name;
     hf_rgb *color;
@@ -68,7 +68,9 @@ int hf_figstyle_fit(hf_figstyle *st, hf_model *m, hf_fit_result *r, hf_error *er
  * same postfit. */
 const char *hf_figstyle_note(hf_figstyle *st, const hf_model *m, bool postfit);
 /* hf_figstyle_note for a figure of channel c alone: "not in fit" added when every bin of c is
- * masked (its post-fit yields are then a prediction of the fit to the other channels). */
+ * masked (its post-fit yields are then a prediction of the fit to the other channels). Kept apart
+ * from hf_figstyle_note's text: valid until the next call of this function with the same
+ * postfit. */
 const char *hf_figstyle_note_channel(hf_figstyle *st, const hf_model *m, size_t c, bool postfit);
 void hf_figstyle_release(hf_figstyle *st);
 

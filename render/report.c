@@ -382,11 +382,11 @@ channel_into(hf_scene *s, double y0, double y1, const hf_model *m, const hf_yiel
     if (post)
         so.ratio_half = fmax(so.ratio_half, hf_stack_ratio_half(post, c, so.show_data, so.blinded));
     so.postfit = false;
-    so.extra_label = opt->note_pre;
+    so.extra_label = opt->stack_note ? opt->stack_note(opt->style_ctx, c, false) : opt->note_pre;
     if (hf_plot_stack_into(s, 0, y0, post ? 0.5 : 1, y1, pre, c, &so, err) < 0)
         return -1;
     so.postfit = true;
-    so.extra_label = opt->note_post;
+    so.extra_label = opt->stack_note ? opt->stack_note(opt->style_ctx, c, true) : opt->note_post;
     if (post && hf_plot_stack_into(s, 0.5, y0, 1, y1, post, c, &so, err) < 0)
         return -1;
     if (post && failed && postfit_failed_note(s, 0.5, 1, y0, y1, err) < 0)

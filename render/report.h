@@ -46,6 +46,9 @@ typedef struct hf_report_options {
     const char *test_stat;    /* the limit's test statistic ("qtilde"); NULL: not said */
     /* the caller's figure style for channel c's stacks (labels, signal, edges); NULL: none */
     void (*stack_style)(void *ctx, size_t c, hf_stack_options *o);
+    /* the title note of channel c's own pre- or post-fit stack ("not in fit" for a masked
+     * channel); NULL: note_pre and note_post */
+    const char *(*stack_note)(void *ctx, size_t c, bool postfit);
     void *style_ctx;
 } hf_report_options;
 
