@@ -106,6 +106,11 @@ tui_stack_scene(const struct tui *t, size_t c, tui_point pt, double width_in, do
     o.postfit = pt != TUI_PT_PRE;
     o.logy = t->logy;
     o.blinded = t->cli.blinded; /* --blind: no data, ratio or deviance there */
+    bool masked = t->cli.masked != NULL && t->m->chan_nbins[c] > 0; /* --mask: every bin of c */
+    for (size_t b = 0; masked && b < t->m->chan_nbins[c]; b++)
+        masked = t->cli.masked[t->m->chan_off[c] + b];
+    if (masked)
+        o.extra_label = "not in fit";
     o.width_in = width_in;
     o.height_in = height_in;
     hf_error err = {0};
