@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/model/blind.h"
 #include "core/stats.h"
 
 /* --blind: a channel with a blinded bin shows no data total (NAN: "blinded"), and its
@@ -301,19 +302,28 @@ tui_start_fit(struct tui *t, bool from_live)
 {
     size_t n = t->m->npar;
     bool *fixed = malloc((n ? n : 1) * sizeof(*fixed));
-    if (fixed == NULL) {
+    double *start = malloc((n ? n : 1) * sizeof(*start));
+    if (fixed == NULL || start == NULL) {
+        free(fixed);
+        free(start);
         tui_message(t, true, "out of memory");
         return -1;
     }
+    memcpy(start, from_live ? t->live : t->init, n * sizeof(*start));
+    /* --blind: the global fit is background-only (the POI held at 0 or its lower bound), as
+     * the figures' post-fit (app/figstyle.c); a slider refit keeps the slider's POI */
+    if (!from_live && t->m->poi >= 0 && hf_cli_blinding(&t->cli))
+        start[t->m->poi] = hf_blind_poi_bonly(t->m);
     /* holding moved parameters makes it a conditional fit, kept apart from the global one */
     bool cond = false;
     for (size_t p = 0; p < n; p++) {
         fixed[p] = t->m->fixed[p] || (from_live && t->hold_moved && t->moved[p]);
         cond = cond || (fixed[p] && !t->m->fixed[p]);
     }
-    int rc = tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m,
-                               from_live ? t->live : t->init, fixed);
+    int rc = tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m, start,
+                               fixed);
     free(fixed);
+    free(start);
     if (rc < 0) {
         tui_message(t, true,
                     t->worker != NULL ? "a fit is already running (x cancels it)"
@@ -342,9 +352,9 @@ tui_state_init(struct tui *t, hf_cli *cli)
     const hf_model *m = cli->model;
     t->cli = *cli;
     t->m = m;
-    /* --blind: the explorer's fits hold the POI at its suggested value, so nothing it shows
-     * (fit, slider, export) carries its fitted value; the model's mask keeps the blinded bins out
-     */
+    /* --blind: the explorer's fits hold the POI (at the background-only value in the global
+     * fit, tui_start_fit), so nothing it shows (fit, slider, export) carries its fitted value;
+     * the model's mask keeps the blinded bins out */
     if (hf_cli_blinding(cli) && m->poi >= 0)
         cli->model->fixed[m->poi] = true;
     t->data = hf_model_data(m);
@@ -500,8 +510,8 @@ fit_lines(const struct tui *t, tui_lines *v)
                       hf_fit_stage_name(f->reached), f->iter, f->twice_nll, f->gradnorm, f->edm);
     if (m->poi >= 0) {
         if (hf_cli_blinding(&t->cli))
-            tui_lines_add(v, "POI          %s = blinded (held at %g in the explorer's fits)",
-                          m->par[m->poi].name, m->init[m->poi]);
+            tui_lines_add(v, "POI          %s = blinded (held at %g: a background-only fit)",
+                          m->par[m->poi].name, hf_blind_poi_bonly(m));
         else if (f->converged)
             tui_lines_add(v, "POI          %s = %.4f +- %.4f", m->par[m->poi].name, f->x[m->poi],
                           f->err[m->poi]);
