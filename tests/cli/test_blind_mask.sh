@@ -13,14 +13,7 @@ D=$REF/atlas_1Lbb_simplified
 [ -x "$HF" ] || { echo "test_blind_mask: $HF is not built" >&2; exit 1; }
 [ -f "$D/workspace.json" ] && [ -f "$D/patchset.json" ] || exit 77
 command -v python3 >/dev/null || exit 77
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 WS="$D/workspace.json --patch $D/patchset.json"
 
 # --- fit --blind: JSON null + blinded, no POI value anywhere --------------------------------

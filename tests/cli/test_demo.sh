@@ -9,14 +9,7 @@ if [ ! -x "$HF" ]; then
     echo "test_demo: $HF is not built" >&2
     exit 1
 fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 
 CHANNELS="SR_lowMET SR_midMET SR_highMET CR_ttbar CR_wjets CR_zjets CR_diboson VR_transition"
 

@@ -8,14 +8,7 @@ if [ ! -x "$HF" ]; then
     echo "test_density: $HF is not built" >&2
     exit 1
 fi
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 SMALL="--truth camelback --n 50 --bins 10 --reps 20 --draws 10:1e3"
 
 # text summary

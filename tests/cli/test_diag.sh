@@ -7,14 +7,7 @@ DEMO=assets/demo/demo.json
 TOY=tests/reference/toy_1bin_normsys
 [ -x "$HF" ] || { echo "test_diag: $HF is not built" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "test_diag: python3 needed for the JSON checks"; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 py() {
     python3 -c "import json,sys,math
 d = json.load(open(sys.argv[1]))

@@ -11,14 +11,7 @@ EWK=$REF/atlas_compressed_ewkinos_bkgonly/workspace.json
 [ -x "$HF" ] || { echo "test_figures: $HF is not built" >&2; exit 1; }
 [ -f "$SB/workspace.json" ] && [ -f "$EWK" ] || exit 77
 command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null || exit 77
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 PATCH="--patch $SB/patchset.json:sbottom_1300_850_60"
 
 # the unblinded fit's POI, as the report would print it (%.4g), from hfscope fit --json

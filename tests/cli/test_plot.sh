@@ -12,14 +12,7 @@ if [ ! -x "$HF" ]; then
     exit 1
 fi
 [ -f "$DEMO" ] || exit 77
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 magic() { # FILE BYTES: the first bytes of FILE as hex
     od -An -tx1 -N"$2" "$1" | tr -d ' \n'
 }

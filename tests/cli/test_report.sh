@@ -13,14 +13,7 @@ NOPOI=$REF/bkgonly/atlas_susy_3Lresonance_2020_bkg.json
 [ -x "$HF" ] || { echo "test_report: $HF is not built" >&2; exit 1; }
 [ -f "$DEMO" ] && [ -f "$EWK" ] && [ -f "$NOPOI" ] || exit 77
 command -v pdftotext >/dev/null && command -v python3 >/dev/null || exit 77
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 # the value of KEY (obs, or exp index 0..4) of a limit --json document, as the page prints it
 limval() {
     python3 -c '

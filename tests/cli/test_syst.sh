@@ -6,14 +6,7 @@ HF=${HF:-build/hfscope}
 DEMO=assets/demo/demo.json
 [ -x "$HF" ] || { echo "test_syst: $HF is not built" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "test_syst: python3 needed for the JSON checks"; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() {
-    nfail=$((nfail + 1))
-    printf 'FAIL %s\n' "$1"
-    if [ -s "$tmp/err" ]; then sed 's/^/    stderr: /' "$tmp/err" | head -5; fi
-}
+. tests/cli/lib.sh
 # py FILE CODE: run python code with `d` the parsed JSON of FILE; exit status is the check
 py() {
     python3 -c "import json,sys,math
