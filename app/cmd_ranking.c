@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/cli.h"
+#include "app/groupspec.h"
 #include "core/diag/ranking.h"
 #include "core/json/jsonptr.h"
 #include "core/model/fit.h"
@@ -38,8 +39,8 @@ groups_release(groups *g)
 }
 
 /* Add group `name` with one pattern: assigns every unassigned parameter whose name matches
- * (fnmatch glob). Returns 0 or -1 (ENOMEM). */
-static int
+ * (fnmatch glob). Returns how many it assigned, or -1 (ENOMEM). */
+static long
 group_add(groups *g, const hf_model *m, const char *name, const char *pat)
 {
     size_t k = 0;
@@ -54,65 +55,29 @@ group_add(groups *g, const hf_model *m, const char *name, const char *pat)
             return -1;
         g->n++;
     }
+    long n = 0;
     for (size_t j = 0; j < m->npar; j++)
-        if (g->of[j] < 0 && (int)j != m->poi && fnmatch(pat, m->par[j].name, 0) == 0)
+        if (g->of[j] < 0 && (int)j != m->poi && fnmatch(pat, m->par[j].name, 0) == 0) {
             g->of[j] = (int)k;
-    return 0;
-}
-
-/* One error line for GROUPS.json at /key (or /key/idx when idx != SIZE_MAX); returns 2. */
-static int
-bad_groups(const char *path, const char *key, size_t idx, const char *msg)
-{
-    hf_error err = {0};
-    char *ptr = key != NULL ? hf_jsonptr_escape(key) : NULL;
-    size_t len = (ptr ? strlen(ptr) : 0) + 32;
-    char *where = malloc(len);
-    if (where != NULL) {
-        if (ptr == NULL)
-            where[0] = '\0';
-        else if (idx == SIZE_MAX)
-            (void)snprintf(where, len, "/%s", ptr);
-        else
-            (void)snprintf(where, len, "/%s/%zu", ptr, idx);
-    }
-    hf_error_set(&err, HF_ESCHEMA, where != NULL ? where : "", "%s", msg);
-    int rc = hf_cli_report(path, &err);
-    hf_error_release(&err);
-    free(ptr);
-    free(where);
-    return rc;
-}
-
-/* GROUPS.json: {"GROUP": ["PATTERN", ...], ...}. 0, or 2 after the error line was printed. */
-static int
-groups_from_file(groups *g, const hf_model *m, const char *path)
-{
-    hf_error err = {0};
-    cJSON *doc = hf_json_load_file(path, &err);
-    int rc = 0;
-    if (doc == NULL)
-        rc = hf_cli_report(path, &err);
-    else if (!cJSON_IsObject(doc))
-        rc = bad_groups(path, NULL, SIZE_MAX, "expected an object {\"GROUP\": [\"PATTERN\", ...]}");
-    for (cJSON *grp = doc != NULL ? doc->child : NULL; grp != NULL && rc == 0; grp = grp->next) {
-        size_t i = 0;
-        if (!cJSON_IsArray(grp))
-            rc = bad_groups(path, grp->string, SIZE_MAX, "expected an array of name patterns");
-        for (cJSON *pat = cJSON_IsArray(grp) ? grp->child : NULL; pat && rc == 0;
-             pat = pat->next, i++) {
-            if (!cJSON_IsString(pat))
-                rc = bad_groups(path, grp->string, i, "expected a name pattern (a string)");
-            else if (group_add(g, m, grp->string, pat->valuestring) < 0)
-                rc = bad_groups(path, NULL, SIZE_MAX, "out of memory");
+            n++;
         }
-    }
-    cJSON_Delete(doc);
-    hf_error_release(&err);
-    return rc;
+    return n;
 }
 
-/* "NAME=PAT,PAT;NAME2=PAT" or FILE.json into g. 0, or 2 after the error line was printed. */
+/* hf_groupspec_add into g: parameter-name pattern pat joins group name. */
+typedef struct groups_ctx {
+    groups *g;
+    const hf_model *m;
+} groups_ctx;
+
+static long
+add_group(void *ctx, const char *name, const char *pat)
+{
+    const groups_ctx *gc = ctx;
+    return group_add(gc->g, gc->m, name, pat);
+}
+
+/* "NAME=PAT,PAT;NAME2=PAT" or FILE.json into g. 0, or the exit code after the error line. */
 static int
 groups_parse(groups *g, const hf_model *m, const char *spec)
 {
@@ -121,28 +86,8 @@ groups_parse(groups *g, const hf_model *m, const char *spec)
         return hf_cli_nomem();
     for (size_t j = 0; j < m->npar; j++)
         g->of[j] = -1;
-    size_t len = strlen(spec);
-    if (len > 5 && strcmp(spec + len - 5, ".json") == 0)
-        return groups_from_file(g, m, spec);
-    char *copy = strdup(spec);
-    int rc = copy == NULL ? hf_cli_nomem() : 0;
-    for (char *s1 = NULL, *grp = copy ? strtok_r(copy, ";", &s1) : NULL; grp && rc == 0;
-         grp = strtok_r(NULL, ";", &s1)) {
-        char *eq = strchr(grp, '=');
-        if (eq == NULL || eq == grp || eq[1] == '\0') {
-            rc = hf_cli_error("--groups: expected NAME=PATTERN[,PATTERN...] or FILE.json, "
-                              "got '%s'",
-                              grp);
-            break;
-        }
-        *eq = '\0';
-        for (char *s2 = NULL, *pat = strtok_r(eq + 1, ",", &s2); pat && rc == 0;
-             pat = strtok_r(NULL, ",", &s2))
-            if (group_add(g, m, grp, pat) < 0)
-                rc = hf_cli_nomem();
-    }
-    free(copy);
-    return rc;
+    groups_ctx ctx = {g, m};
+    return hf_groupspec_parse(spec, "parameter", add_group, &ctx);
 }
 
 static cJSON *
