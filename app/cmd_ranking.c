@@ -13,7 +13,6 @@
 #include "app/cli.h"
 #include "app/groupspec.h"
 #include "core/diag/ranking.h"
-#include "core/json/jsonptr.h"
 #include "core/model/fit.h"
 #include "render/cairo.h"
 #include "render/plot_syst.h"
@@ -321,9 +320,13 @@ cmd_ranking(int argc, char **argv)
                 hf_cli_warn("%s: the POI's best fit %g is on its bound: refit impacts are 0 or "
                             "one-sided; ranked by the covariance impacts instead",
                             cli.ws_path, r.poi_value);
-            for (size_t k = 0; k < gr.ngroups && k < g.n && !cli.quiet; k++)
-                if (gr.g[k].npar == 0)
-                    hf_cli_warn("--groups: group '%s' matches no free parameter", g.name[k]);
+            for (size_t k = 0; k < gr.ngroups && k < g.n && !cli.quiet; k++) {
+                bool any = false; /* a group that matches nothing was warned about at parsing */
+                for (size_t j = 0; j < m->npar && !any; j++)
+                    any = g.of[j] == (int)k;
+                if (gr.g[k].npar == 0 && any)
+                    hf_cli_warn("--groups: group '%s' matches only fixed parameters", g.name[k]);
+            }
             if (plot != NULL)
                 rc = write_plot(plot, m, &r, top);
             if (rc == 0 && cli.json)
