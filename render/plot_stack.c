@@ -575,32 +575,6 @@ hf_plot_stack_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1, 
 
 /* ---------------------------------------------------------------- all-regions summary */
 
-int
-hf_summary_group(const char *name)
-{
-    static const char pre[3][3] = {"CR", "VR", "SR"};
-    int g;
-
-    for (g = 0; g < 3; g++)
-        if ((name[0] == pre[g][0] || name[0] == pre[g][0] + 32) &&
-            (name[1] == pre[g][1] || name[1] == pre[g][1] + 32))
-            return g;
-    return 3;
-}
-
-size_t
-hf_summary_order(const hf_model *m, size_t *order)
-{
-    size_t n = 0, c;
-    int g;
-
-    for (g = 0; g <= 3; g++)
-        for (c = 0; c < m->nchan; c++)
-            if (hf_summary_group(m->chan[c]->name) == g)
-                order[n++] = c;
-    return n;
-}
-
 /* Layers of the summary: one per global sample present in the drawn channels, smallest total at
  * the bottom, signals on top (or overlaid); slot0[c] is channel c's first slot (or SIZE_MAX). */
 static void

@@ -64,12 +64,6 @@ hf_scene *hf_plot_stack(const hf_yields *y, size_t c, const hf_stack_options *op
 int hf_plot_stack_into(hf_scene *s, double x0, double y0, double x1, double y1, const hf_yields *y,
                        size_t c, const hf_stack_options *opt, hf_error *err);
 
-/* The region group of a channel name: 0 CR, 1 VR, 2 SR (by its first two letters, any case),
- * 3 anything else. */
-int hf_summary_group(const char *name);
-/* Every channel of m by group (CR, VR, SR, others), model order within a group, into order
- * (m->nchan entries); returns the count. */
-size_t hf_summary_order(const hf_model *m, size_t *order);
 /* The all-regions summary: one x slot per bin of the channels chans[0..nch) in that order (one
  * per region for one-bin regions), the stacked samples, the band, data and a ratio panel,
  * region names under it (shared affixes dropped, noted in the axis label), dashed separators and

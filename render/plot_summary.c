@@ -6,7 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/plot_stack.h"
+int
+hf_summary_group(const char *name)
+{
+    static const char pre[3][3] = {"CR", "VR", "SR"};
+    int g;
+
+    for (g = 0; g < 3; g++)
+        if ((name[0] == pre[g][0] || name[0] == pre[g][0] + 32) &&
+            (name[1] == pre[g][1] || name[1] == pre[g][1] + 32))
+            return g;
+    return 3;
+}
 
 int
 hf_summary_groups_init(hf_summary_groups *g, const hf_model *m)

@@ -18,6 +18,9 @@ typedef struct hf_summary_groups {
     bool by_names; /* the default grouping (CR, VR, SR by name) */
 } hf_summary_groups;
 
+/* The default region group of a channel name: 0 CR, 1 VR, 2 SR (by its first two letters, any
+ * case), 3 anything else. */
+int hf_summary_group(const char *name);
 /* No group yet: every channel of m in "other". 0, or -1 on ENOMEM. */
 int hf_summary_groups_init(hf_summary_groups *g, const hf_model *m);
 /* Add the glob pattern (fnmatch) to group name, made after the others on its first use: every
