@@ -320,8 +320,8 @@ tui_start_fit(struct tui *t, bool from_live)
         fixed[p] = t->m->fixed[p] || (from_live && t->hold_moved && t->moved[p]);
         cond = cond || (fixed[p] && !t->m->fixed[p]);
     }
-    int rc = tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m, start,
-                               fixed);
+    int rc =
+        tui_worker_submit(t->worker, cond ? TUI_JOB_COND_FIT : TUI_JOB_FIT, t->m, start, fixed);
     free(fixed);
     free(start);
     if (rc < 0) {
