@@ -644,20 +644,16 @@ scan_range(const hf_model *m, const hf_fit_result *fr, int j, double *lo, double
     *hi = fmin(fr->x[j] + 3 * e, m->par[j].hi);
 }
 
-/* Two-parameter scan of --par and --par2 (core/infer/scan.c, 2-D grid of --points per axis,
- * default 15): the 68.27% and 95% contours and the best fit (render/plot_scan2d.h). */
+/* The profile scan of parameter j (and j2 >= 0: the 2-D grid), n points per axis, over
+ * scan_range of the best fit, into *sr. 0, or the exit code after the error line. */
 static int
-plot_scan2(plotctx *pc, int j, int j2)
+scan_around_fit(plotctx *pc, int j, int j2, size_t n, hf_scan_result *sr)
 {
     hf_model *m = pc->cli->model;
     hf_data d = hf_model_data(m);
     hf_fit_result fr;
     hf_scan_options so;
-    hf_scan_result sr;
-    hf_scan2d_data sd;
     hf_error err = {0};
-    hf_scene *s = NULL;
-    char *a, *b, *stem;
     int rc;
 
     if ((rc = do_fit(pc, &fr)) != 0)
@@ -666,15 +662,33 @@ plot_scan2(plotctx *pc, int j, int j2)
     so.par = j;
     so.par2 = j2;
     scan_range(m, &fr, j, &so.lo, &so.hi);
-    scan_range(m, &fr, j2, &so.lo2, &so.hi2);
-    so.n = so.n2 = pc->a.points >= 3 ? (size_t)pc->a.points : 15;
+    if (j2 >= 0)
+        scan_range(m, &fr, j2, &so.lo2, &so.hi2);
+    so.n = n;
+    so.n2 = j2 >= 0 ? n : 0;
     so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
     hf_fit_result_release(&fr);
-    if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
+    if (hf_scan_compute(m, &d, &so, sr, &err) < 0)
         rc = hf_cli_report(pc->cli->ws_path, &err);
-        hf_error_release(&err);
+    hf_error_release(&err);
+    return rc;
+}
+
+/* Two-parameter scan of --par and --par2 (core/infer/scan.c, 2-D grid of --points per axis,
+ * default 15): the 68.27% and 95% contours and the best fit (render/plot_scan2d.h). */
+static int
+plot_scan2(plotctx *pc, int j, int j2)
+{
+    hf_model *m = pc->cli->model;
+    hf_scan_result sr;
+    hf_scan2d_data sd;
+    hf_error err = {0};
+    hf_scene *s = NULL;
+    char *a, *b, *stem;
+    int rc = scan_around_fit(pc, j, j2, pc->a.points >= 3 ? (size_t)pc->a.points : 15, &sr);
+
+    if (rc != 0)
         return rc;
-    }
     memset(&sd, 0, sizeof sd);
     sd.xpar = m->par[j].name;
     sd.ypar = m->par[j2].name;
@@ -716,10 +730,7 @@ plot_scan(plotctx *pc)
     int npts = pc->a.points;
     double width = pc->a.width;
     hf_model *m = pc->cli->model;
-    hf_fit_result fr;
-    hf_data d = hf_model_data(m);
     hf_error err = {0};
-    hf_scan_options so;
     hf_scan_result sr;
     hf_scan_data sd;
     int j, rc;
@@ -741,20 +752,8 @@ plot_scan(plotctx *pc)
             return hf_cli_error("--par2 '%s': a free parameter other than --par", m->par[j2].name);
         return plot_scan2(pc, j, j2);
     }
-    if ((rc = do_fit(pc, &fr)) != 0)
+    if ((rc = scan_around_fit(pc, j, -1, npts >= 3 ? (size_t)npts : 21, &sr)) != 0)
         return rc;
-    memset(&so, 0, sizeof so);
-    so.par = j;
-    so.par2 = -1;
-    scan_range(m, &fr, j, &so.lo, &so.hi);
-    so.n = npts >= 3 ? (size_t)npts : 21;
-    so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
-    hf_fit_result_release(&fr);
-    if (hf_scan_compute(m, &d, &so, &sr, &err) < 0) {
-        rc = hf_cli_report(pc->cli->ws_path, &err);
-        hf_error_release(&err);
-        return rc;
-    }
     memset(&sd, 0, sizeof sd);
     sd.parameter = m->par[j].name;
     sd.n = sr.n;

@@ -17,7 +17,7 @@ nfail=0
 fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
 BKG=$REF/pyhf_example_patchset/workspace.json
 . tests/slurm/grid.sh
-DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+DIGEST=$(hf_example_digest "$REF")
 [ ${#DIGEST} -eq 64 ] || { echo "test_batch: no digest in the reference patchset"; exit 1; }
 hf_grid "$DIGEST" 10 11 >"$tmp/grid.json"
 # the numbers of a line without its timing and time stamp

@@ -16,7 +16,8 @@ BKG=$REF/pyhf_example_patchset/workspace.json
 
 # A patchset of 8 signal points: the signal yields scaled by k (values [k]), made for BKG: its
 # digest is read from the reference patchset, which was made for the same workspace.
-DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+. tests/slurm/grid.sh
+DIGEST=$(hf_example_digest "$REF")
 [ ${#DIGEST} -eq 64 ] || { echo "test_patch: no digest in the reference patchset"; exit 1; }
 {
     printf '{"metadata":{"description":"test grid","digests":{"sha256":"%s"},"labels":["k"],' "$DIGEST"

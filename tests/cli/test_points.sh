@@ -15,7 +15,7 @@ nfail=0
 fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
 BKG=$REF/pyhf_example_patchset/workspace.json
 . tests/slurm/grid.sh
-DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+DIGEST=$(hf_example_digest "$REF")
 hf_grid "$DIGEST" 3 4 >"$tmp/grid.json"
 "$HF" tui "$BKG" --patchset "$tmp/grid.json" --no-fit --limits </dev/null >"$tmp/tui.txt" 2>"$tmp/err" ||
     fail "tui --patchset without a terminal: exit $? ($(cat "$tmp/err"))"

@@ -164,7 +164,7 @@ echo "check-slurm: TCP ports listening in the namespace:$ports"
 # ---- the grid, the array job, the merge ----
 . tests/slurm/grid.sh
 BKG=$REF/pyhf_example_patchset/workspace.json
-DIGEST=$(tr -d ' \n' <"$REF/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+DIGEST=$(hf_example_digest "$REF")
 W=$D/work
 hf_grid "$DIGEST" 10 11 >"$W/grid.json"
 npoints=$(grep -o '"name":"sig_' "$W/grid.json" | wc -l)

@@ -2,6 +2,13 @@
 # m2; m1 = 100, 200, ..., m2 = 0, 50, ...) for the pyhf example workspace
 # (tests/reference/pyhf_example_patchset/workspace.json, whose digest is DIGEST). The signal
 # falls smoothly with both masses, so CLs at mu = 1 crosses 0.05 inside the grid.
+# hf_example_digest REF: the sha256 digest of REF/pyhf_example_patchset/workspace.json, as its
+# published patchset records it.
+hf_example_digest() {
+    tr -d ' \n' <"$1/pyhf_example_patchset/patchset.json" | grep -o '"sha256":"[0-9a-f]*"' |
+        cut -d'"' -f4
+}
+
 hf_grid() {
     awk -v d="$1" -v nx="$2" -v ny="$3" 'BEGIN {
         printf "{\"metadata\":{\"description\":\"generated grid\",\"digests\":{\"sha256\":\"%s\"},", d

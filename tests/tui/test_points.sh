@@ -8,8 +8,7 @@
 . tests/tui/lib.sh
 BKG=$ROOT/tests/reference/pyhf_example_patchset/workspace.json
 . "$ROOT/tests/slurm/grid.sh"
-DIGEST=$(tr -d ' \n' <"$ROOT/tests/reference/pyhf_example_patchset/patchset.json" |
-    grep -o '"sha256":"[0-9a-f]*"' | cut -d'"' -f4)
+DIGEST=$(hf_example_digest "$ROOT/tests/reference")
 [ ${#DIGEST} -eq 64 ] || fail "no digest in the reference patchset"
 hf_grid "$DIGEST" 10 11 >"$TMPD/grid.json"
 "$HF" patchset run -q "$BKG" "$TMPD/grid.json" -o "$TMPD/run.jsonl" || fail "patchset run"
