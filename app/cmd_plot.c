@@ -634,14 +634,14 @@ out:
     return rc;
 }
 
-/* The scan range of parameter j: +-3 errors around the best fit, clipped to its bounds. */
+/* The scan range of parameter j: +-k errors around the best fit, clipped to its bounds. */
 static void
-scan_range(const hf_model *m, const hf_fit_result *fr, int j, double *lo, double *hi)
+scan_range(const hf_model *m, const hf_fit_result *fr, int j, double k, double *lo, double *hi)
 {
     double e = fr->err[j] > 0 && isfinite(fr->err[j]) ? fr->err[j] : 1;
 
-    *lo = fmax(fr->x[j] - 3 * e, m->par[j].lo);
-    *hi = fmin(fr->x[j] + 3 * e, m->par[j].hi);
+    *lo = fmax(fr->x[j] - k * e, m->par[j].lo);
+    *hi = fmin(fr->x[j] + k * e, m->par[j].hi);
 }
 
 /* The profile scan of parameter j (and j2 >= 0: the 2-D grid), n points per axis, over
@@ -661,9 +661,13 @@ scan_around_fit(plotctx *pc, int j, int j2, size_t n, hf_scan_result *sr)
     memset(&so, 0, sizeof so);
     so.par = j;
     so.par2 = j2;
-    scan_range(m, &fr, j, &so.lo, &so.hi);
+    /* 1-D: +-3 errors hold the 95% interval (1.96 errors when parabolic). 2-D: the 95% contour
+     * reaches 2.45 errors along an axis when parabolic (-2 ln L rises by 5.99), and further
+     * where the likelihood is not: +-4 keep it closed on the published models */
+    double k = j2 >= 0 ? 4 : 3;
+    scan_range(m, &fr, j, k, &so.lo, &so.hi);
     if (j2 >= 0)
-        scan_range(m, &fr, j2, &so.lo2, &so.hi2);
+        scan_range(m, &fr, j2, k, &so.lo2, &so.hi2);
     so.n = n;
     so.n2 = j2 >= 0 ? n : 0;
     so.threads = pc->cli->jobs > 0 ? pc->cli->jobs : 1;
