@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define MIN_COLS  60
@@ -354,6 +355,21 @@ input(struct tui *t, int ch)
     }
 }
 
+/* A resize whose SIGWINCH curses never saw (one that lands while the explorer starts, before
+ * curses' handler is in place): the terminal's own size against curses', once per turn of the
+ * loop, one ioctl. */
+static void
+catch_lost_resize(struct tui *t)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0)
+        return;
+    if ((int)ws.ws_row != LINES || (int)ws.ws_col != COLS) {
+        (void)resizeterm(ws.ws_row, ws.ws_col);
+        input(t, KEY_RESIZE);
+    }
+}
+
 /* The loop: poll() stdin and the fit and density threads' wake pipes (at most 50 ms, so a
  * status message expires and the spinner turns), read every pending key without waiting, take
  * the threads' results, redraw what is dirty. One thread owns curses. */
@@ -370,6 +386,7 @@ loop(struct tui *t, hf_cli *owner, const tui_opts *o)
         int ch;
         while (!t->quit && stop_signal == 0 && !t->reload && (ch = getch()) != ERR)
             input(t, ch);
+        catch_lost_resize(t);
         if (t->reload) {
             reload_workspace(t, owner, o);
             t->dirty |= TUI_DIRTY_ALL;
