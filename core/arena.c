@@ -13,9 +13,12 @@ struct hf_arena_block {
 
 enum { BLOCK_MIN = 64 * 1024 };
 
-void *
-hf_arena_alloc(hf_arena *a, size_t size)
+/* size bytes, 16-aligned, not zeroed; NULL on ENOMEM. */
+static void *
+arena_take(hf_arena *a, size_t size)
 {
+    if (size > SIZE_MAX - 15)
+        return NULL;
     size = (size + 15) & ~(size_t)15;
     if (size == 0)
         size = 16;
@@ -34,7 +37,24 @@ hf_arena_alloc(hf_arena *a, size_t size)
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *
+hf_arena_alloc(hf_arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
+    if (p != NULL)
+        memset(p, 0, size);
+    return p;
+}
+
+void *
+hf_arena_memdup(hf_arena *a, const void *src, size_t size)
+{
+    void *p = arena_take(a, size);
+    if (p != NULL && size > 0)
+        memcpy(p, src, size);
     return p;
 }
 

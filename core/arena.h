@@ -13,6 +13,7 @@ typedef struct hf_arena {
 void *hf_arena_alloc(hf_arena *a, size_t size);           /* zeroed, 16-aligned; NULL on ENOMEM */
 void *hf_arena_array(hf_arena *a, size_t n, size_t size); /* checks n*size for overflow */
 char *hf_arena_strdup(hf_arena *a, const char *s);
+void *hf_arena_memdup(hf_arena *a, const void *src, size_t size); /* a copy, not zeroed first */
 void hf_arena_release(hf_arena *a);
 
 #endif

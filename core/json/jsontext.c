@@ -521,6 +521,9 @@ check_duplicate_keys(keywalk *L, const cJSON *root)
     while (rc == 0 && w.n > 0) {
         walk_frame *f = &w.f[w.n - 1];
         const cJSON *it = f->next;
+        /* numbers and strings (most of a workspace) in one tight loop */
+        for (; it != NULL && it != f->dup && !is_container(it); it = it->next)
+            f->index++;
         if (it == NULL) {
             w.n--;
             continue;

@@ -36,37 +36,24 @@ cmp_chan(const void *a, const void *b)
 }
 
 /* Group refs[0..n) by name, keeping their order within a group (what a stable sort by name
- * gives, with the groups in order of first use; the sets are ordered afterwards anyway).
- * Hashing the names keeps this linear. -1 when memory runs out. */
+ * gives, with the groups in the order of the names' ids; the sets are ordered afterwards anyway):
+ * a counting sort on the ids the loader gave the names (hf_ws_modifier.name_id, < nid). -1 when
+ * memory runs out. */
 static int
-group_refs(modref *refs, size_t n)
+group_refs(modref *refs, size_t n, size_t nid)
 {
-    hf_nameset names;
-    hf_nameset_init(&names);
-    size_t *gid = malloc((n ? n : 1) * sizeof(*gid));
-    size_t *start = calloc(n + 1, sizeof(*start));
+    size_t *start = nid < SIZE_MAX - 1 ? calloc(nid + 1, sizeof(*start)) : NULL;
     modref *out = malloc((n ? n : 1) * sizeof(*out));
-    int rc = gid != NULL && start != NULL && out != NULL ? 0 : -1;
-    size_t ng = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        size_t g = ng;
-        int r = hf_nameset_add(&names, refs[i].name, ng, &g);
-        if (r < 0)
-            rc = -1;
-        ng += r > 0;
-        gid[i] = g;
-    }
+    int rc = start != NULL && out != NULL ? 0 : -1;
     if (rc == 0) {
         for (size_t i = 0; i < n; i++)
-            start[gid[i] + 1]++;
-        for (size_t g = 0; g < ng; g++)
+            start[refs[i].mod->name_id + 1]++;
+        for (size_t g = 0; g < nid; g++)
             start[g + 1] += start[g];
         for (size_t i = 0; i < n; i++)
-            out[start[gid[i]]++] = refs[i];
+            out[start[refs[i].mod->name_id]++] = refs[i];
         memcpy(refs, out, n * sizeof(*refs));
     }
-    hf_nameset_release(&names);
-    free(gid);
     free(start);
     free(out);
     return rc;
@@ -435,20 +422,13 @@ compile_sets(hf_model *m, const modref *refs, const setorder *order, hf_error *e
 }
 
 /* Terms: for each (channel, sample), its modifiers in evaluation order (scalar, per-bin,
- * additive), each pointing at its set's first parameter (found by name through a name set). */
+ * additive), each pointing at its set's first parameter (set_of: the set of each name id). */
 static int
-compile_terms(hf_model *m, size_t nref, hf_error *err)
+compile_terms(hf_model *m, size_t nref, const size_t *set_of, hf_error *err)
 {
-    hf_nameset sets;
-    hf_nameset_init(&sets);
     m->term = calloc(nref ? nref : 1, sizeof(*m->term));
     if (m->term == NULL)
         return hf_error_nomem(err);
-    for (size_t s = 0; s < m->nset; s++)
-        if (hf_nameset_add(&sets, m->set[s].name, s, NULL) < 0) {
-            hf_nameset_release(&sets);
-            return hf_error_nomem(err);
-        }
     size_t nt = 0;
     for (size_t i = 0; i < m->ncs; i++) {
         hf_cs *e = &m->cs[i];
@@ -461,9 +441,7 @@ compile_terms(hf_model *m, size_t nref, hf_error *err)
                 hf_term *t = &m->term[nt++];
                 t->type = mod->type;
                 t->src = mod;
-                size_t si = 0;
-                hf_nameset_find(&sets, mod->name, &si); /* every modifier made a set */
-                t->par = m->set[si].first;
+                t->par = m->set[set_of[mod->name_id]].first;
                 if (mod->type == HF_MOD_NORMSYS) {
                     hf_interp_code4_coef(mod->lo, mod->hi, t->coef);
                     t->lnlo = log(mod->lo);
@@ -478,7 +456,6 @@ compile_terms(hf_model *m, size_t nref, hf_error *err)
         e->nterm = nt - e->term0;
     }
     m->nterm = nt;
-    hf_nameset_release(&sets);
     return 0;
 }
 
@@ -542,7 +519,8 @@ compile_params(hf_model *m, hf_error *err)
     for (size_t i = 0; i < m->ncs; i++)
         for (size_t k = 0; k < m->cs[i].src->nmod; k++)
             refs[r++] = (modref){m->cs[i].src->mod[k].name, &m->cs[i].src->mod[k], i};
-    if (group_refs(refs, nref) < 0) {
+    size_t nid = m->ws->nmodnames;
+    if (group_refs(refs, nref, nid) < 0) {
         free(refs);
         return hf_error_nomem(err);
     }
@@ -558,16 +536,18 @@ compile_params(hf_model *m, hf_error *err)
     };
     size_t nset = 0, npar = 0;
     for (size_t i = 0; i < nref; i++) {
-        if (i > 0 && strcmp(refs[i].name, refs[i - 1].name) == 0)
+        if (i > 0 && refs[i].mod->name_id == refs[i - 1].mod->name_id)
             continue;
         nset++;
         npar += is_perbin(refs[i].mod->type) ? m->cs[refs[i].cs].nbins : 1;
     }
     setorder *order = malloc((nset ? nset : 1) * sizeof(*order));
+    size_t *set_of = malloc((nid ? nid : 1) * sizeof(*set_of));
     m->set = calloc(nset ? nset : 1, sizeof(*m->set));
     m->par = calloc(npar ? npar : 1, sizeof(*m->par));
-    if (order == NULL || m->set == NULL || m->par == NULL) {
+    if (order == NULL || set_of == NULL || m->set == NULL || m->par == NULL) {
         free(order);
+        free(set_of);
         free(refs);
         return hf_error_nomem(err);
     }
@@ -575,7 +555,7 @@ compile_params(hf_model *m, hf_error *err)
     for (size_t i = 0; i < nref;) {
         size_t j = i + 1;
         int rank = builder_rank[refs[i].mod->type];
-        while (j < nref && strcmp(refs[j].name, refs[i].name) == 0) {
+        while (j < nref && refs[j].mod->name_id == refs[i].mod->name_id) {
             if (builder_rank[refs[j].mod->type] < rank)
                 rank = builder_rank[refs[j].mod->type];
             j++;
@@ -594,9 +574,12 @@ compile_params(hf_model *m, hf_error *err)
     int rc = compile_sets(m, refs, order, err);
     if (rc == 0)
         rc = check_param_names(m, err);
+    for (size_t si = 0; si < nset; si++)
+        set_of[refs[order[si].ref0].mod->name_id] = si;
     free(order);
     if (rc == 0)
-        rc = compile_terms(m, nref, err);
+        rc = compile_terms(m, nref, set_of, err);
+    free(set_of);
     free(refs);
     return rc;
 }

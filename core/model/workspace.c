@@ -29,6 +29,13 @@ hf_modtype_name(hf_modtype t)
 /* The path to the value being read is a stack of segments; its text is built only for an error
  * or a warning (WHERE), so the success path formats no pointer. Uniqueness checks and the
  * observation look-up go through name sets: linear in the input. */
+/* Where a modifier is: its name and type, channel, sample and modifier indices (JSON order). */
+typedef struct modpos {
+    const char *name;
+    hf_modtype type;
+    size_t c, s, k;
+} modpos;
+
 typedef struct loader {
     hf_workspace *ws;
     hf_jsonpath jp;
@@ -36,7 +43,14 @@ typedef struct loader {
     hf_nameset chan_names; /* channel name -> index into ws->chan */
     hf_nameset meas_names; /* measurement names */
     hf_nameset names;      /* scratch: samples of a channel, configs of a measurement */
-    hf_nameset mod_names[HF_MOD_COUNT]; /* modifiers of one sample, by type */
+    /* modifier names, each hashed once: name -> id (hf_ws_modifier.name_id), the first use of
+     * each id, and per id and type the serial of the last sample that used it (0: none) */
+    hf_nameset mod_ids;
+    modpos *first;
+    size_t *used;
+    size_t nid, idcap, serial, c; /* c: the channel being read */
+    double *num;                  /* scratch: the numbers of one array */
+    size_t numcap;
 } loader;
 
 #define WHERE(L) hf_jsonpath_str(&(L)->jp)
@@ -45,11 +59,13 @@ static void
 loader_release(loader *L)
 {
     hf_jsonpath_release(&L->jp);
+    free(L->num);
     hf_nameset_release(&L->chan_names);
     hf_nameset_release(&L->meas_names);
     hf_nameset_release(&L->names);
-    for (int t = 0; t < HF_MOD_COUNT; t++)
-        hf_nameset_release(&L->mod_names[t]);
+    hf_nameset_release(&L->mod_ids);
+    free(L->first);
+    free(L->used);
 }
 
 /* An error at the current pointer (the path may have failed to grow). */
@@ -122,13 +138,12 @@ get_string(loader *L, const cJSON *obj, const char *key, int required)
         return NULL;
     size_t mark = hf_jsonpath_push_key(&L->jp, key);
     const char *s = NULL;
+    /* borrowed, not copied: ws->doc lives as long as the workspace and is never edited */
     if (expect(L, v, cJSON_IsString(v), "a string") == 0) {
         if (v->valuestring[0] == '\0')
             hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "'%s' must not be empty", key);
         else
-            s = hf_arena_strdup(&L->ws->arena, v->valuestring);
-        if (s == NULL && L->err->code == HF_OK)
-            hf_error_nomem(L->err);
+            s = v->valuestring;
     }
     hf_jsonpath_pop(&L->jp, mark);
     return s;
@@ -149,13 +164,33 @@ get_number(loader *L, const cJSON *v, double *out)
 enum { NUM_ANY = 0, NUM_NONNEG = 1 };
 
 /* An array of finite numbers at obj[key] (or v itself when key is NULL), length want (0: any,
- * must be non-empty). Leaves the pointer where it was. */
+ * must be non-empty). Leaves the pointer where it was. One walk of the list: the values go to
+ * L->num, then in one copy to the arena (a count first, then a fill, walked the nodes twice). */
 static const double *
 get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, const char *what)
 {
     if (expect(L, v, cJSON_IsArray(v), "an array of numbers") < 0)
         return NULL;
-    size_t n = (size_t)cJSON_GetArraySize(v);
+    size_t n = 0, ibad = 0;
+    const cJSON *bad = NULL;
+    for (const cJSON *it = v->child; it != NULL; it = it->next, n++) {
+        if (n == L->numcap) {
+            size_t cap = L->numcap ? 2 * L->numcap : 256;
+            double *x = cap < SIZE_MAX / sizeof(double) ? realloc(L->num, cap * sizeof(double)) : NULL;
+            if (x == NULL) {
+                hf_error_nomem(L->err);
+                return NULL;
+            }
+            L->num = x;
+            L->numcap = cap;
+        }
+        double x = L->num[n] = it->valuedouble;
+        if (bad == NULL && !((it->type & 0xFF) == cJSON_Number && isfinite(x) &&
+                             (sign != NUM_NONNEG || x >= 0))) {
+            bad = it;
+            ibad = n;
+        }
+    }
     if (n == 0) {
         hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s is empty", what);
         return NULL;
@@ -164,21 +199,16 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
         hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s has %zu bins, expected %zu", what, n, want);
         return NULL;
     }
-    double *x = hf_arena_array(&L->ws->arena, n, sizeof(double));
-    if (x == NULL) {
-        hf_error_nomem(L->err);
+    if (bad != NULL) { /* the pointer is pushed only to report a bad element */
+        double x;
+        hf_jsonpath_push_index(&L->jp, ibad);
+        if (get_number(L, bad, &x) == 0)
+            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s must not be negative (%g)", what, x);
         return NULL;
     }
-    size_t i = 0;
-    for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
-        /* the common case inline; the pointer is pushed only to report a bad element */
-        x[i] = it->valuedouble;
-        if ((it->type & 0xFF) == cJSON_Number && isfinite(x[i]) &&
-            (sign != NUM_NONNEG || x[i] >= 0))
-            continue;
-        hf_jsonpath_push_index(&L->jp, i);
-        if (get_number(L, it, &x[i]) == 0)
-            hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s must not be negative (%g)", what, x[i]);
+    double *x = hf_arena_memdup(&L->ws->arena, L->num, n * sizeof(double));
+    if (x == NULL) {
+        hf_error_nomem(L->err);
         return NULL;
     }
     if (n_out != NULL)
@@ -312,8 +342,43 @@ load_modifier(loader *L, const cJSON *jm, hf_ws_modifier *m, size_t nbins)
     return rc;
 }
 
+/* Give modifier m (number k of sample si of channel L->c) its name id and note its first use:
+ * 1 when the sample (serial L->serial) already has a modifier of this name and type, 0 when
+ * not, -1 when memory runs out. */
 static int
-load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
+name_modifier(loader *L, hf_ws_modifier *m, size_t si, size_t k)
+{
+    size_t id = L->nid;
+    int r = hf_nameset_add(&L->mod_ids, m->name, id, &id);
+    if (r < 0)
+        return -1;
+    if (r > 0) {
+        if (L->nid == L->idcap) {
+            size_t cap = L->idcap ? 2 * L->idcap : 64;
+            if (cap > SIZE_MAX / HF_MOD_COUNT / sizeof(size_t))
+                return -1;
+            modpos *f = realloc(L->first, cap * sizeof(*f));
+            if (f != NULL)
+                L->first = f;
+            size_t *u = f != NULL ? realloc(L->used, cap * HF_MOD_COUNT * sizeof(*u)) : NULL;
+            if (u == NULL)
+                return -1;
+            memset(u + L->idcap * HF_MOD_COUNT, 0, (cap - L->idcap) * HF_MOD_COUNT * sizeof(*u));
+            L->used = u;
+            L->idcap = cap;
+        }
+        L->first[L->nid++] = (modpos){m->name, m->type, L->c, si, k};
+    }
+    m->name_id = id;
+    size_t *u = &L->used[id * HF_MOD_COUNT + m->type];
+    if (*u == L->serial)
+        return 1;
+    *u = L->serial;
+    return 0;
+}
+
+static int
+load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t si, size_t *nbins)
 {
     if (expect(L, js, cJSON_IsObject(js), "a sample object") < 0)
         return -1;
@@ -352,18 +417,17 @@ load_sample(loader *L, const cJSON *js, hf_ws_sample *s, size_t *nbins)
         return hf_error_nomem(L->err);
     size_t i = 0;
     const cJSON *jm;
-    for (int t = 0; t < HF_MOD_COUNT; t++)
-        hf_nameset_reset(&L->mod_names[t]);
+    L->serial++;
     cJSON_ArrayForEach(jm, mods)
     {
         size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         s->mod[i].jindex = i;
         if (load_modifier(L, jm, &s->mod[i], *nbins) < 0)
             return -1;
-        int r = hf_nameset_add(&L->mod_names[s->mod[i].type], s->mod[i].name, i, NULL);
+        int r = name_modifier(L, &s->mod[i], si, i);
         if (r < 0)
             return hf_error_nomem(L->err);
-        if (r == 0)
+        if (r > 0)
             return fail(L, HF_ESCHEMA, "duplicate %s modifier '%s' in one sample",
                         hf_modtype_name(s->mod[i].type), s->mod[i].name);
         hf_jsonpath_pop(&L->jp, m2);
@@ -400,7 +464,7 @@ load_channel(loader *L, const cJSON *jc, hf_ws_channel *c)
     {
         size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         c->sample[i].jindex = i;
-        if (load_sample(L, js, &c->sample[i], &c->nbins) < 0)
+        if (load_sample(L, js, &c->sample[i], i, &c->nbins) < 0)
             return -1;
         int r = seen_name(L, &L->names, c->sample[i].name, i);
         if (r != 0) {
@@ -465,6 +529,7 @@ load_channels(loader *L, const cJSON *root)
     {
         size_t m2 = hf_jsonpath_push_index(&L->jp, i);
         ws->chan[i].jindex = i;
+        L->c = i;
         if (load_channel(L, jc, &ws->chan[i]) < 0)
             return -1;
         int r = seen_name(L, &L->chan_names, ws->chan[i].name, i);
@@ -730,15 +795,9 @@ load_measurements(loader *L, const cJSON *root)
 
 /* A modifier name used by several types must be used compatibly (pyhf InvalidNameReuse):
  * only normsys and histosys may share a parameter; per-bin modifiers shared across channels
- * must agree in size. Every use is compared with the name's first use (JSON order), found
- * through a name set: linear. Of several clashes, the one reported is the first use that
+ * must agree in size. Every use is compared with the name's first use (JSON order, noted while
+ * loading): linear. Of several clashes, the one reported is the first use that
  * clashes under the alphabetically first name. */
-typedef struct modpos {
-    const char *name;
-    hf_modtype type;
-    size_t c, s, k; /* channel, sample, modifier indices (JSON order) */
-} modpos;
-
 /* Whether y clashes with x, the first use of its name: 1 incompatible types, 2 sizes, else 0. */
 static int
 modifier_clash(const hf_workspace *ws, const modpos *x, const modpos *y)
@@ -778,43 +837,24 @@ static int
 check_modifier_names(loader *L)
 {
     hf_workspace *ws = L->ws;
-    size_t n = 0;
-    for (size_t c = 0; c < ws->nchan; c++)
-        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
-            n += ws->chan[c].sample[s].nmod;
-    modpos *v = malloc((n ? n : 1) * sizeof(*v));
-    if (v == NULL)
-        return hf_error_nomem(L->err);
-    size_t i = 0;
+    const modpos *bx = NULL; /* the clash to report: first use, clashing use */
+    modpos by = {0};
+    int bclash = 0;
     for (size_t c = 0; c < ws->nchan; c++)
         for (size_t s = 0; s < ws->chan[c].nsamples; s++)
             for (size_t k = 0; k < ws->chan[c].sample[s].nmod; k++) {
                 const hf_ws_modifier *m = &ws->chan[c].sample[s].mod[k];
-                v[i++] = (modpos){m->name, m->type, c, s, k};
+                const modpos *f = &L->first[m->name_id];
+                modpos y = {m->name, m->type, c, s, k};
+                int clash = modifier_clash(ws, f, &y);
+                if (clash != 0 && (bx == NULL || strcmp(y.name, by.name) < 0)) {
+                    bx = f;
+                    by = y;
+                    bclash = clash;
+                }
             }
-    hf_nameset first;
-    hf_nameset_init(&first);
-    size_t bx = 0, by = SIZE_MAX; /* the clash to report: first use, clashing use */
-    int bclash = 0, rc = 0;
-    for (i = 0; i < n; i++) {
-        size_t f = 0;
-        int r = hf_nameset_add(&first, v[i].name, i, &f);
-        if (r < 0) {
-            rc = hf_error_nomem(L->err);
-            break;
-        }
-        int clash = r == 0 ? modifier_clash(ws, &v[f], &v[i]) : 0;
-        if (clash != 0 && (by == SIZE_MAX || strcmp(v[i].name, v[by].name) < 0)) {
-            bx = f;
-            by = i;
-            bclash = clash;
-        }
-    }
-    if (rc == 0 && by != SIZE_MAX)
-        rc = report_clash(L, &v[bx], &v[by], bclash);
-    hf_nameset_release(&first);
-    free(v);
-    return rc;
+    ws->nmodnames = L->nid;
+    return bx != NULL ? report_clash(L, bx, &by, bclash) : 0;
 }
 
 hf_workspace *
@@ -859,11 +899,7 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
                      ver->valuestring);
         goto done;
     }
-    ws->version = hf_arena_strdup(&ws->arena, ver->valuestring);
-    if (ws->version == NULL) {
-        hf_error_nomem(err);
-        goto done;
-    }
+    ws->version = ver->valuestring;
     rc = 0;
 done:
     loader_release(&L);

@@ -26,6 +26,7 @@ typedef enum hf_modtype {
 
 typedef struct hf_ws_modifier {
     const char *name;
+    size_t name_id; /* the same for every modifier of this name: 0 .. hf_workspace.nmodnames-1 */
     hf_modtype type;
     size_t jindex;
     double hi, lo;         /* normsys: factors at +1 / -1 sigma */
@@ -73,9 +74,12 @@ typedef struct hf_workspace {
     hf_arena arena;
     const char *path;
     const char *version;
-    struct cJSON *doc; /* the validated document (for transformations that write JSON) */
+    /* the validated document (for transformations that write JSON); read-only: the names above
+     * point into it */
+    struct cJSON *doc;
     size_t nchan;
     hf_ws_channel *chan;
+    size_t nmodnames; /* distinct modifier names (parameter sets) */
     size_t nmeas;
     hf_ws_measurement *meas;
     /* warnings found while loading (e.g. slightly negative nominal yields), one line each */
