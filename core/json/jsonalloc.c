@@ -131,6 +131,19 @@ hf_json_pool_open(size_t text_len)
 #endif
 }
 
+char *
+hf_json_pool_text(hf_json_pool *P, size_t n)
+{
+    if (P == NULL || P->chunks != NULL || n > SIZE_MAX / 4 || P->next > SIZE_MAX / 2)
+        return NULL;
+    size_t need = (n + WORD - 1) / WORD * WORD;
+    P->next += need; /* the first chunk: the tree's estimate and the text */
+    if (pool_grow(P, need) < 0)
+        return NULL;
+    P->end -= need;
+    return P->end;
+}
+
 void
 hf_json_pool_close(hf_json_pool *P)
 {

@@ -16,6 +16,10 @@ typedef struct hf_json_pool hf_json_pool;
 /* Send this thread's cJSON allocations to a new pool sized for about text_len bytes of JSON
  * text, until hf_json_pool_close. NULL (allocations then go to malloc) when memory is short. */
 hf_json_pool *hf_json_pool_open(size_t text_len);
+/* n bytes at the top of pool's first chunk, for the JSON text about to be parsed into it (before
+ * any node is cut): the text and its tree then share one mapping, faulted in once, and the text
+ * goes back with the tree. NULL when pool is NULL, already in use, or memory is short. */
+char *hf_json_pool_text(hf_json_pool *pool, size_t n);
 /* Stop filling pool (NULL is a no-op); it is released now if nothing of it is alive. */
 void hf_json_pool_close(hf_json_pool *pool);
 

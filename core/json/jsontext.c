@@ -14,51 +14,56 @@
 #include "core/json/jsonptr.h"
 #include "core/json/nameset.h"
 
-/* Read a whole file. Returns a malloc'ed buffer with a NUL after len bytes, or NULL. */
+/* Read a whole file into a buffer with a NUL after *len bytes, or NULL. A regular file goes into
+ * one buffer of its size (plus one byte to see it end) at the top of a parse pool opened for it
+ * (*pool, hf_json_pool_text); a pipe, a file that grows while read, or a build without pools
+ * reads into malloc'ed memory (*owned: free it), doubled as needed. */
 static char *
-read_file(const char *path, size_t *len, hf_error *err)
+read_file(const char *path, size_t *len, hf_json_pool **pool, char **owned, hf_error *err)
 {
+    *pool = NULL;
+    *owned = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         hf_error_set(err, HF_EIO, "", "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    int regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         (void)fclose(f);
         hf_error_set(err, HF_EIO, "", "cannot read '%s': is a directory", path);
         return NULL;
     }
-    /* a regular file is read into one buffer of its size (plus one byte to see it end); a pipe
-     * or a file that grows while read doubles the buffer */
-    size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
-                         (uintmax_t)st.st_size < ((uintmax_t)1 << 40)
+    size_t cap = regular && st.st_size >= 0 && (uintmax_t)st.st_size < ((uintmax_t)1 << 40)
                      ? (size_t)st.st_size + 2
                      : (size_t)1 << 16;
+    char *buf = NULL;
+    if (regular && (*pool = hf_json_pool_open(cap)) != NULL)
+        buf = hf_json_pool_text(*pool, cap);
+    if (buf == NULL)
+        buf = *owned = malloc(cap);
     size_t n = 0;
-    char *buf = malloc(cap);
     while (buf != NULL) {
         n += fread(buf + n, 1, cap - n - 1, f);
         if (n < cap - 1)
             break;
-        char *nb = cap < ((size_t)1 << 40) ? realloc(buf, cap * 2) : NULL;
-        if (nb == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
+        char *nb = cap < ((size_t)1 << 40) ? malloc(cap * 2) : NULL;
+        if (nb != NULL)
+            memcpy(nb, buf, n);
+        free(*owned);
+        buf = *owned = nb;
         cap *= 2;
     }
-    if (buf == NULL) {
+    if (buf == NULL || ferror(f)) {
+        int e = errno;
         (void)fclose(f);
-        hf_error_nomem(err);
-        return NULL;
-    }
-    if (ferror(f)) {
-        hf_error_set(err, HF_EIO, "", "cannot read '%s': %s", path, strerror(errno));
-        (void)fclose(f);
-        free(buf);
+        if (buf == NULL)
+            hf_error_nomem(err);
+        else
+            hf_error_set(err, HF_EIO, "", "cannot read '%s': %s", path, strerror(e));
+        free(*owned);
+        hf_json_pool_close(*pool);
         return NULL;
     }
     (void)fclose(f);
@@ -364,9 +369,9 @@ well_formed(const char *buf, size_t len)
     return s.p == s.end;
 }
 
-/* Parse len bytes of JSON text at buf (buf[len] must be NUL); see workspace.h. */
-cJSON *
-hf_json_parse(const char *buf, size_t len, hf_error *err)
+/* hf_json_parse, into pool (NULL: a new one). */
+static cJSON *
+parse_text(const char *buf, size_t len, hf_json_pool *pool, hf_error *err)
 {
     size_t i = 0;
     while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
@@ -379,7 +384,8 @@ hf_json_parse(const char *buf, size_t len, hf_error *err)
         return NULL;
     const char *end = NULL;
     /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
-    hf_json_pool *pool = hf_json_pool_open(len);
+    if (pool == NULL)
+        pool = hf_json_pool_open(len);
     cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     hf_json_pool_close(pool);
     if (doc == NULL && well_formed(buf, len)) { /* cJSON says NULL for both */
@@ -393,16 +399,25 @@ hf_json_parse(const char *buf, size_t len, hf_error *err)
     return doc;
 }
 
+/* Parse len bytes of JSON text at buf (buf[len] must be NUL); see workspace.h. */
+cJSON *
+hf_json_parse(const char *buf, size_t len, hf_error *err)
+{
+    return parse_text(buf, len, NULL, err);
+}
+
 /* Parse a JSON file; syntax errors carry line and column (taken from cJSON's end pointer). */
 cJSON *
 hf_json_load_file(const char *path, hf_error *err)
 {
     size_t len = 0;
-    char *buf = read_file(path, &len, err);
+    hf_json_pool *pool;
+    char *owned;
+    char *buf = read_file(path, &len, &pool, &owned, err);
     if (buf == NULL)
         return NULL;
-    cJSON *doc = hf_json_parse(buf, len, err);
-    free(buf);
+    cJSON *doc = parse_text(buf, len, pool, err);
+    free(owned);
     return doc;
 }
 
