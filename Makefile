@@ -36,6 +36,8 @@ endif
 CHECK_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -I. $(PKG_CFLAGS)
+# FREE_AT_EXIT=1: commands free everything before exiting (app/cli.h, hf_cli_done), for valgrind
+CPPFLAGS += $(if $(filter 1,$(FREE_AT_EXIT)),-DHF_FREE_AT_EXIT=1)
 ALL_CFLAGS = -std=c11 $(WARN) $(if $(filter 1,$(WERROR)),-Werror) $(CPPFLAGS) $(CFLAGS) -pthread -MMD -MP
 LDLIBS += $(PKG_LIBS) -lm -pthread
 
@@ -237,7 +239,7 @@ $(BUILD)/oom_sweep: $(BUILD)/tests/oom/oom_sweep.o $(BUILD)/libhf.a
 VALGRIND = valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
            --error-exitcode=99 --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind:
-	@$(MAKE) --no-print-directory BUILD=build/vg STATIC=0 _valgrind
+	@$(MAKE) --no-print-directory BUILD=build/vg STATIC=0 FREE_AT_EXIT=1 _valgrind
 
 _valgrind: $(BUILD)/hfscope
 	@command -v valgrind >/dev/null || { echo "make valgrind: install valgrind"; exit 2; }

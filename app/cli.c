@@ -1069,6 +1069,24 @@ hf_cli_release(hf_cli *cli)
     memset(cli, 0, sizeof(*cli));
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HF_FREE_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HF_FREE_AT_EXIT 1
+#endif
+#endif
+
+void
+hf_cli_done(hf_cli *cli)
+{
+#ifdef HF_FREE_AT_EXIT
+    hf_cli_release(cli);
+#else
+    (void)cli;
+#endif
+}
+
 cJSON *
 hf_cli_json_doc(const hf_cli *cli)
 {

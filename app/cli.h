@@ -89,6 +89,11 @@ int hf_cli_parse_only(hf_cli *cli, int argc, char **argv, const hf_opt *extra, c
  */
 int hf_cli_load(hf_cli *cli);
 void hf_cli_release(hf_cli *cli);
+/* A command's last word on its cli: the process exits next, and its teardown returns the
+ * workspace, the model and the parse tree faster than freeing them one by one would (0.2 ms of
+ * inspect's 6 on a 1 MB workspace). Leak-checking builds (AddressSanitizer; `make valgrind`
+ * defines HF_FREE_AT_EXIT) free everything, so a real leak still shows there. */
+void hf_cli_done(hf_cli *cli);
 /* The fit settings of the command line (--tolerance, --max-iter, --strategy, --seed, and with -v
  * a log line per fit stage on stderr) onto a compiled model, for every fit made with it. */
 void hf_cli_fit_settings(const hf_cli *cli, hf_model *m);

@@ -272,6 +272,6 @@ cmd_cls(int argc, char **argv)
     }
     free(blind_main);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

@@ -57,6 +57,6 @@ cmd_combine(int argc, char **argv)
     }
     cJSON_Delete(a);
     cJSON_Delete(b);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc < 0 ? 0 : rc;
 }

@@ -348,6 +348,6 @@ cmd_constraints(int argc, char **argv)
     free(amain);
     free(aaux);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

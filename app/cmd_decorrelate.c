@@ -267,7 +267,7 @@ cmd_decorrelate(int argc, char **argv)
                           "decorrelate --np NAME [--by channel|sample|GROUPS.json] [OPTIONS] "
                           "WORKSPACE.json");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     if (d.np == NULL)
@@ -281,6 +281,6 @@ cmd_decorrelate(int argc, char **argv)
     free(d.ppath);
     hf_decorrelate_release(&d.dec);
     cJSON_Delete(d.groups);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

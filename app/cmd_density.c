@@ -823,7 +823,7 @@ cmd_density(int argc, char **argv)
     opts o = {.n = -1, .bins = -1, .reps = -1, .example_draws = -1};
     int rc = parse_options(&cli, &o, argc, argv);
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     double *draws = NULL;
@@ -832,6 +832,6 @@ cmd_density(int argc, char **argv)
     if (rc == 0)
         rc = o.to_ws != NULL ? run_to_workspace(&cli, &o, &cfg) : run_lab(&cli, &o, &cfg);
     free(draws);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

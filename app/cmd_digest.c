@@ -68,6 +68,6 @@ cmd_digest(int argc, char **argv)
 out:
     if (rc < 0)
         rc = 0; /* --help */
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

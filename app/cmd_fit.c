@@ -234,14 +234,14 @@ cmd_fit(int argc, char **argv)
     hf_model *m = cli.model;
     if (!isnan(poi_value)) {
         if (m->poi < 0) {
-            hf_cli_release(&cli);
+            hf_cli_done(&cli);
             return hf_cli_error("--poi-value: the model has no POI (use --poi NAME)");
         }
         const hf_param *p = &m->par[m->poi];
         if (!isfinite(poi_value) || poi_value < p->lo || poi_value > p->hi) {
             int rc2 = hf_cli_error("--poi-value: %g is outside the bounds of '%s' [%g, %g]",
                                    poi_value, p->name, p->lo, p->hi);
-            hf_cli_release(&cli);
+            hf_cli_done(&cli);
             return rc2;
         }
         m->init[m->poi] = poi_value;
@@ -253,7 +253,7 @@ cmd_fit(int argc, char **argv)
     if (hf_fit(m, &d, NULL, &r, &err) < 0) {
         rc = hf_cli_report(cli.ws_path, &err);
         hf_error_release(&err);
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     if (minos != NULL)
@@ -267,6 +267,6 @@ cmd_fit(int argc, char **argv)
     free(ms.res);
     free(ms.sel);
     hf_fit_result_release(&r);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

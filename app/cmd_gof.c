@@ -163,6 +163,6 @@ cmd_gof(int argc, char **argv)
     hf_gof_compat_release(&cc);
     hf_gof_release(&g);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

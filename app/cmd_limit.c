@@ -245,6 +245,6 @@ out:
     hf_limit_result_release(&res);
     hf_infer_free(inf);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

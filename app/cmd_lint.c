@@ -85,11 +85,11 @@ cmd_lint(int argc, char **argv)
     int rc =
         hf_cli_parse_only(&cli, argc, argv, opts, "lint [--json] [-o FILE] WS.json", lint_common);
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     if (cli.npos != 1) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("lint: expected one workspace (see hfscope lint --help)");
     }
     hf_error err = {0};
@@ -119,6 +119,6 @@ cmd_lint(int argc, char **argv)
     hf_lint_release(&l);
     hf_workspace_free(ws);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

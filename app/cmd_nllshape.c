@@ -242,6 +242,6 @@ cmd_nllshape(int argc, char **argv)
     if (!hf_cli_open(&cli, argc, argv, extra, "nllshape [OPTIONS] WORKSPACE.json", &rc))
         return rc;
     rc = run(&cli, &a);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

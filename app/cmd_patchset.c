@@ -884,7 +884,7 @@ cmd_patchset(int argc, char **argv)
                                                       : "patchset run [OPTIONS] BKG.json "
                                                         "PATCHSET.json");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     cli.command = "patchset";
@@ -896,6 +896,6 @@ cmd_patchset(int argc, char **argv)
         rc = do_merge(&cli, merge_ps);
     else
         rc = do_run(&cli, what, shard, mu, cl, ts, fast, no_verify);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

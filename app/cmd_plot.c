@@ -1255,7 +1255,7 @@ cmd_plot(int argc, char **argv)
         "[--channel NAME|--all] [--prefit|--postfit] [--format pdf|png|svg] "
         "-o FILE.pdf|png|svg|DIR/");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     pc.cli = &cli;
@@ -1265,6 +1265,6 @@ cmd_plot(int argc, char **argv)
         rc = run(&pc, fig);
     free(pc.file);
     free(pc.file_dir);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

@@ -78,6 +78,6 @@ cmd_prune(int argc, char **argv)
     free((void *)mo.v);
     free((void *)ty.v);
     free((void *)me.v);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc < 0 ? 0 : rc;
 }

@@ -283,7 +283,7 @@ cmd_ranking(int argc, char **argv)
                      "ranking needs a POI: the model has none (use --poi NAME)");
         rc = hf_cli_report(cli.ws_path, &pe);
         hf_error_release(&pe);
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     hf_data d = hf_model_data(m);
@@ -291,13 +291,13 @@ cmd_ranking(int argc, char **argv)
     hf_error err = {0};
     double *asimov = NULL;
     if (hf_cli_blinding(&cli) && (rc = blind_asimov(&cli, &d, &asimov)) != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     if (gspec != NULL && (rc = groups_parse(&g, m, gspec)) != 0) {
         free(asimov);
         groups_release(&g);
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     if (hf_fit(m, &d, NULL, &fit, &err) < 0) {
@@ -346,6 +346,6 @@ cmd_ranking(int argc, char **argv)
     free(asimov);
     groups_release(&g);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

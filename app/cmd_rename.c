@@ -57,6 +57,6 @@ cmd_rename(int argc, char **argv)
     free((void *)sa.v);
     free((void *)mo.v);
     free((void *)me.v);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc < 0 ? 0 : rc;
 }

@@ -437,7 +437,7 @@ cmd_report(int argc, char **argv)
     int rc = hf_cli_parse(&cli, argc, argv, extra, "report [OPTIONS] WORKSPACE.json -o REPORT.pdf");
 
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     if (cells_arg && hf_cells_parse_size(cells_arg, &cells[0], &cells[1]) < 0)
@@ -491,6 +491,6 @@ cmd_report(int argc, char **argv)
     hf_figstyle_release(&fig);
     hf_palette_free(pal);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

@@ -201,6 +201,6 @@ out:
     hf_scan_result_release(&sr);
     hf_fit_result_release(&fr);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

@@ -73,6 +73,6 @@ out:
     free(blind_main);
     hf_infer_free(inf);
     hf_error_release(&err);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

@@ -28,6 +28,6 @@ cmd_sort(int argc, char **argv)
         hf_error_release(&err);
         cJSON_Delete(doc);
     }
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc < 0 ? 0 : rc;
 }

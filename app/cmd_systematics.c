@@ -286,7 +286,7 @@ cmd_systematics(int argc, char **argv)
                           "systematics [--np NAME] [--channel NAME] [--symmetrize MODE] "
                           "[--prune X -o NEW.json] [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     hf_symmetrize mode = HF_SYMM_NONE;
@@ -305,6 +305,6 @@ cmd_systematics(int argc, char **argv)
     cJSON_Delete(r.newdoc);
     cJSON_Delete(r.patch);
     hf_systematics_release(&r.s);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }

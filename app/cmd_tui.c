@@ -119,22 +119,22 @@ cmd_tui(int argc, char **argv)
     hf_cli cli = {0};
     int rc = hf_cli_parse(&cli, argc, argv, extra, "tui [OPTIONS] WORKSPACE.json");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     if (cli.json || cli.output != NULL) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("tui: no --json or -o output (see `hfscope inspect --json` and "
                             "`hfscope fit --json`)");
     }
     if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     struct tui_points *pts = NULL;
     if (pa.patchset != NULL || pa.results != NULL) {
         if ((pts = tui_points_new(&cli, &pa, &rc)) == NULL) {
-            hf_cli_release(&cli);
+            hf_cli_done(&cli);
             return rc;
         }
     }
@@ -155,7 +155,7 @@ cmd_tui(int argc, char **argv)
                     term != NULL ? term : "(unset)");
         rc = text_overview(&cli, no_fit, "unknown terminal type", pts, limits);
     }
-    hf_cli_release(&cli); /* before the points: a reloaded cli's --patch is their string */
+    hf_cli_done(&cli); /* before the points: a reloaded cli's --patch is their string */
     tui_points_free(pts);
     return rc;
 }

@@ -160,15 +160,15 @@ cmd_view(int argc, char **argv)
     int rc = hf_cli_parse(&cli, argc, argv, extra,
                           "view [OPTIONS] WORKSPACE.json --channel NAME [--postfit] [--width N]");
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 && strcmp(color, "never") != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("--color: expected auto, always or never, got '%s'", color);
     }
     if (cli.json) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("view: no --json output (the figure is text; see `hfscope plot`)");
     }
     if (width == 0) {
@@ -176,13 +176,13 @@ cmd_view(int argc, char **argv)
         width = cols != NULL && atoi(cols) > 0 ? atoi(cols) : 100;
     }
     if (width < 30 || width > 1000 || (height != 0 && (height < 8 || height > 500))) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("--width must be 30..1000 and --height 8..500");
     }
     if (height == 0)
         height = width * 3 / 10 < 12 ? 12 : width * 3 / 10;
     if ((rc = hf_cli_load(&cli)) != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     size_t c = 0;
@@ -190,13 +190,13 @@ cmd_view(int argc, char **argv)
         int ci = hf_model_find_channel(cli.model, channel);
         if (ci < 0) {
             rc = hf_cli_unknown_channel(cli.model, "--channel", channel);
-            hf_cli_release(&cli);
+            hf_cli_done(&cli);
             return rc;
         }
         c = (size_t)ci;
     }
     if (cli.model->nchan == 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return hf_cli_error("%s has no channel", cli.ws_path);
     }
     rc = 0;
@@ -214,6 +214,6 @@ cmd_view(int argc, char **argv)
         free(text);
         hf_yields_free(y);
     }
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }
