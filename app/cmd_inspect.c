@@ -153,15 +153,13 @@ inspect_text(const hf_cli *cli, const double *nu)
             snprintf(con, sizeof(con), "poisson(tau=%.4g)", p->tau);
         else
             snprintf(con, sizeof(con), "%s", (int)j == m->poi ? "free (POI)" : "free");
-        size_t nset = m->set[p->set_index].n;
+        /* the whole name, however long (padded to the column, never cut) */
         char *esc = hf_utf8_escape(p->component == 0 && !cli->verbose ? p->set : p->name);
-        char name[256];
+        int w = printf("%s", esc != NULL ? esc : "?");
         if (p->component == 0 && !cli->verbose)
-            snprintf(name, sizeof(name), "%.200s[0..%zu]", esc != NULL ? esc : "?", nset - 1);
-        else
-            snprintf(name, sizeof(name), "%.240s", esc != NULL ? esc : "?");
+            w += printf("[0..%zu]", m->set[p->set_index].n - 1);
         free(esc);
-        printf("%-44s %-22s %9.4g %19s %6s %s\n", name, types, m->init[j], bounds,
+        printf("%*s %-22s %9.4g %19s %6s %s\n", w < 44 ? 44 - w : 0, "", types, m->init[j], bounds,
                m->fixed[j] ? "yes" : "", con);
     }
 }
@@ -226,13 +224,13 @@ cmd_inspect(int argc, char **argv)
     if (rc == 0 && names) {
         rc = cli.ws_path != NULL ? print_names(cli.ws_path)
                                  : hf_cli_error("inspect: missing WORKSPACE.json");
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc;
     }
     if (rc == 0)
         rc = hf_cli_load(&cli);
     if (rc != 0) {
-        hf_cli_release(&cli);
+        hf_cli_done(&cli);
         return rc < 0 ? 0 : rc;
     }
     const hf_model *m = cli.model;
@@ -248,6 +246,6 @@ cmd_inspect(int argc, char **argv)
     }
     free(nu);
     free(ys);
-    hf_cli_release(&cli);
+    hf_cli_done(&cli);
     return rc;
 }
