@@ -2,7 +2,7 @@
  * positions, pointer escaping, warnings for negative nominal yields, the missing-POI warning;
  * the complete messages of the corpus (tests/bad/messages.tsv); large inputs with repeated names
  * (rejected in linear time: no timing assertion, they just have to finish under Check's
- * timeout) and nesting past the limit. */
+ * timeout) and nesting past the limit; modifier name ids; large (huge-page) buffers. */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigmem.h"
 #include "core/json/jsonptr.h"
 #include "core/model/model.h"
+#include "tests/test_util.h"
 
 static const char *good =
     "{\"channels\":[{\"name\":\"a/b~c\",\"samples\":[{\"name\":\"s\",\"data\":[5,-0.1],"
@@ -332,6 +334,60 @@ START_TEST(test_nesting_limit)
 }
 END_TEST
 
+/* Every modifier's name id against the names themselves (a quadratic comparison): equal ids for
+ * equal names only, dense from 0 in order of first use, and nmodnames distinct names. */
+START_TEST(test_modifier_name_ids)
+{
+    char *path = tu_refpath("atlas_1Lbb_CRs_bkgonly", "workspace.json");
+    hf_error err = {0};
+    hf_workspace *ws = hf_workspace_load(path, &err);
+    ck_assert_msg(ws != NULL, "%s", hf_error_msg(&err));
+    size_t n = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            n += ws->chan[c].sample[s].nmod;
+    const hf_ws_modifier **all = malloc(n * sizeof(*all));
+    ck_assert_ptr_nonnull(all);
+    size_t k = 0, distinct = 0;
+    for (size_t c = 0; c < ws->nchan; c++)
+        for (size_t s = 0; s < ws->chan[c].nsamples; s++)
+            for (size_t j = 0; j < ws->chan[c].sample[s].nmod; j++)
+                all[k++] = &ws->chan[c].sample[s].mod[j];
+    for (size_t i = 0; i < n; i++) {
+        size_t first = i;
+        for (size_t j = 0; j < i && first == i; j++)
+            if (strcmp(all[j]->name, all[i]->name) == 0)
+                first = j;
+        if (first == i) /* a new name takes the next id */
+            ck_assert_uint_eq(all[i]->name_id, distinct++);
+        else
+            ck_assert_uint_eq(all[i]->name_id, all[first]->name_id);
+    }
+    ck_assert_uint_gt(distinct, 10);
+    ck_assert_uint_eq(ws->nmodnames, distinct);
+    free(all);
+    hf_workspace_free(ws);
+    free(path);
+}
+END_TEST
+
+/* Large buffers: at least the size asked for, all of it writable, freed with the size returned. */
+START_TEST(test_bigmem)
+{
+    static const size_t sizes[] = {1, 4096, (size_t)1 << 20, ((size_t)3 << 20) + 17};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t n = sizes[i];
+        unsigned char *p = hf_bigmem_alloc(&n);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_ge(n, sizes[i]);
+        memset(p, 0xA5, n);
+        ck_assert_uint_eq(p[0], 0xA5);
+        ck_assert_uint_eq(p[n - 1], 0xA5);
+        hf_bigmem_free(p, n);
+    }
+}
+END_TEST
+
 Suite *workspace_suite(void);
 
 Suite *
@@ -344,6 +400,8 @@ workspace_suite(void)
     tcase_add_test(tc, test_bad_pointer_escaped);
     tcase_add_test(tc, test_bad_corpus_messages);
     tcase_add_test(tc, test_text_checks);
+    tcase_add_test(tc, test_modifier_name_ids);
+    tcase_add_test(tc, test_bigmem);
     suite_add_tcase(s, tc);
     TCase *big = tcase_create("large");
     tcase_add_test(big, test_many_channels_load);

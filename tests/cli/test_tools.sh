@@ -37,6 +37,14 @@ want=$(json_str bkgonly_digest_sha256 "$REF/toy_1bin_normsys/reference.json")
 [ "$("$HF" digest --json "$ws" | json_str sha256 /dev/stdin)" = "$want" ] || fail "digest --json"
 [ "$("$HF" digest - <"$ws")" = "sha256:$want" ] || fail "digest of standard input"
 "$HF" digest -o "$tmp/d.txt" "$ws" && [ "$(cat "$tmp/d.txt")" = "sha256:$want" ] || fail "digest -o"
+
+# --- a workspace read through a pipe (grown into malloc'ed memory) loads as the file does (read
+# into its parse pool, on huge pages at this size): the same tables, line for line
+big=$REF/atlas_compressed_ewkinos_bkgonly/workspace.json
+"$HF" inspect -q "$big" | tail -n +2 >"$tmp/file.txt" || fail "inspect $big exited $?"
+cat "$big" | "$HF" inspect -q /dev/stdin | tail -n +2 >"$tmp/pipe.txt" || fail "inspect of a pipe"
+[ "$(wc -l <"$tmp/file.txt")" -gt 200 ] || fail "inspect $big: $(wc -l <"$tmp/file.txt") lines"
+cmp -s "$tmp/file.txt" "$tmp/pipe.txt" || fail "inspect of a pipe differs from inspect of the file"
 "$HF" digest -a md5 "$ws" 2>/dev/null; [ $? -eq 2 ] || fail "digest -a md5 should exit 2"
 
 # --- a small workspace, names out of order, ints and floats mixed (1 vs 1.0 changes a digest)
