@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/asan.h"
 #include "core/json/digest.h"
 #include "core/json/patchset.h"
 #include "core/model/workspace.h"
@@ -1069,18 +1070,10 @@ hf_cli_release(hf_cli *cli)
     memset(cli, 0, sizeof(*cli));
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HF_FREE_AT_EXIT 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HF_FREE_AT_EXIT 1
-#endif
-#endif
-
 void
 hf_cli_done(hf_cli *cli)
 {
-#ifdef HF_FREE_AT_EXIT
+#if HF_ASAN || defined(HF_FREE_AT_EXIT)
     hf_cli_release(cli);
 #else
     (void)cli;

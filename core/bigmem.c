@@ -8,15 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HF_BIGMEM_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HF_BIGMEM_MALLOC 1
-#endif
-#endif
+#include "core/asan.h"
 
-#if !defined(HF_BIGMEM_MALLOC) && defined(__linux__)
+#if !HF_ASAN && defined(__linux__)
 #include <sys/mman.h>
 #define HUGE_PAGE ((size_t)2 << 20)
 #define BIG_MIN ((size_t)1 << 20)

@@ -12,15 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "core/asan.h"
 #include "core/bigmem.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define HF_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HF_ASAN 1
-#endif
-#endif
 
 typedef struct chunk {
     struct chunk *prev;
@@ -116,7 +110,7 @@ install_hooks(void)
 hf_json_pool *
 hf_json_pool_open(size_t text_len)
 {
-#ifdef HF_ASAN
+#if HF_ASAN
     (void)text_len;
     return NULL;
 #else
