@@ -13,7 +13,7 @@
 #if !HF_ASAN && defined(__linux__)
 #include <sys/mman.h>
 #define HUGE_PAGE ((size_t)2 << 20)
-#define BIG_MIN ((size_t)1 << 20)
+#define BIG_MIN   ((size_t)1 << 20)
 
 void *
 hf_bigmem_alloc(size_t *size)
@@ -23,15 +23,15 @@ hf_bigmem_alloc(size_t *size)
     if (*size > SIZE_MAX / 2)
         return NULL;
     size_t n = (*size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    char *raw = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                     -1, 0);
+    char *raw =
+        mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED)
         return NULL;
     char *p = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
     if (p > raw)
         munmap(raw, (size_t)(p - raw));
     munmap(p + n, (size_t)(raw + HUGE_PAGE - p)); /* the tail: never empty, p < raw + 2 MB */
-    (void)madvise(p, n, MADV_HUGEPAGE); /* advice: refused where huge pages are off */
+    (void)madvise(p, n, MADV_HUGEPAGE);           /* advice: refused where huge pages are off */
     *size = n;
     return p;
 }

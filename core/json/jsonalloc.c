@@ -3,8 +3,8 @@
  * Every allocation carries one word in front: the pool it was cut from, or NULL for malloc. A
  * parse of 0.9 MB makes about 100,000 nodes and key strings; cut from a pool they cost a pointer
  * bump instead of a malloc each (cJSON's parse takes about a quarter less time), and freeing the
- * tree costs a decrement each. A large pool's chunks sit on huge pages (core/bigmem.h). Under AddressSanitizer there are no pools: every node is its own
- * malloc, so ASan sees each one. */
+ * tree costs a decrement each. A large pool's chunks sit on huge pages (core/bigmem.h). Under
+ * AddressSanitizer there are no pools: every node is its own malloc, so ASan sees each one. */
 #include "core/json/jsonalloc.h"
 
 #include <cjson/cJSON.h>
@@ -14,7 +14,6 @@
 
 #include "core/asan.h"
 #include "core/bigmem.h"
-
 
 typedef struct chunk {
     struct chunk *prev;

@@ -176,7 +176,8 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
     for (const cJSON *it = v->child; it != NULL; it = it->next, n++) {
         if (n == L->numcap) {
             size_t cap = L->numcap ? 2 * L->numcap : 256;
-            double *x = cap < SIZE_MAX / sizeof(double) ? realloc(L->num, cap * sizeof(double)) : NULL;
+            double *x =
+                cap < SIZE_MAX / sizeof(double) ? realloc(L->num, cap * sizeof(double)) : NULL;
             if (x == NULL) {
                 hf_error_nomem(L->err);
                 return NULL;
@@ -185,8 +186,8 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
             L->numcap = cap;
         }
         double x = L->num[n] = it->valuedouble;
-        if (bad == NULL && !((it->type & 0xFF) == cJSON_Number && isfinite(x) &&
-                             (sign != NUM_NONNEG || x >= 0))) {
+        if (bad == NULL &&
+            !((it->type & 0xFF) == cJSON_Number && isfinite(x) && (sign != NUM_NONNEG || x >= 0))) {
             bad = it;
             ibad = n;
         }
@@ -200,7 +201,7 @@ get_numbers(loader *L, const cJSON *v, size_t want, int sign, size_t *n_out, con
         return NULL;
     }
     if (bad != NULL) { /* the pointer is pushed only to report a bad element */
-        double x;
+        double x = L->num[ibad];
         hf_jsonpath_push_index(&L->jp, ibad);
         if (get_number(L, bad, &x) == 0)
             hf_error_set(L->err, HF_ESCHEMA, WHERE(L), "%s must not be negative (%g)", what, x);
