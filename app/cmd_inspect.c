@@ -18,15 +18,22 @@ con_name(hf_constraint c)
     return c == HF_CON_GAUSS ? "normal" : c == HF_CON_POISSON ? "poisson" : "none";
 }
 
+/* "normsys,histosys": the modifier types in types; n holds all seven names and six commas. */
 static void
 type_list(unsigned types, char *buf, size_t n)
 {
+    size_t len = 0;
     buf[0] = '\0';
-    for (int t = 0; t < HF_MOD_COUNT; t++)
-        if (types & (1u << t)) {
-            size_t len = strlen(buf);
-            snprintf(buf + len, n - len, "%s%s", len ? "," : "", hf_modtype_name((hf_modtype)t));
-        }
+    for (int t = 0; t < HF_MOD_COUNT; t++) {
+        const char *name = hf_modtype_name((hf_modtype)t);
+        size_t k = strlen(name);
+        if (!(types & (1u << t)) || len + k + 2 > n)
+            continue;
+        if (len > 0)
+            buf[len++] = ',';
+        memcpy(buf + len, name, k + 1);
+        len += k;
+    }
 }
 
 static cJSON *

@@ -119,6 +119,17 @@ escape_one(uint32_t cp, const char *at, size_t used, char *buf)
 char *
 hf_utf8_escape(const char *s)
 {
+    /* printable ASCII (almost every name): a plain copy, without decoding twice */
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u >= 0x20 && *u < 0x7F)
+        u++;
+    if (*u == '\0') {
+        size_t len = (size_t)((const char *)u - s) + 1;
+        char *out = malloc(len);
+        if (out != NULL)
+            memcpy(out, s, len);
+        return out;
+    }
     size_t n = 0;
     char tmp[11];
     for (const char *p = s; *p != '\0';) {
