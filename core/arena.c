@@ -27,7 +27,8 @@ arena_take(hf_arena *a, size_t size)
         size_t cap = size > BLOCK_MIN ? size : BLOCK_MIN;
         if (cap > SIZE_MAX - sizeof(*b))
             return NULL;
-        b = malloc(sizeof(*b) + cap);
+        b = a->block_alloc != NULL ? a->block_alloc(a->ctx, sizeof(*b) + cap)
+                                   : malloc(sizeof(*b) + cap);
         if (b == NULL)
             return NULL;
         b->used = 0;
@@ -82,7 +83,10 @@ hf_arena_release(hf_arena *a)
     hf_arena_block *b = a->head;
     while (b != NULL) {
         hf_arena_block *next = b->next;
-        free(b);
+        if (a->block_free != NULL)
+            a->block_free(a->ctx, b);
+        else
+            free(b);
         b = next;
     }
     a->head = NULL;

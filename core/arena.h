@@ -8,6 +8,10 @@
 typedef struct hf_arena_block hf_arena_block;
 typedef struct hf_arena {
     hf_arena_block *head;
+    /* where blocks come from and go back to (16-aligned memory): malloc and free when NULL */
+    void *(*block_alloc)(void *ctx, size_t size);
+    void (*block_free)(void *ctx, void *block);
+    void *ctx;
 } hf_arena;
 
 void *hf_arena_alloc(hf_arena *a, size_t size);           /* zeroed, 16-aligned; NULL on ENOMEM */

@@ -124,6 +124,34 @@ hf_json_pool_open(size_t text_len)
 #endif
 }
 
+hf_json_pool *
+hf_json_pool_of(const cJSON *doc)
+{
+    return doc != NULL ? *((hf_json_pool *const *)(const void *)doc - 1) : NULL;
+}
+
+void *
+hf_json_pool_alloc(hf_json_pool *P, size_t n)
+{
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    size_t need = (n + WORD - 1) / WORD * WORD;
+    for (int round = 0; round < 2; round++) {
+        /* padding before the tag, so that what follows it starts on 16 bytes */
+        size_t pad = (16 - ((uintptr_t)P->p + WORD) % 16) % 16;
+        if ((size_t)(P->end - P->p) >= pad + WORD + need) {
+            void **h = (void **)(void *)(P->p + pad);
+            P->p += pad + WORD + need;
+            P->live++;
+            *h = P;
+            return h + 1;
+        }
+        if (round == 0 && pool_grow(P, need + 2 * WORD + 16) < 0)
+            return NULL;
+    }
+    return NULL;
+}
+
 char *
 hf_json_pool_text(hf_json_pool *P, size_t n)
 {

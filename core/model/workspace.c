@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/json/jsonalloc.h"
 #include "core/json/jsonptr.h"
 #include "core/json/nameset.h"
 
@@ -858,6 +859,21 @@ check_modifier_names(loader *L)
     return bx != NULL ? report_clash(L, bx, &by, bclash) : 0;
 }
 
+/* The arena's blocks from the document's parse pool: the workspace and its document live and die
+ * together, and the numbers then fill the room the tree left in the pool's (huge) pages. */
+static void *
+pool_block(void *pool, size_t size)
+{
+    return hf_json_pool_alloc(pool, size);
+}
+
+static void
+pool_block_free(void *pool, void *block)
+{
+    (void)pool;
+    cJSON_free(block);
+}
+
 hf_workspace *
 hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
 {
@@ -868,6 +884,9 @@ hf_workspace_from_json(cJSON *doc, const char *path, hf_error *err)
         return NULL;
     }
     ws->doc = doc;
+    hf_json_pool *pool = hf_json_pool_of(doc);
+    if (pool != NULL)
+        ws->arena = (hf_arena){NULL, pool_block, pool_block_free, pool};
     loader L = {.ws = ws, .err = err}; /* zeroed: an empty path and empty name sets */
     int rc = -1;
     ws->path = hf_arena_strdup(&ws->arena, path != NULL ? path : "");
