@@ -156,78 +156,15 @@ text_clipped(hf_cellgrid *g, int x, int y, const char *utf8, hf_ink ink, unsigne
 
 /* ---- wrapped text ---- */
 
-#define WRAP_MAXL 64
-
-/* Word-wrap utf8 into lines of at most `width` columns: line k is the bytes [st[k], st[k] +
- * len[k]). Breaks at spaces; a word wider than the line is cut. Returns the number of lines (at
- * most maxl <= WRAP_MAXL); *more (may be NULL) tells whether text was left over. */
-static int
-wrap_text(const char *s, int width, int maxl, size_t *st, size_t *len, bool *more)
-{
-    size_t pos = 0;
-    int n = 0;
-    if (more != NULL)
-        *more = false;
-    if (width < 1 || s == NULL)
-        return 0;
-    if (maxl > WRAP_MAXL)
-        maxl = WRAP_MAXL;
-    for (;;) {
-        while (s[pos] == ' ')
-            pos++;
-        if (s[pos] == '\0')
-            break;
-        if (n == maxl) {
-            if (more != NULL)
-                *more = true;
-            break;
-        }
-        size_t start = pos, cut, brk = 0;
-        int col = 0;
-        const char *q = s + pos;
-        while (*q != '\0' && col < width) {
-            if (*q == ' ' && q > s + start)
-                brk = (size_t)(q - s);
-            hf_utf8_decode(&q);
-            col++;
-        }
-        cut = (size_t)(q - s);
-        bool stop = false;
-        if (*q != '\0' && *q != ' ') {
-            if (brk > start) /* inside a word: break at the last space */
-                cut = brk;
-            else if (n > 0) { /* a word wider than a line: never split it over rows */
-                if (more != NULL)
-                    *more = true;
-                break;
-            } else /* ... unless it is the first: cut it, the caller marks the rest */
-                stop = true;
-        }
-        size_t end = cut;
-        while (end > start && s[end - 1] == ' ')
-            end--;
-        st[n] = start;
-        len[n] = end - start;
-        n++;
-        pos = cut;
-        if (stop) {
-            if (more != NULL)
-                *more = true;
-            break;
-        }
-    }
-    return n;
-}
-
 /* Draw utf8 wrapped into at most maxl rows of `width` columns from (x, y); when text is left
  * over the last row ends in an ellipsis. Returns the rows used. */
 static int
 text_wrapped(hf_cellgrid *g, int x, int y, int width, int maxl, const char *utf8, hf_ink ink,
              unsigned attr)
 {
-    size_t st[WRAP_MAXL], len[WRAP_MAXL];
+    size_t st[HF_UTF8_WRAP_MAXL], len[HF_UTF8_WRAP_MAXL];
     bool more;
-    int n = wrap_text(utf8, width, maxl, st, len, &more);
+    int n = hf_utf8_wrap(utf8, width, maxl, st, len, &more);
     for (int k = 0; k < n; k++) {
         char *line = malloc(len[k] + 1);
         if (line == NULL) {
@@ -250,8 +187,8 @@ text_wrapped(hf_cellgrid *g, int x, int y, int width, int maxl, const char *utf8
 static int
 wrap_rows(const char *utf8, int width, int maxl)
 {
-    size_t st[WRAP_MAXL], len[WRAP_MAXL];
-    return wrap_text(utf8, width, maxl, st, len, NULL);
+    size_t st[HF_UTF8_WRAP_MAXL], len[HF_UTF8_WRAP_MAXL];
+    return hf_utf8_wrap(utf8, width, maxl, st, len, NULL);
 }
 
 /* ---- glyph choices ---- */
@@ -847,7 +784,7 @@ draw_text(hf_cellgrid *g, const geom *gm, const hf_panel *p, const hf_text *t, h
     /* an annotation over drawn data would garble both at terminal resolution: leave it out
      * (the figure's exports keep it); one too long for the panel wraps onto the free rows
      * below it */
-    int need = w > width ? wrap_rows(t->str, width, WRAP_MAXL) : 1, rows = 0;
+    int need = w > width ? wrap_rows(t->str, width, HF_UTF8_WRAP_MAXL) : 1, rows = 0;
     for (; rows < need && y + rows < gm->oy1; rows++) {
         bool free_row = true;
         for (int k = 0; k < width && free_row; k++) {

@@ -13,6 +13,7 @@
 #include "render/plot_scan.h"
 #include "render/plot_syst.h"
 #include "render/tables.h"
+#include "render/utf8.h"
 
 #define MINUS_SIGN "\xe2\x88\x92" /* U+2212 */
 #define SIGMA_SIGN "\xcf\x83"     /* U+03C3 */
@@ -725,20 +726,28 @@ page_fit(hf_scene *s)
     s->height_in = PAGE_H;
 }
 
-/* A line of small text across the page at y (fractions of the page). */
+/* Small text across the page from y down (fractions of the page), wrapped at NOTE_CHARS
+ * characters (what the small font fits in the width) onto up to NOTE_LINES lines. */
+#define NOTE_CHARS 90
+#define NOTE_LINES 3
 static int
 page_note(hf_scene *s, double y, const char *text)
 {
-    hf_panel *p = hf_scene_add_panel(s, 0.04, y, 0.96, y + 0.03);
+    size_t st[NOTE_LINES], len[NOTE_LINES];
+    int n = text ? hf_utf8_wrap(text, NOTE_CHARS, NOTE_LINES, st, len, NULL) : -1;
+    hf_panel *p = n > 0 ? hf_scene_add_panel(s, 0.04, y, 0.96, y + 0.022 * n + 0.008) : NULL;
 
-    if (!p || !text)
+    if (!p)
         return -1;
     p->frame = false;
     p->x.hidden = p->y.hidden = true;
-    return hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 0.5, text, HF_HALIGN_LEFT, HF_VALIGN_MIDDLE,
-                             HF_TEXT_SMALL)
-               ? 0
-               : -1;
+    for (int k = 0; k < n; k++) {
+        char *line = hf_scene_printf(s, "%.*s", (int)len[k], text + st[k]);
+        if (!line || !hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 1.0 - (k + 0.5) / n, line,
+                                        HF_HALIGN_LEFT, HF_VALIGN_MIDDLE, HF_TEXT_SMALL))
+            return -1;
+    }
+    return 0;
 }
 
 /* The ranking page: the ranking figure of the top 20 (render/plot_syst.h: impacts on the top

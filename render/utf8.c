@@ -158,3 +158,62 @@ hf_utf8_escape(const char *s)
     *q = '\0';
     return out;
 }
+
+/* Word-wrap: see utf8.h. */
+int
+hf_utf8_wrap(const char *s, int width, int maxl, size_t *st, size_t *len, bool *more)
+{
+    size_t pos = 0;
+    int n = 0;
+    if (more != NULL)
+        *more = false;
+    if (width < 1 || s == NULL)
+        return 0;
+    if (maxl > HF_UTF8_WRAP_MAXL)
+        maxl = HF_UTF8_WRAP_MAXL;
+    for (;;) {
+        while (s[pos] == ' ')
+            pos++;
+        if (s[pos] == '\0')
+            break;
+        if (n == maxl) {
+            if (more != NULL)
+                *more = true;
+            break;
+        }
+        size_t start = pos, cut, brk = 0;
+        int col = 0;
+        const char *q = s + pos;
+        while (*q != '\0' && col < width) {
+            if (*q == ' ' && q > s + start)
+                brk = (size_t)(q - s);
+            hf_utf8_decode(&q);
+            col++;
+        }
+        cut = (size_t)(q - s);
+        bool stop = false;
+        if (*q != '\0' && *q != ' ') {
+            if (brk > start) /* inside a word: break at the last space */
+                cut = brk;
+            else if (n > 0) { /* a word wider than a line: never split it over rows */
+                if (more != NULL)
+                    *more = true;
+                break;
+            } else /* ... unless it is the first: cut it, the caller marks the rest */
+                stop = true;
+        }
+        size_t end = cut;
+        while (end > start && s[end - 1] == ' ')
+            end--;
+        st[n] = start;
+        len[n] = end - start;
+        n++;
+        pos = cut;
+        if (stop) {
+            if (more != NULL)
+                *more = true;
+            break;
+        }
+    }
+    return n;
+}

@@ -3,6 +3,7 @@
 #ifndef HF_UTF8_H
 #define HF_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,12 @@ int hf_utf8_is_control(uint32_t cp);
  * overrides "\u202e", so the text cannot move the cursor, recolour or retitle the terminal.
  * Everything else is copied as it is. */
 char *hf_utf8_escape(const char *s);
+
+enum { HF_UTF8_WRAP_MAXL = 64 };
+/* Word-wrap s into lines of at most width characters: line k is the bytes [st[k], st[k] +
+ * len[k]). Breaks at spaces; a word wider than the line is cut. Returns the number of lines (at
+ * most maxl <= HF_UTF8_WRAP_MAXL); *more (may be NULL) tells whether text was left over. */
+int hf_utf8_wrap(const char *s, int width, int maxl, size_t *st, size_t *len, bool *more);
 /* The code point to put in one terminal cell for cp: U+FFFD (as the decoder gives for bytes that
  * are not UTF-8) for a control character, which hf_utf8_escape would spell out but a cell has no
  * room for; cp itself otherwise. The cell grid and the explorer pass every cell through it. */
