@@ -791,6 +791,24 @@ hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned)
     return 0;
 }
 
+int
+hf_cli_blind_asimov(hf_cli *cli, hf_data *d, double **owned)
+{
+    hf_model *m = cli->model;
+    double *buf = malloc((m->nbins + m->npar + 1) * sizeof(double));
+    if (buf != NULL && hf_model_expected(m, m->init, buf, NULL) < 0) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf == NULL)
+        return hf_cli_nomem();
+    hf_model_expected_aux(m, m->init, buf + m->nbins);
+    d->main = *owned = buf;
+    d->aux = buf + m->nbins;
+    m->mask = cli->nmasked > 0 ? cli->masked : NULL;
+    return 0;
+}
+
 /* The channels of m with a flagged bin, into a JSON array. */
 static struct cJSON *
 flagged_channels(const hf_model *m, const bool *flags)

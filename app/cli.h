@@ -120,6 +120,13 @@ void hf_cli_print_masks(FILE *out, const hf_cli *cli);
  * blinding the observed data; *owned is what the caller frees (NULL without blinding).
  * Returns 0 or the exit code. */
 int hf_cli_blind_data(hf_cli *cli, hf_data *d, double **owned);
+/* Blinding for the impacts (ranking, the report's ranking page): the Asimov data of the initial
+ * values (the POI at its suggested value) in every bin, so nothing of the data enters and
+ * neither the POI's value nor whether it sits on a bound can be read off. d gets that data;
+ * *owned (the caller frees) holds it. Sets the model's mask back to the channels masked by the
+ * command line only (the blinded bins count, as Asimov): save m->mask to restore it. Returns 0
+ * or the exit code. */
+int hf_cli_blind_asimov(hf_cli *cli, hf_data *d, double **owned);
 /* For commands that need a POI: true, or false with a usage error printed and *rc = 2. */
 bool hf_cli_need_poi(const hf_cli *cli, const char *command, int *rc);
 /* A computation that failed: the error line and, with --json, a document saying why

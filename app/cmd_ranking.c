@@ -130,28 +130,6 @@ groups_json(cJSON *doc, const groups *g, const hf_ranking_groups *gr)
     }
 }
 
-/* --blind: the expected impacts, on the Asimov data of the initial values (the POI at its
- * suggested value) in every bin but the masked ones: nothing of the data enters, so neither the
- * POI's value nor whether it sits on a bound can be read off. *buf (caller frees) holds the data.
- * 0 or the exit code. */
-static int
-blind_asimov(hf_cli *cli, hf_data *d, double **buf)
-{
-    hf_model *m = cli->model;
-    *buf = malloc((m->nbins + m->npar + 1) * sizeof(double));
-    if (*buf != NULL && hf_model_expected(m, m->init, *buf, NULL) < 0) {
-        free(*buf);
-        *buf = NULL;
-    }
-    if (*buf == NULL)
-        return hf_cli_nomem();
-    hf_model_expected_aux(m, m->init, *buf + m->nbins);
-    d->main = *buf;
-    d->aux = *buf + m->nbins;
-    m->mask = cli->nmasked > 0 ? cli->masked : NULL; /* the blinded bins count, as Asimov */
-    return 0;
-}
-
 static int
 emit_json(hf_cli *cli, const hf_model *m, const hf_fit_result *fit, const hf_ranking *r, int top,
           const groups *g, const hf_ranking_groups *gr)
@@ -290,7 +268,7 @@ cmd_ranking(int argc, char **argv)
     hf_fit_result fit = {0};
     hf_error err = {0};
     double *asimov = NULL;
-    if (hf_cli_blinding(&cli) && (rc = blind_asimov(&cli, &d, &asimov)) != 0) {
+    if (hf_cli_blinding(&cli) && (rc = hf_cli_blind_asimov(&cli, &d, &asimov)) != 0) {
         hf_cli_done(&cli);
         return rc;
     }

@@ -175,9 +175,12 @@ extras_release(extras *x)
 /* The ranking page's note: what was ranked and how, short enough for one line of the page (numbers
  * only: a fixed buffer is enough). */
 static char *
-rank_note(size_t n, size_t nall, bool cov)
+rank_note(size_t n, size_t nall, bool cov, bool blind)
 {
-    const char *how = cov ? "covariance impacts (the POI is on its bound)" : "refit impacts";
+    const char *how = blind ? (cov ? "expected covariance impacts (Asimov data; POI blinded)"
+                                   : "expected refit impacts (Asimov data; POI blinded)")
+                      : cov ? "covariance impacts (the POI is on its bound)"
+                            : "refit impacts";
     char buf[200];
 
     if (n < nall)
@@ -220,24 +223,35 @@ rank_select(const hf_model *m, const hf_fit_result *fit, bool *sel, size_t *nall
 }
 
 /* The ranking page's impacts around an unconditional fit of the data (fit when it is one, else
- * a new fit), or the note why it is left out. 0, or an exit code (out of memory). */
+ * a new fit), or the note why it is left out. Blinded: the expected impacts around a free fit of
+ * the Asimov data, as `hfscope ranking --blind` gives them. 0, or an exit code (out of memory). */
 static int
 report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, extras *x)
 {
     const hf_model *m = cli->model;
+    const bool *mask = m->mask; /* hf_cli_blind_asimov resets it: restored below */
+    bool blind = hf_figstyle_blinding(fig);
     hf_data d = hf_model_data(m);
     hf_fit_result free_fit = {0};
     hf_error err = {0};
     bool *sel = NULL;
+    double *asimov = NULL;
     size_t n = 0, nall = 0;
-    const char *why = m->poi < 0                  ? "left out: the model has no POI"
-                      : x->no_ranking             ? "left out (--no-ranking)"
-                      : !fit                      ? "left out: no fit (--no-fit)"
-                      : hf_figstyle_blinding(fig) ? "left out: blinded (impacts need a fit of the "
-                                                    "data with a free POI)"
-                                                  : NULL;
+    const char *why = m->poi < 0      ? "left out: the model has no POI"
+                      : x->no_ranking ? "left out (--no-ranking)"
+                      : !fit          ? "left out: no fit (--no-fit)"
+                                      : NULL;
 
-    if (!why && fit->fixed[m->poi]) { /* --poi-value: the impacts need the free fit */
+    if (!why && blind) {
+        int rc = hf_cli_blind_asimov(cli, &d, &asimov);
+        if (rc != 0) {
+            cli->model->mask = mask;
+            return rc;
+        }
+        if (hf_fit(m, &d, NULL, &free_fit, &err) < 0)
+            why = "left out: the fit of the Asimov data failed";
+        fit = &free_fit;
+    } else if (!why && fit->fixed[m->poi]) { /* --poi-value: the impacts need the free fit */
         if (hf_fit(m, &d, NULL, &free_fit, &err) < 0)
             why = "left out: the fit with a free POI failed";
         fit = &free_fit;
@@ -257,7 +271,10 @@ report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, ex
             x->have_rank = true;
         }
     }
-    x->rank_note = why ? strdup(why) : rank_note(n, nall, x->rank.method == HF_RANKING_COVARIANCE);
+    x->rank_note =
+        why ? strdup(why) : rank_note(n, nall, x->rank.method == HF_RANKING_COVARIANCE, blind);
+    cli->model->mask = mask;
+    free(asimov);
     free(sel);
     hf_fit_result_release(&free_fit);
     hf_error_release(&err);

@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/cli/test_report.sh - the report's ranking and upper-limit pages (their numbers against
 # `hfscope limit --json` and `hfscope ranking --json` run here), the notes when a page is left
-# out (no POI, --no-ranking/--no-limit, blinding: expected limits only), --groups for the
-# summary figures (order and separators; a malformed groups file exits 2 with file and JSON
-# pointer), and `plot --what brazil --limits` over the signal points' values.
+# out (no POI, --no-ranking/--no-limit), blinding (expected limits and expected impacts only),
+# --groups for the summary figures (order and separators; a malformed groups file exits 2 with
+# file and JSON pointer), and `plot --what brazil --limits` over the signal points' values.
 cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
@@ -63,7 +63,17 @@ pdftotext -layout "$tmp/p.pdf" "$tmp/p.txt"
 pdftotext -layout "$tmp/b.pdf" "$tmp/b.txt"
 grep -qE "^ *Observed +blinded\$" "$tmp/b.txt" || fail "blinded limit page shows no 'blinded'"
 grep -qF "$obs" "$tmp/b.txt" && fail "blinded report holds the observed limit $obs"
-grep -q "left out: blinded" "$tmp/b.txt" || fail "blinded report: no ranking note"
+# the ranking page: expected impacts on Asimov data, as `ranking --blind` gives them
+grep -qF "expected refit impacts (Asimov data; POI blinded)" "$tmp/b.txt" ||
+    fail "blinded report: no expected-impacts note"
+"$HF" ranking --blind --json --no-prefit "$DEMO" >"$tmp/brank.json" 2>"$tmp/err" ||
+    fail "ranking --blind exit $?"
+btop=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["parameters"][0]["name"])' \
+    "$tmp/brank.json")
+bpage=$(grep -E '^ *Ranking +[0-9]+$' "$tmp/b.txt" | awk '{print $NF}')
+[ -n "$bpage" ] || fail "blinded report: no ranking page in the contents"
+pdftotext -layout -f "$bpage" -l "$bpage" "$tmp/b.pdf" - | grep -qF "$btop" ||
+    fail "the blinded ranking page lacks ranking --blind's top-ranked '$btop'"
 "$HF" limit --blind --json "$DEMO" >"$tmp/blim.json" 2>"$tmp/err" || fail "limit --blind exit $?"
 bmed=$(limval "$tmp/blim.json" 2)
 grep -qE "^ *Expected \(median\) +$bmed\$" "$tmp/b.txt" ||
