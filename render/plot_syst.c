@@ -602,8 +602,9 @@ hf_plot_syst_ranking(const hf_model *m, const hf_ranking *r, size_t top, hf_erro
                                HF_HALIGN_CENTER, HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
             goto nomem;
     }
+    /* the axis name right of the last tick label (centred on x = 1, up to five characters) */
     const char *dl = hf_scene_printf(s, DELTA "%s", poi);
-    if (dl == NULL || !hf_panel_add_text(s, p, HF_COORD_AXES, 1.01, 1.0, dl, HF_HALIGN_LEFT,
+    if (dl == NULL || !hf_panel_add_text(s, p, HF_COORD_AXES, 1.05, 1.0, dl, HF_HALIGN_LEFT,
                                          HF_VALIGN_BOTTOM, HF_TEXT_SMALL))
         goto nomem;
     if (ranking_legend(s, p, cov) < 0)
