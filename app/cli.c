@@ -957,6 +957,28 @@ poi_hint(const hf_workspace *ws, const char *poi, hf_error *err)
     free((void *)names);
 }
 
+/* --patch FILE[:NAME], split in place: FILE is the whole argument when that is a file, else the
+ * part before the first ':' that names an existing file (patch names, and file names, may hold
+ * colons), else (for the error message) the part before the last ':'. Returns NAME or NULL. */
+static const char *
+patch_spec_split(char *spec)
+{
+    struct stat st;
+    if (stat(spec, &st) == 0)
+        return NULL;
+    for (char *c = strchr(spec, ':'); c != NULL; c = strchr(c + 1, ':')) {
+        *c = '\0';
+        if (stat(spec, &st) == 0)
+            return c + 1;
+        *c = ':';
+    }
+    char *c = strrchr(spec, ':');
+    if (c == NULL)
+        return NULL;
+    *c = '\0';
+    return c + 1;
+}
+
 int
 hf_cli_load(hf_cli *cli)
 {
@@ -977,12 +999,7 @@ hf_cli_load(hf_cli *cli)
             rc = hf_cli_nomem();
             goto out;
         }
-        char *colon = strrchr(spec, ':');
-        const char *name = NULL;
-        if (colon != NULL) {
-            *colon = '\0';
-            name = colon + 1;
-        }
+        const char *name = patch_spec_split(spec);
         if (hf_patchset_apply_named(doc, spec, name, &err) < 0) {
             rc = hf_cli_report(spec, &err);
             free(spec);

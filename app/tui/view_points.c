@@ -505,10 +505,6 @@ enter(struct tui *t, struct tui_points *p)
                                      : "no patchset: give --patchset to open a point");
         return TUI_DIRTY_STATUS;
     }
-    if (strchr(pt->name, ':') != NULL) { /* --patch PS.json:NAME cuts at the last colon */
-        tui_message(t, true, "cannot open '%s': a ':' in the patch name", pt->name);
-        return TUI_DIRTY_STATUS;
-    }
     p->entering = (long)p->sel;
     t->reload = true;
     tui_message(t, false, "loading point %s...", pt->name);

@@ -44,6 +44,11 @@ grep -q '"data":' "$tmp/s3.json" || fail "apply: no workspace written"
 a=$("$HF" cls --json -q "$tmp/s3.json" | grep '"cls_obs"')
 b=$("$HF" cls --json -q "$BKG" --patch "$tmp/grid.json:sig_3" | grep '"cls_obs"')
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "apply then cls ($a) != cls --patch ($b)"
+# a patch name with colons (and a file name with one): --patch takes FILE:NAME at the first
+# colon that leaves an existing file
+sed 's/"sig_3"/"m:300:100"/' "$tmp/grid.json" >"$tmp/c:grid.json"
+c=$("$HF" cls --json -q "$BKG" --patch "$tmp/c:grid.json:m:300:100" | grep '"cls_obs"')
+[ -n "$c" ] && [ "$c" = "$b" ] || fail "--patch FILE:NAME with colons ($c) != sig_3 ($b)"
 "$HF" patchset apply "$BKG" "$tmp/grid.json" nope -o "$tmp/x.json" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no patch named 'nope'" "$tmp/err" && [ ! -e "$tmp/x.json" ] ||
     fail "apply unknown name: exit $rc, $(cat "$tmp/err")"
