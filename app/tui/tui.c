@@ -323,6 +323,9 @@ mouse(struct tui *t)
             if (t->tab_x0[v] >= 0 && ev.x >= t->tab_x0[v] - 1 && ev.x <= t->tab_x1[v])
                 t->dirty |= tui_nav_goto(t, (tui_view_id)v);
     } else if (ev.bstate & BUTTON1_CLICKED) {
+        const struct tui_view *v = tui_view_current(t);
+        if (v->click != NULL && v->click(t, ev.y, ev.x, &t->dirty))
+            return;
         tui_list *l = tui_focused_list(t);
         int row = ev.y - 3; /* list rows start under the box top and the header */
         if (l != NULL && row >= 0 && (size_t)row + l->top < l->nvis && ev.x < t->left_w) {

@@ -17,6 +17,9 @@ struct tui_view {
     /* the figure pages to export (caller frees each and the array), NULL when there is none;
      * NULL callback: the view has no figure */
     hf_scene **(*scenes)(struct tui *t, size_t *n);
+    /* a click of the first button at screen row y, column x: true with *dirty set when the view
+     * took it; NULL (or false): the focused list of tui_focused_list selects the row clicked */
+    bool (*click)(struct tui *t, int y, int x, unsigned *dirty);
 };
 
 extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params, tui_view_corr,

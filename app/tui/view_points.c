@@ -608,9 +608,26 @@ scenes(struct tui *t, size_t *n)
     return tui_one_page(s, n);
 }
 
+/* A click on a row of the list selects that point (rows start under the box top and the header,
+ * as draw_list lays them out); the map takes no clicks. */
+static bool
+click(struct tui *t, int y, int x, unsigned *dirty)
+{
+    struct tui_points *p = t->points;
+    tui_rect r = t->panes.body;
+    long row = (long)y - (r.y + 2);
+    if (p == NULL || p->map || x <= r.x || x >= r.x + r.w - 1 || row < 0 || row >= p->rows ||
+        p->top + (size_t)row >= p->n)
+        return false;
+    p->sel = p->top + (size_t)row;
+    *dirty |= TUI_DIRTY_ALL;
+    return true;
+}
+
 const struct tui_view tui_view_points = {
     .layout = layout,
     .draw = draw,
     .key = key,
     .scenes = scenes,
+    .click = click,
 };

@@ -3,8 +3,9 @@
 # workspace (tests/slurm/grid.sh): the points on screen are computed first (pending, then
 # numbers), a page further down fills in while it is shown, the numbers are those of
 # `hfscope patchset run` (computed by both, compared at the screen's precision), Enter opens the
-# point's stacks and Backspace comes back, m draws the mass plane. HFSCOPE_TEST_POINT_DELAY
-# slows each point down (the worker waits first) so that the filling in can be watched.
+# point's stacks and Backspace comes back, a click selects a row, m draws the mass plane.
+# HFSCOPE_TEST_POINT_DELAY slows each point down (the worker waits first) so that the filling in
+# can be watched.
 . tests/tui/lib.sh
 BKG=$ROOT/tests/reference/pyhf_example_patchset/workspace.json
 . "$ROOT/tests/slurm/grid.sh"
@@ -51,6 +52,13 @@ screen | head -1 | grep -qF "workspace.json + $sel" || fail "the top line should
 keys BSpace
 wait_for 'Points 110'
 screen | grep -qF "│$sel " || fail "back on the Points view, $sel stays selected"
+# a click (xterm's report: ESC [ M, button, column, row, each + 32, 1-based) on the list's third
+# row, screen row 6, selects that point: the detail line names it in full
+third=$(screen | sed -n '6p' | sed 's/^│. \([^ ]*\) .*/\1/')
+[ -n "$third" ] || fail "no third row"
+keys -l "$(printf '\033[M %%&')"
+keys -l "$(printf '\033[M#%%&')"
+wait_for "│sig_$third "
 # the map: excluded and allowed points, the expected contour
 keys m
 wait_for 'Mass plane m1 vs m2'
