@@ -357,45 +357,50 @@ scan_value(scan *s)
     return scan_number(s);
 }
 
-/* Is buf[0..len) one JSON value (with white space around it) that cJSON accepts? Recursion is
- * bounded by HF_JSON_MAX_DEPTH. */
-static int
-well_formed(const char *buf, size_t len)
+/* NULL when buf[0..len) is one JSON value (with white space around it) that cJSON accepts, else
+ * where the scan stopped (buf + len: the text ends inside a value). Recursion is bounded by
+ * HF_JSON_MAX_DEPTH. */
+static const char *
+syntax_stop(const char *buf, size_t len)
 {
     scan s = {buf, buf + len, 0};
     if (scan_value(&s) < 0)
-        return 0;
+        return s.p < s.end ? s.p : s.end;
     skip_ws(&s);
-    return s.p == s.end;
+    return s.p == s.end ? NULL : s.p;
 }
 
-/* hf_json_parse, into pool (NULL: a new one). */
+/* hf_json_parse, into pool (NULL: a new one). The pool is closed on every path, and only after
+ * the messages have read buf: the text may live in it (hf_json_pool_text), and a failed parse
+ * leaves nothing else alive there, so closing releases it. */
 static cJSON *
 parse_text(const char *buf, size_t len, hf_json_pool *pool, hf_error *err)
 {
+    cJSON *doc = NULL;
     size_t i = 0;
     while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
         i++;
     if (i == len) {
         hf_error_set(err, HF_EJSON, "", "empty file, expected a JSON document");
-        return NULL;
+    } else if (check_text(buf, len, err) == 0) {
+        const char *end = NULL;
+        if (pool == NULL)
+            pool = hf_json_pool_open(len);
+        /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
+        doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+        const char *stop = doc == NULL ? syntax_stop(buf, len) : NULL;
+        if (doc == NULL && stop == NULL) { /* cJSON says NULL for both */
+            hf_error_nomem(err);
+        } else if (doc == NULL) {
+            /* cJSON's position, unless the text ends inside a value (a cut file: cJSON stops at
+             * the start of the string or number it could not finish) */
+            const char *at = end != NULL && end < buf + len ? end : buf + len;
+            if (stop >= buf + len)
+                at = buf + len;
+            text_error(err, buf, at, at >= buf + len ? "unexpected end of file" : NULL);
+        }
     }
-    if (check_text(buf, len, err) < 0)
-        return NULL;
-    const char *end = NULL;
-    /* len + 1: cJSON wants the terminating NUL inside the length to accept the end */
-    if (pool == NULL)
-        pool = hf_json_pool_open(len);
-    cJSON *doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     hf_json_pool_close(pool);
-    if (doc == NULL && well_formed(buf, len)) { /* cJSON says NULL for both */
-        hf_error_nomem(err);
-        return NULL;
-    }
-    if (doc == NULL) {
-        const char *stop = end != NULL && end < buf + len ? end : buf + len;
-        text_error(err, buf, stop, stop >= buf + len ? "unexpected end of file" : NULL);
-    }
     return doc;
 }
 

@@ -45,6 +45,14 @@ big=$REF/atlas_compressed_ewkinos_bkgonly/workspace.json
 cat "$big" | "$HF" inspect -q /dev/stdin | tail -n +2 >"$tmp/pipe.txt" || fail "inspect of a pipe"
 [ "$(wc -l <"$tmp/file.txt")" -gt 200 ] || fail "inspect $big: $(wc -l <"$tmp/file.txt") lines"
 cmp -s "$tmp/file.txt" "$tmp/pipe.txt" || fail "inspect of a pipe differs from inspect of the file"
+# the same workspace cut off (a partial download; its text is inside the parse pool, which the
+# failed parse releases): exit 2, one line with the position, nothing on stdout
+head -c 500000 "$big" >"$tmp/cut.json"
+"$HF" inspect "$tmp/cut.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] || fail "inspect of a cut workspace: exit $rc"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "cut.json:.*unexpected end of file" "$tmp/err" ||
+    fail "cut workspace: '$(cat "$tmp/err")'"
+[ -s "$tmp/out" ] && fail "cut workspace: output on stdout"
 "$HF" digest -a md5 "$ws" 2>/dev/null; [ $? -eq 2 ] || fail "digest -a md5 should exit 2"
 
 # --- a small workspace, names out of order, ints and floats mixed (1 vs 1.0 changes a digest)
