@@ -957,18 +957,26 @@ poi_hint(const hf_workspace *ws, const char *poi, hf_error *err)
     free((void *)names);
 }
 
+/* Whether path names something to read (a file, a pipe; not a directory). */
+static bool
+readable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
 /* --patch FILE[:NAME], split in place: FILE is the whole argument when that is a file, else the
- * part before the first ':' that names an existing file (patch names, and file names, may hold
- * colons), else (for the error message) the part before the last ':'. Returns NAME or NULL. */
+ * part before the first ':' that names an existing file (patch names, and file and directory
+ * names, may hold colons), else (for the error message) the part before the last ':'. Returns
+ * NAME or NULL. */
 static const char *
 patch_spec_split(char *spec)
 {
-    struct stat st;
-    if (stat(spec, &st) == 0)
+    if (readable_file(spec))
         return NULL;
     for (char *c = strchr(spec, ':'); c != NULL; c = strchr(c + 1, ':')) {
         *c = '\0';
-        if (stat(spec, &st) == 0)
+        if (readable_file(spec))
             return c + 1;
         *c = ':';
     }

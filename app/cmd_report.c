@@ -259,7 +259,7 @@ report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, ex
     if (!why && (!fit->converged || !fit->cov))
         why = "left out: the fit did not converge";
     if (!why && !(sel = calloc(m->npar + 1, sizeof *sel)))
-        return hf_cli_nomem();
+        goto nomem;
     if (!why && (n = rank_select(m, fit, sel, &nall)) == 0)
         why = "left out: no parameter to rank";
     if (!why) {
@@ -273,6 +273,7 @@ report_ranking(hf_cli *cli, const hf_figstyle *fig, const hf_fit_result *fit, ex
     }
     x->rank_note =
         why ? strdup(why) : rank_note(n, nall, x->rank.method == HF_RANKING_COVARIANCE, blind);
+nomem:
     cli->model->mask = mask;
     free(asimov);
     free(sel);

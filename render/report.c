@@ -726,23 +726,27 @@ page_fit(hf_scene *s)
     s->height_in = PAGE_H;
 }
 
-/* Small text across the page from y down (fractions of the page), wrapped at NOTE_CHARS
- * characters (what the small font fits in the width) onto up to NOTE_LINES lines. */
+/* Small text across the page, its last line ending at y (fractions of the page, from the top),
+ * wrapped at NOTE_CHARS characters (what the small font fits in the width) onto up to
+ * NOTE_LINES lines; text beyond them ends the last line in "…". */
 #define NOTE_CHARS 90
 #define NOTE_LINES 3
 static int
 page_note(hf_scene *s, double y, const char *text)
 {
     size_t st[NOTE_LINES], len[NOTE_LINES];
-    int n = text ? hf_utf8_wrap(text, NOTE_CHARS, NOTE_LINES, st, len, NULL) : -1;
-    hf_panel *p = n > 0 ? hf_scene_add_panel(s, 0.04, y, 0.96, y + 0.022 * n + 0.008) : NULL;
-
+    bool more = false;
+    int n = hf_utf8_wrap(text, NOTE_CHARS, NOTE_LINES, st, len, &more);
+    if (n == 0)
+        return 0;
+    hf_panel *p = hf_scene_add_panel(s, 0.04, y - 0.022 * n - 0.008, 0.96, y);
     if (!p)
         return -1;
     p->frame = false;
     p->x.hidden = p->y.hidden = true;
     for (int k = 0; k < n; k++) {
-        char *line = hf_scene_printf(s, "%.*s", (int)len[k], text + st[k]);
+        char *line = hf_scene_printf(s, "%.*s%s", (int)len[k], text + st[k],
+                                     more && k == n - 1 ? "\xe2\x80\xa6" : "");
         if (!line || !hf_panel_add_text(s, p, HF_COORD_AXES, 0.0, 1.0 - (k + 0.5) / n, line,
                                         HF_HALIGN_LEFT, HF_VALIGN_MIDDLE, HF_TEXT_SMALL))
             return -1;
@@ -762,7 +766,7 @@ ranking_page(const hf_model *m, const hf_report_options *opt, hf_error *err)
         return NULL;
     page_fit(s);
     if (hf_scene_set_outline(s, "Ranking", 0) < 0 ||
-        (opt->ranking_note && page_note(s, 0.94, opt->ranking_note) < 0)) {
+        (opt->ranking_note && page_note(s, 0.97, opt->ranking_note) < 0)) {
         hf_scene_free(s);
         hf_error_nomem(err);
         return NULL;
