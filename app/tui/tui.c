@@ -336,8 +336,12 @@ mouse(struct tui *t)
 #ifdef BUTTON5_PRESSED
     else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
         tui_list *l = tui_focused_list(t);
+        const struct tui_view *v = tui_view_current(t);
+        int delta = ev.bstate & BUTTON4_PRESSED ? -3 : 3;
         if (l != NULL)
-            tui_list_move(l, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+            tui_list_move(l, delta);
+        else if (v->wheel != NULL)
+            v->wheel(t, delta, &t->dirty);
         t->dirty |= TUI_DIRTY_ALL;
     }
 #endif

@@ -20,6 +20,8 @@ struct tui_view {
     /* a click of the first button at screen row y, column x: true with *dirty set when the view
      * took it; NULL (or false): the focused list of tui_focused_list selects the row clicked */
     bool (*click)(struct tui *t, int y, int x, unsigned *dirty);
+    /* the wheel, delta rows (negative: up), for a view whose list is not a tui_list; NULL: none */
+    void (*wheel)(struct tui *t, int delta, unsigned *dirty);
 };
 
 extern const struct tui_view tui_view_overview, tui_view_channels, tui_view_params, tui_view_corr,

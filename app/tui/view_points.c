@@ -624,10 +624,23 @@ click(struct tui *t, int y, int x, unsigned *dirty)
     return true;
 }
 
+/* The wheel moves the list's selection (the map takes none). */
+static void
+wheel(struct tui *t, int delta, unsigned *dirty)
+{
+    struct tui_points *p = t->points;
+    if (p == NULL || p->map || p->n == 0)
+        return;
+    long s = (long)p->sel + delta;
+    p->sel = s < 0 ? 0 : (size_t)s >= p->n ? p->n - 1 : (size_t)s;
+    *dirty |= TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
+}
+
 const struct tui_view tui_view_points = {
     .layout = layout,
     .draw = draw,
     .key = key,
     .scenes = scenes,
     .click = click,
+    .wheel = wheel,
 };

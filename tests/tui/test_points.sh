@@ -3,7 +3,8 @@
 # workspace (tests/slurm/grid.sh): the points on screen are computed first (pending, then
 # numbers), a page further down fills in while it is shown, the numbers are those of
 # `hfscope patchset run` (computed by both, compared at the screen's precision), Enter opens the
-# point's stacks and Backspace comes back, a click selects a row, m draws the mass plane.
+# point's stacks and Backspace comes back, a click selects a row and the wheel moves the
+# selection, m draws the mass plane.
 # HFSCOPE_TEST_POINT_DELAY slows each point down (the worker waits first) so that the filling in
 # can be watched.
 . tests/tui/lib.sh
@@ -59,6 +60,11 @@ third=$(screen | sed -n '6p' | sed 's/^│. \([^ ]*\) .*/\1/')
 keys -l "$(printf '\033[M %%&')"
 keys -l "$(printf '\033[M#%%&')"
 wait_for "│sig_$third "
+# the wheel (button 5: code 65 + 32) moves the selection three rows down, to the sixth row
+sixth=$(screen | sed -n '9p' | sed 's/^│. \([^ ]*\) .*/\1/')
+[ -n "$sixth" ] || fail "no sixth row"
+keys -l "$(printf '\033[Ma%%&')"
+wait_for "│sig_$sixth "
 # the map: excluded and allowed points, the expected contour
 keys m
 wait_for 'Mass plane m1 vs m2'
