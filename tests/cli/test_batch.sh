@@ -11,10 +11,7 @@ HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_batch: $HF is not built" >&2; exit 1; }
 [ -d "$REF" ] || { echo "test_batch: no reference directory $REF" >&2; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 BKG=$REF/pyhf_example_patchset/workspace.json
 . tests/slurm/grid.sh
 DIGEST=$(hf_example_digest "$REF")

@@ -9,10 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_contract: $HF is not built" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 W=$REF/toy_1bin_normsys/workspace.json
 W2=$REF/toy_2bin_2channel_coupledhistosys/workspace.json
 

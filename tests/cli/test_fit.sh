@@ -9,10 +9,7 @@ REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_fit: $HF is not built" >&2; exit 1; }
 WS=$REF/bkgonly/atlas_susy_2Ljets_2022_rjr_sr2l_low_bkg.json
 [ -f "$WS" ] || { echo "test_fit: no $WS" >&2; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 
 # 1. converges (its minimum against pyhf's is checked in check_reference), names eff_A, eff_D
 #    and mu_SR together, and -v logs each stage on stderr

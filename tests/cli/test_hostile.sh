@@ -7,10 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_hostile: $HF is not built" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 ESC=$(printf '\033')
 CR=$(printf '\r')
 

@@ -7,10 +7,7 @@ HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_infer: $HF is not built" >&2; exit 1; }
 [ -d "$REF" ] || { echo "test_infer: no reference directory $REF" >&2; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 
 # ref FILE KEY [N]: the N-th (1-based) number after "KEY": in a reference.json (indent=1 format).
 ref() {

@@ -8,10 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_lint: $HF is not built" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 P=tests/cli/data/lint_planted.json
 
 "$HF" lint --json "$P" >"$tmp/p.json"; rc=$?

@@ -8,10 +8,7 @@ HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_patch: $HF is not built" >&2; exit 1; }
 [ -d "$REF" ] || { echo "test_patch: no reference directory $REF" >&2; exit 77; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 BKG=$REF/pyhf_example_patchset/workspace.json
 
 # A patchset of 8 signal points: the signal yields scaled by k (values [k]), made for BKG: its

@@ -9,10 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_points: $HF is not built" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 BKG=$REF/pyhf_example_patchset/workspace.json
 . tests/slurm/grid.sh
 DIGEST=$(hf_example_digest "$REF")

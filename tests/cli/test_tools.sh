@@ -9,10 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 HF=${HF:-build/hfscope}
 REF=${HF_REFERENCE_DIR:-tests/reference}
 [ -x "$HF" ] || { echo "test_tools: $HF is not built" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-nfail=0
-fail() { nfail=$((nfail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 # the value of "KEY": "VALUE" in a JSON file (first occurrence)
 json_str() { tr -d ' \n' <"$2" | grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 
