@@ -451,6 +451,13 @@ draw(struct tui *t)
         draw_list(t, p, r);
 }
 
+/* Select position s of the list, kept inside it. */
+static void
+select_at(struct tui_points *p, long s)
+{
+    p->sel = s < 0 ? 0 : (size_t)s >= p->n ? (p->n ? p->n - 1 : 0) : (size_t)s;
+}
+
 /* Moves of the selection. */
 static unsigned
 select_move(struct tui_points *p, tui_action act)
@@ -482,8 +489,7 @@ select_move(struct tui_points *p, tui_action act)
         d = (long)p->n;
         break;
     }
-    long s = (long)p->sel + d;
-    p->sel = s < 0 ? 0 : (size_t)s >= p->n ? (p->n ? p->n - 1 : 0) : (size_t)s;
+    select_at(p, (long)p->sel + d);
     /* a page move scrolls the list by as much, so that new points come into view */
     if (act == TUI_ACT_PAGEDOWN || act == TUI_ACT_PAGEUP) {
         long top = (long)p->top + d, last = (long)p->n - page;
@@ -629,10 +635,9 @@ static void
 wheel(struct tui *t, int delta, unsigned *dirty)
 {
     struct tui_points *p = t->points;
-    if (p == NULL || p->map || p->n == 0)
+    if (p == NULL || p->map)
         return;
-    long s = (long)p->sel + delta;
-    p->sel = s < 0 ? 0 : (size_t)s >= p->n ? p->n - 1 : (size_t)s;
+    select_at(p, (long)p->sel + delta);
     *dirty |= TUI_DIRTY_MAIN | TUI_DIRTY_STATUS;
 }
 
