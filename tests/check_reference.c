@@ -427,9 +427,9 @@ START_TEST(test_reference_gradient)
         /* the forms on an evaluator used before (no allocation) give the same numbers */
         size_t nj = (m->nys > m->nbins ? m->nys : m->nbins) * n;
         double *jev = malloc((nj + 1) * sizeof(double)), *jone = malloc((nj + 1) * sizeof(double));
-        hf_eval_jacobian(ev, x, jev);
+        hf_eval_jacobians(ev, x, NULL, NULL, jev, NULL);
         ck_assert(memcmp(jev, jac, m->nbins * n * sizeof(double)) == 0);
-        hf_eval_jacobian_by_sample(ev, x, jev);
+        hf_eval_jacobians(ev, x, NULL, NULL, NULL, jev);
         ck_assert_int_eq(hf_model_jacobian_by_sample(m, x, jone), 0);
         ck_assert(memcmp(jev, jone, m->nys * n * sizeof(double)) == 0);
         hf_eval_expected(ev, x, jev, NULL);

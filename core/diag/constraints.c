@@ -198,8 +198,7 @@ fisher_all(const hf_model *m, const hf_fit_result *fit, hf_constraints *out)
         hf_eval_free(ev);
         return -1;
     }
-    hf_eval_expected(ev, fit->x, nu, NULL);
-    hf_eval_jacobian(ev, fit->x, jac);
+    hf_eval_jacobians(ev, fit->x, nu, NULL, jac, NULL);
     hf_eval_free(ev);
     for (size_t k = 0; k < out->n; k++)
         fisher_entry(m, fit->x, nu, jac, out->p[k].par, &out->p[k], &out->chan_share[k * m->nchan],

@@ -158,9 +158,11 @@ double hf_model_hessian(hf_eval *ev, const double *pars, const hf_data *d, doubl
 int hf_model_jacobian(const hf_model *m, const double *pars, double *jac);
 /* Same for per-sample yields: m->nys x npar (for per-sample uncertainty bands). 0 or -1. */
 int hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac);
-/* The two with an evaluator of m made once: allocate nothing per call. */
-void hf_eval_jacobian(hf_eval *ev, const double *pars, double *jac);
-void hf_eval_jacobian_by_sample(hf_eval *ev, const double *pars, double *jac);
+/* With an evaluator of m made once (allocates nothing per call), from one forward pass: the
+ * expected yields nu and per-sample yields ys (as hf_eval_expected) and the Jacobians of either
+ * (jac nbins x npar, jys m->nys x npar); each of the four may be NULL. */
+void hf_eval_jacobians(hf_eval *ev, const double *pars, double *nu, double *ys, double *jac,
+                       double *jys);
 /* Diagonal second derivatives d2 nu / d theta_j^2 of the per-sample yields: m->nys x npar,
  * row-major (the curvature of the interpolated templates; with the Jacobian it rebuilds the
  * Hessian diagonal exactly). Returns 0, or -1 when out of memory. */

@@ -676,28 +676,24 @@ jacobian_fill(hf_eval *ev, const double *pars, double *jac, int by_sample)
 }
 
 void
-hf_eval_jacobian(hf_eval *ev, const double *pars, double *jac)
+hf_eval_jacobians(hf_eval *ev, const double *pars, double *nu, double *ys, double *jac,
+                  double *jys)
 {
-    forward(ev->m, ev, pars, ev->nu, NULL, D_FIRST);
-    jacobian_fill(ev, pars, jac, 0);
-}
-
-void
-hf_eval_jacobian_by_sample(hf_eval *ev, const double *pars, double *jac)
-{
-    forward(ev->m, ev, pars, ev->nu, NULL, D_FIRST);
-    jacobian_fill(ev, pars, jac, 1);
+    forward(ev->m, ev, pars, nu != NULL ? nu : ev->nu, ys, D_FIRST);
+    if (jac != NULL)
+        jacobian_fill(ev, pars, jac, 0);
+    if (jys != NULL)
+        jacobian_fill(ev, pars, jys, 1);
 }
 
 /* The one-shot forms: an evaluator for one call. */
 static int
-jacobian(const hf_model *m, const double *pars, double *jac, int by_sample)
+jacobian(const hf_model *m, const double *pars, double *jac, double *jys)
 {
     hf_eval *ev = hf_eval_new(m);
     if (ev == NULL)
         return -1;
-    forward(m, ev, pars, ev->nu, NULL, D_FIRST);
-    jacobian_fill(ev, pars, jac, by_sample);
+    hf_eval_jacobians(ev, pars, NULL, NULL, jac, jys);
     hf_eval_free(ev);
     return 0;
 }
@@ -705,13 +701,13 @@ jacobian(const hf_model *m, const double *pars, double *jac, int by_sample)
 int
 hf_model_jacobian(const hf_model *m, const double *pars, double *jac)
 {
-    return jacobian(m, pars, jac, 0);
+    return jacobian(m, pars, jac, NULL);
 }
 
 int
 hf_model_jacobian_by_sample(const hf_model *m, const double *pars, double *jac)
 {
-    return jacobian(m, pars, jac, 1);
+    return jacobian(m, pars, NULL, jac);
 }
 
 /* Add c to H[p][q] and H[q][p], kept in the upper triangle only (hf_model_hessian mirrors it at

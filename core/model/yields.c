@@ -112,9 +112,7 @@ hf_yields_compute(const hf_model *m, const double *pars, const double *cov, hf_e
         goto nomem;
     if (m->npar)
         memcpy(y->pars, pars, m->npar * sizeof *pars);
-    hf_eval_expected(ev, pars, y->nu, y->ys);
-    hf_eval_jacobian(ev, pars, jac);
-    hf_eval_jacobian_by_sample(ev, pars, jys);
+    hf_eval_jacobians(ev, pars, y->nu, y->ys, jac, jys);
     hf_eval_free(ev);
     ev = NULL;
 
