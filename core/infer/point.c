@@ -12,9 +12,12 @@
 #include "core/infer/limit.h"
 #include "core/json/patchset.h"
 
-int
-hf_point_model(const cJSON *bkg, const char *bkg_path, const hf_patchset *ps, size_t pi,
-               const hf_point_options *o, hf_workspace **ws, hf_model **m, hf_error *err)
+/* The workspace of patch pi applied to a copy of bkg (the background-only document, read from
+ * bkg_path: errors name it), and its model compiled with o->mopt and set up with o->setup.
+ * Returns 0 with *ws and *m (caller frees both), or -1 with err. */
+static int
+point_model(const cJSON *bkg, const char *bkg_path, const hf_patchset *ps, size_t pi,
+            const hf_point_options *o, hf_workspace **ws, hf_model **m, hf_error *err)
 {
     *ws = NULL;
     *m = NULL;
@@ -82,7 +85,7 @@ hf_point_eval(const cJSON *bkg, const char *bkg_path, const hf_patchset *ps, siz
     hf_model *m = NULL;
     hf_infer *inf = NULL;
     int rc = -1;
-    if (hf_point_model(bkg, bkg_path, ps, pi, o, &ws, &m, err) < 0 || m == NULL)
+    if (point_model(bkg, bkg_path, ps, pi, o, &ws, &m, err) < 0)
         goto out;
     if (m->poi < 0) {
         hf_error_set(err, HF_EUSAGE, "",

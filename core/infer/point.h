@@ -41,12 +41,6 @@ typedef struct hf_point_result {
                        applying the patch or building the model */
 } hf_point_result;
 
-/* The workspace of patch pi applied to a copy of bkg (the background-only document, read from
- * bkg_path: errors name it), and its model compiled with o->mopt and set up with o->setup.
- * Returns 0 with *ws and *m (caller frees both), or -1 with err. */
-int hf_point_model(const struct cJSON *bkg, const char *bkg_path, const struct hf_patchset *ps,
-                   size_t pi, const hf_point_options *o, hf_workspace **ws, hf_model **m,
-                   hf_error *err);
 /* Evaluate patch pi: CLs at o->mu or the upper limits at o->cl, as o->limit says. Returns 0 or
  * -1 with err (out->computing says whether a fit failed or the input was bad); out is filled as
  * far as it got; release it either way. */
