@@ -68,6 +68,7 @@ struct tui_points {
     char *label;           /* "WS.json + POINT": the top line's file label while a point is open */
     hf_contour cexp, cobs; /* the map's CLs = 0.05 contours at generation cgen */
     bool have_contour;
+    bool contoured; /* computed at generation cgen, contours or none (too few points, a failure) */
     unsigned cgen;
     hf_labels names; /* the name column's labels (render/labels.h) at width names_w */
     int names_w;     /* 0: not made */

@@ -208,11 +208,11 @@ draw_list(struct tui *t, struct tui_points *p, tui_rect r)
 /* ---- the map ---- */
 
 /* The contours of the expected and observed CLs = 0.05 over the points with CLs, again only when
- * a point has finished since. */
+ * a point has finished since (also when there were none: too few points, or a failure). */
 static void
 contours(struct tui_points *p)
 {
-    if (p->have_contour && p->cgen == p->gen)
+    if (p->contoured && p->cgen == p->gen)
         return;
     hf_contour_release(&p->cexp);
     hf_contour_release(&p->cobs);
@@ -234,6 +234,7 @@ contours(struct tui_points *p)
                           hf_exclusion_contour(&d, o, 1, &p->cobs, &err) == 0;
     }
     p->cgen = p->gen;
+    p->contoured = true;
     hf_error_release(&err);
     free(x);
     free(y);
