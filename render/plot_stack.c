@@ -684,21 +684,6 @@ under_top(const hf_axis *a)
     return a->max - 0.03 * (a->max - a->min);
 }
 
-/* The group of channel c: opt's groups, or CR/VR/SR by name. */
-static size_t
-group_of(const hf_model *m, size_t c, const hf_stack_options *opt)
-{
-    return opt->groups ? opt->groups->of[c] : (size_t)hf_summary_group(m->chan[c]->name);
-}
-
-static const char *
-group_label(size_t g, const hf_stack_options *opt)
-{
-    static const char *gname[4] = {"CR", "VR", "SR", ""};
-
-    return opt->groups ? hf_summary_groups_label(opt->groups, g) : gname[g < 3 ? g : 3];
-}
-
 /* Region names under the ratio panel (shared affixes dropped, "[b]" for the bins of multi-bin
  * regions), dashed separators and group names (CR, VR, SR or opt's) where the group changes,
  * a little under the frame. (The legend's placement does not see them: counted there, two labels
@@ -724,15 +709,15 @@ summary_axis(hf_scene *s, hf_panel *mp, hf_panel *rp, const hf_model *m, const s
     if (hf_labels_make(&l, names, nch, &lo) < 0)
         goto out;
     for (i = 0; i < nch; i++) {
-        size_t nbc = m->chan_nbins[chans[i]], g = group_of(m, chans[i], opt);
-        const char *gl = group_label(g, opt);
+        size_t nbc = m->chan_nbins[chans[i]], g = opt->groups->of[chans[i]];
+        const char *gl = hf_summary_groups_label(opt->groups, g);
         for (b = 0; b < nbc; b++, slot++) {
             x[slot] = (double)slot + 0.5;
             lab[slot] = nbc == 1 ? l.text[i] : hf_scene_printf(s, "%s[%zu]", l.text[i], b);
             if (!lab[slot])
                 goto out;
         }
-        if (i + 1 == nch || group_of(m, chans[i + 1], opt) != g) {
+        if (i + 1 == nch || opt->groups->of[chans[i + 1]] != g) {
             if (i + 1 < nch && (!hf_panel_add_rule(s, mp, true, (double)slot,
                                                    hf_ink_of(HF_ROLE_FG, 0), HF_DASH_DASHED) ||
                                 !hf_panel_add_rule(s, rp, true, (double)slot,
@@ -774,19 +759,30 @@ hf_plot_summary_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1
 {
     const hf_model *m = y->m;
     hf_stack_options dflt;
+    hf_summary_groups dg = {0};
     size_t nb = 0, i, *slot0 = malloc((m->nchan ? m->nchan : 1) * sizeof *slot0);
     double H = s->height_in * (fy1 - fy0), split = 0.5, ym = fy0 + (fy1 - fy0) * split;
     hf_panel *mp, *rp;
     stackdata d;
     int rc = -1;
 
-    if (!opt) {
-        hf_stack_options_init(&dflt);
+    if (!opt || !opt->groups) { /* the default grouping: CR, VR, SR, then other */
+        if (opt)
+            dflt = *opt;
+        else
+            hf_stack_options_init(&dflt);
+        if (hf_summary_groups_default(&dg, m) < 0) {
+            free(slot0);
+            return hf_error_nomem(err);
+        }
+        dflt.groups = &dg;
         opt = &dflt;
     }
     memset(&d, 0, sizeof d);
-    if (!slot0)
+    if (!slot0) {
+        hf_summary_groups_release(&dg);
         return hf_error_nomem(err);
+    }
     for (i = 0; i < m->nchan; i++)
         slot0[i] = (size_t)-1;
     for (i = 0; i < nch; i++) {
@@ -801,6 +797,7 @@ hf_plot_summary_into(hf_scene *s, double fx0, double fy0, double fx1, double fy1
         ratio_panel(s, rp, &d, opt) == 0 && summary_axis(s, mp, rp, m, chans, nch, nb, opt) == 0)
         rc = 0;
     stackdata_release(&d);
+    hf_summary_groups_release(&dg);
     free(slot0);
     return rc == 0 ? 0 : hf_error_nomem(err);
 }

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-hf_summary_group(const char *name)
+/* The default region group of a channel name: 0 CR, 1 VR, 2 SR (by its first two letters, any
+ * case), 3 anything else. */
+static int
+default_group(const char *name)
 {
     static const char pre[3][3] = {"CR", "VR", "SR"};
     int g;
@@ -91,7 +93,7 @@ hf_summary_groups_default(hf_summary_groups *g, const hf_model *m)
             return -1;
         }
     for (size_t c = 0; c < m->nchan; c++)
-        g->of[c] = (size_t)hf_summary_group(m->chan[c]->name);
+        g->of[c] = (size_t)default_group(m->chan[c]->name);
     g->by_names = true;
     return 0;
 }

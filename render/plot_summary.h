@@ -18,9 +18,6 @@ typedef struct hf_summary_groups {
     bool by_names; /* the default grouping (CR, VR, SR by name) */
 } hf_summary_groups;
 
-/* The default region group of a channel name: 0 CR, 1 VR, 2 SR (by its first two letters, any
- * case), 3 anything else. */
-int hf_summary_group(const char *name);
 /* No group yet: every channel of m in "other". 0, or -1 on ENOMEM. */
 int hf_summary_groups_init(hf_summary_groups *g, const hf_model *m);
 /* Add the glob pattern (fnmatch) to group name, made after the others on its first use: every
@@ -28,7 +25,8 @@ int hf_summary_groups_init(hf_summary_groups *g, const hf_model *m);
  * Returns how many channels joined, or -1 on ENOMEM. */
 long hf_summary_groups_add(hf_summary_groups *g, const hf_model *m, const char *name,
                            const char *pattern);
-/* The default: CR, VR, SR (control, validation, signal regions: hf_summary_group), then other.
+/* The default: CR, VR, SR (control, validation, signal regions, by the names' first two letters,
+ * any case), then other.
  * 0, or -1 on ENOMEM. */
 int hf_summary_groups_default(hf_summary_groups *g, const hf_model *m);
 /* The long name of group k (k == n: "Other channels"). */
