@@ -85,7 +85,7 @@ hf_point_eval(const cJSON *bkg, const char *bkg_path, const hf_patchset *ps, siz
     hf_model *m = NULL;
     hf_infer *inf = NULL;
     int rc = -1;
-    if (point_model(bkg, bkg_path, ps, pi, o, &ws, &m, err) < 0)
+    if (point_model(bkg, bkg_path, ps, pi, o, &ws, &m, err) < 0 || m == NULL) /* (clang-tidy) */
         goto out;
     if (m->poi < 0) {
         hf_error_set(err, HF_EUSAGE, "",

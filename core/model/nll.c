@@ -676,8 +676,7 @@ jacobian_fill(hf_eval *ev, const double *pars, double *jac, int by_sample)
 }
 
 void
-hf_eval_jacobians(hf_eval *ev, const double *pars, double *nu, double *ys, double *jac,
-                  double *jys)
+hf_eval_jacobians(hf_eval *ev, const double *pars, double *nu, double *ys, double *jac, double *jys)
 {
     forward(ev->m, ev, pars, nu != NULL ? nu : ev->nu, ys, D_FIRST);
     if (jac != NULL)
